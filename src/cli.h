@@ -1,0 +1,46 @@
+/* The command-line face: the subcommand table, the exit codes and the
+ * helpers every command uses to report errors and print JSON. */
+#ifndef TIDE_CLI_H
+#define TIDE_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "app.h"
+
+/* Exit codes, after timeout(1) where they overlap (documented in --help
+ * and docs/tide.1).  A program's own exit code passes through `tide run`;
+ * a program killed by signal N gives 128+N. */
+enum {
+    EXIT_OK = 0,
+    EXIT_FAIL = 1,          /* the command did not do what was asked */
+    EXIT_USAGE = 2,         /* bad command line: invalid request */
+    EXIT_TIMEOUT = 124,     /* the run hit its time limit */
+    EXIT_TIDE = 125,        /* tide itself failed: sandbox or setup error */
+    EXIT_COMPILE = 126,     /* the program did not compile */
+    EXIT_NO_TOOLCHAIN = 127 /* the language's toolchain is not installed */
+};
+
+typedef struct Command {
+    const char *name;
+    const char *summary; /* one line for `tide --help` */
+    const char *usage;   /* the full text of `tide help NAME` */
+    /* argv[0] is the command's name; getopt_long state is reset before. */
+    int (*run)(App *app, int argc, char **argv);
+} Command;
+
+const Command *cli_find(const char *name);
+/* Print "tide NAME: <msg>" and the command's usage to stderr; returns 2. */
+int cli_usage_error(const Command *cmd, const char *fmt, ...) TIDE_FMT(2, 3);
+/* Print "tide: <msg>" to stderr; returns EXIT_FAIL. */
+int cli_fail(const char *fmt, ...) TIDE_FMT(1, 2);
+/* Print warnings from the config file to stderr, once. */
+void cli_show_config_warnings(App *app);
+/* Write obj as JSON to stdout (and release it); false on a write error. */
+bool cli_print_json(json_t *obj);
+/* Parse a whole non-negative number; false if s is anything else. */
+bool cli_parse_long(const char *s, long long min, long long max, long long *out);
+/* Reset getopt for a command's own options. */
+void cli_reset_getopt(void);
+
+#endif

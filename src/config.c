@@ -1,0 +1,255 @@
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef enum { T_INT, T_SIZE, T_BOOL, T_STRING } Type;
+
+/* Every plain key: where it lives in Config and which values it takes.
+ * Keep docs/config.md in step with this table. */
+static const struct Setting {
+    const char *section, *name;
+    Type type;
+    size_t offset;
+    long long min, max;
+} settings[] = {
+    {"run", "timeout", T_INT, offsetof(Config, run_timeout), 1, 86400},
+    {"run", "compile_timeout", T_INT, offsetof(Config, compile_timeout), 1, 86400},
+    {"run", "memory", T_INT, offsetof(Config, memory_mib), 16, 1024 * 1024},
+    {"run", "output_limit", T_SIZE, offsetof(Config, output_limit), 1024, 1LL << 32},
+    {"run", "max_processes", T_INT, offsetof(Config, max_processes), 1, 65536},
+    {"session", "expiry_hours", T_INT, offsetof(Config, expiry_hours), 1, 24 * 365 * 10},
+    {"editor", "tab_width", T_INT, offsetof(Config, tab_width), 1, 16},
+    {"editor", "line_numbers", T_BOOL, offsetof(Config, line_numbers), 0, 1},
+    {"editor", "auto_indent", T_BOOL, offsetof(Config, auto_indent), 0, 1},
+    {"editor", "theme", T_STRING, offsetof(Config, theme), 0, 0},
+};
+
+void config_defaults(Config *cfg)
+{
+    *cfg = (Config){
+        .run_timeout = 60,
+        .compile_timeout = 120,
+        .memory_mib = 512,
+        .output_limit = 1048576,
+        .max_processes = 256,
+        .expiry_hours = 48,
+        .tab_width = 4,
+        .line_numbers = true,
+        .auto_indent = true,
+        .theme = xstrdup("dark"),
+    };
+}
+
+void config_free(Config *cfg)
+{
+    free(cfg->path);
+    free(cfg->theme);
+    for (int i = 0; i < LANG_COUNT; i++) {
+        free(cfg->lang_compile[i]);
+        free(cfg->lang_run[i]);
+    }
+    for (size_t i = 0; i < cfg->nkeys; i++) {
+        free(cfg->keys[i].action);
+        free(cfg->keys[i].key);
+    }
+    free(cfg->keys);
+    sl_free(&cfg->warnings);
+    *cfg = (Config){0};
+}
+
+void config_warn(Config *cfg, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    const char *file = cfg->path ? cfg->path : "config";
+    if (line > 0)
+        sl_push_owned(&cfg->warnings, xasprintf("%s:%d: %s", file, line, msg));
+    else
+        sl_push_owned(&cfg->warnings, xasprintf("%s: %s", file, msg));
+    free(msg);
+}
+
+typedef struct Parse {
+    Config *cfg;
+    FILE *f;
+    int line; /* of the line inih is looking at */
+} Parse;
+
+static char *read_line(char *buf, int size, void *stream)
+{
+    Parse *p = stream;
+    char *r = fgets(buf, size, p->f);
+    if (r)
+        p->line++;
+    return r;
+}
+
+static bool parse_ll(const char *value, long long *out, bool size_suffix)
+{
+    errno = 0;
+    char *end;
+    long long v = strtoll(value, &end, 10);
+    if (errno || end == value)
+        return false;
+    if (size_suffix && *end) {
+        long long mult = 1;
+        if (!strcasecmp(end, "k") || !strcasecmp(end, "KiB"))
+            mult = 1024;
+        else if (!strcasecmp(end, "m") || !strcasecmp(end, "MiB"))
+            mult = 1024 * 1024;
+        else if (!strcasecmp(end, "g") || !strcasecmp(end, "GiB"))
+            mult = 1024LL * 1024 * 1024;
+        else
+            return false;
+        if (v > LLONG_MAX / mult)
+            return false;
+        v *= mult;
+        end += strlen(end);
+    }
+    if (*end)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
+    for (int i = 0; i < 4; i++) {
+        if (!strcasecmp(v, yes[i]))
+            return *out = true, true;
+        if (!strcasecmp(v, no[i]))
+            return *out = false, true;
+    }
+    return false;
+}
+
+static void set_lang_command(Parse *p, const char *section, const char *name, const char *value)
+{
+    const Lang *lang = lang_by_key(section + 5);
+    if (!lang || strcmp(lang->key, section + 5) != 0) {
+        config_warn(p->cfg, p->line, "unknown language [%s] (one of %s); ignored", section, lang_keys());
+        return;
+    }
+    char **slot;
+    if (!strcmp(name, "compile"))
+        slot = &p->cfg->lang_compile[lang->id];
+    else if (!strcmp(name, "run"))
+        slot = &p->cfg->lang_run[lang->id];
+    else {
+        config_warn(p->cfg, p->line, "unknown key '%s' in [%s] (compile or run); ignored", name, section);
+        return;
+    }
+    if (!strcmp(name, "compile") && !lang->compile) {
+        config_warn(p->cfg, p->line, "%s has no compile step; 'compile' ignored", lang->name);
+        return;
+    }
+    StrList words = {0};
+    Err err;
+    bool split = lang_split(value, &words, &err);
+    if (!split || words.len == 0) {
+        config_warn(p->cfg, p->line, "%s; ignored", split ? "empty command" : err.msg);
+        sl_free(&words);
+        return;
+    }
+    sl_free(&words);
+    free(*slot);
+    *slot = xstrdup(value);
+}
+
+static int on_value(void *user, const char *section, const char *name, const char *value)
+{
+    Parse *p = user;
+    Config *cfg = p->cfg;
+    if (!strncmp(section, "lang.", 5)) {
+        set_lang_command(p, section, name, value);
+        return 1;
+    }
+    if (!strcmp(section, "keys")) {
+        cfg->keys = xreallocarray(cfg->keys, cfg->nkeys + 1, sizeof *cfg->keys);
+        cfg->keys[cfg->nkeys++] = (KeyBinding){xstrdup(name), xstrdup(value), p->line};
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
+        const struct Setting *s = &settings[i];
+        if (strcmp(s->section, section) || strcmp(s->name, name))
+            continue;
+        char *field = (char *)cfg + s->offset;
+        long long v;
+        bool b;
+        switch (s->type) {
+        case T_INT:
+        case T_SIZE:
+            if (!parse_ll(value, &v, s->type == T_SIZE) || v < s->min || v > s->max) {
+                config_warn(cfg, p->line, "bad value '%s' for %s.%s (a whole number from %lld to %lld); ignored",
+                            value, section, name, s->min, s->max);
+            } else if (s->type == T_INT) {
+                *(int *)field = (int)v;
+            } else {
+                *(long long *)field = v;
+            }
+            break;
+        case T_BOOL:
+            if (!parse_bool(value, &b))
+                config_warn(cfg, p->line, "bad value '%s' for %s.%s (true or false); ignored", value,
+                            section, name);
+            else
+                *(bool *)field = b;
+            break;
+        case T_STRING:
+            if (!value[0]) {
+                config_warn(cfg, p->line, "empty value for %s.%s; ignored", section, name);
+            } else {
+                free(*(char **)field);
+                *(char **)field = xstrdup(value);
+            }
+            break;
+        }
+        return 1;
+    }
+    if (!section[0])
+        config_warn(cfg, p->line, "key '%s' outside any [section]; ignored", name);
+    else
+        config_warn(cfg, p->line, "unknown key '%s' in [%s]; ignored", name, section);
+    return 1;
+}
+
+bool config_load(Config *cfg, const char *path, Err *err)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        if (errno == ENOENT)
+            return true;
+        return err_sys(err, "cannot read the config file %s", path);
+    }
+    free(cfg->path);
+    cfg->path = xstrdup(path);
+    Parse p = {cfg, f, 0};
+    int bad = ini_parse_stream(read_line, &p, on_value, &p);
+    bool read_error = ferror(f);
+    fclose(f);
+    if (read_error)
+        return err_sys(err, "cannot read the config file %s", path);
+    if (bad > 0)
+        config_warn(cfg, bad, "cannot read this line (expected [section] or key = value); ignored");
+    return true;
+}
+
+const char *config_compile_cmd(const Config *cfg, const Lang *lang)
+{
+    return cfg && cfg->lang_compile[lang->id] ? cfg->lang_compile[lang->id] : lang->compile;
+}
+
+const char *config_run_cmd(const Config *cfg, const Lang *lang)
+{
+    return cfg && cfg->lang_run[lang->id] ? cfg->lang_run[lang->id] : lang->run;
+}

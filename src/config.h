@@ -1,0 +1,58 @@
+/* The user's settings: $XDG_CONFIG_HOME/tide/config.ini, read with inih.
+ * Every key has a documented default (docs/config.md).  An unknown key or a
+ * bad value is reported with file and line and ignored, never fatal. */
+#ifndef TIDE_CONFIG_H
+#define TIDE_CONFIG_H
+
+#include <stdbool.h>
+
+#include "err.h"
+#include "lang.h"
+#include "xalloc.h"
+
+/* A [keys] line, validated by the UI that owns the actions. */
+typedef struct KeyBinding {
+    char *action;
+    char *key;
+    int line;
+} KeyBinding;
+
+typedef struct Config {
+    char *path; /* the file read, or NULL when there was none */
+
+    /* [run] */
+    int run_timeout;       /* seconds */
+    int compile_timeout;   /* seconds */
+    int memory_mib;
+    long long output_limit; /* bytes */
+    int max_processes;
+    /* [session] */
+    int expiry_hours;
+    /* [editor] */
+    int tab_width;
+    bool line_numbers;
+    bool auto_indent;
+    char *theme;
+    /* [lang.KEY]: command templates replacing the registry's */
+    char *lang_compile[LANG_COUNT];
+    char *lang_run[LANG_COUNT];
+    /* [keys] */
+    KeyBinding *keys;
+    size_t nkeys;
+
+    /* What was wrong in the file, one line each ("FILE:LINE: ..."). */
+    StrList warnings;
+} Config;
+
+void config_defaults(Config *cfg);
+/* Read path over the defaults.  A missing file is not an error; a file
+ * that cannot be read is (and leaves the defaults in place). */
+bool config_load(Config *cfg, const char *path, Err *err);
+void config_free(Config *cfg);
+/* Add a warning about the file, at a line (0: no line). */
+void config_warn(Config *cfg, int line, const char *fmt, ...) TIDE_FMT(3, 4);
+/* The compile/run template for lang, the user's override if there is one. */
+const char *config_compile_cmd(const Config *cfg, const Lang *lang);
+const char *config_run_cmd(const Config *cfg, const Lang *lang);
+
+#endif

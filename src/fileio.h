@@ -1,0 +1,28 @@
+/* File-system operations with the care an editor owes its user: folders
+ * created with the right mode, files read whole, and saves that are atomic
+ * (temporary file, fsync, rename, fsync of the folder). */
+#ifndef TIDE_FILEIO_H
+#define TIDE_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* mkdir -p; new folders get mode, existing ones are left as they are. */
+bool fileio_mkdirs(const char *path, mode_t mode, Err *err);
+/* Read a whole regular file; refuses files larger than max bytes.  The
+ * buffer is NUL-terminated (not counted in *len). */
+bool fileio_read(const char *path, size_t max, char **data, size_t *len, Err *err);
+/* Replace path atomically with data.  An existing file keeps its
+ * permissions; a new one gets new_mode.  On failure the original is
+ * untouched and no temporary file is left behind. */
+bool fileio_write_atomic(const char *path, const void *data, size_t len, mode_t new_mode, Err *err);
+/* Remove a folder tree without following symlinks. */
+bool fileio_rmtree(const char *path, Err *err);
+/* Copy a regular file (not following a symlink at src), mode of src kept. */
+bool fileio_copy(const char *src, const char *dst, size_t max, Err *err);
+bool fileio_exists(const char *path);
+bool fileio_is_dir(const char *path);
+
+#endif

@@ -1,0 +1,476 @@
+#include "lang.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+#define EXTS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static const Lang langs[LANG_COUNT] = {
+    [LANG_PYTHON] = {
+        .id = LANG_PYTHON, .key = "python", .name = "Python",
+        .exts = EXTS(".py", ".pyw"),
+        .source_exts = EXTS(".py", ".pyw"),
+        /* sys.executable sees through pyenv shims; the prefixes are what a
+         * pyenv or venv interpreter needs besides /usr. */
+        .tools = {{"python3", {"--version"},
+                   {"-c", "import sys; print(sys.executable); print(sys.prefix); "
+                          "print(sys.base_prefix)"}, NULL}},
+        .ntools = 1,
+        /* -u: unbuffered, so output streams live.  -B: no __pycache__ in
+         * the program's folder.  -E/-s: ignore PYTHON* variables and the
+         * user site folder. */
+        .run = "python3 -u -B -E -s {entry}",
+        .grammar = "python",
+        .package = "python3",
+        .starter_file = "main.py",
+        .starter = "def main():\n    print(\"Hello from tide!\")\n\n\n"
+                   "if __name__ == \"__main__\":\n    main()\n",
+    },
+    [LANG_NODE] = {
+        .id = LANG_NODE, .key = "node", .name = "Node.js",
+        .exts = EXTS(".js", ".mjs", ".cjs"),
+        .source_exts = EXTS(".js", ".mjs", ".cjs"),
+        .tools = {{"node", {"--version"}, {NULL}, NULL}},
+        .ntools = 1,
+        .run = "node {entry}",
+        .grammar = "javascript",
+        .package = "nodejs",
+        .starter_file = "main.js",
+        .starter = "console.log(\"Hello from tide!\");\n",
+    },
+    [LANG_GO] = {
+        .id = LANG_GO, .key = "go", .name = "Go",
+        .exts = EXTS(".go"),
+        .source_exts = EXTS(".go"),
+        .tools = {{"go", {"version"}, {"env", "GOROOT"}, "bin/go"}},
+        .ntools = 1,
+        /* `go run` loses the program's exit code: build, then run. */
+        .compile = "go build -o {exe} {files}",
+        .run = "{exe}",
+        .grammar = "go",
+        .formatter = "gofmt -w {entry}",
+        .package = "golang-go",
+        .starter_file = "main.go",
+        .starter = "package main\n\nimport \"fmt\"\n\nfunc main() {\n"
+                   "\tfmt.Println(\"Hello from tide!\")\n}\n",
+    },
+    [LANG_C] = {
+        .id = LANG_C, .key = "c", .name = "C",
+        .exts = EXTS(".c", ".h"),
+        .source_exts = EXTS(".c"),
+        .tools = {{"gcc", {"--version"}, {NULL}, NULL}},
+        .ntools = 1,
+        .compile = "gcc -std=gnu17 -O2 -Wall -o {exe} {files} -lm -pthread",
+        .run = "{exe}",
+        .grammar = "c",
+        .formatter = "clang-format -i {entry}",
+        .package = "gcc",
+        .starter_file = "main.c",
+        .starter = "#include <stdio.h>\n\nint main(void)\n{\n"
+                   "    printf(\"Hello from tide!\\n\");\n    return 0;\n}\n",
+    },
+    [LANG_CPP] = {
+        .id = LANG_CPP, .key = "cpp", .name = "C++",
+        .exts = EXTS(".cpp", ".cc", ".cxx", ".c++", ".hpp", ".hh", ".hxx"),
+        .source_exts = EXTS(".cpp", ".cc", ".cxx", ".c++"),
+        .tools = {{"g++", {"--version"}, {NULL}, NULL}},
+        .ntools = 1,
+        .compile = "g++ -std=gnu++17 -O2 -Wall -o {exe} {files} -lm -pthread",
+        .run = "{exe}",
+        .grammar = "cpp",
+        .formatter = "clang-format -i {entry}",
+        .package = "g++",
+        .starter_file = "main.cpp",
+        .starter = "#include <iostream>\n\nint main()\n{\n"
+                   "    std::cout << \"Hello from tide!\" << std::endl;\n    return 0;\n}\n",
+    },
+    [LANG_JAVA] = {
+        .id = LANG_JAVA, .key = "java", .name = "Java",
+        .exts = EXTS(".java"),
+        .source_exts = EXTS(".java"),
+        .tools = {{"javac", {"--version"}, {NULL}, NULL}, {"java", {"--version"}, {NULL}, NULL}},
+        .ntools = 2,
+        /* The single-file launcher cannot see other files on JDK 17:
+         * compile everything into {out}, then run the class with main. */
+        .compile = "javac -encoding UTF-8 -d {out} {files}",
+        .run = "java {heap} -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp {out} {class}",
+        .grammar = "java",
+        .package = "default-jdk-headless",
+        .starter_file = "Main.java",
+        .starter = "public class Main {\n    public static void main(String[] args) {\n"
+                   "        System.out.println(\"Hello from tide!\");\n    }\n}\n",
+    },
+    [LANG_PHP] = {
+        .id = LANG_PHP, .key = "php", .name = "PHP",
+        .exts = EXTS(".php"),
+        .source_exts = EXTS(".php"),
+        .tools = {{"php", {"--version"}, {NULL}, NULL}},
+        .ntools = 1,
+        /* Debian's CLI php.ini sends errors to a log nobody sees. */
+        .run = "php -d display_errors=stderr -d log_errors=0 -d html_errors=0 {entry}",
+        .grammar = "php",
+        .package = "php-cli",
+        .starter_file = "main.php",
+        .starter = "<?php\n\necho \"Hello from tide!\\n\";\n",
+    },
+    [LANG_RUST] = {
+        .id = LANG_RUST, .key = "rust", .name = "Rust",
+        .exts = EXTS(".rs"),
+        /* Other .rs files are modules of the entry, found by `mod`. */
+        .source_exts = EXTS(".rs"),
+        .tools = {{"rustc", {"--version"}, {"--print", "sysroot"}, "bin/rustc"}},
+        .ntools = 1,
+        /* rustc alone defaults to edition 2015. */
+        .compile = "rustc --edition 2021 -O -o {exe} {entry}",
+        .run = "{exe}",
+        .grammar = "rust",
+        .formatter = "rustfmt --edition 2021 {entry}",
+        .package = "rustc",
+        .starter_file = "main.rs",
+        .starter = "fn main() {\n    println!(\"Hello from tide!\");\n}\n",
+    },
+    [LANG_FORTRAN] = {
+        .id = LANG_FORTRAN, .key = "fortran", .name = "Fortran",
+        .exts = EXTS(".f90", ".f95", ".f03", ".f08", ".f", ".for", ".ftn"),
+        .source_exts = EXTS(".f90", ".f95", ".f03", ".f08", ".f", ".for", ".ftn"),
+        .tools = {{"gfortran", {"--version"}, {NULL}, NULL}},
+        .ntools = 1,
+        /* gfortran picks fixed or free form from the extension; -J keeps
+         * .mod files out of the program's folder. */
+        .compile = "gfortran -O2 -J {out} -o {exe} {files}",
+        .run = "{exe}",
+        .grammar = NULL,
+        .package = "gfortran",
+        .starter_file = "main.f90",
+        .starter = "program main\n    implicit none\n    print '(a)', 'Hello from tide!'\n"
+                   "end program main\n",
+    },
+};
+
+const Lang *lang_get(LangId id)
+{
+    return id >= 0 && id < LANG_COUNT ? &langs[id] : NULL;
+}
+
+const Lang *lang_by_key(const char *key)
+{
+    if (!key)
+        return NULL;
+    for (int i = 0; i < LANG_COUNT; i++)
+        if (strcmp(langs[i].key, key) == 0)
+            return &langs[i];
+    /* Names people type for the same thing. */
+    static const struct {
+        const char *alias, *key;
+    } aliases[] = {{"py", "python"},      {"python3", "python"}, {"js", "node"},
+                   {"javascript", "node"}, {"nodejs", "node"},   {"golang", "go"},
+                   {"c++", "cpp"},         {"cxx", "cpp"},       {"rs", "rust"},
+                   {"f90", "fortran"}};
+    for (size_t i = 0; i < sizeof aliases / sizeof *aliases; i++)
+        if (strcmp(aliases[i].alias, key) == 0)
+            return lang_by_key(aliases[i].key);
+    return NULL;
+}
+
+static const char *extension(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    return dot && dot != base ? dot : NULL;
+}
+
+static bool ext_in(const char *ext, const char *const *list)
+{
+    for (; ext && *list; list++)
+        if (strcmp(ext, *list) == 0)
+            return true;
+    return false;
+}
+
+const Lang *lang_by_path(const char *path)
+{
+    const char *ext = extension(path);
+    if (!ext)
+        return NULL;
+    for (int i = 0; i < LANG_COUNT; i++)
+        if (ext_in(ext, langs[i].exts))
+            return &langs[i];
+    /* Fortran's fixed-form extensions are often written in capitals. */
+    char lower[16];
+    size_t n = strlen(ext);
+    if (n >= sizeof lower)
+        return NULL;
+    for (size_t i = 0; i <= n; i++)
+        lower[i] = (char)(ext[i] >= 'A' && ext[i] <= 'Z' ? ext[i] + 32 : ext[i]);
+    return ext_in(lower, langs[LANG_FORTRAN].exts) ? &langs[LANG_FORTRAN] : NULL;
+}
+
+bool lang_is_source(const Lang *lang, const char *path)
+{
+    return ext_in(extension(path), lang->source_exts);
+}
+
+const char *lang_keys(void)
+{
+    return "python|node|go|c|cpp|java|php|rust|fortran";
+}
+
+bool lang_fortran_fixed_form(const char *path)
+{
+    const char *ext = extension(path);
+    return ext && (!strcasecmp(ext, ".f") || !strcasecmp(ext, ".for") || !strcasecmp(ext, ".ftn"));
+}
+
+/* ------------------------------------------------------------ tools */
+
+char *lang_which(const char *name, const char *path_env)
+{
+    if (strchr(name, '/'))
+        return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
+    if (!path_env)
+        path_env = getenv("PATH");
+    if (!path_env)
+        path_env = "/usr/local/bin:/usr/bin:/bin";
+    const char *p = path_env;
+    while (*p) {
+        const char *colon = strchr(p, ':');
+        size_t n = colon ? (size_t)(colon - p) : strlen(p);
+        if (n > 0) {
+            char *cand = xasprintf("%.*s/%s", (int)n, p, name);
+            struct stat st;
+            if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+                return cand;
+            free(cand);
+        }
+        p += n + (colon ? 1 : 0);
+    }
+    return NULL;
+}
+
+/* Folders every sandbox shows anyway; a toolchain inside them needs no
+ * extra root. */
+static bool in_system_dirs(const char *path)
+{
+    static const char *const sys[] = {"/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/etc/"};
+    for (size_t i = 0; i < sizeof sys / sizeof *sys; i++)
+        if (strncmp(path, sys[i], strlen(sys[i])) == 0)
+            return true;
+    return false;
+}
+
+static void add_root(ToolInfo *ti, const char *dir)
+{
+    char real[PATH_MAX];
+    if (!dir[0] || !realpath(dir, real))
+        return;
+    size_t n = strlen(real);
+    char *withslash = xasprintf("%s/", real);
+    bool system = in_system_dirs(withslash) || n <= 1;
+    free(withslash);
+    if (system)
+        return;
+    for (size_t i = 0; i < ti->roots.len; i++)
+        if (strcmp(ti->roots.items[i], real) == 0)
+            return;
+    sl_push(&ti->roots, real);
+}
+
+static char *first_line(const char *s)
+{
+    while (*s == '\n' || *s == '\r' || *s == ' ')
+        s++;
+    size_t n = strcspn(s, "\r\n");
+    return n ? xstrndup(s, n) : NULL;
+}
+
+static char *parent_dir(const char *path, int levels)
+{
+    char *p = xstrdup(path);
+    while (levels-- > 0) {
+        char *slash = strrchr(p, '/');
+        if (!slash || slash == p) {
+            p[1] = '\0';
+            break;
+        }
+        *slash = '\0';
+    }
+    return p;
+}
+
+bool lang_resolve_tool(const LangTool *tool, const char *override, const char *path_env,
+                       ToolInfo *out, Err *err)
+{
+    *out = (ToolInfo){0};
+    const char *name = override && override[0] ? override : tool->cmd;
+    out->path = lang_which(name, path_env);
+    if (!out->path)
+        return err_set(err, "%s not found on PATH", name);
+
+    char real[PATH_MAX];
+    out->exe = xstrdup(realpath(out->path, real) ? real : out->path);
+
+    if (tool->home_probe[0]) {
+        const char *argv[8] = {out->path};
+        size_t n = 1;
+        for (size_t i = 0; tool->home_probe[i] && n < 7; i++)
+            argv[n++] = tool->home_probe[i];
+        argv[n] = NULL;
+        ProcOutput po;
+        if (proc_capture((char *const *)argv, NULL, 10000, 64 * 1024, &po, NULL) &&
+            proc_exit_code(&po) == 0) {
+            char *save = NULL;
+            int line = 0;
+            for (char *l = strtok_r(po.out, "\r\n", &save); l; l = strtok_r(NULL, "\r\n", &save)) {
+                if (line++ == 0) {
+                    char *exe = tool->home_exe ? xasprintf("%s/%s", l, tool->home_exe) : xstrdup(l);
+                    if (access(exe, X_OK) == 0 && realpath(exe, real)) {
+                        free(out->exe);
+                        out->exe = xstrdup(real);
+                    }
+                    free(exe);
+                    if (tool->home_exe)
+                        add_root(out, l);
+                } else {
+                    add_root(out, l);
+                }
+            }
+        }
+        proc_output_free(&po);
+    }
+    /* A toolchain unpacked outside /usr (nvm, sdkman, a tarball) lives
+     * in the folder above its bin/. */
+    char *bindir = parent_dir(out->exe, 1);
+    const char *leaf = strrchr(bindir, '/');
+    if (leaf && strcmp(leaf, "/bin") == 0) {
+        char *home = parent_dir(out->exe, 2);
+        add_root(out, home);
+        free(home);
+    } else {
+        add_root(out, bindir);
+    }
+    free(bindir);
+
+    if (tool->version[0]) {
+        const char *argv[5] = {out->exe};
+        size_t n = 1;
+        for (size_t i = 0; i < 3 && tool->version[i]; i++)
+            argv[n++] = tool->version[i];
+        argv[n] = NULL;
+        ProcOutput po;
+        if (proc_capture((char *const *)argv, NULL, 10000, 64 * 1024, &po, NULL)) {
+            out->version = first_line(po.out_len ? po.out : po.err);
+            if (proc_exit_code(&po) != 0) {
+                bool timed_out = po.timed_out;
+                proc_output_free(&po);
+                err_set(err, "%s is installed but does not work (%s)", out->exe,
+                        timed_out ? "its version probe timed out" : "its version probe failed");
+                return false;
+            }
+        }
+        proc_output_free(&po);
+    }
+    out->found = true;
+    return true;
+}
+
+void tool_info_free(ToolInfo *ti)
+{
+    free(ti->path);
+    free(ti->exe);
+    free(ti->version);
+    sl_free(&ti->roots);
+    *ti = (ToolInfo){0};
+}
+
+/* ------------------------------------------------------------ templates */
+
+bool lang_split(const char *tmpl, StrList *words, Err *err)
+{
+    const char *p = tmpl;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            return true;
+        StrBuf w = {0};
+        while (*p && *p != ' ' && *p != '\t') {
+            if (*p == '\'' || *p == '"') {
+                char q = *p++;
+                while (*p && *p != q) {
+                    if (q == '"' && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
+                        p++;
+                    sb_append(&w, p++, 1);
+                }
+                if (!*p) {
+                    sb_free(&w);
+                    return err_set(err, "unterminated %c quote in command \"%s\"", q, tmpl);
+                }
+                p++;
+            } else {
+                sb_append(&w, p++, 1);
+            }
+        }
+        sl_push_owned(words, sb_steal(&w));
+    }
+}
+
+bool lang_expand(const Lang *lang, const char *tmpl, const LangVars *vars, StrList *out, Err *err)
+{
+    StrList words = {0};
+    if (!lang_split(tmpl, &words, err))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; i < words.len && ok; i++) {
+        const char *w = words.items[i];
+        const char *val = NULL;
+        if (i == 0) {
+            for (size_t t = 0; t < lang->ntools; t++)
+                if (strcmp(w, lang->tools[t].cmd) == 0 && vars->tool_exe[t])
+                    val = vars->tool_exe[t];
+            if (val) {
+                sl_push(out, val);
+                continue;
+            }
+        }
+        if (w[0] != '{' || w[strlen(w) - 1] != '}') {
+            sl_push(out, w);
+            continue;
+        }
+        if (strcmp(w, "{files}") == 0) {
+            for (const char *const *f = vars->files; f && *f; f++)
+                sl_push(out, *f);
+            continue;
+        }
+        if (strcmp(w, "{heap}") == 0) {
+            if (vars->heap)
+                sl_push(out, vars->heap);
+            continue;
+        }
+        if (strcmp(w, "{entry}") == 0)
+            val = vars->entry;
+        else if (strcmp(w, "{out}") == 0)
+            val = vars->out;
+        else if (strcmp(w, "{exe}") == 0)
+            val = vars->exe;
+        else if (strcmp(w, "{class}") == 0)
+            val = vars->klass;
+        else {
+            ok = err_set(err, "unknown placeholder %s in the %s command \"%s\"", w, lang->key, tmpl);
+            break;
+        }
+        if (!val)
+            ok = err_set(err, "the %s command \"%s\" needs %s, which this run does not have",
+                         lang->key, tmpl, w);
+        else
+            sl_push(out, val);
+    }
+    sl_free(&words);
+    return ok;
+}

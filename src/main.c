@@ -1,0 +1,120 @@
+/* tide: the command-line entry point.  Finds the subcommand and hands it
+ * the App; with no subcommand (or a path) it opens the IDE. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+extern const Command cmd_doctor, cmd_help;
+
+static const Command *const commands[] = {
+    &cmd_doctor,
+    &cmd_help,
+};
+
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+const Command *cli_find(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+static void print_usage(FILE *f)
+{
+    fprintf(f, "usage: tide [PATH]            open the IDE on a file or folder\n"
+               "       tide COMMAND [ARGS]    run a command (tide help COMMAND)\n"
+               "       tide --help | --version\n\ncommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(f, "\nexit status: 0 success, 1 failure, 2 invalid request; `tide run` passes on the\n"
+               "program's exit code (128+N for signal N), 124 timeout, 125 tide or sandbox\n"
+               "failure, 126 compile error, 127 toolchain not installed.\n"
+               "Files: $XDG_CONFIG_HOME/tide/config.ini, $XDG_DATA_HOME/tide/tide.db.  See tide(1).\n");
+}
+
+static int help_run(App *app, int argc, char **argv)
+{
+    (void)app;
+    if (argc < 2) {
+        print_usage(stdout);
+        return EXIT_OK;
+    }
+    const Command *cmd = cli_find(argv[1]);
+    if (!cmd) {
+        fprintf(stderr, "tide help: '%s' is not a tide command\n", argv[1]);
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    fputs(cmd->usage, stdout);
+    return EXIT_OK;
+}
+
+const Command cmd_help = {
+    "help", "show the help of tide or of one command",
+    "usage: tide help [COMMAND]\n\nShow tide's usage, or the full help of COMMAND.\n",
+    help_run,
+};
+
+/* A first argument that names something on disk (or looks like a file
+ * name) opens the IDE; anything else must be a command. */
+static bool looks_like_path(const char *arg)
+{
+    struct stat st;
+    return stat(arg, &st) == 0 || strchr(arg, '/') || strchr(arg, '.');
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "-") != 0) {
+        if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+            print_usage(stdout);
+            return EXIT_OK;
+        }
+        if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+            printf("tide %s\n", TIDE_VERSION);
+            return EXIT_OK;
+        }
+        fprintf(stderr, "tide: unknown option '%s'\n", argv[1]);
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    const Command *cmd = argc >= 2 ? cli_find(argv[1]) : NULL;
+    if (!cmd) {
+        if (argc >= 2 && !looks_like_path(argv[1])) {
+            fprintf(stderr, "tide: '%s' is not a tide command or an existing file (for a new file, write ./%s)\n",
+                    argv[1], argv[1]);
+            print_usage(stderr);
+            return EXIT_USAGE;
+        }
+        /* The IDE is not built yet: show what this machine can run. */
+        cmd = cli_find("doctor");
+        argc = 1;
+    } else {
+        argc--;
+        argv++;
+    }
+    App app;
+    Err err;
+    if (!app_init(&app, &err)) {
+        fprintf(stderr, "tide: %s\n", err.msg);
+        app_free(&app);
+        return EXIT_FAIL;
+    }
+    cli_reset_getopt();
+    int rc = cmd->run(&app, argc, argv);
+    app_free(&app);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "tide: cannot write the output\n");
+        return rc ? rc : EXIT_FAIL;
+    }
+    return rc;
+}

@@ -1,0 +1,70 @@
+#include "paths.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "xalloc.h"
+
+static const struct {
+    const char *env, *fallback, *name;
+} xdg[DIR_COUNT] = {
+    [DIR_CONFIG] = {"XDG_CONFIG_HOME", ".config", "config"},
+    [DIR_DATA] = {"XDG_DATA_HOME", ".local/share", "data"},
+    [DIR_CACHE] = {"XDG_CACHE_HOME", ".cache", "cache"},
+    [DIR_STATE] = {"XDG_STATE_HOME", ".local/state", "state"},
+};
+
+const char *paths_kind_name(DirKind kind)
+{
+    return xdg[kind].name;
+}
+
+static const char *home_dir(void)
+{
+    const char *home = getenv("HOME");
+    if (home && home[0] == '/')
+        return home;
+    struct passwd *pw = getpwuid(getuid());
+    return pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+}
+
+bool paths_init(Paths *p, Err *err)
+{
+    *p = (Paths){0};
+    const char *home = home_dir();
+    for (int k = 0; k < DIR_COUNT; k++) {
+        const char *v = getenv(xdg[k].env);
+        if (v && v[0] == '/') {
+            p->dir[k] = xasprintf("%s/tide", v);
+        } else if (home) {
+            p->dir[k] = xasprintf("%s/%s/tide", home, xdg[k].fallback);
+        } else {
+            paths_free(p);
+            return err_set(err, "cannot find a home folder: set HOME or %s to an absolute path",
+                           xdg[k].env);
+        }
+    }
+    return true;
+}
+
+void paths_free(Paths *p)
+{
+    for (int k = 0; k < DIR_COUNT; k++)
+        free(p->dir[k]);
+    *p = (Paths){0};
+}
+
+bool paths_ensure(const Paths *p, DirKind kind, Err *err)
+{
+    if (!fileio_mkdirs(p->dir[kind], 0700, err))
+        return err_prefix(err, "cannot create the %s folder", xdg[kind].name);
+    return true;
+}
+
+char *paths_get(const Paths *p, DirKind kind, const char *rel)
+{
+    return xasprintf("%s/%s", p->dir[kind], rel);
+}

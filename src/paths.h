@@ -1,0 +1,30 @@
+/* Where tide keeps things: the XDG base directories, each with a tide/
+ * folder below it, created on demand with private permissions. */
+#ifndef TIDE_PATHS_H
+#define TIDE_PATHS_H
+
+#include "err.h"
+
+typedef enum {
+    DIR_CONFIG, /* $XDG_CONFIG_HOME/tide: config.ini */
+    DIR_DATA,   /* $XDG_DATA_HOME/tide: tide.db, sessions/ */
+    DIR_CACHE,  /* $XDG_CACHE_HOME/tide: build cache, toolchain caches */
+    DIR_STATE,  /* $XDG_STATE_HOME/tide: logs, recovery files */
+    DIR_COUNT
+} DirKind;
+
+typedef struct Paths {
+    char *dir[DIR_COUNT];
+} Paths;
+
+/* Compute the folders from the environment; creates nothing.  A relative
+ * XDG_* value is ignored, as the XDG spec says. */
+bool paths_init(Paths *p, Err *err);
+void paths_free(Paths *p);
+/* Create the folder (and parents) if missing, mode 0700. */
+bool paths_ensure(const Paths *p, DirKind kind, Err *err);
+/* Freshly allocated "<dir>/<rel>". */
+char *paths_get(const Paths *p, DirKind kind, const char *rel);
+const char *paths_kind_name(DirKind kind);
+
+#endif

@@ -1,0 +1,269 @@
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+/* Migration N (1-based) takes the schema from version N-1 to N.  Never edit
+ * a migration that has shipped; add a new one. */
+static const char *const migrations[] = {
+    /* 1: the three tables of design.md. */
+    "CREATE TABLE code_sessions ("
+    "  id           INTEGER PRIMARY KEY,"
+    "  name         TEXT NOT NULL,"
+    "  language     TEXT NOT NULL,"
+    "  kind         TEXT NOT NULL CHECK (kind IN ('scratch', 'folder')),"
+    "  workdir      TEXT NOT NULL,"
+    "  git_dir      TEXT NOT NULL,"
+    "  status       TEXT NOT NULL DEFAULT 'active',"
+    "  created_at   INTEGER NOT NULL,"  /* unix seconds, UTC */
+    "  last_used_at INTEGER NOT NULL,"
+    "  expires_at   INTEGER"            /* NULL: never */
+    ");"
+    "CREATE UNIQUE INDEX code_sessions_folder ON code_sessions (workdir, language)"
+    "  WHERE kind = 'folder';"
+    "CREATE TABLE code_results ("
+    "  id               INTEGER PRIMARY KEY,"
+    "  session_id       INTEGER NOT NULL REFERENCES code_sessions (id) ON DELETE CASCADE,"
+    "  language         TEXT NOT NULL,"
+    "  entry            TEXT NOT NULL,"
+    "  commit_oid       TEXT,"
+    "  code             TEXT NOT NULL DEFAULT '',"
+    "  stdin            BLOB,"
+    "  stdin_mode       TEXT NOT NULL DEFAULT 'none'"
+    "                   CHECK (stdin_mode IN ('none', 'file', 'pipe', 'interactive')),"
+    "  args             TEXT NOT NULL DEFAULT '[]',"  /* JSON array */
+    "  output           BLOB NOT NULL DEFAULT '',"
+    "  error            BLOB NOT NULL DEFAULT '',"
+    "  status           TEXT NOT NULL,"
+    "  exit_code        INTEGER,"
+    "  signal           INTEGER,"
+    "  compile_time     REAL,"  /* seconds */
+    "  execution_time   REAL,"
+    "  peak_memory_kb   INTEGER,"
+    "  output_truncated INTEGER NOT NULL DEFAULT 0,"
+    "  note             TEXT,"  /* what tide could not record, and why */
+    "  created_at       INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX code_results_session ON code_results (session_id, id);"
+    "CREATE TABLE code_files ("
+    "  id          INTEGER PRIMARY KEY,"
+    "  session_id  INTEGER NOT NULL REFERENCES code_sessions (id) ON DELETE CASCADE,"
+    "  result_id   INTEGER REFERENCES code_results (id) ON DELETE CASCADE,"
+    "  path        TEXT NOT NULL,"
+    "  origin      TEXT NOT NULL CHECK (origin IN ('user', 'import', 'generated')),"
+    "  size        INTEGER NOT NULL,"
+    "  file_type   TEXT,"
+    "  blob_oid    TEXT,"
+    "  created_at  INTEGER NOT NULL,"
+    "  updated_at  INTEGER NOT NULL,"
+    "  expires_at  INTEGER"
+    ");"
+    "CREATE UNIQUE INDEX code_files_path ON code_files (session_id, origin, path, ifnull(result_id, 0));"
+    "CREATE INDEX code_files_result ON code_files (result_id);",
+};
+
+#define LATEST ((int)(sizeof migrations / sizeof *migrations))
+
+int store_schema_latest(void)
+{
+    return LATEST;
+}
+
+static bool sql_error(Store *s, Err *err, const char *what)
+{
+    return err_set(err, "database %s: %s (%s)", s->path, sqlite3_errmsg(s->db), what);
+}
+
+bool store_exec(Store *s, const char *sql, Err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(err, "database %s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return false;
+    }
+    return true;
+}
+
+bool store_prepare(Store *s, sqlite3_stmt **st, const char *sql, Err *err)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+        return sql_error(s, err, "preparing a query");
+    return true;
+}
+
+bool store_begin(Store *s, Err *err)
+{
+    return store_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+bool store_commit(Store *s, Err *err)
+{
+    if (store_exec(s, "COMMIT", err))
+        return true;
+    store_rollback(s);
+    return false;
+}
+
+void store_rollback(Store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_schema_version(Store *s)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+static bool migrate(Store *s, Err *err)
+{
+    /* The version is read again inside the write lock: another process may
+     * have migrated between our first look and now. */
+    if (!store_begin(s, err))
+        return false;
+    int v = store_schema_version(s);
+    for (; v >= 0 && v < LATEST; v++) {
+        if (!store_exec(s, migrations[v], err)) {
+            store_rollback(s);
+            return err_prefix(err, "upgrading the database to schema %d", v + 1);
+        }
+    }
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", LATEST);
+    if (v < 0 || !store_exec(s, sql, err)) {
+        store_rollback(s);
+        return v < 0 ? sql_error(s, err, "reading the schema version") : false;
+    }
+    return store_commit(s, err);
+}
+
+bool store_open(Store *s, const char *path, Err *err)
+{
+    *s = (Store){0};
+    struct stat st;
+    bool exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return err_set(err, "the database %s is a folder; move it away so tide can create its database", path);
+    if (exists && !S_ISREG(st.st_mode))
+        return err_set(err, "the database %s is not a regular file; move it away", path);
+    if (exists && access(path, R_OK | W_OK) != 0)
+        return err_sys(err, "cannot open the database %s", path);
+    if (!exists) {
+        char *dir = xstrdup(path);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *(slash == dir ? slash + 1 : slash) = '\0';
+        bool writable = access(slash ? dir : ".", W_OK | X_OK) == 0;
+        if (!writable)
+            err_sys(err, "cannot create the database %s (folder %s)", path, slash ? dir : ".");
+        free(dir);
+        if (!writable)
+            return false;
+    }
+
+    s->path = xstrdup(path);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        if (!s->db) {
+            store_close(s);
+            return err_set(err, "cannot open the database %s: out of memory", path);
+        }
+        err_set(err, "cannot open the database %s: %s", path, sqlite3_errmsg(s->db));
+        store_close(s);
+        return false;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 10000);
+
+    /* Look before changing anything: journal_mode=WAL writes the header,
+     * and a file that is not ours must stay exactly as it was. */
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+    }
+    if (rc != SQLITE_ROW) {
+        int code = sqlite3_errcode(s->db) & 0xff;
+        if (code == SQLITE_NOTADB)
+            err_set(err, "%s is not a tide database (not an SQLite file); move it away so tide can create its own",
+                    path);
+        else if (code == SQLITE_CORRUPT)
+            err_set(err, "the database %s is damaged; move it away (tide will create a new one)", path);
+        else
+            err_set(err, "cannot read the database %s: %s", path, sqlite3_errmsg(s->db));
+        store_close(s);
+        return false;
+    }
+    int v = store_schema_version(s);
+    if (v > LATEST) {
+        err_set(err, "the database %s has schema %d, written by a newer tide (this one knows %d); upgrade tide",
+                path, v, LATEST);
+        store_close(s);
+        return false;
+    }
+    if (!store_exec(s, "PRAGMA journal_mode = WAL", err) ||
+        !store_exec(s, "PRAGMA foreign_keys = ON", err) ||
+        !store_exec(s, "PRAGMA synchronous = NORMAL", err)) {
+        store_close(s);
+        return false;
+    }
+    if (v < LATEST && !migrate(s, err)) {
+        store_close(s);
+        return false;
+    }
+    return true;
+}
+
+void store_close(Store *s)
+{
+    if (s->db)
+        sqlite3_close_v2(s->db);
+    free(s->path);
+    *s = (Store){0};
+}
+
+static int64_t count_rows(Store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t n = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return n;
+}
+
+bool store_counts(Store *s, StoreCounts *c, Err *err)
+{
+    *c = (StoreCounts){0};
+    c->sessions = count_rows(s, "SELECT count(*) FROM code_sessions");
+    c->files = count_rows(s, "SELECT count(*) FROM code_files");
+    c->results = count_rows(s, "SELECT count(*) FROM code_results");
+    if (c->sessions < 0 || c->files < 0 || c->results < 0)
+        return sql_error(s, err, "counting rows");
+    struct stat st;
+    if (stat(s->path, &st) == 0)
+        c->db_bytes += st.st_size;
+    char *wal = xasprintf("%s-wal", s->path);
+    if (stat(wal, &st) == 0)
+        c->db_bytes += st.st_size;
+    free(wal);
+    return true;
+}

@@ -1,0 +1,133 @@
+# The command-line skeleton, tide doctor and the database, as a new user
+# meets them.
+
+test_help_and_version() {
+  run_tide --help
+  expect_rc 0
+  expect_contains "$OUT" "usage: tide"
+  expect_contains "$OUT" "doctor"
+  run_tide --version
+  expect_rc 0
+  expect_contains "$OUT" "tide "
+  run_tide help doctor
+  expect_rc 0
+  expect_contains "$OUT" "usage: tide doctor"
+}
+
+test_unknown_command_is_one_line_and_exit_2() {
+  run_tide frobnicate
+  expect_rc 2
+  expect_eq "$(printf '%s\n' "$ERR" | head -1)" \
+    "tide: 'frobnicate' is not a tide command or an existing file (for a new file, write ./frobnicate)"
+  expect_contains "$ERR" "usage: tide"
+  [ ! -e "$XDG_DATA_HOME" ] || fail "an unknown command must not create anything"
+}
+
+test_unknown_option_exit_2() {
+  run_tide --frobnicate
+  expect_rc 2
+  expect_contains "$ERR" "unknown option '--frobnicate'"
+  run_tide doctor --frobnicate
+  expect_rc 2
+  expect_contains "$ERR" "tide doctor: unknown option '--frobnicate'"
+  run_tide help frobnicate
+  expect_rc 2
+}
+
+test_doctor_json_reports_languages_and_sandbox() {
+  run_tide doctor --json
+  expect_eq "$(json_get "$OUT" 'len(j["languages"])')" 9 "languages"
+  expect_eq "$(json_get "$OUT" '",".join(l["key"] for l in j["languages"])')" \
+    "python,node,go,c,cpp,java,php,rust,fortran"
+  for k in user_namespaces seccomp cgroup_memory cgroup_pids overlayfs; do
+    expect_eq "$(json_get "$OUT" "type(j['sandbox']['$k']['available']).__name__")" bool "sandbox.$k"
+  done
+  # Every language that is there says where and which version.
+  expect_eq "$(json_get "$OUT" 'all(t["version"] and t["path"] for l in j["languages"] if l["available"] for t in l["tools"])')" \
+    true "versions of available tools"
+  # Exit status follows the report.
+  if [ "$(json_get "$OUT" 'j["ok"]')" = true ]; then expect_rc 0; else expect_rc 1; fi
+}
+
+test_doctor_all_languages_available_after_make_deps() {
+  # `make check` runs `make deps` first: every toolchain must be here.
+  run_tide doctor --json
+  expect_eq "$(json_get "$OUT" '[l["key"] for l in j["languages"] if not l["available"]]')" "[]" \
+    "languages missing"
+}
+
+test_fresh_folders_create_the_database() {
+  run_tide doctor --json
+  db=$XDG_DATA_HOME/tide/tide.db
+  expect_file "$db"
+  expect_eq "$(json_get "$OUT" 'j["database"]["schema_version"]')" \
+    "$(python3 -c "import sqlite3; print(sqlite3.connect('$db').execute('pragma user_version').fetchone()[0])")"
+  tables=$(python3 -c "import sqlite3; print(','.join(r[0] for r in sqlite3.connect('$db').execute(\"select name from sqlite_schema where type='table' and name like 'code_%' order by name\")))")
+  expect_eq "$tables" "code_files,code_results,code_sessions"
+  expect_eq "$(stat -c %a "$XDG_DATA_HOME/tide")" 700 "data folder mode"
+}
+
+test_text_file_as_database_is_refused_unchanged() {
+  mkdir -p "$XDG_DATA_HOME/tide"
+  db=$XDG_DATA_HOME/tide/tide.db
+  printf 'my shopping list\n' >"$db"
+  sum=$(sha256sum "$db")
+  run_tide doctor
+  expect_rc 1
+  expect_contains "$OUT" "is not a tide database"
+  expect_eq "$(sha256sum "$db")" "$sum" "the file is unchanged"
+  [ ! -e "$db-wal" ] || fail "a WAL file appeared next to the foreign file"
+}
+
+test_folder_as_database_is_refused() {
+  mkdir -p "$XDG_DATA_HOME/tide/tide.db/keep"
+  run_tide doctor --json
+  expect_rc 1
+  expect_contains "$(json_get "$OUT" 'j["database"]["problem"]')" "is a folder"
+  [ -d "$XDG_DATA_HOME/tide/tide.db/keep" ] || fail "the folder was changed"
+}
+
+test_unwritable_data_folder_is_one_line() {
+  # A file where the data folder should be: no user can write there.
+  mkdir -p "$XDG_DATA_HOME"
+  printf 'x' >"$XDG_DATA_HOME/tide"
+  run_tide doctor
+  expect_rc 1
+  expect_contains "$OUT" "cannot create the data folder"
+  expect_eq "$(cat "$XDG_DATA_HOME/tide")" x
+}
+
+test_read_only_data_folder() {
+  mkdir -p "$XDG_DATA_HOME/tide"
+  if [ "$(id -u)" != 0 ]; then
+    chmod 0500 "$XDG_DATA_HOME/tide"
+    run_tide doctor
+  else
+    # root writes anywhere; a read-only mount stops even root.
+    command -v unshare >/dev/null || skip "unshare is missing"
+    RC=0
+    OUT=$(unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && "$2" doctor' \
+          sh "$XDG_DATA_HOME/tide" "$TIDE" 2>&1) || RC=$?
+  fi
+  expect_rc 1
+  expect_contains "$OUT" "cannot create the database"
+  [ -z "$(ls -A "$XDG_DATA_HOME/tide")" ] || fail "something was written: $(ls -A "$XDG_DATA_HOME/tide")"
+}
+
+test_newer_schema_is_refused() {
+  mkdir -p "$XDG_DATA_HOME/tide"
+  python3 -c "import sqlite3; c=sqlite3.connect('$XDG_DATA_HOME/tide/tide.db'); c.execute('pragma user_version=9999'); c.commit()"
+  run_tide doctor --json
+  expect_rc 1
+  expect_contains "$(json_get "$OUT" 'j["database"]["problem"]')" "newer tide"
+}
+
+test_config_warnings_name_file_and_line() {
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[run]\ntimeout = forever\n[bogus]\nx = 1\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  run_tide doctor --json
+  expect_contains "$ERR" "config.ini:2: bad value 'forever' for run.timeout"
+  expect_contains "$ERR" "config.ini:4: unknown key 'x' in [bogus]"
+  # Warnings are not fatal: the report still comes.
+  expect_eq "$(json_get "$OUT" 'len(j["languages"])')" 9
+}

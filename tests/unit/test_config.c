@@ -1,0 +1,102 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+static char *write_config(const char *text)
+{
+    char *path = xasprintf("%s/config.ini", tu_tempdir());
+    tu_write(path, text, strlen(text));
+    return path;
+}
+
+Test(config, defaults_without_a_file)
+{
+    Config c;
+    config_defaults(&c);
+    Err err;
+    char *path = xasprintf("%s/missing.ini", tu_tempdir());
+    cr_assert(config_load(&c, path, &err), "%s", err.msg);
+    cr_assert_eq(c.run_timeout, 60);
+    cr_assert_eq(c.compile_timeout, 120);
+    cr_assert_eq(c.memory_mib, 512);
+    cr_assert_eq(c.output_limit, 1048576);
+    cr_assert_eq(c.expiry_hours, 48);
+    cr_assert_str_eq(c.theme, "dark");
+    cr_assert_eq(c.warnings.len, 0);
+    config_free(&c);
+    free(path);
+}
+
+Test(config, reads_values)
+{
+    char *path = write_config("[run]\ntimeout = 5\nmemory=256\noutput_limit = 2M\n"
+                              "[editor]\ntheme = light\nline_numbers = off\n"
+                              "[lang.python]\nrun = python3 -X dev {entry}\n"
+                              "[keys]\nsave = ctrl-s\n");
+    Config c;
+    config_defaults(&c);
+    Err err;
+    cr_assert(config_load(&c, path, &err), "%s", err.msg);
+    cr_assert_eq(c.warnings.len, 0, "%s", c.warnings.len ? c.warnings.items[0] : "");
+    cr_assert_eq(c.run_timeout, 5);
+    cr_assert_eq(c.memory_mib, 256);
+    cr_assert_eq(c.output_limit, 2 * 1024 * 1024);
+    cr_assert_str_eq(c.theme, "light");
+    cr_assert_not(c.line_numbers);
+    cr_assert_str_eq(config_run_cmd(&c, lang_by_key("python")), "python3 -X dev {entry}");
+    cr_assert_str_eq(config_run_cmd(&c, lang_by_key("node")), lang_by_key("node")->run);
+    cr_assert_eq(c.nkeys, 1);
+    cr_assert_str_eq(c.keys[0].action, "save");
+    cr_assert_eq(c.keys[0].line, 11);
+    config_free(&c);
+    free(path);
+}
+
+Test(config, bad_lines_are_reported_with_line_numbers_and_ignored)
+{
+    char *path = write_config("[run]\n"
+                              "timeout = soon\n"      /* 2: bad value */
+                              "colour = blue\n"       /* 3: unknown key */
+                              "memory = 300\n"        /* 4: fine */
+                              "[lang.cobol]\n"        /* 5 */
+                              "run = cobc {entry}\n"  /* 6: unknown language */
+                              "[lang.python]\n"
+                              "compile = x\n"         /* 8: python has no compile step */
+                              "run = \"unterminated\n" /* 9: bad quoting */
+                              "this is not ini\n");   /* 10: cannot parse */
+    Config c;
+    config_defaults(&c);
+    Err err;
+    cr_assert(config_load(&c, path, &err), "%s", err.msg);
+    cr_assert_eq(c.run_timeout, 60, "a bad value leaves the default");
+    cr_assert_eq(c.memory_mib, 300, "good lines after bad ones still count");
+    const char *expect[] = {":2: bad value 'soon' for run.timeout", ":3: unknown key 'colour' in [run]",
+                            ":6: unknown language [lang.cobol]", ":8: Python has no compile step",
+                            ":9: unterminated \" quote", ":10: cannot read this line"};
+    cr_assert_eq(c.warnings.len, sizeof expect / sizeof *expect);
+    for (size_t i = 0; i < c.warnings.len; i++) {
+        cr_assert(strstr(c.warnings.items[i], expect[i]), "warning %zu: %s", i, c.warnings.items[i]);
+        cr_assert(strncmp(c.warnings.items[i], path, strlen(path)) == 0, "names the file: %s",
+                  c.warnings.items[i]);
+    }
+    config_free(&c);
+    free(path);
+}
+
+Test(config, out_of_range_is_rejected)
+{
+    char *path = write_config("[run]\ntimeout = 0\nmemory = 99999999\n[editor]\ntab_width = 40\n");
+    Config c;
+    config_defaults(&c);
+    cr_assert(config_load(&c, path, NULL));
+    cr_assert_eq(c.run_timeout, 60);
+    cr_assert_eq(c.memory_mib, 512);
+    cr_assert_eq(c.tab_width, 4);
+    cr_assert_eq(c.warnings.len, 3);
+    config_free(&c);
+    free(path);
+}

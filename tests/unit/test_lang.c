@@ -1,0 +1,139 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang.h"
+#include "xalloc.h"
+
+Test(lang, every_language_is_registered)
+{
+    const char *keys[] = {"python", "node", "go", "c", "cpp", "java", "php", "rust", "fortran"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const Lang *l = lang_by_key(keys[i]);
+        cr_assert_not_null(l, "%s", keys[i]);
+        cr_assert_eq(lang_get(l->id), l);
+        cr_assert_not_null(l->run);
+        cr_assert_not_null(l->starter);
+        cr_assert(lang_by_path(l->starter_file) == l, "the starter of %s is one of its files", keys[i]);
+    }
+    cr_assert_null(lang_by_key("cobol"));
+    cr_assert_eq(lang_by_key("js"), lang_by_key("node"));
+}
+
+Test(lang, by_extension)
+{
+    struct {
+        const char *path, *key;
+    } cases[] = {{"a.py", "python"},   {"x/y/a.js", "node"},   {"a.mjs", "node"},  {"a.cjs", "node"},
+                 {"main.go", "go"},    {"a.c", "c"},           {"a.h", "c"},       {"a.cpp", "cpp"},
+                 {"a.cc", "cpp"},      {"a.cxx", "cpp"},       {"a.hpp", "cpp"},   {"Main.java", "java"},
+                 {"i.php", "php"},     {"m.rs", "rust"},       {"a.f", "fortran"}, {"a.for", "fortran"},
+                 {"a.f90", "fortran"}, {"a.f95", "fortran"},   {"a.f03", "fortran"}, {"a.f08", "fortran"},
+                 {"A.F", "fortran"},   {"a.ftn", "fortran"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const Lang *l = lang_by_path(cases[i].path);
+        cr_assert_not_null(l, "%s", cases[i].path);
+        cr_assert_str_eq(l->key, cases[i].key, "%s", cases[i].path);
+    }
+    cr_assert_null(lang_by_path("README"));
+    cr_assert_null(lang_by_path("notes.txt"));
+    cr_assert_null(lang_by_path(".py"), "a dot file is not a Python file");
+}
+
+Test(lang, fortran_form_by_extension)
+{
+    cr_assert(lang_fortran_fixed_form("old.f"));
+    cr_assert(lang_fortran_fixed_form("old.FOR"));
+    cr_assert(lang_fortran_fixed_form("old.ftn"));
+    cr_assert_not(lang_fortran_fixed_form("new.f90"));
+    cr_assert_not(lang_fortran_fixed_form("new.f08"));
+}
+
+Test(lang, headers_are_not_compiled)
+{
+    const Lang *c = lang_by_key("c");
+    cr_assert(lang_is_source(c, "x.c"));
+    cr_assert_not(lang_is_source(c, "x.h"));
+    cr_assert_not(lang_is_source(lang_by_key("cpp"), "x.hpp"));
+}
+
+Test(lang, facts_from_the_design)
+{
+    cr_assert(strstr(lang_by_key("python")->run, "-u"), "unbuffered python");
+    cr_assert(strstr(lang_by_key("go")->compile, "go build -o"), "go builds, then runs");
+    cr_assert(strstr(lang_by_key("c")->compile, "-lm -pthread"));
+    cr_assert(strstr(lang_by_key("cpp")->compile, "-lm -pthread"));
+    cr_assert(strstr(lang_by_key("rust")->compile, "--edition 2021"));
+    cr_assert(strstr(lang_by_key("java")->compile, "-d {out}"));
+    cr_assert(strstr(lang_by_key("php")->run, "display_errors=stderr"));
+    cr_assert(strstr(lang_by_key("php")->run, "log_errors=0"));
+}
+
+Test(lang, split_honours_quotes)
+{
+    StrList w = {0};
+    Err err;
+    cr_assert(lang_split("  a 'b c'  \"d \\\"e\\\"\" f''g ", &w, &err), "%s", err.msg);
+    cr_assert_eq(w.len, 4);
+    cr_assert_str_eq(w.items[0], "a");
+    cr_assert_str_eq(w.items[1], "b c");
+    cr_assert_str_eq(w.items[2], "d \"e\"");
+    cr_assert_str_eq(w.items[3], "fg");
+    sl_free(&w);
+    cr_assert_not(lang_split("a 'b", &w, &err));
+    cr_assert(strstr(err.msg, "unterminated"));
+    sl_free(&w);
+}
+
+Test(lang, expand_fills_placeholders)
+{
+    const Lang *c = lang_by_key("c");
+    const char *files[] = {"main.c", "util.c", NULL};
+    LangVars v = {.entry = "main.c", .files = files, .out = "/o", .exe = "/o/prog",
+                  .tool_exe = {"/usr/bin/gcc-12"}};
+    StrList argv = {0};
+    Err err;
+    cr_assert(lang_expand(c, c->compile, &v, &argv, &err), "%s", err.msg);
+    cr_assert_str_eq(argv.items[0], "/usr/bin/gcc-12");
+    size_t i = 0;
+    while (argv.items[i] && strcmp(argv.items[i], "-o") != 0)
+        i++;
+    cr_assert_str_eq(argv.items[i + 1], "/o/prog");
+    cr_assert_str_eq(argv.items[i + 2], "main.c");
+    cr_assert_str_eq(argv.items[i + 3], "util.c");
+    cr_assert_str_eq(argv.items[argv.len - 1], "-pthread");
+    cr_assert_null(argv.items[argv.len]);
+    sl_free(&argv);
+
+    const Lang *java = lang_by_key("java");
+    LangVars jv = {.out = "/o", .klass = "Main", .tool_exe = {"/j/javac", "/j/java"}};
+    cr_assert(lang_expand(java, java->run, &jv, &argv, &err), "%s", err.msg);
+    cr_assert_str_eq(argv.items[0], "/j/java");
+    cr_assert_str_eq(argv.items[argv.len - 1], "Main");
+    for (size_t k = 0; k < argv.len; k++)
+        cr_assert(strcmp(argv.items[k], "{heap}") != 0, "an absent {heap} is dropped");
+    sl_free(&argv);
+
+    cr_assert_not(lang_expand(c, "gcc {nonsense}", &v, &argv, &err));
+    cr_assert(strstr(err.msg, "unknown placeholder"), "%s", err.msg);
+    sl_free(&argv);
+    LangVars empty = {0};
+    cr_assert_not(lang_expand(c, "gcc {exe}", &empty, &argv, &err));
+    sl_free(&argv);
+}
+
+Test(lang, resolves_a_tool_on_path)
+{
+    /* sh is on every machine; the probe must find it and its real path. */
+    LangTool sh = {"sh", {NULL}, {NULL}, NULL};
+    ToolInfo ti;
+    Err err;
+    cr_assert(lang_resolve_tool(&sh, NULL, "/usr/bin:/bin", &ti, &err), "%s", err.msg);
+    cr_assert(ti.found);
+    cr_assert_eq(ti.exe[0], '/');
+    tool_info_free(&ti);
+    LangTool none = {"no-such-tool-tide", {"--version"}, {NULL}, NULL};
+    cr_assert_not(lang_resolve_tool(&none, NULL, "/usr/bin:/bin", &ti, &err));
+    cr_assert(strstr(err.msg, "not found"), "%s", err.msg);
+    tool_info_free(&ti);
+}
