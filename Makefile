@@ -149,8 +149,8 @@ deps:
 	if [ -z "$${missing// }" ]; then echo "deps: everything tide needs is installed"; exit 0; fi; \
 	echo "deps: installing $$missing"; \
 	sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $$missing
 
 # ---------------------------------------------------------------- install
 
