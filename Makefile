@@ -25,7 +25,7 @@ BUILD      := build
 
 # Libraries of the program, and of the unit tests.  Recursive (=) so that
 # pkg-config runs only when a recipe needs the flags, after `make deps`.
-LIB_PC   := ncursesw tree-sitter libgit2 sqlite3 libseccomp inih jansson vterm
+LIB_PC   := ncursesw tree-sitter libgit2 sqlite3 libseccomp inih jansson vterm libpcre2-8
 TEST_PC  := criterion
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PC))
 PC_LIBS   = $(shell $(PKG_CONFIG) --libs $(LIB_PC))
@@ -52,11 +52,22 @@ UNIT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC))
 SAN_OBJ  := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRC) $(UI_SRC) $(UNIT_SRC))
 
 # The tree-sitter grammars: fetching, verifying and compiling them.  Defines
-# GRAMMAR_OBJ (linked into everything) and the `grammars` target.
+# GRAMMAR_OBJ (linked into everything), GRAMMAR_GEN (generated headers: the
+# highlight queries) and the `grammars` target.
 include grammars/grammars.mk
 
+# The default theme, compiled in so that tide always has one to fall back to.
+THEME_GEN := $(BUILD)/gen/builtin_theme.h
+GEN_HEADERS := $(GRAMMAR_GEN) $(THEME_GEN)
+
+$(THEME_GEN): themes/dark.theme
+	@mkdir -p $(@D)
+	@echo "GEN $@"
+	$(Q){ echo '/* Generated from $<: do not edit. */'; echo 'static const char builtin_theme[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@.tmp && mv $@.tmp $@
+
 .PHONY: all run check deps grammars unit unit-asan cli-tests security-tests \
-        e2e-tests bench install uninstall clean distclean
+        e2e-tests bench fuzz fuzz-regress install uninstall clean distclean
 
 all: tide
 
@@ -64,12 +75,12 @@ tide: $(OBJ) $(MAIN_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
 	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/obj/%.o: %.c | $(GRAMMAR_GEN)
+$(BUILD)/obj/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	@echo "CC $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/asan/%.o: %.c | $(GRAMMAR_GEN)
+$(BUILD)/asan/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(@D)
 	@echo "CC $< (asan)"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
@@ -84,7 +95,24 @@ $(BUILD)/unit-asan: $(SAN_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
 	$(Q)$(CC) $(OPT) $(SAN) -o $@ $^ $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PC))
 
--include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+# The libFuzzer target (tests/fuzz/fuzz_syntax.c): the core built again
+# with clang, instrumented for coverage and the sanitizers.
+FUZZ_CC    ?= clang
+FUZZ_SAN   := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer
+FUZZ_OBJ   := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(CORE_SRC) tests/fuzz/fuzz_syntax.c)
+FUZZ_TIME  ?= 300
+
+$(BUILD)/fuzz/%.o: %.c | $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	@echo "CC $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
+
+$(BUILD)/fuzz-syntax: $(FUZZ_OBJ) $(GRAMMAR_OBJ)
+	@echo "LD $@"
+	$(Q)$(FUZZ_CC) $(OPT) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+-include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- the two commands
 
@@ -95,8 +123,8 @@ run: deps
 # Order matters: the suites that drive the binary run first, the unit tests
 # last, so the run ends with the test framework's own summary line.
 check: deps
-	$(MAKE) --no-print-directory -j$(NPROC) tide $(BUILD)/unit $(BUILD)/unit-asan
-	$(MAKE) --no-print-directory cli-tests security-tests e2e-tests unit-asan unit
+	$(MAKE) --no-print-directory -j$(NPROC) tide $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/fuzz-syntax
+	$(MAKE) --no-print-directory cli-tests security-tests e2e-tests fuzz-regress unit-asan unit
 
 unit: $(BUILD)/unit
 	@$(BUILD)/unit --jobs=$(NPROC)
@@ -119,6 +147,23 @@ security-tests: tide
 e2e-tests: tide
 	@tests/run-suite tests/e2e
 
+# Fuzz the syntax module for FUZZ_TIME seconds (new inputs go to
+# build/fuzz-corpus; the seeds in tests/fuzz/corpus are only read).
+fuzz: deps
+	$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/fuzz-syntax
+	@mkdir -p $(BUILD)/fuzz-corpus
+	$(BUILD)/fuzz-syntax -max_total_time=$(FUZZ_TIME) -timeout=20 -rss_limit_mb=4096 \
+	  $(BUILD)/fuzz-corpus tests/fuzz/corpus
+
+# What `make check` runs: every seed, then ten seconds of fuzzing from a
+# fixed seed, so that a failure can be reproduced.
+fuzz-regress: $(BUILD)/fuzz-syntax
+	@rm -rf $(BUILD)/fuzz-regress && mkdir -p $(BUILD)/fuzz-regress
+	@echo "fuzz: replaying tests/fuzz/corpus, then 10 s of fuzzing"
+	@set -o pipefail; $(BUILD)/fuzz-syntax -runs=0 tests/fuzz/corpus 2>&1 | tail -n 3 && \
+	  $(BUILD)/fuzz-syntax -seed=1 -max_total_time=10 -timeout=20 -rss_limit_mb=4096 \
+	    $(BUILD)/fuzz-regress tests/fuzz/corpus 2>&1 | tail -n 3
+
 bench: deps
 	$(MAKE) --no-print-directory -j$(NPROC) tide
 	@tests/run-bench
@@ -127,9 +172,10 @@ bench: deps
 
 # Debian packages: libraries (-dev), and the tools the tests and benchmarks use.
 DEV_PKGS  := pkg-config libncurses-dev libtree-sitter-dev libgit2-dev libsqlite3-dev \
-             libseccomp-dev libinih-dev libjansson-dev libvterm-dev libcriterion-dev
+             libseccomp-dev libinih-dev libjansson-dev libvterm-dev libcriterion-dev \
+             libpcre2-dev
 TOOL_PKGS := gcc make git ca-certificates tmux bubblewrap vim nano iproute2 procps \
-             python3 util-linux openssl
+             python3 util-linux openssl clang libclang-rt-14-dev
 # Toolchains: installed only when the machine has no such command on PATH
 # (a rustup or pyenv install counts).  command=package
 TOOLCHAINS := python3=python3 node=nodejs npm=npm go=golang-go gcc=gcc g++=g++ \
@@ -165,7 +211,8 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/asan $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/gen tide
+	rm -rf $(BUILD)/obj $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/gen \
+	  $(BUILD)/fuzz-syntax $(BUILD)/fuzz-regress tide
 
 # Also forgets the downloaded grammar sources (the next build fetches them).
 distclean:

@@ -26,3 +26,13 @@ $(GRAMMAR_DIR)/%.o: $(GRAMMAR_DIR)/%/.verified
 	  objs="$$objs $(GRAMMAR_DIR)/$*/scanner.o"; \
 	fi; \
 	ld -r -o $@ $$objs
+
+# The highlight query of every grammar, as C strings: the grammar's own
+# query files and ours under grammars/queries (see grammars/gen-queries).
+GRAMMAR_QUERIES := $(BUILD)/gen/grammar_queries.h
+GRAMMAR_GEN     += $(GRAMMAR_QUERIES)
+
+$(GRAMMAR_QUERIES): grammars/gen-queries $(GRAMMAR_STAMPS) $(wildcard grammars/queries/*/*.scm)
+	@mkdir -p $(@D)
+	@echo "GEN $@"
+	$(Q)grammars/gen-queries $@ $(GRAMMAR_DIR) $(GRAMMARS)

@@ -1,0 +1,2 @@
+; Escapes inside strings.
+(escape_sequence) @escape

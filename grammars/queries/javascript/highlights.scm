@@ -1,0 +1,3 @@
+; Class names where they are declared.
+(class_declaration
+  name: (identifier) @type)
