@@ -152,7 +152,7 @@ e2e-tests: tide
 fuzz: deps
 	$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/fuzz-syntax
 	@mkdir -p $(BUILD)/fuzz-corpus
-	$(BUILD)/fuzz-syntax -max_total_time=$(FUZZ_TIME) -timeout=20 -rss_limit_mb=4096 \
+	$(BUILD)/fuzz-syntax -max_total_time=$(FUZZ_TIME) -max_len=8192 -timeout=20 -rss_limit_mb=4096 \
 	  $(BUILD)/fuzz-corpus tests/fuzz/corpus
 
 # What `make check` runs: every seed, then ten seconds of fuzzing from a
