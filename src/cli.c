@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <time.h>
 
 int cli_usage_error(const Command *cmd, const char *fmt, ...)
 {
@@ -59,4 +60,38 @@ void cli_reset_getopt(void)
 {
     optind = 0; /* glibc: 0 also re-initialises its internal state */
     opterr = 0; /* commands report bad options themselves, in one line */
+}
+
+void cli_time_local(int64_t t, char out[CLI_TIME_LEN])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (t == 0 || !localtime_r(&tt, &tm) || strftime(out, CLI_TIME_LEN, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+        snprintf(out, CLI_TIME_LEN, "-");
+}
+
+json_t *cli_time_json(int64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char buf[CLI_TIME_LEN];
+    if (t == 0 || !gmtime_r(&tt, &tm) || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        return json_null();
+    return json_string(buf);
+}
+
+void cli_size(long long bytes, char out[CLI_TIME_LEN])
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+    if (bytes < 1024) {
+        snprintf(out, CLI_TIME_LEN, "%lld B", bytes);
+        return;
+    }
+    double v = (double)bytes / 1024;
+    int u = 0;
+    while (v >= 1024 && u < 3) {
+        v /= 1024;
+        u++;
+    }
+    snprintf(out, CLI_TIME_LEN, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
 }

@@ -4,6 +4,7 @@
 #define TIDE_CLI_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "app.h"
@@ -42,5 +43,15 @@ bool cli_print_json(json_t *obj);
 bool cli_parse_long(const char *s, long long min, long long max, long long *out);
 /* Reset getopt for a command's own options. */
 void cli_reset_getopt(void);
+
+/* Times are unix seconds (UTC) in the database: text output shows local
+ * time, JSON ISO 8601 in UTC. */
+#define CLI_TIME_LEN 32
+/* "2024-05-01 14:03:22" (local), or "-" for 0. */
+void cli_time_local(int64_t t, char out[CLI_TIME_LEN]);
+/* "2024-05-01T12:03:22Z", or JSON null for 0. */
+json_t *cli_time_json(int64_t t);
+/* "512 B", "1.2 KiB", "3.4 MiB", ... */
+void cli_size(long long bytes, char out[CLI_TIME_LEN]);
 
 #endif

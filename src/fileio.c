@@ -1,6 +1,7 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
@@ -248,4 +249,86 @@ bool fileio_copy(const char *src, const char *dst, size_t max, Err *err)
     if (!ok)
         unlink(dst);
     return ok;
+}
+
+int fileio_open_parent_at(int root, const char *rel, bool create, const char **base, Err *err)
+{
+    if (rel[0] == '/')
+        return err_set(err, "%s is not a relative path", rel), -1;
+    int fd = dup(root);
+    if (fd < 0)
+        return err_sys(err, "cannot open the folder of %s", rel), -1;
+    const char *p = rel;
+    for (const char *slash; (slash = strchr(p, '/')); p = slash + 1) {
+        char *name = xstrndup(p, (size_t)(slash - p));
+        int len = (int)(slash - rel);
+        int sub = -1;
+        if (!*name || !strcmp(name, "..")) {
+            err_set(err, "%s is not a plain relative path", rel);
+        } else {
+            sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0 && errno == ENOENT && create) {
+                if (mkdirat(fd, name, 0777) != 0 && errno != EEXIST) {
+                    err_sys(err, "cannot create %.*s", len, rel);
+                    free(name);
+                    close(fd);
+                    return -1;
+                }
+                sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            }
+            if (sub < 0 && (errno == ELOOP || errno == ENOTDIR))
+                err_set(err, "%.*s is in the way: a symlink or a file, not a folder", len, rel);
+            else if (sub < 0)
+                err_sys(err, "cannot open %.*s", len, rel);
+        }
+        free(name);
+        close(fd);
+        if (sub < 0)
+            return -1;
+        fd = sub;
+    }
+    if (!*p || !strcmp(p, "..") || !strcmp(p, ".")) {
+        close(fd);
+        return err_set(err, "%s is not a file name", rel), -1;
+    }
+    *base = p;
+    return fd;
+}
+
+static long long tree_size(int fd)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return 0;
+    }
+    long long total = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISREG(st.st_mode)) {
+            total += st.st_size;
+        } else if (S_ISDIR(st.st_mode)) {
+            int sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                total += tree_size(sub);
+        }
+    }
+    closedir(d);
+    return total;
+}
+
+long long fileio_tree_size(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return S_ISREG(st.st_mode) ? st.st_size : 0;
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    return fd >= 0 ? tree_size(fd) : 0;
 }

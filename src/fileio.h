@@ -22,6 +22,13 @@ bool fileio_write_atomic(const char *path, const void *data, size_t len, mode_t 
 bool fileio_rmtree(const char *path, Err *err);
 /* Copy a regular file (not following a symlink at src), mode of src kept. */
 bool fileio_copy(const char *src, const char *dst, size_t max, Err *err);
+/* Open the folder that holds rel (a relative path) below the folder root,
+ * creating missing folders when create is set.  Never follows a symlink
+ * and refuses "..", so nothing outside root is reached.  *base gets the
+ * last component of rel.  Returns the descriptor, or -1 and err. */
+int fileio_open_parent_at(int root, const char *rel, bool create, const char **base, Err *err);
+/* Bytes in the regular files below path (not following symlinks). */
+long long fileio_tree_size(const char *path);
 bool fileio_exists(const char *path);
 bool fileio_is_dir(const char *path);
 

@@ -11,9 +11,12 @@
 #include "cli.h"
 
 extern const Command cmd_doctor, cmd_help;
+extern const Command cmd_session, cmd_history, cmd_result, cmd_diff, cmd_checkout, cmd_search;
+extern const Command cmd_import, cmd_files, cmd_export, cmd_gc, cmd_status;
 
 static const Command *const commands[] = {
-    &cmd_doctor,
+    &cmd_session, &cmd_history, &cmd_result, &cmd_diff,   &cmd_checkout, &cmd_search,
+    &cmd_import,  &cmd_files,   &cmd_export, &cmd_status, &cmd_gc,       &cmd_doctor,
     &cmd_help,
 };
 

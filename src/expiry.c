@@ -1,0 +1,333 @@
+#include "expiry.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "session.h"
+
+/* A folder a crash left is cleared only once it is this old: younger, it
+ * may belong to a session or a run being created right now. */
+#define LEFTOVER_AGE 600
+
+static void add_item(GcReport *r, const char *kind, int64_t session_id, int64_t bytes, const char *fmt, ...)
+    TIDE_FMT(5, 6);
+static void add_item(GcReport *r, const char *kind, int64_t session_id, int64_t bytes, const char *fmt, ...)
+{
+    if (r->n == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 16;
+        r->items = xreallocarray(r->items, r->cap, sizeof *r->items);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    r->items[r->n++] = (GcItem){xstrdup(kind), xvasprintf(fmt, ap), session_id, bytes};
+    va_end(ap);
+    r->bytes += bytes;
+}
+
+void gc_report_free(GcReport *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->items[i].kind);
+        free(r->items[i].what);
+    }
+    free(r->items);
+    sl_free(&r->skipped);
+    *r = (GcReport){0};
+}
+
+static char *idle_for(int64_t since, int64_t now)
+{
+    int64_t d = now - since;
+    if (d < 0)
+        d = 0;
+    if (d >= 2 * 86400)
+        return xasprintf("%lld days", (long long)(d / 86400));
+    if (d >= 3600)
+        return xasprintf("%lld hours", (long long)(d / 3600));
+    return xasprintf("%lld minutes", (long long)(d / 60));
+}
+
+/* ids from a query with one integer parameter */
+static bool query_ids(Store *store, const char *sql, int64_t param, int64_t **ids, size_t *n, Err *err)
+{
+    *ids = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st, sql, err))
+        return false;
+    sqlite3_bind_int64(st, 1, param);
+    size_t cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *ids = xreallocarray(*ids, cap, sizeof **ids);
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return true;
+}
+
+static bool exists_row(Store *store, const char *sql, int64_t a, int64_t b)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return true; /* when in doubt, keep */
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* ---------------------------------------------------------------- sessions */
+
+static bool gc_sessions(App *app, Store *store, int64_t now, bool dry_run, GcReport *r, Err *err)
+{
+    int64_t *ids;
+    size_t n;
+    if (!query_ids(store,
+                   "SELECT id FROM code_sessions WHERE kind = 'scratch' AND expires_at IS NOT NULL"
+                   " AND expires_at <= ? ORDER BY id",
+                   now, &ids, &n, err))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        Session s;
+        Err e;
+        if (!session_load(app, ids[i], &s, &e))
+            continue;
+        int64_t bytes = fileio_tree_size(s.dir);
+        bool ok;
+        if (dry_run) {
+            int fd = fileio_is_dir(s.dir) ? session_lock(&s, false, &e) : -2;
+            ok = fd != -1;
+            session_unlock(fd);
+        } else {
+            ok = session_remove(app, &s, &e);
+        }
+        char *idle = idle_for(s.last_used_at, now);
+        if (ok)
+            add_item(r, "session", s.id, bytes, "session %lld '%s' (%s scratch session, unused for %s)",
+                     (long long)s.id, s.name, s.lang->name, idle);
+        else
+            sl_push_owned(&r->skipped, xasprintf("session %lld: %s", (long long)s.id, e.msg));
+        free(idle);
+        session_free(&s);
+    }
+    free(ids);
+    return true;
+}
+
+/* ---------------------------------------------------------------- files */
+
+typedef struct DueFile {
+    int64_t id, session_id, result_id, size;
+    char *path, *origin;
+} DueFile;
+
+static bool unlink_beneath(const char *root, const char *rel, Err *err)
+{
+    int rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rfd < 0)
+        return errno == ENOENT || err_sys(err, "cannot open %s", root);
+    const char *base;
+    int dir = fileio_open_parent_at(rfd, rel, false, &base, err);
+    close(rfd);
+    if (dir < 0)
+        return errno == ENOENT;
+    bool ok = unlinkat(dir, base, 0) == 0 || errno == ENOENT || err_sys(err, "cannot remove %s/%s", root, rel);
+    close(dir);
+    return ok;
+}
+
+static bool delete_row(Store *store, int64_t id, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st, "DELETE FROM code_files WHERE id = ?", err))
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    bool ok = sqlite3_step(st) == SQLITE_DONE ||
+              err_set(err, "database %s: %s (removing a file's row)", store->path, sqlite3_errmsg(store->db));
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* Expired files of one session, with its lock held. */
+static void gc_session_files(Store *store, const Session *s, DueFile *f, size_t n, bool dry_run, GcReport *r)
+{
+    Err e;
+    for (size_t i = 0; i < n; i++) {
+        bool generated = strcmp(f[i].origin, "generated") == 0;
+        if (!generated && s->kind != SESSION_SCRATCH)
+            continue; /* the user's folder: never */
+        bool ok = true;
+        if (!dry_run) {
+            char *root = generated ? xasprintf("%s/generated/%lld", s->dir, (long long)f[i].result_id)
+                                   : xstrdup(s->workdir);
+            ok = unlink_beneath(root, f[i].path, &e) && store_begin(store, &e);
+            if (ok && !(delete_row(store, f[i].id, &e) && store_commit(store, &e))) {
+                store_rollback(store);
+                ok = false;
+            }
+            /* The run's folder goes with its last file. */
+            if (ok && generated &&
+                !exists_row(store, "SELECT 1 FROM code_files WHERE result_id = ?1 AND session_id = ?2",
+                            f[i].result_id, s->id))
+                (void)fileio_rmtree(root, NULL);
+            free(root);
+        }
+        if (!ok)
+            sl_push_owned(&r->skipped, xasprintf("%s of session %lld: %s", f[i].path, (long long)s->id, e.msg));
+        else if (generated)
+            add_item(r, "generated", s->id, f[i].size, "%s, made by run %lld in session %lld", f[i].path,
+                     (long long)f[i].result_id, (long long)s->id);
+        else
+            add_item(r, "import", s->id, f[i].size, "%s, imported into session %lld", f[i].path, (long long)s->id);
+    }
+}
+
+static bool gc_files(App *app, Store *store, int64_t now, bool dry_run, GcReport *r, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st,
+                       "SELECT id, session_id, ifnull(result_id, 0), size, path, origin FROM code_files"
+                       " WHERE expires_at IS NOT NULL AND expires_at <= ? AND origin IN ('import', 'generated')"
+                       " ORDER BY session_id, result_id, path",
+                       err))
+        return false;
+    sqlite3_bind_int64(st, 1, now);
+    DueFile *due = NULL;
+    size_t n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            due = xreallocarray(due, cap, sizeof *due);
+        }
+        due[n++] = (DueFile){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+                             sqlite3_column_int64(st, 3), xstrdup((const char *)sqlite3_column_text(st, 4)),
+                             xstrdup((const char *)sqlite3_column_text(st, 5))};
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && due[j].session_id == due[i].session_id)
+            j++;
+        Session s;
+        Err e;
+        if (session_load(app, due[i].session_id, &s, &e)) {
+            int fd = session_lock(&s, false, &e);
+            if (fd >= 0)
+                gc_session_files(store, &s, due + i, j - i, dry_run, r);
+            else
+                sl_push_owned(&r->skipped, xasprintf("files of session %lld: %s", (long long)s.id, e.msg));
+            session_unlock(fd);
+            session_free(&s);
+        }
+        i = j;
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(due[i].path);
+        free(due[i].origin);
+    }
+    free(due);
+    return true;
+}
+
+/* ---------------------------------------------------------------- leftovers */
+
+static bool is_number(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+static void leftover(const char *path, const char *why, int64_t session_id, bool dry_run, GcReport *r)
+{
+    int64_t bytes = fileio_tree_size(path);
+    Err e;
+    if (!dry_run && !fileio_rmtree(path, &e)) {
+        sl_push_owned(&r->skipped, xasprintf("%s: %s", path, e.msg));
+        return;
+    }
+    add_item(r, "leftover", session_id, bytes, "%s (%s)", path, why);
+}
+
+/* Generated folders of runs that were never recorded, with the lock held
+ * (a run renames its folder before its record commits). */
+static void gc_generated_leftovers(Store *store, const Session *s, bool dry_run, GcReport *r)
+{
+    char *gen = xasprintf("%s/generated", s->dir);
+    DIR *d = opendir(gen);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        char *p = xasprintf("%s/%s", gen, de->d_name);
+        if (!strncmp(de->d_name, ".run-", 5))
+            leftover(p, "files of a run that ended without being recorded", s->id, dry_run, r);
+        else if (is_number(de->d_name) &&
+                 !exists_row(store, "SELECT 1 FROM code_results WHERE id = ?1 AND session_id = ?2",
+                             strtoll(de->d_name, NULL, 10), s->id))
+            leftover(p, "files of a run that is not recorded", s->id, dry_run, r);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    free(gen);
+}
+
+static void gc_leftovers(App *app, Store *store, int64_t now, bool dry_run, GcReport *r)
+{
+    char *root = paths_get(&app->paths, DIR_DATA, "sessions");
+    DIR *d = opendir(root);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (!is_number(de->d_name))
+            continue;
+        int64_t id = strtoll(de->d_name, NULL, 10);
+        char *p = xasprintf("%s/%s", root, de->d_name);
+        struct stat st;
+        bool owned = exists_row(store, "SELECT 1 FROM code_sessions WHERE id = ?1 AND ?2 = ?2", id, 0);
+        if (!owned && lstat(p, &st) == 0 && S_ISDIR(st.st_mode) && now - st.st_mtime >= LEFTOVER_AGE) {
+            leftover(p, "no session owns it", 0, dry_run, r);
+        } else if (owned) {
+            Session s;
+            Err e;
+            if (session_load(app, id, &s, &e)) {
+                int fd = session_lock(&s, false, &e);
+                if (fd >= 0)
+                    gc_generated_leftovers(store, &s, dry_run, r);
+                session_unlock(fd);
+                session_free(&s);
+            }
+        }
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    free(root);
+}
+
+bool expiry_gc(App *app, int64_t now, bool dry_run, GcReport *r, Err *err)
+{
+    *r = (GcReport){0};
+    Store *store;
+    if (!app_store(app, &store, err))
+        return false;
+    if (!gc_sessions(app, store, now, dry_run, r, err) || !gc_files(app, store, now, dry_run, r, err)) {
+        gc_report_free(r);
+        return false;
+    }
+    gc_leftovers(app, store, now, dry_run, r);
+    return true;
+}

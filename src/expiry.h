@@ -1,0 +1,36 @@
+/* What expires, and clearing it away (`tide gc`).
+ *
+ * Scratch sessions expire [session] expiry_hours after their last use
+ * (a run, an import or export, the TUI opening them); so do the files
+ * imported into them.  Generated files expire that long after they were
+ * made or last exported.  Folder sessions never expire, and nothing in a
+ * user's folder is ever removed.  gc also clears what a crash left
+ * behind: session folders without a database row, and generated folders
+ * of runs that were never recorded.  A session with a run in progress is
+ * left for the next gc. */
+#ifndef TIDE_EXPIRY_H
+#define TIDE_EXPIRY_H
+
+#include <stdint.h>
+
+#include "app.h"
+
+typedef struct GcItem {
+    char *kind;         /* "session", "import", "generated", "leftover" */
+    char *what;         /* one line naming it */
+    int64_t session_id; /* 0 when none */
+    int64_t bytes;
+} GcItem;
+
+typedef struct GcReport {
+    GcItem *items;
+    size_t n, cap;
+    int64_t bytes;
+    StrList skipped; /* what was due but left, and why */
+} GcReport;
+
+/* Remove what has expired at now (or only list it, with dry_run). */
+bool expiry_gc(App *app, int64_t now, bool dry_run, GcReport *r, Err *err);
+void gc_report_free(GcReport *r);
+
+#endif

@@ -1,0 +1,215 @@
+/* `tide import`, `tide files` and `tide export`: files in and out of a
+ * session (the upload and download of hosted code interpreters). */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "history.h"
+#include "session_files.h"
+
+extern const Command cmd_import, cmd_files, cmd_export;
+
+typedef struct Opts {
+    bool json, force;
+    const char *as;
+    long long result;
+} Opts;
+
+static int parse(const Command *cmd, int argc, char **argv, const char *allowed, Opts *o)
+{
+    static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
+                                          {"force", no_argument, NULL, 'f'},
+                                          {"as", required_argument, NULL, 'a'},
+                                          {"result", required_argument, NULL, 'r'},
+                                          {NULL, 0, NULL, 0}};
+    *o = (Opts){0};
+    int c;
+    while ((c = getopt_long(argc, argv, ":f", longs, NULL)) != -1) {
+        if (c == ':')
+            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        if (c == '?' || !strchr(allowed, c))
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        if (c == 'j')
+            o->json = true;
+        else if (c == 'f')
+            o->force = true;
+        else if (c == 'a')
+            o->as = optarg;
+        else if (c == 'r') {
+            int64_t id;
+            Err err;
+            if (!history_parse_id(optarg, &id, &err))
+                return cli_usage_error(cmd, "%s", err.msg);
+            o->result = id;
+        }
+    }
+    return -1;
+}
+
+static int import_run(App *app, int argc, char **argv)
+{
+    Opts o;
+    int rc = parse(&cmd_import, argc, argv, "jfa", &o);
+    if (rc >= 0)
+        return rc;
+    if (argc - optind < 2)
+        return cli_usage_error(&cmd_import, "import takes a session and the files to copy into it");
+    Session s;
+    Err err;
+    StrList done;
+    if (!session_find(app, argv[optind], &s, &err))
+        return cli_fail("%s", err.msg);
+    bool ok = session_import(app, &s, (const char *const *)argv + optind + 1, o.as, o.force, &done, &err);
+    if (o.json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < done.len; i++)
+            json_array_append_new(arr, json_string(done.items[i]));
+        json_t *j = json_pack("{s:I, s:s, s:o}", "session_id", (json_int_t)s.id, "folder", s.workdir, "imported", arr);
+        if (!ok)
+            json_object_set_new(j, "problem", json_string(err.msg));
+        cli_print_json(j);
+    } else {
+        for (size_t i = 0; i < done.len; i++)
+            printf("imported %s\n", done.items[i]);
+    }
+    if (ok && !o.json && s.kind == SESSION_FOLDER)
+        fprintf(stderr, "tide: copied into %s, the folder of session %lld; they are your files from now on\n",
+                s.workdir, (long long)s.id);
+    sl_free(&done);
+    session_free(&s);
+    return ok ? EXIT_OK : cli_fail("%s", err.msg);
+}
+
+const Command cmd_import = {
+    "import", "copy files into a session",
+    "usage: tide import SESSION PATH... [--as NAME] [--force]\n"
+    "\n"
+    "Copy files (or folders, with their files) into the folder of SESSION, where\n"
+    "its runs can read them, under their own names -- spaces, brackets and any\n"
+    "letters kept -- or under NAME (--as, one file only).  Up to 50 MiB per file.\n"
+    "Names that would leave the session (../x, absolute names), symlinks inside an\n"
+    "imported folder and symlinks in the session's way are refused, as is\n"
+    "replacing a file without --force; every check is made before anything is\n"
+    "copied.  Files imported into a scratch session expire with it\n"
+    "([session] expiry_hours after its last use).  Into a folder session, the\n"
+    "files are copied into that folder and are yours from then on: tide never\n"
+    "removes them.\n",
+    import_run,
+};
+
+static void ago(int64_t t, char out[32])
+{
+    int64_t d = session_now() - t;
+    if (d < 60)
+        snprintf(out, 32, "just now");
+    else if (d < 3600)
+        snprintf(out, 32, "%lld min", (long long)(d / 60));
+    else if (d < 2 * 86400)
+        snprintf(out, 32, "%lld h", (long long)(d / 3600));
+    else
+        snprintf(out, 32, "%lld days", (long long)(d / 86400));
+}
+
+static int files_run(App *app, int argc, char **argv)
+{
+    Opts o;
+    int rc = parse(&cmd_files, argc, argv, "j", &o);
+    if (rc >= 0)
+        return rc;
+    if (optind + 1 != argc)
+        return cli_usage_error(&cmd_files, "files takes one session");
+    Session s;
+    Err err;
+    if (!session_find(app, argv[optind], &s, &err))
+        return cli_fail("%s", err.msg);
+    SessionFile *f;
+    size_t n;
+    if (!session_files_list(app, &s, &f, &n, &err)) {
+        session_free(&s);
+        return cli_fail("%s", err.msg);
+    }
+    if (o.json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_t *j = json_pack("{s:s, s:s, s:I}", "name", f[i].path, "origin", f[i].origin, "size",
+                                  (json_int_t)f[i].size);
+            json_object_set_new(j, "type", f[i].type ? json_string(f[i].type) : json_null());
+            json_object_set_new(j, "result_id", f[i].result_id ? json_integer(f[i].result_id) : json_null());
+            json_object_set_new(j, "blob", f[i].blob_oid ? json_string(f[i].blob_oid) : json_null());
+            json_object_set_new(j, "created_at", cli_time_json(f[i].created_at));
+            json_object_set_new(j, "updated_at", cli_time_json(f[i].updated_at));
+            json_object_set_new(j, "expires_at", cli_time_json(f[i].expires_at));
+            json_object_set_new(j, "path", f[i].stored ? json_string(f[i].stored) : json_null());
+            json_array_append_new(arr, j);
+        }
+        cli_print_json(json_pack("{s:I, s:s, s:o}", "session_id", (json_int_t)s.id, "folder", s.workdir, "files", arr));
+    } else if (n == 0) {
+        printf("session %lld has no recorded files yet (they are recorded at each run)\n", (long long)s.id);
+    } else {
+        printf("%-32s %-9s %9s  %-24s %-8s %-19s %s\n", "NAME", "ORIGIN", "SIZE", "TYPE", "AGE", "EXPIRES", "RUN");
+        for (size_t i = 0; i < n; i++) {
+            char size[CLI_TIME_LEN], age[32], exp[CLI_TIME_LEN];
+            cli_size(f[i].size, size);
+            ago(f[i].updated_at, age);
+            cli_time_local(f[i].expires_at, exp);
+            printf("%-32s %-9s %9s  %-24s %-8s %-19s ", f[i].path, f[i].origin, size, f[i].type ? f[i].type : "-",
+                   age, f[i].expires_at ? exp : "never");
+            if (f[i].result_id)
+                printf("%lld", (long long)f[i].result_id);
+            printf("%s\n", f[i].stored ? "" : " (gone)");
+        }
+    }
+    session_files_free(f, n);
+    session_free(&s);
+    return EXIT_OK;
+}
+
+const Command cmd_files = {
+    "files", "list a session's files",
+    "usage: tide files SESSION [--json]\n"
+    "\n"
+    "The files of SESSION as recorded at its last run or import: its own files\n"
+    "(origin user or import), then the files its runs generated (origin\n"
+    "generated, with the run that made them), each with size, type, age and\n"
+    "when it expires.\n",
+    files_run,
+};
+
+static int export_run(App *app, int argc, char **argv)
+{
+    Opts o;
+    int rc = parse(&cmd_export, argc, argv, "jfr", &o);
+    if (rc >= 0)
+        return rc;
+    if (argc - optind < 2 || argc - optind > 3)
+        return cli_usage_error(&cmd_export, "export takes a session, a file name and where to write it");
+    Session s;
+    Err err;
+    if (!session_find(app, argv[optind], &s, &err))
+        return cli_fail("%s", err.msg);
+    char *written = NULL;
+    bool ok = session_export(app, &s, argv[optind + 1], o.result, argc - optind == 3 ? argv[optind + 2] : NULL,
+                             o.force, &written, &err);
+    session_free(&s);
+    if (!ok)
+        return cli_fail("%s", err.msg);
+    if (o.json)
+        cli_print_json(json_pack("{s:s}", "written", written));
+    else
+        printf("%s\n", written);
+    free(written);
+    return EXIT_OK;
+}
+
+const Command cmd_export = {
+    "export", "copy a file out of a session",
+    "usage: tide export SESSION NAME [DEST] [--result RUN] [--force]\n"
+    "\n"
+    "Copy the file NAME out of SESSION to DEST (a file name, or a folder to put it\n"
+    "in; default: here, under its own name) and print where it went.  NAME is a\n"
+    "file a run generated -- the newest run that made one, or run RUN with\n"
+    "--result -- or else one of the session's own files.  An existing file is\n"
+    "never replaced without --force.\n",
+    export_run,
+};

@@ -1,0 +1,139 @@
+/* `tide gc` and `tide status`: what tide keeps, and clearing what has
+ * expired. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "expiry.h"
+#include "session.h"
+
+extern const Command cmd_gc, cmd_status;
+
+static int parse(const Command *cmd, int argc, char **argv, bool allow_dry, bool *json, bool *dry)
+{
+    static const struct option longs[] = {
+        {"json", no_argument, NULL, 'j'}, {"dry-run", no_argument, NULL, 'n'}, {NULL, 0, NULL, 0}};
+    int c;
+    *json = *dry = false;
+    while ((c = getopt_long(argc, argv, ":n", longs, NULL)) != -1) {
+        if (c == 'j')
+            *json = true;
+        else if (c == 'n' && allow_dry)
+            *dry = true;
+        else
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+    }
+    if (optind != argc)
+        return cli_usage_error(cmd, "%s takes no arguments", cmd->name);
+    return -1;
+}
+
+static int gc_run(App *app, int argc, char **argv)
+{
+    bool json, dry;
+    int rc = parse(&cmd_gc, argc, argv, true, &json, &dry);
+    if (rc >= 0)
+        return rc;
+    GcReport r;
+    Err err;
+    if (!expiry_gc(app, session_now(), dry, &r, &err))
+        return cli_fail("%s", err.msg);
+    char total[CLI_TIME_LEN];
+    cli_size(r.bytes, total);
+    if (json) {
+        json_t *items = json_array(), *skipped = json_array();
+        for (size_t i = 0; i < r.n; i++) {
+            json_t *o = json_pack("{s:s, s:s, s:I}", "kind", r.items[i].kind, "what", r.items[i].what, "bytes",
+                                  (json_int_t)r.items[i].bytes);
+            json_object_set_new(o, "session_id", r.items[i].session_id ? json_integer(r.items[i].session_id)
+                                                                       : json_null());
+            json_array_append_new(items, o);
+        }
+        for (size_t i = 0; i < r.skipped.len; i++)
+            json_array_append_new(skipped, json_string(r.skipped.items[i]));
+        cli_print_json(json_pack("{s:b, s:o, s:I, s:o}", "dry_run", dry, "removed", items, "bytes",
+                                 (json_int_t)r.bytes, "skipped", skipped));
+    } else {
+        for (size_t i = 0; i < r.n; i++) {
+            char size[CLI_TIME_LEN];
+            cli_size(r.items[i].bytes, size);
+            printf("%s %s: %s (%s)\n", dry ? "would remove" : "removed", r.items[i].kind, r.items[i].what, size);
+        }
+        if (r.n == 0)
+            printf("nothing has expired\n");
+        else
+            printf("%s %s in all\n", dry ? "would free" : "freed", total);
+        for (size_t i = 0; i < r.skipped.len; i++)
+            fprintf(stderr, "tide: left for later: %s\n", r.skipped.items[i]);
+    }
+    gc_report_free(&r);
+    return EXIT_OK;
+}
+
+const Command cmd_gc = {
+    "gc", "remove expired sessions and files",
+    "usage: tide gc [--dry-run] [--json]\n"
+    "\n"
+    "Remove what has expired and print what was removed: scratch sessions and\n"
+    "the files imported into them, [session] expiry_hours (48) after their last\n"
+    "use, and files runs generated, that long after they were made or last\n"
+    "exported; also folders a crash left behind.  Folder sessions never expire,\n"
+    "and nothing in your own folders is ever removed.  A session with a run in\n"
+    "progress is left for the next gc.  --dry-run only prints what would go.\n",
+    gc_run,
+};
+
+static int status_run(App *app, int argc, char **argv)
+{
+    bool json, dry;
+    int rc = parse(&cmd_status, argc, argv, false, &json, &dry);
+    if (rc >= 0)
+        return rc;
+    SessionUsage u;
+    Err err;
+    if (!session_usage(app, &u, &err))
+        return cli_fail("%s", err.msg);
+    if (json) {
+        json_t *j = json_object();
+        json_object_set_new(j, "sessions", json_pack("{s:I, s:I, s:I}", "total", (json_int_t)u.sessions, "scratch",
+                                                     (json_int_t)u.scratch, "folder", (json_int_t)u.folder));
+        json_object_set_new(j, "runs", json_integer(u.runs));
+        json_object_set_new(j, "files", json_pack("{s:I, s:I}", "count", (json_int_t)u.files, "bytes",
+                                                  (json_int_t)u.file_bytes));
+        json_object_set_new(j, "disk_bytes", json_integer(u.disk_bytes));
+        json_object_set_new(j, "total_bytes", json_integer(u.disk_bytes + u.db_bytes));
+        json_object_set_new(j, "oldest_expiry", cli_time_json(u.oldest_expiry));
+        json_object_set_new(j, "data_dir", json_string(u.data_dir));
+        json_object_set_new(j, "database", json_pack("{s:s, s:I}", "path", u.db_path, "bytes", (json_int_t)u.db_bytes));
+        json_object_set_new(j, "expiry_hours", json_integer(app->cfg.expiry_hours));
+        cli_print_json(j);
+    } else {
+        char files[CLI_TIME_LEN], disk[CLI_TIME_LEN], db[CLI_TIME_LEN], total[CLI_TIME_LEN], exp[CLI_TIME_LEN];
+        cli_size(u.file_bytes, files);
+        cli_size(u.disk_bytes, disk);
+        cli_size(u.db_bytes, db);
+        cli_size(u.disk_bytes + u.db_bytes, total);
+        cli_time_local(u.oldest_expiry, exp);
+        printf("sessions      %lld (%lld scratch, %lld folder)\n", (long long)u.sessions, (long long)u.scratch,
+               (long long)u.folder);
+        printf("runs          %lld\n", (long long)u.runs);
+        printf("files         %lld (%s)\n", (long long)u.files, files);
+        printf("size          %s (sessions folder %s, database %s)\n", total, disk, db);
+        printf("next expiry   %s\n", u.oldest_expiry ? exp : "nothing expires");
+        printf("data folder   %s\n", u.data_dir);
+        printf("database      %s\n", u.db_path);
+    }
+    session_usage_free(&u);
+    return EXIT_OK;
+}
+
+const Command cmd_status = {
+    "status", "what tide keeps: sessions, runs, files, sizes",
+    "usage: tide status [--json]\n"
+    "\n"
+    "How many sessions, runs and files tide keeps, their total size on disk, when\n"
+    "the next thing expires (tide gc removes it), the data folder and the\n"
+    "database with its size.\n",
+    status_run,
+};

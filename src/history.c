@@ -1,0 +1,557 @@
+#include "history.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+
+/* The session folders' layout is session.h's; history needs only where a
+ * session's git folder and generated files are. */
+static char *session_path(App *app, int64_t session_id, const char *rest)
+{
+    char *rel = xasprintf("sessions/%lld/%s", (long long)session_id, rest);
+    char *p = paths_get(&app->paths, DIR_DATA, rel);
+    free(rel);
+    return p;
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return xstrdup(t ? (const char *)t : "");
+}
+
+static char *dup_blob(sqlite3_stmt *st, int i, size_t *len)
+{
+    const void *p = sqlite3_column_blob(st, i);
+    *len = (size_t)sqlite3_column_bytes(st, i);
+    char *out = xmalloc(*len + 1);
+    if (*len)
+        memcpy(out, p, *len);
+    out[*len] = '\0';
+    return out;
+}
+
+#define SUMMARY_COLUMNS                                                                                         \
+    "r.id, r.session_id, r.language, r.entry, r.status, r.commit_oid, r.exit_code, r.signal,"                  \
+    " r.compile_time, r.execution_time, r.peak_memory_kb, r.output_truncated, r.created_at"
+#define NSUMMARY 13
+
+static void summary_from_row(sqlite3_stmt *st, HistoryResult *r)
+{
+    *r = (HistoryResult){0};
+    r->id = sqlite3_column_int64(st, 0);
+    r->session_id = sqlite3_column_int64(st, 1);
+    r->language = dup_col(st, 2);
+    r->entry = dup_col(st, 3);
+    r->status = dup_col(st, 4);
+    const unsigned char *c = sqlite3_column_text(st, 5);
+    snprintf(r->commit, sizeof r->commit, "%s", c ? (const char *)c : "");
+    r->exit_code = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
+    r->signal = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 7);
+    r->compile_time = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 8);
+    r->execution_time = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 9);
+    r->peak_memory_kb = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
+    r->output_truncated = sqlite3_column_int(st, 11) != 0;
+    r->created_at = sqlite3_column_int64(st, 12);
+}
+
+void history_result_free(HistoryResult *r)
+{
+    free(r->language);
+    free(r->entry);
+    free(r->status);
+    sl_free(&r->args);
+    free(r->code);
+    free(r->stdin_mode);
+    free(r->stdin_data);
+    free(r->output);
+    free(r->error);
+    free(r->note);
+    for (size_t i = 0; i < r->ngenerated; i++) {
+        free(r->generated[i].path);
+        free(r->generated[i].type);
+        free(r->generated[i].stored);
+    }
+    free(r->generated);
+    *r = (HistoryResult){0};
+}
+
+void history_list_free(HistoryResult *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        history_result_free(&list[i]);
+    free(list);
+}
+
+static bool db_error(Store *s, Err *err, const char *what)
+{
+    return err_set(err, "database %s: %s (%s)", s->path, sqlite3_errmsg(s->db), what);
+}
+
+bool history_list(App *app, int64_t session_id, int64_t limit, HistoryResult **out, size_t *n, Err *err)
+{
+    *out = NULL;
+    *n = 0;
+    Store *store;
+    sqlite3_stmt *st;
+    if (!app_store(app, &store, err) ||
+        !store_prepare(store, &st,
+                       "SELECT " SUMMARY_COLUMNS " FROM code_results r WHERE ?1 = 0 OR r.session_id = ?1"
+                       " ORDER BY r.id DESC LIMIT ?2",
+                       err))
+        return false;
+    sqlite3_bind_int64(st, 1, session_id);
+    sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 32;
+            *out = xreallocarray(*out, cap, sizeof **out);
+        }
+        summary_from_row(st, &(*out)[(*n)++]);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        history_list_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return db_error(store, err, "listing runs");
+    }
+    return true;
+}
+
+static void load_args(const char *json, StrList *args)
+{
+    json_t *arr = json_loads(json, 0, NULL);
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        if (json_is_string(v))
+            sl_push(args, json_string_value(v));
+    }
+    json_decref(arr);
+}
+
+static bool load_generated(App *app, Store *store, HistoryResult *r, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st,
+                       "SELECT path, size, file_type, expires_at FROM code_files"
+                       " WHERE result_id = ? AND origin = 'generated' ORDER BY path",
+                       err))
+        return false;
+    sqlite3_bind_int64(st, 1, r->id);
+    size_t cap = 0;
+    char *rest = xasprintf("generated/%lld", (long long)r->id);
+    char *base = session_path(app, r->session_id, rest);
+    free(rest);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (r->ngenerated == cap) {
+            cap = cap ? cap * 2 : 8;
+            r->generated = xreallocarray(r->generated, cap, sizeof *r->generated);
+        }
+        HistoryFile *f = &r->generated[r->ngenerated++];
+        f->path = dup_col(st, 0);
+        f->size = sqlite3_column_int64(st, 1);
+        f->type = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : dup_col(st, 2);
+        f->expires_at = sqlite3_column_int64(st, 3);
+        char *stored = xasprintf("%s/%s", base, f->path);
+        f->stored = fileio_exists(stored) ? stored : (free(stored), NULL);
+    }
+    free(base);
+    sqlite3_finalize(st);
+    return true;
+}
+
+static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, Err *err)
+{
+    *out = (HistoryResult){0};
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st,
+                       "SELECT " SUMMARY_COLUMNS ", r.args, r.code, r.stdin_mode, r.stdin, r.output, r.error, r.note"
+                       " FROM code_results r WHERE r.id = ?",
+                       err))
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE)
+            return err_set(err, "there is no run %lld (tide history lists them)", (long long)id);
+        return db_error(store, err, "reading a run");
+    }
+    summary_from_row(st, out);
+    load_args((const char *)sqlite3_column_text(st, NSUMMARY), &out->args);
+    out->code = dup_blob(st, NSUMMARY + 1, &out->code_len);
+    out->stdin_mode = dup_col(st, NSUMMARY + 2);
+    out->stdin_data = sqlite3_column_type(st, NSUMMARY + 3) == SQLITE_NULL
+                          ? NULL
+                          : dup_blob(st, NSUMMARY + 3, &out->stdin_len);
+    out->output = dup_blob(st, NSUMMARY + 4, &out->output_len);
+    out->error = dup_blob(st, NSUMMARY + 5, &out->error_len);
+    out->note = sqlite3_column_type(st, NSUMMARY + 6) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 6);
+    sqlite3_finalize(st);
+    if (!load_generated(app, store, out, err)) {
+        history_result_free(out);
+        return false;
+    }
+    return true;
+}
+
+bool history_get(App *app, int64_t id, HistoryResult *out, Err *err)
+{
+    Store *store;
+    if (!app_store(app, &store, err))
+        return false;
+    return load_result(app, store, id, out, err);
+}
+
+bool history_parse_id(const char *s, int64_t *id, Err *err)
+{
+    const char *p = s[0] == '#' ? s + 1 : s;
+    char *end;
+    errno = 0;
+    long long v = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : 0;
+    if (errno || v <= 0 || *end)
+        return err_set(err, "'%s' is not a run id (a number, as tide history shows)", s);
+    *id = v;
+    return true;
+}
+
+/* ---------------------------------------------------------------- search */
+
+/* Valid UTF-8 without NULs: what the full-text index and a terminal can
+ * take.  Bad bytes become U+FFFD, NUL a space. */
+void history_clean_text(const char *s, size_t len, StrBuf *out)
+{
+    sb_append(out, "", 0);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+        bool ok = n > 0 && i + n <= len;
+        for (size_t k = 1; ok && k < n; k++)
+            ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
+        /* Overlong forms and surrogates are not text either. */
+        if (ok && n == 2 && c < 0xc2)
+            ok = false;
+        if (ok && n == 3) {
+            unsigned char c1 = (unsigned char)s[i + 1];
+            ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
+        }
+        if (ok && n == 4) {
+            unsigned char c1 = (unsigned char)s[i + 1];
+            ok = c <= 0xf4 && !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+        }
+        if (!ok) {
+            sb_append(out, "\xef\xbf\xbd", 3);
+            i++;
+        } else if (c == 0) {
+            sb_append(out, " ", 1);
+            i++;
+        } else {
+            sb_append(out, s + i, n);
+            i += n;
+        }
+    }
+}
+
+bool history_is_text(const char *s, size_t len)
+{
+    StrBuf sb = {0};
+    history_clean_text(s, len, &sb);
+    bool same = sb.len == len && (len == 0 || memcmp(sb.data, s, len) == 0);
+    sb_free(&sb);
+    return same;
+}
+
+bool history_index(Store *store, int64_t id, const char *entry, const char *code, size_t code_len,
+                   const char *output, size_t output_len, const char *error, size_t error_len, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st,
+                       "INSERT INTO code_results_fts (rowid, entry, code, output, error) VALUES (?, ?, ?, ?, ?)", err))
+        return false;
+    StrBuf c = {0}, o = {0}, e = {0};
+    history_clean_text(code, code ? code_len : 0, &c);
+    history_clean_text(output, output ? output_len : 0, &o);
+    history_clean_text(error, error ? error_len : 0, &e);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, entry, -1, SQLITE_STATIC);
+    sqlite3_bind_text64(st, 3, c.data, c.len, SQLITE_STATIC, SQLITE_UTF8);
+    sqlite3_bind_text64(st, 4, o.data, o.len, SQLITE_STATIC, SQLITE_UTF8);
+    sqlite3_bind_text64(st, 5, e.data, e.len, SQLITE_STATIC, SQLITE_UTF8);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    sb_free(&c);
+    sb_free(&o);
+    sb_free(&e);
+    if (rc != SQLITE_DONE)
+        return db_error(store, err, "indexing the run for search");
+    return true;
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+/* ASCII case-insensitive search, as the index matches. */
+static const char *find_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; *p; p++)
+        if (strncasecmp(p, needle, n) == 0)
+            return p;
+    return NULL;
+}
+
+#define SNIPPET_SIDE 40
+
+/* The line around the match, at most SNIPPET_SIDE bytes on either side
+ * (cut at character boundaries). */
+static void make_snippet(const char *text, const char *at, size_t len, HistoryHit *h)
+{
+    const char *start = at, *end = at + len;
+    while (start > text && start[-1] != '\n' && at - start < SNIPPET_SIDE)
+        start--;
+    while (*end && *end != '\n' && end - (at + len) < SNIPPET_SIDE)
+        end++;
+    while (start < at && ((unsigned char)*start & 0xc0) == 0x80)
+        start++;
+    while (end > at + len && ((unsigned char)*end & 0xc0) == 0x80)
+        end--;
+    StrBuf sb = {0};
+    bool head = start > text && start[-1] != '\n', tail = *end && *end != '\n';
+    if (head)
+        sb_puts(&sb, "...");
+    h->match_start = sb.len + (size_t)(at - start);
+    h->match_len = len;
+    sb_append(&sb, start, (size_t)(end - start));
+    if (tail)
+        sb_puts(&sb, "...");
+    /* Tabs and carriage returns would scramble a one-line listing. */
+    for (size_t i = 0; i < sb.len; i++)
+        if (sb.data[i] == '\t' || sb.data[i] == '\r')
+            sb.data[i] = ' ';
+    h->snippet = sb_steal(&sb);
+}
+
+static void hit_from_row(sqlite3_stmt *st, const char *text, HistoryHit *h)
+{
+    summary_from_row(st, &h->result);
+    static const char *const cols[] = {"entry", "code", "output", "error"};
+    for (int c = 0; c < 4; c++) {
+        const char *col = (const char *)sqlite3_column_text(st, NSUMMARY + c);
+        const char *at = col ? find_ci(col, text) : NULL;
+        if (at) {
+            h->where = xstrdup(cols[c]);
+            make_snippet(col, at, strlen(text), h);
+            return;
+        }
+    }
+    /* A match the ASCII folding above does not see (other scripts' case):
+     * show the first line of the code. */
+    const char *code = (const char *)sqlite3_column_text(st, NSUMMARY + 1);
+    h->where = xstrdup("code");
+    make_snippet(code ? code : "", code ? code : "", 0, h);
+}
+
+static char *like_pattern(const char *text)
+{
+    StrBuf sb = {0};
+    sb_puts(&sb, "%");
+    for (const char *p = text; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            sb_puts(&sb, "\\");
+        sb_append(&sb, p, 1);
+    }
+    sb_puts(&sb, "%");
+    return sb_steal(&sb);
+}
+
+static char *fts_phrase(const char *text)
+{
+    StrBuf sb = {0};
+    sb_puts(&sb, "\"");
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            sb_puts(&sb, "\"");
+        sb_append(&sb, p, 1);
+    }
+    sb_puts(&sb, "\"");
+    return sb_steal(&sb);
+}
+
+bool history_search(App *app, const char *text, int64_t session_id, int64_t limit, HistoryHit **out, size_t *n,
+                    Err *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (!*text)
+        return err_set(err, "give some text to search for");
+    if (strchr(text, '\n'))
+        return err_set(err, "search text is one line");
+    Store *store;
+    if (!app_store(app, &store, err))
+        return false;
+    /* Trigrams find three characters or more through the index; shorter
+     * text is looked for by LIKE, which reads every row. */
+    bool short_text = utf8_chars(text) < 3;
+    char *query = short_text ? like_pattern(text) : fts_phrase(text);
+    const char *sql =
+        short_text
+            ? "SELECT " SUMMARY_COLUMNS ", f.entry, f.code, f.output, f.error FROM code_results_fts f"
+              " JOIN code_results r ON r.id = f.rowid WHERE (f.entry LIKE ?1 ESCAPE '\\' OR f.code LIKE ?1 ESCAPE '\\'"
+              " OR f.output LIKE ?1 ESCAPE '\\' OR f.error LIKE ?1 ESCAPE '\\') AND (?2 = 0 OR r.session_id = ?2)"
+              " ORDER BY r.id DESC LIMIT ?3"
+            : "SELECT " SUMMARY_COLUMNS ", f.entry, f.code, f.output, f.error FROM code_results_fts f"
+              " JOIN code_results r ON r.id = f.rowid WHERE code_results_fts MATCH ?1"
+              " AND (?2 = 0 OR r.session_id = ?2) ORDER BY r.id DESC LIMIT ?3";
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st, sql, err)) {
+        free(query);
+        return false;
+    }
+    sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, session_id);
+    sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xreallocarray(*out, cap, sizeof **out);
+        }
+        HistoryHit *h = &(*out)[(*n)++];
+        *h = (HistoryHit){0};
+        hit_from_row(st, text, h);
+    }
+    sqlite3_finalize(st);
+    free(query);
+    if (rc != SQLITE_DONE) {
+        history_hits_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return db_error(store, err, "searching");
+    }
+    return true;
+}
+
+void history_hits_free(HistoryHit *hits, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        history_result_free(&hits[i].result);
+        free(hits[i].where);
+        free(hits[i].snippet);
+    }
+    free(hits);
+}
+
+/* ---------------------------------------------------------------- diff, checkout */
+
+static bool open_history(App *app, int64_t session_id, Vcs *v, Err *err)
+{
+    char *git = session_path(app, session_id, "git");
+    bool ok = vcs_open(v, git, NULL, err);
+    free(git);
+    return ok;
+}
+
+static void diff_text(const char *a, size_t alen, const char *b, size_t blen, const char *what, int64_t ida,
+                      int64_t idb, StrBuf *out)
+{
+    char *la = xasprintf("run %lld %s", (long long)ida, what);
+    char *lb = xasprintf("run %lld %s", (long long)idb, what);
+    StrBuf d = {0};
+    Err err;
+    if (!vcs_diff_buffers(a, alen, la, b, blen, lb, &d, &err))
+        sb_printf(out, "(cannot compare: %s)\n", err.msg);
+    else if (d.len == 0)
+        sb_printf(out, "(the %s is the same)\n", what);
+    else
+        sb_append(out, d.data, d.len);
+    sb_free(&d);
+    free(la);
+    free(lb);
+}
+
+bool history_diff(App *app, int64_t a, int64_t b, StrBuf *out, Err *err)
+{
+    Store *store;
+    HistoryResult ra, rb;
+    if (!app_store(app, &store, err) || !load_result(app, store, a, &ra, err))
+        return false;
+    if (!load_result(app, store, b, &rb, err)) {
+        history_result_free(&ra);
+        return false;
+    }
+    bool ok = true;
+    sb_printf(out, "=== files: run %lld -> run %lld\n", (long long)a, (long long)b);
+    if (ra.session_id != rb.session_id || !ra.commit[0] || !rb.commit[0]) {
+        if (ra.session_id != rb.session_id)
+            sb_printf(out, "(runs of different sessions, %lld and %lld: comparing their entry files)\n",
+                      (long long)ra.session_id, (long long)rb.session_id);
+        else
+            sb_printf(out, "(run %lld has no snapshot of its files: comparing the entry files)\n",
+                      (long long)(ra.commit[0] ? b : a));
+        diff_text(ra.code, ra.code_len, rb.code, rb.code_len, "code", a, b, out);
+    } else {
+        Vcs v;
+        size_t before = out->len;
+        ok = open_history(app, ra.session_id, &v, err);
+        if (ok) {
+            ok = vcs_diff(&v, ra.commit, rb.commit, out, err);
+            vcs_close(&v);
+        }
+        if (ok && out->len == before)
+            sb_puts(out, "(no change in the files)\n");
+    }
+    if (ok) {
+        sb_printf(out, "=== output: run %lld -> run %lld\n", (long long)a, (long long)b);
+        diff_text(ra.output, ra.output_len, rb.output, rb.output_len, "output", a, b, out);
+        if (ra.error_len || rb.error_len) {
+            sb_printf(out, "=== errors: run %lld -> run %lld\n", (long long)a, (long long)b);
+            diff_text(ra.error, ra.error_len, rb.error, rb.error_len, "errors", a, b, out);
+        }
+        if (strcmp(ra.status, rb.status) != 0 || ra.exit_code != rb.exit_code)
+            sb_printf(out, "=== status: %s (exit %d) -> %s (exit %d)\n", ra.status, ra.exit_code, rb.status,
+                      rb.exit_code);
+    }
+    history_result_free(&ra);
+    history_result_free(&rb);
+    return ok;
+}
+
+bool history_checkout(App *app, int64_t id, const char *dest, bool force, size_t *nfiles, Err *err)
+{
+    HistoryResult r;
+    if (!history_get(app, id, &r, err))
+        return false;
+    bool ok;
+    if (!r.commit[0]) {
+        ok = err_set(err, "run %lld has no snapshot of its files%s%s", (long long)id, r.note ? ": " : "",
+                     r.note ? r.note : "");
+        /* One line: the note may hold several. */
+        char *nl = strchr(err->msg, '\n');
+        if (nl)
+            *nl = '\0';
+    } else {
+        Vcs v;
+        ok = open_history(app, r.session_id, &v, err);
+        if (ok) {
+            ok = vcs_checkout(&v, r.commit, dest, force, nfiles, err);
+            vcs_close(&v);
+        }
+    }
+    history_result_free(&r);
+    return ok;
+}

@@ -1,0 +1,83 @@
+/* The recorded runs of sessions (code_results): listing them, reading one
+ * back with its code and output, finding them by text (FTS5, trigram),
+ * comparing two, and writing out the files a run saw. */
+#ifndef TIDE_HISTORY_H
+#define TIDE_HISTORY_H
+
+#include <stdint.h>
+
+#include "app.h"
+#include "vcs.h"
+#include "xalloc.h"
+
+typedef struct HistoryFile {
+    char *path;
+    long long size;
+    char *type;         /* MIME type, or NULL */
+    char *stored;       /* where it is on disk, NULL once expired */
+    int64_t expires_at; /* 0: never */
+} HistoryFile;
+
+typedef struct HistoryResult {
+    int64_t id, session_id;
+    char *language, *entry, *status;
+    char commit[VCS_OID_LEN + 1];        /* "" when the run has no snapshot */
+    int exit_code;                       /* -1: none */
+    int signal;                          /* 0: none */
+    double compile_time, execution_time; /* < 0: no such step */
+    long long peak_memory_kb;            /* < 0: unknown */
+    bool output_truncated;
+    int64_t created_at;
+    /* Filled by history_get only. */
+    StrList args;
+    char *code;
+    size_t code_len;
+    char *stdin_mode, *stdin_data;
+    size_t stdin_len;
+    char *output, *error;
+    size_t output_len, error_len;
+    char *note;
+    HistoryFile *generated;
+    size_t ngenerated;
+} HistoryResult;
+
+/* Newest first; session_id 0: every session; limit 0: no limit. */
+bool history_list(App *app, int64_t session_id, int64_t limit, HistoryResult **out, size_t *n, Err *err);
+bool history_get(App *app, int64_t id, HistoryResult *out, Err *err);
+void history_result_free(HistoryResult *r);
+void history_list_free(HistoryResult *list, size_t n);
+
+typedef struct HistoryHit {
+    HistoryResult result; /* summary fields only */
+    char *where;          /* "code", "output", "error" or "entry" */
+    char *snippet;        /* one line around the match */
+    size_t match_start, match_len; /* the match within snippet (len 0: not shown) */
+} HistoryHit;
+
+/* Runs whose code, output or error contains text (case-insensitive),
+ * newest first. */
+bool history_search(App *app, const char *text, int64_t session_id, int64_t limit, HistoryHit **out, size_t *n,
+                    Err *err);
+void history_hits_free(HistoryHit *hits, size_t n);
+
+/* What changed between runs a and b: the files (a unified diff of their
+ * snapshots), then the outputs. */
+bool history_diff(App *app, int64_t a, int64_t b, StrBuf *out, Err *err);
+/* The session's files as they were at run id, written below dest. */
+bool history_checkout(App *app, int64_t id, const char *dest, bool force, size_t *nfiles, Err *err);
+
+/* Add a recorded run to the search index (inside the caller's
+ * transaction): its entry name, code, output and errors as text. */
+bool history_index(Store *store, int64_t id, const char *entry, const char *code, size_t code_len,
+                   const char *output, size_t output_len, const char *error, size_t error_len, Err *err);
+
+/* s as valid UTF-8 without NULs (bad bytes become U+FFFD, NUL a space):
+ * what the search index, JSON and a one-line listing can take. */
+void history_clean_text(const char *s, size_t len, StrBuf *out);
+/* Whether s is valid UTF-8 with no NUL. */
+bool history_is_text(const char *s, size_t len);
+
+/* A result id from the command line ("12" or "#12"). */
+bool history_parse_id(const char *s, int64_t *id, Err *err);
+
+#endif

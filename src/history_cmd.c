@@ -1,0 +1,422 @@
+/* `tide history`, `tide result`, `tide diff`, `tide checkout` and
+ * `tide search`: looking back at recorded runs. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "history.h"
+#include "session.h"
+
+extern const Command cmd_history, cmd_result, cmd_diff, cmd_checkout, cmd_search;
+
+#define DEFAULT_LIMIT 50
+
+/* Bytes as a JSON string: the text itself when it is valid UTF-8, else
+ * the text with bad bytes replaced plus the exact bytes in base64. */
+static void set_bytes(json_t *o, const char *key, const char *data, size_t len)
+{
+    StrBuf sb = {0};
+    history_clean_text(data, len, &sb);
+    json_object_set_new(o, key, json_stringn(sb.data, sb.len));
+    sb_free(&sb);
+    if (!history_is_text(data, len)) {
+        static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        StrBuf enc = {0};
+        for (size_t i = 0; i < len; i += 3) {
+            unsigned v = (unsigned char)data[i] << 16;
+            if (i + 1 < len)
+                v |= (unsigned char)data[i + 1] << 8;
+            if (i + 2 < len)
+                v |= (unsigned char)data[i + 2];
+            char q[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63], i + 1 < len ? b64[(v >> 6) & 63] : '=',
+                         i + 2 < len ? b64[v & 63] : '='};
+            sb_append(&enc, q, 4);
+        }
+        char *k = xasprintf("%s_base64", key);
+        json_object_set_new(o, k, json_stringn(enc.data ? enc.data : "", enc.len));
+        free(k);
+        sb_free(&enc);
+    }
+}
+
+static json_t *real_or_null(double v)
+{
+    return v < 0 ? json_null() : json_real(v);
+}
+
+static json_t *summary_json(const HistoryResult *r)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(r->id));
+    json_object_set_new(o, "session_id", json_integer(r->session_id));
+    json_object_set_new(o, "language", json_string(r->language));
+    json_object_set_new(o, "entry", json_string(r->entry));
+    json_object_set_new(o, "status", json_string(r->status));
+    json_object_set_new(o, "success", json_boolean(strcmp(r->status, "ok") == 0));
+    json_object_set_new(o, "return_code", r->exit_code < 0 ? json_null() : json_integer(r->exit_code));
+    json_object_set_new(o, "signal", r->signal ? json_integer(r->signal) : json_null());
+    json_object_set_new(o, "compile_time", real_or_null(r->compile_time));
+    json_object_set_new(o, "execution_time", real_or_null(r->execution_time));
+    json_object_set_new(o, "peak_memory_kb", r->peak_memory_kb < 0 ? json_null() : json_integer(r->peak_memory_kb));
+    json_object_set_new(o, "output_truncated", json_boolean(r->output_truncated));
+    json_object_set_new(o, "commit", r->commit[0] ? json_string(r->commit) : json_null());
+    json_object_set_new(o, "created_at", cli_time_json(r->created_at));
+    return o;
+}
+
+static void fmt_secs(double v, char out[16])
+{
+    if (v < 0)
+        snprintf(out, 16, "-");
+    else
+        snprintf(out, 16, "%.2fs", v);
+}
+
+static void fmt_exit(const HistoryResult *r, char out[24])
+{
+    if (r->signal)
+        snprintf(out, 24, "signal %d", r->signal);
+    else if (r->exit_code >= 0)
+        snprintf(out, 24, "exit %d", r->exit_code);
+    else
+        snprintf(out, 24, "-");
+}
+
+/* A few commands take --json and --limit N and --session S. */
+typedef struct Opts {
+    bool json, force;
+    long long limit;
+    const char *session, *to;
+} Opts;
+
+static int parse(const Command *cmd, int argc, char **argv, const char *allowed, Opts *o)
+{
+    static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
+                                          {"limit", required_argument, NULL, 'n'},
+                                          {"session", required_argument, NULL, 's'},
+                                          {"to", required_argument, NULL, 't'},
+                                          {"force", no_argument, NULL, 'f'},
+                                          {NULL, 0, NULL, 0}};
+    *o = (Opts){.limit = DEFAULT_LIMIT};
+    int c;
+    while ((c = getopt_long(argc, argv, ":n:s:t:f", longs, NULL)) != -1) {
+        if (c == ':')
+            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        if (c == '?' || !strchr(allowed, c))
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        if (c == 'j')
+            o->json = true;
+        else if (c == 'f')
+            o->force = true;
+        else if (c == 's')
+            o->session = optarg;
+        else if (c == 't')
+            o->to = optarg;
+        else if (c == 'n' && !cli_parse_long(optarg, 0, 1000000000, &o->limit))
+            return cli_usage_error(cmd, "--limit takes a number (0: no limit), not '%s'", optarg);
+    }
+    return -1;
+}
+
+static bool find_session_id(App *app, const char *ref, int64_t *id, Err *err)
+{
+    *id = 0;
+    if (!ref)
+        return true;
+    Session s;
+    if (!session_find(app, ref, &s, err))
+        return false;
+    *id = s.id;
+    session_free(&s);
+    return true;
+}
+
+/* ---------------------------------------------------------------- history */
+
+static int history_run(App *app, int argc, char **argv)
+{
+    Opts o;
+    int rc = parse(&cmd_history, argc, argv, "jn", &o);
+    if (rc >= 0)
+        return rc;
+    if (argc - optind > 1)
+        return cli_usage_error(&cmd_history, "history takes at most one session");
+    int64_t sid;
+    Err err;
+    HistoryResult *list;
+    size_t n;
+    if (!find_session_id(app, optind < argc ? argv[optind] : NULL, &sid, &err) ||
+        !history_list(app, sid, o.limit, &list, &n, &err))
+        return cli_fail("%s", err.msg);
+    if (o.json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(arr, summary_json(&list[i]));
+        cli_print_json(json_pack("{s:o}", "runs", arr));
+    } else if (n == 0) {
+        printf("no runs recorded%s yet\n", sid ? " in this session" : "");
+    } else {
+        printf("%-6s %-19s %-7s %-8s %-20s %-14s %-10s %8s %8s\n", "RUN", "TIME", "SESSION", "LANGUAGE", "ENTRY",
+               "STATUS", "EXIT", "RUN", "COMPILE");
+        for (size_t i = 0; i < n; i++) {
+            HistoryResult *r = &list[i];
+            char when[CLI_TIME_LEN], ex[24], run[16], comp[16];
+            cli_time_local(r->created_at, when);
+            fmt_exit(r, ex);
+            fmt_secs(r->execution_time, run);
+            fmt_secs(r->compile_time, comp);
+            printf("%-6lld %-19s %-7lld %-8s %-20s %-14s %-10s %8s %8s\n", (long long)r->id, when,
+                   (long long)r->session_id, r->language, r->entry, r->status, ex, run, comp);
+        }
+    }
+    history_list_free(list, n);
+    return EXIT_OK;
+}
+
+const Command cmd_history = {
+    "history", "list recorded runs, newest first",
+    "usage: tide history [SESSION] [--limit N] [--json]\n"
+    "\n"
+    "One line per recorded run, newest first: run id, time, session, language,\n"
+    "entry file, status, exit code (or signal), run and compile time.  SESSION (an\n"
+    "id or a name) keeps to one session.  --limit N shows N runs (default 50,\n"
+    "0 for all).  tide result RUN shows everything about one run.\n",
+    history_run,
+};
+
+/* ---------------------------------------------------------------- result */
+
+static void print_block(const char *title, const char *data, size_t len)
+{
+    printf("--- %s\n", title);
+    fwrite(data, 1, len, stdout);
+    if (len && data[len - 1] != '\n')
+        printf("\n(no newline at the end)\n");
+}
+
+static int result_run(App *app, int argc, char **argv)
+{
+    Opts o;
+    int rc = parse(&cmd_result, argc, argv, "j", &o);
+    if (rc >= 0)
+        return rc;
+    if (optind + 1 != argc)
+        return cli_usage_error(&cmd_result, "result takes one run id");
+    int64_t id;
+    Err err;
+    HistoryResult r;
+    if (!history_parse_id(argv[optind], &id, &err))
+        return cli_usage_error(&cmd_result, "%s", err.msg);
+    if (!history_get(app, id, &r, &err))
+        return cli_fail("%s", err.msg);
+    if (o.json) {
+        json_t *j = summary_json(&r);
+        json_t *args = json_array();
+        for (size_t i = 0; i < r.args.len; i++)
+            json_array_append_new(args, json_string(r.args.items[i]));
+        json_object_set_new(j, "args", args);
+        json_object_set_new(j, "stdin_mode", json_string(r.stdin_mode));
+        if (r.stdin_data)
+            set_bytes(j, "stdin", r.stdin_data, r.stdin_len);
+        set_bytes(j, "code", r.code, r.code_len);
+        set_bytes(j, "output", r.output, r.output_len);
+        set_bytes(j, "error", r.error, r.error_len);
+        json_object_set_new(j, "note", r.note ? json_string(r.note) : json_null());
+        json_t *gen = json_array();
+        for (size_t i = 0; i < r.ngenerated; i++) {
+            HistoryFile *f = &r.generated[i];
+            json_t *g = json_pack("{s:s, s:I}", "name", f->path, "size", (json_int_t)f->size);
+            json_object_set_new(g, "type", f->type ? json_string(f->type) : json_null());
+            json_object_set_new(g, "path", f->stored ? json_string(f->stored) : json_null());
+            json_object_set_new(g, "expires_at", cli_time_json(f->expires_at));
+            json_array_append_new(gen, g);
+        }
+        json_object_set_new(j, "generated_files", gen);
+        cli_print_json(j);
+        history_result_free(&r);
+        return EXIT_OK;
+    }
+    char when[CLI_TIME_LEN], ex[24], run[16], comp[16];
+    cli_time_local(r.created_at, when);
+    fmt_exit(&r, ex);
+    fmt_secs(r.execution_time, run);
+    fmt_secs(r.compile_time, comp);
+    printf("run %lld of session %lld, %s, %s\n", (long long)r.id, (long long)r.session_id, r.language, when);
+    printf("  entry     %s", r.entry);
+    for (size_t i = 0; i < r.args.len; i++)
+        printf(" %s", r.args.items[i]);
+    printf("\n  status    %s (%s)%s\n", r.status, ex, r.output_truncated ? ", output cut at the limit" : "");
+    printf("  time      run %s, compile %s\n", run, comp);
+    if (r.peak_memory_kb >= 0) {
+        char mem[CLI_TIME_LEN];
+        cli_size(r.peak_memory_kb * 1024, mem);
+        printf("  memory    %s at most\n", mem);
+    }
+    printf("  stdin     %s\n", r.stdin_mode);
+    printf("  files     %s\n", r.commit[0] ? r.commit : "no snapshot");
+    if (r.note)
+        for (char *line = strtok(r.note, "\n"); line; line = strtok(NULL, "\n"))
+            printf("  note      %s\n", line);
+    for (size_t i = 0; i < r.ngenerated; i++) {
+        char size[CLI_TIME_LEN];
+        cli_size(r.generated[i].size, size);
+        printf("  generated %s (%s%s%s)%s\n", r.generated[i].path, size, r.generated[i].type ? ", " : "",
+               r.generated[i].type ? r.generated[i].type : "", r.generated[i].stored ? "" : " expired");
+    }
+    char *title = xasprintf("code (%s)", r.entry);
+    print_block(title, r.code, r.code_len);
+    free(title);
+    if (r.stdin_data && r.stdin_len)
+        print_block("stdin", r.stdin_data, r.stdin_len);
+    print_block("output", r.output, r.output_len);
+    if (r.error_len)
+        print_block("errors", r.error, r.error_len);
+    history_result_free(&r);
+    return EXIT_OK;
+}
+
+const Command cmd_result = {
+    "result", "show everything recorded about one run",
+    "usage: tide result RUN [--json]\n"
+    "\n"
+    "Everything recorded about run RUN (an id from tide history): session,\n"
+    "language, entry file and arguments, status, exit code, times, memory, stdin,\n"
+    "the snapshot commit, generated files, then the code of the entry file and the\n"
+    "full output and errors.  With --json, output that is not valid UTF-8 also\n"
+    "comes exactly as output_base64.\n",
+    result_run,
+};
+
+/* ---------------------------------------------------------------- diff */
+
+static int diff_run(App *app, int argc, char **argv)
+{
+    Opts o;
+    int rc = parse(&cmd_diff, argc, argv, "", &o);
+    if (rc >= 0)
+        return rc;
+    if (optind + 2 != argc)
+        return cli_usage_error(&cmd_diff, "diff takes two run ids");
+    int64_t a, b;
+    Err err;
+    if (!history_parse_id(argv[optind], &a, &err) || !history_parse_id(argv[optind + 1], &b, &err))
+        return cli_usage_error(&cmd_diff, "%s", err.msg);
+    StrBuf out = {0};
+    if (!history_diff(app, a, b, &out, &err)) {
+        sb_free(&out);
+        return cli_fail("%s", err.msg);
+    }
+    fwrite(out.data, 1, out.len, stdout);
+    sb_free(&out);
+    return EXIT_OK;
+}
+
+const Command cmd_diff = {
+    "diff", "compare the files and output of two runs",
+    "usage: tide diff RUN_A RUN_B\n"
+    "\n"
+    "What changed between two runs: a unified diff of the session's files (from\n"
+    "the two snapshot commits), then of their outputs and errors, then their\n"
+    "status if it differs.  Runs of different sessions compare their entry files.\n",
+    diff_run,
+};
+
+/* ---------------------------------------------------------------- checkout */
+
+static int checkout_run(App *app, int argc, char **argv)
+{
+    Opts o;
+    int rc = parse(&cmd_checkout, argc, argv, "tf", &o);
+    if (rc >= 0)
+        return rc;
+    if (optind + 1 != argc)
+        return cli_usage_error(&cmd_checkout, "checkout takes one run id");
+    int64_t id;
+    Err err;
+    if (!history_parse_id(argv[optind], &id, &err))
+        return cli_usage_error(&cmd_checkout, "%s", err.msg);
+    char *dest = o.to ? xstrdup(o.to) : xasprintf("tide-run-%lld", (long long)id);
+    if (!o.to && !o.force && access(dest, F_OK) == 0) {
+        int status = cli_fail("%s already exists; name another folder with --to DIR", dest);
+        free(dest);
+        return status;
+    }
+    size_t n = 0;
+    if (!history_checkout(app, id, dest, o.force, &n, &err)) {
+        free(dest);
+        return cli_fail("%s", err.msg);
+    }
+    printf("wrote the %zu file%s of run %lld to %s\n", n, n == 1 ? "" : "s", (long long)id, dest);
+    free(dest);
+    return EXIT_OK;
+}
+
+const Command cmd_checkout = {
+    "checkout", "write the files of a past run to a folder",
+    "usage: tide checkout RUN [--to DIR] [--force]\n"
+    "\n"
+    "Write the session's files exactly as they were when run RUN started into DIR\n"
+    "(default: a new folder tide-run-RUN here).  Existing files are never replaced\n"
+    "unless --force; nothing is written when one is in the way.\n",
+    checkout_run,
+};
+
+/* ---------------------------------------------------------------- search */
+
+static int search_run(App *app, int argc, char **argv)
+{
+    Opts o;
+    int rc = parse(&cmd_search, argc, argv, "jns", &o);
+    if (rc >= 0)
+        return rc;
+    if (optind + 1 != argc)
+        return cli_usage_error(&cmd_search, "search takes one text (quote it if it has spaces)");
+    int64_t sid;
+    Err err;
+    HistoryHit *hits;
+    size_t n;
+    if (!find_session_id(app, o.session, &sid, &err))
+        return cli_fail("%s", err.msg);
+    if (!history_search(app, argv[optind], sid, o.limit, &hits, &n, &err))
+        return cli_usage_error(&cmd_search, "%s", err.msg);
+    if (o.json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_t *j = summary_json(&hits[i].result);
+            json_object_set_new(j, "match_in", json_string(hits[i].where));
+            json_object_set_new(j, "snippet", json_string(hits[i].snippet));
+            json_array_append_new(arr, j);
+        }
+        cli_print_json(json_pack("{s:s, s:o}", "query", argv[optind], "runs", arr));
+    } else if (n == 0) {
+        printf("no run's code or output contains '%s'\n", argv[optind]);
+    } else {
+        bool bold = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+        for (size_t i = 0; i < n; i++) {
+            HistoryHit *h = &hits[i];
+            char when[CLI_TIME_LEN];
+            cli_time_local(h->result.created_at, when);
+            printf("%-6lld %s  session %lld  %s  %s: ", (long long)h->result.id, when, (long long)h->result.session_id,
+                   h->result.entry, h->where);
+            if (bold && h->match_len)
+                printf("%.*s\033[1m%.*s\033[0m%s\n", (int)h->match_start, h->snippet, (int)h->match_len,
+                       h->snippet + h->match_start, h->snippet + h->match_start + h->match_len);
+            else
+                printf("%s\n", h->snippet);
+        }
+    }
+    history_hits_free(hits, n);
+    return EXIT_OK;
+}
+
+const Command cmd_search = {
+    "search", "find runs whose code or output contains a text",
+    "usage: tide search TEXT [--session SESSION] [--limit N] [--json]\n"
+    "\n"
+    "Runs whose entry file name, code, output or errors contain TEXT (ignoring\n"
+    "case; any part of a word matches), newest first, each with the line where it\n"
+    "matched.  --limit N (default 50, 0 for all); --session keeps to one session.\n",
+    search_run,
+};

@@ -1,0 +1,1035 @@
+#include "session.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "session_files.h"
+
+/* The code column keeps at most this much of the entry file (git has all
+ * of it). */
+#define CODE_MAX (4 << 20)
+
+static int lock_session(const Session *s, bool wait, void (*waiting)(void *), void *ud, Err *err);
+
+int64_t session_now(void)
+{
+    return (int64_t)time(NULL);
+}
+
+const char *session_kind_name(SessionKind kind)
+{
+    return kind == SESSION_FOLDER ? "folder" : "scratch";
+}
+
+char *session_dir_for(App *app, int64_t id)
+{
+    char *rel = xasprintf("sessions/%lld", (long long)id);
+    char *dir = paths_get(&app->paths, DIR_DATA, rel);
+    free(rel);
+    return dir;
+}
+
+static char *sessions_root(App *app)
+{
+    return paths_get(&app->paths, DIR_DATA, "sessions");
+}
+
+void session_free(Session *s)
+{
+    free(s->name);
+    free(s->workdir);
+    free(s->git_dir);
+    free(s->dir);
+    *s = (Session){0};
+}
+
+void session_list_free(Session *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        session_free(&list[i]);
+    free(list);
+}
+
+static void session_copy(Session *dst, const Session *src)
+{
+    *dst = *src;
+    dst->name = xstrdup(src->name);
+    dst->workdir = xstrdup(src->workdir);
+    dst->git_dir = xstrdup(src->git_dir);
+    dst->dir = xstrdup(src->dir);
+}
+
+/* ---------------------------------------------------------------- rows */
+
+#define SESSION_COLUMNS                                                                                         \
+    "s.id, s.name, s.language, s.kind, s.workdir, s.created_at, s.last_used_at, s.expires_at,"                 \
+    " (SELECT count(*) FROM code_results r WHERE r.session_id = s.id),"                                       \
+    " (SELECT max(id) FROM code_results r WHERE r.session_id = s.id)"
+
+static bool session_from_row(const char *data_dir, sqlite3_stmt *st, Session *s, Err *err)
+{
+    *s = (Session){0};
+    s->id = sqlite3_column_int64(st, 0);
+    s->name = xstrdup((const char *)sqlite3_column_text(st, 1));
+    const char *lang = (const char *)sqlite3_column_text(st, 2);
+    s->lang = lang_by_key(lang);
+    s->kind = strcmp((const char *)sqlite3_column_text(st, 3), "folder") == 0 ? SESSION_FOLDER : SESSION_SCRATCH;
+    /* The session's own folders follow the data folder, wherever it is
+     * now; only a folder session's work tree is stored. */
+    s->dir = xasprintf("%s/sessions/%lld", data_dir, (long long)s->id);
+    s->git_dir = xasprintf("%s/git", s->dir);
+    s->workdir = s->kind == SESSION_FOLDER ? xstrdup((const char *)sqlite3_column_text(st, 4))
+                                           : xasprintf("%s/files", s->dir);
+    s->created_at = sqlite3_column_int64(st, 5);
+    s->last_used_at = sqlite3_column_int64(st, 6);
+    s->expires_at = sqlite3_column_int64(st, 7);
+    s->runs = sqlite3_column_int64(st, 8);
+    s->last_result = sqlite3_column_int64(st, 9);
+    if (!s->lang) {
+        err_set(err, "session %lld is of a language this tide does not know (%s)", (long long)s->id, lang);
+        session_free(s);
+        return false;
+    }
+    return true;
+}
+
+static bool load_by_id(Store *store, const char *data_dir, int64_t id, Session *out, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st, "SELECT " SESSION_COLUMNS " FROM code_sessions s WHERE s.id = ?", err))
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    bool ok;
+    if (rc == SQLITE_ROW)
+        ok = session_from_row(data_dir, st, out, err);
+    else if (rc == SQLITE_DONE)
+        ok = err_set(err, "there is no session %lld (tide session list shows them)", (long long)id);
+    else
+        ok = err_set(err, "database %s: %s", store->path, sqlite3_errmsg(store->db));
+    sqlite3_finalize(st);
+    return ok;
+}
+
+bool session_load(App *app, int64_t id, Session *out, Err *err)
+{
+    Store *store;
+    if (!app_store(app, &store, err))
+        return false;
+    return load_by_id(store, app->paths.dir[DIR_DATA], id, out, err);
+}
+
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+bool session_find(App *app, const char *ref, Session *out, Err *err)
+{
+    const char *r = ref[0] == '#' ? ref + 1 : ref;
+    if (all_digits(r)) {
+        errno = 0;
+        long long id = strtoll(r, NULL, 10);
+        if (errno || id <= 0)
+            return err_set(err, "there is no session %s (tide session list shows them)", ref);
+        return session_load(app, id, out, err);
+    }
+    Store *store;
+    if (!app_store(app, &store, err))
+        return false;
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st, "SELECT id FROM code_sessions WHERE name = ? ORDER BY id", err))
+        return false;
+    sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+    int64_t id = 0;
+    int found = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        found++;
+    }
+    sqlite3_finalize(st);
+    if (found == 0)
+        return err_set(err, "there is no session called '%s' (tide session list shows them)", ref);
+    if (found > 1)
+        return err_set(err, "%d sessions are called '%s'; give the id instead (tide session list)", found, ref);
+    return session_load(app, id, out, err);
+}
+
+bool session_list(App *app, Session **out, size_t *n, Err *err)
+{
+    *out = NULL;
+    *n = 0;
+    Store *store;
+    sqlite3_stmt *st;
+    if (!app_store(app, &store, err) ||
+        !store_prepare(store, &st,
+                       "SELECT " SESSION_COLUMNS " FROM code_sessions s ORDER BY s.last_used_at DESC, s.id DESC",
+                       err))
+        return false;
+    size_t cap = 0;
+    bool ok = true;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        Session s;
+        Err skip;
+        if (!session_from_row(app->paths.dir[DIR_DATA], st, &s, &skip))
+            continue; /* a language this tide lacks: not listable here */
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xreallocarray(*out, cap, sizeof **out);
+        }
+        (*out)[(*n)++] = s;
+    }
+    if (rc != SQLITE_DONE) {
+        ok = err_set(err, "database %s: %s", store->path, sqlite3_errmsg(store->db));
+        session_list_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+bool session_check(const Session *s, Err *err)
+{
+    struct stat st;
+    if (stat(s->workdir, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
+    if (s->kind == SESSION_FOLDER)
+        return err_set(err, "the folder %s of session %lld is gone; `tide session rm %lld` forgets the session",
+                       s->workdir, (long long)s->id, (long long)s->id);
+    return err_set(err, "the files of session %lld are missing (%s); `tide session rm %lld` removes it", (long long)s->id,
+                   s->workdir, (long long)s->id);
+}
+
+/* ---------------------------------------------------------------- creating */
+
+static int64_t expiry_seconds(App *app)
+{
+    return (int64_t)app->cfg.expiry_hours * 3600;
+}
+
+static bool check_name(Store *store, const char *name, Err *err)
+{
+    if (!*name)
+        return err_set(err, "a session name cannot be empty");
+    if (all_digits(name) || (name[0] == '#' && all_digits(name + 1)))
+        return err_set(err, "a session name cannot be a number ('%s' would read as an id)", name);
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return err_set(err, "a session name cannot hold control characters");
+    if (strlen(name) > 200)
+        return err_set(err, "a session name can be at most 200 bytes");
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st, "SELECT id FROM code_sessions WHERE name = ?", err))
+        return false;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    bool taken = sqlite3_step(st) == SQLITE_ROW;
+    int64_t id = taken ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (taken)
+        return err_set(err, "there is already a session called '%s' (session %lld)", name, (long long)id);
+    return true;
+}
+
+/* Inside an open transaction: the row, then the folders.  A folder left
+ * by a creation that crashed before its commit has no row and is cleared. */
+static bool create_session(App *app, Store *store, const Lang *lang, SessionKind kind, const char *name,
+                           const char *folder, int64_t *id_out, Err *err)
+{
+    int64_t now = session_now();
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st,
+                       "INSERT INTO code_sessions (name, language, kind, workdir, git_dir, created_at,"
+                       " last_used_at, expires_at) VALUES (?, ?, ?, '', '', ?, ?, ?)",
+                       err))
+        return false;
+    sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, lang->key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, session_kind_name(kind), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int64(st, 5, now);
+    if (kind == SESSION_SCRATCH)
+        sqlite3_bind_int64(st, 6, now + expiry_seconds(app));
+    else
+        sqlite3_bind_null(st, 6);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return err_set(err, "database %s: %s (creating a session)", store->path, sqlite3_errmsg(store->db));
+    int64_t id = sqlite3_last_insert_rowid(store->db);
+
+    char *dir = session_dir_for(app, id);
+    char *git = xasprintf("%s/git", dir);
+    char *files = xasprintf("%s/files", dir);
+    char *gen = xasprintf("%s/generated", dir);
+    char *dflt = name ? NULL : xasprintf("%s-%lld", lang->key, (long long)id);
+    const char *workdir = kind == SESSION_SCRATCH ? files : folder;
+    bool ok = fileio_rmtree(dir, err) && fileio_mkdirs(dir, 0700, err) && fileio_mkdirs(gen, 0700, err);
+    if (ok && kind == SESSION_SCRATCH) {
+        ok = fileio_mkdirs(files, 0755, err);
+        char *starter = xasprintf("%s/%s", files, lang->starter_file);
+        ok = ok && fileio_write_atomic(starter, lang->starter, strlen(lang->starter), 0644, err);
+        ok = ok && session_files_add(store, id, files, lang->starter_file, "user", now, 0, err);
+        free(starter);
+    }
+    ok = ok && vcs_init(git, err);
+    if (ok && store_prepare(store, &st, "UPDATE code_sessions SET workdir = ?, git_dir = ?, name = ? WHERE id = ?",
+                            err)) {
+        sqlite3_bind_text(st, 1, workdir, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, git, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, name ? name : dflt, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            ok = err_set(err, "database %s: %s (creating a session)", store->path, sqlite3_errmsg(store->db));
+        sqlite3_finalize(st);
+    } else {
+        ok = false;
+    }
+    if (!ok)
+        (void)fileio_rmtree(dir, NULL);
+    *id_out = id;
+    free(dir);
+    free(git);
+    free(files);
+    free(gen);
+    free(dflt);
+    return ok;
+}
+
+static bool ensure_sessions_root(App *app, Err *err)
+{
+    if (!paths_ensure(&app->paths, DIR_DATA, err))
+        return false;
+    char *root = sessions_root(app);
+    bool ok = fileio_mkdirs(root, 0700, err);
+    free(root);
+    return ok;
+}
+
+bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *out, Err *err)
+{
+    *out = (Session){0};
+    Store *store;
+    if (!app_store(app, &store, err) || !ensure_sessions_root(app, err))
+        return false;
+    if (!store_begin(store, err))
+        return false;
+    int64_t id = 0;
+    if ((name && !check_name(store, name, err)) ||
+        !create_session(app, store, lang, SESSION_SCRATCH, name, NULL, &id, err)) {
+        store_rollback(store);
+        return false;
+    }
+    if (!store_commit(store, err)) {
+        char *dir = session_dir_for(app, id);
+        (void)fileio_rmtree(dir, NULL);
+        free(dir);
+        return false;
+    }
+    return session_load(app, id, out, err);
+}
+
+static bool find_by_workdir(Store *store, const char *kind, const char *workdir, const char *lang, int64_t *id,
+                            const char **found_lang_key, Err *err)
+{
+    sqlite3_stmt *st;
+    const char *sql = lang ? "SELECT id, language FROM code_sessions WHERE kind = ? AND workdir = ? AND language = ?"
+                           : "SELECT id, language FROM code_sessions WHERE kind = ? AND workdir = ?";
+    if (!store_prepare(store, &st, sql, err))
+        return false;
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, workdir, -1, SQLITE_STATIC);
+    if (lang)
+        sqlite3_bind_text(st, 3, lang, -1, SQLITE_STATIC);
+    *id = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        if (found_lang_key) {
+            const Lang *l = lang_by_key((const char *)sqlite3_column_text(st, 1));
+            *found_lang_key = l ? l->name : "unknown";
+        }
+    }
+    sqlite3_finalize(st);
+    return true;
+}
+
+bool session_for_folder(App *app, const char *folder, const Lang *lang, Session *out, Err *err)
+{
+    *out = (Session){0};
+    char *real = realpath(folder, NULL);
+    if (!real)
+        return err_sys(err, "cannot use the folder %s", folder);
+    if (!fileio_is_dir(real)) {
+        err_set(err, "%s is not a folder", real);
+        free(real);
+        return false;
+    }
+    Store *store;
+    bool ok = app_store(app, &store, err) && ensure_sessions_root(app, err);
+    int64_t id = 0;
+    const char *other = NULL;
+    /* A scratch session's own files run in that session. */
+    ok = ok && find_by_workdir(store, "scratch", real, NULL, &id, &other, err);
+    if (ok && id) {
+        Session s;
+        ok = session_load(app, id, &s, err);
+        if (ok && s.lang != lang) {
+            ok = err_set(err, "%s holds scratch session %lld (%s); run %s files in a session of their own "
+                              "(tide session new %s)",
+                         real, (long long)id, s.lang->name, lang->name, lang->key);
+            session_free(&s);
+        } else if (ok) {
+            *out = s;
+        }
+        free(real);
+        return ok;
+    }
+    ok = ok && find_by_workdir(store, "folder", real, lang->key, &id, NULL, err);
+    if (ok && !id) {
+        /* Another process may be creating the same one: look again under
+         * the write lock. */
+        ok = store_begin(store, err);
+        char *copy = xstrdup(real);
+        const char *name = basename(copy);
+        if (ok && (!find_by_workdir(store, "folder", real, lang->key, &id, NULL, err) ||
+                   (!id && !create_session(app, store, lang, SESSION_FOLDER, *name ? name : "/", real, &id, err)))) {
+            store_rollback(store);
+            ok = false;
+        }
+        if (ok && !store_commit(store, err)) {
+            char *dir = session_dir_for(app, id);
+            (void)fileio_rmtree(dir, NULL);
+            free(dir);
+            ok = false;
+        }
+        free(copy);
+    }
+    ok = ok && session_load(app, id, out, err);
+    free(real);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- use */
+
+static bool touch_in(Store *store, int64_t id, int64_t now, int64_t expiry, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st,
+                       "UPDATE code_sessions SET last_used_at = ?1,"
+                       " expires_at = CASE kind WHEN 'scratch' THEN ?1 + ?2 ELSE NULL END WHERE id = ?3",
+                       err))
+        return false;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, expiry);
+    sqlite3_bind_int64(st, 3, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return err_set(err, "database %s: %s (marking the session used)", store->path, sqlite3_errmsg(store->db));
+    /* Imported files are what runs read: using the session uses them. */
+    if (!store_prepare(store, &st,
+                       "UPDATE code_files SET expires_at = ?1 + ?2 WHERE session_id = ?3 AND origin = 'import'"
+                       " AND expires_at IS NOT NULL",
+                       err))
+        return false;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, expiry);
+    sqlite3_bind_int64(st, 3, id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return err_set(err, "database %s: %s (marking the session used)", store->path, sqlite3_errmsg(store->db));
+    return true;
+}
+
+bool session_touch(App *app, Session *s, Err *err)
+{
+    Store *store;
+    if (!app_store(app, &store, err) || !store_begin(store, err))
+        return false;
+    int64_t now = session_now();
+    if (!touch_in(store, s->id, now, expiry_seconds(app), err)) {
+        store_rollback(store);
+        return false;
+    }
+    if (!store_commit(store, err))
+        return false;
+    s->last_used_at = now;
+    s->expires_at = s->kind == SESSION_SCRATCH ? now + expiry_seconds(app) : 0;
+    return true;
+}
+
+int session_lock(const Session *s, bool wait, Err *err)
+{
+    return lock_session(s, wait, NULL, NULL, err);
+}
+
+void session_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd);
+}
+
+/* The session's lock: held by a run from its snapshot to its record, by
+ * removal and by gc.  Returns the descriptor, or -1. */
+static int lock_session(const Session *s, bool wait, void (*waiting)(void *), void *ud, Err *err)
+{
+    char *path = xasprintf("%s/lock", s->dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            err_set(err, "session %lld has been removed (its folder %s is gone)", (long long)s->id, s->dir);
+        else
+            err_sys(err, "cannot lock session %lld (%s)", (long long)s->id, path);
+        free(path);
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK || !wait) {
+            if (errno == EWOULDBLOCK)
+                err_set(err, "a run is in progress in session %lld; try again when it ends", (long long)s->id);
+            else
+                err_sys(err, "cannot lock session %lld", (long long)s->id);
+            close(fd);
+            free(path);
+            return -1;
+        }
+        if (waiting)
+            waiting(ud);
+        int rc;
+        while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR)
+            ;
+        if (rc != 0) {
+            err_sys(err, "cannot lock session %lld", (long long)s->id);
+            close(fd);
+            free(path);
+            return -1;
+        }
+    }
+    /* Removed while we waited: the file we hold is no longer the one at
+     * that name. */
+    struct stat a, b;
+    if (fstat(fd, &a) != 0 || stat(path, &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+        err_set(err, "session %lld was removed", (long long)s->id);
+        close(fd);
+        free(path);
+        return -1;
+    }
+    free(path);
+    return fd;
+}
+
+bool session_remove(App *app, Session *s, Err *err)
+{
+    Store *store;
+    if (!app_store(app, &store, err))
+        return false;
+    int fd = fileio_is_dir(s->dir) ? lock_session(s, false, NULL, NULL, err) : -1;
+    if (fd < 0 && fileio_is_dir(s->dir))
+        return false;
+    /* Rows first: a crash before the folder goes leaves an orphan folder,
+     * which gc clears, never rows pointing at nothing. */
+    sqlite3_stmt *st;
+    bool ok = store_begin(store, err);
+    if (ok && store_prepare(store, &st, "DELETE FROM code_sessions WHERE id = ?", err)) {
+        sqlite3_bind_int64(st, 1, s->id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            ok = err_set(err, "database %s: %s (removing session %lld)", store->path, sqlite3_errmsg(store->db),
+                         (long long)s->id);
+        sqlite3_finalize(st);
+    } else {
+        ok = false;
+    }
+    ok = ok ? store_commit(store, err) : (store_rollback(store), false);
+    /* Only tide's own folder goes; a folder session's work tree is the
+     * user's and is outside it. */
+    if (ok && !fileio_rmtree(s->dir, err))
+        ok = err_prefix(err, "session %lld is forgotten, but its folder stays", (long long)s->id);
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- runs */
+
+struct SessionRun {
+    Store store; /* a connection of the run's own: it may be on a worker thread */
+    Session s;
+    int lock_fd;
+    int64_t expiry;
+    Vcs vcs;
+    bool vcs_ok;
+    VcsSnapshot snap;
+    bool snap_ok;
+    char *entry;
+    StrList args;
+    char *code;
+    size_t code_len;
+    char *gen_tmp;
+    StrList notes;
+};
+
+void session_run_result_free(SessionRunResult *r)
+{
+    sl_free(&r->notes);
+    *r = (SessionRunResult){0};
+}
+
+const char *session_run_generated_dir(const SessionRun *run)
+{
+    return run->gen_tmp;
+}
+
+static void run_free(SessionRun *run)
+{
+    if (run->gen_tmp)
+        (void)fileio_rmtree(run->gen_tmp, NULL);
+    free(run->gen_tmp);
+    if (run->snap_ok)
+        vcs_snapshot_free(&run->snap);
+    if (run->vcs_ok)
+        vcs_close(&run->vcs);
+    if (run->lock_fd >= 0)
+        close(run->lock_fd);
+    if (run->store.db)
+        store_close(&run->store);
+    session_free(&run->s);
+    free(run->entry);
+    free(run->code);
+    sl_free(&run->args);
+    sl_free(&run->notes);
+    free(run);
+}
+
+void session_run_abort(SessionRun *run)
+{
+    if (run)
+        run_free(run);
+}
+
+/* The first max bytes of a file; *cut when there was more. */
+static bool read_head(const char *path, size_t max, char **data, size_t *len, bool *cut, Err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return err_sys(err, "cannot read %s", path);
+    StrBuf sb = {0};
+    char buf[65536];
+    *cut = false;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            sb_free(&sb);
+            close(fd);
+            return err_sys(err, "cannot read %s", path);
+        }
+        if (n == 0)
+            break;
+        size_t take = (size_t)n;
+        if (sb.len + take > max) {
+            take = max - sb.len;
+            *cut = true;
+        }
+        sb_append(&sb, buf, take);
+        if (*cut)
+            break;
+    }
+    close(fd);
+    *len = sb.len;
+    *data = sb_steal(&sb);
+    return true;
+}
+
+static bool valid_rel(const char *p)
+{
+    if (!*p || p[0] == '/')
+        return false;
+    for (const char *c = p; *c;) {
+        const char *slash = strchr(c, '/');
+        size_t n = slash ? (size_t)(slash - c) : strlen(c);
+        if (n == 0 || (n == 2 && c[0] == '.' && c[1] == '.'))
+            return false;
+        c += n + (slash ? 1 : 0);
+    }
+    return true;
+}
+
+bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, SessionRun **out, Err *err)
+{
+    *out = NULL;
+    if (!spec->files || !spec->files[0])
+        return err_set(err, "a run needs an entry file");
+    for (const char *const *f = spec->files; *f; f++)
+        if (!valid_rel(*f))
+            return err_set(err, "'%s' is not a file name inside the session", *f);
+    SessionRun *run = xcalloc(1, sizeof *run);
+    run->lock_fd = -1;
+    session_copy(&run->s, s);
+    run->expiry = expiry_seconds(app);
+    run->entry = xstrdup(spec->files[0]);
+    for (const char *const *a = spec->args; a && *a; a++)
+        sl_push(&run->args, *a);
+
+    char *db = paths_get(&app->paths, DIR_DATA, "tide.db");
+    bool ok = paths_ensure(&app->paths, DIR_DATA, err) && store_open(&run->store, db, err);
+    free(db);
+    if (ok)
+        run->lock_fd = lock_session(&run->s, true, spec->waiting, spec->ud, err);
+    ok = ok && run->lock_fd >= 0;
+    /* Still there, now that we hold it? */
+    Session again;
+    if (ok && (ok = load_by_id(&run->store, app->paths.dir[DIR_DATA], s->id, &again, err)))
+        session_free(&again);
+    ok = ok && session_check(&run->s, err);
+    if (ok) {
+        char *entry = xasprintf("%s/%s", run->s.workdir, run->entry);
+        struct stat st;
+        if (lstat(entry, &st) != 0 || !S_ISREG(st.st_mode))
+            ok = err_set(err, "%s is not a file in session %lld (%s)", run->entry, (long long)s->id, run->s.workdir);
+        bool cut = false;
+        if (ok && (ok = read_head(entry, CODE_MAX, &run->code, &run->code_len, &cut, err)) && cut)
+            sl_push_owned(&run->notes, xasprintf("only the first %d MiB of %s are in the result's code (git has "
+                                                 "all of it)",
+                                                 CODE_MAX >> 20, run->entry));
+        free(entry);
+    }
+    if (ok) {
+        char *gen = xasprintf("%s/generated", run->s.dir);
+        ok = fileio_mkdirs(gen, 0700, err);
+        if (ok) {
+            run->gen_tmp = xasprintf("%s/.run-XXXXXX", gen);
+            if (!mkdtemp(run->gen_tmp)) {
+                ok = err_sys(err, "cannot create a folder for the run's files in %s", gen);
+                free(run->gen_tmp);
+                run->gen_tmp = NULL;
+            }
+        }
+        free(gen);
+    }
+    if (!ok) {
+        run_free(run);
+        return false;
+    }
+
+    /* A snapshot that fails does not stop the run: the result says so. */
+    Err verr;
+    if (!vcs_open(&run->vcs, run->s.git_dir, run->s.workdir, &verr)) {
+        sl_push_owned(&run->notes, xasprintf("the files of this run are not in git: %s", verr.msg));
+    } else {
+        run->vcs_ok = true;
+        vcs_break_stale_locks(&run->vcs);
+        VcsSnapshotOptions opt = {
+            .force = spec->files, .lang = run->s.lang, .limit_big = run->s.kind == SESSION_FOLDER};
+        if (vcs_snapshot(&run->vcs, &opt, &run->snap, &verr)) {
+            run->snap_ok = true;
+            for (size_t i = 0; i < run->snap.notes.len; i++)
+                sl_push(&run->notes, run->snap.notes.items[i]);
+        } else {
+            sl_push_owned(&run->notes, xasprintf("the files of this run are not in git: %s", verr.msg));
+        }
+    }
+    *out = run;
+    return true;
+}
+
+static char *args_json(const StrList *args)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < args->len; i++)
+        json_array_append_new(arr, json_stringn(args->items[i], strlen(args->items[i])));
+    char *s = json_dumps(arr, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(arr);
+    char *copy = xstrdup(s ? s : "[]");
+    free(s);
+    return copy;
+}
+
+static void bind_blob(sqlite3_stmt *st, int i, const char *data, size_t len)
+{
+    sqlite3_bind_blob64(st, i, data ? data : "", data ? len : 0, SQLITE_STATIC);
+}
+
+static void bind_real_or_null(sqlite3_stmt *st, int i, double v)
+{
+    if (v < 0)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, int64_t *rid, Err *err)
+{
+    Store *store = &run->store;
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st,
+                       "INSERT INTO code_results (session_id, language, entry, code, stdin, stdin_mode,"
+                       " stdin_truncated, args, output, error, status, exit_code, signal, compile_time,"
+                       " execution_time, peak_memory_kb, output_truncated, created_at)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       err))
+        return false;
+    char *args = args_json(&run->args);
+    const char *mode = rec->stdin_mode ? rec->stdin_mode : "none";
+    sqlite3_bind_int64(st, 1, run->s.id);
+    sqlite3_bind_text(st, 2, run->s.lang->key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, run->entry, -1, SQLITE_STATIC);
+    sqlite3_bind_text64(st, 4, run->code ? run->code : "", run->code ? run->code_len : 0, SQLITE_STATIC,
+                        SQLITE_UTF8);
+    if (strcmp(mode, "file") == 0 || strcmp(mode, "pipe") == 0)
+        bind_blob(st, 5, rec->stdin_data, rec->stdin_len);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_text(st, 6, mode, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, rec->stdin_truncated);
+    sqlite3_bind_text(st, 8, args, -1, SQLITE_STATIC);
+    bind_blob(st, 9, rec->output, rec->output_len);
+    bind_blob(st, 10, rec->error, rec->error_len);
+    sqlite3_bind_text(st, 11, rec->status ? rec->status : "ok", -1, SQLITE_STATIC);
+    if (rec->exit_code < 0)
+        sqlite3_bind_null(st, 12);
+    else
+        sqlite3_bind_int(st, 12, rec->exit_code);
+    if (rec->signal <= 0)
+        sqlite3_bind_null(st, 13);
+    else
+        sqlite3_bind_int(st, 13, rec->signal);
+    bind_real_or_null(st, 14, rec->compile_time);
+    bind_real_or_null(st, 15, rec->execution_time);
+    if (rec->peak_memory_kb < 0)
+        sqlite3_bind_null(st, 16);
+    else
+        sqlite3_bind_int64(st, 16, rec->peak_memory_kb);
+    sqlite3_bind_int(st, 17, rec->output_truncated);
+    sqlite3_bind_int64(st, 18, now);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    free(args);
+    if (rc != SQLITE_DONE)
+        return err_set(err, "database %s: %s (recording the run)", store->path, sqlite3_errmsg(store->db));
+    *rid = sqlite3_last_insert_rowid(store->db);
+    return true;
+}
+
+static bool finish_result(SessionRun *run, int64_t rid, const char *commit, Err *err)
+{
+    StrBuf note = {0};
+    for (size_t i = 0; i < run->notes.len; i++)
+        sb_printf(&note, "%s%s", i ? "\n" : "", run->notes.items[i]);
+    sqlite3_stmt *st;
+    bool ok = store_prepare(&run->store, &st, "UPDATE code_results SET commit_oid = ?, note = ? WHERE id = ?", err);
+    if (ok) {
+        if (commit && *commit)
+            sqlite3_bind_text(st, 1, commit, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 1);
+        if (note.len)
+            sqlite3_bind_text(st, 2, note.data, (int)note.len, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 2);
+        sqlite3_bind_int64(st, 3, rid);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            ok = err_set(err, "database %s: %s (recording the run)", run->store.path, sqlite3_errmsg(run->store.db));
+        sqlite3_finalize(st);
+    }
+    sb_free(&note);
+    return ok;
+}
+
+/* Move the run's generated files to generated/<rid>/ and list them. */
+static bool keep_generated(SessionRun *run, int64_t rid, const RunRecord *rec, int64_t now, char **kept, Err *err)
+{
+    *kept = NULL;
+    if (!rec->ngenerated)
+        return true;
+    char *target = xasprintf("%s/generated/%lld", run->s.dir, (long long)rid);
+    /* Left by a run whose record was rolled back: nothing refers to it. */
+    if (!fileio_rmtree(target, err) || rename(run->gen_tmp, target) != 0) {
+        if (fileio_exists(run->gen_tmp))
+            err_sys(err, "cannot keep the files the run made (%s)", target);
+        free(target);
+        return false;
+    }
+    free(run->gen_tmp);
+    run->gen_tmp = NULL;
+    *kept = target;
+    return session_files_record_generated(&run->store, run->s.id, rid, rec->generated, rec->ngenerated, now,
+                                          now + run->expiry, err);
+}
+
+bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult *out, Err *err)
+{
+    *out = (SessionRunResult){0};
+    int64_t now = session_now();
+    int64_t rid = 0;
+    char commit[VCS_OID_LEN + 1] = "";
+    char *kept = NULL;
+    Err cerr;
+    bool ok = store_begin(&run->store, err) && insert_result(run, rec, now, &rid, err);
+    if (ok && run->snap_ok) {
+        char *msg = xasprintf("run %lld: %s%s%s\n\nsession %lld (%s)\n", (long long)rid, run->entry,
+                              run->args.len ? " " : "", run->args.len ? "with arguments" : "",
+                              (long long)run->s.id, run->s.lang->name);
+        if (!vcs_commit(&run->vcs, &run->snap, msg, commit, &cerr)) {
+            sl_push_owned(&run->notes, xasprintf("the files of this run are not in git: %s", cerr.msg));
+            commit[0] = '\0';
+        }
+        free(msg);
+    }
+    if (ok && !keep_generated(run, rid, rec, now, &kept, &cerr))
+        sl_push_owned(&run->notes, xasprintf("the files the run made were not kept: %s", cerr.msg));
+    ok = ok && history_index(&run->store, rid, run->entry, run->code, run->code_len, rec->output, rec->output_len,
+                             rec->error, rec->error_len, err);
+    if (ok && run->snap_ok && *commit)
+        ok = session_files_refresh(&run->store, run->s.id, run->s.workdir, &run->snap, now, err);
+    ok = ok && finish_result(run, rid, commit, err) && touch_in(&run->store, run->s.id, now, run->expiry, err);
+    if (ok) {
+        ok = store_commit(&run->store, err);
+    } else {
+        store_rollback(&run->store);
+    }
+    if (!ok) {
+        if (kept)
+            (void)fileio_rmtree(kept, NULL);
+        sl_push_owned(&run->notes, xasprintf("the run was not recorded: %s", err->msg));
+    } else if (run->snap_ok && run->snap.changed && *commit && !vcs_advance(&run->vcs, commit, &cerr)) {
+        /* The result has its commit; only the branch lags behind. */
+        sl_push_owned(&run->notes, xasprintf("git: %s", cerr.msg));
+    }
+    out->recorded = ok;
+    out->result_id = ok ? rid : 0;
+    memcpy(out->commit, ok ? commit : "", ok ? sizeof commit : 1);
+    out->notes = run->notes;
+    run->notes = (StrList){0};
+    free(kept);
+    run_free(run);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- files */
+
+static bool inside(const char *root, const char *path, const char **rel)
+{
+    size_t n = strlen(root);
+    if (strncmp(path, root, n) != 0)
+        return false;
+    if (path[n] == '\0') {
+        *rel = path + n;
+        return true;
+    }
+    if (path[n] != '/' && !(n > 0 && root[n - 1] == '/'))
+        return false;
+    *rel = path + n + (path[n] == '/');
+    return true;
+}
+
+/* path with its folder resolved (the file itself may be a symlink). */
+static char *resolve_parent(const char *path)
+{
+    char *d = xstrdup(path), *b = xstrdup(path);
+    char *dir = realpath(dirname(d), NULL);
+    char *out = dir ? xasprintf("%s/%s", dir, basename(b)) : NULL;
+    free(dir);
+    free(d);
+    free(b);
+    return out;
+}
+
+bool session_resolve_files(const Session *s, const char *const *names, StrList *rel, Err *err)
+{
+    *rel = (StrList){0};
+    char *root = realpath(s->workdir, NULL);
+    if (!root)
+        return session_check(s, err) ? err_sys(err, "cannot use %s", s->workdir) : false;
+    bool ok = true;
+    for (const char *const *n = names; ok && *n; n++) {
+        struct stat st;
+        char *full = lstat(*n, &st) == 0 ? resolve_parent(*n) : NULL;
+        const char *r;
+        if (full && inside(root, full, &r) && *r) {
+            sl_push(rel, r);
+        } else if ((*n)[0] != '/' && valid_rel(*n)) {
+            char *in = xasprintf("%s/%s", root, *n);
+            if (lstat(in, &st) == 0)
+                sl_push(rel, *n);
+            else if (full)
+                ok = err_set(err, "%s is not in session %lld's folder (%s); `tide import %lld %s` copies it in", *n,
+                             (long long)s->id, s->workdir, (long long)s->id, *n);
+            else
+                ok = err_set(err, "%s: no such file here or in session %lld (%s)", *n, (long long)s->id,
+                             s->workdir);
+            free(in);
+        } else {
+            ok = err_set(err, "%s is not in session %lld's folder (%s)", *n, (long long)s->id, s->workdir);
+        }
+        free(full);
+    }
+    free(root);
+    if (!ok)
+        sl_free(rel);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- usage */
+
+static int64_t query_int(Store *store, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t v = 0;
+    if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+bool session_usage(App *app, SessionUsage *u, Err *err)
+{
+    *u = (SessionUsage){0};
+    Store *store;
+    StoreCounts c;
+    if (!app_store(app, &store, err) || !store_counts(store, &c, err))
+        return false;
+    u->sessions = c.sessions;
+    u->runs = c.results;
+    u->files = c.files;
+    u->db_bytes = c.db_bytes;
+    u->scratch = query_int(store, "SELECT count(*) FROM code_sessions WHERE kind = 'scratch'");
+    u->folder = query_int(store, "SELECT count(*) FROM code_sessions WHERE kind = 'folder'");
+    u->file_bytes = query_int(store, "SELECT ifnull(sum(size), 0) FROM code_files");
+    u->oldest_expiry = query_int(store, "SELECT ifnull(min(e), 0) FROM (SELECT min(expires_at) AS e FROM code_sessions"
+                                        " UNION ALL SELECT min(expires_at) FROM code_files) WHERE e IS NOT NULL");
+    char *root = sessions_root(app);
+    u->disk_bytes = fileio_tree_size(root);
+    free(root);
+    u->data_dir = xstrdup(app->paths.dir[DIR_DATA]);
+    u->db_path = xstrdup(store->path);
+    return true;
+}
+
+void session_usage_free(SessionUsage *u)
+{
+    free(u->data_dir);
+    free(u->db_path);
+    *u = (SessionUsage){0};
+}

@@ -1,0 +1,165 @@
+/* Execution sessions: a language, a work tree and a history of runs.
+ *
+ * A scratch session lives in tide's data folder:
+ *   $XDG_DATA_HOME/tide/sessions/<id>/files/      the work tree
+ * A folder session uses the user's folder as its work tree and never
+ * writes into it.  Both keep, in the data folder,
+ *   $XDG_DATA_HOME/tide/sessions/<id>/git/        the git folder (vcs)
+ *   $XDG_DATA_HOME/tide/sessions/<id>/generated/<result id>/   files runs made
+ *   $XDG_DATA_HOME/tide/sessions/<id>/lock        serialises runs in the session
+ * and rows in code_sessions / code_results / code_files.
+ *
+ * Recording a run: lock the session, snapshot the work tree (objects only),
+ * run, then in one database transaction insert the result, write the
+ * commit object and the rows; only after that commit does the branch
+ * move.  A crash at any point leaves an intact database and at worst an
+ * unreferenced git object.
+ *
+ * Threads: session_run (and session_run_begin/finish) open a database
+ * connection of their own and may run on a worker thread while another
+ * thread uses app->store.  Every other function uses app->store and
+ * belongs to the thread that owns the App. */
+#ifndef TIDE_SESSION_H
+#define TIDE_SESSION_H
+
+#include <stdint.h>
+
+#include "app.h"
+#include "history.h"
+#include "lang.h"
+#include "vcs.h"
+
+typedef enum { SESSION_SCRATCH, SESSION_FOLDER } SessionKind;
+
+typedef struct Session {
+    int64_t id;
+    char *name;
+    const Lang *lang;
+    SessionKind kind;
+    char *workdir; /* the work tree runs see */
+    char *git_dir;
+    char *dir;     /* the session's folder in the data folder */
+    int64_t created_at, last_used_at; /* unix seconds, UTC */
+    int64_t expires_at;               /* 0: never (folder sessions) */
+    int64_t runs;                     /* recorded runs */
+    int64_t last_result;              /* newest result id, 0 when none */
+} Session;
+
+const char *session_kind_name(SessionKind kind);
+
+/* A new scratch session with the language's starter file.  name NULL:
+ * "<language>-<id>". */
+bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *out, Err *err);
+/* The session for folder and lang, created on first use.  A scratch
+ * session's own work tree gives that session. */
+bool session_for_folder(App *app, const char *folder, const Lang *lang, Session *out, Err *err);
+/* By id ("12") or by name. */
+bool session_find(App *app, const char *ref, Session *out, Err *err);
+bool session_load(App *app, int64_t id, Session *out, Err *err);
+/* Every session, most recently used first. */
+bool session_list(App *app, Session **out, size_t *n, Err *err);
+void session_free(Session *s);
+void session_list_free(Session *list, size_t n);
+/* The work tree is there (a folder session's folder may have gone). */
+bool session_check(const Session *s, Err *err);
+/* Mark as used now: pushes the expiry of a scratch session and of its
+ * imported files.  The TUI calls it when it opens a session. */
+bool session_touch(App *app, Session *s, Err *err);
+/* Delete tide's records of the session and its folder in the data folder.
+ * A folder session's work tree (the user's files) is never touched.
+ * Refused while a run holds the session. */
+bool session_remove(App *app, Session *s, Err *err);
+
+/* The session's lock, as a run holds it (gc and removal take it without
+ * waiting).  Returns a descriptor for session_unlock, or -1. */
+int session_lock(const Session *s, bool wait, Err *err);
+void session_unlock(int fd);
+
+/* ------------------------------------------------------------ recording runs */
+
+/* What the run was asked to do. */
+typedef struct SessionRunSpec {
+    const char *const *files; /* relative to the work tree; files[0] is the entry */
+    const char *const *args;  /* NULL-terminated, or NULL */
+    /* Called (on the calling thread) when another run holds the session
+     * and this one waits for it. */
+    void (*waiting)(void *ud);
+    void *ud;
+} SessionRunSpec;
+
+typedef struct RecordedFile {
+    const char *path; /* relative to the generated folder */
+    long long size;
+    const char *type; /* MIME type, or NULL */
+} RecordedFile;
+
+/* What the run did: exec's result, in the database's terms. */
+typedef struct RunRecord {
+    const char *status; /* run_status_name(): "ok", "compile_error", ... */
+    int exit_code;      /* -1: none */
+    int signal;         /* 0: none */
+    double compile_time, execution_time; /* seconds; < 0: no such step */
+    long long peak_memory_kb;            /* < 0: unknown */
+    const char *output, *error;          /* bytes, may hold NULs */
+    size_t output_len, error_len;
+    bool output_truncated;
+    const char *stdin_mode;              /* "none", "file", "pipe", "interactive" */
+    const char *stdin_data;
+    size_t stdin_len;
+    bool stdin_truncated;
+    const char *message;                 /* exec's one line, or NULL */
+    const RecordedFile *generated;       /* in session_run_generated_dir() */
+    size_t ngenerated;
+} RunRecord;
+
+/* What was recorded. */
+typedef struct SessionRunResult {
+    bool recorded;                  /* a code_results row exists */
+    int64_t result_id;
+    char commit[VCS_OID_LEN + 1];   /* the snapshot, "" when there is none */
+    StrList notes;                  /* things the user should know, one line each
+                                       (files left out, what could not be recorded) */
+} SessionRunResult;
+
+void session_run_result_free(SessionRunResult *r);
+
+/* The two halves of a recorded run, for callers that run the program
+ * themselves (session_run is both with exec_run in between).  begin locks
+ * the session (waiting for a run in progress), checks the files and takes
+ * the snapshot; finish records and unlocks, and always frees run. */
+typedef struct SessionRun SessionRun;
+bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, SessionRun **run, Err *err);
+/* The folder to give exec as generated_dir (exists, empty). */
+const char *session_run_generated_dir(const SessionRun *run);
+/* Record rec.  Returns false only when nothing could be recorded (out->notes
+ * and err say why); the run itself has happened either way. */
+bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult *out, Err *err);
+/* Give up without recording (the run could not start). */
+void session_run_abort(SessionRun *run);
+
+/* The files of a run, as given on a command line (relative to the current
+ * folder, or absolute), as paths relative to the session's work tree.
+ * Names not found there but found in the work tree are taken from it. */
+bool session_resolve_files(const Session *s, const char *const *names, StrList *rel, Err *err);
+
+/* ------------------------------------------------------------ the whole store */
+
+typedef struct SessionUsage {
+    int64_t sessions, scratch, folder;
+    int64_t runs;
+    int64_t files, file_bytes;  /* code_files rows and their sizes */
+    int64_t disk_bytes;         /* the sessions folder on disk (work trees, git, generated) */
+    int64_t db_bytes;
+    int64_t oldest_expiry;      /* 0: nothing expires */
+    char *data_dir, *db_path;
+} SessionUsage;
+
+bool session_usage(App *app, SessionUsage *u, Err *err);
+void session_usage_free(SessionUsage *u);
+
+/* Helpers the command modules share. */
+/* "sessions/<id>" in the data folder. */
+char *session_dir_for(App *app, int64_t id);
+int64_t session_now(void);
+
+#endif

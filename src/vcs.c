@@ -1,0 +1,783 @@
+#include "vcs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+/* libgit2's last error as the tail of a message. */
+static const char *git_msg(void)
+{
+    const git_error *e = git_error_last();
+    return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+static bool git_fail(Err *err, const char *what, const char *where)
+{
+    return err_set(err, "%s in %s: %s", what, where, git_msg());
+}
+
+bool vcs_init(const char *git_dir, Err *err)
+{
+    if (git_libgit2_init() < 0)
+        return err_set(err, "cannot start libgit2: %s", git_msg());
+    bool ok = false;
+    git_repository *repo = NULL;
+    git_config *cfg = NULL;
+    git_repository_init_options o;
+    git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+    /* Bare: the work tree is given at every open, so no core.worktree and
+     * no .git file ever point into the user's folder. */
+    o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+    o.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
+    o.initial_head = "main";
+    if (git_repository_init_ext(&repo, git_dir, &o) < 0) {
+        git_fail(err, "cannot create the git repository", git_dir);
+        goto out;
+    }
+    /* Snapshots are byte for byte what was on disk, whatever the user's
+     * global git config says about line endings. */
+    if (git_repository_config(&cfg, repo) < 0 || git_config_set_bool(cfg, "core.autocrlf", 0) < 0 ||
+        git_config_set_string(cfg, "core.safecrlf", "false") < 0 ||
+        git_config_set_bool(cfg, "core.symlinks", 1) < 0) {
+        git_fail(err, "cannot configure the git repository", git_dir);
+        goto out;
+    }
+    ok = true;
+out:
+    git_config_free(cfg);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return ok;
+}
+
+bool vcs_open(Vcs *v, const char *git_dir, const char *workdir, Err *err)
+{
+    *v = (Vcs){0};
+    if (git_libgit2_init() < 0)
+        return err_set(err, "cannot start libgit2: %s", git_msg());
+    if (!fileio_is_dir(git_dir)) {
+        git_libgit2_shutdown();
+        return err_set(err, "the git folder %s is missing", git_dir);
+    }
+    if (git_repository_open_bare(&v->repo, git_dir) < 0) {
+        err_set(err, "the git folder %s is damaged: %s", git_dir, git_msg());
+        git_libgit2_shutdown();
+        return false;
+    }
+    v->git_dir = xstrdup(git_dir);
+    if (workdir) {
+        if (git_repository_set_workdir(v->repo, workdir, 0) < 0) {
+            git_fail(err, "cannot use the work tree", workdir);
+            vcs_close(v);
+            return false;
+        }
+        v->workdir = xstrdup(workdir);
+    }
+    return true;
+}
+
+void vcs_close(Vcs *v)
+{
+    if (v->repo) {
+        git_repository_free(v->repo);
+        git_libgit2_shutdown();
+    }
+    free(v->git_dir);
+    free(v->workdir);
+    *v = (Vcs){0};
+}
+
+void vcs_break_stale_locks(Vcs *v)
+{
+    static const char *const locks[] = {"index.lock", "HEAD.lock", "refs/heads/main.lock", "config.lock"};
+    for (size_t i = 0; i < sizeof locks / sizeof *locks; i++) {
+        char *p = xasprintf("%s/%s", v->git_dir, locks[i]);
+        (void)unlink(p);
+        free(p);
+    }
+}
+
+/* ---------------------------------------------------------------- the walk */
+
+typedef struct WalkFile {
+    char *path;
+    struct stat st;
+    bool dropped; /* could not be added after all */
+} WalkFile;
+
+typedef struct Walk {
+    Vcs *v;
+    const VcsSnapshotOptions *opt;
+    long long max_file, max_visit;
+    WalkFile *files;
+    size_t n, cap;
+    long long bytes, visited;
+    bool truncated;
+    StrList *notes;
+} Walk;
+
+static bool is_forced(const Walk *w, const char *path)
+{
+    for (const char *const *f = w->opt->force; f && *f; f++)
+        if (strcmp(*f, path) == 0)
+            return true;
+    return false;
+}
+
+static bool ignored(const Walk *w, const char *path)
+{
+    int ign = 0;
+    return git_ignore_path_is_ignored(&ign, w->v->repo, path) == 0 && ign;
+}
+
+static char *human_size(long long n)
+{
+    if (n >= (1LL << 30))
+        return xasprintf("%.1f GiB", (double)n / (1LL << 30));
+    if (n >= (1LL << 20))
+        return xasprintf("%.1f MiB", (double)n / (1LL << 20));
+    if (n >= 1024)
+        return xasprintf("%.1f KiB", (double)n / 1024);
+    return xasprintf("%lld bytes", n);
+}
+
+static void note(StrList *notes, const char *fmt, ...) TIDE_FMT(2, 3);
+static void note(StrList *notes, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sl_push_owned(notes, xvasprintf(fmt, ap));
+    va_end(ap);
+}
+
+static void add_file(Walk *w, const char *path, const struct stat *st)
+{
+    if (S_ISREG(st->st_mode) && st->st_size > w->max_file) {
+        char *size = human_size(st->st_size), *cap = human_size(w->max_file);
+        note(w->notes, "left %s out of the snapshot: %s is over the %s limit", path, size, cap);
+        free(size);
+        free(cap);
+        return;
+    }
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 64;
+        w->files = xreallocarray(w->files, w->cap, sizeof *w->files);
+    }
+    w->files[w->n++] = (WalkFile){xstrdup(path), *st, false};
+    w->bytes += st->st_size;
+}
+
+static void walk_dir(Walk *w, int fd, const char *rel)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        const char *name = de->d_name;
+        if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, ".git"))
+            continue;
+        if (++w->visited > w->max_visit) {
+            w->truncated = true;
+            break;
+        }
+        char *path = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+        struct stat st;
+        if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            free(path); /* gone since readdir */
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            char *dotgit = xasprintf("%s/.git", name);
+            struct stat gst;
+            bool nested = fstatat(dirfd(d), dotgit, &gst, AT_SYMLINK_NOFOLLOW) == 0;
+            free(dotgit);
+            if (ignored(w, path)) {
+                /* pruned, as git does */
+            } else if (nested) {
+                note(w->notes, "left %s/ out of the snapshot: it is a git repository of its own", path);
+            } else {
+                int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub >= 0)
+                    walk_dir(w, sub, path);
+                else
+                    note(w->notes, "left %s/ out of the snapshot: %s", path, strerror(errno));
+            }
+        } else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && (!ignored(w, path) || is_forced(w, path))) {
+            add_file(w, path, &st);
+        }
+        free(path);
+        if (w->truncated)
+            break;
+    }
+    closedir(d);
+}
+
+static int cmp_walkfile(const void *a, const void *b)
+{
+    return strcmp(((const WalkFile *)a)->path, ((const WalkFile *)b)->path);
+}
+
+static bool walk_has(const Walk *w, const char *path)
+{
+    WalkFile key = {.path = (char *)path};
+    WalkFile *f = bsearch(&key, w->files, w->n, sizeof *w->files, cmp_walkfile);
+    return f && !f->dropped;
+}
+
+/* Files of the run that the walk did not reach (inside an ignored folder). */
+static void add_forced(Walk *w)
+{
+    for (const char *const *f = w->opt->force; f && *f; f++) {
+        bool seen = false;
+        for (size_t i = 0; i < w->n && !seen; i++)
+            seen = strcmp(w->files[i].path, *f) == 0;
+        struct stat st;
+        char *full = xasprintf("%s/%s", w->v->workdir, *f);
+        if (!seen && lstat(full, &st) == 0 && (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+            add_file(w, *f, &st);
+        free(full);
+    }
+}
+
+/* Over the big-folder limits, keep only files of the language. */
+static void limit_big(Walk *w, long long big_files, long long big_bytes)
+{
+    if (!w->opt->limit_big || !w->opt->lang)
+        return;
+    if (!w->truncated && (long long)w->n <= big_files && w->bytes <= big_bytes)
+        return;
+    char *size = human_size(w->bytes);
+    if (w->truncated)
+        note(w->notes, "the folder has more than %lld entries: the snapshot holds only its %s files", w->max_visit,
+             w->opt->lang->name);
+    else
+        note(w->notes, "the folder is big (%zu files, %s): the snapshot holds only its %s files", w->n, size,
+             w->opt->lang->name);
+    free(size);
+    size_t keep = 0;
+    w->bytes = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (lang_by_path(w->files[i].path) == w->opt->lang || is_forced(w, w->files[i].path)) {
+            w->bytes += w->files[i].st.st_size;
+            w->files[keep++] = w->files[i];
+        } else {
+            free(w->files[i].path);
+        }
+    }
+    w->n = keep;
+}
+
+/* ---------------------------------------------------------------- the index */
+
+static uint32_t git_mode(const struct stat *st)
+{
+    if (S_ISLNK(st->st_mode))
+        return GIT_FILEMODE_LINK;
+    return st->st_mode & S_IXUSR ? GIT_FILEMODE_BLOB_EXECUTABLE : GIT_FILEMODE_BLOB;
+}
+
+static bool ts_before(int64_t sec, long nsec, const struct timespec *t)
+{
+    return sec < (int64_t)t->tv_sec || (sec == (int64_t)t->tv_sec && nsec < t->tv_nsec);
+}
+
+/* The stat cache, as git keeps it: an entry whose stat data matches was
+ * hashed from this very file, unless the file changed in the same instant
+ * the index was written ("racily clean"), which is hashed again. */
+static bool entry_clean(const git_index_entry *e, const struct stat *st, const struct timespec *index_mtime)
+{
+    return e->file_size == (uint32_t)st->st_size && e->mtime.seconds == (int32_t)st->st_mtim.tv_sec &&
+           e->mtime.nanoseconds == (uint32_t)st->st_mtim.tv_nsec && e->ino == (uint32_t)st->st_ino &&
+           e->mode == git_mode(st) && ts_before(st->st_mtim.tv_sec, st->st_mtim.tv_nsec, index_mtime);
+}
+
+static bool update_index(Walk *w, git_index *idx, Err *err)
+{
+    struct timespec index_mtime = {0};
+    char *ipath = xasprintf("%s/index", w->v->git_dir);
+    struct stat ist;
+    if (stat(ipath, &ist) == 0)
+        index_mtime = ist.st_mtim;
+    free(ipath);
+
+    for (size_t i = 0; i < w->n; i++) {
+        WalkFile *f = &w->files[i];
+        const git_index_entry *e = git_index_get_bypath(idx, f->path, 0);
+        if (e && entry_clean(e, &f->st, &index_mtime))
+            continue;
+        if (git_index_add_bypath(idx, f->path) < 0) {
+            char *full = xasprintf("%s/%s", w->v->workdir, f->path);
+            struct stat st;
+            if (lstat(full, &st) == 0)
+                note(w->notes, "left %s out of the snapshot: %s", f->path, git_msg());
+            free(full);
+            f->dropped = true;
+        }
+    }
+    /* Whatever the index holds that is no longer there goes. */
+    StrList gone = {0};
+    for (size_t i = 0, n = git_index_entrycount(idx); i < n; i++) {
+        const git_index_entry *e = git_index_get_byindex(idx, i);
+        if (e && !walk_has(w, e->path))
+            sl_push(&gone, e->path);
+    }
+    bool ok = true;
+    for (size_t i = 0; i < gone.len && ok; i++)
+        if (git_index_remove_bypath(idx, gone.items[i]) < 0)
+            ok = git_fail(err, "cannot update the index", w->v->git_dir);
+    sl_free(&gone);
+    return ok;
+}
+
+static bool head_commit(Vcs *v, git_oid *oid, bool *exists, Err *err)
+{
+    int rc = git_reference_name_to_id(oid, v->repo, "HEAD");
+    *exists = rc == 0;
+    if (rc == 0 || rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+        return true;
+    return err_set(err, "the git folder %s is damaged: %s", v->git_dir, git_msg());
+}
+
+bool vcs_head(Vcs *v, char out[VCS_OID_LEN + 1], Err *err)
+{
+    git_oid oid;
+    bool exists;
+    out[0] = '\0';
+    if (!head_commit(v, &oid, &exists, err))
+        return false;
+    if (exists)
+        git_oid_tostr(out, VCS_OID_LEN + 1, &oid);
+    return true;
+}
+
+bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err *err)
+{
+    *snap = (VcsSnapshot){0};
+    if (!v->workdir)
+        return err_set(err, "internal: a snapshot needs a work tree");
+    int fd = open(v->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return err_sys(err, "cannot read the folder %s", v->workdir);
+    Walk w = {.v = v, .opt = opt, .notes = &snap->notes};
+    w.max_file = opt->max_file > 0 ? opt->max_file : VCS_MAX_FILE;
+    w.max_visit = opt->max_visit > 0 ? opt->max_visit : VCS_MAX_VISIT;
+    walk_dir(&w, fd, "");
+    add_forced(&w);
+    limit_big(&w, opt->big_files > 0 ? opt->big_files : VCS_BIG_FILES,
+              opt->big_bytes > 0 ? opt->big_bytes : VCS_BIG_BYTES);
+    qsort(w.files, w.n, sizeof *w.files, cmp_walkfile);
+
+    bool ok = false;
+    git_index *idx = NULL;
+    git_commit *parent = NULL;
+    git_oid tree, head;
+    bool has_head;
+    if (git_repository_index(&idx, v->repo) < 0) {
+        err_set(err, "the git folder %s is damaged (its index): %s", v->git_dir, git_msg());
+        goto out;
+    }
+    if (!update_index(&w, idx, err))
+        goto out;
+    if (git_index_write_tree(&tree, idx) < 0) {
+        git_fail(err, "cannot write the snapshot", v->git_dir);
+        goto out;
+    }
+    if (git_index_write(idx) < 0) {
+        git_fail(err, "cannot write the index", v->git_dir);
+        goto out;
+    }
+    if (!head_commit(v, &head, &has_head, err))
+        goto out;
+    snap->changed = true;
+    if (has_head) {
+        if (git_commit_lookup(&parent, v->repo, &head) < 0) {
+            err_set(err, "the git folder %s is damaged (its last commit): %s", v->git_dir, git_msg());
+            goto out;
+        }
+        snap->changed = !git_oid_equal(git_commit_tree_id(parent), &tree);
+        git_oid_tostr(snap->parent, sizeof snap->parent, &head);
+    }
+    git_oid_tostr(snap->tree, sizeof snap->tree, &tree);
+    snap->nfiles = git_index_entrycount(idx);
+    snap->files = xcalloc(snap->nfiles, sizeof *snap->files);
+    for (size_t i = 0; i < snap->nfiles; i++) {
+        const git_index_entry *e = git_index_get_byindex(idx, i);
+        VcsFile *f = &snap->files[i];
+        f->path = xstrdup(e->path);
+        git_oid_tostr(f->oid, sizeof f->oid, &e->id);
+        f->size = e->file_size;
+        f->executable = e->mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+        f->symlink = e->mode == GIT_FILEMODE_LINK;
+        snap->bytes += f->size;
+    }
+    ok = true;
+out:
+    if (w.truncated && !opt->limit_big)
+        note(&snap->notes, "the folder has more than %lld entries: the rest is not in the snapshot", w.max_visit);
+    git_commit_free(parent);
+    git_index_free(idx);
+    for (size_t i = 0; i < w.n; i++)
+        free(w.files[i].path);
+    free(w.files);
+    if (!ok)
+        vcs_snapshot_free(snap);
+    return ok;
+}
+
+void vcs_snapshot_free(VcsSnapshot *snap)
+{
+    vcs_files_free(snap->files, snap->nfiles);
+    sl_free(&snap->notes);
+    *snap = (VcsSnapshot){0};
+}
+
+/* ---------------------------------------------------------------- commits */
+
+static bool parse_oid(git_oid *oid, const char *hex, Err *err)
+{
+    if (!hex || strlen(hex) != VCS_OID_LEN || git_oid_fromstr(oid, hex) < 0)
+        return err_set(err, "'%s' is not a commit id", hex ? hex : "");
+    return true;
+}
+
+bool vcs_commit(Vcs *v, const VcsSnapshot *snap, const char *message, char out[VCS_OID_LEN + 1], Err *err)
+{
+    if (!snap->changed) {
+        memcpy(out, snap->parent, VCS_OID_LEN + 1);
+        return true;
+    }
+    git_oid tree_id, parent_id, commit_id;
+    if (!parse_oid(&tree_id, snap->tree, err))
+        return false;
+    bool ok = false;
+    git_tree *tree = NULL;
+    git_commit *parent = NULL;
+    git_signature *sig = NULL;
+    if (git_tree_lookup(&tree, v->repo, &tree_id) < 0) {
+        git_fail(err, "cannot find the snapshot", v->git_dir);
+        goto out;
+    }
+    if (snap->parent[0]) {
+        if (!parse_oid(&parent_id, snap->parent, err))
+            goto out;
+        if (git_commit_lookup(&parent, v->repo, &parent_id) < 0) {
+            git_fail(err, "cannot find the previous commit", v->git_dir);
+            goto out;
+        }
+    }
+    if (git_signature_now(&sig, "tide", "tide@localhost") < 0) {
+        git_fail(err, "cannot sign the commit", v->git_dir);
+        goto out;
+    }
+    const git_commit *parents[1] = {parent};
+    if (git_commit_create(&commit_id, v->repo, NULL, sig, sig, "UTF-8", message, tree, parent ? 1 : 0,
+                          parents) < 0) {
+        git_fail(err, "cannot write the commit", v->git_dir);
+        goto out;
+    }
+    git_oid_tostr(out, VCS_OID_LEN + 1, &commit_id);
+    ok = true;
+out:
+    git_signature_free(sig);
+    git_commit_free(parent);
+    git_tree_free(tree);
+    return ok;
+}
+
+bool vcs_advance(Vcs *v, const char *commit, Err *err)
+{
+    git_oid oid;
+    if (!parse_oid(&oid, commit, err))
+        return false;
+    git_reference *head = NULL, *ref = NULL;
+    const char *branch = "refs/heads/main";
+    if (git_reference_lookup(&head, v->repo, "HEAD") == 0 && git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+        branch = git_reference_symbolic_target(head);
+    bool ok = git_reference_create(&ref, v->repo, branch, &oid, 1, "tide run") == 0;
+    if (!ok)
+        git_fail(err, "cannot move the branch", v->git_dir);
+    git_reference_free(ref);
+    git_reference_free(head);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- reading */
+
+static bool lookup_tree(Vcs *v, const char *commit, git_tree **tree, Err *err)
+{
+    git_oid oid;
+    if (!parse_oid(&oid, commit, err))
+        return false;
+    git_commit *c = NULL;
+    if (git_commit_lookup(&c, v->repo, &oid) < 0)
+        return err_set(err, "commit %.12s is missing from %s: %s", commit, v->git_dir, git_msg());
+    int rc = git_commit_tree(tree, c);
+    git_commit_free(c);
+    if (rc < 0)
+        return err_set(err, "the tree of commit %.12s is missing from %s: %s", commit, v->git_dir, git_msg());
+    return true;
+}
+
+static int diff_line(const git_diff_delta *delta, const git_diff_hunk *hunk, const git_diff_line *line,
+                     void *payload)
+{
+    (void)delta;
+    (void)hunk;
+    StrBuf *sb = payload;
+    if (line->origin == GIT_DIFF_LINE_CONTEXT || line->origin == GIT_DIFF_LINE_ADDITION ||
+        line->origin == GIT_DIFF_LINE_DELETION)
+        sb_append(sb, &line->origin, 1);
+    sb_append(sb, line->content, line->content_len);
+    return 0;
+}
+
+bool vcs_diff(Vcs *v, const char *from, const char *to, StrBuf *out, Err *err)
+{
+    git_tree *a = NULL, *b = NULL;
+    git_diff *diff = NULL;
+    bool ok = false;
+    if (!lookup_tree(v, from, &a, err) || !lookup_tree(v, to, &b, err))
+        goto out;
+    git_diff_options o;
+    git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+    if (git_diff_tree_to_tree(&diff, v->repo, a, b, &o) < 0) {
+        git_fail(err, "cannot compare the snapshots", v->git_dir);
+        goto out;
+    }
+    if (git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, diff_line, out) < 0) {
+        git_fail(err, "cannot print the difference", v->git_dir);
+        goto out;
+    }
+    ok = true;
+out:
+    git_diff_free(diff);
+    git_tree_free(a);
+    git_tree_free(b);
+    return ok;
+}
+
+bool vcs_diff_buffers(const void *a, size_t alen, const char *alabel, const void *b, size_t blen,
+                      const char *blabel, StrBuf *out, Err *err)
+{
+    if (git_libgit2_init() < 0)
+        return err_set(err, "cannot start libgit2: %s", git_msg());
+    git_patch *patch = NULL;
+    git_buf buf = {0};
+    git_diff_options o;
+    git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+    o.old_prefix = "";
+    o.new_prefix = "";
+    bool ok = git_patch_from_buffers(&patch, a, alen, alabel, b, blen, blabel, &o) == 0 &&
+              git_patch_to_buf(&buf, patch) == 0;
+    if (ok)
+        sb_append(out, buf.ptr, buf.size);
+    else
+        err_set(err, "cannot compare %s and %s: %s", alabel, blabel, git_msg());
+    git_buf_dispose(&buf);
+    git_patch_free(patch);
+    git_libgit2_shutdown();
+    return ok;
+}
+
+typedef struct FileList {
+    Vcs *v;
+    VcsFile *files;
+    size_t n, cap;
+    bool failed;
+} FileList;
+
+static int list_entry(const char *root, const git_tree_entry *entry, void *payload)
+{
+    FileList *fl = payload;
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+        return 0;
+    git_filemode_t mode = git_tree_entry_filemode(entry);
+    size_t size = 0;
+    git_object_t type;
+    git_odb *odb = NULL;
+    if (git_repository_odb(&odb, fl->v->repo) < 0 ||
+        git_odb_read_header(&size, &type, odb, git_tree_entry_id(entry)) < 0) {
+        git_odb_free(odb);
+        fl->failed = true;
+        return -1;
+    }
+    git_odb_free(odb);
+    if (fl->n == fl->cap) {
+        fl->cap = fl->cap ? fl->cap * 2 : 32;
+        fl->files = xreallocarray(fl->files, fl->cap, sizeof *fl->files);
+    }
+    VcsFile *f = &fl->files[fl->n++];
+    *f = (VcsFile){0};
+    f->path = xasprintf("%s%s", root, git_tree_entry_name(entry));
+    git_oid_tostr(f->oid, sizeof f->oid, git_tree_entry_id(entry));
+    f->size = (long long)size;
+    f->executable = mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+    f->symlink = mode == GIT_FILEMODE_LINK;
+    return 0;
+}
+
+static int cmp_vcsfile(const void *a, const void *b)
+{
+    return strcmp(((const VcsFile *)a)->path, ((const VcsFile *)b)->path);
+}
+
+bool vcs_files(Vcs *v, const char *commit, VcsFile **files, size_t *n, Err *err)
+{
+    *files = NULL;
+    *n = 0;
+    git_tree *tree;
+    if (!lookup_tree(v, commit, &tree, err))
+        return false;
+    FileList fl = {.v = v};
+    int rc = git_tree_walk(tree, GIT_TREEWALK_PRE, list_entry, &fl);
+    git_tree_free(tree);
+    if (rc < 0) {
+        err_set(err, "the git folder %s is damaged (commit %.12s): %s", v->git_dir, commit, git_msg());
+        vcs_files_free(fl.files, fl.n);
+        return false;
+    }
+    qsort(fl.files, fl.n, sizeof *fl.files, cmp_vcsfile);
+    *files = fl.files;
+    *n = fl.n;
+    return true;
+}
+
+void vcs_files_free(VcsFile *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(files[i].path);
+    free(files);
+}
+
+static bool read_blob(Vcs *v, const char *oidhex, size_t max, char **data, size_t *len, Err *err)
+{
+    git_oid oid;
+    git_blob *blob;
+    if (!parse_oid(&oid, oidhex, err))
+        return false;
+    if (git_blob_lookup(&blob, v->repo, &oid) < 0)
+        return err_set(err, "the git folder %s is damaged (blob %.12s): %s", v->git_dir, oidhex, git_msg());
+    size_t size = (size_t)git_blob_rawsize(blob);
+    if (size > max) {
+        git_blob_free(blob);
+        return err_set(err, "the file is too large (%zu bytes, the limit is %zu)", size, max);
+    }
+    *data = xmalloc(size + 1);
+    memcpy(*data, git_blob_rawcontent(blob), size);
+    (*data)[size] = '\0';
+    *len = size;
+    git_blob_free(blob);
+    return true;
+}
+
+bool vcs_read(Vcs *v, const char *commit, const char *path, size_t max, char **data, size_t *len, Err *err)
+{
+    git_tree *tree;
+    if (!lookup_tree(v, commit, &tree, err))
+        return false;
+    git_tree_entry *entry = NULL;
+    bool ok = false;
+    if (git_tree_entry_bypath(&entry, tree, path) < 0) {
+        err_set(err, "%s is not in commit %.12s", path, commit);
+    } else if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+        err_set(err, "%s is a folder in commit %.12s", path, commit);
+    } else {
+        char hex[VCS_OID_LEN + 1];
+        git_oid_tostr(hex, sizeof hex, git_tree_entry_id(entry));
+        ok = read_blob(v, hex, max, data, len, err);
+    }
+    git_tree_entry_free(entry);
+    git_tree_free(tree);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- checkout */
+
+static bool write_all_fd(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static bool checkout_file(Vcs *v, int root, const VcsFile *f, bool force, const char *dest, Err *err)
+{
+    const char *base;
+    int dir = fileio_open_parent_at(root, f->path, true, &base, err);
+    if (dir < 0)
+        return false;
+    char *data = NULL;
+    size_t len = 0;
+    bool ok = read_blob(v, f->oid, SIZE_MAX, &data, &len, err);
+    struct stat st;
+    if (ok && force && fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISDIR(st.st_mode))
+            ok = err_set(err, "%s/%s is a folder; remove it first", dest, f->path);
+        else if (unlinkat(dir, base, 0) != 0)
+            ok = err_sys(err, "cannot replace %s/%s", dest, f->path);
+    }
+    if (ok && f->symlink) {
+        if (symlinkat(data, dir, base) != 0)
+            ok = err_sys(err, "cannot create %s/%s", dest, f->path);
+    } else if (ok) {
+        int fd = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                        f->executable ? 0777 : 0666);
+        if (fd < 0) {
+            ok = err_sys(err, "cannot create %s/%s", dest, f->path);
+        } else {
+            if (!write_all_fd(fd, data, len))
+                ok = err_sys(err, "cannot write %s/%s", dest, f->path);
+            if (close(fd) != 0 && ok)
+                ok = err_sys(err, "cannot write %s/%s", dest, f->path);
+        }
+    }
+    free(data);
+    close(dir);
+    return ok;
+}
+
+bool vcs_checkout(Vcs *v, const char *commit, const char *dest, bool force, size_t *nfiles, Err *err)
+{
+    VcsFile *files;
+    size_t n;
+    if (!vcs_files(v, commit, &files, &n, err))
+        return false;
+    bool ok = fileio_mkdirs(dest, 0777, err);
+    int root = ok ? open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (ok && root < 0)
+        ok = err_sys(err, "cannot open %s", dest);
+    /* Every conflict is found before the first file is written. */
+    for (size_t i = 0; ok && !force && i < n; i++) {
+        struct stat st;
+        if (fstatat(root, files[i].path, &st, AT_SYMLINK_NOFOLLOW) == 0)
+            ok = err_set(err, "%s/%s already exists; choose an empty folder or use --force", dest, files[i].path);
+    }
+    for (size_t i = 0; ok && i < n; i++)
+        ok = checkout_file(v, root, &files[i], force, dest, err);
+    if (root >= 0)
+        close(root);
+    if (ok && nfiles)
+        *nfiles = n;
+    vcs_files_free(files, n);
+    return ok;
+}

@@ -1,0 +1,183 @@
+# Sessions as a user meets them: tide session new|list|show|rm, and the
+# one-line errors of every command that takes a session or a run.
+
+db() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$XDG_DATA_HOME/tide/tide.db'); r=c.execute(sys.argv[1]).fetchall(); c.commit(); print('\n'.join('|'.join(str(x) for x in row) for row in r))" "$1"; }
+
+test_new_session_in_every_language() {
+  for lang in python node go c cpp java php rust fortran; do
+    run_tide session new "$lang" --json
+    expect_rc 0 "session new $lang"
+    folder=$(json_get "$OUT" 'j["folder"]')
+    entry=$(json_get "$OUT" 'j["entry"]')
+    expect_file "$folder/$entry"
+    expect_eq "$(ls -A "$folder")" "$entry" "the folder holds only the starter"
+    expect_file "$(json_get "$OUT" 'j["git_dir"]')/HEAD"
+    expect_eq "$(json_get "$OUT" 'j["language"]')" "$lang"
+    expect_eq "$(json_get "$OUT" 'j["kind"]')" scratch
+  done
+  run_tide session list --json
+  expect_eq "$(json_get "$OUT" 'len(j["sessions"])')" 9
+}
+
+test_new_prints_the_id_and_says_where() {
+  run_tide session new python
+  expect_rc 0
+  expect_eq "$OUT" 1
+  expect_contains "$ERR" "created Python session 1 'python-1'"
+  expect_contains "$ERR" "tide run --session 1 main.py"
+  run_tide session new c --name "my c"
+  expect_eq "$OUT" 2
+  run_tide session show "my c" --json
+  expect_eq "$(json_get "$OUT" 'j["id"]')" 2
+  expect_eq "$(json_get "$OUT" 'j["files"][0]["name"]')" main.c
+  expect_eq "$(json_get "$OUT" 'j["files"][0]["origin"]')" user
+}
+
+test_new_refuses_bad_input() {
+  run_tide session new cobol
+  expect_rc 2
+  expect_contains "$ERR" "unknown language 'cobol' (python|node|go|c|cpp|java|php|rust|fortran)"
+  run_tide session new
+  expect_rc 2
+  run_tide session new python --name 12
+  expect_rc 1
+  expect_contains "$ERR" "cannot be a number"
+  run_tide session new python --name dup
+  run_tide session new node --name dup
+  expect_rc 1
+  expect_eq "$ERR" "tide: there is already a session called 'dup' (session 1)"
+  run_tide session frobnicate
+  expect_rc 2
+  run_tide session list --bogus
+  expect_rc 2
+  expect_contains "$ERR" "unknown option '--bogus'"
+}
+
+test_list_and_show() {
+  run_tide session list
+  expect_rc 0
+  expect_contains "$OUT" "no sessions yet"
+  run_tide session new go
+  run_tide session new php
+  run_tide session list
+  expect_eq "$(count_lines "$OUT")" 3 "a header and two sessions"
+  expect_contains "$(printf '%s\n' "$OUT" | sed -n 2p)" "php-2"
+  run_tide session show 1
+  expect_rc 0
+  expect_contains "$OUT" "session 1 'go-1'"
+  expect_contains "$OUT" "language   Go"
+  expect_contains "$OUT" "kind       scratch"
+  expect_contains "$OUT" "runs       none yet"
+  expect_contains "$OUT" "main.go"
+  run_tide session show 1 --json
+  # Times are ISO 8601 in UTC in JSON.
+  expect_contains "$(json_get "$OUT" 'j["created_at"]')" "T"
+  expect_eq "$(json_get "$OUT" 'j["created_at"][-1]')" Z
+  expect_eq "$(json_get "$OUT" 'j["expires_at"] > j["created_at"]')" true
+}
+
+test_unknown_sessions_and_runs_are_one_line() {
+  for args in "session show 7" "session rm 7" "files 7" "import 7 x" "export 7 x" "history 7" "session show nosuch"; do
+    # shellcheck disable=SC2086
+    run_tide $args
+    expect_rc 1 "tide $args"
+    expect_eq "$(count_lines "$ERR")" 1 "tide $args: one line"
+    expect_contains "$ERR" "no session"
+  done
+  for args in "result 5" "checkout 5" "diff 5 6"; do
+    # shellcheck disable=SC2086
+    run_tide $args
+    expect_rc 1 "tide $args"
+    expect_eq "$ERR" "tide: there is no run 5 (tide history lists them)"
+  done
+  run_tide result abc
+  expect_rc 2
+  expect_contains "$ERR" "'abc' is not a run id"
+  run_tide history --limit x
+  expect_rc 2
+}
+
+test_rm_scratch_removes_everything() {
+  run_tide session new python --json
+  dir=$(dirname "$(json_get "$OUT" 'j["folder"]')")
+  expect_file "$dir"
+  run_tide session rm 1
+  expect_rc 0
+  expect_eq "$OUT" "removed session 1 'python-1' and its files"
+  [ ! -e "$dir" ] || fail "$dir is still there"
+  expect_eq "$(db 'select count(*) from code_sessions')" 0
+  expect_eq "$(db 'select count(*) from code_files')" 0
+  run_tide session rm 1
+  expect_rc 1
+}
+
+test_history_of_an_empty_store() {
+  run_tide history
+  expect_rc 0
+  expect_eq "$OUT" "no runs recorded yet"
+  run_tide history --json
+  expect_eq "$(json_get "$OUT" 'j["runs"]')" "[]"
+  run_tide search hello
+  expect_rc 0
+  expect_contains "$OUT" "no run's code or output contains 'hello'"
+}
+
+test_status_reports_what_is_kept() {
+  run_tide status --json
+  expect_rc 0
+  expect_eq "$(json_get "$OUT" 'j["sessions"]["total"]')" 0
+  expect_eq "$(json_get "$OUT" 'j["oldest_expiry"]')" null
+  run_tide session new python
+  run_tide status --json
+  expect_eq "$(json_get "$OUT" 'j["sessions"]["scratch"]')" 1
+  expect_eq "$(json_get "$OUT" 'j["runs"]')" 0
+  expect_eq "$(json_get "$OUT" 'j["files"]["count"]')" 1
+  expect_eq "$(json_get "$OUT" 'j["data_dir"]')" "$XDG_DATA_HOME/tide"
+  expect_eq "$(json_get "$OUT" 'j["database"]["path"]')" "$XDG_DATA_HOME/tide/tide.db"
+  expect_eq "$(json_get "$OUT" 'j["database"]["bytes"] > 0')" true
+  expect_eq "$(json_get "$OUT" 'j["disk_bytes"] > 0')" true
+  expect_eq "$(json_get "$OUT" 'j["oldest_expiry"] is not None')" true
+  run_tide status
+  expect_contains "$OUT" "sessions      1 (1 scratch, 0 folder)"
+  expect_contains "$OUT" "data folder   $XDG_DATA_HOME/tide"
+}
+
+test_gc_removes_expired_scratch_sessions() {
+  run_tide session new python --name old
+  run_tide session new python --name young
+  db "update code_sessions set expires_at = strftime('%s','now') - 10 where name = 'old'" >/dev/null
+  run_tide gc --dry-run
+  expect_rc 0
+  expect_contains "$OUT" "would remove session: session 1 'old' (Python scratch session"
+  [ -e "$XDG_DATA_HOME/tide/sessions/1" ] || fail "a dry run removed something"
+  run_tide gc --json
+  expect_eq "$(json_get "$OUT" '[i["kind"] for i in j["removed"]]')" '["session"]'
+  [ ! -e "$XDG_DATA_HOME/tide/sessions/1" ] || fail "the expired session is still there"
+  expect_file "$XDG_DATA_HOME/tide/sessions/2/files/main.py"
+  run_tide gc
+  expect_eq "$OUT" "nothing has expired"
+}
+
+test_gc_clears_what_a_crash_left() {
+  run_tide session new python
+  # A session folder without a row (creation crashed before its commit),
+  # old enough not to be a creation in progress.
+  mkdir -p "$XDG_DATA_HOME/tide/sessions/9/files"
+  touch -d '1 hour ago' "$XDG_DATA_HOME/tide/sessions/9"
+  # A run's generated files whose record was never committed.
+  mkdir -p "$XDG_DATA_HOME/tide/sessions/1/generated/.run-abc123" "$XDG_DATA_HOME/tide/sessions/1/generated/77"
+  run_tide gc
+  expect_contains "$OUT" "no session owns it"
+  expect_contains "$OUT" "ended without being recorded"
+  expect_contains "$OUT" "generated/77 (files of a run that is not recorded)"
+  [ ! -e "$XDG_DATA_HOME/tide/sessions/9" ] || fail "the orphan folder stayed"
+  [ -z "$(ls -A "$XDG_DATA_HOME/tide/sessions/1/generated")" ] || fail "leftovers stayed"
+  expect_file "$XDG_DATA_HOME/tide/sessions/1/files/main.py"
+}
+
+test_expiry_follows_the_config() {
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[session]\nexpiry_hours = 2\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  run_tide session new node --json
+  expect_eq "$(db 'select expires_at - last_used_at from code_sessions')" 7200
+}

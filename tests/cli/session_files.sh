@@ -1,0 +1,161 @@
+# Files in and out of a session: tide import, tide files, tide export.
+
+db() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$XDG_DATA_HOME/tide/tide.db'); r=c.execute(sys.argv[1]).fetchall(); c.commit(); print('\n'.join('|'.join(str(x) for x in row) for row in r))" "$1"; }
+
+new_session() {
+  run_tide session new "${1:-python}" --json
+  expect_rc 0
+  FOLDER=$(json_get "$OUT" 'j["folder"]')
+}
+
+test_import_keeps_names_exactly() {
+  new_session
+  printf 'a,b\n1,2\n' >"$T/my data [v2] (ü).csv"
+  mkdir -p "$T/set/inner"
+  printf 'x\n' >"$T/set/inner/x.txt"
+  run_tide import 1 "$T/my data [v2] (ü).csv" "$T/set"
+  expect_rc 0
+  expect_contains "$OUT" "imported my data [v2] (ü).csv"
+  expect_contains "$OUT" "imported set/inner/x.txt"
+  expect_eq "$(cat "$FOLDER/my data [v2] (ü).csv")" "$(printf 'a,b\n1,2')"
+  expect_file "$FOLDER/set/inner/x.txt"
+  run_tide files 1 --json
+  expect_eq "$(json_get "$OUT" 'sorted((f["name"], f["origin"]) for f in j["files"])')" \
+    "[[\"main.py\", \"user\"], [\"my data [v2] (\\u00fc).csv\", \"import\"], [\"set/inner/x.txt\", \"import\"]]"
+  expect_eq "$(json_get "$OUT" '[f["size"] for f in j["files"] if f["origin"] == "import"][0]')" 8
+  expect_eq "$(json_get "$OUT" 'all(f["expires_at"] for f in j["files"] if f["origin"] == "import")')" true
+  run_tide files 1
+  expect_contains "$OUT" "my data [v2] (ü).csv"
+  expect_contains "$OUT" "import"
+}
+
+test_import_as_a_name() {
+  new_session
+  printf 'hello\n' >"$T/in.txt"
+  run_tide import 1 "$T/in.txt" --as "data/input file.txt"
+  expect_rc 0
+  expect_eq "$(cat "$FOLDER/data/input file.txt")" hello
+  run_tide import 1 "$T/in.txt" "$T/in.txt" --as x
+  expect_rc 1
+  expect_contains "$ERR" "--as names one file"
+}
+
+test_import_refuses_escapes_in_one_line() {
+  new_session
+  printf 'x\n' >"$T/f.txt"
+  before=$(ls -A "$FOLDER" | sort)
+  run_tide import 1 "$T/f.txt" --as ../escape.txt
+  expect_rc 1
+  expect_eq "$ERR" "tide: '../escape.txt' would escape the session ('..')"
+  run_tide import 1 "$T/f.txt" --as a/../../b
+  expect_rc 1
+  expect_contains "$ERR" "would escape the session"
+  run_tide import 1 "$T/f.txt" --as /etc/evil
+  expect_rc 1
+  expect_contains "$ERR" "is an absolute name"
+  # A symlink inside an imported folder, pointing out.
+  mkdir "$T/dir"
+  printf 'ok\n' >"$T/dir/ok.txt"
+  ln -s /etc/passwd "$T/dir/passwd"
+  run_tide import 1 "$T/dir"
+  expect_rc 1
+  expect_contains "$ERR" "is a symlink; tide imports files, not links"
+  [ ! -e "$FOLDER/dir" ] || fail "part of a refused import was copied"
+  # A symlink already in the session, pointing out of it.
+  mkdir "$T/outside"
+  ln -s "$T/outside" "$FOLDER/out"
+  run_tide import 1 "$T/f.txt" --as out/f.txt
+  expect_rc 1
+  expect_contains "$ERR" "out is in the way: a symlink or a file, not a folder"
+  [ -z "$(ls -A "$T/outside")" ] || fail "a file was written through the symlink"
+  rm "$FOLDER/out"
+  expect_eq "$(ls -A "$FOLDER" | sort)" "$before" "nothing was imported"
+  run_tide import 1 "$T/nope.txt"
+  expect_rc 1
+  expect_contains "$ERR" "cannot import $T/nope.txt: No such file or directory"
+}
+
+test_import_size_limit() {
+  new_session
+  truncate -s $((50 * 1024 * 1024)) "$T/exactly50.bin"
+  truncate -s $((50 * 1024 * 1024 + 1)) "$T/over50.bin"
+  run_tide import 1 "$T/over50.bin"
+  expect_rc 1
+  expect_contains "$ERR" "an imported file can be at most 50 MiB"
+  [ ! -e "$FOLDER/over50.bin" ] || fail "the big file was copied"
+  run_tide import 1 "$T/exactly50.bin"
+  expect_rc 0
+  expect_eq "$(stat -c %s "$FOLDER/exactly50.bin")" $((50 * 1024 * 1024))
+}
+
+test_import_never_overwrites_without_force() {
+  new_session
+  printf 'new\n' >"$T/main.py"
+  run_tide import 1 "$T/main.py"
+  expect_rc 1
+  expect_eq "$ERR" "tide: main.py already exists in session 1; --force replaces it"
+  expect_eq "$(cat "$FOLDER/main.py")" "$(cat "$XDG_DATA_HOME/tide/sessions/1/files/main.py")"
+  expect_not_contains "$(cat "$FOLDER/main.py")" "new"
+  run_tide import 1 "$T/main.py" --force
+  expect_rc 0
+  expect_eq "$(cat "$FOLDER/main.py")" new
+  expect_eq "$(db "select origin from code_files where path = 'main.py'")" import
+  expect_eq "$(db "select count(*) from code_files where path = 'main.py'")" 1
+}
+
+test_export_copies_out_and_never_overwrites() {
+  new_session
+  printf 'r1\n' >"$T/report.txt"
+  run_tide import 1 "$T/report.txt" --as report.txt
+  mkdir "$T/out"
+  cd "$T/out"
+  run_tide export 1 report.txt
+  expect_rc 0
+  expect_eq "$OUT" report.txt
+  expect_eq "$(cat "$T/out/report.txt")" r1
+  run_tide export 1 report.txt
+  expect_rc 1
+  expect_eq "$ERR" "tide: report.txt already exists; --force replaces it"
+  printf 'mine\n' >"$T/out/mine.txt"
+  run_tide export 1 report.txt mine.txt
+  expect_rc 1
+  expect_eq "$(cat "$T/out/mine.txt")" mine
+  run_tide export 1 report.txt mine.txt --force
+  expect_rc 0
+  expect_eq "$(cat "$T/out/mine.txt")" r1
+  mkdir "$T/out/sub"
+  run_tide export 1 report.txt "$T/out/sub" --json
+  expect_eq "$(json_get "$OUT" 'j["written"]')" "$T/out/sub/report.txt"
+  run_tide export 1 nothing.txt
+  expect_rc 1
+  expect_eq "$ERR" "tide: session 1 has no file called nothing.txt (tide files 1 lists them)"
+  run_tide export 1 ../../tide.db
+  expect_rc 1
+  expect_contains "$ERR" "would escape the session"
+  ls "$T/out" | grep -q tide-copy && fail "a temporary file was left behind"
+  true
+}
+
+test_export_refuses_a_symlink_in_the_session() {
+  new_session
+  ln -s /etc/hostname "$FOLDER/host"
+  run_tide export 1 host "$T/h"
+  expect_rc 1
+  expect_contains "$ERR" "is a symlink; tide exports files, not links"
+  [ ! -e "$T/h" ] || fail "the symlink's target was copied"
+}
+
+test_imported_files_expire_with_gc() {
+  new_session
+  printf 'x\n' >"$T/old.csv"
+  printf 'y\n' >"$T/new.csv"
+  run_tide import 1 "$T/old.csv" "$T/new.csv"
+  db "update code_files set expires_at = 1 where path = 'old.csv'" >/dev/null
+  run_tide gc
+  expect_rc 0
+  expect_contains "$OUT" "removed import: old.csv, imported into session 1"
+  [ ! -e "$FOLDER/old.csv" ] || fail "the expired import stayed"
+  expect_file "$FOLDER/new.csv"
+  expect_file "$FOLDER/main.py"
+  expect_eq "$(db "select count(*) from code_files where path = 'old.csv'")" 0
+}

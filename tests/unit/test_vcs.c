@@ -1,0 +1,418 @@
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "testutil.h"
+#include "vcs.h"
+#include "xalloc.h"
+
+typedef struct Repo {
+    char *root, *git, *work;
+    Vcs v;
+} Repo;
+
+static void repo_new(Repo *r)
+{
+    r->root = tu_tempdir();
+    r->git = xasprintf("%s/git", r->root);
+    r->work = xasprintf("%s/work", r->root);
+    cr_assert(fileio_mkdirs(r->work, 0700, NULL));
+    Err err;
+    cr_assert(vcs_init(r->git, &err), "%s", err.msg);
+    cr_assert(vcs_open(&r->v, r->git, r->work, &err), "%s", err.msg);
+}
+
+static void repo_free(Repo *r)
+{
+    vcs_close(&r->v);
+    free(r->git);
+    free(r->work);
+}
+
+static void put(Repo *r, const char *rel, const char *text)
+{
+    char *p = xasprintf("%s/%s", r->work, rel);
+    tu_write(p, text, strlen(text));
+    free(p);
+}
+
+/* Snapshot, commit and advance, as a recorded run does; returns the commit. */
+static char *record(Repo *r, const VcsSnapshotOptions *opt, VcsSnapshot *snap)
+{
+    Err err;
+    VcsSnapshotOptions none = {0};
+    cr_assert(vcs_snapshot(&r->v, opt ? opt : &none, snap, &err), "%s", err.msg);
+    char commit[VCS_OID_LEN + 1];
+    cr_assert(vcs_commit(&r->v, snap, "run", commit, &err), "%s", err.msg);
+    cr_assert(vcs_advance(&r->v, commit, &err), "%s", err.msg);
+    return xstrdup(commit);
+}
+
+static bool has_file(Repo *r, const char *commit, const char *path)
+{
+    VcsFile *files;
+    size_t n;
+    Err err;
+    cr_assert(vcs_files(&r->v, commit, &files, &n, &err), "%s", err.msg);
+    bool found = false;
+    for (size_t i = 0; i < n; i++)
+        found = found || strcmp(files[i].path, path) == 0;
+    vcs_files_free(files, n);
+    return found;
+}
+
+static char *notes_text(const VcsSnapshot *s)
+{
+    StrBuf sb = {0};
+    for (size_t i = 0; i < s->notes.len; i++)
+        sb_printf(&sb, "%s\n", s->notes.items[i]);
+    return sb_steal(&sb);
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d);
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+Test(vcs, snapshot_then_noop_snapshot)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "main.py", "print('hi')\n");
+    put(&r, "lib/util.py", "X = 1\n");
+    VcsSnapshot s1, s2;
+    char *c1 = record(&r, NULL, &s1);
+    cr_assert(s1.changed);
+    cr_assert_eq(s1.nfiles, 2);
+    cr_assert_str_eq(s1.parent, "");
+    char *c2 = record(&r, NULL, &s2);
+    cr_assert_not(s2.changed, "nothing changed: no new commit");
+    cr_assert_str_eq(c2, c1);
+    cr_assert_str_eq(s2.parent, c1);
+    /* The work tree holds exactly the user's files: no .git, no index. */
+    cr_assert_eq(count_entries(r.work), 2);
+    char *lib = xasprintf("%s/lib", r.work);
+    cr_assert_eq(count_entries(lib), 1);
+    free(lib);
+    vcs_snapshot_free(&s1);
+    vcs_snapshot_free(&s2);
+    free(c1);
+    free(c2);
+    repo_free(&r);
+}
+
+Test(vcs, same_size_rewrite_is_seen)
+{
+    /* The stat cache must not hide an edit that keeps the size. */
+    Repo r;
+    repo_new(&r);
+    put(&r, "a.txt", "aaaa\n");
+    VcsSnapshot s1, s2;
+    char *c1 = record(&r, NULL, &s1);
+    put(&r, "a.txt", "bbbb\n");
+    char *c2 = record(&r, NULL, &s2);
+    cr_assert(s2.changed);
+    cr_assert_str_neq(c1, c2);
+    char *data;
+    size_t len;
+    Err err;
+    cr_assert(vcs_read(&r.v, c2, "a.txt", 100, &data, &len, &err), "%s", err.msg);
+    cr_assert_str_eq(data, "bbbb\n");
+    free(data);
+    vcs_snapshot_free(&s1);
+    vcs_snapshot_free(&s2);
+    free(c1);
+    free(c2);
+    repo_free(&r);
+}
+
+Test(vcs, diff_between_commits)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "main.c", "int main(void)\n{\n    return 0;\n}\n");
+    put(&r, "gone.txt", "bye\n");
+    VcsSnapshot s1, s2;
+    char *c1 = record(&r, NULL, &s1);
+    put(&r, "main.c", "int main(void)\n{\n    return 1;\n}\n");
+    char *gone = xasprintf("%s/gone.txt", r.work);
+    cr_assert_eq(unlink(gone), 0);
+    put(&r, "new.txt", "hello\n");
+    char *c2 = record(&r, NULL, &s2);
+    StrBuf out = {0};
+    Err err;
+    cr_assert(vcs_diff(&r.v, c1, c2, &out, &err), "%s", err.msg);
+    cr_assert(strstr(out.data, "--- a/main.c"), "%s", out.data);
+    cr_assert(strstr(out.data, "-    return 0;\n+    return 1;\n"), "%s", out.data);
+    cr_assert(strstr(out.data, "-bye"), "%s", out.data);
+    cr_assert(strstr(out.data, "+hello"), "%s", out.data);
+    cr_assert_not(has_file(&r, c2, "gone.txt"), "a deleted file leaves the snapshot");
+    sb_free(&out);
+    /* Two identical commits: an empty diff. */
+    cr_assert(vcs_diff(&r.v, c2, c2, &out, &err), "%s", err.msg);
+    cr_assert_eq(out.len, 0);
+    sb_free(&out);
+    free(gone);
+    vcs_snapshot_free(&s1);
+    vcs_snapshot_free(&s2);
+    free(c1);
+    free(c2);
+    repo_free(&r);
+}
+
+Test(vcs, respects_gitignore_but_keeps_the_run_files)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, ".gitignore", "*.log\nbuild/\nsecret.py\n");
+    put(&r, "main.py", "print(1)\n");
+    put(&r, "debug.log", "noise\n");
+    put(&r, "build/out.o", "obj\n");
+    put(&r, "secret.py", "print(2)\n");
+    const char *force[] = {"secret.py", NULL};
+    VcsSnapshotOptions opt = {.force = force};
+    VcsSnapshot s;
+    char *c = record(&r, &opt, &s);
+    cr_assert(has_file(&r, c, ".gitignore"));
+    cr_assert(has_file(&r, c, "main.py"));
+    cr_assert(has_file(&r, c, "secret.py"), "the run's own file is kept even when ignored");
+    cr_assert_not(has_file(&r, c, "debug.log"));
+    cr_assert_not(has_file(&r, c, "build/out.o"));
+    cr_assert_eq(s.nfiles, 3);
+    vcs_snapshot_free(&s);
+    free(c);
+    repo_free(&r);
+}
+
+Test(vcs, newly_ignored_file_leaves_the_snapshot)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "data.csv", "a,b\n");
+    put(&r, "main.py", "print(1)\n");
+    VcsSnapshot s1, s2;
+    char *c1 = record(&r, NULL, &s1);
+    cr_assert(has_file(&r, c1, "data.csv"));
+    put(&r, ".gitignore", "*.csv\n");
+    char *c2 = record(&r, NULL, &s2);
+    cr_assert_not(has_file(&r, c2, "data.csv"));
+    vcs_snapshot_free(&s1);
+    vcs_snapshot_free(&s2);
+    free(c1);
+    free(c2);
+    repo_free(&r);
+}
+
+Test(vcs, oversized_files_are_left_out_and_named)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "main.py", "print(1)\n");
+    char *big = xasprintf("%s/huge.bin", r.work);
+    int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(ftruncate(fd, VCS_MAX_FILE + 1), 0, "a sparse file costs no disk");
+    close(fd);
+    VcsSnapshot s;
+    char *c = record(&r, NULL, &s);
+    cr_assert_not(has_file(&r, c, "huge.bin"));
+    char *notes = notes_text(&s);
+    cr_assert(strstr(notes, "huge.bin") && strstr(notes, "over the 50.0 MiB limit"), "%s", notes);
+    free(notes);
+    vcs_snapshot_free(&s);
+    free(c);
+
+    /* A tracked file that grows over the limit leaves the snapshot too. */
+    put(&r, "grow.txt", "small\n");
+    c = record(&r, NULL, &s);
+    cr_assert(has_file(&r, c, "grow.txt"));
+    vcs_snapshot_free(&s);
+    free(c);
+    put(&r, "grow.txt", "now it is much bigger than sixteen bytes\n");
+    VcsSnapshotOptions small = {.max_file = 16};
+    c = record(&r, &small, &s);
+    cr_assert_not(has_file(&r, c, "grow.txt"));
+    vcs_snapshot_free(&s);
+    free(c);
+    free(big);
+    repo_free(&r);
+}
+
+Test(vcs, nested_repositories_are_left_out)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "main.go", "package main\n");
+    put(&r, ".git/config", "[core]\n");
+    put(&r, "vendor/lib/.git/HEAD", "ref: refs/heads/main\n");
+    put(&r, "vendor/lib/lib.go", "package lib\n");
+    VcsSnapshot s;
+    char *c = record(&r, NULL, &s);
+    cr_assert(has_file(&r, c, "main.go"));
+    cr_assert_not(has_file(&r, c, ".git/config"));
+    cr_assert_not(has_file(&r, c, "vendor/lib/lib.go"));
+    char *notes = notes_text(&s);
+    cr_assert(strstr(notes, "vendor/lib/") && strstr(notes, "git repository of its own"), "%s", notes);
+    free(notes);
+    vcs_snapshot_free(&s);
+    free(c);
+    repo_free(&r);
+}
+
+Test(vcs, big_folder_keeps_the_language_files)
+{
+    Repo r;
+    repo_new(&r);
+    for (int i = 0; i < 8; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "data/%d.txt", i);
+        put(&r, name, "x\n");
+    }
+    put(&r, "main.py", "print(1)\n");
+    put(&r, "pkg/mod.py", "Y = 2\n");
+    VcsSnapshotOptions opt = {.lang = lang_by_key("python"), .limit_big = true, .big_files = 5};
+    VcsSnapshot s;
+    char *c = record(&r, &opt, &s);
+    cr_assert_eq(s.nfiles, 2);
+    cr_assert(has_file(&r, c, "pkg/mod.py"));
+    cr_assert_not(has_file(&r, c, "data/0.txt"));
+    char *notes = notes_text(&s);
+    cr_assert(strstr(notes, "only its Python files"), "%s", notes);
+    free(notes);
+    vcs_snapshot_free(&s);
+    free(c);
+    repo_free(&r);
+}
+
+Test(vcs, checkout_writes_the_files_of_a_run)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "main.sh", "echo hi\n");
+    char *exe = xasprintf("%s/main.sh", r.work);
+    cr_assert_eq(chmod(exe, 0755), 0);
+    put(&r, "sub/dir/name with spaces [1].txt", "deep\n");
+    char *link = xasprintf("%s/link", r.work);
+    cr_assert_eq(symlink("main.sh", link), 0);
+    VcsSnapshot s;
+    char *c = record(&r, NULL, &s);
+    put(&r, "main.sh", "echo changed\n");
+
+    char *dest = xasprintf("%s/out", r.root);
+    size_t n = 0;
+    Err err;
+    cr_assert(vcs_checkout(&r.v, c, dest, false, &n, &err), "%s", err.msg);
+    cr_assert_eq(n, 3);
+    char *p = xasprintf("%s/main.sh", dest);
+    char *text = tu_read(p, NULL);
+    cr_assert_str_eq(text, "echo hi\n", "the file as it was at the run");
+    struct stat st;
+    cr_assert_eq(stat(p, &st), 0);
+    cr_assert(st.st_mode & S_IXUSR, "the executable bit is kept");
+    free(text);
+    free(p);
+    p = xasprintf("%s/sub/dir/name with spaces [1].txt", dest);
+    text = tu_read(p, NULL);
+    cr_assert_str_eq(text, "deep\n");
+    free(text);
+    free(p);
+    p = xasprintf("%s/link", dest);
+    char target[64] = {0};
+    cr_assert_gt(readlink(p, target, sizeof target - 1), 0);
+    cr_assert_str_eq(target, "main.sh");
+    free(p);
+
+    /* Again into the same folder: refused before anything is written. */
+    p = xasprintf("%s/main.sh", dest);
+    tu_write(p, "mine\n", 5);
+    cr_assert_not(vcs_checkout(&r.v, c, dest, false, &n, &err));
+    cr_assert(strstr(err.msg, "already exists"), "%s", err.msg);
+    text = tu_read(p, NULL);
+    cr_assert_str_eq(text, "mine\n");
+    free(text);
+    cr_assert(vcs_checkout(&r.v, c, dest, true, &n, &err), "%s", err.msg);
+    text = tu_read(p, NULL);
+    cr_assert_str_eq(text, "echo hi\n");
+    free(text);
+    free(p);
+    vcs_snapshot_free(&s);
+    free(c);
+    free(dest);
+    free(exe);
+    free(link);
+    repo_free(&r);
+}
+
+Test(vcs, checkout_never_follows_a_symlink_in_the_destination)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "sub/file.txt", "payload\n");
+    VcsSnapshot s;
+    char *c = record(&r, NULL, &s);
+    char *dest = xasprintf("%s/out", r.root);
+    char *outside = xasprintf("%s/outside", r.root);
+    cr_assert(fileio_mkdirs(dest, 0700, NULL));
+    cr_assert(fileio_mkdirs(outside, 0700, NULL));
+    char *sub = xasprintf("%s/sub", dest);
+    cr_assert_eq(symlink(outside, sub), 0);
+    Err err;
+    cr_assert_not(vcs_checkout(&r.v, c, dest, true, NULL, &err));
+    cr_assert(strstr(err.msg, "in the way"), "%s", err.msg);
+    cr_assert_eq(count_entries(outside), 0, "nothing was written through the symlink");
+    vcs_snapshot_free(&s);
+    free(c);
+    free(dest);
+    free(outside);
+    free(sub);
+    repo_free(&r);
+}
+
+Test(vcs, diff_of_buffers)
+{
+    StrBuf out = {0};
+    Err err;
+    cr_assert(vcs_diff_buffers("a\nb\n", 4, "run 1", "a\nc\n", 4, "run 2", &out, &err), "%s", err.msg);
+    cr_assert(strstr(out.data, "--- run 1\n+++ run 2\n"), "%s", out.data);
+    cr_assert(strstr(out.data, "-b\n+c\n"), "%s", out.data);
+    sb_free(&out);
+    cr_assert(vcs_diff_buffers("x\0y", 3, "run 1", "x\0z", 3, "run 2", &out, &err), "%s", err.msg);
+    cr_assert(strstr(out.data, "Binary files"), "%s", out.data);
+    sb_free(&out);
+    cr_assert(vcs_diff_buffers("same\n", 5, "run 1", "same\n", 5, "run 2", &out, &err), "%s", err.msg);
+    cr_assert_eq(out.len, 0);
+    sb_free(&out);
+}
+
+Test(vcs, damaged_git_folder_is_one_line)
+{
+    char *root = tu_tempdir();
+    char *git = xasprintf("%s/git", root);
+    cr_assert(fileio_mkdirs(git, 0700, NULL));
+    char *head = xasprintf("%s/HEAD", git);
+    tu_write(head, "garbage", 7);
+    free(head);
+    Vcs v;
+    Err err;
+    cr_assert_not(vcs_open(&v, git, root, &err));
+    cr_assert(strstr(err.msg, "damaged"), "%s", err.msg);
+    cr_assert_null(strchr(err.msg, '\n'));
+    char *missing = xasprintf("%s/nope", root);
+    cr_assert_not(vcs_open(&v, missing, root, &err));
+    cr_assert(strstr(err.msg, "missing"), "%s", err.msg);
+    free(missing);
+    free(git);
+}
