@@ -275,7 +275,7 @@ bool history_index(Store *store, int64_t id, const char *entry, const char *code
 {
     sqlite3_stmt *st;
     if (!store_prepare(store, &st,
-                       "INSERT INTO code_results_fts (rowid, entry, code, output, error) VALUES (?, ?, ?, ?, ?)", err))
+                       "INSERT INTO run_search (rowid, entry, code, output, error) VALUES (?, ?, ?, ?, ?)", err))
         return false;
     StrBuf c = {0}, o = {0}, e = {0};
     history_clean_text(code, code ? code_len : 0, &c);
@@ -409,12 +409,12 @@ bool history_search(App *app, const char *text, int64_t session_id, int64_t limi
     char *query = short_text ? like_pattern(text) : fts_phrase(text);
     const char *sql =
         short_text
-            ? "SELECT " SUMMARY_COLUMNS ", f.entry, f.code, f.output, f.error FROM code_results_fts f"
+            ? "SELECT " SUMMARY_COLUMNS ", f.entry, f.code, f.output, f.error FROM run_search f"
               " JOIN code_results r ON r.id = f.rowid WHERE (f.entry LIKE ?1 ESCAPE '\\' OR f.code LIKE ?1 ESCAPE '\\'"
               " OR f.output LIKE ?1 ESCAPE '\\' OR f.error LIKE ?1 ESCAPE '\\') AND (?2 = 0 OR r.session_id = ?2)"
               " ORDER BY r.id DESC LIMIT ?3"
-            : "SELECT " SUMMARY_COLUMNS ", f.entry, f.code, f.output, f.error FROM code_results_fts f"
-              " JOIN code_results r ON r.id = f.rowid WHERE code_results_fts MATCH ?1"
+            : "SELECT " SUMMARY_COLUMNS ", f.entry, f.code, f.output, f.error FROM run_search f"
+              " JOIN code_results r ON r.id = f.rowid WHERE run_search MATCH ?1"
               " AND (?2 = 0 OR r.session_id = ?2) ORDER BY r.id DESC LIMIT ?3";
     sqlite3_stmt *st;
     if (!store_prepare(store, &st, sql, err)) {

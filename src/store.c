@@ -73,12 +73,12 @@ static const char *const migrations[] = {
      * of an identifier matches.  The text is written by the session module
      * (output is made valid UTF-8 first); deletes, including the cascade
      * from code_sessions, are followed by the trigger. */
-    "CREATE VIRTUAL TABLE code_results_fts USING fts5("
+    "CREATE VIRTUAL TABLE run_search USING fts5("
     "  entry, code, output, error, tokenize = 'trigram');"
-    "CREATE TRIGGER code_results_fts_delete AFTER DELETE ON code_results BEGIN"
-    "  DELETE FROM code_results_fts WHERE rowid = old.id;"
+    "CREATE TRIGGER run_search_delete AFTER DELETE ON code_results BEGIN"
+    "  DELETE FROM run_search WHERE rowid = old.id;"
     "END;"
-    "INSERT INTO code_results_fts (rowid, entry, code, output, error)"
+    "INSERT INTO run_search (rowid, entry, code, output, error)"
     "  SELECT id, entry, code, CAST(output AS TEXT), CAST(error AS TEXT) FROM code_results;"
     "ALTER TABLE code_results ADD COLUMN stdin_truncated INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX code_sessions_expiry ON code_sessions (expires_at) WHERE expires_at IS NOT NULL;"

@@ -310,7 +310,7 @@ Test(session, folder_session_never_writes_into_the_folder)
     cr_assert_eq(entries(folder), 1);
     cr_assert_not(fileio_exists(s.dir));
     cr_assert_eq(count("SELECT count(*) FROM code_results"), 0);
-    cr_assert_eq(count("SELECT count(*) FROM code_results_fts"), 0, "the search index follows deletes");
+    cr_assert_eq(count("SELECT count(*) FROM run_search"), 0, "the search index follows deletes");
     session_run_result_free(&r);
     session_free(&s);
     session_free(&again);
