@@ -72,6 +72,8 @@ void history_result_free(HistoryResult *r)
     free(r->output);
     free(r->error);
     free(r->note);
+    free(r->message);
+    free(r->compile_output);
     for (size_t i = 0; i < r->ngenerated; i++) {
         free(r->generated[i].path);
         free(r->generated[i].type);
@@ -174,8 +176,8 @@ static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, 
     *out = (HistoryResult){0};
     sqlite3_stmt *st;
     if (!store_prepare(store, &st,
-                       "SELECT " SUMMARY_COLUMNS ", r.args, r.code, r.stdin_mode, r.stdin, r.output, r.error, r.note"
-                       " FROM code_results r WHERE r.id = ?",
+                       "SELECT " SUMMARY_COLUMNS ", r.args, r.code, r.stdin_mode, r.stdin, r.output, r.error, r.note,"
+                       " r.message, r.compile_output, r.build_cached FROM code_results r WHERE r.id = ?",
                        err))
         return false;
     sqlite3_bind_int64(st, 1, id);
@@ -196,6 +198,9 @@ static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, 
     out->output = dup_blob(st, NSUMMARY + 4, &out->output_len);
     out->error = dup_blob(st, NSUMMARY + 5, &out->error_len);
     out->note = sqlite3_column_type(st, NSUMMARY + 6) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 6);
+    out->message = sqlite3_column_type(st, NSUMMARY + 7) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 7);
+    out->compile_output = dup_blob(st, NSUMMARY + 8, &out->compile_output_len);
+    out->build_cached = sqlite3_column_int(st, NSUMMARY + 9) != 0;
     sqlite3_finalize(st);
     if (!load_generated(app, store, out, err)) {
         history_result_free(out);

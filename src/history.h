@@ -37,6 +37,10 @@ typedef struct HistoryResult {
     char *output, *error;
     size_t output_len, error_len;
     char *note;
+    char *message;                       /* exec's one line, or NULL */
+    char *compile_output;                /* the compiler's messages */
+    size_t compile_output_len;
+    bool build_cached;
     HistoryFile *generated;
     size_t ngenerated;
 } HistoryResult;

@@ -224,6 +224,9 @@ static int result_run(App *app, int argc, char **argv)
         set_bytes(j, "output", r.output, r.output_len);
         set_bytes(j, "error", r.error, r.error_len);
         json_object_set_new(j, "note", r.note ? json_string(r.note) : json_null());
+        json_object_set_new(j, "message", r.message ? json_string(r.message) : json_null());
+        set_bytes(j, "compile_output", r.compile_output, r.compile_output_len);
+        json_object_set_new(j, "build_cached", json_boolean(r.build_cached));
         json_t *gen = json_array();
         for (size_t i = 0; i < r.ngenerated; i++) {
             HistoryFile *f = &r.generated[i];
@@ -248,7 +251,9 @@ static int result_run(App *app, int argc, char **argv)
     for (size_t i = 0; i < r.args.len; i++)
         printf(" %s", r.args.items[i]);
     printf("\n  status    %s (%s)%s\n", r.status, ex, r.output_truncated ? ", output cut at the limit" : "");
-    printf("  time      run %s, compile %s\n", run, comp);
+    printf("  time      run %s, compile %s%s\n", run, comp, r.build_cached ? " (cached build)" : "");
+    if (r.message)
+        printf("  message   %s\n", r.message);
     if (r.peak_memory_kb >= 0) {
         char mem[CLI_TIME_LEN];
         cli_size(r.peak_memory_kb * 1024, mem);
@@ -265,6 +270,8 @@ static int result_run(App *app, int argc, char **argv)
         printf("  generated %s (%s%s%s)%s\n", r.generated[i].path, size, r.generated[i].type ? ", " : "",
                r.generated[i].type ? r.generated[i].type : "", r.generated[i].stored ? "" : " expired");
     }
+    if (r.compile_output_len)
+        print_block("compiler", r.compile_output, r.compile_output_len);
     char *title = xasprintf("code (%s)", r.entry);
     print_block(title, r.code, r.code_len);
     free(title);

@@ -784,8 +784,8 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
     if (!store_prepare(store, &st,
                        "INSERT INTO code_results (session_id, language, entry, code, stdin, stdin_mode,"
                        " stdin_truncated, args, output, error, status, exit_code, signal, compile_time,"
-                       " execution_time, peak_memory_kb, output_truncated, created_at)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       " execution_time, peak_memory_kb, output_truncated, created_at, message, compile_output,"
+                       " build_cached) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        err))
         return false;
     char *args = args_json(&run->args);
@@ -821,6 +821,12 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
         sqlite3_bind_int64(st, 16, rec->peak_memory_kb);
     sqlite3_bind_int(st, 17, rec->output_truncated);
     sqlite3_bind_int64(st, 18, now);
+    if (rec->message && *rec->message)
+        sqlite3_bind_text(st, 19, rec->message, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 19);
+    bind_blob(st, 20, rec->compile_output, rec->compile_output_len);
+    sqlite3_bind_int(st, 21, rec->build_cached);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     free(args);

@@ -108,6 +108,9 @@ typedef struct RunRecord {
     size_t stdin_len;
     bool stdin_truncated;
     const char *message;                 /* exec's one line, or NULL */
+    const char *compile_output;          /* the compiler's messages, may be NULL */
+    size_t compile_output_len;
+    bool build_cached;
     const RecordedFile *generated;       /* in session_run_generated_dir() */
     size_t ngenerated;
 } RunRecord;

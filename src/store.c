@@ -83,6 +83,13 @@ static const char *const migrations[] = {
     "ALTER TABLE code_results ADD COLUMN stdin_truncated INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX code_sessions_expiry ON code_sessions (expires_at) WHERE expires_at IS NOT NULL;"
     "CREATE INDEX code_files_expiry ON code_files (expires_at) WHERE expires_at IS NOT NULL;",
+
+    /* 3: more of what exec reports: its one-line message (limits, sandbox
+     * errors), the compiler's messages of a successful build (warnings),
+     * and whether the build came from the cache. */
+    "ALTER TABLE code_results ADD COLUMN message TEXT;"
+    "ALTER TABLE code_results ADD COLUMN compile_output BLOB NOT NULL DEFAULT '';"
+    "ALTER TABLE code_results ADD COLUMN build_cached INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof *migrations))

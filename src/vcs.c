@@ -122,8 +122,12 @@ typedef struct Walk {
     WalkFile *files;
     size_t n, cap;
     long long bytes, visited;
-    bool truncated;
-    StrList *notes;
+    bool truncated; /* stopped after max_visit entries */
+    /* First pass: stop once over these (0: no limit).  Second pass, in a
+     * big folder: only the language's files, no hidden folders. */
+    long long big_files, big_bytes;
+    bool over, big_mode;
+    StrList notes;
 } Walk;
 
 static bool is_forced(const Walk *w, const char *path)
@@ -164,7 +168,7 @@ static void add_file(Walk *w, const char *path, const struct stat *st)
 {
     if (S_ISREG(st->st_mode) && st->st_size > w->max_file) {
         char *size = human_size(st->st_size), *cap = human_size(w->max_file);
-        note(w->notes, "left %s out of the snapshot: %s is over the %s limit", path, size, cap);
+        note(&w->notes, "left %s out of the snapshot: %s is over the %s limit", path, size, cap);
         free(size);
         free(cap);
         return;
@@ -175,6 +179,8 @@ static void add_file(Walk *w, const char *path, const struct stat *st)
     }
     w->files[w->n++] = (WalkFile){xstrdup(path), *st, false};
     w->bytes += st->st_size;
+    if (w->big_files && ((long long)w->n > w->big_files || w->bytes > w->big_bytes))
+        w->over = true;
 }
 
 static void walk_dir(Walk *w, int fd, const char *rel)
@@ -199,7 +205,9 @@ static void walk_dir(Walk *w, int fd, const char *rel)
             free(path); /* gone since readdir */
             continue;
         }
-        if (S_ISDIR(st.st_mode)) {
+        if (S_ISDIR(st.st_mode) && w->big_mode && name[0] == '.') {
+            /* a big folder's hidden folders (caches, toolchains) */
+        } else if (S_ISDIR(st.st_mode)) {
             char *dotgit = xasprintf("%s/.git", name);
             struct stat gst;
             bool nested = fstatat(dirfd(d), dotgit, &gst, AT_SYMLINK_NOFOLLOW) == 0;
@@ -207,19 +215,22 @@ static void walk_dir(Walk *w, int fd, const char *rel)
             if (ignored(w, path)) {
                 /* pruned, as git does */
             } else if (nested) {
-                note(w->notes, "left %s/ out of the snapshot: it is a git repository of its own", path);
+                note(&w->notes, "left %s/ out of the snapshot: it is a git repository of its own", path);
             } else {
                 int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub >= 0)
                     walk_dir(w, sub, path);
                 else
-                    note(w->notes, "left %s/ out of the snapshot: %s", path, strerror(errno));
+                    note(&w->notes, "left %s/ out of the snapshot: %s", path, strerror(errno));
             }
-        } else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && (!ignored(w, path) || is_forced(w, path))) {
-            add_file(w, path, &st);
+        } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+            bool forced = is_forced(w, path);
+            bool wanted = !w->big_mode || lang_by_path(path) == w->opt->lang;
+            if (forced || (wanted && !ignored(w, path)))
+                add_file(w, path, &st);
         }
         free(path);
-        if (w->truncated)
+        if (w->truncated || w->over)
             break;
     }
     closedir(d);
@@ -252,32 +263,57 @@ static void add_forced(Walk *w)
     }
 }
 
-/* Over the big-folder limits, keep only files of the language. */
-static void limit_big(Walk *w, long long big_files, long long big_bytes)
+static void walk_clear(Walk *w)
 {
-    if (!w->opt->limit_big || !w->opt->lang)
-        return;
-    if (!w->truncated && (long long)w->n <= big_files && w->bytes <= big_bytes)
-        return;
-    char *size = human_size(w->bytes);
-    if (w->truncated)
-        note(w->notes, "the folder has more than %lld entries: the snapshot holds only its %s files", w->max_visit,
-             w->opt->lang->name);
-    else
-        note(w->notes, "the folder is big (%zu files, %s): the snapshot holds only its %s files", w->n, size,
-             w->opt->lang->name);
-    free(size);
-    size_t keep = 0;
-    w->bytes = 0;
-    for (size_t i = 0; i < w->n; i++) {
-        if (lang_by_path(w->files[i].path) == w->opt->lang || is_forced(w, w->files[i].path)) {
-            w->bytes += w->files[i].st.st_size;
-            w->files[keep++] = w->files[i];
-        } else {
-            free(w->files[i].path);
-        }
+    for (size_t i = 0; i < w->n; i++)
+        free(w->files[i].path);
+    free(w->files);
+    w->files = NULL;
+    w->n = w->cap = 0;
+    w->bytes = w->visited = 0;
+    w->truncated = w->over = false;
+    sl_free(&w->notes);
+}
+
+static bool walk(Walk *w, Err *err)
+{
+    int fd = open(w->v->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return err_sys(err, "cannot read the folder %s", w->v->workdir);
+    walk_dir(w, fd, "");
+    return true;
+}
+
+/* The files to snapshot.  A folder over the big-folder limits (a home
+ * folder, a dataset) is walked again for the language's files only,
+ * skipping hidden folders, so a run does not wait on a huge snapshot. */
+static bool walk_tree(Walk *w, Err *err)
+{
+    const VcsSnapshotOptions *opt = w->opt;
+    bool limit = opt->limit_big && opt->lang;
+    if (limit) {
+        w->big_files = opt->big_files > 0 ? opt->big_files : VCS_BIG_FILES;
+        w->big_bytes = opt->big_bytes > 0 ? opt->big_bytes : VCS_BIG_BYTES;
     }
-    w->n = keep;
+    if (!walk(w, err))
+        return false;
+    if (limit && (w->over || w->truncated)) {
+        walk_clear(w);
+        w->big_files = w->big_bytes = 0;
+        w->big_mode = true;
+        if (!walk(w, err))
+            return false;
+        char *bytes = human_size(opt->big_bytes > 0 ? opt->big_bytes : VCS_BIG_BYTES);
+        note(&w->notes,
+             "the folder is big (over %lld files or %s): the snapshot holds only its %s files outside hidden folders",
+             opt->big_files > 0 ? opt->big_files : VCS_BIG_FILES, bytes, opt->lang->name);
+        free(bytes);
+    }
+    if (w->truncated)
+        note(&w->notes, "the folder has more than %lld entries: the rest is not in the snapshot", w->max_visit);
+    add_forced(w);
+    qsort(w->files, w->n, sizeof *w->files, cmp_walkfile);
+    return true;
 }
 
 /* ---------------------------------------------------------------- the index */
@@ -322,7 +358,7 @@ static bool update_index(Walk *w, git_index *idx, Err *err)
             char *full = xasprintf("%s/%s", w->v->workdir, f->path);
             struct stat st;
             if (lstat(full, &st) == 0)
-                note(w->notes, "left %s out of the snapshot: %s", f->path, git_msg());
+                note(&w->notes, "left %s out of the snapshot: %s", f->path, git_msg());
             free(full);
             f->dropped = true;
         }
@@ -368,19 +404,15 @@ bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err 
     *snap = (VcsSnapshot){0};
     if (!v->workdir)
         return err_set(err, "internal: a snapshot needs a work tree");
-    int fd = open(v->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return err_sys(err, "cannot read the folder %s", v->workdir);
-    Walk w = {.v = v, .opt = opt, .notes = &snap->notes};
+    Walk w = {.v = v, .opt = opt};
     w.max_file = opt->max_file > 0 ? opt->max_file : VCS_MAX_FILE;
     w.max_visit = opt->max_visit > 0 ? opt->max_visit : VCS_MAX_VISIT;
-    walk_dir(&w, fd, "");
-    add_forced(&w);
-    limit_big(&w, opt->big_files > 0 ? opt->big_files : VCS_BIG_FILES,
-              opt->big_bytes > 0 ? opt->big_bytes : VCS_BIG_BYTES);
-    qsort(w.files, w.n, sizeof *w.files, cmp_walkfile);
-
     bool ok = false;
+    if (!walk_tree(&w, err)) {
+        walk_clear(&w);
+        return false;
+    }
+
     git_index *idx = NULL;
     git_commit *parent = NULL;
     git_oid tree, head;
@@ -423,15 +455,13 @@ bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err 
         f->symlink = e->mode == GIT_FILEMODE_LINK;
         snap->bytes += f->size;
     }
+    snap->notes = w.notes;
+    w.notes = (StrList){0};
     ok = true;
 out:
-    if (w.truncated && !opt->limit_big)
-        note(&snap->notes, "the folder has more than %lld entries: the rest is not in the snapshot", w.max_visit);
     git_commit_free(parent);
     git_index_free(idx);
-    for (size_t i = 0; i < w.n; i++)
-        free(w.files[i].path);
-    free(w.files);
+    walk_clear(&w);
     if (!ok)
         vcs_snapshot_free(snap);
     return ok;

@@ -283,15 +283,29 @@ Test(vcs, big_folder_keeps_the_language_files)
     }
     put(&r, "main.py", "print(1)\n");
     put(&r, "pkg/mod.py", "Y = 2\n");
+    put(&r, ".venv/lib/site.py", "Z = 3\n");
+    put(&r, ".hidden.py", "W = 4\n");
     VcsSnapshotOptions opt = {.lang = lang_by_key("python"), .limit_big = true, .big_files = 5};
     VcsSnapshot s;
     char *c = record(&r, &opt, &s);
-    cr_assert_eq(s.nfiles, 2);
+    cr_assert_eq(s.nfiles, 3);
     cr_assert(has_file(&r, c, "pkg/mod.py"));
+    cr_assert(has_file(&r, c, ".hidden.py"), "hidden files stay; hidden folders are skipped");
+    cr_assert_not(has_file(&r, c, ".venv/lib/site.py"));
     cr_assert_not(has_file(&r, c, "data/0.txt"));
     char *notes = notes_text(&s);
-    cr_assert(strstr(notes, "only its Python files"), "%s", notes);
+    cr_assert(strstr(notes, "only its Python files outside hidden folders"), "%s", notes);
     free(notes);
+    vcs_snapshot_free(&s);
+    free(c);
+
+    /* Small again: everything is back. */
+    char *data = xasprintf("%s/data", r.work);
+    cr_assert(fileio_rmtree(data, NULL));
+    free(data);
+    c = record(&r, &opt, &s);
+    cr_assert(has_file(&r, c, ".venv/lib/site.py"));
+    cr_assert_eq(s.notes.len, 0);
     vcs_snapshot_free(&s);
     free(c);
     repo_free(&r);
