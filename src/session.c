@@ -682,6 +682,11 @@ bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, S
     for (const char *const *f = spec->files; *f; f++)
         if (!valid_rel(*f))
             return err_set(err, "'%s' is not a file name inside the session", *f);
+    const Lang *entry_lang = lang_by_path(spec->files[0]);
+    if (entry_lang && entry_lang != s->lang)
+        return err_set(err, "session %lld is a %s session and %s is %s; run it in a %s session (tide session new %s)",
+                       (long long)s->id, s->lang->name, spec->files[0], entry_lang->name, entry_lang->name,
+                       entry_lang->key);
     SessionRun *run = xcalloc(1, sizeof *run);
     run->lock_fd = -1;
     session_copy(&run->s, s);

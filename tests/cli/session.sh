@@ -181,3 +181,36 @@ test_expiry_follows_the_config() {
   run_tide session new node --json
   expect_eq "$(db 'select expires_at - last_used_at from code_sessions')" 7200
 }
+
+test_full_disk_is_one_line_and_loses_nothing() {
+  command -v unshare >/dev/null || skip "unshare is missing"
+  [ "$(id -u)" = 0 ] || skip "mounting a small tmpfs needs root (CI runs as root)"
+  mkdir -p "$XDG_DATA_HOME" "$T/in"
+  head -c 300000 /dev/urandom >"$T/in/big.bin"
+  # A 600 KiB data folder: sessions until it is full, then an import that
+  # does not fit.  Every failure is one line; what was recorded stays.
+  RC=0
+  OUT=$(unshare -m sh -c '
+    mount -t tmpfs -o size=600k tmpfs "$1" || exit 99
+    i=0
+    while "$2" session new python >/dev/null 2>"$3/err"; do i=$((i+1)); [ $i -lt 60 ] || break; done
+    echo "made=$i"; echo "err=$(cat "$3/err")"; echo "lines=$(wc -l <"$3/err")"
+    "$2" session rm 1 >/dev/null 2>&1
+    "$2" session rm 2 >/dev/null 2>&1
+    "$2" import 3 "$3/in/big.bin" 2>"$3/err2"; echo "import_rc=$?"
+    echo "err2=$(cat "$3/err2")"; echo "lines2=$(wc -l <"$3/err2")"
+    echo "files=$(ls -A "$1/tide/sessions/3/files" | tr "\n" " ")"
+    python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(\"integrity=\" + c.execute(\"pragma integrity_check\").fetchone()[0]); print(\"sessions=%d\" % c.execute(\"select count(*) from code_sessions\").fetchone()[0])" "$1/tide/tide.db"
+  ' sh "$XDG_DATA_HOME" "$TIDE" "$T" 2>&1) || RC=$?
+  [ "$RC" != 99 ] || skip "cannot mount a tmpfs here"
+  made=$(printf '%s\n' "$OUT" | sed -n 's/^made=//p')
+  [ "$made" -ge 3 ] || fail "only $made sessions fit: $OUT"
+  expect_contains "$OUT" "lines=1"
+  expect_contains "$(printf '%s\n' "$OUT" | grep '^err=')" "full"
+  expect_contains "$OUT" "import_rc=1"
+  expect_contains "$OUT" "lines2=1"
+  expect_contains "$OUT" "No space left on device"
+  expect_contains "$OUT" "integrity=ok"
+  expect_contains "$OUT" "sessions=$((made - 2))"
+  expect_contains "$OUT" "files=main.py "
+}

@@ -531,3 +531,66 @@ Test(session, two_runs_in_one_session_take_turns)
     cr_assert_eq(a.waited + b.waited, 1, "one waited for the other");
     session_free(&s);
 }
+
+Test(session, a_file_of_another_language_is_refused)
+{
+    Session s;
+    Err err;
+    cr_assert(session_new_scratch(&app, lang_by_key("python"), NULL, &s, &err), "%s", err.msg);
+    put(s.workdir, "app.js", "console.log(1)\n");
+    const char *files[] = {"app.js", NULL};
+    SessionRunSpec spec = {.files = files};
+    SessionRun *run;
+    cr_assert_not(session_run_begin(&app, &s, &spec, &run, &err));
+    cr_assert(strstr(err.msg, "session 1 is a Python session and app.js is Node.js"), "%s", err.msg);
+    const char *missing[] = {"nope.py", NULL};
+    spec.files = missing;
+    cr_assert_not(session_run_begin(&app, &s, &spec, &run, &err));
+    cr_assert(strstr(err.msg, "nope.py is not a file in session 1"), "%s", err.msg);
+    const char *escape[] = {"../x.py", NULL};
+    spec.files = escape;
+    cr_assert_not(session_run_begin(&app, &s, &spec, &run, &err));
+    session_free(&s);
+}
+
+Test(session, command_line_names_resolve_into_the_work_tree)
+{
+    Session s;
+    Err err;
+    cr_assert(session_new_scratch(&app, lang_by_key("python"), NULL, &s, &err), "%s", err.msg);
+    put(s.workdir, "lib/util.py", "X = 1\n");
+    char *here = tu_tempdir();
+    put(here, "main.py", "print(2)\n");
+    char *cwd = getcwd(NULL, 0);
+    cr_assert_eq(chdir(here), 0);
+    StrList rel;
+    /* Not here but in the session: the session's file. */
+    const char *a[] = {"lib/util.py", NULL};
+    cr_assert(session_resolve_files(&s, a, &rel, &err), "%s", err.msg);
+    cr_assert_str_eq(rel.items[0], "lib/util.py");
+    sl_free(&rel);
+    /* An absolute path inside the work tree. */
+    char *abs = xasprintf("%s/lib/util.py", s.workdir);
+    const char *b[] = {abs, NULL};
+    cr_assert(session_resolve_files(&s, b, &rel, &err), "%s", err.msg);
+    cr_assert_str_eq(rel.items[0], "lib/util.py");
+    sl_free(&rel);
+    /* main.py is both here and in the session: the session's, since
+     * the one here is not in it... */
+    const char *c[] = {"main.py", NULL};
+    cr_assert(session_resolve_files(&s, c, &rel, &err), "%s", err.msg);
+    cr_assert_str_eq(rel.items[0], "main.py");
+    sl_free(&rel);
+    /* ...and a file only here is refused with the way to bring it in. */
+    put(here, "other.py", "print(3)\n");
+    const char *d[] = {"other.py", NULL};
+    cr_assert_not(session_resolve_files(&s, d, &rel, &err));
+    cr_assert(strstr(err.msg, "tide import 1 other.py"), "%s", err.msg);
+    const char *e[] = {"ghost.py", NULL};
+    cr_assert_not(session_resolve_files(&s, e, &rel, &err));
+    cr_assert(strstr(err.msg, "no such file"), "%s", err.msg);
+    cr_assert_eq(chdir(cwd), 0);
+    free(cwd);
+    free(abs);
+    session_free(&s);
+}
