@@ -485,6 +485,20 @@ const char *buffer_chunk(const Buffer *b, size_t offset, size_t *len)
     return pa_chunk(b->pa, offset, len);
 }
 
+const char *buffer_chunk_before(const Buffer *b, size_t offset, size_t *len)
+{
+    const PieceArr *pa = b->pa;
+    if (offset > pa->bytes[pa->n])
+        offset = pa->bytes[pa->n];
+    if (offset == 0) {
+        *len = 0;
+        return "";
+    }
+    size_t i = pa_find(pa, offset - 1);
+    *len = offset - pa->bytes[i];
+    return pa->p[i].data;
+}
+
 size_t buffer_copy(const Buffer *b, size_t start, size_t end, char *out)
 {
     return start < end ? pa_copy(b->pa, start, end, out) : 0;

@@ -82,6 +82,9 @@ int buffer_byte(const Buffer *b, size_t offset);
  * and sets *len (0 and a pointer to "" at the end).  Valid until the next
  * edit. */
 const char *buffer_chunk(const Buffer *b, size_t offset, size_t *len);
+/* The contiguous run of bytes ending at offset: returns its start and
+ * sets *len (0 at offset 0).  For scanning backwards. */
+const char *buffer_chunk_before(const Buffer *b, size_t offset, size_t *len);
 /* Copy [start, end) into out (end - start bytes); returns the count. */
 size_t buffer_copy(const Buffer *b, size_t start, size_t end, char *out);
 /* [start, end) as a new NUL-terminated string; *len gets its length. */

@@ -110,6 +110,21 @@ static bool write_all(int fd, const void *data, size_t len)
 
 bool fileio_write_atomic(const char *path, const void *data, size_t len, mode_t new_mode, Err *err)
 {
+    struct iovec iov = {(void *)data, len};
+    return fileio_write_atomic_iov(path, &iov, 1, new_mode, err);
+}
+
+static bool write_iov(int fd, const struct iovec *iov, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!write_all(fd, iov[i].iov_base, iov[i].iov_len))
+            return false;
+    return true;
+}
+
+bool fileio_write_atomic_iov(const char *path, const struct iovec *iov, size_t niov, mode_t new_mode,
+                             Err *err)
+{
     char *dircopy = xstrdup(path), *basecopy = xstrdup(path);
     const char *dir = dirname(dircopy), *base = basename(basecopy);
     char *tmp = xasprintf("%s/.%s.tide-save-XXXXXX", dir, base);
@@ -134,7 +149,7 @@ bool fileio_write_atomic(const char *path, const void *data, size_t len, mode_t 
         err_sys(err, "cannot save %s (setting permissions)", path);
         goto fail;
     }
-    if (!write_all(fd, data, len)) {
+    if (!write_iov(fd, iov, niov)) {
         err_sys(err, "cannot save %s", path);
         goto fail;
     }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "err.h"
 
@@ -18,6 +19,10 @@ bool fileio_read(const char *path, size_t max, char **data, size_t *len, Err *er
  * permissions; a new one gets new_mode.  On failure the original is
  * untouched and no temporary file is left behind. */
 bool fileio_write_atomic(const char *path, const void *data, size_t len, mode_t new_mode, Err *err);
+/* The same, writing the pieces iov[0..niov) one after the other (an
+ * editor's text need not be joined into one block to be saved). */
+bool fileio_write_atomic_iov(const char *path, const struct iovec *iov, size_t niov, mode_t new_mode,
+                             Err *err);
 /* Remove a folder tree without following symlinks. */
 bool fileio_rmtree(const char *path, Err *err);
 /* Copy a regular file (not following a symlink at src), mode of src kept. */

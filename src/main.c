@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "tui.h"
 
 extern const Command cmd_doctor, cmd_help;
 extern const Command cmd_session, cmd_history, cmd_result, cmd_diff, cmd_checkout, cmd_search;
@@ -32,7 +33,8 @@ const Command *cli_find(const char *name)
 
 static void print_usage(FILE *f)
 {
-    fprintf(f, "usage: tide [PATH]            open the IDE on a file or folder\n"
+    fprintf(f, "usage: tide [PATH]            open the IDE on a file or folder (default: this folder)\n"
+               "       tide --session ID      open the IDE on a session's files\n"
                "       tide COMMAND [ARGS]    run a command (tide help COMMAND)\n"
                "       tide --help | --version\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
@@ -74,9 +76,45 @@ static bool looks_like_path(const char *arg)
     return stat(arg, &st) == 0 || strchr(arg, '/') || strchr(arg, '.');
 }
 
+/* The IDE: `tide`, `tide PATH`, `tide --session ID`. */
+static int open_ide(const char *path, const char *session)
+{
+    App app;
+    Err err;
+    if (!app_init(&app, &err)) {
+        fprintf(stderr, "tide: %s\n", err.msg);
+        app_free(&app);
+        return EXIT_FAIL;
+    }
+    TuiOptions opt = {path, session};
+    int rc = tui_main(&app, &opt);
+    app_free(&app);
+    return rc;
+}
+
+/* The editor shows text as UTF-8 whatever the locale says: under "C" or
+ * POSIX, use C.UTF-8 for the character type when the system has it. */
+static void utf8_ctype(void)
+{
+    const char *ctype = setlocale(LC_CTYPE, NULL);
+    if (ctype && (strstr(ctype, "UTF-8") || strstr(ctype, "utf8")))
+        return;
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "C.utf8");
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    if (argc >= 2 && !strcmp(argv[1], "--session")) {
+        if (argc != 3 || !argv[2][0]) {
+            fprintf(stderr, "tide: --session needs a session id (tide session list shows them)\n");
+            print_usage(stderr);
+            return EXIT_USAGE;
+        }
+        utf8_ctype();
+        return open_ide(NULL, argv[2]);
+    }
     if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "-") != 0) {
         if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
             print_usage(stdout);
@@ -98,9 +136,12 @@ int main(int argc, char **argv)
             print_usage(stderr);
             return EXIT_USAGE;
         }
-        /* The IDE is not built yet: show what this machine can run. */
-        cmd = cli_find("doctor");
-        argc = 1;
+        if (argc > 2) {
+            fprintf(stderr, "tide: open one file or folder at a time ('%s' is extra)\n", argv[2]);
+            return EXIT_USAGE;
+        }
+        utf8_ctype();
+        return open_ide(argc >= 2 ? argv[1] : NULL, NULL);
     } else {
         argc--;
         argv++;

@@ -1,0 +1,39 @@
+/* Recovery files: unsaved changes written under
+ * $XDG_STATE_HOME/tide/recovery/ a few seconds after the user stops
+ * typing, so a crash or a killed terminal loses nothing.  Opening the file
+ * again offers them back; saving or closing the file cleanly removes them.
+ *
+ * A recovery file is a short header (the original path, when it was
+ * written, the size and mtime of the file on disk then) followed by the
+ * text as it was in the editor, byte for byte. */
+#ifndef TIDE_RECOVERY_H
+#define TIDE_RECOVERY_H
+
+#include <time.h>
+
+#include "buffer.h"
+#include "document.h"
+#include "err.h"
+#include "paths.h"
+
+/* The recovery file of the file at path (absolute): a name derived from
+ * the path, under the state folder.  Freshly allocated. */
+char *recovery_path(const Paths *paths, const char *file_path);
+/* Write the snapshot as the recovery of file_path, atomically; creates
+ * the folder.  Touches nothing else: may run on a worker thread. */
+bool recovery_write(const char *rec_path, const char *file_path, BufferSnapshot *snap, Err *err);
+
+typedef struct Recovery {
+    char *file_path;
+    time_t written;
+    char *data;
+    size_t len;
+} Recovery;
+
+/* Read a recovery file.  False with an empty message when there is none. */
+bool recovery_read(const char *rec_path, Recovery *out, Err *err);
+void recovery_free(Recovery *r);
+/* Remove it (no error when it is not there). */
+void recovery_remove(const char *rec_path);
+
+#endif

@@ -1,0 +1,252 @@
+# The editor pane as a user meets it: open, type, undo, save, select,
+# copy and paste, find and replace, go to line, paste from the terminal,
+# resize, help, quitting with unsaved changes.
+
+. "$TESTS/e2e/lib/tmux.sh"
+
+test_open_type_undo_redo_save() {
+  printf 'def main():\n    print("hi")\n' >prog.py
+  tui_start prog.py
+  tui_wait 'print("hi")'
+  tui_wait 'Python  Ln 1, Col 1'
+  tui_keys End Enter
+  tui_type 'if x:'
+  tui_keys Enter
+  tui_type 'pass'
+  tui_wait '        pass'
+  tui_wait 'prog.py +'
+  tui_keys C-z
+  tui_wait_gone 'pass'
+  tui_keys C-y
+  tui_wait '        pass'
+  tui_keys C-s
+  tui_wait 'saved prog.py: 4 lines, 51 bytes'
+  tui_wait_gone 'prog.py +'
+  expect_eq "$(cat prog.py)" "$(printf 'def main():\n    if x:\n        pass\n    print("hi")')"
+  # Undo survives the save; the file is modified again after it.
+  tui_keys C-z
+  tui_wait 'prog.py +'
+  tui_keys C-q
+  tui_wait 'before quitting?'
+  tui_keys n
+  tui_wait_exit
+  expect_eq "$TUI_EXIT" 0
+  expect_contains "$(cat prog.py)" "pass"
+}
+
+test_new_file_in_existing_folder() {
+  mkdir src
+  tui_start src/new.js
+  tui_wait 'new file: Ctrl-S creates it'
+  tui_type 'console.log(1);'
+  tui_keys Enter C-s
+  tui_wait 'saved new.js'
+  expect_eq "$(cat src/new.js)" 'console.log(1);'
+  expect_eq "$(stat -c %a src/new.js)" 644
+}
+
+test_file_in_a_missing_folder_is_refused() {
+  tui_start nowhere/x.py
+  tui_wait_exit
+  expect_eq "$TUI_EXIT" 1
+  tui_wait 'tide: cannot use nowhere/x.py: its folder nowhere: No such file or directory'
+}
+
+test_crlf_binary_and_invalid_utf8_saved_identical() {
+  printf 'line one\r\nline two\r\n\xff\xfe\x00\x01 bytes \xc3\x28\r\nlast' >data.txt
+  cp data.txt orig.txt
+  tui_start data.txt
+  tui_wait 'CRLF'
+  tui_wait '^@^A bytes <C3>('
+  tui_wait '<FF><FE>'
+  # An edit and its undo, then a save: the same bytes go back.
+  tui_keys End
+  tui_type 'XY'
+  tui_wait 'line oneXY'
+  tui_keys BSpace BSpace
+  tui_wait_gone 'line oneXY'
+  tui_keys C-s
+  tui_wait 'saved data.txt'
+  cmp data.txt orig.txt || fail "the file changed"
+  # A new line in a CRLF file gets CRLF.
+  tui_keys C-End Enter
+  tui_type 'added'
+  tui_keys C-s
+  tui_wait_file data.txt 'added'
+  expect_eq "$(tail -c 11 data.txt | od -An -c | tr -s ' ')" " l a s t \r \n a d d e d"
+}
+
+test_selection_copy_cut_paste() {
+  printf 'alpha beta\ngamma\n' >t.txt
+  tui_start t.txt
+  tui_wait 'alpha beta'
+  tui_keys S-Right S-Right S-Right S-Right S-Right C-c
+  tui_wait 'copied'
+  tui_keys C-End
+  tui_keys C-v
+  tui_wait 'alpha'
+  tui_keys C-Home C-Right S-End C-x
+  tui_keys C-s
+  tui_wait 'saved t.txt'
+  expect_eq "$(cat t.txt)" "$(printf 'alpha\ngamma\nalpha')"
+  # Without a selection, Ctrl-C copies the line and Ctrl-V puts it above.
+  tui_keys Down C-c Up C-v C-s
+  tui_wait_file t.txt 'gamma'
+  sleep 0.3
+  expect_eq "$(cat t.txt)" "$(printf 'gamma\nalpha\ngamma\nalpha')"
+}
+
+test_find_replace_and_regex() {
+  printf 'x = 10\ny = 20\nname = "x"\n' >v.py
+  tui_start v.py
+  tui_wait 'name = "x"'
+  tui_keys C-f
+  tui_wait 'Find (Alt-R: regex):'
+  tui_type 'name'
+  tui_keys Enter
+  tui_wait 'F3: next match'
+  tui_wait 'Ln 3, Col 5'
+  tui_esc
+  # Replace all with a regex and groups: one undo step.
+  tui_keys C-r
+  tui_wait 'Replace (Alt-R: regex):'
+  tui_keys M-r
+  tui_wait 'Replace regex (Alt-R: plain text):'
+  tui_type '([a-z]) = ([0-9]+)'
+  tui_keys Enter
+  tui_wait 'with (\1.. groups):'
+  tui_type '\1 := \2 * 2'
+  tui_keys Enter
+  tui_wait 'Replace this match?'
+  tui_keys a
+  tui_wait 'replaced 2'
+  tui_keys C-s
+  tui_wait 'saved v.py'
+  expect_eq "$(cat v.py)" "$(printf 'x := 10 * 2\ny := 20 * 2\nname = "x"')"
+  tui_keys C-z C-s
+  tui_wait_file v.py 'x = 10'
+  # Plain replace one by one: yes, no.
+  tui_keys C-Home C-r
+  tui_wait 'Replace regex (Alt-R: plain text):'
+  tui_keys M-r
+  tui_wait 'Replace (Alt-R: regex):'
+  tui_type '0'
+  tui_keys Enter
+  tui_wait 'with:'
+  tui_type '5'
+  tui_keys Enter
+  tui_wait 'Replace this match?'
+  tui_keys y
+  tui_wait 'Replace this match?'
+  tui_keys n
+  tui_wait 'replaced 1'
+  tui_keys C-s
+  tui_wait 'saved v.py'
+  expect_eq "$(head -2 v.py)" "$(printf 'x = 15\ny = 20')"
+}
+
+test_go_to_line() {
+  seq 1 500 >n.txt
+  tui_start n.txt
+  tui_wait 'Ln 1, Col 1'
+  tui_keys C-g
+  tui_wait 'Go to line'
+  tui_type '321:2'
+  tui_keys Enter
+  tui_wait 'Ln 321, Col 2'
+  tui_wait '321 321'
+  tui_keys C-g
+  tui_type 'abc'
+  tui_keys Enter
+  tui_wait "'abc' is not a line number"
+}
+
+test_bracketed_paste_is_one_undo_step_without_autoindent() {
+  printf 'def f():\n    pass\n' >p.py
+  tui_start p.py
+  tui_wait 'pass'
+  tui_keys Down End Enter
+  tui_wait 'Ln 3, Col 5'
+  printf 'if a:\n    b()\nc()' >clip
+  tui_tmux load-buffer clip
+  tui_tmux paste-buffer -p -t 0
+  tui_wait 'Ln 5, Col 4'
+  tui_wait '  5 c()'
+  tui_keys C-s
+  tui_wait 'saved p.py'
+  expect_eq "$(cat p.py)" "$(printf 'def f():\n    pass\n    if a:\n    b()\nc()')"
+  tui_keys C-z
+  tui_wait_gone 'b()'
+  tui_keys C-s
+  tui_wait_file p.py 'pass'
+  sleep 0.3
+  expect_eq "$(cat p.py)" "$(printf 'def f():\n    pass\n    ')"
+}
+
+test_resize_and_too_small() {
+  seq 1 100 >n.txt
+  tui_start n.txt
+  tui_wait 'Ln 1, Col 1'
+  tui_tmux resize-window -t 0 -x 30 -y 8
+  tui_wait 'too small'
+  tui_tmux resize-window -t 0 -x 120 -y 40
+  tui_wait '38 38'
+  tui_wait 'Ln 1, Col 1'
+}
+
+test_help_shows_keys_and_user_bindings() {
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[keys]\nsave = Ctrl-S, F12\nfrobnicate = F4\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  echo hi >h.txt
+  tui_start h.txt
+  tui_wait "config.ini:3: unknown action 'frobnicate'"
+  tui_keys F1
+  tui_wait 'tide: keys'
+  tui_wait 'Ctrl-S, F12'
+  tui_wait 'find and replace'
+  tui_esc
+  tui_wait_gone 'tide: keys'
+  tui_type 'x'
+  tui_keys F12
+  tui_wait 'saved h.txt'
+  expect_eq "$(cat h.txt)" 'xhi'
+}
+
+test_quit_asks_and_escape_stays() {
+  echo text >q.txt
+  tui_start q.txt
+  tui_wait 'text'
+  tui_type 'more '
+  tui_keys C-q
+  tui_wait 'Save the changes to q.txt before quitting?'
+  tui_esc
+  tui_wait_gone 'before quitting'
+  tui_keys C-q
+  tui_wait 'before quitting?'
+  tui_keys y
+  tui_wait_exit
+  expect_eq "$(cat q.txt)" 'more text'
+}
+
+test_mouse_click_drag_and_wheel() {
+  seq 1 200 | sed 's/^/row /' >m.txt
+  tui_start m.txt
+  tui_wait 'row 1'
+  # Row 3 of the screen is line 3; the gutter is 4 columns wide.
+  tui_click 8 3
+  tui_wait 'Ln 3, Col 5'
+  tui_mouse 64 10 10
+  tui_mouse 65 10 10
+  tui_mouse 65 10 10
+  tui_wait '  7 row 7'
+  tui_wait_gone '  3 row 3'
+  # Drag from row 1 to row 2 selects; typing replaces the selection.
+  tui_mouse 0 4 1
+  tui_mouse 32 8 2
+  tui_mouse 3 8 2
+  tui_type 'Z'
+  tui_wait 'Z'
+  tui_keys C-s
+  tui_wait 'saved m.txt'
+  expect_eq "$(sed -n 7p m.txt)" 'Z8'
+}

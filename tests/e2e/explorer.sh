@@ -1,0 +1,89 @@
+# The file explorer: the tree of the open folder, opening files from it,
+# folding, new / rename / delete.
+
+. "$TESTS/e2e/lib/tmux.sh"
+
+test_folder_opens_with_the_tree_and_enter_opens_a_file() {
+  mkdir -p proj/src proj/docs
+  echo 'print(1)' >proj/main.py
+  echo 'int x;' >proj/src/util.c
+  echo notes >proj/docs/notes.md
+  tui_start proj
+  tui_wait ' proj'
+  tui_wait '> docs/'
+  tui_wait '> src/'
+  tui_wait '  main.py'
+  # Folders first, then files: docs, src, main.py.
+  tui_keys Down Down Enter
+  tui_wait '1 print(1)'
+  tui_wait 'main.py'
+  # Back to the explorer, unfold src and open util.c.
+  tui_keys C-e
+  tui_keys Up Right
+  tui_wait 'v src/'
+  tui_wait '    util.c'
+  tui_keys Down Enter
+  tui_wait '1 int x;'
+  tui_wait 'C  Ln 1, Col 1'
+  # Ctrl-E twice hides it.
+  tui_keys C-e C-e
+  tui_wait_gone 'docs/'
+}
+
+test_click_opens_and_folds() {
+  mkdir -p p/d
+  echo hello >p/a.txt
+  tui_start p
+  tui_wait '> d/'
+  # Row 2 is the first entry (row 1 is the title).
+  tui_click 3 2
+  tui_wait 'v d/'
+  tui_click 3 3
+  tui_wait '1 hello'
+}
+
+test_new_rename_delete() {
+  mkdir p
+  echo keep >p/keep.txt
+  tui_start p
+  tui_wait 'keep.txt'
+  tui_keys n
+  tui_wait 'New file in'
+  tui_type 'made.txt'
+  tui_keys Enter
+  tui_wait 'made.txt'
+  cd p
+  [ -f made.txt ] || fail "made.txt was not created"
+  tui_type 'content'
+  tui_keys C-s
+  tui_wait 'saved made.txt'
+  tui_keys C-e
+  tui_keys N
+  tui_wait 'New folder in'
+  tui_type 'sub'
+  tui_keys Enter
+  tui_wait 'sub/'
+  [ -d sub ] || fail "sub was not created"
+  # Rename made.txt (the selection follows the tree: go to it).
+  tui_keys End
+  tui_keys Up
+  tui_wait 'keep.txt'
+  tui_keys End r
+  tui_wait 'Rename to:'
+  tui_type 'renamed.txt'
+  tui_keys Enter
+  tui_wait 'renamed to renamed.txt'
+  [ -f renamed.txt ] && [ ! -e made.txt ] || fail "rename did not happen: $(ls)"
+  # The open tab follows the rename: saving writes renamed.txt.
+  tui_keys Delete
+  tui_wait 'Delete renamed.txt? (y/n)'
+  tui_keys n
+  sleep 0.2
+  [ -f renamed.txt ] || fail "deleted although the answer was no"
+  tui_keys Delete
+  tui_wait 'Delete renamed.txt? (y/n)'
+  tui_keys y
+  tui_wait 'deleted renamed.txt'
+  [ ! -e renamed.txt ] || fail "renamed.txt is still there"
+  [ -f keep.txt ] || fail "keep.txt went away"
+}

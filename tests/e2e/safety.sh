@@ -1,0 +1,127 @@
+# Never losing work: recovery after tide is killed, a save that fails on
+# a full disk, a file changed on disk by another program.
+
+. "$TESTS/e2e/lib/tmux.sh"
+
+test_killed_mid_edit_recovers_on_restart() {
+  printf 'first\nsecond\n' >work.txt
+  tui_start work.txt
+  tui_wait 'second'
+  tui_keys C-End
+  tui_type 'typed but not saved'
+  tui_wait 'typed but not saved'
+  # The recovery file is written a few seconds after typing stops.
+  local rec i=0
+  while [ $i -lt 100 ]; do
+    rec=$(ls "$XDG_STATE_HOME"/tide/recovery/work.txt.*.rec 2>/dev/null || true)
+    [ -n "$rec" ] && grep -q 'typed but not saved' "$rec" && break
+    sleep 0.1
+    i=$((i + 1))
+  done
+  [ -n "$rec" ] || fail "no recovery file under $XDG_STATE_HOME/tide/recovery"
+  expect_eq "$(stat -c %a "$rec")" 600
+  kill -KILL "$(tui_pid)"
+  tui_wait_exit
+  tui_stop
+  expect_eq "$(cat work.txt)" "$(printf 'first\nsecond')"
+  tui_start work.txt
+  tui_wait 'Restore the unsaved changes to work.txt ('
+  tui_wait 'that tide kept? (y/n)'
+  tui_keys y
+  tui_wait 'typed but not saved'
+  tui_wait 'restored the unsaved changes'
+  tui_keys C-s
+  tui_wait_file work.txt 'typed but not saved'
+  expect_eq "$(cat work.txt)" "$(printf 'first\nsecond\ntyped but not saved')"
+  # Saved: the recovery file is gone, and a restart asks nothing.
+  tui_wait_gone 'work.txt +'
+  sleep 0.2
+  [ -z "$(ls "$XDG_STATE_HOME"/tide/recovery/ 2>/dev/null)" ] || fail "the recovery file is still there"
+}
+
+test_declined_recovery_is_discarded() {
+  echo base >d.txt
+  tui_start d.txt
+  tui_wait 'base'
+  tui_type 'zzz'
+  local i=0
+  while [ $i -lt 100 ] && [ -z "$(ls "$XDG_STATE_HOME"/tide/recovery/ 2>/dev/null)" ]; do sleep 0.1; i=$((i + 1)); done
+  kill -KILL "$(tui_pid)"
+  tui_wait_exit
+  tui_stop
+  tui_start d.txt
+  tui_wait 'that tide kept? (y/n)'
+  tui_keys n
+  tui_wait 'recovered changes discarded'
+  expect_eq "$(cat d.txt)" base
+  [ -z "$(ls "$XDG_STATE_HOME"/tide/recovery/ 2>/dev/null)" ] || fail "the recovery file is still there"
+}
+
+test_hangup_writes_recovery_at_once() {
+  echo base >h.txt
+  tui_start h.txt
+  tui_wait 'base'
+  tui_type 'unsaved!'
+  tui_wait 'unsaved!base'
+  kill -HUP "$(tui_pid)"
+  tui_wait_exit
+  grep -q 'unsaved!base' "$XDG_STATE_HOME"/tide/recovery/h.txt.*.rec || fail "no recovery written on SIGHUP"
+}
+
+test_failed_save_on_full_disk_loses_nothing() {
+  [ "$(id -u)" = 0 ] || skip "mounting a small tmpfs needs root"
+  mkdir disk
+  mount -t tmpfs -o size=64k tmpfs disk 2>/dev/null || skip "cannot mount a tmpfs here"
+  printf 'original content\n' >disk/f.txt
+  # Fill the disk, leaving the file.
+  dd if=/dev/zero of=disk/filler bs=1k count=200 2>/dev/null || true
+  tui_start disk/f.txt
+  trap 'tui_stop; umount -l "$T/disk" 2>/dev/null' EXIT
+  tui_wait 'original content'
+  # Paste 40 KB: more than the disk has left.
+  head -c 40000 /dev/zero | tr '\0' 'x' >big
+  tui_tmux load-buffer big
+  tui_tmux paste-buffer -p -t 0
+  tui_wait 'f.txt +'
+  tui_keys C-s
+  tui_wait 'cannot save f.txt: No space left on device; the file is unchanged, your edits are kept'
+  expect_eq "$(cat disk/f.txt)" 'original content'
+  [ -z "$(ls -A disk | grep -v -e '^f.txt$' -e '^filler$')" ] || fail "a temporary file was left: $(ls -A disk)"
+  tui_wait 'f.txt +'
+  # Room again: the same save goes through.
+  rm disk/filler
+  tui_keys C-s
+  tui_wait 'saved f.txt'
+  expect_eq "$(wc -c <disk/f.txt)" 40017
+}
+
+test_changed_on_disk_asks_before_saving() {
+  echo mine >c.txt
+  tui_start c.txt
+  tui_wait 'mine'
+  tui_type 'edit '
+  sleep 0.1
+  echo theirs >c.txt
+  touch -d '+1 second' c.txt
+  tui_wait 'changed on disk; your unsaved edits are kept'
+  tui_keys C-s
+  tui_wait 'changed on disk since tide read it. Overwrite it?'
+  tui_esc
+  tui_wait 'not saved'
+  expect_eq "$(cat c.txt)" theirs
+  tui_keys C-s
+  tui_wait 'Overwrite it?'
+  tui_keys y
+  tui_wait 'saved c.txt'
+  expect_eq "$(cat c.txt)" 'edit mine'
+}
+
+test_unmodified_file_reloads_when_changed_on_disk() {
+  echo one >r.txt
+  tui_start r.txt
+  tui_wait 'one'
+  echo two >r.txt
+  touch -d '+1 second' r.txt
+  tui_wait 'r.txt changed on disk: reloaded'
+  tui_wait '1 two'
+}

@@ -1,0 +1,194 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "document.h"
+#include "recovery.h"
+#include "testutil.h"
+#include "worker.h"
+#include "xalloc.h"
+
+static bool save(Document *d, Err *err)
+{
+    BufferSnapshot *s = buffer_snapshot(d->buf);
+    uint64_t state = buffer_state(d->buf);
+    bool ok = document_write(d->path, s, &d->disk, err);
+    snapshot_unref(s);
+    if (ok)
+        buffer_mark_saved(d->buf, state);
+    return ok;
+}
+
+Test(document, unchanged_bytes_are_saved_back_identical)
+{
+    char *dir = tu_tempdir();
+    char *path = xasprintf("%s/data.bin", dir);
+    static const char data[] = "crlf\r\nline\r\n\xff\xfe\x00binary\x80\r\nend";
+    tu_write(path, data, sizeof data - 1);
+    chmod(path, 0640);
+    Document *d;
+    Err err;
+    cr_assert(document_open(path, &d, &err), "%s", err.msg);
+    cr_assert(d->crlf);
+    cr_assert_not(buffer_modified(d->buf));
+    buffer_insert(d->buf, 0, "x", 1);
+    buffer_delete(d->buf, 0, 1);
+    cr_assert(save(d, &err), "%s", err.msg);
+    size_t len;
+    char *back = tu_read(path, &len);
+    cr_assert_eq(len, sizeof data - 1);
+    cr_assert_eq(memcmp(back, data, len), 0);
+    struct stat st;
+    stat(path, &st);
+    cr_assert_eq(st.st_mode & 0777, 0640, "permissions kept");
+    cr_assert_not(document_disk_changed(d));
+    free(back);
+    document_free(d);
+    free(path);
+}
+
+Test(document, new_file_missing_folder_and_disk_changes)
+{
+    char *dir = tu_tempdir();
+    char *path = xasprintf("%s/new.py", dir);
+    Document *d;
+    Err err;
+    cr_assert(document_open(path, &d, &err), "%s", err.msg);
+    cr_assert_eq(buffer_length(d->buf), 0);
+    cr_assert_eq(d->lang, lang_by_key("python"));
+    cr_assert_not(d->disk.exists);
+    buffer_insert(d->buf, 0, "print(1)\n", 9);
+    cr_assert(save(d, &err), "%s", err.msg);
+    cr_assert_not(document_disk_changed(d));
+    sleep(0); /* a write by someone else, with another size */
+    tu_write(path, "print(2)\n# more\n", 16);
+    cr_assert(document_disk_changed(d));
+    cr_assert(document_reload(d, &err));
+    cr_assert_eq(buffer_length(d->buf), 16);
+    cr_assert_not(buffer_modified(d->buf));
+    size_t cur;
+    cr_assert(buffer_undo(d->buf, &cur), "a reload can be undone");
+    document_free(d);
+
+    char *bad = xasprintf("%s/no/such/file.c", dir);
+    cr_assert_not(document_open(bad, &d, &err));
+    cr_assert(strstr(err.msg, "no/such"), "%s", err.msg);
+    cr_assert_not(document_open(dir, &d, &err));
+    free(bad);
+    free(path);
+}
+
+Test(document, failed_save_leaves_the_original)
+{
+    if (geteuid() == 0) {
+        /* root writes into read-only folders; nothing to see here */
+        cr_skip_test("running as root: permissions do not stop a save");
+    }
+    char *dir = tu_tempdir();
+    char *sub = xasprintf("%s/ro", dir);
+    mkdir(sub, 0700);
+    char *path = xasprintf("%s/f.txt", sub);
+    tu_write(path, "original\n", 9);
+    Document *d;
+    Err err;
+    cr_assert(document_open(path, &d, &err));
+    buffer_insert(d->buf, 0, "changed ", 8);
+    chmod(sub, 0500);
+    cr_assert_not(save(d, &err));
+    cr_assert(buffer_modified(d->buf));
+    chmod(sub, 0700);
+    size_t len;
+    char *back = tu_read(path, &len);
+    cr_assert_str_eq(back, "original\n");
+    free(back);
+    document_free(d);
+    free(path);
+    free(sub);
+}
+
+Test(document, symlink_is_saved_through)
+{
+    char *dir = tu_tempdir();
+    char *target = xasprintf("%s/real.txt", dir), *link = xasprintf("%s/link.txt", dir);
+    tu_write(target, "a\n", 2);
+    cr_assert_eq(symlink(target, link), 0);
+    Document *d;
+    Err err;
+    cr_assert(document_open(link, &d, &err));
+    buffer_insert(d->buf, 0, "b", 1);
+    cr_assert(save(d, &err), "%s", err.msg);
+    struct stat st;
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "the link is still a link");
+    char *back = tu_read(target, NULL);
+    cr_assert_str_eq(back, "ba\n");
+    free(back);
+    document_free(d);
+    free(target);
+    free(link);
+}
+
+Test(recovery, written_read_and_removed)
+{
+    tu_fresh_xdg();
+    Paths paths;
+    Err err;
+    cr_assert(paths_init(&paths, &err));
+    char *file = xasprintf("%s/prog.py", tu_tempdir());
+    char *rec = recovery_path(&paths, file);
+    cr_assert(strstr(rec, "/tide/recovery/prog.py."), "%s", rec);
+    Recovery r;
+    cr_assert_not(recovery_read(rec, &r, &err));
+    cr_assert_str_eq(err.msg, "");
+    Buffer *b = buffer_new();
+    buffer_insert(b, 0, "unsaved\n\nwork\xff", 14);
+    BufferSnapshot *s = buffer_snapshot(b);
+    cr_assert(recovery_write(rec, file, s, &err), "%s", err.msg);
+    snapshot_unref(s);
+    struct stat st;
+    stat(rec, &st);
+    cr_assert_eq(st.st_mode & 0777, 0600);
+    cr_assert(recovery_read(rec, &r, &err), "%s", err.msg);
+    cr_assert_str_eq(r.file_path, file);
+    cr_assert_eq(r.len, 14);
+    cr_assert_eq(memcmp(r.data, "unsaved\n\nwork\xff", 14), 0);
+    cr_assert_gt(r.written, 0);
+    recovery_free(&r);
+    recovery_remove(rec);
+    cr_assert_not(recovery_read(rec, &r, &err));
+    buffer_free(b);
+    free(rec);
+    free(file);
+    paths_free(&paths);
+}
+
+static void job_run(void *arg)
+{
+    int *v = arg;
+    v[0] = 1;
+}
+
+static void job_done(void *arg)
+{
+    int *v = arg;
+    v[1] = v[0] + 1;
+}
+
+Test(worker, runs_jobs_and_reports_back)
+{
+    Worker *w = worker_new();
+    int v[2] = {0, 0};
+    worker_submit(w, job_run, job_done, v);
+    while (worker_busy(w))
+        usleep(1000);
+    cr_assert_eq(v[0], 1);
+    cr_assert_eq(v[1], 0, "done runs only on collect");
+    worker_collect(w);
+    cr_assert_eq(v[1], 2);
+    int u[2] = {0, 0};
+    worker_submit(w, job_run, job_done, u);
+    worker_free(w);
+    cr_assert_eq(u[1], 2, "freeing finishes the queue");
+}

@@ -1,0 +1,1077 @@
+#include "editor.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "textnav.h"
+#include "xalloc.h"
+
+static const EditorHooks *hooks;
+static void (*hooks_wake)(void *);
+static void *hooks_wake_ud;
+
+void editor_set_hooks(const EditorHooks *h, void (*wake)(void *), void *wake_ud)
+{
+    hooks = h;
+    hooks_wake = wake;
+    hooks_wake_ud = wake_ud;
+}
+
+/* Long lines keep an anchor (offset, column) every ANCHOR_STEP bytes so
+ * a column is found from the nearest one, not from the line start. */
+#define ANCHOR_STEP 65536
+#define MAX_ANCHORS 1024
+
+typedef struct ColPos {
+    size_t off, col, chars;
+} ColPos;
+
+static const Buffer *B(const View *v)
+{
+    return v->doc->buf;
+}
+
+static int tab_width(const Config *cfg)
+{
+    return cfg && cfg->tab_width > 0 ? cfg->tab_width : 4;
+}
+
+/* ---------------------------------------------------------------- anchors */
+
+static void add_anchor(View *v, size_t ls, ColPos p)
+{
+    if (v->nanchors == MAX_ANCHORS) {
+        memmove(v->anchors, v->anchors + MAX_ANCHORS / 4, (MAX_ANCHORS - MAX_ANCHORS / 4) * sizeof *v->anchors);
+        v->nanchors -= MAX_ANCHORS / 4;
+    }
+    if (v->nanchors == v->capanchors) {
+        v->capanchors = v->capanchors ? v->capanchors * 2 : 16;
+        v->anchors = xreallocarray(v->anchors, v->capanchors, sizeof *v->anchors);
+    }
+    v->anchors[v->nanchors++] = (ColAnchor){ls, p.off, p.col, p.chars};
+}
+
+static ColPos best_anchor(const View *v, size_t ls, size_t stop_off, size_t stop_col)
+{
+    ColPos best = {ls, 0, 0};
+    for (size_t i = 0; i < v->nanchors; i++) {
+        const ColAnchor *a = &v->anchors[i];
+        if (a->line_start == ls && a->off <= stop_off && a->col <= stop_col && a->off > best.off)
+            best = (ColPos){a->off, a->col, a->chars};
+    }
+    return best;
+}
+
+static void on_edit(void *ud, Buffer *b, const BufferEdit *e)
+{
+    (void)b;
+    View *v = ud;
+    /* Anchors after the change moved; those before it still hold. */
+    size_t n = 0;
+    for (size_t i = 0; i < v->nanchors; i++)
+        if (v->anchors[i].off <= e->start_byte)
+            v->anchors[n++] = v->anchors[i];
+    v->nanchors = n;
+    /* Keep the cursor and anchor on the same text when someone else
+     * changes it (undo, reload, replace all). */
+    size_t *pos[2] = {&v->cursor, &v->anchor};
+    for (int i = 0; i < 2; i++) {
+        if (*pos[i] >= e->old_end_byte)
+            *pos[i] = *pos[i] - e->old_end_byte + e->new_end_byte;
+        else if (*pos[i] > e->start_byte)
+            *pos[i] = e->new_end_byte < *pos[i] ? e->new_end_byte : *pos[i];
+    }
+}
+
+/* ---------------------------------------------------------------- columns */
+
+/* The end of what a line shows: its '\n', or the '\r' of a "\r\n". */
+static size_t vis_end(const Buffer *b, size_t line)
+{
+    size_t ls = buffer_line_start(b, line), le = buffer_line_end(b, line);
+    if (le > ls && le < buffer_length(b) && buffer_byte(b, le - 1) == '\r')
+        return le - 1;
+    return le;
+}
+
+static bool is_mark(uint32_t cp)
+{
+    return cp >= 0x300 && cp != UTF8_INVALID && wcwidth((wchar_t)cp) == 0;
+}
+
+/* Walk a line from p until the offset stop_off, or until the character
+ * that covers display column stop_col (p stops at its start). */
+static ColPos walk(View *v, ColPos p, size_t ls, size_t end, size_t stop_off, size_t stop_col, int tabw)
+{
+    TextReader r;
+    reader_init(&r, B(v), p.off, end);
+    size_t next_anchor = p.off + ANCHOR_STEP;
+    while (p.off < stop_off) {
+        uint32_t cp;
+        int len = reader_next(&r, &cp);
+        if (!len)
+            break;
+        size_t w;
+        if (cp >= 0x20 && cp < 0x7F)
+            w = 1;
+        else
+            w = (size_t)glyph_of(cp, len, p.col, tabw).width;
+        if (p.col + w > stop_col)
+            break;
+        p.off += (size_t)len;
+        p.col += w;
+        if (!is_mark(cp))
+            p.chars++;
+        if (p.off >= next_anchor) {
+            add_anchor(v, ls, p);
+            next_anchor = p.off + ANCHOR_STEP;
+        }
+    }
+    return p;
+}
+
+static ColPos pos_of(View *v, size_t off, int tabw)
+{
+    const Buffer *b = B(v);
+    size_t line = buffer_line_of(b, off);
+    size_t ls = buffer_line_start(b, line);
+    return walk(v, best_anchor(v, ls, off, SIZE_MAX), ls, buffer_line_end(b, line), off, SIZE_MAX, tabw);
+}
+
+static ColPos pos_at_col(View *v, size_t line, size_t col, int tabw)
+{
+    const Buffer *b = B(v);
+    size_t ls = buffer_line_start(b, line);
+    return walk(v, best_anchor(v, ls, SIZE_MAX, col), ls, vis_end(b, line), SIZE_MAX, col, tabw);
+}
+
+/* ---------------------------------------------------------------- view */
+
+static void attach(View *v)
+{
+    if (hooks && hooks->attach)
+        v->hl = hooks->attach(v->doc, hooks_wake, hooks_wake_ud);
+}
+
+View *view_new(Document *doc, int tabw)
+{
+    View *v = xcalloc(1, sizeof *v);
+    v->doc = doc;
+    v->tabw = tabw > 0 ? tabw : 4;
+    v->listen = buffer_listen(doc->buf, on_edit, v);
+    attach(v);
+    return v;
+}
+
+void view_reattach(View *v)
+{
+    if (v->hl && hooks && hooks->detach)
+        hooks->detach(v->hl);
+    v->hl = NULL;
+    attach(v);
+}
+
+void view_free(View *v)
+{
+    if (!v)
+        return;
+    if (v->hl && hooks && hooks->detach)
+        hooks->detach(v->hl);
+    buffer_unlisten(v->doc->buf, v->listen);
+    free(v->anchors);
+    free(v);
+}
+
+bool view_selection(const View *v, size_t *start, size_t *end)
+{
+    if (!v->selecting || v->anchor == v->cursor)
+        return false;
+    *start = v->anchor < v->cursor ? v->anchor : v->cursor;
+    *end = v->anchor < v->cursor ? v->cursor : v->anchor;
+    return true;
+}
+
+void view_cursor_pos(View *v, size_t *line, size_t *col)
+{
+    *line = buffer_line_of(B(v), v->cursor);
+    *col = pos_of(v, v->cursor, v->tabw).chars;
+}
+
+const char *view_hint(View *v)
+{
+    return v->hl && hooks && hooks->hint ? hooks->hint(v->hl, v->cursor) : NULL;
+}
+
+/* Move the cursor; with select, extend the selection from where it was. */
+static void move_to(View *v, size_t off, bool select)
+{
+    if (select && !v->selecting) {
+        v->selecting = true;
+        v->anchor = v->cursor;
+    } else if (!select) {
+        v->selecting = false;
+    }
+    v->cursor = off;
+    v->follow = true;
+    v->last_op = OP_NONE;
+}
+
+static size_t want_col(View *v, int tabw)
+{
+    if (!v->want_col_set) {
+        v->want_col = pos_of(v, v->cursor, tabw).col;
+        v->want_col_set = true;
+    }
+    return v->want_col;
+}
+
+static void move_lines(View *v, long delta, bool select, int tabw)
+{
+    const Buffer *b = B(v);
+    size_t line = buffer_line_of(b, v->cursor), last = buffer_line_count(b) - 1;
+    size_t col = want_col(v, tabw);
+    size_t target;
+    if (delta < 0 && (size_t)-delta > line) {
+        move_to(v, 0, select); /* past the top: to the start, as desktop editors do */
+        v->want_col_set = false;
+        return;
+    }
+    if (delta > 0 && line + (size_t)delta > last) {
+        move_to(v, buffer_length(b), select);
+        v->want_col_set = false;
+        return;
+    }
+    target = (size_t)((long)line + delta);
+    move_to(v, pos_at_col(v, target, col, tabw).off, select);
+}
+
+static size_t first_nonblank(const Buffer *b, size_t line)
+{
+    size_t off = buffer_line_start(b, line), end = vis_end(b, line);
+    while (off < end) {
+        int c = buffer_byte(b, off);
+        if (c != ' ' && c != '\t')
+            break;
+        off++;
+    }
+    return off;
+}
+
+/* ---------------------------------------------------------------- editing */
+
+/* Decide whether this edit joins the previous undo group. */
+static void begin_edit(View *v, EditOp op, bool boundary)
+{
+    long long now = now_ms();
+    size_t s, e;
+    bool joins = op != OP_NONE && !boundary && v->last_op == op && v->cursor == v->last_op_end &&
+                 !view_selection(v, &s, &e) && now - v->last_op_ms < 3000;
+    if (!joins)
+        buffer_checkpoint(v->doc->buf, v->cursor);
+    v->last_op = op;
+    v->last_op_ms = now;
+}
+
+static void end_edit(View *v)
+{
+    v->last_op_end = v->cursor;
+    v->selecting = false;
+    v->follow = true;
+    v->want_col_set = false;
+}
+
+/* Replace the selection (or insert at the cursor) with text. */
+static void put_text(View *v, const char *text, size_t len)
+{
+    size_t s = v->cursor, e = v->cursor;
+    view_selection(v, &s, &e);
+    buffer_replace(v->doc->buf, s, e, text, len);
+    v->cursor = s + len;
+}
+
+static void indent_unit(const View *v, const Config *cfg, StrBuf *out)
+{
+    if (v->doc->indent_tabs)
+        sb_append(out, "\t", 1);
+    else
+        for (int i = 0; i < tab_width(cfg); i++)
+            sb_append(out, " ", 1);
+}
+
+static const char *newline_of(const View *v)
+{
+    return v->doc->crlf ? "\r\n" : "\n";
+}
+
+void view_type(View *v, const EditorEnv *env, const char *text, size_t len)
+{
+    bool space = len == 1 && (text[0] == ' ' || text[0] == '\t');
+    /* A word and the spaces after it are one undo step. */
+    begin_edit(v, OP_TYPE, !space && v->last_was_space);
+    v->last_was_space = space;
+    const Buffer *b = B(v);
+    size_t s, e;
+    /* A closing bracket typed first on a line goes back one indent. */
+    if (len == 1 && (text[0] == '}' || text[0] == ']' || text[0] == ')') && !view_selection(v, &s, &e) &&
+        env->cfg && env->cfg->auto_indent) {
+        size_t line = buffer_line_of(b, v->cursor), ls = buffer_line_start(b, line);
+        if (first_nonblank(b, line) == v->cursor && v->cursor > ls) {
+            int tabw = tab_width(env->cfg);
+            size_t col = pos_of(v, v->cursor, tabw).col;
+            size_t target = col > (size_t)tabw ? ((col - 1) / (size_t)tabw) * (size_t)tabw : 0;
+            size_t off = pos_at_col(v, line, target, tabw).off;
+            buffer_delete(v->doc->buf, off, v->cursor);
+            v->cursor = off;
+        }
+    }
+    put_text(v, text, len);
+    end_edit(v);
+}
+
+static void newline(View *v, const EditorEnv *env)
+{
+    begin_edit(v, OP_TYPE, true);
+    v->last_was_space = true;
+    const Buffer *b = B(v);
+    StrBuf sb = {0};
+    sb_puts(&sb, newline_of(v));
+    size_t s = v->cursor, e = v->cursor;
+    view_selection(v, &s, &e);
+    if (!env->cfg || env->cfg->auto_indent) {
+        size_t line = buffer_line_of(b, s), ls = buffer_line_start(b, line);
+        size_t indent_end = first_nonblank(b, line);
+        if (indent_end > s)
+            indent_end = s;
+        char *indent = buffer_dup(b, ls, indent_end, NULL);
+        sb_puts(&sb, indent);
+        free(indent);
+        /* After an opening bracket or a colon (Python), one level more. */
+        size_t p = s;
+        while (p > ls && (buffer_byte(b, p - 1) == ' ' || buffer_byte(b, p - 1) == '\t'))
+            p--;
+        int last = p > ls ? buffer_byte(b, p - 1) : 0;
+        bool python = v->doc->lang && v->doc->lang->id == LANG_PYTHON;
+        if (last == '{' || last == '[' || last == '(' || (last == ':' && python))
+            indent_unit(v, env->cfg, &sb);
+        /* Spaces before the cursor are not carried to the new line. */
+        if (p < s && p > indent_end) {
+            buffer_delete(v->doc->buf, p, s);
+            e -= s - p;
+            s = v->cursor = p;
+            if (v->selecting)
+                v->anchor = v->anchor > p ? v->anchor - (s - p) : v->anchor;
+        }
+    }
+    buffer_replace(v->doc->buf, s, e, sb.data, sb.len);
+    v->cursor = s + sb.len;
+    sb_free(&sb);
+    end_edit(v);
+}
+
+static void backspace(View *v, const EditorEnv *env, bool word)
+{
+    size_t s, e;
+    const Buffer *b = B(v);
+    if (view_selection(v, &s, &e)) {
+        begin_edit(v, OP_NONE, true);
+        buffer_delete(v->doc->buf, s, e);
+        v->cursor = s;
+        end_edit(v);
+        return;
+    }
+    if (v->cursor == 0)
+        return;
+    begin_edit(v, OP_BACKSPACE, word);
+    size_t from;
+    if (word) {
+        from = textnav_word_left(b, v->cursor);
+    } else {
+        from = textnav_prev(b, v->cursor);
+        /* In the indentation of a space-indented line, back to the
+         * previous tab stop. */
+        size_t line = buffer_line_of(b, v->cursor), ls = buffer_line_start(b, line);
+        if (!v->doc->indent_tabs && v->cursor > ls && first_nonblank(b, line) >= v->cursor &&
+            buffer_byte(b, v->cursor - 1) == ' ') {
+            int tabw = tab_width(env->cfg);
+            size_t col = v->cursor - ls; /* only spaces before: bytes are columns */
+            size_t stop = ((col - 1) / (size_t)tabw) * (size_t)tabw;
+            from = v->cursor - 1;
+            while (from > ls + stop && buffer_byte(b, from - 1) == ' ')
+                from--;
+        }
+    }
+    buffer_delete(v->doc->buf, from, v->cursor);
+    v->cursor = from;
+    end_edit(v);
+}
+
+static void delete_forward(View *v, bool word)
+{
+    size_t s, e;
+    if (view_selection(v, &s, &e)) {
+        begin_edit(v, OP_NONE, true);
+        buffer_delete(v->doc->buf, s, e);
+        v->cursor = s;
+        end_edit(v);
+        return;
+    }
+    size_t to = word ? textnav_word_right(B(v), v->cursor) : textnav_next(B(v), v->cursor);
+    if (to == v->cursor)
+        return;
+    begin_edit(v, OP_DELETE, word);
+    buffer_delete(v->doc->buf, v->cursor, to);
+    end_edit(v);
+}
+
+/* The lines a selection covers (a selection ending at a line start does
+ * not take that line). */
+static void selected_lines(const View *v, size_t *first, size_t *last)
+{
+    size_t s = v->cursor, e = v->cursor;
+    view_selection(v, &s, &e);
+    const Buffer *b = B(v);
+    *first = buffer_line_of(b, s);
+    *last = buffer_line_of(b, e);
+    if (*last > *first && buffer_line_start(b, *last) == e)
+        (*last)--;
+}
+
+static void indent_lines(View *v, const EditorEnv *env, bool out)
+{
+    size_t first, last;
+    selected_lines(v, &first, &last);
+    begin_edit(v, OP_NONE, true);
+    StrBuf unit = {0};
+    indent_unit(v, env->cfg, &unit);
+    int tabw = tab_width(env->cfg);
+    bool had_sel = v->selecting;
+    for (size_t line = first; line <= last; line++) {
+        const Buffer *b = B(v);
+        size_t ls = buffer_line_start(b, line);
+        if (!out) {
+            if (vis_end(b, line) > ls) /* empty lines stay empty */
+                buffer_insert(v->doc->buf, ls, unit.data, unit.len);
+            continue;
+        }
+        size_t n = 0;
+        if (buffer_byte(b, ls) == '\t')
+            n = 1;
+        else
+            while (n < (size_t)tabw && buffer_byte(b, ls + n) == ' ')
+                n++;
+        if (n)
+            buffer_delete(v->doc->buf, ls, ls + n);
+    }
+    sb_free(&unit);
+    buffer_checkpoint(v->doc->buf, v->cursor);
+    if (had_sel) {
+        /* Keep whole lines selected. */
+        const Buffer *b = B(v);
+        v->selecting = true;
+        v->anchor = buffer_line_start(b, first);
+        v->cursor = last + 1 < buffer_line_count(b) ? buffer_line_start(b, last + 1) : buffer_length(b);
+    }
+    v->last_op = OP_NONE;
+    v->follow = true;
+}
+
+static void tab_key(View *v, const EditorEnv *env)
+{
+    size_t s, e;
+    if (view_selection(v, &s, &e) && buffer_line_of(B(v), s) != buffer_line_of(B(v), e)) {
+        indent_lines(v, env, false);
+        return;
+    }
+    StrBuf sb = {0};
+    if (v->doc->indent_tabs) {
+        sb_append(&sb, "\t", 1);
+    } else {
+        int tabw = tab_width(env->cfg);
+        size_t col = pos_of(v, v->cursor, tabw).col;
+        for (size_t i = col % (size_t)tabw; i < (size_t)tabw; i++)
+            sb_append(&sb, " ", 1);
+    }
+    view_type(v, env, sb.data, sb.len);
+    sb_free(&sb);
+}
+
+void view_paste_text(View *v, const char *text, size_t len)
+{
+    /* Terminals send line breaks as \r: make them the file's. */
+    StrBuf sb = {0};
+    const char *nl = newline_of(v);
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\r' || text[i] == '\n') {
+            if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+                i++;
+            sb_puts(&sb, nl);
+        } else {
+            sb_append(&sb, &text[i], 1);
+        }
+    }
+    begin_edit(v, OP_NONE, true);
+    put_text(v, sb.data ? sb.data : "", sb.len);
+    buffer_checkpoint(v->doc->buf, v->cursor);
+    end_edit(v);
+    v->last_op = OP_NONE;
+    sb_free(&sb);
+}
+
+void view_copy(View *v, const EditorEnv *env, bool cut)
+{
+    size_t s, e;
+    bool lines = !view_selection(v, &s, &e);
+    if (lines) {
+        /* Nothing selected: the whole line, as desktop editors do. */
+        const Buffer *b = B(v);
+        size_t line = buffer_line_of(b, v->cursor);
+        s = buffer_line_start(b, line);
+        e = line + 1 < buffer_line_count(b) ? buffer_line_start(b, line + 1) : buffer_length(b);
+    }
+    size_t len;
+    char *text = buffer_dup(B(v), s, e, &len);
+    env->clipboard->len = 0;
+    sb_append(env->clipboard, text, len);
+    *env->clip_lines = lines;
+    term_clipboard(text, len);
+    free(text);
+    if (cut && e > s) {
+        begin_edit(v, OP_NONE, true);
+        buffer_delete(v->doc->buf, s, e);
+        v->cursor = s;
+        buffer_checkpoint(v->doc->buf, v->cursor);
+        end_edit(v);
+        v->last_op = OP_NONE;
+    }
+}
+
+void view_cut_line(View *v, const EditorEnv *env)
+{
+    v->selecting = false;
+    view_copy(v, env, true);
+}
+
+void view_paste(View *v, const EditorEnv *env)
+{
+    if (!env->clipboard->len)
+        return;
+    size_t s, e;
+    begin_edit(v, OP_NONE, true);
+    if (*env->clip_lines && !view_selection(v, &s, &e)) {
+        /* A copied line goes in above the cursor's line. */
+        const Buffer *b = B(v);
+        size_t ls = buffer_line_start(b, buffer_line_of(b, v->cursor));
+        size_t col = v->cursor - ls;
+        buffer_insert(v->doc->buf, ls, env->clipboard->data, env->clipboard->len);
+        v->cursor = ls + env->clipboard->len + col;
+    } else {
+        put_text(v, env->clipboard->data, env->clipboard->len);
+    }
+    buffer_checkpoint(v->doc->buf, v->cursor);
+    end_edit(v);
+    v->last_op = OP_NONE;
+}
+
+void view_duplicate(View *v)
+{
+    size_t s, e;
+    begin_edit(v, OP_NONE, true);
+    if (view_selection(v, &s, &e)) {
+        size_t len;
+        char *text = buffer_dup(B(v), s, e, &len);
+        buffer_insert(v->doc->buf, e, text, len);
+        free(text);
+        v->anchor = e;
+        v->cursor = e + len;
+        v->selecting = true;
+    } else {
+        const Buffer *b = B(v);
+        size_t line = buffer_line_of(b, v->cursor), ls = buffer_line_start(b, line);
+        size_t le = buffer_line_end(b, line);
+        size_t len;
+        char *text = buffer_dup(b, ls, le, &len);
+        StrBuf sb = {0};
+        sb_puts(&sb, le < buffer_length(b) ? "" : newline_of(v));
+        sb_append(&sb, text, len);
+        if (le < buffer_length(b))
+            sb_puts(&sb, "\n");
+        size_t at = le < buffer_length(b) ? le + 1 : le;
+        buffer_insert(v->doc->buf, at, sb.data, sb.len);
+        v->cursor = at + (le < buffer_length(b) ? 0 : strlen(newline_of(v))) + (v->cursor - ls);
+        free(text);
+        sb_free(&sb);
+    }
+    buffer_checkpoint(v->doc->buf, v->cursor);
+    v->last_op = OP_NONE;
+    v->follow = true;
+}
+
+void view_select_all(View *v)
+{
+    v->selecting = true;
+    v->anchor = 0;
+    v->cursor = buffer_length(B(v));
+    v->follow = true;
+    v->last_op = OP_NONE;
+}
+
+bool view_undo(View *v)
+{
+    size_t cur;
+    if (!buffer_undo(v->doc->buf, &cur))
+        return false;
+    v->cursor = cur;
+    v->selecting = false;
+    v->follow = true;
+    v->last_op = OP_NONE;
+    v->want_col_set = false;
+    return true;
+}
+
+bool view_redo(View *v)
+{
+    size_t cur;
+    if (!buffer_redo(v->doc->buf, &cur))
+        return false;
+    v->cursor = cur;
+    v->selecting = false;
+    v->follow = true;
+    v->last_op = OP_NONE;
+    v->want_col_set = false;
+    return true;
+}
+
+void view_goto(View *v, size_t line, size_t col)
+{
+    const Buffer *b = B(v);
+    if (line >= buffer_line_count(b))
+        line = buffer_line_count(b) - 1;
+    size_t ls = buffer_line_start(b, line), end = vis_end(b, line);
+    /* col counts characters */
+    size_t off = ls;
+    for (size_t i = 0; i < col && off < end; i++)
+        off = textnav_next(b, off);
+    move_to(v, off, false);
+    v->center = true;
+    v->want_col_set = false;
+}
+
+void view_select(View *v, size_t start, size_t end)
+{
+    v->selecting = start != end;
+    v->anchor = start;
+    v->cursor = end;
+    v->follow = true;
+    v->center = true;
+    v->last_op = OP_NONE;
+    v->want_col_set = false;
+}
+
+void view_scroll(View *v, long lines)
+{
+    size_t count = buffer_line_count(B(v));
+    if (lines < 0)
+        v->top = (size_t)-lines > v->top ? 0 : v->top - (size_t)-lines;
+    else
+        v->top = v->top + (size_t)lines >= count ? count - 1 : v->top + (size_t)lines;
+    v->follow = false;
+}
+
+void view_mouse(View *v, int y, int x, bool press, bool extend, int clicks)
+{
+    const Buffer *b = B(v);
+    int row = y - v->y, col = x - v->x - v->gutter;
+    if (row < 0)
+        row = 0;
+    if (col < 0)
+        col = 0;
+    size_t line = v->top + (size_t)row;
+    size_t off;
+    if (line >= buffer_line_count(b))
+        off = buffer_length(b);
+    else
+        off = pos_at_col(v, line, v->left + (size_t)col, v->tabw).off;
+    if (press && clicks >= 2) {
+        size_t s, e;
+        if (clicks == 2) {
+            textnav_word_at(b, off, &s, &e);
+        } else {
+            size_t l = buffer_line_of(b, off);
+            s = buffer_line_start(b, l);
+            e = l + 1 < buffer_line_count(b) ? buffer_line_start(b, l + 1) : buffer_length(b);
+        }
+        v->selecting = e > s;
+        v->anchor = s;
+        v->cursor = e;
+    } else if (press && !extend) {
+        v->selecting = false;
+        v->cursor = off;
+        v->anchor = off;
+    } else {
+        if (!v->selecting) {
+            v->selecting = true;
+            v->anchor = v->cursor;
+        }
+        v->cursor = off;
+    }
+    v->follow = true;
+    v->last_op = OP_NONE;
+    v->want_col_set = false;
+}
+
+bool view_key(View *v, const EditorEnv *env, Key k)
+{
+    const Buffer *b = B(v);
+    int tabw = tab_width(env->cfg);
+    bool sel = (k & TK_SHIFT) != 0;
+    Key base = TK_BASE(k);
+    Key mods = k & (TK_CTRL | TK_ALT);
+    if (base != TK_UP && base != TK_DOWN && base != TK_PGUP && base != TK_PGDN)
+        v->want_col_set = false;
+    size_t s, e;
+    switch (base) {
+    case TK_LEFT:
+        if (mods == TK_CTRL)
+            move_to(v, textnav_word_left(b, v->cursor), sel);
+        else if (mods)
+            return false;
+        else if (!sel && view_selection(v, &s, &e))
+            move_to(v, s, false);
+        else
+            move_to(v, textnav_prev(b, v->cursor), sel);
+        return true;
+    case TK_RIGHT:
+        if (mods == TK_CTRL)
+            move_to(v, textnav_word_right(b, v->cursor), sel);
+        else if (mods)
+            return false;
+        else if (!sel && view_selection(v, &s, &e))
+            move_to(v, e, false);
+        else
+            move_to(v, textnav_next(b, v->cursor), sel);
+        return true;
+    case TK_UP:
+    case TK_DOWN:
+        if (mods == TK_CTRL) {
+            view_scroll(v, base == TK_UP ? -1 : 1);
+            return true;
+        }
+        if (mods)
+            return false;
+        move_lines(v, base == TK_UP ? -1 : 1, sel, tabw);
+        return true;
+    case TK_PGUP:
+    case TK_PGDN: {
+        if (mods)
+            return false;
+        long page = v->height > 2 ? v->height - 1 : 1;
+        long delta = base == TK_PGUP ? -page : page;
+        size_t col = want_col(v, tabw);
+        view_scroll(v, delta);
+        move_lines(v, delta, sel, tabw);
+        v->want_col = col;
+        v->want_col_set = true;
+        return true;
+    }
+    case TK_HOME:
+        if (mods == TK_CTRL) {
+            move_to(v, 0, sel);
+        } else if (!mods) {
+            size_t line = buffer_line_of(b, v->cursor), fnb = first_nonblank(b, line);
+            move_to(v, v->cursor == fnb ? buffer_line_start(b, line) : fnb, sel);
+        } else {
+            return false;
+        }
+        return true;
+    case TK_END:
+        if (mods == TK_CTRL)
+            move_to(v, buffer_length(b), sel);
+        else if (!mods)
+            move_to(v, vis_end(b, buffer_line_of(b, v->cursor)), sel);
+        else
+            return false;
+        return true;
+    case TK_ENTER:
+        if (mods)
+            return false;
+        newline(v, env);
+        return true;
+    case TK_TAB:
+        if (k == (TK_SHIFT | TK_TAB))
+            indent_lines(v, env, true);
+        else if (k == TK_TAB)
+            tab_key(v, env);
+        else
+            return false;
+        return true;
+    case TK_BACKSPACE:
+        if (mods & TK_ALT)
+            return false;
+        backspace(v, env, mods == TK_CTRL);
+        return true;
+    case TK_DELETE:
+        if (mods & TK_ALT)
+            return false;
+        if (k == (TK_SHIFT | TK_DELETE)) {
+            view_cut_line(v, env);
+            return true;
+        }
+        delete_forward(v, mods == TK_CTRL);
+        return true;
+    default:
+        break;
+    }
+    if (!mods && base < TK_SPECIAL && base >= ' ' && !(k & TK_SHIFT)) {
+        char buf[4];
+        int n = utf8_encode(base, buf);
+        if (n > 0)
+            view_type(v, env, buf, (size_t)n);
+        return true;
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- drawing */
+
+static void scroll_into_view(View *v, int h, int w, int tabw)
+{
+    const Buffer *b = B(v);
+    size_t line = buffer_line_of(b, v->cursor);
+    size_t hh = h > 0 ? (size_t)h : 1;
+    if (v->center && (line < v->top || line >= v->top + hh))
+        v->top = line > hh / 2 ? line - hh / 2 : 0;
+    else if (line < v->top)
+        v->top = line;
+    else if (line >= v->top + hh)
+        v->top = line - hh + 1;
+    size_t col = pos_of(v, v->cursor, tabw).col;
+    size_t ww = w > 1 ? (size_t)w : 1;
+    if (col < v->left)
+        v->left = col > ww / 4 ? col - ww / 4 : 0;
+    else if (col >= v->left + ww)
+        v->left = col - ww * 3 / 4;
+    v->center = false;
+}
+
+static void style_on(WINDOW *win, UiStyle st)
+{
+    wattr_set(win, st.attr, st.pair, NULL);
+}
+
+static void put_cell(WINDOW *win, const wchar_t *wc, UiStyle st)
+{
+    cchar_t cc;
+    setcchar(&cc, wc, st.attr, st.pair, NULL);
+    wadd_wch(win, &cc);
+}
+
+static void put_ascii(WINDOW *win, const char *s, UiStyle st)
+{
+    style_on(win, st);
+    waddstr(win, s);
+}
+
+typedef struct Marks {
+    size_t sel_s, sel_e;
+    size_t (*m)[2];
+    size_t nm;
+    size_t cur_s, cur_e;
+} Marks;
+
+static UiStyle style_at(const Marks *mk, size_t off, UiStyle base)
+{
+    if (off >= mk->sel_s && off < mk->sel_e)
+        return ui_style[ROLE_SELECTION];
+    if (off >= mk->cur_s && off < mk->cur_e)
+        return ui_style[ROLE_MATCH_CURRENT];
+    for (size_t i = 0; i < mk->nm; i++)
+        if (off >= mk->m[i][0] && off < mk->m[i][1])
+            return ui_style[ROLE_MATCH];
+    return base;
+}
+
+static void draw_line(View *v, WINDOW *win, int y, int x, int w, size_t line, int tabw, const Marks *mk,
+                      UiStyle *styles, size_t nstyles)
+{
+    const Buffer *b = B(v);
+    size_t ls = buffer_line_start(b, line), ve = vis_end(b, line);
+    ColPos p = pos_at_col(v, line, v->left, tabw);
+    wmove(win, y, x);
+    size_t right = v->left + (size_t)w;
+    /* A character cut by the left edge shows as spaces. */
+    if (p.col < v->left && p.off < ve) {
+        uint32_t cp;
+        int len = textnav_char_at(b, p.off, &cp);
+        Glyph g = glyph_of(cp, len, p.col, tabw);
+        for (size_t c = v->left; c < p.col + (size_t)g.width && c < right; c++)
+            put_ascii(win, " ", style_at(mk, p.off, ui_style[ROLE_TEXT]));
+        p.col += (size_t)g.width;
+        p.off += (size_t)len;
+    }
+    /* The styles of the visible bytes, from the highlighter. */
+    size_t span = ve - p.off < nstyles ? ve - p.off : nstyles;
+    for (size_t i = 0; i < span; i++)
+        styles[i] = ui_style[ROLE_TEXT];
+    if (v->hl && hooks && hooks->style && span)
+        hooks->style(v->hl, p.off, p.off + span, styles);
+    size_t base_off = p.off;
+    TextReader r;
+    reader_init(&r, b, p.off, ve);
+    while (p.col < right) {
+        uint32_t cp;
+        int len = reader_next(&r, &cp);
+        if (!len)
+            break;
+        size_t rel = p.off - base_off;
+        UiStyle base = rel < span ? styles[rel] : ui_style[ROLE_TEXT];
+        UiStyle st = style_at(mk, p.off, base);
+        Glyph g = glyph_of(cp, len, p.col, tabw);
+        if (p.col + (size_t)g.width > right) {
+            /* A wide character that does not fit: fill the edge. */
+            for (; p.col < right; p.col++)
+                put_ascii(win, " ", st);
+            break;
+        }
+        switch (g.kind) {
+        case GLYPH_TEXT: {
+            wchar_t wc[CCHARW_MAX + 1] = {(wchar_t)cp, 0};
+            if (g.width == 0) {
+                /* A mark with no letter before it on screen: show it on a
+                 * dotted circle. */
+                wc[0] = 0x25CC;
+                wc[1] = (wchar_t)cp;
+                wc[2] = 0;
+                put_cell(win, wc, st);
+                p.col++;
+                break;
+            }
+            /* Marks that follow belong in the same cell. */
+            int nw = 1;
+            for (;;) {
+                TextReader peek = r;
+                uint32_t mcp;
+                int mlen = reader_next(&peek, &mcp);
+                if (!mlen || !is_mark(mcp))
+                    break;
+                if (nw < CCHARW_MAX - 1)
+                    wc[nw++] = (wchar_t)mcp;
+                r = peek;
+                len += mlen;
+            }
+            wc[nw] = 0;
+            put_cell(win, wc, st);
+            break;
+        }
+        case GLYPH_TAB:
+            style_on(win, st);
+            for (int i = 0; i < g.width; i++)
+                waddch(win, ' ');
+            break;
+        case GLYPH_CONTROL: {
+            char s[3] = {'^', (char)(cp == 0x7F ? '?' : cp + '@'), 0};
+            put_ascii(win, s, st.attr == ui_style[ROLE_TEXT].attr && st.pair == ui_style[ROLE_TEXT].pair
+                                  ? ui_style[ROLE_SPECIAL]
+                                  : st);
+            break;
+        }
+        case GLYPH_BYTES: {
+            unsigned char bytes[4];
+            buffer_copy(b, p.off, p.off + (size_t)g.len, (char *)bytes);
+            for (int i = 0; i < g.len; i++) {
+                char s[8];
+                snprintf(s, sizeof s, "<%02X>", bytes[i]);
+                put_ascii(win, s, st.attr == ui_style[ROLE_TEXT].attr && st.pair == ui_style[ROLE_TEXT].pair
+                                      ? ui_style[ROLE_SPECIAL]
+                                      : st);
+            }
+            break;
+        }
+        }
+        if (g.width > 0 || g.kind != GLYPH_TEXT)
+            p.col += (size_t)(g.width > 0 ? g.width : 0);
+        p.off += (size_t)len;
+    }
+    /* A selected line break shows as one selected cell. */
+    if (p.col < right && p.off >= ve && mk->sel_s <= ve && mk->sel_e > ve && ve < buffer_length(b) &&
+        p.col >= v->left) {
+        put_ascii(win, " ", ui_style[ROLE_SELECTION]);
+        p.col++;
+    }
+    (void)ls;
+}
+
+void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, const Search *search,
+               size_t cur_start, size_t cur_end, int *cy, int *cx)
+{
+    const Buffer *b = B(v);
+    int tabw = tab_width(cfg);
+    size_t count = buffer_line_count(b);
+    int gutter = 0;
+    if (!cfg || cfg->line_numbers) {
+        int digits = 1;
+        for (size_t n = count; n >= 10; n /= 10)
+            digits++;
+        gutter = (digits < 3 ? 3 : digits) + 1;
+        if (gutter > w / 2)
+            gutter = 0;
+    }
+    int tw = w - gutter;
+    v->y = y;
+    v->x = x;
+    v->height = h;
+    v->width = tw;
+    v->gutter = gutter;
+    if (v->follow)
+        scroll_into_view(v, h, tw, tabw);
+    v->follow = false;
+    if (v->top >= count)
+        v->top = count - 1;
+    size_t last = v->top + (size_t)h - 1;
+    if (last >= count)
+        last = count - 1;
+    if (v->hl && hooks && hooks->prepare)
+        hooks->prepare(v->hl, v->top, last);
+
+    Marks mk = {SIZE_MAX, SIZE_MAX, NULL, 0, cur_start, cur_end};
+    size_t s, e;
+    if (view_selection(v, &s, &e))
+        mk.sel_s = s, mk.sel_e = e;
+    size_t (*matches)[2] = NULL;
+    if (search) {
+        matches = xcalloc(512, sizeof *matches);
+        mk.m = matches;
+        mk.nm = search_all(search, b, buffer_line_start(b, v->top), buffer_line_end(b, last) + 1, matches, 512);
+    }
+    size_t nstyles = (size_t)(tw > 0 ? tw : 1) * 8 + 16;
+    UiStyle *styles = xcalloc(nstyles, sizeof *styles);
+    size_t cur_line = buffer_line_of(b, v->cursor);
+    for (int row = 0; row < h; row++) {
+        size_t line = v->top + (size_t)row;
+        wmove(win, y + row, x);
+        term_style(win, ROLE_TEXT);
+        for (int i = 0; i < w; i++)
+            waddch(win, ' ');
+        if (line >= count)
+            continue;
+        if (gutter) {
+            char num[48];
+            snprintf(num, sizeof num, "%*zu ", (gutter - 1) & 31, line + 1);
+            wmove(win, y + row, x);
+            term_style(win, line == cur_line ? ROLE_GUTTER_CURRENT : ROLE_GUTTER);
+            waddstr(win, num);
+        }
+        if (tw > 0)
+            draw_line(v, win, y + row, x + gutter, tw, line, tabw, &mk, styles, nstyles);
+    }
+    free(styles);
+    free(matches);
+    *cy = *cx = -1;
+    if (cur_line >= v->top && cur_line <= last) {
+        size_t col = pos_of(v, v->cursor, tabw).col;
+        if (col >= v->left && col < v->left + (size_t)tw) {
+            *cy = y + (int)(cur_line - v->top);
+            *cx = x + gutter + (int)(col - v->left);
+        }
+    }
+}

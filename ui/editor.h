@@ -1,0 +1,130 @@
+/* The editor pane: the view of one open document (cursor, selection,
+ * scroll position), the editing commands as a user gives them (typing
+ * with auto-indent, paste, clipboard, undo grouping, indenting), and
+ * drawing the visible rows.
+ *
+ * Positions are byte offsets into the document's Buffer.  Display columns
+ * are computed from the line start, with a cache of anchors along long
+ * lines, so a 14 MB line costs a scan once, not per keystroke; only the
+ * visible columns are drawn.
+ *
+ * Highlighting plugs in through EditorHooks (ui/highlight.c provides
+ * them; ui/tui.c installs them with editor_set_hooks). */
+#ifndef TIDE_EDITOR_H
+#define TIDE_EDITOR_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "document.h"
+#include "keymap.h"
+#include "search.h"
+#include "term.h"
+
+typedef struct View View;
+
+/* What a highlighter plugs into the editor pane.  Every callback is
+ * optional and runs on the UI thread. */
+typedef struct EditorHooks {
+    /* A document was opened, or its language changed: return the
+     * highlighter's state for it (NULL: no highlighting).  The state may
+     * listen to doc->buf (buffer_listen) for edits.  wake(wake_ud) may be
+     * called from any thread to have the screen redrawn (a background
+     * parse finished). */
+    void *(*attach)(Document *doc, void (*wake)(void *), void *wake_ud);
+    void (*detach)(void *state);
+    /* The rows [first_line, last_line] are about to be drawn. */
+    void (*prepare)(void *state, size_t first_line, size_t last_line);
+    /* The styles of the bytes [start, end) of one line: out[i] is the
+     * style of byte start + i.  out comes filled with ROLE_TEXT's style. */
+    void (*style)(void *state, size_t start, size_t end, UiStyle *out);
+    /* A one-line note about the text at offset (a syntax error) for the
+     * status bar, or NULL. */
+    const char *(*hint)(void *state, size_t offset);
+} EditorHooks;
+
+void editor_set_hooks(const EditorHooks *hooks, void (*wake)(void *), void *wake_ud);
+
+/* What editing commands need from the rest of the IDE. */
+typedef struct EditorEnv {
+    const Config *cfg;
+    StrBuf *clipboard;
+    bool *clip_lines; /* the clipboard holds whole lines (copied with no selection) */
+} EditorEnv;
+
+typedef enum { OP_NONE, OP_TYPE, OP_BACKSPACE, OP_DELETE } EditOp;
+
+typedef struct ColAnchor {
+    size_t line_start, off, col, chars;
+} ColAnchor;
+
+struct View {
+    Document *doc;
+    size_t cursor, anchor;
+    bool selecting; /* a selection is [anchor, cursor) in either order */
+    size_t top;     /* first line shown */
+    size_t left;    /* first display column shown */
+    size_t want_col;
+    bool want_col_set;
+    bool follow;    /* bring the cursor into view at the next draw */
+    bool center;    /* ... in the middle of the pane (after a jump) */
+    EditOp last_op;
+    size_t last_op_end;
+    long long last_op_ms;
+    bool last_was_space;
+    ColAnchor *anchors;
+    size_t nanchors, capanchors;
+    int listen;
+    int tabw;
+    void *hl; /* the highlighter's state */
+    /* the text area at the last draw */
+    int y, x, height, width, gutter;
+};
+
+/* tabw: the columns of a tab (the config's editor.tab_width). */
+View *view_new(Document *doc, int tabw);
+void view_free(View *v);
+/* Language changed: attach the highlighter again. */
+void view_reattach(View *v);
+
+/* Movement, selection and editing keys (arrows, Home/End, PgUp/PgDn,
+ * Ctrl- and Shift- forms, Enter, Tab, Backspace, Delete, text).
+ * False when the key is not one of them. */
+bool view_key(View *v, const EditorEnv *env, Key k);
+/* Typed text (one character, or an IME's several). */
+void view_type(View *v, const EditorEnv *env, const char *text, size_t len);
+/* A bracketed paste: inserted as it is (line breaks converted to the
+ * file's), in one undo step, without auto-indent. */
+void view_paste_text(View *v, const char *text, size_t len);
+void view_copy(View *v, const EditorEnv *env, bool cut);
+void view_paste(View *v, const EditorEnv *env);
+void view_cut_line(View *v, const EditorEnv *env);
+void view_duplicate(View *v);
+void view_select_all(View *v);
+bool view_undo(View *v);
+bool view_redo(View *v);
+/* Put the cursor at line (from 0) and display column... as a jump. */
+void view_goto(View *v, size_t line, size_t col);
+/* Select [start, end) with the cursor at end, as a jump. */
+void view_select(View *v, size_t start, size_t end);
+/* The selection [*start, *end); false when there is none. */
+bool view_selection(const View *v, size_t *start, size_t *end);
+void view_scroll(View *v, long lines);
+/* A mouse press/drag in the text area at screen (y, x). */
+void view_mouse(View *v, int y, int x, bool press, bool extend, int clicks);
+
+/* Line and column (from 0; the column counts characters) of the cursor. */
+void view_cursor_pos(View *v, size_t *line, size_t *col);
+
+/* Draw into w at (y, x), h rows by w columns.  Matches of search in the
+ * visible rows are marked; [cur_start, cur_end) is the current match.
+ * Returns the screen position of the cursor in *cy, *cx (-1 when not
+ * visible). */
+void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, const Search *search,
+               size_t cur_start, size_t cur_end, int *cy, int *cx);
+/* The highlighter's note at the cursor, or NULL. */
+const char *view_hint(View *v);
+
+#endif

@@ -1,0 +1,494 @@
+#include "explorer.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "xalloc.h"
+
+#define MAX_ENTRIES 5000
+
+typedef struct Node {
+    char *name, *path;
+    bool dir, open, loaded;
+    struct Node **kids;
+    size_t nkids;
+    int depth;
+} Node;
+
+struct Explorer {
+    Node *root;
+    Node **rows;
+    size_t nrows, caprows;
+    size_t sel, top;
+    Rect r;
+    StrList generated;
+    char *pending; /* path the next prompt is about */
+};
+
+static Node *node_new(const char *name, const char *path, bool dir, int depth)
+{
+    Node *n = xcalloc(1, sizeof *n);
+    n->name = xstrdup(name);
+    n->path = xstrdup(path);
+    n->dir = dir;
+    n->depth = depth;
+    return n;
+}
+
+static void node_free(Node *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->nkids; i++)
+        node_free(n->kids[i]);
+    free(n->kids);
+    free(n->name);
+    free(n->path);
+    free(n);
+}
+
+static int by_kind_then_name(const void *a, const void *b)
+{
+    const Node *x = *(Node *const *)a, *y = *(Node *const *)b;
+    if (x->dir != y->dir)
+        return x->dir ? -1 : 1;
+    int c = strcasecmp(x->name, y->name);
+    return c ? c : strcmp(x->name, y->name);
+}
+
+/* Read a folder's entries, keeping what was unfolded below it. */
+static void load(Node *n)
+{
+    DIR *d = opendir(n->path);
+    Node **kids = NULL;
+    size_t nk = 0;
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) && nk < MAX_ENTRIES) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
+                continue;
+            char *path = xasprintf("%s/%s", strcmp(n->path, "/") ? n->path : "", e->d_name);
+            bool dir = fileio_is_dir(path);
+            Node *old = NULL;
+            for (size_t i = 0; i < n->nkids; i++)
+                if (n->kids[i] && !strcmp(n->kids[i]->name, e->d_name) && n->kids[i]->dir == dir) {
+                    old = n->kids[i];
+                    n->kids[i] = NULL;
+                    break;
+                }
+            kids = xreallocarray(kids, nk + 1, sizeof *kids);
+            kids[nk++] = old ? old : node_new(e->d_name, path, dir, n->depth + 1);
+            free(path);
+        }
+        closedir(d);
+    }
+    for (size_t i = 0; i < n->nkids; i++)
+        node_free(n->kids[i]);
+    free(n->kids);
+    if (nk)
+        qsort(kids, nk, sizeof *kids, by_kind_then_name);
+    n->kids = kids;
+    n->nkids = nk;
+    n->loaded = true;
+}
+
+static void push_row(Explorer *e, Node *n)
+{
+    if (e->nrows == e->caprows) {
+        e->caprows = e->caprows ? e->caprows * 2 : 64;
+        e->rows = xreallocarray(e->rows, e->caprows, sizeof *e->rows);
+    }
+    e->rows[e->nrows++] = n;
+}
+
+static void flatten(Explorer *e, Node *n)
+{
+    for (size_t i = 0; i < n->nkids; i++) {
+        push_row(e, n->kids[i]);
+        if (n->kids[i]->dir && n->kids[i]->open)
+            flatten(e, n->kids[i]);
+    }
+}
+
+static char *selected_path(const Explorer *e)
+{
+    return e->sel < e->nrows ? xstrdup(e->rows[e->sel]->path) : NULL;
+}
+
+/* The rows again after folders were (re)read; keep (taken before the
+ * reading: rows may point at freed nodes now) is selected again. */
+static void rebuild(Explorer *e, char *keep)
+{
+    e->nrows = 0;
+    flatten(e, e->root);
+    if (keep) {
+        for (size_t i = 0; i < e->nrows; i++)
+            if (!strcmp(e->rows[i]->path, keep))
+                e->sel = i;
+        free(keep);
+    }
+    if (e->sel >= e->nrows)
+        e->sel = e->nrows ? e->nrows - 1 : 0;
+}
+
+Explorer *explorer_new(const char *root)
+{
+    Explorer *e = xcalloc(1, sizeof *e);
+    const char *name = strrchr(root, '/');
+    e->root = node_new(name && name[1] ? name + 1 : root, root, true, -1);
+    e->root->open = true;
+    load(e->root);
+    rebuild(e, NULL);
+    return e;
+}
+
+void explorer_free(Explorer *e)
+{
+    if (!e)
+        return;
+    node_free(e->root);
+    free(e->rows);
+    sl_free(&e->generated);
+    free(e->pending);
+    free(e);
+}
+
+static void refresh_node(Node *n)
+{
+    if (!n->dir || !n->open)
+        return;
+    load(n);
+    for (size_t i = 0; i < n->nkids; i++)
+        refresh_node(n->kids[i]);
+}
+
+void explorer_refresh(Ide *ide)
+{
+    Explorer *e = ide->explorer;
+    char *keep = selected_path(e);
+    refresh_node(e->root);
+    rebuild(e, keep);
+    ide->dirty = true;
+}
+
+void explorer_set_generated(Ide *ide, const StrList *paths)
+{
+    Explorer *e = ide->explorer;
+    sl_free(&e->generated);
+    for (size_t i = 0; i < paths->len; i++)
+        sl_push(&e->generated, paths->items[i]);
+    ide->dirty = true;
+}
+
+static bool is_generated(const Explorer *e, const char *path)
+{
+    for (size_t i = 0; i < e->generated.len; i++)
+        if (!strcmp(e->generated.items[i], path))
+            return true;
+    return false;
+}
+
+void explorer_draw(Ide *ide, Rect r, bool focused)
+{
+    Explorer *e = ide->explorer;
+    e->r = r;
+    term_style(stdscr, focused ? ROLE_PANE_TITLE_FOCUSED : ROLE_PANE_TITLE);
+    wmove(stdscr, r.y, r.x);
+    for (int i = 0; i < r.w; i++)
+        waddch(stdscr, ' ');
+    mvwaddnstr(stdscr, r.y, r.x + 1, e->root->name, r.w - 2);
+    int rows = r.h - 1;
+    if (rows <= 0)
+        return;
+    if (e->sel < e->top)
+        e->top = e->sel;
+    if (e->sel >= e->top + (size_t)rows)
+        e->top = e->sel - (size_t)rows + 1;
+    if (e->top > 0 && e->top + (size_t)rows > e->nrows)
+        e->top = e->nrows > (size_t)rows ? e->nrows - (size_t)rows : 0;
+    for (int row = 0; row < rows; row++) {
+        size_t i = e->top + (size_t)row;
+        wmove(stdscr, r.y + 1 + row, r.x);
+        term_style(stdscr, ROLE_TEXT);
+        for (int c = 0; c < r.w; c++)
+            waddch(stdscr, ' ');
+        if (i >= e->nrows)
+            continue;
+        Node *n = e->rows[i];
+        bool gen = !n->dir && is_generated(e, n->path);
+        UiRole role = n->dir ? ROLE_DIR : gen ? ROLE_GENERATED : ROLE_TEXT;
+        if (i == e->sel)
+            role = focused ? ROLE_DIALOG_SELECTED : ROLE_SELECTION;
+        char line[512];
+        snprintf(line, sizeof line, "%*s%s%s%s", n->depth * 2, "", n->dir ? (n->open ? "v " : "> ") : "  ", n->name,
+                 n->dir ? "/" : gen ? " *" : "");
+        term_style(stdscr, role);
+        if (i == e->sel) {
+            wmove(stdscr, r.y + 1 + row, r.x);
+            for (int c = 0; c < r.w; c++)
+                waddch(stdscr, ' ');
+        }
+        mvwaddnstr(stdscr, r.y + 1 + row, r.x, line, r.w);
+    }
+}
+
+void explorer_cursor(Ide *ide, int *cy, int *cx)
+{
+    Explorer *e = ide->explorer;
+    if (e->nrows && e->sel >= e->top && e->r.h > 1) {
+        *cy = e->r.y + 1 + (int)(e->sel - e->top);
+        *cx = e->r.x;
+    }
+}
+
+static Node *selected(Explorer *e)
+{
+    return e->sel < e->nrows ? e->rows[e->sel] : NULL;
+}
+
+static Node *parent_of(Explorer *e, size_t row)
+{
+    int depth = e->rows[row]->depth;
+    while (row-- > 0)
+        if (e->rows[row]->depth < depth)
+            return e->rows[row];
+    return NULL;
+}
+
+static void activate(Ide *ide, Node *n)
+{
+    Explorer *e = ide->explorer;
+    if (n->dir) {
+        char *keep = selected_path(e);
+        n->open = !n->open;
+        if (n->open)
+            load(n);
+        rebuild(e, keep);
+    } else {
+        ide_open(ide, n->path);
+    }
+}
+
+/* The folder new files go into: the selected folder, or the selected
+ * file's folder. */
+static const char *target_dir(Explorer *e)
+{
+    Node *n = selected(e);
+    if (!n)
+        return e->root->path;
+    if (n->dir)
+        return n->path;
+    Node *p = parent_of(e, e->sel);
+    return p ? p->path : e->root->path;
+}
+
+static void on_new(Ide *ide, const char *text, void *ud)
+{
+    bool folder = ud != NULL;
+    Explorer *e = ide->explorer;
+    if (!text[0] || strchr(text, '/') == text)
+        return;
+    char *path = xasprintf("%s/%s", e->pending, text);
+    Err err;
+    bool ok;
+    if (folder) {
+        ok = fileio_mkdirs(path, 0755, &err);
+    } else {
+        char *dir = xstrdup(path);
+        *strrchr(dir, '/') = '\0';
+        ok = fileio_mkdirs(dir, 0755, &err);
+        free(dir);
+        int fd = ok ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -1;
+        if (ok && fd < 0)
+            ok = err_sys(&err, "cannot create %s", text);
+        if (fd >= 0)
+            close(fd);
+    }
+    if (!ok) {
+        ide_message(ide, true, "%s", err.msg);
+    } else {
+        /* Unfold the way to it and select it. */
+        for (size_t i = 0; i < e->nrows; i++)
+            if (!strcmp(e->rows[i]->path, e->pending) && e->rows[i]->dir)
+                e->rows[i]->open = true;
+        explorer_refresh(ide);
+        for (size_t i = 0; i < e->nrows; i++)
+            if (!strcmp(e->rows[i]->path, path))
+                e->sel = i;
+        if (!folder)
+            ide_open(ide, path);
+    }
+    free(path);
+}
+
+static void on_rename(Ide *ide, const char *text, void *ud)
+{
+    (void)ud;
+    Explorer *e = ide->explorer;
+    if (!text[0] || strchr(text, '/'))
+        return;
+    char *dir = xstrdup(e->pending);
+    *strrchr(dir, '/') = '\0';
+    char *to = xasprintf("%s/%s", dir, text);
+    if (fileio_exists(to)) {
+        ide_message(ide, true, "%s already exists", text);
+    } else if (rename(e->pending, to) != 0) {
+        ide_message(ide, true, "cannot rename: %s", strerror(errno));
+    } else {
+        /* Open tabs follow the file. */
+        size_t n = strlen(e->pending);
+        for (size_t i = 0; i < ide->ntabs; i++) {
+            Document *d = ide->tabs[i]->doc;
+            if (d->path && !strncmp(d->path, e->pending, n) && (d->path[n] == '\0' || d->path[n] == '/')) {
+                char *np = xasprintf("%s%s", to, d->path + n);
+                free(d->path);
+                d->path = np;
+                d->disk = disk_stamp(np);
+            }
+        }
+        explorer_refresh(ide);
+        ide_message(ide, false, "renamed to %s", text);
+    }
+    free(to);
+    free(dir);
+}
+
+static void on_delete(Ide *ide, const char *answer, void *ud)
+{
+    (void)ud;
+    Explorer *e = ide->explorer;
+    if (answer[0] != 'y')
+        return;
+    Err err;
+    bool ok;
+    if (fileio_is_dir(e->pending) && !fileio_exists(e->pending))
+        ok = true;
+    else if (fileio_is_dir(e->pending))
+        ok = fileio_rmtree(e->pending, &err);
+    else
+        ok = unlink(e->pending) == 0 || err_sys(&err, "cannot delete %s", e->pending);
+    if (!ok)
+        ide_message(ide, true, "%s", err.msg);
+    else
+        ide_message(ide, false, "deleted %s", strrchr(e->pending, '/') + 1);
+    explorer_refresh(ide);
+}
+
+static void set_pending(Explorer *e, const char *path)
+{
+    free(e->pending);
+    e->pending = xstrdup(path);
+}
+
+bool explorer_key(Ide *ide, Key k)
+{
+    Explorer *e = ide->explorer;
+    Node *n = selected(e);
+    int page = e->r.h > 2 ? e->r.h - 2 : 1;
+    ide->dirty = true;
+    switch (k) {
+    case TK_UP:
+        if (e->sel > 0)
+            e->sel--;
+        return true;
+    case TK_DOWN:
+        if (e->sel + 1 < e->nrows)
+            e->sel++;
+        return true;
+    case TK_PGUP:
+        e->sel = e->sel > (size_t)page ? e->sel - (size_t)page : 0;
+        return true;
+    case TK_PGDN:
+        e->sel = e->sel + (size_t)page < e->nrows ? e->sel + (size_t)page : (e->nrows ? e->nrows - 1 : 0);
+        return true;
+    case TK_HOME:
+        e->sel = 0;
+        return true;
+    case TK_END:
+        e->sel = e->nrows ? e->nrows - 1 : 0;
+        return true;
+    case TK_ENTER:
+    case ' ':
+        if (n)
+            activate(ide, n);
+        return true;
+    case TK_RIGHT:
+        if (n && n->dir && !n->open)
+            activate(ide, n);
+        else if (n && n->dir && e->sel + 1 < e->nrows)
+            e->sel++;
+        return true;
+    case TK_LEFT:
+        if (n && n->dir && n->open) {
+            activate(ide, n);
+        } else if (n) {
+            Node *p = parent_of(e, e->sel);
+            for (size_t i = 0; p && i < e->nrows; i++)
+                if (e->rows[i] == p)
+                    e->sel = i;
+        }
+        return true;
+    case 'n':
+    case 'N': {
+        set_pending(e, target_dir(e));
+        char label[600];
+        snprintf(label, sizeof label, "New %s in %s/: ", k == 'n' ? "file" : "folder",
+                 strcmp(e->pending, e->root->path) ? strrchr(e->pending, '/') + 1 : e->root->name);
+        prompt_text(ide, label, NULL, on_new, NULL, NULL, k == 'N' ? (void *)1 : NULL);
+        return true;
+    }
+    case 'r':
+        if (n) {
+            set_pending(e, n->path);
+            prompt_text(ide, "Rename to: ", n->name, on_rename, NULL, NULL, NULL);
+        }
+        return true;
+    case TK_DELETE:
+    case 'd':
+        if (n) {
+            set_pending(e, n->path);
+            char q[600];
+            snprintf(q, sizeof q, n->dir ? "Delete the folder %s and everything in it? (y/n) " : "Delete %s? (y/n) ",
+                     n->name);
+            prompt_choice(ide, q, "yn", on_delete, NULL, NULL);
+        }
+        return true;
+    default:
+        return false;
+    }
+}
+
+void explorer_click(Ide *ide, int y, int clicks)
+{
+    Explorer *e = ide->explorer;
+    int row = y - e->r.y - 1;
+    if (row < 0)
+        return;
+    size_t i = e->top + (size_t)row;
+    if (i >= e->nrows)
+        return;
+    e->sel = i;
+    Node *n = e->rows[i];
+    /* Folders fold on one click; files open on one too (as in most
+     * editors' side bars). */
+    (void)clicks;
+    activate(ide, n);
+    ide->dirty = true;
+}
+
+void explorer_scroll(Ide *ide, long lines)
+{
+    Explorer *e = ide->explorer;
+    if (lines < 0)
+        e->sel = (size_t)-lines > e->sel ? 0 : e->sel - (size_t)-lines;
+    else
+        e->sel = e->sel + (size_t)lines < e->nrows ? e->sel + (size_t)lines : (e->nrows ? e->nrows - 1 : 0);
+    ide->dirty = true;
+}

@@ -1,0 +1,129 @@
+/* F1: every key of the IDE on one scrollable page, with the user's own
+ * bindings from the config. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ide.h"
+#include "xalloc.h"
+
+static const char *const fixed[][2] = {
+    {"", "Moving and selecting"},
+    {"Arrows, Home, End", "move (Home: first non-blank, again: column 1)"},
+    {"PageUp, PageDown", "move by a screen"},
+    {"Ctrl-Left, Ctrl-Right", "move by word"},
+    {"Ctrl-Home, Ctrl-End", "start, end of the file"},
+    {"Shift + any move", "select"},
+    {"Ctrl-Up, Ctrl-Down", "scroll without moving"},
+    {"", "Editing"},
+    {"Tab, Shift-Tab", "indent, unindent (the selected lines)"},
+    {"Ctrl-Backspace, Ctrl-Delete", "delete a word"},
+    {"Shift-Delete", "cut the line"},
+    {"Enter", "new line, keeping the indentation"},
+    {"", "Mouse"},
+    {"click, drag", "place the cursor, select (double click: word, triple: line)"},
+    {"Shift-click", "extend the selection"},
+    {"wheel", "scroll the pane under the pointer"},
+    {"", "In prompts"},
+    {"Enter, Esc", "accept, cancel"},
+    {"Tab", "complete a file name"},
+    {"Alt-R", "find: switch between plain text and regex"},
+    {"", "Explorer (Ctrl-E, F6 to reach it)"},
+    {"Enter, click", "open the file, fold or unfold the folder"},
+    {"Left, Right", "fold, unfold"},
+    {"n, N", "new file, new folder"},
+    {"r, Delete", "rename, delete (asks first)"},
+};
+
+static const Action sections[][12] = {
+    {ACT_SAVE, ACT_SAVE_AS, ACT_OPEN, ACT_NEW, ACT_CLOSE, ACT_QUIT, ACT_NEXT_TAB, ACT_PREV_TAB, ACT_NONE},
+    {ACT_UNDO, ACT_REDO, ACT_COPY, ACT_CUT, ACT_PASTE, ACT_SELECT_ALL, ACT_CUT_LINE, ACT_DUPLICATE_LINE, ACT_NONE},
+    {ACT_FIND, ACT_FIND_NEXT, ACT_FIND_PREV, ACT_REPLACE, ACT_GOTO, ACT_NONE},
+    {ACT_RUN, ACT_STOP, ACT_LANGUAGE, ACT_HISTORY, ACT_NEXT_PANE, ACT_EXPLORER, ACT_HELP, ACT_NONE},
+};
+static const char *const section_names[] = {"Files and tabs", "Editing", "Finding", "Running and panes"};
+
+/* The page as lines of "keys | what"; a line with no keys is a heading. */
+static size_t build(Ide *ide, char lines[][2][96], size_t max)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < sizeof sections / sizeof *sections; s++) {
+        if (n < max) {
+            lines[n][0][0] = '\0';
+            snprintf(lines[n++][1], 96, "%s", section_names[s]);
+        }
+        for (int i = 0; sections[s][i] != ACT_NONE && n < max; i++) {
+            char keys[96];
+            keymap_keys_of(&ide->keys, sections[s][i], keys, sizeof keys);
+            snprintf(lines[n][0], 96, "%s", keys[0] ? keys : "(no key)");
+            snprintf(lines[n++][1], 96, "%s", action_help(sections[s][i]));
+        }
+    }
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed && n < max; i++) {
+        snprintf(lines[n][0], 96, "%s", fixed[i][0]);
+        snprintf(lines[n++][1], 96, "%s", fixed[i][1]);
+    }
+    return n;
+}
+
+void help_draw(Ide *ide)
+{
+    static char lines[128][2][96];
+    size_t n = build(ide, lines, 128);
+    int h = LINES, w = COLS;
+    term_style(stdscr, ROLE_DIALOG);
+    for (int y = 0; y < h; y++) {
+        wmove(stdscr, y, 0);
+        wclrtoeol(stdscr);
+    }
+    term_style(stdscr, ROLE_PANE_TITLE_FOCUSED);
+    wmove(stdscr, 0, 0);
+    for (int i = 0; i < w; i++)
+        waddch(stdscr, ' ');
+    mvwaddnstr(stdscr, 0, 1, "tide: keys  (Esc or F1 closes; arrows and PageUp/PageDown scroll; keys are set in [keys] of the config)", w - 2);
+    int rows = h - 1;
+    if (ide->overlay_scroll > (int)n - rows)
+        ide->overlay_scroll = (int)n - rows > 0 ? (int)n - rows : 0;
+    int keyw = 30 < w / 2 ? 30 : w / 2;
+    for (int r = 0; r < rows && (size_t)(r + ide->overlay_scroll) < n; r++) {
+        size_t i = (size_t)(r + ide->overlay_scroll);
+        if (!lines[i][0][0]) {
+            term_style(stdscr, ROLE_DIR);
+            mvwaddnstr(stdscr, r + 1, 1, lines[i][1], w - 2);
+            continue;
+        }
+        term_style(stdscr, ROLE_PROMPT);
+        mvwaddnstr(stdscr, r + 1, 3, lines[i][0], keyw - 2);
+        term_style(stdscr, ROLE_DIALOG);
+        if (w - keyw - 4 > 0)
+            mvwaddnstr(stdscr, r + 1, keyw + 3, lines[i][1], w - keyw - 4);
+    }
+}
+
+bool help_key(Ide *ide, Key k)
+{
+    switch (k) {
+    case TK_UP:
+        ide->overlay_scroll = ide->overlay_scroll > 0 ? ide->overlay_scroll - 1 : 0;
+        break;
+    case TK_DOWN:
+        ide->overlay_scroll++;
+        break;
+    case TK_PGUP:
+        ide->overlay_scroll = ide->overlay_scroll > LINES - 2 ? ide->overlay_scroll - (LINES - 2) : 0;
+        break;
+    case TK_PGDN:
+    case ' ':
+        ide->overlay_scroll += LINES - 2;
+        break;
+    case TK_HOME:
+        ide->overlay_scroll = 0;
+        break;
+    default:
+        if (k == TK_ESC || k == TK_F(1) || k == 'q' || keymap_lookup(&ide->keys, k) == ACT_HELP ||
+            keymap_lookup(&ide->keys, k) == ACT_QUIT)
+            ide->overlay = OVERLAY_NONE;
+        break;
+    }
+    ide->dirty = true;
+    return true;
+}

@@ -1,0 +1,148 @@
+/* The IDE's state, shared by the modules of ui/: the open tabs, the
+ * panes and which has the focus, the prompt line, messages, the
+ * clipboard, the background workers.  One Ide exists while the IDE runs;
+ * it is passed explicitly. */
+#ifndef TIDE_IDE_H
+#define TIDE_IDE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "document.h"
+#include "editor.h"
+#include "keymap.h"
+#include "search.h"
+#include "term.h"
+#include "worker.h"
+
+typedef struct Ide Ide;
+
+/* An open file: its document and view, and the bookkeeping that keeps the
+ * user's work safe (recovery file, saves in flight, changes on disk). */
+typedef struct Tab {
+    Document *doc;
+    View *view;
+    int listen;
+    char *rec_path;        /* the recovery file (NULL: untitled) */
+    bool rec_written;      /* we wrote it: ours to remove */
+    uint64_t rec_version;  /* buffer version it holds */
+    long long changed_ms;  /* last edit */
+    bool saving;
+    bool disk_noticed;     /* the user was told the file changed on disk */
+    Ide *ide;
+} Tab;
+
+typedef enum { FOCUS_EDITOR, FOCUS_PANEL, FOCUS_EXPLORER } Focus;
+typedef enum { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_LANG, OVERLAY_HISTORY } Overlay;
+
+/* What to do once a save has succeeded. */
+typedef enum { THEN_NOTHING, THEN_CLOSE, THEN_QUIT, THEN_RUN } AfterSave;
+
+typedef void (*PromptSubmit)(Ide *ide, const char *text, void *ud);
+typedef void (*PromptCancel)(Ide *ide, void *ud);
+
+/* The prompt line: a question answered by one key, or a line of text. */
+typedef struct Prompt {
+    bool active;
+    bool choice;        /* one key answers: one of `choices` */
+    char label[512];
+    char choices[16];
+    StrBuf text;
+    size_t cursor;      /* byte offset in text */
+    bool fresh;         /* the text is a suggestion, replaced by typing */
+    bool complete_paths;
+    PromptSubmit submit;
+    PromptSubmit change; /* text edited (incremental search) */
+    PromptCancel cancel;
+    /* Extra keys while the prompt is open (Alt-R: regex in find);
+     * returns true when it used the key. */
+    bool (*key)(Ide *ide, Key k, void *ud);
+    void *ud;
+} Prompt;
+
+typedef struct Rect {
+    int y, x, h, w;
+} Rect;
+
+typedef struct Explorer Explorer;
+
+struct Ide {
+    App *app;
+    Term term;
+    Keymap keys;
+    char *root; /* the folder opened */
+
+    Tab **tabs;
+    size_t ntabs, active;
+
+    Focus focus;
+    Overlay overlay;
+    int overlay_scroll;
+    int overlay_sel;
+    bool explorer_visible;
+    Explorer *explorer;
+
+    Prompt prompt;
+
+    /* find and replace */
+    Search search;
+    bool search_on;     /* matches are highlighted */
+    bool find_regex;
+    size_t match_s, match_e;
+    bool has_match;
+    size_t find_origin; /* cursor when the find prompt opened */
+    char *last_find;
+    char *replace_with;
+    size_t replaced;
+    size_t replace_origin; /* where one-by-one replacing started */
+    bool replace_wrapped;
+
+    char msg[512];
+    bool msg_error;
+    long long msg_until;
+
+    StrBuf clipboard;
+    bool clip_lines;
+
+    Worker *io;
+    int wake_fd;
+    bool quitting;   /* Ctrl-Q answered: quit once the saves are done */
+    bool quit;
+    bool dirty;
+    long long last_disk_check;
+
+    Rect r_tabs, r_explorer, r_editor, r_panel, r_status;
+    bool too_small;
+};
+
+Tab *ide_tab(Ide *ide);
+void ide_message(Ide *ide, bool error, const char *fmt, ...) TIDE_FMT(3, 4);
+EditorEnv ide_env(Ide *ide);
+/* Open path in a tab (or switch to it if it is open). */
+bool ide_open(Ide *ide, const char *path);
+void ide_save(Ide *ide, Tab *t, AfterSave then);
+void ide_close_tab(Ide *ide, size_t i);
+void ide_switch_tab(Ide *ide, size_t i);
+
+/* ui/prompt.c */
+void prompt_text(Ide *ide, const char *label, const char *initial, PromptSubmit submit, PromptSubmit change,
+                 PromptCancel cancel, void *ud);
+void prompt_choice(Ide *ide, const char *question, const char *choices, PromptSubmit submit,
+                   PromptCancel cancel, void *ud);
+void prompt_close(Ide *ide);
+/* Handle an event while the prompt is open; true when it used it. */
+bool prompt_event(Ide *ide, const InputEvent *ev);
+void prompt_draw(Ide *ide, Rect r, int *cy, int *cx);
+
+/* ui/find.c */
+void find_start(Ide *ide, bool replace);
+void find_next(Ide *ide, bool backwards);
+void goto_start(Ide *ide);
+void find_clear(Ide *ide);
+
+/* ui/help.c */
+void help_draw(Ide *ide);
+bool help_key(Ide *ide, Key k);
+
+#endif

@@ -1,0 +1,313 @@
+/* The prompt line at the bottom of the screen: questions answered with
+ * one key, and lines of text (find, replace, go to line, open, save as)
+ * with the usual editing keys and Tab completion of file names. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "ide.h"
+#include "textnav.h"
+#include "xalloc.h"
+
+static void open_prompt(Ide *ide, const char *label, PromptSubmit submit, PromptCancel cancel, void *ud)
+{
+    Prompt *p = &ide->prompt;
+    sb_free(&p->text);
+    *p = (Prompt){.active = true, .submit = submit, .cancel = cancel, .ud = ud};
+    snprintf(p->label, sizeof p->label, "%s", label);
+    ide->dirty = true;
+}
+
+void prompt_text(Ide *ide, const char *label, const char *initial, PromptSubmit submit, PromptSubmit change,
+                 PromptCancel cancel, void *ud)
+{
+    open_prompt(ide, label, submit, cancel, ud);
+    Prompt *p = &ide->prompt;
+    p->change = change;
+    if (initial)
+        sb_puts(&p->text, initial);
+    p->cursor = p->text.len;
+    /* A suggestion is selected: typing replaces it, arrows keep it. */
+    p->fresh = p->text.len > 0;
+}
+
+void prompt_choice(Ide *ide, const char *question, const char *choices, PromptSubmit submit,
+                   PromptCancel cancel, void *ud)
+{
+    open_prompt(ide, question, submit, cancel, ud);
+    ide->prompt.choice = true;
+    snprintf(ide->prompt.choices, sizeof ide->prompt.choices, "%s", choices);
+}
+
+void prompt_close(Ide *ide)
+{
+    sb_free(&ide->prompt.text);
+    ide->prompt = (Prompt){0};
+    ide->dirty = true;
+}
+
+static const char *text_of(const Prompt *p)
+{
+    return p->text.data ? p->text.data : "";
+}
+
+/* Close the prompt and call back; the callback may open another. */
+static void finish(Ide *ide, bool ok, const char *answer)
+{
+    Prompt p = ide->prompt;
+    char *copy = xstrdup(answer);
+    ide->prompt = (Prompt){0};
+    ide->dirty = true;
+    if (ok && p.submit)
+        p.submit(ide, copy, p.ud);
+    else if (!ok && p.cancel)
+        p.cancel(ide, p.ud);
+    free(copy);
+    sb_free(&p.text);
+}
+
+static void insert(Prompt *p, const char *s, size_t n)
+{
+    StrBuf nb = {0};
+    sb_append(&nb, text_of(p), p->cursor);
+    sb_append(&nb, s, n);
+    sb_append(&nb, text_of(p) + p->cursor, p->text.len - p->cursor);
+    sb_free(&p->text);
+    p->text = nb;
+    p->cursor += n;
+}
+
+static size_t prev_char(const Prompt *p, size_t off)
+{
+    while (off > 0) {
+        off--;
+        if ((text_of(p)[off] & 0xC0) != 0x80)
+            break;
+    }
+    return off;
+}
+
+static size_t next_char(const Prompt *p, size_t off)
+{
+    if (off >= p->text.len)
+        return off;
+    uint32_t cp;
+    return off + (size_t)utf8_decode((const unsigned char *)text_of(p) + off, p->text.len - off, &cp);
+}
+
+/* Complete the file name before the cursor to the longest common prefix
+ * of the names in its folder (relative names are from the IDE's root). */
+static void complete(Ide *ide, Prompt *p)
+{
+    char *text = xstrndup(text_of(p), p->cursor);
+    char *slash = strrchr(text, '/');
+    char *dir = slash ? xstrndup(text, (size_t)(slash - text) + 1) : xstrdup("");
+    const char *prefix = slash ? slash + 1 : text;
+    char *full = dir[0] == '/' ? xstrdup(dir) : xasprintf("%s/%s", ide->root, dir);
+    DIR *d = opendir(full);
+    char *common = NULL;
+    bool is_dir = false;
+    int matches = 0;
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+                continue;
+            if (prefix[0] != '.' && e->d_name[0] == '.')
+                continue;
+            matches++;
+            if (!common) {
+                common = xstrdup(e->d_name);
+                char *path = xasprintf("%s%s", full, e->d_name);
+                is_dir = fileio_is_dir(path);
+                free(path);
+            } else {
+                size_t i = 0;
+                while (common[i] && common[i] == e->d_name[i])
+                    i++;
+                common[i] = '\0';
+            }
+        }
+        closedir(d);
+    }
+    if (common && strlen(common) >= strlen(prefix)) {
+        insert(p, common + strlen(prefix), strlen(common) - strlen(prefix));
+        if (matches == 1 && is_dir)
+            insert(p, "/", 1);
+    }
+    if (matches > 1)
+        ide_message(ide, false, "%d names start with '%s'", matches, prefix);
+    else if (matches == 0)
+        ide_message(ide, false, "no file starts with '%s'", prefix);
+    free(common);
+    free(full);
+    free(dir);
+    free(text);
+}
+
+bool prompt_event(Ide *ide, const InputEvent *ev)
+{
+    Prompt *p = &ide->prompt;
+    if (!p->active)
+        return false;
+    ide->dirty = true;
+    if (ev->key == TK_MOUSE || ev->key == TK_RESIZE)
+        return false;
+    if (ev->key == TK_ESC || ev->key == (TK_CTRL | 'q') || ev->key == (TK_CTRL | 'c')) {
+        finish(ide, false, "");
+        return true;
+    }
+    if (p->choice) {
+        Key k = ev->key;
+        if (k < 128 && k >= 'A' && k <= 'Z')
+            k += 32;
+        if (k < 128 && strchr(p->choices, (int)k) && k) {
+            char answer[2] = {(char)k, 0};
+            finish(ide, true, answer);
+        }
+        return true; /* a question takes every key until answered */
+    }
+    if (p->key && p->key(ide, ev->key, p->ud))
+        return true;
+    bool changed = false;
+    if (p->fresh) {
+        p->fresh = false;
+        bool typing = ev->key == TK_PASTE || (ev->key < TK_SPECIAL && ev->key >= ' ');
+        if (typing || ev->key == TK_BACKSPACE || ev->key == TK_DELETE) {
+            p->text.len = 0;
+            p->text.data[0] = '\0';
+            p->cursor = 0;
+            if (!typing) {
+                if (p->change)
+                    p->change(ide, "", p->ud);
+                return true;
+            }
+        }
+    }
+    switch (ev->key) {
+    case TK_ENTER:
+        finish(ide, true, text_of(p));
+        return true;
+    case TK_PASTE: {
+        /* Only the first line: a prompt holds one. */
+        size_t n = 0;
+        while (n < ev->paste_len && ev->paste[n] != '\r' && ev->paste[n] != '\n')
+            n++;
+        insert(p, ev->paste, n);
+        changed = true;
+        break;
+    }
+    case TK_LEFT:
+        p->cursor = prev_char(p, p->cursor);
+        break;
+    case TK_RIGHT:
+        p->cursor = next_char(p, p->cursor);
+        break;
+    case TK_HOME:
+    case TK_CTRL | 'a':
+        p->cursor = 0;
+        break;
+    case TK_END:
+        p->cursor = p->text.len;
+        break;
+    case TK_BACKSPACE:
+        if (p->cursor > 0) {
+            size_t from = prev_char(p, p->cursor);
+            memmove(p->text.data + from, p->text.data + p->cursor, p->text.len - p->cursor + 1);
+            p->text.len -= p->cursor - from;
+            p->cursor = from;
+            changed = true;
+        }
+        break;
+    case TK_DELETE:
+        if (p->cursor < p->text.len) {
+            size_t to = next_char(p, p->cursor);
+            memmove(p->text.data + p->cursor, p->text.data + to, p->text.len - to + 1);
+            p->text.len -= to - p->cursor;
+            changed = true;
+        }
+        break;
+    case TK_CTRL | 'u':
+        p->text.len = 0;
+        if (p->text.data)
+            p->text.data[0] = '\0';
+        p->cursor = 0;
+        changed = true;
+        break;
+    case TK_TAB:
+        if (p->complete_paths) {
+            complete(ide, p);
+            changed = true;
+        }
+        break;
+    default:
+        if (ev->key < TK_SPECIAL && ev->key >= ' ') {
+            char buf[4];
+            int n = utf8_encode(ev->key, buf);
+            insert(p, buf, (size_t)n);
+            changed = true;
+        }
+        break;
+    }
+    if (changed && p->change)
+        p->change(ide, text_of(p), p->ud);
+    return true;
+}
+
+void prompt_draw(Ide *ide, Rect r, int *cy, int *cx)
+{
+    Prompt *p = &ide->prompt;
+    wmove(stdscr, r.y, r.x);
+    term_style(stdscr, ROLE_PROMPT);
+    for (int i = 0; i < r.w; i++)
+        waddch(stdscr, ' ');
+    wmove(stdscr, r.y, r.x);
+    /* The label may be long (a question): it keeps at least the line's
+     * last third for the answer. */
+    int label_w = 0;
+    const char *l = p->label;
+    mvwaddnstr(stdscr, r.y, r.x, l, r.w - 1);
+    label_w = (int)strlen(l) < r.w - 1 ? (int)strlen(l) : r.w - 1;
+    if (p->choice) {
+        *cy = r.y;
+        *cx = r.x + label_w < r.w - 1 ? r.x + label_w : r.w - 1;
+        return;
+    }
+    int avail = r.w - label_w - 1;
+    if (avail < 10) {
+        label_w = r.w - 11 > 0 ? r.w - 11 : 0;
+        avail = r.w - label_w - 1;
+    }
+    /* Show the end of a long text when the cursor is there. */
+    const char *t = text_of(p);
+    size_t start = 0;
+    size_t width_before = 0;
+    for (size_t i = 0; i < p->cursor;) {
+        uint32_t cp;
+        i += (size_t)utf8_decode((const unsigned char *)t + i, p->text.len - i, &cp);
+        width_before++;
+    }
+    while (width_before >= (size_t)avail && start < p->cursor) {
+        uint32_t cp;
+        start += (size_t)utf8_decode((const unsigned char *)t + start, p->text.len - start, &cp);
+        width_before--;
+    }
+    UiStyle st = ui_style[p->fresh ? ROLE_SELECTION : ROLE_TEXT];
+    wmove(stdscr, r.y, r.x + label_w);
+    int col = 0;
+    for (size_t i = start; i < p->text.len && col < avail;) {
+        uint32_t cp;
+        int n = utf8_decode((const unsigned char *)t + i, p->text.len - i, &cp);
+        wchar_t wc[2] = {cp == UTF8_INVALID || cp < ' ' ? L'?' : (wchar_t)cp, 0};
+        cchar_t cc;
+        setcchar(&cc, wc, st.attr, st.pair, NULL);
+        wadd_wch(stdscr, &cc);
+        col++;
+        i += (size_t)n;
+    }
+    *cy = r.y;
+    *cx = r.x + label_w + (int)width_before;
+}

@@ -1,0 +1,104 @@
+/* The terminal: ncurses set up for an editor (raw keys so Ctrl-S/Q/Z/C
+ * reach us, mouse with drag, bracketed paste, the extended keys terminals
+ * send for Shift/Ctrl with arrows, Home, End...), input decoded into
+ * Keys, the clipboard escape (OSC 52), and the styles of the IDE's parts.
+ *
+ * Styles: ui_style[ROLE] is what each part of the screen is drawn with.
+ * term_start fills it with plain attributes (or a few basic colours when
+ * the terminal has them and NO_COLOR is not set); a theme (ui/colors.c)
+ * may overwrite the entries. */
+#ifndef TIDE_TERM_H
+#define TIDE_TERM_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "keymap.h"
+
+typedef enum {
+    ROLE_TEXT,
+    ROLE_GUTTER,
+    ROLE_GUTTER_CURRENT,
+    ROLE_SELECTION,
+    ROLE_MATCH,
+    ROLE_MATCH_CURRENT,
+    ROLE_SPECIAL, /* ^X and <XX>: bytes shown by their codes */
+    ROLE_TABBAR,
+    ROLE_TAB_ACTIVE,
+    ROLE_STATUS,
+    ROLE_STATUS_ERROR,
+    ROLE_PROMPT,
+    ROLE_DIALOG,
+    ROLE_DIALOG_SELECTED,
+    ROLE_BORDER,
+    ROLE_PANE_TITLE,
+    ROLE_PANE_TITLE_FOCUSED,
+    ROLE_DIR,
+    ROLE_GENERATED,
+    ROLE_RESULT_OK,
+    ROLE_RESULT_FAIL,
+    ROLE_LINK, /* file:line in run output */
+    ROLE_COUNT
+} UiRole;
+
+typedef struct UiStyle {
+    attr_t attr;
+    short pair;
+} UiStyle;
+
+extern UiStyle ui_style[ROLE_COUNT];
+
+typedef enum { MOUSE_PRESS, MOUSE_DRAG, MOUSE_RELEASE, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN } MouseKind;
+
+typedef struct InputEvent {
+    Key key; /* TK_MOUSE, TK_PASTE, TK_RESIZE or a key */
+    /* TK_MOUSE */
+    MouseKind mouse;
+    int x, y;
+    int button; /* 1 left, 2 middle, 3 right */
+    bool shift, ctrl, alt;
+    int clicks; /* 2 for a double click */
+    /* TK_PASTE: the pasted text (owned by the terminal layer until the
+     * next term_read), line breaks as the terminal sent them */
+    const char *paste;
+    size_t paste_len;
+} InputEvent;
+
+typedef struct Term {
+    bool started;
+    bool color;
+    int ncodes;
+    struct {
+        int code;
+        Key key;
+    } codes[160]; /* curses key codes of the extended keys */
+    bool in_paste;
+    StrBuf paste;
+    StrBuf pasted; /* the last complete paste, handed out */
+    /* mouse state */
+    bool button_down;
+    long long last_click_ms;
+    int last_click_x, last_click_y, clicks;
+} Term;
+
+/* Whether there is a terminal to start on (checked before anything is
+ * created on disk). */
+bool term_usable(Err *err);
+/* Start curses on the terminal; false (with a message) when stdin/stdout
+ * is not a terminal or TERM is unusable. */
+bool term_start(Term *t, Err *err);
+/* Restore the terminal (idempotent). */
+void term_stop(Term *t);
+/* One event, without waiting; false when there is none. */
+bool term_read(Term *t, InputEvent *ev);
+/* Ask the terminal to put text on the system clipboard (OSC 52). */
+void term_clipboard(const char *text, size_t len);
+/* Draw with a role's style. */
+void term_style(WINDOW *w, UiRole role);
+/* Draw with a role's style plus extra attributes. */
+void term_style_with(WINDOW *w, UiRole role, attr_t extra);
+long long now_ms(void);
+
+#endif

@@ -1,0 +1,1229 @@
+/* The IDE's main loop and its frame: tabs, layout, status bar, the
+ * file commands (open, save, close, quit) and the safety net around them
+ * (recovery files, changes on disk).  One poll() waits on the terminal,
+ * the workers and the wake-up descriptor; nothing here waits on the disk
+ * or a program. */
+#include "tui.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "explorer.h"
+#include "fileio.h"
+#include "ide.h"
+#include "recovery.h"
+#include "xalloc.h"
+
+/* Unsaved changes go to the recovery file this long after the last edit. */
+#define RECOVERY_DELAY_MS 2000
+#define DISK_CHECK_MS 2000
+#define MESSAGE_MS 6000
+#define MIN_COLS 40
+#define MIN_LINES 10
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+}
+
+Tab *ide_tab(Ide *ide)
+{
+    return ide->ntabs ? ide->tabs[ide->active] : NULL;
+}
+
+void ide_message(Ide *ide, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ide->msg, sizeof ide->msg, fmt, ap);
+    va_end(ap);
+    /* One line: a message never spills over the screen. */
+    for (char *p = ide->msg; *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+    ide->msg_error = error;
+    ide->msg_until = now_ms() + (error ? 2 * MESSAGE_MS : MESSAGE_MS);
+    ide->dirty = true;
+}
+
+EditorEnv ide_env(Ide *ide)
+{
+    return (EditorEnv){&ide->app->cfg, &ide->clipboard, &ide->clip_lines};
+}
+
+static void wake(void *ud)
+{
+    Ide *ide = ud;
+    uint64_t one = 1;
+    (void)!write(ide->wake_fd, &one, sizeof one);
+}
+
+/* A path relative to the root when it is inside it. */
+static const char *shown_path(const Ide *ide, const char *path)
+{
+    size_t n = strlen(ide->root);
+    if (path && !strncmp(path, ide->root, n) && path[n] == '/')
+        return path + n + 1;
+    return path ? path : "untitled";
+}
+
+/* A message with the root's folder taken out of the paths in it. */
+static const char *short_paths(const Ide *ide, const char *msg)
+{
+    static char out[1024];
+    size_t n = strlen(ide->root), o = 0;
+    for (const char *p = msg; *p && o < sizeof out - 1;) {
+        if (!strncmp(p, ide->root, n) && p[n] == '/' && n > 1) {
+            p += n + 1;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* ---------------------------------------------------------------- tabs */
+
+static void on_tab_edit(void *ud, Buffer *b, const BufferEdit *e)
+{
+    (void)b;
+    (void)e;
+    Tab *t = ud;
+    t->changed_ms = now_ms();
+    t->ide->dirty = true;
+}
+
+static Tab *tab_new(Ide *ide, Document *doc)
+{
+    Tab *t = xcalloc(1, sizeof *t);
+    t->ide = ide;
+    t->doc = doc;
+    t->view = view_new(doc, ide->app->cfg.tab_width);
+    t->listen = buffer_listen(doc->buf, on_tab_edit, t);
+    t->rec_version = buffer_version(doc->buf);
+    if (doc->path)
+        t->rec_path = recovery_path(&ide->app->paths, doc->path);
+    return t;
+}
+
+static void tab_free(Tab *t)
+{
+    view_free(t->view);
+    buffer_unlisten(t->doc->buf, t->listen);
+    document_free(t->doc);
+    free(t->rec_path);
+    free(t);
+}
+
+static void add_tab(Ide *ide, Tab *t)
+{
+    ide->tabs = xreallocarray(ide->tabs, ide->ntabs + 1, sizeof *ide->tabs);
+    ide->tabs[ide->ntabs++] = t;
+    ide->active = ide->ntabs - 1;
+    ide->focus = FOCUS_EDITOR;
+    ide->dirty = true;
+}
+
+void ide_switch_tab(Ide *ide, size_t i)
+{
+    if (i >= ide->ntabs)
+        return;
+    if (i != ide->active)
+        find_clear(ide);
+    ide->active = i;
+    ide->focus = FOCUS_EDITOR;
+    ide->dirty = true;
+}
+
+static void new_untitled(Ide *ide)
+{
+    add_tab(ide, tab_new(ide, document_new()));
+}
+
+void ide_close_tab(Ide *ide, size_t i)
+{
+    if (i >= ide->ntabs)
+        return;
+    Tab *t = ide->tabs[i];
+    if (t->saving) {
+        ide_message(ide, false, "%s is being saved; close it once that is done", document_name(t->doc));
+        return;
+    }
+    /* Closed on purpose: its recovery file is no longer wanted. */
+    if (t->rec_written)
+        recovery_remove(t->rec_path);
+    tab_free(t);
+    memmove(&ide->tabs[i], &ide->tabs[i + 1], (ide->ntabs - i - 1) * sizeof *ide->tabs);
+    ide->ntabs--;
+    if (ide->active >= ide->ntabs && ide->active > 0)
+        ide->active = ide->ntabs - 1;
+    else if (ide->active > i)
+        ide->active--;
+    find_clear(ide);
+    ide->dirty = true;
+}
+
+/* ---------------------------------------------------------------- recovery */
+
+typedef struct RecoveryJob {
+    Ide *ide;
+    char *rec_path, *file_path;
+    BufferSnapshot *snap; /* NULL: remove the file */
+    bool ok;
+    Err err;
+} RecoveryJob;
+
+static void recovery_job_run(void *arg)
+{
+    RecoveryJob *j = arg;
+    if (j->snap)
+        j->ok = recovery_write(j->rec_path, j->file_path, j->snap, &j->err);
+    else
+        recovery_remove(j->rec_path), j->ok = true;
+}
+
+static void recovery_job_done(void *arg)
+{
+    RecoveryJob *j = arg;
+    if (!j->ok)
+        ide_message(j->ide, true, "%s", j->err.msg);
+    snapshot_unref(j->snap);
+    free(j->rec_path);
+    free(j->file_path);
+    free(j);
+}
+
+static void recovery_tick(Ide *ide, long long now)
+{
+    for (size_t i = 0; i < ide->ntabs; i++) {
+        Tab *t = ide->tabs[i];
+        uint64_t v = buffer_version(t->doc->buf);
+        if (!t->rec_path || v == t->rec_version || now - t->changed_ms < RECOVERY_DELAY_MS)
+            continue;
+        bool modified = buffer_modified(t->doc->buf);
+        if (modified || t->rec_written) {
+            RecoveryJob *j = xcalloc(1, sizeof *j);
+            j->ide = ide;
+            j->rec_path = xstrdup(t->rec_path);
+            j->file_path = xstrdup(t->doc->path);
+            j->snap = modified ? buffer_snapshot(t->doc->buf) : NULL;
+            worker_submit(ide->io, recovery_job_run, recovery_job_done, j);
+            t->rec_written = modified;
+        }
+        t->rec_version = v;
+    }
+}
+
+/* Write every recovery file now, on this thread: the terminal is going
+ * away (SIGHUP) or we were told to stop. */
+static void recovery_flush(Ide *ide)
+{
+    for (size_t i = 0; i < ide->ntabs; i++) {
+        Tab *t = ide->tabs[i];
+        if (!t->rec_path || !buffer_modified(t->doc->buf))
+            continue;
+        BufferSnapshot *s = buffer_snapshot(t->doc->buf);
+        Err err;
+        (void)recovery_write(t->rec_path, t->doc->path, s, &err);
+        snapshot_unref(s);
+    }
+}
+
+static void on_restore_answer(Ide *ide, const char *answer, void *ud)
+{
+    Tab *t = ud;
+    bool found = false;
+    for (size_t i = 0; i < ide->ntabs; i++)
+        found |= ide->tabs[i] == t;
+    if (!found)
+        return;
+    Recovery r;
+    Err err;
+    if (answer[0] != 'y') {
+        recovery_remove(t->rec_path);
+        ide_message(ide, false, "recovered changes discarded");
+        return;
+    }
+    if (!recovery_read(t->rec_path, &r, &err)) {
+        ide_message(ide, true, "%s", err.msg[0] ? err.msg : "the recovery file is gone");
+        return;
+    }
+    Buffer *b = t->doc->buf;
+    buffer_checkpoint(b, 0);
+    buffer_replace(b, 0, buffer_length(b), r.data, r.len);
+    buffer_checkpoint(b, 0);
+    recovery_free(&r);
+    t->rec_written = true; /* ours now: replaced as the user goes on */
+    ide_message(ide, false, "restored the unsaved changes of %s: save to keep them (Ctrl-Z undoes)",
+                document_name(t->doc));
+}
+
+/* A recovery file for a file being opened: offer it when it differs from
+ * what is on disk. */
+static void offer_recovery(Ide *ide, Tab *t)
+{
+    Recovery r;
+    Err err;
+    if (!t->rec_path || !recovery_read(t->rec_path, &r, &err))
+        return;
+    Buffer *b = t->doc->buf;
+    bool same = r.len == buffer_length(b);
+    for (size_t off = 0; same && off < r.len;) {
+        size_t n;
+        const char *c = buffer_chunk(b, off, &n);
+        same = memcmp(c, r.data + off, n) == 0;
+        off += n;
+    }
+    if (same) {
+        recovery_remove(t->rec_path);
+    } else {
+        char when[64] = "";
+        struct tm tm;
+        if (localtime_r(&r.written, &tm))
+            strftime(when, sizeof when, " (%H:%M, %d %b)", &tm);
+        char q[400];
+        snprintf(q, sizeof q, "Restore the unsaved changes to %s%s that tide kept? (y/n) ", document_name(t->doc),
+                 when);
+        prompt_choice(ide, q, "yn", on_restore_answer, NULL, t);
+    }
+    recovery_free(&r);
+}
+
+/* ---------------------------------------------------------------- open */
+
+bool ide_open(Ide *ide, const char *path)
+{
+    char *full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", ide->root, path);
+    Document *d;
+    Err err;
+    bool ok = document_open(full, &d, &err);
+    free(full);
+    if (!ok) {
+        ide_message(ide, true, "%s", err.msg);
+        return false;
+    }
+    for (size_t i = 0; i < ide->ntabs; i++) {
+        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, d->path)) {
+            document_free(d);
+            ide_switch_tab(ide, i);
+            return true;
+        }
+    }
+    /* An untouched empty tab gives way to the file. */
+    Tab *cur = ide_tab(ide);
+    if (cur && !cur->doc->path && !buffer_can_undo(cur->doc->buf) && buffer_length(cur->doc->buf) == 0)
+        ide_close_tab(ide, ide->active);
+    Tab *t = tab_new(ide, d);
+    add_tab(ide, t);
+    if (!d->disk.exists)
+        ide_message(ide, false, "%s is a new file: Ctrl-S creates it", shown_path(ide, d->path));
+    offer_recovery(ide, t);
+    return true;
+}
+
+static void on_open(Ide *ide, const char *text, void *ud)
+{
+    (void)ud;
+    if (text[0])
+        ide_open(ide, text);
+}
+
+/* ---------------------------------------------------------------- save */
+
+typedef struct SaveJob {
+    Ide *ide;
+    Tab *tab;
+    char *path;
+    BufferSnapshot *snap;
+    uint64_t state;
+    DiskStamp stamp;
+    AfterSave then;
+    bool ok;
+    Err err;
+} SaveJob;
+
+static void quit_continue(Ide *ide);
+static void after_save(Ide *ide, Tab *t, AfterSave then);
+
+static void save_job_run(void *arg)
+{
+    SaveJob *j = arg;
+    j->ok = document_write(j->path, j->snap, &j->stamp, &j->err);
+}
+
+static void save_job_done(void *arg)
+{
+    SaveJob *j = arg;
+    Ide *ide = j->ide;
+    Tab *t = j->tab;
+    t->saving = false;
+    if (j->ok) {
+        Document *d = t->doc;
+        if (d->path && !strcmp(d->path, j->path)) {
+            d->disk = j->stamp;
+            buffer_mark_saved(d->buf, j->state);
+        }
+        t->disk_noticed = false;
+        if (!buffer_modified(d->buf) && t->rec_written) {
+            recovery_remove(t->rec_path);
+            t->rec_written = false;
+            t->rec_version = buffer_version(d->buf);
+        }
+        size_t len = snapshot_length(j->snap), lines = buffer_line_count(d->buf);
+        if (len && buffer_byte(d->buf, buffer_length(d->buf) - 1) == '\n')
+            lines--;
+        ide_message(ide, false, "saved %s: %zu lines, %zu bytes", shown_path(ide, j->path), lines, len);
+        after_save(ide, t, j->then);
+    } else {
+        ide_message(ide, true, "%s; the file is unchanged, your edits are kept", short_paths(ide, j->err.msg));
+        ide->quitting = false;
+    }
+    snapshot_unref(j->snap);
+    free(j->path);
+    free(j);
+}
+
+static size_t tab_index(Ide *ide, Tab *t)
+{
+    for (size_t i = 0; i < ide->ntabs; i++)
+        if (ide->tabs[i] == t)
+            return i;
+    return SIZE_MAX;
+}
+
+static void after_save(Ide *ide, Tab *t, AfterSave then)
+{
+    switch (then) {
+    case THEN_CLOSE:
+        ide_close_tab(ide, tab_index(ide, t));
+        if (!ide->ntabs)
+            new_untitled(ide);
+        break;
+    case THEN_QUIT:
+        quit_continue(ide);
+        break;
+    case THEN_RUN:
+        ide_message(ide, false, "running programs arrives with the execution engine");
+        break;
+    case THEN_NOTHING:
+        break;
+    }
+}
+
+static void start_save(Ide *ide, Tab *t, AfterSave then)
+{
+    SaveJob *j = xcalloc(1, sizeof *j);
+    j->ide = ide;
+    j->tab = t;
+    j->path = xstrdup(t->doc->path);
+    j->snap = buffer_snapshot(t->doc->buf);
+    j->state = buffer_state(t->doc->buf);
+    j->then = then;
+    t->saving = true;
+    worker_submit(ide->io, save_job_run, save_job_done, j);
+}
+
+typedef struct SaveAsk {
+    Tab *tab;
+    AfterSave then;
+} SaveAsk;
+
+static SaveAsk pending_save; /* what the save prompts are about (one at a time) */
+
+static bool tab_alive(Ide *ide, Tab *t)
+{
+    return tab_index(ide, t) != SIZE_MAX;
+}
+
+static void on_overwrite_answer(Ide *ide, const char *answer, void *ud)
+{
+    (void)ud;
+    Tab *t = pending_save.tab;
+    if (!tab_alive(ide, t))
+        return;
+    if (answer[0] == 'y') {
+        start_save(ide, t, pending_save.then);
+    } else if (answer[0] == 'r') {
+        Err err;
+        if (document_reload(t->doc, &err))
+            ide_message(ide, false, "reloaded %s from disk (Ctrl-Z brings your version back)", document_name(t->doc));
+        else
+            ide_message(ide, true, "%s", err.msg);
+        ide->quitting = false;
+    }
+}
+
+static void save_cancelled(Ide *ide, void *ud)
+{
+    (void)ud;
+    ide->quitting = false;
+    ide_message(ide, false, "not saved");
+}
+
+static void on_save_as(Ide *ide, const char *text, void *ud)
+{
+    (void)ud;
+    Tab *t = pending_save.tab;
+    if (!tab_alive(ide, t) || !text[0]) {
+        ide->quitting = false;
+        return;
+    }
+    char *full = text[0] == '/' ? xstrdup(text) : xasprintf("%s/%s", ide->root, text);
+    Err err;
+    if (fileio_is_dir(full)) {
+        ide_message(ide, true, "%s is a folder: give a file name", text);
+        ide->quitting = false;
+    } else if (fileio_exists(full) && (!t->doc->path || strcmp(full, t->doc->path))) {
+        /* Saving over another file asks first. */
+        char *copy = xstrdup(full);
+        free(full);
+        Document *d = t->doc;
+        if (!document_set_path(d, copy, &err)) {
+            ide_message(ide, true, "%s", err.msg);
+        } else {
+            d->disk = (DiskStamp){0};
+            free(t->rec_path);
+            t->rec_path = recovery_path(&ide->app->paths, d->path);
+            view_reattach(t->view);
+            char q[300];
+            snprintf(q, sizeof q, "%s already exists. Replace it? (y/n) ", text);
+            prompt_choice(ide, q, "y", on_overwrite_answer, save_cancelled, NULL);
+        }
+        free(copy);
+        return;
+    } else if (!document_set_path(t->doc, full, &err)) {
+        ide_message(ide, true, "%s", err.msg);
+        ide->quitting = false;
+    } else {
+        free(t->rec_path);
+        t->rec_path = recovery_path(&ide->app->paths, t->doc->path);
+        view_reattach(t->view);
+        start_save(ide, t, pending_save.then);
+    }
+    free(full);
+}
+
+void ide_save(Ide *ide, Tab *t, AfterSave then)
+{
+    if (!t)
+        return;
+    if (t->saving) {
+        ide_message(ide, false, "already saving %s", document_name(t->doc));
+        return;
+    }
+    pending_save = (SaveAsk){t, then};
+    if (!t->doc->path) {
+        ide_switch_tab(ide, tab_index(ide, t));
+        prompt_text(ide, "Save as: ", NULL, on_save_as, NULL, save_cancelled, NULL);
+        ide->prompt.complete_paths = true;
+        return;
+    }
+    if (document_disk_changed(t->doc)) {
+        ide_switch_tab(ide, tab_index(ide, t));
+        char q[400];
+        snprintf(q, sizeof q, "%s changed on disk since tide read it. Overwrite it? (y)es, (r)eload from disk, Esc ",
+                 shown_path(ide, t->doc->path));
+        prompt_choice(ide, q, "yr", on_overwrite_answer, save_cancelled, NULL);
+        return;
+    }
+    start_save(ide, t, then);
+}
+
+static void save_as_start(Ide *ide)
+{
+    Tab *t = ide_tab(ide);
+    if (!t)
+        return;
+    pending_save = (SaveAsk){t, THEN_NOTHING};
+    prompt_text(ide, "Save as: ", t->doc->path ? shown_path(ide, t->doc->path) : NULL, on_save_as, NULL,
+                save_cancelled, NULL);
+    ide->prompt.complete_paths = true;
+}
+
+/* ---------------------------------------------------------------- close, quit */
+
+static void on_close_answer(Ide *ide, const char *answer, void *ud)
+{
+    Tab *t = ud;
+    if (!tab_alive(ide, t))
+        return;
+    if (answer[0] == 'y') {
+        ide_save(ide, t, THEN_CLOSE);
+    } else {
+        ide_close_tab(ide, tab_index(ide, t));
+        if (!ide->ntabs)
+            new_untitled(ide);
+    }
+}
+
+static void close_request(Ide *ide)
+{
+    Tab *t = ide_tab(ide);
+    if (!t)
+        return;
+    if (buffer_modified(t->doc->buf)) {
+        char q[300];
+        snprintf(q, sizeof q, "Save the changes to %s? (y)es, (n)o: close and lose them, Esc: cancel ",
+                 document_name(t->doc));
+        prompt_choice(ide, q, "yn", on_close_answer, NULL, t);
+        return;
+    }
+    ide_close_tab(ide, ide->active);
+    if (!ide->ntabs)
+        new_untitled(ide);
+}
+
+static void quit_continue(Ide *ide)
+{
+    if (!ide->quitting)
+        return;
+    bool saving = false;
+    for (size_t i = 0; i < ide->ntabs; i++) {
+        Tab *t = ide->tabs[i];
+        saving |= t->saving;
+        if (!t->saving && buffer_modified(t->doc->buf)) {
+            ide_save(ide, t, THEN_QUIT);
+            return;
+        }
+    }
+    if (!saving)
+        ide->quit = true;
+}
+
+static void on_quit_answer(Ide *ide, const char *answer, void *ud)
+{
+    (void)ud;
+    if (answer[0] == 'n') {
+        /* The user chose to lose them: no recovery file either. */
+        for (size_t i = 0; i < ide->ntabs; i++)
+            if (ide->tabs[i]->rec_written)
+                recovery_remove(ide->tabs[i]->rec_path);
+        ide->quit = true;
+        return;
+    }
+    ide->quitting = true;
+    quit_continue(ide);
+}
+
+static void quit_request(Ide *ide)
+{
+    StrBuf names = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < ide->ntabs; i++) {
+        if (!buffer_modified(ide->tabs[i]->doc->buf))
+            continue;
+        if (n++ < 3)
+            sb_printf(&names, "%s%s", n > 1 ? ", " : "", document_name(ide->tabs[i]->doc));
+    }
+    if (n == 0) {
+        ide->quitting = true;
+        quit_continue(ide);
+        sb_free(&names);
+        return;
+    }
+    char q[600];
+    snprintf(q, sizeof q, "Save the changes to %s%s before quitting? (y)es, (n)o: quit and lose them, Esc: stay ",
+             names.data, n > 3 ? " and others" : "");
+    prompt_choice(ide, q, "yn", on_quit_answer, NULL, NULL);
+    sb_free(&names);
+}
+
+/* ---------------------------------------------------------------- disk */
+
+static void disk_tick(Ide *ide, long long now)
+{
+    if (now - ide->last_disk_check < DISK_CHECK_MS)
+        return;
+    ide->last_disk_check = now;
+    if (ide->explorer_visible)
+        explorer_refresh(ide);
+    for (size_t i = 0; i < ide->ntabs; i++) {
+        Tab *t = ide->tabs[i];
+        Document *d = t->doc;
+        if (!d->path || t->saving || !document_disk_changed(d) || t->disk_noticed)
+            continue;
+        DiskStamp now_on_disk = disk_stamp(d->path);
+        if (!now_on_disk.exists) {
+            if (d->disk.exists) {
+                ide_message(ide, true, "%s was deleted or moved on disk; Ctrl-S writes it again",
+                            shown_path(ide, d->path));
+                buffer_mark_unsaved(d->buf);
+                t->disk_noticed = true;
+            }
+            continue;
+        }
+        if (!buffer_modified(d->buf)) {
+            Err err;
+            if (document_reload(d, &err))
+                ide_message(ide, false, "%s changed on disk: reloaded (Ctrl-Z goes back)", shown_path(ide, d->path));
+            else
+                ide_message(ide, true, "%s", err.msg);
+        } else {
+            ide_message(ide, true, "%s changed on disk; your unsaved edits are kept (saving will ask first)",
+                        shown_path(ide, d->path));
+            t->disk_noticed = true;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- drawing */
+
+static void fill(Rect r, UiRole role)
+{
+    term_style(stdscr, role);
+    for (int y = r.y; y < r.y + r.h; y++) {
+        wmove(stdscr, y, r.x);
+        for (int x = 0; x < r.w; x++)
+            waddch(stdscr, ' ');
+    }
+}
+
+static void layout(Ide *ide)
+{
+    int h = LINES, w = COLS;
+    ide->too_small = w < MIN_COLS || h < MIN_LINES;
+    ide->r_tabs = (Rect){0, 0, 1, w};
+    ide->r_status = (Rect){h - 1, 0, 1, w};
+    Rect main = {1, 0, h - 2, w};
+    if (ide->explorer_visible) {
+        int ew = w / 5;
+        ew = ew < 18 ? 18 : ew > 32 ? 32 : ew;
+        ide->r_explorer = (Rect){main.y, 0, main.h, ew};
+        main.x = ew + 1;
+        main.w = w - ew - 1;
+    } else {
+        ide->r_explorer = (Rect){0, 0, 0, 0};
+    }
+    ide->r_panel = (Rect){0, 0, 0, 0};
+    ide->r_editor = main;
+}
+
+static void draw_tabs(Ide *ide)
+{
+    Rect r = ide->r_tabs;
+    fill(r, ROLE_TABBAR);
+    /* Scroll the bar so the active tab shows. */
+    int widths[256];
+    size_t n = ide->ntabs < 256 ? ide->ntabs : 256;
+    int total = 0, before = 0;
+    char label[256];
+    for (size_t i = 0; i < n; i++) {
+        Tab *t = ide->tabs[i];
+        widths[i] = snprintf(label, sizeof label, " %s%s ", document_name(t->doc),
+                             buffer_modified(t->doc->buf) ? " +" : "");
+        if (i < ide->active)
+            before += widths[i];
+        total += widths[i];
+    }
+    int x = 0;
+    if (total > r.w && before + (ide->active < n ? widths[ide->active] : 0) > r.w)
+        x = r.w - before - widths[ide->active];
+    for (size_t i = 0; i < n; i++) {
+        Tab *t = ide->tabs[i];
+        snprintf(label, sizeof label, " %s%s ", document_name(t->doc), buffer_modified(t->doc->buf) ? " +" : "");
+        if (x + widths[i] > 0 && x < r.w) {
+            term_style(stdscr, i == ide->active ? ROLE_TAB_ACTIVE : ROLE_TABBAR);
+            int skip = x < 0 ? -x : 0;
+            mvwaddnstr(stdscr, r.y, x + skip, label + skip, r.w - x - skip);
+        }
+        x += widths[i];
+        if (x < r.w && x >= 0) {
+            term_style(stdscr, ROLE_TABBAR);
+            mvwaddch(stdscr, r.y, x, ACS_VLINE);
+        }
+        x++;
+    }
+}
+
+static void draw_status(Ide *ide, Tab *t)
+{
+    Rect r = ide->r_status;
+    bool msg = ide->msg[0] && now_ms() < ide->msg_until;
+    fill(r, msg && ide->msg_error ? ROLE_STATUS_ERROR : ROLE_STATUS);
+    char right[128] = "";
+    if (t) {
+        size_t line, col;
+        view_cursor_pos(t->view, &line, &col);
+        const char *lang = t->doc->lang ? t->doc->lang->name : "plain text";
+        snprintf(right, sizeof right, " %s  Ln %zu, Col %zu%s ", lang, line + 1, col + 1,
+                 t->doc->crlf ? "  CRLF" : "");
+    }
+    int rw = (int)strlen(right);
+    if (rw > r.w / 2 || (msg && (int)strlen(ide->msg) + 2 > r.w - rw))
+        rw = 0; /* a long message takes the whole line */
+    char left[700];
+    if (msg) {
+        snprintf(left, sizeof left, " %s", ide->msg);
+    } else if (t) {
+        const char *hint = view_hint(t->view);
+        if (hint)
+            snprintf(left, sizeof left, " %s", hint);
+        else
+            snprintf(left, sizeof left, " %s%s%s", shown_path(ide, t->doc->path),
+                     buffer_modified(t->doc->buf) ? " [modified]" : "", t->saving ? " (saving...)" : "");
+    } else {
+        snprintf(left, sizeof left, " F1: help");
+    }
+    mvwaddnstr(stdscr, r.y, r.x, left, r.w - rw - 1);
+    if (rw) {
+        term_style(stdscr, ROLE_STATUS);
+        mvwaddstr(stdscr, r.y, r.x + r.w - rw, right);
+    }
+}
+
+static void draw(Ide *ide)
+{
+    erase();
+    int cy = -1, cx = -1;
+    if (ide->too_small) {
+        const char *m1 = "Terminal too small";
+        char m2[64];
+        snprintf(m2, sizeof m2, "need %dx%d, have %dx%d", MIN_COLS, MIN_LINES, COLS, LINES);
+        term_style(stdscr, ROLE_TEXT);
+        mvwaddnstr(stdscr, LINES / 2 - 1 > 0 ? LINES / 2 - 1 : 0, 0, m1, COLS);
+        mvwaddnstr(stdscr, LINES / 2 > 0 ? LINES / 2 : 0, 0, m2, COLS);
+        curs_set(0);
+        refresh();
+        return;
+    }
+    if (ide->overlay == OVERLAY_HELP) {
+        help_draw(ide);
+        curs_set(0);
+        refresh();
+        return;
+    }
+    draw_tabs(ide);
+    Tab *t = ide_tab(ide);
+    if (ide->explorer_visible) {
+        explorer_draw(ide, ide->r_explorer, ide->focus == FOCUS_EXPLORER);
+        term_style(stdscr, ROLE_BORDER);
+        for (int y = ide->r_explorer.y; y < ide->r_explorer.y + ide->r_explorer.h; y++)
+            mvwaddch(stdscr, y, ide->r_explorer.w, ACS_VLINE);
+    }
+    Rect e = ide->r_editor;
+    if (t) {
+        view_draw(t->view, stdscr, e.y, e.x, e.h, e.w, &ide->app->cfg, ide->search_on ? &ide->search : NULL,
+                  ide->has_match ? ide->match_s : SIZE_MAX, ide->has_match ? ide->match_e : SIZE_MAX, &cy, &cx);
+    }
+    if (ide->focus != FOCUS_EDITOR)
+        cy = cx = -1;
+    if (ide->focus == FOCUS_EXPLORER)
+        explorer_cursor(ide, &cy, &cx);
+    if (ide->prompt.active)
+        prompt_draw(ide, ide->r_status, &cy, &cx);
+    else
+        draw_status(ide, t);
+    if (cy >= 0 && cx >= 0) {
+        curs_set(1);
+        move(cy, cx);
+    } else {
+        curs_set(0);
+    }
+    refresh();
+}
+
+/* ---------------------------------------------------------------- input */
+
+static void do_action(Ide *ide, Action a)
+{
+    Tab *t = ide_tab(ide);
+    EditorEnv env = ide_env(ide);
+    switch (a) {
+    case ACT_SAVE:
+        ide_save(ide, t, THEN_NOTHING);
+        break;
+    case ACT_SAVE_AS:
+        save_as_start(ide);
+        break;
+    case ACT_QUIT:
+        quit_request(ide);
+        break;
+    case ACT_OPEN:
+        prompt_text(ide, "Open file: ", NULL, on_open, NULL, NULL, NULL);
+        ide->prompt.complete_paths = true;
+        break;
+    case ACT_NEW:
+        new_untitled(ide);
+        break;
+    case ACT_CLOSE:
+        close_request(ide);
+        break;
+    case ACT_UNDO:
+        if (t && !view_undo(t->view))
+            ide_message(ide, false, "nothing to undo");
+        break;
+    case ACT_REDO:
+        if (t && !view_redo(t->view))
+            ide_message(ide, false, "nothing to redo");
+        break;
+    case ACT_FIND:
+        find_start(ide, false);
+        break;
+    case ACT_FIND_NEXT:
+        find_next(ide, false);
+        break;
+    case ACT_FIND_PREV:
+        find_next(ide, true);
+        break;
+    case ACT_REPLACE:
+        find_start(ide, true);
+        break;
+    case ACT_GOTO:
+        goto_start(ide);
+        break;
+    case ACT_COPY:
+        if (t) {
+            view_copy(t->view, &env, false);
+            ide_message(ide, false, "copied%s", ide->clip_lines ? " the line" : "");
+        }
+        break;
+    case ACT_CUT:
+        if (t)
+            view_copy(t->view, &env, true);
+        break;
+    case ACT_PASTE:
+        if (t)
+            view_paste(t->view, &env);
+        break;
+    case ACT_SELECT_ALL:
+        if (t)
+            view_select_all(t->view);
+        break;
+    case ACT_CUT_LINE:
+        if (t)
+            view_cut_line(t->view, &env);
+        break;
+    case ACT_DUPLICATE_LINE:
+        if (t)
+            view_duplicate(t->view);
+        break;
+    case ACT_HELP:
+        ide->overlay = OVERLAY_HELP;
+        ide->overlay_scroll = 0;
+        break;
+    case ACT_NEXT_PANE:
+        if (ide->focus == FOCUS_EDITOR && ide->explorer_visible)
+            ide->focus = FOCUS_EXPLORER;
+        else
+            ide->focus = FOCUS_EDITOR;
+        break;
+    case ACT_EXPLORER:
+        if (!ide->explorer_visible) {
+            ide->explorer_visible = true;
+            ide->focus = FOCUS_EXPLORER;
+        } else if (ide->focus != FOCUS_EXPLORER) {
+            ide->focus = FOCUS_EXPLORER;
+        } else {
+            ide->explorer_visible = false;
+            ide->focus = FOCUS_EDITOR;
+        }
+        break;
+    case ACT_NEXT_TAB:
+        if (ide->ntabs)
+            ide_switch_tab(ide, (ide->active + 1) % ide->ntabs);
+        break;
+    case ACT_PREV_TAB:
+        if (ide->ntabs)
+            ide_switch_tab(ide, (ide->active + ide->ntabs - 1) % ide->ntabs);
+        break;
+    case ACT_LANGUAGE:
+    case ACT_RUN:
+    case ACT_STOP:
+    case ACT_HISTORY:
+        ide_message(ide, false, "running programs arrives with the execution engine");
+        break;
+    case ACT_NONE:
+    case ACT_COUNT:
+        break;
+    }
+}
+
+static bool in_rect(Rect r, int y, int x)
+{
+    return y >= r.y && y < r.y + r.h && x >= r.x && x < r.x + r.w;
+}
+
+static void handle_mouse(Ide *ide, const InputEvent *ev)
+{
+    Tab *t = ide_tab(ide);
+    if (ev->mouse == MOUSE_WHEEL_UP || ev->mouse == MOUSE_WHEEL_DOWN) {
+        long d = ev->mouse == MOUSE_WHEEL_UP ? -3 : 3;
+        if (in_rect(ide->r_explorer, ev->y, ev->x))
+            explorer_scroll(ide, d);
+        else if (t && in_rect(ide->r_editor, ev->y, ev->x))
+            view_scroll(t->view, d);
+        return;
+    }
+    if (ev->mouse == MOUSE_PRESS && ev->y == ide->r_tabs.y) {
+        /* Which tab was clicked: walk the labels as draw_tabs lays them. */
+        int x = 0;
+        for (size_t i = 0; i < ide->ntabs; i++) {
+            char label[256];
+            int w = snprintf(label, sizeof label, " %s%s ", document_name(ide->tabs[i]->doc),
+                             buffer_modified(ide->tabs[i]->doc->buf) ? " +" : "");
+            if (ev->x >= x && ev->x < x + w) {
+                ide_switch_tab(ide, i);
+                return;
+            }
+            x += w + 1;
+        }
+        return;
+    }
+    if (ev->mouse == MOUSE_PRESS && in_rect(ide->r_explorer, ev->y, ev->x)) {
+        ide->focus = FOCUS_EXPLORER;
+        explorer_click(ide, ev->y, ev->clicks);
+        return;
+    }
+    if (t && (in_rect(ide->r_editor, ev->y, ev->x) || (ev->mouse != MOUSE_PRESS && ide->focus == FOCUS_EDITOR))) {
+        if (ev->button != 1 && ev->mouse != MOUSE_DRAG)
+            return;
+        if (ev->mouse == MOUSE_RELEASE)
+            return;
+        ide->focus = FOCUS_EDITOR;
+        view_mouse(t->view, ev->y, ev->x, ev->mouse == MOUSE_PRESS, ev->shift || ev->mouse == MOUSE_DRAG,
+                   ev->clicks);
+    }
+}
+
+static void handle_event(Ide *ide, const InputEvent *ev)
+{
+    ide->dirty = true;
+    if (ev->key == TK_RESIZE) {
+        layout(ide);
+        return;
+    }
+    if (ide->too_small) {
+        if (ev->key == (TK_CTRL | 'q'))
+            quit_request(ide);
+        return;
+    }
+    if (ide->overlay == OVERLAY_HELP) {
+        if (ev->key != TK_MOUSE)
+            help_key(ide, ev->key);
+        return;
+    }
+    if (prompt_event(ide, ev))
+        return;
+    if (ev->key == TK_MOUSE) {
+        handle_mouse(ide, ev);
+        return;
+    }
+    Tab *t = ide_tab(ide);
+    if (ev->key == TK_PASTE) {
+        if (t && ide->focus == FOCUS_EDITOR)
+            view_paste_text(t->view, ev->paste, ev->paste_len);
+        return;
+    }
+    /* A key typed over the message makes it go. */
+    if (!ide->msg_error)
+        ide->msg[0] = '\0';
+    Action a = keymap_lookup(&ide->keys, ev->key);
+    if (a != ACT_NONE) {
+        do_action(ide, a);
+        return;
+    }
+    if (ide->focus == FOCUS_EXPLORER && explorer_key(ide, ev->key))
+        return;
+    if (ev->key == TK_ESC) {
+        find_clear(ide);
+        if (t)
+            t->view->selecting = false;
+        if (ide->focus != FOCUS_EDITOR)
+            ide->focus = FOCUS_EDITOR;
+        ide->msg[0] = '\0';
+        return;
+    }
+    if (t && ide->focus == FOCUS_EDITOR) {
+        EditorEnv env = ide_env(ide);
+        view_key(t->view, &env, ev->key);
+    }
+}
+
+/* ---------------------------------------------------------------- main */
+
+static char *cwd(void)
+{
+    char buf[PATH_MAX];
+    return xstrdup(getcwd(buf, sizeof buf) ? buf : ".");
+}
+
+static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
+{
+    const char *path = opt->path;
+    if (!path || fileio_is_dir(path)) {
+        char real[PATH_MAX];
+        if (path && !realpath(path, real))
+            return err_sys(err, "cannot open %s", path);
+        ide->root = path ? xstrdup(real) : cwd();
+        ide->explorer_visible = true;
+        new_untitled(ide);
+        ide->focus = FOCUS_EXPLORER;
+        return true;
+    }
+    /* A file: its folder is the root. */
+    Document *d;
+    if (!document_open(path, &d, err))
+        return false;
+    char *dir = xstrdup(d->path);
+    *strrchr(dir, '/') = '\0';
+    ide->root = dir[0] ? dir : (free(dir), xstrdup("/"));
+    Tab *t = tab_new(ide, d);
+    add_tab(ide, t);
+    if (!d->disk.exists)
+        ide_message(ide, false, "%s is a new file: Ctrl-S creates it", document_name(d));
+    offer_recovery(ide, t);
+    return true;
+}
+
+static void ide_free(Ide *ide)
+{
+    worker_free(ide->io); /* finishes saves and recovery writes */
+    while (ide->ntabs)
+        tab_free(ide->tabs[--ide->ntabs]);
+    free(ide->tabs);
+    explorer_free(ide->explorer);
+    find_clear(ide);
+    free(ide->last_find);
+    free(ide->replace_with);
+    sb_free(&ide->clipboard);
+    sb_free(&ide->prompt.text);
+    free(ide->root);
+    if (ide->wake_fd >= 0)
+        close(ide->wake_fd);
+}
+
+static int next_timeout(Ide *ide, long long now)
+{
+    long long next = now + DISK_CHECK_MS;
+    if (ide->msg[0] && ide->msg_until > now && ide->msg_until < next)
+        next = ide->msg_until;
+    for (size_t i = 0; i < ide->ntabs; i++) {
+        Tab *t = ide->tabs[i];
+        if (t->rec_path && buffer_version(t->doc->buf) != t->rec_version) {
+            long long due = t->changed_ms + RECOVERY_DELAY_MS;
+            if (due < next)
+                next = due;
+        }
+    }
+    long long ms = next - now;
+    return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
+}
+
+int tui_main(App *app, const TuiOptions *opt)
+{
+    if (opt->session) {
+        fprintf(stderr, "tide: opening a session needs the session manager, which this build does not have yet\n");
+        return 1;
+    }
+    Err err;
+    if (!term_usable(&err)) {
+        fprintf(stderr, "tide: %s\n", err.msg);
+        return 1;
+    }
+    Ide ide_storage = {0}, *ide = &ide_storage;
+    ide->app = app;
+    ide->wake_fd = -1;
+    keymap_defaults(&ide->keys);
+    keymap_apply(&ide->keys, &app->cfg);
+    if (!paths_ensure(&app->paths, DIR_STATE, &err)) {
+        fprintf(stderr, "tide: %s\n", err.msg);
+        return 1;
+    }
+    ide->io = worker_new();
+    ide->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    editor_set_hooks(NULL, wake, ide);
+    if (!open_start(ide, opt, &err)) {
+        fprintf(stderr, "tide: %s\n", err.msg);
+        ide_free(ide);
+        return 1;
+    }
+    ide->explorer = explorer_new(ide->root);
+    if (!term_start(&ide->term, &err)) {
+        fprintf(stderr, "tide: %s\n", err.msg);
+        ide_free(ide);
+        return 1;
+    }
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (app->cfg.warnings.len) {
+        /* The status bar is narrow: the file's name without its folder. */
+        const char *w = app->cfg.warnings.items[0];
+        const char *cfgpath = app->cfg.path;
+        if (cfgpath && !strncmp(w, cfgpath, strlen(cfgpath)) && strrchr(cfgpath, '/'))
+            ide_message(ide, true, "%s%s%s", strrchr(cfgpath, '/') + 1, w + strlen(cfgpath),
+                        app->cfg.warnings.len > 1 ? " (the others are printed when tide quits)" : "");
+        else
+            ide_message(ide, true, "%s", w);
+    }
+    layout(ide);
+    ide->dirty = true;
+    while (!ide->quit) {
+        if (ide->dirty) {
+            ide->dirty = false;
+            draw(ide);
+        }
+        struct pollfd fds[3] = {
+            {STDIN_FILENO, POLLIN, 0},
+            {worker_fd(ide->io), POLLIN, 0},
+            {ide->wake_fd, POLLIN, 0},
+        };
+        int r = poll(fds, 3, next_timeout(ide, now_ms()));
+        if (got_signal)
+            break;
+        if (r < 0 && errno != EINTR)
+            break;
+        /* Input first (curses may hold some already read); a resize
+         * interrupts poll and shows up as a key. */
+        InputEvent ev;
+        int budget = 4096;
+        while (budget-- > 0 && term_read(&ide->term, &ev))
+            handle_event(ide, &ev);
+        if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN)) {
+            got_signal = SIGHUP; /* the terminal went away */
+            break;
+        }
+        if (r > 0 && fds[1].revents)
+            worker_collect(ide->io);
+        if (r > 0 && fds[2].revents) {
+            uint64_t n;
+            (void)!read(ide->wake_fd, &n, sizeof n);
+            ide->dirty = true;
+        }
+        long long now = now_ms();
+        recovery_tick(ide, now);
+        disk_tick(ide, now);
+        if (ide->msg[0] && now >= ide->msg_until) {
+            ide->msg[0] = '\0';
+            ide->dirty = true;
+        }
+    }
+    int status = 0;
+    if (got_signal) {
+        recovery_flush(ide);
+        status = 128 + got_signal;
+    }
+    term_stop(&ide->term);
+    for (size_t i = 1; i < app->cfg.warnings.len; i++)
+        fprintf(stderr, "tide: %s\n", app->cfg.warnings.items[i]);
+    ide_free(ide);
+    return status;
+}
