@@ -38,7 +38,7 @@ void cli_show_config_warnings(App *app)
 
 bool cli_print_json(json_t *obj)
 {
-    int rc = json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int rc = json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
     json_decref(obj);
     return rc == 0 && fputc('\n', stdout) != EOF;
 }

@@ -11,13 +11,13 @@
 #include "cli.h"
 #include "tui.h"
 
-extern const Command cmd_doctor, cmd_help;
+extern const Command cmd_doctor, cmd_help, cmd_run;
 extern const Command cmd_session, cmd_history, cmd_result, cmd_diff, cmd_checkout, cmd_search;
 extern const Command cmd_import, cmd_files, cmd_export, cmd_gc, cmd_status;
 
 static const Command *const commands[] = {
-    &cmd_session, &cmd_history, &cmd_result, &cmd_diff,   &cmd_checkout, &cmd_search,
-    &cmd_import,  &cmd_files,   &cmd_export, &cmd_status, &cmd_gc,       &cmd_doctor,
+    &cmd_run,    &cmd_session, &cmd_history, &cmd_result, &cmd_diff,   &cmd_checkout, &cmd_search,
+    &cmd_import, &cmd_files,   &cmd_export,  &cmd_status, &cmd_gc,     &cmd_doctor,
     &cmd_help,
 };
 
@@ -41,7 +41,8 @@ static void print_usage(FILE *f)
         fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(f, "\nexit status: 0 success, 1 failure, 2 invalid request; `tide run` passes on the\n"
                "program's exit code (128+N for signal N), 124 timeout, 125 tide or sandbox\n"
-               "failure, 126 compile error, 127 toolchain not installed.\n"
+               "failure, 126 compile error, 127 toolchain not installed, 130 stopped,\n"
+               "137 memory limit, 141 output limit.\n"
                "Files: $XDG_CONFIG_HOME/tide/config.ini, $XDG_DATA_HOME/tide/tide.db.  See tide(1).\n");
 }
 

@@ -243,9 +243,13 @@ static bool has_word(const char *file, const char *word)
     return found;
 }
 
-/* Can we make (and remove) a child cgroup in dir? */
-static bool can_create_child(const char *dir)
+/* Can we make (and remove) a child cgroup in dir?  Without a test (a run
+ * that creates its own cgroup right after finds out anyway), only whether
+ * the folder is writable. */
+static bool can_create_child(const char *dir, bool test_create)
 {
+    if (!test_create)
+        return access(dir, W_OK) == 0;
     char probe[4200];
     if (!fmt_path(probe, sizeof probe, "%s/tide-probe-%d", dir, (int)getpid()))
         return false;
@@ -255,7 +259,7 @@ static bool can_create_child(const char *dir)
     return true;
 }
 
-static void probe_v2(SandboxCaps *c, const char *mnt, const char *own)
+static void probe_v2(SandboxCaps *c, const char *mnt, const char *own, bool test)
 {
     char dir[sizeof c->cg_memory_dir], file[sizeof dir + 32];
     if (!fmt_path(dir, sizeof dir, "%s%s", mnt, strcmp(own, "/") == 0 ? "" : own) ||
@@ -267,7 +271,7 @@ static void probe_v2(SandboxCaps *c, const char *mnt, const char *own)
     /* Controllers must already be delegated to our cgroup's children:
      * enabling them would change a cgroup tide did not create. */
     bool mem = has_word(file, "memory"), pids = has_word(file, "pids");
-    bool writable = can_create_child(dir);
+    bool writable = can_create_child(dir, test);
     const char *why = !writable ? "cannot create a child of tide's cgroup %s (not delegated to this user)"
                                 : "controller not enabled for the children of tide's cgroup %s "
                                   "(run tide in a delegated scope: systemd-run --user --scope -p Delegate=yes tide)";
@@ -288,7 +292,7 @@ static void probe_v2(SandboxCaps *c, const char *mnt, const char *own)
 }
 
 static void probe_v1(SandboxCaps *c, const char *controller, SandboxLayer *layer, char *outdir,
-                     size_t outsz)
+                     size_t outsz, bool test)
 {
     char mnt[512], own[512], dir[512];
     if (!find_mount(controller, mnt, sizeof mnt) || !own_cgroup(controller, own, sizeof own)) {
@@ -299,7 +303,7 @@ static void probe_v1(SandboxCaps *c, const char *controller, SandboxLayer *layer
         note(layer, false, "tide's cgroup path is too long: %s", own);
         return;
     }
-    if (!can_create_child(dir)) {
+    if (!can_create_child(dir, test)) {
         note(layer, false, "cannot create a child of tide's cgroup %s (not writable by this user)", dir);
         return;
     }
@@ -311,25 +315,25 @@ static void probe_v1(SandboxCaps *c, const char *controller, SandboxLayer *layer
     c->cgroup_version = c->cgroup_version ? c->cgroup_version : 1;
 }
 
-static void probe_cgroups(SandboxCaps *c)
+static void probe_cgroups(SandboxCaps *c, bool test)
 {
     char mnt[512], own[512];
     if (find_mount(NULL, mnt, sizeof mnt) && own_cgroup(NULL, own, sizeof own)) {
-        probe_v2(c, mnt, own);
+        probe_v2(c, mnt, own, test);
         if (c->cg_memory.ok && c->cg_pids.ok)
             return;
     }
     /* v1 where v2 does not give us the controller (hybrid machines). */
     SandboxCaps v1 = {0};
     if (!c->cg_memory.ok) {
-        probe_v1(&v1, "memory", &v1.cg_memory, v1.cg_memory_dir, sizeof v1.cg_memory_dir);
+        probe_v1(&v1, "memory", &v1.cg_memory, v1.cg_memory_dir, sizeof v1.cg_memory_dir, test);
         if (v1.cg_memory.ok || !c->cg_memory.note[0]) {
             c->cg_memory = v1.cg_memory;
             memcpy(c->cg_memory_dir, v1.cg_memory_dir, sizeof c->cg_memory_dir);
         }
     }
     if (!c->cg_pids.ok) {
-        probe_v1(&v1, "pids", &v1.cg_pids, v1.cg_pids_dir, sizeof v1.cg_pids_dir);
+        probe_v1(&v1, "pids", &v1.cg_pids, v1.cg_pids_dir, sizeof v1.cg_pids_dir, test);
         if (v1.cg_pids.ok || !c->cg_pids.note[0]) {
             c->cg_pids = v1.cg_pids;
             memcpy(c->cg_pids_dir, v1.cg_pids_dir, sizeof c->cg_pids_dir);
@@ -344,5 +348,11 @@ void sandbox_caps_probe(SandboxCaps *caps)
     *caps = (SandboxCaps){0};
     probe_userns(caps);
     probe_seccomp(caps);
-    probe_cgroups(caps);
+    probe_cgroups(caps, true);
+}
+
+void sandbox_caps_find_cgroups(SandboxCaps *caps)
+{
+    *caps = (SandboxCaps){0};
+    probe_cgroups(caps, false);
 }

@@ -26,5 +26,8 @@ typedef struct SandboxCaps {
 } SandboxCaps;
 
 void sandbox_caps_probe(SandboxCaps *caps);
+/* Only the cgroup part, without creating a test cgroup: what a run needs
+ * before it creates its own. */
+void sandbox_caps_find_cgroups(SandboxCaps *caps);
 
 #endif

@@ -1,0 +1,1416 @@
+#include "exec.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "config.h"
+#include "fileio.h"
+#include "filetype.h"
+#include "paths.h"
+#include "sandbox.h"
+#include "syscall_filter.h"
+
+/* Fixed places inside the sandbox. */
+#define WORK "/work"
+#define HOME "/home/tide"
+#define BUILD "/build"
+#define EXE BUILD "/main"
+/* The scratch folders, in this order: BUILD is the fourth ("s3"). */
+#define BUILD_SCRATCH "s3"
+
+#define FILE_SIZE_LIMIT (50LL << 20)
+#define COMPILE_OUTPUT_LIMIT (1LL << 20)
+#define GENERATED_MAX_FILES 1000
+#define GENERATED_MAX_BYTES (64LL << 20)
+#define BUILD_MAX_BYTES (512LL << 20)
+
+static const char *const status_names[RUN_STATUS_COUNT] = {
+    "ok",      "compile_error", "runtime_error", "timeout",        "memory_limit",
+    "output_limit", "killed",   "sandbox_error", "invalid_request",
+};
+
+const char *run_status_name(RunStatus s)
+{
+    return s >= 0 && s < RUN_STATUS_COUNT ? status_names[s] : "unknown";
+}
+
+/* ------------------------------------------------------------ control */
+
+struct RunControl {
+    int efd;
+    atomic_bool stopped;
+};
+
+RunControl *run_control_new(void)
+{
+    RunControl *c = xcalloc(1, sizeof *c);
+    c->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    atomic_init(&c->stopped, false);
+    return c;
+}
+
+void run_control_stop(RunControl *c)
+{
+    if (!c)
+        return;
+    atomic_store(&c->stopped, true);
+    uint64_t one = 1;
+    if (c->efd >= 0)
+        (void)!write(c->efd, &one, sizeof one);
+}
+
+static bool control_stopped(const RunControl *c)
+{
+    return c && atomic_load(&c->stopped);
+}
+
+void run_control_free(RunControl *c)
+{
+    if (!c)
+        return;
+    if (c->efd >= 0)
+        close(c->efd);
+    free(c);
+}
+
+void run_request_defaults(RunRequest *req, const Config *cfg)
+{
+    req->stdin_fd = -1;
+    req->timeout_s = cfg->run_timeout;
+    req->compile_timeout_s = cfg->compile_timeout;
+    req->memory_mib = cfg->memory_mib;
+    req->max_processes = cfg->max_processes;
+    req->output_limit = cfg->output_limit;
+}
+
+/* ------------------------------------------------------------ the job */
+
+typedef struct Job {
+    App *app;
+    const RunRequest *req;
+    const RunCallbacks *cb;
+    RunResult *res;
+    const Lang *lang;
+    ToolInfo tools[LANG_MAX_TOOLS];
+    char *workdir;      /* real path */
+    StrList sources;    /* what the compile step is given */
+    char *build_dir;    /* host folder bound at /build for the run step */
+    char *klass;        /* Java: the class holding main */
+    char heap[32];      /* Java: -Xmx... */
+    const struct sock_fprog *filter;
+    long long started_ns;
+} Job;
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* End the job with a status and a one-line message; returns false. */
+static bool job_fail(Job *j, RunStatus st, const char *fmt, ...) TIDE_FMT(3, 4);
+static bool job_fail(Job *j, RunStatus st, const char *fmt, ...)
+{
+    j->res->status = st;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(j->res->message, sizeof j->res->message, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static void phase(Job *j, const char *name)
+{
+    if (j->cb && j->cb->phase)
+        j->cb->phase(j->cb->ud, name);
+}
+
+/* ------------------------------------------------------------ what a stage sees */
+
+/* One sandboxed step (compile or run): its view of the file system, its
+ * command, environment and limits.  Owns every string it points to. */
+typedef struct View {
+    StrList strs;
+    SandboxBind *binds;
+    size_t nbinds, capbinds;
+    SandboxLink *links;
+    size_t nlinks, caplinks;
+    SandboxFile files[5];
+    size_t nfiles;
+    StrList argv, env;
+    const char *scratch[6];
+    SandboxRlimit rlimits[8];
+    size_t nrlimits;
+} View;
+
+static const char *keep(View *v, const char *s)
+{
+    sl_push(&v->strs, s);
+    return v->strs.items[v->strs.len - 1];
+}
+
+static void view_bind(View *v, const char *src, const char *dst, unsigned flags)
+{
+    for (size_t i = 0; i < v->nbinds; i++)
+        if (strcmp(v->binds[i].dst, dst) == 0)
+            return;
+    if (v->nbinds == v->capbinds) {
+        v->capbinds = v->capbinds ? v->capbinds * 2 : 32;
+        v->binds = xreallocarray(v->binds, v->capbinds, sizeof *v->binds);
+    }
+    v->binds[v->nbinds++] = (SandboxBind){keep(v, src), keep(v, dst), flags};
+}
+
+static void view_link(View *v, const char *target, const char *path)
+{
+    if (v->nlinks == v->caplinks) {
+        v->caplinks = v->caplinks ? v->caplinks * 2 : 16;
+        v->links = xreallocarray(v->links, v->caplinks, sizeof *v->links);
+    }
+    v->links[v->nlinks++] = (SandboxLink){keep(v, target), keep(v, path)};
+}
+
+static void view_rlimit(View *v, int resource, rlim_t soft, rlim_t hard)
+{
+    v->rlimits[v->nrlimits++] = (SandboxRlimit){resource, soft, hard};
+}
+
+static void view_free(View *v)
+{
+    sl_free(&v->strs);
+    free(v->binds);
+    free(v->links);
+    sl_free(&v->argv);
+    sl_free(&v->env);
+    *v = (View){0};
+}
+
+/* A host path as the sandbox shows it: a symlink stays a symlink, a
+ * folder or file is bound read-only. */
+static void view_host(View *v, const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISLNK(st.st_mode)) {
+        char target[PATH_MAX];
+        ssize_t n = readlink(path, target, sizeof target - 1);
+        if (n > 0) {
+            target[n] = '\0';
+            view_link(v, target, path);
+        }
+        return;
+    }
+    view_bind(v, path, path, SB_BIND_OPTIONAL);
+}
+
+/* What of the host's /etc toolchains read: the loader's cache, the
+ * alternatives links, certificates, time zones, the JDK's and PHP's
+ * configuration.  Accounts, keys, shadow files and the rest stay out. */
+static bool etc_wanted(const char *name, bool net)
+{
+    static const char *const exact[] = {
+        "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone",
+        "ssl", "ca-certificates", "ca-certificates.conf", "nsswitch.conf", "host.conf",
+        "gai.conf", "services", "protocols", "mime.types", "os-release", "debian_version",
+        "lsb-release", "fonts", "locale.alias", "locale.conf", "mtab", "php", "inputrc",
+        "papersize", "xdg",
+    };
+    static const char *const prefix[] = {"java-", "python3", "gcc", "mono"};
+    for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+        if (strcmp(name, exact[i]) == 0)
+            return true;
+    for (size_t i = 0; i < sizeof prefix / sizeof *prefix; i++)
+        if (strncmp(name, prefix[i], strlen(prefix[i])) == 0)
+            return true;
+    return net && strcmp(name, "resolv.conf") == 0;
+}
+
+static void view_etc(View *v, bool net)
+{
+    DIR *d = opendir("/etc");
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (e->d_name[0] == '.' || !etc_wanted(e->d_name, net))
+                continue;
+            char *path = xasprintf("/etc/%s", e->d_name);
+            view_host(v, path);
+            free(path);
+        }
+        closedir(d);
+    }
+    v->files[v->nfiles++] = (SandboxFile){
+        "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+                       "tide:x:1000:1000:tide:" HOME ":/bin/sh\n"
+                       "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"};
+    v->files[v->nfiles++] =
+        (SandboxFile){"/etc/group", "root:x:0:\ntide:x:1000:\nnogroup:x:65534:\n"};
+    v->files[v->nfiles++] = (SandboxFile){"/etc/hostname", "tide\n"};
+    if (net)
+        view_host(v, "/etc/hosts");
+    else
+        v->files[v->nfiles++] = (SandboxFile){
+            "/etc/hosts", "127.0.0.1\tlocalhost tide\n::1\tlocalhost ip6-localhost ip6-loopback\n"};
+}
+
+/* The system folders, the toolchain's own folders, /etc, the working
+ * folder and the scratch folders. */
+static void view_system(View *v, const Job *j, bool net)
+{
+    view_bind(v, "/usr", "/usr", 0);
+    static const char *const top[] = {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"};
+    for (size_t i = 0; i < sizeof top / sizeof *top; i++)
+        view_host(v, top[i]);
+    for (size_t t = 0; t < j->lang->ntools; t++)
+        for (size_t r = 0; r < j->tools[t].roots.len; r++)
+            view_bind(v, j->tools[t].roots.items[r], j->tools[t].roots.items[r], 0);
+    view_etc(v, net);
+    v->scratch[0] = "/tmp";
+    v->scratch[1] = "/dev/shm";
+    v->scratch[2] = HOME;
+    v->scratch[3] = NULL;
+}
+
+static void env_add(View *v, const char *fmt, ...) TIDE_FMT(2, 3);
+static void env_add(View *v, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sl_push_owned(&v->env, xvasprintf(fmt, ap));
+    va_end(ap);
+}
+
+static bool in_system_bin(const char *dir)
+{
+    return !strcmp(dir, "/usr/bin") || !strcmp(dir, "/bin") || !strcmp(dir, "/usr/local/bin") ||
+           !strcmp(dir, "/usr/sbin") || !strcmp(dir, "/sbin");
+}
+
+/* The environment, built from nothing: tide's own never leaks in. */
+static void view_env(View *v, const Job *j, bool tty)
+{
+    StrBuf path = {0};
+    for (size_t t = 0; t < j->lang->ntools; t++) {
+        char *dir = xstrdup(j->tools[t].exe);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = '\0';
+            if (!in_system_bin(dir) && !strstr(path.data ? path.data : "", dir))
+                sb_printf(&path, "%s:", dir);
+        }
+        free(dir);
+    }
+    sb_puts(&path, "/usr/local/bin:/usr/bin:/bin");
+    env_add(v, "PATH=%s", path.data);
+    sb_free(&path);
+    env_add(v, "HOME=" HOME);
+    env_add(v, "USER=tide");
+    env_add(v, "LOGNAME=tide");
+    env_add(v, "LANG=C.UTF-8");
+    env_add(v, "TMPDIR=/tmp");
+    env_add(v, "SHELL=/bin/sh");
+    env_add(v, "PWD=" WORK);
+    env_add(v, "TERM=%s", tty ? "xterm-256color" : "dumb");
+}
+
+/* ------------------------------------------------------------ languages */
+
+/* Java: the class holding main is the entry file's, in its package. */
+static char *java_class(const char *workdir, const char *entry)
+{
+    const char *base = strrchr(entry, '/');
+    base = base ? base + 1 : entry;
+    char *name = xstrndup(base, strlen(base) - (strlen(base) > 5 ? 5 : 0));
+    char *path = xasprintf("%s/%s", workdir, entry);
+    char *src = NULL;
+    size_t len = 0;
+    char *pkg = NULL;
+    if (fileio_read(path, 4 << 20, &src, &len, NULL)) {
+        /* The first "package a.b;" at the start of a line, outside the
+         * comments that usually come before it. */
+        bool in_block = false;
+        for (char *line = src; line && *line && !pkg; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+            char *p = line;
+            while (*p == ' ' || *p == '\t' || *p == '\r')
+                p++;
+            if (in_block) {
+                char *end = strstr(p, "*/");
+                if (!end || (strchr(p, '\n') && end > strchr(p, '\n')))
+                    continue;
+                in_block = false;
+                p = end + 2;
+                while (*p == ' ' || *p == '\t')
+                    p++;
+            }
+            if (p[0] == '/' && p[1] == '*') {
+                char *end = strstr(p + 2, "*/");
+                char *nl = strchr(p, '\n');
+                if (!end || (nl && end > nl)) {
+                    in_block = true;
+                    continue;
+                }
+                p = end + 2;
+                while (*p == ' ' || *p == '\t')
+                    p++;
+            }
+            if (strncmp(p, "package", 7) == 0 && (p[7] == ' ' || p[7] == '\t')) {
+                p += 8;
+                while (*p == ' ' || *p == '\t')
+                    p++;
+                size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$");
+                if (n)
+                    pkg = xstrndup(p, n);
+            } else if (*p && *p != '\n' && !(p[0] == '/' && p[1] == '/') && *p != '@') {
+                if (strncmp(p, "import", 6) == 0 || strncmp(p, "public", 6) == 0 ||
+                    strncmp(p, "class", 5) == 0)
+                    break; /* past where a package line may be */
+            }
+        }
+        free(src);
+    }
+    free(path);
+    char *klass = pkg ? xasprintf("%s.%s", pkg, name) : xstrdup(name);
+    free(pkg);
+    free(name);
+    return klass;
+}
+
+/* The JVM sees the machine's memory, not the cgroup's (no /sys inside):
+ * give it a heap that leaves room for its own code and metadata. */
+static void java_heap(char *buf, size_t size, int memory_mib)
+{
+    int reserve = memory_mib / 4 > 64 ? memory_mib / 4 : 64;
+    int heap = memory_mib - reserve;
+    if (heap < memory_mib / 2)
+        heap = memory_mib / 2;
+    if (heap < 8)
+        heap = 8;
+    snprintf(buf, size, "-Xmx%dm", heap);
+}
+
+/* Node 20.10-20.18 and 21-22.6 detect ES modules in a .js file only when
+ * asked; later versions always do. */
+static bool node_needs_detect_flag(const char *version)
+{
+    int major = 0, minor = 0;
+    if (!version || sscanf(version, "v%d.%d", &major, &minor) != 2)
+        return false;
+    return (major == 20 && minor >= 10 && minor < 19) || major == 21 || (major == 22 && minor < 7);
+}
+
+static void lang_env(View *v, const Job *j, bool compiling)
+{
+    switch (j->lang->id) {
+    case LANG_PYTHON:
+        env_add(v, "PYTHONDONTWRITEBYTECODE=1");
+        env_add(v, "PYTHONUNBUFFERED=1");
+        break;
+    case LANG_GO:
+        if (compiling) {
+            env_add(v, "GOCACHE=/tmp/go-build");
+            env_add(v, "GOPATH=/tmp/go");
+            env_add(v, "GOTMPDIR=/tmp");
+            env_add(v, "GOFLAGS=-mod=mod");
+            env_add(v, "GOPROXY=off");
+            env_add(v, "GO111MODULE=auto");
+            env_add(v, "GOTOOLCHAIN=local");
+            env_add(v, "GOTELEMETRY=off");
+            env_add(v, "GOENV=off");
+        }
+        break;
+    case LANG_C:
+    case LANG_CPP:
+        /* stdio block-buffers into a pipe: coreutils' stdbuf library
+         * makes stdout line-buffered so output streams live (a pty, for
+         * interactive runs, does that by itself). */
+        if (!compiling && !j->req->tty &&
+            access("/usr/libexec/coreutils/libstdbuf.so", R_OK) == 0) {
+            env_add(v, "LD_PRELOAD=/usr/libexec/coreutils/libstdbuf.so");
+            env_add(v, "_STDBUF_O=L");
+        }
+        break;
+    case LANG_FORTRAN:
+        if (!compiling)
+            env_add(v, "GFORTRAN_UNBUFFERED_PRECONNECTED=y");
+        break;
+    default:
+        break;
+    }
+}
+
+static bool expand(Job *j, View *v, const char *tmpl, bool with_args)
+{
+    StrList files = {0};
+    for (size_t i = 0; i < j->sources.len; i++)
+        sl_push(&files, j->sources.items[i]);
+    LangVars vars = {.entry = j->req->files[0], .files = (const char *const *)files.items,
+                     .out = BUILD, .exe = EXE, .klass = j->klass, .heap = j->heap[0] ? j->heap : NULL};
+    for (size_t t = 0; t < j->lang->ntools; t++)
+        vars.tool_exe[t] = j->tools[t].exe;
+    Err err;
+    bool ok = lang_expand(j->lang, tmpl, &vars, &v->argv, &err);
+    sl_free(&files);
+    if (!ok)
+        return job_fail(j, RUN_INVALID_REQUEST, "%s", err.msg);
+    if (v->argv.len == 0)
+        return job_fail(j, RUN_INVALID_REQUEST, "the %s command is empty", j->lang->key);
+    /* A command from the config naming another tool: find it on the host
+     * (it must live where the sandbox can see it). */
+    if (v->argv.items[0][0] != '/') {
+        char *found = lang_which(v->argv.items[0], NULL);
+        if (!found)
+            return job_fail(j, RUN_SANDBOX_ERROR, "%s (from the %s command) is not installed",
+                            v->argv.items[0], j->lang->key);
+        free(v->argv.items[0]);
+        v->argv.items[0] = found;
+    }
+    if (j->lang->id == LANG_NODE && node_needs_detect_flag(j->tools[0].version)) {
+        sl_push(&v->argv, "--experimental-detect-module");
+        char *flag = v->argv.items[v->argv.len - 1];
+        memmove(v->argv.items + 2, v->argv.items + 1, (v->argv.len - 2) * sizeof *v->argv.items);
+        v->argv.items[1] = flag;
+    }
+    if (with_args)
+        for (const char *const *a = j->req->args; a && *a; a++)
+            sl_push(&v->argv, *a);
+    return true;
+}
+
+/* ------------------------------------------------------------ one stage */
+
+typedef enum { STAGE_COMPILE, STAGE_RUN } StageKind;
+typedef enum { END_EXITED, END_TIMEOUT, END_OUTPUT, END_KILLED } EndReason;
+
+typedef struct Stage {
+    StageKind kind;
+    int timeout_s, memory_mib, max_pids;
+    EndReason end;
+    bool finished;       /* sandbox_finish worked */
+    SandboxExit ex;
+    CgroupStats cg;
+    bool cg_active;
+    double wall;
+} Stage;
+
+typedef struct Pump {
+    Job *j;
+    Stage *st;
+    Sandbox *sb;
+    int fds[3];      /* [1] stdout (or the pty master), [2] stderr; -1 once closed */
+    bool pty;
+    int in_src, in_dst;
+    char inbuf[16384];
+    size_t inlen, inoff;
+    long long total;
+    bool killed;
+} Pump;
+
+static void emit(Pump *p, int stream, const char *data, size_t n)
+{
+    if (n && p->j->cb && p->j->cb->output)
+        p->j->cb->output(p->j->cb->ud, stream, data, n);
+}
+
+/* Keep what arrived; false once the output limit is reached. */
+static bool sink(Pump *p, int stream, const char *data, size_t n)
+{
+    RunResult *res = p->j->res;
+    if (p->st->kind == STAGE_COMPILE) {
+        size_t room = COMPILE_OUTPUT_LIMIT - (long long)res->compile_output.len > 0
+                          ? (size_t)(COMPILE_OUTPUT_LIMIT - (long long)res->compile_output.len)
+                          : 0;
+        size_t keep = n < room ? n : room;
+        sb_append(&res->compile_output, data, keep);
+        emit(p, 2, data, keep);
+        return true;
+    }
+    long long room = p->j->req->output_limit - p->total;
+    size_t keep = room <= 0 ? 0 : (long long)n <= room ? n : (size_t)room;
+    sb_append(stream == 2 ? &res->error : &res->output, data, keep);
+    emit(p, stream, data, keep);
+    p->total += (long long)keep;
+    if (keep < n) {
+        res->output_truncated = true;
+        return false;
+    }
+    return true;
+}
+
+static void stop(Pump *p, EndReason why)
+{
+    if (p->killed)
+        return;
+    p->killed = true;
+    p->st->end = why;
+    sandbox_kill(p->sb);
+}
+
+static void close_input(Pump *p)
+{
+    if (p->in_dst >= 0 && !p->pty)
+        close(p->in_dst);
+    p->in_dst = -1;
+    if (p->in_src >= 0)
+        p->in_src = -1; /* the caller's descriptor: never closed here */
+    p->inlen = p->inoff = 0;
+}
+
+/* Read what is there; false at end of file. */
+static bool read_stream(Pump *p, int stream)
+{
+    char buf[65536];
+    for (int rounds = 0; rounds < 16; rounds++) {
+        ssize_t n = read(p->fds[stream], buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return true;
+        if (n <= 0) { /* EOF, or EIO from a pty whose other side is gone */
+            if (!p->pty) /* the pty's master belongs to the sandbox */
+                close(p->fds[stream]);
+            p->fds[stream] = -1;
+            return false;
+        }
+        if (!sink(p, stream, buf, (size_t)n))
+            stop(p, END_OUTPUT);
+        if ((size_t)n < sizeof buf)
+            return true;
+    }
+    return true;
+}
+
+static void feed_input(Pump *p, short src_ev, short dst_ev)
+{
+    if (p->inlen == 0 && p->in_src >= 0 && (src_ev & (POLLIN | POLLHUP | POLLERR))) {
+        ssize_t n = read(p->in_src, p->inbuf, sizeof p->inbuf);
+        if (n > 0) {
+            p->inlen = (size_t)n;
+            p->inoff = 0;
+        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+            p->in_src = -1;
+            if (!p->pty)
+                close_input(p); /* the program sees end of file */
+        }
+    }
+    if (p->inlen > p->inoff && p->in_dst >= 0 && (dst_ev & (POLLOUT | POLLERR | POLLHUP))) {
+        ssize_t n = write(p->in_dst, p->inbuf + p->inoff, p->inlen - p->inoff);
+        if (n > 0) {
+            p->inoff += (size_t)n;
+            if (p->inoff == p->inlen) {
+                p->inlen = p->inoff = 0;
+                if (p->in_src < 0 && !p->pty)
+                    close_input(p);
+            }
+        } else if (n < 0 && errno != EINTR && errno != EAGAIN) {
+            close_input(p); /* the program stopped reading */
+        }
+    }
+}
+
+static void pump(Pump *p)
+{
+    const RunControl *ctl = p->j->req->control;
+    long long deadline = now_ns() + (long long)p->st->timeout_s * 1000000000LL;
+    bool exited = false;
+    for (;;) {
+        if (control_stopped(ctl))
+            stop(p, END_KILLED);
+        struct pollfd pf[6];
+        int n = 0, i_pid = -1, i_ctl = -1, i_src = -1, i_dst = -1, i_out[3] = {-1, -1, -1};
+        if (!exited)
+            pf[i_pid = n++] = (struct pollfd){sandbox_pidfd(p->sb), POLLIN, 0};
+        if (ctl && !p->killed)
+            pf[i_ctl = n++] = (struct pollfd){ctl->efd, POLLIN, 0};
+        for (int s = 1; s <= 2; s++)
+            if (p->fds[s] >= 0)
+                pf[i_out[s] = n++] = (struct pollfd){p->fds[s], POLLIN, 0};
+        if (!exited && p->inlen == 0 && p->in_src >= 0)
+            pf[i_src = n++] = (struct pollfd){p->in_src, POLLIN, 0};
+        if (!exited && p->inlen > p->inoff && p->in_dst >= 0)
+            pf[i_dst = n++] = (struct pollfd){p->in_dst, POLLOUT, 0};
+        if (exited)
+            break;
+        int timeout = -1;
+        if (!p->killed) {
+            long long left = deadline - now_ns();
+            if (left <= 0) {
+                stop(p, END_TIMEOUT);
+                continue;
+            }
+            timeout = left / 1000000 + 1 > INT_MAX ? INT_MAX : (int)(left / 1000000 + 1);
+        }
+        int r = poll(pf, (nfds_t)n, timeout);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        for (int s = 1; s <= 2; s++)
+            if (i_out[s] >= 0 && pf[i_out[s]].revents)
+                read_stream(p, s);
+        if (i_src >= 0 || i_dst >= 0)
+            feed_input(p, i_src >= 0 ? pf[i_src].revents : 0, i_dst >= 0 ? pf[i_dst].revents : 0);
+        if (i_pid >= 0 && pf[i_pid].revents)
+            exited = true;
+    }
+    /* Everything inside is gone: take what is still in the pipes, without
+     * waiting for an end of file another process might hold up. */
+    for (int s = 1; s <= 2; s++) {
+        if (p->fds[s] < 0)
+            continue;
+        fcntl(p->fds[s], F_SETFL, fcntl(p->fds[s], F_GETFL) | O_NONBLOCK);
+        while (p->fds[s] >= 0) {
+            size_t before = p->j->res->output.len + p->j->res->error.len +
+                            p->j->res->compile_output.len;
+            if (!read_stream(p, s))
+                break;
+            if (p->j->res->output.len + p->j->res->error.len + p->j->res->compile_output.len ==
+                before)
+                break;
+        }
+    }
+}
+
+static bool make_pipe(int fds[2])
+{
+    return pipe2(fds, O_CLOEXEC) == 0;
+}
+
+static atomic_uint stage_counter;
+
+typedef void (*AfterFn)(Job *j, const Stage *st, int scratch_fd);
+
+/* Start the sandbox for v, pump its input and output until it is gone,
+ * and record how it ended in st.  False (with the job failed) when the
+ * stage could not be carried out at all. */
+static bool run_stage(Job *j, View *v, Stage *st, AfterFn after)
+{
+    const RunRequest *req = j->req;
+    char name[64];
+    snprintf(name, sizeof name, "tide-%d-%u", (int)getpid(), atomic_fetch_add(&stage_counter, 1));
+    Cgroup cg;
+    Err err;
+    if (!cgroup_create(&cg, name, (long long)st->memory_mib << 20, st->max_pids,
+                       req->allow_no_cgroup, &err))
+        return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
+    st->cg_active = cg.active;
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    rlim_t cpu = (rlim_t)st->timeout_s * (rlim_t)(ncpu > 0 ? ncpu : 1) + 1;
+    view_rlimit(v, RLIMIT_FSIZE, FILE_SIZE_LIMIT, FILE_SIZE_LIMIT);
+    view_rlimit(v, RLIMIT_CORE, 0, 0);
+    view_rlimit(v, RLIMIT_NOFILE, 1024, 1024);
+    view_rlimit(v, RLIMIT_CPU, cpu, cpu + 1);
+    view_rlimit(v, RLIMIT_NPROC, (rlim_t)st->max_pids, (rlim_t)st->max_pids);
+    if (!cg.active) /* the weaker stand-in: RLIMIT_AS would break the JVM, Go and Node */
+        view_rlimit(v, RLIMIT_DATA, (rlim_t)st->memory_mib << 20, (rlim_t)st->memory_mib << 20);
+
+    bool tty = st->kind == STAGE_RUN && req->tty;
+    int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1};
+    bool ok = true;
+    if (!tty) {
+        ok = make_pipe(out) && make_pipe(errp);
+        if (ok && st->kind == STAGE_RUN && req->stdin_fd >= 0)
+            ok = make_pipe(in);
+        else if (ok)
+            ok = (in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;
+    }
+    if (!ok) {
+        int e = errno;
+        close(in[0]), close(in[1]), close(out[0]), close(out[1]), close(errp[0]), close(errp[1]);
+        cgroup_destroy(&cg);
+        return job_fail(j, RUN_SANDBOX_ERROR, "cannot create the program's pipes: %s", strerror(e));
+    }
+    SandboxSpec spec = {
+        .argv = (const char *const *)v->argv.items, .envp = (const char *const *)v->env.items,
+        .cwd = WORK, .binds = v->binds, .nbinds = v->nbinds, .links = v->links,
+        .nlinks = v->nlinks, .files = v->files, .nfiles = v->nfiles, .workdir = j->workdir,
+        .work_dst = WORK, .scratch = v->scratch,
+        .scratch_bytes = (long long)(st->memory_mib > 256 ? st->memory_mib : 256) << 20,
+        .share_net = req->net && st->kind == STAGE_RUN, .hostname = "tide",
+        .stdin_fd = in[0], .stdout_fd = out[1], .stderr_fd = errp[1], .tty = tty,
+        .rows = req->rows, .cols = req->cols, .rlimits = v->rlimits,
+        .nrlimits = v->nrlimits, .cgroup = &cg, .filter = j->filter,
+    };
+    Sandbox *sb;
+    long long t0 = now_ns();
+    ok = sandbox_start(&spec, &sb, &err);
+    /* The child's ends belong to the sandbox now. */
+    if (!tty) {
+        close(in[0]);
+        close(out[1]);
+        close(errp[1]);
+    }
+    if (!ok) {
+        close(in[1]), close(out[0]), close(errp[0]);
+        cgroup_destroy(&cg);
+        return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
+    }
+    int master = tty ? sandbox_pty_fd(sb) : -1;
+    Pump p = {.j = j, .st = st, .sb = sb, .fds = {-1, tty ? master : out[0], tty ? -1 : errp[0]},
+              .pty = tty, .in_src = -1, .in_dst = -1};
+    if (st->kind == STAGE_RUN && req->stdin_fd >= 0) {
+        p.in_src = req->stdin_fd;
+        p.in_dst = tty ? master : in[1];
+    }
+    if (p.in_dst >= 0)
+        fcntl(p.in_dst, F_SETFL, fcntl(p.in_dst, F_GETFL) | O_NONBLOCK);
+    if (tty) {
+        fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+        if (j->cb && j->cb->pty_ready)
+            j->cb->pty_ready(j->cb->ud, master);
+    }
+    pump(&p);
+    for (int s = 1; s <= 2; s++)
+        if (p.fds[s] >= 0 && p.fds[s] != master)
+            close(p.fds[s]);
+    if (!tty && in[1] >= 0 && p.in_dst >= 0)
+        close(in[1]);
+    st->finished = sandbox_finish(sb, &st->ex, &err);
+    st->wall = (double)(now_ns() - t0) / 1e9;
+    cgroup_stats(&cg, &st->cg);
+    if (st->finished && after)
+        after(j, st, sandbox_scratch_fd(sb));
+    sandbox_free(sb);
+    cgroup_destroy(&cg);
+    if (!st->finished && st->end == END_EXITED)
+        return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
+    return true;
+}
+
+/* ------------------------------------------------------------ files out of the sandbox */
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Copy one regular file (never through a symlink) from sdir/name to
+ * ddir/name; at most max bytes.  The copy is owned by tide's user. */
+static bool copy_out(int sdir, const char *name, int ddir, mode_t mode, long long max, long long *size)
+{
+    int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (in < 0)
+        return false;
+    struct stat st;
+    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_size > max) {
+        close(in);
+        return false;
+    }
+    int out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (out < 0) {
+        close(in);
+        return false;
+    }
+    char buf[65536];
+    long long total = 0;
+    bool ok = true;
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ok = n == 0;
+            break;
+        }
+        total += n;
+        if (total > max) {
+            ok = false;
+            break;
+        }
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = write(out, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                ok = false;
+                break;
+            }
+            done += w;
+        }
+        if (!ok)
+            break;
+    }
+    close(in);
+    if (close(out) != 0)
+        ok = false;
+    if (!ok)
+        unlinkat(ddir, name, 0);
+    *size = total;
+    return ok;
+}
+
+/* The compile step's /build, copied to the host folder the run step
+ * binds read-only. */
+static bool copy_tree(int sdir, int ddir, int depth, long long *budget)
+{
+    if (depth > 32)
+        return false;
+    int fd = dup(sdir);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    bool ok = true;
+    struct dirent *e;
+    while (ok && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        struct stat st;
+        if (fstatat(sdir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            int s2 = openat(sdir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (s2 < 0 || mkdirat(ddir, e->d_name, 0755) != 0) {
+                if (s2 >= 0)
+                    close(s2);
+                ok = false;
+                break;
+            }
+            int d2 = openat(ddir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            ok = d2 >= 0 && copy_tree(s2, d2, depth + 1, budget);
+            close(s2);
+            if (d2 >= 0)
+                close(d2);
+        } else if (S_ISREG(st.st_mode)) {
+            long long size = 0;
+            ok = copy_out(sdir, e->d_name, ddir, (st.st_mode & 0111) ? 0755 : 0644, *budget, &size);
+            *budget -= size;
+        }
+    }
+    closedir(d);
+    return ok;
+}
+
+static bool exited_zero(const Stage *st)
+{
+    return st->end == END_EXITED && st->ex.ended && WIFEXITED(st->ex.status) &&
+           WEXITSTATUS(st->ex.status) == 0;
+}
+
+static void keep_build(Job *j, const Stage *st, int scratch_fd)
+{
+    if (!exited_zero(st))
+        return;
+    int sdir = openat(scratch_fd, BUILD_SCRATCH, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int ddir = open(j->build_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    long long budget = BUILD_MAX_BYTES;
+    bool ok = sdir >= 0 && ddir >= 0 && copy_tree(sdir, ddir, 0, &budget);
+    if (sdir >= 0)
+        close(sdir);
+    if (ddir >= 0)
+        close(ddir);
+    if (!ok)
+        job_fail(j, RUN_SANDBOX_ERROR, "cannot keep the compiled program (over %lld MiB?)",
+                 BUILD_MAX_BYTES >> 20);
+}
+
+typedef struct Gen {
+    Job *j;
+    long long bytes;
+    size_t cap;
+} Gen;
+
+/* Is the file the same as the user's own (a file the program only
+ * touched, or copied up by a chmod)? */
+static bool unchanged(const Job *j, const char *rel, int sdir, const char *name, const struct stat *st)
+{
+    char *path = xasprintf("%s/%s", j->workdir, rel);
+    int a = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    free(path);
+    if (a < 0)
+        return false;
+    struct stat ast;
+    int b = -1;
+    bool same = fstat(a, &ast) == 0 && S_ISREG(ast.st_mode) && ast.st_size == st->st_size &&
+                (b = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) >= 0;
+    char x[16384], y[16384];
+    while (same) {
+        ssize_t n = read(a, x, sizeof x), m = n > 0 ? read(b, y, (size_t)n) : 0;
+        if (n <= 0 || m != n) {
+            same = n == 0 && m == 0;
+            break;
+        }
+        same = memcmp(x, y, (size_t)n) == 0;
+    }
+    close(a);
+    if (b >= 0)
+        close(b);
+    return same;
+}
+
+static void add_generated(Gen *g, int sdir, const char *name, const char *rel, const struct stat *st)
+{
+    RunResult *res = g->j->res;
+    const char *gdir = g->j->req->generated_dir;
+    if (res->ngenerated >= GENERATED_MAX_FILES ||
+        (gdir && g->bytes + st->st_size > GENERATED_MAX_BYTES)) {
+        res->generated_truncated = true;
+        return;
+    }
+    if (unchanged(g->j, rel, sdir, name, st))
+        return;
+    unsigned char head[4096];
+    ssize_t hn = -1;
+    int fd = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd >= 0) {
+        hn = read(fd, head, sizeof head);
+        close(fd);
+    }
+    long long size = st->st_size;
+    if (gdir) {
+        /* Into the same relative place below generated_dir. */
+        char *dir = xstrdup(rel);
+        char *slash = strrchr(dir, '/');
+        char *ddir_path = slash ? (*slash = '\0', xasprintf("%s/%s", gdir, dir)) : xstrdup(gdir);
+        free(dir);
+        int ddir = -1;
+        if (fileio_mkdirs(ddir_path, 0755, NULL))
+            ddir = open(ddir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        free(ddir_path);
+        bool ok = ddir >= 0 && copy_out(sdir, name, ddir, 0644, GENERATED_MAX_BYTES - g->bytes, &size);
+        if (ddir >= 0)
+            close(ddir);
+        if (!ok) {
+            res->generated_truncated = true;
+            return;
+        }
+        g->bytes += size;
+    }
+    if (res->ngenerated == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 8;
+        res->generated = xreallocarray(res->generated, g->cap, sizeof *res->generated);
+    }
+    res->generated[res->ngenerated++] = (GeneratedFile){
+        .path = xstrdup(rel), .size = size,
+        .type = xstrdup(filetype_from(name, hn >= 0 ? head : NULL, hn > 0 ? (size_t)hn : 0))};
+}
+
+/* Walk the overlay's upper layer: what the program created or changed.
+ * Symlinks, hard links, devices (the overlay's deletion marks), fifos
+ * and sockets are never followed or copied. */
+static void collect(Gen *g, int sdir, const char *rel, int depth)
+{
+    if (depth > 32)
+        return;
+    int fd = dup(sdir);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    StrList names = {0};
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            sl_push(&names, e->d_name);
+    closedir(d);
+    if (names.len)
+        qsort(names.items, names.len, sizeof *names.items, cmp_names);
+    for (size_t i = 0; i < names.len; i++) {
+        const char *name = names.items[i];
+        char *path = rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+        struct stat st;
+        if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                int sub = openat(sdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub >= 0) {
+                    collect(g, sub, path, depth + 1);
+                    close(sub);
+                }
+            } else if (S_ISREG(st.st_mode) && st.st_nlink == 1) {
+                add_generated(g, sdir, name, path, &st);
+            }
+        }
+        free(path);
+    }
+    sl_free(&names);
+}
+
+static void keep_generated(Job *j, const Stage *st, int scratch_fd)
+{
+    (void)st;
+    int upper = openat(scratch_fd, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (upper < 0)
+        return;
+    Gen g = {.j = j};
+    collect(&g, upper, NULL, 0);
+    close(upper);
+}
+
+/* ------------------------------------------------------------ the steps */
+
+static bool valid_relative(const char *f)
+{
+    if (!f[0] || f[0] == '/')
+        return false;
+    for (const char *p = f; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return false;
+        p += n;
+        while (*p == '/')
+            p++;
+    }
+    return true;
+}
+
+static bool prepare(Job *j)
+{
+    const RunRequest *r = j->req;
+    if (!j->lang)
+        return job_fail(j, RUN_INVALID_REQUEST, "no language: pass one of %s", lang_keys());
+    char real[PATH_MAX];
+    if (!r->workdir || !realpath(r->workdir, real) || !fileio_is_dir(real))
+        return job_fail(j, RUN_INVALID_REQUEST, "the working folder %s does not exist",
+                        r->workdir ? r->workdir : "(none)");
+    j->workdir = xstrdup(real);
+    if (!r->files || !r->files[0])
+        return job_fail(j, RUN_INVALID_REQUEST, "no file to run");
+    for (const char *const *f = r->files; *f; f++) {
+        if (!valid_relative(*f))
+            return job_fail(j, RUN_INVALID_REQUEST, "%s is not a path inside %s", *f, j->workdir);
+        char *path = xasprintf("%s/%s", j->workdir, *f);
+        struct stat st;
+        bool ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+        free(path);
+        if (!ok)
+            return job_fail(j, RUN_INVALID_REQUEST, "%s: no such file in %s", *f, j->workdir);
+    }
+    if (!lang_is_source(j->lang, r->files[0]))
+        return job_fail(j, RUN_INVALID_REQUEST, "%s is not a %s source file", r->files[0],
+                        j->lang->name);
+    if (r->timeout_s < 1 || r->compile_timeout_s < 1 || r->memory_mib < 16 ||
+        r->max_processes < 1 || r->output_limit < 0)
+        return job_fail(j, RUN_INVALID_REQUEST,
+                        "limits out of range (timeouts >= 1 s, memory >= 16 MiB, processes >= 1)");
+    for (const char *const *f = r->files; *f; f++)
+        if (lang_is_source(j->lang, *f))
+            sl_push(&j->sources, *f);
+
+    for (size_t t = 0; t < j->lang->ntools; t++) {
+        Err err;
+        if (!lang_resolve_tool(&j->lang->tools[t], NULL, NULL, &j->tools[t], &err)) {
+            j->res->toolchain_missing = true;
+            return job_fail(j, RUN_SANDBOX_ERROR, "%s is not available: %s (install it with: "
+                            "apt-get install %s)", j->lang->name, err.msg, j->lang->package);
+        }
+    }
+    if (j->lang->id == LANG_JAVA) {
+        j->klass = java_class(j->workdir, r->files[0]);
+        java_heap(j->heap, sizeof j->heap, r->memory_mib);
+    }
+    Err err;
+    j->filter = syscall_filter_get(&err);
+    if (!j->filter && !r->allow_no_seccomp)
+        return job_fail(j, RUN_SANDBOX_ERROR,
+                        "seccomp: %s (or pass --allow-missing seccomp to run without it)", err.msg);
+    return true;
+}
+
+/* A host folder for the compile step's output, bound at /build. */
+static bool make_build_dir(Job *j)
+{
+    Err err;
+    char *base = paths_get(&j->app->paths, DIR_CACHE, "build");
+    bool ok = paths_ensure(&j->app->paths, DIR_CACHE, &err) && fileio_mkdirs(base, 0700, &err);
+    if (ok) {
+        j->build_dir = xasprintf("%s/run-XXXXXX", base);
+        if (!mkdtemp(j->build_dir)) {
+            err_sys(&err, "cannot create a folder in %s", base);
+            free(j->build_dir);
+            j->build_dir = NULL;
+            ok = false;
+        } else {
+            /* The program's uid must get in; the folder above stays private. */
+            chmod(j->build_dir, 0755);
+        }
+    }
+    free(base);
+    return ok ? true : job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
+}
+
+static bool compile(Job *j)
+{
+    const RunRequest *r = j->req;
+    RunResult *res = j->res;
+    phase(j, "compiling");
+    if (!make_build_dir(j))
+        return false;
+    View v = {0};
+    view_system(&v, j, false);
+    v.scratch[3] = BUILD;
+    v.scratch[4] = NULL;
+    if (!expand(j, &v, config_compile_cmd(&j->app->cfg, j->lang), false)) {
+        view_free(&v);
+        return false;
+    }
+    view_env(&v, j, false);
+    lang_env(&v, j, true);
+    /* Compilers get room of their own: a small limit is for the program. */
+    Stage st = {.kind = STAGE_COMPILE, .timeout_s = r->compile_timeout_s,
+                .memory_mib = r->memory_mib > 2048 ? r->memory_mib : 2048,
+                .max_pids = r->max_processes > 512 ? r->max_processes : 512};
+    bool ok = run_stage(j, &v, &st, keep_build);
+    view_free(&v);
+    res->compile_time = st.ex.ended ? st.ex.run_seconds : st.wall;
+    if (!ok || res->status == RUN_SANDBOX_ERROR)
+        return false;
+    if (st.end == END_KILLED)
+        return job_fail(j, RUN_KILLED, "stopped while compiling");
+    if (st.end == END_TIMEOUT)
+        return job_fail(j, RUN_TIMEOUT, "the compile step took longer than %d s",
+                        r->compile_timeout_s);
+    if (exited_zero(&st))
+        return true;
+    if (st.cg.oom_kills > 0)
+        return job_fail(j, RUN_MEMORY_LIMIT, "the compiler ran out of memory (%d MiB)",
+                        st.memory_mib);
+    sb_append(&res->error, res->compile_output.data ? res->compile_output.data : "",
+              res->compile_output.len);
+    if (st.ex.ended && WIFSIGNALED(st.ex.status))
+        return job_fail(j, RUN_COMPILE_ERROR, "the compiler was killed by signal %d",
+                        WTERMSIG(st.ex.status));
+    return job_fail(j, RUN_COMPILE_ERROR, "the program did not compile");
+}
+
+static bool run(Job *j)
+{
+    const RunRequest *r = j->req;
+    RunResult *res = j->res;
+    phase(j, "running");
+    View v = {0};
+    view_system(&v, j, r->net);
+    if (j->build_dir)
+        view_bind(&v, j->build_dir, BUILD, 0);
+    if (!expand(j, &v, config_run_cmd(&j->app->cfg, j->lang), true)) {
+        view_free(&v);
+        return false;
+    }
+    view_env(&v, j, r->tty);
+    lang_env(&v, j, false);
+    Stage st = {.kind = STAGE_RUN, .timeout_s = r->timeout_s, .memory_mib = r->memory_mib,
+                .max_pids = r->max_processes};
+    bool ok = run_stage(j, &v, &st, keep_generated);
+    view_free(&v);
+    if (!ok)
+        return false;
+    res->execution_time = st.ex.ended ? st.ex.run_seconds : st.wall;
+    res->peak_memory_kb = st.cg.peak_bytes >= 0 ? st.cg.peak_bytes / 1024 : st.ex.usage.ru_maxrss;
+    if (st.ex.ended && WIFEXITED(st.ex.status))
+        res->exit_code = WEXITSTATUS(st.ex.status);
+    else if (st.ex.ended && WIFSIGNALED(st.ex.status))
+        res->signal = WTERMSIG(st.ex.status);
+    switch (st.end) {
+    case END_KILLED:
+        return job_fail(j, RUN_KILLED, "stopped");
+    case END_TIMEOUT:
+        return job_fail(j, RUN_TIMEOUT, "the program ran longer than %d s", r->timeout_s);
+    case END_OUTPUT:
+        return job_fail(j, RUN_OUTPUT_LIMIT, "the program wrote more than %lld bytes",
+                        r->output_limit);
+    case END_EXITED:
+        break;
+    }
+    bool oom = st.cg.oom_kills > 0;
+    if (!st.ex.ended)
+        return oom ? job_fail(j, RUN_MEMORY_LIMIT, "the program used more than %d MiB of memory",
+                              r->memory_mib)
+                   : job_fail(j, RUN_SANDBOX_ERROR, "the sandbox ended before the program did");
+    if (res->signal == SIGXCPU)
+        return job_fail(j, RUN_TIMEOUT, "the program used more CPU time than its limit");
+    if (oom && (res->signal || res->exit_code != 0))
+        return job_fail(j, RUN_MEMORY_LIMIT, "the program used more than %d MiB of memory",
+                        r->memory_mib);
+    res->status = res->exit_code == 0 ? RUN_OK : RUN_RUNTIME_ERROR;
+    return true;
+}
+
+static void job_free(Job *j)
+{
+    for (size_t t = 0; t < LANG_MAX_TOOLS; t++)
+        tool_info_free(&j->tools[t]);
+    if (j->build_dir)
+        fileio_rmtree(j->build_dir, NULL);
+    free(j->build_dir);
+    free(j->workdir);
+    free(j->klass);
+    sl_free(&j->sources);
+}
+
+bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult *res, Err *err)
+{
+    *res = (RunResult){.exit_code = -1, .peak_memory_kb = -1};
+    Job j = {.app = app, .req = req, .cb = cb, .res = res, .lang = req->lang,
+             .started_ns = now_ns()};
+    /* A program that stops reading its stdin must not kill tide with
+     * SIGPIPE: blocked in this thread only, and anything pending is
+     * consumed before the mask is restored. */
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+
+    bool ok = prepare(&j) && (!j.lang->compile || compile(&j)) && run(&j);
+
+    if (!sigismember(&old, SIGPIPE)) {
+        struct timespec zero = {0, 0};
+        while (sigtimedwait(&pipe_set, NULL, &zero) > 0)
+            ;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    job_free(&j);
+    if (!ok && (res->status == RUN_SANDBOX_ERROR || res->status == RUN_INVALID_REQUEST))
+        return err_set(err, "%s", res->message);
+    return true;
+}
+
+void run_result_free(RunResult *res)
+{
+    sb_free(&res->output);
+    sb_free(&res->error);
+    sb_free(&res->compile_output);
+    for (size_t i = 0; i < res->ngenerated; i++) {
+        free(res->generated[i].path);
+        free(res->generated[i].type);
+    }
+    free(res->generated);
+    *res = (RunResult){.exit_code = -1, .peak_memory_kb = -1};
+}
+
+/* ------------------------------------------------------------ JSON */
+
+static bool utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        size_t need = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                    : (c & 0xf8) == 0xf0 ? 3 : 4;
+        if (need == 4 || c == 0xc0 || c == 0xc1 || c > 0xf4 || i + need >= n + (need ? 0 : 1))
+            return false;
+        for (size_t k = 1; k <= need; k++)
+            if ((u[i + k] & 0xc0) != 0x80)
+                return false;
+        if (need == 2) {
+            unsigned cp = ((c & 0x0fu) << 12) | ((u[i + 1] & 0x3fu) << 6) | (u[i + 2] & 0x3fu);
+            if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))
+                return false;
+        } else if (need == 3) {
+            unsigned cp = ((c & 0x07u) << 18) | ((u[i + 1] & 0x3fu) << 12) |
+                          ((u[i + 2] & 0x3fu) << 6) | (u[i + 3] & 0x3fu);
+            if (cp < 0x10000 || cp > 0x10ffff)
+                return false;
+        }
+        i += need + 1;
+    }
+    return true;
+}
+
+/* Text with every byte that is not part of valid UTF-8 shown as U+FFFD. */
+static json_t *lossy_string(const char *s, size_t n)
+{
+    StrBuf sb = {0};
+    for (size_t i = 0; i < n;) {
+        size_t len = 1;
+        unsigned char c = (unsigned char)s[i];
+        size_t need = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                    : (c & 0xf8) == 0xf0 ? 3 : 9;
+        if (need != 9 && i + need < n && utf8_valid(s + i, need + 1))
+            len = need + 1;
+        if (len == 1 && c >= 0x80)
+            sb_puts(&sb, "\xef\xbf\xbd");
+        else
+            sb_append(&sb, s + i, len);
+        i += len;
+    }
+    json_t *j = json_stringn(sb.data ? sb.data : "", sb.len);
+    sb_free(&sb);
+    return j;
+}
+
+static json_t *base64(const char *s, size_t n)
+{
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *u = (const unsigned char *)s;
+    char *out = xmalloc((n + 2) / 3 * 4 + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) |
+                     (i + 2 < n ? u[i + 2] : 0);
+        out[o++] = tbl[v >> 18 & 63];
+        out[o++] = tbl[v >> 12 & 63];
+        out[o++] = i + 1 < n ? tbl[v >> 6 & 63] : '=';
+        out[o++] = i + 2 < n ? tbl[v & 63] : '=';
+    }
+    json_t *j = json_stringn(out, o);
+    free(out);
+    return j;
+}
+
+/* name (text) and, when the bytes are not UTF-8, name_base64 (exact). */
+static void set_bytes(json_t *obj, const char *name, const StrBuf *sb)
+{
+    const char *data = sb->data ? sb->data : "";
+    if (utf8_valid(data, sb->len)) {
+        json_object_set_new(obj, name, json_stringn(data, sb->len));
+        return;
+    }
+    json_object_set_new(obj, name, lossy_string(data, sb->len));
+    char key[64];
+    snprintf(key, sizeof key, "%s_base64", name);
+    json_object_set_new(obj, key, base64(data, sb->len));
+}
+
+json_t *run_result_json(const RunResult *res, const Lang *lang)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "success", json_boolean(res->status == RUN_OK));
+    json_object_set_new(o, "status", json_string(run_status_name(res->status)));
+    set_bytes(o, "output", &res->output);
+    set_bytes(o, "error", &res->error);
+    json_object_set_new(o, "return_code",
+                        res->exit_code >= 0 ? json_integer(res->exit_code) : json_null());
+    json_object_set_new(o, "signal", res->signal ? json_integer(res->signal) : json_null());
+    json_object_set_new(o, "execution_time", json_real(res->execution_time));
+    json_object_set_new(o, "compile_time", json_real(res->compile_time));
+    json_object_set_new(o, "peak_memory_kb",
+                        res->peak_memory_kb >= 0 ? json_integer(res->peak_memory_kb) : json_null());
+    json_object_set_new(o, "output_truncated", json_boolean(res->output_truncated));
+    json_t *files = json_array();
+    for (size_t i = 0; i < res->ngenerated; i++)
+        json_array_append_new(files, json_pack("{s:s, s:I, s:s}", "name", res->generated[i].path,
+                                               "size", (json_int_t)res->generated[i].size, "type",
+                                               res->generated[i].type));
+    json_object_set_new(o, "generated_files", files);
+    json_object_set_new(o, "generated_files_truncated", json_boolean(res->generated_truncated));
+    json_object_set_new(o, "language", lang ? json_string(lang->key) : json_null());
+    json_object_set_new(o, "build_cached", json_boolean(res->build_cached));
+    set_bytes(o, "compile_output", &res->compile_output);
+    json_object_set_new(o, "message", json_string(res->message));
+    json_object_set_new(o, "session_id", json_null());
+    json_object_set_new(o, "result_id", json_null());
+    return o;
+}

@@ -1,0 +1,124 @@
+/* The execution engine: compile (when the language needs it, through the
+ * build cache) and run one program in the sandbox, feeding its stdin,
+ * capturing or streaming its output, enforcing the limits, and collecting
+ * the files it wrote.  Used by `tide run`, the session manager and the
+ * TUI's execution panel; src/exec.h is the contract between them
+ * (design.md, "Running code").
+ *
+ * exec_run may be called from any thread, and several runs may go on at
+ * once in one process: it installs no signal handler, calls no setenv and
+ * keeps no state two runs would share (the seccomp filter is built once
+ * and then only read). */
+#ifndef TIDE_EXEC_H
+#define TIDE_EXEC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app.h"
+#include "err.h"
+#include "lang.h"
+#include "xalloc.h"
+
+typedef enum {
+    RUN_OK,
+    RUN_COMPILE_ERROR,
+    RUN_RUNTIME_ERROR, /* non-zero exit or a signal */
+    RUN_TIMEOUT,
+    RUN_MEMORY_LIMIT,
+    RUN_OUTPUT_LIMIT,
+    RUN_KILLED,        /* stopped through RunControl (Ctrl-C, the TUI's stop) */
+    RUN_SANDBOX_ERROR, /* tide could not set up the run */
+    RUN_INVALID_REQUEST,
+    RUN_STATUS_COUNT
+} RunStatus;
+
+/* "ok", "compile_error", ... as in design.md and the JSON. */
+const char *run_status_name(RunStatus s);
+
+/* Lets another thread (or a signal handler) stop a run. */
+typedef struct RunControl RunControl;
+RunControl *run_control_new(void);
+/* Thread-safe and async-signal-safe: the run ends with RUN_KILLED. */
+void run_control_stop(RunControl *c);
+void run_control_free(RunControl *c);
+
+typedef struct RunCallbacks {
+    /* All optional; called on the thread running exec_run. */
+    void *ud;
+    void (*phase)(void *ud, const char *phase); /* "compiling", "running" */
+    /* Output as it arrives: stream 1 stdout, 2 stderr (with a pty,
+     * everything is stream 1).  During "compiling", the compiler's
+     * diagnostics arrive on stream 2. */
+    void (*output)(void *ud, int stream, const char *data, size_t len);
+    /* tty runs: the caller may write keystrokes and TIOCSWINSZ to
+     * master_fd until exec_run returns. */
+    void (*pty_ready)(void *ud, int master_fd);
+} RunCallbacks;
+
+typedef struct RunRequest {
+    const Lang *lang;
+    /* Host folder holding the files; the program sees it as its working
+     * directory (/work), read-only underneath, writes going to a per-run
+     * layer. */
+    const char *workdir;
+    const char *const *files; /* relative to workdir, NULL-terminated; files[0] is the entry */
+    const char *const *args;  /* program arguments, NULL-terminated (may be NULL) */
+    int stdin_fd;             /* -1: empty stdin; else exec reads it and feeds the program */
+    bool tty;                 /* the program gets a pty (interactive: input(), scanf) */
+    unsigned short rows, cols; /* pty size (0: 24x80) */
+    int timeout_s, compile_timeout_s, memory_mib, max_processes;
+    long long output_limit;   /* bytes of stdout+stderr kept */
+    bool net;                 /* --net: the host's network */
+    /* Host folder (existing, empty) to copy the files the run created or
+     * changed in its working directory into; NULL: do not keep them. */
+    const char *generated_dir;
+    RunControl *control;      /* may be NULL */
+    /* Explicit opt-outs (tide run --allow-missing): run without cgroups
+     * (rlimits instead) or without seccomp when the machine lacks them. */
+    bool allow_no_cgroup, allow_no_seccomp;
+} RunRequest;
+
+/* Fill the limits from the user's config ([run] section). */
+void run_request_defaults(RunRequest *req, const Config *cfg);
+
+typedef struct GeneratedFile {
+    char *path; /* relative to the working directory */
+    long long size;
+    char *type; /* MIME type */
+} GeneratedFile;
+
+typedef struct RunResult {
+    RunStatus status;
+    int exit_code;   /* -1 when none */
+    int signal;      /* 0 when none */
+    double compile_time, execution_time; /* seconds */
+    long long peak_memory_kb; /* -1 when unknown */
+    /* Captured, at most output_limit bytes in all.  A failed compile's
+     * diagnostics are in error. */
+    StrBuf output, error;
+    StrBuf compile_output; /* the compiler's messages (warnings too) */
+    bool output_truncated;
+    bool build_cached; /* the compile step was taken from the cache */
+    bool toolchain_missing; /* sandbox_error because the language is not installed */
+    GeneratedFile *generated;
+    size_t ngenerated;
+    bool generated_truncated; /* more files than the cap allowed */
+    char message[512]; /* one line for sandbox_error, invalid_request and limits */
+} RunResult;
+
+/* Run the request.  Returns false when it could not be carried out:
+ * res->status is then sandbox_error or invalid_request, and res->message
+ * and err say why.  Every outcome of the program itself (compile errors,
+ * limits, a stop) is a true return with res->status. */
+bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult *res, Err *err);
+void run_result_free(RunResult *res);
+
+/* The result as design.md's JSON object (success, status, output, error,
+ * execution_time, compile_time, return_code, signal, peak_memory_kb,
+ * output_truncated, generated_files, language, ...).  Output that is not
+ * valid UTF-8 is also given exactly in output_base64 / error_base64. */
+json_t *run_result_json(const RunResult *res, const Lang *lang);
+
+#endif

@@ -1,0 +1,16 @@
+/* What kind of file a file is, as a MIME type ("text/csv", "image/png"):
+ * from its first bytes where a format has a signature, else from its
+ * name, else text/plain for UTF-8 text and application/octet-stream for
+ * the rest.  Used for generated files and for code_files.file_type. */
+#ifndef TIDE_FILETYPE_H
+#define TIDE_FILETYPE_H
+
+#include <stddef.h>
+
+/* The MIME type of the file at path (freshly allocated; never NULL).  A
+ * path that cannot be read is typed by its name alone. */
+char *filetype_detect(const char *path);
+/* The same from a name and the file's first bytes (head may be NULL). */
+const char *filetype_from(const char *name, const unsigned char *head, size_t len);
+
+#endif

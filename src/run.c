@@ -1,0 +1,516 @@
+/* `tide run`: parse the command line into a RunRequest, run it through
+ * exec (streaming, or quietly for --json), print the outcome. */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fileio.h"
+
+static int run_main(App *app, int argc, char **argv);
+
+const Command cmd_run = {
+    "run", "compile and run a program in the sandbox",
+    "usage: tide run [options] FILE [FILE...] [-- ARGS...]\n"
+    "\n"
+    "Compile (when the language needs it) and run FILE in the sandbox, with ARGS as\n"
+    "its arguments.  Further FILEs are compiled with it; they must be in FILE's\n"
+    "folder or below it.  That folder is the program's working directory (/work\n"
+    "inside): it can read what is there, and what it writes, changes or deletes\n"
+    "lands in a per-run layer - your files are never modified.\n"
+    "\n"
+    "  -l, --lang LANG             python|node|go|c|cpp|java|php|rust|fortran\n"
+    "                              (default: from FILE's extension)\n"
+    "  -i, --stdin FILE            feed FILE on standard input ('-': tide's own stdin;\n"
+    "                              default: tide's stdin unless it is a terminal)\n"
+    "  -t, --timeout SECONDS       wall-clock limit of the run step (default 60)\n"
+    "      --compile-timeout SECONDS  limit of the compile step (default 120)\n"
+    "  -m, --memory MIB            memory limit (default 512)\n"
+    "      --output-limit BYTES    output kept before the run is stopped (default 1048576)\n"
+    "      --max-processes N       processes and threads at once (default 256)\n"
+    "      --net                   allow network access (default: none, only a private\n"
+    "                              loopback)\n"
+    "      --json                  print the result as one JSON object instead of\n"
+    "                              streaming\n"
+    "      --generated-dir DIR     copy the files the program created or changed in its\n"
+    "                              working directory into DIR (which must be empty)\n"
+    "      --allow-missing LAYERS  run even though these sandbox layers are missing on\n"
+    "                              this machine (comma-separated): cgroup (limits fall\n"
+    "                              back to RLIMIT_DATA and RLIMIT_NPROC), seccomp\n"
+    "\n"
+    "Defaults come from the [run] section of config.ini.\n"
+    "\n"
+    "Without --json, the program's stdout and stderr stream to tide's as it writes\n"
+    "them, then one summary line goes to stderr.  When tide's standard input and\n"
+    "output are terminals and --stdin is not given, the program runs in a terminal\n"
+    "of its own (input() and scanf work; Ctrl-C stops the run).\n"
+    "\n"
+    "With --json, only one JSON object is printed: success, status, output, error,\n"
+    "return_code, signal, execution_time, compile_time (seconds), peak_memory_kb,\n"
+    "output_truncated, generated_files [{name, size, type}], language,\n"
+    "build_cached, compile_output, message, session_id, result_id.  Output that is\n"
+    "not valid UTF-8 is given as text with U+FFFD for the bad bytes, and exactly in\n"
+    "output_base64 (error_base64, compile_output_base64).\n"
+    "\n"
+    "status: ok, compile_error, runtime_error, timeout, memory_limit, output_limit,\n"
+    "killed, sandbox_error, invalid_request.\n"
+    "\n"
+    "Exit status: the program's own exit code; 128+N when it died of signal N;\n"
+    "124 timeout; 125 tide or the sandbox failed; 126 compile error; 127 the\n"
+    "language's toolchain is not installed; 137 memory limit; 141 output limit;\n"
+    "130 stopped (Ctrl-C); 2 invalid request.\n",
+    run_main,
+};
+
+/* ------------------------------------------------------------ parsing */
+
+enum {
+    OPT_COMPILE_TIMEOUT = 256,
+    OPT_OUTPUT_LIMIT,
+    OPT_MAX_PROCESSES,
+    OPT_NET,
+    OPT_JSON,
+    OPT_GENERATED_DIR,
+    OPT_ALLOW_MISSING,
+};
+
+static bool invalid(RunOptions *o, int *rc, const char *fmt, ...) TIDE_FMT(3, 4);
+
+/* An invalid request: one line on stderr, or the JSON object with --json. */
+static bool invalid(RunOptions *o, int *rc, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (o->json) {
+        RunResult res = {.status = RUN_INVALID_REQUEST, .exit_code = -1, .peak_memory_kb = -1};
+        snprintf(res.message, sizeof res.message, "%.*s", (int)sizeof res.message - 1, msg);
+        cli_print_json(run_result_json(&res, o->req.lang));
+    } else {
+        fprintf(stderr, "tide run: %s\n", msg);
+    }
+    *rc = EXIT_USAGE;
+    return false;
+}
+
+static bool parse_num(const Command *cmd, const char *opt, const char *val, long long min,
+                      long long max, long long *out, int *rc)
+{
+    if (cli_parse_long(val, min, max, out))
+        return true;
+    *rc = cli_usage_error(cmd, "%s needs a whole number from %lld to %lld, not '%s'", opt, min,
+                          max, val);
+    return false;
+}
+
+static bool parse_allow(const char *val, RunOptions *o, int *rc)
+{
+    char *copy = xstrdup(val);
+    bool ok = true;
+    for (char *save = NULL, *w = strtok_r(copy, ",", &save); w && ok; w = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(w, "cgroup") || !strcmp(w, "cgroups"))
+            o->req.allow_no_cgroup = true;
+        else if (!strcmp(w, "seccomp"))
+            o->req.allow_no_seccomp = true;
+        else {
+            *rc = cli_usage_error(&cmd_run, "--allow-missing takes cgroup and seccomp, not '%s'", w);
+            ok = false;
+        }
+    }
+    free(copy);
+    return ok;
+}
+
+/* The entry's folder is the working directory; every file must be in it. */
+static bool place_files(RunOptions *o, char **files, int nfiles, int *rc)
+{
+    char real[PATH_MAX];
+    for (int i = 0; i < nfiles; i++) {
+        struct stat st;
+        if (!realpath(files[i], real) || stat(real, &st) != 0)
+            return invalid(o, rc, "%s: %s", files[i], strerror(errno));
+        if (!S_ISREG(st.st_mode))
+            return invalid(o, rc, "%s is not a file", files[i]);
+        if (i == 0) {
+            char *slash = strrchr(real, '/');
+            o->workdir = slash == real ? xstrdup("/") : xstrndup(real, (size_t)(slash - real));
+        }
+        size_t n = strlen(o->workdir);
+        const char *rel = strcmp(o->workdir, "/") == 0 ? real + 1 : real + n + 1;
+        if ((strcmp(o->workdir, "/") != 0 && (strncmp(real, o->workdir, n) != 0 || real[n] != '/')))
+            return invalid(o, rc, "%s is outside %s, the folder of %s: the program sees only that "
+                                  "folder",
+                           files[i], o->workdir, files[0]);
+        sl_push(&o->files, rel);
+    }
+    return true;
+}
+
+bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
+{
+    *o = (RunOptions){.stdin_fd = -1};
+    run_request_defaults(&o->req, &app->cfg);
+    /* Everything after "--" is the program's. */
+    int end = argc;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--") == 0) {
+            end = i;
+            break;
+        }
+    for (int i = end + 1; i < argc; i++)
+        sl_push(&o->args, argv[i]);
+
+    static const struct option opts[] = {
+        {"lang", required_argument, NULL, 'l'},
+        {"stdin", required_argument, NULL, 'i'},
+        {"timeout", required_argument, NULL, 't'},
+        {"compile-timeout", required_argument, NULL, OPT_COMPILE_TIMEOUT},
+        {"memory", required_argument, NULL, 'm'},
+        {"output-limit", required_argument, NULL, OPT_OUTPUT_LIMIT},
+        {"max-processes", required_argument, NULL, OPT_MAX_PROCESSES},
+        {"net", no_argument, NULL, OPT_NET},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"generated-dir", required_argument, NULL, OPT_GENERATED_DIR},
+        {"allow-missing", required_argument, NULL, OPT_ALLOW_MISSING},
+        {0},
+    };
+    const char *lang_key = NULL;
+    long long v;
+    int c;
+    while ((c = getopt_long(end, argv, "l:i:t:m:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'l':
+            lang_key = optarg;
+            break;
+        case 'i':
+            free(o->stdin_path);
+            o->stdin_path = xstrdup(optarg);
+            break;
+        case 't':
+            if (!parse_num(&cmd_run, "--timeout", optarg, 1, 86400, &v, rc))
+                return false;
+            o->req.timeout_s = (int)v;
+            break;
+        case OPT_COMPILE_TIMEOUT:
+            if (!parse_num(&cmd_run, "--compile-timeout", optarg, 1, 86400, &v, rc))
+                return false;
+            o->req.compile_timeout_s = (int)v;
+            break;
+        case 'm':
+            if (!parse_num(&cmd_run, "--memory", optarg, 16, 1024 * 1024, &v, rc))
+                return false;
+            o->req.memory_mib = (int)v;
+            break;
+        case OPT_OUTPUT_LIMIT:
+            if (!parse_num(&cmd_run, "--output-limit", optarg, 0, 1LL << 32, &v, rc))
+                return false;
+            o->req.output_limit = v;
+            break;
+        case OPT_MAX_PROCESSES:
+            if (!parse_num(&cmd_run, "--max-processes", optarg, 1, 65536, &v, rc))
+                return false;
+            o->req.max_processes = (int)v;
+            break;
+        case OPT_NET:
+            o->req.net = true;
+            break;
+        case OPT_JSON:
+            o->json = true;
+            break;
+        case OPT_GENERATED_DIR:
+            free(o->generated_dir);
+            o->generated_dir = xstrdup(optarg);
+            break;
+        case OPT_ALLOW_MISSING:
+            if (!parse_allow(optarg, o, rc))
+                return false;
+            break;
+        case ':':
+            *rc = cli_usage_error(&cmd_run, "option '%s' needs a value", argv[optind - 1]);
+            return false;
+        default:
+            *rc = cli_usage_error(&cmd_run, "unknown option '%s'", argv[optind - 1]);
+            return false;
+        }
+    }
+    if (optind >= end) {
+        *rc = cli_usage_error(&cmd_run, "no FILE to run");
+        return false;
+    }
+    if (lang_key) {
+        o->req.lang = lang_by_key(lang_key);
+        if (!o->req.lang)
+            return invalid(o, rc, "unknown language '%s' (one of %s)", lang_key, lang_keys());
+    } else {
+        o->req.lang = lang_by_path(argv[optind]);
+        if (!o->req.lang)
+            return invalid(o, rc, "cannot tell the language of %s from its name: pass --lang (%s)",
+                           argv[optind], lang_keys());
+    }
+    if (!place_files(o, argv + optind, end - optind, rc))
+        return false;
+    if (o->stdin_path) {
+        if (strcmp(o->stdin_path, "-") == 0) {
+            o->stdin_fd = dup(STDIN_FILENO);
+        } else {
+            o->stdin_fd = open(o->stdin_path, O_RDONLY | O_CLOEXEC);
+            if (o->stdin_fd < 0)
+                return invalid(o, rc, "--stdin %s: %s", o->stdin_path, strerror(errno));
+        }
+    }
+    if (o->generated_dir) {
+        if (!fileio_is_dir(o->generated_dir))
+            return invalid(o, rc, "--generated-dir %s is not a folder", o->generated_dir);
+        o->req.generated_dir = o->generated_dir;
+    }
+    o->req.workdir = o->workdir;
+    o->req.files = (const char *const *)o->files.items;
+    o->req.args = (const char *const *)o->args.items;
+    o->req.stdin_fd = o->stdin_fd;
+    /* A terminal of its own when tide has one and nothing else feeds it;
+     * otherwise tide's own stdin, as the program would have outside. */
+    o->req.tty = !o->json && !o->stdin_path && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    if (o->req.tty) {
+        struct winsize ws;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) {
+            o->req.rows = ws.ws_row;
+            o->req.cols = ws.ws_col;
+        }
+        o->req.stdin_fd = STDIN_FILENO;
+    } else if (!o->stdin_path && !isatty(STDIN_FILENO) && fcntl(STDIN_FILENO, F_GETFD) >= 0) {
+        o->stdin_fd = dup(STDIN_FILENO);
+        o->req.stdin_fd = o->stdin_fd;
+    }
+    return true;
+}
+
+void run_options_free(RunOptions *o)
+{
+    if (o->stdin_fd >= 0)
+        close(o->stdin_fd);
+    free(o->workdir);
+    free(o->stdin_path);
+    free(o->generated_dir);
+    sl_free(&o->files);
+    sl_free(&o->args);
+    *o = (RunOptions){.stdin_fd = -1};
+}
+
+/* ------------------------------------------------------------ running */
+
+/* What the signal handlers may touch: the run to stop, the terminal to
+ * restore, the program's terminal to resize.  One run per process. */
+static RunControl *volatile running;
+static volatile int pty_master = -1;
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_raw;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    if (running)
+        run_control_stop(running);
+}
+
+static void on_winch(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    struct winsize ws;
+    if (pty_master >= 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+        ioctl(pty_master, TIOCSWINSZ, &ws);
+    errno = saved;
+}
+
+static void write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+static void stream_output(void *ud, int stream, const char *data, size_t len)
+{
+    (void)ud;
+    write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, data, len);
+}
+
+static void remember_master(void *ud, int fd)
+{
+    (void)ud;
+    pty_master = fd;
+}
+
+/* Keystrokes go to the program's terminal as they are typed (it echoes
+ * and edits lines itself); Ctrl-C still reaches tide as SIGINT, which
+ * stops the run. */
+static void terminal_raw(void)
+{
+    if (tcgetattr(STDIN_FILENO, &saved_tty) != 0)
+        return;
+    struct termios t = saved_tty;
+    t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | IEXTEN);
+    t.c_iflag &= ~(tcflag_t)(ICRNL | INLCR | IXON);
+    t.c_oflag &= ~(tcflag_t)OPOST;
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    t.c_cc[VSUSP] = _POSIX_VDISABLE;
+    if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) == 0)
+        tty_raw = 1;
+}
+
+static void terminal_restore(void)
+{
+    if (tty_raw) {
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tty);
+        tty_raw = 0;
+    }
+}
+
+bool run_execute(App *app, RunOptions *o, RunResult *res, Err *err)
+{
+    RunControl *ctl = run_control_new();
+    o->req.control = ctl;
+    running = ctl;
+    struct sigaction sa = {0}, old[5];
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    static const int stop_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (int i = 0; i < 4; i++)
+        sigaction(stop_sigs[i], &sa, &old[i]);
+    sa.sa_handler = on_winch;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGWINCH, &sa, &old[4]);
+    if (o->req.tty)
+        terminal_raw();
+
+    RunCallbacks cb = {.output = o->json ? NULL : stream_output, .pty_ready = remember_master};
+    bool ok = exec_run(app, &o->req, &cb, res, err);
+
+    terminal_restore();
+    pty_master = -1;
+    for (int i = 0; i < 4; i++)
+        sigaction(stop_sigs[i], &old[i], NULL);
+    sigaction(SIGWINCH, &old[4], NULL);
+    running = NULL;
+    o->req.control = NULL;
+    run_control_free(ctl);
+    return ok;
+}
+
+int run_exit_code(const RunResult *res)
+{
+    switch (res->status) {
+    case RUN_OK:
+        return EXIT_OK;
+    case RUN_RUNTIME_ERROR:
+        return res->signal ? 128 + res->signal : res->exit_code >= 0 ? res->exit_code : EXIT_FAIL;
+    case RUN_COMPILE_ERROR:
+        return EXIT_COMPILE;
+    case RUN_TIMEOUT:
+        return EXIT_TIMEOUT;
+    case RUN_MEMORY_LIMIT:
+        return 128 + SIGKILL;
+    case RUN_OUTPUT_LIMIT:
+        return 128 + SIGPIPE;
+    case RUN_KILLED:
+        return 128 + SIGINT;
+    case RUN_SANDBOX_ERROR:
+        return res->toolchain_missing ? EXIT_NO_TOOLCHAIN : EXIT_TIDE;
+    case RUN_INVALID_REQUEST:
+    default:
+        return EXIT_USAGE;
+    }
+}
+
+static void human_size(char *buf, size_t size, long long bytes)
+{
+    if (bytes < 1024)
+        snprintf(buf, size, "%lld B", bytes);
+    else if (bytes < 1024 * 1024)
+        snprintf(buf, size, "%.1f KiB", bytes / 1024.0);
+    else
+        snprintf(buf, size, "%.1f MiB", bytes / (1024.0 * 1024.0));
+}
+
+/* One line on stderr: how it ended, how long it took, what it used. */
+static void print_summary(const RunOptions *o, const RunResult *res)
+{
+    StrBuf sb = {0};
+    sb_printf(&sb, "tide: %s", run_status_name(res->status));
+    if (res->signal)
+        sb_printf(&sb, ", signal %d (%s)", res->signal, strsignal(res->signal));
+    else if (res->exit_code >= 0)
+        sb_printf(&sb, ", exit code %d", res->exit_code);
+    if (o->req.lang && o->req.lang->compile)
+        sb_printf(&sb, ", compile %.2f s%s", res->compile_time, res->build_cached ? " (cached)" : "");
+    if (res->status != RUN_COMPILE_ERROR && res->status != RUN_SANDBOX_ERROR &&
+        res->status != RUN_INVALID_REQUEST) {
+        sb_printf(&sb, ", run %.2f s", res->execution_time);
+        if (res->peak_memory_kb >= 0) {
+            char mem[32];
+            human_size(mem, sizeof mem, res->peak_memory_kb * 1024);
+            sb_printf(&sb, ", peak memory %s", mem);
+        }
+    }
+    if (res->message[0] && res->status != RUN_OK)
+        sb_printf(&sb, ": %s", res->message);
+    /* A program may leave the cursor mid-line. */
+    sb_puts(&sb, "\n");
+    for (size_t i = 0; i < res->ngenerated && i < 20; i++) {
+        char size[32];
+        human_size(size, sizeof size, res->generated[i].size);
+        sb_printf(&sb, "tide: wrote %s (%s, %s)\n", res->generated[i].path, size,
+                  res->generated[i].type);
+    }
+    if (res->ngenerated > 20 || res->generated_truncated)
+        sb_printf(&sb, "tide: ... and more files than the %zu listed\n",
+                  res->ngenerated > 20 ? (size_t)20 : res->ngenerated);
+    fflush(stdout);
+    write_all(STDERR_FILENO, sb.data, sb.len);
+    sb_free(&sb);
+}
+
+static int run_main(App *app, int argc, char **argv)
+{
+    RunOptions o;
+    int rc;
+    if (!run_parse(app, argc, argv, &o, &rc)) {
+        run_options_free(&o);
+        return rc;
+    }
+    cli_show_config_warnings(app);
+    RunResult res;
+    Err err;
+    run_execute(app, &o, &res, &err);
+    rc = run_exit_code(&res);
+    if (o.json) {
+        if (!cli_print_json(run_result_json(&res, o.req.lang)))
+            rc = EXIT_FAIL;
+    } else {
+        print_summary(&o, &res);
+    }
+    run_result_free(&res);
+    run_options_free(&o);
+    return rc;
+}

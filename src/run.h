@@ -1,0 +1,32 @@
+/* `tide run`: the command-line face of exec.  Split so that recording (the
+ * session manager) can wrap exec_run in one place: run_parse builds the
+ * request from the command line, run_execute runs it (streaming or
+ * quiet), run_exit_code maps the outcome to the documented exit codes. */
+#ifndef TIDE_RUN_H
+#define TIDE_RUN_H
+
+#include "exec.h"
+
+typedef struct RunOptions {
+    RunRequest req;
+    bool json;
+    bool quiet_summary;   /* no summary line on stderr */
+    char *workdir;        /* the entry's folder (real path) */
+    StrList files;        /* relative to workdir */
+    StrList args;
+    char *stdin_path;     /* --stdin FILE, "-" for tide's own stdin, or NULL */
+    char *generated_dir;  /* --generated-dir */
+    int stdin_fd;         /* opened by run_parse, closed by run_options_free */
+} RunOptions;
+
+/* Parse argv (argv[0] is "run").  On a bad command line, prints the
+ * message and returns false with *exit_code set. */
+bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *exit_code);
+void run_options_free(RunOptions *o);
+/* Run it: streamed to stdout/stderr with a summary line, or quietly
+ * (for --json).  Handles the terminal and Ctrl-C.  res is filled. */
+bool run_execute(App *app, RunOptions *o, RunResult *res, Err *err);
+/* The exit status of `tide run` for an outcome (src/cli.h, docs/tide.1). */
+int run_exit_code(const RunResult *res);
+
+#endif

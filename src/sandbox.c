@@ -1,0 +1,1036 @@
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+
+/* Where the child builds things, in its own mount namespace: a tmpfs over
+ * /tmp (hiding the host's) holding the new root and the scratch area. */
+#define BASE "/tmp"
+#define ROOT BASE "/root"
+#define UPPER BASE "/upper"
+#define OVLWORK BASE "/ovlwork"
+#define LOWER BASE "/lower"
+
+/* The steps of the child, for error messages. */
+enum {
+    ST_NONE,
+    ST_FDS,
+    ST_OPEN,
+    ST_GO,
+    ST_IDS,
+    ST_PRIVATE,
+    ST_TMPFS,
+    ST_SKELETON,
+    ST_BIND,
+    ST_OVERLAY,
+    ST_SCRATCH,
+    ST_PROC,
+    ST_FILES,
+    ST_LOOPBACK,
+    ST_HOSTNAME,
+    ST_PIVOT,
+    ST_READONLY,
+    ST_USERNS,
+    ST_RLIMIT,
+    ST_CAPS,
+    ST_FILTER,
+    ST_TTY,
+    ST_FORK,
+    ST_EXEC,
+};
+
+static const char *step_name(int step)
+{
+    switch (step) {
+    case ST_FDS: return "arranging file descriptors";
+    case ST_OPEN: return "opening a folder to show in the sandbox";
+    case ST_GO: return "waiting for tide";
+    case ST_IDS: return "switching to the sandbox's user";
+    case ST_PRIVATE: return "making the mount namespace private";
+    case ST_TMPFS: return "mounting the scratch tmpfs";
+    case ST_SKELETON: return "creating the new root's folders";
+    case ST_BIND: return "bind-mounting";
+    case ST_OVERLAY: return "mounting the overlay over the working folder";
+    case ST_SCRATCH: return "mounting a scratch folder";
+    case ST_PROC: return "mounting /proc (a /proc with hidden parts, as in some containers, forbids it)";
+    case ST_FILES: return "writing /etc files";
+    case ST_LOOPBACK: return "bringing up the loopback interface";
+    case ST_HOSTNAME: return "setting the host name";
+    case ST_PIVOT: return "switching to the new root";
+    case ST_READONLY: return "making the new root read-only";
+    case ST_USERNS: return "entering the unprivileged user namespace";
+    case ST_RLIMIT: return "setting resource limits";
+    case ST_CAPS: return "dropping capabilities";
+    case ST_FILTER: return "loading the seccomp filter";
+    case ST_TTY: return "creating the program's terminal";
+    case ST_FORK: return "starting the program";
+    case ST_EXEC: return "executing the program";
+    default: return "setting up";
+    }
+}
+
+enum { MSG_ERROR = 1, MSG_READY, MSG_EXIT };
+
+typedef struct Msg {
+    int type;
+    int step, err, index;
+    int status;
+    int started;
+    long long start_ns, end_ns;
+} Msg;
+
+/* One bind, as the child performs it. */
+typedef struct PBind {
+    const char *src;
+    char *dst;   /* relative to the new root */
+    unsigned flags;
+    bool is_dir;
+    int fd;      /* O_PATH, opened by the child */
+} PBind;
+
+/* Everything the child needs, prepared before clone. */
+typedef struct Plan {
+    int sync_fd, in_fd, out_fd, err_fd;
+    bool tty;
+    unsigned short rows, cols;
+    PBind *binds;
+    size_t nbinds;
+    char **dirs; /* folders to create below the new root, parents first */
+    size_t ndirs;
+    char **links_rel;
+    const SandboxLink *links;
+    size_t nlinks;
+    char **files_rel;
+    const SandboxFile *files;
+    size_t nfiles;
+    const char *workdir;
+    char *work_rel;
+    int work_fd;
+    char **scratch_rel;
+    size_t nscratch;
+    char tmpfs_opts[128];
+    bool share_net;
+    const char *hostname;
+    const char *const *argv;
+    const char *const *envp;
+    const char *cwd;
+    const SandboxRlimit *rlimits;
+    size_t nrlimits;
+    const struct sock_fprog *filter;
+} Plan;
+
+struct Sandbox {
+    pid_t pid;
+    int pidfd;
+    int sync_fd;
+    int scratch_fd;
+    int pty_fd;
+    bool reaped;
+};
+
+/* ------------------------------------------------------------------ *
+ * The child.  From clone to exec only async-signal-safe calls: system
+ * calls and string handling on the stack.
+ * ------------------------------------------------------------------ */
+
+static size_t slen(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+/* buf = a + b (+ c), false if it does not fit. */
+static bool join3(char *buf, size_t size, const char *a, const char *b, const char *c)
+{
+    size_t la = slen(a), lb = slen(b), lc = c ? slen(c) : 0;
+    if (la + lb + lc + 1 > size)
+        return false;
+    memcpy(buf, a, la);
+    memcpy(buf + la, b, lb);
+    if (c)
+        memcpy(buf + la + lb, c, lc);
+    buf[la + lb + lc] = '\0';
+    return true;
+}
+
+static void fmt_uint(char *buf, unsigned long long v)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+}
+
+static void fd_path(char *buf, int fd)
+{
+    memcpy(buf, "/proc/self/fd/", 14);
+    fmt_uint(buf + 14, (unsigned)fd);
+}
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* A message and up to two file descriptors (those >= 0). */
+static void send_msg(int fd, const Msg *m, int fd1, int fd2)
+{
+    struct iovec io = {(void *)m, sizeof *m};
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct msghdr mh = {.msg_iov = &io, .msg_iovlen = 1};
+    int fds[2], n = 0;
+    if (fd1 >= 0)
+        fds[n++] = fd1;
+    if (fd2 >= 0)
+        fds[n++] = fd2;
+    if (n) {
+        memset(&ctl, 0, sizeof ctl);
+        mh.msg_control = ctl.buf;
+        mh.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+        memcpy(CMSG_DATA(c), fds, (size_t)n * sizeof(int));
+    }
+    while (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
+        ;
+}
+
+/* Receive a message and the descriptors that came with it (-1: none). */
+static ssize_t recv_msg(int fd, Msg *m, int got[2])
+{
+    struct iovec io = {m, sizeof *m};
+    union {
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct msghdr mh = {.msg_iov = &io, .msg_iovlen = 1, .msg_control = ctl.buf,
+                        .msg_controllen = sizeof ctl.buf};
+    ssize_t n;
+    while ((n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+        ;
+    got[0] = got[1] = -1;
+    if (n > 0)
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                memcpy(got, CMSG_DATA(c), (count > 2 ? 2 : count) * sizeof(int));
+            }
+    return n;
+}
+
+static __attribute__((noreturn)) void child_fail(const Plan *p, int step, int index)
+{
+    Msg m = {.type = MSG_ERROR, .step = step, .err = errno, .index = index};
+    send_msg(p->sync_fd, &m, -1, -1);
+    _exit(127);
+}
+
+static bool write_proc(const char *path, const char *s)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    size_t n = slen(s);
+    bool ok = write(fd, s, n) == (ssize_t)n;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return ok;
+}
+
+/* 0, 1, 2 become the program's streams, 3 the socket to tide; every other
+ * descriptor inherited from tide (other runs' pipes, the database) goes. */
+static void arrange_fds(Plan *p)
+{
+    int fds[4] = {p->in_fd, p->out_fd, p->err_fd, p->sync_fd};
+    int high[4];
+    for (int i = 0; i < 4; i++) {
+        if (fds[i] < 0) { /* a terminal comes later: nothing yet */
+            high[i] = -1;
+            continue;
+        }
+        high[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 10);
+        if (high[i] < 0)
+            _exit(126); /* no way to report yet */
+    }
+    for (int i = 0; i < 3; i++)
+        if (high[i] >= 0 ? dup2(high[i], i) < 0 : dup2(high[3], i) < 0)
+            _exit(126);
+    if (dup3(high[3], 3, O_CLOEXEC) < 0)
+        _exit(126);
+    p->sync_fd = 3;
+    if (syscall(SYS_close_range, 4u, ~0u, 0u) != 0) {
+        /* Kernels before 5.9. */
+        for (int fd = 4; fd < 65536; fd++)
+            close(fd);
+    }
+}
+
+static void open_sources(Plan *p)
+{
+    for (size_t i = 0; i < p->nbinds; i++) {
+        PBind *b = &p->binds[i];
+        b->fd = open(b->src, O_PATH | O_CLOEXEC);
+        if (b->fd < 0 && !(b->flags & SB_BIND_OPTIONAL))
+            child_fail(p, ST_OPEN, (int)i);
+    }
+    if (p->workdir && p->work_fd < 0) {
+        p->work_fd = open(p->workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (p->work_fd < 0)
+            child_fail(p, ST_OPEN, -1);
+    }
+}
+
+/* The attributes a bind gets, leaving whatever the host mount had (a
+ * locked noexec, say) as it was. */
+static int set_attrs(const char *path, unsigned flags, bool recursive)
+{
+    struct mount_attr a = {.attr_set = MOUNT_ATTR_NOSUID};
+    if (!(flags & SB_BIND_RW))
+        a.attr_set |= MOUNT_ATTR_RDONLY;
+    if (!(flags & SB_BIND_DEV))
+        a.attr_set |= MOUNT_ATTR_NODEV;
+    return mount_setattr(AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &a, sizeof a);
+}
+
+static void mount_binds(const Plan *p)
+{
+    char src[64], dst[4096];
+    for (size_t i = 0; i < p->nbinds; i++) {
+        const PBind *b = &p->binds[i];
+        if (b->fd < 0)
+            continue;
+        fd_path(src, b->fd);
+        if (!join3(dst, sizeof dst, ROOT "/", b->dst, NULL)) {
+            errno = ENAMETOOLONG;
+            child_fail(p, ST_BIND, (int)i);
+        }
+        if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) != 0 ||
+            set_attrs(dst, b->flags, true) != 0)
+            child_fail(p, ST_BIND, (int)i);
+        close(b->fd);
+    }
+}
+
+static void make_skeleton(const Plan *p, int rootfd)
+{
+    for (size_t i = 0; i < p->ndirs; i++)
+        if (mkdirat(rootfd, p->dirs[i], 0755) != 0 && errno != EEXIST)
+            child_fail(p, ST_SKELETON, (int)i);
+    for (size_t i = 0; i < p->nbinds; i++) {
+        const PBind *b = &p->binds[i];
+        if (b->fd < 0 || b->is_dir)
+            continue;
+        int fd = openat(rootfd, b->dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+            child_fail(p, ST_SKELETON, (int)(p->ndirs + i));
+        close(fd);
+    }
+}
+
+static void mount_work(const Plan *p, int idmapped_fd)
+{
+    char opts[512], lower[64], dst[4096];
+    const char *lowerdir = LOWER;
+    if (idmapped_fd >= 0) {
+        if (mkdir(LOWER, 0755) != 0 ||
+            move_mount(idmapped_fd, "", AT_FDCWD, LOWER, MOVE_MOUNT_F_EMPTY_PATH) != 0)
+            child_fail(p, ST_OVERLAY, 0);
+        close(idmapped_fd);
+    } else {
+        fd_path(lower, p->work_fd);
+        lowerdir = lower;
+    }
+    if (mkdir(UPPER, 0755) != 0 || mkdir(OVLWORK, 0755) != 0)
+        child_fail(p, ST_OVERLAY, 1);
+    if (!join3(opts, sizeof opts, "lowerdir=", lowerdir, ",upperdir=" UPPER ",workdir=" OVLWORK) ||
+        !join3(dst, sizeof dst, ROOT "/", p->work_rel, NULL)) {
+        errno = ENAMETOOLONG;
+        child_fail(p, ST_OVERLAY, 2);
+    }
+    if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) != 0) {
+        /* Kernels that insist on user.* xattrs inside a user namespace. */
+        size_t n = slen(opts);
+        if (n + 11 > sizeof opts)
+            child_fail(p, ST_OVERLAY, 3);
+        memcpy(opts + n, ",userxattr", 11);
+        if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) != 0)
+            child_fail(p, ST_OVERLAY, 3);
+    }
+    if (p->work_fd >= 0)
+        close(p->work_fd);
+}
+
+static void mount_scratch(const Plan *p)
+{
+    char src[64], dst[4096];
+    for (size_t i = 0; i < p->nscratch; i++) {
+        memcpy(src, BASE "/s", sizeof BASE "/s");
+        fmt_uint(src + sizeof BASE "/s" - 1, i);
+        if (mkdir(src, 0755) != 0 || !join3(dst, sizeof dst, ROOT "/", p->scratch_rel[i], NULL) ||
+            mount(src, dst, NULL, MS_BIND, NULL) != 0)
+            child_fail(p, ST_SCRATCH, (int)i);
+    }
+}
+
+static void write_files(const Plan *p, int rootfd)
+{
+    for (size_t i = 0; i < p->nfiles; i++) {
+        int fd = openat(rootfd, p->files_rel[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+                        0644);
+        if (fd < 0)
+            child_fail(p, ST_FILES, (int)i);
+        const char *data = p->files[i].data;
+        size_t n = slen(data);
+        if (write(fd, data, n) != (ssize_t)n)
+            child_fail(p, ST_FILES, (int)i);
+        close(fd);
+    }
+    for (size_t i = 0; i < p->nlinks; i++)
+        if (symlinkat(p->links[i].target, rootfd, p->links_rel[i]) != 0 && errno != EEXIST)
+            child_fail(p, ST_FILES, (int)(p->nfiles + i));
+}
+
+static void loopback_up(const Plan *p)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, "lo", 3);
+    if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+        child_fail(p, ST_LOOPBACK, 0);
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+        child_fail(p, ST_LOOPBACK, 1);
+    close(s);
+}
+
+/* The program's terminal, in the sandbox's own devpts (so ttyname()
+ * finds it): the slave becomes 0, 1 and 2, the master goes to tide. */
+static int make_terminal(const Plan *p)
+{
+    int master = open(ROOT "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    int unlock = 0;
+    if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) != 0)
+        child_fail(p, ST_TTY, 0);
+    int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+    if (slave < 0)
+        child_fail(p, ST_TTY, 1);
+    struct winsize ws = {.ws_row = p->rows ? p->rows : 24, .ws_col = p->cols ? p->cols : 80};
+    (void)ioctl(master, TIOCSWINSZ, &ws);
+    for (int fd = 0; fd < 3; fd++)
+        if (dup2(slave, fd) < 0)
+            child_fail(p, ST_TTY, 2);
+    close(slave);
+    return master;
+}
+
+/* Into a user namespace of its own, where the program's uid is 1000 and
+ * no other id exists: nothing owned by the setup's root is the program's. */
+static void enter_user_ns(const Plan *p)
+{
+    char map[32];
+    fmt_uint(map, SANDBOX_UID);
+    size_t n = slen(map);
+    memcpy(map + n, " 0 1\n", 6);
+    if (unshare(CLONE_NEWUSER) != 0 || !write_proc("/proc/self/uid_map", map) ||
+        !write_proc("/proc/self/setgroups", "deny") || !write_proc("/proc/self/gid_map", map))
+        child_fail(p, ST_USERNS, 0);
+}
+
+static void drop_caps(const Plan *p)
+{
+    for (int cap = 0; cap <= 63; cap++)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+            child_fail(p, ST_CAPS, cap);
+    (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &hdr, data) != 0)
+        child_fail(p, ST_CAPS, 64);
+}
+
+/* The program's side of the fork: its session, its streams, its signals. */
+static __attribute__((noreturn)) void exec_program(const Plan *p, int report_fd)
+{
+    setsid();
+    if (p->tty)
+        (void)ioctl(0, TIOCSCTTY, 0);
+    /* Nothing tide blocked or ignored may leak into the program. */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            (void)sigaction(sig, &dfl, NULL);
+    int err = 0;
+    if (chdir(p->cwd) != 0)
+        err = errno;
+    else {
+        execve(p->argv[0], (char *const *)p->argv, (char *const *)p->envp);
+        err = errno;
+    }
+    (void)!write(report_fd, &err, sizeof err);
+    _exit(127);
+}
+
+static int child_main(void *arg)
+{
+    Plan *p = arg;
+    arrange_fds(p);
+    /* Out of tide's session and process group: the terminal's signals are
+     * tide's to handle, not init's. */
+    setsid();
+    open_sources(p);
+
+    Msg go;
+    int got[2];
+    if (recv_msg(p->sync_fd, &go, got) != (ssize_t)sizeof go)
+        _exit(126); /* tide gave up on us */
+    int idmapped_fd = got[0];
+
+    /* Become the namespace's root: uid 0 here is the unprivileged host
+     * uid tide mapped, so whatever is created from now on is owned by it. */
+    (void)setgroups(0, NULL);
+    if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
+        child_fail(p, ST_IDS, 0);
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* own /proc/self again */
+    /* If tide dies (its thread, in fact: exec_run holds it for the whole
+     * run), so does the sandbox.  Set after the uid change, which would
+     * clear it; a tide already gone is noticed on the socket below. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+        child_fail(p, ST_IDS, 1);
+    struct pollfd alive = {p->sync_fd, POLLIN, 0};
+    if (poll(&alive, 1, 0) > 0 && (alive.revents & POLLHUP))
+        _exit(126);
+    (void)unshare(CLONE_NEWCGROUP);
+
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+        child_fail(p, ST_PRIVATE, 0);
+    if (mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, p->tmpfs_opts) != 0)
+        child_fail(p, ST_TMPFS, 0);
+    int basefd = open(BASE, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (basefd < 0 || mkdir(ROOT, 0755) != 0 || mount(ROOT, ROOT, NULL, MS_BIND, NULL) != 0)
+        child_fail(p, ST_TMPFS, 1);
+    int rootfd = open(ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        child_fail(p, ST_TMPFS, 2);
+
+    make_skeleton(p, rootfd);
+    mount_binds(p);
+    if (p->workdir)
+        mount_work(p, idmapped_fd);
+    mount_scratch(p);
+    if (mount("proc", ROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+        child_fail(p, ST_PROC, 0);
+    /* The program's terminal and those it opens itself (Python's pty). */
+    if (mount("devpts", ROOT "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+              "newinstance,ptmxmode=0666,mode=0620") != 0 && p->tty)
+        child_fail(p, ST_TTY, 3);
+    int master = p->tty ? make_terminal(p) : -1;
+    write_files(p, rootfd);
+    close(rootfd);
+    if (!p->share_net)
+        loopback_up(p);
+    if (p->hostname && sethostname(p->hostname, slen(p->hostname)) != 0)
+        child_fail(p, ST_HOSTNAME, 0);
+
+    if (chdir(ROOT) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 ||
+        umount2(".", MNT_DETACH) != 0 || chdir("/") != 0)
+        child_fail(p, ST_PIVOT, 0);
+    struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+    if (mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof ro) != 0)
+        child_fail(p, ST_READONLY, 0);
+
+    Msg ready = {.type = MSG_READY};
+    send_msg(p->sync_fd, &ready, basefd, master);
+    close(basefd);
+    if (master >= 0)
+        close(master);
+
+    enter_user_ns(p);
+    for (size_t i = 0; i < p->nrlimits; i++) {
+        struct rlimit rl = {p->rlimits[i].soft, p->rlimits[i].hard};
+        if (setrlimit(p->rlimits[i].resource, &rl) != 0)
+            child_fail(p, ST_RLIMIT, (int)i);
+    }
+    drop_caps(p);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        child_fail(p, ST_FILTER, 0);
+    if (p->filter && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p->filter, 0, 0) != 0)
+        child_fail(p, ST_FILTER, 1);
+    /* The program may not read or write init's memory through /proc. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0)
+        child_fail(p, ST_FORK, 0);
+    long long start = now_ns();
+    pid_t prog = fork();
+    if (prog < 0)
+        child_fail(p, ST_FORK, 1);
+    if (prog == 0) {
+        close(report[0]);
+        exec_program(p, report[1]);
+    }
+    close(report[1]);
+    close(0);
+    close(1);
+    close(2);
+    int exec_err = 0;
+    ssize_t n;
+    while ((n = read(report[0], &exec_err, sizeof exec_err)) < 0 && errno == EINTR)
+        ;
+    close(report[0]);
+
+    Msg done = {.type = MSG_EXIT, .started = n == 0, .start_ns = start};
+    /* Reap everything; leave with the program.  Whatever it left running
+     * dies with this namespace's init. */
+    for (;;) {
+        int st;
+        pid_t w = waitpid(-1, &st, 0);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            break;
+        if (w == prog) {
+            done.status = st;
+            break;
+        }
+    }
+    done.end_ns = now_ns();
+    if (n > 0) {
+        errno = exec_err;
+        child_fail(p, ST_EXEC, 0);
+    }
+    send_msg(p->sync_fd, &done, -1, -1);
+    _exit(0);
+}
+
+/* ------------------------------------------------------------------ *
+ * The parent.
+ * ------------------------------------------------------------------ */
+
+static char *relative(const char *inside)
+{
+    while (*inside == '/')
+        inside++;
+    return xstrdup(inside);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every folder leading to rel (not rel itself unless with_self). */
+static void add_parents(StrList *dirs, const char *rel, bool with_self)
+{
+    char *copy = xstrdup(rel);
+    for (char *slash = strchr(copy, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        sl_push(dirs, copy);
+        *slash = '/';
+    }
+    if (with_self && copy[0])
+        sl_push(dirs, copy);
+    free(copy);
+}
+
+static void plan_free(Plan *p)
+{
+    for (size_t i = 0; i < p->nbinds; i++)
+        free(p->binds[i].dst);
+    free(p->binds);
+    for (size_t i = 0; i < p->ndirs; i++)
+        free(p->dirs[i]);
+    free(p->dirs);
+    for (size_t i = 0; i < p->nlinks; i++)
+        free(p->links_rel[i]);
+    free(p->links_rel);
+    for (size_t i = 0; i < p->nfiles; i++)
+        free(p->files_rel[i]);
+    free(p->files_rel);
+    for (size_t i = 0; i < p->nscratch; i++)
+        free(p->scratch_rel[i]);
+    free(p->scratch_rel);
+    free(p->work_rel);
+}
+
+/* The device nodes every program may use. */
+static const SandboxBind dev_binds[] = {
+    {"/dev/null", "/dev/null", SB_BIND_RW | SB_BIND_DEV | SB_BIND_OPTIONAL},
+    {"/dev/zero", "/dev/zero", SB_BIND_RW | SB_BIND_DEV | SB_BIND_OPTIONAL},
+    {"/dev/full", "/dev/full", SB_BIND_RW | SB_BIND_DEV | SB_BIND_OPTIONAL},
+    {"/dev/random", "/dev/random", SB_BIND_RW | SB_BIND_DEV | SB_BIND_OPTIONAL},
+    {"/dev/urandom", "/dev/urandom", SB_BIND_RW | SB_BIND_DEV | SB_BIND_OPTIONAL},
+    {"/dev/tty", "/dev/tty", SB_BIND_RW | SB_BIND_DEV | SB_BIND_OPTIONAL},
+};
+
+static int cmp_bind(const void *a, const void *b)
+{
+    return strcmp(((const PBind *)a)->dst, ((const PBind *)b)->dst);
+}
+
+static bool plan_bind(Plan *p, const SandboxBind *sb, StrList *dirs, Err *err)
+{
+    struct stat st;
+    if (stat(sb->src, &st) != 0) {
+        if (sb->flags & SB_BIND_OPTIONAL)
+            return true;
+        return err_sys(err, "cannot show %s in the sandbox", sb->src);
+    }
+    PBind *b = &p->binds[p->nbinds++];
+    *b = (PBind){.src = sb->src, .dst = relative(sb->dst), .flags = sb->flags,
+                 .is_dir = S_ISDIR(st.st_mode), .fd = -1};
+    add_parents(dirs, b->dst, b->is_dir);
+    return true;
+}
+
+static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
+{
+    *p = (Plan){.in_fd = s->tty ? -1 : s->stdin_fd, .out_fd = s->tty ? -1 : s->stdout_fd,
+                .err_fd = s->tty ? -1 : s->stderr_fd, .tty = s->tty, .rows = s->rows,
+                .cols = s->cols, .workdir = s->workdir, .work_fd = -1, .share_net = s->share_net,
+                .hostname = s->hostname, .argv = s->argv, .envp = s->envp, .cwd = s->cwd,
+                .rlimits = s->rlimits, .nrlimits = s->nrlimits, .filter = s->filter,
+                .links = s->links, .nlinks = s->nlinks, .files = s->files, .nfiles = s->nfiles};
+    StrList dirs = {0};
+    size_t ndev = sizeof dev_binds / sizeof *dev_binds;
+    p->binds = xcalloc(s->nbinds + ndev, sizeof *p->binds);
+    for (size_t i = 0; i < s->nbinds; i++)
+        if (!plan_bind(p, &s->binds[i], &dirs, err))
+            goto fail;
+    for (size_t i = 0; i < ndev; i++)
+        if (!plan_bind(p, &dev_binds[i], &dirs, err))
+            goto fail;
+    /* Outer folders first: a bind inside another lands on top of it. */
+    qsort(p->binds, p->nbinds, sizeof *p->binds, cmp_bind);
+
+    sl_push(&dirs, "proc");
+    sl_push(&dirs, "dev");
+    sl_push(&dirs, "dev/pts");
+    if (s->workdir) {
+        p->work_rel = relative(s->work_dst ? s->work_dst : "/work");
+        add_parents(&dirs, p->work_rel, true);
+    }
+    for (const char *const *d = s->scratch; d && *d; d++)
+        p->nscratch++;
+    p->scratch_rel = xcalloc(p->nscratch + 1, sizeof *p->scratch_rel);
+    for (size_t i = 0; i < p->nscratch; i++) {
+        p->scratch_rel[i] = relative(s->scratch[i]);
+        add_parents(&dirs, p->scratch_rel[i], true);
+    }
+    p->links_rel = xcalloc(s->nlinks + 1, sizeof *p->links_rel);
+    for (size_t i = 0; i < s->nlinks; i++) {
+        p->links_rel[i] = relative(s->links[i].path);
+        add_parents(&dirs, p->links_rel[i], false);
+    }
+    p->files_rel = xcalloc(s->nfiles + 1, sizeof *p->files_rel);
+    for (size_t i = 0; i < s->nfiles; i++) {
+        p->files_rel[i] = relative(s->files[i].path);
+        add_parents(&dirs, p->files_rel[i], false);
+    }
+    /* Sorted, a folder comes before everything inside it. */
+    qsort(dirs.items, dirs.len, sizeof *dirs.items, cmp_str);
+    p->dirs = xcalloc(dirs.len + 1, sizeof *p->dirs);
+    for (size_t i = 0; i < dirs.len; i++)
+        if (p->ndirs == 0 || strcmp(p->dirs[p->ndirs - 1], dirs.items[i]) != 0)
+            p->dirs[p->ndirs++] = xstrdup(dirs.items[i]);
+    sl_free(&dirs);
+
+    long long kib = s->scratch_bytes > 0 ? s->scratch_bytes / 1024 : 65536;
+    snprintf(p->tmpfs_opts, sizeof p->tmpfs_opts, "size=%lldk,nr_inodes=%lld,mode=0755", kib,
+             kib / 4 > 4096 ? kib / 4 : 4096);
+    return true;
+fail:
+    sl_free(&dirs);
+    plan_free(p);
+    return false;
+}
+
+static bool write_file(const char *path, const char *s)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    size_t n = strlen(s);
+    bool ok = write(fd, s, n) == (ssize_t)n;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return ok;
+}
+
+/* uid 0 in the child's namespace is the invoking user, or, when tide runs
+ * as root, an unprivileged uid no account uses. */
+static bool write_maps(pid_t pid, Err *err)
+{
+    char path[64], map[64];
+    bool root = geteuid() == 0;
+    unsigned uid = root ? SANDBOX_HOST_UID : (unsigned)geteuid();
+    unsigned gid = root ? SANDBOX_HOST_UID : (unsigned)getegid();
+    snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
+    if (!root && !write_file(path, "deny") && errno != ENOENT)
+        return err_sys(err, "cannot write %s", path);
+    snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+    snprintf(map, sizeof map, "0 %u 1\n", uid);
+    if (!write_file(path, map))
+        return err_sys(err, "cannot map the sandbox's user (%s)", path);
+    snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+    snprintf(map, sizeof map, "0 %u 1\n", gid);
+    if (!write_file(path, map))
+        return err_sys(err, "cannot map the sandbox's group (%s)", path);
+    return true;
+}
+
+/* When tide runs as root, the working folder's files belong to root and
+ * may be private (0600): an idmapped mount shows root's files as owned by
+ * the sandbox's user, read-only, without touching them.  -1 when that is
+ * not needed or not possible (the child then binds the folder as it is). */
+static int idmapped_workdir(pid_t pid, const char *workdir)
+{
+    if (!workdir || geteuid() != 0)
+        return -1;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+    int userns = open(path, O_RDONLY | O_CLOEXEC);
+    if (userns < 0)
+        return -1;
+    int tree = open_tree(AT_FDCWD, workdir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+    if (tree >= 0) {
+        struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY |
+                                           MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+                               .userns_fd = (unsigned)userns};
+        if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof a) != 0) {
+            close(tree);
+            tree = -1;
+        }
+    }
+    close(userns);
+    return tree;
+}
+
+static void format_child_error(const Plan *p, const Msg *m, Err *err)
+{
+    errno = m->err;
+    const char *what = step_name(m->step);
+    if ((m->step == ST_BIND || m->step == ST_OPEN) && m->index >= 0 &&
+        (size_t)m->index < p->nbinds) {
+        err_sys(err, "sandbox: %s %s at /%s", what, p->binds[m->index].src,
+                p->binds[m->index].dst);
+    } else if (m->step == ST_OPEN) {
+        err_sys(err, "sandbox: %s %s", what, p->workdir);
+    } else if (m->step == ST_EXEC) {
+        err_sys(err, "sandbox: cannot execute %s in %s", p->argv[0], p->cwd);
+    } else {
+        err_sys(err, "sandbox: %s failed (step %d.%d)", what, m->step, m->index);
+    }
+}
+
+#define STACK_SIZE (512 * 1024)
+
+bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
+{
+    *out = NULL;
+    Plan plan;
+    if (!make_plan(spec, &plan, err))
+        return false;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        plan_free(&plan);
+        return err_sys(err, "sandbox: cannot create a socket pair");
+    }
+    plan.sync_fd = sv[1];
+    void *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                       -1, 0);
+    if (stack == MAP_FAILED) {
+        close(sv[0]);
+        close(sv[1]);
+        plan_free(&plan);
+        return err_sys(err, "sandbox: cannot allocate a stack");
+    }
+    int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
+                CLONE_PIDFD | SIGCHLD;
+    if (!spec->share_net)
+        flags |= CLONE_NEWNET;
+    int pidfd = -1;
+    pid_t pid = clone(child_main, (char *)stack + STACK_SIZE, flags, &plan, &pidfd);
+    int clone_errno = errno;
+    munmap(stack, STACK_SIZE);
+    close(sv[1]);
+    if (pid < 0) {
+        close(sv[0]);
+        plan_free(&plan);
+        errno = clone_errno;
+        return err_sys(err, "sandbox: cannot create the namespaces (user namespaces disabled? "
+                            "see tide doctor)");
+    }
+    Sandbox *sb = xcalloc(1, sizeof *sb);
+    *sb = (Sandbox){.pid = pid, .pidfd = pidfd, .sync_fd = sv[0], .scratch_fd = -1, .pty_fd = -1};
+
+    bool ok = write_maps(pid, err) && cgroup_attach(spec->cgroup, pid, err);
+    if (ok) {
+        int idmapped = idmapped_workdir(pid, spec->workdir);
+        Msg go = {.type = MSG_READY};
+        send_msg(sb->sync_fd, &go, idmapped, -1);
+        if (idmapped >= 0)
+            close(idmapped);
+        /* Setup takes milliseconds; a child stuck for long is broken. */
+        struct pollfd pf = {sb->sync_fd, POLLIN, 0};
+        int r;
+        while ((r = poll(&pf, 1, 30000)) < 0 && errno == EINTR)
+            ;
+        Msg m = {0};
+        int fd[2] = {-1, -1};
+        ssize_t n = r > 0 ? recv_msg(sb->sync_fd, &m, fd) : -1;
+        if (n == (ssize_t)sizeof m && m.type == MSG_READY && fd[0] >= 0 &&
+            (fd[1] >= 0) == spec->tty) {
+            sb->scratch_fd = fd[0];
+            sb->pty_fd = fd[1];
+        } else {
+            for (int i = 0; i < 2; i++)
+                if (fd[i] >= 0)
+                    close(fd[i]);
+            ok = false;
+            if (n == (ssize_t)sizeof m && m.type == MSG_ERROR)
+                format_child_error(&plan, &m, err);
+            else if (r == 0)
+                err_set(err, "sandbox: the sandbox did not start within 30 seconds");
+            else
+                err_set(err, "sandbox: the sandbox's init died while setting up");
+        }
+    }
+    plan_free(&plan);
+    if (!ok) {
+        sandbox_kill(sb);
+        SandboxExit ex;
+        sandbox_finish(sb, &ex, NULL);
+        sandbox_free(sb);
+        return false;
+    }
+    *out = sb;
+    return true;
+}
+
+int sandbox_pidfd(const Sandbox *sb)
+{
+    return sb->pidfd;
+}
+
+int sandbox_scratch_fd(const Sandbox *sb)
+{
+    return sb->scratch_fd;
+}
+
+int sandbox_pty_fd(const Sandbox *sb)
+{
+    return sb->pty_fd;
+}
+
+void sandbox_kill(Sandbox *sb)
+{
+    if (sb->reaped)
+        return;
+    if (syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0) != 0)
+        kill(sb->pid, SIGKILL);
+}
+
+bool sandbox_finish(Sandbox *sb, SandboxExit *ex, Err *err)
+{
+    *ex = (SandboxExit){0};
+    if (!sb->reaped) {
+        int st;
+        pid_t w;
+        while ((w = wait4(sb->pid, &st, 0, &ex->usage)) < 0 && errno == EINTR)
+            ;
+        sb->reaped = true;
+        if (w < 0)
+            return err_sys(err, "sandbox: cannot wait for the sandbox");
+    }
+    /* init's last word, if it lived to say it. */
+    Msg m;
+    int fd[2];
+    for (;;) {
+        ssize_t n;
+        struct pollfd pf = {sb->sync_fd, POLLIN, 0};
+        if (poll(&pf, 1, 0) <= 0 || (n = recv_msg(sb->sync_fd, &m, fd)) != (ssize_t)sizeof m)
+            break;
+        for (int i = 0; i < 2; i++)
+            if (fd[i] >= 0)
+                close(fd[i]);
+        if (m.type == MSG_EXIT) {
+            ex->started = m.started;
+            ex->ended = true;
+            ex->status = m.status;
+            ex->run_seconds = (double)(m.end_ns - m.start_ns) / 1e9;
+        } else if (m.type == MSG_ERROR && m.step == ST_EXEC) {
+            errno = m.err;
+            return err_sys(err, "sandbox: cannot execute the program");
+        }
+    }
+    return true;
+}
+
+void sandbox_free(Sandbox *sb)
+{
+    if (!sb)
+        return;
+    if (!sb->reaped) {
+        sandbox_kill(sb);
+        while (waitpid(sb->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (sb->pidfd >= 0)
+        close(sb->pidfd);
+    close(sb->sync_fd);
+    if (sb->scratch_fd >= 0)
+        close(sb->scratch_fd);
+    if (sb->pty_fd >= 0)
+        close(sb->pty_fd);
+    free(sb);
+}

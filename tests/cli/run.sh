@@ -1,0 +1,176 @@
+# `tide run`: exit codes, compile errors, invalid requests, output as it
+# is written (text and binary), limits, and the environment a program gets.
+
+test_help_documents_exit_codes() {
+  run_tide help run
+  expect_rc 0
+  expect_contains "$OUT" "usage: tide run [options] FILE [FILE...] [-- ARGS...]"
+  for code in "124 timeout" "125 tide or the sandbox failed" "126 compile error" "127 the"; do
+    expect_contains "$OUT" "$code"
+  done
+  run_tide --help
+  expect_contains "$OUT" "run "
+}
+
+test_exit_code_and_signal_pass_through() {
+  printf 'import sys\nprint("bye")\nsys.exit(7)\n' >seven.py
+  run_tide run seven.py
+  expect_rc 7
+  expect_eq "$OUT" "bye"
+  expect_contains "$ERR" "tide: runtime_error, exit code 7"
+  printf 'import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n' >segv.py
+  run_tide run --json segv.py
+  expect_rc $((128 + 11))
+  expect_eq "$(json_get "$OUT" '[j["status"], j["return_code"], j["signal"], j["success"]]')" \
+    '["runtime_error", null, 11, false]'
+}
+
+test_compile_error_names_the_file_as_the_user_wrote_it() {
+  printf '#include <stdio.h>\nint main(void)\n{\n    prinft("x");\n    return 0\n}\n' >main.c
+  run_tide run main.c
+  expect_rc 126
+  expect_contains "$ERR" "main.c:5:13: error"
+  expect_not_contains "$ERR" "/work"
+  expect_contains "$ERR" "tide: compile_error"
+  run_tide run --json main.c
+  expect_rc 126
+  expect_eq "$(json_get "$OUT" 'j["status"]')" compile_error
+  expect_contains "$(json_get "$OUT" 'j["error"]')" "main.c:4:5: warning: implicit declaration of function"
+  expect_eq "$(json_get "$OUT" 'j["output"]')" ""
+}
+
+test_invalid_requests_exit_2() {
+  run_tide run missing.py
+  expect_rc 2
+  expect_contains "$ERR" "missing.py: No such file or directory"
+  printf 'x\n' >notes.txt
+  run_tide run notes.txt
+  expect_rc 2
+  expect_contains "$ERR" "cannot tell the language of notes.txt"
+  run_tide run --lang cobol notes.txt
+  expect_rc 2
+  expect_contains "$ERR" "unknown language 'cobol'"
+  mkdir sub && printf 'print(1)\n' >sub/a.py && printf 'print(2)\n' >b.py
+  run_tide run sub/a.py b.py
+  expect_rc 2
+  expect_contains "$ERR" "is outside"
+  run_tide run --json missing.py
+  expect_rc 2
+  expect_eq "$(json_get "$OUT" '[j["status"], j["success"]]')" '["invalid_request", false]'
+  run_tide run --timeout 0 b.py
+  expect_rc 2
+  run_tide run
+  expect_rc 2
+  expect_contains "$ERR" "no FILE to run"
+}
+
+test_missing_toolchain_exits_127() {
+  printf 'print(1)\n' >a.py
+  RC=0
+  OUT=$(PATH=/nonexistent "$TIDE" run --json a.py 2>/dev/null) || RC=$?
+  expect_rc 127
+  expect_eq "$(json_get "$OUT" 'j["status"]')" sandbox_error
+  expect_contains "$(json_get "$OUT" 'j["message"]')" "apt-get install python3"
+}
+
+test_binary_output_is_byte_exact() {
+  # A PBM image on stdout, with bytes that are not UTF-8.
+  cat >img.c <<'P'
+#include <stdio.h>
+int main(void)
+{
+    printf("P4\n8 2\n");
+    putchar(0xff);
+    putchar(0x81);
+    putchar(0);
+    return 0;
+}
+P
+  "$TIDE" run img.c >img.pbm 2>/dev/null
+  expect_eq "$(od -An -tx1 img.pbm | tr -d ' \n')" "50340a3820320aff8100"
+  run_tide run --json img.c
+  expect_eq "$(json_get "$OUT" '__import__("base64").b64decode(j["output_base64"]).hex()')" \
+    "50340a3820320aff8100"
+  expect_eq "$(json_get "$OUT" 'j["output"]')" "$(printf 'P4\n8 2\n\xef\xbf\xbd\xef\xbf\xbd')"
+  printf 'print("caf\\u00e9")\n' >text.py
+  run_tide run --json text.py
+  expect_eq "$(json_get "$OUT" '"output_base64" in j')" false
+}
+
+test_output_streams_while_the_program_runs() {
+  # C's stdio must not sit on the output until exit.
+  printf '#include <stdio.h>\n#include <unistd.h>\nint main(void)\n{\n    printf("first\\n");\n    sleep(30);\n    printf("second\\n");\n}\n' >slow.c
+  "$TIDE" run --timeout 20 slow.c >out.txt 2>err.txt &
+  pid=$!
+  for _ in $(seq 100); do
+    grep -q first out.txt 2>/dev/null && break
+    sleep 0.1
+  done
+  grep -q first out.txt || { kill $pid; fail "nothing streamed within 10 s: $(cat out.txt err.txt)"; }
+  kill -TERM $pid
+  RC=0
+  wait $pid || RC=$?
+  expect_rc 130 "stopped by SIGTERM"
+  expect_contains "$(cat err.txt)" "tide: killed"
+}
+
+test_timeout_keeps_what_was_written() {
+  printf 'import time\nprint("before", flush=True)\ntime.sleep(60)\n' >sleepy.py
+  run_tide run --timeout 1 --json sleepy.py
+  expect_rc 124
+  expect_eq "$(json_get "$OUT" '[j["status"], j["output"]]')" '["timeout", "before\n"]'
+  expect_eq "$(json_get "$OUT" 'j["execution_time"] < 10')" true
+}
+
+test_output_limit_keeps_exactly_the_limit() {
+  printf 'import sys\nwhile True:\n    sys.stdout.write("y" * 1000)\n' >flood.py
+  run_tide run --output-limit 5000 --json flood.py
+  expect_rc 141
+  expect_eq "$(json_get "$OUT" '[j["status"], len(j["output"]), j["output_truncated"]]')" \
+    '["output_limit", 5000, true]'
+}
+
+test_environment_is_built_from_scratch() {
+  mkdir w && cd w
+  cat >env.py <<'P'
+import os
+print(os.getcwd(), os.getuid(), os.getgid(), os.environ["HOME"], "SECRET" in os.environ)
+print(sorted(os.listdir(".")))
+P
+  RC=0
+  OUT=$(SECRET=hunter2 PYTHONPATH=/evil "$TIDE" run env.py 2>/dev/null) || RC=$?
+  expect_rc 0
+  expect_eq "$(printf '%s\n' "$OUT" | head -1)" "/work 1000 1000 /home/tide False"
+  expect_eq "$(printf '%s\n' "$OUT" | tail -1)" "['env.py']"
+}
+
+test_stdin_sources() {
+  printf 'import sys\nprint(repr(sys.stdin.read()))\n' >cat.py
+  printf 'from file\n' >in.txt
+  run_tide run --stdin in.txt cat.py
+  expect_eq "$OUT" "'from file\\n'"
+  RC=0
+  OUT=$(printf 'piped\n' | "$TIDE" run cat.py 2>/dev/null) || RC=$?
+  expect_eq "$OUT" "'piped\\n'" "tide's stdin reaches the program"
+  OUT=$(printf 'piped\n' | "$TIDE" run --stdin /dev/null cat.py 2>/dev/null) || RC=$?
+  expect_eq "$OUT" "''" "--stdin /dev/null"
+  OUT=$(printf 'dash\n' | "$TIDE" run --stdin - --json cat.py 2>/dev/null) || RC=$?
+  expect_eq "$(json_get "$OUT" 'j["output"]')" "'dash\\n'"
+}
+
+test_program_in_a_terminal() {
+  command -v script >/dev/null || skip "script (util-linux) is missing"
+  printf 'import os\nname = input("name? ")\nprint("hi", name, os.isatty(0), os.ttyname(0))\n' >ask.py
+  OUT=$( (sleep 1; printf 'bob\n') | script -qfec "$TIDE run ask.py" /dev/null 2>&1 | tr -d '\r')
+  expect_contains "$OUT" "name? bob"
+  expect_contains "$OUT" "hi bob True /dev/pts/0"
+  expect_contains "$OUT" "tide: ok"
+}
+
+test_ctrl_c_in_a_terminal_stops_the_run() {
+  command -v script >/dev/null || skip "script (util-linux) is missing"
+  printf 'import time\nprint("start", flush=True)\ntime.sleep(60)\n' >loop.py
+  OUT=$( (sleep 1.5; printf '\003') | script -qfec "$TIDE run loop.py; echo rc=\$?" /dev/null 2>&1 | tr -d '\r')
+  expect_contains "$OUT" "tide: killed"
+  expect_contains "$OUT" "rc=130"
+}

@@ -1,0 +1,36 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filetype.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+Test(filetype, signatures_win_over_names)
+{
+    cr_expect_str_eq(filetype_from("x.txt", (const unsigned char *)"\x89PNG\r\n\x1a\n....", 12),
+                     "image/png");
+    cr_expect_str_eq(filetype_from("a", (const unsigned char *)"P4\n8 2\n\xff", 7),
+                     "image/x-portable-bitmap");
+    cr_expect_str_eq(filetype_from("a", (const unsigned char *)"%PDF-1.7", 8), "application/pdf");
+}
+
+Test(filetype, names_then_content)
+{
+    cr_expect_str_eq(filetype_from("data.csv", (const unsigned char *)"a,b\n1,2\n", 8), "text/csv");
+    cr_expect_str_eq(filetype_from("notes", (const unsigned char *)"caf\xc3\xa9\n", 6), "text/plain");
+    cr_expect_str_eq(filetype_from("blob", (const unsigned char *)"\x01\x02\xfe", 3),
+                     "application/octet-stream");
+    cr_expect_str_eq(filetype_from("empty", (const unsigned char *)"", 0), "text/plain");
+}
+
+Test(filetype, detect_reads_the_file)
+{
+    char *dir = tu_tempdir();
+    char *path = xasprintf("%s/plot", dir);
+    tu_write(path, "GIF89a......", 12);
+    char *type = filetype_detect(path);
+    cr_expect_str_eq(type, "image/gif");
+    free(type);
+    free(path);
+}
