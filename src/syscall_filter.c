@@ -117,10 +117,12 @@ static int resolve(const char *name, int nr)
     (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |     \
      CLONE_NEWCGROUP | 0x80 /* CLONE_NEWTIME */)
 
-/* libseccomp evaluates a rule with a precise condition before an
+/* (Comparisons carry a second datum, unused but initialised, so the
+ * compound literals are complete.)
+ * libseccomp evaluates a rule with a precise condition before an
  * always-true condition on another argument: that is how "allow ioctl
  * except TIOCSTI" is written (tests/unit/test_syscall_filter.c checks it). */
-#define ALWAYS SCMP_A0(SCMP_CMP_GE, 0)
+#define ALWAYS SCMP_A0(SCMP_CMP_GE, 0, 0)
 
 static int add_rules(scmp_filter_ctx ctx)
 {
@@ -153,14 +155,14 @@ static int add_rules(scmp_filter_ctx ctx)
     static const int families[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK};
     for (size_t i = 0; i < sizeof families / sizeof *families && rc == 0; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-                              SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i]));
+                              SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i], 0));
     for (int fam = 0; fam < AF_NETLINK && rc == 0; fam++)
         if (fam != AF_UNIX && fam != AF_INET && fam != AF_INET6)
             rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(socket), 1,
-                                  SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fam));
+                                  SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fam, 0));
     if (rc == 0)
         rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(socket), 1,
-                              SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_NETLINK + 1));
+                              SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_NETLINK + 1, 0));
 
     /* ioctl: everything but pushing keystrokes into a terminal (TIOCSTI)
      * and the virtual console's commands.  The kernel reads the command
@@ -179,7 +181,7 @@ static int add_rules(scmp_filter_ctx ctx)
     static const scmp_datum_t persona[] = {0, 8, 0x20000, 0x20008, 0xffffffff};
     for (size_t i = 0; i < sizeof persona / sizeof *persona && rc == 0; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(personality), 1,
-                              SCMP_A0(SCMP_CMP_EQ, persona[i]));
+                              SCMP_A0(SCMP_CMP_EQ, persona[i], 0));
     return rc;
 }
 
