@@ -154,6 +154,7 @@ static const struct ActionInfo {
     [ACT_EXPLORER] = {"explorer", "show or hide the file explorer", {"Ctrl-E", "F8"}},
     [ACT_NEXT_TAB] = {"next_tab", "next tab", {"Ctrl-PageDown", "Alt-Right"}},
     [ACT_PREV_TAB] = {"prev_tab", "previous tab", {"Ctrl-PageUp", "Alt-Left"}},
+    [ACT_NEW_SESSION] = {"new_session", "new scratch session in a language you choose", {"Alt-N"}},
 };
 
 const char *action_name(Action a)

@@ -83,6 +83,7 @@ typedef enum {
     ACT_EXPLORER,
     ACT_NEXT_TAB,
     ACT_PREV_TAB,
+    ACT_NEW_SESSION,
     ACT_COUNT
 } Action;
 

@@ -13,6 +13,7 @@
 #include "editor.h"
 #include "keymap.h"
 #include "search.h"
+#include "session.h"
 #include "term.h"
 #include "worker.h"
 
@@ -67,6 +68,12 @@ typedef struct Rect {
 
 typedef struct Explorer Explorer;
 
+/* A toolchain as probed for the language selector. */
+typedef struct ToolStatus {
+    bool probed, available;
+    char *summary; /* "Python 3.11.2", or what is missing and how to get it */
+} ToolStatus;
+
 struct Ide {
     App *app;
     Term term;
@@ -84,6 +91,17 @@ struct Ide {
     Explorer *explorer;
 
     Prompt prompt;
+
+    /* language selector */
+    ToolStatus tools[LANG_COUNT];
+    bool probing;
+    int langsel_mode;
+    Rect r_dialog;
+
+    /* the session runs go to: the one opened (--session, a new scratch
+     * session) or, found when first needed, the folder's */
+    Session *session;
+    Worker *probe;
 
     /* find and replace */
     Search search;
@@ -123,6 +141,10 @@ EditorEnv ide_env(Ide *ide);
 bool ide_open(Ide *ide, const char *path);
 void ide_save(Ide *ide, Tab *t, AfterSave then);
 void ide_close_tab(Ide *ide, size_t i);
+/* Set the language of the current file (NULL: plain text). */
+void ide_set_language(Ide *ide, const Lang *lang);
+/* Create a scratch session in lang and open it. */
+void ide_new_scratch(Ide *ide, const Lang *lang);
 void ide_switch_tab(Ide *ide, size_t i);
 
 /* ui/prompt.c */

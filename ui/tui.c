@@ -5,6 +5,7 @@
  * or a program. */
 #include "tui.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -20,6 +21,7 @@
 #include "explorer.h"
 #include "fileio.h"
 #include "ide.h"
+#include "langsel.h"
 #include "recovery.h"
 #include "xalloc.h"
 
@@ -757,7 +759,10 @@ static void draw_status(Ide *ide, Tab *t)
         size_t line, col;
         view_cursor_pos(t->view, &line, &col);
         const char *lang = t->doc->lang ? t->doc->lang->name : "plain text";
-        snprintf(right, sizeof right, " %s  Ln %zu, Col %zu%s ", lang, line + 1, col + 1,
+        char sess[80] = "";
+        if (ide->session)
+            snprintf(sess, sizeof sess, "session %s  ", ide->session->name);
+        snprintf(right, sizeof right, " %s%s  Ln %zu, Col %zu%s ", sess, lang, line + 1, col + 1,
                  t->doc->crlf ? "  CRLF" : "");
     }
     int rw = (int)strlen(right);
@@ -819,6 +824,10 @@ static void draw(Ide *ide)
     }
     if (ide->focus != FOCUS_EDITOR)
         cy = cx = -1;
+    if (ide->overlay == OVERLAY_LANG) {
+        langsel_draw(ide);
+        cy = cx = -1;
+    }
     if (ide->focus == FOCUS_EXPLORER)
         explorer_cursor(ide, &cy, &cx);
     if (ide->prompt.active)
@@ -939,6 +948,11 @@ static void do_action(Ide *ide, Action a)
             ide_switch_tab(ide, (ide->active + ide->ntabs - 1) % ide->ntabs);
         break;
     case ACT_LANGUAGE:
+        langsel_open(ide, LANGSEL_FILE);
+        break;
+    case ACT_NEW_SESSION:
+        langsel_open(ide, LANGSEL_SCRATCH);
+        break;
     case ACT_RUN:
     case ACT_STOP:
     case ACT_HISTORY:
@@ -1014,6 +1028,13 @@ static void handle_event(Ide *ide, const InputEvent *ev)
             help_key(ide, ev->key);
         return;
     }
+    if (ide->overlay == OVERLAY_LANG) {
+        if (ev->key == TK_MOUSE && ev->mouse == MOUSE_PRESS)
+            langsel_click(ide, ev->y, ev->x);
+        else if (ev->key != TK_MOUSE && ev->key != TK_PASTE)
+            langsel_key(ide, ev->key);
+        return;
+    }
     if (prompt_event(ide, ev))
         return;
     if (ev->key == TK_MOUSE) {
@@ -1051,6 +1072,96 @@ static void handle_event(Ide *ide, const InputEvent *ev)
     }
 }
 
+/* ---------------------------------------------------------------- languages, sessions */
+
+void ide_set_language(Ide *ide, const Lang *lang)
+{
+    Tab *t = ide_tab(ide);
+    if (!t)
+        return;
+    t->doc->lang = lang;
+    view_reattach(t->view);
+    bool avail = true;
+    const char *st = lang ? langsel_status(ide, lang, &avail) : NULL;
+    if (lang && st && !avail)
+        ide_message(ide, true, "%s is now %s, but %s", document_name(t->doc), lang->name, st);
+    else
+        ide_message(ide, false, "%s is now %s%s", document_name(t->doc), lang ? lang->name : "plain text",
+                    lang ? ": F5 runs it as that" : "");
+}
+
+static void set_root(Ide *ide, const char *root)
+{
+    free(ide->root);
+    ide->root = xstrdup(root);
+    explorer_free(ide->explorer);
+    ide->explorer = explorer_new(ide->root);
+    langsel_probe(ide);
+    if (ide->overlay == OVERLAY_LANG)
+        langsel_open(ide, LANGSEL_SCRATCH);
+    ide->explorer_visible = true;
+    layout(ide);
+}
+
+static void set_session(Ide *ide, Session *s)
+{
+    if (ide->session) {
+        session_free(ide->session);
+        free(ide->session);
+    }
+    ide->session = s;
+}
+
+/* The file to show first in a session's folder: the entry of its last
+ * run, else its language's starter file, else nothing. */
+static void open_session_entry(Ide *ide, const Session *s)
+{
+    HistoryResult *list = NULL;
+    size_t n = 0;
+    Err err;
+    char *path = NULL;
+    if (s->runs && history_list(ide->app, s->id, 1, &list, &n, &err) && n && list[0].entry)
+        path = xasprintf("%s/%s", s->workdir, list[0].entry);
+    history_list_free(list, n);
+    if ((!path || !fileio_exists(path)) && s->lang && s->lang->starter_file) {
+        free(path);
+        path = xasprintf("%s/%s", s->workdir, s->lang->starter_file);
+    }
+    if (path && fileio_exists(path))
+        ide_open(ide, path);
+    free(path);
+}
+
+void ide_new_scratch(Ide *ide, const Lang *lang)
+{
+    Session *s = xcalloc(1, sizeof *s);
+    Err err;
+    if (!session_new_scratch(ide->app, lang, NULL, s, &err)) {
+        free(s);
+        ide_message(ide, true, "%s", err.msg);
+        return;
+    }
+    set_root(ide, s->workdir);
+    set_session(ide, s);
+    open_session_entry(ide, s);
+    ide_message(ide, false, "new %s session %s: F5 runs %s", lang->name, s->name,
+                lang->starter_file ? lang->starter_file : "the file");
+}
+
+/* A folder with nothing in it (hidden files aside). */
+static bool folder_is_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return false;
+    struct dirent *e;
+    bool empty = true;
+    while (empty && (e = readdir(d)))
+        empty = e->d_name[0] == '.';
+    closedir(d);
+    return empty;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static char *cwd(void)
@@ -1062,6 +1173,21 @@ static char *cwd(void)
 static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
 {
     const char *path = opt->path;
+    if (opt->session) {
+        Session *s = xcalloc(1, sizeof *s);
+        if (!session_find(ide->app, opt->session, s, err) || !session_check(s, err)) {
+            free(s);
+            return false;
+        }
+        Err terr;
+        (void)session_touch(ide->app, s, &terr);
+        ide->root = xstrdup(s->workdir);
+        ide->explorer_visible = true;
+        ide->session = s;
+        new_untitled(ide);
+        open_session_entry(ide, s);
+        return true;
+    }
     if (!path || fileio_is_dir(path)) {
         char real[PATH_MAX];
         if (path && !realpath(path, real))
@@ -1070,6 +1196,9 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
         ide->explorer_visible = true;
         new_untitled(ide);
         ide->focus = FOCUS_EXPLORER;
+        /* Nothing to open: offer a scratch session. */
+        if (!path && folder_is_empty(ide->root))
+            ide->overlay = OVERLAY_LANG, ide->langsel_mode = LANGSEL_SCRATCH;
         return true;
     }
     /* A file: its folder is the root. */
@@ -1090,6 +1219,9 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
 static void ide_free(Ide *ide)
 {
     worker_free(ide->io); /* finishes saves and recovery writes */
+    worker_free(ide->probe);
+    langsel_free(ide);
+    set_session(ide, NULL);
     while (ide->ntabs)
         tab_free(ide->tabs[--ide->ntabs]);
     free(ide->tabs);
@@ -1123,10 +1255,6 @@ static int next_timeout(Ide *ide, long long now)
 
 int tui_main(App *app, const TuiOptions *opt)
 {
-    if (opt->session) {
-        fprintf(stderr, "tide: opening a session needs the session manager, which this build does not have yet\n");
-        return 1;
-    }
     Err err;
     if (!term_usable(&err)) {
         fprintf(stderr, "tide: %s\n", err.msg);
@@ -1142,6 +1270,7 @@ int tui_main(App *app, const TuiOptions *opt)
         return 1;
     }
     ide->io = worker_new();
+    ide->probe = worker_new();
     ide->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     editor_set_hooks(NULL, wake, ide);
     if (!open_start(ide, opt, &err)) {
@@ -1150,6 +1279,9 @@ int tui_main(App *app, const TuiOptions *opt)
         return 1;
     }
     ide->explorer = explorer_new(ide->root);
+    langsel_probe(ide);
+    if (ide->overlay == OVERLAY_LANG)
+        langsel_open(ide, LANGSEL_SCRATCH);
     if (!term_start(&ide->term, &err)) {
         fprintf(stderr, "tide: %s\n", err.msg);
         ide_free(ide);
@@ -1181,12 +1313,13 @@ int tui_main(App *app, const TuiOptions *opt)
             ide->dirty = false;
             draw(ide);
         }
-        struct pollfd fds[3] = {
+        struct pollfd fds[4] = {
             {STDIN_FILENO, POLLIN, 0},
             {worker_fd(ide->io), POLLIN, 0},
             {ide->wake_fd, POLLIN, 0},
+            {worker_fd(ide->probe), POLLIN, 0},
         };
-        int r = poll(fds, 3, next_timeout(ide, now_ms()));
+        int r = poll(fds, 4, next_timeout(ide, now_ms()));
         if (got_signal)
             break;
         if (r < 0 && errno != EINTR)
@@ -1203,6 +1336,8 @@ int tui_main(App *app, const TuiOptions *opt)
         }
         if (r > 0 && fds[1].revents)
             worker_collect(ide->io);
+        if (r > 0 && fds[3].revents)
+            worker_collect(ide->probe);
         if (r > 0 && fds[2].revents) {
             uint64_t n;
             (void)!read(ide->wake_fd, &n, sizeof n);

@@ -4,7 +4,8 @@
 # tmux server (a socket in the test's folder) started without any
 # ~/.tmux.conf, a 100x30 window and TERM=tmux-256color.
 #
-#   tui_start [-x COLS] [-y ROWS] ARGS...   start tide ARGS in the folder $T
+#   tui_start [-x COLS] [-y ROWS] [-C DIR] ARGS...
+#                          start tide ARGS in the folder $T (or DIR)
 #   tui_keys KEY...        send keys by tmux's names (C-s, Enter, Escape, F5, S-Right, ...)
 #   tui_type TEXT          type TEXT literally
 #   tui_hex HEX...         send raw bytes (mouse reports and the like)
@@ -25,11 +26,12 @@ tui_tmux() {
 }
 
 tui_start() {
-  local cols=100 rows=30
+  local cols=100 rows=30 dir=$T
   while [ $# -gt 0 ]; do
     case $1 in
       -x) cols=$2; shift 2 ;;
       -y) rows=$2; shift 2 ;;
+      -C) dir=$2; shift 2 ;;
       *) break ;;
     esac
   done
@@ -44,14 +46,15 @@ tui_start() {
       "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
     printf 'export TERM=%s LC_ALL=C.UTF-8 %s\n' "$term" "${TUI_ENV:-}"
     printf '%q' "$TIDE"
-    printf ' %q' "$@"
+    local a
+    for a in "$@"; do printf ' %q' "$a"; done
     echo
     echo "echo \$? > $T/.tide-exit"
     echo 'sleep 3600'
   } >"$T/.tui-run"
   chmod +x "$T/.tui-run"
   rm -f "$T/.tide-exit"
-  tmux -S "$TUI_SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" -c "$T" "$T/.tui-run"
+  tmux -S "$TUI_SOCK" -f /dev/null new-session -d -x "$cols" -y "$rows" -c "$dir" "$T/.tui-run"
   trap tui_stop EXIT
 }
 

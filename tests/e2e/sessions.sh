@@ -1,0 +1,57 @@
+# Languages and sessions in the IDE: the language selector (F2), a
+# scratch session offered in an empty folder, tide --session ID.
+
+. "$TESTS/e2e/lib/tmux.sh"
+
+test_language_selector_sets_the_language() {
+  printf 'print("hi")\n' >script.txt
+  tui_start script.txt
+  tui_wait 'plain text  Ln 1, Col 1'
+  tui_keys F2
+  tui_wait 'Language of script.txt'
+  tui_wait 'Python '
+  # The toolchains are probed in the background: versions appear.
+  tui_wait 'Python 3' 20
+  tui_wait 'Plain text  highlighting off'
+  tui_keys p
+  tui_keys Enter
+  tui_wait 'script.txt is now Python: F5 runs it as that'
+  tui_wait 'Python  Ln 1, Col 1'
+  # Esc leaves it as it is.
+  tui_keys F2
+  tui_wait 'Language of script.txt'
+  tui_esc
+  tui_wait_gone 'Language of script.txt'
+  tui_wait 'Python  Ln 1, Col 1'
+}
+
+test_empty_folder_offers_a_scratch_session() {
+  mkdir empty
+  # Only `tide` with no argument in an empty folder offers one.
+  tui_start empty
+  tui_wait ' empty'
+  tui_wait_gone 'New scratch session' 1
+  tui_stop
+  tui_start -C "$T/empty"
+  tui_wait 'New scratch session: choose its language'
+  tui_keys Down
+  tui_keys Enter
+  tui_wait 'new Node.js session node-'
+  tui_wait 'console.log("Hello from tide!");'
+  tui_wait 'session node-'
+  [ -z "$(ls -A "$T/empty")" ] || fail "the scratch session wrote into the folder"
+  ls "$XDG_DATA_HOME"/tide/sessions/*/files/main.js >/dev/null || fail "no scratch work tree"
+}
+
+test_open_a_session_by_id() {
+  run_tide session new python --name demo
+  expect_rc 0
+  tui_start --session demo
+  tui_wait 'Hello from tide!'
+  tui_wait 'session demo  Python'
+  tui_wait 'main.py'
+  tui_stop
+  tui_start --session nosuch
+  tui_wait_exit
+  expect_eq "$TUI_EXIT" 1
+}

@@ -1,0 +1,254 @@
+#include "langsel.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* ---------------------------------------------------------------- probing */
+
+typedef struct ProbeJob {
+    Ide *ide;
+    ToolStatus st[LANG_COUNT];
+} ProbeJob;
+
+static void probe_run(void *arg)
+{
+    ProbeJob *j = arg;
+    for (int i = 0; i < LANG_COUNT; i++) {
+        const Lang *lang = lang_get((LangId)i);
+        StrBuf sb = {0};
+        bool ok = true;
+        for (size_t t = 0; t < lang->ntools; t++) {
+            ToolInfo ti;
+            Err err;
+            bool found = lang_resolve_tool(&lang->tools[t], NULL, NULL, &ti, &err);
+            if (!found) {
+                ok = false;
+                sb.len = 0;
+                sb_printf(&sb, "not installed: %s is missing (apt install %s)", lang->tools[t].cmd, lang->package);
+                tool_info_free(&ti);
+                break;
+            }
+            if (t == 0)
+                sb_puts(&sb, ti.version ? ti.version : lang->tools[t].cmd);
+            tool_info_free(&ti);
+        }
+        j->st[i] = (ToolStatus){true, ok, sb.data ? sb_steal(&sb) : xstrdup("")};
+    }
+}
+
+static void probe_done(void *arg)
+{
+    ProbeJob *j = arg;
+    Ide *ide = j->ide;
+    for (int i = 0; i < LANG_COUNT; i++) {
+        free(ide->tools[i].summary);
+        ide->tools[i] = j->st[i];
+    }
+    ide->probing = false;
+    ide->dirty = true;
+    free(j);
+}
+
+void langsel_probe(Ide *ide)
+{
+    if (ide->probing)
+        return;
+    ProbeJob *j = xcalloc(1, sizeof *j);
+    j->ide = ide;
+    ide->probing = true;
+    worker_submit(ide->probe, probe_run, probe_done, j);
+}
+
+void langsel_free(Ide *ide)
+{
+    for (int i = 0; i < LANG_COUNT; i++) {
+        free(ide->tools[i].summary);
+        ide->tools[i] = (ToolStatus){0};
+    }
+}
+
+const char *langsel_status(Ide *ide, const Lang *lang, bool *available)
+{
+    const ToolStatus *st = &ide->tools[lang->id];
+    *available = st->available;
+    return st->probed ? st->summary : NULL;
+}
+
+/* ---------------------------------------------------------------- dialog */
+
+/* Rows: the nine languages, then "Plain text" (file mode only). */
+static int nrows(const Ide *ide)
+{
+    return LANG_COUNT + (ide->langsel_mode == LANGSEL_FILE ? 1 : 0);
+}
+
+void langsel_open(Ide *ide, LangselMode mode)
+{
+    Tab *t = ide_tab(ide);
+    if (mode == LANGSEL_FILE && !t)
+        return;
+    ide->overlay = OVERLAY_LANG;
+    ide->langsel_mode = mode;
+    ide->overlay_sel = 0;
+    if (mode == LANGSEL_FILE)
+        ide->overlay_sel = t->doc->lang ? (int)t->doc->lang->id : LANG_COUNT;
+    bool any = false;
+    for (int i = 0; i < LANG_COUNT; i++)
+        any |= ide->tools[i].probed;
+    if (!any)
+        langsel_probe(ide);
+    ide->dirty = true;
+}
+
+static void draw_box(Rect r, const char *title)
+{
+    term_style(stdscr, ROLE_DIALOG);
+    for (int y = r.y; y < r.y + r.h; y++) {
+        wmove(stdscr, y, r.x);
+        for (int x = 0; x < r.w; x++)
+            waddch(stdscr, ' ');
+    }
+    term_style(stdscr, ROLE_BORDER);
+    mvwaddch(stdscr, r.y, r.x, ACS_ULCORNER);
+    mvwaddch(stdscr, r.y, r.x + r.w - 1, ACS_URCORNER);
+    mvwaddch(stdscr, r.y + r.h - 1, r.x, ACS_LLCORNER);
+    mvwaddch(stdscr, r.y + r.h - 1, r.x + r.w - 1, ACS_LRCORNER);
+    for (int x = r.x + 1; x < r.x + r.w - 1; x++) {
+        mvwaddch(stdscr, r.y, x, ACS_HLINE);
+        mvwaddch(stdscr, r.y + r.h - 1, x, ACS_HLINE);
+    }
+    for (int y = r.y + 1; y < r.y + r.h - 1; y++) {
+        mvwaddch(stdscr, y, r.x, ACS_VLINE);
+        mvwaddch(stdscr, y, r.x + r.w - 1, ACS_VLINE);
+    }
+    term_style(stdscr, ROLE_PANE_TITLE_FOCUSED);
+    char t[300];
+    snprintf(t, sizeof t, " %.256s ", title);
+    mvwaddnstr(stdscr, r.y, r.x + 2, t, r.w - 4);
+}
+
+void langsel_draw(Ide *ide)
+{
+    Tab *t = ide_tab(ide);
+    int w = COLS - 4 < 76 ? COLS - 4 : 76, h = nrows(ide) + 4;
+    if (h > LINES - 2)
+        h = LINES - 2;
+    Rect r = {(LINES - h) / 2, (COLS - w) / 2, h, w};
+    ide->r_dialog = r;
+    char title[256];
+    if (ide->langsel_mode == LANGSEL_FILE)
+        snprintf(title, sizeof title, "Language of %s", t ? document_name(t->doc) : "");
+    else
+        snprintf(title, sizeof title, "New scratch session: choose its language");
+    draw_box(r, title);
+    int rows = r.h - 4;
+    int top = ide->overlay_sel >= rows ? ide->overlay_sel - rows + 1 : 0;
+    for (int i = 0; i < rows && top + i < nrows(ide); i++) {
+        int idx = top + i;
+        char line[512];
+        UiRole role = idx == ide->overlay_sel ? ROLE_DIALOG_SELECTED : ROLE_DIALOG;
+        if (idx == LANG_COUNT) {
+            snprintf(line, sizeof line, " %-10s  highlighting off, not run", "Plain text");
+        } else {
+            const Lang *lang = lang_get((LangId)idx);
+            bool avail;
+            const char *st = langsel_status(ide, lang, &avail);
+            snprintf(line, sizeof line, " %-10s  %s", lang->name, st ? st : "checking...");
+            if (st && !avail && idx != ide->overlay_sel)
+                role = ROLE_GUTTER;
+        }
+        term_style(stdscr, role);
+        wmove(stdscr, r.y + 1 + i, r.x + 1);
+        for (int x = 0; x < r.w - 2; x++)
+            waddch(stdscr, ' ');
+        mvwaddnstr(stdscr, r.y + 1 + i, r.x + 1, line, r.w - 2);
+    }
+    term_style(stdscr, ROLE_GUTTER);
+    const char *help = ide->langsel_mode == LANGSEL_FILE ? "Enter: run and highlight the file as this language   Esc: cancel"
+                                                         : "Enter: create the session   Esc: cancel";
+    mvwaddnstr(stdscr, r.y + r.h - 2, r.x + 2, help, r.w - 4);
+}
+
+static void choose(Ide *ide)
+{
+    int sel = ide->overlay_sel;
+    ide->overlay = OVERLAY_NONE;
+    const Lang *lang = sel < LANG_COUNT ? lang_get((LangId)sel) : NULL;
+    if (ide->langsel_mode == LANGSEL_FILE) {
+        ide_set_language(ide, lang);
+        return;
+    }
+    bool avail;
+    const char *st = langsel_status(ide, lang, &avail);
+    if (st && !avail)
+        ide_message(ide, false, "%s: %s", lang->name, st);
+    ide_new_scratch(ide, lang);
+}
+
+bool langsel_key(Ide *ide, Key k)
+{
+    ide->dirty = true;
+    int n = nrows(ide);
+    switch (k) {
+    case TK_UP:
+        ide->overlay_sel = (ide->overlay_sel + n - 1) % n;
+        return true;
+    case TK_DOWN:
+    case TK_TAB:
+        ide->overlay_sel = (ide->overlay_sel + 1) % n;
+        return true;
+    case TK_HOME:
+        ide->overlay_sel = 0;
+        return true;
+    case TK_END:
+        ide->overlay_sel = n - 1;
+        return true;
+    case TK_ENTER:
+        choose(ide);
+        return true;
+    case TK_ESC:
+        ide->overlay = OVERLAY_NONE;
+        return true;
+    default:
+        break;
+    }
+    if (keymap_lookup(&ide->keys, k) == ACT_LANGUAGE || keymap_lookup(&ide->keys, k) == ACT_QUIT) {
+        ide->overlay = OVERLAY_NONE;
+        return true;
+    }
+    /* A letter jumps to the next language starting with it. */
+    if (k < 128 && k > ' ') {
+        char c = (char)(k >= 'A' && k <= 'Z' ? k + 32 : k);
+        for (int step = 1; step <= n; step++) {
+            int i = (ide->overlay_sel + step) % n;
+            const char *name = i < LANG_COUNT ? lang_get((LangId)i)->name : "plain text";
+            char first = (char)(name[0] >= 'A' && name[0] <= 'Z' ? name[0] + 32 : name[0]);
+            if (first == c) {
+                ide->overlay_sel = i;
+                break;
+            }
+        }
+    }
+    return true;
+}
+
+void langsel_click(Ide *ide, int y, int x)
+{
+    Rect r = ide->r_dialog;
+    if (y <= r.y || y >= r.y + r.h - 2 || x <= r.x || x >= r.x + r.w - 1) {
+        ide->overlay = OVERLAY_NONE;
+        ide->dirty = true;
+        return;
+    }
+    int rows = r.h - 4;
+    int top = ide->overlay_sel >= rows ? ide->overlay_sel - rows + 1 : 0;
+    int idx = top + (y - r.y - 1);
+    if (idx >= 0 && idx < nrows(ide)) {
+        ide->overlay_sel = idx;
+        choose(ide);
+    }
+    ide->dirty = true;
+}
