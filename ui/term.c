@@ -327,6 +327,16 @@ static bool read_mouse(Term *t, InputEvent *ev)
             ev->clicks = t->clicks;
             t->button_down = true;
         }
+    } else if (me.bstate & (BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_TRIPLE_CLICKED)) {
+        /* A press and a release that arrived together: curses reports a
+         * click even with mouseinterval(0). */
+        ev->mouse = MOUSE_PRESS;
+        ev->button = 1;
+        ev->clicks = me.bstate & BUTTON1_TRIPLE_CLICKED ? 3 : me.bstate & BUTTON1_DOUBLE_CLICKED ? 2 : 1;
+        t->button_down = false;
+    } else if (me.bstate & (BUTTON2_CLICKED | BUTTON3_CLICKED)) {
+        ev->mouse = MOUSE_PRESS;
+        ev->button = me.bstate & BUTTON2_CLICKED ? 2 : 3;
     } else if (me.bstate & (BUTTON1_RELEASED | BUTTON2_RELEASED | BUTTON3_RELEASED)) {
         ev->mouse = MOUSE_RELEASE;
         ev->button = me.bstate & BUTTON1_RELEASED ? 1 : me.bstate & BUTTON2_RELEASED ? 2 : 3;
