@@ -158,7 +158,7 @@ static int history_run(App *app, int argc, char **argv)
     } else if (n == 0) {
         printf("no runs recorded%s yet\n", sid ? " in this session" : "");
     } else {
-        printf("%-6s %-19s %-7s %-8s %-20s %-14s %-10s %8s %8s\n", "RUN", "TIME", "SESSION", "LANGUAGE", "ENTRY",
+        printf("%-6s %-19s %-7s %-8s %-20s %-14s %-10s %8s %8s\n", "ID", "WHEN", "SESSION", "LANGUAGE", "ENTRY",
                "STATUS", "EXIT", "RUN", "COMPILE");
         for (size_t i = 0; i < n; i++) {
             HistoryResult *r = &list[i];

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "fileio.h"
+#include "session.h"
 
 static int run_main(App *app, int argc, char **argv);
 
@@ -45,12 +46,22 @@ const Command cmd_run = {
     "      --json                  print the result as one JSON object instead of\n"
     "                              streaming\n"
     "      --generated-dir DIR     copy the files the program created or changed in its\n"
-    "                              working directory into DIR (which must be empty)\n"
+    "                              working directory into DIR (which must be empty);\n"
+    "                              such a run is not recorded\n"
+    "  -s, --session SESSION       run in that session (an id or a name): FILEs are its\n"
+    "                              files; default: the session of FILE's folder and\n"
+    "                              language, created on first use\n"
+    "      --ephemeral             record nothing: no session, no history\n"
     "      --allow-missing LAYERS  run even though these sandbox layers are missing on\n"
     "                              this machine (comma-separated): cgroup (limits fall\n"
     "                              back to RLIMIT_DATA and RLIMIT_NPROC), seccomp\n"
     "\n"
     "Defaults come from the [run] section of config.ini.\n"
+    "\n"
+    "Every run is recorded (tide history, tide result): its code, output and status\n"
+    "in tide's database, and a git snapshot of the session's files in tide's data\n"
+    "folder (nothing is ever written into your folder).  Files the program writes\n"
+    "are kept with the run (tide files, tide export).\n"
     "\n"
     "Without --json, the program's stdout and stderr stream to tide's as it writes\n"
     "them, then one summary line goes to stderr.  When tide's standard input and\n"
@@ -84,6 +95,7 @@ enum {
     OPT_JSON,
     OPT_GENERATED_DIR,
     OPT_ALLOW_MISSING,
+    OPT_EPHEMERAL,
 };
 
 static bool invalid(RunOptions *o, int *rc, const char *fmt, ...) TIDE_FMT(3, 4);
@@ -160,6 +172,32 @@ static bool place_files(RunOptions *o, char **files, int nfiles, int *rc)
     return true;
 }
 
+/* --session: the files are the session's, the language is its language. */
+static bool place_in_session(App *app, RunOptions *o, char **files, int nfiles, int *rc)
+{
+    Session s;
+    Err err;
+    if (!session_find(app, o->session, &s, &err))
+        return invalid(o, rc, "%s", err.msg);
+    StrList names = {0}, rel;
+    for (int i = 0; i < nfiles; i++)
+        sl_push(&names, files[i]);
+    bool ok = true;
+    if (o->req.lang && o->req.lang != s.lang)
+        ok = invalid(o, rc, "session %lld is a %s session, not %s", (long long)s.id, s.lang->name,
+                     o->req.lang->name);
+    else if (!session_resolve_files(&s, (const char *const *)names.items, &rel, &err))
+        ok = invalid(o, rc, "%s", err.msg);
+    if (ok) {
+        o->req.lang = s.lang;
+        o->workdir = xstrdup(s.workdir);
+        o->files = rel;
+    }
+    sl_free(&names);
+    session_free(&s);
+    return ok;
+}
+
 bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
 {
     *o = (RunOptions){.stdin_fd = -1};
@@ -186,12 +224,14 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         {"json", no_argument, NULL, OPT_JSON},
         {"generated-dir", required_argument, NULL, OPT_GENERATED_DIR},
         {"allow-missing", required_argument, NULL, OPT_ALLOW_MISSING},
+        {"session", required_argument, NULL, 's'},
+        {"ephemeral", no_argument, NULL, OPT_EPHEMERAL},
         {0},
     };
     const char *lang_key = NULL;
     long long v;
     int c;
-    while ((c = getopt_long(end, argv, "l:i:t:m:", opts, NULL)) != -1) {
+    while ((c = getopt_long(end, argv, "l:i:t:m:s:", opts, NULL)) != -1) {
         switch (c) {
         case 'l':
             lang_key = optarg;
@@ -239,6 +279,13 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             if (!parse_allow(optarg, o, rc))
                 return false;
             break;
+        case 's':
+            free(o->session);
+            o->session = xstrdup(optarg);
+            break;
+        case OPT_EPHEMERAL:
+            o->ephemeral = true;
+            break;
         case ':':
             *rc = cli_usage_error(&cmd_run, "option '%s' needs a value", argv[optind - 1]);
             return false;
@@ -251,17 +298,30 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         *rc = cli_usage_error(&cmd_run, "no FILE to run");
         return false;
     }
+    if (o->session && o->ephemeral) {
+        *rc = cli_usage_error(&cmd_run, "--session records into a session; --ephemeral records nothing");
+        return false;
+    }
+    if (o->session && o->generated_dir) {
+        *rc = cli_usage_error(&cmd_run, "a run in a session keeps its files there (tide export); "
+                                        "--generated-dir is for runs outside sessions");
+        return false;
+    }
     if (lang_key) {
         o->req.lang = lang_by_key(lang_key);
         if (!o->req.lang)
             return invalid(o, rc, "unknown language '%s' (one of %s)", lang_key, lang_keys());
-    } else {
+    }
+    if (o->session) {
+        if (!place_in_session(app, o, argv + optind, end - optind, rc))
+            return false;
+    } else if (!lang_key) {
         o->req.lang = lang_by_path(argv[optind]);
         if (!o->req.lang)
             return invalid(o, rc, "cannot tell the language of %s from its name: pass --lang (%s)",
                            argv[optind], lang_keys());
     }
-    if (!place_files(o, argv + optind, end - optind, rc))
+    if (!o->session && !place_files(o, argv + optind, end - optind, rc))
         return false;
     if (o->stdin_path) {
         if (strcmp(o->stdin_path, "-") == 0) {
@@ -305,8 +365,10 @@ void run_options_free(RunOptions *o)
     free(o->workdir);
     free(o->stdin_path);
     free(o->generated_dir);
+    free(o->session);
     sl_free(&o->files);
     sl_free(&o->args);
+    sl_free(&o->notes);
     *o = (RunOptions){.stdin_fd = -1};
 }
 
@@ -387,6 +449,39 @@ static void terminal_restore(void)
     }
 }
 
+/* The run, recorded in its session (src/session.h): the one place `tide
+ * run` and sessions meet.  --generated-dir and --ephemeral runs are not
+ * recorded; a folder session that cannot be had does not stop the run. */
+static bool run_recorded(App *app, RunOptions *o, const RunCallbacks *cb, RunResult *res, Err *err)
+{
+    if (o->ephemeral || (o->generated_dir && !o->session))
+        return exec_run(app, &o->req, cb, res, err);
+    Session s;
+    SessionRunResult rec = {0};
+    bool found = o->session ? session_find(app, o->session, &s, err)
+                            : session_for_folder(app, o->workdir, o->req.lang, &s, err);
+    bool ok = found && session_run(app, &s, &o->req, cb, res, &rec, err);
+    if (found) {
+        o->session_id = s.id;
+        o->result_id = rec.result_id;
+        session_free(&s);
+    }
+    for (size_t i = 0; i < rec.notes.len; i++)
+        sl_push(&o->notes, rec.notes.items[i]);
+    session_run_result_free(&rec);
+    if (!ok && !rec.ran) {
+        if (o->session) {
+            *res = (RunResult){.status = RUN_INVALID_REQUEST, .exit_code = -1, .peak_memory_kb = -1};
+            snprintf(res->message, sizeof res->message, "%.*s", (int)sizeof res->message - 1, err->msg);
+            return false;
+        }
+        sl_push_owned(&o->notes, xasprintf("this run is not recorded: %s", err->msg));
+        o->session_id = 0;
+        return exec_run(app, &o->req, cb, res, err);
+    }
+    return ok;
+}
+
 bool run_execute(App *app, RunOptions *o, RunResult *res, Err *err)
 {
     RunControl *ctl = run_control_new();
@@ -405,7 +500,7 @@ bool run_execute(App *app, RunOptions *o, RunResult *res, Err *err)
         terminal_raw();
 
     RunCallbacks cb = {.output = o->json ? NULL : stream_output, .pty_ready = remember_master};
-    bool ok = exec_run(app, &o->req, &cb, res, err);
+    bool ok = run_recorded(app, o, &cb, res, err);
 
     terminal_restore();
     pty_master = -1;
@@ -505,10 +600,19 @@ static int run_main(App *app, int argc, char **argv)
     run_execute(app, &o, &res, &err);
     rc = run_exit_code(&res);
     if (o.json) {
-        if (!cli_print_json(run_result_json(&res, o.req.lang)))
+        json_t *j = run_result_json(&res, o.req.lang);
+        json_object_set_new(j, "session_id", o.session_id ? json_integer(o.session_id) : json_null());
+        json_object_set_new(j, "result_id", o.result_id ? json_integer(o.result_id) : json_null());
+        json_t *notes = json_array();
+        for (size_t i = 0; i < o.notes.len; i++)
+            json_array_append_new(notes, json_string(o.notes.items[i]));
+        json_object_set_new(j, "notes", notes);
+        if (!cli_print_json(j))
             rc = EXIT_FAIL;
     } else {
         print_summary(&o, &res);
+        for (size_t i = 0; i < o.notes.len; i++)
+            fprintf(stderr, "tide: note: %s\n", o.notes.items[i]);
     }
     run_result_free(&res);
     run_options_free(&o);

@@ -17,6 +17,12 @@ typedef struct RunOptions {
     char *stdin_path;     /* --stdin FILE, "-" for tide's own stdin, or NULL */
     char *generated_dir;  /* --generated-dir */
     int stdin_fd;         /* opened by run_parse, closed by run_options_free */
+    /* Recording (src/session.h): --session, else the folder session of
+     * the entry's folder and language; --ephemeral records nothing. */
+    char *session;
+    bool ephemeral;
+    long long session_id, result_id; /* 0: none */
+    StrList notes;                   /* what the user should know about the record */
 } RunOptions;
 
 /* Parse argv (argv[0] is "run").  On a bad command line, prints the

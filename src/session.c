@@ -5,15 +5,20 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <libgen.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "exec.h"
 #include "fileio.h"
 #include "session_files.h"
 
@@ -22,6 +27,7 @@
 #define CODE_MAX (4 << 20)
 
 static int lock_session(const Session *s, bool wait, void (*waiting)(void *), void *ud, Err *err);
+static bool inside(const char *root, const char *path, const char **rel);
 
 int64_t session_now(void)
 {
@@ -581,6 +587,7 @@ struct SessionRun {
     bool snap_ok;
     char *entry;
     StrList args;
+    StrList exclude; /* tide's own folders inside the work tree */
     char *code;
     size_t code_len;
     char *gen_tmp;
@@ -615,6 +622,7 @@ static void run_free(SessionRun *run)
     free(run->entry);
     free(run->code);
     sl_free(&run->args);
+    sl_free(&run->exclude);
     sl_free(&run->notes);
     free(run);
 }
@@ -736,6 +744,18 @@ bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, S
         return false;
     }
 
+    /* tide's own folders (a home folder holds ~/.local/share/tide) are
+     * never part of a snapshot. */
+    char *root = realpath(run->s.workdir, NULL);
+    for (int k = 0; root && k < DIR_COUNT; k++) {
+        char *dir = realpath(app->paths.dir[k], NULL);
+        const char *rel;
+        if (dir && inside(root, dir, &rel) && *rel)
+            sl_push(&run->exclude, rel);
+        free(dir);
+    }
+    free(root);
+
     /* A snapshot that fails does not stop the run: the result says so. */
     Err verr;
     if (!vcs_open(&run->vcs, run->s.git_dir, run->s.workdir, &verr)) {
@@ -743,8 +763,10 @@ bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, S
     } else {
         run->vcs_ok = true;
         vcs_break_stale_locks(&run->vcs);
-        VcsSnapshotOptions opt = {
-            .force = spec->files, .lang = run->s.lang, .limit_big = run->s.kind == SESSION_FOLDER};
+        VcsSnapshotOptions opt = {.force = spec->files,
+                                  .exclude = (const char *const *)run->exclude.items,
+                                  .lang = run->s.lang,
+                                  .limit_big = run->s.kind == SESSION_FOLDER};
         if (vcs_snapshot(&run->vcs, &opt, &run->snap, &verr)) {
             run->snap_ok = true;
             for (size_t i = 0; i < run->snap.notes.len; i++)
@@ -934,6 +956,239 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
     free(kept);
     run_free(run);
     return ok;
+}
+
+/* ---------------------------------------------------------------- session_run */
+
+/* What a run's stdin was, for the record: a regular file is read (up to
+ * STDIN_MAX) without moving its offset; a pipe goes through a thread that
+ * keeps a copy while passing every byte on, so a program still reads its
+ * input as it arrives. */
+#define STDIN_MAX (1 << 20)
+
+typedef struct Tee {
+    int in, out;  /* the caller's stdin; the write end of exec's pipe */
+    int wake[2];  /* a byte here stops the thread */
+    StrBuf data;
+    bool truncated;
+    pthread_t thread;
+} Tee;
+
+/* Write all of buf to t->out unless woken; false when the program no
+ * longer reads (EPIPE) or on wake-up. */
+static bool tee_write(Tee *t, const char *buf, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        struct pollfd p[2] = {{t->out, POLLOUT, 0}, {t->wake[0], POLLIN, 0}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        if (p[1].revents)
+            return false;
+        ssize_t w = write(t->out, buf + off, n - off);
+        if (w < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (w < 0)
+            return false;
+        off += (size_t)w;
+    }
+    return true;
+}
+
+static void *tee_main(void *arg)
+{
+    Tee *t = arg;
+    /* A program that stops reading closes the pipe: write gets EPIPE
+     * instead of the process getting SIGPIPE (blocked for this thread). */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    char buf[65536];
+    for (;;) {
+        struct pollfd p[2] = {{t->in, POLLIN, 0}, {t->wake[0], POLLIN, 0}};
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (p[1].revents)
+            break;
+        ssize_t n = read(t->in, buf, sizeof buf);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n <= 0)
+            break;
+        size_t keep = t->data.len < STDIN_MAX ? STDIN_MAX - t->data.len : 0;
+        if ((size_t)n > keep)
+            t->truncated = true;
+        sb_append(&t->data, buf, (size_t)n < keep ? (size_t)n : keep);
+        if (!tee_write(t, buf, (size_t)n))
+            break;
+    }
+    close(t->out); /* end of input for the program */
+    t->out = -1;
+    return NULL;
+}
+
+typedef struct StdinRecord {
+    const char *mode;
+    StrBuf data;
+    bool truncated;
+    Tee *tee;
+    int fd; /* what exec reads */
+} StdinRecord;
+
+static bool stdin_begin(const RunRequest *req, StdinRecord *r, Err *err)
+{
+    *r = (StdinRecord){.mode = "none", .fd = req->stdin_fd};
+    if (req->tty) {
+        r->mode = "interactive";
+        return true;
+    }
+    if (req->stdin_fd < 0)
+        return true;
+    struct stat st;
+    if (fstat(req->stdin_fd, &st) != 0)
+        return err_sys(err, "cannot use the run's input");
+    if (S_ISCHR(st.st_mode) && isatty(req->stdin_fd)) {
+        r->mode = "interactive";
+        return true;
+    }
+    if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3)
+        return true; /* /dev/null */
+    if (S_ISREG(st.st_mode)) {
+        off_t at = lseek(req->stdin_fd, 0, SEEK_CUR);
+        char *buf = xmalloc(STDIN_MAX + 1);
+        ssize_t n = pread(req->stdin_fd, buf, STDIN_MAX + 1, at < 0 ? 0 : at);
+        if (n > 0) {
+            r->truncated = n > STDIN_MAX;
+            sb_append(&r->data, buf, (size_t)(n > STDIN_MAX ? STDIN_MAX : n));
+        }
+        free(buf);
+        r->mode = "file";
+        return true;
+    }
+    Tee *t = xcalloc(1, sizeof *t);
+    int p[2];
+    t->in = req->stdin_fd;
+    t->wake[0] = t->wake[1] = -1;
+    if (pipe2(p, O_CLOEXEC) != 0 || pipe2(t->wake, O_CLOEXEC) != 0) {
+        free(t);
+        return err_sys(err, "cannot pass the run's input on");
+    }
+    t->out = p[1];
+    (void)fcntl(t->out, F_SETFL, fcntl(t->out, F_GETFL) | O_NONBLOCK);
+    if (pthread_create(&t->thread, NULL, tee_main, t) != 0) {
+        close(p[0]), close(p[1]), close(t->wake[0]), close(t->wake[1]);
+        free(t);
+        return err_set(err, "cannot start a thread for the run's input");
+    }
+    r->tee = t;
+    r->fd = p[0];
+    r->mode = "pipe";
+    return true;
+}
+
+static void stdin_end(StdinRecord *r)
+{
+    Tee *t = r->tee;
+    if (!t)
+        return;
+    (void)!write(t->wake[1], "x", 1);
+    pthread_join(t->thread, NULL);
+    close(r->fd);
+    close(t->wake[0]);
+    close(t->wake[1]);
+    r->data = t->data;
+    r->truncated = t->truncated;
+    free(t);
+    r->tee = NULL;
+}
+
+static void say_waiting(void *ud)
+{
+    const RunCallbacks *cb = ud;
+    if (cb && cb->phase)
+        cb->phase(cb->ud, "waiting");
+}
+
+bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks *cb, RunResult *res,
+                 SessionRunResult *rec, Err *err)
+{
+    *rec = (SessionRunResult){0};
+    if (req->lang && req->lang != s->lang)
+        return err_set(err, "session %lld is a %s session, not %s", (long long)s->id, s->lang->name, req->lang->name);
+    const Lang *caller_lang = req->lang;
+    SessionRunSpec spec = {.files = req->files, .args = req->args, .waiting = say_waiting, .ud = (void *)cb};
+    SessionRun *run;
+    if (!session_run_begin(app, s, &spec, &run, err))
+        return false;
+    StdinRecord in;
+    if (!stdin_begin(req, &in, err)) {
+        session_run_abort(run);
+        return false;
+    }
+    /* What exec needs from the session; the caller's request is given back
+     * as it was. */
+    RunRequest caller = *req;
+    req->lang = s->lang;
+    req->stdin_fd = in.fd;
+    req->workdir = run->s.workdir;
+    req->generated_dir = session_run_generated_dir(run);
+    rec->ran = true;
+    bool ran = exec_run(app, req, cb, res, err);
+    stdin_end(&in);
+    *req = caller;
+    req->lang = caller_lang ? caller_lang : s->lang;
+    if (!ran) {
+        /* Nothing of the program ran (no toolchain, no sandbox): there is
+         * no run to record. */
+        sb_free(&in.data);
+        session_run_abort(run);
+        return false;
+    }
+    RecordedFile *gen = xcalloc(res->ngenerated, sizeof *gen);
+    for (size_t i = 0; i < res->ngenerated; i++)
+        gen[i] = (RecordedFile){res->generated[i].path, res->generated[i].size, res->generated[i].type};
+    if (res->generated_truncated)
+        sl_push_owned(&run->notes, xasprintf("the run made more files than tide keeps: only %zu are kept",
+                                             res->ngenerated));
+    bool compiled = s->lang->compile != NULL;
+    bool executed = res->status != RUN_COMPILE_ERROR && res->status != RUN_INVALID_REQUEST &&
+                    res->status != RUN_SANDBOX_ERROR;
+    RunRecord r = {
+        .status = run_status_name(res->status),
+        .exit_code = res->exit_code,
+        .signal = res->signal,
+        .compile_time = compiled ? res->compile_time : -1,
+        .execution_time = executed ? res->execution_time : -1,
+        .peak_memory_kb = res->peak_memory_kb,
+        .output = res->output.data,
+        .output_len = res->output.len,
+        .error = res->error.data,
+        .error_len = res->error.len,
+        .output_truncated = res->output_truncated,
+        .stdin_mode = in.mode,
+        .stdin_data = in.data.data,
+        .stdin_len = in.data.len,
+        .stdin_truncated = in.truncated,
+        .message = res->message[0] ? res->message : NULL,
+        .compile_output = res->compile_output.data,
+        .compile_output_len = res->compile_output.len,
+        .build_cached = res->build_cached,
+        .generated = gen,
+        .ngenerated = res->ngenerated,
+    };
+    Err rerr;
+    (void)session_run_finish(run, &r, rec, &rerr);
+    rec->ran = true;
+    free(gen);
+    sb_free(&in.data);
+    return true;
 }
 
 /* ---------------------------------------------------------------- files */

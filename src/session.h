@@ -18,13 +18,23 @@
  * Threads: session_run (and session_run_begin/finish) open a database
  * connection of their own and may run on a worker thread while another
  * thread uses app->store.  Every other function uses app->store and
- * belongs to the thread that owns the App. */
+ * belongs to the thread that owns the App.
+ *
+ * For the IDE:
+ *   session_for_folder(app, folder, lang, &s)   the session of an open folder
+ *   session_touch(app, &s)                      when it opens one (pushes expiry)
+ *   session_run(app, &s, &req, &cb, &res, &rec) F5, on a worker thread: the same
+ *                                               path as `tide run --session`
+ *   history_list(app, s.id, limit, ...)         the session's runs, newest first
+ *   history_get(app, result_id, ...)            one run: code, output, files
+ *   history_diff / history_checkout             as tide diff / tide checkout */
 #ifndef TIDE_SESSION_H
 #define TIDE_SESSION_H
 
 #include <stdint.h>
 
 #include "app.h"
+#include "exec.h"
 #include "history.h"
 #include "lang.h"
 #include "vcs.h"
@@ -117,6 +127,7 @@ typedef struct RunRecord {
 
 /* What was recorded. */
 typedef struct SessionRunResult {
+    bool ran;                       /* exec_run was called */
     bool recorded;                  /* a code_results row exists */
     int64_t result_id;
     char commit[VCS_OID_LEN + 1];   /* the snapshot, "" when there is none */
@@ -125,6 +136,25 @@ typedef struct SessionRunResult {
 } SessionRunResult;
 
 void session_run_result_free(SessionRunResult *r);
+
+/* Run req in session s and record it: the one code path of `tide run`
+ * (recorded) and of the TUI's F5.  req->files are relative to the session's
+ * work tree (session_resolve_files turns command-line names into them);
+ * req->lang may be NULL (the session's language) and must otherwise be
+ * it; req->workdir and req->generated_dir are set here for exec and given
+ * back as they were.  While another run holds the session, cb->phase gets
+ * "waiting".  stdin is recorded: a regular file up to 1 MiB, a pipe through
+ * a thread that copies what passes (the program still reads it as it
+ * arrives), a terminal or tty run as "interactive".
+ *
+ * Returns false when the program did not run: before exec (rec->ran false;
+ * err says why, res is untouched) or because exec could not run it
+ * (rec->ran true; res describes it, as exec_run's false return does).
+ * Otherwise res is exec's result and rec says what was recorded; a run
+ * that could not be recorded still returns true, with rec->recorded false
+ * and the reason in rec->notes.  May run on a worker thread. */
+bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks *cb, RunResult *res,
+                 SessionRunResult *rec, Err *err);
 
 /* The two halves of a recorded run, for callers that run the program
  * themselves (session_run is both with exec_run in between).  begin locks

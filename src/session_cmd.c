@@ -225,7 +225,7 @@ static int rm_run(App *app, int argc, char **argv)
     return status;
 }
 
-static int session_run(App *app, int argc, char **argv)
+static int session_main(App *app, int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage_error(&cmd_session, "which one: new, list, show or rm?");
@@ -261,5 +261,5 @@ const Command cmd_session = {
     "SESSION is an id or a name.  Running a file in a folder (tide run FILE) uses\n"
     "that folder's session, created on first use.  Scratch sessions expire\n"
     "[session] expiry_hours (48) after their last use; see tide gc.\n",
-    session_run,
+    session_main,
 };

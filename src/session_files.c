@@ -12,12 +12,11 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "filetype.h"
 
-/* The MIME type of a file on disk, or NULL. */
 static char *detect_type(const char *path)
 {
-    (void)path;
-    return NULL;
+    return filetype_detect(path);
 }
 
 static bool db_error(Store *s, Err *err, const char *what)

@@ -138,6 +138,14 @@ static bool is_forced(const Walk *w, const char *path)
     return false;
 }
 
+static bool is_excluded(const Walk *w, const char *path)
+{
+    for (const char *const *e = w->opt->exclude; e && *e; e++)
+        if (strcmp(*e, path) == 0)
+            return true;
+    return false;
+}
+
 static bool ignored(const Walk *w, const char *path)
 {
     int ign = 0;
@@ -212,7 +220,7 @@ static void walk_dir(Walk *w, int fd, const char *rel)
             struct stat gst;
             bool nested = fstatat(dirfd(d), dotgit, &gst, AT_SYMLINK_NOFOLLOW) == 0;
             free(dotgit);
-            if (ignored(w, path)) {
+            if (is_excluded(w, path) || ignored(w, path)) {
                 /* pruned, as git does */
             } else if (nested) {
                 note(&w->notes, "left %s/ out of the snapshot: it is a git repository of its own", path);
@@ -612,10 +620,18 @@ bool vcs_diff_buffers(const void *a, size_t alen, const char *alabel, const void
     o.new_prefix = "";
     bool ok = git_patch_from_buffers(&patch, a, alen, alabel, b, blen, blabel, &o) == 0 &&
               git_patch_to_buf(&buf, patch) == 0;
-    if (ok)
-        sb_append(out, buf.ptr, buf.size);
-    else
+    if (ok) {
+        /* Two buffers are not files in a repository: the "diff --git" and
+         * "index" lines would only confuse. */
+        const char *p = buf.ptr, *end = buf.ptr + buf.size;
+        while (p < end && (!strncmp(p, "diff --git ", 11) || !strncmp(p, "index ", 6))) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl + 1 : end;
+        }
+        sb_append(out, p, (size_t)(end - p));
+    } else {
         err_set(err, "cannot compare %s and %s: %s", alabel, blabel, git_msg());
+    }
     git_buf_dispose(&buf);
     git_patch_free(patch);
     git_libgit2_shutdown();

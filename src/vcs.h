@@ -49,6 +49,9 @@ typedef struct VcsSnapshotOptions {
      * or outside the language filter: the files of the run.  NULL-terminated
      * or NULL. */
     const char *const *force;
+    /* Folders (relative to the work tree) never walked: tide's own data
+     * and cache folders when they are inside it.  NULL-terminated or NULL. */
+    const char *const *exclude;
     /* Apply the big-folder rule: over max_files/max_bytes, only files of
      * lang (by extension) are kept. */
     const Lang *lang;

@@ -1,0 +1,71 @@
+# Several tide processes on one data folder: runs in one session take
+# turns and are all recorded; runs in different sessions go on at once.
+
+# The [start, end] wall times a run printed.
+interval() {
+  python3 -c "import json,sys; o=json.loads(sys.argv[1])['output'].split(); print(o[0], o[1])" "$1"
+}
+
+slow_program() {
+  cat >"$1" <<'PY'
+import time
+a = time.time()
+time.sleep(1.5)
+print(a, time.time())
+PY
+}
+
+test_two_runs_in_one_session_take_turns() {
+  run_tide session new python --json
+  slow_program "$(json_get "$OUT" 'j["folder"]')/main.py"
+  "$TIDE" run --session 1 main.py >"$T/a" 2>"$T/a.err" </dev/null &
+  a=$!
+  "$TIDE" run --session 1 main.py >"$T/b" 2>"$T/b.err" </dev/null &
+  b=$!
+  wait $a || fail "run a failed: $(cat "$T/a.err")"
+  wait $b || fail "run b failed: $(cat "$T/b.err")"
+  run_tide history 1 --json
+  expect_eq "$(json_get "$OUT" 'len(j["runs"])')" 2 "both runs are recorded"
+  run_tide result "$(json_get "$OUT" 'j["runs"][0]["id"]')" --json
+  read -r s2 e2 <<<"$(interval "$OUT")"
+  run_tide history 1 --json
+  run_tide result "$(json_get "$OUT" 'j["runs"][1]["id"]')" --json
+  read -r s1 e1 <<<"$(interval "$OUT")"
+  python3 -c "import sys; s1,e1,s2,e2=map(float,sys.argv[1:]); sys.exit(0 if e1 <= s2 or e2 <= s1 else 1)" \
+    "$s1" "$e1" "$s2" "$e2" || fail "the runs overlapped: [$s1, $e1] and [$s2, $e2]"
+}
+
+test_runs_in_different_sessions_go_on_at_once() {
+  run_tide session new python --json
+  slow_program "$(json_get "$OUT" 'j["folder"]')/main.py"
+  run_tide session new python --json
+  slow_program "$(json_get "$OUT" 'j["folder"]')/main.py"
+  "$TIDE" run --session 1 main.py --json >"$T/a" 2>"$T/a.err" </dev/null &
+  a=$!
+  "$TIDE" run --session 2 main.py --json >"$T/b" 2>"$T/b.err" </dev/null &
+  b=$!
+  wait $a || fail "run a failed: $(cat "$T/a.err")"
+  wait $b || fail "run b failed: $(cat "$T/b.err")"
+  read -r s1 e1 <<<"$(interval "$(cat "$T/a")")"
+  read -r s2 e2 <<<"$(interval "$(cat "$T/b")")"
+  python3 -c "import sys; s1,e1,s2,e2=map(float,sys.argv[1:]); sys.exit(0 if s1 < e2 and s2 < e1 else 1)" \
+    "$s1" "$e1" "$s2" "$e2" || fail "runs of two sessions did not overlap: [$s1, $e1] and [$s2, $e2]"
+  run_tide history --json
+  expect_eq "$(json_get "$OUT" 'len(j["runs"])')" 2
+}
+
+test_rm_and_gc_wait_for_a_run_in_progress() {
+  run_tide session new python --json
+  slow_program "$(json_get "$OUT" 'j["folder"]')/main.py"
+  "$TIDE" run --session 1 main.py >"$T/a" 2>&1 </dev/null &
+  a=$!
+  sleep 0.5
+  run_tide session rm 1
+  expect_rc 1
+  expect_contains "$ERR" "a run is in progress in session 1"
+  wait $a || fail "the run failed: $(cat "$T/a")"
+  run_tide history 1 --json
+  expect_eq "$(json_get "$OUT" 'len(j["runs"])')" 1
+  run_tide session rm 1
+  expect_rc 0
+}

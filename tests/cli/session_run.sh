@@ -1,0 +1,312 @@
+# Recorded runs: tide run in sessions, then history, result, diff,
+# checkout and search -- the way a newcomer meets them.
+
+db() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$XDG_DATA_HOME/tide/tide.db'); r=c.execute(sys.argv[1]).fetchall(); c.commit(); print('\n'.join('|'.join(str(x) for x in row) for row in r))" "$1"; }
+
+fsck_ok() {
+  git --git-dir="$1" fsck --no-progress >"$T/fsck" 2>&1 || fail "git fsck $1: $(cat "$T/fsck")"
+}
+
+# The issue's "done when": for each language, a session, its starter run,
+# an edit, a second run, both in the history and a diff between them.
+test_every_language_run_edit_run_diff() {
+  for lang in python node go c cpp java php rust fortran; do
+    run_tide session new "$lang" --json
+    id=$(json_get "$OUT" 'j["id"]')
+    folder=$(json_get "$OUT" 'j["folder"]')
+    entry=$(json_get "$OUT" 'j["entry"]')
+    run_tide run --session "$id" "$entry"
+    expect_rc 0 "$lang: the starter runs ($ERR)"
+    expect_eq "$OUT" "Hello from tide!" "$lang: the starter's output"
+    sed -i 's/Hello from tide!/Hello again!/' "$folder/$entry"
+    run_tide run --session "$id" "$entry"
+    expect_rc 0 "$lang: the edited file runs ($ERR)"
+    expect_eq "$OUT" "Hello again!"
+    run_tide history "$id" --json
+    expect_eq "$(json_get "$OUT" 'len(j["runs"])')" 2 "$lang: two runs"
+    new=$(json_get "$OUT" 'j["runs"][0]["id"]')
+    old=$(json_get "$OUT" 'j["runs"][1]["id"]')
+    expect_eq "$(json_get "$OUT" 'j["runs"][0]["commit"] != j["runs"][1]["commit"]')" true
+    run_tide diff "$old" "$new"
+    expect_rc 0
+    expect_contains "$OUT" "--- a/$entry"
+    expect_contains "$OUT" "Hello again!"
+    expect_contains "$OUT" "-Hello from tide!"
+    expect_contains "$OUT" "+Hello again!"
+    expect_eq "$(ls -A "$folder")" "$entry" "$lang: nothing but the user's file in the folder"
+    fsck_ok "$XDG_DATA_HOME/tide/sessions/$id/git"
+  done
+  run_tide history
+  expect_eq "$(count_lines "$OUT")" 19 "a header and 18 runs"
+}
+
+test_csv_in_plot_out_and_search() {
+  run_tide session new python --name data --json
+  folder=$(json_get "$OUT" 'j["folder"]')
+  printf 'city,temp\nOslo,4\nLima,19\n' >"$T/weather data.csv"
+  run_tide import data "$T/weather data.csv"
+  expect_rc 0
+  cat >"$folder/main.py" <<'PY'
+import csv
+rows = list(csv.DictReader(open("weather data.csv")))
+warmest = max(rows, key=lambda r: int(r["temp"]))
+print("warmest_city:", warmest["city"])
+with open("report.txt", "w") as f:
+    f.write("%d cities\n" % len(rows))
+PY
+  run_tide run --session data main.py --json
+  expect_rc 0
+  expect_eq "$(json_get "$OUT" 'j["output"]')" "warmest_city: Lima"
+  expect_eq "$(json_get "$OUT" 'j["session_id"]')" 1
+  rid=$(json_get "$OUT" 'j["result_id"]')
+  expect_eq "$(json_get "$OUT" '[f["name"] for f in j["generated_files"]]')" '["report.txt"]'
+  [ ! -e "$folder/report.txt" ] || fail "the run wrote into the session's folder"
+  run_tide files data --json
+  expect_eq "$(json_get "$OUT" '[(f["name"], f["origin"], f["result_id"]) for f in j["files"] if f["origin"] == "generated"]')" \
+    "[[\"report.txt\", \"generated\", $rid]]"
+  expect_eq "$(json_get "$OUT" '[f["type"] for f in j["files"] if f["name"] == "weather data.csv"][0]')" text/csv
+  run_tide export data report.txt "$T/report.txt"
+  expect_rc 0
+  expect_eq "$(cat "$T/report.txt")" "2 cities"
+  # Later runs; the old one is still found by a piece of its output.
+  printf 'print("something else")\n' >"$folder/other.py"
+  run_tide run --session data other.py
+  run_tide search rmest_ci
+  expect_rc 0
+  expect_eq "$(count_lines "$OUT")" 1
+  expect_contains "$OUT" "$rid "
+  expect_contains "$OUT" "main.py"
+  run_tide search RMEST_CI --json
+  expect_eq "$(json_get "$OUT" '[r["id"] for r in j["runs"]]')" "[$rid]"
+  expect_eq "$(json_get "$OUT" 'j["runs"][0]["match_in"]')" code
+}
+
+test_result_shows_everything() {
+  run_tide session new python --json
+  folder=$(json_get "$OUT" 'j["folder"]')
+  cat >"$folder/main.py" <<'PY'
+import sys
+print("args:", sys.argv[1:])
+print("in:", sys.stdin.read().strip())
+print("to stderr", file=sys.stderr)
+sys.exit(3)
+PY
+  printf 'line one\n' >"$T/input.txt"
+  run_tide run --session 1 --stdin "$T/input.txt" main.py -- a "b c"
+  expect_rc 3
+  run_tide result 1 --json
+  expect_eq "$(json_get "$OUT" 'j["status"]')" runtime_error
+  expect_eq "$(json_get "$OUT" 'j["return_code"]')" 3
+  expect_eq "$(json_get "$OUT" 'j["args"]')" '["a", "b c"]'
+  expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" file
+  expect_eq "$(json_get "$OUT" 'j["stdin"] == "line one\n"')" true
+  expect_contains "$(json_get "$OUT" 'j["output"]')" "in: line one"
+  expect_eq "$(json_get "$OUT" 'j["error"] == "to stderr\n"')" true
+  expect_contains "$(json_get "$OUT" 'j["code"]')" "sys.exit(3)"
+  expect_eq "$(json_get "$OUT" 'len(j["commit"])')" 40
+  run_tide result 1
+  expect_rc 0
+  expect_contains "$OUT" "run 1 of session 1, python"
+  expect_contains "$OUT" "status    runtime_error (exit 3)"
+  expect_contains "$OUT" "stdin     file"
+  expect_contains "$OUT" "--- output"
+  expect_contains "$OUT" "--- errors"
+  # Piped stdin is recorded too, and still reaches the program.
+  RC=0
+  OUT=$(printf 'from a pipe\n' | "$TIDE" run --session 1 main.py 2>/dev/null) || RC=$?
+  expect_eq "$RC" 3
+  expect_contains "$OUT" "in: from a pipe"
+  run_tide result 2 --json
+  expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" pipe
+  expect_eq "$(json_get "$OUT" 'j["stdin"] == "from a pipe\n"')" true
+}
+
+test_binary_output_is_kept_exactly() {
+  run_tide session new python --json
+  folder=$(json_get "$OUT" 'j["folder"]')
+  printf 'import sys\nsys.stdout.buffer.write(bytes(range(256)))\n' >"$folder/main.py"
+  run_tide run --session 1 main.py --json
+  expect_rc 0
+  run_tide result 1 --json
+  expect_eq "$(json_get "$OUT" '__import__("base64").b64decode(j["output_base64"]) == bytes(range(256))')" true
+  "$TIDE" result 1 | python3 -c 'import sys; d=sys.stdin.buffer.read(); i=d.index(b"--- output\n")+11; sys.exit(d[i:i+256] != bytes(range(256)))' ||
+    fail "tide result does not print the exact bytes"
+}
+
+test_folder_session_is_made_on_first_run() {
+  mkdir "$T/proj"
+  printf 'print("from the folder")\n' >"$T/proj/app.py"
+  printf 'data\n' >"$T/proj/notes.txt"
+  before=$(cd "$T/proj" && ls -lA --time-style=+%s)
+  run_tide run proj/app.py
+  expect_rc 0
+  expect_eq "$OUT" "from the folder"
+  run_tide run proj/app.py --json
+  expect_eq "$(json_get "$OUT" 'j["session_id"]')" 1
+  expect_eq "$(json_get "$OUT" 'j["result_id"]')" 2
+  expect_eq "$(cd "$T/proj" && ls -lA --time-style=+%s)" "$before" "the folder is exactly as it was"
+  run_tide session show 1 --json
+  expect_eq "$(json_get "$OUT" 'j["kind"]')" folder
+  expect_eq "$(json_get "$OUT" 'j["folder"]')" "$T/proj"
+  expect_eq "$(json_get "$OUT" 'j["runs"]')" 2
+  expect_eq "$(json_get "$OUT" 'j["expires_at"]')" null
+  expect_eq "$(json_get "$OUT" 'sorted(f["name"] for f in j["files"])')" '["app.py", "notes.txt"]'
+  # Another language in the same folder: a session of its own.
+  printf 'console.log(1)\n' >"$T/proj/x.js"
+  run_tide run proj/x.js --json
+  expect_eq "$(json_get "$OUT" 'j["session_id"]')" 2
+  # Forgetting the session leaves every file.
+  run_tide session rm 1
+  expect_contains "$OUT" "forgot session 1"
+  expect_file "$T/proj/app.py"
+  expect_file "$T/proj/notes.txt"
+}
+
+test_tide_never_snapshots_its_own_folders() {
+  # The tests' data folder is inside $T, as ~/.local/share/tide is inside
+  # a home folder.
+  printf 'print(1)\n' >"$T/main.py"
+  run_tide run main.py
+  run_tide run main.py
+  run_tide history --json
+  commit=$(json_get "$OUT" 'j["runs"][0]["commit"]')
+  files=$(git --git-dir="$XDG_DATA_HOME/tide/sessions/1/git" ls-tree -r --name-only "$commit")
+  expect_contains "$files" main.py
+  expect_not_contains "$files" .xdg
+}
+
+test_ephemeral_records_nothing() {
+  printf 'print("gone")\n' >"$T/main.py"
+  run_tide run --ephemeral main.py --json
+  expect_rc 0
+  expect_eq "$(json_get "$OUT" 'j["output"]')" gone
+  expect_eq "$(json_get "$OUT" 'j["session_id"]')" null
+  expect_eq "$(json_get "$OUT" 'j["result_id"]')" null
+  [ ! -e "$XDG_DATA_HOME/tide/tide.db" ] || expect_eq "$(db 'select count(*) from code_sessions')" 0
+  [ ! -e "$XDG_DATA_HOME/tide/sessions" ] || fail "an ephemeral run left a session folder"
+  run_tide run --ephemeral --session 1 main.py
+  expect_rc 2
+}
+
+test_run_errors_are_one_line() {
+  run_tide session new python --json
+  folder=$(json_get "$OUT" 'j["folder"]')
+  printf 'console.log(1)\n' >"$folder/app.js"
+  run_tide run --session 1 app.js
+  expect_rc 2
+  expect_contains "$ERR" "session 1 is a Python session and app.js is Node.js"
+  run_tide run --session 1 --lang node main.py
+  expect_rc 2
+  expect_contains "$ERR" "session 1 is a Python session, not Node.js"
+  run_tide run --session 9 main.py
+  expect_rc 2
+  expect_contains "$ERR" "there is no session 9"
+  run_tide run --session 1 nothere.py
+  expect_rc 2
+  expect_contains "$ERR" "nothere.py: no such file here or in session 1"
+  printf 'print(2)\n' >"$T/outside.py"
+  run_tide run --session 1 outside.py
+  expect_rc 2
+  expect_contains "$ERR" "tide import 1 outside.py"
+  run_tide run --session 1 main.py --json --generated-dir "$T"
+  expect_rc 2
+  expect_eq "$(db 'select count(*) from code_results')" 0
+}
+
+test_folder_gone_behind_a_folder_session() {
+  mkdir "$T/p"
+  printf 'print(1)\n' >"$T/p/main.py"
+  run_tide run p/main.py
+  expect_rc 0
+  rm -rf "$T/p"
+  run_tide run --session 1 main.py
+  expect_rc 2
+  expect_contains "$ERR" "the folder $T/p of session 1 is gone; \`tide session rm 1\` forgets the session"
+  run_tide session show 1
+  expect_rc 0
+  expect_contains "$OUT" "(gone)"
+  run_tide result 1
+  expect_rc 0
+  expect_contains "$OUT" "print(1)"
+}
+
+test_damaged_git_folder_still_runs_and_says_so() {
+  run_tide session new python
+  run_tide run --session 1 main.py
+  expect_rc 0
+  printf 'garbage' >"$XDG_DATA_HOME/tide/sessions/1/git/HEAD"
+  run_tide run --session 1 main.py
+  expect_rc 0
+  expect_eq "$OUT" "Hello from tide!"
+  expect_contains "$ERR" "tide: note: the files of this run are not in git: the git folder"
+  expect_contains "$ERR" "is damaged"
+  run_tide result 2 --json
+  expect_eq "$(json_get "$OUT" 'j["commit"]')" null
+  expect_contains "$(json_get "$OUT" 'j["note"]')" "damaged"
+  run_tide checkout 2 --to "$T/co"
+  expect_rc 1
+  expect_eq "$(count_lines "$ERR")" 1
+  expect_contains "$ERR" "run 2 has no snapshot of its files"
+  run_tide diff 1 2
+  expect_rc 0
+  expect_contains "$OUT" "run 2 has no snapshot of its files: comparing the entry files"
+  # Run 1's snapshot does not need the broken HEAD: it is still there.
+  run_tide checkout 1 --to "$T/co"
+  expect_rc 0
+  expect_file "$T/co/main.py"
+  # A git folder gone altogether: one line, the records stay.
+  rm -rf "$XDG_DATA_HOME/tide/sessions/1/git"
+  run_tide checkout 1 --to "$T/co2"
+  expect_rc 1
+  expect_eq "$(count_lines "$ERR")" 1
+  expect_contains "$ERR" "is missing"
+  run_tide run --session 1 main.py
+  expect_rc 0
+  expect_contains "$ERR" "not in git"
+  run_tide history 1 --json
+  expect_eq "$(json_get "$OUT" 'len(j["runs"])')" 3
+}
+
+test_checkout_writes_the_files_of_a_past_run() {
+  run_tide session new c --json
+  folder=$(json_get "$OUT" 'j["folder"]')
+  printf 'int helper(void) { return 1; }\n' >"$folder/helper.c"
+  run_tide run --session 1 main.c helper.c
+  expect_rc 0
+  printf 'int helper(void) { return 2; }\n' >"$folder/helper.c"
+  run_tide run --session 1 main.c helper.c
+  run_tide checkout 1
+  expect_rc 0
+  expect_eq "$OUT" "wrote the 2 files of run 1 to tide-run-1"
+  expect_eq "$(cat tide-run-1/helper.c)" 'int helper(void) { return 1; }'
+  run_tide checkout 1
+  expect_rc 1
+  expect_contains "$ERR" "tide-run-1 already exists"
+  run_tide checkout 2 --to tide-run-1
+  expect_rc 1
+  expect_contains "$ERR" "already exists; choose an empty folder or use --force"
+  expect_eq "$(cat tide-run-1/helper.c)" 'int helper(void) { return 1; }'
+  run_tide checkout 2 --to tide-run-1 --force
+  expect_rc 0
+  expect_eq "$(cat tide-run-1/helper.c)" 'int helper(void) { return 2; }'
+}
+
+test_history_limits_and_sessions() {
+  run_tide session new python
+  run_tide session new python
+  for i in 1 2 3; do run_tide run --session 1 main.py; done
+  run_tide run --session 2 main.py
+  run_tide history --limit 2 --json
+  expect_eq "$(json_get "$OUT" '[r["id"] for r in j["runs"]]')" "[4, 3]"
+  run_tide history 1 --json
+  expect_eq "$(json_get "$OUT" '[r["id"] for r in j["runs"]]')" "[3, 2, 1]"
+  run_tide history python-2
+  expect_eq "$(count_lines "$OUT")" 2
+  run_tide history --limit 0 --json
+  expect_eq "$(json_get "$OUT" 'len(j["runs"])')" 4
+  run_tide diff 1 2
+  expect_contains "$OUT" "(no change in the files)"
+  expect_contains "$OUT" "(the output is the same)"
+  run_tide status --json
+  expect_eq "$(json_get "$OUT" 'j["runs"]')" 4
+}
