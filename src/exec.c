@@ -745,7 +745,10 @@ static bool run_stage(Job *j, View *v, Stage *st, AfterFn after)
         .cwd = WORK, .binds = v->binds, .nbinds = v->nbinds, .links = v->links,
         .nlinks = v->nlinks, .files = v->files, .nfiles = v->nfiles, .workdir = j->workdir,
         .work_dst = WORK, .scratch = v->scratch,
-        .scratch_bytes = (long long)(st->memory_mib > 256 ? st->memory_mib : 256) << 20,
+        /* tmpfs pages are charged to the run's memory cgroup: half of the
+         * limit for files leaves the rest to the program, so filling the
+         * disk ends in ENOSPC rather than the OOM killer. */
+        .scratch_bytes = (long long)(st->memory_mib / 2 > 32 ? st->memory_mib / 2 : 32) << 20,
         .share_net = req->net && st->kind == STAGE_RUN, .hostname = "tide",
         .stdin_fd = in[0], .stdout_fd = out[1], .stderr_fd = errp[1], .tty = tty,
         .rows = req->rows, .cols = req->cols, .rlimits = v->rlimits,
@@ -1007,6 +1010,16 @@ static void add_generated(Gen *g, int sdir, const char *name, const char *rel, c
         .type = xstrdup(filetype_from(name, hn >= 0 ? head : NULL, hn > 0 ? (size_t)hn : 0))};
 }
 
+static bool utf8_valid(const char *s, size_t n);
+
+static bool plain_name(const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return utf8_valid(name, strlen(name));
+}
+
 /* Walk the overlay's upper layer: what the program created or changed.
  * Symlinks, hard links, devices (the overlay's deletion marks), fifos
  * and sockets are never followed or copied. */
@@ -1023,9 +1036,17 @@ static void collect(Gen *g, int sdir, const char *rel, int depth)
     }
     StrList names = {0};
     struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            sl_push(&names, e->d_name);
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        /* A name that is not UTF-8 text, or holds control characters,
+         * would break the JSON or write escapes to the user's terminal. */
+        if (!plain_name(e->d_name)) {
+            g->j->res->generated_truncated = true;
+            continue;
+        }
+        sl_push(&names, e->d_name);
+    }
     closedir(d);
     if (names.len)
         qsort(names.items, names.len, sizeof *names.items, cmp_names);

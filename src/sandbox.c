@@ -383,20 +383,19 @@ static void mount_work(const Plan *p, int idmapped_fd)
     }
     if (mkdir(UPPER, 0755) != 0 || mkdir(OVLWORK, 0755) != 0)
         child_fail(p, ST_OVERLAY, 1);
-    if (!join3(opts, sizeof opts, "lowerdir=", lowerdir, ",upperdir=" UPPER ",workdir=" OVLWORK) ||
+    /* In a user namespace overlayfs may not use trusted.* xattrs; without
+     * user.* ones it cannot mark a folder opaque, and removing a folder
+     * of the user's then fails with EIO.  tmpfs has user.* xattrs from
+     * Linux 6.6; older kernels get the overlay without them. */
+    if (!join3(opts, sizeof opts, "userxattr,lowerdir=", lowerdir,
+               ",upperdir=" UPPER ",workdir=" OVLWORK) ||
         !join3(dst, sizeof dst, ROOT "/", p->work_rel, NULL)) {
         errno = ENAMETOOLONG;
         child_fail(p, ST_OVERLAY, 2);
     }
-    if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) != 0) {
-        /* Kernels that insist on user.* xattrs inside a user namespace. */
-        size_t n = slen(opts);
-        if (n + 11 > sizeof opts)
-            child_fail(p, ST_OVERLAY, 3);
-        memcpy(opts + n, ",userxattr", 11);
-        if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) != 0)
-            child_fail(p, ST_OVERLAY, 3);
-    }
+    if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) != 0 &&
+        mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts + sizeof "userxattr") != 0)
+        child_fail(p, ST_OVERLAY, 3);
     if (p->work_fd >= 0)
         close(p->work_fd);
 }

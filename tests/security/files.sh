@@ -1,0 +1,239 @@
+# What a program can see and change: not the host's secrets, not tide's
+# data, nothing outside its working folder and scratch areas, and never
+# the user's files.
+. "$TESTS/security/hostile.bash"
+
+# A secret in the real home of the user running tide, removed on exit.
+plant_home_secret() {
+  SECRET_DIR="$HOME/.ssh"
+  mkdir -p "$SECRET_DIR"
+  SECRET="$SECRET_DIR/tide-test-key-$$-$RANDOM"
+  SECRET_TEXT="PRIVATE-KEY-$$-$RANDOM$RANDOM"
+  printf '%s\n' "$SECRET_TEXT" >"$SECRET"
+  chmod 600 "$SECRET"
+  trap 'rm -f "$SECRET"' EXIT
+}
+
+test_host_secrets_are_absent() {
+  plant_home_secret
+  tide_db=$XDG_DATA_HOME/tide/tide.db
+  "$TIDE" session new python >/dev/null 2>&1 || true
+  other=$(find "$XDG_DATA_HOME/tide" -path '*/files/*' -type f | head -1)
+  mkdir w && cd w
+  cat >peek.py <<'P'
+import os, sys
+for path in sys.argv[1:]:
+    try:
+        with open(path, "rb") as f:
+            print("READ", path, f.read(200))
+    except OSError as e:
+        print("no", path, e.strerror)
+for d in (os.path.expanduser("~"), "/root", "/home", "/tmp", "/run", "/var", "/etc"):
+    try:
+        print("LIST", d, sorted(os.listdir(d)))
+    except OSError as e:
+        print("no", d, e.strerror)
+P
+  paths="$SECRET /root/.ssh /etc/shadow /etc/gshadow /etc/sudoers $tide_db ${other:-/nonexistent}"
+  # Outside the sandbox the same program reads them (so the paths are right).
+  outside=$(python3 peek.py $paths)
+  expect_contains "$outside" "READ $SECRET b'$SECRET_TEXT"
+  [ -z "$other" ] || expect_contains "$outside" "READ $other"
+  run_tide run --json peek.py -- $paths
+  expect_rc 0
+  out=$(json_field output)
+  expect_not_contains "$out" "READ"
+  expect_not_contains "$out" "$SECRET_TEXT"
+  expect_contains "$out" "no $SECRET No such file or directory"
+  expect_contains "$out" "no /etc/shadow No such file or directory"
+  expect_contains "$out" "no $tide_db No such file or directory"
+  expect_contains "$out" "LIST /home/tide []"
+  expect_contains "$out" "no /run No such file or directory"
+  expect_contains "$out" "no /var No such file or directory"
+  expect_not_contains "$out" "'.ssh'"
+  expect_not_contains "$out" "'shadow'"
+  expect_not_contains "$out" "'passwd-'"
+  expect_contains "$out" "LIST /tmp []"
+}
+
+test_nothing_visible_anywhere_holds_a_secret() {
+  # Walk every file the sandbox shows (but /proc and the read-only system
+  # folders) looking for the planted secret's text or tide's data.
+  plant_home_secret
+  mkdir -p "$XDG_DATA_HOME/tide/sessions/99/files"
+  printf '%s\n' "$SECRET_TEXT" >"$XDG_DATA_HOME/tide/sessions/99/files/other-session.py"
+  mkdir w && cd w
+  cat >walk.py <<'P'
+import os, sys
+secret = sys.argv[1].encode()
+seen = hits = 0
+for top in os.listdir("/"):
+    if top in ("proc", "usr", "sys", "dev") or os.path.islink("/" + top):
+        continue
+    for root, dirs, files in os.walk("/" + top):
+        for name in files:
+            path = os.path.join(root, name)
+            seen += 1
+            if name in ("tide.db", "other-session.py", "shadow"):
+                print("FOUND", path); hits += 1
+            try:
+                if os.lstat(path).st_size > 65536:
+                    continue  # toolchains' libraries: not where a key hides
+                with open(path, "rb") as f:
+                    if secret in f.read():
+                        print("SECRET IN", path); hits += 1
+            except OSError:
+                pass
+print("walked", seen, "files,", hits, "hits")
+P
+  run_tide run --timeout 120 --json walk.py -- "$SECRET_TEXT"
+  expect_rc 0
+  out=$(json_field output)
+  expect_contains "$out" ", 0 hits"
+  n=${out#walked }
+  n=${n%% files*}
+  [ "$n" -gt 100 ] || fail "the walk saw only $n files: it did not look"
+}
+
+test_writes_outside_work_tmp_and_home_are_refused() {
+  mkdir w && cd w
+  marker=tide-escape-$$-$RANDOM
+  cat >write.py <<'P'
+import os, sys
+marker = sys.argv[1]
+for d in ("/", "/etc", "/usr", "/usr/bin", "/bin", "/root", "/home", "/proc", "/dev", "/build", "/work/..", "/etc/ssl"):
+    try:
+        with open(os.path.join(d, marker), "w") as f:
+            f.write("x")
+        print("WROTE", d)
+    except OSError as e:
+        print("refused", d, e.strerror)
+for path in ("/proc/sys/kernel/hostname", "/proc/sysrq-trigger", "/etc/passwd", "/usr/bin/python3"):
+    try:
+        with open(path, "a") as f:
+            f.write("x")
+        print("WROTE", path)
+    except OSError as e:
+        print("refused", path, e.strerror)
+for d in ("/tmp", "/dev/shm", os.path.expanduser("~"), "/work"):
+    with open(os.path.join(d, marker), "w") as f:
+        f.write("ok")
+    print("wrote", d)
+P
+  run_tide run --json write.py -- "$marker"
+  expect_rc 0
+  out=$(json_field output)
+  expect_not_contains "$out" "WROTE"
+  for d in / /etc /usr /usr/bin /root /proc /dev /etc/ssl; do
+    expect_contains "$out" "refused $d "
+  done
+  expect_contains "$out" "wrote /work"
+  for d in / /etc /usr /usr/bin /root /home /tmp /dev/shm "$T"; do
+    [ ! -e "$d/$marker" ] || { rm -f "$d/$marker"; fail "$d/$marker appeared on the host"; }
+  done
+  expect_eq "$(json_get "$OUT" '[f["name"] for f in j["generated_files"]]')" "[\"$marker\"]"
+}
+
+test_tmp_shm_and_home_do_not_outlive_the_run() {
+  mkdir w && cd w
+  cat >leave.py <<'P'
+import os, sys
+for d in ("/tmp", "/dev/shm", os.path.expanduser("~")):
+    if os.listdir(d):
+        print("LEFTOVER", d, os.listdir(d))
+    open(os.path.join(d, "left-" + sys.argv[1]), "w").write("x")
+print("checked")
+P
+  run_tide run --json leave.py -- one
+  expect_eq "$(json_field output)" "checked"
+  run_tide run --json leave.py -- two
+  expect_eq "$(json_field output)" "checked"
+  [ ! -e /tmp/left-one ] && [ ! -e /dev/shm/left-one ] || fail "a run wrote into the host's /tmp or /dev/shm"
+}
+
+test_planted_symlinks_and_hard_links_are_not_followed() {
+  plant_home_secret
+  mkdir w && cd w
+  printf 'mine\n' >mine.txt
+  cat >plant.py <<'P'
+import os, sys
+secret = sys.argv[1]
+os.symlink(secret, "secret-link")             # a host path
+os.symlink("/etc/passwd", "passwd-link")      # the sandbox's own file
+os.symlink("../../../../../../" + secret, "relative-link")
+os.symlink("/etc", "etc-dir")                 # a folder
+os.mkdir("sub")
+os.symlink("/root", "sub/root-link")
+open("linked.txt", "w").write("two names")
+os.link("linked.txt", "hard-link")            # one file, two names
+os.link("mine.txt", "hard-mine")              # a second name for the user's file
+os.mkfifo("fifo")                             # would block a naive reader
+open(b"bad-\xff-name", "w").write("x")        # not UTF-8
+open("esc-\x1b]0;pwned\x07", "w").write("x")  # a terminal escape
+open("real.txt", "w").write("real output\n")
+print("planted")
+P
+  mkdir "$T/gen"
+  run_tide run --json --generated-dir "$T/gen" plant.py -- "$SECRET"
+  expect_rc 0
+  expect_eq "$(json_get "$OUT" '[f["name"] for f in j["generated_files"]]')" '["real.txt"]'
+  expect_eq "$(json_get "$OUT" 'j["generated_files_truncated"]')" true
+  expect_eq "$(cd "$T/gen" && find . | sort | tr '\n' ' ')" ". ./real.txt "
+  expect_eq "$(cat "$T/gen/real.txt")" "real output"
+  grep -rq "$SECRET_TEXT" "$T/gen" && fail "the secret was copied out"
+  expect_eq "$(ls)" "$(printf 'mine.txt\nplant.py')" "the user's folder"
+  expect_eq "$(cat mine.txt)" mine
+}
+
+test_rm_rf_everything_leaves_the_user_files_intact() {
+  mkdir w && cd w
+  printf 'precious\n' >notes.txt
+  mkdir -p deep/er && printf 'data\n' >deep/er/data.csv
+  chmod 600 notes.txt
+  ln -s notes.txt link
+  cat >wipe.sh.py <<'P'
+import os, subprocess
+r = subprocess.run(["/bin/rm", "-rf", "--no-preserve-root", "/"], capture_output=True, text=True)
+print("rm exit", r.returncode)
+left = sorted(os.listdir("/work"))
+print("work now", left)
+P
+  mv wipe.sh.py wipe.py
+  sum=$(snapshot)
+  run_tide run --json wipe.py
+  expect_rc 0
+  expect_contains "$(json_field output)" "work now []"
+  expect_eq "$(snapshot)" "$sum" "the user's folder after rm -rf /"
+  expect_eq "$(json_get "$OUT" 'j["generated_files"]')" "[]"
+  [ -x /usr/bin/rm ] && [ -f /etc/passwd ] || fail "the host lost files"
+  # And the next run still works.
+  printf 'print("fine")\n' >ok.py
+  run_tide run ok.py
+  expect_eq "$OUT" fine
+}
+
+test_private_user_files_are_readable_but_never_changed() {
+  # As root, the user's files are root's and may be 0600: the program
+  # (an unprivileged uid) still reads them, and its writes, chmods and
+  # deletes stay in its own layer.
+  mkdir w && cd w
+  printf 'secret but mine\n' >private.txt
+  chmod 600 private.txt
+  mkdir locked && printf 'inside\n' >locked/f.txt && chmod 700 locked
+  cat >touch.py <<'P'
+import os
+print(open("private.txt").read().strip(), open("locked/f.txt").read().strip())
+with open("private.txt", "a") as f:
+    f.write("changed\n")
+os.chmod("private.txt", 0o777)
+os.remove("locked/f.txt")
+os.rename("touch.py", "renamed.py")
+print(open("private.txt").read().count("\n"), "lines now")
+P
+  sum=$(snapshot)
+  run_tide run --json touch.py
+  expect_rc 0
+  expect_eq "$(json_field output)" "$(printf 'secret but mine inside\n2 lines now')"
+  expect_eq "$(snapshot)" "$sum" "the user's folder"
+  expect_eq "$(json_get "$OUT" '[f["name"] for f in j["generated_files"]]')" '["private.txt", "renamed.py"]'
+}

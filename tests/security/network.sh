@@ -1,0 +1,95 @@
+# No network by default: the program has its own loopback only, so the
+# host's services on 127.0.0.1 and its abstract Unix sockets are out of
+# reach.  (These tests never send traffic off this machine.)
+. "$TESTS/security/hostile.bash"
+
+# A TCP server on the host's 127.0.0.1 and an abstract Unix socket server;
+# each writes a line to $T/accepted for every connection it takes.
+start_host_servers() {
+  PORT=$((20000 + RANDOM % 20000))
+  ABSTRACT="tide-test-$$-$RANDOM"
+  python3 - "$PORT" "$ABSTRACT" "$T/accepted" <<'P' &
+import socket, sys, time
+port, name, log = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+tcp = socket.socket()
+tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+tcp.bind(("127.0.0.1", port))
+tcp.listen(5)
+unix = socket.socket(socket.AF_UNIX)
+unix.bind("\0" + name)
+unix.listen(5)
+for s in (tcp, unix):
+    s.settimeout(0.05)
+open(log, "w").close()
+end = time.time() + 30
+while time.time() < end:
+    for s in (tcp, unix):
+        try:
+            c, _ = s.accept()
+            with open(log, "a") as f:
+                f.write(str(s.family) + "\n")
+            c.close()
+        except OSError:
+            pass
+P
+  SERVER=$!
+  for _ in $(seq 50); do [ -e "$T/accepted" ] && break; sleep 0.1; done
+  trap 'kill $SERVER 2>/dev/null' EXIT
+}
+
+write_client() {
+  cat >client.py <<'P'
+import socket, sys
+port, name = int(sys.argv[1]), sys.argv[2]
+print("interfaces", [n for _, n in socket.if_nameindex()])
+for fam, addr in ((socket.AF_INET, ("127.0.0.1", port)), (socket.AF_UNIX, "\0" + name)):
+    s = socket.socket(fam)
+    s.settimeout(3)
+    try:
+        s.connect(addr)
+        print("CONNECTED", fam.name)
+    except OSError as e:
+        print("refused", fam.name, e.strerror)
+# Its own loopback works: a server of its own is reachable.
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(1)
+c = socket.create_connection(srv.getsockname(), timeout=3)
+print("own loopback ok")
+P
+}
+
+test_host_services_are_unreachable() {
+  start_host_servers
+  write_client
+  run_tide run --json client.py -- "$PORT" "$ABSTRACT"
+  expect_rc 0
+  out=$(json_field output)
+  expect_contains "$out" "interfaces ['lo']"
+  expect_contains "$out" "refused AF_INET Connection refused"
+  expect_contains "$out" "refused AF_UNIX Connection refused"
+  expect_contains "$out" "own loopback ok"
+  expect_not_contains "$out" CONNECTED
+  expect_eq "$(cat "$T/accepted")" "" "connections the host's servers took"
+}
+
+test_net_gives_the_host_network() {
+  # The control: the same client reaches both servers with --net, so the
+  # test above would see a leak.
+  start_host_servers
+  write_client
+  run_tide run --net --json client.py -- "$PORT" "$ABSTRACT"
+  expect_rc 0
+  out=$(json_field output)
+  expect_contains "$out" "CONNECTED AF_INET"
+  expect_contains "$out" "CONNECTED AF_UNIX"
+  expect_eq "$(wc -l <"$T/accepted")" 2
+}
+
+test_no_name_resolution_without_net() {
+  printf 'import socket\ntry:\n    socket.getaddrinfo("localhost", 80)\n    print("localhost resolves")\nexcept OSError as e:\n    print(e)\ntry:\n    socket.getaddrinfo("example.invalid", 80)\nexcept OSError as e:\n    print("no dns:", e.strerror)\n' >dns.py
+  run_tide run --json dns.py
+  out=$(json_field output)
+  expect_contains "$out" "localhost resolves"
+  expect_contains "$out" "no dns:"
+}
