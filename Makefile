@@ -175,7 +175,7 @@ DEV_PKGS  := pkg-config libncurses-dev libtree-sitter-dev libgit2-dev libsqlite3
              libseccomp-dev libinih-dev libjansson-dev libvterm-dev libcriterion-dev \
              libpcre2-dev
 TOOL_PKGS := gcc make git ca-certificates tmux bubblewrap vim nano iproute2 procps \
-             python3 util-linux openssl clang libclang-rt-14-dev
+             python3 util-linux openssl clang libclang-rt-14-dev ncurses-term
 # Toolchains: installed only when the machine has no such command on PATH
 # (a rustup or pyenv install counts).  command=package
 TOOLCHAINS := python3=python3 node=nodejs npm=npm go=golang-go gcc=gcc g++=g++ \

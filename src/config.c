@@ -4,10 +4,13 @@
 #include <ini.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "fileio.h"
 
 typedef enum { T_INT, T_SIZE, T_BOOL, T_STRING } Type;
 
@@ -252,4 +255,98 @@ const char *config_compile_cmd(const Config *cfg, const Lang *lang)
 const char *config_run_cmd(const Config *cfg, const Lang *lang)
 {
     return cfg && cfg->lang_run[lang->id] ? cfg->lang_run[lang->id] : lang->run;
+}
+
+/* The name of the section a line opens ("[editor]" -> "editor"), copied
+ * into out; false when the line is not a section header. */
+static bool section_of(const char *line, size_t len, char *out, size_t cap)
+{
+    while (len && (*line == ' ' || *line == '\t'))
+        line++, len--;
+    if (!len || *line != '[')
+        return false;
+    const char *end = memchr(line, ']', len);
+    if (!end)
+        return false;
+    size_t n = (size_t)(end - line - 1);
+    snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), line + 1);
+    return true;
+}
+
+static bool blank_line(const char *line, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+            return false;
+    return true;
+}
+
+/* Whether a line sets key (`key = ...`, blanks allowed around). */
+static bool line_sets(const char *line, size_t len, const char *key)
+{
+    while (len && (*line == ' ' || *line == '\t'))
+        line++, len--;
+    size_t k = strlen(key);
+    if (len < k || strncasecmp(line, key, k) != 0)
+        return false;
+    line += k, len -= k;
+    while (len && (*line == ' ' || *line == '\t'))
+        line++, len--;
+    return len && (*line == '=' || *line == ':');
+}
+
+bool config_save_value(const char *path, const char *section, const char *key, const char *value,
+                       Err *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (fileio_exists(path) && !fileio_read(path, 1 << 20, &data, &len, err))
+        return false;
+    StrBuf out = {0};
+    char cur[128] = "";
+    bool in_section = false, done = false;
+    size_t insert_at = SIZE_MAX; /* after the section's last non-blank line */
+    size_t pos = 0;
+    while (pos < len) {
+        const char *line = data + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - line) : len - pos;
+        pos += n + (nl ? 1 : 0);
+        if (section_of(line, n, cur, sizeof cur)) {
+            if (in_section && !done && insert_at != SIZE_MAX) {
+                /* Leaving the section without the key: it goes at its end. */
+                char *tail = xstrdup(out.data + insert_at);
+                out.len = insert_at;
+                out.data[out.len] = '\0';
+                sb_printf(&out, "%s = %s\n%s", key, value, tail);
+                free(tail);
+                done = true;
+            }
+            in_section = strcasecmp(cur, section) == 0;
+            if (in_section)
+                insert_at = out.len + n + 1;
+        } else if (in_section && !done && line_sets(line, n, key)) {
+            sb_printf(&out, "%s = %s\n", key, value);
+            done = true;
+            continue;
+        }
+        sb_append(&out, line, n);
+        sb_puts(&out, "\n");
+        if (in_section && !blank_line(line, n))
+            insert_at = out.len;
+    }
+    if (!done && in_section && insert_at != SIZE_MAX) {
+        char *tail = xstrdup(out.data + insert_at);
+        out.len = insert_at;
+        out.data[out.len] = '\0';
+        sb_printf(&out, "%s = %s\n%s", key, value, tail);
+        free(tail);
+        done = true;
+    }
+    if (!done)
+        sb_printf(&out, "%s[%s]\n%s = %s\n", out.len ? "\n" : "", section, key, value);
+    bool ok = fileio_write_atomic(path, out.data, out.len, 0600, err);
+    free(data);
+    sb_free(&out);
+    return ok;
 }

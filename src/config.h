@@ -51,6 +51,12 @@ bool config_load(Config *cfg, const char *path, Err *err);
 void config_free(Config *cfg);
 /* Add a warning about the file, at a line (0: no line). */
 void config_warn(Config *cfg, int line, const char *fmt, ...) TIDE_FMT(3, 4);
+/* Set `key = value` in [section] of the file at path, keeping every other
+ * line as it is (comments too): the key's line is replaced, or added at the
+ * end of its section, or the section is added.  A missing file is created
+ * (mode 0600); the write is atomic. */
+bool config_save_value(const char *path, const char *section, const char *key, const char *value,
+                       Err *err);
 /* The compile/run template for lang, the user's override if there is one. */
 const char *config_compile_cmd(const Config *cfg, const Lang *lang);
 const char *config_run_cmd(const Config *cfg, const Lang *lang);

@@ -146,6 +146,7 @@ static const struct ActionInfo {
     [ACT_CUT_LINE] = {"cut_line", "cut the line", {"Ctrl-K"}},
     [ACT_DUPLICATE_LINE] = {"duplicate_line", "duplicate the line or selection", {"Ctrl-D"}},
     [ACT_HELP] = {"help", "show the keys", {"F1"}},
+    [ACT_THEME] = {"theme", "choose the colour theme", {"F9"}},
     [ACT_LANGUAGE] = {"language", "choose the language of the file", {"F2"}},
     [ACT_RUN] = {"run", "save and run the file", {"F5"}},
     [ACT_STOP] = {"stop", "stop the run (Ctrl-C in the panel too)", {"Shift-F5"}},

@@ -75,6 +75,7 @@ typedef enum {
     ACT_CUT_LINE,
     ACT_DUPLICATE_LINE,
     ACT_HELP,
+    ACT_THEME,
     ACT_LANGUAGE,
     ACT_RUN,
     ACT_STOP,

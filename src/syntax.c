@@ -152,6 +152,7 @@ struct SyntaxDoc {
     LogEntry *log;
     size_t nlog, caplog;
     Request *pending;
+    struct timespec pending_since; /* when pending last went from none to one */
     Result *done;
     bool working;
     bool stop;
@@ -187,7 +188,11 @@ SyntaxDoc *syntax_new(const Lang *lang, const char *path, const SyntaxHost *host
         doc->opt.window_margin = SYNTAX_WINDOW_MARGIN;
     doc->error_hl = syntax_hl_intern("error");
     pthread_mutex_init(&doc->mu, NULL);
-    pthread_cond_init(&doc->cv, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&doc->cv, &ca);
+    pthread_condattr_destroy(&ca);
     doc->kind = SYNTAX_PLAIN;
     doc->name = xstrdup("plain text");
     if (lang && lang->id == LANG_FORTRAN) {
@@ -694,6 +699,22 @@ static bool work_one(SyntaxDoc *doc)
     return res != NULL;
 }
 
+static struct timespec ts_after(struct timespec t, long ms)
+{
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static bool ts_before(struct timespec a, struct timespec b)
+{
+    return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
 static void *worker_main(void *arg)
 {
     SyntaxDoc *doc = arg;
@@ -701,6 +722,16 @@ static void *worker_main(void *arg)
     while (!doc->stop) {
         if (!doc->pending) {
             pthread_cond_wait(&doc->cv, &doc->mu);
+            continue;
+        }
+        /* Start a moment after the text changed: the UI thread is drawing
+         * the keystroke right now, and on a machine with few cores a
+         * parse started at once would delay that.  Counted from the first
+         * request not yet started, so that fast typing cannot starve it. */
+        struct timespec now, start = ts_after(doc->pending_since, SYNTAX_DEBOUNCE_MS);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (ts_before(now, start)) {
+            pthread_cond_timedwait(&doc->cv, &doc->mu, &start);
             continue;
         }
         bool got = work_one(doc);
@@ -793,6 +824,8 @@ static void submit(SyntaxDoc *doc, const SyntaxView *view)
     doc->req_view = r->view;
     doc->req_windowed = src.len > doc->opt.window_threshold;
     pthread_mutex_lock(&doc->mu);
+    if (!doc->pending)
+        clock_gettime(CLOCK_MONOTONIC, &doc->pending_since);
     free_request(doc->pending); /* never started: the newer text replaces it */
     doc->pending = r;
     if (doc->opt.synchronous) {
@@ -844,14 +877,9 @@ bool syntax_wait(SyntaxDoc *doc, int timeout_ms)
 {
     if (doc->kind != SYNTAX_TREE_SITTER)
         return true;
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += timeout_ms / 1000;
-    until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    struct timespec until = ts_after(now, timeout_ms);
     bool ok = true;
     pthread_mutex_lock(&doc->mu);
     while ((doc->pending || doc->working) && ok)
@@ -908,6 +936,45 @@ static void paint_to_spans(const SyntaxHl *paint, uint32_t lo, uint32_t n, Synta
 
 #define HIGHLIGHT_MAX (4u * 1024 * 1024)
 
+typedef struct CaptureList {
+    Capture *v;
+    size_t n, cap;
+    uint32_t order;
+} CaptureList;
+
+/* Root nodes with more children than this are queried child by child. */
+#define ROOT_CHILDREN_SCAN 64
+
+/* The captures of the query run on node, within [lo, hi). */
+static void query_node(SyntaxDoc *doc, TSNode node, uint32_t lo, uint32_t hi, CaptureList *cl)
+{
+    ts_query_cursor_set_byte_range(doc->qc, lo, hi);
+    ts_query_cursor_exec(doc->qc, doc->g->query, node);
+    TSQueryMatch m;
+    uint32_t ci;
+    while (ts_query_cursor_next_capture(doc->qc, &m, &ci)) {
+        if (!grammar_match_ok(doc->g, &m, predicate_text, doc)) {
+            ts_query_cursor_remove_match(doc->qc, m.id);
+            continue;
+        }
+        const TSQueryCapture *c = &m.captures[ci];
+        SyntaxHl hl = doc->map[c->index];
+        if (hl == SYNTAX_HL_NONE)
+            continue;
+        uint32_t s = ts_node_start_byte(c->node), e = ts_node_end_byte(c->node);
+        if (e <= lo || s >= hi || e <= s)
+            continue;
+        if (cl->n == cl->cap) {
+            cl->cap = cl->cap ? 2 * cl->cap : 256;
+            cl->v = xreallocarray(cl->v, cl->cap, sizeof *cl->v);
+        }
+        /* Among captures of the same node, the later pattern wins (the
+         * rule the grammars' 0.23 queries are written for); the cursor
+         * returns them in pattern order, so emission order decides. */
+        cl->v[cl->n++] = (Capture){s, e, cl->order++, hl};
+    }
+}
+
 static void ts_highlight(SyntaxDoc *doc, uint32_t lo, uint32_t hi, SyntaxSpans *out)
 {
     if (!doc->tree)
@@ -922,35 +989,30 @@ static void ts_highlight(SyntaxDoc *doc, uint32_t lo, uint32_t hi, SyntaxSpans *
         if (hi <= lo)
             return;
     }
+    CaptureList cl = {0};
     TSNode root = ts_tree_root_node(doc->tree);
-    ts_query_cursor_set_byte_range(doc->qc, lo, hi);
-    ts_query_cursor_exec(doc->qc, doc->g->query, root);
-    Capture *caps = NULL;
-    size_t ncaps = 0, cap = 0;
-    TSQueryMatch m;
-    uint32_t ci;
-    uint32_t order = 0;
-    while (ts_query_cursor_next_capture(doc->qc, &m, &ci)) {
-        if (!grammar_match_ok(doc->g, &m, predicate_text, doc)) {
-            ts_query_cursor_remove_match(doc->qc, m.id);
-            continue;
+    if (ts_node_child_count(root) < ROOT_CHILDREN_SCAN) {
+        query_node(doc, root, lo, hi, &cl);
+    } else {
+        /* libtree-sitter 0.20's query cursor steps over every top-level
+         * node before the range: with thousands (a big file's window) that
+         * costs more than the rest of the query.  So the query runs on
+         * each top-level node in the range instead, found with a tree
+         * cursor.  Only patterns that match the root itself are lost, and
+         * in a window the root is not the file's anyway. */
+        TSTreeCursor tc = ts_tree_cursor_new(root);
+        if (ts_tree_cursor_goto_first_child_for_byte(&tc, lo) >= 0) {
+            do {
+                TSNode n = ts_tree_cursor_current_node(&tc);
+                if (ts_node_start_byte(n) >= hi)
+                    break;
+                query_node(doc, n, lo, hi, &cl);
+            } while (ts_tree_cursor_goto_next_sibling(&tc));
         }
-        const TSQueryCapture *c = &m.captures[ci];
-        SyntaxHl hl = doc->map[c->index];
-        if (hl == SYNTAX_HL_NONE)
-            continue;
-        uint32_t s = ts_node_start_byte(c->node), e = ts_node_end_byte(c->node);
-        if (e <= lo || s >= hi || e <= s)
-            continue;
-        if (ncaps == cap) {
-            cap = cap ? 2 * cap : 256;
-            caps = xreallocarray(caps, cap, sizeof *caps);
-        }
-        /* Among captures of the same node, the later pattern wins (the
-         * rule the grammars' 0.23 queries are written for); the cursor
-         * returns them in pattern order, so emission order decides. */
-        caps[ncaps++] = (Capture){s, e, order++, hl};
+        ts_tree_cursor_delete(&tc);
     }
+    Capture *caps = cl.v;
+    size_t ncaps = cl.n;
     if (ncaps == 0) {
         free(caps);
         return;
@@ -1117,29 +1179,36 @@ static void error_range(SyntaxDoc *doc, TSNode n, uint32_t *s, uint32_t *e)
 
 typedef void (*ErrorFn)(SyntaxDoc *doc, TSNode n, uint32_t s, uint32_t e, void *ctx);
 
+/* Children are visited with a tree cursor from the first one that
+ * reaches the range: ts_node_child(n, i) walks from the first child each
+ * time, which is quadratic in a file's thousands of top-level nodes. */
 static void walk_errors(SyntaxDoc *doc, TSNode node, uint32_t lo, uint32_t hi, ErrorFn fn, void *ctx,
                         int depth)
 {
     if (depth > 512)
         return;
-    uint32_t count = ts_node_child_count(node);
-    for (uint32_t i = 0; i < count; i++) {
-        TSNode c = ts_node_child(node, i);
-        uint32_t s = ts_node_start_byte(c), e = ts_node_end_byte(c);
-        if (e < lo)
-            continue;
-        if (s > hi)
-            break;
-        if (ts_node_is_missing(c) || is_error_node(c)) {
-            uint32_t rs, re;
-            error_range(doc, c, &rs, &re);
-            if (re > lo && rs < hi && error_credible(doc, ts_node_start_byte(c), ts_node_end_byte(c)))
-                fn(doc, c, rs, re, ctx);
-            continue;
-        }
-        if (ts_node_has_error(c))
-            walk_errors(doc, c, lo, hi, fn, ctx, depth + 1);
+    TSTreeCursor cur = ts_tree_cursor_new(node);
+    /* A missing token is zero bytes wide: start just before lo. */
+    if (ts_tree_cursor_goto_first_child_for_byte(&cur, lo > 0 ? lo - 1 : 0) >= 0) {
+        do {
+            TSNode c = ts_tree_cursor_current_node(&cur);
+            uint32_t s = ts_node_start_byte(c), e = ts_node_end_byte(c);
+            if (e < lo)
+                continue;
+            if (s > hi)
+                break;
+            if (ts_node_is_missing(c) || is_error_node(c)) {
+                uint32_t rs, re;
+                error_range(doc, c, &rs, &re);
+                if (re > lo && rs < hi && error_credible(doc, s, e))
+                    fn(doc, c, rs, re, ctx);
+                continue;
+            }
+            if (ts_node_has_error(c))
+                walk_errors(doc, c, lo, hi, fn, ctx, depth + 1);
+        } while (ts_tree_cursor_goto_next_sibling(&cur));
     }
+    ts_tree_cursor_delete(&cur);
 }
 
 static void collect_error(SyntaxDoc *doc, TSNode n, uint32_t s, uint32_t e, void *ctx)

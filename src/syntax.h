@@ -97,6 +97,8 @@ typedef struct SyntaxOptions {
 } SyntaxOptions;
 
 #define SYNTAX_WINDOW_THRESHOLD (2u * 1024 * 1024)
+/* A parse starts this long after the text changed (see worker_main). */
+#define SYNTAX_DEBOUNCE_MS 4
 #define SYNTAX_WINDOW_MARGIN (96u * 1024)
 
 typedef enum { SYNTAX_PLAIN, SYNTAX_TREE_SITTER, SYNTAX_FORTRAN } SyntaxKind;

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "colors.h"
 #include "textnav.h"
 #include "xalloc.h"
 
@@ -164,7 +165,7 @@ bool term_start(Term *t, Err *err)
     *t = (Term){0};
     /* Esc must close dialogs at once, not after curses' default second. */
     set_escdelay(25);
-    if (!newterm(NULL, stdout, stdin))
+    if (!colors_newterm(stdout, stdin))
         return err_set(err, "cannot use the terminal '%s' (no terminfo entry?); try TERM=xterm-256color", term);
     t->started = true;
     raw();

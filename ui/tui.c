@@ -18,11 +18,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "colors.h"
 #include "explorer.h"
 #include "fileio.h"
+#include "highlight.h"
 #include "ide.h"
 #include "langsel.h"
 #include "recovery.h"
+#include "theme_menu.h"
 #include "xalloc.h"
 
 /* Unsaved changes go to the recovery file this long after the last edit. */
@@ -918,6 +921,9 @@ static void do_action(Ide *ide, Action a)
         if (t)
             view_duplicate(t->view);
         break;
+    case ACT_THEME:
+        theme_menu_open(ide);
+        break;
     case ACT_HELP:
         ide->overlay = OVERLAY_HELP;
         ide->overlay_scroll = 0;
@@ -1272,7 +1278,7 @@ int tui_main(App *app, const TuiOptions *opt)
     ide->io = worker_new();
     ide->probe = worker_new();
     ide->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    editor_set_hooks(NULL, wake, ide);
+    editor_set_hooks(&highlight_hooks, wake, ide);
     if (!open_start(ide, opt, &err)) {
         fprintf(stderr, "tide: %s\n", err.msg);
         ide_free(ide);
@@ -1287,6 +1293,7 @@ int tui_main(App *app, const TuiOptions *opt)
         ide_free(ide);
         return 1;
     }
+    theme_menu_load_configured(ide);
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -1357,6 +1364,7 @@ int tui_main(App *app, const TuiOptions *opt)
         status = 128 + got_signal;
     }
     term_stop(&ide->term);
+    colors_unload();
     for (size_t i = 1; i < app->cfg.warnings.len; i++)
         fprintf(stderr, "tide: %s\n", app->cfg.warnings.items[i]);
     ide_free(ide);

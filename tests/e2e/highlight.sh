@@ -1,0 +1,169 @@
+# Highlighting as a user sees it: tokens in the theme's colours (checked
+# with tmux capture-pane -e, which shows each cell's colours as escape
+# sequences), syntax errors underlined and explained in the status bar,
+# truecolor / 256 / 8 colours / NO_COLOR, a broken theme, the theme menu.
+
+. "$TESTS/e2e/lib/tmux.sh"
+
+ESC=$'\e'
+
+# A theme whose colours are easy to look for on the screen.
+probe_theme() {
+  mkdir -p "$XDG_CONFIG_HOME/tide/themes"
+  cat >"$XDG_CONFIG_HOME/tide/themes/probe.theme" <<'EOF'
+default  = default default
+keyword  = 160
+string   = 34 bold
+comment  = 244
+function = #5f87d7
+type     = 136
+number   = 166
+error    = underline
+EOF
+  printf '[editor]\ntheme = %s\n' "${1:-probe}" >"$XDG_CONFIG_HOME/tide/config.ini"
+}
+
+# Wait until the screen, with its colours, matches an extended regex.
+screen_matches() {
+  local re=$1 secs=${2:-10} i=0
+  while [ $i -lt $((secs * 50)) ]; do
+    tui_screen -e | grep -qE -- "$re" && return 0
+    sleep 0.02
+    i=$((i + 1))
+  done
+  printf '    screen:\n%s\n' "$(tui_screen -e | cat -v | sed 's/^/    | /')" >&2
+  fail "the screen did not match '$re' within ${secs}s"
+}
+
+screen_lacks() {
+  if tui_screen -e | grep -qE -- "$1"; then
+    printf '    screen:\n%s\n' "$(tui_screen -e | cat -v | sed 's/^/    | /')" >&2
+    fail "the screen matches '$1'"
+  fi
+}
+
+# SGR sequences in a row, as tmux writes them between cells.
+SGR="(${ESC}\\[[0-9;]*m)*"
+
+test_keyword_and_string_carry_the_theme_colours() {
+  probe_theme
+  printf 'def greet(name):\n    # say it\n    return "hi " + name * 2\n' >hello.py
+  tui_start hello.py
+  tui_wait 'return "hi "'
+  screen_matches "${ESC}\\[38;5;160m${SGR}def"
+  screen_matches "${ESC}\\[38;5;160m${SGR}return"
+  screen_matches "${ESC}\\[1m${SGR}${ESC}\\[38;5;34m${SGR}\"hi \"|${ESC}\\[38;5;34m${SGR}${ESC}\\[1m${SGR}\"hi \""
+  screen_matches "${ESC}\\[38;5;244m${SGR}# say it"
+  screen_matches "${ESC}\\[38;5;68m${SGR}greet"
+  screen_matches "${ESC}\\[38;5;166m${SGR}2"
+  # What is typed is highlighted as well.
+  tui_keys C-End Enter
+  tui_type 'while True: pass'
+  screen_matches "${ESC}\\[38;5;160m${SGR}while"
+}
+
+test_every_language_is_highlighted() {
+  probe_theme
+  printf 'package main\n\nfunc main() {}\n' >a.go
+  printf 'int main(void) { return 0; }\n' >a.c
+  printf 'fn main() { let x = 1; }\n' >a.rs
+  printf 'public class A { }\n' >A.java
+  printf '<?php function f() { return 1; }\n' >a.php
+  printf 'const x = 1;\n' >a.js
+  printf 'namespace n { class C {}; }\n' >a.cpp
+  printf 'C     COMMENT\n      PROGRAM MAIN\n      END\n' >old.f
+  for f in a.go:func a.c:return a.rs:fn A.java:public a.php:function a.js:const a.cpp:namespace old.f:PROGRAM; do
+    tui_start "${f%%:*}"
+    tui_wait "${f#*:}"
+    screen_matches "${ESC}\\[38;5;160m${SGR}${f#*:}"
+    tui_stop
+  done
+}
+
+test_errors_are_underlined_and_explained() {
+  probe_theme
+  printf 'int main(void)\n{\n    return 1\n}\n' >e.c
+  tui_start e.c
+  tui_wait 'return 1'
+  # The "1" the missing ";" should follow is underlined.
+  screen_matches "${ESC}\\[4m${SGR}1"
+  tui_keys Down Down End
+  tui_wait 'syntax error: missing ";"'
+  # Fixing it removes the mark and the note.
+  tui_type ';'
+  tui_wait_gone 'syntax error'
+  screen_lacks "${ESC}\\[4m"
+}
+
+test_an_error_appears_as_you_type() {
+  probe_theme
+  printf 'x = 1\n' >t.py
+  tui_start t.py
+  tui_wait 'x = 1'
+  screen_lacks "${ESC}\\[4m"
+  tui_keys End
+  tui_type ' +* )'
+  screen_matches "${ESC}\\[4m"
+  tui_wait 'syntax error'
+}
+
+test_truecolor_when_the_terminal_says_so() {
+  infocmp tmux-direct >/dev/null 2>&1 || skip "no tmux-direct terminfo entry (Debian package ncurses-term)"
+  probe_theme
+  printf 'def f():\n    pass\n' >t.py
+  TUI_ENV="COLORTERM=truecolor" tui_start t.py
+  tui_wait 'pass'
+  # The function's #5f87d7 exactly, not its 256-colour neighbour.
+  screen_matches "${ESC}\\[38;2;95;135;215m${SGR}f"
+}
+
+test_eight_colour_terminal() {
+  probe_theme dark
+  printf 'def f():\n    return "s"\n' >t.py
+  TUI_ENV="TERM=screen" tui_start t.py
+  tui_wait 'return'
+  # dark's #c678dd keyword: magenta of the eight.
+  screen_matches "${ESC}\\[35m${SGR}return"
+  screen_lacks "38;5;"
+}
+
+test_no_color_keeps_errors_marked() {
+  probe_theme
+  printf 'def f(:\n    return "s"\n' >t.py
+  TUI_ENV="NO_COLOR=1" tui_start t.py
+  tui_wait 'return'
+  screen_lacks "${ESC}\\[3[0-7]m|38;5;|38;2;"
+  screen_matches "${ESC}\\[4m"
+}
+
+test_a_broken_theme_names_its_line_and_falls_back() {
+  probe_theme broken
+  printf 'keyword = 160\nstring = 34 sideways\n' >"$XDG_CONFIG_HOME/tide/themes/broken.theme"
+  printf 'def f():\n    return 1\n' >t.py
+  tui_start t.py
+  tui_wait 'broken.theme:2:'
+  # The built-in dark theme: #c678dd at 256 colours.
+  screen_matches "${ESC}\\[38;5;176m${SGR}def"
+}
+
+test_theme_menu_switches_and_remembers() {
+  probe_theme
+  printf 'def f():\n    return 1\n' >t.py
+  tui_start t.py
+  tui_wait 'return 1'
+  screen_matches "${ESC}\\[38;5;160m${SGR}def"
+  tui_keys F9
+  tui_wait 'Theme (now probe)'
+  tui_wait 'light'
+  local key
+  key=$(tui_screen | grep -o '[0-9a-f] light' | head -1 | cut -c1)
+  tui_keys "$key"
+  tui_wait 'theme light, saved in'
+  # light's #a626a4 keyword.
+  screen_matches "${ESC}\\[38;5;127m${SGR}def"
+  expect_contains "$(cat "$XDG_CONFIG_HOME/tide/config.ini")" "theme = light"
+  tui_keys C-q
+  tui_wait_exit
+  tui_start t.py
+  screen_matches "${ESC}\\[38;5;127m${SGR}def"
+}
