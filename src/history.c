@@ -275,6 +275,15 @@ bool history_is_text(const char *s, size_t len)
     return same;
 }
 
+/* Search reads the first few MiB of each text: a run that printed a
+ * gigabyte is still found by what it printed first. */
+#define INDEX_MAX (4u << 20)
+
+static size_t index_len(const char *s, size_t len)
+{
+    return s ? (len < INDEX_MAX ? len : INDEX_MAX) : 0;
+}
+
 bool history_index(Store *store, int64_t id, const char *entry, const char *code, size_t code_len,
                    const char *output, size_t output_len, const char *error, size_t error_len, Err *err)
 {
@@ -283,9 +292,9 @@ bool history_index(Store *store, int64_t id, const char *entry, const char *code
                        "INSERT INTO run_search (rowid, entry, code, output, error) VALUES (?, ?, ?, ?, ?)", err))
         return false;
     StrBuf c = {0}, o = {0}, e = {0};
-    history_clean_text(code, code ? code_len : 0, &c);
-    history_clean_text(output, output ? output_len : 0, &o);
-    history_clean_text(error, error ? error_len : 0, &e);
+    history_clean_text(code, index_len(code, code_len), &c);
+    history_clean_text(output, index_len(output, output_len), &o);
+    history_clean_text(error, index_len(error, error_len), &e);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, entry, -1, SQLITE_STATIC);
     sqlite3_bind_text64(st, 3, c.data, c.len, SQLITE_STATIC, SQLITE_UTF8);

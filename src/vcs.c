@@ -154,10 +154,11 @@ static bool ignored(const Walk *w, const char *path)
 
 static char *human_size(long long n)
 {
+    /* Whole units stay whole: "50 MiB", not "50.0 MiB". */
     if (n >= (1LL << 30))
-        return xasprintf("%.1f GiB", (double)n / (1LL << 30));
+        return n % (1LL << 30) ? xasprintf("%.1f GiB", (double)n / (1LL << 30)) : xasprintf("%lld GiB", n >> 30);
     if (n >= (1LL << 20))
-        return xasprintf("%.1f MiB", (double)n / (1LL << 20));
+        return n % (1LL << 20) ? xasprintf("%.1f MiB", (double)n / (1LL << 20)) : xasprintf("%lld MiB", n >> 20);
     if (n >= 1024)
         return xasprintf("%.1f KiB", (double)n / 1024);
     return xasprintf("%lld bytes", n);
@@ -176,7 +177,7 @@ static void add_file(Walk *w, const char *path, const struct stat *st)
 {
     if (S_ISREG(st->st_mode) && st->st_size > w->max_file) {
         char *size = human_size(st->st_size), *cap = human_size(w->max_file);
-        note(&w->notes, "left %s out of the snapshot: %s is over the %s limit", path, size, cap);
+        note(&w->notes, "left %s (%s) out of the snapshot: files over %s are not kept in git", path, size, cap);
         free(size);
         free(cap);
         return;

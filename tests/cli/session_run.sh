@@ -310,3 +310,58 @@ test_history_limits_and_sessions() {
   run_tide status --json
   expect_eq "$(json_get "$OUT" 'j["runs"]')" 4
 }
+
+test_what_a_snapshot_leaves_out_is_said() {
+  mkdir "$T/p"
+  printf 'print("hi")\n' >"$T/p/main.py"
+  truncate -s $((50 * 1024 * 1024 + 1)) "$T/p/huge.bin"
+  printf 'secret.txt\n' >"$T/p/.gitignore"
+  printf 'x\n' >"$T/p/secret.txt"
+  run_tide run p/main.py
+  expect_rc 0
+  expect_contains "$ERR" "tide: note: left huge.bin (50.0 MiB) out of the snapshot: files over 50 MiB are not kept in git"
+  run_tide history --json
+  commit=$(json_get "$OUT" 'j["runs"][0]["commit"]')
+  expect_eq "$(git --git-dir="$XDG_DATA_HOME/tide/sessions/1/git" ls-tree -r --name-only "$commit" | tr '\n' ' ')" \
+    ".gitignore main.py "
+  run_tide result 1 --json
+  expect_contains "$(json_get "$OUT" 'j["note"]')" "huge.bin"
+}
+
+test_a_big_folder_snapshots_its_language_only() {
+  mkdir -p "$T/big/src" "$T/big/.cache" "$T/big/data"
+  python3 -c 'import sys; [open("%s/%d.txt" % (sys.argv[1], i), "w").write("x") for i in range(10050)]' "$T/big/data"
+  printf 'print("big")\n' >"$T/big/main.py"
+  printf 'X = 1\n' >"$T/big/src/lib.py"
+  printf 'Y = 1\n' >"$T/big/.cache/hidden.py"
+  run_tide run big/main.py
+  expect_rc 0
+  expect_eq "$OUT" big
+  expect_contains "$ERR" "the folder is big (over 10000 files or 200 MiB): the snapshot holds only its Python files outside hidden folders"
+  run_tide history --json
+  commit=$(json_get "$OUT" 'j["runs"][0]["commit"]')
+  expect_eq "$(git --git-dir="$XDG_DATA_HOME/tide/sessions/1/git" ls-tree -r --name-only "$commit" | tr '\n' ' ')" \
+    "main.py src/lib.py "
+}
+
+test_a_terminal_run_is_recorded_as_interactive() {
+  command -v script >/dev/null || skip "script(1) is missing"
+  run_tide session new python --json
+  folder=$(json_get "$OUT" 'j["folder"]')
+  printf 'name = input("name? ")\nprint("hello", name)\n' >"$folder/main.py"
+  printf 'Ada\n' | script -qec "$TIDE run --session 1 main.py" /dev/null >"$T/typescript" 2>&1 || true
+  run_tide result 1 --json
+  expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" interactive
+  expect_contains "$(json_get "$OUT" 'j["output"]')" "hello Ada"
+}
+
+test_endless_stdin_does_not_hang_the_record() {
+  printf 'import sys\nprint(sys.stdin.readline().strip())\n' >"$T/one.py"
+  RC=0
+  OUT=$(yes | timeout 30 "$TIDE" run one.py 2>/dev/null) || RC=$?
+  expect_eq "$RC" 0 "the run ends when the program does"
+  expect_eq "$OUT" y
+  run_tide result 1 --json
+  expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" pipe
+  expect_eq "$(json_get "$OUT" 'j["stdin"].startswith("y\ny\n")')" true
+}
