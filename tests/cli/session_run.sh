@@ -361,7 +361,8 @@ test_endless_stdin_does_not_hang_the_record() {
   OUT=$(yes | timeout 30 "$TIDE" run one.py 2>/dev/null) || RC=$?
   expect_eq "$RC" 0 "the run ends when the program does"
   expect_eq "$OUT" y
-  run_tide result 1 --json
-  expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" pipe
-  expect_eq "$(json_get "$OUT" 'j["stdin"].startswith("y\ny\n")')" true
+  # What came in is kept (more than fits in an argument: read it from a file).
+  "$TIDE" result 1 --json >"$T/r.json"
+  expect_eq "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["stdin_mode"], j["stdin"].startswith("y\ny\n"))' "$T/r.json")" \
+    "pipe True"
 }
