@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "xalloc.h"
@@ -97,6 +98,19 @@ static const char *const migrations[] = {
 int store_schema_latest(void)
 {
     return LATEST;
+}
+
+/* A full disk shows up as an I/O error (WAL needs room to open): say so. */
+static bool disk_full(const char *path)
+{
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    struct statvfs vfs;
+    bool full = statvfs(slash ? dir : ".", &vfs) == 0 && vfs.f_bavail == 0;
+    free(dir);
+    return full;
 }
 
 static bool sql_error(Store *s, Err *err, const char *what)
@@ -229,7 +243,8 @@ bool store_open(Store *s, const char *path, Err *err)
         else if (code == SQLITE_CORRUPT)
             err_set(err, "the database %s is damaged; move it away (tide will create a new one)", path);
         else
-            err_set(err, "cannot read the database %s: %s", path, sqlite3_errmsg(s->db));
+            err_set(err, "cannot read the database %s: %s%s", path, sqlite3_errmsg(s->db),
+                    disk_full(path) ? " (the disk holding it is full: free some space)" : "");
         store_close(s);
         return false;
     }

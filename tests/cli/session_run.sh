@@ -366,3 +366,33 @@ test_endless_stdin_does_not_hang_the_record() {
   expect_eq "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["stdin_mode"], j["stdin"].startswith("y\ny\n"))' "$T/r.json")" \
     "pipe True"
 }
+
+test_a_full_disk_runs_and_says_what_was_not_recorded() {
+  command -v unshare >/dev/null || skip "unshare is missing"
+  [ "$(id -u)" = 0 ] || skip "mounting a small tmpfs needs root (CI runs as root)"
+  mkdir -p "$XDG_DATA_HOME"
+  printf 'print(5)\n' >"$T/x.py"
+  RC=0
+  OUT=$(unshare -m sh -c '
+    mount -t tmpfs -o size=1m tmpfs "$1" || exit 99
+    "$2" run "$3/x.py" >/dev/null 2>&1 || exit 98
+    head -c 4000000 /dev/zero >"$1/filler" 2>/dev/null
+    "$2" run "$3/x.py"; echo "rc=$?"
+    "$2" run --session 1 x.py; echo "rc_session=$?"
+    rm "$1/filler"
+    "$2" history --json | python3 -c "import json,sys; print(\"runs=%d\" % len(json.load(sys.stdin)[\"runs\"]))"
+    python3 -c "import sqlite3,sys; print(\"integrity=\" + sqlite3.connect(sys.argv[1]).execute(\"pragma integrity_check\").fetchone()[0])" "$1/tide/tide.db"
+    git --git-dir="$1/tide/sessions/1/git" fsck >/dev/null 2>&1; echo "fsck=$?"
+  ' sh "$XDG_DATA_HOME" "$TIDE" "$T" 2>&1) || RC=$?
+  [ "$RC" != 99 ] || skip "cannot mount a tmpfs here"
+  [ "$RC" != 98 ] || fail "the first run failed: $OUT"
+  expect_contains "$OUT" "5
+"
+  expect_contains "$OUT" "rc=0"
+  expect_contains "$OUT" "tide: note: this run is not recorded:"
+  expect_contains "$OUT" "the disk holding it is full"
+  expect_contains "$OUT" "rc_session=2"
+  expect_contains "$OUT" "runs=1"
+  expect_contains "$OUT" "integrity=ok"
+  expect_contains "$OUT" "fsck=0"
+}
