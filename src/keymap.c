@@ -156,6 +156,7 @@ static const struct ActionInfo {
     [ACT_NEXT_TAB] = {"next_tab", "next tab", {"Ctrl-PageDown", "Alt-Right"}},
     [ACT_PREV_TAB] = {"prev_tab", "previous tab", {"Ctrl-PageUp", "Alt-Left"}},
     [ACT_NEW_SESSION] = {"new_session", "new scratch session in a language you choose", {"Alt-N"}},
+    [ACT_PANEL] = {"panel", "show or hide the run panel", {"F4"}},
 };
 
 const char *action_name(Action a)

@@ -85,6 +85,7 @@ typedef enum {
     ACT_NEXT_TAB,
     ACT_PREV_TAB,
     ACT_NEW_SESSION,
+    ACT_PANEL,
     ACT_COUNT
 } Action;
 

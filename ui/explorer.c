@@ -24,6 +24,8 @@ typedef struct Node {
 
 struct Explorer {
     Node *root;
+    Node *gen; /* the files the last run wrote (they are kept outside the
+                  folder, in the session's data): a folder of its own */
     Node **rows;
     size_t nrows, caprows;
     size_t sel, top;
@@ -128,6 +130,11 @@ static void rebuild(Explorer *e, char *keep)
 {
     e->nrows = 0;
     flatten(e, e->root);
+    if (e->gen) {
+        push_row(e, e->gen);
+        if (e->gen->open)
+            flatten(e, e->gen);
+    }
     if (keep) {
         for (size_t i = 0; i < e->nrows; i++)
             if (!strcmp(e->rows[i]->path, keep))
@@ -154,6 +161,7 @@ void explorer_free(Explorer *e)
     if (!e)
         return;
     node_free(e->root);
+    node_free(e->gen);
     free(e->rows);
     sl_free(&e->generated);
     free(e->pending);
@@ -162,7 +170,7 @@ void explorer_free(Explorer *e)
 
 static void refresh_node(Node *n)
 {
-    if (!n->dir || !n->open)
+    if (!n->dir || !n->open || !n->path)
         return;
     load(n);
     for (size_t i = 0; i < n->nkids; i++)
@@ -178,12 +186,25 @@ void explorer_refresh(Ide *ide)
     ide->dirty = true;
 }
 
-void explorer_set_generated(Ide *ide, const StrList *paths)
+void explorer_set_generated(Ide *ide, const char *label, const char *dir, const StrList *paths)
 {
     Explorer *e = ide->explorer;
+    char *keep = selected_path(e);
     sl_free(&e->generated);
-    for (size_t i = 0; i < paths->len; i++)
-        sl_push(&e->generated, paths->items[i]);
+    node_free(e->gen);
+    e->gen = NULL;
+    if (paths->len) {
+        e->gen = node_new(label, dir, true, 0);
+        e->gen->open = e->gen->loaded = true;
+        for (size_t i = 0; i < paths->len; i++) {
+            sl_push(&e->generated, paths->items[i]);
+            const char *rel = paths->items[i] + strlen(dir) + 1;
+            Node *n = node_new(rel, paths->items[i], false, 1);
+            e->gen->kids = xreallocarray(e->gen->kids, e->gen->nkids + 1, sizeof *e->gen->kids);
+            e->gen->kids[e->gen->nkids++] = n;
+        }
+    }
+    rebuild(e, keep);
     ide->dirty = true;
 }
 
@@ -223,12 +244,12 @@ void explorer_draw(Ide *ide, Rect r, bool focused)
             continue;
         Node *n = e->rows[i];
         bool gen = !n->dir && is_generated(e, n->path);
-        UiRole role = n->dir ? ROLE_DIR : gen ? ROLE_GENERATED : ROLE_TEXT;
+        UiRole role = n == e->gen ? ROLE_GENERATED : n->dir ? ROLE_DIR : gen ? ROLE_GENERATED : ROLE_TEXT;
         if (i == e->sel)
             role = focused ? ROLE_DIALOG_SELECTED : ROLE_SELECTION;
         char line[512];
         snprintf(line, sizeof line, "%*s%s%s%s", n->depth * 2, "", n->dir ? (n->open ? "v " : "> ") : "  ", n->name,
-                 n->dir ? "/" : gen ? " *" : "");
+                 n == e->gen ? "" : n->dir ? "/" : gen ? " *" : "");
         term_style(stdscr, role);
         if (i == e->sel) {
             wmove(stdscr, r.y + 1 + row, r.x);
@@ -268,7 +289,7 @@ static void activate(Ide *ide, Node *n)
     if (n->dir) {
         char *keep = selected_path(e);
         n->open = !n->open;
-        if (n->open)
+        if (n->open && n != e->gen)
             load(n);
         rebuild(e, keep);
     } else {

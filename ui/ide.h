@@ -67,6 +67,7 @@ typedef struct Rect {
 } Rect;
 
 typedef struct Explorer Explorer;
+typedef struct Panel Panel;
 
 /* A toolchain as probed for the language selector. */
 typedef struct ToolStatus {
@@ -89,6 +90,8 @@ struct Ide {
     int overlay_sel;
     bool explorer_visible;
     Explorer *explorer;
+    bool panel_visible;
+    Panel *panel;
 
     Prompt prompt;
 
@@ -128,6 +131,8 @@ struct Ide {
     bool quitting;   /* Ctrl-Q answered: quit once the saves are done */
     bool quit;
     bool dirty;
+    bool urgent;     /* the user did something: draw at once */
+    long long last_draw_ms;
     long long last_disk_check;
 
     Rect r_tabs, r_explorer, r_editor, r_panel, r_status;
@@ -146,6 +151,8 @@ void ide_set_language(Ide *ide, const Lang *lang);
 /* Create a scratch session in lang and open it. */
 void ide_new_scratch(Ide *ide, const Lang *lang);
 void ide_switch_tab(Ide *ide, size_t i);
+/* Place the panes for the screen's size and what is shown. */
+void ide_layout(Ide *ide);
 
 /* ui/prompt.c */
 void prompt_text(Ide *ide, const char *label, const char *initial, PromptSubmit submit, PromptSubmit change,

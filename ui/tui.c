@@ -24,6 +24,7 @@
 #include "highlight.h"
 #include "ide.h"
 #include "langsel.h"
+#include "panel.h"
 #include "recovery.h"
 #include "theme_menu.h"
 #include "xalloc.h"
@@ -34,6 +35,7 @@
 #define MESSAGE_MS 6000
 #define MIN_COLS 40
 #define MIN_LINES 10
+#define FRAME_MS 16
 
 static volatile sig_atomic_t got_signal;
 
@@ -420,7 +422,7 @@ static void after_save(Ide *ide, Tab *t, AfterSave then)
         quit_continue(ide);
         break;
     case THEN_RUN:
-        ide_message(ide, false, "running programs arrives with the execution engine");
+        panel_run(ide, t);
         break;
     case THEN_NOTHING:
         break;
@@ -695,7 +697,7 @@ static void fill(Rect r, UiRole role)
     }
 }
 
-static void layout(Ide *ide)
+void ide_layout(Ide *ide)
 {
     int h = LINES, w = COLS;
     ide->too_small = w < MIN_COLS || h < MIN_LINES;
@@ -712,6 +714,14 @@ static void layout(Ide *ide)
         ide->r_explorer = (Rect){0, 0, 0, 0};
     }
     ide->r_panel = (Rect){0, 0, 0, 0};
+    if (ide->panel_visible && main.h >= 8) {
+        int ph = main.h * 2 / 5;
+        ph = ph < 6 ? 6 : ph;
+        if (main.h - ph < 3)
+            ph = main.h - 3;
+        ide->r_panel = (Rect){main.y + main.h - ph, main.x, ph, main.w};
+        main.h -= ph;
+    }
     ide->r_editor = main;
 }
 
@@ -757,7 +767,7 @@ static void draw_status(Ide *ide, Tab *t)
     Rect r = ide->r_status;
     bool msg = ide->msg[0] && now_ms() < ide->msg_until;
     fill(r, msg && ide->msg_error ? ROLE_STATUS_ERROR : ROLE_STATUS);
-    char right[128] = "";
+    char right[256] = "";
     if (t) {
         size_t line, col;
         view_cursor_pos(t->view, &line, &col);
@@ -765,8 +775,13 @@ static void draw_status(Ide *ide, Tab *t)
         char sess[80] = "";
         if (ide->session)
             snprintf(sess, sizeof sess, "session %s  ", ide->session->name);
-        snprintf(right, sizeof right, " %s%s  Ln %zu, Col %zu%s ", sess, lang, line + 1, col + 1,
-                 t->doc->crlf ? "  CRLF" : "");
+        bool run_err;
+        const char *run = panel_state(ide, &run_err);
+        char runs[80] = "";
+        if (run)
+            snprintf(runs, sizeof runs, "  [%s]", run);
+        snprintf(right, sizeof right, " %s%s  Ln %zu, Col %zu%s%s ", sess, lang, line + 1, col + 1,
+                 t->doc->crlf ? "  CRLF" : "", runs);
     }
     int rw = (int)strlen(right);
     if (rw > r.w / 2 || (msg && (int)strlen(ide->msg) + 2 > r.w - rw))
@@ -827,6 +842,8 @@ static void draw(Ide *ide)
     }
     if (ide->focus != FOCUS_EDITOR)
         cy = cx = -1;
+    if (ide->panel_visible && ide->r_panel.h > 0)
+        panel_draw(ide, ide->r_panel, ide->focus == FOCUS_PANEL, &cy, &cx);
     if (ide->overlay == OVERLAY_LANG) {
         langsel_draw(ide);
         cy = cx = -1;
@@ -847,6 +864,54 @@ static void draw(Ide *ide)
 }
 
 /* ---------------------------------------------------------------- input */
+
+/* F5: save what needs saving (the worker writes in order, so the run
+ * starts after the last save), then run. */
+static void run_request(Ide *ide)
+{
+    Tab *t = ide_tab(ide);
+    if (!t)
+        return;
+    if (panel_running(ide->panel)) {
+        ide_message(ide, false, "a program is running: Shift-F5 stops it");
+        return;
+    }
+    if (!t->doc->lang) {
+        ide_message(ide, true, "%s has no language tide runs: F2 chooses one", document_name(t->doc));
+        return;
+    }
+    for (size_t i = 0; i < ide->ntabs; i++) {
+        Tab *o = ide->tabs[i];
+        if (o != t && o->doc->path && buffer_modified(o->doc->buf) && !o->saving &&
+            !document_disk_changed(o->doc))
+            start_save(ide, o, THEN_NOTHING);
+    }
+    if (t->doc->path && !buffer_modified(t->doc->buf) && !t->saving)
+        panel_run(ide, t);
+    else
+        ide_save(ide, t, THEN_RUN);
+}
+
+/* Actions that act on the editor's text: not while the panel has the
+ * focus. */
+static bool editor_action(Action a)
+{
+    switch (a) {
+    case ACT_UNDO: case ACT_REDO: case ACT_COPY: case ACT_CUT: case ACT_PASTE: case ACT_SELECT_ALL:
+    case ACT_CUT_LINE: case ACT_DUPLICATE_LINE: case ACT_FIND: case ACT_FIND_NEXT: case ACT_FIND_PREV:
+    case ACT_REPLACE: case ACT_GOTO:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* While a program runs in the focused panel, the keys are its: only
+ * these reach the IDE (besides F-keys and Alt- combinations). */
+static bool global_while_running(Action a)
+{
+    return a == ACT_SAVE || a == ACT_SAVE_AS || a == ACT_QUIT || a == ACT_OPEN || a == ACT_NEW || a == ACT_CLOSE;
+}
 
 static void do_action(Ide *ide, Action a)
 {
@@ -929,7 +994,10 @@ static void do_action(Ide *ide, Action a)
         ide->overlay_scroll = 0;
         break;
     case ACT_NEXT_PANE:
-        if (ide->focus == FOCUS_EDITOR && ide->explorer_visible)
+        /* editor, panel, explorer, as they are shown */
+        if (ide->focus == FOCUS_EDITOR && ide->panel_visible)
+            ide->focus = FOCUS_PANEL;
+        else if (ide->focus != FOCUS_EXPLORER && ide->explorer_visible)
             ide->focus = FOCUS_EXPLORER;
         else
             ide->focus = FOCUS_EDITOR;
@@ -960,9 +1028,19 @@ static void do_action(Ide *ide, Action a)
         langsel_open(ide, LANGSEL_SCRATCH);
         break;
     case ACT_RUN:
+        run_request(ide);
+        break;
     case ACT_STOP:
+        panel_stop(ide);
+        break;
     case ACT_HISTORY:
-        ide_message(ide, false, "running programs arrives with the execution engine");
+        panel_history(ide);
+        break;
+    case ACT_PANEL:
+        ide->panel_visible = !ide->panel_visible;
+        if (!ide->panel_visible && ide->focus == FOCUS_PANEL)
+            ide->focus = FOCUS_EDITOR;
+        ide_layout(ide);
         break;
     case ACT_NONE:
     case ACT_COUNT:
@@ -982,6 +1060,8 @@ static void handle_mouse(Ide *ide, const InputEvent *ev)
         long d = ev->mouse == MOUSE_WHEEL_UP ? -3 : 3;
         if (in_rect(ide->r_explorer, ev->y, ev->x))
             explorer_scroll(ide, d);
+        else if (in_rect(ide->r_panel, ev->y, ev->x))
+            panel_mouse(ide, ev);
         else if (t && in_rect(ide->r_editor, ev->y, ev->x))
             view_scroll(t->view, d);
         return;
@@ -999,6 +1079,10 @@ static void handle_mouse(Ide *ide, const InputEvent *ev)
             }
             x += w + 1;
         }
+        return;
+    }
+    if (in_rect(ide->r_panel, ev->y, ev->x) && (ev->mouse != MOUSE_DRAG && ev->mouse != MOUSE_RELEASE)) {
+        panel_mouse(ide, ev);
         return;
     }
     if (ev->mouse == MOUSE_PRESS && in_rect(ide->r_explorer, ev->y, ev->x)) {
@@ -1020,8 +1104,9 @@ static void handle_mouse(Ide *ide, const InputEvent *ev)
 static void handle_event(Ide *ide, const InputEvent *ev)
 {
     ide->dirty = true;
+    ide->urgent = true;
     if (ev->key == TK_RESIZE) {
-        layout(ide);
+        ide_layout(ide);
         return;
     }
     if (ide->too_small) {
@@ -1051,12 +1136,26 @@ static void handle_event(Ide *ide, const InputEvent *ev)
     if (ev->key == TK_PASTE) {
         if (t && ide->focus == FOCUS_EDITOR)
             view_paste_text(t->view, ev->paste, ev->paste_len);
+        else if (ide->focus == FOCUS_PANEL)
+            panel_paste(ide, ev->paste, ev->paste_len);
         return;
     }
     /* A key typed over the message makes it go. */
     if (!ide->msg_error)
         ide->msg[0] = '\0';
     Action a = keymap_lookup(&ide->keys, ev->key);
+    if (ide->focus == FOCUS_PANEL) {
+        bool fkey_or_alt = (TK_BASE(ev->key) >= TK_F1 && TK_BASE(ev->key) <= TK_F12) || (ev->key & TK_ALT);
+        if (panel_running(ide->panel) && !(a != ACT_NONE && (fkey_or_alt || global_while_running(a)))) {
+            panel_key(ide, ev->key);
+            return;
+        }
+        if (a == ACT_NONE || editor_action(a)) {
+            if (!panel_key(ide, ev->key) && a != ACT_NONE)
+                ide_message(ide, false, "%s works in the editor (F6 goes there)", action_name(a));
+            return;
+        }
+    }
     if (a != ACT_NONE) {
         do_action(ide, a);
         return;
@@ -1106,7 +1205,7 @@ static void set_root(Ide *ide, const char *root)
     if (ide->overlay == OVERLAY_LANG)
         langsel_open(ide, LANGSEL_SCRATCH);
     ide->explorer_visible = true;
-    layout(ide);
+    ide_layout(ide);
 }
 
 static void set_session(Ide *ide, Session *s)
@@ -1226,6 +1325,7 @@ static void ide_free(Ide *ide)
 {
     worker_free(ide->io); /* finishes saves and recovery writes */
     worker_free(ide->probe);
+    panel_free(ide->panel);
     langsel_free(ide);
     set_session(ide, NULL);
     while (ide->ntabs)
@@ -1277,6 +1377,7 @@ int tui_main(App *app, const TuiOptions *opt)
     }
     ide->io = worker_new();
     ide->probe = worker_new();
+    ide->panel = panel_new();
     ide->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     editor_set_hooks(&highlight_hooks, wake, ide);
     if (!open_start(ide, opt, &err)) {
@@ -1313,20 +1414,35 @@ int tui_main(App *app, const TuiOptions *opt)
         else
             ide_message(ide, true, "%s", w);
     }
-    layout(ide);
+    ide_layout(ide);
     ide->dirty = true;
     while (!ide->quit) {
-        if (ide->dirty) {
-            ide->dirty = false;
+        /* What the user does shows at once; what a program prints, at
+         * most at the screen's refresh rate. */
+        long long t0 = now_ms();
+        int timeout = next_timeout(ide, t0);
+        if (ide->dirty && (ide->urgent || t0 - ide->last_draw_ms >= FRAME_MS)) {
+            ide->dirty = ide->urgent = false;
+            ide->last_draw_ms = t0;
             draw(ide);
+        } else if (ide->dirty) {
+            int wait = (int)(ide->last_draw_ms + FRAME_MS - t0);
+            timeout = wait < timeout ? wait : timeout;
         }
-        struct pollfd fds[4] = {
+        if (panel_running(ide->panel) && timeout > 200) {
+            timeout = 200; /* the run's clock in the title */
+            ide->dirty = true;
+        }
+        int infd = panel_input_fd(ide->panel);
+        struct pollfd fds[6] = {
             {STDIN_FILENO, POLLIN, 0},
             {worker_fd(ide->io), POLLIN, 0},
             {ide->wake_fd, POLLIN, 0},
             {worker_fd(ide->probe), POLLIN, 0},
+            {panel_fd(ide->panel), POLLIN, 0},
+            {infd, POLLOUT, 0},
         };
-        int r = poll(fds, 4, next_timeout(ide, now_ms()));
+        int r = poll(fds, infd >= 0 ? 6 : 5, timeout);
         if (got_signal)
             break;
         if (r < 0 && errno != EINTR)
@@ -1345,6 +1461,10 @@ int tui_main(App *app, const TuiOptions *opt)
             worker_collect(ide->io);
         if (r > 0 && fds[3].revents)
             worker_collect(ide->probe);
+        if (r > 0 && fds[4].revents)
+            panel_collect(ide);
+        if (r > 0 && infd >= 0 && fds[5].revents)
+            panel_flush_input(ide);
         if (r > 0 && fds[2].revents) {
             uint64_t n;
             (void)!read(ide->wake_fd, &n, sizeof n);

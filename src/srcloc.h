@@ -1,0 +1,28 @@
+/* Places in source files that compiler messages and runtime tracebacks
+ * name, found in a line of a program's output: gcc, g++, gfortran and go
+ * (`file:line:col:`), rustc (`--> file:line:col`), javac (`File.java:line:`),
+ * Python (`File "x", line N`), Node stack frames (`at f (file:line:col)`),
+ * PHP (`in FILE on line N`).  The execution panel makes such lines
+ * selectable and jumps to them. */
+#ifndef TIDE_SRCLOC_H
+#define TIDE_SRCLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct SrcLoc {
+    char path[1024]; /* as written in the output */
+    long line;       /* from 1 */
+    long col;        /* from 1; 0 when not given */
+    size_t start, end; /* where in the text the reference is (to underline it) */
+} SrcLoc;
+
+/* The first place named in text[0..len) (one line); false when none. */
+bool srcloc_find(const char *text, size_t len, SrcLoc *out);
+
+/* The file a path from the output means: paths under /work (where runs
+ * see their folder) and relative paths are taken in workdir.  Returns a
+ * new string when that file exists, else NULL. */
+char *srcloc_resolve(const char *path, const char *workdir);
+
+#endif

@@ -1,0 +1,87 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "srcloc.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+static SrcLoc loc(const char *line)
+{
+    SrcLoc l = {0};
+    cr_assert(srcloc_find(line, strlen(line), &l), "no location in: %s", line);
+    return l;
+}
+
+static void none(const char *line)
+{
+    SrcLoc l;
+    cr_assert_not(srcloc_find(line, strlen(line), &l), "a location in: %s (%s:%ld)", line, l.path, l.line);
+}
+
+Test(srcloc, compilers_and_runtimes)
+{
+    SrcLoc l = loc("main.c:12:5: error: expected ';' before '}' token");
+    cr_assert_str_eq(l.path, "main.c");
+    cr_assert_eq(l.line, 12);
+    cr_assert_eq(l.col, 5);
+    l = loc("./main.go:7:2: undefined: fmt.Printn");
+    cr_assert_str_eq(l.path, "./main.go");
+    cr_assert_eq(l.line, 7);
+    l = loc("   --> src/main.rs:3:20");
+    cr_assert_str_eq(l.path, "src/main.rs");
+    cr_assert_eq(l.col, 20);
+    l = loc("Main.java:4: error: ';' expected");
+    cr_assert_str_eq(l.path, "Main.java");
+    cr_assert_eq(l.line, 4);
+    cr_assert_eq(l.col, 0);
+    l = loc("  File \"/work/main.py\", line 9, in <module>");
+    cr_assert_str_eq(l.path, "/work/main.py");
+    cr_assert_eq(l.line, 9);
+    l = loc("    at greet (/work/main.js:3:11)");
+    cr_assert_str_eq(l.path, "/work/main.js");
+    cr_assert_eq(l.line, 3);
+    cr_assert_eq(l.col, 11);
+    l = loc("    at /work/lib/util.js:10:1");
+    cr_assert_str_eq(l.path, "/work/lib/util.js");
+    l = loc("/work/main.js:5");
+    cr_assert_eq(l.line, 5);
+    l = loc("PHP Parse error:  syntax error, unexpected end of file in /work/main.php on line 6");
+    cr_assert_str_eq(l.path, "/work/main.php");
+    cr_assert_eq(l.line, 6);
+    l = loc("main.f90:3:14:");
+    cr_assert_str_eq(l.path, "main.f90");
+    cr_assert_eq(l.line, 3);
+    l = loc("hello.cpp:2:10: fatal error: iostream2: No such file or directory");
+    cr_assert_eq(l.start, 0);
+    cr_assert_eq(l.end, 14);
+}
+
+Test(srcloc, not_locations)
+{
+    none("Hello, world");
+    none("time: 12:30:45");
+    none("see http://example.com:80/x");
+    none("version 3.11:2");
+    none("");
+    none("error: could not compile `main` (bin \"main\") due to previous error");
+}
+
+Test(srcloc, resolve_in_the_work_folder)
+{
+    char *dir = tu_tempdir();
+    char *file = xasprintf("%s/main.py", dir);
+    tu_write(file, "x\n", 2);
+    char *r = srcloc_resolve("/work/main.py", dir);
+    cr_assert_str_eq(r, file);
+    free(r);
+    r = srcloc_resolve("main.py", dir);
+    cr_assert_str_eq(r, file);
+    free(r);
+    r = srcloc_resolve("./main.py", dir);
+    cr_assert_str_eq(r, file);
+    free(r);
+    cr_assert_null(srcloc_resolve("/work/other.py", dir));
+    cr_assert_null(srcloc_resolve("/etc", dir));
+    free(file);
+}

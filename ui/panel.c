@@ -1,0 +1,1208 @@
+#include "panel.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <vterm.h>
+
+#include "exec.h"
+#include "explorer.h"
+#include "fileio.h"
+#include "history.h"
+#include "session.h"
+#include "srcloc.h"
+#include "textnav.h"
+#include "xalloc.h"
+
+#define SCROLLBACK_MAX 10000
+/* Output waiting for the UI past this makes the run's thread wait (and so
+ * the program, through its pty): a flood cannot eat memory. */
+#define INBOX_MAX (4 << 20)
+
+typedef struct SbLine {
+    int cols;
+    VTermScreenCell *cells;
+} SbLine;
+
+typedef struct RunJob {
+    Panel *p;
+    App *app;
+    Session session;
+    RunRequest req;
+    StrList files;
+    char *entry_path; /* absolute */
+    RunResult res;
+    SessionRunResult rec;
+    bool ok;
+    Err err;
+} RunJob;
+
+struct Panel {
+    VTerm *vt;
+    VTermScreen *vs;
+    int rows, cols;
+    SbLine *sb;
+    size_t nsb, capsb;
+    int scroll; /* lines scrolled back from the live screen */
+    long sel;   /* selected line (scrollback + screen), -1: none */
+
+    /* the run */
+    pthread_t thread;
+    bool thread_live;
+    RunControl *control;
+    RunJob *job;
+    long long started_ms;
+    pthread_mutex_t lock;
+    pthread_cond_t drained;
+    StrBuf inbox;  /* output not yet fed to the terminal */
+    int master;    /* our copy of the pty master, -1 */
+    char phase[32];
+    bool finished; /* the thread is done */
+    int efd;
+    StrBuf pending; /* keystrokes the pty has not taken yet */
+
+    /* the last run */
+    char *workdir;
+    char title[600];
+    bool title_error;
+    bool ran;
+
+    /* F7: browsing results */
+    bool history;
+    HistoryResult *hist;
+    size_t nhist, hist_i;
+    StrList lines;
+    long text_top;
+};
+
+/* ---------------------------------------------------------------- terminal */
+
+static int sb_push(int cols, const VTermScreenCell *cells, void *user)
+{
+    Panel *p = user;
+    if (p->nsb == SCROLLBACK_MAX) {
+        free(p->sb[0].cells);
+        memmove(p->sb, p->sb + 1, (p->nsb - 1) * sizeof *p->sb);
+        p->nsb--;
+        if (p->sel > 0)
+            p->sel--;
+    }
+    if (p->nsb == p->capsb) {
+        p->capsb = p->capsb ? p->capsb * 2 : 256;
+        p->sb = xreallocarray(p->sb, p->capsb, sizeof *p->sb);
+    }
+    SbLine *l = &p->sb[p->nsb++];
+    l->cols = cols;
+    l->cells = xreallocarray(NULL, (size_t)cols, sizeof *cells);
+    memcpy(l->cells, cells, (size_t)cols * sizeof *cells);
+    if (p->scroll > 0)
+        p->scroll++; /* keep what the user scrolled back to in place */
+    return 1;
+}
+
+static void on_vterm_output(const char *s, size_t len, void *user)
+{
+    /* Replies to the program's queries and encoded keys: to the pty. */
+    Panel *p = user;
+    sb_append(&p->pending, s, len);
+}
+
+static void term_reset(Panel *p, int rows, int cols)
+{
+    if (!p->vt) {
+        p->vt = vterm_new(rows, cols);
+        vterm_set_utf8(p->vt, 1);
+        vterm_output_set_callback(p->vt, on_vterm_output, p);
+        p->vs = vterm_obtain_screen(p->vt);
+        static const VTermScreenCallbacks cbs = {.sb_pushline = sb_push};
+        vterm_screen_set_callbacks(p->vs, &cbs, p);
+        vterm_screen_enable_altscreen(p->vs, 1);
+    } else {
+        vterm_set_size(p->vt, rows, cols);
+    }
+    vterm_screen_reset(p->vs, 1);
+    p->rows = rows;
+    p->cols = cols;
+    for (size_t i = 0; i < p->nsb; i++)
+        free(p->sb[i].cells);
+    p->nsb = 0;
+    p->scroll = 0;
+    p->sel = -1;
+}
+
+static void term_resize(Panel *p, int rows, int cols)
+{
+    if (rows < 1 || cols < 1 || (rows == p->rows && cols == p->cols))
+        return;
+    vterm_set_size(p->vt, rows, cols);
+    p->rows = rows;
+    p->cols = cols;
+    pthread_mutex_lock(&p->lock);
+    int fd = p->master;
+    pthread_mutex_unlock(&p->lock);
+    if (fd >= 0) {
+        struct winsize ws = {(unsigned short)rows, (unsigned short)cols, 0, 0};
+        ioctl(fd, TIOCSWINSZ, &ws);
+    }
+}
+
+Panel *panel_new(void)
+{
+    Panel *p = xcalloc(1, sizeof *p);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->drained, NULL);
+    p->master = -1;
+    p->sel = -1;
+    p->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    term_reset(p, 10, 80);
+    return p;
+}
+
+static void hist_clear(Panel *p)
+{
+    history_list_free(p->hist, p->nhist);
+    p->hist = NULL;
+    p->nhist = 0;
+    sl_free(&p->lines);
+    p->history = false;
+}
+
+static void job_free(RunJob *j)
+{
+    if (!j)
+        return;
+    session_free(&j->session);
+    sl_free(&j->files);
+    free(j->entry_path);
+    run_result_free(&j->res);
+    session_run_result_free(&j->rec);
+    free(j);
+}
+
+void panel_free(Panel *p)
+{
+    if (!p)
+        return;
+    if (p->thread_live) {
+        run_control_stop(p->control);
+        pthread_mutex_lock(&p->lock);
+        p->inbox.len = 0; /* unblock a thread waiting for room */
+        pthread_cond_broadcast(&p->drained);
+        pthread_mutex_unlock(&p->lock);
+        pthread_join(p->thread, NULL);
+    }
+    run_control_free(p->control);
+    job_free(p->job);
+    if (p->master >= 0)
+        close(p->master);
+    for (size_t i = 0; i < p->nsb; i++)
+        free(p->sb[i].cells);
+    free(p->sb);
+    if (p->vt)
+        vterm_free(p->vt);
+    sb_free(&p->inbox);
+    sb_free(&p->pending);
+    hist_clear(p);
+    free(p->workdir);
+    close(p->efd);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->drained);
+    free(p);
+}
+
+int panel_fd(const Panel *p)
+{
+    return p->efd;
+}
+
+bool panel_running(const Panel *p)
+{
+    return p->thread_live;
+}
+
+/* ---------------------------------------------------------------- the run's thread */
+
+static void notify(Panel *p)
+{
+    uint64_t one = 1;
+    (void)!write(p->efd, &one, sizeof one);
+}
+
+static void on_phase(void *ud, const char *phase)
+{
+    RunJob *j = ud;
+    pthread_mutex_lock(&j->p->lock);
+    snprintf(j->p->phase, sizeof j->p->phase, "%s", phase);
+    pthread_mutex_unlock(&j->p->lock);
+    notify(j->p);
+}
+
+static void on_output(void *ud, int stream, const char *data, size_t len)
+{
+    (void)stream;
+    RunJob *j = ud;
+    Panel *p = j->p;
+    pthread_mutex_lock(&p->lock);
+    while (p->inbox.len > INBOX_MAX && !p->finished)
+        pthread_cond_wait(&p->drained, &p->lock);
+    if (strcmp(p->phase, "running") != 0) {
+        /* The compiler writes to a pipe, not the pty: its line breaks get
+         * the carriage return a terminal would add. */
+        for (size_t i = 0; i < len; i++) {
+            if (data[i] == '\n')
+                sb_append(&p->inbox, "\r", 1);
+            sb_append(&p->inbox, &data[i], 1);
+        }
+    } else {
+        sb_append(&p->inbox, data, len);
+    }
+    pthread_mutex_unlock(&p->lock);
+    notify(p);
+}
+
+static void on_pty(void *ud, int master_fd)
+{
+    RunJob *j = ud;
+    /* Our own copy: exec closes its descriptor when the run ends, and the
+     * number could be reused before the UI hears of it. */
+    int fd = fcntl(master_fd, F_DUPFD_CLOEXEC, 3);
+    pthread_mutex_lock(&j->p->lock);
+    j->p->master = fd;
+    pthread_mutex_unlock(&j->p->lock);
+    notify(j->p);
+}
+
+static void *run_thread(void *arg)
+{
+    RunJob *j = arg;
+    RunCallbacks cb = {j, on_phase, on_output, on_pty};
+    j->ok = session_run(j->app, &j->session, &j->req, &cb, &j->res, &j->rec, &j->err);
+    pthread_mutex_lock(&j->p->lock);
+    j->p->finished = true;
+    pthread_mutex_unlock(&j->p->lock);
+    notify(j->p);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- starting */
+
+/* The folder whose session a file runs in: the IDE's root when the file
+ * is in it, else the file's own folder. */
+static char *run_folder(Ide *ide, const char *path)
+{
+    size_t n = strlen(ide->root);
+    if (!strncmp(path, ide->root, n) && path[n] == '/')
+        return xstrdup(ide->root);
+    char *dir = xstrdup(path);
+    *strrchr(dir, '/') = '\0';
+    return dir;
+}
+
+static bool find_session(Ide *ide, Tab *t, Session *out, Err *err)
+{
+    const Lang *lang = t->doc->lang;
+    if (ide->session && ide->session->lang == lang)
+        return session_load(ide->app, ide->session->id, out, err);
+    char *folder = run_folder(ide, t->doc->path);
+    bool ok = session_for_folder(ide->app, folder, lang, out, err);
+    free(folder);
+    return ok;
+}
+
+/* The files of the run: the entry, and for Go and Java its folder's other
+ * sources (one package; classes that refer to each other). */
+static bool run_files(const Session *s, const Document *d, StrList *rel, Err *err)
+{
+    StrList names = {0};
+    sl_push(&names, d->path);
+    if (d->lang->id == LANG_GO || d->lang->id == LANG_JAVA) {
+        char *dir = xstrdup(d->path);
+        *strrchr(dir, '/') = '\0';
+        DIR *dp = opendir(dir);
+        struct dirent *e;
+        while (dp && (e = readdir(dp))) {
+            char *full = xasprintf("%s/%s", dir, e->d_name);
+            if (strcmp(full, d->path) && e->d_name[0] != '.' && lang_is_source(d->lang, e->d_name) &&
+                !(d->lang->id == LANG_GO && strstr(e->d_name, "_test.go")))
+                sl_push(&names, full);
+            free(full);
+        }
+        if (dp)
+            closedir(dp);
+        free(dir);
+    }
+    bool ok = session_resolve_files(s, (const char *const *)names.items, rel, err);
+    sl_free(&names);
+    return ok;
+}
+
+void panel_run(Ide *ide, Tab *t)
+{
+    Panel *p = ide->panel;
+    if (p->thread_live) {
+        ide_message(ide, false, "a program is running: Shift-F5 stops it");
+        return;
+    }
+    Document *d = t->doc;
+    if (!d->lang) {
+        ide_message(ide, true, "%s has no language tide runs: F2 chooses one", document_name(d));
+        return;
+    }
+    RunJob *j = xcalloc(1, sizeof *j);
+    j->p = p;
+    j->app = ide->app;
+    Err err;
+    if (!find_session(ide, t, &j->session, &err) || !run_files(&j->session, d, &j->files, &err)) {
+        ide_message(ide, true, "cannot run %s: %s", document_name(d), err.msg);
+        job_free(j);
+        return;
+    }
+    hist_clear(p);
+    job_free(p->job);
+    p->job = j;
+    j->entry_path = xstrdup(d->path);
+    ide->panel_visible = true;
+    ide_layout(ide);
+    term_reset(p, ide->r_panel.h - 1 > 1 ? ide->r_panel.h - 1 : 1, ide->r_panel.w > 1 ? ide->r_panel.w : 80);
+    run_request_defaults(&j->req, &ide->app->cfg);
+    j->req.lang = d->lang;
+    j->req.files = (const char *const *)j->files.items;
+    j->req.args = NULL;
+    j->req.stdin_fd = -1;
+    j->req.tty = true;
+    j->req.rows = (unsigned short)p->rows;
+    j->req.cols = (unsigned short)p->cols;
+    run_control_free(p->control);
+    p->control = run_control_new();
+    j->req.control = p->control;
+    free(p->workdir);
+    p->workdir = xstrdup(j->session.workdir);
+    p->finished = false;
+    p->inbox.len = 0;
+    p->pending.len = 0;
+    snprintf(p->phase, sizeof p->phase, "starting");
+    p->started_ms = now_ms();
+    p->ran = true;
+    p->title_error = false;
+    snprintf(p->title, sizeof p->title, "%s", document_name(d));
+    if (pthread_create(&p->thread, NULL, run_thread, j) != 0) {
+        ide_message(ide, true, "cannot start a thread for the run");
+        return;
+    }
+    p->thread_live = true;
+    ide->focus = FOCUS_PANEL;
+    ide->dirty = true;
+}
+
+void panel_stop(Ide *ide)
+{
+    Panel *p = ide->panel;
+    if (!p->thread_live) {
+        ide_message(ide, false, "nothing is running");
+        return;
+    }
+    run_control_stop(p->control);
+    ide_message(ide, false, "stopping the program...");
+}
+
+/* ---------------------------------------------------------------- finishing */
+
+static void human_size(char *buf, size_t size, long long bytes)
+{
+    if (bytes < 1024)
+        snprintf(buf, size, "%lld B", bytes);
+    else if (bytes < 1024 * 1024)
+        snprintf(buf, size, "%.1f KiB", bytes / 1024.0);
+    else
+        snprintf(buf, size, "%.1f MiB", bytes / (1024.0 * 1024.0));
+}
+
+static void result_line(Panel *p, const RunJob *j)
+{
+    const RunResult *r = &j->res;
+    StrBuf sb = {0};
+    if (!j->ok && !j->rec.ran) {
+        sb_printf(&sb, "not run: %s", j->err.msg);
+        p->title_error = true;
+    } else {
+        sb_puts(&sb, run_status_name(r->status));
+        if (r->signal)
+            sb_printf(&sb, " · signal %d", r->signal);
+        else if (r->exit_code >= 0)
+            sb_printf(&sb, " · exit %d", r->exit_code);
+        if (j->req.lang && j->req.lang->compile)
+            sb_printf(&sb, " · compile %.2f s%s", r->compile_time, r->build_cached ? " (cached)" : "");
+        if (r->status != RUN_COMPILE_ERROR && r->status != RUN_SANDBOX_ERROR && r->status != RUN_INVALID_REQUEST) {
+            sb_printf(&sb, " · run %.2f s", r->execution_time);
+            if (r->peak_memory_kb >= 0) {
+                char mem[32];
+                human_size(mem, sizeof mem, r->peak_memory_kb * 1024);
+                sb_printf(&sb, " · peak %s", mem);
+            }
+        }
+        if (r->message[0] && r->status != RUN_OK && r->status != RUN_COMPILE_ERROR)
+            sb_printf(&sb, " · %s", r->message);
+        if (j->rec.recorded)
+            sb_printf(&sb, " · result #%lld", (long long)j->rec.result_id);
+        if (r->ngenerated)
+            sb_printf(&sb, " · %zu file%s written", r->ngenerated, r->ngenerated > 1 ? "s" : "");
+        p->title_error = r->status != RUN_OK;
+    }
+    snprintf(p->title, sizeof p->title, "%s", sb.data);
+    sb_free(&sb);
+}
+
+static size_t total_lines(const Panel *p)
+{
+    return p->nsb + (size_t)p->rows;
+}
+
+/* The text of line i (scrollback, then screen), as UTF-8. */
+static void line_text(const Panel *p, size_t i, StrBuf *out)
+{
+    out->len = 0;
+    if (out->data)
+        out->data[0] = '\0';
+    int cols = i < p->nsb ? p->sb[i].cols : p->cols;
+    for (int c = 0; c < cols; c++) {
+        VTermScreenCell cell;
+        if (i < p->nsb)
+            cell = p->sb[i].cells[c];
+        else
+            vterm_screen_get_cell(p->vs, (VTermPos){(int)(i - p->nsb), c}, &cell);
+        if (!cell.chars[0]) {
+            if (cell.width)
+                sb_append(out, " ", 1);
+            continue;
+        }
+        for (int k = 0; k < VTERM_MAX_CHARS_PER_CELL && cell.chars[k]; k++) {
+            char buf[4];
+            int n = utf8_encode(cell.chars[k], buf);
+            sb_append(out, buf, (size_t)n);
+        }
+    }
+    while (out->len && out->data[out->len - 1] == ' ')
+        out->data[--out->len] = '\0';
+}
+
+/* The place a line names, resolved to a file that exists. */
+static char *line_location(const Panel *p, const char *text, size_t len, SrcLoc *loc)
+{
+    if (!p->workdir || !srcloc_find(text, len, loc))
+        return NULL;
+    return srcloc_resolve(loc->path, p->workdir);
+}
+
+static long first_location(const Panel *p)
+{
+    StrBuf sb = {0};
+    long found = -1;
+    for (size_t i = 0; i < total_lines(p) && found < 0; i++) {
+        line_text(p, i, &sb);
+        SrcLoc loc;
+        char *path = line_location(p, sb.data ? sb.data : "", sb.len, &loc);
+        if (path)
+            found = (long)i;
+        free(path);
+    }
+    sb_free(&sb);
+    return found;
+}
+
+static void finish(Ide *ide)
+{
+    Panel *p = ide->panel;
+    pthread_join(p->thread, NULL);
+    p->thread_live = false;
+    RunJob *j = p->job;
+    result_line(p, j);
+    if (p->master >= 0) {
+        close(p->master);
+        p->master = -1;
+    }
+    p->pending.len = 0;
+    /* Files the run wrote: marked in the explorer. */
+    if (j->ok && j->rec.recorded && j->res.ngenerated) {
+        StrList paths = {0};
+        char *sdir = session_dir_for(ide->app, j->session.id);
+        char *dir = xasprintf("%s/generated/%lld", sdir, (long long)j->rec.result_id);
+        for (size_t i = 0; i < j->res.ngenerated; i++) {
+            char *path = xasprintf("%s/%s", dir, j->res.generated[i].path);
+            if (fileio_exists(path))
+                sl_push_owned(&paths, path);
+            else
+                free(path);
+        }
+        char label[64];
+        snprintf(label, sizeof label, "written by run #%lld", (long long)j->rec.result_id);
+        explorer_set_generated(ide, label, dir, &paths);
+        ide->explorer_visible = true;
+        ide_layout(ide);
+        sl_free(&paths);
+        free(dir);
+        free(sdir);
+    }
+    for (size_t i = 0; i < j->rec.notes.len; i++)
+        ide_message(ide, false, "%s", j->rec.notes.items[i]);
+    /* Errors that name a place: the first is selected, Enter goes there. */
+    p->sel = first_location(p);
+    if (ide->focus == FOCUS_PANEL && p->sel < 0 && !p->title_error)
+        ide->focus = FOCUS_EDITOR;
+    ide->dirty = true;
+}
+
+void panel_collect(Ide *ide)
+{
+    Panel *p = ide->panel;
+    uint64_t n;
+    (void)!read(p->efd, &n, sizeof n);
+    pthread_mutex_lock(&p->lock);
+    StrBuf in = p->inbox;
+    p->inbox = (StrBuf){0};
+    bool finished = p->finished;
+    pthread_cond_broadcast(&p->drained);
+    pthread_mutex_unlock(&p->lock);
+    if (in.len)
+        vterm_input_write(p->vt, in.data, in.len);
+    sb_free(&in);
+    if (finished && p->thread_live)
+        finish(ide);
+    ide->dirty = true;
+}
+
+int panel_input_fd(const Panel *p)
+{
+    return p->pending.len && p->master >= 0 ? p->master : -1;
+}
+
+void panel_flush_input(Ide *ide)
+{
+    Panel *p = ide->panel;
+    if (p->master < 0 || !p->pending.len) {
+        p->pending.len = 0;
+        return;
+    }
+    /* Only what the pty takes now: never block the UI on a program that
+     * does not read. */
+    struct pollfd pfd = {p->master, POLLOUT, 0};
+    while (p->pending.len && poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLOUT)) {
+        size_t chunk = p->pending.len < 256 ? p->pending.len : 256;
+        ssize_t w = write(p->master, p->pending.data, chunk);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            p->pending.len = 0; /* the program is gone */
+            break;
+        }
+        memmove(p->pending.data, p->pending.data + w, p->pending.len - (size_t)w);
+        p->pending.len -= (size_t)w;
+    }
+}
+
+const char *panel_state(Ide *ide, bool *error)
+{
+    static char buf[200];
+    Panel *p = ide->panel;
+    *error = false;
+    if (p->thread_live) {
+        pthread_mutex_lock(&p->lock);
+        snprintf(buf, sizeof buf, "%s %.1f s", p->phase, (now_ms() - p->started_ms) / 1000.0);
+        pthread_mutex_unlock(&p->lock);
+        return buf;
+    }
+    if (!p->ran || !p->job)
+        return NULL;
+    *error = p->title_error;
+    snprintf(buf, sizeof buf, "%s", p->job->ok || p->job->rec.ran ? run_status_name(p->job->res.status) : "not run");
+    return buf;
+}
+
+/* ---------------------------------------------------------------- history */
+
+static void hist_text(Panel *p, const HistoryResult *r)
+{
+    sl_free(&p->lines);
+    char when[64] = "";
+    time_t t = (time_t)r->created_at;
+    struct tm tm;
+    if (localtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+    sl_push_owned(&p->lines, xasprintf("── code of %s%s%.7s (%s) ──", r->entry ? r->entry : "?",
+                                       r->commit[0] ? " @ " : "", r->commit, when));
+    const char *parts[][2] = {{"code", r->code}, {"compiler", r->compile_output}, {"output", r->output},
+                              {"errors", r->error}};
+    size_t lens[] = {r->code_len, r->compile_output_len, r->output_len, r->error_len};
+    for (int k = 0; k < 4; k++) {
+        if (!parts[k][1] || !lens[k])
+            continue;
+        if (k > 0)
+            sl_push_owned(&p->lines, xasprintf("── %s ──", parts[k][0]));
+        /* Escape sequences are dropped; a \r keeps what follows it. */
+        StrBuf line = {0};
+        const char *s = parts[k][1];
+        for (size_t i = 0; i <= lens[k]; i++) {
+            char c = i < lens[k] ? s[i] : '\n';
+            if (c == '\n') {
+                sl_push(&p->lines, line.data ? line.data : "");
+                line.len = 0;
+                if (line.data)
+                    line.data[0] = '\0';
+            } else if (c == '\r') {
+                line.len = 0;
+                if (line.data)
+                    line.data[0] = '\0';
+            } else if (c == '\033') {
+                i++;
+                if (i < lens[k] && s[i] == '[')
+                    while (i + 1 < lens[k] && !(s[i + 1] >= '@' && s[i + 1] <= '~'))
+                        i++;
+                i++;
+            } else if (c == '\t') {
+                sb_append(&line, "    ", 4);
+            } else if ((unsigned char)c >= ' ' || c < 0) {
+                sb_append(&line, &c, 1);
+            }
+        }
+        sb_free(&line);
+        if (p->lines.len && !p->lines.items[p->lines.len - 1][0])
+            free(p->lines.items[--p->lines.len]), p->lines.items[p->lines.len] = NULL;
+    }
+    p->text_top = 0;
+    p->sel = -1;
+}
+
+static void hist_show(Ide *ide, size_t i)
+{
+    Panel *p = ide->panel;
+    if (i >= p->nhist)
+        return;
+    p->hist_i = i;
+    HistoryResult full;
+    Err err;
+    if (!history_get(ide->app, p->hist[i].id, &full, &err)) {
+        ide_message(ide, true, "%s", err.msg);
+        return;
+    }
+    hist_text(p, &full);
+    char mem[32] = "";
+    if (full.peak_memory_kb >= 0)
+        human_size(mem, sizeof mem, full.peak_memory_kb * 1024);
+    snprintf(p->title, sizeof p->title, "result #%lld (%zu of %zu) · %s · %s%s%s", (long long)full.id, i + 1,
+             p->nhist, full.status, full.entry ? full.entry : "", mem[0] ? " · peak " : "", mem);
+    p->title_error = strcmp(full.status, "ok") != 0;
+    history_result_free(&full);
+    ide->dirty = true;
+}
+
+void panel_history(Ide *ide)
+{
+    Panel *p = ide->panel;
+    Tab *t = ide_tab(ide);
+    if (p->thread_live) {
+        ide_message(ide, false, "a program is running: its results are browsable when it ends");
+        return;
+    }
+    if (p->history) {
+        /* F7 again: back to the last run. */
+        hist_clear(p);
+        if (p->job)
+            result_line(p, p->job);
+        ide->dirty = true;
+        return;
+    }
+    Session s = {0};
+    Err err;
+    bool have = false;
+    if (p->job) {
+        have = session_load(ide->app, p->job->session.id, &s, &err);
+    } else if (ide->session) {
+        have = session_load(ide->app, ide->session->id, &s, &err);
+    } else if (t && t->doc->path && t->doc->lang) {
+        /* The folder's session, without creating one to look at. */
+        Session *list = NULL;
+        size_t n = 0;
+        char *folder = run_folder(ide, t->doc->path);
+        if (session_list(ide->app, &list, &n, &err))
+            for (size_t i = 0; i < n && !have; i++)
+                if (list[i].lang == t->doc->lang && !strcmp(list[i].workdir, folder))
+                    have = session_load(ide->app, list[i].id, &s, &err);
+        session_list_free(list, n);
+        free(folder);
+    }
+    if (!have) {
+        ide_message(ide, false, "no runs recorded here yet: F5 runs the file");
+        return;
+    }
+    HistoryResult *list = NULL;
+    size_t n = 0;
+    if (!history_list(ide->app, s.id, 500, &list, &n, &err) || n == 0) {
+        ide_message(ide, false, n ? "%s" : "no runs recorded in session %s yet", n ? err.msg : s.name);
+        history_list_free(list, n);
+        session_free(&s);
+        return;
+    }
+    free(p->workdir);
+    p->workdir = xstrdup(s.workdir);
+    session_free(&s);
+    p->hist = list;
+    p->nhist = n;
+    p->history = true;
+    ide->panel_visible = true;
+    ide->focus = FOCUS_PANEL;
+    ide_layout(ide);
+    hist_show(ide, 0);
+}
+
+/* ---------------------------------------------------------------- drawing */
+
+static short color_index(const VTermColor *c, bool *is_default, bool fg)
+{
+    *is_default = fg ? VTERM_COLOR_IS_DEFAULT_FG(c) : VTERM_COLOR_IS_DEFAULT_BG(c);
+    if (*is_default)
+        return -1;
+    if (VTERM_COLOR_IS_INDEXED(c)) {
+        int idx = c->indexed.idx;
+        if (idx < COLORS)
+            return (short)idx;
+        return (short)(idx % 8);
+    }
+    int r = c->rgb.red, g = c->rgb.green, b = c->rgb.blue;
+    if (COLORS >= 256) {
+        /* the 6x6x6 cube of the 256-colour palette */
+        int ri = (r * 5 + 127) / 255, gi = (g * 5 + 127) / 255, bi = (b * 5 + 127) / 255;
+        return (short)(16 + 36 * ri + 6 * gi + bi);
+    }
+    int idx = (r > 127 ? 1 : 0) | (g > 127 ? 2 : 0) | (b > 127 ? 4 : 0);
+    return (short)idx;
+}
+
+static UiStyle cell_style(Ide *ide, const VTermScreenCell *cell)
+{
+    UiStyle st = ui_style[ROLE_TEXT];
+    if (cell->attrs.bold)
+        st.attr |= A_BOLD;
+    if (cell->attrs.underline)
+        st.attr |= A_UNDERLINE;
+    if (cell->attrs.italic)
+        st.attr |= A_ITALIC;
+    if (cell->attrs.reverse)
+        st.attr |= A_REVERSE;
+    if (ide->term.color) {
+        bool dfg, dbg;
+        short fg = color_index(&cell->fg, &dfg, true), bg = color_index(&cell->bg, &dbg, false);
+        if (!dfg || !dbg) {
+            int pair = alloc_pair(fg, bg);
+            if (pair > 0 && pair < 32768)
+                st.pair = (short)pair;
+        }
+    }
+    return st;
+}
+
+static void draw_title(Ide *ide, Rect r, bool focused)
+{
+    Panel *p = ide->panel;
+    UiRole role = focused ? ROLE_PANE_TITLE_FOCUSED : ROLE_PANE_TITLE;
+    term_style(stdscr, role);
+    wmove(stdscr, r.y, r.x);
+    for (int i = 0; i < r.w; i++)
+        waddch(stdscr, ' ');
+    char left[800], right[200];
+    if (p->thread_live) {
+        bool err;
+        snprintf(left, sizeof left, " ▶ %s · %s", p->title, panel_state(ide, &err));
+        snprintf(right, sizeof right, "Ctrl-C or Shift-F5: stop ");
+    } else if (p->history) {
+        snprintf(left, sizeof left, " %s", p->title);
+        snprintf(right, sizeof right, "Left/Right: older/newer  F7: back ");
+    } else if (p->ran) {
+        snprintf(left, sizeof left, " %s", p->title);
+        snprintf(right, sizeof right, p->sel >= 0 ? "Enter: go to the line  F5: run again " : "F5: run again  F7: history ");
+    } else {
+        snprintf(left, sizeof left, " Run");
+        snprintf(right, sizeof right, "F5: run the file  F7: history ");
+    }
+    int rw = (int)strlen(right);
+    if (rw > r.w / 2 || (int)strlen(left) + rw + 1 > r.w)
+        rw = 0; /* the result matters more than the hint */
+    if (!p->thread_live && (p->ran || p->history))
+        term_style(stdscr, p->title_error ? ROLE_RESULT_FAIL : ROLE_RESULT_OK);
+    mvwaddnstr(stdscr, r.y, r.x, left, r.w - rw - 1);
+    term_style(stdscr, role);
+    if (rw)
+        mvwaddstr(stdscr, r.y, r.x + r.w - rw, right);
+}
+
+/* Draw one line of text (history), marking a location in it. */
+static void draw_text_line(Panel *p, const char *text, int y, int x, int w, bool selected)
+{
+    size_t len = strlen(text);
+    SrcLoc loc;
+    char *path = line_location(p, text, len, &loc);
+    wmove(stdscr, y, x);
+    int col = 0;
+    for (size_t i = 0; i < len && col < w;) {
+        uint32_t cp;
+        int n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        UiRole role = selected ? ROLE_SELECTION : (path && i >= loc.start && i < loc.end) ? ROLE_LINK : ROLE_TEXT;
+        wchar_t wc[2] = {cp == UTF8_INVALID || cp < ' ' ? L'?' : (wchar_t)cp, 0};
+        int cw = wcwidth(wc[0]);
+        if (cw < 1)
+            cw = 1;
+        if (col + cw > w)
+            break;
+        cchar_t cc;
+        setcchar(&cc, wc, ui_style[role].attr, ui_style[role].pair, NULL);
+        wadd_wch(stdscr, &cc);
+        col += cw;
+        i += (size_t)n;
+    }
+    free(path);
+}
+
+void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
+{
+    Panel *p = ide->panel;
+    if (r.h < 2 || r.w < 2)
+        return;
+    draw_title(ide, r, focused);
+    int rows = r.h - 1;
+    term_style(stdscr, ROLE_TEXT);
+    for (int y = 0; y < rows; y++) {
+        wmove(stdscr, r.y + 1 + y, r.x);
+        for (int i = 0; i < r.w; i++)
+            waddch(stdscr, ' ');
+    }
+    if (p->history) {
+        if (p->text_top > (long)p->lines.len - 1)
+            p->text_top = p->lines.len ? (long)p->lines.len - 1 : 0;
+        for (int y = 0; y < rows && p->text_top + y < (long)p->lines.len; y++)
+            draw_text_line(p, p->lines.items[p->text_top + y], r.y + 1 + y, r.x, r.w,
+                           p->sel == p->text_top + y);
+        return;
+    }
+    /* The terminal follows the panel's size (the program is told). */
+    if (p->thread_live || !p->ran)
+        term_resize(p, rows, r.w);
+    size_t total = total_lines(p);
+    long first = (long)total - rows - p->scroll;
+    if (first < 0)
+        first = 0;
+    StrBuf text = {0};
+    for (int y = 0; y < rows; y++) {
+        size_t i = (size_t)first + (size_t)y;
+        if (i >= total)
+            break;
+        int cols = i < p->nsb ? p->sb[i].cols : p->cols;
+        bool selected = (long)i == p->sel;
+        /* A line naming a file:line is underlined where it does. */
+        SrcLoc loc;
+        char *path = NULL;
+        if (!p->thread_live) {
+            line_text(p, i, &text);
+            path = line_location(p, text.data ? text.data : "", text.len, &loc);
+        }
+        wmove(stdscr, r.y + 1 + y, r.x);
+        size_t byte = 0;
+        for (int c = 0; c < cols && c < r.w; c++) {
+            VTermScreenCell cell;
+            if (i < p->nsb)
+                cell = p->sb[i].cells[c];
+            else
+                vterm_screen_get_cell(p->vs, (VTermPos){(int)(i - p->nsb), c}, &cell);
+            if (cell.width == 0 && c > 0)
+                continue; /* the right half of a wide character */
+            UiStyle st = cell_style(ide, &cell);
+            if (path && byte >= loc.start && byte < loc.end)
+                st = ui_style[ROLE_LINK];
+            if (selected)
+                st = ui_style[ROLE_SELECTION];
+            wchar_t wc[VTERM_MAX_CHARS_PER_CELL + 1] = {0};
+            int k = 0;
+            for (; k < VTERM_MAX_CHARS_PER_CELL && cell.chars[k] && k < CCHARW_MAX - 1; k++)
+                wc[k] = (wchar_t)cell.chars[k];
+            if (!k)
+                wc[k++] = L' ';
+            wc[k] = 0;
+            for (int m = 0; m < VTERM_MAX_CHARS_PER_CELL && cell.chars[m]; m++) {
+                char buf[4];
+                byte += (size_t)utf8_encode(cell.chars[m], buf);
+            }
+            if (!cell.chars[0])
+                byte++;
+            if (cell.width == 2 && c + 1 >= r.w)
+                wc[0] = L' ';
+            cchar_t cc;
+            setcchar(&cc, wc, st.attr, st.pair, NULL);
+            wadd_wch(stdscr, &cc);
+        }
+        free(path);
+    }
+    sb_free(&text);
+    if (focused && p->thread_live && p->scroll == 0) {
+        VTermPos pos;
+        vterm_state_get_cursorpos(vterm_obtain_state(p->vt), &pos);
+        long line = (long)p->nsb + pos.row - first;
+        if (line >= 0 && line < rows && pos.col < r.w) {
+            *cy = r.y + 1 + (int)line;
+            *cx = r.x + pos.col;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- input */
+
+static void jump(Ide *ide, long i)
+{
+    Panel *p = ide->panel;
+    StrBuf text = {0};
+    const char *s;
+    size_t len;
+    if (p->history) {
+        if (i < 0 || i >= (long)p->lines.len)
+            return;
+        s = p->lines.items[i];
+        len = strlen(s);
+    } else {
+        line_text(p, (size_t)i, &text);
+        s = text.data ? text.data : "";
+        len = text.len;
+    }
+    SrcLoc loc;
+    char *path = line_location(p, s, len, &loc);
+    if (!path) {
+        ide_message(ide, false, "this line names no file of the session");
+    } else if (ide_open(ide, path)) {
+        Tab *t = ide_tab(ide);
+        view_goto(t->view, (size_t)loc.line - 1, loc.col > 0 ? (size_t)loc.col - 1 : 0);
+        /* Past the line's end: a message, not a silent clamp. */
+        if ((size_t)loc.line > buffer_line_count(t->doc->buf))
+            ide_message(ide, false, "%s has %zu lines (the output names line %ld)", document_name(t->doc),
+                        buffer_line_count(t->doc->buf), loc.line);
+        ide->focus = FOCUS_EDITOR;
+    }
+    free(path);
+    sb_free(&text);
+    ide->dirty = true;
+}
+
+/* The next line (from sel, in direction dir) that names a place. */
+static long next_location(Panel *p, long from, int dir)
+{
+    StrBuf text = {0};
+    long n = p->history ? (long)p->lines.len : (long)total_lines(p);
+    long found = -1;
+    for (long i = from + dir; i >= 0 && i < n && found < 0; i += dir) {
+        const char *s;
+        size_t len;
+        if (p->history) {
+            s = p->lines.items[i];
+            len = strlen(s);
+        } else {
+            line_text(p, (size_t)i, &text);
+            s = text.data ? text.data : "";
+            len = text.len;
+        }
+        SrcLoc loc;
+        char *path = line_location(p, s, len, &loc);
+        if (path)
+            found = i;
+        free(path);
+    }
+    sb_free(&text);
+    return found;
+}
+
+static void send_key(Panel *p, Key k)
+{
+    static const struct {
+        Key key;
+        VTermKey vk;
+    } keys[] = {
+        {TK_ENTER, VTERM_KEY_ENTER}, {TK_TAB, VTERM_KEY_TAB},       {TK_BACKSPACE, VTERM_KEY_BACKSPACE},
+        {TK_ESC, VTERM_KEY_ESCAPE},  {TK_UP, VTERM_KEY_UP},         {TK_DOWN, VTERM_KEY_DOWN},
+        {TK_LEFT, VTERM_KEY_LEFT},   {TK_RIGHT, VTERM_KEY_RIGHT},   {TK_INSERT, VTERM_KEY_INS},
+        {TK_DELETE, VTERM_KEY_DEL},  {TK_HOME, VTERM_KEY_HOME},     {TK_END, VTERM_KEY_END},
+        {TK_PGUP, VTERM_KEY_PAGEUP}, {TK_PGDN, VTERM_KEY_PAGEDOWN},
+    };
+    VTermModifier mod = (k & TK_SHIFT ? VTERM_MOD_SHIFT : 0) | (k & TK_CTRL ? VTERM_MOD_CTRL : 0) |
+                        (k & TK_ALT ? VTERM_MOD_ALT : 0);
+    Key base = TK_BASE(k);
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (keys[i].key == base) {
+            vterm_keyboard_key(p->vt, keys[i].vk, mod);
+            return;
+        }
+    if (base >= TK_F1 && base <= TK_F12) {
+        vterm_keyboard_key(p->vt, VTERM_KEY_FUNCTION(base - TK_F1 + 1), mod);
+        return;
+    }
+    if (base < TK_SPECIAL)
+        vterm_keyboard_unichar(p->vt, base, mod);
+}
+
+bool panel_key(Ide *ide, Key k)
+{
+    Panel *p = ide->panel;
+    ide->dirty = true;
+    if (p->thread_live) {
+        if (k == (TK_CTRL | 'c')) {
+            panel_stop(ide);
+            return true;
+        }
+        if (k == (TK_CTRL | 'z'))
+            return true; /* would stop the program, not the run */
+        p->scroll = 0;
+        send_key(p, k);
+        panel_flush_input(ide);
+        return true;
+    }
+    long n = p->history ? (long)p->lines.len : (long)total_lines(p);
+    int page = ide->r_panel.h > 3 ? ide->r_panel.h - 2 : 1;
+    switch (k) {
+    case TK_ENTER:
+        if (p->sel >= 0)
+            jump(ide, p->sel);
+        return true;
+    case TK_UP:
+    case TK_DOWN: {
+        long s = next_location(p, p->sel >= 0 ? p->sel : (k == TK_UP ? n : -1), k == TK_UP ? -1 : 1);
+        if (s >= 0) {
+            p->sel = s;
+            /* Bring it into view. */
+            if (p->history) {
+                if (s < p->text_top)
+                    p->text_top = s;
+                if (s >= p->text_top + page)
+                    p->text_top = s - page + 1;
+            } else {
+                long first = n - page - p->scroll;
+                if (s < first)
+                    p->scroll = (int)(n - page - s);
+                if (s >= first + page)
+                    p->scroll = (int)(n - 1 - s);
+                if (p->scroll < 0)
+                    p->scroll = 0;
+            }
+        } else if (p->history) {
+            p->text_top += k == TK_UP ? -1 : 1;
+            if (p->text_top < 0)
+                p->text_top = 0;
+        } else {
+            p->scroll += k == TK_UP ? 1 : -1;
+        }
+        break;
+    }
+    case TK_PGUP:
+    case TK_PGDN:
+        if (p->history)
+            p->text_top += k == TK_PGUP ? -page : page;
+        else
+            p->scroll += k == TK_PGUP ? page : -page;
+        break;
+    case TK_HOME:
+        if (p->history)
+            p->text_top = 0;
+        else
+            p->scroll = (int)p->nsb;
+        break;
+    case TK_END:
+        p->text_top = 0;
+        p->scroll = 0;
+        if (p->history)
+            p->text_top = (long)p->lines.len - page;
+        break;
+    case TK_LEFT:
+    case TK_RIGHT:
+        if (!p->history)
+            return false;
+        if (k == TK_LEFT && p->hist_i + 1 < p->nhist)
+            hist_show(ide, p->hist_i + 1);
+        else if (k == TK_RIGHT && p->hist_i > 0)
+            hist_show(ide, p->hist_i - 1);
+        return true;
+    case TK_ESC:
+        if (p->history) {
+            panel_history(ide); /* back to the last run */
+            return true;
+        }
+        ide->focus = FOCUS_EDITOR;
+        return true;
+    default:
+        return false;
+    }
+    if (p->text_top < 0)
+        p->text_top = 0;
+    if (p->scroll < 0)
+        p->scroll = 0;
+    if (p->scroll > (int)p->nsb)
+        p->scroll = (int)p->nsb;
+    return true;
+}
+
+void panel_paste(Ide *ide, const char *text, size_t len)
+{
+    Panel *p = ide->panel;
+    if (!p->thread_live)
+        return;
+    vterm_keyboard_start_paste(p->vt);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        if (cp == '\n')
+            cp = '\r';
+        if (cp != UTF8_INVALID)
+            vterm_keyboard_unichar(p->vt, cp, VTERM_MOD_NONE);
+        i += (size_t)n;
+    }
+    vterm_keyboard_end_paste(p->vt);
+    panel_flush_input(ide);
+}
+
+void panel_mouse(Ide *ide, const InputEvent *ev)
+{
+    Panel *p = ide->panel;
+    Rect r = ide->r_panel;
+    ide->dirty = true;
+    if (ev->mouse == MOUSE_WHEEL_UP || ev->mouse == MOUSE_WHEEL_DOWN) {
+        int d = ev->mouse == MOUSE_WHEEL_UP ? 3 : -3;
+        if (p->history)
+            p->text_top -= d;
+        else
+            p->scroll += d;
+        if (p->text_top < 0)
+            p->text_top = 0;
+        if (p->scroll < 0)
+            p->scroll = 0;
+        if (p->scroll > (int)p->nsb)
+            p->scroll = (int)p->nsb;
+        return;
+    }
+    if (ev->mouse != MOUSE_PRESS)
+        return;
+    ide->focus = FOCUS_PANEL;
+    int row = ev->y - r.y - 1;
+    if (row < 0 || p->thread_live)
+        return;
+    long i;
+    if (p->history) {
+        i = p->text_top + row;
+    } else {
+        long first = (long)total_lines(p) - (r.h - 1) - p->scroll;
+        if (first < 0)
+            first = 0;
+        i = first + row;
+    }
+    long again = p->sel;
+    p->sel = i;
+    /* A click on a selected line, or a double click, goes there. */
+    if (ev->clicks >= 2 || again == i)
+        jump(ide, i);
+}

@@ -1,0 +1,47 @@
+/* The execution panel: F5 runs the current file in its session (through
+ * session_run, the code path of `tide run`), live, in a small terminal —
+ * the program gets a pty in the sandbox and libvterm renders what it
+ * writes, so input(), scanf, colours and \r progress bars work.  Keys typed
+ * in the panel go to the program; Ctrl-C or Shift-F5 stops it.  When the
+ * run ends its result line shows status, exit code, compile and run time
+ * and peak memory, and lines of the output that name a file and line
+ * (compiler errors, tracebacks) are selectable: Enter jumps there.  F7
+ * browses the session's earlier results, each with its code and output.
+ *
+ * The run happens on a thread of its own; its output reaches the UI
+ * through a buffer and an eventfd and is drawn at most at the screen's
+ * refresh rate, so a flood of output never delays a keystroke. */
+#ifndef TIDE_PANEL_H
+#define TIDE_PANEL_H
+
+#include "ide.h"
+
+typedef struct Panel Panel;
+
+Panel *panel_new(void);
+/* Stops a run in progress and waits for its thread. */
+void panel_free(Panel *p);
+/* Readable when the run has news (output, its end). */
+int panel_fd(const Panel *p);
+/* Take the run's news: feed the output to the terminal, finish the run. */
+void panel_collect(Ide *ide);
+/* A pty descriptor waiting for input to be written (-1: none). */
+int panel_input_fd(const Panel *p);
+void panel_flush_input(Ide *ide);
+
+bool panel_running(const Panel *p);
+/* Run the file of tab t (saved) in its session. */
+void panel_run(Ide *ide, Tab *t);
+void panel_stop(Ide *ide);
+/* F7: the session's earlier results. */
+void panel_history(Ide *ide);
+
+void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx);
+/* Keys while the panel has the focus; false: not used. */
+bool panel_key(Ide *ide, Key k);
+void panel_paste(Ide *ide, const char *text, size_t len);
+void panel_mouse(Ide *ide, const InputEvent *ev);
+/* "running main.py 3.2 s", "ok", ...: for the status bar (NULL: idle). */
+const char *panel_state(Ide *ide, bool *error);
+
+#endif
