@@ -61,7 +61,9 @@ struct Panel {
     long long started_ms;
     pthread_mutex_t lock;
     pthread_cond_t drained;
-    StrBuf inbox;  /* output not yet fed to the terminal */
+    StrBuf inbox;  /* output from the run's thread */
+    StrBuf backlog; /* taken from inbox, not yet fed to the terminal */
+    size_t backlog_off;
     int master;    /* our copy of the pty master, -1 */
     char phase[32];
     bool finished; /* the thread is done */
@@ -208,6 +210,7 @@ void panel_free(Panel *p)
     if (p->vt)
         vterm_free(p->vt);
     sb_free(&p->inbox);
+    sb_free(&p->backlog);
     sb_free(&p->pending);
     hist_clear(p);
     free(p->workdir);
@@ -386,6 +389,7 @@ void panel_run(Ide *ide, Tab *t)
     p->workdir = xstrdup(j->session.workdir);
     p->finished = false;
     p->inbox.len = 0;
+    p->backlog.len = p->backlog_off = 0;
     p->pending.len = 0;
     snprintf(p->phase, sizeof p->phase, "starting");
     p->started_ms = now_ms();
@@ -558,21 +562,38 @@ static void finish(Ide *ide)
     ide->dirty = true;
 }
 
+bool panel_backlog(const Panel *p)
+{
+    return p->backlog.len > p->backlog_off;
+}
+
 void panel_collect(Ide *ide)
 {
     Panel *p = ide->panel;
     uint64_t n;
     (void)!read(p->efd, &n, sizeof n);
     pthread_mutex_lock(&p->lock);
-    StrBuf in = p->inbox;
-    p->inbox = (StrBuf){0};
-    bool finished = p->finished;
-    pthread_cond_broadcast(&p->drained);
+    /* Take more only when what we have is drawn: the run's thread waits
+     * meanwhile, and so does the program. */
+    if (!panel_backlog(p)) {
+        sb_free(&p->backlog);
+        p->backlog = p->inbox;
+        p->backlog_off = 0;
+        p->inbox = (StrBuf){0};
+        pthread_cond_broadcast(&p->drained);
+    }
+    bool finished = p->finished && !p->inbox.len;
     pthread_mutex_unlock(&p->lock);
-    if (in.len)
-        vterm_input_write(p->vt, in.data, in.len);
-    sb_free(&in);
-    if (finished && p->thread_live)
+    /* A few milliseconds of output at a time, so keys are read in between;
+     * and in small pieces: libvterm puts a run of text in an array on the
+     * stack. */
+    long long start = now_ms();
+    while (panel_backlog(p) && now_ms() - start < 8) {
+        size_t left = p->backlog.len - p->backlog_off, chunk = left < 4096 ? left : 4096;
+        vterm_input_write(p->vt, p->backlog.data + p->backlog_off, chunk);
+        p->backlog_off += chunk;
+    }
+    if (finished && !panel_backlog(p) && p->thread_live)
         finish(ide);
     ide->dirty = true;
 }
@@ -582,11 +603,17 @@ int panel_input_fd(const Panel *p)
     return p->pending.len && p->master >= 0 ? p->master : -1;
 }
 
+
 void panel_flush_input(Ide *ide)
 {
     Panel *p = ide->panel;
-    if (p->master < 0 || !p->pending.len) {
-        p->pending.len = 0;
+    pthread_mutex_lock(&p->lock);
+    int master = p->master;
+    pthread_mutex_unlock(&p->lock);
+    if (master < 0 || !p->pending.len) {
+        /* Before the pty exists, keys wait; after the run, they go. */
+        if (!p->thread_live)
+            p->pending.len = 0;
         return;
     }
     /* Only what the pty takes now: never block the UI on a program that
@@ -597,6 +624,8 @@ void panel_flush_input(Ide *ide)
         ssize_t w = write(p->master, p->pending.data, chunk);
         if (w < 0 && errno == EINTR)
             continue;
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break; /* full: the rest when poll says there is room */
         if (w <= 0) {
             p->pending.len = 0; /* the program is gone */
             break;

@@ -25,6 +25,9 @@ void panel_free(Panel *p);
 int panel_fd(const Panel *p);
 /* Take the run's news: feed the output to the terminal, finish the run. */
 void panel_collect(Ide *ide);
+/* Output is waiting to be fed to the terminal: call panel_collect again
+ * (after reading the keys). */
+bool panel_backlog(const Panel *p);
 /* A pty descriptor waiting for input to be written (-1: none). */
 int panel_input_fd(const Panel *p);
 void panel_flush_input(Ide *ide);

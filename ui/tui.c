@@ -782,9 +782,12 @@ static void draw_status(Ide *ide, Tab *t)
             snprintf(runs, sizeof runs, "  [%s]", run);
         snprintf(right, sizeof right, " %s%s  Ln %zu, Col %zu%s%s ", sess, lang, line + 1, col + 1,
                  t->doc->crlf ? "  CRLF" : "", runs);
+        /* Narrow: the session's name goes first. */
+        if ((int)strlen(right) > r.w * 2 / 3)
+            snprintf(right, sizeof right, " %s  Ln %zu, Col %zu%s ", lang, line + 1, col + 1, runs);
     }
     int rw = (int)strlen(right);
-    if (rw > r.w / 2 || (msg && (int)strlen(ide->msg) + 2 > r.w - rw))
+    if (rw > r.w * 2 / 3 || (msg && (int)strlen(ide->msg) + 2 > r.w - rw))
         rw = 0; /* a long message takes the whole line */
     char left[700];
     if (msg) {
@@ -1429,6 +1432,8 @@ int tui_main(App *app, const TuiOptions *opt)
             int wait = (int)(ide->last_draw_ms + FRAME_MS - t0);
             timeout = wait < timeout ? wait : timeout;
         }
+        if (panel_backlog(ide->panel))
+            timeout = 0;
         if (panel_running(ide->panel) && timeout > 200) {
             timeout = 200; /* the run's clock in the title */
             ide->dirty = true;
@@ -1461,7 +1466,7 @@ int tui_main(App *app, const TuiOptions *opt)
             worker_collect(ide->io);
         if (r > 0 && fds[3].revents)
             worker_collect(ide->probe);
-        if (r > 0 && fds[4].revents)
+        if ((r > 0 && fds[4].revents) || panel_backlog(ide->panel))
             panel_collect(ide);
         if (r > 0 && infd >= 0 && fds[5].revents)
             panel_flush_input(ide);

@@ -59,8 +59,17 @@ tui_start() {
 }
 
 tui_stop() {
-  [ -n "$TUI_SOCK" ] && tmux -S "$TUI_SOCK" kill-server 2>/dev/null
+  [ -n "$TUI_SOCK" ] || return 0
+  local pid i=0
+  pid=$(tui_pid 2>/dev/null || true)
+  tmux -S "$TUI_SOCK" kill-server 2>/dev/null
   TUI_SOCK=
+  # tide finishes what it was doing (a run being recorded) before the
+  # test's folder goes.
+  while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 250 ]; do
+    sleep 0.02
+    i=$((i + 1))
+  done
   return 0
 }
 

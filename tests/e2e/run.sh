@@ -1,0 +1,180 @@
+# The execution panel: F5 runs the file in its session, live, in a small
+# terminal; input typed into it reaches the program; Ctrl-C / Shift-F5
+# stop it; the result line; compiler errors and tracebacks jump to their
+# line; F7 browses earlier results; output floods do not slow typing.
+
+. "$TESTS/e2e/lib/tmux.sh"
+
+test_python_reads_a_line_typed_into_the_panel() {
+  printf 'name = input("Your " + "name? ")\nprint(f"Hello, {name}!")\n' >hello.py
+  tui_start hello.py
+  tui_wait 'input("Your " + "name? ")'
+  tui_keys F5
+  tui_wait 'Your name?' 30
+  tui_type 'Ada'
+  tui_keys Enter
+  tui_wait 'Hello, Ada!' 20
+  tui_wait 'ok · exit 0 · run ' 20
+  tui_wait 'peak '
+  tui_wait '[ok]'
+  # Recorded in the folder's session, like tide run.
+  run_tide history
+  expect_contains "$OUT" "hello.py"
+}
+
+test_unsaved_edits_are_saved_before_the_run() {
+  printf 'print("one")\n' >s.py
+  tui_start s.py
+  tui_wait 'print("one")'
+  tui_keys End Left Left BSpace BSpace BSpace
+  tui_type 'two'
+  tui_wait 's.py +'
+  tui_keys F5
+  tui_wait_file s.py 'two'
+  tui_wait 'ok · exit 0' 30
+  tui_wait_gone 's.py +'
+  case "$(tui_screen)" in *two*) ;; *) fail "the run did not print two" ;; esac
+}
+
+test_runaway_program_is_stopped() {
+  printf 'import time\ni = 0\nwhile True:\n    i += 1\n    print("tick", i, flush=True)\n    time.sleep(0.05)\n' >loop.py
+  tui_start loop.py
+  tui_wait 'while True'
+  tui_keys F5
+  tui_wait 'tick 3' 30
+  tui_keys C-c
+  tui_wait 'killed · ' 20
+  tui_wait '[killed]'
+  # Shift-F5 stops it too.
+  tui_keys F5
+  tui_wait 'running' 20
+  tui_wait 'tick 2' 30
+  tui_keys S-F5
+  tui_wait 'killed · ' 20
+}
+
+test_compiler_error_jumps_to_its_line() {
+  printf '#include <stdio.h>\n\nint main(void)\n{\n    printf("hi\\n")\n    return 0;\n}\n' >bad.c
+  tui_start bad.c
+  tui_wait 'int main'
+  tui_keys F5
+  tui_wait 'compile_error · compile' 60
+  tui_wait "bad.c:5:19: error: expected"
+  tui_wait 'Enter: go to the line'
+  # The first error is selected: Enter goes there.
+  tui_keys Enter
+  tui_wait 'C  Ln 5, Col 19'
+  tui_type ';'
+  tui_keys F5
+  tui_wait 'hi' 60
+  tui_wait 'ok · exit 0' 60
+}
+
+test_python_traceback_jumps_to_its_line() {
+  printf 'def f(x):\n    return 10 / x\n\nprint(f(0))\n' >tb.py
+  tui_start tb.py
+  tui_wait 'def f(x):'
+  tui_keys F5
+  tui_wait 'ZeroDivisionError' 30
+  tui_wait 'runtime_error · exit 1'
+  # The first place is where the traceback starts (line 4); the next the
+  # line that failed (line 2).
+  tui_keys Enter
+  tui_wait 'Python  Ln 4, Col 1'
+  tui_keys F6
+  tui_keys Down Enter
+  tui_wait 'Python  Ln 2, Col 1'
+}
+
+test_java_compile_error_jumps_to_its_line() {
+  command -v javac >/dev/null || skip "javac is not installed"
+  printf 'public class Main {\n    public static void main(String[] a) {\n        System.out.println("x")\n    }\n}\n' >Main.java
+  tui_start Main.java
+  tui_wait 'public class Main'
+  tui_keys F5
+  tui_wait 'compile_error' 90
+  tui_wait "Main.java:3: error: ';' expected"
+  tui_keys Enter
+  tui_wait 'Java  Ln 3, Col 1'
+}
+
+test_colours_and_progress_bars_render() {
+  printf 'import time\nfor i in range(0, 101, 20):\n    print(f"\\r\\033[32m{i:3d}%%\\033[0m", end="", flush=True)\n    time.sleep(0.05)\nprint()\nprint("\\033[1;31mred bold\\033[0m done")\n' >bar.py
+  tui_start bar.py
+  tui_wait 'import time'
+  tui_keys F5
+  tui_wait 'red bold done' 30
+  tui_wait 'ok · exit 0'
+  local s
+  s=$(tui_screen)
+  # \r rewrote the line in place: one line with 100%, no trace of 0%..80%.
+  expect_contains "$s" '100%'
+  expect_not_contains "$s" ' 80%'
+  # The colours reach the screen.
+  s=$(tui_screen -e)
+  case "$s" in *$'\e['*'31m'*'red bold'*) ;; *) fail "no red in: $(printf '%s' "$s" | grep 'red bold' | cat -v)" ;; esac
+}
+
+test_typing_stays_quick_while_a_program_floods_output() {
+  printf 'while True:\n    print("flood " * 10)\n' >flood.py
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[run]\noutput_limit = 1G\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  printf 'notes\n' >notes.txt
+  tui_start flood.py
+  tui_wait 'while True'
+  tui_keys F5
+  tui_wait 'flood flood' 30
+  tui_keys C-o
+  tui_type 'notes.txt'
+  tui_keys Enter
+  tui_wait '1 notes'
+  # Each key shows within a second while the output pours in.
+  local start end
+  start=$(date +%s%N)
+  tui_type 'abc'
+  tui_wait '1 abcnotes' 5
+  end=$(date +%s%N)
+  [ $(( (end - start) / 1000000 )) -lt 3000 ] || fail "typing took $(( (end - start) / 1000000 )) ms"
+  tui_keys S-F5
+  tui_wait 'killed · ' 20
+}
+
+test_history_shows_earlier_results() {
+  printf 'print("first version")\n' >h.py
+  tui_start h.py
+  tui_wait 'first version'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_keys C-e C-e
+  tui_keys C-Home
+  tui_keys F6
+  tui_keys C-a
+  tui_type 'print("second version")'
+  tui_keys F5
+  tui_wait 'result #2' 30
+  tui_keys F7
+  tui_wait 'result #2 (1 of 2) · ok · h.py'
+  tui_wait '── code of h.py'
+  tui_wait '── output ──'
+  tui_keys Left
+  tui_wait 'result #1 (2 of 2) · ok · h.py'
+  tui_wait 'print("first version")'
+  tui_keys Right
+  tui_wait 'result #2 (1 of 2)'
+  tui_keys F7
+  tui_wait_gone '(1 of 2)'
+}
+
+test_files_the_run_writes_are_listed() {
+  mkdir p
+  printf 'open("out.csv", "w").write("a,b\\n1,2\\n")\nprint("written")\n' >p/w.py
+  tui_start p
+  tui_wait 'w.py'
+  tui_keys Down Enter
+  tui_wait 'open("out.csv"'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_wait 'written by run #1'
+  tui_wait 'out.csv *'
+  [ ! -e p/out.csv ] || fail "the run wrote into the folder"
+}
