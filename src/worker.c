@@ -22,8 +22,27 @@ struct Worker {
     Job *finished, *finished_tail;
     int running;
     bool stop;
+    JobFn drop; /* set when abandoned: the thread cleans up */
     int efd;
 };
+
+static void drop_all(Job *j, JobFn drop)
+{
+    while (j) {
+        Job *next = j->next;
+        drop(j->arg);
+        free(j);
+        j = next;
+    }
+}
+
+static void destroy(Worker *w)
+{
+    close(w->efd);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->cond);
+    free(w);
+}
 
 static void push(Job **head, Job **tail, Job *j)
 {
@@ -56,9 +75,42 @@ static void *loop(void *arg)
         push(&w->finished, &w->finished_tail, j);
         uint64_t one = 1;
         (void)!write(w->efd, &one, sizeof one);
+        if (w->drop)
+            break;
     }
+    JobFn drop = w->drop;
     pthread_mutex_unlock(&w->lock);
+    if (drop) {
+        /* Abandoned: nobody waits for us; leave nothing behind. */
+        drop_all(w->finished, drop);
+        drop_all(w->todo, drop);
+        destroy(w);
+    }
     return NULL;
+}
+
+void worker_abandon(Worker *w, JobFn drop)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    if (!w->running) {
+        /* Nothing in progress: an ordinary stop, dropping what is queued. */
+        Job *todo = w->todo;
+        w->todo = w->todo_tail = NULL;
+        w->stop = true;
+        pthread_cond_signal(&w->cond);
+        pthread_mutex_unlock(&w->lock);
+        pthread_join(w->thread, NULL);
+        drop_all(todo, drop);
+        drop_all(w->finished, drop);
+        destroy(w);
+        return;
+    }
+    w->drop = drop;
+    w->stop = true;
+    pthread_detach(w->thread);
+    pthread_mutex_unlock(&w->lock);
 }
 
 Worker *worker_new(void)
@@ -122,8 +174,5 @@ void worker_free(Worker *w)
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
     worker_collect(w);
-    close(w->efd);
-    pthread_mutex_destroy(&w->lock);
-    pthread_cond_destroy(&w->cond);
-    free(w);
+    destroy(w);
 }

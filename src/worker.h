@@ -14,6 +14,10 @@ typedef void (*JobFn)(void *arg);
 Worker *worker_new(void);
 /* Finish the queued jobs, run their done callbacks here, stop the thread. */
 void worker_free(Worker *w);
+/* Stop the worker without waiting for a job in progress (quitting while
+ * a toolchain probe runs): no done callback runs again; drop(arg) frees
+ * the argument of every job left, on whichever thread finishes last. */
+void worker_abandon(Worker *w, JobFn drop);
 /* Queue run(arg) for the worker's thread; done(arg) (may be NULL) runs on
  * the collecting thread afterwards and owns arg from then on. */
 void worker_submit(Worker *w, JobFn run, JobFn done, void *arg);

@@ -1,5 +1,6 @@
 #include "langsel.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +14,13 @@ typedef struct ProbeJob {
     ToolStatus st[LANG_COUNT];
 } ProbeJob;
 
+/* Quitting does not wait for the rest of the probes. */
+static atomic_bool probe_cancel;
+
 static void probe_run(void *arg)
 {
     ProbeJob *j = arg;
-    for (int i = 0; i < LANG_COUNT; i++) {
+    for (int i = 0; i < LANG_COUNT && !atomic_load(&probe_cancel); i++) {
         const Lang *lang = lang_get((LangId)i);
         StrBuf sb = {0};
         bool ok = true;
@@ -60,6 +64,21 @@ void langsel_probe(Ide *ide)
     j->ide = ide;
     ide->probing = true;
     worker_submit(ide->probe, probe_run, probe_done, j);
+}
+
+static void probe_drop(void *arg)
+{
+    ProbeJob *j = arg;
+    for (int i = 0; i < LANG_COUNT; i++)
+        free(j->st[i].summary);
+    free(j);
+}
+
+void langsel_stop(Ide *ide)
+{
+    atomic_store(&probe_cancel, true);
+    worker_abandon(ide->probe, probe_drop);
+    ide->probe = NULL;
 }
 
 void langsel_free(Ide *ide)

@@ -17,6 +17,8 @@ bool langsel_key(Ide *ide, Key k);
 void langsel_click(Ide *ide, int y, int x);
 /* "Python 3.11.2" or why it cannot run; NULL while probing. */
 const char *langsel_status(Ide *ide, const Lang *lang, bool *available);
+/* The IDE is quitting: a probe in progress gives up, unwaited for. */
+void langsel_stop(Ide *ide);
 void langsel_free(Ide *ide);
 
 #endif

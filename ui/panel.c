@@ -67,6 +67,7 @@ struct Panel {
     int master;    /* our copy of the pty master, -1 */
     char phase[32];
     bool finished; /* the thread is done */
+    bool starting; /* F5 pressed, files being saved: keys wait for the run */
     int efd;
     StrBuf pending; /* keystrokes the pty has not taken yet */
 
@@ -227,7 +228,7 @@ int panel_fd(const Panel *p)
 
 bool panel_running(const Panel *p)
 {
-    return p->thread_live;
+    return p->thread_live || p->starting;
 }
 
 /* ---------------------------------------------------------------- the run's thread */
@@ -346,9 +347,45 @@ static bool run_files(const Session *s, const Document *d, StrList *rel, Err *er
     return ok;
 }
 
+void panel_prepare(Ide *ide, Tab *t)
+{
+    Panel *p = ide->panel;
+    if (p->thread_live)
+        return;
+    hist_clear(p);
+    ide->panel_visible = true;
+    ide_layout(ide);
+    term_reset(p, ide->r_panel.h - 1 > 1 ? ide->r_panel.h - 1 : 1, ide->r_panel.w > 1 ? ide->r_panel.w : 80);
+    p->starting = true;
+    p->ran = true;
+    p->title_error = false;
+    p->pending.len = 0;
+    snprintf(p->title, sizeof p->title, "%s", document_name(t->doc));
+    snprintf(p->phase, sizeof p->phase, "saving");
+    p->started_ms = now_ms();
+    ide->focus = FOCUS_PANEL;
+    ide->dirty = true;
+}
+
+void panel_cancel_start(Ide *ide)
+{
+    Panel *p = ide->panel;
+    if (!p->starting)
+        return;
+    p->starting = false;
+    p->pending.len = 0;
+    snprintf(p->title, sizeof p->title, "not run: the file was not saved");
+    p->title_error = true;
+    if (ide->focus == FOCUS_PANEL)
+        ide->focus = FOCUS_EDITOR;
+    ide->dirty = true;
+}
+
 void panel_run(Ide *ide, Tab *t)
 {
     Panel *p = ide->panel;
+    bool prepared = p->starting;
+    p->starting = false;
     if (p->thread_live) {
         ide_message(ide, false, "a program is running: Shift-F5 stops it");
         return;
@@ -364,6 +401,9 @@ void panel_run(Ide *ide, Tab *t)
     Err err;
     if (!find_session(ide, t, &j->session, &err) || !run_files(&j->session, d, &j->files, &err)) {
         ide_message(ide, true, "cannot run %s: %s", document_name(d), err.msg);
+        snprintf(p->title, sizeof p->title, "not run: %.500s", err.msg);
+        p->title_error = true;
+        p->pending.len = 0;
         job_free(j);
         return;
     }
@@ -373,7 +413,8 @@ void panel_run(Ide *ide, Tab *t)
     j->entry_path = xstrdup(d->path);
     ide->panel_visible = true;
     ide_layout(ide);
-    term_reset(p, ide->r_panel.h - 1 > 1 ? ide->r_panel.h - 1 : 1, ide->r_panel.w > 1 ? ide->r_panel.w : 80);
+    if (!prepared)
+        term_reset(p, ide->r_panel.h - 1 > 1 ? ide->r_panel.h - 1 : 1, ide->r_panel.w > 1 ? ide->r_panel.w : 80);
     run_request_defaults(&j->req, &ide->app->cfg);
     j->req.lang = d->lang;
     j->req.files = (const char *const *)j->files.items;
@@ -390,7 +431,8 @@ void panel_run(Ide *ide, Tab *t)
     p->finished = false;
     p->inbox.len = 0;
     p->backlog.len = p->backlog_off = 0;
-    p->pending.len = 0;
+    if (!prepared)
+        p->pending.len = 0; /* keys typed while saving wait for the pty */
     snprintf(p->phase, sizeof p->phase, "starting");
     p->started_ms = now_ms();
     p->ran = true;
@@ -612,7 +654,7 @@ void panel_flush_input(Ide *ide)
     pthread_mutex_unlock(&p->lock);
     if (master < 0 || !p->pending.len) {
         /* Before the pty exists, keys wait; after the run, they go. */
-        if (!p->thread_live)
+        if (!p->thread_live && !p->starting)
             p->pending.len = 0;
         return;
     }
@@ -640,7 +682,7 @@ const char *panel_state(Ide *ide, bool *error)
     static char buf[200];
     Panel *p = ide->panel;
     *error = false;
-    if (p->thread_live) {
+    if (p->thread_live || p->starting) {
         pthread_mutex_lock(&p->lock);
         snprintf(buf, sizeof buf, "%s %.1f s", p->phase, (now_ms() - p->started_ms) / 1000.0);
         pthread_mutex_unlock(&p->lock);
@@ -844,7 +886,7 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     for (int i = 0; i < r.w; i++)
         waddch(stdscr, ' ');
     char left[800], right[200];
-    if (p->thread_live) {
+    if (p->thread_live || p->starting) {
         bool err;
         snprintf(left, sizeof left, " ▶ %s · %s", p->title, panel_state(ide, &err));
         snprintf(right, sizeof right, "Ctrl-C or Shift-F5: stop ");
@@ -1081,9 +1123,12 @@ bool panel_key(Ide *ide, Key k)
 {
     Panel *p = ide->panel;
     ide->dirty = true;
-    if (p->thread_live) {
+    if (p->thread_live || p->starting) {
         if (k == (TK_CTRL | 'c')) {
-            panel_stop(ide);
+            if (p->starting)
+                panel_cancel_start(ide);
+            else
+                panel_stop(ide);
             return true;
         }
         if (k == (TK_CTRL | 'z'))

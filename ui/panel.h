@@ -33,6 +33,11 @@ int panel_input_fd(const Panel *p);
 void panel_flush_input(Ide *ide);
 
 bool panel_running(const Panel *p);
+/* F5 pressed: show the panel at once and take the keys typed while the
+ * files are saved; panel_run follows (or panel_cancel_start when a save
+ * failed). */
+void panel_prepare(Ide *ide, Tab *t);
+void panel_cancel_start(Ide *ide);
 /* Run the file of tab t (saved) in its session. */
 void panel_run(Ide *ide, Tab *t);
 void panel_stop(Ide *ide);

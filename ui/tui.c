@@ -396,6 +396,8 @@ static void save_job_done(void *arg)
     } else {
         ide_message(ide, true, "%s; the file is unchanged, your edits are kept", short_paths(ide, j->err.msg));
         ide->quitting = false;
+        if (j->then == THEN_RUN)
+            panel_cancel_start(ide);
     }
     snapshot_unref(j->snap);
     free(j->path);
@@ -463,6 +465,7 @@ static void on_overwrite_answer(Ide *ide, const char *answer, void *ud)
     if (answer[0] == 'y') {
         start_save(ide, t, pending_save.then);
     } else if (answer[0] == 'r') {
+        panel_cancel_start(ide);
         Err err;
         if (document_reload(t->doc, &err))
             ide_message(ide, false, "reloaded %s from disk (Ctrl-Z brings your version back)", document_name(t->doc));
@@ -476,6 +479,7 @@ static void save_cancelled(Ide *ide, void *ud)
 {
     (void)ud;
     ide->quitting = false;
+    panel_cancel_start(ide);
     ide_message(ide, false, "not saved");
 }
 
@@ -485,6 +489,7 @@ static void on_save_as(Ide *ide, const char *text, void *ud)
     Tab *t = pending_save.tab;
     if (!tab_alive(ide, t) || !text[0]) {
         ide->quitting = false;
+        panel_cancel_start(ide);
         return;
     }
     char *full = text[0] == '/' ? xstrdup(text) : xasprintf("%s/%s", ide->root, text);
@@ -492,6 +497,7 @@ static void on_save_as(Ide *ide, const char *text, void *ud)
     if (fileio_is_dir(full)) {
         ide_message(ide, true, "%s is a folder: give a file name", text);
         ide->quitting = false;
+        panel_cancel_start(ide);
     } else if (fileio_exists(full) && (!t->doc->path || strcmp(full, t->doc->path))) {
         /* Saving over another file asks first. */
         char *copy = xstrdup(full);
@@ -513,6 +519,7 @@ static void on_save_as(Ide *ide, const char *text, void *ud)
     } else if (!document_set_path(t->doc, full, &err)) {
         ide_message(ide, true, "%s", err.msg);
         ide->quitting = false;
+        panel_cancel_start(ide);
     } else {
         free(t->rec_path);
         t->rec_path = recovery_path(&ide->app->paths, t->doc->path);
@@ -889,10 +896,12 @@ static void run_request(Ide *ide)
             !document_disk_changed(o->doc))
             start_save(ide, o, THEN_NOTHING);
     }
-    if (t->doc->path && !buffer_modified(t->doc->buf) && !t->saving)
+    if (t->doc->path && !buffer_modified(t->doc->buf) && !t->saving) {
         panel_run(ide, t);
-    else
+    } else {
+        panel_prepare(ide, t);
         ide_save(ide, t, THEN_RUN);
+    }
 }
 
 /* Actions that act on the editor's text: not while the panel has the
@@ -1327,7 +1336,7 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
 static void ide_free(Ide *ide)
 {
     worker_free(ide->io); /* finishes saves and recovery writes */
-    worker_free(ide->probe);
+    langsel_stop(ide);
     panel_free(ide->panel);
     langsel_free(ide);
     set_session(ide, NULL);

@@ -43,6 +43,7 @@ print("Hello, " + nam + "!")
   tui_type 'e'
   tui_wait '+ name + "!")'
   tui_keys F5
+  tui_wait_gone 'NameError' 30
   tui_wait 'What is your name?' 30
   tui_type 'Grace'
   tui_keys Enter
@@ -81,6 +82,7 @@ int main(void)
   tui_wait 'C  Ln 10, Col 33'
   tui_type ';'
   tui_keys F5
+  tui_wait_gone 'compile_error' 30
   tui_wait 'What is your name?' 60
   tui_type 'Dennis'
   tui_keys Enter
@@ -116,6 +118,7 @@ public class Main {
   tui_keys End
   tui_type ';'
   tui_keys F5
+  tui_wait_gone 'compile_error' 30
   tui_wait 'What is your name?' 90
   tui_type 'James'
   tui_keys Enter

@@ -192,3 +192,32 @@ Test(worker, runs_jobs_and_reports_back)
     worker_free(w);
     cr_assert_eq(u[1], 2, "freeing finishes the queue");
 }
+
+static void slow_run(void *arg)
+{
+    usleep(200000);
+    *(int *)arg = 1;
+}
+
+static int dropped;
+
+static void count_drop(void *arg)
+{
+    (void)arg;
+    __atomic_add_fetch(&dropped, 1, __ATOMIC_SEQ_CST);
+}
+
+Test(worker, abandon_does_not_wait)
+{
+    Worker *w = worker_new();
+    static int a, b;
+    worker_submit(w, slow_run, NULL, &a);
+    worker_submit(w, slow_run, NULL, &b);
+    usleep(20000); /* the first job is running */
+    worker_abandon(w, count_drop);
+    cr_assert_eq(a, 0, "abandoning did not wait for the job");
+    for (int i = 0; i < 100 && __atomic_load_n(&dropped, __ATOMIC_SEQ_CST) < 2; i++)
+        usleep(10000);
+    cr_assert_eq(dropped, 2, "both jobs' arguments were dropped");
+    cr_assert_eq(b, 0, "the queued job never ran");
+}

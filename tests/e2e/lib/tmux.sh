@@ -66,7 +66,9 @@ tui_stop() {
   TUI_SOCK=
   # tide finishes what it was doing (a run being recorded) before the
   # test's folder goes.
-  while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 250 ]; do
+  while [ -n "$pid" ] && [ $i -lt 250 ]; do
+    # Gone, or a zombie waiting for init to reap it.
+    case "$(ps -o stat= -p "$pid" 2>/dev/null)" in ''|Z*) break ;; esac
     sleep 0.02
     i=$((i + 1))
   done
