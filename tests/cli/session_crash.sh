@@ -98,3 +98,21 @@ PY
   git --git-dir="$XDG_DATA_HOME/tide/sessions/1/git" cat-file -e "$commit" || fail "its commit is missing"
   check_intact "the final run"
 }
+
+test_lock_files_a_killed_commit_left_are_cleared() {
+  run_tide session new python
+  run_tide run --session 1 main.py
+  git_dir=$XDG_DATA_HOME/tide/sessions/1/git
+  # What a process killed while writing the index and moving the branch
+  # leaves behind.
+  : >"$git_dir/index.lock"
+  : >"$git_dir/refs/heads/main.lock"
+  printf 'print("changed")\n' >"$XDG_DATA_HOME/tide/sessions/1/files/main.py"
+  run_tide run --session 1 main.py
+  expect_rc 0
+  expect_not_contains "$ERR" "not in git"
+  run_tide history 1 --json
+  expect_eq "$(json_get "$OUT" 'j["runs"][0]["commit"] != j["runs"][1]["commit"]')" true
+  expect_eq "$(git --git-dir="$git_dir" rev-parse main)" "$(json_get "$OUT" 'j["runs"][0]["commit"]')"
+  check_intact "stale locks"
+}

@@ -159,3 +159,50 @@ test_imported_files_expire_with_gc() {
   expect_file "$FOLDER/main.py"
   expect_eq "$(db "select count(*) from code_files where path = 'old.csv'")" 0
 }
+
+test_import_into_a_folder_session_copies_into_the_folder() {
+  mkdir "$T/proj"
+  printf 'print(open("in.csv").read().strip())\n' >"$T/proj/main.py"
+  printf 'a,b\n' >"$T/proj/in.csv"
+  run_tide run proj/main.py
+  expect_rc 0
+  printf 'x,y\n' >"$T/new.csv"
+  run_tide import 1 "$T/new.csv" --as in.csv
+  expect_rc 1
+  expect_contains "$ERR" "in.csv already exists in session 1; --force replaces it"
+  expect_eq "$(cat "$T/proj/in.csv")" "a,b"
+  run_tide import 1 "$T/new.csv"
+  expect_rc 0
+  expect_contains "$ERR" "they are your files from now on"
+  expect_eq "$(cat "$T/proj/new.csv")" "x,y"
+  run_tide files 1 --json
+  expect_eq "$(json_get "$OUT" '[(f["origin"], f["expires_at"]) for f in j["files"] if f["name"] == "new.csv"]')" \
+    '[["import", null]]'
+  # Even long after, gc never takes it from the user's folder.
+  db "update code_sessions set last_used_at = 1" >/dev/null
+  run_tide gc
+  expect_eq "$OUT" "nothing has expired"
+  expect_file "$T/proj/new.csv"
+}
+
+test_generated_files_expire_and_go_with_their_run_folder() {
+  new_session
+  printf 'open("out.txt", "w").write("made")\n' >"$FOLDER/main.py"
+  run_tide run --session 1 main.py
+  expect_rc 0
+  expect_file "$XDG_DATA_HOME/tide/sessions/1/generated/1/out.txt"
+  run_tide files 1 --json
+  expect_eq "$(json_get "$OUT" '[f["expires_at"] is not None for f in j["files"] if f["origin"] == "generated"]')" "[true]"
+  db "update code_files set expires_at = 1 where origin = 'generated'" >/dev/null
+  run_tide gc --dry-run
+  expect_contains "$OUT" "would remove generated: out.txt, made by run 1 in session 1"
+  run_tide gc
+  expect_contains "$OUT" "removed generated: out.txt, made by run 1 in session 1"
+  [ ! -e "$XDG_DATA_HOME/tide/sessions/1/generated/1" ] || fail "the run's folder stayed"
+  run_tide export 1 out.txt "$T/o.txt"
+  expect_rc 1
+  expect_eq "$ERR" "tide: session 1 has no file called out.txt (tide files 1 lists them)"
+  run_tide result 1 --json
+  expect_eq "$(json_get "$OUT" 'j["generated_files"]')" "[]"
+  expect_file "$FOLDER/main.py"
+}
