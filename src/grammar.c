@@ -307,10 +307,12 @@ static bool one_ok(const GrammarPredicate *pr, const TSQueryMatch *m, TSNode nod
             ok = full == pr->lens[i] && n == full && memcmp(buf, pr->strings[i], n) == 0;
         break;
     case PRED_MATCH: {
-        pcre2_match_data *md = pcre2_match_data_create_from_pattern(pr->re, NULL);
-        int rc = pcre2_match(pr->re, (PCRE2_SPTR)buf, n, 0, 0, md, NULL);
-        pcre2_match_data_free(md);
-        ok = rc >= 0;
+        /* Whether it matches is all we ask: one pair of offsets is room
+         * enough, and one block per thread serves every match. */
+        static __thread pcre2_match_data *md;
+        if (!md)
+            md = pcre2_match_data_create(1, NULL);
+        ok = md && pcre2_match(pr->re, (PCRE2_SPTR)buf, n, 0, 0, md, NULL) >= 0;
         break;
     }
     }

@@ -17,10 +17,14 @@ typedef struct Hl {
     int listen;
     void (*wake)(void *);
     void *wake_ud;
-    /* Spans and errors of the rows prepared for this frame. */
+    /* Spans and errors of the rows prepared for this frame.  Kept while
+     * the tree stays the same and moved along by edits: the frame that
+     * shows a keystroke needs no query (the parse that follows brings a
+     * new tree, and a fresh query with it). */
     SyntaxSpans spans, errs;
     size_t lo, hi;
     bool prepared;
+    bool cached;
     /* Whether the view was given to the parser this frame: with very long
      * lines it is the first piece of a line style() is asked for. */
     bool ticked_this_frame;
@@ -76,6 +80,28 @@ static SyntaxPoint point_of(BufPoint p)
     return (SyntaxPoint){p.row, p.column};
 }
 
+/* Where an offset is after an edit: text after it moves, text it
+ * removed collapses to where it was. */
+static size_t moved(size_t p, const BufferEdit *e)
+{
+    if (p >= e->old_end_byte)
+        return p - e->old_end_byte + e->new_end_byte;
+    return p > e->start_byte ? e->start_byte : p;
+}
+
+static void move_spans(SyntaxSpans *s, const BufferEdit *e)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        SyntaxSpan sp = s->v[i];
+        sp.start = (uint32_t)moved(sp.start, e);
+        sp.end = (uint32_t)moved(sp.end, e);
+        if (sp.end > sp.start)
+            s->v[k++] = sp;
+    }
+    s->n = k;
+}
+
 static void on_edit(void *ud, Buffer *b, const BufferEdit *e)
 {
     (void)b;
@@ -83,6 +109,12 @@ static void on_edit(void *ud, Buffer *b, const BufferEdit *e)
     SyntaxEdit se = {(uint32_t)e->start_byte, (uint32_t)e->old_end_byte, (uint32_t)e->new_end_byte,
                      point_of(e->start_point), point_of(e->old_end_point), point_of(e->new_end_point)};
     syntax_edit(h->syn, &se);
+    if (h->cached) {
+        move_spans(&h->spans, e);
+        move_spans(&h->errs, e);
+        h->lo = moved(h->lo, e);
+        h->hi = moved(h->hi, e);
+    }
 }
 
 static void *hl_attach(Document *doc, void (*wake)(void *), void *wake_ud)
@@ -126,17 +158,22 @@ static void hl_prepare(void *state, size_t first_line, size_t last_line)
     size_t len = buffer_length(b);
     size_t lo = buffer_line_start(b, first_line), hi = buffer_line_end(b, last_line);
     hi = hi < len ? hi + 1 : len;
-    h->spans.n = h->errs.n = 0;
     h->prepared = hi - lo <= HUGE_VIEW;
     h->ticked_this_frame = h->prepared;
-    if (h->prepared) {
-        SyntaxView v = view_of(h, lo, hi);
-        syntax_tick(h->syn, &v);
-        syntax_highlight(h->syn, (uint32_t)lo, (uint32_t)hi, &h->spans);
-        syntax_errors(h->syn, (uint32_t)lo, (uint32_t)hi, &h->errs);
-        h->lo = lo;
-        h->hi = hi;
+    if (!h->prepared) {
+        h->cached = false;
+        return;
     }
+    SyntaxView v = view_of(h, lo, hi);
+    bool new_tree = syntax_tick(h->syn, &v);
+    if (!new_tree && h->cached && lo == h->lo && hi == h->hi)
+        return;
+    h->spans.n = h->errs.n = 0;
+    syntax_highlight(h->syn, (uint32_t)lo, (uint32_t)hi, &h->spans);
+    syntax_errors(h->syn, (uint32_t)lo, (uint32_t)hi, &h->errs);
+    h->lo = lo;
+    h->hi = hi;
+    h->cached = true;
 }
 
 /* The first span that ends after at. */
