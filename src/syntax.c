@@ -136,8 +136,9 @@ struct SyntaxDoc {
     SyntaxHl error_hl;
 
     /* UI thread */
-    TSTree *tree; /* the last finished tree, with the edits since applied */
-    Window win;
+    TSTree *tree; /* the last finished tree */
+    uint64_t tree_seq; /* the edits up to this one are applied to it */
+    Window win;       /* edited at once (it is cheap), the tree only when asked */
     uint64_t seq;           /* edits so far */
     uint64_t requested_seq; /* text of the last request sent */
     bool requested;         /* any request sent yet */
@@ -371,10 +372,10 @@ void syntax_edit(SyntaxDoc *doc, const SyntaxEdit *edit)
         .new_end_point = point_of(edit->new_end),
     };
     doc->seq++;
-    if (doc->tree) {
-        ts_tree_edit(doc->tree, &e);
+    /* The tree is edited when next queried (catch_up): a keystroke's frame
+     * usually needs no query, and the next parse replaces the tree. */
+    if (doc->tree)
         window_edit(&doc->win, &e);
-    }
     log_push(doc, false, &e);
 }
 
@@ -785,6 +786,7 @@ static bool pick_up(SyntaxDoc *doc)
     if (doc->tree)
         ts_tree_delete(doc->tree);
     doc->tree = res->tree;
+    doc->tree_seq = doc->seq;
     doc->win = res->win;
     res->tree = NULL;
     free_result(res);
@@ -888,6 +890,19 @@ bool syntax_wait(SyntaxDoc *doc, int timeout_ms)
     return ok;
 }
 
+/* Apply to the tree the edits made since it was last brought up to date. */
+static void catch_up(SyntaxDoc *doc)
+{
+    if (!doc->tree || doc->tree_seq == doc->seq)
+        return;
+    pthread_mutex_lock(&doc->mu);
+    for (size_t i = 0; i < doc->nlog; i++)
+        if (doc->log[i].seq > doc->tree_seq && !doc->log[i].reset)
+            ts_tree_edit(doc->tree, &doc->log[i].edit);
+    pthread_mutex_unlock(&doc->mu);
+    doc->tree_seq = doc->seq;
+}
+
 /* ------------------------------------------------------------ highlighting */
 
 typedef struct Capture {
@@ -979,6 +994,7 @@ static void ts_highlight(SyntaxDoc *doc, uint32_t lo, uint32_t hi, SyntaxSpans *
 {
     if (!doc->tree)
         return;
+    catch_up(doc);
     if (doc->win.on) {
         if (!doc->win.valid)
             return;
@@ -1223,6 +1239,7 @@ void syntax_errors(SyntaxDoc *doc, uint32_t start, uint32_t end, SyntaxSpans *ou
         return;
     if (doc->win.on && !doc->win.valid)
         return;
+    catch_up(doc);
     TSNode root = ts_tree_root_node(doc->tree);
     if (!ts_node_has_error(root))
         return;
@@ -1288,6 +1305,7 @@ bool syntax_error_at(SyntaxDoc *doc, uint32_t byte, char *msg, size_t n)
         return false;
     if (doc->win.on && !doc->win.valid)
         return false;
+    catch_up(doc);
     TSNode root = ts_tree_root_node(doc->tree);
     if (!ts_node_has_error(root))
         return false;
@@ -1325,9 +1343,10 @@ bool syntax_error_at(SyntaxDoc *doc, uint32_t byte, char *msg, size_t n)
     return true;
 }
 
-char *syntax_debug_tree(const SyntaxDoc *doc)
+char *syntax_debug_tree(SyntaxDoc *doc)
 {
     if (!doc->tree)
         return NULL;
+    catch_up(doc);
     return ts_node_string(ts_tree_root_node(doc->tree));
 }

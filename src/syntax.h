@@ -163,6 +163,6 @@ void syntax_spans_free(SyntaxSpans *s);
 
 /* The current tree as an S-expression (tests compare trees with it), or
  * NULL when there is none.  The caller frees it. */
-char *syntax_debug_tree(const SyntaxDoc *doc);
+char *syntax_debug_tree(SyntaxDoc *doc);
 
 #endif

@@ -16,6 +16,9 @@ set -u
 . "$TESTS/bench/lib/files.sh"
 
 KEYS=${BENCH_KEYS:-40}
+# Each program runs ROUNDS times, tide and vim taking turns, so that what
+# else the machine is doing weighs on both alike.
+ROUNDS=${BENCH_ROUNDS:-3}
 command -v vim >/dev/null || { echo "syntax bench: vim is needed (make deps)"; exit 1; }
 command -v tmux >/dev/null || { echo "syntax bench: tmux is needed (make deps)"; exit 1; }
 [ -x "$TIDE" ] || { echo "syntax bench: build tide first"; exit 1; }
@@ -37,26 +40,45 @@ unset COLORTERM NO_COLOR
 run() { # NAME READY SETUP -- COMMAND...
   local name=$1 ready=$2 setup=$3
   shift 4
+  # A fresh state folder: no recovery file from the round before.
+  rm -rf "$XDG_STATE_HOME/tide"
   python3 "$TESTS/bench/tmux_keys.py" --ready "$ready" --setup "$setup" --count "$KEYS" \
     --type 'abcdefghij' -- "$@" >"$name.json" 2>"$name.err" ||
     echo "{\"error\": \"harness failed: $(head -c 200 "$name.err" | tr '"\n' "' ")\"}" >"$name.json"
 }
 
 VIM=(vim -u DEFAULTS -i NONE -n -N -c "'syntax on'")
-run tide-c "$C_READY" 'C-g,5,0,0,0,0,0,Enter' -- "$TIDE" big.c
-run vim-c "$C_READY" '5,0,0,0,0,0,G,i' -- "${VIM[@]}" big.c
-run tide-js "$JS_READY" 'C-End' -- "$TIDE" big.js
-run vim-js "$JS_READY" 'G,$,a' -- "${VIM[@]}" big.js
+for r in $(seq "$ROUNDS"); do
+  run "tide-c.$r" "$C_READY" 'C-g,5,0,0,0,0,0,Enter' -- "$TIDE" big.c
+  run "vim-c.$r" "$C_READY" '5,0,0,0,0,0,G,i' -- "${VIM[@]}" big.c
+  run "tide-js.$r" "$JS_READY" 'C-End' -- "$TIDE" big.js
+  run "vim-js.$r" "$JS_READY" 'G,$,a' -- "${VIM[@]}" big.js
+done
+export ROUNDS KEYS
 
 python3 - <<'EOF'
 import json, statistics
 
+import os
+
 def load(name):
-    try:
-        with open(name + ".json") as f:
-            return json.load(f)
-    except (OSError, ValueError) as e:
-        return {"error": str(e)}
+    """The rounds of one program on one file, merged: every key's time,
+    the median start-up time, the highest peak memory."""
+    runs = []
+    for r in range(1, int(os.environ["ROUNDS"]) + 1):
+        try:
+            with open("%s.%d.json" % (name, r)) as f:
+                runs.append(json.load(f))
+        except (OSError, ValueError) as e:
+            runs.append({"error": str(e)})
+    bad = [r for r in runs if r.get("error")]
+    if bad:
+        return bad[0]
+    return {
+        "ready_ms": statistics.median(r["ready_ms"] for r in runs),
+        "keys_ms": [k for r in runs for k in r.get("keys_ms", [])],
+        "peak_kb": max(r.get("peak_kb") or 0 for r in runs),
+    }
 
 def figures(r):
     if r.get("error"):
@@ -71,9 +93,11 @@ def figures(r):
         "peak": (r.get("peak_kb") or 0) / 1024.0,
     }
 
-def fmt(v, unit):
-    return "-" if v is None else ("%.1f %s" % (v, unit))
+def fmt(v, unit, digits=1):
+    return "-" if v is None else ("%.*f %s" % (digits, v, unit))
 
+print("%d rounds of %s keys each, tide and vim taking turns" % (int(os.environ["ROUNDS"]),
+                                                              os.environ.get("KEYS", "?")))
 print("%-26s %-12s %18s %12s %12s %12s" % ("file", "program", "first highlight", "key median",
                                              "key worst", "peak memory"))
 for label, t, v in (("1M-line C (big.c)", "tide-c", "vim-c"), ("14 MB one-line JS", "tide-js", "vim-js")):
@@ -83,7 +107,7 @@ for label, t, v in (("1M-line C (big.c)", "tide-c", "vim-c"), ("14 MB one-line J
             print("%-26s %-12s error: %s" % (label, prog, r.get("error")))
         else:
             print("%-26s %-12s %18s %12s %12s %12s%s" % (label, prog, fmt(f["ready"], "ms"),
-                  fmt(f["median"], "ms"), fmt(f["worst"], "ms"), fmt(f["peak"], "MB"),
+                  fmt(f["median"], "ms", 2), fmt(f["worst"], "ms"), fmt(f["peak"], "MB"),
                   "  (%d keys never shown)" % f["lost"] if f["lost"] else ""))
         label = ""
     if ft and fv and ft["median"] is not None and fv["median"] is not None:
