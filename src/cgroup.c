@@ -181,6 +181,42 @@ bool cgroup_attach(const Cgroup *cg, pid_t pid, Err *err)
     return true;
 }
 
+bool cgroup_join_open(const Cgroup *cg, CgroupJoin *j, Err *err)
+{
+    *j = (CgroupJoin){.dir_fd = -1, .tasks_fd = {-1, -1}};
+    if (!cg->active)
+        return true;
+    if (cg->mem_v2 && cg->pids_v2 && same_dir(cg)) {
+        j->dir_fd = open(cg->mem_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return j->dir_fd >= 0 || err_sys(err, "cannot open %s", cg->mem_dir);
+    }
+    const char *dirs[2] = {cg->mem_dir, same_dir(cg) ? NULL : cg->pids_dir};
+    const bool v2[2] = {cg->mem_v2, cg->pids_v2};
+    for (int i = 0; i < 2; i++) {
+        if (!dirs[i])
+            continue;
+        char *path = xasprintf("%s/%s", dirs[i], v2[i] ? "cgroup.procs" : "tasks");
+        j->tasks_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
+        bool ok = j->tasks_fd[i] >= 0 || err_sys(err, "cannot open %s", path);
+        free(path);
+        if (!ok) {
+            cgroup_join_close(j);
+            return false;
+        }
+    }
+    return true;
+}
+
+void cgroup_join_close(CgroupJoin *j)
+{
+    if (j->dir_fd >= 0)
+        close(j->dir_fd);
+    for (int i = 0; i < 2; i++)
+        if (j->tasks_fd[i] >= 0)
+            close(j->tasks_fd[i]);
+    *j = (CgroupJoin){.dir_fd = -1, .tasks_fd = {-1, -1}};
+}
+
 void cgroup_stats(const Cgroup *cg, CgroupStats *st)
 {
     *st = (CgroupStats){.peak_bytes = -1};

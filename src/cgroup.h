@@ -31,8 +31,23 @@ typedef struct CgroupStats {
  * version 0 and true only if allow_none. */
 bool cgroup_create(Cgroup *cg, const char *name, long long memory_bytes, int max_pids,
                    bool allow_none, Err *err);
-/* Move pid (a whole process, before it starts anything) into them. */
+/* Move pid (a whole process, before it starts anything) into them.  Slow
+ * on v1 (see CgroupJoin); the fallback. */
 bool cgroup_attach(const Cgroup *cg, pid_t pid, Err *err);
+
+/* Getting a new process into the run's cgroups without migrating it from
+ * outside: on v1, moving a process takes a global lock that waits for an
+ * RCU grace period (milliseconds, more on a busy machine); a thread moving
+ * itself by writing "0" to "tasks" does not.  On v2 the process is created
+ * inside (clone3's CLONE_INTO_CGROUP with dir_fd).  The descriptors are
+ * opened by tide, so the kernel checks tide's permission, not the child's. */
+typedef struct CgroupJoin {
+    int dir_fd;      /* v2: the run's cgroup, for CLONE_INTO_CGROUP; else -1 */
+    int tasks_fd[2]; /* v1: "tasks" of the memory and pids cgroups; -1 when unused */
+} CgroupJoin;
+
+bool cgroup_join_open(const Cgroup *cg, CgroupJoin *j, Err *err);
+void cgroup_join_close(CgroupJoin *j);
 void cgroup_stats(const Cgroup *cg, CgroupStats *st);
 /* SIGKILL everything still in the cgroups (cgroup.kill on v2). */
 void cgroup_kill(const Cgroup *cg);

@@ -25,6 +25,7 @@ typedef struct Config {
     int compile_timeout;   /* seconds */
     int memory_mib;
     long long output_limit; /* bytes */
+    long long build_cache;  /* bytes of compiled programs kept; 0: none */
     int max_processes;
     /* [session] */
     int expiry_hours;

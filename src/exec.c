@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buildcache.h"
 #include "cgroup.h"
 #include "config.h"
 #include "fileio.h"
@@ -27,6 +28,7 @@
 #include "paths.h"
 #include "sandbox.h"
 #include "syscall_filter.h"
+#include "toolcache.h"
 
 /* Fixed places inside the sandbox. */
 #define WORK "/work"
@@ -113,6 +115,8 @@ typedef struct Job {
     char *workdir;      /* real path */
     StrList sources;    /* what the compile step is given */
     char *build_dir;    /* host folder bound at /build for the run step */
+    bool build_dir_temp; /* removed after the run (not a cache entry) */
+    BuildEntry entry;   /* the cache entry in use, locked */
     char *klass;        /* Java: the class holding main */
     char heap[32];      /* Java: -Xmx... */
     const struct sock_fprog *filter;
@@ -154,8 +158,8 @@ typedef struct View {
     size_t nbinds, capbinds;
     SandboxLink *links;
     size_t nlinks, caplinks;
-    SandboxFile files[5];
-    size_t nfiles;
+    SandboxFile *files;
+    size_t nfiles, capfiles;
     StrList argv, env;
     const char *scratch[6];
     SandboxRlimit rlimits[8];
@@ -189,6 +193,20 @@ static void view_link(View *v, const char *target, const char *path)
     v->links[v->nlinks++] = (SandboxLink){keep(v, target), keep(v, path)};
 }
 
+/* A file written into the sandbox's (read-only) root: data is kept. */
+static void view_file(View *v, const char *path, const char *data, size_t len)
+{
+    if (v->nfiles == v->capfiles) {
+        v->capfiles = v->capfiles ? v->capfiles * 2 : 32;
+        v->files = xreallocarray(v->files, v->capfiles, sizeof *v->files);
+    }
+    char *copy = xmalloc(len + 1);
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    sl_push_owned(&v->strs, copy);
+    v->files[v->nfiles++] = (SandboxFile){keep(v, path), copy, len};
+}
+
 static void view_rlimit(View *v, int resource, rlim_t soft, rlim_t hard)
 {
     v->rlimits[v->nrlimits++] = (SandboxRlimit){resource, soft, hard};
@@ -199,13 +217,15 @@ static void view_free(View *v)
     sl_free(&v->strs);
     free(v->binds);
     free(v->links);
+    free(v->files);
     sl_free(&v->argv);
     sl_free(&v->env);
     *v = (View){0};
 }
 
-/* A host path as the sandbox shows it: a symlink stays a symlink, a
- * folder or file is bound read-only. */
+/* A host path as the sandbox shows it: a symlink stays a symlink, a small
+ * file is copied in (cheaper than a mount), anything else is bound
+ * read-only. */
 static void view_host(View *v, const char *path)
 {
     struct stat st;
@@ -219,6 +239,17 @@ static void view_host(View *v, const char *path)
             view_link(v, target, path);
         }
         return;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size <= 256 * 1024) {
+        char *data;
+        size_t len;
+        if (fileio_read(path, 256 * 1024, &data, &len, NULL)) {
+            if (len)
+                view_file(v, path, data, len);
+            free(data);
+            if (len)
+                return;
+        }
     }
     view_bind(v, path, path, SB_BIND_OPTIONAL);
 }
@@ -259,18 +290,18 @@ static void view_etc(View *v, bool net)
         }
         closedir(d);
     }
-    v->files[v->nfiles++] = (SandboxFile){
-        "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
-                       "tide:x:1000:1000:tide:" HOME ":/bin/sh\n"
-                       "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"};
-    v->files[v->nfiles++] =
-        (SandboxFile){"/etc/group", "root:x:0:\ntide:x:1000:\nnogroup:x:65534:\n"};
-    v->files[v->nfiles++] = (SandboxFile){"/etc/hostname", "tide\n"};
+    static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
+                                 "tide:x:1000:1000:tide:" HOME ":/bin/sh\n"
+                                 "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+    static const char group[] = "root:x:0:\ntide:x:1000:\nnogroup:x:65534:\n";
+    static const char hosts[] = "127.0.0.1\tlocalhost tide\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+    view_file(v, "/etc/passwd", passwd, sizeof passwd - 1);
+    view_file(v, "/etc/group", group, sizeof group - 1);
+    view_file(v, "/etc/hostname", "tide\n", 5);
     if (net)
         view_host(v, "/etc/hosts");
     else
-        v->files[v->nfiles++] = (SandboxFile){
-            "/etc/hosts", "127.0.0.1\tlocalhost tide\n::1\tlocalhost ip6-localhost ip6-loopback\n"};
+        view_file(v, "/etc/hosts", hosts, sizeof hosts - 1);
 }
 
 /* The system folders, the toolchain's own folders, /etc, the working
@@ -1133,7 +1164,7 @@ static bool prepare(Job *j)
 
     for (size_t t = 0; t < j->lang->ntools; t++) {
         Err err;
-        if (!lang_resolve_tool(&j->lang->tools[t], NULL, NULL, &j->tools[t], &err)) {
+        if (!toolcache_resolve(&j->app->paths, &j->lang->tools[t], &j->tools[t], &err)) {
             j->res->toolchain_missing = true;
             return job_fail(j, RUN_SANDBOX_ERROR, "%s is not available: %s (install it with: "
                             "apt-get install %s)", j->lang->name, err.msg, j->lang->package);
@@ -1144,52 +1175,51 @@ static bool prepare(Job *j)
         java_heap(j->heap, sizeof j->heap, r->memory_mib);
     }
     Err err;
-    j->filter = syscall_filter_get(&err);
+    char *cache = xstrdup(j->app->paths.dir[DIR_CACHE]);
+    j->filter = syscall_filter_get(cache, &err);
+    free(cache);
     if (!j->filter && !r->allow_no_seccomp)
         return job_fail(j, RUN_SANDBOX_ERROR,
                         "seccomp: %s (or pass --allow-missing seccomp to run without it)", err.msg);
     return true;
 }
 
-/* A host folder for the compile step's output, bound at /build. */
-static bool make_build_dir(Job *j)
-{
-    Err err;
-    char *base = paths_get(&j->app->paths, DIR_CACHE, "build");
-    bool ok = paths_ensure(&j->app->paths, DIR_CACHE, &err) && fileio_mkdirs(base, 0700, &err);
-    if (ok) {
-        j->build_dir = xasprintf("%s/run-XXXXXX", base);
-        if (!mkdtemp(j->build_dir)) {
-            err_sys(&err, "cannot create a folder in %s", base);
-            free(j->build_dir);
-            j->build_dir = NULL;
-            ok = false;
-        } else {
-            /* The program's uid must get in; the folder above stays private. */
-            chmod(j->build_dir, 0755);
-        }
-    }
-    free(base);
-    return ok ? true : job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
-}
-
 static bool compile(Job *j)
 {
     const RunRequest *r = j->req;
     RunResult *res = j->res;
-    phase(j, "compiling");
-    if (!make_build_dir(j))
-        return false;
+    const Paths *paths = &j->app->paths;
     View v = {0};
-    view_system(&v, j, false);
-    v.scratch[3] = BUILD;
-    v.scratch[4] = NULL;
     if (!expand(j, &v, config_compile_cmd(&j->app->cfg, j->lang), false)) {
         view_free(&v);
         return false;
     }
     view_env(&v, j, false);
     lang_env(&v, j, true);
+
+    /* Unchanged inputs: the binary from the cache, no compile at all. */
+    char key[BUILD_KEY_LEN + 1];
+    Err err;
+    BuildInputs in = {.lang = j->lang, .workdir = j->workdir,
+                      .argv = (const char *const *)v.argv.items,
+                      .envp = (const char *const *)v.env.items, .tools = j->tools,
+                      .ntools = j->lang->ntools};
+    bool cacheable = j->app->cfg.build_cache > 0 && buildcache_key(&in, key, &err);
+    if (cacheable && buildcache_lookup(paths, key, &j->entry)) {
+        res->build_cached = true;
+        j->build_dir = xstrdup(j->entry.dir);
+        view_free(&v);
+        return true;
+    }
+    phase(j, "compiling");
+    view_system(&v, j, false);
+    v.scratch[3] = BUILD;
+    v.scratch[4] = NULL;
+    if (!buildcache_begin(paths, &j->build_dir, &err)) {
+        view_free(&v);
+        return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
+    }
+    j->build_dir_temp = true;
     /* Compilers get room of their own: a small limit is for the program. */
     Stage st = {.kind = STAGE_COMPILE, .timeout_s = r->compile_timeout_s,
                 .memory_mib = r->memory_mib > 2048 ? r->memory_mib : 2048,
@@ -1204,8 +1234,17 @@ static bool compile(Job *j)
     if (st.end == END_TIMEOUT)
         return job_fail(j, RUN_TIMEOUT, "the compile step took longer than %d s",
                         r->compile_timeout_s);
-    if (exited_zero(&st))
+    if (exited_zero(&st)) {
+        if (cacheable && buildcache_commit(paths, key, j->build_dir, &j->entry, &err)) {
+            j->build_dir = xstrdup(j->entry.dir);
+            j->build_dir_temp = false;
+            buildcache_trim(paths, j->app->cfg.build_cache);
+        } else if (cacheable) {
+            j->build_dir = NULL; /* consumed by the failed commit */
+            return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
+        }
         return true;
+    }
     if (st.cg.oom_kills > 0)
         return job_fail(j, RUN_MEMORY_LIMIT, "the compiler ran out of memory (%d MiB)",
                         st.memory_mib);
@@ -1273,9 +1312,10 @@ static void job_free(Job *j)
 {
     for (size_t t = 0; t < LANG_MAX_TOOLS; t++)
         tool_info_free(&j->tools[t]);
-    if (j->build_dir)
+    if (j->build_dir && j->build_dir_temp)
         fileio_rmtree(j->build_dir, NULL);
     free(j->build_dir);
+    buildcache_release(&j->entry);
     free(j->workdir);
     free(j->klass);
     sl_free(&j->sources);
@@ -1285,7 +1325,7 @@ bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult
 {
     *res = (RunResult){.exit_code = -1, .peak_memory_kb = -1};
     Job j = {.app = app, .req = req, .cb = cb, .res = res, .lang = req->lang,
-             .started_ns = now_ns()};
+             .started_ns = now_ns(), .entry = {.lock_fd = -1}};
     /* A program that stops reading its stdin must not kill tide with
      * SIGPIPE: blocked in this thread only, and anything pending is
      * consumed before the mask is restored. */

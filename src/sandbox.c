@@ -2,13 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +23,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netns.h"
 #include "xalloc.h"
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
+
+/* clone3's arguments (Linux 5.7 layout), spelled out here because
+ * <linux/sched.h> and glibc's <sched.h> do not mix. */
+struct clone3_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+        set_tid_size, cgroup;
+};
+#define CLONE3_INTO_CGROUP 0x200000000ULL
 
 /* Where the child builds things, in its own mount namespace: a tmpfs over
  * /tmp (hiding the host's) holding the new root and the scratch area. */
@@ -40,6 +49,7 @@
 /* The steps of the child, for error messages. */
 enum {
     ST_NONE,
+    ST_CGROUP,
     ST_FDS,
     ST_OPEN,
     ST_GO,
@@ -68,6 +78,7 @@ enum {
 static const char *step_name(int step)
 {
     switch (step) {
+    case ST_CGROUP: return "joining the run's cgroups";
     case ST_FDS: return "arranging file descriptors";
     case ST_OPEN: return "opening a folder to show in the sandbox";
     case ST_GO: return "waiting for tide";
@@ -117,6 +128,7 @@ typedef struct PBind {
 /* Everything the child needs, prepared before clone. */
 typedef struct Plan {
     int sync_fd, in_fd, out_fd, err_fd;
+    int cgroup_tasks[2]; /* v1: join by writing "0" (see CgroupJoin) */
     bool tty;
     unsigned short rows, cols;
     PBind *binds;
@@ -136,6 +148,7 @@ typedef struct Plan {
     size_t nscratch;
     char tmpfs_opts[128];
     bool share_net;
+    bool net_ready;  /* a pooled namespace: loopback already up */
     const char *hostname;
     const char *const *argv;
     const char *const *envp;
@@ -151,6 +164,7 @@ struct Sandbox {
     int sync_fd;
     int scratch_fd;
     int pty_fd;
+    NetnsLease net;
     bool reaped;
 };
 
@@ -333,12 +347,16 @@ static int set_attrs(const char *path, unsigned flags, bool recursive)
     return mount_setattr(AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &a, sizeof a);
 }
 
-static void mount_binds(const Plan *p)
+/* Bind the read-only folders (rw false) or the writable ones and device
+ * nodes (rw true).  The read-only ones get their attributes all at once
+ * afterwards (make_read_only); the others here. */
+static void mount_binds(const Plan *p, bool rw)
 {
     char src[64], dst[4096];
     for (size_t i = 0; i < p->nbinds; i++) {
         const PBind *b = &p->binds[i];
-        if (b->fd < 0)
+        bool writable = b->flags & (SB_BIND_RW | SB_BIND_DEV);
+        if (b->fd < 0 || writable != rw)
             continue;
         fd_path(src, b->fd);
         if (!join3(dst, sizeof dst, ROOT "/", b->dst, NULL)) {
@@ -346,10 +364,19 @@ static void mount_binds(const Plan *p)
             child_fail(p, ST_BIND, (int)i);
         }
         if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) != 0 ||
-            set_attrs(dst, b->flags, true) != 0)
+            (rw && set_attrs(dst, b->flags, true) != 0))
             child_fail(p, ST_BIND, (int)i);
         close(b->fd);
     }
+}
+
+/* The new root and everything bound so far: read-only, nosuid, nodev, in
+ * one pass (one call instead of one per bind). */
+static void make_read_only(const Plan *p)
+{
+    struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
+    if (mount_setattr(AT_FDCWD, ROOT, AT_RECURSIVE, &ro, sizeof ro) != 0)
+        child_fail(p, ST_READONLY, 0);
 }
 
 static void make_skeleton(const Plan *p, int rootfd)
@@ -420,7 +447,7 @@ static void write_files(const Plan *p, int rootfd)
         if (fd < 0)
             child_fail(p, ST_FILES, (int)i);
         const char *data = p->files[i].data;
-        size_t n = slen(data);
+        size_t n = p->files[i].len ? p->files[i].len : slen(data);
         if (write(fd, data, n) != (ssize_t)n)
             child_fail(p, ST_FILES, (int)i);
         close(fd);
@@ -520,6 +547,9 @@ static __attribute__((noreturn)) void exec_program(const Plan *p, int report_fd)
 static int child_main(void *arg)
 {
     Plan *p = arg;
+    for (int i = 0; i < 2; i++)
+        if (p->cgroup_tasks[i] >= 0 && write(p->cgroup_tasks[i], "0", 1) != 1)
+            child_fail(p, ST_CGROUP, i);
     arrange_fds(p);
     /* Out of tide's session and process group: the terminal's signals are
      * tide's to handle, not init's. */
@@ -534,8 +564,11 @@ static int child_main(void *arg)
 
     /* Become the namespace's root: uid 0 here is the unprivileged host
      * uid tide mapped, so whatever is created from now on is owned by it. */
-    (void)setgroups(0, NULL);
-    if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
+    /* Raw system calls: glibc's wrappers, in a process it believes has
+     * other threads (tide's), broadcast the change to them and wait for
+     * answers that never come from this single-threaded copy. */
+    (void)syscall(SYS_setgroups, 0, NULL);
+    if (syscall(SYS_setresgid, 0, 0, 0) != 0 || syscall(SYS_setresuid, 0, 0, 0) != 0)
         child_fail(p, ST_IDS, 0);
     prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* own /proc/self again */
     /* If tide dies (its thread, in fact: exec_run holds it for the whole
@@ -560,7 +593,12 @@ static int child_main(void *arg)
         child_fail(p, ST_TMPFS, 2);
 
     make_skeleton(p, rootfd);
-    mount_binds(p);
+    write_files(p, rootfd);
+    close(rootfd);
+    mount_binds(p, false);
+    make_read_only(p);
+    /* What stays writable (or usable as a device) goes on top. */
+    mount_binds(p, true);
     if (p->workdir)
         mount_work(p, idmapped_fd);
     mount_scratch(p);
@@ -571,9 +609,7 @@ static int child_main(void *arg)
               "newinstance,ptmxmode=0666,mode=0620") != 0 && p->tty)
         child_fail(p, ST_TTY, 3);
     int master = p->tty ? make_terminal(p) : -1;
-    write_files(p, rootfd);
-    close(rootfd);
-    if (!p->share_net)
+    if (!p->share_net && !p->net_ready)
         loopback_up(p);
     if (p->hostname && sethostname(p->hostname, slen(p->hostname)) != 0)
         child_fail(p, ST_HOSTNAME, 0);
@@ -581,9 +617,6 @@ static int child_main(void *arg)
     if (chdir(ROOT) != 0 || syscall(SYS_pivot_root, ".", ".") != 0 ||
         umount2(".", MNT_DETACH) != 0 || chdir("/") != 0)
         child_fail(p, ST_PIVOT, 0);
-    struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
-    if (mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof ro) != 0)
-        child_fail(p, ST_READONLY, 0);
 
     Msg ready = {.type = MSG_READY};
     send_msg(p->sync_fd, &ready, basefd, master);
@@ -609,7 +642,10 @@ static int child_main(void *arg)
     if (pipe2(report, O_CLOEXEC) != 0)
         child_fail(p, ST_FORK, 0);
     long long start = now_ns();
-    pid_t prog = fork();
+    /* vfork: no copy of tide's page tables for a child that only sets up
+     * its session, signals and directory before exec (none of which
+     * touches the memory it shares with init until then). */
+    pid_t prog = vfork();
     if (prog < 0)
         child_fail(p, ST_FORK, 1);
     if (prog == 0) {
@@ -732,7 +768,7 @@ static bool plan_bind(Plan *p, const SandboxBind *sb, StrList *dirs, Err *err)
 
 static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
 {
-    *p = (Plan){.in_fd = s->tty ? -1 : s->stdin_fd, .out_fd = s->tty ? -1 : s->stdout_fd,
+    *p = (Plan){.cgroup_tasks = {-1, -1}, .in_fd = s->tty ? -1 : s->stdin_fd, .out_fd = s->tty ? -1 : s->stdout_fd,
                 .err_fd = s->tty ? -1 : s->stderr_fd, .tty = s->tty, .rows = s->rows,
                 .cols = s->cols, .workdir = s->workdir, .work_fd = -1, .share_net = s->share_net,
                 .hostname = s->hostname, .argv = s->argv, .envp = s->envp, .cwd = s->cwd,
@@ -873,46 +909,100 @@ static void format_child_error(const Plan *p, const Msg *m, Err *err)
 
 #define STACK_SIZE (512 * 1024)
 
+/* The child, in its namespaces and (with cgroup_fd, on cgroup v2) already
+ * inside the run's cgroup.  clone3 without a stack returns twice, as fork
+ * does; kernels without it (or without CLONE_INTO_CGROUP) get glibc's
+ * clone on a stack of its own, and *joined false. */
+static pid_t spawn(Plan *plan, int flags, int cgroup_fd, int *pidfd, bool *joined)
+{
+    struct clone3_args args = {.flags = (uint64_t)(unsigned)flags | CLONE_PIDFD,
+                               .pidfd = (uint64_t)(uintptr_t)pidfd, .exit_signal = SIGCHLD};
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE3_INTO_CGROUP;
+        args.cgroup = (uint64_t)cgroup_fd;
+    }
+    long pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid == 0)
+        _exit(child_main(plan));
+    if (pid > 0) {
+        *joined = cgroup_fd >= 0;
+        return (pid_t)pid;
+    }
+    if (errno != ENOSYS && errno != E2BIG && !(cgroup_fd >= 0 && errno == EINVAL))
+        return -1;
+    *joined = false;
+    void *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED)
+        return -1;
+    pid_t p = clone(child_main, (char *)stack + STACK_SIZE, flags | CLONE_PIDFD | SIGCHLD, plan,
+                    pidfd);
+    int saved = errno;
+    munmap(stack, STACK_SIZE);
+    errno = saved;
+    return p;
+}
+
+typedef struct SpawnArgs {
+    Plan *plan;
+    int flags, cgroup_fd, pidfd;
+    bool joined;
+} SpawnArgs;
+
+static int spawn_fn(void *arg)
+{
+    SpawnArgs *a = arg;
+    return spawn(a->plan, a->flags, a->cgroup_fd, &a->pidfd, &a->joined);
+}
+
 bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
 {
     *out = NULL;
     Plan plan;
     if (!make_plan(spec, &plan, err))
         return false;
+    CgroupJoin join;
+    if (!cgroup_join_open(spec->cgroup, &join, err)) {
+        plan_free(&plan);
+        return false;
+    }
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        cgroup_join_close(&join);
         plan_free(&plan);
         return err_sys(err, "sandbox: cannot create a socket pair");
     }
     plan.sync_fd = sv[1];
-    void *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-                       -1, 0);
-    if (stack == MAP_FAILED) {
-        close(sv[0]);
-        close(sv[1]);
-        plan_free(&plan);
-        return err_sys(err, "sandbox: cannot allocate a stack");
+    plan.cgroup_tasks[0] = join.tasks_fd[0];
+    plan.cgroup_tasks[1] = join.tasks_fd[1];
+    int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
+    NetnsLease net = {.ns_fd = -1, .lock_fd = -1};
+    if (!spec->share_net) {
+        plan.net_ready = netns_acquire(&net);
+        if (!plan.net_ready)
+            flags |= CLONE_NEWNET;
     }
-    int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
-                CLONE_PIDFD | SIGCHLD;
-    if (!spec->share_net)
-        flags |= CLONE_NEWNET;
-    int pidfd = -1;
-    pid_t pid = clone(child_main, (char *)stack + STACK_SIZE, flags, &plan, &pidfd);
+    SpawnArgs sa = {.plan = &plan, .flags = flags, .cgroup_fd = join.dir_fd, .pidfd = -1};
+    pid_t pid = plan.net_ready ? netns_within(&net, spawn_fn, &sa) : spawn_fn(&sa);
     int clone_errno = errno;
-    munmap(stack, STACK_SIZE);
+    int pidfd = sa.pidfd;
+    bool joined = sa.joined;
     close(sv[1]);
+    bool need_attach = join.dir_fd >= 0 && !joined;
+    cgroup_join_close(&join);
     if (pid < 0) {
         close(sv[0]);
+        netns_release(&net);
         plan_free(&plan);
         errno = clone_errno;
         return err_sys(err, "sandbox: cannot create the namespaces (user namespaces disabled? "
                             "see tide doctor)");
     }
     Sandbox *sb = xcalloc(1, sizeof *sb);
-    *sb = (Sandbox){.pid = pid, .pidfd = pidfd, .sync_fd = sv[0], .scratch_fd = -1, .pty_fd = -1};
+    *sb = (Sandbox){.pid = pid, .pidfd = pidfd, .sync_fd = sv[0], .scratch_fd = -1, .pty_fd = -1,
+                    .net = net};
 
-    bool ok = write_maps(pid, err) && cgroup_attach(spec->cgroup, pid, err);
+    bool ok = write_maps(pid, err) && (!need_attach || cgroup_attach(spec->cgroup, pid, err));
     if (ok) {
         int idmapped = idmapped_workdir(pid, spec->workdir);
         Msg go = {.type = MSG_READY};
@@ -1031,5 +1121,8 @@ void sandbox_free(Sandbox *sb)
         close(sb->scratch_fd);
     if (sb->pty_fd >= 0)
         close(sb->pty_fd);
+    /* Only now, with nothing of the run left in it, may another run have
+     * its network namespace. */
+    netns_release(&sb->net);
     free(sb);
 }

@@ -57,6 +57,7 @@ typedef struct SandboxLink {
 typedef struct SandboxFile {
     const char *path; /* absolute path inside (read-only) */
     const char *data;
+    size_t len;       /* 0: strlen(data) */
 } SandboxFile;
 
 typedef struct SandboxRlimit {

@@ -3,7 +3,11 @@
 #include <errno.h>
 #include <linux/sched.h>
 #include <pthread.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -11,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "xalloc.h"
 
 /* What ordinary programs, toolchains and runtimes need.  Syscalls newer
@@ -229,14 +234,56 @@ static bool build(struct sock_fprog *out, Err *err)
     return true;
 }
 
+/* The cache file: named for everything that shapes the filter (this very
+ * build of tide included: a rebuilt tide never reads an older filter). */
+static char *cache_file(const char *dir)
+{
+    const struct scmp_version *v = seccomp_version();
+    char id[256];
+    snprintf(id, sizeof id, "%s|%s|%s|%u.%u.%u|%u", TIDE_VERSION, __DATE__, __TIME__,
+             v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native());
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+    for (const char *p = id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return xasprintf("%s/seccomp-%016llx.bpf", dir, (unsigned long long)h);
+}
+
+/* A filter read back must look like libseccomp's: whole instructions, and
+ * a first one that loads the architecture, as every filter it writes. */
+static bool load_cached(const char *file, struct sock_fprog *out)
+{
+    char *data;
+    size_t len;
+    if (!fileio_read(file, 65535 * sizeof(struct sock_filter), &data, &len, NULL))
+        return false;
+    const struct sock_filter *f = (const struct sock_filter *)data;
+    if (len == 0 || len % sizeof *f != 0 || f[0].code != (BPF_LD | BPF_W | BPF_ABS) ||
+        f[0].k != offsetof(struct seccomp_data, arch)) {
+        free(data);
+        return false;
+    }
+    out->filter = (struct sock_filter *)data;
+    out->len = (unsigned short)(len / sizeof *f);
+    return true;
+}
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sock_fprog filter;
 static bool built;
 
-const struct sock_fprog *syscall_filter_get(Err *err)
+const struct sock_fprog *syscall_filter_get(const char *cache_dir, Err *err)
 {
     pthread_mutex_lock(&lock);
-    bool ok = built || (built = build(&filter, err));
+    if (!built) {
+        char *file = cache_dir ? cache_file(cache_dir) : NULL;
+        built = file && load_cached(file, &filter);
+        if (!built && (built = build(&filter, err)) && file &&
+            fileio_mkdirs(cache_dir, 0700, NULL))
+            (void)fileio_write_atomic(file, filter.filter, filter.len * sizeof *filter.filter,
+                                      0600, NULL);
+        free(file);
+    }
+    bool ok = built;
     pthread_mutex_unlock(&lock);
     return ok ? &filter : NULL;
 }

@@ -15,7 +15,10 @@
 #include "err.h"
 
 /* The filter, built on first use and shared by every run of the process.
- * NULL (with err filled) if libseccomp cannot build it. */
-const struct sock_fprog *syscall_filter_get(Err *err);
+ * Building it costs about a millisecond or two; with cache_dir (may be
+ * NULL), the BPF is kept there in a file named for this build of tide and
+ * this libseccomp, so the next process reads it instead.  NULL (with err
+ * filled) if libseccomp cannot build it. */
+const struct sock_fprog *syscall_filter_get(const char *cache_dir, Err *err);
 
 #endif

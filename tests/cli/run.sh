@@ -174,3 +174,41 @@ test_ctrl_c_in_a_terminal_stops_the_run() {
   expect_contains "$OUT" "tide: killed"
   expect_contains "$OUT" "rc=130"
 }
+
+test_unchanged_programs_reuse_their_build() {
+  . "$TESTS/cli/run_languages.sh"
+  for lang in c cpp go rust java fortran; do
+    mkdir -p "$T/$lang" && cd "$T/$lang"
+    file=$(write_hello "$lang")
+    run_tide run --ephemeral --json "$file"
+    expect_eq "$(json_get "$OUT" '[j["status"], j["build_cached"]]')" '["ok", false]' "$lang first run"
+    run_tide run --ephemeral --json "$file"
+    expect_eq "$(json_get "$OUT" '[j["status"], j["build_cached"], j["compile_time"], j["output"]]')" \
+      "[\"ok\", true, 0.0, \"hello from $lang\\n\"]" "$lang second run"
+    # Any change to the source compiles again.
+    printf '\n' >>"$file"
+    run_tide run --ephemeral --json "$file"
+    expect_eq "$(json_get "$OUT" 'j["build_cached"]')" false "$lang after an edit"
+  done
+}
+
+test_a_changed_header_is_a_changed_build() {
+  printf '#include <stdio.h>\n#include "msg.h"\nint main(void)\n{\n    puts(MSG);\n}\n' >main.c
+  printf '#define MSG "one"\n' >msg.h
+  run_tide run --ephemeral main.c
+  expect_eq "$OUT" one
+  printf '#define MSG "two"\n' >msg.h
+  run_tide run --ephemeral --json main.c
+  expect_eq "$(json_get "$OUT" '[j["output"], j["build_cached"]]')" '["two\n", false]'
+}
+
+test_build_cache_can_be_turned_off() {
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[run]\nbuild_cache = 0\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  printf 'int main(void)\n{\n    return 0;\n}\n' >z.c
+  run_tide run --ephemeral --json z.c
+  run_tide run --ephemeral --json z.c
+  expect_eq "$(json_get "$OUT" 'j["build_cached"]')" false
+  [ ! -d "$XDG_CACHE_HOME/tide/build" ] || [ -z "$(ls "$XDG_CACHE_HOME/tide/build")" ] ||
+    fail "builds were kept: $(ls "$XDG_CACHE_HOME/tide/build")"
+}

@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -128,5 +129,52 @@ Test(exec, invalid_requests_say_why)
     cr_expect_eq(res.status, RUN_INVALID_REQUEST);
     cr_expect(strstr(err.msg, "is not a path inside") != NULL, "%s", err.msg);
     run_result_free(&res);
+    app_free(&app);
+}
+
+/* Another thread busy creating threads (and so taking glibc's internal
+ * locks) while runs start: the sandbox's child must not depend on a lock
+ * it inherited in whatever state that thread left it. */
+static atomic_bool churning;
+
+static void *nothing(void *arg)
+{
+    return arg;
+}
+
+static void *churn(void *arg)
+{
+    (void)arg;
+    while (atomic_load(&churning)) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, nothing, NULL) == 0)
+            pthread_join(t, NULL);
+    }
+    return NULL;
+}
+
+Test(exec, runs_start_while_other_threads_create_threads, .timeout = 120)
+{
+    char *python = lang_which("python3", NULL);
+    if (!python)
+        cr_skip_test("python3 is not installed");
+    free(python);
+    tu_fresh_xdg();
+    App app;
+    Err err;
+    cr_assert(app_init(&app, &err), "%s", err.msg);
+    char *dir = tu_tempdir();
+    write_file(dir, "hello.py", "print('hello')\n");
+    atomic_store(&churning, true);
+    pthread_t bg;
+    pthread_create(&bg, NULL, churn, NULL);
+    for (int i = 0; i < 15; i++) {
+        Job job = {.app = &app, .dir = dir, .file = "hello.py"};
+        run_job(&job);
+        cr_expect_eq(job.res.status, RUN_OK, "run %d: %s", i, job.res.message);
+        run_result_free(&job.res);
+    }
+    atomic_store(&churning, false);
+    pthread_join(bg, NULL);
     app_free(&app);
 }

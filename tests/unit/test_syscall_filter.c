@@ -3,6 +3,8 @@
 #include <linux/seccomp.h>
 #include <pty.h>
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
@@ -14,6 +16,8 @@
 #include <unistd.h>
 
 #include "syscall_filter.h"
+#include "testutil.h"
+#include "xalloc.h"
 
 /* errno of each probe, written by a child that loaded the filter. */
 enum { P_TIOCSTI, P_TIOCSTI_HIGH, P_TCGETS, P_CLONE_NS, P_FORK, P_VSOCK, P_INET, P_PERS_Q,
@@ -21,7 +25,7 @@ enum { P_TIOCSTI, P_TIOCSTI_HIGH, P_TCGETS, P_CLONE_NS, P_FORK, P_VSOCK, P_INET,
 
 static void probe(int results[P_COUNT])
 {
-    const struct sock_fprog *f = syscall_filter_get(NULL);
+    const struct sock_fprog *f = syscall_filter_get(NULL, NULL);
     cr_assert_not_null(f);
     int m, s;
     cr_assert_eq(openpty(&m, &s, NULL, NULL, NULL), 0);
@@ -78,8 +82,22 @@ Test(syscall_filter, refuses_the_dangerous_and_allows_the_ordinary)
     cr_expect_eq(r[P_UNSHARE], EPERM);
 }
 
+Test(syscall_filter, cached_on_disk_reads_back_the_same)
+{
+    char *dir = tu_tempdir();
+    const struct sock_fprog *f = syscall_filter_get(dir, NULL);
+    cr_assert_not_null(f);
+    /* The process keeps its filter; the file holds the same bytes. */
+    char *cmd = xasprintf("cmp -s %s/seccomp-*.bpf /dev/stdin", dir);
+    FILE *p = popen(cmd, "w");
+    cr_assert_not_null(p);
+    fwrite(f->filter, sizeof *f->filter, f->len, p);
+    cr_expect_eq(pclose(p), 0, "the cached filter differs");
+    free(cmd);
+}
+
 Test(syscall_filter, built_once)
 {
-    cr_assert_eq(syscall_filter_get(NULL), syscall_filter_get(NULL));
-    cr_assert_gt(syscall_filter_get(NULL)->len, 100);
+    cr_assert_eq(syscall_filter_get(NULL, NULL), syscall_filter_get(NULL, NULL));
+    cr_assert_gt(syscall_filter_get(NULL, NULL)->len, 100);
 }
