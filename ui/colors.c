@@ -55,6 +55,16 @@ static int curses_color(ThemeColor c)
     }
 }
 
+int colors_palette(unsigned index)
+{
+    return curses_color((ThemeColor){THEME_COLOR_INDEX, index & 255});
+}
+
+int colors_rgb(uint32_t rgb)
+{
+    return curses_color((ThemeColor){THEME_COLOR_RGB, rgb & 0xffffff});
+}
+
 static attr_t curses_attrs(unsigned a)
 {
     attr_t r = A_NORMAL;

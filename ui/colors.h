@@ -38,6 +38,15 @@ void colors_theme_names(const char *config_dir, StrList *names);
 /* What the terminal shows: truecolor, 256, 16, 8 colours or none. */
 ColorDepth colors_depth(void);
 
+/* A colour as curses takes it (init_pair, alloc_pair) on this terminal,
+ * from a palette index 0-255 or an RGB value: with a -direct terminfo
+ * numbers from 8 up are RGB values, so a palette index must not be passed
+ * as it is; without truecolor an RGB value becomes the nearest palette
+ * colour.  For colours that do not come from the theme (the execution
+ * panel's programs). */
+int colors_palette(unsigned index);
+int colors_rgb(uint32_t rgb);
+
 /* The style of a capture, and of a capture under a syntax error. */
 UiStyle colors_hl(SyntaxHl hl);
 UiStyle colors_hl_error(SyntaxHl hl);

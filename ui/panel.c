@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <vterm.h>
 
+#include "colors.h"
 #include "exec.h"
 #include "explorer.h"
 #include "fileio.h"
@@ -833,25 +834,16 @@ void panel_history(Ide *ide)
 
 /* ---------------------------------------------------------------- drawing */
 
-static short color_index(const VTermColor *c, bool *is_default, bool fg)
+/* ui/colors.c knows how this terminal takes colours (a truecolor
+ * terminfo reads numbers from 8 up as RGB values). */
+static int color_index(const VTermColor *c, bool *is_default, bool fg)
 {
     *is_default = fg ? VTERM_COLOR_IS_DEFAULT_FG(c) : VTERM_COLOR_IS_DEFAULT_BG(c);
     if (*is_default)
         return -1;
-    if (VTERM_COLOR_IS_INDEXED(c)) {
-        int idx = c->indexed.idx;
-        if (idx < COLORS)
-            return (short)idx;
-        return (short)(idx % 8);
-    }
-    int r = c->rgb.red, g = c->rgb.green, b = c->rgb.blue;
-    if (COLORS >= 256) {
-        /* the 6x6x6 cube of the 256-colour palette */
-        int ri = (r * 5 + 127) / 255, gi = (g * 5 + 127) / 255, bi = (b * 5 + 127) / 255;
-        return (short)(16 + 36 * ri + 6 * gi + bi);
-    }
-    int idx = (r > 127 ? 1 : 0) | (g > 127 ? 2 : 0) | (b > 127 ? 4 : 0);
-    return (short)idx;
+    if (VTERM_COLOR_IS_INDEXED(c))
+        return colors_palette(c->indexed.idx);
+    return colors_rgb((uint32_t)c->rgb.red << 16 | (uint32_t)c->rgb.green << 8 | c->rgb.blue);
 }
 
 static UiStyle cell_style(Ide *ide, const VTermScreenCell *cell)
@@ -867,7 +859,7 @@ static UiStyle cell_style(Ide *ide, const VTermScreenCell *cell)
         st.attr |= A_REVERSE;
     if (ide->term.color) {
         bool dfg, dbg;
-        short fg = color_index(&cell->fg, &dfg, true), bg = color_index(&cell->bg, &dbg, false);
+        int fg = color_index(&cell->fg, &dfg, true), bg = color_index(&cell->bg, &dbg, false);
         if (!dfg || !dbg) {
             int pair = alloc_pair(fg, bg);
             if (pair > 0 && pair < 32768)

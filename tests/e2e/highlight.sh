@@ -167,3 +167,26 @@ test_theme_menu_switches_and_remembers() {
   tui_start t.py
   screen_matches "${ESC}\\[38;5;127m${SGR}def"
 }
+
+# A program's colours in the execution panel come out right whatever the
+# terminal takes: palette colours stay palette colours, and with a
+# truecolor terminfo (numbers from 8 up are RGB there) index 196 is red.
+test_program_colours_in_the_panel() {
+  infocmp tmux-direct >/dev/null 2>&1 || skip "no tmux-direct terminfo entry (Debian package ncurses-term)"
+  probe_theme
+  printf 'print("\\033[31mred\\033[0m \\033[38;5;196mbright\\033[0m \\033[38;2;0;135;255mtrue\\033[0m")\n' >c.py
+  TUI_ENV="COLORTERM=truecolor" tui_start c.py
+  tui_wait 'print('
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  screen_matches "${ESC}\\[31m${SGR}red"
+  screen_matches "${ESC}\\[38;2;255;0;0m${SGR}bright"
+  screen_matches "${ESC}\\[38;2;0;135;255m${SGR}true"
+  tui_stop
+  tui_start c.py
+  tui_wait 'print('
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  screen_matches "${ESC}\\[38;5;196m${SGR}bright"
+  screen_matches "${ESC}\\[38;5;33m${SGR}true"
+}
