@@ -1,0 +1,116 @@
+# tide run's start-up and its cost for CPU-bound programs, next to the
+# same programs run bare and under bubblewrap, measured in the same run.
+#
+# Targets (issue 3): tide's added start-up at most half of bwrap's; a
+# Python "hello" within 1.2x of bare Python; CPU-bound programs within 2% of
+# bare.  Runs are interleaved (one of each in turn, round after round) so a
+# busy machine weighs on all of them alike; medians and 10th percentiles.
+set -eu
+
+command -v bwrap >/dev/null || { echo "bwrap is missing (apt-get install bubblewrap)"; exit 1; }
+mkdir -p "$T/w" && cd "$T/w"
+
+printf 'int main(void)\n{\n    return 0;\n}\n' >empty.c
+: >empty.py
+printf 'console.log("hello");\n' >hello.js
+cat >cpu.c <<'P'
+#include <stdio.h>
+#include <stdint.h>
+int main(void)
+{
+    uint64_t x = 88172645463325252ULL, sum = 0;
+    for (long i = 0; i < 600000000L; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        sum += x & 0xff;
+    }
+    printf("%llu\n", (unsigned long long)sum);
+    return 0;
+}
+P
+
+# The bare programs, built as tide builds them; the cached builds warmed.
+gcc -std=gnu17 -O2 -o empty.bin empty.c
+gcc -std=gnu17 -O2 -o cpu.bin cpu.c
+"$TIDE" run --ephemeral empty.c >/dev/null 2>&1
+"$TIDE" run --ephemeral cpu.c >/dev/null 2>&1
+"$TIDE" run --ephemeral empty.py >/dev/null 2>&1
+"$TIDE" run --ephemeral hello.js >/dev/null 2>&1
+python=$("$TIDE" doctor --json | python3 -c 'import json,sys; print(next(l["tools"][0]["exe"] for l in json.load(sys.stdin)["languages"] if l["key"]=="python"))')
+node=$(command -v node)
+
+# bwrap with the binds tide gives a compiled program: the system folders,
+# /etc, the working folder, the binary's folder, /proc, /dev, a /tmp.
+bw=(bwrap --unshare-all --die-with-parent --new-session --ro-bind /usr /usr --ro-bind /etc /etc
+    --symlink usr/bin /bin --symlink usr/sbin /sbin --symlink usr/lib /lib --symlink usr/lib64 /lib64
+    --proc /proc --dev /dev --tmpfs /tmp --ro-bind "$T/w" /work --chdir /work)
+case "$python" in /usr/*) ;; *) bw+=(--ro-bind "${python%/bin/*}" "${python%/bin/*}") ;; esac
+
+python3 - "$TIDE" "$python" "$node" "${bw[@]}" <<'P'
+import statistics, subprocess, sys, time
+
+tide, python, node, bw = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+run = [tide, "run", "--ephemeral"]
+
+def timed(cmd):
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return (time.perf_counter() - t) * 1000
+
+def measure(cases, rounds):
+    times = {name: [] for name, _ in cases}
+    for _ in range(rounds):
+        for name, cmd in cases:
+            times[name].append(timed(cmd))
+    return {name: (statistics.median(v), sorted(v)[len(v) // 10]) for name, v in times.items()}
+
+def show(title, res, base):
+    print(f"\n{title}")
+    print(f"  {'':44} {'median':>9} {'p10':>9} {'added':>9}")
+    for name, (med, p10) in res.items():
+        added = "" if name == base else f"{med - res[base][0]:+8.2f}"
+        print(f"  {name:44} {med:8.2f}ms {p10:8.2f}ms {added:>9}")
+
+# 1. Start-up: an empty C program.
+start = measure([
+    ("bare ./empty", ["./empty.bin"]),
+    ("tide run empty.c (cached binary)", run + ["empty.c"]),
+    ("tide run empty.c, recorded in a session", [tide, "run", "empty.c"]),
+    ("bwrap --unshare-all, same binds", bw + ["/work/empty.bin"]),
+    ("tide --version (tide's own start)", [tide, "--version"]),
+], 60)
+show("Start-up: an empty C program", start, "bare ./empty")
+tide_added = start["tide run empty.c (cached binary)"][0] - start["bare ./empty"][0]
+bw_added = start["bwrap --unshare-all, same binds"][0] - start["bare ./empty"][0]
+own = start["tide --version (tide's own start)"][0] - start["bare ./empty"][0]
+print(f"  tide adds {tide_added:.2f} ms, bwrap adds {bw_added:.2f} ms: "
+      f"{tide_added / bw_added:.2f}x bwrap's (target <= 0.5x); "
+      f"{own:.2f} ms of it is starting the tide binary itself")
+
+# 2. Interpreters.
+py = measure([
+    ("bare python3 -u -B -E -s empty.py", [python, "-u", "-B", "-E", "-s", "empty.py"]),
+    ("tide run empty.py", run + ["empty.py"]),
+    ("bwrap python3 empty.py", bw + [python, "-u", "-B", "-E", "-s", "/work/empty.py"]),
+], 30)
+show("Python: an empty program", py, "bare python3 -u -B -E -s empty.py")
+base = py["bare python3 -u -B -E -s empty.py"][0]
+print(f"  tide {py['tide run empty.py'][0] / base:.2f}x bare (target <= 1.2x), "
+      f"bwrap {py['bwrap python3 empty.py'][0] / base:.2f}x")
+js = measure([
+    ("bare node hello.js", [node, "hello.js"]),
+    ("tide run hello.js", run + ["hello.js"]),
+], 20)
+show("Node.js: hello world", js, "bare node hello.js")
+print(f"  tide {js['tide run hello.js'][0] / js['bare node hello.js'][0]:.2f}x bare")
+
+# 3. A CPU-bound program (about a second).
+cpu = measure([
+    ("bare ./cpu", ["./cpu.bin"]),
+    ("tide run cpu.c (cached binary)", run + ["cpu.c"]),
+], 5)
+show("CPU-bound: xorshift loop in C", cpu, "bare ./cpu")
+print(f"  tide {cpu['tide run cpu.c (cached binary)'][0] / cpu['bare ./cpu'][0]:.3f}x bare "
+      f"(target <= 1.02x)")
+P
