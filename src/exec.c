@@ -15,6 +15,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -35,8 +36,10 @@
 #define HOME "/home/tide"
 #define BUILD "/build"
 #define EXE BUILD "/main"
+#define GO_CACHE "/cache/go-build"
 /* The scratch folders, in this order: BUILD is the fourth ("s3"). */
 #define BUILD_SCRATCH "s3"
+#define WORK_COPY_FILES 5000
 
 #define FILE_SIZE_LIMIT (50LL << 20)
 #define COMPILE_OUTPUT_LIMIT (1LL << 20)
@@ -120,6 +123,7 @@ typedef struct Job {
     char *klass;        /* Java: the class holding main */
     char heap[32];      /* Java: -Xmx... */
     const struct sock_fprog *filter;
+    bool work_copy;     /* /work is a copy (no overlayfs here), not an overlay */
     long long started_ns;
 } Job;
 
@@ -458,7 +462,7 @@ static void lang_env(View *v, const Job *j, bool compiling)
         break;
     case LANG_GO:
         if (compiling) {
-            env_add(v, "GOCACHE=/tmp/go-build");
+            env_add(v, "GOCACHE=" GO_CACHE);
             env_add(v, "GOPATH=/tmp/go");
             env_add(v, "GOTMPDIR=/tmp");
             env_add(v, "GOFLAGS=-mod=mod");
@@ -487,6 +491,22 @@ static void lang_env(View *v, const Job *j, bool compiling)
     default:
         break;
     }
+}
+
+/* Go's own build cache, kept between compile steps (from Go 1.20 the
+ * standard library is compiled into it, not shipped).  Only compile steps
+ * see it; the sandbox's uid owns it.  Go trims it itself. */
+static void view_go_cache(View *v, const Job *j)
+{
+    char *dir = paths_get(&j->app->paths, DIR_CACHE, "go-build");
+    struct stat st;
+    if (paths_ensure(&j->app->paths, DIR_CACHE, NULL) &&
+        (mkdir(dir, 0700) == 0 || errno == EEXIST) && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (geteuid() == 0 && st.st_uid != SANDBOX_HOST_UID)
+            (void)chown(dir, SANDBOX_HOST_UID, SANDBOX_HOST_UID);
+        view_bind(v, dir, GO_CACHE, SB_BIND_RW);
+    }
+    free(dir);
 }
 
 static bool expand(Job *j, View *v, const char *tmpl, bool with_args)
@@ -540,6 +560,7 @@ typedef struct Stage {
     SandboxExit ex;
     CgroupStats cg;
     bool cg_active;
+    int work_idx;        /* scratch folder holding /work's copy, or -1 (overlay) */
     double wall;
 } Stage;
 
@@ -726,14 +747,169 @@ static bool make_pipe(int fds[2])
     return pipe2(fds, O_CLOEXEC) == 0;
 }
 
+/* Where what the program did to its working folder is: the overlay's
+ * upper layer, or the copy. */
+static const char *work_layer(const Stage *st, char buf[16])
+{
+    if (st->work_idx < 0)
+        return "upper";
+    snprintf(buf, 16, "s%d", st->work_idx);
+    return buf;
+}
+
+/* ------------------------------------------------------------ the copy of /work */
+
+/* Where overlayfs cannot be used, the program gets a private copy of its
+ * working folder instead: bounded in files and bytes, symlinks copied as
+ * symlinks, times kept (so untouched files are not taken for generated
+ * ones), and owned by the sandbox's user when tide is root. */
+typedef struct CopyIn {
+    size_t files, max_files;
+    long long bytes, max_bytes;
+    bool as_sandbox; /* tide is root: create as the sandbox's uid */
+    const char *over; /* which limit was hit */
+} CopyIn;
+
+/* Files are created in the scratch tmpfs as the sandbox's uid: that file
+ * system belongs to the sandbox's user namespace, where root is no one.
+ * The file-system uid is per thread, so this is safe with other threads;
+ * reading the user's files stays tide's own. */
+static void create_as(const CopyIn *c, bool sandbox)
+{
+    if (!c->as_sandbox)
+        return;
+    (void)syscall(SYS_setfsgid, sandbox ? SANDBOX_HOST_UID : 0);
+    (void)syscall(SYS_setfsuid, sandbox ? SANDBOX_HOST_UID : 0);
+}
+
+static bool copy_in_file(CopyIn *c, int sdir, const char *name, int ddir, const struct stat *st)
+{
+    int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (in < 0)
+        return true; /* unreadable: the program could not have read it either */
+    create_as(c, true);
+    int out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    create_as(c, false);
+    bool ok = out >= 0;
+    char buf[65536];
+    while (ok) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ok = n == 0;
+            break;
+        }
+        if ((c->bytes += n) > c->max_bytes) {
+            c->over = "bytes";
+            ok = false;
+            break;
+        }
+        for (ssize_t done = 0; ok && done < n;) {
+            ssize_t w = write(out, buf + done, (size_t)(n - done));
+            ok = w > 0 || (w < 0 && errno == EINTR);
+            done += w > 0 ? w : 0;
+        }
+    }
+    if (ok) {
+        struct timespec times[2] = {st->st_atim, st->st_mtim};
+        (void)fchmod(out, st->st_mode & 0777);
+        (void)futimens(out, times);
+    }
+    close(in);
+    if (out >= 0)
+        close(out);
+    return ok;
+}
+
+static bool copy_in(CopyIn *c, int sdir, int ddir, int depth)
+{
+    int fd = dup(sdir);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return true;
+    }
+    bool ok = true;
+    struct dirent *e;
+    while (ok && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (++c->files > c->max_files || depth > 32) {
+            c->over = "files";
+            ok = false;
+            break;
+        }
+        struct stat st;
+        if (fstatat(sdir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        struct timespec times[2] = {st.st_atim, st.st_mtim};
+        if (S_ISDIR(st.st_mode)) {
+            int s2 = openat(sdir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (s2 < 0)
+                continue;
+            create_as(c, true);
+            int d2 = mkdirat(ddir, e->d_name, 0700) == 0
+                         ? openat(ddir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                         : -1;
+            create_as(c, false);
+            ok = d2 >= 0 && copy_in(c, s2, d2, depth + 1);
+            if (d2 >= 0) {
+                (void)fchmod(d2, st.st_mode & 0777);
+                (void)futimens(d2, times);
+                close(d2);
+            }
+            close(s2);
+        } else if (S_ISREG(st.st_mode)) {
+            ok = copy_in_file(c, sdir, e->d_name, ddir, &st);
+        } else if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t n = readlinkat(sdir, e->d_name, target, sizeof target - 1);
+            if (n > 0) {
+                target[n] = '\0';
+                create_as(c, true);
+                if (symlinkat(target, ddir, e->d_name) == 0)
+                    (void)utimensat(ddir, e->d_name, times, AT_SYMLINK_NOFOLLOW);
+                create_as(c, false);
+            }
+        }
+    }
+    closedir(d);
+    return ok;
+}
+
+/* Fill the held sandbox's copy of the working folder. */
+static bool fill_work_copy(Job *j, const Stage *st, Sandbox *sb, long long scratch_bytes)
+{
+    char name[16];
+    int dst = openat(sandbox_scratch_fd(sb), work_layer(st, name),
+                     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int src = open(j->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    CopyIn c = {.max_files = WORK_COPY_FILES, .max_bytes = scratch_bytes / 2,
+                .as_sandbox = geteuid() == 0};
+    bool ok = dst >= 0 && src >= 0 && copy_in(&c, src, dst, 0);
+    if (dst >= 0)
+        close(dst);
+    if (src >= 0)
+        close(src);
+    if (!ok && c.over)
+        return job_fail(j, RUN_SANDBOX_ERROR,
+                        "overlayfs cannot be used here, and %s is too big to copy into the sandbox "
+                        "(at most %d files and %lld MiB): run from a smaller folder",
+                        j->workdir, WORK_COPY_FILES, scratch_bytes / 2 >> 20);
+    return ok || job_fail(j, RUN_SANDBOX_ERROR, "cannot copy %s into the sandbox", j->workdir);
+}
+
 static atomic_uint stage_counter;
 
 typedef void (*AfterFn)(Job *j, const Stage *st, int scratch_fd);
 
 /* Start the sandbox for v, pump its input and output until it is gone,
  * and record how it ended in st.  False (with the job failed) when the
- * stage could not be carried out at all. */
-static bool run_stage(Job *j, View *v, Stage *st, AfterFn after)
+ * stage could not be carried out at all; *overlay_failed when that was
+ * for want of overlayfs (the caller may try again with a copy). */
+static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *overlay_failed)
 {
     const RunRequest *req = j->req;
     char name[64];
@@ -755,6 +931,16 @@ static bool run_stage(Job *j, View *v, Stage *st, AfterFn after)
     if (!cg.active) /* the weaker stand-in: RLIMIT_AS would break the JVM, Go and Node */
         view_rlimit(v, RLIMIT_DATA, (rlim_t)st->memory_mib << 20, (rlim_t)st->memory_mib << 20);
 
+    st->work_idx = -1;
+    if (j->work_copy) {
+        size_t n = 0;
+        while (v->scratch[n] && strcmp(v->scratch[n], WORK) != 0)
+            n++;
+        v->scratch[n] = WORK;
+        v->scratch[n + 1] = NULL;
+        st->work_idx = (int)n;
+    }
+
     bool tty = st->kind == STAGE_RUN && req->tty;
     int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1};
     bool ok = true;
@@ -774,8 +960,9 @@ static bool run_stage(Job *j, View *v, Stage *st, AfterFn after)
     SandboxSpec spec = {
         .argv = (const char *const *)v->argv.items, .envp = (const char *const *)v->env.items,
         .cwd = WORK, .binds = v->binds, .nbinds = v->nbinds, .links = v->links,
-        .nlinks = v->nlinks, .files = v->files, .nfiles = v->nfiles, .workdir = j->workdir,
-        .work_dst = WORK, .scratch = v->scratch,
+        .nlinks = v->nlinks, .files = v->files, .nfiles = v->nfiles,
+        .workdir = j->work_copy ? NULL : j->workdir, .work_dst = WORK, .scratch = v->scratch,
+        .hold = j->work_copy,
         /* tmpfs pages are charged to the run's memory cgroup: half of the
          * limit for files leaves the rest to the program, so filling the
          * disk ends in ENOSPC rather than the OOM killer. */
@@ -794,9 +981,19 @@ static bool run_stage(Job *j, View *v, Stage *st, AfterFn after)
         close(out[1]);
         close(errp[1]);
     }
+    if (ok && j->work_copy && !(fill_work_copy(j, st, sb, spec.scratch_bytes) &&
+                                 sandbox_release(sb, &err))) {
+        if (j->res->status != RUN_SANDBOX_ERROR)
+            job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
+        sandbox_free(sb);
+        close(in[1]), close(out[0]), close(errp[0]);
+        cgroup_destroy(&cg);
+        return false;
+    }
     if (!ok) {
         close(in[1]), close(out[0]), close(errp[0]);
         cgroup_destroy(&cg);
+        *overlay_failed = !j->work_copy && sandbox_err_is_overlay(&err);
         return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
     }
     int master = tty ? sandbox_pty_fd(sb) : -1;
@@ -829,6 +1026,21 @@ static bool run_stage(Job *j, View *v, Stage *st, AfterFn after)
     if (!st->finished && st->end == END_EXITED)
         return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
     return true;
+}
+
+static bool run_stage(Job *j, View *v, Stage *st, AfterFn after)
+{
+    bool overlay_failed = false;
+    if (run_stage_once(j, v, st, after, &overlay_failed))
+        return true;
+    if (!overlay_failed)
+        return false;
+    /* This machine's overlayfs will not do: the copy, from now on. */
+    j->work_copy = true;
+    j->res->status = RUN_OK;
+    j->res->message[0] = '\0';
+    overlay_failed = false;
+    return run_stage_once(j, v, st, after, &overlay_failed);
 }
 
 /* ------------------------------------------------------------ files out of the sandbox */
@@ -977,7 +1189,12 @@ static bool unchanged(const Job *j, const char *rel, int sdir, const char *name,
         return false;
     struct stat ast;
     int b = -1;
-    bool same = fstat(a, &ast) == 0 && S_ISREG(ast.st_mode) && ast.st_size == st->st_size &&
+    if (fstat(a, &ast) == 0 && S_ISREG(ast.st_mode) && ast.st_size == st->st_size &&
+        ast.st_mtim.tv_sec == st->st_mtim.tv_sec && ast.st_mtim.tv_nsec == st->st_mtim.tv_nsec) {
+        close(a); /* copied (up) and left alone: same size, same time */
+        return true;
+    }
+    bool same = S_ISREG(ast.st_mode) && ast.st_size == st->st_size &&
                 (b = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) >= 0;
     char x[16384], y[16384];
     while (same) {
@@ -1103,8 +1320,8 @@ static void collect(Gen *g, int sdir, const char *rel, int depth)
 
 static void keep_generated(Job *j, const Stage *st, int scratch_fd)
 {
-    (void)st;
-    int upper = openat(scratch_fd, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    char name[16];
+    int upper = openat(scratch_fd, work_layer(st, name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (upper < 0)
         return;
     Gen g = {.j = j};
@@ -1215,6 +1432,8 @@ static bool compile(Job *j)
     view_system(&v, j, false);
     v.scratch[3] = BUILD;
     v.scratch[4] = NULL;
+    if (j->lang->id == LANG_GO)
+        view_go_cache(&v, j);
     if (!buildcache_begin(paths, &j->build_dir, &err)) {
         view_free(&v);
         return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
@@ -1324,8 +1543,12 @@ static void job_free(Job *j)
 bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult *res, Err *err)
 {
     *res = (RunResult){.exit_code = -1, .peak_memory_kb = -1};
+    /* TIDE_WORK_COPY=1: the copy even where overlayfs works (a fallback
+     * worth testing, and a way round an overlayfs that misbehaves). */
+    const char *force_copy = getenv("TIDE_WORK_COPY");
     Job j = {.app = app, .req = req, .cb = cb, .res = res, .lang = req->lang,
-             .started_ns = now_ns(), .entry = {.lock_fd = -1}};
+             .started_ns = now_ns(), .entry = {.lock_fd = -1},
+             .work_copy = force_copy && strcmp(force_copy, "1") == 0};
     /* A program that stops reading its stdin must not kill tide with
      * SIGPIPE: blocked in this thread only, and anything pending is
      * consumed before the mask is restored. */

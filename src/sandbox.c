@@ -87,7 +87,7 @@ static const char *step_name(int step)
     case ST_TMPFS: return "mounting the scratch tmpfs";
     case ST_SKELETON: return "creating the new root's folders";
     case ST_BIND: return "bind-mounting";
-    case ST_OVERLAY: return "mounting the overlay over the working folder";
+    case ST_OVERLAY: return "mounting the overlay over the working folder";  /* see sandbox_err_is_overlay */
     case ST_SCRATCH: return "mounting a scratch folder";
     case ST_PROC: return "mounting /proc (a /proc with hidden parts, as in some containers, forbids it)";
     case ST_FILES: return "writing /etc files";
@@ -106,7 +106,7 @@ static const char *step_name(int step)
     }
 }
 
-enum { MSG_ERROR = 1, MSG_READY, MSG_EXIT };
+enum { MSG_ERROR = 1, MSG_READY, MSG_EXIT, MSG_GO };
 
 typedef struct Msg {
     int type;
@@ -147,6 +147,7 @@ typedef struct Plan {
     char **scratch_rel;
     size_t nscratch;
     char tmpfs_opts[128];
+    bool hold;
     bool share_net;
     bool net_ready;  /* a pooled namespace: loopback already up */
     const char *hostname;
@@ -623,6 +624,12 @@ static int child_main(void *arg)
     close(basefd);
     if (master >= 0)
         close(master);
+    if (p->hold) {
+        Msg start;
+        int fds[2];
+        if (recv_msg(p->sync_fd, &start, fds) != (ssize_t)sizeof start || start.type != MSG_GO)
+            _exit(126); /* tide gave up */
+    }
 
     enter_user_ns(p);
     for (size_t i = 0; i < p->nrlimits; i++) {
@@ -768,8 +775,9 @@ static bool plan_bind(Plan *p, const SandboxBind *sb, StrList *dirs, Err *err)
 
 static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
 {
-    *p = (Plan){.cgroup_tasks = {-1, -1}, .in_fd = s->tty ? -1 : s->stdin_fd, .out_fd = s->tty ? -1 : s->stdout_fd,
-                .err_fd = s->tty ? -1 : s->stderr_fd, .tty = s->tty, .rows = s->rows,
+    *p = (Plan){.cgroup_tasks = {-1, -1}, .in_fd = s->tty ? -1 : s->stdin_fd,
+                .out_fd = s->tty ? -1 : s->stdout_fd, .err_fd = s->tty ? -1 : s->stderr_fd,
+                .tty = s->tty, .rows = s->rows, .hold = s->hold,
                 .cols = s->cols, .workdir = s->workdir, .work_fd = -1, .share_net = s->share_net,
                 .hostname = s->hostname, .argv = s->argv, .envp = s->envp, .cwd = s->cwd,
                 .rlimits = s->rlimits, .nrlimits = s->nrlimits, .filter = s->filter,
@@ -1043,6 +1051,22 @@ bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
         return false;
     }
     *out = sb;
+    return true;
+}
+
+bool sandbox_err_is_overlay(const Err *err)
+{
+    const char *prefix = "sandbox: mounting the overlay";
+    return strncmp(err->msg, prefix, strlen(prefix)) == 0;
+}
+
+bool sandbox_release(Sandbox *sb, Err *err)
+{
+    Msg go = {.type = MSG_GO};
+    struct iovec io = {&go, sizeof go};
+    struct msghdr mh = {.msg_iov = &io, .msg_iovlen = 1};
+    if (sendmsg(sb->sync_fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof go)
+        return err_sys(err, "sandbox: cannot start the program");
     return true;
 }
 

@@ -81,6 +81,10 @@ typedef struct SandboxSpec {
     const char *const *scratch; /* folders inside backed by the scratch tmpfs (NULL-terminated) */
     long long scratch_bytes; /* size of that tmpfs */
 
+    /* Stop before starting the program until sandbox_release(): the
+     * caller fills a scratch folder first (the working folder's copy when
+     * overlayfs cannot be used). */
+    bool hold;
     bool share_net;          /* the host's network instead of a private loopback */
     const char *hostname;
 
@@ -114,6 +118,11 @@ int sandbox_pidfd(const Sandbox *sb);
  * gone): "upper" holds what the program wrote in the working folder,
  * "s<N>" the N-th scratch folder. */
 int sandbox_scratch_fd(const Sandbox *sb);
+/* Did sandbox_start fail because overlayfs cannot be mounted here (before
+ * Linux 5.11, or on a file system overlayfs will not take)? */
+bool sandbox_err_is_overlay(const Err *err);
+/* Let a held sandbox start its program. */
+bool sandbox_release(Sandbox *sb, Err *err);
 /* The master side of the program's terminal (tty runs), else -1.  Owned
  * by the sandbox: valid until sandbox_free. */
 int sandbox_pty_fd(const Sandbox *sb);

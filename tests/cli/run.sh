@@ -212,3 +212,52 @@ test_build_cache_can_be_turned_off() {
   [ ! -d "$XDG_CACHE_HOME/tide/build" ] || [ -z "$(ls "$XDG_CACHE_HOME/tide/build")" ] ||
     fail "builds were kept: $(ls "$XDG_CACHE_HOME/tide/build")"
 }
+
+test_without_overlayfs_the_program_gets_a_bounded_copy() {
+  # TIDE_WORK_COPY=1 takes the path of machines where overlayfs cannot be
+  # mounted in a user namespace.
+  mkdir w && cd w
+  printf 'secret\n' >private.txt
+  chmod 600 private.txt
+  ln -s private.txt link.txt
+  cat >copy.py <<'P'
+import os
+print(open("link.txt").read().strip(), os.readlink("link.txt"))
+open("private.txt", "a").write("more\n")
+open("new.txt", "w").write("new\n")
+os.remove("copy.py")
+P
+  sum=$(find . -printf '%p %s %m %T@\n' | sort; cat private.txt)
+  RC=0
+  OUT=$(TIDE_WORK_COPY=1 "$TIDE" run --ephemeral --json copy.py 2>/dev/null) || RC=$?
+  expect_rc 0
+  expect_eq "$(json_get "$OUT" 'j["output"]')" "secret private.txt"
+  expect_eq "$(json_get "$OUT" '[f["name"] for f in j["generated_files"]]')" '["new.txt", "private.txt"]'
+  expect_eq "$(find . -printf '%p %s %m %T@\n' | sort; cat private.txt)" "$sum" "the user's folder"
+  # Bounded: a folder too big to copy is refused, saying why.
+  mkdir many && (cd many && seq 5001 | xargs touch)
+  RC=0
+  OUT=$(TIDE_WORK_COPY=1 "$TIDE" run --ephemeral --json copy.py 2>/dev/null) || RC=$?
+  expect_rc 125
+  expect_contains "$(json_get "$OUT" 'j["message"]')" "too big to copy into the sandbox"
+}
+
+test_a_missing_layer_is_refused_unless_allowed() {
+  [ "$(id -u)" = 0 ] && command -v unshare >/dev/null || skip "needs root and unshare to hide the cgroups"
+  printf 'chunks = []\ntry:\n    while True:\n        chunks.append(bytearray(8 << 20))\nexcept MemoryError:\n    print("MemoryError after", len(chunks) * 8, "MiB")\n' >mem.py
+  hide='mount -t tmpfs none /sys/fs/cgroup && exec "$@"'
+  RC=0
+  OUT=$(unshare -m sh -c "$hide" sh "$TIDE" run --ephemeral --json mem.py 2>/dev/null) || RC=$?
+  expect_rc 125
+  msg=$(json_get "$OUT" 'j["message"]')
+  expect_contains "$msg" "cgroup"
+  expect_contains "$msg" "--allow-missing cgroup"
+  # The explicit opt-out: memory is still bounded, by RLIMIT_DATA.
+  RC=0
+  OUT=$(unshare -m sh -c "$hide" sh "$TIDE" run --ephemeral --json --memory 128 \
+        --allow-missing cgroup mem.py 2>/dev/null) || RC=$?
+  expect_rc 0
+  expect_contains "$(json_get "$OUT" 'j["output"]')" "MemoryError after"
+  mib=$(json_get "$OUT" 'int(j["output"].split()[2])')
+  [ "$mib" -le 128 ] || fail "allocated $mib MiB with a 128 MiB limit"
+}
