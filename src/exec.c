@@ -124,6 +124,7 @@ typedef struct Job {
     char heap[32];      /* Java: -Xmx... */
     const struct sock_fprog *filter;
     bool work_copy;     /* /work is a copy (no overlayfs here), not an overlay */
+    bool narrow;        /* ... of the named files only (see private_folder) */
     long long started_ns;
 } Job;
 
@@ -879,6 +880,46 @@ static bool copy_in(CopyIn *c, int sdir, int ddir, int depth)
     return ok;
 }
 
+/* Only the named files, at their places (their folders made as needed). */
+static bool copy_in_named(CopyIn *c, const Job *j, int dst)
+{
+    bool ok = true;
+    for (const char *const *f = j->req->files; ok && *f; f++) {
+        char *dir = xstrdup(*f);
+        char *base = strrchr(dir, '/');
+        int sdir = -1, ddir = dst;
+        if (base) {
+            *base++ = '\0';
+            char *src = xasprintf("%s/%s", j->workdir, dir);
+            sdir = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            free(src);
+            /* Its folders, one level at a time, never through a symlink. */
+            ddir = dup(dst);
+            for (char *save = NULL, *part = strtok_r(dir, "/", &save); part && ddir >= 0;
+                 part = strtok_r(NULL, "/", &save)) {
+                create_as(c, true);
+                (void)mkdirat(ddir, part, 0755);
+                int next = openat(ddir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                create_as(c, false);
+                close(ddir);
+                ddir = next;
+            }
+        } else {
+            base = dir;
+            sdir = open(j->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        }
+        struct stat st;
+        ok = sdir >= 0 && ddir >= 0 && fstatat(sdir, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+             S_ISREG(st.st_mode) && copy_in_file(c, sdir, base, ddir, &st);
+        if (sdir >= 0)
+            close(sdir);
+        if (ddir >= 0 && ddir != dst)
+            close(ddir);
+        free(dir);
+    }
+    return ok;
+}
+
 /* Fill the held sandbox's copy of the working folder. */
 static bool fill_work_copy(Job *j, const Stage *st, Sandbox *sb, long long scratch_bytes)
 {
@@ -888,7 +929,8 @@ static bool fill_work_copy(Job *j, const Stage *st, Sandbox *sb, long long scrat
     int src = open(j->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     CopyIn c = {.max_files = WORK_COPY_FILES, .max_bytes = scratch_bytes / 2,
                 .as_sandbox = geteuid() == 0};
-    bool ok = dst >= 0 && src >= 0 && copy_in(&c, src, dst, 0);
+    bool ok = dst >= 0 && src >= 0 &&
+              (j->narrow ? copy_in_named(&c, j, dst) : copy_in(&c, src, dst, 0));
     if (dst >= 0)
         close(dst);
     if (src >= 0)
@@ -1346,6 +1388,25 @@ static bool valid_relative(const char *f)
     return true;
 }
 
+/* A folder never shown whole to a program: the root, and the user's home
+ * folder and those holding it (running ~/x.py must not hand over ~/.ssh).
+ * A program whose entry is in one sees only the files it was given. */
+static bool private_folder(const char *dir)
+{
+    if (strcmp(dir, "/") == 0)
+        return true;
+    const char *home = getenv("HOME");
+    char real[PATH_MAX];
+    static const char *const others[] = {"/root", "/home"};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++)
+        if (strcmp(dir, others[i]) == 0)
+            return true;
+    if (!home || !*home || !realpath(home, real))
+        return false;
+    size_t n = strlen(dir);
+    return strcmp(dir, real) == 0 || (strncmp(real, dir, n) == 0 && real[n] == '/');
+}
+
 static bool prepare(Job *j)
 {
     const RunRequest *r = j->req;
@@ -1356,6 +1417,10 @@ static bool prepare(Job *j)
         return job_fail(j, RUN_INVALID_REQUEST, "the working folder %s does not exist",
                         r->workdir ? r->workdir : "(none)");
     j->workdir = xstrdup(real);
+    if (private_folder(j->workdir)) {
+        j->narrow = j->work_copy = true;
+        j->res->work_narrowed = true;
+    }
     if (!r->files || !r->files[0])
         return job_fail(j, RUN_INVALID_REQUEST, "no file to run");
     for (const char *const *f = r->files; *f; f++) {
@@ -1692,6 +1757,7 @@ json_t *run_result_json(const RunResult *res, const Lang *lang)
     json_object_set_new(o, "generated_files_truncated", json_boolean(res->generated_truncated));
     json_object_set_new(o, "language", lang ? json_string(lang->key) : json_null());
     json_object_set_new(o, "build_cached", json_boolean(res->build_cached));
+    json_object_set_new(o, "work_narrowed", json_boolean(res->work_narrowed));
     set_bytes(o, "compile_output", &res->compile_output);
     json_object_set_new(o, "message", json_string(res->message));
     json_object_set_new(o, "session_id", json_null());

@@ -102,6 +102,9 @@ typedef struct RunResult {
     bool output_truncated;
     bool build_cached; /* the compile step was taken from the cache */
     bool toolchain_missing; /* sandbox_error because the language is not installed */
+    /* The working folder is the user's home (or / or one holding the home):
+     * the program was shown only the files named in the request. */
+    bool work_narrowed;
     GeneratedFile *generated;
     size_t ngenerated;
     bool generated_truncated; /* more files than the cap allowed */

@@ -599,6 +599,11 @@ static int run_main(App *app, int argc, char **argv)
     Err err;
     run_execute(app, &o, &res, &err);
     rc = run_exit_code(&res);
+    if (res.work_narrowed)
+        sl_push_owned(&o.notes, xasprintf("%s is or holds your home folder, so the program saw only the "
+                                          "files you named, not the rest of it (put them in a folder "
+                                          "of their own to give it their neighbours)",
+                                          o.workdir));
     if (o.json) {
         json_t *j = run_result_json(&res, o.req.lang);
         json_object_set_new(j, "session_id", o.session_id ? json_integer(o.session_id) : json_null());

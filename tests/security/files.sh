@@ -237,3 +237,23 @@ P
   expect_eq "$(snapshot)" "$sum" "the user's folder"
   expect_eq "$(json_get "$OUT" '[f["name"] for f in j["generated_files"]]')" '["private.txt", "renamed.py"]'
 }
+
+test_a_program_in_the_home_folder_sees_only_itself() {
+  # `tide run ~/x.py` must not hand the program the whole home folder.
+  plant_home_secret
+  prog="$HOME/tide-test-$$-$RANDOM.py"
+  trap 'rm -f "$SECRET" "$prog"' EXIT
+  cat >"$prog" <<'P'
+import os, sys
+print(sorted(os.listdir(".")))
+for rel in (".ssh", sys.argv[1]):
+    print(rel, os.path.exists(rel))
+P
+  rel=${SECRET#"$HOME"/}
+  run_tide run --ephemeral --json "$prog" -- "$rel"
+  expect_rc 0
+  out=$(json_field output)
+  expect_eq "$out" "$(printf "['%s']\n.ssh False\n%s False" "$(basename "$prog")" "$rel")"
+  expect_contains "$(json_get "$OUT" 'j["notes"]')" "is or holds your home folder"
+  expect_eq "$(json_field work_narrowed)" true
+}
