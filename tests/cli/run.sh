@@ -261,3 +261,37 @@ test_a_missing_layer_is_refused_unless_allowed() {
   mib=$(json_get "$OUT" 'int(j["output"].split()[2])')
   [ "$mib" -le 128 ] || fail "allocated $mib MiB with a 128 MiB limit"
 }
+
+test_language_details() {
+  # A .js with import (module syntax detected), an .mjs.
+  printf 'import { basename } from "path";\nconsole.log(basename("/a/esm.js"));\n' >esm.js
+  run_tide run --ephemeral esm.js
+  expect_rc 0 "esm.js"
+  expect_eq "$OUT" esm.js
+  printf 'import os from "os";\nconsole.log(typeof os.cpus);\n' >mod.mjs
+  run_tide run --ephemeral mod.mjs
+  expect_eq "$OUT" function
+  # Fixed-form Fortran (.f): statements from column 7.
+  printf "      PROGRAM FIXED\n      PRINT *, 'FIXED FORM'\n      END\n" >old.f
+  run_tide run --ephemeral old.f
+  expect_rc 0 "old.f"
+  expect_eq "$(echo $OUT)" "FIXED FORM"
+  # A Java class in a package, using another class in another file.
+  mkdir -p j && cd j
+  printf '/* header */\npackage demo.app;\n\npublic class App {\n    public static void main(String[] a) {\n        System.out.println(Util.twice(21));\n    }\n}\n' >App.java
+  printf 'package demo.app;\n\nclass Util {\n    static int twice(int x) { return 2 * x; }\n}\n' >Util.java
+  run_tide run --ephemeral App.java Util.java
+  expect_rc 0 "java package"
+  expect_eq "$OUT" 42
+  cd ..
+  # C in two files.
+  printf 'int add(int a, int b);\n#include <stdio.h>\nint main(void)\n{\n    printf("%%d\\n", add(2, 3));\n}\n' >two.c
+  printf 'int add(int a, int b)\n{\n    return a + b;\n}\n' >add.c
+  run_tide run --ephemeral two.c add.c
+  expect_eq "$OUT" 5
+  # Rust modules are found from the entry.
+  printf 'mod helper;\nfn main() {\n    println!("{}", helper::name());\n}\n' >main.rs
+  printf 'pub fn name() -> &'"'"'static str {\n    "from a module"\n}\n' >helper.rs
+  run_tide run --ephemeral main.rs
+  expect_eq "$OUT" "from a module"
+}
