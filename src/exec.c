@@ -260,34 +260,42 @@ static void view_host(View *v, const char *path)
 }
 
 /* What of the host's /etc toolchains read: the loader's cache, the
- * alternatives links, certificates, time zones, the JDK's and PHP's
- * configuration.  Accounts, keys, shadow files and the rest stay out. */
-static bool etc_wanted(const char *name, bool net)
+ * alternatives links (cc, java), certificates, time zones, name service
+ * switch and services; and per language, the JDK's, PHP's and Debian
+ * Python's configuration.  Accounts, keys, shadow files and the rest stay
+ * out.  Folders cost a mount each, so each language gets only its own. */
+static bool etc_wanted(const char *name, LangId lang, bool net)
 {
-    static const char *const exact[] = {
-        "alternatives", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone",
-        "ssl", "ca-certificates", "ca-certificates.conf", "nsswitch.conf", "host.conf",
-        "gai.conf", "services", "protocols", "mime.types", "os-release", "debian_version",
-        "lsb-release", "fonts", "locale.alias", "locale.conf", "mtab", "php", "inputrc",
-        "papersize", "xdg",
+    static const char *const common[] = {
+        "alternatives", "ld.so.cache", "ld.so.conf", "localtime", "timezone", "ssl",
+        "nsswitch.conf", "host.conf", "gai.conf", "services", "protocols", "mime.types",
+        "os-release", "debian_version", "lsb-release", "locale.alias", "locale.conf", "mtab",
+        "inputrc", "papersize",
     };
-    static const char *const prefix[] = {"java-", "python3", "gcc", "mono"};
-    for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
-        if (strcmp(name, exact[i]) == 0)
+    for (size_t i = 0; i < sizeof common / sizeof *common; i++)
+        if (strcmp(name, common[i]) == 0)
             return true;
-    for (size_t i = 0; i < sizeof prefix / sizeof *prefix; i++)
-        if (strncmp(name, prefix[i], strlen(prefix[i])) == 0)
-            return true;
-    return net && strcmp(name, "resolv.conf") == 0;
+    if (strcmp(name, "resolv.conf") == 0)
+        return net;
+    switch (lang) {
+    case LANG_JAVA:
+        return strncmp(name, "java-", 5) == 0 || strcmp(name, "fonts") == 0;
+    case LANG_PHP:
+        return strcmp(name, "php") == 0;
+    case LANG_PYTHON:
+        return strncmp(name, "python3", 7) == 0;
+    default:
+        return false;
+    }
 }
 
-static void view_etc(View *v, bool net)
+static void view_etc(View *v, LangId lang, bool net)
 {
     DIR *d = opendir("/etc");
     if (d) {
         struct dirent *e;
         while ((e = readdir(d))) {
-            if (e->d_name[0] == '.' || !etc_wanted(e->d_name, net))
+            if (e->d_name[0] == '.' || !etc_wanted(e->d_name, lang, net))
                 continue;
             char *path = xasprintf("/etc/%s", e->d_name);
             view_host(v, path);
@@ -320,7 +328,7 @@ static void view_system(View *v, const Job *j, bool net)
     for (size_t t = 0; t < j->lang->ntools; t++)
         for (size_t r = 0; r < j->tools[t].roots.len; r++)
             view_bind(v, j->tools[t].roots.items[r], j->tools[t].roots.items[r], 0);
-    view_etc(v, net);
+    view_etc(v, j->lang->id, net);
     v->scratch[0] = "/tmp";
     v->scratch[1] = "/dev/shm";
     v->scratch[2] = HOME;

@@ -53,9 +53,16 @@ import statistics, subprocess, sys, time
 tide, python, node, bw = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 run = [tide, "run", "--ephemeral"]
 
+# The bare programs get the environment tide gives a program (tide's own
+# is built from nothing): a variable such as NODE_EXTRA_CA_CERTS would
+# otherwise make the bare run do more work than the sandboxed one.
+CLEAN = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
+         "TERM": "dumb", "TMPDIR": "/tmp"}
+
 def timed(cmd):
+    env = None if cmd[0] in (tide, bw[0]) else CLEAN
     t = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
     return (time.perf_counter() - t) * 1000
 
 def measure(cases, rounds):
