@@ -60,7 +60,7 @@ CLEAN = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-
          "TERM": "dumb", "TMPDIR": "/tmp"}
 
 def timed(cmd):
-    env = None if cmd[0] in (tide, bw[0]) else CLEAN
+    env = None if cmd[0] == tide else CLEAN
     t = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
     return (time.perf_counter() - t) * 1000
