@@ -30,6 +30,7 @@
 #include "sandbox.h"
 #include "syscall_filter.h"
 #include "toolcache.h"
+#include "workfiles.h"
 
 /* Fixed places inside the sandbox. */
 #define WORK "/work"
@@ -43,8 +44,6 @@
 
 #define FILE_SIZE_LIMIT (50LL << 20)
 #define COMPILE_OUTPUT_LIMIT (1LL << 20)
-#define GENERATED_MAX_FILES 1000
-#define GENERATED_MAX_BYTES (64LL << 20)
 #define BUILD_MAX_BYTES (512LL << 20)
 
 static const char *const status_names[RUN_STATUS_COUNT] = {
@@ -766,183 +765,20 @@ static const char *work_layer(const Stage *st, char buf[16])
     return buf;
 }
 
-/* ------------------------------------------------------------ the copy of /work */
-
-/* Where overlayfs cannot be used, the program gets a private copy of its
- * working folder instead: bounded in files and bytes, symlinks copied as
- * symlinks, times kept (so untouched files are not taken for generated
- * ones), and owned by the sandbox's user when tide is root. */
-typedef struct CopyIn {
-    size_t files, max_files;
-    long long bytes, max_bytes;
-    bool as_sandbox; /* tide is root: create as the sandbox's uid */
-    const char *over; /* which limit was hit */
-} CopyIn;
-
-/* Files are created in the scratch tmpfs as the sandbox's uid: that file
- * system belongs to the sandbox's user namespace, where root is no one.
- * The file-system uid is per thread, so this is safe with other threads;
- * reading the user's files stays tide's own. */
-static void create_as(const CopyIn *c, bool sandbox)
-{
-    if (!c->as_sandbox)
-        return;
-    (void)syscall(SYS_setfsgid, sandbox ? SANDBOX_HOST_UID : 0);
-    (void)syscall(SYS_setfsuid, sandbox ? SANDBOX_HOST_UID : 0);
-}
-
-static bool copy_in_file(CopyIn *c, int sdir, const char *name, int ddir, const struct stat *st)
-{
-    int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (in < 0)
-        return true; /* unreadable: the program could not have read it either */
-    create_as(c, true);
-    int out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    create_as(c, false);
-    bool ok = out >= 0;
-    char buf[65536];
-    while (ok) {
-        ssize_t n = read(in, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            ok = n == 0;
-            break;
-        }
-        if ((c->bytes += n) > c->max_bytes) {
-            c->over = "bytes";
-            ok = false;
-            break;
-        }
-        for (ssize_t done = 0; ok && done < n;) {
-            ssize_t w = write(out, buf + done, (size_t)(n - done));
-            ok = w > 0 || (w < 0 && errno == EINTR);
-            done += w > 0 ? w : 0;
-        }
-    }
-    if (ok) {
-        struct timespec times[2] = {st->st_atim, st->st_mtim};
-        (void)fchmod(out, st->st_mode & 0777);
-        (void)futimens(out, times);
-    }
-    close(in);
-    if (out >= 0)
-        close(out);
-    return ok;
-}
-
-static bool copy_in(CopyIn *c, int sdir, int ddir, int depth)
-{
-    int fd = dup(sdir);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
-        return true;
-    }
-    bool ok = true;
-    struct dirent *e;
-    while (ok && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        if (++c->files > c->max_files || depth > 32) {
-            c->over = "files";
-            ok = false;
-            break;
-        }
-        struct stat st;
-        if (fstatat(sdir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-            continue;
-        struct timespec times[2] = {st.st_atim, st.st_mtim};
-        if (S_ISDIR(st.st_mode)) {
-            int s2 = openat(sdir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (s2 < 0)
-                continue;
-            create_as(c, true);
-            int d2 = mkdirat(ddir, e->d_name, 0700) == 0
-                         ? openat(ddir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-                         : -1;
-            create_as(c, false);
-            ok = d2 >= 0 && copy_in(c, s2, d2, depth + 1);
-            if (d2 >= 0) {
-                (void)fchmod(d2, st.st_mode & 0777);
-                (void)futimens(d2, times);
-                close(d2);
-            }
-            close(s2);
-        } else if (S_ISREG(st.st_mode)) {
-            ok = copy_in_file(c, sdir, e->d_name, ddir, &st);
-        } else if (S_ISLNK(st.st_mode)) {
-            char target[PATH_MAX];
-            ssize_t n = readlinkat(sdir, e->d_name, target, sizeof target - 1);
-            if (n > 0) {
-                target[n] = '\0';
-                create_as(c, true);
-                if (symlinkat(target, ddir, e->d_name) == 0)
-                    (void)utimensat(ddir, e->d_name, times, AT_SYMLINK_NOFOLLOW);
-                create_as(c, false);
-            }
-        }
-    }
-    closedir(d);
-    return ok;
-}
-
-/* Only the named files, at their places (their folders made as needed). */
-static bool copy_in_named(CopyIn *c, const Job *j, int dst)
-{
-    bool ok = true;
-    for (const char *const *f = j->req->files; ok && *f; f++) {
-        char *dir = xstrdup(*f);
-        char *base = strrchr(dir, '/');
-        int sdir = -1, ddir = dst;
-        if (base) {
-            *base++ = '\0';
-            char *src = xasprintf("%s/%s", j->workdir, dir);
-            sdir = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            free(src);
-            /* Its folders, one level at a time, never through a symlink. */
-            ddir = dup(dst);
-            for (char *save = NULL, *part = strtok_r(dir, "/", &save); part && ddir >= 0;
-                 part = strtok_r(NULL, "/", &save)) {
-                create_as(c, true);
-                (void)mkdirat(ddir, part, 0755);
-                int next = openat(ddir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                create_as(c, false);
-                close(ddir);
-                ddir = next;
-            }
-        } else {
-            base = dir;
-            sdir = open(j->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        }
-        struct stat st;
-        ok = sdir >= 0 && ddir >= 0 && fstatat(sdir, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-             S_ISREG(st.st_mode) && copy_in_file(c, sdir, base, ddir, &st);
-        if (sdir >= 0)
-            close(sdir);
-        if (ddir >= 0 && ddir != dst)
-            close(ddir);
-        free(dir);
-    }
-    return ok;
-}
-
 /* Fill the held sandbox's copy of the working folder. */
 static bool fill_work_copy(Job *j, const Stage *st, Sandbox *sb, long long scratch_bytes)
 {
     char name[16];
     int dst = openat(sandbox_scratch_fd(sb), work_layer(st, name),
                      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    int src = open(j->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    CopyIn c = {.max_files = WORK_COPY_FILES, .max_bytes = scratch_bytes / 2,
-                .as_sandbox = geteuid() == 0};
-    bool ok = dst >= 0 && src >= 0 &&
-              (j->narrow ? copy_in_named(&c, j, dst) : copy_in(&c, src, dst, 0));
+    WorkCopy c = {.max_files = WORK_COPY_FILES, .max_bytes = scratch_bytes / 2,
+                  .as_sandbox_uid = geteuid() == 0};
+    bool ok = dst >= 0 && workfiles_copy_in(&c, j->workdir, j->narrow ? j->req->files : NULL, dst);
     if (dst >= 0)
         close(dst);
-    if (src >= 0)
-        close(src);
+    if (!ok && c.over && j->narrow)
+        return job_fail(j, RUN_SANDBOX_ERROR, "the files are too big to copy into the sandbox "
+                        "(at most %lld MiB)", scratch_bytes / 2 >> 20);
     if (!ok && c.over)
         return job_fail(j, RUN_SANDBOX_ERROR,
                         "overlayfs cannot be used here, and %s is too big to copy into the sandbox "
@@ -1093,112 +929,6 @@ static bool run_stage(Job *j, View *v, Stage *st, AfterFn after)
     return run_stage_once(j, v, st, after, &overlay_failed);
 }
 
-/* ------------------------------------------------------------ files out of the sandbox */
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Copy one regular file (never through a symlink) from sdir/name to
- * ddir/name; at most max bytes.  The copy is owned by tide's user. */
-static bool copy_out(int sdir, const char *name, int ddir, mode_t mode, long long max, long long *size)
-{
-    int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (in < 0)
-        return false;
-    struct stat st;
-    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_size > max) {
-        close(in);
-        return false;
-    }
-    int out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (out < 0) {
-        close(in);
-        return false;
-    }
-    char buf[65536];
-    long long total = 0;
-    bool ok = true;
-    for (;;) {
-        ssize_t n = read(in, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            ok = n == 0;
-            break;
-        }
-        total += n;
-        if (total > max) {
-            ok = false;
-            break;
-        }
-        for (ssize_t done = 0; done < n;) {
-            ssize_t w = write(out, buf + done, (size_t)(n - done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0) {
-                ok = false;
-                break;
-            }
-            done += w;
-        }
-        if (!ok)
-            break;
-    }
-    close(in);
-    if (close(out) != 0)
-        ok = false;
-    if (!ok)
-        unlinkat(ddir, name, 0);
-    *size = total;
-    return ok;
-}
-
-/* The compile step's /build, copied to the host folder the run step
- * binds read-only. */
-static bool copy_tree(int sdir, int ddir, int depth, long long *budget)
-{
-    if (depth > 32)
-        return false;
-    int fd = dup(sdir);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
-        return false;
-    }
-    bool ok = true;
-    struct dirent *e;
-    while (ok && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        struct stat st;
-        if (fstatat(sdir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode)) {
-            int s2 = openat(sdir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (s2 < 0 || mkdirat(ddir, e->d_name, 0755) != 0) {
-                if (s2 >= 0)
-                    close(s2);
-                ok = false;
-                break;
-            }
-            int d2 = openat(ddir, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            ok = d2 >= 0 && copy_tree(s2, d2, depth + 1, budget);
-            close(s2);
-            if (d2 >= 0)
-                close(d2);
-        } else if (S_ISREG(st.st_mode)) {
-            long long size = 0;
-            ok = copy_out(sdir, e->d_name, ddir, (st.st_mode & 0111) ? 0755 : 0644, *budget, &size);
-            *budget -= size;
-        }
-    }
-    closedir(d);
-    return ok;
-}
-
 static bool exited_zero(const Stage *st)
 {
     return st->end == END_EXITED && st->ex.ended && WIFEXITED(st->ex.status) &&
@@ -1212,7 +942,7 @@ static void keep_build(Job *j, const Stage *st, int scratch_fd)
     int sdir = openat(scratch_fd, BUILD_SCRATCH, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int ddir = open(j->build_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     long long budget = BUILD_MAX_BYTES;
-    bool ok = sdir >= 0 && ddir >= 0 && copy_tree(sdir, ddir, 0, &budget);
+    bool ok = sdir >= 0 && ddir >= 0 && workfiles_copy_out_tree(sdir, ddir, &budget);
     if (sdir >= 0)
         close(sdir);
     if (ddir >= 0)
@@ -1222,161 +952,18 @@ static void keep_build(Job *j, const Stage *st, int scratch_fd)
                  BUILD_MAX_BYTES >> 20);
 }
 
-typedef struct Gen {
-    Job *j;
-    long long bytes;
-    size_t cap;
-} Gen;
-
-/* Is the file the same as the user's own (a file the program only
- * touched, or copied up by a chmod)? */
-static bool unchanged(const Job *j, const char *rel, int sdir, const char *name, const struct stat *st)
-{
-    char *path = xasprintf("%s/%s", j->workdir, rel);
-    int a = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    free(path);
-    if (a < 0)
-        return false;
-    struct stat ast;
-    int b = -1;
-    if (fstat(a, &ast) == 0 && S_ISREG(ast.st_mode) && ast.st_size == st->st_size &&
-        ast.st_mtim.tv_sec == st->st_mtim.tv_sec && ast.st_mtim.tv_nsec == st->st_mtim.tv_nsec) {
-        close(a); /* copied (up) and left alone: same size, same time */
-        return true;
-    }
-    bool same = S_ISREG(ast.st_mode) && ast.st_size == st->st_size &&
-                (b = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) >= 0;
-    char x[16384], y[16384];
-    while (same) {
-        ssize_t n = read(a, x, sizeof x), m = n > 0 ? read(b, y, (size_t)n) : 0;
-        if (n <= 0 || m != n) {
-            same = n == 0 && m == 0;
-            break;
-        }
-        same = memcmp(x, y, (size_t)n) == 0;
-    }
-    close(a);
-    if (b >= 0)
-        close(b);
-    return same;
-}
-
-static void add_generated(Gen *g, int sdir, const char *name, const char *rel, const struct stat *st)
-{
-    RunResult *res = g->j->res;
-    const char *gdir = g->j->req->generated_dir;
-    if (res->ngenerated >= GENERATED_MAX_FILES ||
-        (gdir && g->bytes + st->st_size > GENERATED_MAX_BYTES)) {
-        res->generated_truncated = true;
-        return;
-    }
-    if (unchanged(g->j, rel, sdir, name, st))
-        return;
-    unsigned char head[4096];
-    ssize_t hn = -1;
-    int fd = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd >= 0) {
-        hn = read(fd, head, sizeof head);
-        close(fd);
-    }
-    long long size = st->st_size;
-    if (gdir) {
-        /* Into the same relative place below generated_dir. */
-        char *dir = xstrdup(rel);
-        char *slash = strrchr(dir, '/');
-        char *ddir_path = slash ? (*slash = '\0', xasprintf("%s/%s", gdir, dir)) : xstrdup(gdir);
-        free(dir);
-        int ddir = -1;
-        if (fileio_mkdirs(ddir_path, 0755, NULL))
-            ddir = open(ddir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        free(ddir_path);
-        bool ok = ddir >= 0 && copy_out(sdir, name, ddir, 0644, GENERATED_MAX_BYTES - g->bytes, &size);
-        if (ddir >= 0)
-            close(ddir);
-        if (!ok) {
-            res->generated_truncated = true;
-            return;
-        }
-        g->bytes += size;
-    }
-    if (res->ngenerated == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 8;
-        res->generated = xreallocarray(res->generated, g->cap, sizeof *res->generated);
-    }
-    res->generated[res->ngenerated++] = (GeneratedFile){
-        .path = xstrdup(rel), .size = size,
-        .type = xstrdup(filetype_from(name, hn >= 0 ? head : NULL, hn > 0 ? (size_t)hn : 0))};
-}
-
-static bool utf8_valid(const char *s, size_t n);
-
-static bool plain_name(const char *name)
-{
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return false;
-    return utf8_valid(name, strlen(name));
-}
-
-/* Walk the overlay's upper layer: what the program created or changed.
- * Symlinks, hard links, devices (the overlay's deletion marks), fifos
- * and sockets are never followed or copied. */
-static void collect(Gen *g, int sdir, const char *rel, int depth)
-{
-    if (depth > 32)
-        return;
-    int fd = dup(sdir);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
-        return;
-    }
-    StrList names = {0};
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        /* A name that is not UTF-8 text, or holds control characters,
-         * would break the JSON or write escapes to the user's terminal. */
-        if (!plain_name(e->d_name)) {
-            g->j->res->generated_truncated = true;
-            continue;
-        }
-        sl_push(&names, e->d_name);
-    }
-    closedir(d);
-    if (names.len)
-        qsort(names.items, names.len, sizeof *names.items, cmp_names);
-    for (size_t i = 0; i < names.len; i++) {
-        const char *name = names.items[i];
-        char *path = rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
-        struct stat st;
-        if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-            if (S_ISDIR(st.st_mode)) {
-                int sub = openat(sdir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (sub >= 0) {
-                    collect(g, sub, path, depth + 1);
-                    close(sub);
-                }
-            } else if (S_ISREG(st.st_mode) && st.st_nlink == 1) {
-                add_generated(g, sdir, name, path, &st);
-            }
-        }
-        free(path);
-    }
-    sl_free(&names);
-}
-
 static void keep_generated(Job *j, const Stage *st, int scratch_fd)
 {
     char name[16];
-    int upper = openat(scratch_fd, work_layer(st, name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (upper < 0)
+    int layer = openat(scratch_fd, work_layer(st, name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (layer < 0)
         return;
-    Gen g = {.j = j};
-    collect(&g, upper, NULL, 0);
-    close(upper);
+    Generated g;
+    workfiles_generated(layer, j->workdir, j->req->generated_dir, &g);
+    close(layer);
+    j->res->generated = g.files;
+    j->res->ngenerated = g.n;
+    j->res->generated_truncated = g.truncated;
 }
 
 /* ------------------------------------------------------------ the steps */
@@ -1659,33 +1246,6 @@ void run_result_free(RunResult *res)
 
 /* ------------------------------------------------------------ JSON */
 
-static bool utf8_valid(const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = u[i];
-        size_t need = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
-                    : (c & 0xf8) == 0xf0 ? 3 : 4;
-        if (need == 4 || c == 0xc0 || c == 0xc1 || c > 0xf4 || i + need >= n + (need ? 0 : 1))
-            return false;
-        for (size_t k = 1; k <= need; k++)
-            if ((u[i + k] & 0xc0) != 0x80)
-                return false;
-        if (need == 2) {
-            unsigned cp = ((c & 0x0fu) << 12) | ((u[i + 1] & 0x3fu) << 6) | (u[i + 2] & 0x3fu);
-            if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))
-                return false;
-        } else if (need == 3) {
-            unsigned cp = ((c & 0x07u) << 18) | ((u[i + 1] & 0x3fu) << 12) |
-                          ((u[i + 2] & 0x3fu) << 6) | (u[i + 3] & 0x3fu);
-            if (cp < 0x10000 || cp > 0x10ffff)
-                return false;
-        }
-        i += need + 1;
-    }
-    return true;
-}
-
 /* Text with every byte that is not part of valid UTF-8 shown as U+FFFD. */
 static json_t *lossy_string(const char *s, size_t n)
 {
@@ -1695,7 +1255,7 @@ static json_t *lossy_string(const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         size_t need = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
                     : (c & 0xf8) == 0xf0 ? 3 : 9;
-        if (need != 9 && i + need < n && utf8_valid(s + i, need + 1))
+        if (need != 9 && i + need < n && filetype_utf8_valid(s + i, need + 1))
             len = need + 1;
         if (len == 1 && c >= 0x80)
             sb_puts(&sb, "\xef\xbf\xbd");
@@ -1731,7 +1291,7 @@ static json_t *base64(const char *s, size_t n)
 static void set_bytes(json_t *obj, const char *name, const StrBuf *sb)
 {
     const char *data = sb->data ? sb->data : "";
-    if (utf8_valid(data, sb->len)) {
+    if (filetype_utf8_valid(data, sb->len)) {
         json_object_set_new(obj, name, json_stringn(data, sb->len));
         return;
     }

@@ -19,6 +19,7 @@
 #include "app.h"
 #include "err.h"
 #include "lang.h"
+#include "workfiles.h"
 #include "xalloc.h"
 
 typedef enum {
@@ -83,11 +84,7 @@ typedef struct RunRequest {
 /* Fill the limits from the user's config ([run] section). */
 void run_request_defaults(RunRequest *req, const Config *cfg);
 
-typedef struct GeneratedFile {
-    char *path; /* relative to the working directory */
-    long long size;
-    char *type; /* MIME type */
-} GeneratedFile;
+/* GeneratedFile (path, size, type) is in workfiles.h. */
 
 typedef struct RunResult {
     RunStatus status;

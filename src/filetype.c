@@ -151,3 +151,31 @@ char *filetype_detect(const char *path)
     }
     return xstrdup(filetype_from(path, n >= 0 ? head : NULL, n > 0 ? (size_t)n : 0));
 }
+
+bool filetype_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        size_t need = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+                    : (c & 0xf8) == 0xf0 ? 3 : 4;
+        if (need == 4 || c == 0xc0 || c == 0xc1 || c > 0xf4 || i + need >= n + (need ? 0 : 1))
+            return false;
+        for (size_t k = 1; k <= need; k++)
+            if ((u[i + k] & 0xc0) != 0x80)
+                return false;
+        if (need == 2) {
+            unsigned cp = ((c & 0x0fu) << 12) | ((u[i + 1] & 0x3fu) << 6) | (u[i + 2] & 0x3fu);
+            if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))
+                return false;
+        } else if (need == 3) {
+            unsigned cp = ((c & 0x07u) << 18) | ((u[i + 1] & 0x3fu) << 12) |
+                          ((u[i + 2] & 0x3fu) << 6) | (u[i + 3] & 0x3fu);
+            if (cp < 0x10000 || cp > 0x10ffff)
+                return false;
+        }
+        i += need + 1;
+    }
+    return true;
+}
+

@@ -5,11 +5,15 @@
 #ifndef TIDE_FILETYPE_H
 #define TIDE_FILETYPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The MIME type of the file at path (freshly allocated; never NULL).  A
  * path that cannot be read is typed by its name alone. */
 char *filetype_detect(const char *path);
+/* Is s (n bytes) valid UTF-8: no overlong forms, surrogates or code
+ * points past U+10FFFF?  NUL and control characters are allowed. */
+bool filetype_utf8_valid(const char *s, size_t n);
 /* The same from a name and the file's first bytes (head may be NULL). */
 const char *filetype_from(const char *name, const unsigned char *head, size_t len);
 
