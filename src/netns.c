@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #define POOL_DIR "/run/tide"
@@ -76,36 +77,54 @@ bool netns_acquire(NetnsLease *lease)
     if (lstat(POOL_DIR, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
         (st.st_mode & 0022))
         return false; /* not a folder only root controls: do not trust it */
+    /* Of the free ones, the least recently used: a program run again at
+     * once then finds a loopback without its last run's TIME_WAIT sockets
+     * (a loopback of its own, as on a host, keeps them a minute). */
     char path[64], lock[64];
+    int best = -1, best_fd = -1;
+    struct timespec best_time = {0, 0};
     for (int i = 0; i < POOL_SIZE; i++) {
         snprintf(lock, sizeof lock, POOL_DIR "/netns-%d.lock", i);
         int lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (lfd < 0)
             continue;
-        if (flock(lfd, LOCK_EX | LOCK_NB) != 0) {
+        struct stat lst;
+        if (flock(lfd, LOCK_EX | LOCK_NB) != 0 || fstat(lfd, &lst) != 0) {
             close(lfd);
             continue; /* another run has it */
         }
-        snprintf(path, sizeof path, POOL_DIR "/netns-%d", i);
-        int ns = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (ns < 0 || !is_netns(ns)) {
-            if (ns >= 0)
-                close(ns);
-            (void)umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
-            ns = make_one(path) ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
-            if (ns >= 0 && !is_netns(ns)) {
-                close(ns);
-                ns = -1;
-            }
-        }
-        if (ns < 0) {
+        if (best < 0 || lst.st_mtim.tv_sec < best_time.tv_sec ||
+            (lst.st_mtim.tv_sec == best_time.tv_sec && lst.st_mtim.tv_nsec < best_time.tv_nsec)) {
+            if (best_fd >= 0)
+                close(best_fd);
+            best = i;
+            best_fd = lfd;
+            best_time = lst.st_mtim;
+        } else {
             close(lfd);
-            return false;
         }
-        *lease = (NetnsLease){.ns_fd = ns, .lock_fd = lfd};
-        return true;
     }
-    return false;
+    if (best < 0)
+        return false;
+    (void)futimens(best_fd, NULL);
+    snprintf(path, sizeof path, POOL_DIR "/netns-%d", best);
+    int ns = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (ns < 0 || !is_netns(ns)) {
+        if (ns >= 0)
+            close(ns);
+        (void)umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
+        ns = make_one(path) ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+        if (ns >= 0 && !is_netns(ns)) {
+            close(ns);
+            ns = -1;
+        }
+    }
+    if (ns < 0) {
+        close(best_fd);
+        return false;
+    }
+    *lease = (NetnsLease){.ns_fd = ns, .lock_fd = best_fd};
+    return true;
 }
 
 void netns_release(NetnsLease *lease)
