@@ -1,0 +1,86 @@
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "syscall_filter.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+/* Run /bin/sh -c script in a sandbox with only the system folders, and
+ * return what it printed. */
+static char *sandboxed(const char *workdir, const char *script, bool hold, int *status)
+{
+    const char *argv[] = {"/bin/sh", "-c", script, NULL};
+    const char *envp[] = {"PATH=/usr/bin:/bin", NULL};
+    const SandboxBind binds[] = {{"/usr", "/usr", 0}};
+    const SandboxLink links[] = {{"usr/bin", "/bin"}, {"usr/lib", "/lib"}, {"usr/lib64", "/lib64"}};
+    const char *scratch[] = {"/tmp", NULL};
+    int out[2], in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
+    Cgroup none = {0};
+    SandboxSpec spec = {.argv = argv, .envp = envp, .cwd = workdir ? "/work" : "/",
+                        .binds = binds, .nbinds = 1, .links = links, .nlinks = 3,
+                        .workdir = workdir, .work_dst = "/work", .scratch = scratch,
+                        .scratch_bytes = 16 << 20, .hostname = "tide", .stdin_fd = in,
+                        .stdout_fd = out[1], .stderr_fd = out[1], .cgroup = &none,
+                        .filter = syscall_filter_get(NULL, NULL), .hold = hold};
+    Sandbox *sb;
+    Err err;
+    cr_assert(sandbox_start(&spec, &sb, &err), "%s", err.msg);
+    close(out[1]);
+    close(in);
+    if (hold) {
+        /* Held: nothing runs until released. */
+        struct pollfd p = {out[0], POLLIN, 0};
+        cr_expect_eq(poll(&p, 1, 200), 0, "the program ran before it was released");
+        cr_assert(sandbox_release(sb, &err), "%s", err.msg);
+    }
+    StrBuf sbuf = {0};
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(out[0], buf, sizeof buf)) > 0)
+        sb_append(&sbuf, buf, (size_t)n);
+    close(out[0]);
+    SandboxExit ex;
+    cr_assert(sandbox_finish(sb, &ex, &err), "%s", err.msg);
+    cr_assert(ex.started && ex.ended);
+    *status = ex.status;
+    sandbox_free(sb);
+    return sb_steal(&sbuf);
+}
+
+Test(sandbox, an_unprivileged_program_in_its_own_namespaces)
+{
+    int st;
+    char *out = sandboxed(NULL, "id -u; id -g; hostname; ls /proc | grep -c '^[0-9]'; "
+                                "echo x > /usr/x 2>/dev/null || echo ro; echo y > /tmp/y && echo rw; "
+                                "ls /", false, &st);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    /* uid, gid, host name, pids in its /proc (init, sh, ls, grep), a
+     * read-only root with a writable /tmp. */
+    cr_expect(strncmp(out, "1000\n1000\ntide\n", 15) == 0, "%s", out);
+    cr_expect(strstr(out, "\nro\nrw\n") != NULL, "%s", out);
+    cr_expect(strstr(out, "root") == NULL && strstr(out, "home") == NULL, "%s", out);
+    free(out);
+}
+
+Test(sandbox, the_exit_status_and_a_held_start)
+{
+    char *dir = tu_tempdir();
+    char *file = xasprintf("%s/data.txt", dir);
+    tu_write(file, "hello\n", 6);
+    int st;
+    char *out = sandboxed(dir, "cat data.txt; echo new > made.txt; exit 3", true, &st);
+    cr_expect_str_eq(out, "hello\n");
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+    char *made = xasprintf("%s/made.txt", dir);
+    cr_expect_neq(access(made, F_OK), 0, "a write reached the host folder");
+    free(made);
+    free(file);
+    free(out);
+}
