@@ -411,10 +411,15 @@ static void write_all(int fd, const char *data, size_t len)
     }
 }
 
+/* Whether the program's last byte on the terminal ended a line. */
+static bool at_line_start = true;
+
 static void stream_output(void *ud, int stream, const char *data, size_t len)
 {
     (void)ud;
     write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, data, len);
+    if (len)
+        at_line_start = data[len - 1] == '\n';
 }
 
 static void remember_master(void *ud, int fd)
@@ -552,6 +557,9 @@ static void human_size(char *buf, size_t size, long long bytes)
 static void print_summary(const RunOptions *o, const RunResult *res)
 {
     StrBuf sb = {0};
+    /* A program may leave the cursor mid-line: the summary gets its own. */
+    if (!at_line_start && isatty(STDERR_FILENO))
+        sb_puts(&sb, "\n");
     sb_printf(&sb, "tide: %s", run_status_name(res->status));
     if (res->signal)
         sb_printf(&sb, ", signal %d (%s)", res->signal, strsignal(res->signal));
@@ -570,7 +578,6 @@ static void print_summary(const RunOptions *o, const RunResult *res)
     }
     if (res->message[0] && res->status != RUN_OK)
         sb_printf(&sb, ": %s", res->message);
-    /* A program may leave the cursor mid-line. */
     sb_puts(&sb, "\n");
     for (size_t i = 0; i < res->ngenerated && i < 20; i++) {
         char size[32];
