@@ -98,6 +98,7 @@ struct Ide {
     /* language selector */
     ToolStatus tools[LANG_COUNT];
     bool probing;
+    long long probe_at; /* when to probe the toolchains (0: done) */
     int langsel_mode;
     Rect r_dialog;
 

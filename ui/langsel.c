@@ -58,7 +58,8 @@ static void probe_done(void *arg)
 
 void langsel_probe(Ide *ide)
 {
-    if (ide->probing)
+    ide->probe_at = 0;
+    if (ide->probing || !ide->probe)
         return;
     ProbeJob *j = xcalloc(1, sizeof *j);
     j->ide = ide;

@@ -36,6 +36,7 @@
 #define MIN_COLS 40
 #define MIN_LINES 10
 #define FRAME_MS 16
+#define PROBE_DELAY_MS 1500
 
 static volatile sig_atomic_t got_signal;
 
@@ -1213,7 +1214,9 @@ static void set_root(Ide *ide, const char *root)
     ide->root = xstrdup(root);
     explorer_free(ide->explorer);
     ide->explorer = explorer_new(ide->root);
-    langsel_probe(ide);
+    /* The toolchains are probed (programs started) once the first screen
+     * is up and the user idle a moment, or at once for a dialog. */
+    ide->probe_at = now_ms() + PROBE_DELAY_MS;
     if (ide->overlay == OVERLAY_LANG)
         langsel_open(ide, LANGSEL_SCRATCH);
     ide->explorer_visible = true;
@@ -1367,6 +1370,8 @@ static int next_timeout(Ide *ide, long long now)
                 next = due;
         }
     }
+    if (ide->probe_at && ide->probe_at < next)
+        next = ide->probe_at;
     long long ms = next - now;
     return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
 }
@@ -1398,7 +1403,9 @@ int tui_main(App *app, const TuiOptions *opt)
         return 1;
     }
     ide->explorer = explorer_new(ide->root);
-    langsel_probe(ide);
+    /* The toolchains are probed (programs started) once the first screen
+     * is up and the user idle a moment, or at once for a dialog. */
+    ide->probe_at = now_ms() + PROBE_DELAY_MS;
     if (ide->overlay == OVERLAY_LANG)
         langsel_open(ide, LANGSEL_SCRATCH);
     if (!term_start(&ide->term, &err)) {
@@ -1485,6 +1492,10 @@ int tui_main(App *app, const TuiOptions *opt)
             ide->dirty = true;
         }
         long long now = now_ms();
+        if (ide->probe_at && now >= ide->probe_at) {
+            ide->probe_at = 0;
+            langsel_probe(ide);
+        }
         recovery_tick(ide, now);
         disk_tick(ide, now);
         if (ide->msg[0] && now >= ide->msg_until) {

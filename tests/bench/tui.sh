@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# The editor's speed on big files, as a user feels it: tide next to
+# `vim -u DEFAULTS` and `nano`, on the same files, in the same run, each
+# driven through tmux by tests/bench/tmux_keys.py (issue 5's harness).
+#
+#   - a 1,000,000-line C file (about 25 MB): start until the first screen
+#     shows the file, peak memory, and the time from a keystroke typed in
+#     the middle of the file (line 500000) to the screen showing it;
+#   - a 14 MB JavaScript file on a single line: the same, typing at its end.
+#
+# Targets (issue 5): open time and key echo at or below the best of vim
+# and nano; peak memory within 2x of vim's.  Benchmarks report; they do
+# not fail on a slow machine.
+set -u
+. "$TESTS/bench/lib/files.sh"
+
+KEYS=${BENCH_KEYS:-30}
+for tool in vim nano tmux python3; do
+  command -v "$tool" >/dev/null || { echo "tui bench: $tool is needed (make deps)"; exit 1; }
+done
+[ -x "$TIDE" ] || { echo "tui bench: build tide first"; exit 1; }
+
+bench_c_file big.c
+bench_js_file big.js
+printf 'files: big.c %s lines, %s bytes; big.js %s line, %s bytes\n' \
+  "$(wc -l <big.c)" "$(stat -c %s big.c)" "$(wc -l <big.js)" "$(stat -c %s big.js)"
+
+# The first screen: the text of the file's first lines (colour escapes may
+# sit between tokens, not inside an identifier).
+C_READY='function_1\b'
+JS_READY='f0\('
+
+export TERM=tmux-256color BENCH_TERM=tmux-256color
+unset COLORTERM NO_COLOR
+
+run() { # NAME READY SETUP -- COMMAND...
+  local name=$1 ready=$2 setup=$3
+  shift 4
+  # Each run starts afresh: no recovery file from the last one (which the
+  # hang-up at its end wrote) to offer back.
+  export XDG_STATE_HOME=$T/state.$name
+  python3 "$TESTS/bench/tmux_keys.py" --ready "$ready" --setup "$setup" --count "$KEYS" \
+    --type 'abcdefghij' -- "$@" >"$name.json" 2>"$name.err" ||
+    echo "{\"error\": \"harness failed: $(head -c 200 "$name.err" | tr '"\n' "' ")\"}" >"$name.json"
+}
+
+VIM=(vim -u DEFAULTS -i NONE -n -N)
+NANO=(nano --ignorercfiles)
+# The machine may be busy with other work: the editors take turns, round
+# after round, and each figure is the median over the rounds.
+ROUNDS=${BENCH_ROUNDS:-3}
+for round in $(seq 1 "$ROUNDS"); do
+  # Line 500000, then type there.
+  run tide-c.$round "$C_READY" 'C-g,5,0,0,0,0,0,Enter' -- "$TIDE" big.c
+  run vim-c.$round "$C_READY" '5,0,0,0,0,0,G,i' -- "${VIM[@]}" big.c
+  run nano-c.$round "$C_READY" 'C-_,5,0,0,0,0,0,Enter' -- "${NANO[@]}" big.c
+  # The end of the one line, then type there.
+  run tide-js.$round "$JS_READY" 'C-End' -- "$TIDE" big.js
+  run vim-js.$round "$JS_READY" 'G,$,a' -- "${VIM[@]}" big.js
+  run nano-js.$round "$JS_READY" 'M-/,Up,End' -- "${NANO[@]}" big.js
+done
+export ROUNDS
+
+python3 - <<'PY'
+import json, statistics
+
+import os
+ROUNDS = int(os.environ.get("ROUNDS", "1"))
+
+def load(name):
+    """The rounds of one editor on one file, merged: keys of every round,
+    the median first screen and peak memory."""
+    rounds = []
+    for i in range(1, ROUNDS + 1):
+        try:
+            with open("%s.%d.json" % (name, i)) as f:
+                rounds.append(json.load(f))
+        except (OSError, ValueError) as e:
+            rounds.append({"error": str(e)})
+    good = [r for r in rounds if not r.get("error")]
+    if not good:
+        return rounds[0]
+    return {
+        "ready_ms": statistics.median(r["ready_ms"] for r in good),
+        "keys_ms": [k for r in good for k in r.get("keys_ms", [])],
+        "peak_kb": statistics.median((r.get("peak_kb") or 0) for r in good),
+    }
+
+def figures(r):
+    if r.get("error"):
+        return None
+    keys = [k for k in r.get("keys_ms", []) if k is not None]
+    return {
+        "ready": r.get("ready_ms"),
+        "median": statistics.median(keys) if keys else None,
+        "worst": max(keys) if keys else None,
+        "lost": sum(1 for k in r.get("keys_ms", []) if k is None),
+        "peak": (r.get("peak_kb") or 0) / 1024.0,
+    }
+
+def fmt(v, unit):
+    return "-" if v is None else "%.1f %s" % (v, unit)
+
+print("medians of %d rounds; keys: every key of every round" % ROUNDS)
+print("%-24s %-6s %14s %12s %12s %12s" % ("file", "editor", "first screen", "key median", "key worst",
+                                          "peak memory"))
+for label, base in (("1M-line C, line 500000", "c"), ("14 MB one-line JS, end", "js")):
+    figs = {}
+    for prog in ("tide", "vim", "nano"):
+        r = load("%s-%s" % (prog, base))
+        f = figures(r)
+        figs[prog] = f
+        if f is None:
+            print("%-24s %-6s error: %s" % (label, prog, r.get("error")))
+        else:
+            print("%-24s %-6s %14s %12s %12s %12s%s" % (label, prog, fmt(f["ready"], "ms"), fmt(f["median"], "ms"),
+                  fmt(f["worst"], "ms"), fmt(f["peak"], "MB"),
+                  "  (%d keys never shown)" % f["lost"] if f["lost"] else ""))
+        label = ""
+    t = figs["tide"]
+    others = [figs[p] for p in ("vim", "nano") if figs[p]]
+    if t and others:
+        best_ready = min(o["ready"] for o in others)
+        meds = [o["median"] for o in others if o["median"] is not None]
+        checks = [("first screen at or below the best of vim and nano (%.0f ms)" % best_ready,
+                   t["ready"] <= best_ready)]
+        if meds and t["median"] is not None:
+            checks.append(("key echo at or below the best of vim and nano (%.1f ms)" % min(meds),
+                           t["median"] <= min(meds)))
+        if figs["vim"]:
+            checks.append(("peak memory within 2x of vim's (%.0f MB)" % figs["vim"]["peak"],
+                           t["peak"] <= 2 * figs["vim"]["peak"]))
+        for what, ok in checks:
+            print("%-31s %s: %s" % ("", what, "yes" if ok else "NO"))
+PY
