@@ -241,8 +241,11 @@ test_mouse_click_drag_and_wheel() {
   tui_wait '  7 row 7'
   tui_wait_gone '  3 row 3'
   # Drag from row 1 to row 2 selects; typing replaces the selection.
+  # (a hand takes a moment between pressing, moving and letting go)
   tui_mouse 0 4 1
+  sleep 0.05
   tui_mouse 32 8 2
+  sleep 0.05
   tui_mouse 3 8 2
   tui_type 'Z'
   tui_wait 'Z'
