@@ -51,6 +51,8 @@ test_new_rename_delete() {
   tui_wait 'New file in'
   tui_type 'made.txt'
   tui_keys Enter
+  # The name shows in the prompt as it is typed: wait for the prompt to go.
+  tui_wait_gone 'New file in'
   tui_wait 'made.txt'
   cd p
   [ -f made.txt ] || fail "made.txt was not created"
@@ -62,6 +64,7 @@ test_new_rename_delete() {
   tui_wait 'New folder in'
   tui_type 'sub'
   tui_keys Enter
+  tui_wait_gone 'New folder in'
   tui_wait 'sub/'
   [ -d sub ] || fail "sub was not created"
   # Rename made.txt (the selection follows the tree: go to it).
