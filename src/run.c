@@ -624,7 +624,7 @@ static int run_main(App *app, int argc, char **argv)
     } else {
         print_summary(&o, &res);
         if (o.result_id)
-            fprintf(stderr, "tide: recorded as run %lld of session %lld (tide result %lld)\n", o.result_id,
+            fprintf(stderr, "tide: recorded as result %lld in session %lld (see: tide result %lld)\n", o.result_id,
                     o.session_id, o.result_id);
         for (size_t i = 0; i < o.notes.len; i++)
             fprintf(stderr, "tide: note: %s\n", o.notes.items[i]);

@@ -17,7 +17,7 @@ test_every_language_run_edit_run_diff() {
     entry=$(json_get "$OUT" 'j["entry"]')
     run_tide run --session "$id" "$entry"
     expect_rc 0 "$lang: the starter runs ($ERR)"
-    expect_contains "$ERR" "tide: recorded as run "
+    expect_contains "$ERR" "tide: recorded as result "
     expect_eq "$OUT" "Hello from tide!" "$lang: the starter's output"
     sed -i 's/Hello from tide!/Hello again!/' "$folder/$entry"
     run_tide run --session "$id" "$entry"
