@@ -91,6 +91,70 @@ static const char *const migrations[] = {
     "ALTER TABLE code_results ADD COLUMN message TEXT;"
     "ALTER TABLE code_results ADD COLUMN compile_output BLOB NOT NULL DEFAULT '';"
     "ALTER TABLE code_results ADD COLUMN build_cached INTEGER NOT NULL DEFAULT 0;",
+
+    /* 4: session and result ids are never given out twice.  Without
+     * AUTOINCREMENT SQLite reuses the highest id once its row is deleted
+     * (tide session rm, tide gc), and a script holding "result 12" would
+     * then read another run.  SQLite cannot add AUTOINCREMENT to a table,
+     * so both are rebuilt (its documented procedure: migrate() runs with
+     * foreign keys off and checks them before committing); the children
+     * keep naming the tables, which the renames give back. */
+    "CREATE TABLE code_sessions_new ("
+    "  id           INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  name         TEXT NOT NULL,"
+    "  language     TEXT NOT NULL,"
+    "  kind         TEXT NOT NULL CHECK (kind IN ('scratch', 'folder')),"
+    "  workdir      TEXT NOT NULL,"
+    "  git_dir      TEXT NOT NULL,"
+    "  status       TEXT NOT NULL DEFAULT 'active',"
+    "  created_at   INTEGER NOT NULL,"
+    "  last_used_at INTEGER NOT NULL,"
+    "  expires_at   INTEGER"
+    ");"
+    "INSERT INTO code_sessions_new SELECT id, name, language, kind, workdir, git_dir, status, created_at,"
+    "  last_used_at, expires_at FROM code_sessions;"
+    "DROP TABLE code_sessions;"
+    "ALTER TABLE code_sessions_new RENAME TO code_sessions;"
+    "CREATE UNIQUE INDEX code_sessions_folder ON code_sessions (workdir, language)"
+    "  WHERE kind = 'folder';"
+    "CREATE INDEX code_sessions_expiry ON code_sessions (expires_at) WHERE expires_at IS NOT NULL;"
+    "CREATE TABLE code_results_new ("
+    "  id               INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  session_id       INTEGER NOT NULL REFERENCES code_sessions (id) ON DELETE CASCADE,"
+    "  language         TEXT NOT NULL,"
+    "  entry            TEXT NOT NULL,"
+    "  commit_oid       TEXT,"
+    "  code             TEXT NOT NULL DEFAULT '',"
+    "  stdin            BLOB,"
+    "  stdin_mode       TEXT NOT NULL DEFAULT 'none'"
+    "                   CHECK (stdin_mode IN ('none', 'file', 'pipe', 'interactive')),"
+    "  args             TEXT NOT NULL DEFAULT '[]',"
+    "  output           BLOB NOT NULL DEFAULT '',"
+    "  error            BLOB NOT NULL DEFAULT '',"
+    "  status           TEXT NOT NULL,"
+    "  exit_code        INTEGER,"
+    "  signal           INTEGER,"
+    "  compile_time     REAL,"
+    "  execution_time   REAL,"
+    "  peak_memory_kb   INTEGER,"
+    "  output_truncated INTEGER NOT NULL DEFAULT 0,"
+    "  note             TEXT,"
+    "  created_at       INTEGER NOT NULL,"
+    "  stdin_truncated  INTEGER NOT NULL DEFAULT 0,"
+    "  message          TEXT,"
+    "  compile_output   BLOB NOT NULL DEFAULT '',"
+    "  build_cached     INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "INSERT INTO code_results_new SELECT id, session_id, language, entry, commit_oid, code, stdin, stdin_mode,"
+    "  args, output, error, status, exit_code, signal, compile_time, execution_time, peak_memory_kb,"
+    "  output_truncated, note, created_at, stdin_truncated, message, compile_output, build_cached"
+    "  FROM code_results;"
+    "DROP TABLE code_results;"
+    "ALTER TABLE code_results_new RENAME TO code_results;"
+    "CREATE INDEX code_results_session ON code_results (session_id, id);"
+    "CREATE TRIGGER run_search_delete AFTER DELETE ON code_results BEGIN"
+    "  DELETE FROM run_search WHERE rowid = old.id;"
+    "END;",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof *migrations))
@@ -98,6 +162,11 @@ static const char *const migrations[] = {
 int store_schema_latest(void)
 {
     return LATEST;
+}
+
+const char *store_migration(int n)
+{
+    return n >= 1 && n <= LATEST ? migrations[n - 1] : NULL;
 }
 
 /* A full disk shows up as an I/O error (WAL needs room to open): say so. */
@@ -186,6 +255,21 @@ static bool migrate(Store *s, Err *err)
         store_rollback(s);
         return v < 0 ? sql_error(s, err, "reading the schema version") : false;
     }
+    /* Foreign keys are off while migrating (a rebuilt table must not take
+     * its children with it when the old one is dropped): check them all
+     * before the new schema is committed. */
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
+        store_rollback(s);
+        return sql_error(s, err, "checking the upgraded database");
+    }
+    bool dangling = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (dangling) {
+        store_rollback(s);
+        return err_set(err, "upgrading the database to schema %d would leave records pointing at nothing; "
+                       "nothing was changed", LATEST);
+    }
     return store_commit(s, err);
 }
 
@@ -256,12 +340,9 @@ bool store_open(Store *s, const char *path, Err *err)
         return false;
     }
     if (!store_exec(s, "PRAGMA journal_mode = WAL", err) ||
-        !store_exec(s, "PRAGMA foreign_keys = ON", err) ||
-        !store_exec(s, "PRAGMA synchronous = NORMAL", err)) {
-        store_close(s);
-        return false;
-    }
-    if (v < LATEST && !migrate(s, err)) {
+        !store_exec(s, "PRAGMA foreign_keys = OFF", err) ||
+        !store_exec(s, "PRAGMA synchronous = NORMAL", err) || (v < LATEST && !migrate(s, err)) ||
+        !store_exec(s, "PRAGMA foreign_keys = ON", err)) {
         store_close(s);
         return false;
     }

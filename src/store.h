@@ -18,6 +18,9 @@ typedef struct Store {
 
 /* The schema version this tide writes. */
 int store_schema_latest(void);
+/* The SQL of migration N (1..latest), which takes schema N-1 to N; NULL
+ * outside that range.  Tests build databases of older schemas with it. */
+const char *store_migration(int n);
 
 /* Open (creating when missing) and migrate.  Refuses, without changing
  * it, a file that is not a database, a folder, or a database written by a

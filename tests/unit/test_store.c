@@ -227,3 +227,71 @@ Test(store, two_processes_write_at_once)
     store_close(&s);
     free(db);
 }
+
+static int64_t one_int(Store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    cr_assert(store_prepare(s, &st, sql, NULL));
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s", sql);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+Test(store, upgrade_from_schema_3_keeps_records_and_never_reuses_ids)
+{
+    /* A database as tide wrote it at schema 3, with two sessions, their
+     * runs, files and search text. */
+    char *db = xasprintf("%s/tide.db", tu_tempdir());
+    sqlite3 *raw;
+    cr_assert_eq(sqlite3_open(db, &raw), SQLITE_OK);
+    for (int n = 1; n <= 3; n++)
+        cr_assert_eq(sqlite3_exec(raw, store_migration(n), NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(raw));
+    cr_assert_eq(sqlite3_exec(raw,
+                              "INSERT INTO code_sessions (id, name, language, kind, workdir, git_dir, created_at,"
+                              "  last_used_at) VALUES (1, 'a', 'python', 'scratch', '/w1', '/g1', 1, 1),"
+                              "  (2, 'b', 'c', 'folder', '/w2', '/g2', 1, 1);"
+                              "INSERT INTO code_results (id, session_id, language, entry, code, output, status,"
+                              "  created_at, message, build_cached) VALUES"
+                              "  (1, 1, 'python', 'a.py', 'print(41)', '41', 'ok', 1, NULL, 0),"
+                              "  (2, 2, 'c', 'b.c', 'int main', '', 'ok', 2, 'm', 1),"
+                              "  (3, 2, 'c', 'b.c', 'int main', 'zebra_output', 'ok', 3, NULL, 1);"
+                              "INSERT INTO run_search (rowid, entry, code, output, error)"
+                              "  SELECT id, entry, code, CAST(output AS TEXT), '' FROM code_results;"
+                              "INSERT INTO code_files (session_id, result_id, path, origin, size, created_at,"
+                              "  updated_at) VALUES (2, 3, 'out.txt', 'generated', 5, 3, 3);"
+                              "PRAGMA user_version = 3",
+                              NULL, NULL, NULL),
+                 SQLITE_OK, "%s", sqlite3_errmsg(raw));
+    sqlite3_close(raw);
+
+    Store s;
+    Err err;
+    cr_assert(store_open(&s, db, &err), "%s", err.msg);
+    cr_assert_eq(store_schema_version(&s), store_schema_latest());
+    char *fk = pragma_text(&s, "PRAGMA foreign_keys");
+    cr_assert_str_eq(fk, "1");
+    free(fk);
+    cr_assert_eq(one_int(&s, "SELECT count(*) FROM code_sessions"), 2);
+    cr_assert_eq(one_int(&s, "SELECT count(*) FROM code_results WHERE session_id = 2 AND build_cached = 1"), 2);
+    cr_assert_eq(one_int(&s, "SELECT count(*) FROM code_files WHERE result_id = 3"), 1);
+    cr_assert_eq(one_int(&s, "SELECT rowid FROM run_search WHERE run_search MATCH 'zebra'"), 3);
+
+    /* The highest session goes, with its runs, files and search text... */
+    cr_assert(store_exec(&s, "DELETE FROM code_sessions WHERE id = 2", &err), "%s", err.msg);
+    cr_assert_eq(one_int(&s, "SELECT count(*) FROM code_results"), 1);
+    cr_assert_eq(one_int(&s, "SELECT count(*) FROM code_files"), 0);
+    cr_assert_eq(one_int(&s, "SELECT count(*) FROM run_search WHERE run_search MATCH 'zebra'"), 0);
+    /* ...and the next ones get new ids, not the ones it had. */
+    cr_assert(store_exec(&s,
+                         "INSERT INTO code_sessions (name, language, kind, workdir, git_dir, created_at,"
+                         "  last_used_at) VALUES ('c', 'go', 'scratch', '/w3', '/g3', 4, 4);"
+                         "INSERT INTO code_results (session_id, language, entry, status, created_at)"
+                         "  VALUES (1, 'python', 'a.py', 'ok', 4)",
+                         &err),
+              "%s", err.msg);
+    cr_assert_eq(one_int(&s, "SELECT max(id) FROM code_sessions"), 3);
+    cr_assert_eq(one_int(&s, "SELECT max(id) FROM code_results"), 4);
+    store_close(&s);
+    free(db);
+}
