@@ -160,6 +160,8 @@ struct SyntaxDoc {
     size_t cancel; /* tree-sitter's cancellation flag */
     bool thread_started;
     pthread_t thread;
+    TSTree **retired; /* trees the UI thread let go of, for the parser thread to free */
+    size_t nretired, capretired;
 
     /* Parser thread (or the caller, when synchronous) */
     TSParser *parser;
@@ -253,6 +255,9 @@ void syntax_free(SyntaxDoc *doc)
     pthread_mutex_unlock(&doc->mu);
     if (doc->thread_started)
         pthread_join(doc->thread, NULL);
+    for (size_t i = 0; i < doc->nretired; i++)
+        ts_tree_delete(doc->retired[i]);
+    free(doc->retired);
     free_request(doc->pending);
     free_result(doc->done);
     if (doc->tree)
@@ -716,11 +721,43 @@ static bool ts_before(struct timespec a, struct timespec b)
     return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
 }
 
+/* Freeing a tree touches every node it alone holds: for a big file that
+ * is milliseconds, so the UI thread hands old trees to the parser thread. */
+static void retire_tree(SyntaxDoc *doc, TSTree *tree)
+{
+    if (!tree)
+        return;
+    if (!doc->thread_started) {
+        ts_tree_delete(tree);
+        return;
+    }
+    pthread_mutex_lock(&doc->mu);
+    if (doc->nretired == doc->capretired) {
+        doc->capretired = doc->capretired ? 2 * doc->capretired : 4;
+        doc->retired = xrealloc(doc->retired, doc->capretired * sizeof *doc->retired);
+    }
+    doc->retired[doc->nretired++] = tree;
+    pthread_cond_broadcast(&doc->cv);
+    pthread_mutex_unlock(&doc->mu);
+}
+
 static void *worker_main(void *arg)
 {
     SyntaxDoc *doc = arg;
     pthread_mutex_lock(&doc->mu);
     while (!doc->stop) {
+        if (doc->nretired) {
+            TSTree **trees = doc->retired;
+            size_t n = doc->nretired;
+            doc->retired = NULL;
+            doc->nretired = doc->capretired = 0;
+            pthread_mutex_unlock(&doc->mu);
+            for (size_t i = 0; i < n; i++)
+                ts_tree_delete(trees[i]);
+            free(trees);
+            pthread_mutex_lock(&doc->mu);
+            continue;
+        }
         if (!doc->pending) {
             pthread_cond_wait(&doc->cv, &doc->mu);
             continue;
@@ -780,11 +817,11 @@ static bool pick_up(SyntaxDoc *doc)
     doc->nlog = k;
     pthread_mutex_unlock(&doc->mu);
     if (stale) {
-        free_result(res);
+        retire_tree(doc, res->tree);
+        free(res);
         return false;
     }
-    if (doc->tree)
-        ts_tree_delete(doc->tree);
+    retire_tree(doc, doc->tree);
     doc->tree = res->tree;
     doc->tree_seq = doc->seq;
     doc->win = res->win;

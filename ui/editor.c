@@ -1048,10 +1048,11 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
     size_t cur_line = buffer_line_of(b, v->cursor);
     for (int row = 0; row < h; row++) {
         size_t line = v->top + (size_t)row;
-        wmove(win, y + row, x);
-        term_style(win, ROLE_TEXT);
-        for (int i = 0; i < w; i++)
-            waddch(win, ' ');
+        /* One call for the row's background: cell by cell it was most of a
+         * keystroke's drawing time on a wide terminal. */
+        cchar_t blank;
+        setcchar(&blank, L" ", ui_style[ROLE_TEXT].attr, ui_style[ROLE_TEXT].pair, NULL);
+        mvwhline_set(win, y + row, x, &blank, w);
         if (line >= count)
             continue;
         if (gutter) {
