@@ -64,9 +64,20 @@ int main(int argc, char **argv)
     report("socket_vsock", socket(40, SOCK_STREAM, 0));
     report("socket_alg", socket(38, SOCK_SEQPACKET, 0));
     report("socket_packet", socket(17, SOCK_RAW, 0));
-    long ret;
-    __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20) : "memory"); /* i386 getpid */
-    printf("int80 %s\n", ret == -EPERM ? "EPERM" : ret < 0 ? "other error" : "OK");
+    /* In a child: a kernel built without the 32-bit ABI answers int 0x80
+     * with SIGSEGV before any filter sees it. */
+    fflush(stdout);
+    pid_t c = fork();
+    if (c == 0) {
+        long ret;
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20) : "memory"); /* i386 getpid */
+        printf("int80 %s\n", ret == -EPERM ? "EPERM" : ret < 0 ? "other error" : "OK");
+        _exit(0);
+    }
+    int st;
+    waitpid(c, &st, 0);
+    if (WIFSIGNALED(st))
+        printf("int80 %s\n", sigabbrev_np(WTERMSIG(st)));
     report("setuid0", setuid(0));
     /* What ordinary programs need still works. */
     pid_t p = fork();
@@ -87,6 +98,11 @@ int main(int argc, char **argv)
 P
 }
 
+host_has_int80() {
+  printf 'int main(void)\n{\n    long r;\n    __asm__ volatile("int $0x80" : "=a"(r) : "a"(20));\n    return r < 0;\n}\n' >int80.c
+  gcc -o int80 int80.c && (./int80) 2>/dev/null
+}
+
 test_dangerous_syscalls_are_refused() {
   write_probe
   run_tide run --json probe.c -- $$
@@ -96,9 +112,16 @@ test_dangerous_syscalls_are_refused() {
            mount umount unshare_user unshare_mount clone_newuser clone_newnet setns chroot \
            pivot_root bpf keyctl add_key userfaultfd perf_event_open io_uring_setup init_module \
            kexec_load reboot swapon settimeofday clock_settime open_by_handle_at socket_vsock \
-           socket_alg socket_packet int80; do
+           socket_alg socket_packet; do
     expect_contains "$out" "$s EPERM"
   done
+  # The 32-bit ABI is refused by the filter; where the kernel has none at
+  # all (no IA32 emulation), int 0x80 faults outside the sandbox as well.
+  if host_has_int80; then
+    expect_contains "$out" "int80 EPERM"
+  else
+    expect_contains "$out" "int80 SEGV"
+  fi
   expect_contains "$out" "clone3 ENOSYS"
   expect_contains "$out" "proc_1_mem EACCES"
   expect_contains "$out" "setuid0 EINVAL"
