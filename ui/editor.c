@@ -854,22 +854,27 @@ static void scroll_into_view(View *v, int h, int w, int tabw)
     v->center = false;
 }
 
-static void style_on(WINDOW *win, UiStyle st)
+/* One screen row, built in memory: it goes to the window in one call, and
+ * only when it differs from what the row shows already. */
+typedef struct RowBuf {
+    cchar_t *cells; /* one per character: a wide one covers two columns */
+    int n, cols, w;
+} RowBuf;
+
+static void row_cell(RowBuf *rb, const wchar_t *wc, int width, UiStyle st)
 {
-    wattr_set(win, st.attr, st.pair, NULL);
+    if (rb->cols + width > rb->w)
+        return;
+    setcchar(&rb->cells[rb->n++], wc, st.attr, st.pair, NULL);
+    rb->cols += width;
 }
 
-static void put_cell(WINDOW *win, const wchar_t *wc, UiStyle st)
+static void row_ascii(RowBuf *rb, const char *s, UiStyle st)
 {
-    cchar_t cc;
-    setcchar(&cc, wc, st.attr, st.pair, NULL);
-    wadd_wch(win, &cc);
-}
-
-static void put_ascii(WINDOW *win, const char *s, UiStyle st)
-{
-    style_on(win, st);
-    waddstr(win, s);
+    for (; *s; s++) {
+        wchar_t wc[2] = {(wchar_t)(unsigned char)*s, 0};
+        row_cell(rb, wc, 1, st);
+    }
 }
 
 typedef struct Marks {
@@ -891,13 +896,12 @@ static UiStyle style_at(const Marks *mk, size_t off, UiStyle base)
     return base;
 }
 
-static void draw_line(View *v, WINDOW *win, int y, int x, int w, size_t line, int tabw, const Marks *mk,
-                      UiStyle *styles, size_t nstyles)
+static void draw_line(View *v, RowBuf *rb, int w, size_t line, int tabw, const Marks *mk, UiStyle *styles,
+                      size_t nstyles)
 {
     const Buffer *b = B(v);
-    size_t ls = buffer_line_start(b, line), ve = vis_end(b, line);
+    size_t ve = vis_end(b, line);
     ColPos p = pos_at_col(v, line, v->left, tabw);
-    wmove(win, y, x);
     size_t right = v->left + (size_t)w;
     /* A character cut by the left edge shows as spaces. */
     if (p.col < v->left && p.off < ve) {
@@ -905,7 +909,7 @@ static void draw_line(View *v, WINDOW *win, int y, int x, int w, size_t line, in
         int len = textnav_char_at(b, p.off, &cp);
         Glyph g = glyph_of(cp, len, p.col, tabw);
         for (size_t c = v->left; c < p.col + (size_t)g.width && c < right; c++)
-            put_ascii(win, " ", style_at(mk, p.off, ui_style[ROLE_TEXT]));
+            row_ascii(rb, " ", style_at(mk, p.off, ui_style[ROLE_TEXT]));
         p.col += (size_t)g.width;
         p.off += (size_t)len;
     }
@@ -930,7 +934,7 @@ static void draw_line(View *v, WINDOW *win, int y, int x, int w, size_t line, in
         if (p.col + (size_t)g.width > right) {
             /* A wide character that does not fit: fill the edge. */
             for (; p.col < right; p.col++)
-                put_ascii(win, " ", st);
+                row_ascii(rb, " ", st);
             break;
         }
         switch (g.kind) {
@@ -942,7 +946,7 @@ static void draw_line(View *v, WINDOW *win, int y, int x, int w, size_t line, in
                 wc[0] = 0x25CC;
                 wc[1] = (wchar_t)cp;
                 wc[2] = 0;
-                put_cell(win, wc, st);
+                row_cell(rb, wc, 1, st);
                 p.col++;
                 break;
             }
@@ -960,17 +964,16 @@ static void draw_line(View *v, WINDOW *win, int y, int x, int w, size_t line, in
                 len += mlen;
             }
             wc[nw] = 0;
-            put_cell(win, wc, st);
+            row_cell(rb, wc, g.width, st);
             break;
         }
         case GLYPH_TAB:
-            style_on(win, st);
             for (int i = 0; i < g.width; i++)
-                waddch(win, ' ');
+                row_ascii(rb, " ", st);
             break;
         case GLYPH_CONTROL: {
             char s[3] = {'^', (char)(cp == 0x7F ? '?' : cp + '@'), 0};
-            put_ascii(win, s, st.attr == ui_style[ROLE_TEXT].attr && st.pair == ui_style[ROLE_TEXT].pair
+            row_ascii(rb, s, st.attr == ui_style[ROLE_TEXT].attr && st.pair == ui_style[ROLE_TEXT].pair
                                   ? ui_style[ROLE_SPECIAL]
                                   : st);
             break;
@@ -981,7 +984,7 @@ static void draw_line(View *v, WINDOW *win, int y, int x, int w, size_t line, in
             for (int i = 0; i < g.len; i++) {
                 char s[8];
                 snprintf(s, sizeof s, "<%02X>", bytes[i]);
-                put_ascii(win, s, st.attr == ui_style[ROLE_TEXT].attr && st.pair == ui_style[ROLE_TEXT].pair
+                row_ascii(rb, s, st.attr == ui_style[ROLE_TEXT].attr && st.pair == ui_style[ROLE_TEXT].pair
                                       ? ui_style[ROLE_SPECIAL]
                                       : st);
             }
@@ -995,14 +998,43 @@ static void draw_line(View *v, WINDOW *win, int y, int x, int w, size_t line, in
     /* A selected line break shows as one selected cell. */
     if (p.col < right && p.off >= ve && mk->sel_s <= ve && mk->sel_e > ve && ve < buffer_length(b) &&
         p.col >= v->left) {
-        put_ascii(win, " ", ui_style[ROLE_SELECTION]);
+        row_ascii(rb, " ", ui_style[ROLE_SELECTION]);
         p.col++;
     }
-    (void)ls;
+}
+
+void row_cache_forget(RowCache *rc)
+{
+    rc->h = rc->w = 0;
+}
+
+void row_cache_free(RowCache *rc)
+{
+    free(rc->cells);
+    free(rc->len);
+    *rc = (RowCache){0};
+}
+
+bool row_cache_holds(const RowCache *rc, int y, int x, int h, int w)
+{
+    return rc->h > 0 && rc->y == y && rc->x == x && rc->h == h && rc->w == w;
+}
+
+/* The row goes to the window unless the window shows it already. */
+static void row_flush(RowCache *rc, int row, WINDOW *win, int y, int x, const RowBuf *rb)
+{
+    if (rc) {
+        cchar_t *old = rc->cells + (size_t)row * (size_t)rc->w;
+        if (rc->len[row] == rb->n && memcmp(old, rb->cells, (size_t)rb->n * sizeof *old) == 0)
+            return;
+        memcpy(old, rb->cells, (size_t)rb->n * sizeof *old);
+        rc->len[row] = rb->n;
+    }
+    mvwadd_wchnstr(win, y, x, rb->cells, rb->n);
 }
 
 void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, const Search *search,
-               size_t cur_start, size_t cur_end, int *cy, int *cx)
+               size_t cur_start, size_t cur_end, RowCache *rc, int *cy, int *cx)
 {
     const Buffer *b = B(v);
     int tabw = tab_width(cfg);
@@ -1046,25 +1078,36 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
     size_t nstyles = (size_t)(tw > 0 ? tw : 1) * 8 + 16;
     UiStyle *styles = xcalloc(nstyles, sizeof *styles);
     size_t cur_line = buffer_line_of(b, v->cursor);
-    for (int row = 0; row < h; row++) {
-        size_t line = v->top + (size_t)row;
-        /* One call for the row's background: cell by cell it was most of a
-         * keystroke's drawing time on a wide terminal. */
-        cchar_t blank;
-        setcchar(&blank, L" ", ui_style[ROLE_TEXT].attr, ui_style[ROLE_TEXT].pair, NULL);
-        mvwhline_set(win, y + row, x, &blank, w);
-        if (line >= count)
-            continue;
-        if (gutter) {
-            char num[48];
-            snprintf(num, sizeof num, "%*zu ", (gutter - 1) & 31, line + 1);
-            wmove(win, y + row, x);
-            term_style(win, line == cur_line ? ROLE_GUTTER_CURRENT : ROLE_GUTTER);
-            waddstr(win, num);
-        }
-        if (tw > 0)
-            draw_line(v, win, y + row, x + gutter, tw, line, tabw, &mk, styles, nstyles);
+    if (rc && !row_cache_holds(rc, y, x, h, w) && h > 0 && w > 0) {
+        free(rc->cells);
+        free(rc->len);
+        *rc = (RowCache){y, x, h, w, xcalloc((size_t)h * (size_t)w, sizeof *rc->cells), xcalloc((size_t)h, sizeof *rc->len)};
+        for (int row = 0; row < h; row++)
+            rc->len[row] = -1;
     }
+    cchar_t *cells = xcalloc((size_t)(w > 0 ? w : 1), sizeof *cells);
+    /* curses adds the window's attributes and colour to every cell
+     * written: none, so cells show exactly their own style. */
+    wattr_set(win, A_NORMAL, 0, NULL);
+    cchar_t blank; /* setcchar clears all of it, so equal rows compare equal byte for byte */
+    setcchar(&blank, L" ", ui_style[ROLE_TEXT].attr, ui_style[ROLE_TEXT].pair, NULL);
+    for (int row = 0; row < h && w > 0; row++) {
+        size_t line = v->top + (size_t)row;
+        RowBuf rb = {cells, 0, 0, w};
+        if (line < count) {
+            if (gutter) {
+                char num[48];
+                snprintf(num, sizeof num, "%*zu ", (gutter - 1) & 31, line + 1);
+                row_ascii(&rb, num, ui_style[line == cur_line ? ROLE_GUTTER_CURRENT : ROLE_GUTTER]);
+            }
+            if (tw > 0)
+                draw_line(v, &rb, tw, line, tabw, &mk, styles, nstyles);
+        }
+        for (; rb.cols < w; rb.cols++)
+            rb.cells[rb.n++] = blank;
+        row_flush(rc, row, win, y + row, x, &rb);
+    }
+    free(cells);
     free(styles);
     free(matches);
     *cy = *cx = -1;

@@ -118,12 +118,28 @@ void view_mouse(View *v, int y, int x, bool press, bool extend, int clicks);
 /* Line and column (from 0; the column counts characters) of the cursor. */
 void view_cursor_pos(View *v, size_t *line, size_t *col);
 
+/* What the text area's rows show, cell by cell, so that a redraw writes
+ * only the rows that changed (a keystroke changes one or two): a full
+ * redraw was most of a keystroke's time.  It stands for the window's
+ * contents, so whoever draws over the area or erases it must forget it. */
+typedef struct RowCache {
+    int y, x, h, w;  /* the area it holds; h == 0: nothing */
+    cchar_t *cells;  /* h rows of up to w cells */
+    int *len;        /* the cells of each row; -1: not known */
+} RowCache;
+
+void row_cache_forget(RowCache *rc);
+void row_cache_free(RowCache *rc);
+/* Whether rc holds the window's contents of exactly this area. */
+bool row_cache_holds(const RowCache *rc, int y, int x, int h, int w);
+
 /* Draw into w at (y, x), h rows by w columns.  Matches of search in the
  * visible rows are marked; [cur_start, cur_end) is the current match.
- * Returns the screen position of the cursor in *cy, *cx (-1 when not
- * visible). */
+ * rc (may be NULL: every row is written) is what the area showed and is
+ * kept up to date.  Returns the screen position of the cursor in *cy, *cx
+ * (-1 when not visible). */
 void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, const Search *search,
-               size_t cur_start, size_t cur_end, int *cy, int *cx);
+               size_t cur_start, size_t cur_end, RowCache *rc, int *cy, int *cx);
 /* The highlighter's note at the cursor, or NULL. */
 const char *view_hint(View *v);
 

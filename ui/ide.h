@@ -138,6 +138,7 @@ struct Ide {
 
     Rect r_tabs, r_explorer, r_editor, r_panel, r_status;
     bool too_small;
+    RowCache rows; /* what the editor area shows (see view_draw) */
 };
 
 Tab *ide_tab(Ide *ide);

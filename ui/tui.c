@@ -695,14 +695,29 @@ static void disk_tick(Ide *ide, long long now)
 
 /* ---------------------------------------------------------------- drawing */
 
+static void blank_rect(Rect r, attr_t attr, short pair)
+{
+    if (r.w <= 0)
+        return;
+    cchar_t blank;
+    setcchar(&blank, L" ", attr, pair, NULL);
+    for (int y = r.y; y < r.y + r.h; y++)
+        mvwhline_set(stdscr, y, r.x, &blank, r.w);
+}
+
 static void fill(Rect r, UiRole role)
 {
+    blank_rect(r, ui_style[role].attr, ui_style[role].pair);
     term_style(stdscr, role);
-    for (int y = r.y; y < r.y + r.h; y++) {
-        wmove(stdscr, y, r.x);
-        for (int x = 0; x < r.w; x++)
-            waddch(stdscr, ' ');
-    }
+}
+
+/* erase() but for the editor's area, which keeps what it shows. */
+static void erase_around(Rect e)
+{
+    blank_rect((Rect){0, 0, e.y, COLS}, A_NORMAL, 0);
+    blank_rect((Rect){e.y + e.h, 0, LINES - e.y - e.h, COLS}, A_NORMAL, 0);
+    blank_rect((Rect){e.y, 0, e.h, e.x}, A_NORMAL, 0);
+    blank_rect((Rect){e.y, e.x + e.w, e.h, COLS - e.x - e.w}, A_NORMAL, 0);
 }
 
 void ide_layout(Ide *ide)
@@ -731,6 +746,7 @@ void ide_layout(Ide *ide)
         main.h -= ph;
     }
     ide->r_editor = main;
+    row_cache_forget(&ide->rows);
 }
 
 static void draw_tabs(Ide *ide)
@@ -819,7 +835,15 @@ static void draw_status(Ide *ide, Tab *t)
 
 static void draw(Ide *ide)
 {
-    erase();
+    Tab *t = ide_tab(ide);
+    Rect e = ide->r_editor;
+    bool keep = t && !ide->too_small && ide->overlay != OVERLAY_HELP && row_cache_holds(&ide->rows, e.y, e.x, e.h, e.w);
+    if (keep) {
+        erase_around(e);
+    } else {
+        erase();
+        row_cache_forget(&ide->rows);
+    }
     int cy = -1, cx = -1;
     if (ide->too_small) {
         const char *m1 = "Terminal too small";
@@ -839,17 +863,16 @@ static void draw(Ide *ide)
         return;
     }
     draw_tabs(ide);
-    Tab *t = ide_tab(ide);
     if (ide->explorer_visible) {
         explorer_draw(ide, ide->r_explorer, ide->focus == FOCUS_EXPLORER);
         term_style(stdscr, ROLE_BORDER);
         for (int y = ide->r_explorer.y; y < ide->r_explorer.y + ide->r_explorer.h; y++)
             mvwaddch(stdscr, y, ide->r_explorer.w, ACS_VLINE);
     }
-    Rect e = ide->r_editor;
     if (t) {
         view_draw(t->view, stdscr, e.y, e.x, e.h, e.w, &ide->app->cfg, ide->search_on ? &ide->search : NULL,
-                  ide->has_match ? ide->match_s : SIZE_MAX, ide->has_match ? ide->match_e : SIZE_MAX, &cy, &cx);
+                  ide->has_match ? ide->match_s : SIZE_MAX, ide->has_match ? ide->match_e : SIZE_MAX, &ide->rows,
+                  &cy, &cx);
     }
     if (ide->focus != FOCUS_EDITOR)
         cy = cx = -1;
@@ -857,6 +880,7 @@ static void draw(Ide *ide)
         panel_draw(ide, ide->r_panel, ide->focus == FOCUS_PANEL, &cy, &cx);
     if (ide->overlay == OVERLAY_LANG) {
         langsel_draw(ide);
+        row_cache_forget(&ide->rows); /* the dialog covers part of the editor */
         cy = cx = -1;
     }
     if (ide->focus == FOCUS_EXPLORER)
@@ -1025,6 +1049,7 @@ static void do_action(Ide *ide, Action a)
             ide->explorer_visible = false;
             ide->focus = FOCUS_EDITOR;
         }
+        ide_layout(ide);
         break;
     case ACT_NEXT_TAB:
         if (ide->ntabs)
@@ -1338,6 +1363,7 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
 
 static void ide_free(Ide *ide)
 {
+    row_cache_free(&ide->rows);
     worker_free(ide->io); /* finishes saves and recovery writes */
     langsel_stop(ide);
     panel_free(ide->panel);

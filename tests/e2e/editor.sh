@@ -253,3 +253,63 @@ test_mouse_click_drag_and_wheel() {
   tui_wait 'saved m.txt'
   expect_eq "$(sed -n 7p m.txt)" 'Z8'
 }
+
+# Every row of the editor from line FIRST to LAST shows that line and
+# nothing else: rows a redraw left alone must not keep cells of a dialog,
+# another tab or an older layout.
+expect_whole_rows() { # WORD FIRST LAST
+  local screen i
+  screen=$(tui_screen)
+  for i in $(seq "$2" "$3"); do
+    grep -qE "(^|│) *$i $1_$i *\$" <<<"$screen" ||
+      fail "the row of line $i is not whole:$(printf '\n%s' "$screen" | sed 's/^/    | /')"
+  done
+}
+
+test_rows_left_alone_stay_right() {
+  seq 1 60 | sed 's/^/alpha_/' >a.txt
+  seq 1 8 | sed 's/^/bravo_/' >b.txt
+  tui_start a.txt
+  tui_wait 'alpha_20'
+  expect_whole_rows alpha 1 25
+  # Dialogs over the text: gone without a trace.
+  tui_keys F2
+  tui_wait 'Language of a.txt'
+  tui_esc
+  tui_wait_gone 'Language of a.txt'
+  expect_whole_rows alpha 1 25
+  tui_keys F1
+  tui_wait 'tide: keys'
+  tui_esc
+  tui_wait_gone 'tide: keys'
+  expect_whole_rows alpha 1 25
+  # Typing changes its row only.
+  tui_keys C-g
+  tui_type '7'
+  tui_keys Enter
+  tui_type 'Z'
+  tui_wait '7 Zalpha_7'
+  expect_whole_rows alpha 1 6
+  expect_whole_rows alpha 8 25
+  # A shorter file in another tab: nothing of the first shows through.
+  tui_keys C-o
+  tui_type 'b.txt'
+  tui_keys Enter
+  tui_wait 'bravo_8'
+  expect_whole_rows bravo 1 8
+  case "$(tui_screen)" in *alpha_*) fail "the other tab's text shows through:$(tui_screen)" ;; esac
+  tui_keys M-Left
+  tui_wait '7 Zalpha_7'
+  expect_whole_rows alpha 8 25
+  # The explorer opens beside the text and closes again; the window grows.
+  tui_keys C-e
+  tui_wait '│  7 Zalpha_7'
+  expect_whole_rows alpha 8 25
+  tui_keys C-e
+  tui_wait '  7 Zalpha_7'
+  tui_wait_gone '│  7 Zalpha_7'
+  expect_whole_rows alpha 8 25
+  tui_tmux resize-window -t 0 -x 120 -y 40
+  tui_wait 'alpha_37'
+  expect_whole_rows alpha 8 37
+}

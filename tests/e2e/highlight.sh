@@ -100,11 +100,24 @@ test_an_error_appears_as_you_type() {
   printf 'x = 1\n' >t.py
   tui_start t.py
   tui_wait 'x = 1'
-  screen_lacks "${ESC}\\[4m"
+  # Underline on its own or after a reset, as tmux writes it.
+  screen_lacks "${ESC}\\[(0;)?4m"
   tui_keys End
   tui_type ' +* )'
-  screen_matches "${ESC}\\[4m"
+  screen_matches "${ESC}\\[(0;)?4m"
   tui_wait 'syntax error'
+}
+
+test_line_numbers_keep_their_style_to_themselves() {
+  probe_theme
+  printf 'x = 1\ny = 2\n' >t.py
+  tui_start t.py
+  tui_wait 'y = 2'
+  # The probe theme leaves the gutter to the default theme's styles: the
+  # cursor's line number bold, the others dim.  The text beside them is
+  # neither: its cells start from a reset.
+  screen_matches "${ESC}\\[1m${SGR}  1 ${ESC}\\[0m${SGR}x = "
+  screen_matches "${ESC}\\[2m${SGR}  2 ${ESC}\\[0m${SGR}y = "
 }
 
 test_truecolor_when_the_terminal_says_so() {
