@@ -28,14 +28,19 @@ BUILD      := build
 LIB_PC   := ncursesw tree-sitter libgit2 sqlite3 libseccomp inih jansson vterm nettle libpcre2-8
 TEST_PC  := criterion
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PC))
-PC_LIBS   = $(shell $(PKG_CONFIG) --libs $(LIB_PC))
+# libgit2 is not linked: src/gitlib.c opens it when first needed, by the
+# soname of the library its headers came with.
+PC_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out libgit2,$(LIB_PC)))
+GITLIB_SONAME = $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir libgit2)/libgit2.so" 2>/dev/null | \
+                  sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
+%/src/gitlib.o: GITLIB_CFLAGS = -DGITLIB_SONAME='"$(GITLIB_SONAME)"'
 
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Werror=implicit-function-declaration
 DEFS     := -D_GNU_SOURCE -DTIDE_VERSION='"$(VERSION)"' -DTIDE_DATADIR='"$(DATADIR)"'
 CFLAGS   ?=
-ALL_CFLAGS = -std=c17 $(OPT) $(WARN) $(DEFS) -Isrc -Iui -I$(BUILD)/gen $(PC_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = -std=c17 $(OPT) $(WARN) $(DEFS) $(GITLIB_CFLAGS) -Isrc -Iui -I$(BUILD)/gen $(PC_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS    = $(PC_LIBS) -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

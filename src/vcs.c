@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +12,12 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "gitlib.h"
 
 /* libgit2's last error as the tail of a message. */
 static const char *git_msg(void)
 {
-    const git_error *e = git_error_last();
+    const git_error *e = gitlib.git_error_last();
     return e && e->message ? e->message : "unknown libgit2 error";
 }
 
@@ -28,55 +28,59 @@ static bool git_fail(Err *err, const char *what, const char *where)
 
 bool vcs_init(const char *git_dir, Err *err)
 {
-    if (git_libgit2_init() < 0)
+    if (!gitlib_load(err))
+        return false;
+    if (gitlib.git_libgit2_init() < 0)
         return err_set(err, "cannot start libgit2: %s", git_msg());
     bool ok = false;
     git_repository *repo = NULL;
     git_config *cfg = NULL;
     git_repository_init_options o;
-    git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
+    gitlib.git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
     /* Bare: the work tree is given at every open, so no core.worktree and
      * no .git file ever point into the user's folder. */
     o.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
     o.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
     o.initial_head = "main";
-    if (git_repository_init_ext(&repo, git_dir, &o) < 0) {
+    if (gitlib.git_repository_init_ext(&repo, git_dir, &o) < 0) {
         git_fail(err, "cannot create the git repository", git_dir);
         goto out;
     }
     /* Snapshots are byte for byte what was on disk, whatever the user's
      * global git config says about line endings. */
-    if (git_repository_config(&cfg, repo) < 0 || git_config_set_bool(cfg, "core.autocrlf", 0) < 0 ||
-        git_config_set_string(cfg, "core.safecrlf", "false") < 0 ||
-        git_config_set_bool(cfg, "core.symlinks", 1) < 0) {
+    if (gitlib.git_repository_config(&cfg, repo) < 0 || gitlib.git_config_set_bool(cfg, "core.autocrlf", 0) < 0 ||
+        gitlib.git_config_set_string(cfg, "core.safecrlf", "false") < 0 ||
+        gitlib.git_config_set_bool(cfg, "core.symlinks", 1) < 0) {
         git_fail(err, "cannot configure the git repository", git_dir);
         goto out;
     }
     ok = true;
 out:
-    git_config_free(cfg);
-    git_repository_free(repo);
-    git_libgit2_shutdown();
+    gitlib.git_config_free(cfg);
+    gitlib.git_repository_free(repo);
+    gitlib.git_libgit2_shutdown();
     return ok;
 }
 
 bool vcs_open(Vcs *v, const char *git_dir, const char *workdir, Err *err)
 {
     *v = (Vcs){0};
-    if (git_libgit2_init() < 0)
+    if (!gitlib_load(err))
+        return false;
+    if (gitlib.git_libgit2_init() < 0)
         return err_set(err, "cannot start libgit2: %s", git_msg());
     if (!fileio_is_dir(git_dir)) {
-        git_libgit2_shutdown();
+        gitlib.git_libgit2_shutdown();
         return err_set(err, "the git folder %s is missing", git_dir);
     }
-    if (git_repository_open_bare(&v->repo, git_dir) < 0) {
+    if (gitlib.git_repository_open_bare(&v->repo, git_dir) < 0) {
         err_set(err, "the git folder %s is damaged: %s", git_dir, git_msg());
-        git_libgit2_shutdown();
+        gitlib.git_libgit2_shutdown();
         return false;
     }
     v->git_dir = xstrdup(git_dir);
     if (workdir) {
-        if (git_repository_set_workdir(v->repo, workdir, 0) < 0) {
+        if (gitlib.git_repository_set_workdir(v->repo, workdir, 0) < 0) {
             git_fail(err, "cannot use the work tree", workdir);
             vcs_close(v);
             return false;
@@ -89,8 +93,8 @@ bool vcs_open(Vcs *v, const char *git_dir, const char *workdir, Err *err)
 void vcs_close(Vcs *v)
 {
     if (v->repo) {
-        git_repository_free(v->repo);
-        git_libgit2_shutdown();
+        gitlib.git_repository_free(v->repo);
+        gitlib.git_libgit2_shutdown();
     }
     free(v->git_dir);
     free(v->workdir);
@@ -149,7 +153,7 @@ static bool is_excluded(const Walk *w, const char *path)
 static bool ignored(const Walk *w, const char *path)
 {
     int ign = 0;
-    return git_ignore_path_is_ignored(&ign, w->v->repo, path) == 0 && ign;
+    return gitlib.git_ignore_path_is_ignored(&ign, w->v->repo, path) == 0 && ign;
 }
 
 static char *human_size(long long n)
@@ -360,10 +364,10 @@ static bool update_index(Walk *w, git_index *idx, Err *err)
 
     for (size_t i = 0; i < w->n; i++) {
         WalkFile *f = &w->files[i];
-        const git_index_entry *e = git_index_get_bypath(idx, f->path, 0);
+        const git_index_entry *e = gitlib.git_index_get_bypath(idx, f->path, 0);
         if (e && entry_clean(e, &f->st, &index_mtime))
             continue;
-        if (git_index_add_bypath(idx, f->path) < 0) {
+        if (gitlib.git_index_add_bypath(idx, f->path) < 0) {
             char *full = xasprintf("%s/%s", w->v->workdir, f->path);
             struct stat st;
             if (lstat(full, &st) == 0)
@@ -374,14 +378,14 @@ static bool update_index(Walk *w, git_index *idx, Err *err)
     }
     /* Whatever the index holds that is no longer there goes. */
     StrList gone = {0};
-    for (size_t i = 0, n = git_index_entrycount(idx); i < n; i++) {
-        const git_index_entry *e = git_index_get_byindex(idx, i);
+    for (size_t i = 0, n = gitlib.git_index_entrycount(idx); i < n; i++) {
+        const git_index_entry *e = gitlib.git_index_get_byindex(idx, i);
         if (e && !walk_has(w, e->path))
             sl_push(&gone, e->path);
     }
     bool ok = true;
     for (size_t i = 0; i < gone.len && ok; i++)
-        if (git_index_remove_bypath(idx, gone.items[i]) < 0)
+        if (gitlib.git_index_remove_bypath(idx, gone.items[i]) < 0)
             ok = git_fail(err, "cannot update the index", w->v->git_dir);
     sl_free(&gone);
     return ok;
@@ -389,7 +393,7 @@ static bool update_index(Walk *w, git_index *idx, Err *err)
 
 static bool head_commit(Vcs *v, git_oid *oid, bool *exists, Err *err)
 {
-    int rc = git_reference_name_to_id(oid, v->repo, "HEAD");
+    int rc = gitlib.git_reference_name_to_id(oid, v->repo, "HEAD");
     *exists = rc == 0;
     if (rc == 0 || rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
         return true;
@@ -404,7 +408,7 @@ bool vcs_head(Vcs *v, char out[VCS_OID_LEN + 1], Err *err)
     if (!head_commit(v, &oid, &exists, err))
         return false;
     if (exists)
-        git_oid_tostr(out, VCS_OID_LEN + 1, &oid);
+        gitlib.git_oid_tostr(out, VCS_OID_LEN + 1, &oid);
     return true;
 }
 
@@ -426,17 +430,17 @@ bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err 
     git_commit *parent = NULL;
     git_oid tree, head;
     bool has_head;
-    if (git_repository_index(&idx, v->repo) < 0) {
+    if (gitlib.git_repository_index(&idx, v->repo) < 0) {
         err_set(err, "the git folder %s is damaged (its index): %s", v->git_dir, git_msg());
         goto out;
     }
     if (!update_index(&w, idx, err))
         goto out;
-    if (git_index_write_tree(&tree, idx) < 0) {
+    if (gitlib.git_index_write_tree(&tree, idx) < 0) {
         git_fail(err, "cannot write the snapshot", v->git_dir);
         goto out;
     }
-    if (git_index_write(idx) < 0) {
+    if (gitlib.git_index_write(idx) < 0) {
         git_fail(err, "cannot write the index", v->git_dir);
         goto out;
     }
@@ -444,21 +448,21 @@ bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err 
         goto out;
     snap->changed = true;
     if (has_head) {
-        if (git_commit_lookup(&parent, v->repo, &head) < 0) {
+        if (gitlib.git_commit_lookup(&parent, v->repo, &head) < 0) {
             err_set(err, "the git folder %s is damaged (its last commit): %s", v->git_dir, git_msg());
             goto out;
         }
-        snap->changed = !git_oid_equal(git_commit_tree_id(parent), &tree);
-        git_oid_tostr(snap->parent, sizeof snap->parent, &head);
+        snap->changed = !gitlib.git_oid_equal(gitlib.git_commit_tree_id(parent), &tree);
+        gitlib.git_oid_tostr(snap->parent, sizeof snap->parent, &head);
     }
-    git_oid_tostr(snap->tree, sizeof snap->tree, &tree);
-    snap->nfiles = git_index_entrycount(idx);
+    gitlib.git_oid_tostr(snap->tree, sizeof snap->tree, &tree);
+    snap->nfiles = gitlib.git_index_entrycount(idx);
     snap->files = xcalloc(snap->nfiles, sizeof *snap->files);
     for (size_t i = 0; i < snap->nfiles; i++) {
-        const git_index_entry *e = git_index_get_byindex(idx, i);
+        const git_index_entry *e = gitlib.git_index_get_byindex(idx, i);
         VcsFile *f = &snap->files[i];
         f->path = xstrdup(e->path);
-        git_oid_tostr(f->oid, sizeof f->oid, &e->id);
+        gitlib.git_oid_tostr(f->oid, sizeof f->oid, &e->id);
         f->size = e->file_size;
         f->executable = e->mode == GIT_FILEMODE_BLOB_EXECUTABLE;
         f->symlink = e->mode == GIT_FILEMODE_LINK;
@@ -468,8 +472,8 @@ bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err 
     w.notes = (StrList){0};
     ok = true;
 out:
-    git_commit_free(parent);
-    git_index_free(idx);
+    gitlib.git_commit_free(parent);
+    gitlib.git_index_free(idx);
     walk_clear(&w);
     if (!ok)
         vcs_snapshot_free(snap);
@@ -487,7 +491,7 @@ void vcs_snapshot_free(VcsSnapshot *snap)
 
 static bool parse_oid(git_oid *oid, const char *hex, Err *err)
 {
-    if (!hex || strlen(hex) != VCS_OID_LEN || git_oid_fromstr(oid, hex) < 0)
+    if (!hex || strlen(hex) != VCS_OID_LEN || gitlib.git_oid_fromstr(oid, hex) < 0)
         return err_set(err, "'%s' is not a commit id", hex ? hex : "");
     return true;
 }
@@ -505,34 +509,34 @@ bool vcs_commit(Vcs *v, const VcsSnapshot *snap, const char *message, char out[V
     git_tree *tree = NULL;
     git_commit *parent = NULL;
     git_signature *sig = NULL;
-    if (git_tree_lookup(&tree, v->repo, &tree_id) < 0) {
+    if (gitlib.git_tree_lookup(&tree, v->repo, &tree_id) < 0) {
         git_fail(err, "cannot find the snapshot", v->git_dir);
         goto out;
     }
     if (snap->parent[0]) {
         if (!parse_oid(&parent_id, snap->parent, err))
             goto out;
-        if (git_commit_lookup(&parent, v->repo, &parent_id) < 0) {
+        if (gitlib.git_commit_lookup(&parent, v->repo, &parent_id) < 0) {
             git_fail(err, "cannot find the previous commit", v->git_dir);
             goto out;
         }
     }
-    if (git_signature_now(&sig, "tide", "tide@localhost") < 0) {
+    if (gitlib.git_signature_now(&sig, "tide", "tide@localhost") < 0) {
         git_fail(err, "cannot sign the commit", v->git_dir);
         goto out;
     }
     const git_commit *parents[1] = {parent};
-    if (git_commit_create(&commit_id, v->repo, NULL, sig, sig, "UTF-8", message, tree, parent ? 1 : 0,
+    if (gitlib.git_commit_create(&commit_id, v->repo, NULL, sig, sig, "UTF-8", message, tree, parent ? 1 : 0,
                           parents) < 0) {
         git_fail(err, "cannot write the commit", v->git_dir);
         goto out;
     }
-    git_oid_tostr(out, VCS_OID_LEN + 1, &commit_id);
+    gitlib.git_oid_tostr(out, VCS_OID_LEN + 1, &commit_id);
     ok = true;
 out:
-    git_signature_free(sig);
-    git_commit_free(parent);
-    git_tree_free(tree);
+    gitlib.git_signature_free(sig);
+    gitlib.git_commit_free(parent);
+    gitlib.git_tree_free(tree);
     return ok;
 }
 
@@ -543,13 +547,13 @@ bool vcs_advance(Vcs *v, const char *commit, Err *err)
         return false;
     git_reference *head = NULL, *ref = NULL;
     const char *branch = "refs/heads/main";
-    if (git_reference_lookup(&head, v->repo, "HEAD") == 0 && git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
-        branch = git_reference_symbolic_target(head);
-    bool ok = git_reference_create(&ref, v->repo, branch, &oid, 1, "tide run") == 0;
+    if (gitlib.git_reference_lookup(&head, v->repo, "HEAD") == 0 && gitlib.git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+        branch = gitlib.git_reference_symbolic_target(head);
+    bool ok = gitlib.git_reference_create(&ref, v->repo, branch, &oid, 1, "tide run") == 0;
     if (!ok)
         git_fail(err, "cannot move the branch", v->git_dir);
-    git_reference_free(ref);
-    git_reference_free(head);
+    gitlib.git_reference_free(ref);
+    gitlib.git_reference_free(head);
     return ok;
 }
 
@@ -561,10 +565,10 @@ static bool lookup_tree(Vcs *v, const char *commit, git_tree **tree, Err *err)
     if (!parse_oid(&oid, commit, err))
         return false;
     git_commit *c = NULL;
-    if (git_commit_lookup(&c, v->repo, &oid) < 0)
+    if (gitlib.git_commit_lookup(&c, v->repo, &oid) < 0)
         return err_set(err, "commit %.12s is missing from %s: %s", commit, v->git_dir, git_msg());
-    int rc = git_commit_tree(tree, c);
-    git_commit_free(c);
+    int rc = gitlib.git_commit_tree(tree, c);
+    gitlib.git_commit_free(c);
     if (rc < 0)
         return err_set(err, "the tree of commit %.12s is missing from %s: %s", commit, v->git_dir, git_msg());
     return true;
@@ -591,36 +595,38 @@ bool vcs_diff(Vcs *v, const char *from, const char *to, StrBuf *out, Err *err)
     if (!lookup_tree(v, from, &a, err) || !lookup_tree(v, to, &b, err))
         goto out;
     git_diff_options o;
-    git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-    if (git_diff_tree_to_tree(&diff, v->repo, a, b, &o) < 0) {
+    gitlib.git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+    if (gitlib.git_diff_tree_to_tree(&diff, v->repo, a, b, &o) < 0) {
         git_fail(err, "cannot compare the snapshots", v->git_dir);
         goto out;
     }
-    if (git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, diff_line, out) < 0) {
+    if (gitlib.git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, diff_line, out) < 0) {
         git_fail(err, "cannot print the difference", v->git_dir);
         goto out;
     }
     ok = true;
 out:
-    git_diff_free(diff);
-    git_tree_free(a);
-    git_tree_free(b);
+    gitlib.git_diff_free(diff);
+    gitlib.git_tree_free(a);
+    gitlib.git_tree_free(b);
     return ok;
 }
 
 bool vcs_diff_buffers(const void *a, size_t alen, const char *alabel, const void *b, size_t blen,
                       const char *blabel, StrBuf *out, Err *err)
 {
-    if (git_libgit2_init() < 0)
+    if (!gitlib_load(err))
+        return false;
+    if (gitlib.git_libgit2_init() < 0)
         return err_set(err, "cannot start libgit2: %s", git_msg());
     git_patch *patch = NULL;
     git_buf buf = {0};
     git_diff_options o;
-    git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+    gitlib.git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
     o.old_prefix = "";
     o.new_prefix = "";
-    bool ok = git_patch_from_buffers(&patch, a, alen, alabel, b, blen, blabel, &o) == 0 &&
-              git_patch_to_buf(&buf, patch) == 0;
+    bool ok = gitlib.git_patch_from_buffers(&patch, a, alen, alabel, b, blen, blabel, &o) == 0 &&
+              gitlib.git_patch_to_buf(&buf, patch) == 0;
     if (ok) {
         /* Two buffers are not files in a repository: the "diff --git" and
          * "index" lines would only confuse. */
@@ -633,9 +639,9 @@ bool vcs_diff_buffers(const void *a, size_t alen, const char *alabel, const void
     } else {
         err_set(err, "cannot compare %s and %s: %s", alabel, blabel, git_msg());
     }
-    git_buf_dispose(&buf);
-    git_patch_free(patch);
-    git_libgit2_shutdown();
+    gitlib.git_buf_dispose(&buf);
+    gitlib.git_patch_free(patch);
+    gitlib.git_libgit2_shutdown();
     return ok;
 }
 
@@ -649,27 +655,27 @@ typedef struct FileList {
 static int list_entry(const char *root, const git_tree_entry *entry, void *payload)
 {
     FileList *fl = payload;
-    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+    if (gitlib.git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
         return 0;
-    git_filemode_t mode = git_tree_entry_filemode(entry);
+    git_filemode_t mode = gitlib.git_tree_entry_filemode(entry);
     size_t size = 0;
     git_object_t type;
     git_odb *odb = NULL;
-    if (git_repository_odb(&odb, fl->v->repo) < 0 ||
-        git_odb_read_header(&size, &type, odb, git_tree_entry_id(entry)) < 0) {
-        git_odb_free(odb);
+    if (gitlib.git_repository_odb(&odb, fl->v->repo) < 0 ||
+        gitlib.git_odb_read_header(&size, &type, odb, gitlib.git_tree_entry_id(entry)) < 0) {
+        gitlib.git_odb_free(odb);
         fl->failed = true;
         return -1;
     }
-    git_odb_free(odb);
+    gitlib.git_odb_free(odb);
     if (fl->n == fl->cap) {
         fl->cap = fl->cap ? fl->cap * 2 : 32;
         fl->files = xreallocarray(fl->files, fl->cap, sizeof *fl->files);
     }
     VcsFile *f = &fl->files[fl->n++];
     *f = (VcsFile){0};
-    f->path = xasprintf("%s%s", root, git_tree_entry_name(entry));
-    git_oid_tostr(f->oid, sizeof f->oid, git_tree_entry_id(entry));
+    f->path = xasprintf("%s%s", root, gitlib.git_tree_entry_name(entry));
+    gitlib.git_oid_tostr(f->oid, sizeof f->oid, gitlib.git_tree_entry_id(entry));
     f->size = (long long)size;
     f->executable = mode == GIT_FILEMODE_BLOB_EXECUTABLE;
     f->symlink = mode == GIT_FILEMODE_LINK;
@@ -689,8 +695,8 @@ bool vcs_files(Vcs *v, const char *commit, VcsFile **files, size_t *n, Err *err)
     if (!lookup_tree(v, commit, &tree, err))
         return false;
     FileList fl = {.v = v};
-    int rc = git_tree_walk(tree, GIT_TREEWALK_PRE, list_entry, &fl);
-    git_tree_free(tree);
+    int rc = gitlib.git_tree_walk(tree, GIT_TREEWALK_PRE, list_entry, &fl);
+    gitlib.git_tree_free(tree);
     if (rc < 0) {
         err_set(err, "the git folder %s is damaged (commit %.12s): %s", v->git_dir, commit, git_msg());
         vcs_files_free(fl.files, fl.n);
@@ -715,18 +721,18 @@ static bool read_blob(Vcs *v, const char *oidhex, size_t max, char **data, size_
     git_blob *blob;
     if (!parse_oid(&oid, oidhex, err))
         return false;
-    if (git_blob_lookup(&blob, v->repo, &oid) < 0)
+    if (gitlib.git_blob_lookup(&blob, v->repo, &oid) < 0)
         return err_set(err, "the git folder %s is damaged (blob %.12s): %s", v->git_dir, oidhex, git_msg());
-    size_t size = (size_t)git_blob_rawsize(blob);
+    size_t size = (size_t)gitlib.git_blob_rawsize(blob);
     if (size > max) {
-        git_blob_free(blob);
+        gitlib.git_blob_free(blob);
         return err_set(err, "the file is too large (%zu bytes, the limit is %zu)", size, max);
     }
     *data = xmalloc(size + 1);
-    memcpy(*data, git_blob_rawcontent(blob), size);
+    memcpy(*data, gitlib.git_blob_rawcontent(blob), size);
     (*data)[size] = '\0';
     *len = size;
-    git_blob_free(blob);
+    gitlib.git_blob_free(blob);
     return true;
 }
 
@@ -737,17 +743,17 @@ bool vcs_read(Vcs *v, const char *commit, const char *path, size_t max, char **d
         return false;
     git_tree_entry *entry = NULL;
     bool ok = false;
-    if (git_tree_entry_bypath(&entry, tree, path) < 0) {
+    if (gitlib.git_tree_entry_bypath(&entry, tree, path) < 0) {
         err_set(err, "%s is not in commit %.12s", path, commit);
-    } else if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
+    } else if (gitlib.git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
         err_set(err, "%s is a folder in commit %.12s", path, commit);
     } else {
         char hex[VCS_OID_LEN + 1];
-        git_oid_tostr(hex, sizeof hex, git_tree_entry_id(entry));
+        gitlib.git_oid_tostr(hex, sizeof hex, gitlib.git_tree_entry_id(entry));
         ok = read_blob(v, hex, max, data, len, err);
     }
-    git_tree_entry_free(entry);
-    git_tree_free(tree);
+    gitlib.git_tree_entry_free(entry);
+    gitlib.git_tree_free(tree);
     return ok;
 }
 

@@ -131,3 +131,20 @@ test_config_warnings_name_file_and_line() {
   # Warnings are not fatal: the report still comes.
   expect_eq "$(json_get "$OUT" 'len(j["languages"])')" 9
 }
+
+test_libgit2_is_opened_only_for_sessions() {
+  # Loading libgit2 and the libraries under it was half of tide's own
+  # start-up: a run that records nothing must not pay for it.
+  printf 'print("hi")\n' >h.py
+  LD_DEBUG=libs "$TIDE" --version >/dev/null 2>ld.log
+  if grep -q 'libgit2' ld.log; then fail "tide --version loaded libgit2"; fi
+  LD_DEBUG=libs "$TIDE" run --ephemeral h.py >out.txt 2>ld.log
+  expect_eq "$(cat out.txt)" hi
+  if grep -q 'libgit2' ld.log; then fail "an ephemeral run loaded libgit2"; fi
+  # A recorded run snapshots the files in git: there it is.
+  LD_DEBUG=libs "$TIDE" run h.py >out.txt 2>ld.log
+  expect_eq "$(cat out.txt)" hi
+  grep -q 'libgit2' ld.log || fail "a recorded run did not load libgit2"
+  run_tide history --json
+  expect_eq "$(json_get "$OUT" 'len(j)')" 1
+}
