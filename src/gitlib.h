@@ -1,9 +1,10 @@
 /* libgit2, opened the first time tide needs it (a session's snapshot,
  * history, diff or checkout) rather than linked.  Linked, it loads at every
  * start of tide together with the dozen libraries it depends on (Kerberos,
- * OpenSSL, libssh2, mbed TLS, ...): measured, that was about half of tide's
- * own start-up, paid by every `tide run --ephemeral`, `tide --version` and
- * TUI start that never touches git.
+ * OpenSSL, libssh2, mbed TLS, ...): measured, that was most of tide's own
+ * start-up (13.0 ms of `tide --version` against 6.2 ms without, a bare
+ * program 2.3 ms), paid by every `tide run --ephemeral`, `tide --version`
+ * and TUI start that never touches git.
  *
  * vcs.c calls libgit2 through `gitlib.FUNCTION(...)`; the table below lists
  * every function it uses. */
