@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "lang.h"
+#include "gitlib.h"
 #include "sandbox_caps.h"
 
 static json_t *layer_json(const SandboxLayer *l)
@@ -105,6 +106,22 @@ static json_t *database_report(App *app, bool *ok)
     return d;
 }
 
+/* libgit2 keeps every session's files; it is opened when first needed, so
+ * a missing one would otherwise show only at the first recorded run. */
+static json_t *git_report(bool *ok)
+{
+    Err err;
+    if (!gitlib_load(&err)) {
+        *ok = false;
+        return json_pack("{s:b, s:s, s:s}", "ok", 0, "library", gitlib_name(), "problem", err.msg);
+    }
+    int major = 0, minor = 0, rev = 0;
+    gitlib.git_libgit2_version(&major, &minor, &rev);
+    json_t *g = json_pack("{s:b, s:s}", "ok", 1, "library", gitlib_name());
+    json_object_set_new(g, "version", json_sprintf("%d.%d.%d", major, minor, rev));
+    return g;
+}
+
 static const char *mark(bool ok)
 {
     return ok ? "ok     " : "MISSING";
@@ -162,6 +179,12 @@ static void print_text(json_t *r)
                json_integer_value(json_object_get(d, "bytes")));
     else
         printf("  PROBLEM: %s\n", json_string_value(json_object_get(d, "problem")));
+    json_t *g = json_object_get(r, "git");
+    if (json_is_true(json_object_get(g, "ok")))
+        printf("  git: libgit2 %s (%s)\n", json_string_value(json_object_get(g, "version")),
+               json_string_value(json_object_get(g, "library")));
+    else
+        printf("  git: PROBLEM: %s\n", json_string_value(json_object_get(g, "problem")));
     printf("\n%s\n", json_is_true(json_object_get(r, "ok"))
                          ? "Everything tide needs to run code is here."
                          : "Something tide needs is missing (see MISSING/PROBLEM above).");
@@ -174,7 +197,8 @@ const Command cmd_doctor = {
     "usage: tide doctor [--json]\n\n"
     "Check the nine toolchains (path and version of each tool), the sandbox layers\n"
     "(user namespaces, seccomp, cgroup memory and pids controllers, overlayfs), the\n"
-    "data, config, cache and state folders, and the database (created if missing).\n\n"
+    "data, config, cache and state folders, the database (created if missing) and\n"
+    "libgit2, which keeps the sessions' files.\n\n"
     "  --json   print one JSON object: {languages: [...], sandbox: {...}, ...}\n\n"
     "Exit status: 0 when everything a run needs is present, 1 otherwise.\n",
     doctor_run,
@@ -203,6 +227,7 @@ static int doctor_run(App *app, int argc, char **argv)
     json_t *db = database_report(app, &db_ok); /* creates the data folder */
     json_object_set_new(r, "folders", folders_report(app));
     json_object_set_new(r, "database", db);
+    json_object_set_new(r, "git", git_report(&db_ok));
     bool ok = langs_ok && sandbox_ok && db_ok;
     json_object_set_new(r, "ok", json_boolean(ok));
     if (as_json) {

@@ -41,3 +41,8 @@ bool gitlib_load(Err *err)
                        load_error);
     return true;
 }
+
+const char *gitlib_name(void)
+{
+    return GITLIB_SONAME;
+}

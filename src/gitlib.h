@@ -45,6 +45,7 @@
     X(git_index_write) \
     X(git_index_write_tree) \
     X(git_libgit2_init) \
+    X(git_libgit2_version) \
     X(git_libgit2_shutdown) \
     X(git_odb_free) \
     X(git_odb_read_header) \
@@ -92,5 +93,7 @@ extern struct GitLib gitlib;
 /* Open libgit2 (once; later calls only report how that went).  False, with
  * a message saying what is missing, when it cannot be opened. */
 bool gitlib_load(Err *err);
+/* The name opened (the soname, such as libgit2.so.1.5). */
+const char *gitlib_name(void);
 
 #endif

@@ -42,6 +42,9 @@ test_doctor_json_reports_languages_and_sandbox() {
   for k in user_namespaces seccomp cgroup_memory cgroup_pids overlayfs; do
     expect_eq "$(json_get "$OUT" "type(j['sandbox']['$k']['available']).__name__")" bool "sandbox.$k"
   done
+  # libgit2, opened only when needed, is checked here.
+  expect_eq "$(json_get "$OUT" '[j["git"]["ok"], j["git"]["library"].startswith("libgit2.so.")]')" \
+    '[true, true]' "git"
   # Every language that is there says where and which version.
   expect_eq "$(json_get "$OUT" 'all(t["version"] and t["path"] for l in j["languages"] if l["available"] for t in l["tools"])')" \
     true "versions of available tools"
