@@ -829,8 +829,11 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
     sqlite3_bind_text(st, 6, mode, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 7, rec->stdin_truncated);
     sqlite3_bind_text(st, 8, args, -1, SQLITE_STATIC);
-    bind_blob(st, 9, rec->output, rec->output_len);
-    bind_blob(st, 10, rec->error, rec->error_len);
+    /* What the run printed goes in with the commit (finish_result): any
+     * update rewrites the whole row, so a megabyte of output written here
+     * would be written twice. */
+    bind_blob(st, 9, NULL, 0);
+    bind_blob(st, 10, NULL, 0);
     sqlite3_bind_text(st, 11, rec->status ? rec->status : "ok", -1, SQLITE_STATIC);
     if (rec->exit_code < 0)
         sqlite3_bind_null(st, 12);
@@ -852,7 +855,7 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
         sqlite3_bind_text(st, 19, rec->message, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, 19);
-    bind_blob(st, 20, rec->compile_output, rec->compile_output_len);
+    bind_blob(st, 20, NULL, 0);
     sqlite3_bind_int(st, 21, rec->build_cached);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
@@ -863,13 +866,16 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
     return true;
 }
 
-static bool finish_result(SessionRun *run, int64_t rid, const char *commit, Err *err)
+static bool finish_result(SessionRun *run, int64_t rid, const RunRecord *rec, const char *commit, Err *err)
 {
     StrBuf note = {0};
     for (size_t i = 0; i < run->notes.len; i++)
         sb_printf(&note, "%s%s", i ? "\n" : "", run->notes.items[i]);
     sqlite3_stmt *st;
-    bool ok = store_prepare(&run->store, &st, "UPDATE code_results SET commit_oid = ?, note = ? WHERE id = ?", err);
+    bool ok = store_prepare(&run->store, &st,
+                            "UPDATE code_results SET commit_oid = ?, note = ?, output = ?, error = ?,"
+                            " compile_output = ? WHERE id = ?",
+                            err);
     if (ok) {
         if (commit && *commit)
             sqlite3_bind_text(st, 1, commit, -1, SQLITE_STATIC);
@@ -879,7 +885,10 @@ static bool finish_result(SessionRun *run, int64_t rid, const char *commit, Err 
             sqlite3_bind_text(st, 2, note.data, (int)note.len, SQLITE_STATIC);
         else
             sqlite3_bind_null(st, 2);
-        sqlite3_bind_int64(st, 3, rid);
+        bind_blob(st, 3, rec->output, rec->output_len);
+        bind_blob(st, 4, rec->error, rec->error_len);
+        bind_blob(st, 5, rec->compile_output, rec->compile_output_len);
+        sqlite3_bind_int64(st, 6, rid);
         if (sqlite3_step(st) != SQLITE_DONE)
             ok = err_set(err, "database %s: %s (recording the run)", run->store.path, sqlite3_errmsg(run->store.db));
         sqlite3_finalize(st);
@@ -934,7 +943,7 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
                              rec->error, rec->error_len, err);
     if (ok && run->snap_ok && *commit)
         ok = session_files_refresh(&run->store, run->s.id, run->s.workdir, &run->snap, now, err);
-    ok = ok && finish_result(run, rid, commit, err) && touch_in(&run->store, run->s.id, now, run->expiry, err);
+    ok = ok && finish_result(run, rid, rec, commit, err) && touch_in(&run->store, run->s.id, now, run->expiry, err);
     if (ok) {
         ok = store_commit(&run->store, err);
     } else {

@@ -397,3 +397,18 @@ test_a_full_disk_runs_and_says_what_was_not_recorded() {
   expect_contains "$OUT" "integrity=ok"
   expect_contains "$OUT" "fsck=0"
 }
+
+test_a_big_output_is_written_to_the_database_once() {
+  # 8 MB of output: the row that records it is written once, not once and
+  # then again when the run's commit is added (which left 8 MB of free pages).
+  printf 'import sys\nsys.stdout.write("x" * (8 << 20))\n' >big.py
+  "$TIDE" run --output-limit 16777216 big.py >/dev/null 2>&1
+  expect_eq "$(python3 - "$XDG_DATA_HOME/tide/tide.db" <<'P'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+size = db.execute("SELECT length(output) FROM code_results").fetchone()[0]
+free = db.execute("PRAGMA freelist_count").fetchone()[0] * db.execute("PRAGMA page_size").fetchone()[0]
+print(size, "free pages under 1 MB" if free < (1 << 20) else "%d bytes free" % free)
+P
+)" "8388608 free pages under 1 MB"
+}
