@@ -1,5 +1,6 @@
 #include "editor.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -896,29 +897,79 @@ static UiStyle style_at(const Marks *mk, size_t off, UiStyle base)
     return base;
 }
 
-static void draw_line(View *v, RowBuf *rb, int w, size_t line, int tabw, const Marks *mk, UiStyle *styles,
-                      size_t nstyles)
+/* One line's visible part, as the drawing of its row needs it. */
+typedef struct LineText {
+    ColPos p;           /* the first character wholly in view */
+    size_t ve, span;    /* the end of the line's text; the bytes styled from p.off */
+    int lead;           /* columns of a character cut by the left edge */
+    UiStyle lead_style;
+    bool eol_selected;  /* the line break is in the selection */
+} LineText;
+
+static void line_text(View *v, size_t line, int w, int tabw, const Marks *mk, UiStyle *styles, size_t nstyles,
+                      LineText *lt)
 {
     const Buffer *b = B(v);
-    size_t ve = vis_end(b, line);
-    ColPos p = pos_at_col(v, line, v->left, tabw);
+    *lt = (LineText){.ve = vis_end(b, line), .p = pos_at_col(v, line, v->left, tabw)};
+    ColPos *p = &lt->p;
     size_t right = v->left + (size_t)w;
     /* A character cut by the left edge shows as spaces. */
-    if (p.col < v->left && p.off < ve) {
+    if (p->col < v->left && p->off < lt->ve) {
         uint32_t cp;
-        int len = textnav_char_at(b, p.off, &cp);
-        Glyph g = glyph_of(cp, len, p.col, tabw);
-        for (size_t c = v->left; c < p.col + (size_t)g.width && c < right; c++)
-            row_ascii(rb, " ", style_at(mk, p.off, ui_style[ROLE_TEXT]));
-        p.col += (size_t)g.width;
-        p.off += (size_t)len;
+        int len = textnav_char_at(b, p->off, &cp);
+        Glyph g = glyph_of(cp, len, p->col, tabw);
+        for (size_t c = v->left; c < p->col + (size_t)g.width && c < right; c++)
+            lt->lead++;
+        lt->lead_style = style_at(mk, p->off, ui_style[ROLE_TEXT]);
+        p->col += (size_t)g.width;
+        p->off += (size_t)len;
     }
     /* The styles of the visible bytes, from the highlighter. */
-    size_t span = ve - p.off < nstyles ? ve - p.off : nstyles;
-    for (size_t i = 0; i < span; i++)
+    lt->span = lt->ve - p->off < nstyles ? lt->ve - p->off : nstyles;
+    for (size_t i = 0; i < lt->span; i++)
         styles[i] = ui_style[ROLE_TEXT];
-    if (v->hl && hooks && hooks->style && span)
-        hooks->style(v->hl, p.off, p.off + span, styles);
+    if (v->hl && hooks && hooks->style && lt->span)
+        hooks->style(v->hl, p->off, p->off + lt->span, styles);
+    lt->eol_selected = mk->sel_s <= lt->ve && mk->sel_e > lt->ve && lt->ve < buffer_length(b);
+}
+
+/* FNV-1a, over what decides a row's cells. */
+static void sig_add(uint64_t *h, const void *data, size_t n)
+{
+    const unsigned char *c = data;
+    for (size_t i = 0; i < n; i++)
+        *h = (*h ^ c[i]) * 0x100000001b3ULL;
+}
+
+static void sig_style(uint64_t *h, UiStyle st)
+{
+    sig_add(h, &st.attr, sizeof st.attr);
+    sig_add(h, &st.pair, sizeof st.pair);
+}
+
+/* The bytes in view with their final styles, where the row starts and
+ * which tab stops it meets: the same signature, the same cells. */
+static void line_sig(View *v, const LineText *lt, int tabw, const Marks *mk, const UiStyle *styles, char *bytes,
+                     uint64_t *h)
+{
+    int fields[] = {lt->lead, (int)(lt->p.col % (size_t)tabw), lt->eol_selected};
+    sig_add(h, fields, sizeof fields);
+    sig_style(h, lt->lead_style);
+    buffer_copy(B(v), lt->p.off, lt->p.off + lt->span, bytes);
+    sig_add(h, bytes, lt->span);
+    for (size_t i = 0; i < lt->span; i++)
+        sig_style(h, style_at(mk, lt->p.off + i, styles[i]));
+}
+
+static void draw_line(View *v, RowBuf *rb, int w, const LineText *lt, int tabw, const Marks *mk,
+                      const UiStyle *styles)
+{
+    const Buffer *b = B(v);
+    size_t ve = lt->ve, span = lt->span;
+    ColPos p = lt->p;
+    size_t right = v->left + (size_t)w;
+    for (int i = 0; i < lt->lead; i++)
+        row_ascii(rb, " ", lt->lead_style);
     size_t base_off = p.off;
     TextReader r;
     reader_init(&r, b, p.off, ve);
@@ -996,8 +1047,7 @@ static void draw_line(View *v, RowBuf *rb, int w, size_t line, int tabw, const M
         p.off += (size_t)len;
     }
     /* A selected line break shows as one selected cell. */
-    if (p.col < right && p.off >= ve && mk->sel_s <= ve && mk->sel_e > ve && ve < buffer_length(b) &&
-        p.col >= v->left) {
+    if (p.col < right && p.off >= ve && lt->eol_selected && p.col >= v->left) {
         row_ascii(rb, " ", ui_style[ROLE_SELECTION]);
         p.col++;
     }
@@ -1012,6 +1062,7 @@ void row_cache_free(RowCache *rc)
 {
     free(rc->cells);
     free(rc->len);
+    free(rc->sig);
     *rc = (RowCache){0};
 }
 
@@ -1079,12 +1130,19 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
     UiStyle *styles = xcalloc(nstyles, sizeof *styles);
     size_t cur_line = buffer_line_of(b, v->cursor);
     if (rc && !row_cache_holds(rc, y, x, h, w) && h > 0 && w > 0) {
-        free(rc->cells);
-        free(rc->len);
-        *rc = (RowCache){y, x, h, w, xcalloc((size_t)h * (size_t)w, sizeof *rc->cells), xcalloc((size_t)h, sizeof *rc->len)};
+        row_cache_free(rc);
+        *rc = (RowCache){y, x, h, w, xcalloc((size_t)h * (size_t)w, sizeof *rc->cells),
+                         xcalloc((size_t)h, sizeof *rc->len), xcalloc((size_t)h, sizeof *rc->sig)};
         for (int row = 0; row < h; row++)
             rc->len[row] = -1;
     }
+    /* Every style a row may use goes into each row's signature: a theme
+     * change draws every row again. */
+    uint64_t seed = 0xcbf29ce484222325ULL;
+    for (int r = 0; r < ROLE_COUNT; r++)
+        sig_style(&seed, ui_style[r]);
+    sig_add(&seed, &tabw, sizeof tabw);
+    char *bytes = xmalloc(nstyles);
     cchar_t *cells = xcalloc((size_t)(w > 0 ? w : 1), sizeof *cells);
     /* curses adds the window's attributes and colour to every cell
      * written: none, so cells show exactly their own style. */
@@ -1093,20 +1151,37 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
     setcchar(&blank, L" ", ui_style[ROLE_TEXT].attr, ui_style[ROLE_TEXT].pair, NULL);
     for (int row = 0; row < h && w > 0; row++) {
         size_t line = v->top + (size_t)row;
+        uint64_t sig = seed;
+        char num[48] = "";
+        LineText lt = {0};
+        if (line < count) {
+            if (gutter)
+                snprintf(num, sizeof num, "%*zu ", (gutter - 1) & 31, line + 1);
+            sig_add(&sig, num, strlen(num) + 1);
+            sig_add(&sig, &(bool){line == cur_line}, sizeof(bool));
+            if (tw > 0) {
+                line_text(v, line, tw, tabw, &mk, styles, nstyles, &lt);
+                line_sig(v, &lt, tabw, &mk, styles, bytes, &sig);
+            }
+        }
+        /* Unchanged since the last draw: building it again would only
+         * find the same cells. */
+        if (rc && rc->len[row] >= 0 && rc->sig[row] == sig)
+            continue;
         RowBuf rb = {cells, 0, 0, w};
         if (line < count) {
-            if (gutter) {
-                char num[48];
-                snprintf(num, sizeof num, "%*zu ", (gutter - 1) & 31, line + 1);
+            if (gutter)
                 row_ascii(&rb, num, ui_style[line == cur_line ? ROLE_GUTTER_CURRENT : ROLE_GUTTER]);
-            }
             if (tw > 0)
-                draw_line(v, &rb, tw, line, tabw, &mk, styles, nstyles);
+                draw_line(v, &rb, tw, &lt, tabw, &mk, styles);
         }
         for (; rb.cols < w; rb.cols++)
             rb.cells[rb.n++] = blank;
         row_flush(rc, row, win, y + row, x, &rb);
+        if (rc)
+            rc->sig[row] = sig;
     }
+    free(bytes);
     free(cells);
     free(styles);
     free(matches);

@@ -16,6 +16,7 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "document.h"
@@ -126,6 +127,7 @@ typedef struct RowCache {
     int y, x, h, w;  /* the area it holds; h == 0: nothing */
     cchar_t *cells;  /* h rows of up to w cells */
     int *len;        /* the cells of each row; -1: not known */
+    uint64_t *sig;   /* what each row was built from, hashed */
 } RowCache;
 
 void row_cache_forget(RowCache *rc);
