@@ -42,12 +42,19 @@ typedef struct Job {
     RunResult res;
     bool ok;
     int phases;
+    atomic_bool printed; /* some output has arrived */
 } Job;
 
 static void count_phase(void *ud, const char *phase)
 {
     (void)phase;
     ((Job *)ud)->phases++;
+}
+
+static void note_output(void *ud, int stream, const char *data, size_t len)
+{
+    (void)stream, (void)data, (void)len;
+    atomic_store(&((Job *)ud)->printed, true);
 }
 
 static void *run_job(void *arg)
@@ -61,7 +68,7 @@ static void *run_job(void *arg)
     req.files = files;
     req.timeout_s = 20;
     req.control = job->ctl;
-    RunCallbacks cb = {.ud = job, .phase = count_phase};
+    RunCallbacks cb = {.ud = job, .phase = count_phase, .output = note_output};
     Err err;
     job->ok = exec_run(job->app, &req, &cb, &job->res, &err);
     return NULL;
@@ -99,7 +106,11 @@ Test(exec, runs_from_threads_at_once_and_stops_on_request)
     cr_expect_str_eq(hello.res.output.data, "hello\n");
     cr_expect_eq(hello.phases, 1);
 
-    usleep(300 * 1000);
+    /* Stopped once it is surely running: after its first line (on a
+     * loaded machine, under ASan, that may take a while). */
+    for (int i = 0; i < 1000 && !atomic_load(&forever.printed); i++)
+        usleep(10 * 1000);
+    cr_expect(atomic_load(&forever.printed), "forever.py printed nothing in 10 s");
     run_control_stop(forever.ctl);
     pthread_join(t2, NULL);
     cr_expect_eq(forever.res.status, RUN_KILLED, "%s", run_status_name(forever.res.status));
