@@ -173,6 +173,9 @@ bool term_start(Term *t, Err *err)
     nonl();
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
+    /* The main loop reads every pending key before it draws, so curses
+     * need not look for typed keys (a poll each time) while it writes. */
+    typeahead(-1);
     meta(stdscr, TRUE);
     const char *no_color = getenv("NO_COLOR");
     if (has_colors() && !(no_color && *no_color)) {
