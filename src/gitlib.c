@@ -37,7 +37,8 @@ bool gitlib_load(Err *err)
 {
     pthread_once(&load_once, load);
     if (load_error[0])
-        return err_set(err, "cannot open libgit2, which keeps the sessions' files: %s (install it: make deps)",
+        return err_set(err, "cannot open libgit2, which keeps the sessions' files: %s; install libgit2 "
+                            "(Debian: apt-get install libgit2-dev)",
                        load_error);
     return true;
 }
