@@ -68,6 +68,7 @@ struct Panel {
     int master;    /* our copy of the pty master, -1 */
     char phase[32];
     bool finished; /* the thread is done */
+    bool stopping; /* the user asked to stop: the thread no longer waits for room */
     bool starting; /* F5 pressed, files being saved: keys wait for the run */
     int efd;
     StrBuf pending; /* keystrokes the pty has not taken yet */
@@ -255,7 +256,9 @@ static void on_output(void *ud, int stream, const char *data, size_t len)
     RunJob *j = ud;
     Panel *p = j->p;
     pthread_mutex_lock(&p->lock);
-    while (p->inbox.len > INBOX_MAX && !p->finished)
+    /* Waiting here, the thread does not see a stop request: a stop ends
+     * the wait (the inbox may then go a read or two over its size). */
+    while (p->inbox.len > INBOX_MAX && !p->finished && !p->stopping)
         pthread_cond_wait(&p->drained, &p->lock);
     if (strcmp(p->phase, "running") != 0) {
         /* The compiler writes to a pipe, not the pty: its line breaks get
@@ -430,6 +433,7 @@ void panel_run(Ide *ide, Tab *t)
     free(p->workdir);
     p->workdir = xstrdup(j->session.workdir);
     p->finished = false;
+    p->stopping = false;
     p->inbox.len = 0;
     p->backlog.len = p->backlog_off = 0;
     if (!prepared)
@@ -455,6 +459,10 @@ void panel_stop(Ide *ide)
         ide_message(ide, false, "nothing is running");
         return;
     }
+    pthread_mutex_lock(&p->lock);
+    p->stopping = true;
+    pthread_cond_broadcast(&p->drained);
+    pthread_mutex_unlock(&p->lock);
     run_control_stop(p->control);
     ide_message(ide, false, "stopping the program...");
 }
@@ -638,6 +646,16 @@ void panel_collect(Ide *ide)
     }
     if (finished && !panel_backlog(p) && p->thread_live)
         finish(ide);
+    /* All fed, and the run's thread filled the inbox meanwhile (its
+     * wake-up was read before): come back at once, or the thread waits for
+     * room forever and the program with it. */
+    if (!panel_backlog(p)) {
+        pthread_mutex_lock(&p->lock);
+        bool more = p->inbox.len > 0;
+        pthread_mutex_unlock(&p->lock);
+        if (more)
+            notify(p);
+    }
     ide->dirty = true;
 }
 
