@@ -227,8 +227,9 @@ static int doctor_run(App *app, int argc, char **argv)
     json_t *db = database_report(app, &db_ok); /* creates the data folder */
     json_object_set_new(r, "folders", folders_report(app));
     json_object_set_new(r, "database", db);
-    json_object_set_new(r, "git", git_report(&db_ok));
-    bool ok = langs_ok && sandbox_ok && db_ok;
+    bool git_ok = true;
+    json_object_set_new(r, "git", git_report(&git_ok));
+    bool ok = langs_ok && sandbox_ok && db_ok && git_ok;
     json_object_set_new(r, "ok", json_boolean(ok));
     if (as_json) {
         if (!cli_print_json(r))

@@ -1060,8 +1060,7 @@ void row_cache_forget(RowCache *rc)
 
 void row_cache_free(RowCache *rc)
 {
-    free(rc->cells);
-    free(rc->len);
+    free(rc->known);
     free(rc->sig);
     *rc = (RowCache){0};
 }
@@ -1069,19 +1068,6 @@ void row_cache_free(RowCache *rc)
 bool row_cache_holds(const RowCache *rc, int y, int x, int h, int w)
 {
     return rc->h > 0 && rc->y == y && rc->x == x && rc->h == h && rc->w == w;
-}
-
-/* The row goes to the window unless the window shows it already. */
-static void row_flush(RowCache *rc, int row, WINDOW *win, int y, int x, const RowBuf *rb)
-{
-    if (rc) {
-        cchar_t *old = rc->cells + (size_t)row * (size_t)rc->w;
-        if (rc->len[row] == rb->n && memcmp(old, rb->cells, (size_t)rb->n * sizeof *old) == 0)
-            return;
-        memcpy(old, rb->cells, (size_t)rb->n * sizeof *old);
-        rc->len[row] = rb->n;
-    }
-    mvwadd_wchnstr(win, y, x, rb->cells, rb->n);
 }
 
 void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, const Search *search,
@@ -1131,10 +1117,7 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
     size_t cur_line = buffer_line_of(b, v->cursor);
     if (rc && !row_cache_holds(rc, y, x, h, w) && h > 0 && w > 0) {
         row_cache_free(rc);
-        *rc = (RowCache){y, x, h, w, xcalloc((size_t)h * (size_t)w, sizeof *rc->cells),
-                         xcalloc((size_t)h, sizeof *rc->len), xcalloc((size_t)h, sizeof *rc->sig)};
-        for (int row = 0; row < h; row++)
-            rc->len[row] = -1;
+        *rc = (RowCache){y, x, h, w, xcalloc((size_t)h, sizeof *rc->known), xcalloc((size_t)h, sizeof *rc->sig)};
     }
     /* Every style a row may use goes into each row's signature: a theme
      * change draws every row again. */
@@ -1144,10 +1127,8 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
     sig_add(&seed, &tabw, sizeof tabw);
     char *bytes = xmalloc(nstyles);
     cchar_t *cells = xcalloc((size_t)(w > 0 ? w : 1), sizeof *cells);
-    /* curses adds the window's attributes and colour to every cell
-     * written: none, so cells show exactly their own style. */
-    wattr_set(win, A_NORMAL, 0, NULL);
-    cchar_t blank; /* setcchar clears all of it, so equal rows compare equal byte for byte */
+    term_plain(win);
+    cchar_t blank;
     setcchar(&blank, L" ", ui_style[ROLE_TEXT].attr, ui_style[ROLE_TEXT].pair, NULL);
     for (int row = 0; row < h && w > 0; row++) {
         size_t line = v->top + (size_t)row;
@@ -1166,7 +1147,7 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
         }
         /* Unchanged since the last draw: building it again would only
          * find the same cells. */
-        if (rc && rc->len[row] >= 0 && rc->sig[row] == sig)
+        if (rc && rc->known[row] && rc->sig[row] == sig)
             continue;
         RowBuf rb = {cells, 0, 0, w};
         if (line < count) {
@@ -1177,9 +1158,11 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
         }
         for (; rb.cols < w; rb.cols++)
             rb.cells[rb.n++] = blank;
-        row_flush(rc, row, win, y + row, x, &rb);
-        if (rc)
+        mvwadd_wchnstr(win, y + row, x, rb.cells, rb.n);
+        if (rc) {
+            rc->known[row] = true;
             rc->sig[row] = sig;
+        }
     }
     free(bytes);
     free(cells);

@@ -119,14 +119,14 @@ void view_mouse(View *v, int y, int x, bool press, bool extend, int clicks);
 /* Line and column (from 0; the column counts characters) of the cursor. */
 void view_cursor_pos(View *v, size_t *line, size_t *col);
 
-/* What the text area's rows show, cell by cell, so that a redraw writes
- * only the rows that changed (a keystroke changes one or two): a full
- * redraw was most of a keystroke's time.  It stands for the window's
- * contents, so whoever draws over the area or erases it must forget it. */
+/* What the text area's rows show, as a hash of what each was built from,
+ * so that a redraw builds and writes only the rows that changed (a
+ * keystroke changes one or two): a full redraw was most of a keystroke's
+ * time.  It stands for the window's contents, so whoever draws over the
+ * area or erases it must forget it. */
 typedef struct RowCache {
     int y, x, h, w;  /* the area it holds; h == 0: nothing */
-    cchar_t *cells;  /* h rows of up to w cells */
-    int *len;        /* the cells of each row; -1: not known */
+    bool *known;     /* the row was drawn since the cache was made */
     uint64_t *sig;   /* what each row was built from, hashed */
 } RowCache;
 

@@ -928,7 +928,7 @@ static void draw_text_line(Panel *p, const char *text, int y, int x, int w, bool
     SrcLoc loc;
     char *path = line_location(p, text, len, &loc);
     wmove(stdscr, y, x);
-    wattr_set(stdscr, A_NORMAL, 0, NULL); /* the cells carry their own style */
+    term_plain(stdscr);
     int col = 0;
     for (size_t i = 0; i < len && col < w;) {
         uint32_t cp;
@@ -978,7 +978,7 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
     if (first < 0)
         first = 0;
     StrBuf text = {0};
-    wattr_set(stdscr, A_NORMAL, 0, NULL); /* the cells carry their own style */
+    term_plain(stdscr);
     for (int y = 0; y < rows; y++) {
         size_t i = (size_t)first + (size_t)y;
         if (i >= total)

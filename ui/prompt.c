@@ -297,7 +297,7 @@ void prompt_draw(Ide *ide, Rect r, int *cy, int *cx)
     }
     UiStyle st = ui_style[p->fresh ? ROLE_SELECTION : ROLE_TEXT];
     wmove(stdscr, r.y, r.x + label_w);
-    wattr_set(stdscr, A_NORMAL, 0, NULL); /* the cells carry their own style */
+    term_plain(stdscr);
     int col = 0;
     for (size_t i = start; i < p->text.len && col < avail;) {
         uint32_t cp;

@@ -212,6 +212,11 @@ void term_style(WINDOW *w, UiRole role)
     wattr_set(w, ui_style[role].attr, ui_style[role].pair, NULL);
 }
 
+void term_plain(WINDOW *w)
+{
+    wattr_set(w, A_NORMAL, 0, NULL);
+}
+
 void term_style_with(WINDOW *w, UiRole role, attr_t extra)
 {
     wattr_set(w, ui_style[role].attr | extra, ui_style[role].pair, NULL);

@@ -97,6 +97,9 @@ bool term_read(Term *t, InputEvent *ev);
 void term_clipboard(const char *text, size_t len);
 /* Draw with a role's style. */
 void term_style(WINDOW *w, UiRole role);
+/* Before writing cells that carry their own style (cchar_t): curses adds
+ * the window's current attributes and colour to every cell written. */
+void term_plain(WINDOW *w);
 /* Draw with a role's style plus extra attributes. */
 void term_style_with(WINDOW *w, UiRole role, attr_t extra);
 long long now_ms(void);
