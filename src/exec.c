@@ -229,7 +229,10 @@ static void view_free(View *v)
 
 /* A host path as the sandbox shows it: a symlink stays a symlink, a small
  * file is copied in (cheaper than a mount), anything else is bound
- * read-only. */
+ * read-only.  Past a few KiB a bind is the cheaper one: copying the
+ * loader's cache and mime.types (120 KB) into each run cost 1.5 ms of
+ * `tide run`'s start, a bind about a tenth of that. */
+#define COPY_MAX 4096
 static void view_host(View *v, const char *path)
 {
     struct stat st;
@@ -244,10 +247,10 @@ static void view_host(View *v, const char *path)
         }
         return;
     }
-    if (S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size <= 256 * 1024) {
+    if (S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size <= COPY_MAX) {
         char *data;
         size_t len;
-        if (fileio_read(path, 256 * 1024, &data, &len, NULL)) {
+        if (fileio_read(path, COPY_MAX, &data, &len, NULL)) {
             if (len)
                 view_file(v, path, data, len);
             free(data);

@@ -93,11 +93,15 @@ static int open_ide(const char *path, const char *session)
     return rc;
 }
 
-/* The editor shows text as UTF-8 whatever the locale says: under "C" or
- * POSIX, use C.UTF-8 for the character type when the system has it. */
+/* The IDE takes the user's character type (curses and the editor's
+ * widths need it) and shows text as UTF-8 whatever it says: under "C" or
+ * POSIX, C.UTF-8 when the system has it.  The commands stay in the "C"
+ * locale: they pass bytes through, speak English, print numbers and dates
+ * in fixed forms that scripts parse, and loading a locale is a measurable
+ * part of `tide run`'s start. */
 static void utf8_ctype(void)
 {
-    const char *ctype = setlocale(LC_CTYPE, NULL);
+    const char *ctype = setlocale(LC_CTYPE, "");
     if (ctype && (strstr(ctype, "UTF-8") || strstr(ctype, "utf8")))
         return;
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
@@ -106,7 +110,6 @@ static void utf8_ctype(void)
 
 int main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
     if (argc >= 2 && !strcmp(argv[1], "--session")) {
         if (argc != 3 || !argv[2][0]) {
             fprintf(stderr, "tide: --session needs a session id (tide session list shows them)\n");

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fileio.h"
+#include "xalloc.h"
 
 /* snprintf that says whether everything fitted: paths that do not fit
  * are treated as unusable rather than silently cut. */
@@ -156,17 +158,37 @@ static void probe_seccomp(SandboxCaps *c)
 
 /* --- cgroups ---------------------------------------------------------- */
 
-/* Mount point of a cgroup hierarchy from /proc/self/mountinfo: the v2
- * one (controller NULL) or the v1 one carrying controller. */
-static bool find_mount(const char *controller, char *out, size_t outsz)
+/* /proc/self/mountinfo and /proc/self/cgroup, read once per probe: each
+ * hierarchy looked up (v2, then v1 memory and pids) parses its own copy. */
+typedef struct ProcTexts {
+    char *mountinfo, *cgroup;
+} ProcTexts;
+
+static void proc_texts_read(ProcTexts *t)
 {
-    FILE *f = fopen("/proc/self/mountinfo", "re");
-    if (!f)
+    size_t len;
+    if (!fileio_read("/proc/self/mountinfo", 1 << 20, &t->mountinfo, &len, NULL))
+        t->mountinfo = NULL;
+    if (!fileio_read("/proc/self/cgroup", 1 << 20, &t->cgroup, &len, NULL))
+        t->cgroup = NULL;
+}
+
+static void proc_texts_free(ProcTexts *t)
+{
+    free(t->mountinfo);
+    free(t->cgroup);
+}
+
+/* Mount point of a cgroup hierarchy in mountinfo: the v2 one (controller
+ * NULL) or the v1 one carrying controller. */
+static bool find_mount(const char *mountinfo, const char *controller, char *out, size_t outsz)
+{
+    if (!mountinfo)
         return false;
-    char *line = NULL;
-    size_t cap = 0;
+    char *text = xstrdup(mountinfo);
     bool found = false;
-    while (!found && getline(&line, &cap, f) > 0) {
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); !found && line;
+         line = strtok_r(NULL, "\n", &save)) {
         /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS ... - FSTYPE SOURCE SUPEROPTS */
         char *sep = strstr(line, " - ");
         if (!sep)
@@ -181,29 +203,26 @@ static bool find_mount(const char *controller, char *out, size_t outsz)
         if (!controller && strcmp(fstype, "cgroup2") == 0) {
             found = true;
         } else if (controller && strcmp(fstype, "cgroup") == 0) {
-            for (char *save = NULL, *o = strtok_r(super, ",", &save); o; o = strtok_r(NULL, ",", &save))
+            for (char *osave = NULL, *o = strtok_r(super, ",", &osave); o; o = strtok_r(NULL, ",", &osave))
                 if (strcmp(o, controller) == 0)
                     found = true;
         }
         if (found && !fmt_path(out, outsz, "%s", mnt))
             found = false;
     }
-    free(line);
-    fclose(f);
+    free(text);
     return found;
 }
 
 /* Our own cgroup path in the hierarchy holding controller ("" for v2). */
-static bool own_cgroup(const char *controller, char *out, size_t outsz)
+static bool own_cgroup(const char *cgroup, const char *controller, char *out, size_t outsz)
 {
-    FILE *f = fopen("/proc/self/cgroup", "re");
-    if (!f)
+    if (!cgroup)
         return false;
-    char *line = NULL;
-    size_t cap = 0;
+    char *text = xstrdup(cgroup);
     bool found = false;
-    while (!found && getline(&line, &cap, f) > 0) {
-        line[strcspn(line, "\n")] = '\0';
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); !found && line;
+         line = strtok_r(NULL, "\n", &save)) {
         char *c1 = strchr(line, ':');
         char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         if (!c2)
@@ -216,15 +235,14 @@ static bool own_cgroup(const char *controller, char *out, size_t outsz)
             char copy[256];
             if (!fmt_path(copy, sizeof copy, "%s", ctrls))
                 continue;
-            for (char *save = NULL, *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
+            for (char *osave = NULL, *o = strtok_r(copy, ",", &osave); o; o = strtok_r(NULL, ",", &osave))
                 if (strcmp(o, controller) == 0)
                     found = true;
         }
         if (found && !fmt_path(out, outsz, "%s", path))
             found = false;
     }
-    free(line);
-    fclose(f);
+    free(text);
     return found;
 }
 
@@ -291,11 +309,12 @@ static void probe_v2(SandboxCaps *c, const char *mnt, const char *own, bool test
         c->cgroup_version = 2;
 }
 
-static void probe_v1(SandboxCaps *c, const char *controller, SandboxLayer *layer, char *outdir,
-                     size_t outsz, bool test)
+static void probe_v1(SandboxCaps *c, const ProcTexts *pt, const char *controller,
+                     SandboxLayer *layer, char *outdir, size_t outsz, bool test)
 {
     char mnt[512], own[512], dir[512];
-    if (!find_mount(controller, mnt, sizeof mnt) || !own_cgroup(controller, own, sizeof own)) {
+    if (!find_mount(pt->mountinfo, controller, mnt, sizeof mnt) ||
+        !own_cgroup(pt->cgroup, controller, own, sizeof own)) {
         note(layer, false, "no cgroup hierarchy with the %s controller is mounted", controller);
         return;
     }
@@ -317,23 +336,27 @@ static void probe_v1(SandboxCaps *c, const char *controller, SandboxLayer *layer
 
 static void probe_cgroups(SandboxCaps *c, bool test)
 {
+    ProcTexts pt = {0};
+    proc_texts_read(&pt);
     char mnt[512], own[512];
-    if (find_mount(NULL, mnt, sizeof mnt) && own_cgroup(NULL, own, sizeof own)) {
+    if (find_mount(pt.mountinfo, NULL, mnt, sizeof mnt) && own_cgroup(pt.cgroup, NULL, own, sizeof own)) {
         probe_v2(c, mnt, own, test);
-        if (c->cg_memory.ok && c->cg_pids.ok)
+        if (c->cg_memory.ok && c->cg_pids.ok) {
+            proc_texts_free(&pt);
             return;
+        }
     }
     /* v1 where v2 does not give us the controller (hybrid machines). */
     SandboxCaps v1 = {0};
     if (!c->cg_memory.ok) {
-        probe_v1(&v1, "memory", &v1.cg_memory, v1.cg_memory_dir, sizeof v1.cg_memory_dir, test);
+        probe_v1(&v1, &pt, "memory", &v1.cg_memory, v1.cg_memory_dir, sizeof v1.cg_memory_dir, test);
         if (v1.cg_memory.ok || !c->cg_memory.note[0]) {
             c->cg_memory = v1.cg_memory;
             memcpy(c->cg_memory_dir, v1.cg_memory_dir, sizeof c->cg_memory_dir);
         }
     }
     if (!c->cg_pids.ok) {
-        probe_v1(&v1, "pids", &v1.cg_pids, v1.cg_pids_dir, sizeof v1.cg_pids_dir, test);
+        probe_v1(&v1, &pt, "pids", &v1.cg_pids, v1.cg_pids_dir, sizeof v1.cg_pids_dir, test);
         if (v1.cg_pids.ok || !c->cg_pids.note[0]) {
             c->cg_pids = v1.cg_pids;
             memcpy(c->cg_pids_dir, v1.cg_pids_dir, sizeof c->cg_pids_dir);
@@ -341,6 +364,7 @@ static void probe_cgroups(SandboxCaps *c, bool test)
     }
     if (!c->cgroup_version && (c->cg_memory.ok || c->cg_pids.ok))
         c->cgroup_version = 1;
+    proc_texts_free(&pt);
 }
 
 void sandbox_caps_probe(SandboxCaps *caps)
