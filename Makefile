@@ -26,11 +26,14 @@ BUILD      := build
 # Libraries of the program, and of the unit tests.  Recursive (=) so that
 # pkg-config runs only when a recipe needs the flags, after `make deps`.
 LIB_PC   := ncursesw tree-sitter libgit2 sqlite3 libseccomp inih jansson vterm nettle libpcre2-8
+# What the commands alone link (tide): the IDE's libraries are tide-ide's.
+IDE_PC   := ncursesw tree-sitter vterm libpcre2-8
 TEST_PC  := criterion
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PC))
 # libgit2 is not linked: src/gitlib.c opens it when first needed, by the
 # soname of the library its headers came with.
 PC_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out libgit2,$(LIB_PC)))
+CLI_LIBS  = $(shell $(PKG_CONFIG) --libs $(filter-out libgit2 $(IDE_PC),$(LIB_PC)))
 GITLIB_SONAME = $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir libgit2)/libgit2.so" 2>/dev/null | \
                   sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
 %/src/gitlib.o: GITLIB_CFLAGS = -DGITLIB_SONAME='"$(GITLIB_SONAME)"'
@@ -38,7 +41,8 @@ GITLIB_SONAME = $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir libgit2)/
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Werror=implicit-function-declaration
-DEFS     := -D_GNU_SOURCE -DTIDE_VERSION='"$(VERSION)"' -DTIDE_DATADIR='"$(DATADIR)"'
+DEFS     := -D_GNU_SOURCE -DTIDE_VERSION='"$(VERSION)"' -DTIDE_DATADIR='"$(DATADIR)"' \
+            -DTIDE_BINDIR='"$(BINDIR)"'
 CFLAGS   ?=
 ALL_CFLAGS = -std=c17 $(OPT) $(WARN) $(DEFS) $(GITLIB_CFLAGS) -Isrc -Iui -I$(BUILD)/gen $(PC_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS    = $(PC_LIBS) -lpthread -lm
@@ -48,11 +52,15 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 Q := $(if $(V),,@)
 
 CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
-UI_SRC   := $(wildcard ui/*.c)
+UI_SRC   := $(filter-out ui/ide_main.c,$(wildcard ui/*.c))
+# The core modules only the IDE uses (highlighting), left out of tide.
+IDE_CORE := src/syntax.c src/grammar.c
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
 OBJ      := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRC) $(UI_SRC))
 MAIN_OBJ := $(BUILD)/obj/src/main.o
+IDE_MAIN_OBJ := $(BUILD)/obj/ui/ide_main.o
+CLI_OBJ  := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out $(IDE_CORE),$(CORE_SRC)))
 UNIT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC))
 SAN_OBJ  := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRC) $(UI_SRC) $(UNIT_SRC))
 
@@ -74,9 +82,14 @@ $(THEME_GEN): themes/dark.theme
 .PHONY: all run check deps grammars unit unit-asan cli-tests security-tests \
         e2e-tests bench fuzz fuzz-regress install uninstall clean distclean
 
-all: tide
+all: tide tide-ide
 
-tide: $(OBJ) $(MAIN_OBJ) $(GRAMMAR_OBJ)
+# Two programs: tide, the commands, and tide-ide, the IDE it starts.
+tide: $(CLI_OBJ) $(MAIN_OBJ)
+	@echo "LD $@"
+	$(Q)$(CC) $(OPT) -o $@ $^ $(CLI_LIBS) -lpthread -lm
+
+tide-ide: $(OBJ) $(IDE_MAIN_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
 	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS)
 
@@ -117,18 +130,18 @@ $(BUILD)/fuzz-syntax: $(FUZZ_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
 	$(Q)$(FUZZ_CC) $(OPT) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
--include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(IDE_MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- the two commands
 
 run: deps
-	$(MAKE) --no-print-directory -j$(NPROC) tide
+	$(MAKE) --no-print-directory -j$(NPROC) tide tide-ide
 	./tide $(ARGS)
 
 # Order matters: the suites that drive the binary run first, the unit tests
 # last, so the run ends with the test framework's own summary line.
 check: deps
-	$(MAKE) --no-print-directory -j$(NPROC) tide $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/fuzz-syntax
+	$(MAKE) --no-print-directory -j$(NPROC) tide tide-ide $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/fuzz-syntax
 	$(MAKE) --no-print-directory cli-tests security-tests e2e-tests fuzz-regress unit-asan unit
 
 unit: $(BUILD)/unit
@@ -143,13 +156,13 @@ unit-asan: $(BUILD)/unit-asan
 	if grep -qE 'ERROR: (Leak|Address)Sanitizer|runtime error:' $(BUILD)/unit-asan.log; then \
 	  echo "unit-asan: the sanitizers reported errors (see above)"; exit 1; fi; exit $$rc
 
-cli-tests: tide
+cli-tests: tide tide-ide
 	@tests/run-suite tests/cli
 
 security-tests: tide
 	@tests/run-suite tests/security
 
-e2e-tests: tide
+e2e-tests: tide tide-ide
 	@tests/run-suite tests/e2e
 
 # Fuzz the syntax module for FUZZ_TIME seconds (new inputs go to
@@ -170,7 +183,7 @@ fuzz-regress: $(BUILD)/fuzz-syntax
 	    $(BUILD)/fuzz-regress tests/fuzz/corpus 2>&1 | tail -n 3
 
 bench: deps
-	$(MAKE) --no-print-directory -j$(NPROC) tide
+	$(MAKE) --no-print-directory -j$(NPROC) tide tide-ide
 	@tests/run-bench
 
 # ---------------------------------------------------------------- dependencies
@@ -205,20 +218,20 @@ deps:
 
 # ---------------------------------------------------------------- install
 
-install: tide
+install: tide tide-ide
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/themes
-	install -m 0755 tide $(DESTDIR)$(BINDIR)/tide
+	install -m 0755 tide tide-ide $(DESTDIR)$(BINDIR)/
 	install -m 0644 docs/tide.1 $(DESTDIR)$(MANDIR)/tide.1
 	$(if $(wildcard themes/*.theme),install -m 0644 $(wildcard themes/*.theme) $(DESTDIR)$(DATADIR)/themes/)
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/tide $(DESTDIR)$(MANDIR)/tide.1
+	rm -f $(DESTDIR)$(BINDIR)/tide $(DESTDIR)$(BINDIR)/tide-ide $(DESTDIR)$(MANDIR)/tide.1
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/gen \
-	  $(BUILD)/fuzz-syntax $(BUILD)/fuzz-regress tide
+	  $(BUILD)/fuzz-syntax $(BUILD)/fuzz-regress tide tide-ide
 
 # Also forgets the downloaded grammar sources (the next build fetches them).
 distclean:
-	rm -rf $(BUILD) tide
+	rm -rf $(BUILD) tide tide-ide

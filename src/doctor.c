@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ide_launch.h"
 #include "lang.h"
 #include "gitlib.h"
 #include "sandbox_caps.h"
@@ -185,6 +186,9 @@ static void print_text(json_t *r)
                json_string_value(json_object_get(g, "library")));
     else
         printf("  git: PROBLEM: %s\n", json_string_value(json_object_get(g, "problem")));
+    json_t *ide = json_object_get(r, "ide");
+    printf("\nIDE\n  %s%s\n", json_is_true(json_object_get(ide, "ok")) ? "" : "PROBLEM: ",
+           json_string_value(json_object_get(ide, json_is_true(json_object_get(ide, "ok")) ? "path" : "problem")));
     printf("\n%s\n", json_is_true(json_object_get(r, "ok"))
                          ? "Everything tide needs to run code is here."
                          : "Something tide needs is missing (see MISSING/PROBLEM above).");
@@ -198,7 +202,7 @@ const Command cmd_doctor = {
     "Check the nine toolchains (path and version of each tool), the sandbox layers\n"
     "(user namespaces, seccomp, cgroup memory and pids controllers, overlayfs), the\n"
     "data, config, cache and state folders, the database (created if missing) and\n"
-    "libgit2, which keeps the sessions' files.\n\n"
+    "libgit2, which keeps the sessions' files; and where tide-ide, the IDE, is.\n\n"
     "  --json   print one JSON object: {languages: [...], sandbox: {...}, ...}\n\n"
     "Exit status: 0 when everything a run needs is present, 1 otherwise.\n",
     doctor_run,
@@ -231,6 +235,13 @@ static int doctor_run(App *app, int argc, char **argv)
     json_object_set_new(r, "git", git_report(&git_ok));
     bool ok = langs_ok && sandbox_ok && db_ok && git_ok;
     json_object_set_new(r, "ok", json_boolean(ok));
+    /* Not part of "ok": the exit status is about running code. */
+    char *ide = ide_find();
+    json_object_set_new(r, "ide", ide ? json_pack("{s:b, s:s}", "ok", 1, "path", ide)
+                                      : json_pack("{s:b, s:s}", "ok", 0, "problem",
+                                                  IDE_PROGRAM " not found next to tide nor in "
+                                                  TIDE_BINDIR " (make install)"));
+    free(ide);
     if (as_json) {
         if (!cli_print_json(r))
             return EXIT_FAIL;

@@ -1,7 +1,6 @@
 /* tide: the command-line entry point.  Finds the subcommand and hands it
- * the App; with no subcommand (or a path) it opens the IDE. */
+ * the App; with no subcommand (or a path) it starts the IDE, tide-ide. */
 #include <getopt.h>
-#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "tui.h"
+#include "ide_launch.h"
 
 extern const Command cmd_doctor, cmd_help, cmd_run;
 extern const Command cmd_session, cmd_history, cmd_result, cmd_diff, cmd_checkout, cmd_search;
@@ -77,35 +76,15 @@ static bool looks_like_path(const char *arg)
     return stat(arg, &st) == 0 || strchr(arg, '/') || strchr(arg, '.');
 }
 
-/* The IDE: `tide`, `tide PATH`, `tide --session ID`. */
-static int open_ide(const char *path, const char *session)
+/* The IDE: `tide`, `tide PATH`, `tide --session ID`, checked here and
+ * handed to tide-ide as they are. */
+static int open_ide(char **argv)
 {
-    App app;
+    argv[0] = (char *)IDE_PROGRAM;
     Err err;
-    if (!app_init(&app, &err)) {
-        fprintf(stderr, "tide: %s\n", err.msg);
-        app_free(&app);
-        return EXIT_FAIL;
-    }
-    TuiOptions opt = {path, session};
-    int rc = tui_main(&app, &opt);
-    app_free(&app);
-    return rc;
-}
-
-/* The IDE takes the user's character type (curses and the editor's
- * widths need it) and shows text as UTF-8 whatever it says: under "C" or
- * POSIX, C.UTF-8 when the system has it.  The commands stay in the "C"
- * locale: they pass bytes through, speak English, print numbers and dates
- * in fixed forms that scripts parse, and loading a locale is a measurable
- * part of `tide run`'s start. */
-static void utf8_ctype(void)
-{
-    const char *ctype = setlocale(LC_CTYPE, "");
-    if (ctype && (strstr(ctype, "UTF-8") || strstr(ctype, "utf8")))
-        return;
-    if (!setlocale(LC_CTYPE, "C.UTF-8"))
-        setlocale(LC_CTYPE, "C.utf8");
+    ide_launch(argv, &err);
+    fprintf(stderr, "tide: %s\n", err.msg);
+    return EXIT_FAIL;
 }
 
 int main(int argc, char **argv)
@@ -116,8 +95,7 @@ int main(int argc, char **argv)
             print_usage(stderr);
             return EXIT_USAGE;
         }
-        utf8_ctype();
-        return open_ide(NULL, argv[2]);
+        return open_ide(argv);
     }
     if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "-") != 0) {
         if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -144,8 +122,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "tide: open one file or folder at a time ('%s' is extra)\n", argv[2]);
             return EXIT_USAGE;
         }
-        utf8_ctype();
-        return open_ide(argc >= 2 ? argv[1] : NULL, NULL);
+        return open_ide(argv);
     } else {
         argc--;
         argv++;

@@ -1,5 +1,6 @@
 #include "paths.h"
 
+#include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,4 +68,18 @@ bool paths_ensure(const Paths *p, DirKind kind, Err *err)
 char *paths_get(const Paths *p, DirKind kind, const char *rel)
 {
     return xasprintf("%s/%s", p->dir[kind], rel);
+}
+
+char *paths_exe_dir(void)
+{
+    char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    return xstrdup(buf[0] ? buf : "/");
 }

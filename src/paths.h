@@ -26,5 +26,8 @@ bool paths_ensure(const Paths *p, DirKind kind, Err *err);
 /* Freshly allocated "<dir>/<rel>". */
 char *paths_get(const Paths *p, DirKind kind, const char *rel);
 const char *paths_kind_name(DirKind kind);
+/* The folder of the running executable (freshly allocated), or NULL:
+ * where the build tree and an install keep tide's companions. */
+char *paths_exe_dir(void);
 
 #endif

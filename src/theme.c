@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "paths.h"
 
 /* themes/dark.theme, compiled in (see the Makefile). */
 #include "builtin_theme.h"
@@ -208,25 +209,11 @@ void theme_free(Theme *t)
     free(t);
 }
 
-static char *exe_dir(void)
-{
-    char buf[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0)
-        return NULL;
-    buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (!slash)
-        return NULL;
-    *slash = '\0';
-    return xstrdup(buf[0] ? buf : "/");
-}
-
 void theme_dirs(const char *config_dir, StrList *dirs)
 {
     if (config_dir)
         sl_push_owned(dirs, xasprintf("%s/themes", config_dir));
-    char *exe = exe_dir();
+    char *exe = paths_exe_dir();
     if (exe) {
         sl_push_owned(dirs, xasprintf("%s/themes", exe));
         free(exe);

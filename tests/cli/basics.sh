@@ -135,6 +135,27 @@ test_config_warnings_name_file_and_line() {
   expect_eq "$(json_get "$OUT" 'len(j["languages"])')" 9
 }
 
+test_the_ide_is_a_program_of_its_own() {
+  # tide starts tide-ide from its own folder; a tide copied away from it
+  # (and not installed) says what is missing instead of failing obscurely.
+  [ -x "$(dirname "$TIDE")/tide-ide" ] || fail "tide-ide was not built next to tide"
+  if [ -e /usr/local/bin/tide-ide ]; then skip "an installed tide-ide would be found"; fi
+  mkdir -p alone && cp "$TIDE" alone/tide
+  printf 'x = 1\n' >f.py
+  rc=0
+  alone/tide f.py >out.txt 2>err.txt </dev/null || rc=$?
+  expect_eq "$rc" 1
+  expect_eq "$(wc -l <err.txt | tr -d ' ')" 1
+  grep -q "cannot start the IDE, tide-ide (No such file or directory" err.txt ||
+    fail "unexpected message: $(cat err.txt)"
+  expect_eq "$(cat f.py)" 'x = 1'
+  # tide-ide itself refuses what it does not understand.
+  rc=0
+  "$(dirname "$TIDE")/tide-ide" a b >out.txt 2>err.txt </dev/null || rc=$?
+  expect_eq "$rc" 2
+  grep -q 'usage: tide-ide' err.txt || fail "tide-ide printed: $(cat err.txt)"
+}
+
 test_libgit2_is_opened_only_for_sessions() {
   # Loading libgit2 and the libraries under it was half of tide's own
   # start-up: a run that records nothing must not pay for it.
@@ -144,6 +165,10 @@ test_libgit2_is_opened_only_for_sessions() {
   LD_DEBUG=libs "$TIDE" run --ephemeral h.py >out.txt 2>ld.log
   expect_eq "$(cat out.txt)" hi
   if grep -q 'libgit2' ld.log; then fail "an ephemeral run loaded libgit2"; fi
+  # Nor for the IDE's libraries: they are tide-ide's.
+  if grep -qE 'libncursesw|libvterm|libtree-sitter|libpcre2' ld.log; then
+    fail "tide run loaded the IDE's libraries: $(grep -oE 'lib(ncursesw|vterm|tree-sitter|pcre2)[^ ]*' ld.log | sort -u | tr '\n' ' ')"
+  fi
   # A recorded run snapshots the files in git: there it is.
   LD_DEBUG=libs "$TIDE" run h.py >out.txt 2>ld.log
   expect_eq "$(cat out.txt)" hi

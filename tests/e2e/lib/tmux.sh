@@ -157,7 +157,7 @@ tui_wait_exit() {
 tui_pid() {
   local shell
   shell=$(tui_tmux list-panes -t 0 -F '#{pane_pid}')
-  pgrep -P "$shell" -x tide || pgrep -P "$shell" | head -1
+  pgrep -P "$shell" -x 'tide|tide-ide' || pgrep -P "$shell" | head -1
 }
 
 # Esc alone: a key following within curses' escape delay would make it Alt.
