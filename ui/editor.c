@@ -870,6 +870,25 @@ static void row_cell(RowBuf *rb, const wchar_t *wc, int width, UiStyle st)
     rb->cols += width;
 }
 
+/* A line number right-aligned in width columns and a space: what
+ * "%*zu " prints, without snprintf's cost on every row of every frame. */
+static void gutter_text(char out[48], int width, size_t n)
+{
+    char digits[24];
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n && nd < (int)sizeof digits);
+    int len = 0;
+    for (int pad = width - nd; pad > 0 && len < 31; pad--)
+        out[len++] = ' ';
+    while (nd > 0)
+        out[len++] = digits[--nd];
+    out[len++] = ' ';
+    out[len] = '\0';
+}
+
 static void row_ascii(RowBuf *rb, const char *s, UiStyle st)
 {
     for (; *s; s++) {
@@ -1137,7 +1156,7 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
         LineText lt = {0};
         if (line < count) {
             if (gutter)
-                snprintf(num, sizeof num, "%*zu ", (gutter - 1) & 31, line + 1);
+                gutter_text(num, (gutter - 1) & 31, line + 1);
             sig_add(&sig, num, strlen(num) + 1);
             sig_add(&sig, &(bool){line == cur_line}, sizeof(bool));
             if (tw > 0) {
