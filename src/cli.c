@@ -95,3 +95,13 @@ void cli_size(long long bytes, char out[CLI_TIME_LEN])
     }
     snprintf(out, CLI_TIME_LEN, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
 }
+
+bool cli_app_init(App *app)
+{
+    Err err;
+    if (app_init(app, &err))
+        return true;
+    fprintf(stderr, "tide: %s\n", err.msg);
+    app_free(app);
+    return false;
+}

@@ -37,6 +37,8 @@ int cli_usage_error(const Command *cmd, const char *fmt, ...) TIDE_FMT(2, 3);
 int cli_fail(const char *fmt, ...) TIDE_FMT(1, 2);
 /* Print warnings from the config file to stderr, once. */
 void cli_show_config_warnings(App *app);
+/* app_init, or "tide: <why>" on stderr and false (app left freed). */
+bool cli_app_init(App *app);
 /* Write obj as JSON to stdout (and release it); false on a write error. */
 bool cli_print_json(json_t *obj);
 /* Parse a whole non-negative number; false if s is anything else. */

@@ -128,12 +128,8 @@ int main(int argc, char **argv)
         argv++;
     }
     App app;
-    Err err;
-    if (!app_init(&app, &err)) {
-        fprintf(stderr, "tide: %s\n", err.msg);
-        app_free(&app);
+    if (!cli_app_init(&app))
         return EXIT_FAIL;
-    }
     cli_reset_getopt();
     int rc = cmd->run(&app, argc, argv);
     app_free(&app);

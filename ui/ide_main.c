@@ -35,12 +35,8 @@ int main(int argc, char **argv)
     }
     utf8_ctype();
     App app;
-    Err err;
-    if (!app_init(&app, &err)) {
-        fprintf(stderr, "tide: %s\n", err.msg);
-        app_free(&app);
+    if (!cli_app_init(&app))
         return EXIT_FAIL;
-    }
     int rc = tui_main(&app, &opt);
     app_free(&app);
     return rc;
