@@ -159,7 +159,10 @@ static void probe_seccomp(SandboxCaps *c)
 /* --- cgroups ---------------------------------------------------------- */
 
 /* /proc/self/mountinfo and /proc/self/cgroup, read once per probe: each
- * hierarchy looked up (v2, then v1 memory and pids) parses its own copy. */
+ * hierarchy looked up (v2, then v1 memory and pids) parses its own copy.
+ * A container host's mount table runs to thousands of lines: the cap only
+ * guards against a runaway file. */
+#define PROC_TEXT_MAX (64u << 20)
 typedef struct ProcTexts {
     char *mountinfo, *cgroup;
 } ProcTexts;
@@ -167,9 +170,9 @@ typedef struct ProcTexts {
 static void proc_texts_read(ProcTexts *t)
 {
     size_t len;
-    if (!fileio_read("/proc/self/mountinfo", 1 << 20, &t->mountinfo, &len, NULL))
+    if (!fileio_read("/proc/self/mountinfo", PROC_TEXT_MAX, &t->mountinfo, &len, NULL))
         t->mountinfo = NULL;
-    if (!fileio_read("/proc/self/cgroup", 1 << 20, &t->cgroup, &len, NULL))
+    if (!fileio_read("/proc/self/cgroup", PROC_TEXT_MAX, &t->cgroup, &len, NULL))
         t->cgroup = NULL;
 }
 
