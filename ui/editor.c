@@ -1081,6 +1081,9 @@ void row_cache_free(RowCache *rc)
 {
     free(rc->known);
     free(rc->sig);
+    free(rc->styles);
+    free(rc->bytes);
+    free(rc->cells);
     *rc = (RowCache){0};
 }
 
@@ -1089,110 +1092,215 @@ bool row_cache_holds(const RowCache *rc, int y, int x, int h, int w)
     return rc->h > 0 && rc->y == y && rc->x == x && rc->h == h && rc->w == w;
 }
 
-void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, const Search *search,
-               size_t cur_start, size_t cur_end, RowCache *rc, int *cy, int *cx)
+/* One drawing of the text area: where it is, what is in view, and the
+ * scratch space its rows are built in. */
+typedef struct Frame {
+    int y, x, h, w;
+    int gutter, tw, tabw;
+    size_t count, last, cur_line;
+    Marks mk;
+    size_t (*matches)[2];
+    UiStyle *styles;
+    size_t nstyles;
+    char *bytes;
+    cchar_t *cells;
+    cchar_t blank;
+    uint64_t seed;
+    bool own; /* the scratch space is the frame's, not rc's */
+} Frame;
+
+/* The area's layout, and the scroll that brings the cursor into view. */
+static void frame_place(View *v, Frame *f, int y, int x, int h, int w, const Config *cfg)
 {
     const Buffer *b = B(v);
-    int tabw = tab_width(cfg);
-    size_t count = buffer_line_count(b);
-    int gutter = 0;
+    *f = (Frame){.y = y, .x = x, .h = h, .w = w, .tabw = tab_width(cfg), .count = buffer_line_count(b)};
     if (!cfg || cfg->line_numbers) {
         int digits = 1;
-        for (size_t n = count; n >= 10; n /= 10)
+        for (size_t n = f->count; n >= 10; n /= 10)
             digits++;
-        gutter = (digits < 3 ? 3 : digits) + 1;
-        if (gutter > w / 2)
-            gutter = 0;
+        f->gutter = (digits < 3 ? 3 : digits) + 1;
+        if (f->gutter > w / 2)
+            f->gutter = 0;
     }
-    int tw = w - gutter;
+    f->tw = w - f->gutter;
     v->y = y;
     v->x = x;
     v->height = h;
-    v->width = tw;
-    v->gutter = gutter;
+    v->width = f->tw;
+    v->gutter = f->gutter;
     if (v->follow)
-        scroll_into_view(v, h, tw, tabw);
+        scroll_into_view(v, h, f->tw, f->tabw);
     v->follow = false;
-    if (v->top >= count)
-        v->top = count - 1;
-    size_t last = v->top + (size_t)h - 1;
-    if (last >= count)
-        last = count - 1;
-    if (v->hl && hooks && hooks->prepare)
-        hooks->prepare(v->hl, v->top, last);
+    if (v->top >= f->count)
+        v->top = f->count - 1;
+    f->last = v->top + (size_t)h - 1;
+    if (f->last >= f->count)
+        f->last = f->count - 1;
+    f->cur_line = buffer_line_of(b, v->cursor);
+    f->mk = (Marks){SIZE_MAX, SIZE_MAX, NULL, 0, SIZE_MAX, SIZE_MAX};
+}
 
-    Marks mk = {SIZE_MAX, SIZE_MAX, NULL, 0, cur_start, cur_end};
-    size_t s, e;
-    if (view_selection(v, &s, &e))
-        mk.sel_s = s, mk.sel_e = e;
-    size_t (*matches)[2] = NULL;
-    if (search) {
-        matches = xcalloc(512, sizeof *matches);
-        mk.m = matches;
-        mk.nm = search_all(search, b, buffer_line_start(b, v->top), buffer_line_end(b, last) + 1, matches, 512);
-    }
-    size_t nstyles = (size_t)(tw > 0 ? tw : 1) * 8 + 16;
-    UiStyle *styles = xcalloc(nstyles, sizeof *styles);
-    size_t cur_line = buffer_line_of(b, v->cursor);
-    if (rc && !row_cache_holds(rc, y, x, h, w) && h > 0 && w > 0) {
-        row_cache_free(rc);
-        *rc = (RowCache){y, x, h, w, xcalloc((size_t)h, sizeof *rc->known), xcalloc((size_t)h, sizeof *rc->sig)};
-    }
-    /* Every style a row may use goes into each row's signature: a theme
-     * change draws every row again. */
+/* The signature every row's starts from: every style a row may use, so
+ * that a theme change draws every row again. */
+static uint64_t frame_seed(int tabw)
+{
     uint64_t seed = 0xcbf29ce484222325ULL;
     for (int r = 0; r < ROLE_COUNT; r++)
         sig_style(&seed, ui_style[r]);
     sig_add(&seed, &tabw, sizeof tabw);
-    char *bytes = xmalloc(nstyles);
-    cchar_t *cells = xcalloc((size_t)(w > 0 ? w : 1), sizeof *cells);
-    term_plain(win);
-    cchar_t blank;
-    setcchar(&blank, L" ", ui_style[ROLE_TEXT].attr, ui_style[ROLE_TEXT].pair, NULL);
-    for (int row = 0; row < h && w > 0; row++) {
-        size_t line = v->top + (size_t)row;
-        uint64_t sig = seed;
-        char num[48] = "";
-        LineText lt = {0};
-        if (line < count) {
-            if (gutter)
-                gutter_text(num, (gutter - 1) & 31, line + 1);
-            sig_add(&sig, num, strlen(num) + 1);
-            sig_add(&sig, &(bool){line == cur_line}, sizeof(bool));
-            if (tw > 0) {
-                line_text(v, line, tw, tabw, &mk, styles, nstyles, &lt);
-                line_sig(v, &lt, tabw, &mk, styles, bytes, &sig);
-            }
-        }
-        /* Unchanged since the last draw: building it again would only
-         * find the same cells. */
-        if (rc && rc->known[row] && rc->sig[row] == sig)
-            continue;
-        RowBuf rb = {cells, 0, 0, w};
-        if (line < count) {
-            if (gutter)
-                row_ascii(&rb, num, ui_style[line == cur_line ? ROLE_GUTTER_CURRENT : ROLE_GUTTER]);
-            if (tw > 0)
-                draw_line(v, &rb, tw, &lt, tabw, &mk, styles);
-        }
-        for (; rb.cols < w; rb.cols++)
-            rb.cells[rb.n++] = blank;
-        mvwadd_wchnstr(win, y + row, x, rb.cells, rb.n);
+    return seed;
+}
+
+/* The scratch space, kept in rc from frame to frame when there is one:
+ * a keystroke's echo should not spend its time in the allocator. */
+static void frame_alloc(Frame *f, RowCache *rc)
+{
+    f->nstyles = (size_t)(f->tw > 0 ? f->tw : 1) * 8 + 16;
+    size_t ncells = (size_t)(f->w > 0 ? f->w : 1);
+    if (rc && rc->nstyles >= f->nstyles && rc->ncells >= ncells) {
+        f->styles = rc->styles;
+        f->bytes = rc->bytes;
+        f->cells = rc->cells;
+    } else {
+        f->styles = xcalloc(f->nstyles, sizeof *f->styles);
+        f->bytes = xmalloc(f->nstyles);
+        f->cells = xcalloc(ncells, sizeof *f->cells);
         if (rc) {
-            rc->known[row] = true;
-            rc->sig[row] = sig;
+            free(rc->styles);
+            free(rc->bytes);
+            free(rc->cells);
+            rc->styles = f->styles;
+            rc->bytes = f->bytes;
+            rc->cells = f->cells;
+            rc->nstyles = f->nstyles;
+            rc->ncells = ncells;
         }
     }
-    free(bytes);
-    free(cells);
-    free(styles);
-    free(matches);
+    f->own = !rc;
+    setcchar(&f->blank, L" ", ui_style[ROLE_TEXT].attr, ui_style[ROLE_TEXT].pair, NULL);
+}
+
+static void frame_free(Frame *f)
+{
+    if (f->own) {
+        free(f->bytes);
+        free(f->cells);
+        free(f->styles);
+    }
+    free(f->matches);
+}
+
+/* One row of the area: built and written only when what it shows
+ * changed since rc last saw it. */
+static void frame_row(View *v, WINDOW *win, Frame *f, RowCache *rc, int row)
+{
+    size_t line = v->top + (size_t)row;
+    uint64_t sig = f->seed;
+    char num[48] = "";
+    LineText lt = {0};
+    if (line < f->count) {
+        if (f->gutter)
+            gutter_text(num, (f->gutter - 1) & 31, line + 1);
+        sig_add(&sig, num, strlen(num) + 1);
+        sig_add(&sig, &(bool){line == f->cur_line}, sizeof(bool));
+        if (f->tw > 0) {
+            line_text(v, line, f->tw, f->tabw, &f->mk, f->styles, f->nstyles, &lt);
+            line_sig(v, &lt, f->tabw, &f->mk, f->styles, f->bytes, &sig);
+        }
+    }
+    if (rc && rc->known[row] && rc->sig[row] == sig)
+        return;
+    RowBuf rb = {f->cells, 0, 0, f->w};
+    if (line < f->count) {
+        if (f->gutter)
+            row_ascii(&rb, num, ui_style[line == f->cur_line ? ROLE_GUTTER_CURRENT : ROLE_GUTTER]);
+        if (f->tw > 0)
+            draw_line(v, &rb, f->tw, &lt, f->tabw, &f->mk, f->styles);
+    }
+    for (; rb.cols < f->w; rb.cols++)
+        rb.cells[rb.n++] = f->blank;
+    mvwadd_wchnstr(win, f->y + row, f->x, rb.cells, rb.n);
+    if (rc) {
+        rc->known[row] = true;
+        rc->sig[row] = sig;
+    }
+}
+
+static void frame_cursor(View *v, const Frame *f, int *cy, int *cx)
+{
     *cy = *cx = -1;
-    if (cur_line >= v->top && cur_line <= last) {
-        size_t col = pos_of(v, v->cursor, tabw).col;
-        if (col >= v->left && col < v->left + (size_t)tw) {
-            *cy = y + (int)(cur_line - v->top);
-            *cx = x + gutter + (int)(col - v->left);
+    if (f->cur_line >= v->top && f->cur_line <= f->last) {
+        size_t col = pos_of(v, v->cursor, f->tabw).col;
+        if (col >= v->left && col < v->left + (size_t)f->tw) {
+            *cy = f->y + (int)(f->cur_line - v->top);
+            *cx = f->x + f->gutter + (int)(col - v->left);
         }
     }
+}
+
+void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, const Search *search,
+               size_t cur_start, size_t cur_end, RowCache *rc, int *cy, int *cx)
+{
+    const Buffer *b = B(v);
+    Frame f;
+    frame_place(v, &f, y, x, h, w, cfg);
+    if (v->hl && hooks && hooks->prepare)
+        hooks->prepare(v->hl, v->top, f.last);
+    f.mk.cur_s = cur_start;
+    f.mk.cur_e = cur_end;
+    size_t s, e;
+    if (view_selection(v, &s, &e))
+        f.mk.sel_s = s, f.mk.sel_e = e;
+    if (search) {
+        f.matches = xcalloc(512, sizeof *f.matches);
+        f.mk.m = f.matches;
+        f.mk.nm = search_all(search, b, buffer_line_start(b, v->top), buffer_line_end(b, f.last) + 1, f.matches,
+                             512);
+    }
+    if (rc && !row_cache_holds(rc, y, x, h, w) && h > 0 && w > 0) {
+        row_cache_free(rc);
+        *rc = (RowCache){.y = y, .x = x, .h = h, .w = w, .known = xcalloc((size_t)h, sizeof *rc->known),
+                         .sig = xcalloc((size_t)h, sizeof *rc->sig)};
+    }
+    frame_alloc(&f, rc);
+    f.seed = frame_seed(f.tabw);
+    term_plain(win);
+    for (int row = 0; row < h && w > 0; row++)
+        frame_row(v, win, &f, rc, row);
+    frame_free(&f);
+    frame_cursor(v, &f, cy, cx);
+    if (rc) {
+        rc->top = v->top;
+        rc->left = v->left;
+        rc->lines = f.count;
+        rc->cur_line = f.cur_line;
+        rc->gutter = f.gutter;
+        rc->plain = !search && cur_start == SIZE_MAX && f.mk.sel_s == SIZE_MAX;
+        rc->seed = f.seed;
+    }
+}
+
+bool view_draw_echo(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, RowCache *rc, int *cy,
+                    int *cx)
+{
+    *cy = *cx = -1;
+    if (!rc || !row_cache_holds(rc, y, x, h, w) || !rc->plain || h <= 0 || w <= 0)
+        return false;
+    Frame f;
+    frame_place(v, &f, y, x, h, w, cfg);
+    size_t s, e;
+    /* Only the cursor's row may have changed: the same scroll, the same
+     * lines around it, no marks that span rows. */
+    if (v->top != rc->top || v->left != rc->left || f.count != rc->lines || f.cur_line != rc->cur_line ||
+        f.gutter != rc->gutter || view_selection(v, &s, &e) || f.cur_line < v->top || f.cur_line > f.last)
+        return false;
+    if (v->hl && hooks && (!hooks->ready || !hooks->ready(v->hl, v->top, f.last)))
+        return false;
+    frame_alloc(&f, rc);
+    f.seed = rc->seed;
+    term_plain(win);
+    frame_row(v, win, &f, rc, (int)(f.cur_line - v->top));
+    frame_free(&f);
+    frame_cursor(v, &f, cy, cx);
+    return *cy >= 0;
 }

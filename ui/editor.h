@@ -38,6 +38,10 @@ typedef struct EditorHooks {
     void (*detach)(void *state);
     /* The rows [first_line, last_line] are about to be drawn. */
     void (*prepare)(void *state, size_t first_line, size_t last_line);
+    /* Whether style() can give the styles of those rows at once, as the
+     * last prepare() left them (moved along by edits since), with no
+     * parse to ask for and no query to run. */
+    bool (*ready)(void *state, size_t first_line, size_t last_line);
     /* The styles of the bytes [start, end) of one line: out[i] is the
      * style of byte start + i.  out comes filled with ROLE_TEXT's style. */
     void (*style)(void *state, size_t start, size_t end, UiStyle *out);
@@ -128,6 +132,16 @@ typedef struct RowCache {
     int y, x, h, w;  /* the area it holds; h == 0: nothing */
     bool *known;     /* the row was drawn since the cache was made */
     uint64_t *sig;   /* what each row was built from, hashed */
+    /* What the last view_draw showed, for view_draw_echo. */
+    size_t top, left, lines, cur_line;
+    int gutter;
+    bool plain;      /* no selection or search marks */
+    uint64_t seed;   /* where each row's signature started */
+    /* scratch space for building rows */
+    UiStyle *styles;
+    char *bytes;
+    cchar_t *cells;
+    size_t nstyles, ncells;
 } RowCache;
 
 void row_cache_forget(RowCache *rc);
@@ -142,6 +156,16 @@ bool row_cache_holds(const RowCache *rc, int y, int x, int h, int w);
  * (-1 when not visible). */
 void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, const Search *search,
                size_t cur_start, size_t cur_end, RowCache *rc, int *cy, int *cx);
+/* A keystroke's echo: when the last view_draw into rc left everything
+ * but the cursor's row as it still is (the same scroll, lines and cursor
+ * line, no selection or search marks, the highlighter ready), draw that
+ * row alone, if it changed, with view_draw's arguments, and return true
+ * with the cursor's screen position.  The caller shows it at once, then
+ * draws the whole frame, which finds that row done.  A keystroke is then
+ * on screen before the work that follows it (the other rows' checks, the
+ * status bar, asking for a parse): that work was most of its delay. */
+bool view_draw_echo(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, RowCache *rc, int *cy,
+                    int *cx);
 /* The highlighter's note at the cursor, or NULL. */
 const char *view_hint(View *v);
 

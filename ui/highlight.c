@@ -151,13 +151,22 @@ static SyntaxView view_of(const Hl *h, size_t lo, size_t hi)
     return (SyntaxView){(uint32_t)lo, (uint32_t)hi, point_of(buffer_point(h->doc->buf, lo))};
 }
 
+/* The bytes of the rows [first_line, last_line], their line breaks
+ * included. */
+static void view_bytes(const Hl *h, size_t first_line, size_t last_line, size_t *lo, size_t *hi)
+{
+    const Buffer *b = h->doc->buf;
+    size_t len = buffer_length(b);
+    *lo = buffer_line_start(b, first_line);
+    *hi = buffer_line_end(b, last_line);
+    *hi = *hi < len ? *hi + 1 : len;
+}
+
 static void hl_prepare(void *state, size_t first_line, size_t last_line)
 {
     Hl *h = state;
-    const Buffer *b = h->doc->buf;
-    size_t len = buffer_length(b);
-    size_t lo = buffer_line_start(b, first_line), hi = buffer_line_end(b, last_line);
-    hi = hi < len ? hi + 1 : len;
+    size_t lo, hi;
+    view_bytes(h, first_line, last_line, &lo, &hi);
     h->prepared = hi - lo <= HUGE_VIEW;
     h->ticked_this_frame = h->prepared;
     if (!h->prepared) {
@@ -174,6 +183,14 @@ static void hl_prepare(void *state, size_t first_line, size_t last_line)
     h->lo = lo;
     h->hi = hi;
     h->cached = true;
+}
+
+static bool hl_ready(void *state, size_t first_line, size_t last_line)
+{
+    Hl *h = state;
+    size_t lo, hi;
+    view_bytes(h, first_line, last_line, &lo, &hi);
+    return h->prepared && h->cached && lo == h->lo && hi == h->hi;
 }
 
 /* The first span that ends after at. */
@@ -245,6 +262,7 @@ const EditorHooks highlight_hooks = {
     .attach = hl_attach,
     .detach = hl_detach,
     .prepare = hl_prepare,
+    .ready = hl_ready,
     .style = hl_style,
     .hint = hl_hint,
 };

@@ -134,6 +134,10 @@ struct Ide {
     bool dirty;
     bool urgent;     /* the user did something: draw at once */
     long long last_draw_ms;
+    /* A keystroke's echo is on screen and the rest of the frame is due at
+     * rest_at (0: nothing pending); the first such echo was at
+     * echo_since. */
+    long long rest_at, echo_since;
     long long last_disk_check;
 
     Rect r_tabs, r_explorer, r_editor, r_panel, r_status;

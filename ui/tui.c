@@ -36,6 +36,11 @@
 #define MIN_COLS 40
 #define MIN_LINES 10
 #define FRAME_MS 16
+/* After a keystroke's echo, the rest of the frame waits this long: drawn
+ * at once, it kept the machine busy while the terminal was reading the
+ * echo (on two cores, the echo reached the screen a tenth of a
+ * millisecond later; tests/bench/tui.sh). */
+#define ECHO_REST_MS 2
 #define PROBE_DELAY_MS 1500
 
 static volatile sig_atomic_t got_signal;
@@ -833,11 +838,21 @@ static void draw_status(Ide *ide, Tab *t)
     }
 }
 
-static void draw(Ide *ide)
+/* echo: the user just did something: when all it changed is the
+ * editor's cursor row, that row alone goes to the screen, and draw
+ * returns true: the rest of the frame is for later (ECHO_REST_MS). */
+static bool draw(Ide *ide, bool echo)
 {
     Tab *t = ide_tab(ide);
     Rect e = ide->r_editor;
     bool keep = t && !ide->too_small && ide->overlay != OVERLAY_HELP && row_cache_holds(&ide->rows, e.y, e.x, e.h, e.w);
+    int ey, ex;
+    if (echo && keep && ide->overlay == OVERLAY_NONE && ide->focus == FOCUS_EDITOR && !ide->prompt.active &&
+        view_draw_echo(t->view, stdscr, e.y, e.x, e.h, e.w, &ide->app->cfg, &ide->rows, &ey, &ex)) {
+        move(ey, ex);
+        refresh();
+        return true;
+    }
     if (keep) {
         erase_around(e);
     } else {
@@ -854,13 +869,13 @@ static void draw(Ide *ide)
         mvwaddnstr(stdscr, LINES / 2 > 0 ? LINES / 2 : 0, 0, m2, COLS);
         curs_set(0);
         refresh();
-        return;
+        return false;
     }
     if (ide->overlay == OVERLAY_HELP) {
         help_draw(ide);
         curs_set(0);
         refresh();
-        return;
+        return false;
     }
     draw_tabs(ide);
     if (ide->explorer_visible) {
@@ -896,6 +911,7 @@ static void draw(Ide *ide)
         curs_set(0);
     }
     refresh();
+    return false;
 }
 
 /* ---------------------------------------------------------------- input */
@@ -1466,12 +1482,25 @@ int tui_main(App *app, const TuiOptions *opt)
          * most at the screen's refresh rate. */
         long long t0 = now_ms();
         int timeout = next_timeout(ide, t0);
-        if (ide->dirty && (ide->urgent || t0 - ide->last_draw_ms >= FRAME_MS)) {
+        bool rest_due = ide->rest_at && t0 >= ide->rest_at;
+        if (ide->dirty && (ide->urgent || rest_due || t0 - ide->last_draw_ms >= FRAME_MS)) {
+            /* Echo alone while the rest of the frame keeps up: a frame's
+             * time at most. */
+            bool echo = ide->urgent && !rest_due && (!ide->rest_at || t0 - ide->echo_since < FRAME_MS);
             ide->dirty = ide->urgent = false;
-            ide->last_draw_ms = t0;
-            draw(ide);
-        } else if (ide->dirty) {
-            int wait = (int)(ide->last_draw_ms + FRAME_MS - t0);
+            if (draw(ide, echo)) {
+                ide->dirty = true;
+                if (!ide->rest_at)
+                    ide->echo_since = t0;
+                ide->rest_at = t0 + ECHO_REST_MS;
+            } else {
+                ide->rest_at = 0;
+                ide->last_draw_ms = t0;
+            }
+        }
+        if (ide->dirty) {
+            long long due = ide->rest_at ? ide->rest_at : ide->last_draw_ms + FRAME_MS;
+            int wait = due > t0 ? (int)(due - t0) : 0;
             timeout = wait < timeout ? wait : timeout;
         }
         if (panel_backlog(ide->panel))

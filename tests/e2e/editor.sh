@@ -266,6 +266,49 @@ expect_whole_rows() { # WORD FIRST LAST
   done
 }
 
+# A key that changes only its own row is shown first, alone; the rest of
+# the frame (status bar, tab) follows a moment later: also while keys keep
+# coming, and with the row's highlighting intact.
+test_typed_keys_show_first_and_the_frame_follows() {
+  for i in $(seq 1 40); do printf 'int v%d = %d; /* c */\n' "$i" "$i"; done >k.c
+  tui_start k.c
+  tui_wait 'int v20 = 20;'
+  tui_keys C-g
+  tui_type 10
+  tui_keys Enter
+  tui_wait 'Ln 10, Col 1'
+  tui_keys End
+  tui_wait 'Ln 10, Col 22'
+  local c typed=''
+  for c in x y z; do
+    tui_type "$c"
+    typed=$typed$c
+    tui_wait "10 int v10 = 10; /* c */$typed"
+    tui_wait "Ln 10, Col $((22 + ${#typed}))"
+  done
+  tui_wait ' k.c + '
+  tui_wait '[modified]'
+  # Thirty keys with no pause between them.
+  for c in $(seq 1 30); do tui_type q; done
+  tui_wait "Ln 10, Col $((22 + 3 + 30))"
+  grep -qE '^ *10 int v10 = 10; /\* c \*/xyzq{30} *$' <<<"$(tui_screen)" ||
+    fail "the typed row is not whole:$(printf '\n%s' "$(tui_screen)" | sed 's/^/    | /')"
+  local screen i
+  screen=$(tui_screen)
+  for i in $(seq 1 9) $(seq 11 28); do
+    grep -qE "^ *$i int v$i = $i; /\* c \*/ *\$" <<<"$screen" ||
+      fail "the row of line $i is not whole:$(printf '\n%s' "$screen" | sed 's/^/    | /')"
+  done
+  # The typed row keeps its colours: the keyword as every other row has it.
+  local kw
+  kw=$(tui_screen -e | grep -oE '.\[[0-9;]*mint' | head -1)
+  [ -n "$kw" ] || fail "no coloured keyword on the screen"
+  tui_screen -e | grep -E ' 10 ' | grep -qF "$kw" ||
+    fail "the typed row lost its highlighting:$(tui_screen -e | grep -E ' 10 ' | cat -v)"
+  tui_keys C-s
+  tui_wait_file k.c "int v10 = 10; /* c */xyzqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
+}
+
 test_rows_left_alone_stay_right() {
   seq 1 60 | sed 's/^/alpha_/' >a.txt
   seq 1 8 | sed 's/^/bravo_/' >b.txt
