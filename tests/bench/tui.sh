@@ -98,8 +98,8 @@ def figures(r):
         "peak": (r.get("peak_kb") or 0) / 1024.0,
     }
 
-def fmt(v, unit):
-    return "-" if v is None else "%.1f %s" % (v, unit)
+def fmt(v, unit, digits=1):
+    return "-" if v is None else "%.*f %s" % (digits, v, unit)
 
 print("medians of %d rounds; keys: every key of every round" % ROUNDS)
 print("%-24s %-6s %14s %12s %12s %12s" % ("file", "editor", "first screen", "key median", "key worst",
@@ -113,7 +113,7 @@ for label, base in (("1M-line C, line 500000", "c"), ("14 MB one-line JS, end", 
         if f is None:
             print("%-24s %-6s error: %s" % (label, prog, r.get("error")))
         else:
-            print("%-24s %-6s %14s %12s %12s %12s%s" % (label, prog, fmt(f["ready"], "ms"), fmt(f["median"], "ms"),
+            print("%-24s %-6s %14s %12s %12s %12s%s" % (label, prog, fmt(f["ready"], "ms"), fmt(f["median"], "ms", 2),
                   fmt(f["worst"], "ms"), fmt(f["peak"], "MB"),
                   "  (%d keys never shown)" % f["lost"] if f["lost"] else ""))
         label = ""
@@ -125,7 +125,7 @@ for label, base in (("1M-line C, line 500000", "c"), ("14 MB one-line JS, end", 
         checks = [("first screen at or below the best of vim and nano (%.0f ms)" % best_ready,
                    t["ready"] <= best_ready)]
         if meds and t["median"] is not None:
-            checks.append(("key echo at or below the best of vim and nano (%.1f ms)" % min(meds),
+            checks.append(("key echo at or below the best of vim and nano (%.2f ms)" % min(meds),
                            t["median"] <= min(meds)))
         if figs["vim"]:
             checks.append(("peak memory within 2x of vim's (%.0f MB)" % figs["vim"]["peak"],
