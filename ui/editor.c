@@ -1081,6 +1081,8 @@ void row_cache_free(RowCache *rc)
 {
     free(rc->known);
     free(rc->sig);
+    free(rc->narrow);
+    free(rc->shown);
     free(rc->styles);
     free(rc->bytes);
     free(rc->cells);
@@ -1219,11 +1221,31 @@ static void frame_row(View *v, WINDOW *win, Frame *f, RowCache *rc, int row)
     }
     for (; rb.cols < f->w; rb.cols++)
         rb.cells[rb.n++] = f->blank;
-    mvwadd_wchnstr(win, f->y + row, f->x, rb.cells, rb.n);
-    if (rc) {
-        rc->known[row] = true;
-        rc->sig[row] = sig;
+    if (!rc) {
+        mvwadd_wchnstr(win, f->y + row, f->x, rb.cells, rb.n);
+        return;
     }
+    /* A row of one cell per column, as it showed one: only the cells
+     * that differ go to the window (curses spends a hundred instructions
+     * on each cell written, and compares them all again on refresh). */
+    cchar_t *shown = rc->shown + (size_t)row * (size_t)f->w;
+    bool narrow = rb.n == f->w;
+    if (rc->known[row] && rc->narrow[row] && narrow) {
+        int first = 0, last = rb.n - 1;
+        while (first < rb.n && !memcmp(&shown[first], &rb.cells[first], sizeof *shown))
+            first++;
+        while (last > first && !memcmp(&shown[last], &rb.cells[last], sizeof *shown))
+            last--;
+        if (first < rb.n)
+            mvwadd_wchnstr(win, f->y + row, f->x + first, rb.cells + first, last - first + 1);
+    } else {
+        mvwadd_wchnstr(win, f->y + row, f->x, rb.cells, rb.n);
+    }
+    if (narrow)
+        memcpy(shown, rb.cells, (size_t)rb.n * sizeof *shown);
+    rc->narrow[row] = narrow;
+    rc->known[row] = true;
+    rc->sig[row] = sig;
 }
 
 static void frame_cursor(View *v, const Frame *f, int *cy, int *cx)
@@ -1260,7 +1282,8 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
     if (rc && !row_cache_holds(rc, y, x, h, w) && h > 0 && w > 0) {
         row_cache_free(rc);
         *rc = (RowCache){.y = y, .x = x, .h = h, .w = w, .known = xcalloc((size_t)h, sizeof *rc->known),
-                         .sig = xcalloc((size_t)h, sizeof *rc->sig)};
+                         .sig = xcalloc((size_t)h, sizeof *rc->sig), .narrow = xcalloc((size_t)h, sizeof *rc->narrow),
+                         .shown = xcalloc((size_t)h * (size_t)w, sizeof *rc->shown)};
     }
     frame_alloc(&f, rc);
     f.seed = frame_seed(f.tabw);

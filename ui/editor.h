@@ -132,6 +132,8 @@ typedef struct RowCache {
     int y, x, h, w;  /* the area it holds; h == 0: nothing */
     bool *known;     /* the row was drawn since the cache was made */
     uint64_t *sig;   /* what each row was built from, hashed */
+    bool *narrow;    /* the row's cells are in shown: one per column */
+    cchar_t *shown;  /* h rows of w cells */
     /* What the last view_draw showed, for view_draw_echo. */
     size_t top, left, lines, cur_line;
     int gutter;

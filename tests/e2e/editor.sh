@@ -309,6 +309,33 @@ test_typed_keys_show_first_and_the_frame_follows() {
   tui_wait_file k.c "int v10 = 10; /* c */xyzqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
 }
 
+# Wide and combining characters typed into a row and erased again: the
+# row is rewritten only where it changed, and must never keep a cell of
+# what it showed before.
+test_wide_and_combining_characters_typed_and_erased() {
+  printf 'abc def\nsecond\n' >w.txt
+  tui_start w.txt
+  tui_wait 'abc def'
+  tui_keys Right Right Right
+  tui_type '漢字'
+  tui_wait '1 abc漢字 def'
+  tui_wait 'Ln 1, Col 6'
+  tui_type $'e\xcc\x81'
+  tui_wait $'1 abc漢字e\xcc\x81 def'
+  tui_keys BSpace BSpace
+  tui_wait '1 abc漢 def'
+  tui_keys BSpace
+  tui_wait 'Ln 1, Col 4'
+  grep -qE '^ *1 abc def *$' <<<"$(tui_screen)" ||
+    fail "the row kept cells of the wide characters:$(printf '\n%s' "$(tui_screen)" | sed 's/^/    | /')"
+  tui_keys Tab
+  tui_type 'x'
+  tui_wait 'Ln 1, Col'
+  grep -qE '^ *1 abc +x def *$' <<<"$(tui_screen)" ||
+    fail "the row after a tab is wrong:$(printf '\n%s' "$(tui_screen)" | sed 's/^/    | /')"
+  grep -qE '^ *2 second *$' <<<"$(tui_screen)" || fail "the next row changed: $(tui_screen)"
+}
+
 test_rows_left_alone_stay_right() {
   seq 1 60 | sed 's/^/alpha_/' >a.txt
   seq 1 8 | sed 's/^/bravo_/' >b.txt
