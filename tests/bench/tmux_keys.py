@@ -126,6 +126,17 @@ class Tmux:
     def stop(self):
         try:
             self.cmd("kill-server", check=False)
+            # The program is told of the hang-up and may still write (an
+            # editor its recovery file): the caller removes its folder next.
+            end = now_ms() + 5000
+            while getattr(self, "pid", None) and os.path.exists("/proc/%d" % self.pid) and now_ms() < end:
+                try:
+                    with open("/proc/%d/stat" % self.pid) as f:
+                        if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                            break
+                except OSError:
+                    break
+                time.sleep(0.01)
         finally:
             if self.ctl:
                 try:
