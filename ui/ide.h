@@ -60,6 +60,9 @@ typedef struct Prompt {
      * returns true when it used the key. */
     bool (*key)(Ide *ide, Key k, void *ud);
     void *ud;
+    /* Frees ud when the prompt goes away unanswered (another prompt
+     * takes its place, tide quits): submit and cancel own it otherwise. */
+    void (*drop)(void *ud);
 } Prompt;
 
 typedef struct Rect {
@@ -165,6 +168,7 @@ void prompt_text(Ide *ide, const char *label, const char *initial, PromptSubmit 
                  PromptCancel cancel, void *ud);
 void prompt_choice(Ide *ide, const char *question, const char *choices, PromptSubmit submit,
                    PromptCancel cancel, void *ud);
+/* Close the prompt unanswered (its ud dropped: see Prompt.drop). */
 void prompt_close(Ide *ide);
 /* Handle an event while the prompt is open; true when it used it. */
 bool prompt_event(Ide *ide, const InputEvent *ev);

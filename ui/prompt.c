@@ -13,7 +13,7 @@
 static void open_prompt(Ide *ide, const char *label, PromptSubmit submit, PromptCancel cancel, void *ud)
 {
     Prompt *p = &ide->prompt;
-    sb_free(&p->text);
+    prompt_close(ide);
     *p = (Prompt){.active = true, .submit = submit, .cancel = cancel, .ud = ud};
     snprintf(p->label, sizeof p->label, "%s", label);
     ide->dirty = true;
@@ -42,6 +42,8 @@ void prompt_choice(Ide *ide, const char *question, const char *choices, PromptSu
 
 void prompt_close(Ide *ide)
 {
+    if (ide->prompt.active && ide->prompt.drop)
+        ide->prompt.drop(ide->prompt.ud);
     sb_free(&ide->prompt.text);
     ide->prompt = (Prompt){0};
     ide->dirty = true;

@@ -64,6 +64,11 @@ static void chosen(Ide *ide, const char *answer, void *ud)
     menu_free(m);
 }
 
+static void drop_menu(void *ud)
+{
+    menu_free(ud);
+}
+
 static void cancelled(Ide *ide, void *ud)
 {
     (void)ide;
@@ -90,6 +95,7 @@ void theme_menu_open(Ide *ide)
     }
     sb_puts(&q, "  (Esc: keep)");
     prompt_choice(ide, q.data, choices, chosen, cancelled, m);
+    ide->prompt.drop = drop_menu;
     sb_free(&q);
 }
 

@@ -1393,7 +1393,7 @@ static void ide_free(Ide *ide)
     free(ide->last_find);
     free(ide->replace_with);
     sb_free(&ide->clipboard);
-    sb_free(&ide->prompt.text);
+    prompt_close(ide);
     free(ide->root);
     if (ide->wake_fd >= 0)
         close(ide->wake_fd);
