@@ -848,6 +848,7 @@ static bool draw(Ide *ide, bool echo)
     bool keep = t && !ide->too_small && ide->overlay != OVERLAY_HELP && row_cache_holds(&ide->rows, e.y, e.x, e.h, e.w);
     int ey, ex;
     if (echo && keep && ide->overlay == OVERLAY_NONE && ide->focus == FOCUS_EDITOR && !ide->prompt.active &&
+        !ide->search_on && !ide->has_match &&
         view_draw_echo(t->view, stdscr, e.y, e.x, e.h, e.w, &ide->app->cfg, &ide->rows, &ey, &ex)) {
         move(ey, ex);
         refresh();
