@@ -80,7 +80,7 @@ $(THEME_GEN): themes/dark.theme
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@.tmp && mv $@.tmp $@
 
 .PHONY: all run check deps grammars unit unit-asan cli-tests security-tests \
-        e2e-tests bench fuzz fuzz-regress install uninstall clean distclean
+        e2e-tests e2e-asan bench fuzz fuzz-regress install uninstall clean distclean
 
 all: tide tide-ide
 
@@ -107,6 +107,21 @@ $(BUILD)/unit: $(OBJ) $(UNIT_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
 	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PC))
 
+# Both programs built again under AddressSanitizer and UBSan, for the e2e
+# suite (e2e-asan): the IDE's drawing and editing code runs there.  The
+# themes are found next to the programs, as they are next to ./tide.
+ASAN_BIN := $(BUILD)/asan-bin
+$(ASAN_BIN)/tide: $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/%,$(CLI_OBJ) $(MAIN_OBJ))
+	@mkdir -p $(@D)
+	@ln -sfn ../../themes $(@D)/themes
+	@echo "LD $@"
+	$(Q)$(CC) $(OPT) $(SAN) -o $@ $^ $(CLI_LIBS) -lpthread -lm
+
+$(ASAN_BIN)/tide-ide: $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/%,$(OBJ) $(IDE_MAIN_OBJ)) $(GRAMMAR_OBJ)
+	@mkdir -p $(@D)
+	@echo "LD $@"
+	$(Q)$(CC) $(OPT) $(SAN) -o $@ $^ $(LDLIBS)
+
 # The same unit tests, built again under AddressSanitizer and UBSan.  The
 # grammar tables are generated code and are linked uninstrumented.
 $(BUILD)/unit-asan: $(SAN_OBJ) $(GRAMMAR_OBJ)
@@ -130,7 +145,7 @@ $(BUILD)/fuzz-syntax: $(FUZZ_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
 	$(Q)$(FUZZ_CC) $(OPT) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
--include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(IDE_MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(IDE_MAIN_OBJ:.o=.d) $(BUILD)/asan/src/main.d $(BUILD)/asan/ui/ide_main.d $(UNIT_OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- the two commands
 
@@ -141,8 +156,9 @@ run: deps
 # Order matters: the suites that drive the binary run first, the unit tests
 # last, so the run ends with the test framework's own summary line.
 check: deps
-	$(MAKE) --no-print-directory -j$(NPROC) tide tide-ide $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/fuzz-syntax
-	$(MAKE) --no-print-directory cli-tests security-tests e2e-tests fuzz-regress unit-asan unit
+	$(MAKE) --no-print-directory -j$(NPROC) tide tide-ide $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/fuzz-syntax \
+	  $(ASAN_BIN)/tide $(ASAN_BIN)/tide-ide
+	$(MAKE) --no-print-directory cli-tests security-tests e2e-tests e2e-asan fuzz-regress unit-asan unit
 
 unit: $(BUILD)/unit
 	@$(BUILD)/unit --jobs=$(NPROC)
@@ -164,6 +180,17 @@ security-tests: tide
 
 e2e-tests: tide tide-ide
 	@tests/run-suite tests/e2e
+
+# The e2e suite against the sanitized programs; every report of theirs
+# (they write them to files: the screen is tmux's) fails it.
+e2e-asan: $(ASAN_BIN)/tide $(ASAN_BIN)/tide-ide
+	@rm -rf $(BUILD)/e2e-asan-logs && mkdir -p $(BUILD)/e2e-asan-logs
+	@ASAN_OPTIONS=detect_leaks=1:log_path=$(CURDIR)/$(BUILD)/e2e-asan-logs/asan \
+	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(BUILD)/e2e-asan-logs/ubsan \
+	  TIDE=$(CURDIR)/$(ASAN_BIN)/tide tests/run-suite tests/e2e; rc=$$?; \
+	if [ -n "$$(ls -A $(BUILD)/e2e-asan-logs)" ]; then \
+	  cat $(BUILD)/e2e-asan-logs/*; echo "e2e-asan: the sanitizers reported errors (see above)"; exit 1; fi; \
+	exit $$rc
 
 # Fuzz the syntax module for FUZZ_TIME seconds (new inputs go to
 # build/fuzz-corpus; the seeds in tests/fuzz/corpus are only read).

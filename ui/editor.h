@@ -162,8 +162,8 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
  * but the cursor's row as it still is (the same scroll, lines and cursor
  * line, no selection or search marks, the highlighter ready), draw that
  * row alone, if it changed, with view_draw's arguments, and return true
- * with the cursor's screen position.  The caller shows it at once, then
- * draws the whole frame, which finds that row done.  A keystroke is then
+ * with the cursor's screen position.  The caller shows it at once and
+ * draws the whole frame a moment later, which finds that row done.  A keystroke is then
  * on screen before the work that follows it (the other rows' checks, the
  * status bar, asking for a parse): that work was most of its delay. */
 bool view_draw_echo(View *v, WINDOW *win, int y, int x, int h, int w, const Config *cfg, RowCache *rc, int *cy,

@@ -203,3 +203,17 @@ test_program_colours_in_the_panel() {
   screen_matches "${ESC}\\[38;5;196m${SGR}bright"
   screen_matches "${ESC}\\[38;5;33m${SGR}true"
 }
+
+# The theme menu open when tide is told to stop: it exits as it should,
+# leaving nothing behind (make e2e-asan: the menu's list was leaked).
+test_stopped_with_the_theme_menu_open() {
+  probe_theme
+  printf 'x = 1\n' >t.py
+  tui_start t.py
+  tui_wait 'x = 1'
+  tui_keys F9
+  tui_wait 'Theme (now probe)'
+  kill -TERM "$(tui_pid)"
+  tui_wait_exit
+  [ "$TUI_EXIT" = 143 ] || fail "tide exited with $TUI_EXIT, not 143 (128 + SIGTERM)"
+}
