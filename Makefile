@@ -37,6 +37,11 @@ CLI_LIBS  = $(shell $(PKG_CONFIG) --libs $(filter-out libgit2 $(IDE_PC),$(LIB_PC
 GITLIB_SONAME = $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir libgit2)/libgit2.so" 2>/dev/null | \
                   sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
 %/src/gitlib.o: GITLIB_CFLAGS = -DGITLIB_SONAME='"$(GITLIB_SONAME)"'
+# Every program with src/gitlib.o exports its two stand-ins for mbed TLS's
+# CA-bundle loaders, so that the libgit2 it opens binds to them (why: the
+# comment above them in src/gitlib.c).
+GITLIB_LDFLAGS := -Wl,--export-dynamic-symbol=mbedtls_x509_crt_parse_file \
+                  -Wl,--export-dynamic-symbol=mbedtls_x509_crt_parse_path
 
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -87,11 +92,11 @@ all: tide tide-ide
 # Two programs: tide, the commands, and tide-ide, the IDE it starts.
 tide: $(CLI_OBJ) $(MAIN_OBJ)
 	@echo "LD $@"
-	$(Q)$(CC) $(OPT) -o $@ $^ $(CLI_LIBS) -lpthread -lm
+	$(Q)$(CC) $(OPT) $(GITLIB_LDFLAGS) -o $@ $^ $(CLI_LIBS) -lpthread -lm
 
 tide-ide: $(OBJ) $(IDE_MAIN_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
-	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(OPT) $(GITLIB_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/obj/%.o: %.c | $(GEN_HEADERS)
 	@mkdir -p $(@D)
@@ -105,7 +110,7 @@ $(BUILD)/asan/%.o: %.c | $(GEN_HEADERS)
 
 $(BUILD)/unit: $(OBJ) $(UNIT_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
-	$(Q)$(CC) $(OPT) -o $@ $^ $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PC))
+	$(Q)$(CC) $(OPT) $(GITLIB_LDFLAGS) -o $@ $^ $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PC))
 
 # Both programs built again under AddressSanitizer and UBSan, for the e2e
 # suite (e2e-asan): the IDE's drawing and editing code runs there.  The
@@ -115,18 +120,18 @@ $(ASAN_BIN)/tide: $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/%,$(CLI_OBJ) $(MAIN_OB
 	@mkdir -p $(@D)
 	@ln -sfn ../../themes $(@D)/themes
 	@echo "LD $@"
-	$(Q)$(CC) $(OPT) $(SAN) -o $@ $^ $(CLI_LIBS) -lpthread -lm
+	$(Q)$(CC) $(OPT) $(SAN) $(GITLIB_LDFLAGS) -o $@ $^ $(CLI_LIBS) -lpthread -lm
 
 $(ASAN_BIN)/tide-ide: $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/%,$(OBJ) $(IDE_MAIN_OBJ)) $(GRAMMAR_OBJ)
 	@mkdir -p $(@D)
 	@echo "LD $@"
-	$(Q)$(CC) $(OPT) $(SAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(OPT) $(SAN) $(GITLIB_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The same unit tests, built again under AddressSanitizer and UBSan.  The
 # grammar tables are generated code and are linked uninstrumented.
 $(BUILD)/unit-asan: $(SAN_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
-	$(Q)$(CC) $(OPT) $(SAN) -o $@ $^ $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PC))
+	$(Q)$(CC) $(OPT) $(SAN) $(GITLIB_LDFLAGS) -o $@ $^ $(LDLIBS) $(shell $(PKG_CONFIG) --libs $(TEST_PC))
 
 # The libFuzzer target (tests/fuzz/fuzz_syntax.c): the core built again
 # with clang, instrumented for coverage and the sanitizers.
@@ -143,7 +148,7 @@ $(BUILD)/fuzz/%.o: %.c | $(GEN_HEADERS)
 
 $(BUILD)/fuzz-syntax: $(FUZZ_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
-	$(Q)$(FUZZ_CC) $(OPT) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+	$(Q)$(FUZZ_CC) $(OPT) -fsanitize=fuzzer,address,undefined $(GITLIB_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 -include $(OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(IDE_MAIN_OBJ:.o=.d) $(BUILD)/asan/src/main.d $(BUILD)/asan/ui/ide_main.d $(UNIT_OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
 

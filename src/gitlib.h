@@ -46,7 +46,6 @@
     X(git_index_write_tree) \
     X(git_libgit2_init) \
     X(git_libgit2_version) \
-    X(git_libgit2_shutdown) \
     X(git_odb_free) \
     X(git_odb_read_header) \
     X(git_oid_equal) \

@@ -30,8 +30,6 @@ bool vcs_init(const char *git_dir, Err *err)
 {
     if (!gitlib_load(err))
         return false;
-    if (gitlib.git_libgit2_init() < 0)
-        return err_set(err, "cannot start libgit2: %s", git_msg());
     bool ok = false;
     git_repository *repo = NULL;
     git_config *cfg = NULL;
@@ -58,7 +56,6 @@ bool vcs_init(const char *git_dir, Err *err)
 out:
     gitlib.git_config_free(cfg);
     gitlib.git_repository_free(repo);
-    gitlib.git_libgit2_shutdown();
     return ok;
 }
 
@@ -67,17 +64,10 @@ bool vcs_open(Vcs *v, const char *git_dir, const char *workdir, Err *err)
     *v = (Vcs){0};
     if (!gitlib_load(err))
         return false;
-    if (gitlib.git_libgit2_init() < 0)
-        return err_set(err, "cannot start libgit2: %s", git_msg());
-    if (!fileio_is_dir(git_dir)) {
-        gitlib.git_libgit2_shutdown();
+    if (!fileio_is_dir(git_dir))
         return err_set(err, "the git folder %s is missing", git_dir);
-    }
-    if (gitlib.git_repository_open_bare(&v->repo, git_dir) < 0) {
-        err_set(err, "the git folder %s is damaged: %s", git_dir, git_msg());
-        gitlib.git_libgit2_shutdown();
-        return false;
-    }
+    if (gitlib.git_repository_open_bare(&v->repo, git_dir) < 0)
+        return err_set(err, "the git folder %s is damaged: %s", git_dir, git_msg());
     v->git_dir = xstrdup(git_dir);
     if (workdir) {
         if (gitlib.git_repository_set_workdir(v->repo, workdir, 0) < 0) {
@@ -92,10 +82,8 @@ bool vcs_open(Vcs *v, const char *git_dir, const char *workdir, Err *err)
 
 void vcs_close(Vcs *v)
 {
-    if (v->repo) {
+    if (v->repo)
         gitlib.git_repository_free(v->repo);
-        gitlib.git_libgit2_shutdown();
-    }
     free(v->git_dir);
     free(v->workdir);
     *v = (Vcs){0};
@@ -617,8 +605,6 @@ bool vcs_diff_buffers(const void *a, size_t alen, const char *alabel, const void
 {
     if (!gitlib_load(err))
         return false;
-    if (gitlib.git_libgit2_init() < 0)
-        return err_set(err, "cannot start libgit2: %s", git_msg());
     git_patch *patch = NULL;
     git_buf buf = {0};
     git_diff_options o;
@@ -641,7 +627,6 @@ bool vcs_diff_buffers(const void *a, size_t alen, const char *alabel, const void
     }
     gitlib.git_buf_dispose(&buf);
     gitlib.git_patch_free(patch);
-    gitlib.git_libgit2_shutdown();
     return ok;
 }
 

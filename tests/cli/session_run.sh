@@ -189,6 +189,27 @@ test_ephemeral_records_nothing() {
   expect_rc 2
 }
 
+# Debian's libgit2 (mbed TLS) parsed the system's whole CA bundle when it
+# started: most of a recorded run's time, for remotes tide never uses.
+# tide's program binds libgit2 to its own loaders, which load nothing
+# (src/gitlib.c); the dynamic linker's own account of the binding proves it.
+test_recording_a_run_does_not_parse_the_ca_bundle() {
+  local lib
+  lib=$(ldconfig -p | sed -n 's/^\t*libgit2\.so\.[0-9.]* (libc6,x86-64) => //p' | head -1)
+  [ -n "$lib" ] || skip "no libgit2 in ldconfig's cache"
+  ldd "$lib" | grep -q libmbedx509 || skip "$lib is not built with mbed TLS"
+  printf 'print("kept")\n' >"$T/main.py"
+  # LD_BIND_NOW: every binding is made, and written down, before the
+  # sandbox's init (a copy of tide) closes the descriptor they go to.
+  (cd "$T" && LD_BIND_NOW=1 LD_DEBUG=bindings LD_DEBUG_OUTPUT="$T/ld" "$TIDE" run main.py >"$T/out" 2>"$T/err") ||
+    fail "the run failed: $(cat "$T/err")"
+  expect_contains "$(cat "$T/err")" "recorded as result 1"
+  local bound
+  bound=$(cat "$T"/ld.* | grep -E "binding file [^ ]*libgit2[^ ]* .* normal symbol \`mbedtls_x509_crt_parse_(file|path)'" | sed -n 's/.* to \([^ ]*\) \[.*/\1/p' | sort -u)
+  expect_eq "$bound" "$(readlink -f "$TIDE")" "libgit2's CA loaders are tide's"
+  rm -f "$T"/ld.*
+}
+
 test_run_errors_are_one_line() {
   run_tide session new python --json
   folder=$(json_get "$OUT" 'j["folder"]')
