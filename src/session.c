@@ -581,10 +581,19 @@ struct SessionRun {
     Session s;
     int lock_fd;
     int64_t expiry;
+    /* The snapshot is taken on a thread of its own while the program
+     * compiles and runs (the run never writes into the work tree: its
+     * writes land in a layer of its own): opening libgit2 and walking the
+     * folder cost about as much as starting a sandboxed program.  Only that
+     * thread touches vcs, snap and snap_notes until snapshot_wait. */
+    pthread_t snap_thread;
+    bool snap_started;
+    StrList snap_force; /* the run's files: always in the snapshot */
     Vcs vcs;
     bool vcs_ok;
     VcsSnapshot snap;
     bool snap_ok;
+    StrList snap_notes;
     char *entry;
     StrList args;
     StrList exclude; /* tide's own folders inside the work tree */
@@ -605,8 +614,21 @@ const char *session_run_generated_dir(const SessionRun *run)
     return run->gen_tmp;
 }
 
+/* Waits for the snapshot; its notes join the run's. */
+static void snapshot_wait(SessionRun *run)
+{
+    if (!run->snap_started)
+        return;
+    pthread_join(run->snap_thread, NULL);
+    run->snap_started = false;
+    for (size_t i = 0; i < run->snap_notes.len; i++)
+        sl_push(&run->notes, run->snap_notes.items[i]);
+    sl_free(&run->snap_notes);
+}
+
 static void run_free(SessionRun *run)
 {
+    snapshot_wait(run);
     if (run->gen_tmp)
         (void)fileio_rmtree(run->gen_tmp, NULL);
     free(run->gen_tmp);
@@ -624,6 +646,8 @@ static void run_free(SessionRun *run)
     sl_free(&run->args);
     sl_free(&run->exclude);
     sl_free(&run->notes);
+    sl_free(&run->snap_notes);
+    sl_free(&run->snap_force);
     free(run);
 }
 
@@ -680,6 +704,31 @@ static bool valid_rel(const char *p)
         c += n + (slash ? 1 : 0);
     }
     return true;
+}
+
+/* A snapshot that fails does not stop the run: the result says so. */
+static void *snapshot_main(void *arg)
+{
+    SessionRun *run = arg;
+    Err verr;
+    if (!vcs_open(&run->vcs, run->s.git_dir, run->s.workdir, &verr)) {
+        sl_push_owned(&run->snap_notes, xasprintf("the files of this run are not in git: %s", verr.msg));
+        return NULL;
+    }
+    run->vcs_ok = true;
+    vcs_break_stale_locks(&run->vcs);
+    VcsSnapshotOptions opt = {.force = (const char *const *)run->snap_force.items,
+                              .exclude = (const char *const *)run->exclude.items,
+                              .lang = run->s.lang,
+                              .limit_big = run->s.kind == SESSION_FOLDER};
+    if (vcs_snapshot(&run->vcs, &opt, &run->snap, &verr)) {
+        run->snap_ok = true;
+        for (size_t i = 0; i < run->snap.notes.len; i++)
+            sl_push(&run->snap_notes, run->snap.notes.items[i]);
+    } else {
+        sl_push_owned(&run->snap_notes, xasprintf("the files of this run are not in git: %s", verr.msg));
+    }
+    return NULL;
 }
 
 bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, SessionRun **out, Err *err)
@@ -756,25 +805,12 @@ bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, S
     }
     free(root);
 
-    /* A snapshot that fails does not stop the run: the result says so. */
-    Err verr;
-    if (!vcs_open(&run->vcs, run->s.git_dir, run->s.workdir, &verr)) {
-        sl_push_owned(&run->notes, xasprintf("the files of this run are not in git: %s", verr.msg));
-    } else {
-        run->vcs_ok = true;
-        vcs_break_stale_locks(&run->vcs);
-        VcsSnapshotOptions opt = {.force = spec->files,
-                                  .exclude = (const char *const *)run->exclude.items,
-                                  .lang = run->s.lang,
-                                  .limit_big = run->s.kind == SESSION_FOLDER};
-        if (vcs_snapshot(&run->vcs, &opt, &run->snap, &verr)) {
-            run->snap_ok = true;
-            for (size_t i = 0; i < run->snap.notes.len; i++)
-                sl_push(&run->notes, run->snap.notes.items[i]);
-        } else {
-            sl_push_owned(&run->notes, xasprintf("the files of this run are not in git: %s", verr.msg));
-        }
-    }
+    for (const char *const *f = spec->files; *f; f++)
+        sl_push(&run->snap_force, *f);
+    if (pthread_create(&run->snap_thread, NULL, snapshot_main, run) == 0)
+        run->snap_started = true;
+    else
+        snapshot_main(run);
     *out = run;
     return true;
 }
@@ -921,6 +957,7 @@ static bool keep_generated(SessionRun *run, int64_t rid, const RunRecord *rec, i
 bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult *out, Err *err)
 {
     *out = (SessionRunResult){0};
+    snapshot_wait(run);
     int64_t now = session_now();
     int64_t rid = 0;
     char commit[VCS_OID_LEN + 1] = "";

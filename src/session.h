@@ -9,8 +9,9 @@
  *   $XDG_DATA_HOME/tide/sessions/<id>/lock        serialises runs in the session
  * and rows in code_sessions / code_results / code_files.
  *
- * Recording a run: lock the session, snapshot the work tree (objects only),
- * run, then in one database transaction insert the result, write the
+ * Recording a run: lock the session, snapshot the work tree (objects only,
+ * on a thread of its own while the program runs: the run never writes into
+ * the work tree), then in one database transaction insert the result, write the
  * commit object and the rows; only after that commit does the branch
  * move.  A crash at any point leaves an intact database and at worst an
  * unreferenced git object.
@@ -158,8 +159,9 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
 
 /* The two halves of a recorded run, for callers that run the program
  * themselves (session_run is both with exec_run in between).  begin locks
- * the session (waiting for a run in progress), checks the files and takes
- * the snapshot; finish records and unlocks, and always frees run. */
+ * the session (waiting for a run in progress), checks the files and starts
+ * the snapshot; finish waits for it, records and unlocks, and always frees
+ * run. */
 typedef struct SessionRun SessionRun;
 bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, SessionRun **run, Err *err);
 /* The folder to give exec as generated_dir (exists, empty). */

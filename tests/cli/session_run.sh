@@ -82,6 +82,36 @@ PY
   expect_eq "$(json_get "$OUT" 'j["runs"][0]["match_in"]')" code
 }
 
+# The snapshot is taken while the program runs (src/session.c): what the
+# program writes over its own files and next to them lands in its own
+# layer, so the commit holds the files that ran, whatever the program did.
+test_the_commit_holds_the_files_that_ran_not_what_the_run_wrote() {
+  run_tide session new python --name rewrite --json
+  folder=$(json_get "$OUT" 'j["folder"]')
+  git_dir=$(json_get "$OUT" 'j["git_dir"]')
+  cat >"$folder/main.py" <<'PY'
+# the original
+for name in ("main.py", "helper.py"):
+    with open(name, "w") as f:
+        f.write("# rewritten by the run\n")
+with open("made.txt", "w") as f:
+    f.write("made\n")
+print("done")
+PY
+  printf '# the helper\n' >"$folder/helper.py"
+  run_tide run --session rewrite main.py --json
+  expect_rc 0
+  expect_eq "$(json_get "$OUT" 'j["output"]')" done
+  expect_eq "$(json_get "$OUT" 'sorted(f["name"] for f in j["generated_files"])')" '["helper.py", "made.txt", "main.py"]'
+  run_tide history rewrite --json
+  commit=$(json_get "$OUT" 'j["runs"][0]["commit"]')
+  expect_eq "$(git --git-dir="$git_dir" ls-tree --name-only "$commit")" "$(printf 'helper.py\nmain.py')"
+  expect_eq "$(git --git-dir="$git_dir" show "$commit:main.py" | head -1)" "# the original"
+  expect_eq "$(git --git-dir="$git_dir" show "$commit:helper.py")" "# the helper"
+  expect_eq "$(head -1 "$folder/main.py")" "# the original" "the user's file is untouched"
+  [ ! -e "$folder/made.txt" ] || fail "the run wrote into the session's folder"
+}
+
 test_result_shows_everything() {
   run_tide session new python --json
   folder=$(json_get "$OUT" 'j["folder"]')
