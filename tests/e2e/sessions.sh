@@ -25,6 +25,32 @@ test_language_selector_sets_the_language() {
   tui_wait 'Python  Ln 1, Col 1'
 }
 
+# The selector's versions come from the toolchain cache `tide run` keeps
+# (src/toolcache.h): a second start of the IDE starts no toolchain to ask
+# it again (every start used to run all nine, two JVMs among them, right
+# when the user began typing).
+test_the_ide_asks_each_toolchain_once() {
+  mkdir bin
+  printf '#!/bin/sh\necho started >>%q\nexec /usr/bin/gcc "$@"\n' "$T/gcc.log" >bin/gcc
+  chmod +x bin/gcc
+  printf 'int main(void) { return 0; }\n' >main.c
+  TUI_ENV="PATH=$T/bin:$PATH"
+  tui_start main.c
+  tui_keys F2
+  tui_wait 'Language of main.c'
+  tui_wait 'gcc (' 20
+  tui_stop
+  local first
+  first=$(wc -l <"$T/gcc.log")
+  [ "$first" -ge 1 ] || fail "the first start did not ask gcc"
+  tui_start main.c
+  tui_keys F2
+  tui_wait 'Language of main.c'
+  tui_wait 'gcc (' 20
+  tui_stop
+  expect_eq "$(wc -l <"$T/gcc.log")" "$first" "gcc started again by the second start"
+}
+
 test_empty_folder_offers_a_scratch_session() {
   mkdir empty
   # Only `tide` with no argument in an empty folder offers one.
