@@ -146,9 +146,18 @@ test_the_ide_is_a_program_of_its_own() {
   alone/tide f.py >out.txt 2>err.txt </dev/null || rc=$?
   expect_eq "$rc" 1
   expect_eq "$(wc -l <err.txt | tr -d ' ')" 1
-  grep -q "cannot start the IDE, tide-ide (No such file or directory" err.txt ||
+  grep -q "cannot start the IDE, tide-ide (No such file or directory; looked next to tide and in " err.txt ||
     fail "unexpected message: $(cat err.txt)"
   expect_eq "$(cat f.py)" 'x = 1'
+  # Without /proc (a tmpfs over it, in a namespace of the test's own) tide
+  # cannot know its folder, and says it looked only where installs go.
+  if unshare -rm true 2>/dev/null; then
+    rc=0
+    unshare -rm sh -c 'mount -t tmpfs none /proc && exec alone/tide f.py' >out.txt 2>err.txt </dev/null || rc=$?
+    expect_eq "$rc" 1
+    grep -q "looked only in .*, since /proc/self/exe, which says where tide is, cannot be read" err.txt ||
+      fail "unexpected message without /proc: $(cat err.txt)"
+  fi
   # tide-ide itself refuses what it does not understand.
   rc=0
   "$(dirname "$TIDE")/tide-ide" a b >out.txt 2>err.txt </dev/null || rc=$?
