@@ -10,6 +10,10 @@
 static Theme *theme;
 static ColorDepth depth = COLOR_DEPTH_NONE;
 static bool direct; /* colours are 0xRRGGBB values (a -direct terminfo) */
+/* The theme's "default" colours, which curses is told are the terminal's
+ * (pair 0): text in them needs no colour escape, and curses, which ends
+ * every update in pair 0, need not switch colours back for each key. */
+static int base_fg = -1, base_bg = -1;
 static UiStyle *hl_styles, *hl_error_styles;
 static bool *hl_done;
 static unsigned hl_cap;
@@ -87,6 +91,8 @@ static UiStyle to_ui(const ThemeStyle *s)
     if (depth == COLOR_DEPTH_NONE)
         return u;
     int fg = curses_color(s->fg), bg = curses_color(s->bg);
+    if (fg == base_fg && bg == base_bg)
+        return u;
     if (fg != -1 || bg != -1) {
         int pair = alloc_pair(fg, bg);
         /* Out of pairs (an 8-colour terminal has 64): the text stays
@@ -167,6 +173,13 @@ bool colors_load(const char *name, const char *config_dir, Err *err)
         depth = theme_depth(nc, NULL, COLORS); /* no way to say 24-bit colours here */
     /* Pairs of a previous theme are not freed: alloc_pair reuses the
      * oldest when the terminal has no more. */
+    base_fg = base_bg = -1;
+    if (depth != COLOR_DEPTH_NONE && theme_lookup(theme, "default")) {
+        ThemeStyle d = theme_style(theme, "default");
+        int fg = curses_color(d.fg), bg = curses_color(d.bg);
+        if (assume_default_colors(fg, bg) == OK)
+            base_fg = fg, base_bg = bg;
+    }
     apply_roles();
     return ok;
 }

@@ -217,3 +217,32 @@ test_stopped_with_the_theme_menu_open() {
   tui_wait_exit
   [ "$TUI_EXIT" = 143 ] || fail "tide exited with $TUI_EXIT, not 143 (128 + SIGTERM)"
 }
+
+# The theme's default colours are the ones curses is told the terminal has
+# (ui/colors.c): a letter typed into plain text goes out as the letter,
+# with no colour escapes before it (the dark theme used to cost 37 bytes
+# a key: its two colours set, then reset at the end of every update).
+# tmux's pipe-pane hands the test exactly what tide wrote.
+test_a_typed_letter_goes_out_without_colour_escapes() {
+  printf 'x = foo\n' >p.py
+  tui_start p.py
+  tui_wait 'x = foo'
+  tui_keys End
+  tui_wait 'Ln 1, Col 8'
+  sleep 0.5
+  tui_tmux pipe-pane -o "cat >>'$T/out.bin'"
+  sleep 0.2
+  tui_type d
+  tui_wait 'x = food'
+  tui_wait 'Ln 1, Col 9'
+  tui_tmux pipe-pane
+  python3 - "$T/out.bin" <<'PY' || fail "tide wrote colour escapes before the letter"
+import re, sys
+out = open(sys.argv[1], "rb").read()
+i = out.find(b"d")
+print("    written up to the letter: %r" % out[:i + 1], file=sys.stderr)
+sys.exit(0 if i >= 0 and not re.search(rb"\x1b\[[0-9;]*m", out[:i]) else 1)
+PY
+  # And the dark theme's colours are on the screen all the same.
+  tui_screen -e | grep -q '48;5;236m' || fail "the theme's background is not on the screen"
+}
