@@ -1160,6 +1160,11 @@ static void handle_event(Ide *ide, const InputEvent *ev)
 {
     ide->dirty = true;
     ide->urgent = true;
+    /* The toolchain probe waits for the user to pause: it starts
+     * programs, which compete with the terminal drawing what is typed
+     * (F2 asks for it at once). */
+    if (ide->probe_at)
+        ide->probe_at = now_ms() + PROBE_DELAY_MS;
     if (ev->key == TK_RESIZE) {
         ide_layout(ide);
         return;

@@ -51,6 +51,26 @@ test_the_ide_asks_each_toolchain_once() {
   expect_eq "$(wc -l <"$T/gcc.log")" "$first" "gcc started again by the second start"
 }
 
+# Asking the toolchains (programs started, a JVM among them) waits until
+# the user pauses, so it never competes with the first keystrokes.
+test_the_toolchains_are_asked_when_the_user_pauses() {
+  mkdir bin
+  printf '#!/bin/sh\necho started >>%q\nexec /usr/bin/gcc "$@"\n' "$T/gcc.log" >bin/gcc
+  chmod +x bin/gcc
+  printf 'int main(void) { return 0; }\n' >main.c
+  TUI_ENV="PATH=$T/bin:$PATH"
+  tui_start main.c
+  tui_wait 'main.c'
+  local i
+  for i in $(seq 1 12); do
+    tui_type x
+    sleep 0.3
+  done
+  tui_wait 'xxxxxxxxxxxxint main'
+  [ ! -e "$T/gcc.log" ] || fail "gcc was started while the user typed"
+  tui_wait_file "$T/gcc.log" started 10
+}
+
 test_empty_folder_offers_a_scratch_session() {
   mkdir empty
   # Only `tide` with no argument in an empty folder offers one.
