@@ -707,13 +707,12 @@ static bool valid_rel(const char *p)
 }
 
 /* A snapshot that fails does not stop the run: the result says so. */
-static void *snapshot_main(void *arg)
+static void snapshot_take(SessionRun *run)
 {
-    SessionRun *run = arg;
     Err verr;
     if (!vcs_open(&run->vcs, run->s.git_dir, run->s.workdir, &verr)) {
         sl_push_owned(&run->snap_notes, xasprintf("the files of this run are not in git: %s", verr.msg));
-        return NULL;
+        return;
     }
     run->vcs_ok = true;
     vcs_break_stale_locks(&run->vcs);
@@ -728,6 +727,16 @@ static void *snapshot_main(void *arg)
     } else {
         sl_push_owned(&run->snap_notes, xasprintf("the files of this run are not in git: %s", verr.msg));
     }
+}
+
+static void *snapshot_thread(void *arg)
+{
+    /* Signals (Ctrl-C stopping the run) are for the thread running the
+     * program, and must not interrupt libgit2's reads and writes here. */
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    snapshot_take(arg);
     return NULL;
 }
 
@@ -807,10 +816,10 @@ bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, S
 
     for (const char *const *f = spec->files; *f; f++)
         sl_push(&run->snap_force, *f);
-    if (pthread_create(&run->snap_thread, NULL, snapshot_main, run) == 0)
+    if (pthread_create(&run->snap_thread, NULL, snapshot_thread, run) == 0)
         run->snap_started = true;
     else
-        snapshot_main(run);
+        snapshot_take(run);
     *out = run;
     return true;
 }
