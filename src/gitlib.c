@@ -49,7 +49,7 @@ static void load(void)
  * never talks to a remote.  These two definitions are exported from the
  * program (the Makefile's GITLIB_LDFLAGS), so the dynamic linker binds the
  * libgit2 opened above to them before mbed TLS's own: they load nothing and
- * say so, leaving libgit2 a chain of no trusted certificates, under which
+ * report success, leaving libgit2 a chain of no trusted certificates, under which
  * any HTTPS connection it were ever asked to make would fail verification
  * rather than go unchecked.  A libgit2 built with OpenSSL never calls them. */
 int mbedtls_x509_crt_parse_file(void *chain, const char *path);

@@ -14,6 +14,9 @@ static bool direct; /* colours are 0xRRGGBB values (a -direct terminfo) */
  * (pair 0): text in them needs no colour escape, and curses, which ends
  * every update in pair 0, need not switch colours back for each key. */
 static int base_fg = -1, base_bg = -1;
+/* ui_style as term.c set it up, before any theme. */
+static UiStyle term_styles[ROLE_COUNT];
+static bool term_saved;
 static UiStyle *hl_styles, *hl_error_styles;
 static bool *hl_done;
 static unsigned hl_cap;
@@ -132,10 +135,17 @@ static const struct {
 };
 
 /* The roles the theme names; the others keep the styles term.c gave
- * them.  Without colours the attribute-only defaults of term.c are kept
- * for every role: a theme's colours are what tells them apart. */
+ * them (not those of the theme before: after a switch in the theme menu,
+ * a theme that leaves the gutter alone shows term.c's gutter).  Without
+ * colours the attribute-only defaults of term.c are kept for every role:
+ * a theme's colours are what tells them apart. */
 static void apply_roles(void)
 {
+    if (!term_saved)
+        memcpy(term_styles, ui_style, sizeof term_styles);
+    else
+        memcpy(ui_style, term_styles, sizeof term_styles);
+    term_saved = true;
     if (depth == COLOR_DEPTH_NONE)
         return;
     for (size_t i = 0; i < sizeof role_keys / sizeof *role_keys; i++) {
@@ -174,9 +184,14 @@ bool colors_load(const char *name, const char *config_dir, Err *err)
     /* Pairs of a previous theme are not freed: alloc_pair reuses the
      * oldest when the terminal has no more. */
     base_fg = base_bg = -1;
-    if (depth != COLOR_DEPTH_NONE && theme_lookup(theme, "default")) {
-        ThemeStyle d = theme_style(theme, "default");
-        int fg = curses_color(d.fg), bg = curses_color(d.bg);
+    if (depth != COLOR_DEPTH_NONE) {
+        /* Always said again: the theme before may have had other ones. */
+        int fg = -1, bg = -1;
+        if (theme_lookup(theme, "default")) {
+            ThemeStyle d = theme_style(theme, "default");
+            fg = curses_color(d.fg);
+            bg = curses_color(d.bg);
+        }
         if (assume_default_colors(fg, bg) == OK)
             base_fg = fg, base_bg = bg;
     }

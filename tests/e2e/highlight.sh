@@ -246,3 +246,22 @@ PY
   # And the dark theme's colours are on the screen all the same.
   tui_screen -e | grep -q '48;5;236m' || fail "the theme's background is not on the screen"
 }
+
+# A theme switched to without colours of its own for the text gives the
+# text back to the terminal's colours: curses is told again what pair 0 is.
+test_switching_to_a_theme_without_default_colours() {
+  probe_theme dark
+  printf 'keyword = 160\n' >"$XDG_CONFIG_HOME/tide/themes/bare.theme"
+  printf 'def f():\n    return 1\n' >t.py
+  tui_start t.py
+  tui_wait 'return 1'
+  screen_matches '48;5;236m'
+  tui_keys F9
+  tui_wait 'Theme (now dark)'
+  local key
+  key=$(tui_screen | grep -o '[0-9a-f] bare' | head -1 | cut -c1)
+  tui_keys "$key"
+  tui_wait 'theme bare, saved in'
+  screen_matches "${ESC}\\[38;5;160m${SGR}def"
+  screen_lacks '48;5;236m'
+}
