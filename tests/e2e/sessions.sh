@@ -25,16 +25,22 @@ test_language_selector_sets_the_language() {
   tui_wait 'Python  Ln 1, Col 1'
 }
 
-# The selector's versions come from the toolchain cache `tide run` keeps
-# (src/toolcache.h): a second start of the IDE starts no toolchain to ask
-# it again (every start used to run all nine, two JVMs among them, right
-# when the user began typing).
-test_the_ide_asks_each_toolchain_once() {
+# A main.c, and a gcc first on tide's PATH that notes in $T/gcc.log each
+# time it is started.
+with_logging_gcc() {
   mkdir bin
   printf '#!/bin/sh\necho started >>%q\nexec /usr/bin/gcc "$@"\n' "$T/gcc.log" >bin/gcc
   chmod +x bin/gcc
   printf 'int main(void) { return 0; }\n' >main.c
   TUI_ENV="PATH=$T/bin:$PATH"
+}
+
+# The selector's versions come from the toolchain cache `tide run` keeps
+# (src/toolcache.h): a second start of the IDE starts no toolchain to ask
+# it again (every start used to run all nine, two JVMs among them, right
+# when the user began typing).
+test_the_ide_asks_each_toolchain_once() {
+  with_logging_gcc
   tui_start main.c
   tui_keys F2
   tui_wait 'Language of main.c'
@@ -54,19 +60,15 @@ test_the_ide_asks_each_toolchain_once() {
 # Asking the toolchains (programs started, a JVM among them) waits until
 # the user pauses, so it never competes with the first keystrokes.
 test_the_toolchains_are_asked_when_the_user_pauses() {
-  mkdir bin
-  printf '#!/bin/sh\necho started >>%q\nexec /usr/bin/gcc "$@"\n' "$T/gcc.log" >bin/gcc
-  chmod +x bin/gcc
-  printf 'int main(void) { return 0; }\n' >main.c
-  TUI_ENV="PATH=$T/bin:$PATH"
+  with_logging_gcc
   tui_start main.c
   tui_wait 'main.c'
   local i
   for i in $(seq 1 12); do
-    tui_type x
+    tui_type k
     sleep 0.3
   done
-  tui_wait 'xxxxxxxxxxxxint main'
+  tui_wait 'kkkkkkkkkkkkint main'
   [ ! -e "$T/gcc.log" ] || fail "gcc was started while the user typed"
   tui_wait_file "$T/gcc.log" started 10
 }
