@@ -80,10 +80,15 @@ def load(name):
     good = [r for r in rounds if not r.get("error")]
     if not good:
         return rounds[0]
+    # Each round's own median key: how far they spread says how much of a
+    # difference between editors is this machine's noise.
+    per_round = [statistics.median(k) for k in
+                 ([x for x in r.get("keys_ms", []) if x is not None] for r in good) if k]
     return {
         "ready_ms": statistics.median(r["ready_ms"] for r in good),
         "keys_ms": [k for r in good for k in r.get("keys_ms", [])],
         "peak_kb": statistics.median((r.get("peak_kb") or 0) for r in good),
+        "round_medians": per_round,
     }
 
 def figures(r):
@@ -96,14 +101,15 @@ def figures(r):
         "worst": max(keys) if keys else None,
         "lost": sum(1 for k in r.get("keys_ms", []) if k is None),
         "peak": (r.get("peak_kb") or 0) / 1024.0,
+        "rounds": r.get("round_medians") or [],
     }
 
 def fmt(v, unit, digits=1):
     return "-" if v is None else "%.*f %s" % (digits, v, unit)
 
 print("medians of %d rounds; keys: every key of every round" % ROUNDS)
-print("%-24s %-6s %14s %12s %12s %12s" % ("file", "editor", "first screen", "key median", "key worst",
-                                          "peak memory"))
+print("%-24s %-6s %14s %12s %12s %12s  %s" % ("file", "editor", "first screen", "key median", "key worst",
+                                              "peak memory", "key median of each round"))
 for label, base in (("1M-line C, line 500000", "c"), ("14 MB one-line JS, end", "js")):
     figs = {}
     for prog in ("tide", "vim", "nano"):
@@ -113,8 +119,8 @@ for label, base in (("1M-line C, line 500000", "c"), ("14 MB one-line JS, end", 
         if f is None:
             print("%-24s %-6s error: %s" % (label, prog, r.get("error")))
         else:
-            print("%-24s %-6s %14s %12s %12s %12s%s" % (label, prog, fmt(f["ready"], "ms"), fmt(f["median"], "ms", 2),
-                  fmt(f["worst"], "ms"), fmt(f["peak"], "MB"),
+            print("%-24s %-6s %14s %12s %12s %12s  %s%s" % (label, prog, fmt(f["ready"], "ms"), fmt(f["median"], "ms", 2),
+                  fmt(f["worst"], "ms"), fmt(f["peak"], "MB"), " ".join("%.2f" % m for m in f["rounds"]),
                   "  (%d keys never shown)" % f["lost"] if f["lost"] else ""))
         label = ""
     t = figs["tide"]
