@@ -58,6 +58,12 @@ void paths_free(Paths *p)
     *p = (Paths){0};
 }
 
+void paths_copy(Paths *dst, const Paths *src)
+{
+    for (int k = 0; k < DIR_COUNT; k++)
+        dst->dir[k] = src->dir[k] ? xstrdup(src->dir[k]) : NULL;
+}
+
 bool paths_ensure(const Paths *p, DirKind kind, Err *err)
 {
     if (!fileio_mkdirs(p->dir[kind], 0700, err))

@@ -21,6 +21,8 @@ typedef struct Paths {
  * XDG_* value is ignored, as the XDG spec says. */
 bool paths_init(Paths *p, Err *err);
 void paths_free(Paths *p);
+/* A copy of src that dst owns (free it with paths_free). */
+void paths_copy(Paths *dst, const Paths *src);
 /* Create the folder (and parents) if missing, mode 0700. */
 bool paths_ensure(const Paths *p, DirKind kind, Err *err);
 /* Freshly allocated "<dir>/<rel>". */

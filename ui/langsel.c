@@ -76,8 +76,7 @@ void langsel_probe(Ide *ide)
         return;
     ProbeJob *j = xcalloc(1, sizeof *j);
     j->ide = ide;
-    for (int k = 0; k < DIR_COUNT; k++)
-        j->paths.dir[k] = ide->app->paths.dir[k] ? xstrdup(ide->app->paths.dir[k]) : NULL;
+    paths_copy(&j->paths, &ide->app->paths);
     ide->probing = true;
     worker_submit(ide->probe, probe_run, probe_done, j);
 }

@@ -51,3 +51,19 @@ Test(paths, created_private_on_demand)
     cr_assert_eq(st.st_mode & 0777, 0700);
     paths_free(&p);
 }
+
+Test(paths, a_copy_outlives_its_original)
+{
+    tu_fresh_xdg();
+    Paths p, c;
+    cr_assert(paths_init(&p, NULL));
+    paths_copy(&c, &p);
+    char *want = xstrdup(p.dir[DIR_CACHE]);
+    cr_assert_neq(c.dir[DIR_CACHE], p.dir[DIR_CACHE], "the copy shares the original's strings");
+    paths_free(&p);
+    for (int k = 0; k < DIR_COUNT; k++)
+        cr_assert_not_null(c.dir[k]);
+    cr_assert_str_eq(c.dir[DIR_CACHE], want);
+    free(want);
+    paths_free(&c);
+}
