@@ -28,15 +28,20 @@ BUILD      := build
 LIB_PC   := ncursesw tree-sitter libgit2 sqlite3 libseccomp inih jansson vterm nettle libpcre2-8
 # What the commands alone link (tide): the IDE's libraries are tide-ide's.
 IDE_PC   := ncursesw tree-sitter vterm libpcre2-8
-TEST_PC  := criterion
+TEST_PC  := criterion sqlite3
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PC))
 # libgit2 is not linked: src/gitlib.c opens it when first needed, by the
 # soname of the library its headers came with.
-PC_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out libgit2,$(LIB_PC)))
-CLI_LIBS  = $(shell $(PKG_CONFIG) --libs $(filter-out libgit2 $(IDE_PC),$(LIB_PC)))
-GITLIB_SONAME = $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir libgit2)/libgit2.so" 2>/dev/null | \
-                  sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
-%/src/gitlib.o: GITLIB_CFLAGS = -DGITLIB_SONAME='"$(GITLIB_SONAME)"'
+# Nor is SQLite: src/sqlitelib.c opens it when a command first needs the
+# database (the unit tests, which also call it directly, link it).
+PC_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out libgit2 sqlite3,$(LIB_PC)))
+CLI_LIBS  = $(shell $(PKG_CONFIG) --libs $(filter-out libgit2 sqlite3 $(IDE_PC),$(LIB_PC)))
+soname_of = $(shell readelf -d "$$($(PKG_CONFIG) --variable=libdir $(1))/$(2)" 2>/dev/null | \
+              sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
+GITLIB_SONAME = $(call soname_of,libgit2,libgit2.so)
+SQLITELIB_SONAME = $(call soname_of,sqlite3,libsqlite3.so)
+%/src/gitlib.o: SONAME_CFLAGS = -DGITLIB_SONAME='"$(GITLIB_SONAME)"'
+%/src/sqlitelib.o: SONAME_CFLAGS = -DSQLITELIB_SONAME='"$(SQLITELIB_SONAME)"'
 # Every program with src/gitlib.o exports its two stand-ins for mbed TLS's
 # CA-bundle loaders, so that the libgit2 it opens binds to them (why: the
 # comment above them in src/gitlib.c).
@@ -49,7 +54,7 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 DEFS     := -D_GNU_SOURCE -DTIDE_VERSION='"$(VERSION)"' -DTIDE_DATADIR='"$(DATADIR)"' \
             -DTIDE_BINDIR='"$(BINDIR)"'
 CFLAGS   ?=
-ALL_CFLAGS = -std=c17 $(OPT) $(WARN) $(DEFS) $(GITLIB_CFLAGS) -Isrc -Iui -I$(BUILD)/gen $(PC_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = -std=c17 $(OPT) $(WARN) $(DEFS) $(SONAME_CFLAGS) -Isrc -Iui -I$(BUILD)/gen $(PC_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS    = $(PC_LIBS) -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -92,7 +97,7 @@ all: tide tide-ide
 # Two programs: tide, the commands, and tide-ide, the IDE it starts.
 tide: $(CLI_OBJ) $(MAIN_OBJ)
 	@echo "LD $@"
-	$(Q)$(CC) $(OPT) $(GITLIB_LDFLAGS) -o $@ $^ $(CLI_LIBS) -lpthread -lm
+	$(Q)$(CC) $(OPT) $(GITLIB_LDFLAGS) -o $@ $^ $(CLI_LIBS) -lpthread
 
 tide-ide: $(OBJ) $(IDE_MAIN_OBJ) $(GRAMMAR_OBJ)
 	@echo "LD $@"
@@ -120,7 +125,7 @@ $(ASAN_BIN)/tide: $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/%,$(CLI_OBJ) $(MAIN_OB
 	@mkdir -p $(@D)
 	@ln -sfn ../../themes $(@D)/themes
 	@echo "LD $@"
-	$(Q)$(CC) $(OPT) $(SAN) $(GITLIB_LDFLAGS) -o $@ $^ $(CLI_LIBS) -lpthread -lm
+	$(Q)$(CC) $(OPT) $(SAN) $(GITLIB_LDFLAGS) -o $@ $^ $(CLI_LIBS) -lpthread
 
 $(ASAN_BIN)/tide-ide: $(patsubst $(BUILD)/obj/%,$(BUILD)/asan/%,$(OBJ) $(IDE_MAIN_OBJ)) $(GRAMMAR_OBJ)
 	@mkdir -p $(@D)

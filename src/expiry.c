@@ -63,28 +63,28 @@ static bool query_ids(Store *store, const char *sql, int64_t param, int64_t **id
     sqlite3_stmt *st;
     if (!store_prepare(store, &st, sql, err))
         return false;
-    sqlite3_bind_int64(st, 1, param);
+    sqlite.bind_int64(st, 1, param);
     size_t cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (sqlite.step(st) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *ids = xreallocarray(*ids, cap, sizeof **ids);
         }
-        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+        (*ids)[(*n)++] = sqlite.column_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     return true;
 }
 
 static bool exists_row(Store *store, const char *sql, int64_t a, int64_t b)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite.prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
         return true; /* when in doubt, keep */
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    sqlite.bind_int64(st, 1, a);
+    sqlite.bind_int64(st, 2, b);
+    bool found = sqlite.step(st) == SQLITE_ROW;
+    sqlite.finalize(st);
     return found;
 }
 
@@ -153,10 +153,10 @@ static bool delete_row(Store *store, int64_t id, Err *err)
     sqlite3_stmt *st;
     if (!store_prepare(store, &st, "DELETE FROM code_files WHERE id = ?", err))
         return false;
-    sqlite3_bind_int64(st, 1, id);
-    bool ok = sqlite3_step(st) == SQLITE_DONE ||
-              err_set(err, "database %s: %s (removing a file's row)", store->path, sqlite3_errmsg(store->db));
-    sqlite3_finalize(st);
+    sqlite.bind_int64(st, 1, id);
+    bool ok = sqlite.step(st) == SQLITE_DONE ||
+              err_set(err, "database %s: %s (removing a file's row)", store->path, sqlite.errmsg(store->db));
+    sqlite.finalize(st);
     return ok;
 }
 
@@ -203,19 +203,19 @@ static bool gc_files(App *app, Store *store, int64_t now, bool dry_run, GcReport
                        " ORDER BY session_id, result_id, path",
                        err))
         return false;
-    sqlite3_bind_int64(st, 1, now);
+    sqlite.bind_int64(st, 1, now);
     DueFile *due = NULL;
     size_t n = 0, cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (sqlite.step(st) == SQLITE_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
             due = xreallocarray(due, cap, sizeof *due);
         }
-        due[n++] = (DueFile){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-                             sqlite3_column_int64(st, 3), xstrdup((const char *)sqlite3_column_text(st, 4)),
-                             xstrdup((const char *)sqlite3_column_text(st, 5))};
+        due[n++] = (DueFile){sqlite.column_int64(st, 0), sqlite.column_int64(st, 1), sqlite.column_int64(st, 2),
+                             sqlite.column_int64(st, 3), xstrdup((const char *)sqlite.column_text(st, 4)),
+                             xstrdup((const char *)sqlite.column_text(st, 5))};
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && due[j].session_id == due[i].session_id)

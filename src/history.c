@@ -21,14 +21,14 @@ static char *session_path(App *app, int64_t session_id, const char *rest)
 
 static char *dup_col(sqlite3_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
+    const unsigned char *t = sqlite.column_text(st, i);
     return xstrdup(t ? (const char *)t : "");
 }
 
 static char *dup_blob(sqlite3_stmt *st, int i, size_t *len)
 {
-    const void *p = sqlite3_column_blob(st, i);
-    *len = (size_t)sqlite3_column_bytes(st, i);
+    const void *p = sqlite.column_blob(st, i);
+    *len = (size_t)sqlite.column_bytes(st, i);
     char *out = xmalloc(*len + 1);
     if (*len)
         memcpy(out, p, *len);
@@ -44,20 +44,20 @@ static char *dup_blob(sqlite3_stmt *st, int i, size_t *len)
 static void summary_from_row(sqlite3_stmt *st, HistoryResult *r)
 {
     *r = (HistoryResult){0};
-    r->id = sqlite3_column_int64(st, 0);
-    r->session_id = sqlite3_column_int64(st, 1);
+    r->id = sqlite.column_int64(st, 0);
+    r->session_id = sqlite.column_int64(st, 1);
     r->language = dup_col(st, 2);
     r->entry = dup_col(st, 3);
     r->status = dup_col(st, 4);
-    const unsigned char *c = sqlite3_column_text(st, 5);
+    const unsigned char *c = sqlite.column_text(st, 5);
     snprintf(r->commit, sizeof r->commit, "%s", c ? (const char *)c : "");
-    r->exit_code = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 6);
-    r->signal = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 7);
-    r->compile_time = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 8);
-    r->execution_time = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : sqlite3_column_double(st, 9);
-    r->peak_memory_kb = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
-    r->output_truncated = sqlite3_column_int(st, 11) != 0;
-    r->created_at = sqlite3_column_int64(st, 12);
+    r->exit_code = sqlite.column_type(st, 6) == SQLITE_NULL ? -1 : sqlite.column_int(st, 6);
+    r->signal = sqlite.column_type(st, 7) == SQLITE_NULL ? 0 : sqlite.column_int(st, 7);
+    r->compile_time = sqlite.column_type(st, 8) == SQLITE_NULL ? -1 : sqlite.column_double(st, 8);
+    r->execution_time = sqlite.column_type(st, 9) == SQLITE_NULL ? -1 : sqlite.column_double(st, 9);
+    r->peak_memory_kb = sqlite.column_type(st, 10) == SQLITE_NULL ? -1 : sqlite.column_int64(st, 10);
+    r->output_truncated = sqlite.column_int(st, 11) != 0;
+    r->created_at = sqlite.column_int64(st, 12);
 }
 
 void history_result_free(HistoryResult *r)
@@ -92,7 +92,7 @@ void history_list_free(HistoryResult *list, size_t n)
 
 static bool db_error(Store *s, Err *err, const char *what)
 {
-    return err_set(err, "database %s: %s (%s)", s->path, sqlite3_errmsg(s->db), what);
+    return err_set(err, "database %s: %s (%s)", s->path, sqlite.errmsg(s->db), what);
 }
 
 bool history_list(App *app, int64_t session_id, int64_t limit, HistoryResult **out, size_t *n, Err *err)
@@ -107,18 +107,18 @@ bool history_list(App *app, int64_t session_id, int64_t limit, HistoryResult **o
                        " ORDER BY r.id DESC LIMIT ?2",
                        err))
         return false;
-    sqlite3_bind_int64(st, 1, session_id);
-    sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+    sqlite.bind_int64(st, 1, session_id);
+    sqlite.bind_int64(st, 2, limit > 0 ? limit : -1);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sqlite.step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 32;
             *out = xreallocarray(*out, cap, sizeof **out);
         }
         summary_from_row(st, &(*out)[(*n)++]);
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     if (rc != SQLITE_DONE) {
         history_list_free(*out, *n);
         *out = NULL;
@@ -148,26 +148,26 @@ static bool load_generated(App *app, Store *store, HistoryResult *r, Err *err)
                        " WHERE result_id = ? AND origin = 'generated' ORDER BY path",
                        err))
         return false;
-    sqlite3_bind_int64(st, 1, r->id);
+    sqlite.bind_int64(st, 1, r->id);
     size_t cap = 0;
     char *rest = xasprintf("generated/%lld", (long long)r->id);
     char *base = session_path(app, r->session_id, rest);
     free(rest);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (sqlite.step(st) == SQLITE_ROW) {
         if (r->ngenerated == cap) {
             cap = cap ? cap * 2 : 8;
             r->generated = xreallocarray(r->generated, cap, sizeof *r->generated);
         }
         HistoryFile *f = &r->generated[r->ngenerated++];
         f->path = dup_col(st, 0);
-        f->size = sqlite3_column_int64(st, 1);
-        f->type = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : dup_col(st, 2);
-        f->expires_at = sqlite3_column_int64(st, 3);
+        f->size = sqlite.column_int64(st, 1);
+        f->type = sqlite.column_type(st, 2) == SQLITE_NULL ? NULL : dup_col(st, 2);
+        f->expires_at = sqlite.column_int64(st, 3);
         char *stored = xasprintf("%s/%s", base, f->path);
         f->stored = fileio_exists(stored) ? stored : (free(stored), NULL);
     }
     free(base);
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     return true;
 }
 
@@ -180,28 +180,28 @@ static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, 
                        " r.message, r.compile_output, r.build_cached FROM code_results r WHERE r.id = ?",
                        err))
         return false;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
+    sqlite.bind_int64(st, 1, id);
+    int rc = sqlite.step(st);
     if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        sqlite.finalize(st);
         if (rc == SQLITE_DONE)
             return err_set(err, "there is no run %lld (tide history lists them)", (long long)id);
         return db_error(store, err, "reading a run");
     }
     summary_from_row(st, out);
-    load_args((const char *)sqlite3_column_text(st, NSUMMARY), &out->args);
+    load_args((const char *)sqlite.column_text(st, NSUMMARY), &out->args);
     out->code = dup_blob(st, NSUMMARY + 1, &out->code_len);
     out->stdin_mode = dup_col(st, NSUMMARY + 2);
-    out->stdin_data = sqlite3_column_type(st, NSUMMARY + 3) == SQLITE_NULL
+    out->stdin_data = sqlite.column_type(st, NSUMMARY + 3) == SQLITE_NULL
                           ? NULL
                           : dup_blob(st, NSUMMARY + 3, &out->stdin_len);
     out->output = dup_blob(st, NSUMMARY + 4, &out->output_len);
     out->error = dup_blob(st, NSUMMARY + 5, &out->error_len);
-    out->note = sqlite3_column_type(st, NSUMMARY + 6) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 6);
-    out->message = sqlite3_column_type(st, NSUMMARY + 7) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 7);
+    out->note = sqlite.column_type(st, NSUMMARY + 6) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 6);
+    out->message = sqlite.column_type(st, NSUMMARY + 7) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 7);
     out->compile_output = dup_blob(st, NSUMMARY + 8, &out->compile_output_len);
-    out->build_cached = sqlite3_column_int(st, NSUMMARY + 9) != 0;
-    sqlite3_finalize(st);
+    out->build_cached = sqlite.column_int(st, NSUMMARY + 9) != 0;
+    sqlite.finalize(st);
     if (!load_generated(app, store, out, err)) {
         history_result_free(out);
         return false;
@@ -295,13 +295,13 @@ bool history_index(Store *store, int64_t id, const char *entry, const char *code
     history_clean_text(code, index_len(code, code_len), &c);
     history_clean_text(output, index_len(output, output_len), &o);
     history_clean_text(error, index_len(error, error_len), &e);
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, entry, -1, SQLITE_STATIC);
-    sqlite3_bind_text64(st, 3, c.data, c.len, SQLITE_STATIC, SQLITE_UTF8);
-    sqlite3_bind_text64(st, 4, o.data, o.len, SQLITE_STATIC, SQLITE_UTF8);
-    sqlite3_bind_text64(st, 5, e.data, e.len, SQLITE_STATIC, SQLITE_UTF8);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite.bind_int64(st, 1, id);
+    sqlite.bind_text(st, 2, entry, -1, SQLITE_STATIC);
+    sqlite.bind_text64(st, 3, c.data, c.len, SQLITE_STATIC, SQLITE_UTF8);
+    sqlite.bind_text64(st, 4, o.data, o.len, SQLITE_STATIC, SQLITE_UTF8);
+    sqlite.bind_text64(st, 5, e.data, e.len, SQLITE_STATIC, SQLITE_UTF8);
+    int rc = sqlite.step(st);
+    sqlite.finalize(st);
     sb_free(&c);
     sb_free(&o);
     sb_free(&e);
@@ -364,7 +364,7 @@ static void hit_from_row(sqlite3_stmt *st, const char *text, HistoryHit *h)
     summary_from_row(st, &h->result);
     static const char *const cols[] = {"entry", "code", "output", "error"};
     for (int c = 0; c < 4; c++) {
-        const char *col = (const char *)sqlite3_column_text(st, NSUMMARY + c);
+        const char *col = (const char *)sqlite.column_text(st, NSUMMARY + c);
         const char *at = col ? find_ci(col, text) : NULL;
         if (at) {
             h->where = xstrdup(cols[c]);
@@ -374,7 +374,7 @@ static void hit_from_row(sqlite3_stmt *st, const char *text, HistoryHit *h)
     }
     /* A match the ASCII folding above does not see (other scripts' case):
      * show the first line of the code. */
-    const char *code = (const char *)sqlite3_column_text(st, NSUMMARY + 1);
+    const char *code = (const char *)sqlite.column_text(st, NSUMMARY + 1);
     h->where = xstrdup("code");
     make_snippet(code ? code : "", code ? code : "", 0, h);
 }
@@ -435,12 +435,12 @@ bool history_search(App *app, const char *text, int64_t session_id, int64_t limi
         free(query);
         return false;
     }
-    sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, session_id);
-    sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
+    sqlite.bind_text(st, 1, query, -1, SQLITE_STATIC);
+    sqlite.bind_int64(st, 2, session_id);
+    sqlite.bind_int64(st, 3, limit > 0 ? limit : -1);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sqlite.step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 16;
             *out = xreallocarray(*out, cap, sizeof **out);
@@ -449,7 +449,7 @@ bool history_search(App *app, const char *text, int64_t session_id, int64_t limi
         *h = (HistoryHit){0};
         hit_from_row(st, text, h);
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     free(query);
     if (rc != SQLITE_DONE) {
         history_hits_free(*out, *n);

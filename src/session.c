@@ -87,22 +87,22 @@ static void session_copy(Session *dst, const Session *src)
 static bool session_from_row(const char *data_dir, sqlite3_stmt *st, Session *s, Err *err)
 {
     *s = (Session){0};
-    s->id = sqlite3_column_int64(st, 0);
-    s->name = xstrdup((const char *)sqlite3_column_text(st, 1));
-    const char *lang = (const char *)sqlite3_column_text(st, 2);
+    s->id = sqlite.column_int64(st, 0);
+    s->name = xstrdup((const char *)sqlite.column_text(st, 1));
+    const char *lang = (const char *)sqlite.column_text(st, 2);
     s->lang = lang_by_key(lang);
-    s->kind = strcmp((const char *)sqlite3_column_text(st, 3), "folder") == 0 ? SESSION_FOLDER : SESSION_SCRATCH;
+    s->kind = strcmp((const char *)sqlite.column_text(st, 3), "folder") == 0 ? SESSION_FOLDER : SESSION_SCRATCH;
     /* The session's own folders follow the data folder, wherever it is
      * now; only a folder session's work tree is stored. */
     s->dir = xasprintf("%s/sessions/%lld", data_dir, (long long)s->id);
     s->git_dir = xasprintf("%s/git", s->dir);
-    s->workdir = s->kind == SESSION_FOLDER ? xstrdup((const char *)sqlite3_column_text(st, 4))
+    s->workdir = s->kind == SESSION_FOLDER ? xstrdup((const char *)sqlite.column_text(st, 4))
                                            : xasprintf("%s/files", s->dir);
-    s->created_at = sqlite3_column_int64(st, 5);
-    s->last_used_at = sqlite3_column_int64(st, 6);
-    s->expires_at = sqlite3_column_int64(st, 7);
-    s->runs = sqlite3_column_int64(st, 8);
-    s->last_result = sqlite3_column_int64(st, 9);
+    s->created_at = sqlite.column_int64(st, 5);
+    s->last_used_at = sqlite.column_int64(st, 6);
+    s->expires_at = sqlite.column_int64(st, 7);
+    s->runs = sqlite.column_int64(st, 8);
+    s->last_result = sqlite.column_int64(st, 9);
     if (!s->lang) {
         err_set(err, "session %lld is of a language this tide does not know (%s)", (long long)s->id, lang);
         session_free(s);
@@ -116,16 +116,16 @@ static bool load_by_id(Store *store, const char *data_dir, int64_t id, Session *
     sqlite3_stmt *st;
     if (!store_prepare(store, &st, "SELECT " SESSION_COLUMNS " FROM code_sessions s WHERE s.id = ?", err))
         return false;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
+    sqlite.bind_int64(st, 1, id);
+    int rc = sqlite.step(st);
     bool ok;
     if (rc == SQLITE_ROW)
         ok = session_from_row(data_dir, st, out, err);
     else if (rc == SQLITE_DONE)
         ok = err_set(err, "there is no session %lld (tide session list shows them)", (long long)id);
     else
-        ok = err_set(err, "database %s: %s", store->path, sqlite3_errmsg(store->db));
-    sqlite3_finalize(st);
+        ok = err_set(err, "database %s: %s", store->path, sqlite.errmsg(store->db));
+    sqlite.finalize(st);
     return ok;
 }
 
@@ -163,14 +163,14 @@ bool session_find(App *app, const char *ref, Session *out, Err *err)
     sqlite3_stmt *st;
     if (!store_prepare(store, &st, "SELECT id FROM code_sessions WHERE name = ? ORDER BY id", err))
         return false;
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+    sqlite.bind_text(st, 1, ref, -1, SQLITE_STATIC);
     int64_t id = 0;
     int found = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        id = sqlite3_column_int64(st, 0);
+    while (sqlite.step(st) == SQLITE_ROW) {
+        id = sqlite.column_int64(st, 0);
         found++;
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     if (found == 0)
         return err_set(err, "there is no session called '%s' (tide session list shows them)", ref);
     if (found > 1)
@@ -192,7 +192,7 @@ bool session_list(App *app, Session **out, size_t *n, Err *err)
     size_t cap = 0;
     bool ok = true;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sqlite.step(st)) == SQLITE_ROW) {
         Session s;
         Err skip;
         if (!session_from_row(app->paths.dir[DIR_DATA], st, &s, &skip))
@@ -204,12 +204,12 @@ bool session_list(App *app, Session **out, size_t *n, Err *err)
         (*out)[(*n)++] = s;
     }
     if (rc != SQLITE_DONE) {
-        ok = err_set(err, "database %s: %s", store->path, sqlite3_errmsg(store->db));
+        ok = err_set(err, "database %s: %s", store->path, sqlite.errmsg(store->db));
         session_list_free(*out, *n);
         *out = NULL;
         *n = 0;
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     return ok;
 }
 
@@ -246,10 +246,10 @@ static bool check_name(Store *store, const char *name, Err *err)
     sqlite3_stmt *st;
     if (!store_prepare(store, &st, "SELECT id FROM code_sessions WHERE name = ?", err))
         return false;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    bool taken = sqlite3_step(st) == SQLITE_ROW;
-    int64_t id = taken ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    sqlite.bind_text(st, 1, name, -1, SQLITE_STATIC);
+    bool taken = sqlite.step(st) == SQLITE_ROW;
+    int64_t id = taken ? sqlite.column_int64(st, 0) : 0;
+    sqlite.finalize(st);
     if (taken)
         return err_set(err, "there is already a session called '%s' (session %lld)", name, (long long)id);
     return true;
@@ -267,20 +267,20 @@ static bool create_session(App *app, Store *store, const Lang *lang, SessionKind
                        " last_used_at, expires_at) VALUES (?, ?, ?, '', '', ?, ?, ?)",
                        err))
         return false;
-    sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, lang->key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, session_kind_name(kind), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, now);
-    sqlite3_bind_int64(st, 5, now);
+    sqlite.bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
+    sqlite.bind_text(st, 2, lang->key, -1, SQLITE_STATIC);
+    sqlite.bind_text(st, 3, session_kind_name(kind), -1, SQLITE_STATIC);
+    sqlite.bind_int64(st, 4, now);
+    sqlite.bind_int64(st, 5, now);
     if (kind == SESSION_SCRATCH)
-        sqlite3_bind_int64(st, 6, now + expiry_seconds(app));
+        sqlite.bind_int64(st, 6, now + expiry_seconds(app));
     else
-        sqlite3_bind_null(st, 6);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+        sqlite.bind_null(st, 6);
+    int rc = sqlite.step(st);
+    sqlite.finalize(st);
     if (rc != SQLITE_DONE)
-        return err_set(err, "database %s: %s (creating a session)", store->path, sqlite3_errmsg(store->db));
-    int64_t id = sqlite3_last_insert_rowid(store->db);
+        return err_set(err, "database %s: %s (creating a session)", store->path, sqlite.errmsg(store->db));
+    int64_t id = sqlite.last_insert_rowid(store->db);
 
     char *dir = session_dir_for(app, id);
     char *git = xasprintf("%s/git", dir);
@@ -299,13 +299,13 @@ static bool create_session(App *app, Store *store, const Lang *lang, SessionKind
     ok = ok && vcs_init(git, err);
     if (ok && store_prepare(store, &st, "UPDATE code_sessions SET workdir = ?, git_dir = ?, name = ? WHERE id = ?",
                             err)) {
-        sqlite3_bind_text(st, 1, workdir, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, git, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, name ? name : dflt, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, id);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            ok = err_set(err, "database %s: %s (creating a session)", store->path, sqlite3_errmsg(store->db));
-        sqlite3_finalize(st);
+        sqlite.bind_text(st, 1, workdir, -1, SQLITE_STATIC);
+        sqlite.bind_text(st, 2, git, -1, SQLITE_STATIC);
+        sqlite.bind_text(st, 3, name ? name : dflt, -1, SQLITE_STATIC);
+        sqlite.bind_int64(st, 4, id);
+        if (sqlite.step(st) != SQLITE_DONE)
+            ok = err_set(err, "database %s: %s (creating a session)", store->path, sqlite.errmsg(store->db));
+        sqlite.finalize(st);
     } else {
         ok = false;
     }
@@ -361,19 +361,19 @@ static bool find_by_workdir(Store *store, const char *kind, const char *workdir,
                            : "SELECT id, language FROM code_sessions WHERE kind = ? AND workdir = ?";
     if (!store_prepare(store, &st, sql, err))
         return false;
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, workdir, -1, SQLITE_STATIC);
+    sqlite.bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite.bind_text(st, 2, workdir, -1, SQLITE_STATIC);
     if (lang)
-        sqlite3_bind_text(st, 3, lang, -1, SQLITE_STATIC);
+        sqlite.bind_text(st, 3, lang, -1, SQLITE_STATIC);
     *id = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
+    if (sqlite.step(st) == SQLITE_ROW) {
+        *id = sqlite.column_int64(st, 0);
         if (found_lang_key) {
-            const Lang *l = lang_by_key((const char *)sqlite3_column_text(st, 1));
+            const Lang *l = lang_by_key((const char *)sqlite.column_text(st, 1));
             *found_lang_key = l ? l->name : "unknown";
         }
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     return true;
 }
 
@@ -443,26 +443,26 @@ static bool touch_in(Store *store, int64_t id, int64_t now, int64_t expiry, Err 
                        " expires_at = CASE kind WHEN 'scratch' THEN ?1 + ?2 ELSE NULL END WHERE id = ?3",
                        err))
         return false;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, expiry);
-    sqlite3_bind_int64(st, 3, id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite.bind_int64(st, 1, now);
+    sqlite.bind_int64(st, 2, expiry);
+    sqlite.bind_int64(st, 3, id);
+    int rc = sqlite.step(st);
+    sqlite.finalize(st);
     if (rc != SQLITE_DONE)
-        return err_set(err, "database %s: %s (marking the session used)", store->path, sqlite3_errmsg(store->db));
+        return err_set(err, "database %s: %s (marking the session used)", store->path, sqlite.errmsg(store->db));
     /* Imported files are what runs read: using the session uses them. */
     if (!store_prepare(store, &st,
                        "UPDATE code_files SET expires_at = ?1 + ?2 WHERE session_id = ?3 AND origin = 'import'"
                        " AND expires_at IS NOT NULL",
                        err))
         return false;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, expiry);
-    sqlite3_bind_int64(st, 3, id);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite.bind_int64(st, 1, now);
+    sqlite.bind_int64(st, 2, expiry);
+    sqlite.bind_int64(st, 3, id);
+    rc = sqlite.step(st);
+    sqlite.finalize(st);
     if (rc != SQLITE_DONE)
-        return err_set(err, "database %s: %s (marking the session used)", store->path, sqlite3_errmsg(store->db));
+        return err_set(err, "database %s: %s (marking the session used)", store->path, sqlite.errmsg(store->db));
     return true;
 }
 
@@ -556,11 +556,11 @@ bool session_remove(App *app, Session *s, Err *err)
     sqlite3_stmt *st;
     bool ok = store_begin(store, err);
     if (ok && store_prepare(store, &st, "DELETE FROM code_sessions WHERE id = ?", err)) {
-        sqlite3_bind_int64(st, 1, s->id);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            ok = err_set(err, "database %s: %s (removing session %lld)", store->path, sqlite3_errmsg(store->db),
+        sqlite.bind_int64(st, 1, s->id);
+        if (sqlite.step(st) != SQLITE_DONE)
+            ok = err_set(err, "database %s: %s (removing session %lld)", store->path, sqlite.errmsg(store->db),
                          (long long)s->id);
-        sqlite3_finalize(st);
+        sqlite.finalize(st);
     } else {
         ok = false;
     }
@@ -838,15 +838,15 @@ static char *args_json(const StrList *args)
 
 static void bind_blob(sqlite3_stmt *st, int i, const char *data, size_t len)
 {
-    sqlite3_bind_blob64(st, i, data ? data : "", data ? len : 0, SQLITE_STATIC);
+    sqlite.bind_blob64(st, i, data ? data : "", data ? len : 0, SQLITE_STATIC);
 }
 
 static void bind_real_or_null(sqlite3_stmt *st, int i, double v)
 {
     if (v < 0)
-        sqlite3_bind_null(st, i);
+        sqlite.bind_null(st, i);
     else
-        sqlite3_bind_double(st, i, v);
+        sqlite.bind_double(st, i, v);
 }
 
 static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, int64_t *rid, Err *err)
@@ -862,52 +862,52 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
         return false;
     char *args = args_json(&run->args);
     const char *mode = rec->stdin_mode ? rec->stdin_mode : "none";
-    sqlite3_bind_int64(st, 1, run->s.id);
-    sqlite3_bind_text(st, 2, run->s.lang->key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, run->entry, -1, SQLITE_STATIC);
-    sqlite3_bind_text64(st, 4, run->code ? run->code : "", run->code ? run->code_len : 0, SQLITE_STATIC,
+    sqlite.bind_int64(st, 1, run->s.id);
+    sqlite.bind_text(st, 2, run->s.lang->key, -1, SQLITE_STATIC);
+    sqlite.bind_text(st, 3, run->entry, -1, SQLITE_STATIC);
+    sqlite.bind_text64(st, 4, run->code ? run->code : "", run->code ? run->code_len : 0, SQLITE_STATIC,
                         SQLITE_UTF8);
     if (strcmp(mode, "file") == 0 || strcmp(mode, "pipe") == 0)
         bind_blob(st, 5, rec->stdin_data, rec->stdin_len);
     else
-        sqlite3_bind_null(st, 5);
-    sqlite3_bind_text(st, 6, mode, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, rec->stdin_truncated);
-    sqlite3_bind_text(st, 8, args, -1, SQLITE_STATIC);
+        sqlite.bind_null(st, 5);
+    sqlite.bind_text(st, 6, mode, -1, SQLITE_STATIC);
+    sqlite.bind_int(st, 7, rec->stdin_truncated);
+    sqlite.bind_text(st, 8, args, -1, SQLITE_STATIC);
     /* What the run printed goes in with the commit (finish_result): any
      * update rewrites the whole row, so a megabyte of output written here
      * would be written twice. */
     bind_blob(st, 9, NULL, 0);
     bind_blob(st, 10, NULL, 0);
-    sqlite3_bind_text(st, 11, rec->status ? rec->status : "ok", -1, SQLITE_STATIC);
+    sqlite.bind_text(st, 11, rec->status ? rec->status : "ok", -1, SQLITE_STATIC);
     if (rec->exit_code < 0)
-        sqlite3_bind_null(st, 12);
+        sqlite.bind_null(st, 12);
     else
-        sqlite3_bind_int(st, 12, rec->exit_code);
+        sqlite.bind_int(st, 12, rec->exit_code);
     if (rec->signal <= 0)
-        sqlite3_bind_null(st, 13);
+        sqlite.bind_null(st, 13);
     else
-        sqlite3_bind_int(st, 13, rec->signal);
+        sqlite.bind_int(st, 13, rec->signal);
     bind_real_or_null(st, 14, rec->compile_time);
     bind_real_or_null(st, 15, rec->execution_time);
     if (rec->peak_memory_kb < 0)
-        sqlite3_bind_null(st, 16);
+        sqlite.bind_null(st, 16);
     else
-        sqlite3_bind_int64(st, 16, rec->peak_memory_kb);
-    sqlite3_bind_int(st, 17, rec->output_truncated);
-    sqlite3_bind_int64(st, 18, now);
+        sqlite.bind_int64(st, 16, rec->peak_memory_kb);
+    sqlite.bind_int(st, 17, rec->output_truncated);
+    sqlite.bind_int64(st, 18, now);
     if (rec->message && *rec->message)
-        sqlite3_bind_text(st, 19, rec->message, -1, SQLITE_STATIC);
+        sqlite.bind_text(st, 19, rec->message, -1, SQLITE_STATIC);
     else
-        sqlite3_bind_null(st, 19);
+        sqlite.bind_null(st, 19);
     bind_blob(st, 20, NULL, 0);
-    sqlite3_bind_int(st, 21, rec->build_cached);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite.bind_int(st, 21, rec->build_cached);
+    int rc = sqlite.step(st);
+    sqlite.finalize(st);
     free(args);
     if (rc != SQLITE_DONE)
-        return err_set(err, "database %s: %s (recording the run)", store->path, sqlite3_errmsg(store->db));
-    *rid = sqlite3_last_insert_rowid(store->db);
+        return err_set(err, "database %s: %s (recording the run)", store->path, sqlite.errmsg(store->db));
+    *rid = sqlite.last_insert_rowid(store->db);
     return true;
 }
 
@@ -923,20 +923,20 @@ static bool finish_result(SessionRun *run, int64_t rid, const RunRecord *rec, co
                             err);
     if (ok) {
         if (commit && *commit)
-            sqlite3_bind_text(st, 1, commit, -1, SQLITE_STATIC);
+            sqlite.bind_text(st, 1, commit, -1, SQLITE_STATIC);
         else
-            sqlite3_bind_null(st, 1);
+            sqlite.bind_null(st, 1);
         if (note.len)
-            sqlite3_bind_text(st, 2, note.data, (int)note.len, SQLITE_STATIC);
+            sqlite.bind_text(st, 2, note.data, (int)note.len, SQLITE_STATIC);
         else
-            sqlite3_bind_null(st, 2);
+            sqlite.bind_null(st, 2);
         bind_blob(st, 3, rec->output, rec->output_len);
         bind_blob(st, 4, rec->error, rec->error_len);
         bind_blob(st, 5, rec->compile_output, rec->compile_output_len);
-        sqlite3_bind_int64(st, 6, rid);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            ok = err_set(err, "database %s: %s (recording the run)", run->store.path, sqlite3_errmsg(run->store.db));
-        sqlite3_finalize(st);
+        sqlite.bind_int64(st, 6, rid);
+        if (sqlite.step(st) != SQLITE_DONE)
+            ok = err_set(err, "database %s: %s (recording the run)", run->store.path, sqlite.errmsg(run->store.db));
+        sqlite.finalize(st);
     }
     sb_free(&note);
     return ok;
@@ -1316,10 +1316,10 @@ static int64_t query_int(Store *store, const char *sql)
 {
     sqlite3_stmt *st;
     int64_t v = 0;
-    if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+    if (sqlite.prepare_v2(store->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite.step(st) == SQLITE_ROW)
+            v = sqlite.column_int64(st, 0);
+        sqlite.finalize(st);
     }
     return v;
 }

@@ -21,15 +21,15 @@ static char *detect_type(const char *path)
 
 static bool db_error(Store *s, Err *err, const char *what)
 {
-    return err_set(err, "database %s: %s (%s)", s->path, sqlite3_errmsg(s->db), what);
+    return err_set(err, "database %s: %s (%s)", s->path, sqlite.errmsg(s->db), what);
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+        sqlite.bind_text(st, i, s, -1, SQLITE_TRANSIENT);
     else
-        sqlite3_bind_null(st, i);
+        sqlite.bind_null(st, i);
 }
 
 /* ---------------------------------------------------------------- rows */
@@ -59,22 +59,22 @@ static bool load_rows(Store *store, int64_t session_id, Row **out, size_t *n, Er
                        " ORDER BY path",
                        err))
         return false;
-    sqlite3_bind_int64(st, 1, session_id);
+    sqlite.bind_int64(st, 1, session_id);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sqlite.step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             *out = xreallocarray(*out, cap, sizeof **out);
         }
         Row *r = &(*out)[(*n)++];
-        r->id = sqlite3_column_int64(st, 0);
-        r->path = xstrdup((const char *)sqlite3_column_text(st, 1));
-        r->origin = xstrdup((const char *)sqlite3_column_text(st, 2));
-        const unsigned char *oid = sqlite3_column_text(st, 3);
+        r->id = sqlite.column_int64(st, 0);
+        r->path = xstrdup((const char *)sqlite.column_text(st, 1));
+        r->origin = xstrdup((const char *)sqlite.column_text(st, 2));
+        const unsigned char *oid = sqlite.column_text(st, 3);
         r->oid = oid ? xstrdup((const char *)oid) : NULL;
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     if (rc != SQLITE_DONE) {
         rows_free(*out, *n);
         return db_error(store, err, "reading the session's files");
@@ -88,9 +88,9 @@ typedef struct RefreshStmts {
 
 static bool step_done(Store *store, sqlite3_stmt *st, Err *err)
 {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+    int rc = sqlite.step(st);
+    sqlite.reset(st);
+    sqlite.clear_bindings(st);
     return rc == SQLITE_DONE || db_error(store, err, "recording the session's files");
 }
 
@@ -122,21 +122,21 @@ bool session_files_refresh(Store *store, int64_t session_id, const char *workdir
         char *full = f ? xasprintf("%s/%s", workdir, f->path) : NULL;
         char *type = f && !f->symlink ? detect_type(full) : NULL;
         if (cmp == 0) {
-            sqlite3_bind_int64(s.upd, 1, f->size);
+            sqlite.bind_int64(s.upd, 1, f->size);
             bind_text_or_null(s.upd, 2, type);
-            sqlite3_bind_text(s.upd, 3, f->oid, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(s.upd, 4, now);
-            sqlite3_bind_int64(s.upd, 5, r->id);
+            sqlite.bind_text(s.upd, 3, f->oid, -1, SQLITE_TRANSIENT);
+            sqlite.bind_int64(s.upd, 4, now);
+            sqlite.bind_int64(s.upd, 5, r->id);
             ok = step_done(store, s.upd, err);
             i++, j++;
         } else if (cmp < 0) {
-            sqlite3_bind_int64(s.ins, 1, session_id);
-            sqlite3_bind_text(s.ins, 2, f->path, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(s.ins, 3, f->size);
+            sqlite.bind_int64(s.ins, 1, session_id);
+            sqlite.bind_text(s.ins, 2, f->path, -1, SQLITE_TRANSIENT);
+            sqlite.bind_int64(s.ins, 3, f->size);
             bind_text_or_null(s.ins, 4, type);
-            sqlite3_bind_text(s.ins, 5, f->oid, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(s.ins, 6, now);
-            sqlite3_bind_int64(s.ins, 7, now);
+            sqlite.bind_text(s.ins, 5, f->oid, -1, SQLITE_TRANSIENT);
+            sqlite.bind_int64(s.ins, 6, now);
+            sqlite.bind_int64(s.ins, 7, now);
             ok = step_done(store, s.ins, err);
             i++;
         } else {
@@ -147,7 +147,7 @@ bool session_files_refresh(Store *store, int64_t session_id, const char *workdir
             bool keep = strcmp(r->origin, "import") == 0 && lstat(there, &st) == 0;
             free(there);
             if (!keep) {
-                sqlite3_bind_int64(s.del, 1, r->id);
+                sqlite.bind_int64(s.del, 1, r->id);
                 ok = step_done(store, s.del, err);
             }
             j++;
@@ -155,9 +155,9 @@ bool session_files_refresh(Store *store, int64_t session_id, const char *workdir
         free(type);
         free(full);
     }
-    sqlite3_finalize(s.ins);
-    sqlite3_finalize(s.upd);
-    sqlite3_finalize(s.del);
+    sqlite.finalize(s.ins);
+    sqlite.finalize(s.upd);
+    sqlite.finalize(s.del);
     rows_free(rows, nrows);
     return ok;
 }
@@ -173,17 +173,17 @@ bool session_files_record_generated(Store *store, int64_t session_id, int64_t re
         return false;
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
-        sqlite3_bind_int64(st, 1, session_id);
-        sqlite3_bind_int64(st, 2, result_id);
-        sqlite3_bind_text(st, 3, files[i].path, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 4, files[i].size);
+        sqlite.bind_int64(st, 1, session_id);
+        sqlite.bind_int64(st, 2, result_id);
+        sqlite.bind_text(st, 3, files[i].path, -1, SQLITE_TRANSIENT);
+        sqlite.bind_int64(st, 4, files[i].size);
         bind_text_or_null(st, 5, files[i].type);
-        sqlite3_bind_int64(st, 6, now);
-        sqlite3_bind_int64(st, 7, now);
-        sqlite3_bind_int64(st, 8, expires_at);
+        sqlite.bind_int64(st, 6, now);
+        sqlite.bind_int64(st, 7, now);
+        sqlite.bind_int64(st, 8, expires_at);
         ok = step_done(store, st, err);
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     return ok;
 }
 
@@ -207,27 +207,27 @@ bool session_files_add(Store *store, int64_t session_id, const char *workdir, co
         free(type);
         return false;
     }
-    sqlite3_bind_int64(del, 1, session_id);
-    sqlite3_bind_text(del, 2, path, -1, SQLITE_STATIC);
+    sqlite.bind_int64(del, 1, session_id);
+    sqlite.bind_text(del, 2, path, -1, SQLITE_STATIC);
     ok = step_done(store, del, err);
-    sqlite3_finalize(del);
+    sqlite.finalize(del);
     if (ok && store_prepare(store, &ins,
                             "INSERT INTO code_files (session_id, path, origin, size, file_type, created_at,"
                             " updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             err)) {
-        sqlite3_bind_int64(ins, 1, session_id);
-        sqlite3_bind_text(ins, 2, path, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 3, origin, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(ins, 4, (int64_t)st.st_size);
+        sqlite.bind_int64(ins, 1, session_id);
+        sqlite.bind_text(ins, 2, path, -1, SQLITE_STATIC);
+        sqlite.bind_text(ins, 3, origin, -1, SQLITE_STATIC);
+        sqlite.bind_int64(ins, 4, (int64_t)st.st_size);
         bind_text_or_null(ins, 5, type);
-        sqlite3_bind_int64(ins, 6, now);
-        sqlite3_bind_int64(ins, 7, now);
+        sqlite.bind_int64(ins, 6, now);
+        sqlite.bind_int64(ins, 7, now);
         if (expires_at)
-            sqlite3_bind_int64(ins, 8, expires_at);
+            sqlite.bind_int64(ins, 8, expires_at);
         else
-            sqlite3_bind_null(ins, 8);
+            sqlite.bind_null(ins, 8);
         ok = step_done(store, ins, err);
-        sqlite3_finalize(ins);
+        sqlite.finalize(ins);
     } else {
         ok = false;
     }
@@ -262,32 +262,32 @@ bool session_files_list(App *app, const Session *s, SessionFile **out, size_t *n
                        " ORDER BY result_id IS NOT NULL, result_id DESC, path",
                        err))
         return false;
-    sqlite3_bind_int64(st, 1, s->id);
+    sqlite.bind_int64(st, 1, s->id);
     size_t cap = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sqlite.step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 32;
             *out = xreallocarray(*out, cap, sizeof **out);
         }
         SessionFile *f = &(*out)[(*n)++];
         *f = (SessionFile){0};
-        f->path = xstrdup((const char *)sqlite3_column_text(st, 0));
-        f->origin = xstrdup((const char *)sqlite3_column_text(st, 1));
-        f->size = sqlite3_column_int64(st, 2);
-        const unsigned char *t = sqlite3_column_text(st, 3);
+        f->path = xstrdup((const char *)sqlite.column_text(st, 0));
+        f->origin = xstrdup((const char *)sqlite.column_text(st, 1));
+        f->size = sqlite.column_int64(st, 2);
+        const unsigned char *t = sqlite.column_text(st, 3);
         f->type = t ? xstrdup((const char *)t) : NULL;
-        t = sqlite3_column_text(st, 4);
+        t = sqlite.column_text(st, 4);
         f->blob_oid = t ? xstrdup((const char *)t) : NULL;
-        f->result_id = sqlite3_column_int64(st, 5);
-        f->created_at = sqlite3_column_int64(st, 6);
-        f->updated_at = sqlite3_column_int64(st, 7);
-        f->expires_at = sqlite3_column_int64(st, 8);
+        f->result_id = sqlite.column_int64(st, 5);
+        f->created_at = sqlite.column_int64(st, 6);
+        f->updated_at = sqlite.column_int64(st, 7);
+        f->expires_at = sqlite.column_int64(st, 8);
         char *stored = f->result_id ? xasprintf("%s/generated/%lld/%s", s->dir, (long long)f->result_id, f->path)
                                     : xasprintf("%s/%s", s->workdir, f->path);
         f->stored = fileio_exists(stored) ? stored : (free(stored), NULL);
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     if (rc != SQLITE_DONE) {
         session_files_free(*out, *n);
         *out = NULL;
@@ -593,16 +593,16 @@ static bool find_generated(Store *store, const Session *s, const char *name, int
                        " AND path = ?2 AND (?3 = 0 OR result_id = ?3) ORDER BY result_id DESC LIMIT 1",
                        err))
         return false;
-    sqlite3_bind_int64(st, 1, s->id);
-    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, result_id);
+    sqlite.bind_int64(st, 1, s->id);
+    sqlite.bind_text(st, 2, name, -1, SQLITE_STATIC);
+    sqlite.bind_int64(st, 3, result_id);
     *rid = 0;
     *row = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *rid = sqlite3_column_int64(st, 0);
-        *row = sqlite3_column_int64(st, 1);
+    if (sqlite.step(st) == SQLITE_ROW) {
+        *rid = sqlite.column_int64(st, 0);
+        *row = sqlite.column_int64(st, 1);
     }
-    sqlite3_finalize(st);
+    sqlite.finalize(st);
     return true;
 }
 
@@ -698,10 +698,10 @@ bool session_export(App *app, Session *s, const char *name, int64_t result_id, c
         int64_t now = session_now(), expiry = (int64_t)app->cfg.expiry_hours * 3600;
         sqlite3_stmt *up;
         if (row && store_prepare(store, &up, "UPDATE code_files SET expires_at = ? WHERE id = ?", NULL)) {
-            sqlite3_bind_int64(up, 1, now + expiry);
-            sqlite3_bind_int64(up, 2, row);
-            (void)sqlite3_step(up);
-            sqlite3_finalize(up);
+            sqlite.bind_int64(up, 1, now + expiry);
+            sqlite.bind_int64(up, 2, row);
+            (void)sqlite.step(up);
+            sqlite.finalize(up);
         }
         (void)session_touch(app, s, NULL);
     }

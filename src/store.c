@@ -184,15 +184,15 @@ static bool disk_full(const char *path)
 
 static bool sql_error(Store *s, Err *err, const char *what)
 {
-    return err_set(err, "database %s: %s (%s)", s->path, sqlite3_errmsg(s->db), what);
+    return err_set(err, "database %s: %s (%s)", s->path, sqlite.errmsg(s->db), what);
 }
 
 bool store_exec(Store *s, const char *sql, Err *err)
 {
     char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        err_set(err, "database %s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
-        sqlite3_free(msg);
+    if (sqlite.exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(err, "database %s: %s", s->path, msg ? msg : sqlite.errmsg(s->db));
+        sqlite.free(msg);
         return false;
     }
     return true;
@@ -200,7 +200,7 @@ bool store_exec(Store *s, const char *sql, Err *err)
 
 bool store_prepare(Store *s, sqlite3_stmt **st, const char *sql, Err *err)
 {
-    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+    if (sqlite.prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
         return sql_error(s, err, "preparing a query");
     return true;
 }
@@ -220,18 +220,18 @@ bool store_commit(Store *s, Err *err)
 
 void store_rollback(Store *s)
 {
-    if (!sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite.get_autocommit(s->db))
+        sqlite.exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int store_schema_version(Store *s)
 {
     sqlite3_stmt *st;
     int v = -1;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
+    if (sqlite.prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite.step(st) == SQLITE_ROW)
+            v = sqlite.column_int(st, 0);
+        sqlite.finalize(st);
     }
     return v;
 }
@@ -259,12 +259,12 @@ static bool migrate(Store *s, Err *err)
      * its children with it when the old one is dropped): check them all
      * before the new schema is committed. */
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite.prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
         store_rollback(s);
         return sql_error(s, err, "checking the upgraded database");
     }
-    bool dangling = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
+    bool dangling = sqlite.step(st) == SQLITE_ROW;
+    sqlite.finalize(st);
     if (dangling) {
         store_rollback(s);
         return err_set(err, "upgrading the database to schema %d would leave records pointing at nothing; "
@@ -276,6 +276,8 @@ static bool migrate(Store *s, Err *err)
 bool store_open(Store *s, const char *path, Err *err)
 {
     *s = (Store){0};
+    if (!sqlitelib_load(err))
+        return false;
     struct stat st;
     bool exists = stat(path, &st) == 0;
     if (exists && S_ISDIR(st.st_mode))
@@ -299,35 +301,35 @@ bool store_open(Store *s, const char *path, Err *err)
 
     s->path = xstrdup(path);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+    if (sqlite.open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
         if (!s->db) {
             store_close(s);
             return err_set(err, "cannot open the database %s: out of memory", path);
         }
-        err_set(err, "cannot open the database %s: %s", path, sqlite3_errmsg(s->db));
+        err_set(err, "cannot open the database %s: %s", path, sqlite.errmsg(s->db));
         store_close(s);
         return false;
     }
-    sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, 10000);
+    sqlite.extended_result_codes(s->db, 1);
+    sqlite.busy_timeout(s->db, 10000);
 
     /* Look before changing anything: journal_mode=WAL writes the header,
      * and a file that is not ours must stay exactly as it was. */
     sqlite3_stmt *q;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &q, NULL);
+    int rc = sqlite.prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &q, NULL);
     if (rc == SQLITE_OK) {
-        rc = sqlite3_step(q);
-        sqlite3_finalize(q);
+        rc = sqlite.step(q);
+        sqlite.finalize(q);
     }
     if (rc != SQLITE_ROW) {
-        int code = sqlite3_errcode(s->db) & 0xff;
+        int code = sqlite.errcode(s->db) & 0xff;
         if (code == SQLITE_NOTADB)
             err_set(err, "%s is not a tide database (not an SQLite file); move it away so tide can create its own",
                     path);
         else if (code == SQLITE_CORRUPT)
             err_set(err, "the database %s is damaged; move it away (tide will create a new one)", path);
         else
-            err_set(err, "cannot read the database %s: %s%s", path, sqlite3_errmsg(s->db),
+            err_set(err, "cannot read the database %s: %s%s", path, sqlite.errmsg(s->db),
                     disk_full(path) ? " (the disk holding it is full: free some space)" : "");
         store_close(s);
         return false;
@@ -352,7 +354,7 @@ bool store_open(Store *s, const char *path, Err *err)
 void store_close(Store *s)
 {
     if (s->db)
-        sqlite3_close_v2(s->db);
+        sqlite.close_v2(s->db);
     free(s->path);
     *s = (Store){0};
 }
@@ -361,10 +363,10 @@ static int64_t count_rows(Store *s, const char *sql)
 {
     sqlite3_stmt *st;
     int64_t n = -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+    if (sqlite.prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite.step(st) == SQLITE_ROW)
+            n = sqlite.column_int64(st, 0);
+        sqlite.finalize(st);
     }
     return n;
 }

@@ -6,7 +6,7 @@
 #ifndef TIDE_STORE_H
 #define TIDE_STORE_H
 
-#include <sqlite3.h>
+#include "sqlitelib.h"
 #include <stdint.h>
 
 #include "err.h"

@@ -240,6 +240,22 @@ test_recording_a_run_does_not_parse_the_ca_bundle() {
   rm -f "$T"/ld.*
 }
 
+# SQLite is opened by the commands that use the database, not at every
+# start: a run that records nothing (and tide --version) never maps it.
+test_only_commands_that_use_the_database_load_sqlite() {
+  printf 'print("kept")\n' >"$T/main.py"
+  (cd "$T" && LD_DEBUG=files LD_DEBUG_OUTPUT="$T/eph" "$TIDE" run --ephemeral main.py >"$T/out" 2>"$T/err") ||
+    fail "the ephemeral run failed: $(cat "$T/err")"
+  (LD_DEBUG=files LD_DEBUG_OUTPUT="$T/ver" "$TIDE" --version >/dev/null) || fail "tide --version failed"
+  (cd "$T" && LD_DEBUG=files LD_DEBUG_OUTPUT="$T/rec" "$TIDE" run main.py >"$T/out" 2>"$T/err") ||
+    fail "the recorded run failed: $(cat "$T/err")"
+  expect_contains "$(cat "$T/err")" "recorded as result 1"
+  [ -z "$(cat "$T"/eph.* "$T"/ver.* | grep -E 'file=[^ ]*libsqlite3')" ] ||
+    fail "libsqlite3 was loaded by a command that does not use the database"
+  cat "$T"/rec.* | grep -qE 'file=[^ ]*libsqlite3' || fail "the recorded run did not load libsqlite3 (is this check blind?)"
+  rm -f "$T"/eph.* "$T"/ver.* "$T"/rec.*
+}
+
 test_run_errors_are_one_line() {
   run_tide session new python --json
   folder=$(json_get "$OUT" 'j["folder"]')
