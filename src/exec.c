@@ -115,6 +115,8 @@ typedef struct Job {
     const Lang *lang;
     ToolInfo tools[LANG_MAX_TOOLS];
     char *workdir;      /* real path */
+    char *entry_dir;    /* the entry's folder, relative to workdir ("" at its top) */
+    char *cwd;          /* where the program starts: the entry's folder, inside */
     StrList sources;    /* what the compile step is given */
     char *build_dir;    /* host folder bound at /build for the run step */
     bool build_dir_temp; /* removed after the run (not a cache entry) */
@@ -375,7 +377,7 @@ static void view_env(View *v, const Job *j, bool tty)
     env_add(v, "LANG=C.UTF-8");
     env_add(v, "TMPDIR=/tmp");
     env_add(v, "SHELL=/bin/sh");
-    env_add(v, "PWD=" WORK);
+    env_add(v, "PWD=%s", j->cwd);
     env_add(v, "TERM=%s", tty ? "xterm-256color" : "dumb");
 }
 
@@ -520,18 +522,33 @@ static void view_go_cache(View *v, const Job *j)
     free(dir);
 }
 
+/* A file of the request as the commands name it: relative to the entry's
+ * folder, where they run, or by its full path inside when it lies
+ * elsewhere. */
+static char *from_entry_dir(const Job *j, const char *file)
+{
+    size_t n = strlen(j->entry_dir);
+    if (n == 0)
+        return xstrdup(file);
+    if (strncmp(file, j->entry_dir, n) == 0 && file[n] == '/')
+        return xstrdup(file + n + 1);
+    return xasprintf(WORK "/%s", file);
+}
+
 static bool expand(Job *j, View *v, const char *tmpl, bool with_args)
 {
     StrList files = {0};
     for (size_t i = 0; i < j->sources.len; i++)
-        sl_push(&files, j->sources.items[i]);
-    LangVars vars = {.entry = j->req->files[0], .files = (const char *const *)files.items,
+        sl_push_owned(&files, from_entry_dir(j, j->sources.items[i]));
+    char *entry = from_entry_dir(j, j->req->files[0]);
+    LangVars vars = {.entry = entry, .files = (const char *const *)files.items,
                      .out = BUILD, .exe = EXE, .klass = j->klass, .heap = j->heap[0] ? j->heap : NULL};
     for (size_t t = 0; t < j->lang->ntools; t++)
         vars.tool_exe[t] = j->tools[t].exe;
     Err err;
     bool ok = lang_expand(j->lang, tmpl, &vars, &v->argv, &err);
     sl_free(&files);
+    free(entry);
     if (!ok)
         return job_fail(j, RUN_INVALID_REQUEST, "%s", err.msg);
     if (v->argv.len == 0)
@@ -848,7 +865,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     }
     SandboxSpec spec = {
         .argv = (const char *const *)v->argv.items, .envp = (const char *const *)v->env.items,
-        .cwd = WORK, .binds = v->binds, .nbinds = v->nbinds, .links = v->links,
+        .cwd = j->cwd, .binds = v->binds, .nbinds = v->nbinds, .links = v->links,
         .nlinks = v->nlinks, .files = v->files, .nfiles = v->nfiles,
         .workdir = j->work_copy ? NULL : j->workdir, .work_dst = WORK, .scratch = v->scratch,
         .hold = j->work_copy,
@@ -1015,6 +1032,14 @@ static bool prepare(Job *j)
         return job_fail(j, RUN_INVALID_REQUEST, "the working folder %s does not exist",
                         r->workdir ? r->workdir : "(none)");
     j->workdir = xstrdup(real);
+    /* The program starts in its entry's folder, as it would when run from
+     * there: files beside it open by their names, whether the request
+     * names it "f.py" in its folder or "sub/f.py" in a session's. */
+    if (r->files && r->files[0]) {
+        const char *slash = strrchr(r->files[0], '/');
+        j->entry_dir = slash ? xstrndup(r->files[0], (size_t)(slash - r->files[0])) : xstrdup("");
+        j->cwd = j->entry_dir[0] ? xasprintf(WORK "/%s", j->entry_dir) : xstrdup(WORK);
+    }
     if (private_folder(j->workdir)) {
         j->narrow = j->work_copy = true;
         j->res->work_narrowed = true;
@@ -1200,6 +1225,8 @@ static void job_free(Job *j)
     buildcache_release(&j->entry);
     free(j->workdir);
     free(j->klass);
+    free(j->entry_dir);
+    free(j->cwd);
     sl_free(&j->sources);
 }
 

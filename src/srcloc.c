@@ -156,21 +156,28 @@ bool srcloc_find(const char *s, size_t len, SrcLoc *out)
     return path_line(s, len, i, out, false);
 }
 
-char *srcloc_resolve(const char *path, const char *workdir)
+char *srcloc_resolve(const char *path, const char *workdir, const char *entry_dir)
 {
-    const char *rel = path;
     char *full;
+    while (!strncmp(path, "./", 2))
+        path += 2;
     if (!strncmp(path, "/work/", 6))
-        rel = path + 6;
-    else if (!strncmp(path, "./", 2))
-        rel = path + 2;
-    if (rel[0] == '/')
-        full = xstrdup(rel);
+        full = xasprintf("%s/%s", workdir, path + 6);
+    else if (path[0] == '/')
+        full = xstrdup(path);
+    else if (entry_dir && entry_dir[0])
+        full = xasprintf("%s/%s/%s", workdir, entry_dir, path);
     else
-        full = xasprintf("%s/%s", workdir, rel);
+        full = xasprintf("%s/%s", workdir, path);
     struct stat st;
     if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
         return full;
     free(full);
     return NULL;
+}
+
+char *srcloc_entry_dir(const char *entry)
+{
+    const char *slash = entry ? strrchr(entry, '/') : NULL;
+    return slash ? xstrndup(entry, (size_t)(slash - entry)) : xstrdup("");
 }

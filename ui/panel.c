@@ -75,6 +75,7 @@ struct Panel {
 
     /* the last run */
     char *workdir;
+    char *entry_dir;  /* the shown run's entry folder, relative to workdir */
     char title[600];
     bool title_error;
     bool ran;
@@ -217,6 +218,7 @@ void panel_free(Panel *p)
     sb_free(&p->pending);
     hist_clear(p);
     free(p->workdir);
+    free(p->entry_dir);
     close(p->efd);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->drained);
@@ -432,6 +434,8 @@ void panel_run(Ide *ide, Tab *t)
     j->req.control = p->control;
     free(p->workdir);
     p->workdir = xstrdup(j->session.workdir);
+    free(p->entry_dir);
+    p->entry_dir = srcloc_entry_dir(j->files.items[0]);
     p->finished = false;
     p->stopping = false;
     p->inbox.len = 0;
@@ -552,7 +556,7 @@ static char *line_location(const Panel *p, const char *text, size_t len, SrcLoc 
 {
     if (!p->workdir || !srcloc_find(text, len, loc))
         return NULL;
-    return srcloc_resolve(loc->path, p->workdir);
+    return srcloc_resolve(loc->path, p->workdir, p->entry_dir);
 }
 
 static long first_location(const Panel *p)
@@ -781,6 +785,8 @@ static void hist_show(Ide *ide, size_t i)
         return;
     }
     hist_text(p, &full);
+    free(p->entry_dir);
+    p->entry_dir = srcloc_entry_dir(full.entry);
     char mem[32] = "";
     if (full.peak_memory_kb >= 0)
         human_size(mem, sizeof mem, full.peak_memory_kb * 1024);
@@ -802,8 +808,11 @@ void panel_history(Ide *ide)
     if (p->history) {
         /* F7 again: back to the last run. */
         hist_clear(p);
-        if (p->job)
+        if (p->job) {
             result_line(p, p->job);
+            free(p->entry_dir);
+            p->entry_dir = srcloc_entry_dir(p->job->files.items[0]);
+        }
         ide->dirty = true;
         return;
     }

@@ -256,6 +256,42 @@ test_only_commands_that_use_the_database_load_sqlite() {
   rm -f "$T"/eph.* "$T"/ver.* "$T"/rec.*
 }
 
+# A file in a subfolder of a session runs where it lies, as it would when
+# run from there: the files beside it open by their names, the rest of
+# the session is one folder up, and compilers name the file as it sits
+# in that folder.
+test_a_run_starts_in_its_entry_folder() {
+  run_tide session new python --json
+  local folder
+  folder=$(json_get "$OUT" 'j["folder"]')
+  mkdir -p "$folder/sub"
+  printf 'top\n' >"$folder/top.txt"
+  printf 'beside\n' >"$folder/sub/data.txt"
+  printf 'import os\nprint(os.getcwd(), os.environ["PWD"])\nprint(open("data.txt").read().strip())\nprint(open("../top.txt").read().strip())\n' >"$folder/sub/f.py"
+  run_tide run --session 1 sub/f.py
+  expect_rc 0
+  expect_eq "$OUT" "/work/sub /work/sub
+beside
+top"
+  (cd "$folder/sub" && "$TIDE" run --session 1 f.py >"$T/out" 2>"$T/err") || fail "$(cat "$T/err")"
+  expect_eq "$(head -1 "$T/out")" "/work/sub /work/sub"
+
+  run_tide session new c --json
+  folder=$(json_get "$OUT" 'j["folder"]')
+  mkdir -p "$folder/lib"
+  printf '#include <stdio.h>\nint twice(int);\nint main(void)\n{\n    FILE *f = fopen("data.txt", "r");\n    printf("%%d %%s\\n", twice(21), f ? "beside" : "missing");\n    return 0;\n}\n' >"$folder/lib/main.c"
+  printf 'int twice(int x) { return 2 * x; }\n' >"$folder/helper.c"
+  : >"$folder/lib/data.txt"
+  run_tide run --session 2 lib/main.c helper.c
+  expect_rc 0
+  expect_eq "$OUT" "42 beside"
+  printf 'int main(void) { return nope; }\n' >"$folder/lib/bad.c"
+  run_tide run --session 2 lib/bad.c
+  expect_rc 126
+  expect_contains "$ERR" "bad.c:1:"
+  case "$ERR" in *lib/bad.c*) fail "the compiler named the file from the session's top: $ERR" ;; esac
+}
+
 test_run_errors_are_one_line() {
   run_tide session new python --json
   folder=$(json_get "$OUT" 'j["folder"]')

@@ -86,6 +86,29 @@ test_python_traceback_jumps_to_its_line() {
   tui_wait 'Python  Ln 2, Col 1'
 }
 
+# A file in a subfolder runs in its own folder, as tide run does: the data
+# beside it opens by its name, and the traceback's "f.py" is that file, not
+# the f.py at the top of the folder the IDE has open.
+test_a_file_in_a_subfolder_runs_in_its_folder() {
+  mkdir -p sub
+  printf 'print("the top-level f.py")\n' >f.py
+  printf 'beside\n' >sub/data.txt
+  printf 'print(open("data.txt").read().strip())\n\nprint(1 / 0)\n' >sub/f.py
+  tui_start
+  tui_wait 'sub'
+  tui_keys C-o
+  tui_type 'sub/f.py'
+  tui_keys Enter
+  tui_wait 'print(1 / 0)'
+  tui_keys F5
+  tui_wait 'ZeroDivisionError' 30
+  tui_wait 'runtime_error · exit 1'
+  case "$(tui_screen)" in *beside*) ;; *) fail "the program did not read the file beside it:$(tui_screen)" ;; esac
+  tui_keys Enter
+  tui_wait 'Python  Ln 3, Col 1'
+  case "$(tui_screen)" in *'the top-level f.py'*) fail "the jump opened the other f.py:$(tui_screen)" ;; esac
+}
+
 test_java_compile_error_jumps_to_its_line() {
   command -v javac >/dev/null || skip "javac is not installed"
   printf 'public class Main {\n    public static void main(String[] a) {\n        System.out.println("x")\n    }\n}\n' >Main.java

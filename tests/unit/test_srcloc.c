@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,16 +73,47 @@ Test(srcloc, resolve_in_the_work_folder)
     char *dir = tu_tempdir();
     char *file = xasprintf("%s/main.py", dir);
     tu_write(file, "x\n", 2);
-    char *r = srcloc_resolve("/work/main.py", dir);
+    char *r = srcloc_resolve("/work/main.py", dir, "");
     cr_assert_str_eq(r, file);
     free(r);
-    r = srcloc_resolve("main.py", dir);
+    r = srcloc_resolve("main.py", dir, "");
     cr_assert_str_eq(r, file);
     free(r);
-    r = srcloc_resolve("./main.py", dir);
+    r = srcloc_resolve("./main.py", dir, "");
     cr_assert_str_eq(r, file);
     free(r);
-    cr_assert_null(srcloc_resolve("/work/other.py", dir));
-    cr_assert_null(srcloc_resolve("/etc", dir));
+    cr_assert_null(srcloc_resolve("/work/other.py", dir, ""));
+    cr_assert_null(srcloc_resolve("/etc", dir, ""));
     free(file);
+}
+
+/* A run starts in its entry's folder: relative paths are that folder's,
+ * /work ones the session's. */
+Test(srcloc, resolve_relative_paths_in_the_entry_folder)
+{
+    char *dir = tu_tempdir();
+    char *sub = xasprintf("%s/sub", dir);
+    cr_assert_eq(mkdir(sub, 0755), 0);
+    char *inner = xasprintf("%s/main.py", sub);
+    char *top = xasprintf("%s/main.py", dir);
+    tu_write(inner, "x\n", 2);
+    tu_write(top, "y\n", 2);
+    char *r = srcloc_resolve("main.py", dir, "sub");
+    cr_assert_str_eq(r, inner);
+    free(r);
+    r = srcloc_resolve("/work/main.py", dir, "sub");
+    cr_assert_str_eq(r, top);
+    free(r);
+    r = srcloc_resolve("/work/sub/main.py", dir, "sub");
+    cr_assert_str_eq(r, inner);
+    free(r);
+    char *d = srcloc_entry_dir("sub/main.py");
+    cr_assert_str_eq(d, "sub");
+    free(d);
+    d = srcloc_entry_dir("main.py");
+    cr_assert_str_eq(d, "");
+    free(d);
+    free(inner);
+    free(top);
+    free(sub);
 }
