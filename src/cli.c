@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 int cli_usage_error(const Command *cmd, const char *fmt, ...)
@@ -14,8 +15,22 @@ int cli_usage_error(const Command *cmd, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
-    fputs(cmd->usage, stderr);
+    /* The synopsis only: the whole help after an error would push the
+     * error itself off the screen. */
+    const char *blank = strstr(cmd->usage, "\n\n");
+    size_t n = blank ? (size_t)(blank - cmd->usage) : strlen(cmd->usage);
+    while (n > 0 && cmd->usage[n - 1] == '\n')
+        n--;
+    fprintf(stderr, "%.*s\n(tide help %s shows all of it)\n", (int)n, cmd->usage, cmd->name);
     return EXIT_USAGE;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return true;
+    return false;
 }
 
 int cli_fail(const char *fmt, ...)

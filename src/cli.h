@@ -33,6 +33,9 @@ typedef struct Command {
 const Command *cli_find(const char *name);
 /* Print "tide NAME: <msg>" and the command's usage to stderr; returns 2. */
 int cli_usage_error(const Command *cmd, const char *fmt, ...) TIDE_FMT(2, 3);
+/* Does argv (a command's arguments, argv[0] its name) ask for its help
+ * with --help or -h before any "--"? */
+bool cli_wants_help(int argc, char **argv);
 /* Print "tide: <msg>" to stderr; returns EXIT_FAIL. */
 int cli_fail(const char *fmt, ...) TIDE_FMT(1, 2);
 /* Print warnings from the config file to stderr, once. */

@@ -127,6 +127,10 @@ int main(int argc, char **argv)
         argc--;
         argv++;
     }
+    if (cli_wants_help(argc, argv)) {
+        fputs(cmd->usage, stdout);
+        return EXIT_OK;
+    }
     App app;
     if (!cli_app_init(&app))
         return EXIT_FAIL;

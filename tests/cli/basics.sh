@@ -34,6 +34,30 @@ test_unknown_option_exit_2() {
   expect_rc 2
 }
 
+# A command's --help (or -h) is its help, on stdout; a mistake on a
+# command line is one line saying what is wrong, the command's synopsis
+# and where the rest is, not sixty lines of help burying the error.
+test_command_help_and_short_usage_errors() {
+  for cmd in run session history doctor gc files; do
+    run_tide $cmd --help
+    expect_rc 0
+    expect_contains "$OUT" "usage: tide $cmd"
+    [ -z "$ERR" ] || fail "tide $cmd --help wrote to stderr: $ERR"
+  done
+  run_tide session new -h
+  expect_rc 0
+  expect_contains "$OUT" "usage: tide session new LANG"
+  run_tide run --timeout 0 x.py
+  expect_rc 2
+  expect_eq "$ERR" "tide run: --timeout needs a whole number from 1 to 86400, not '0'
+usage: tide run [options] FILE [FILE...] [-- ARGS...]
+(tide help run shows all of it)"
+  # After --, --help is the program's.
+  printf 'import sys\nprint(sys.argv[1:])\n' >"$T/args.py"
+  (cd "$T" && "$TIDE" run --ephemeral args.py -- --help >"$T/out" 2>/dev/null) || fail "the run failed"
+  expect_eq "$(cat "$T/out")" "['--help']"
+}
+
 test_doctor_json_reports_languages_and_sandbox() {
   run_tide doctor --json
   expect_eq "$(json_get "$OUT" 'len(j["languages"])')" 9 "languages"
