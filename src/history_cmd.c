@@ -338,10 +338,14 @@ static int checkout_run(App *app, int argc, char **argv)
     int rc = parse(&cmd_checkout, argc, argv, "tf", &o);
     if (rc >= 0)
         return rc;
-    if (optind + 1 != argc)
-        return cli_usage_error(&cmd_checkout, "checkout takes one run id");
     int64_t id;
     Err err;
+    /* `tide checkout 3 out`: the folder was meant. */
+    if (optind + 2 == argc && !o.to && history_parse_id(argv[optind], &id, &err))
+        return cli_usage_error(&cmd_checkout, "checkout takes one run id; to write into %s, "
+                               "say --to %s", argv[optind + 1], argv[optind + 1]);
+    if (optind + 1 != argc)
+        return cli_usage_error(&cmd_checkout, "checkout takes one run id");
     if (!history_parse_id(argv[optind], &id, &err))
         return cli_usage_error(&cmd_checkout, "%s", err.msg);
     char *dest = o.to ? xstrdup(o.to) : xasprintf("tide-run-%lld", (long long)id);

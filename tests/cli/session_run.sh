@@ -369,6 +369,10 @@ test_damaged_git_folder_still_runs_and_says_so() {
   expect_contains "$ERR" "not in git"
   run_tide history 1 --json
   expect_eq "$(json_get "$OUT" 'len(j["runs"])')" 3
+  run_tide checkout 1 "$T/co3"
+  expect_rc 2
+  expect_contains "$ERR" "checkout takes one run id; to write into $T/co3, say --to $T/co3"
+  [ ! -e "$T/co3" ] || fail "checkout wrote into a folder it was not given with --to"
 }
 
 test_checkout_writes_the_files_of_a_past_run() {
