@@ -64,6 +64,23 @@ test_invalid_requests_exit_2() {
   expect_contains "$ERR" "no FILE to run"
 }
 
+# The run step's cgroups are made while the run is prepared, before it is
+# known whether a run step comes at all: whether the run worked, failed to
+# compile or was refused, none is left behind.
+test_no_cgroup_is_left_behind() {
+  [ -d /sys/fs/cgroup ] || skip "no cgroups here"
+  printf 'print(1)\n' >"$T/ok.py"
+  printf 'int main(void) { return nope; }\n' >"$T/bad.c"
+  local args pid left
+  for args in "ok.py" "bad.c" "--lang c ok.py" "--timeout 1 --ephemeral ok.py"; do
+    (cd "$T" && exec "$TIDE" run $args >/dev/null 2>&1) &
+    pid=$!
+    wait $pid || true
+    left=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "tide-$pid-*" 2>/dev/null || true)
+    [ -z "$left" ] || fail "tide run $args left cgroups behind: $left"
+  done
+}
+
 test_missing_toolchain_exits_127() {
   printf 'print(1)\n' >a.py
   RC=0
