@@ -80,7 +80,16 @@ void help_draw(Ide *ide)
     wmove(stdscr, 0, 0);
     for (int i = 0; i < w; i++)
         waddch(stdscr, ' ');
-    mvwaddnstr(stdscr, 0, 1, "tide: keys  (Esc or F1 closes; arrows and PageUp/PageDown scroll; keys are set in [keys] of the config)", w - 2);
+    /* The whole title when it fits, else the part a user needs now. */
+    static const char *const titles[] = {
+        "tide: keys  (Esc or F1 closes; arrows and PageUp/PageDown scroll; [keys] in config.ini sets them)",
+        "tide: keys  (Esc or F1 closes; arrows and PageUp/PageDown scroll)",
+        "tide: keys  (Esc closes)",
+    };
+    size_t t = 0;
+    while (t + 1 < sizeof titles / sizeof *titles && (int)strlen(titles[t]) > w - 2)
+        t++;
+    mvwaddnstr(stdscr, 0, 1, titles[t], w - 2);
     int rows = h - 1;
     if (ide->overlay_scroll > (int)n - rows)
         ide->overlay_scroll = (int)n - rows > 0 ? (int)n - rows : 0;

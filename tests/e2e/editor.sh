@@ -204,6 +204,10 @@ test_help_shows_keys_and_user_bindings() {
   tui_wait 'tide: keys'
   tui_wait 'Ctrl-S, F12'
   tui_wait 'find and replace'
+  tui_wait '[keys] in config.ini sets them)'
+  # Narrower, the title says less rather than being cut off mid-word.
+  tui_tmux resize-window -t 0 -x 80 -y 24
+  tui_wait 'PageUp/PageDown scroll)'
   tui_esc
   tui_wait_gone 'tide: keys'
   tui_type 'x'
