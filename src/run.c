@@ -466,7 +466,7 @@ static bool run_recorded(App *app, RunOptions *o, const RunCallbacks *cb, RunRes
     SessionRunResult rec = {0};
     bool found = o->session ? session_find(app, o->session, &s, err)
                             : session_for_folder(app, o->workdir, o->req.lang, &s, err);
-    bool ok = found && session_run(app, &s, &o->req, cb, res, &rec, err);
+    bool ok = found && session_run(app, &s, &o->req, cb, true, res, &rec, err);
     if (found) {
         o->session_id = s.id;
         o->result_id = rec.result_id;

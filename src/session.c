@@ -577,7 +577,8 @@ bool session_remove(App *app, Session *s, Err *err)
 /* ---------------------------------------------------------------- runs */
 
 struct SessionRun {
-    Store store; /* a connection of the run's own: it may be on a worker thread */
+    Store own;    /* a connection of the run's own: it may be on a worker thread */
+    Store *store; /* own, or app->store for a run on the App's thread */
     Session s;
     int lock_fd;
     int64_t expiry;
@@ -638,8 +639,8 @@ static void run_free(SessionRun *run)
         vcs_close(&run->vcs);
     if (run->lock_fd >= 0)
         close(run->lock_fd);
-    if (run->store.db)
-        store_close(&run->store);
+    if (run->own.db)
+        store_close(&run->own);
     session_free(&run->s);
     free(run->entry);
     free(run->code);
@@ -761,15 +762,21 @@ bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, S
     for (const char *const *a = spec->args; a && *a; a++)
         sl_push(&run->args, *a);
 
-    char *db = paths_get(&app->paths, DIR_DATA, "tide.db");
-    bool ok = paths_ensure(&app->paths, DIR_DATA, err) && store_open(&run->store, db, err);
-    free(db);
+    bool ok;
+    if (spec->app_thread) {
+        ok = app_store(app, &run->store, err);
+    } else {
+        char *db = paths_get(&app->paths, DIR_DATA, "tide.db");
+        ok = paths_ensure(&app->paths, DIR_DATA, err) && store_open(&run->own, db, err);
+        free(db);
+        run->store = &run->own;
+    }
     if (ok)
         run->lock_fd = lock_session(&run->s, true, spec->waiting, spec->ud, err);
     ok = ok && run->lock_fd >= 0;
     /* Still there, now that we hold it? */
     Session again;
-    if (ok && (ok = load_by_id(&run->store, app->paths.dir[DIR_DATA], s->id, &again, err)))
+    if (ok && (ok = load_by_id(run->store, app->paths.dir[DIR_DATA], s->id, &again, err)))
         session_free(&again);
     ok = ok && session_check(&run->s, err);
     if (ok) {
@@ -851,7 +858,7 @@ static void bind_real_or_null(sqlite3_stmt *st, int i, double v)
 
 static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, int64_t *rid, Err *err)
 {
-    Store *store = &run->store;
+    Store *store = run->store;
     sqlite3_stmt *st;
     if (!store_prepare(store, &st,
                        "INSERT INTO code_results (session_id, language, entry, code, stdin, stdin_mode,"
@@ -917,7 +924,7 @@ static bool finish_result(SessionRun *run, int64_t rid, const RunRecord *rec, co
     for (size_t i = 0; i < run->notes.len; i++)
         sb_printf(&note, "%s%s", i ? "\n" : "", run->notes.items[i]);
     sqlite3_stmt *st;
-    bool ok = store_prepare(&run->store, &st,
+    bool ok = store_prepare(run->store, &st,
                             "UPDATE code_results SET commit_oid = ?, note = ?, output = ?, error = ?,"
                             " compile_output = ? WHERE id = ?",
                             err);
@@ -935,7 +942,7 @@ static bool finish_result(SessionRun *run, int64_t rid, const RunRecord *rec, co
         bind_blob(st, 5, rec->compile_output, rec->compile_output_len);
         sqlite.bind_int64(st, 6, rid);
         if (sqlite.step(st) != SQLITE_DONE)
-            ok = err_set(err, "database %s: %s (recording the run)", run->store.path, sqlite.errmsg(run->store.db));
+            ok = err_set(err, "database %s: %s (recording the run)", run->store->path, sqlite.errmsg(run->store->db));
         sqlite.finalize(st);
     }
     sb_free(&note);
@@ -959,7 +966,7 @@ static bool keep_generated(SessionRun *run, int64_t rid, const RunRecord *rec, i
     free(run->gen_tmp);
     run->gen_tmp = NULL;
     *kept = target;
-    return session_files_record_generated(&run->store, run->s.id, rid, rec->generated, rec->ngenerated, now,
+    return session_files_record_generated(run->store, run->s.id, rid, rec->generated, rec->ngenerated, now,
                                           now + run->expiry, err);
 }
 
@@ -972,7 +979,7 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
     char commit[VCS_OID_LEN + 1] = "";
     char *kept = NULL;
     Err cerr;
-    bool ok = store_begin(&run->store, err) && insert_result(run, rec, now, &rid, err);
+    bool ok = store_begin(run->store, err) && insert_result(run, rec, now, &rid, err);
     if (ok && run->snap_ok) {
         char *msg = xasprintf("run %lld: %s%s%s\n\nsession %lld (%s)\n", (long long)rid, run->entry,
                               run->args.len ? " " : "", run->args.len ? "with arguments" : "",
@@ -985,15 +992,15 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
     }
     if (ok && !keep_generated(run, rid, rec, now, &kept, &cerr))
         sl_push_owned(&run->notes, xasprintf("the files the run made were not kept: %s", cerr.msg));
-    ok = ok && history_index(&run->store, rid, run->entry, run->code, run->code_len, rec->output, rec->output_len,
+    ok = ok && history_index(run->store, rid, run->entry, run->code, run->code_len, rec->output, rec->output_len,
                              rec->error, rec->error_len, err);
     if (ok && run->snap_ok && *commit)
-        ok = session_files_refresh(&run->store, run->s.id, run->s.workdir, &run->snap, now, err);
-    ok = ok && finish_result(run, rid, rec, commit, err) && touch_in(&run->store, run->s.id, now, run->expiry, err);
+        ok = session_files_refresh(run->store, run->s.id, run->s.workdir, &run->snap, now, err);
+    ok = ok && finish_result(run, rid, rec, commit, err) && touch_in(run->store, run->s.id, now, run->expiry, err);
     if (ok) {
-        ok = store_commit(&run->store, err);
+        ok = store_commit(run->store, err);
     } else {
-        store_rollback(&run->store);
+        store_rollback(run->store);
     }
     if (!ok) {
         if (kept)
@@ -1171,14 +1178,15 @@ static void say_waiting(void *ud)
         cb->phase(cb->ud, "waiting");
 }
 
-bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks *cb, RunResult *res,
-                 SessionRunResult *rec, Err *err)
+bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks *cb, bool app_thread,
+                 RunResult *res, SessionRunResult *rec, Err *err)
 {
     *rec = (SessionRunResult){0};
     if (req->lang && req->lang != s->lang)
         return err_set(err, "session %lld is a %s session, not %s", (long long)s->id, s->lang->name, req->lang->name);
     const Lang *caller_lang = req->lang;
-    SessionRunSpec spec = {.files = req->files, .args = req->args, .waiting = say_waiting, .ud = (void *)cb};
+    SessionRunSpec spec = {.files = req->files, .args = req->args, .waiting = say_waiting, .ud = (void *)cb,
+                           .app_thread = app_thread};
     SessionRun *run;
     if (!session_run_begin(app, s, &spec, &run, err))
         return false;

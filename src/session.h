@@ -18,17 +18,18 @@
  *
  * Threads: session_run (and session_run_begin/finish) open a database
  * connection of their own and may run on a worker thread while another
- * thread uses app->store.  Every other function uses app->store and
- * belongs to the thread that owns the App.
+ * thread uses app->store, unless told they run on the thread that owns the
+ * App (`tide run`: one database open fewer).  Every other function uses
+ * app->store and belongs to the thread that owns the App.
  *
  * For the IDE:
- *   session_for_folder(app, folder, lang, &s)   the session of an open folder
- *   session_touch(app, &s)                      when it opens one (pushes expiry)
- *   session_run(app, &s, &req, &cb, &res, &rec) F5, on a worker thread: the same
- *                                               path as `tide run --session`
- *   history_list(app, s.id, limit, ...)         the session's runs, newest first
- *   history_get(app, result_id, ...)            one run: code, output, files
- *   history_diff / history_checkout             as tide diff / tide checkout */
+ *   session_for_folder(app, folder, lang, &s)    the session of an open folder
+ *   session_touch(app, &s)                       when it opens one (pushes expiry)
+ *   session_run(app, &s, &req, &cb, false, ...)  F5, on a worker thread: the same
+ *                                                path as `tide run --session`
+ *   history_list(app, s.id, limit, ...)          the session's runs, newest first
+ *   history_get(app, result_id, ...)             one run: code, output, files
+ *   history_diff / history_checkout              as tide diff / tide checkout */
 #ifndef TIDE_SESSION_H
 #define TIDE_SESSION_H
 
@@ -96,6 +97,7 @@ typedef struct SessionRunSpec {
      * and this one waits for it. */
     void (*waiting)(void *ud);
     void *ud;
+    bool app_thread; /* called on the thread that owns the App: record through app->store */
 } SessionRunSpec;
 
 typedef struct RecordedFile {
@@ -154,8 +156,8 @@ void session_run_result_free(SessionRunResult *r);
  * Otherwise res is exec's result and rec says what was recorded; a run
  * that could not be recorded still returns true, with rec->recorded false
  * and the reason in rec->notes.  May run on a worker thread. */
-bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks *cb, RunResult *res,
-                 SessionRunResult *rec, Err *err);
+bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks *cb, bool app_thread,
+                 RunResult *res, SessionRunResult *rec, Err *err);
 
 /* The two halves of a recorded run, for callers that run the program
  * themselves (session_run is both with exec_run in between).  begin locks

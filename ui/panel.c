@@ -293,7 +293,7 @@ static void *run_thread(void *arg)
 {
     RunJob *j = arg;
     RunCallbacks cb = {j, on_phase, on_output, on_pty};
-    j->ok = session_run(j->app, &j->session, &j->req, &cb, &j->res, &j->rec, &j->err);
+    j->ok = session_run(j->app, &j->session, &j->req, &cb, false, &j->res, &j->rec, &j->err);
     pthread_mutex_lock(&j->p->lock);
     j->p->finished = true;
     pthread_mutex_unlock(&j->p->lock);

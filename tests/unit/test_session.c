@@ -202,6 +202,37 @@ Test(session, runs_are_recorded_with_their_snapshot)
     session_free(&s);
 }
 
+/* On the thread that owns the App (tide run), a run records through the
+ * App's own connection (one database open fewer); elsewhere (the IDE's
+ * worker) through one of its own, and the App's stays untouched. */
+Test(session, a_run_on_the_app_thread_records_through_the_app_connection)
+{
+    Session s;
+    Err err;
+    cr_assert(session_new_scratch(&app, lang_by_key("python"), NULL, &s, &err), "%s", err.msg);
+    Store *store;
+    cr_assert(app_store(&app, &store, NULL));
+    const char *files[] = {"main.py", NULL};
+    RunRecord rec = fake("hi\n");
+    for (int on_app_thread = 0; on_app_thread <= 1; on_app_thread++) {
+        long long before = sqlite3_total_changes(store->db);
+        SessionRunSpec spec = {.files = files, .app_thread = on_app_thread};
+        SessionRun *run;
+        SessionRunResult res;
+        cr_assert(session_run_begin(&app, &s, &spec, &run, &err), "%s", err.msg);
+        cr_assert(session_run_finish(run, &rec, &res, &err), "%s", err.msg);
+        cr_assert(res.recorded);
+        session_run_result_free(&res);
+        long long through_app = sqlite3_total_changes(store->db) - before;
+        if (on_app_thread)
+            cr_assert_gt(through_app, 0, "the run did not record through the App's connection");
+        else
+            cr_assert_eq(through_app, 0, "a worker's run wrote through the App's connection");
+    }
+    cr_assert_eq(count("SELECT count(*) FROM code_results"), 2);
+    session_free(&s);
+}
+
 Test(session, output_bytes_are_kept_exactly)
 {
     Session s;
