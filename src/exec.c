@@ -604,12 +604,14 @@ typedef struct Pump {
     size_t inlen, inoff;
     long long total;
     bool killed;
+    bool unread[3]; /* nobody reads what the program writes there any more */
 } Pump;
 
 static void emit(Pump *p, int stream, const char *data, size_t n)
 {
-    if (n && p->j->cb && p->j->cb->output)
-        p->j->cb->output(p->j->cb->ud, stream, data, n);
+    if (n && p->j->cb && p->j->cb->output && !p->j->cb->output(p->j->cb->ud, stream, data, n) &&
+        p->st->kind == STAGE_RUN && !p->pty)
+        p->unread[stream] = true;
 }
 
 /* Keep what arrived; false once the output limit is reached. */
@@ -674,6 +676,11 @@ static bool read_stream(Pump *p, int stream)
         }
         if (!sink(p, stream, buf, (size_t)n))
             stop(p, END_OUTPUT);
+        if (p->unread[stream]) {
+            close(p->fds[stream]);
+            p->fds[stream] = -1;
+            return false;
+        }
         if ((size_t)n < sizeof buf)
             return true;
     }

@@ -51,8 +51,11 @@ typedef struct RunCallbacks {
     void (*phase)(void *ud, const char *phase); /* "compiling", "running" */
     /* Output as it arrives: stream 1 stdout, 2 stderr (with a pty,
      * everything is stream 1).  During "compiling", the compiler's
-     * diagnostics arrive on stream 2. */
-    void (*output)(void *ud, int stream, const char *data, size_t len);
+     * diagnostics arrive on stream 2.  False: nobody reads that stream any
+     * more (tide's stdout is a pipe whose reader is gone, as in
+     * `tide run x | head`); the program's end of it is then closed, so its
+     * next write fails as it would have without tide (SIGPIPE or EPIPE). */
+    bool (*output)(void *ud, int stream, const char *data, size_t len);
     /* tty runs: the caller may write keystrokes and TIOCSWINSZ to
      * master_fd until exec_run returns. */
     void (*pty_ready)(void *ud, int master_fd);

@@ -399,28 +399,31 @@ static void on_winch(int sig)
     errno = saved;
 }
 
-static void write_all(int fd, const char *data, size_t len)
+static bool write_all(int fd, const char *data, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(fd, data, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return;
+            return false;
         data += n;
         len -= (size_t)n;
     }
+    return true;
 }
 
 /* Whether the program's last byte on the terminal ended a line. */
 static bool at_line_start = true;
 
-static void stream_output(void *ud, int stream, const char *data, size_t len)
+static bool stream_output(void *ud, int stream, const char *data, size_t len)
 {
     (void)ud;
-    write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, data, len);
+    if (!write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, data, len))
+        return errno != EPIPE;
     if (len)
         at_line_start = data[len - 1] == '\n';
+    return true;
 }
 
 static void remember_master(void *ud, int fd)

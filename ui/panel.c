@@ -252,7 +252,7 @@ static void on_phase(void *ud, const char *phase)
     notify(j->p);
 }
 
-static void on_output(void *ud, int stream, const char *data, size_t len)
+static bool on_output(void *ud, int stream, const char *data, size_t len)
 {
     (void)stream;
     RunJob *j = ud;
@@ -275,6 +275,7 @@ static void on_output(void *ud, int stream, const char *data, size_t len)
     }
     pthread_mutex_unlock(&p->lock);
     notify(p);
+    return true;
 }
 
 static void on_pty(void *ud, int master_fd)

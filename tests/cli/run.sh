@@ -139,6 +139,21 @@ test_timeout_keeps_what_was_written() {
   expect_eq "$(json_get "$OUT" 'j["execution_time"] < 10')" true
 }
 
+# `tide run prog | head -1`: once head is gone, the program's next write
+# fails as it would without tide (SIGPIPE: 141, as the bare pipeline
+# gives), instead of running on unread until its timeout.
+test_a_closed_output_pipe_ends_the_program_as_it_would_bare() {
+  printf '#include <stdio.h>\n#include <unistd.h>\nint main(void)\n{\n    for (int i = 0;; i++) {\n        printf("%%d\\n", i);\n        fflush(stdout);\n        usleep(10000);\n    }\n}\n' >"$T/slow.c"
+  local start end rc first
+  start=$(date +%s)
+  first=$(cd "$T" && "$TIDE" run --ephemeral --timeout 20 slow.c 2>"$T/err" | head -1; echo "rc=${PIPESTATUS[0]}")
+  end=$(date +%s)
+  expect_eq "$first" "0
+rc=141"
+  [ $((end - start)) -lt 10 ] || fail "the run went on for $((end - start)) s after its reader left"
+  expect_contains "$(cat "$T/err")" "signal 13"
+}
+
 test_output_limit_keeps_exactly_the_limit() {
   printf 'import sys\nwhile True:\n    sys.stdout.write("y" * 1000)\n' >flood.py
   run_tide run --output-limit 5000 --json flood.py

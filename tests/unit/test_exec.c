@@ -51,10 +51,11 @@ static void count_phase(void *ud, const char *phase)
     ((Job *)ud)->phases++;
 }
 
-static void note_output(void *ud, int stream, const char *data, size_t len)
+static bool note_output(void *ud, int stream, const char *data, size_t len)
 {
     (void)stream, (void)data, (void)len;
     atomic_store(&((Job *)ud)->printed, true);
+    return true;
 }
 
 static void *run_job(void *arg)
