@@ -178,7 +178,8 @@ static bool place_in_session(App *app, RunOptions *o, char **files, int nfiles, 
 {
     Session s;
     Err err;
-    if (!session_find(app, o->session, &s, &err))
+    const Lang *hint = o->req.lang ? o->req.lang : lang_by_path(files[0]);
+    if (!session_find_for(app, o->session, hint, &s, &err))
         return invalid(o, rc, "%s", err.msg);
     StrList names = {0}, rel;
     for (int i = 0; i < nfiles; i++)
@@ -467,7 +468,7 @@ static bool run_recorded(App *app, RunOptions *o, const RunCallbacks *cb, RunRes
         return exec_run(app, &o->req, cb, res, err);
     Session s;
     SessionRunResult rec = {0};
-    bool found = o->session ? session_find(app, o->session, &s, err)
+    bool found = o->session ? session_find_for(app, o->session, o->req.lang, &s, err)
                             : session_for_folder(app, o->workdir, o->req.lang, &s, err);
     bool ok = found && session_run(app, &s, &o->req, cb, true, res, &rec, err);
     if (found) {

@@ -149,6 +149,11 @@ static bool all_digits(const char *s)
 
 bool session_find(App *app, const char *ref, Session *out, Err *err)
 {
+    return session_find_for(app, ref, NULL, out, err);
+}
+
+bool session_find_for(App *app, const char *ref, const Lang *lang, Session *out, Err *err)
+{
     const char *r = ref[0] == '#' ? ref + 1 : ref;
     if (all_digits(r)) {
         errno = 0;
@@ -161,16 +166,24 @@ bool session_find(App *app, const char *ref, Session *out, Err *err)
     if (!app_store(app, &store, err))
         return false;
     sqlite3_stmt *st;
-    if (!store_prepare(store, &st, "SELECT id FROM code_sessions WHERE name = ? ORDER BY id", err))
+    if (!store_prepare(store, &st, "SELECT id, language FROM code_sessions WHERE name = ? ORDER BY id", err))
         return false;
     sqlite.bind_text(st, 1, ref, -1, SQLITE_STATIC);
-    int64_t id = 0;
-    int found = 0;
+    int64_t id = 0, lang_id = 0;
+    int found = 0, of_lang = 0;
     while (sqlite.step(st) == SQLITE_ROW) {
         id = sqlite.column_int64(st, 0);
         found++;
+        if (lang && !strcmp((const char *)sqlite.column_text(st, 1), lang->key)) {
+            lang_id = id;
+            of_lang++;
+        }
     }
     sqlite.finalize(st);
+    /* One folder holds a session per language, all named for the folder:
+     * the file's language tells them apart. */
+    if (found > 1 && of_lang == 1)
+        return session_load(app, lang_id, out, err);
     if (found == 0)
         return err_set(err, "there is no session called '%s' (tide session list shows them)", ref);
     if (found > 1)

@@ -67,6 +67,9 @@ bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *
 bool session_for_folder(App *app, const char *folder, const Lang *lang, Session *out, Err *err);
 /* By id ("12") or by name. */
 bool session_find(App *app, const char *ref, Session *out, Err *err);
+/* The same, where a name several sessions share (a folder's sessions of
+ * different languages) means the one in lang, when there is one. */
+bool session_find_for(App *app, const char *ref, const Lang *lang, Session *out, Err *err);
 bool session_load(App *app, int64_t id, Session *out, Err *err);
 /* Every session, most recently used first. */
 bool session_list(App *app, Session **out, size_t *n, Err *err);

@@ -97,6 +97,24 @@ test_unknown_sessions_and_runs_are_one_line() {
   expect_rc 2
 }
 
+# A folder has a session per language, all named for the folder: a run
+# names one by the file's language; elsewhere the name stays ambiguous.
+test_a_folder_name_picks_the_session_of_the_file_language() {
+  mkdir -p "$T/proj"
+  printf 'print("py")\n' >"$T/proj/a.py"
+  printf 'console.log("js")\n' >"$T/proj/b.js"
+  (cd "$T/proj" && "$TIDE" run a.py && "$TIDE" run b.js) >/dev/null 2>&1 || fail "the first runs failed"
+  run_tide run --session proj "$T/proj/a.py"
+  expect_rc 0
+  expect_eq "$OUT" "py"
+  run_tide run --session proj "$T/proj/b.js"
+  expect_rc 0
+  expect_eq "$OUT" "js"
+  run_tide session show proj
+  expect_rc 1
+  expect_contains "$ERR" "2 sessions are called 'proj'; give the id instead"
+}
+
 test_rm_scratch_removes_everything() {
   run_tide session new python --json
   dir=$(dirname "$(json_get "$OUT" 'j["folder"]')")
