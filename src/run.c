@@ -46,8 +46,8 @@ const Command cmd_run = {
     "      --json                  print the result as one JSON object instead of\n"
     "                              streaming\n"
     "      --generated-dir DIR     copy the files the program created or changed in its\n"
-    "                              working directory into DIR (which must be empty);\n"
-    "                              such a run is not recorded\n"
+    "                              working directory into DIR (an empty folder, or a new\n"
+    "                              one tide creates); such a run is not recorded\n"
     "  -s, --session SESSION       run in that session (an id or a name): FILEs are its\n"
     "                              files, its folder is /work and the program starts\n"
     "                              in FILE's folder there; default: the session of\n"
@@ -332,11 +332,21 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             o->stdin_fd = open(o->stdin_path, O_RDONLY | O_CLOEXEC);
             if (o->stdin_fd < 0)
                 return invalid(o, rc, "--stdin %s: %s", o->stdin_path, strerror(errno));
+            struct stat st;
+            if (fstat(o->stdin_fd, &st) == 0 && S_ISDIR(st.st_mode))
+                return invalid(o, rc, "--stdin %s is a folder: give a file to read", o->stdin_path);
         }
     }
     if (o->generated_dir) {
+        /* Empty, so that nothing there is overwritten or mistaken for
+         * what this run wrote; created when missing. */
+        if (mkdir(o->generated_dir, 0755) != 0 && errno != EEXIST)
+            return invalid(o, rc, "--generated-dir %s: %s", o->generated_dir, strerror(errno));
         if (!fileio_is_dir(o->generated_dir))
             return invalid(o, rc, "--generated-dir %s is not a folder", o->generated_dir);
+        if (!fileio_is_empty_dir(o->generated_dir))
+            return invalid(o, rc, "--generated-dir %s is not empty: name an empty or new folder",
+                           o->generated_dir);
         o->req.generated_dir = o->generated_dir;
     }
     o->req.workdir = o->workdir;
@@ -590,9 +600,11 @@ static void print_summary(const RunOptions *o, const RunResult *res)
         sb_printf(&sb, "tide: wrote %s (%s, %s)\n", res->generated[i].path, size,
                   res->generated[i].type);
     }
-    if (res->ngenerated > 20 || res->generated_truncated)
-        sb_printf(&sb, "tide: ... and more files than the %zu listed\n",
-                  res->ngenerated > 20 ? (size_t)20 : res->ngenerated);
+    if (res->ngenerated > 20)
+        sb_printf(&sb, "tide: ... and %zu more (--json lists them all)\n", res->ngenerated - 20);
+    if (res->generated_truncated)
+        sb_puts(&sb, "tide: some files the program wrote are not kept: past 1000 files or 64 MiB, "
+                     "or not regular files with plain names\n");
     fflush(stdout);
     write_all(STDERR_FILENO, sb.data, sb.len);
     sb_free(&sb);

@@ -62,6 +62,25 @@ test_invalid_requests_exit_2() {
   run_tide run
   expect_rc 2
   expect_contains "$ERR" "no FILE to run"
+  mkdir -p stdin_dir
+  run_tide run --stdin stdin_dir b.py
+  expect_rc 2
+  expect_contains "$ERR" "--stdin stdin_dir is a folder: give a file to read"
+}
+
+# --generated-dir takes an empty folder, or makes a new one: nothing in it
+# is overwritten or passed off as the run's.
+test_generated_dir_is_empty_or_new() {
+  printf 'open("out.txt", "w").write("new")\n' >gen.py
+  mkdir -p full && printf 'old\n' >full/out.txt
+  run_tide run --generated-dir full gen.py
+  expect_rc 2
+  expect_contains "$ERR" "--generated-dir full is not empty: name an empty or new folder"
+  expect_eq "$(cat full/out.txt)" "old"
+  run_tide run --generated-dir fresh gen.py
+  expect_rc 0
+  expect_eq "$(cat fresh/out.txt)" "new"
+  expect_contains "$ERR" "tide: wrote out.txt (3 B, text/plain)"
 }
 
 # The run step's cgroups are made while the run is prepared, before it is
