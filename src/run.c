@@ -604,7 +604,7 @@ static void print_summary(const RunOptions *o, const RunResult *res)
         sb_printf(&sb, "tide: ... and %zu more (--json lists them all)\n", res->ngenerated - 20);
     if (res->generated_truncated)
         sb_puts(&sb, "tide: some files the program wrote are not kept: past 1000 files or 64 MiB, "
-                     "or not regular files with plain names\n");
+                     "not regular files with plain names, or not copied (disk full?)\n");
     fflush(stdout);
     write_all(STDERR_FILENO, sb.data, sb.len);
     sb_free(&sb);

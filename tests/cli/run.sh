@@ -81,6 +81,12 @@ test_generated_dir_is_empty_or_new() {
   expect_rc 0
   expect_eq "$(cat fresh/out.txt)" "new"
   expect_contains "$ERR" "tide: wrote out.txt (3 B, text/plain)"
+  # What is not kept is said, and why.
+  printf 'import os\nos.symlink("/etc/passwd", "link")\nopen("bad\\x01name", "w").write("x")\nopen("ok.txt", "w").write("y")\n' >gen2.py
+  run_tide run --ephemeral gen2.py
+  expect_rc 0
+  expect_contains "$ERR" "tide: wrote ok.txt (1 B, text/plain)"
+  expect_contains "$ERR" "tide: some files the program wrote are not kept: past 1000 files or 64 MiB, not regular files with plain names"
 }
 
 # The run step's cgroups are made while the run is prepared, before it is
