@@ -348,7 +348,7 @@ long long fileio_tree_size(const char *path)
     return fd >= 0 ? tree_size(fd) : 0;
 }
 
-bool fileio_is_empty_dir(const char *path)
+bool fileio_is_empty_dir(const char *path, bool hidden_too)
 {
     DIR *d = opendir(path);
     if (!d)
@@ -356,7 +356,7 @@ bool fileio_is_empty_dir(const char *path)
     struct dirent *e;
     bool empty = true;
     while (empty && (e = readdir(d)))
-        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+        empty = hidden_too ? !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") : e->d_name[0] == '.';
     closedir(d);
     return empty;
 }

@@ -36,7 +36,8 @@ int fileio_open_parent_at(int root, const char *rel, bool create, const char **b
 long long fileio_tree_size(const char *path);
 bool fileio_exists(const char *path);
 bool fileio_is_dir(const char *path);
-/* A folder holding nothing at all (hidden files count). */
-bool fileio_is_empty_dir(const char *path);
+/* A folder holding nothing (with hidden_too false: nothing but hidden
+ * files); false when it cannot be read. */
+bool fileio_is_empty_dir(const char *path, bool hidden_too);
 
 #endif

@@ -1,8 +1,9 @@
 #include "gitlib.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+
+#include "dynlib.h"
 
 /* The Makefile reads the soname off the libgit2 the headers came with, so
  * the library opened is the one this code was compiled against. */
@@ -19,19 +20,11 @@ static bool load_started; /* opened and resolved: an error after is libgit2's st
 
 static void load(void)
 {
-    void *h = dlopen(GITLIB_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        snprintf(load_error, sizeof load_error, "%s", dlerror());
+#define GITLIB_SYM(f) {#f, (void **)&gitlib.f},
+    static const DynSym syms[] = {GITLIB_FUNCTIONS(GITLIB_SYM)};
+#undef GITLIB_SYM
+    if (!dynlib_open(GITLIB_SONAME, syms, sizeof syms / sizeof *syms, load_error, sizeof load_error))
         return;
-    }
-    /* POSIX's way of storing dlsym's pointer into a function pointer. */
-#define GITLIB_RESOLVE(f)                                                                   \
-    if (!(*(void **)&gitlib.f = dlsym(h, #f))) {                                              \
-        snprintf(load_error, sizeof load_error, "%s has no %s", GITLIB_SONAME, #f);          \
-        return;                                                                              \
-    }
-    GITLIB_FUNCTIONS(GITLIB_RESOLVE)
-#undef GITLIB_RESOLVE
     load_started = true;
     /* Started once for the life of the process, never shut down: each start
      * after a shutdown set all of libgit2 up again, and the IDE opened and

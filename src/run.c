@@ -344,7 +344,7 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             return invalid(o, rc, "--generated-dir %s: %s", o->generated_dir, strerror(errno));
         if (!fileio_is_dir(o->generated_dir))
             return invalid(o, rc, "--generated-dir %s is not a folder", o->generated_dir);
-        if (!fileio_is_empty_dir(o->generated_dir))
+        if (!fileio_is_empty_dir(o->generated_dir, true))
             return invalid(o, rc, "--generated-dir %s is not empty: name an empty or new folder",
                            o->generated_dir);
         o->req.generated_dir = o->generated_dir;

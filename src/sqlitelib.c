@@ -1,8 +1,8 @@
 #include "sqlitelib.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
+
+#include "dynlib.h"
 
 /* The Makefile reads the soname off the libsqlite3 the headers came with,
  * so the library opened is the one this code was compiled against. */
@@ -18,19 +18,10 @@ static char load_error[512];
 
 static void load(void)
 {
-    void *h = dlopen(SQLITELIB_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        snprintf(load_error, sizeof load_error, "%s", dlerror());
-        return;
-    }
-    /* POSIX's way of storing dlsym's pointer into a function pointer. */
-#define SQLITELIB_RESOLVE(f)                                                                 \
-    if (!(*(void **)&sqlite.f = dlsym(h, "sqlite3_" #f))) {                                  \
-        snprintf(load_error, sizeof load_error, "%s has no sqlite3_%s", SQLITELIB_SONAME, #f); \
-        return;                                                                              \
-    }
-    SQLITELIB_FUNCTIONS(SQLITELIB_RESOLVE)
-#undef SQLITELIB_RESOLVE
+#define SQLITELIB_SYM(f) {"sqlite3_" #f, (void **)&sqlite.f},
+    static const DynSym syms[] = {SQLITELIB_FUNCTIONS(SQLITELIB_SYM)};
+#undef SQLITELIB_SYM
+    dynlib_open(SQLITELIB_SONAME, syms, sizeof syms / sizeof *syms, load_error, sizeof load_error);
 }
 
 bool sqlitelib_load(Err *err)

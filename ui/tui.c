@@ -1315,20 +1315,6 @@ void ide_new_scratch(Ide *ide, const Lang *lang)
                 lang->starter_file ? lang->starter_file : "the file");
 }
 
-/* A folder with nothing in it (hidden files aside). */
-static bool folder_is_empty(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return false;
-    struct dirent *e;
-    bool empty = true;
-    while (empty && (e = readdir(d)))
-        empty = e->d_name[0] == '.';
-    closedir(d);
-    return empty;
-}
-
 /* ---------------------------------------------------------------- main */
 
 static char *cwd(void)
@@ -1364,7 +1350,7 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
         new_untitled(ide);
         ide->focus = FOCUS_EXPLORER;
         /* Nothing to open: offer a scratch session. */
-        if (!path && folder_is_empty(ide->root))
+        if (!path && fileio_is_empty_dir(ide->root, false))
             ide->overlay = OVERLAY_LANG, ide->langsel_mode = LANGSEL_SCRATCH;
         return true;
     }
