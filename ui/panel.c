@@ -739,7 +739,8 @@ static void hist_text(Panel *p, const HistoryResult *r)
             continue;
         if (k > 0)
             sl_push_owned(&p->lines, xasprintf("── %s ──", parts[k][0]));
-        /* Escape sequences are dropped; a \r keeps what follows it. */
+        /* Escape sequences are dropped; a \r keeps what follows it, unless
+         * it ends a line (a terminal's output ends lines with \r\n). */
         StrBuf line = {0};
         const char *s = parts[k][1];
         for (size_t i = 0; i <= lens[k]; i++) {
@@ -749,7 +750,7 @@ static void hist_text(Panel *p, const HistoryResult *r)
                 line.len = 0;
                 if (line.data)
                     line.data[0] = '\0';
-            } else if (c == '\r') {
+            } else if (c == '\r' && !(i + 1 < lens[k] && s[i + 1] == '\n')) {
                 line.len = 0;
                 if (line.data)
                     line.data[0] = '\0';

@@ -170,9 +170,9 @@ test_typing_stays_quick_while_a_program_floods_output() {
 }
 
 test_history_shows_earlier_results() {
-  printf 'print("first version")\n' >h.py
+  printf 'print("first" + " version")\n' >h.py
   tui_start h.py
-  tui_wait 'first version'
+  tui_wait 'print("first" + " version")'
   tui_keys F5
   tui_wait 'ok · exit 0' 30
   tui_keys C-e C-e
@@ -186,9 +186,11 @@ test_history_shows_earlier_results() {
   tui_wait 'result #2 (1 of 2) · ok · h.py'
   tui_wait '── code of h.py'
   tui_wait '── output ──'
+  # What it printed, not blank lines: a terminal ends its lines with \r\n.
+  tui_wait 'first version'
   tui_keys Left
   tui_wait 'result #1 (2 of 2) · ok · h.py'
-  tui_wait 'print("first version")'
+  tui_wait 'print("first" + " version")'
   tui_keys Right
   tui_wait 'result #2 (1 of 2)'
   tui_keys F7
