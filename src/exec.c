@@ -1145,9 +1145,16 @@ static bool prepare(Job *j)
         if (!ok)
             return job_fail(j, RUN_INVALID_REQUEST, "%s: no such file in %s", *f, j->workdir);
     }
-    if (!lang_is_source(j->lang, r->files[0]))
-        return job_fail(j, RUN_INVALID_REQUEST, "%s is not a %s source file", r->files[0],
-                        j->lang->name);
+    /* An interpreter runs a file of any name (a script without .py, run
+     * with --lang or F2); a compiler goes by the extension. */
+    if (j->lang->compile && !lang_is_source(j->lang, r->files[0])) {
+        const char *name = strrchr(r->files[0], '/') ? strrchr(r->files[0], '/') + 1 : r->files[0];
+        const char *dot = strrchr(name, '.');
+        return job_fail(j, RUN_INVALID_REQUEST, "%s is not a %s source file: the compiler goes by the "
+                        "name, so call it %.*s%s", r->files[0], j->lang->name,
+                        (int)(dot && dot != name ? dot - name : (ptrdiff_t)strlen(name)), name,
+                        j->lang->source_exts[0]);
+    }
     if (r->timeout_s < 1 || r->compile_timeout_s < 1 || r->memory_mib < 16 ||
         r->max_processes < 1 || r->output_limit < 0)
         return job_fail(j, RUN_INVALID_REQUEST,

@@ -580,7 +580,7 @@ static void print_summary(const RunOptions *o, const RunResult *res)
         sb_printf(&sb, ", signal %d (%s)", res->signal, strsignal(res->signal));
     else if (res->exit_code >= 0)
         sb_printf(&sb, ", exit code %d", res->exit_code);
-    if (o->req.lang && o->req.lang->compile)
+    if (o->req.lang && o->req.lang->compile && res->status != RUN_INVALID_REQUEST)
         sb_printf(&sb, ", compile %.2f s%s", res->compile_time, res->build_cached ? " (cached)" : "");
     if (res->status != RUN_COMPILE_ERROR && res->status != RUN_SANDBOX_ERROR &&
         res->status != RUN_INVALID_REQUEST) {

@@ -1250,6 +1250,9 @@ void ide_set_language(Ide *ide, const Lang *lang)
     const char *st = lang ? langsel_status(ide, lang, &avail) : NULL;
     if (lang && st && !avail)
         ide_message(ide, true, "%s is now %s, but %s", document_name(t->doc), lang->name, st);
+    else if (lang && lang->compile && t->doc->path && !lang_is_source(lang, t->doc->path))
+        ide_message(ide, false, "%s is now %s; to compile it, F5 needs a name ending in %s (Alt-S saves it "
+                    "under another)", document_name(t->doc), lang->name, lang->source_exts[0]);
     else
         ide_message(ide, false, "%s is now %s%s", document_name(t->doc), lang ? lang->name : "plain text",
                     lang ? ": F5 runs it as that" : "");

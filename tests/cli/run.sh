@@ -68,6 +68,24 @@ test_invalid_requests_exit_2() {
   expect_contains "$ERR" "--stdin stdin_dir is a folder: give a file to read"
 }
 
+# --lang runs a script of any name in an interpreter (an executable
+# script has no .py); a compiler goes by the name, and the error says so.
+test_lang_runs_a_script_without_its_extension() {
+  printf 'print("no extension")\n' >script
+  run_tide run --ephemeral --lang python script
+  expect_rc 0
+  expect_eq "$OUT" "no extension"
+  printf '<?php echo "php too\\n";\n' >page
+  run_tide run --ephemeral --lang php page
+  expect_rc 0
+  expect_eq "$OUT" "php too"
+  printf 'int main(void) { return 0; }\n' >prog.txt
+  run_tide run --ephemeral --lang c prog.txt
+  expect_rc 2
+  expect_contains "$ERR" "prog.txt is not a C source file: the compiler goes by the name, so call it prog.c"
+  case "$ERR" in *"compile 0.00"*) fail "a refused request reports a compile time: $ERR" ;; esac
+}
+
 # --generated-dir takes an empty folder, or makes a new one: nothing in it
 # is overwritten or passed off as the run's.
 test_generated_dir_is_empty_or_new() {

@@ -109,6 +109,20 @@ test_a_file_in_a_subfolder_runs_in_its_folder() {
   case "$(tui_screen)" in *'the top-level f.py'*) fail "the jump opened the other f.py:$(tui_screen)" ;; esac
 }
 
+# F2 on a file without an extension: an interpreter runs it as chosen.
+test_a_script_without_extension_runs_in_the_chosen_language() {
+  printf 'print("ran" + " as python")\n' >script
+  tui_start script
+  tui_wait 'print("ran"'
+  tui_keys F2
+  tui_wait 'Plain text'
+  tui_keys Home Enter
+  tui_wait 'script is now Python: F5 runs it as that'
+  tui_keys F5
+  tui_wait 'ran as python' 30
+  tui_wait 'ok · exit 0'
+}
+
 test_java_compile_error_jumps_to_its_line() {
   command -v javac >/dev/null || skip "javac is not installed"
   printf 'public class Main {\n    public static void main(String[] a) {\n        System.out.println("x")\n    }\n}\n' >Main.java
