@@ -314,8 +314,12 @@ static void on_new(Ide *ide, const char *text, void *ud)
 {
     bool folder = ud != NULL;
     Explorer *e = ide->explorer;
-    if (!text[0] || strchr(text, '/') == text)
+    if (!text[0])
         return;
+    if (text[0] == '/') {
+        ide_message(ide, true, "not created: give a name inside the folder, not a path from / (%s)", text);
+        return;
+    }
     char *path = xasprintf("%s/%s", e->pending, text);
     Err err;
     bool ok;
@@ -353,8 +357,12 @@ static void on_rename(Ide *ide, const char *text, void *ud)
 {
     (void)ud;
     Explorer *e = ide->explorer;
-    if (!text[0] || strchr(text, '/'))
+    if (!text[0])
         return;
+    if (strchr(text, '/') || !strcmp(text, ".") || !strcmp(text, "..")) {
+        ide_message(ide, true, "not renamed: give a new name, not a path (%s)", text);
+        return;
+    }
     char *dir = xstrdup(e->pending);
     *strrchr(dir, '/') = '\0';
     char *to = xasprintf("%s/%s", dir, text);

@@ -77,6 +77,13 @@ test_new_rename_delete() {
   tui_keys Enter
   tui_wait 'renamed to renamed.txt'
   [ -f renamed.txt ] && [ ! -e made.txt ] || fail "rename did not happen: $(ls)"
+  # A path is not a name: said, not silently ignored.
+  tui_keys r
+  tui_wait 'Rename to:'
+  tui_type '/x'
+  tui_keys Enter
+  tui_wait 'not renamed: give a new name, not a path'
+  [ -f renamed.txt ] || fail "renamed.txt went away: $(ls)"
   # The open tab follows the rename: saving writes renamed.txt.
   tui_keys Delete
   tui_wait 'Delete renamed.txt? (y/n)'
