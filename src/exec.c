@@ -28,6 +28,7 @@
 #include "filetype.h"
 #include "paths.h"
 #include "sandbox.h"
+#include "srcdeps.h"
 #include "syscall_filter.h"
 #include "toolcache.h"
 #include "workfiles.h"
@@ -1162,6 +1163,10 @@ static bool prepare(Job *j)
     for (const char *const *f = r->files; *f; f++)
         if (lang_is_source(j->lang, *f))
             sl_push(&j->sources, *f);
+    /* The entry comes first on tide's command line, but gfortran needs a
+     * module compiled before the files that use it. */
+    if (j->lang->id == LANG_FORTRAN)
+        srcdeps_order_fortran(j->workdir, &j->sources);
 
     for (size_t t = 0; t < j->lang->ntools; t++) {
         Err err;

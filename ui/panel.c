@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "history.h"
 #include "session.h"
+#include "srcdeps.h"
 #include "srcloc.h"
 #include "textnav.h"
 #include "xalloc.h"
@@ -327,21 +328,41 @@ static bool find_session(Ide *ide, Tab *t, Session *out, Err *err)
     return ok;
 }
 
-/* The files of the run: the entry, and for Go and Java its folder's other
- * sources (one package; classes that refer to each other). */
+/* Whether another source of the entry's folder is part of its program:
+ * for Go and Java all of them (one package; classes that refer to each
+ * other), for C, C++ and Fortran those without a main of their own (the
+ * helpers main.c calls, not the folder's other one-file programs). */
+static bool companion(const Lang *lang, const char *path, const char *name)
+{
+    if (name[0] == '.' || !lang_is_source(lang, name))
+        return false;
+    switch (lang->id) {
+    case LANG_GO:
+        return !strstr(name, "_test.go");
+    case LANG_JAVA:
+        return true;
+    case LANG_C:
+    case LANG_CPP:
+    case LANG_FORTRAN:
+        return !srcdeps_file_has_main(lang, path);
+    default:
+        return false;
+    }
+}
+
+/* The files of the run: the entry and its companions. */
 static bool run_files(const Session *s, const Document *d, StrList *rel, Err *err)
 {
     StrList names = {0};
     sl_push(&names, d->path);
-    if (d->lang->id == LANG_GO || d->lang->id == LANG_JAVA) {
+    if (d->lang->compile && d->lang->id != LANG_RUST) { /* rustc finds a crate's modules itself */
         char *dir = xstrdup(d->path);
         *strrchr(dir, '/') = '\0';
         DIR *dp = opendir(dir);
         struct dirent *e;
         while (dp && (e = readdir(dp))) {
             char *full = xasprintf("%s/%s", dir, e->d_name);
-            if (strcmp(full, d->path) && e->d_name[0] != '.' && lang_is_source(d->lang, e->d_name) &&
-                !(d->lang->id == LANG_GO && strstr(e->d_name, "_test.go")))
+            if (strcmp(full, d->path) && companion(d->lang, full, e->d_name))
                 sl_push(&names, full);
             free(full);
         }

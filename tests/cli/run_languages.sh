@@ -250,3 +250,17 @@ test_java() { check_hello java; check_real java; }
 test_php() { check_hello php; check_real php; }
 test_rust() { check_hello rust; check_real rust; }
 test_fortran() { check_hello fortran; check_real fortran; }
+
+# The entry comes first on the command line, the modules it uses after it,
+# as a user lists them: gfortran still gets each module before its users.
+test_fortran_modules_listed_after_the_program_that_uses_them() {
+  mkdir -p "$T/w" && cd "$T/w"
+  printf 'program main\n  use shapes\n  print "(f5.2)", area(1.0)\nend program main\n' >main.f90
+  printf 'module shapes\n  use consts\ncontains\n  real function area(r)\n    real :: r\n    area = pi * r * r\n  end function area\nend module shapes\n' >shapes.f90
+  printf 'module consts\n  real, parameter :: pi = 3.14159\nend module consts\n' >consts.f90
+  run_tide run main.f90 shapes.f90 consts.f90
+  expect_rc 0 "a program and two modules"
+  expect_eq "$OUT" " 3.14" "the program's output"
+  # The .mod files stay out of the folder.
+  expect_eq "$(ls)" "$(printf 'consts.f90\nmain.f90\nshapes.f90')" "the folder holds only the sources"
+}

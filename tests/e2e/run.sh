@@ -123,6 +123,39 @@ test_a_script_without_extension_runs_in_the_chosen_language() {
   tui_wait 'ok · exit 0'
 }
 
+# F5 compiles the helpers beside a C file (the sources with no main of
+# their own), not the folder's other one-file programs.
+test_a_c_program_and_its_helper_files_run_with_f5() {
+  printf '#include <stdio.h>\n#include "util.h"\n\nint main(void)\n{\n    printf("twice(21) = %%d\\n", twice(21));\n    return 0;\n}\n' >main.c
+  printf 'int twice(int x);\n' >util.h
+  printf '#include "util.h"\n\nint twice(int x) { return 2 * x; }\n' >util.c
+  printf '#include <stdio.h>\n\nint main(void) { puts("other" ": ran"); return 0; }\n' >other.c
+  tui_start main.c
+  tui_wait 'twice(21)'
+  tui_keys F5
+  tui_wait 'twice(21) = 42' 60
+  tui_wait 'ok · exit 0'
+  tui_keys C-o
+  tui_type 'other.c'
+  tui_keys Enter
+  tui_wait 'puts("other" ": ran")'
+  tui_keys F5
+  tui_wait 'other: ran' 60
+  tui_wait 'ok · exit 0'
+}
+
+# Fortran: the modules beside the program, compiled before it.
+test_a_fortran_program_and_its_module_run_with_f5() {
+  command -v gfortran >/dev/null || skip "gfortran is not installed"
+  printf 'program main\n  use greet\n  call hello()\nend program main\n' >main.f90
+  printf 'module greet\ncontains\n  subroutine hello()\n    print "(a)", "hello from the module"\n  end subroutine hello\nend module greet\n' >zgreet.f90
+  tui_start main.f90
+  tui_wait 'use greet'
+  tui_keys F5
+  tui_wait 'hello from the module' 60
+  tui_wait 'ok · exit 0'
+}
+
 test_java_compile_error_jumps_to_its_line() {
   command -v javac >/dev/null || skip "javac is not installed"
   printf 'public class Main {\n    public static void main(String[] a) {\n        System.out.println("x")\n    }\n}\n' >Main.java

@@ -1,0 +1,410 @@
+#include "srcdeps.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+
+/* Sources larger than this are not scanned (no one writes one by hand). */
+#define SCAN_MAX (4u << 20)
+
+static bool is_ident(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '$';
+}
+
+/* ------------------------------------------------------------ C, C++ */
+
+/* text with comments, string and character literals and preprocessor
+ * lines turned into spaces, so that braces and names in them do not count. */
+static char *c_code_only(const char *text, size_t len)
+{
+    char *out = xmalloc(len + 1);
+    bool line_start = true;
+    size_t i = 0;
+    while (i < len) {
+        char c = text[i];
+        if (line_start && c == '#') {
+            /* A directive, with its backslash-continued lines. */
+            while (i < len && text[i] != '\n') {
+                if (text[i] == '\\' && i + 1 < len && text[i + 1] == '\n')
+                    out[i] = ' ', i++;
+                out[i++] = ' ';
+            }
+            continue;
+        }
+        if (c == '/' && i + 1 < len && text[i + 1] == '/') {
+            while (i < len && text[i] != '\n')
+                out[i++] = ' ';
+            continue;
+        }
+        if (c == '/' && i + 1 < len && text[i + 1] == '*') {
+            out[i++] = ' ';
+            out[i++] = ' ';
+            while (i < len && !(text[i] == '*' && i + 1 < len && text[i + 1] == '/'))
+                out[i] = text[i] == '\n' ? '\n' : ' ', i++;
+            for (int k = 0; k < 2 && i < len; k++)
+                out[i++] = ' ';
+            continue;
+        }
+        if (c == '"' || (c == '\'' && !(i > 0 && isxdigit((unsigned char)text[i - 1])))) {
+            /* (A ' after a hex digit is C++14's digit separator: 1'000.) */
+            out[i++] = ' ';
+            while (i < len && text[i] != c && text[i] != '\n') {
+                if (text[i] == '\\' && i + 1 < len)
+                    out[i++] = ' ';
+                out[i++] = ' ';
+            }
+            if (i < len && text[i] == c)
+                out[i++] = ' ';
+            continue;
+        }
+        if (c == '\n')
+            line_start = true;
+        else if (c != ' ' && c != '\t' && c != '\r')
+            line_start = false;
+        out[i++] = c;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+static size_t skip_space(const char *s, size_t i, size_t len)
+{
+    while (i < len && isspace((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* A definition of main at file scope: "main (...)" outside braces and
+ * parentheses, not followed by ';' (a declaration) or by what follows a
+ * name in an expression. */
+static bool c_has_main(const char *text, size_t len)
+{
+    char *s = c_code_only(text, len);
+    bool found = false;
+    int braces = 0, parens = 0;
+    for (size_t i = 0; i < len && !found;) {
+        char c = s[i];
+        if (c == '{' || c == '}') {
+            braces += c == '{' ? 1 : braces > 0 ? -1 : 0;
+            i++;
+        } else if (c == '(' || c == ')') {
+            parens += c == '(' ? 1 : parens > 0 ? -1 : 0;
+            i++;
+        } else if (is_ident(c)) {
+            size_t start = i;
+            while (i < len && is_ident(s[i]))
+                i++;
+            if (braces || parens || i - start != 4 || memcmp(s + start, "main", 4) != 0 ||
+                isdigit((unsigned char)s[start]))
+                continue;
+            size_t k = skip_space(s, i, len);
+            if (k >= len || s[k] != '(')
+                continue;
+            int depth = 0;
+            for (; k < len; k++) {
+                if (s[k] == '(')
+                    depth++;
+                else if (s[k] == ')' && --depth == 0)
+                    break;
+            }
+            k = skip_space(s, k + 1, len);
+            found = k < len && !strchr(";,=)", s[k]);
+        } else {
+            i++;
+        }
+    }
+    free(s);
+    return found;
+}
+
+/* ------------------------------------------------------------ Fortran */
+
+/* What a Fortran source says about its program units. */
+typedef struct FortranUnits {
+    bool main;       /* a main program */
+    bool seen_first; /* the first statement has been looked at */
+    StrList defines; /* modules */
+    StrList uses;    /* modules used (not the intrinsic ones) */
+} FortranUnits;
+
+/* The tokens of a statement: words (lowercase) and single characters. */
+typedef struct Tokens {
+    char tok[8][64];
+    size_t n;
+} Tokens;
+
+static void tokenize(const char *stmt, Tokens *t)
+{
+    t->n = 0;
+    for (const char *p = stmt; *p && t->n < 8;) {
+        if (*p == ' ' || *p == '\t') {
+            p++;
+            continue;
+        }
+        size_t n = 1;
+        if (is_ident(*p))
+            for (n = 0; is_ident(p[n]); n++)
+                ;
+        snprintf(t->tok[t->n++], sizeof t->tok[0], "%.*s", (int)n, p);
+        p += n;
+    }
+}
+
+static bool tok_is(const Tokens *t, size_t i, const char *s)
+{
+    return i < t->n && strcmp(t->tok[i], s) == 0;
+}
+
+static bool tok_word(const Tokens *t, size_t i)
+{
+    return i < t->n && is_ident(t->tok[i][0]);
+}
+
+/* Whether a statement starts a module or a subprogram (what a file of
+ * helpers begins with), rather than a main program without PROGRAM. */
+static bool starts_unit(const Tokens *t)
+{
+    if (tok_is(t, 0, "module") || tok_is(t, 0, "submodule") || tok_is(t, 0, "blockdata") ||
+        (tok_is(t, 0, "block") && tok_is(t, 1, "data")))
+        return true;
+    /* Prefixes and types come first: pure function, real(8) function f. */
+    for (size_t i = 0; i < t->n; i++)
+        if (tok_is(t, i, "subroutine") || tok_is(t, i, "function"))
+            return true;
+    return false;
+}
+
+static void fortran_statement(FortranUnits *u, const char *stmt)
+{
+    Tokens t;
+    tokenize(stmt, &t);
+    if (t.n == 0)
+        return;
+    if (!u->seen_first) {
+        u->seen_first = true;
+        if (!starts_unit(&t))
+            u->main = true;
+    }
+    if (tok_is(&t, 0, "program") && tok_word(&t, 1)) {
+        u->main = true;
+    } else if (tok_is(&t, 0, "module") && tok_word(&t, 1) && t.n == 2 && !tok_is(&t, 1, "procedure")) {
+        sl_push(&u->defines, t.tok[1]);
+    } else if (tok_is(&t, 0, "submodule") && tok_is(&t, 1, "(") && tok_word(&t, 2)) {
+        sl_push(&u->uses, t.tok[2]); /* its ancestor module */
+    } else if (tok_is(&t, 0, "use")) {
+        size_t i = 1;
+        bool intrinsic = false;
+        if (tok_is(&t, i, ",")) {
+            intrinsic = tok_is(&t, i + 1, "intrinsic");
+            i += 2;
+        }
+        if (tok_is(&t, i, ":") && tok_is(&t, i + 1, ":"))
+            i += 2;
+        if (!intrinsic && tok_word(&t, i))
+            sl_push(&u->uses, t.tok[i]);
+    }
+}
+
+/* Hand over the statement gathered so far, if any, and start the next. */
+static void flush(FortranUnits *u, StrBuf *stmt)
+{
+    if (stmt->len)
+        fortran_statement(u, stmt->data);
+    stmt->len = 0;
+    if (stmt->data)
+        stmt->data[0] = '\0';
+}
+
+/* Split Fortran source into statements (lowercase, comments dropped,
+ * each character constant reduced to one quote, continuation lines
+ * joined) and hand each to fortran_statement. */
+static void fortran_scan(const char *text, size_t len, bool fixed, FortranUnits *u)
+{
+    StrBuf stmt = {0};
+    bool cont = false; /* free form: the statement goes on in the next line */
+    char quote = 0;    /* a character constant continued into the next line */
+    const char *end = text + len;
+    for (const char *line = text; line < end;) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        const char *le = nl ? nl : end;
+        if (le > line && le[-1] == '\r')
+            le--;
+        const char *p = line;
+        line = nl ? nl + 1 : end;
+        const char *first = p;
+        while (first < le && (*first == ' ' || *first == '\t'))
+            first++;
+        /* (In fixed form a ! in column 6 marks a continuation.) */
+        if (first == le || (*first == '!' && !(fixed && first - p == 5)) || (*p == '#' && !cont))
+            continue; /* blank, a comment line, a preprocessor line */
+        if (fixed) {
+            if (strchr("cC*dD", *p))
+                continue;
+            bool continues = false;
+            if (*p == '\t') {
+                p++; /* tab form: a digit after the tab continues */
+                continues = p < le && *p >= '1' && *p <= '9';
+                p += continues;
+            } else {
+                /* Columns 1-5 a label, 6 the continuation mark, 7-72 the
+                 * statement. */
+                continues = le - p > 5 && p[5] != ' ' && p[5] != '0';
+                if (le - p > 72)
+                    le = p + 72;
+                p = le - p > 6 ? p + 6 : le;
+            }
+            if (!continues)
+                flush(u, &stmt);
+            if (!continues)
+                quote = 0;
+        } else if (cont) {
+            p = first;
+            if (*p == '&')
+                p++;
+        } else {
+            quote = 0;
+        }
+        cont = false;
+        for (; p < le; p++) {
+            char c = *p;
+            if (quote) {
+                if (c == quote && p + 1 < le && p[1] == quote)
+                    p++;
+                else if (c == quote)
+                    quote = 0;
+                else if (!fixed && c == '&') {
+                    const char *r = p + 1;
+                    while (r < le && (*r == ' ' || *r == '\t'))
+                        r++;
+                    if (r == le) {
+                        cont = true;
+                        break;
+                    }
+                }
+                continue;
+            }
+            if (c == '!')
+                break;
+            if (c == '\'' || c == '"') {
+                quote = c;
+                sb_append(&stmt, "'", 1);
+            } else if (c == ';') {
+                flush(u, &stmt);
+            } else if (c == '&' && !fixed) {
+                const char *r = p + 1;
+                while (r < le && (*r == ' ' || *r == '\t'))
+                    r++;
+                if (r == le || *r == '!') {
+                    cont = true;
+                    break;
+                }
+            } else {
+                char lc = (char)tolower((unsigned char)c);
+                sb_append(&stmt, &lc, 1);
+            }
+        }
+        if (!fixed && !cont)
+            flush(u, &stmt);
+    }
+    flush(u, &stmt);
+    sb_free(&stmt);
+}
+
+static void units_free(FortranUnits *u)
+{
+    sl_free(&u->defines);
+    sl_free(&u->uses);
+}
+
+/* ------------------------------------------------------------ API */
+
+bool srcdeps_has_main(LangId lang, bool fixed_form, const char *text, size_t len)
+{
+    if (lang == LANG_C || lang == LANG_CPP)
+        return c_has_main(text, len);
+    if (lang != LANG_FORTRAN)
+        return false;
+    FortranUnits u = {0};
+    fortran_scan(text, len, fixed_form, &u);
+    bool main = u.main;
+    units_free(&u);
+    return main;
+}
+
+bool srcdeps_file_has_main(const Lang *lang, const char *path)
+{
+    char *text;
+    size_t len;
+    if (!fileio_read(path, SCAN_MAX, &text, &len, NULL))
+        return false;
+    bool main = srcdeps_has_main(lang->id, lang_fortran_fixed_form(path), text, len);
+    free(text);
+    return main;
+}
+
+static bool sl_has(const StrList *sl, const char *s)
+{
+    for (size_t i = 0; i < sl->len; i++)
+        if (strcmp(sl->items[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* Whether file a uses a module that file b defines. */
+static bool needs(const FortranUnits *a, const FortranUnits *b)
+{
+    for (size_t i = 0; i < a->uses.len; i++)
+        if (sl_has(&b->defines, a->uses.items[i]))
+            return true;
+    return false;
+}
+
+static void place(char **items, const FortranUnits *u, size_t n, size_t i, unsigned char *state,
+                  char **order, size_t *placed)
+{
+    if (state[i])
+        return;
+    state[i] = 1;
+    for (size_t j = 0; j < n; j++)
+        if (j != i && needs(&u[i], &u[j]))
+            place(items, u, n, j, state, order, placed);
+    state[i] = 2;
+    order[(*placed)++] = items[i];
+}
+
+void srcdeps_order_fortran(const char *dir, StrList *files)
+{
+    size_t n = files->len;
+    if (n < 2)
+        return;
+    FortranUnits *u = xcalloc(n, sizeof *u);
+    for (size_t i = 0; i < n; i++) {
+        const char *f = files->items[i];
+        char *path = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", dir, f);
+        char *text;
+        size_t len;
+        if (fileio_read(path, SCAN_MAX, &text, &len, NULL)) {
+            fortran_scan(text, len, lang_fortran_fixed_form(f), &u[i]);
+            free(text);
+        }
+        free(path);
+    }
+    /* Each file in the given order, after the files of the modules it
+     * uses (depth first; a file being placed is not waited for again,
+     * which ends a cycle). */
+    char **order = xcalloc(n, sizeof *order);
+    unsigned char *state = xcalloc(n, 1); /* 0 not yet, 1 being placed, 2 placed */
+    size_t placed = 0;
+    for (size_t i = 0; i < n; i++)
+        place(files->items, u, n, i, state, order, &placed);
+    memcpy(files->items, order, n * sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        units_free(&u[i]);
+    free(u);
+    free(order);
+    free(state);
+}

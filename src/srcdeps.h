@@ -1,0 +1,35 @@
+/* What a source file says about building it with others into one
+ * program: whether it holds the program's entry point, and, for Fortran,
+ * which modules it defines and uses (gfortran must compile a module before
+ * the files that use it).
+ *
+ * These are lexical scans for the code people write, not parsers: they
+ * skip comments, strings and preprocessor lines, and go by the shape of a
+ * declaration.  A main behind a macro, or a Fortran main program that
+ * starts with a subprogram and has no PROGRAM statement, is not seen. */
+#ifndef TIDE_SRCDEPS_H
+#define TIDE_SRCDEPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lang.h"
+#include "xalloc.h"
+
+/* Whether text holds the program's entry point: a definition of main at
+ * file scope (C, C++), or a main program (Fortran: a PROGRAM statement,
+ * or a first statement that starts no module or subprogram).  fixed_form:
+ * Fortran's fixed source form (.f .for .ftn).  Other languages: false. */
+bool srcdeps_has_main(LangId lang, bool fixed_form, const char *text, size_t len);
+
+/* The same for a file; false when it cannot be read. */
+bool srcdeps_file_has_main(const Lang *lang, const char *path);
+
+/* Put the Fortran files (paths under dir, or absolute) in an order
+ * gfortran can compile in one command: a file defining a module before
+ * the files that use it, otherwise in the order given.  A file that
+ * cannot be read keeps its place; modules that use each other (which no
+ * order compiles) are all kept. */
+void srcdeps_order_fortran(const char *dir, StrList *files);
+
+#endif

@@ -1,0 +1,100 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "srcdeps.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+static bool has_main(LangId lang, const char *text)
+{
+    return srcdeps_has_main(lang, false, text, strlen(text));
+}
+
+Test(srcdeps, c_main_is_a_definition_at_file_scope)
+{
+    cr_assert(has_main(LANG_C, "#include <stdio.h>\nint main(void)\n{\n    return 0;\n}\n"));
+    cr_assert(has_main(LANG_C, "int\nmain (int argc, char **argv) /* args */ { return argc; }"));
+    cr_assert(has_main(LANG_CPP, "auto main() -> int { return 0; }"));
+    cr_assert(has_main(LANG_CPP, "int main() try { return 0; } catch (...) { return 1; }"));
+    /* A declaration, a call, a name in a comment, a string or a macro. */
+    cr_assert_not(has_main(LANG_C, "int main(void);\nint add(int a, int b) { return a + b; }\n"));
+    cr_assert_not(has_main(LANG_C, "void helper(void) { main(); }\n"));
+    cr_assert_not(has_main(LANG_C, "// int main(void) { }\n/* int main() {} */\nint x;\n"));
+    cr_assert_not(has_main(LANG_C, "const char *s = \"int main() {\";\nchar q = '{';\n"));
+    cr_assert_not(has_main(LANG_C, "#define RUN int main() { \\\n  return 0; }\nint y;\n"));
+    cr_assert_not(has_main(LANG_CPP, "namespace app { int main() { return 0; } }\n"));
+    cr_assert_not(has_main(LANG_C, "int mainly(void) { return 1; }\nint domain(int) { return 2; }\n"));
+    cr_assert_not(has_main(LANG_CPP, "int n = 1'000; int f() { return n; }"));
+    cr_assert_not(has_main(LANG_PYTHON, "def main():\n    pass\n"));
+}
+
+Test(srcdeps, fortran_main_programs)
+{
+    cr_assert(has_main(LANG_FORTRAN, "! greet\nprogram hello\n  print *, 'hi'\nend program hello\n"));
+    cr_assert(has_main(LANG_FORTRAN, "PROGRAM MAIN\nEND\n"));
+    /* No PROGRAM statement: a main program all the same. */
+    cr_assert(has_main(LANG_FORTRAN, "print *, 'hi'\nend\n"));
+    cr_assert(has_main(LANG_FORTRAN, "use greet\ncall hello()\nend\n"));
+    /* Modules and subprograms, however they start. */
+    cr_assert_not(has_main(LANG_FORTRAN, "module greet\ncontains\n subroutine hello()\n"
+                                         "  print *, 'program x'\n end subroutine\nend module\n"));
+    cr_assert_not(has_main(LANG_FORTRAN, "pure real(8) function sq(x)\n real(8), intent(in) :: x\n"
+                                         " sq = x * x\nend function\n"));
+    cr_assert_not(has_main(LANG_FORTRAN, "recursive subroutine walk(n)\nend subroutine\n"));
+    cr_assert_not(has_main(LANG_FORTRAN, "integer function &\n  twice(n)\n twice = 2 * n\nend\n"));
+    /* Fixed form: a comment line, a label, a continuation in column 6. */
+    const char *fixed = "C     A SUBROUTINE\n      SUBROUTINE HELLO\n     &  ()\n"
+                        "      PRINT *, 'PROGRAM'\n      END\n";
+    cr_assert_not(srcdeps_has_main(LANG_FORTRAN, true, fixed, strlen(fixed)));
+    const char *fixed_main = "C     MAIN\n      PROGRAM DEMO\n      CALL HELLO\n      END\n";
+    cr_assert(srcdeps_has_main(LANG_FORTRAN, true, fixed_main, strlen(fixed_main)));
+}
+
+static void write(const char *dir, const char *name, const char *text)
+{
+    char *path = xasprintf("%s/%s", dir, name);
+    tu_write(path, text, strlen(text));
+    free(path);
+}
+
+static void order(const char *dir, const char *const *given, const char *const *want)
+{
+    StrList files = {0};
+    for (const char *const *f = given; *f; f++)
+        sl_push(&files, *f);
+    srcdeps_order_fortran(dir, &files);
+    for (size_t i = 0; want[i]; i++)
+        cr_assert_str_eq(files.items[i], want[i], "position %zu", i);
+    sl_free(&files);
+}
+
+Test(srcdeps, fortran_modules_come_before_their_users)
+{
+    char *dir = tu_tempdir();
+    write(dir, "main.f90", "program main\n  use shapes, only: area\n  use, intrinsic :: iso_fortran_env\n"
+                           "  print *, area(2.0)\nend program\n");
+    write(dir, "shapes.f90", "module shapes\n  use consts\ncontains\n  real function area(r)\n"
+                             "    real :: r\n    area = pi * r * r\n  end function\nend module shapes\n");
+    write(dir, "consts.f90", "MODULE Consts ! case does not matter\n  real, parameter :: pi = 3.14159\n"
+                             "END MODULE\n");
+    write(dir, "util.f90", "subroutine noop()\nend subroutine\n");
+    order(dir, (const char *const[]){"main.f90", "shapes.f90", "util.f90", "consts.f90", NULL},
+          (const char *const[]){"consts.f90", "shapes.f90", "main.f90", "util.f90", NULL});
+    /* Already in order, and files without modules: kept as given. */
+    order(dir, (const char *const[]){"util.f90", "consts.f90", "shapes.f90", "main.f90", NULL},
+          (const char *const[]){"util.f90", "consts.f90", "shapes.f90", "main.f90", NULL});
+    /* A file that cannot be read keeps its place; modules that use each
+     * other (no order compiles them) are all kept. */
+    order(dir, (const char *const[]){"gone.f90", "main.f90", "shapes.f90", "consts.f90", NULL},
+          (const char *const[]){"gone.f90", "consts.f90", "shapes.f90", "main.f90", NULL});
+    write(dir, "a.f90", "module a\n use b\nend module\n");
+    write(dir, "b.f90", "module b\n use a\nend module\n");
+    StrList files = {0};
+    sl_push(&files, "a.f90");
+    sl_push(&files, "b.f90");
+    srcdeps_order_fortran(dir, &files);
+    cr_assert_eq(files.len, 2);
+    cr_assert(strcmp(files.items[0], files.items[1]) != 0);
+    sl_free(&files);
+}
