@@ -518,7 +518,7 @@ static void result_line(Panel *p, const RunJob *j)
             sb_printf(&sb, " · signal %d", r->signal);
         else if (r->exit_code >= 0)
             sb_printf(&sb, " · exit %d", r->exit_code);
-        if (j->req.lang && j->req.lang->compile)
+        if (j->req.lang && j->req.lang->compile && r->status != RUN_INVALID_REQUEST)
             sb_printf(&sb, " · compile %.2f s%s", r->compile_time, r->build_cached ? " (cached)" : "");
         if (r->status != RUN_COMPILE_ERROR && r->status != RUN_SANDBOX_ERROR && r->status != RUN_INVALID_REQUEST) {
             sb_printf(&sb, " · run %.2f s", r->execution_time);
@@ -604,6 +604,17 @@ static void finish(Ide *ide)
     p->thread_live = false;
     RunJob *j = p->job;
     result_line(p, j);
+    /* When nothing ran, say why in the panel too: the title line is cut
+     * at the panel's width. */
+    const char *why = !j->ok && !j->rec.ran ? j->err.msg
+                      : j->res.status == RUN_INVALID_REQUEST || j->res.status == RUN_SANDBOX_ERROR
+                          ? j->res.message
+                          : "";
+    if (why[0]) {
+        char *text = xasprintf("tide: %s\r\n", why);
+        vterm_input_write(p->vt, text, strlen(text));
+        free(text);
+    }
     if (p->master >= 0) {
         close(p->master);
         p->master = -1;

@@ -535,6 +535,27 @@ static void on_save_as(Ide *ide, const char *text, void *ud)
     free(full);
 }
 
+/* A name to offer for a new file of a language, free in the open
+ * folder: the language's usual file (main.c), else main2.c, main3.c ... so
+ * that Enter gives a name the compiler takes.  NULL without a language. */
+static char *suggested_name(const Ide *ide, const Document *d)
+{
+    if (!d->lang || !d->lang->starter_file)
+        return NULL;
+    const char *file = d->lang->starter_file, *dot = strrchr(file, '.');
+    int stem = (int)(dot - file);
+    for (int n = 1; n < 100; n++) {
+        char *name = n == 1 ? xstrdup(file) : xasprintf("%.*s%d%s", stem, file, n, dot);
+        char *full = xasprintf("%s/%s", ide->root, name);
+        bool taken = fileio_exists(full);
+        free(full);
+        if (!taken)
+            return name;
+        free(name);
+    }
+    return NULL;
+}
+
 void ide_save(Ide *ide, Tab *t, AfterSave then)
 {
     if (!t)
@@ -546,8 +567,10 @@ void ide_save(Ide *ide, Tab *t, AfterSave then)
     pending_save = (SaveAsk){t, then};
     if (!t->doc->path) {
         ide_switch_tab(ide, tab_index(ide, t));
-        prompt_text(ide, "Save as: ", NULL, on_save_as, NULL, save_cancelled, NULL);
+        char *name = suggested_name(ide, t->doc);
+        prompt_text(ide, "Save as: ", name, on_save_as, NULL, save_cancelled, NULL);
         ide->prompt.complete_paths = true;
+        free(name);
         return;
     }
     if (document_disk_changed(t->doc)) {
@@ -567,9 +590,10 @@ static void save_as_start(Ide *ide)
     if (!t)
         return;
     pending_save = (SaveAsk){t, THEN_NOTHING};
-    prompt_text(ide, "Save as: ", t->doc->path ? shown_path(ide, t->doc->path) : NULL, on_save_as, NULL,
-                save_cancelled, NULL);
+    char *name = t->doc->path ? xstrdup(shown_path(ide, t->doc->path)) : suggested_name(ide, t->doc);
+    prompt_text(ide, "Save as: ", name, on_save_as, NULL, save_cancelled, NULL);
     ide->prompt.complete_paths = true;
+    free(name);
 }
 
 /* ---------------------------------------------------------------- close, quit */

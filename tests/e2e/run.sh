@@ -156,6 +156,42 @@ test_a_fortran_program_and_its_module_run_with_f5() {
   tui_wait 'ok · exit 0'
 }
 
+# A new buffer given a language is offered a name with its extension when
+# F5 saves it (Enter takes it); a name the compiler refuses is explained
+# in full in the panel, not only in its cut title.
+test_a_new_buffer_gets_a_name_the_compiler_takes() {
+  printf 'int main(void) { return 0; }\n' >main.c
+  tui_start
+  tui_wait 'main.c'
+  tui_keys C-n
+  tui_type 'int main(void) { return 3'
+  tui_type ';'
+  tui_type ' }'
+  tui_keys F2
+  tui_wait 'Plain text'
+  tui_keys Home Down Down Down Enter
+  tui_wait 'untitled is now C'
+  tui_keys F5
+  tui_wait 'Save as: main2.c'
+  tui_keys Enter
+  tui_wait 'runtime_error · exit 3' 60
+  tui_wait_file main2.c 'return 3;'
+  tui_keys C-n
+  tui_type 'int main(void) { return 0'
+  tui_type ';'
+  tui_type ' }'
+  tui_keys F2
+  tui_wait 'Plain text'
+  tui_keys Home Down Down Down Enter
+  tui_keys F5
+  tui_wait 'Save as: main3.c'
+  tui_keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+  tui_type 'prog'
+  tui_keys Enter
+  tui_wait 'tide: prog is not a C source file' 30
+  case "$(tui_screen)" in *'compile 0.00'*) fail "a refused run shows a compile time:$(tui_screen)" ;; esac
+}
+
 test_java_compile_error_jumps_to_its_line() {
   command -v javac >/dev/null || skip "javac is not installed"
   printf 'public class Main {\n    public static void main(String[] a) {\n        System.out.println("x")\n    }\n}\n' >Main.java
