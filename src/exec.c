@@ -1281,6 +1281,7 @@ static bool run(Job *j)
     lang_env(&v, j, false);
     Stage st = {.kind = STAGE_RUN, .timeout_s = r->timeout_s, .memory_mib = r->memory_mib,
                 .max_pids = r->max_processes};
+    res->run_started = true;
     bool ok = run_stage(j, &v, &st, keep_generated);
     view_free(&v);
     if (!ok)
@@ -1362,6 +1363,12 @@ bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult
     if (!ok && (res->status == RUN_SANDBOX_ERROR || res->status == RUN_INVALID_REQUEST))
         return err_set(err, "%s", res->message);
     return true;
+}
+
+bool run_result_ran(const RunResult *res)
+{
+    return res->run_started && res->status != RUN_COMPILE_ERROR && res->status != RUN_SANDBOX_ERROR &&
+           res->status != RUN_INVALID_REQUEST;
 }
 
 void run_result_free(RunResult *res)

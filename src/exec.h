@@ -101,6 +101,7 @@ typedef struct RunResult {
     StrBuf compile_output; /* the compiler's messages (warnings too) */
     bool output_truncated;
     bool build_cached; /* the compile step was taken from the cache */
+    bool run_started;  /* the run step began (not so after a compile timeout or stop) */
     bool toolchain_missing; /* sandbox_error because the language is not installed */
     /* The working folder is the user's home (or / or one holding the home):
      * the program was shown only the files named in the request. */
@@ -117,6 +118,9 @@ typedef struct RunResult {
  * limits, a stop) is a true return with res->status. */
 bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult *res, Err *err);
 void run_result_free(RunResult *res);
+/* Whether the result has a run step to report (its time and memory): it
+ * began, and no failure of tide's ended it. */
+bool run_result_ran(const RunResult *res);
 
 /* The result as design.md's JSON object (success, status, output, error,
  * execution_time, compile_time, return_code, signal, peak_memory_kb,

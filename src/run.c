@@ -425,8 +425,9 @@ static bool write_all(int fd, const char *data, size_t len)
     return true;
 }
 
-/* Whether the program's last byte on the terminal ended a line. */
-static bool at_line_start = true;
+/* Whether the program's last byte ended a line: of either stream (they
+ * share a terminal), and of stderr, where the summary goes. */
+static bool at_line_start = true, err_at_line_start = true;
 
 static bool stream_output(void *ud, int stream, const char *data, size_t len)
 {
@@ -435,6 +436,8 @@ static bool stream_output(void *ud, int stream, const char *data, size_t len)
         return errno != EPIPE;
     if (len)
         at_line_start = data[len - 1] == '\n';
+    if (len && stream == 2)
+        err_at_line_start = at_line_start;
     return true;
 }
 
@@ -573,8 +576,9 @@ static void human_size(char *buf, size_t size, long long bytes)
 static void print_summary(const RunOptions *o, const RunResult *res)
 {
     StrBuf sb = {0};
-    /* A program may leave the cursor mid-line: the summary gets its own. */
-    if (!at_line_start && isatty(STDERR_FILENO))
+    /* A program may leave the cursor (or its stderr) mid-line: the summary
+     * gets a line of its own, for the eye and for a script reading it. */
+    if (isatty(STDERR_FILENO) ? !at_line_start : !err_at_line_start)
         sb_puts(&sb, "\n");
     sb_printf(&sb, "tide: %s", run_status_name(res->status));
     if (res->signal)
@@ -583,8 +587,7 @@ static void print_summary(const RunOptions *o, const RunResult *res)
         sb_printf(&sb, ", exit code %d", res->exit_code);
     if (o->req.lang && o->req.lang->compile && res->status != RUN_INVALID_REQUEST)
         sb_printf(&sb, ", compile %.2f s%s", res->compile_time, res->build_cached ? " (cached)" : "");
-    if (res->status != RUN_COMPILE_ERROR && res->status != RUN_SANDBOX_ERROR &&
-        res->status != RUN_INVALID_REQUEST) {
+    if (run_result_ran(res)) {
         sb_printf(&sb, ", run %.2f s", res->execution_time);
         if (res->peak_memory_kb >= 0) {
             char mem[32];

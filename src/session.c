@@ -1234,8 +1234,7 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
         sl_push_owned(&run->notes, xasprintf("the run made more files than tide keeps: only %zu are kept",
                                              res->ngenerated));
     bool compiled = s->lang->compile != NULL;
-    bool executed = res->status != RUN_COMPILE_ERROR && res->status != RUN_INVALID_REQUEST &&
-                    res->status != RUN_SANDBOX_ERROR;
+    bool executed = run_result_ran(res);
     RunRecord r = {
         .status = run_status_name(res->status),
         .exit_code = res->exit_code,

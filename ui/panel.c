@@ -520,7 +520,7 @@ static void result_line(Panel *p, const RunJob *j)
             sb_printf(&sb, " · exit %d", r->exit_code);
         if (j->req.lang && j->req.lang->compile && r->status != RUN_INVALID_REQUEST)
             sb_printf(&sb, " · compile %.2f s%s", r->compile_time, r->build_cached ? " (cached)" : "");
-        if (r->status != RUN_COMPILE_ERROR && r->status != RUN_SANDBOX_ERROR && r->status != RUN_INVALID_REQUEST) {
+        if (run_result_ran(r)) {
             sb_printf(&sb, " · run %.2f s", r->execution_time);
             if (r->peak_memory_kb >= 0) {
                 char mem[32];

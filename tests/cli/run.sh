@@ -182,6 +182,32 @@ test_timeout_keeps_what_was_written() {
   expect_eq "$(json_get "$OUT" 'j["execution_time"] < 10')" true
 }
 
+# A compile stopped by its limit reports no run step: no run time in the
+# summary, none recorded (history shows "-").
+test_a_compile_timeout_reports_no_run() {
+  python3 -c '
+for i in range(5000): print(f"int f{i}(int x) {{ return x * {i} + (x >> 3); }}")
+print("int main(void) { return f7(1) & 1; }")' >big.c
+  run_tide run --compile-timeout 1 big.c
+  expect_rc 124
+  expect_contains "$ERR" "tide: timeout, compile 1."
+  expect_contains "$ERR" "s: the compile step took longer than 1 s"
+  expect_not_contains "$ERR" "run 0.00 s"
+  run_tide history --json
+  expect_eq "$(json_get "$OUT" '[j["runs"][0]["status"], j["runs"][0]["execution_time"]]')" '["timeout", null]'
+}
+
+# The summary starts a line of its own after a program's stderr that did
+# not end one, on a terminal or not, so a script finds it as the last line.
+test_the_summary_has_a_line_of_its_own() {
+  printf 'import sys\nsys.stderr.write("partial")\nprint("out")\n' >partial.py
+  run_tide run partial.py
+  expect_rc 0
+  expect_eq "$OUT" "out"
+  expect_eq "$(printf '%s\n' "$ERR" | head -1)" "partial"
+  expect_eq "$(printf '%s\n' "$ERR" | sed -n 2p | cut -c1-17)" "tide: ok, exit co"
+}
+
 # `tide run prog | head -1`: once head is gone, the program's next write
 # fails as it would without tide (SIGPIPE: 141, as the bare pipeline
 # gives), instead of running on unread until its timeout.
