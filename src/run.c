@@ -155,8 +155,13 @@ static bool place_files(RunOptions *o, char **files, int nfiles, int *rc)
     char real[PATH_MAX];
     for (int i = 0; i < nfiles; i++) {
         struct stat st;
+        if (strcmp(files[i], "-") == 0)
+            return invalid(o, rc, "tide runs a program from a file, not from standard input ('-'): "
+                                  "write it to one first");
         if (!realpath(files[i], real) || stat(real, &st) != 0)
             return invalid(o, rc, "%s: %s", files[i], strerror(errno));
+        if (S_ISDIR(st.st_mode))
+            return invalid(o, rc, "%s is a folder: name the program's file in it", files[i]);
         if (!S_ISREG(st.st_mode))
             return invalid(o, rc, "%s is not a file", files[i]);
         if (i == 0) {
@@ -318,14 +323,15 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
     if (o->session) {
         if (!place_in_session(app, o, argv + optind, end - optind, rc))
             return false;
-    } else if (!lang_key) {
-        o->req.lang = lang_by_path(argv[optind]);
+    } else {
+        if (!place_files(o, argv + optind, end - optind, rc))
+            return false;
+        if (!lang_key)
+            o->req.lang = lang_by_path(argv[optind]);
         if (!o->req.lang)
             return invalid(o, rc, "cannot tell the language of %s from its name: pass --lang (%s)",
                            argv[optind], lang_keys());
     }
-    if (!o->session && !place_files(o, argv + optind, end - optind, rc))
-        return false;
     if (o->stdin_path) {
         if (strcmp(o->stdin_path, "-") == 0) {
             o->stdin_fd = dup(STDIN_FILENO);

@@ -66,6 +66,13 @@ test_invalid_requests_exit_2() {
   run_tide run --stdin stdin_dir b.py
   expect_rc 2
   expect_contains "$ERR" "--stdin stdin_dir is a folder: give a file to read"
+  # A folder or '-' for FILE: said as such, not as an unknown language.
+  run_tide run sub
+  expect_rc 2
+  expect_eq "$ERR" "tide run: sub is a folder: name the program's file in it"
+  run_tide run --lang python -
+  expect_rc 2
+  expect_contains "$ERR" "not from standard input ('-'): write it to one first"
 }
 
 # --lang runs a script of any name in an interpreter (an executable
