@@ -224,7 +224,7 @@ void explorer_draw(Ide *ide, Rect r, bool focused)
     wmove(stdscr, r.y, r.x);
     for (int i = 0; i < r.w; i++)
         waddch(stdscr, ' ');
-    mvwaddnstr(stdscr, r.y, r.x + 1, e->root->name, r.w - 2);
+    term_put(r.y, r.x + 1, e->root->name, 0, r.w - 2);
     int rows = r.h - 1;
     if (rows <= 0)
         return;
@@ -256,7 +256,7 @@ void explorer_draw(Ide *ide, Rect r, bool focused)
             for (int c = 0; c < r.w; c++)
                 waddch(stdscr, ' ');
         }
-        mvwaddnstr(stdscr, r.y + 1 + row, r.x, line, r.w);
+        term_put(r.y + 1 + row, r.x, line, 0, r.w);
     }
 }
 

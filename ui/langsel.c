@@ -162,7 +162,7 @@ static void draw_box(Rect r, const char *title)
     term_style(stdscr, ROLE_PANE_TITLE_FOCUSED);
     char t[300];
     snprintf(t, sizeof t, " %.256s ", title);
-    mvwaddnstr(stdscr, r.y, r.x + 2, t, r.w - 4);
+    term_put(r.y, r.x + 2, t, 0, r.w - 4);
 }
 
 void langsel_draw(Ide *ide)
@@ -199,7 +199,7 @@ void langsel_draw(Ide *ide)
         wmove(stdscr, r.y + 1 + i, r.x + 1);
         for (int x = 0; x < r.w - 2; x++)
             waddch(stdscr, ' ');
-        mvwaddnstr(stdscr, r.y + 1 + i, r.x + 1, line, r.w - 2);
+        term_put(r.y + 1 + i, r.x + 1, line, 0, r.w - 2);
     }
     term_style(stdscr, ROLE_GUTTER);
     const char *help = ide->langsel_mode == LANGSEL_FILE ? "Enter: run and highlight the file as this language   Esc: cancel"

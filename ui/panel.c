@@ -953,15 +953,15 @@ static void draw_title(Ide *ide, Rect r, bool focused)
         snprintf(left, sizeof left, " Run");
         snprintf(right, sizeof right, "F5: run the file  F7: history ");
     }
-    int rw = (int)strlen(right);
-    if (rw > r.w / 2 || (int)strlen(left) + rw + 1 > r.w)
+    int rw = term_text_cols(right);
+    if (rw > r.w / 2 || term_text_cols(left) + rw + 1 > r.w)
         rw = 0; /* the result matters more than the hint */
     if (!p->thread_live && (p->ran || p->history))
         term_style(stdscr, p->title_error ? ROLE_RESULT_FAIL : ROLE_RESULT_OK);
-    mvwaddnstr(stdscr, r.y, r.x, left, r.w - rw - 1);
+    term_put(r.y, r.x, left, 0, r.w - rw - 1);
     term_style(stdscr, role);
     if (rw)
-        mvwaddstr(stdscr, r.y, r.x + r.w - rw, right);
+        term_put(r.y, r.x + r.w - rw, right, 0, rw);
 }
 
 /* Draw one line of text (history), marking a location in it. */

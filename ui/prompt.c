@@ -271,8 +271,7 @@ void prompt_draw(Ide *ide, Rect r, int *cy, int *cx)
      * last third for the answer. */
     int label_w = 0;
     const char *l = p->label;
-    mvwaddnstr(stdscr, r.y, r.x, l, r.w - 1);
-    label_w = (int)strlen(l) < r.w - 1 ? (int)strlen(l) : r.w - 1;
+    label_w = term_put(r.y, r.x, l, 0, r.w - 1);
     if (p->choice) {
         *cy = r.y;
         *cx = r.x + label_w < r.w - 1 ? r.x + label_w : r.w - 1;
@@ -286,31 +285,35 @@ void prompt_draw(Ide *ide, Rect r, int *cy, int *cx)
     /* Show the end of a long text when the cursor is there. */
     const char *t = text_of(p);
     size_t start = 0;
-    size_t width_before = 0;
+    int width_before = 0, w;
     for (size_t i = 0; i < p->cursor;) {
         uint32_t cp;
         i += (size_t)utf8_decode((const unsigned char *)t + i, p->text.len - i, &cp);
-        width_before++;
+        term_char_shown(cp, &w);
+        width_before += w;
     }
-    while (width_before >= (size_t)avail && start < p->cursor) {
+    while (width_before >= avail && start < p->cursor) {
         uint32_t cp;
         start += (size_t)utf8_decode((const unsigned char *)t + start, p->text.len - start, &cp);
-        width_before--;
+        term_char_shown(cp, &w);
+        width_before -= w;
     }
     UiStyle st = ui_style[p->fresh ? ROLE_SELECTION : ROLE_TEXT];
     wmove(stdscr, r.y, r.x + label_w);
     term_plain(stdscr);
     int col = 0;
-    for (size_t i = start; i < p->text.len && col < avail;) {
+    for (size_t i = start; i < p->text.len;) {
         uint32_t cp;
         int n = utf8_decode((const unsigned char *)t + i, p->text.len - i, &cp);
-        wchar_t wc[2] = {cp == UTF8_INVALID || cp < ' ' ? L'?' : (wchar_t)cp, 0};
+        wchar_t wc[2] = {term_char_shown(cp, &w), 0};
+        if (col + w > avail)
+            break;
         cchar_t cc;
         setcchar(&cc, wc, st.attr, st.pair, NULL);
         wadd_wch(stdscr, &cc);
-        col++;
+        col += w;
         i += (size_t)n;
     }
     *cy = r.y;
-    *cx = r.x + label_w + (int)width_before;
+    *cx = r.x + label_w + width_before;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <term.h>
 #include <time.h>
+#include <wchar.h>
 #include <unistd.h>
 
 #include "colors.h"
@@ -215,6 +216,69 @@ void term_style(WINDOW *w, UiRole role)
 void term_plain(WINDOW *w)
 {
     wattr_set(w, A_NORMAL, 0, NULL);
+}
+
+wchar_t term_char_shown(uint32_t cp, int *cols)
+{
+    int w = cp == UTF8_INVALID || cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? -1 : wcwidth((wchar_t)cp);
+    if (w < 0)
+        cp = '?', w = 1;
+    *cols = w;
+    return (wchar_t)cp;
+}
+
+/* The next character of s to draw: *wc and its columns (0 for a
+ * combining one); returns its length in bytes. */
+static int next_char(const char *s, wchar_t *wc, int *cols)
+{
+    uint32_t cp;
+    int n = utf8_decode((const unsigned char *)s, strlen(s), &cp);
+    *wc = term_char_shown(cp, cols);
+    return n;
+}
+
+int term_text_cols(const char *s)
+{
+    int total = 0;
+    while (*s) {
+        wchar_t wc;
+        int w;
+        s += next_char(s, &wc, &w);
+        total += w;
+    }
+    return total;
+}
+
+int term_put(int y, int x, const char *s, int skip, int cols)
+{
+    wchar_t run[512];
+    size_t n = 0;
+    int col = 0, drawn = 0, start = -1;
+    while (*s && col < skip + cols && n + 1 < sizeof run / sizeof run[0]) {
+        wchar_t wc;
+        int w;
+        s += next_char(s, &wc, &w);
+        /* A combining character goes with the one before it, if that
+         * was drawn. */
+        if (w == 0) {
+            if (n)
+                run[n++] = wc;
+            continue;
+        }
+        if (col >= skip && col + w <= skip + cols) {
+            if (start < 0)
+                start = col - skip;
+            run[n++] = wc;
+            drawn = col + w - skip;
+        } else if (col < skip && col + w > skip) {
+            col += w; /* cut by the left edge: its columns stay empty */
+            continue;
+        }
+        col += w;
+    }
+    if (n)
+        mvwaddnwstr(stdscr, y, x + start, run, (int)n);
+    return drawn;
 }
 
 void term_style_with(WINDOW *w, UiRole role, attr_t extra)

@@ -13,6 +13,8 @@
 #include <curses.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
 
 #include "err.h"
 #include "keymap.h"
@@ -103,5 +105,19 @@ void term_plain(WINDOW *w);
 /* Draw with a role's style plus extra attributes. */
 void term_style_with(WINDOW *w, UiRole role, attr_t extra);
 long long now_ms(void);
+
+/* The character a code point from utf8_decode shows as in names and
+ * messages ('?' for an invalid byte or a control character), and its
+ * columns in *cols (0 for a combining character). */
+wchar_t term_char_shown(uint32_t cp, int *cols);
+/* Columns UTF-8 text takes when drawn by term_put. */
+int term_text_cols(const char *s);
+/* Draw UTF-8 text (names, messages: one line) at (y, x) with the current
+ * style, leaving out its first skip columns and stopping before cols more;
+ * a wide character that either edge would cut is left out, and a byte
+ * that is not valid UTF-8 or a control character shows as '?'.  Widths
+ * are counted in columns, not bytes, so a name in another script is
+ * neither cut early nor spilled over.  Returns the columns drawn. */
+int term_put(int y, int x, const char *s, int skip, int cols);
 
 #endif

@@ -778,35 +778,44 @@ void ide_layout(Ide *ide)
     row_cache_forget(&ide->rows);
 }
 
+/* A tab's label in the bar; returns its width in columns. */
+static int tab_label(const Tab *t, char *buf, size_t size)
+{
+    snprintf(buf, size, " %s%s ", document_name(t->doc), buffer_modified(t->doc->buf) ? " +" : "");
+    return term_text_cols(buf);
+}
+
+/* Where the bar starts (0, or left of the screen): scrolled so that the
+ * active tab shows whole.  Each label is followed by a one-column
+ * separator. */
+static int tabs_start_x(const Ide *ide)
+{
+    char label[256];
+    int before = 0, active = 0;
+    for (size_t i = 0; i < ide->ntabs && i <= ide->active; i++) {
+        int w = tab_label(ide->tabs[i], label, sizeof label) + 1;
+        if (i < ide->active)
+            before += w;
+        else
+            active = w;
+    }
+    return before + active > ide->r_tabs.w ? ide->r_tabs.w - before - active : 0;
+}
+
 static void draw_tabs(Ide *ide)
 {
     Rect r = ide->r_tabs;
     fill(r, ROLE_TABBAR);
-    /* Scroll the bar so the active tab shows. */
-    int widths[256];
-    size_t n = ide->ntabs < 256 ? ide->ntabs : 256;
-    int total = 0, before = 0;
+    int x = tabs_start_x(ide);
     char label[256];
-    for (size_t i = 0; i < n; i++) {
-        Tab *t = ide->tabs[i];
-        widths[i] = snprintf(label, sizeof label, " %s%s ", document_name(t->doc),
-                             buffer_modified(t->doc->buf) ? " +" : "");
-        if (i < ide->active)
-            before += widths[i];
-        total += widths[i];
-    }
-    int x = 0;
-    if (total > r.w && before + (ide->active < n ? widths[ide->active] : 0) > r.w)
-        x = r.w - before - widths[ide->active];
-    for (size_t i = 0; i < n; i++) {
-        Tab *t = ide->tabs[i];
-        snprintf(label, sizeof label, " %s%s ", document_name(t->doc), buffer_modified(t->doc->buf) ? " +" : "");
-        if (x + widths[i] > 0 && x < r.w) {
+    for (size_t i = 0; i < ide->ntabs && x < r.w; i++) {
+        int w = tab_label(ide->tabs[i], label, sizeof label);
+        if (x + w > 0) {
             term_style(stdscr, i == ide->active ? ROLE_TAB_ACTIVE : ROLE_TABBAR);
             int skip = x < 0 ? -x : 0;
-            mvwaddnstr(stdscr, r.y, x + skip, label + skip, r.w - x - skip);
+            term_put(r.y, r.x + x + skip, label, skip, r.w - x - skip);
         }
-        x += widths[i];
+        x += w;
         if (x < r.w && x >= 0) {
             term_style(stdscr, ROLE_TABBAR);
             mvwaddch(stdscr, r.y, x, ACS_VLINE);
@@ -839,8 +848,8 @@ static void draw_status(Ide *ide, Tab *t)
         if ((int)strlen(right) > r.w * 2 / 3)
             snprintf(right, sizeof right, " %s  Ln %zu, Col %zu%s ", lang, line + 1, col + 1, runs);
     }
-    int rw = (int)strlen(right);
-    if (rw > r.w * 2 / 3 || (msg && (int)strlen(ide->msg) + 2 > r.w - rw))
+    int rw = term_text_cols(right);
+    if (rw > r.w * 2 / 3 || (msg && term_text_cols(ide->msg) + 2 > r.w - rw))
         rw = 0; /* a long message takes the whole line */
     char left[700];
     if (msg) {
@@ -855,10 +864,10 @@ static void draw_status(Ide *ide, Tab *t)
     } else {
         snprintf(left, sizeof left, " F1: help");
     }
-    mvwaddnstr(stdscr, r.y, r.x, left, r.w - rw - 1);
+    term_put(r.y, r.x, left, 0, r.w - rw - 1);
     if (rw) {
         term_style(stdscr, ROLE_STATUS);
-        mvwaddstr(stdscr, r.y, r.x + r.w - rw, right);
+        term_put(r.y, r.x + r.w - rw, right, 0, rw);
     }
 }
 
@@ -1147,11 +1156,10 @@ static void handle_mouse(Ide *ide, const InputEvent *ev)
     }
     if (ev->mouse == MOUSE_PRESS && ev->y == ide->r_tabs.y) {
         /* Which tab was clicked: walk the labels as draw_tabs lays them. */
-        int x = 0;
+        int x = tabs_start_x(ide);
         for (size_t i = 0; i < ide->ntabs; i++) {
             char label[256];
-            int w = snprintf(label, sizeof label, " %s%s ", document_name(ide->tabs[i]->doc),
-                             buffer_modified(ide->tabs[i]->doc->buf) ? " +" : "");
+            int w = tab_label(ide->tabs[i], label, sizeof label);
             if (ev->x >= x && ev->x < x + w) {
                 ide_switch_tab(ide, i);
                 return;

@@ -258,6 +258,35 @@ test_mouse_click_drag_and_wheel() {
   expect_eq "$(sed -n 7p m.txt)" 'Z8'
 }
 
+# More tabs than the bar holds: the bar scrolls so the active tab shows
+# whole, and a click picks the tab drawn where it lands.  Names in another
+# script are measured in columns, not bytes.
+test_many_tabs_keep_the_active_one_in_view() {
+  local i row x
+  for i in $(seq 1 9); do printf 'content %s\n' "$i" >"tab_name_$i.txt"; done
+  printf 'wide name\n' >'日本語の名前.txt'
+  tui_start -x 80 tab_name_1.txt
+  tui_wait 'content 1'
+  for i in $(seq 2 9); do
+    tui_keys C-o
+    tui_type "tab_name_$i.txt"
+    tui_keys Enter
+    tui_wait "content $i"
+  done
+  row=$(tui_screen | head -1)
+  case "$row" in *" tab_name_9.txt │"*) ;; *) fail "the active tab is not whole in the bar: '$row'" ;; esac
+  # The tab of file 8, where the bar shows it.
+  x=$(python3 -c 'import sys; r = sys.argv[1]; print(len(r[:r.index("tab_name_8.txt")]))' "$row")
+  tui_click "$x" 0
+  tui_wait 'content 8'
+  tui_keys C-o
+  tui_type '日本語の名前.txt'
+  tui_keys Enter
+  tui_wait 'wide name'
+  row=$(tui_screen | head -1)
+  case "$row" in *" 日本語の名前.txt │"*) ;; *) fail "the wide name's tab is not whole: '$row'" ;; esac
+}
+
 # Every row of the editor from line FIRST to LAST shows that line and
 # nothing else: rows a redraw left alone must not keep cells of a dialog,
 # another tab or an older layout.

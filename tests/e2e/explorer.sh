@@ -97,3 +97,11 @@ test_new_rename_delete() {
   [ ! -e renamed.txt ] || fail "renamed.txt is still there"
   [ -f keep.txt ] || fail "keep.txt went away"
 }
+
+# A name in another script fills the pane's width, counted in columns (it
+# was cut after as many bytes, a third of the width for CJK).
+test_names_are_measured_in_columns() {
+  echo x >'日本語のファイル名前.txt'
+  tui_start -x 100 .
+  tui_wait '  日本語のファイル名│'
+}
