@@ -977,10 +977,8 @@ static void draw_text_line(Panel *p, const char *text, int y, int x, int w, bool
         uint32_t cp;
         int n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
         UiRole role = selected ? ROLE_SELECTION : (path && i >= loc.start && i < loc.end) ? ROLE_LINK : ROLE_TEXT;
-        wchar_t wc[2] = {cp == UTF8_INVALID || cp < ' ' ? L'?' : (wchar_t)cp, 0};
-        int cw = wcwidth(wc[0]);
-        if (cw < 1)
-            cw = 1;
+        int cw;
+        wchar_t wc[2] = {term_char_shown(cp, &cw), 0};
         if (col + cw > w)
             break;
         cchar_t cc;
