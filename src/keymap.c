@@ -128,7 +128,7 @@ static const struct ActionInfo {
     [ACT_NONE] = {"none", "", {NULL}},
     [ACT_SAVE] = {"save", "save the file", {"Ctrl-S"}},
     [ACT_SAVE_AS] = {"save_as", "save the file under another name", {"Alt-S"}},
-    [ACT_QUIT] = {"quit", "quit (asks about unsaved changes)", {"Ctrl-Q"}},
+    [ACT_QUIT] = {"quit", "quit (asks about a run, unsaved changes)", {"Ctrl-Q"}},
     [ACT_OPEN] = {"open", "open a file", {"Ctrl-O"}},
     [ACT_NEW] = {"new", "new file in a new tab", {"Ctrl-N"}},
     [ACT_CLOSE] = {"close", "close the tab", {"Ctrl-W"}},

@@ -661,7 +661,8 @@ static void on_quit_answer(Ide *ide, const char *answer, void *ud)
     quit_continue(ide);
 }
 
-static void quit_request(Ide *ide)
+/* Quitting with unsaved changes asks what to do with them. */
+static void quit_ask_unsaved(Ide *ide)
 {
     StrBuf names = {0};
     size_t n = 0;
@@ -682,6 +683,25 @@ static void quit_request(Ide *ide)
              names.data, n > 3 ? " and others" : "");
     prompt_choice(ide, q, "yn", on_quit_answer, NULL, NULL);
     sb_free(&names);
+}
+
+static void on_quit_running_answer(Ide *ide, const char *answer, void *ud)
+{
+    (void)answer;
+    (void)ud;
+    quit_ask_unsaved(ide);
+}
+
+/* Quitting stops a running program (recorded as killed): that is asked
+ * first, as a long run is easily lost to a stray Ctrl-Q. */
+static void quit_request(Ide *ide)
+{
+    if (panel_running(ide->panel)) {
+        prompt_choice(ide, "A program is running. Quit and stop it? (y)es, Esc: stay ", "y",
+                      on_quit_running_answer, NULL, NULL);
+        return;
+    }
+    quit_ask_unsaved(ide);
 }
 
 /* ---------------------------------------------------------------- disk */

@@ -53,6 +53,30 @@ test_runaway_program_is_stopped() {
   tui_wait 'killed · ' 20
 }
 
+# Ctrl-Q while a program runs asks first; Esc keeps both; yes stops the
+# run (recorded as killed) and quits, leaving no process behind.
+test_quitting_while_a_program_runs_asks_first() {
+  printf 'import time\nwhile True:\n    print("still" + " here", flush=True)\n    time.sleep(0.1)\n' >forever.py
+  tui_start forever.py
+  tui_wait 'while True'
+  tui_keys F5
+  tui_wait 'still here' 30
+  tui_keys C-q
+  tui_wait 'A program is running. Quit and stop it?'
+  tui_keys Escape
+  tui_wait_gone 'A program is running'
+  tui_wait 'Ctrl-C or Shift-F5: stop'
+  tui_keys C-q
+  tui_wait 'A program is running. Quit and stop it?'
+  tui_keys y
+  tui_wait_exit 20
+  expect_eq "$TUI_EXIT" 0 "tide's exit status"
+  run_tide history --json
+  expect_eq "$(json_get "$OUT" 'j["runs"][0]["status"]')" killed
+  pgrep -f forever.py >/dev/null && fail "the program survived tide"
+  true
+}
+
 test_compiler_error_jumps_to_its_line() {
   printf '#include <stdio.h>\n\nint main(void)\n{\n    printf("hi\\n")\n    return 0;\n}\n' >bad.c
   tui_start bad.c
