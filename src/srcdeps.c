@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fileio.h"
 
@@ -322,6 +323,14 @@ static void units_free(FortranUnits *u)
 
 /* ------------------------------------------------------------ API */
 
+/* A source's text: regular files only (opening a FIFO someone named
+ * util.c would wait for a writer forever). */
+static bool read_source(const char *path, char **text, size_t *len)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && fileio_read(path, SCAN_MAX, text, len, NULL);
+}
+
 bool srcdeps_has_main(LangId lang, bool fixed_form, const char *text, size_t len)
 {
     if (lang == LANG_C || lang == LANG_CPP)
@@ -339,7 +348,7 @@ bool srcdeps_file_has_main(const Lang *lang, const char *path)
 {
     char *text;
     size_t len;
-    if (!fileio_read(path, SCAN_MAX, &text, &len, NULL))
+    if (!read_source(path, &text, &len))
         return false;
     bool main = srcdeps_has_main(lang->id, lang_fortran_fixed_form(path), text, len);
     free(text);
@@ -387,7 +396,7 @@ void srcdeps_order_fortran(const char *dir, StrList *files)
         char *path = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", dir, f);
         char *text;
         size_t len;
-        if (fileio_read(path, SCAN_MAX, &text, &len, NULL)) {
+        if (read_source(path, &text, &len)) {
             fortran_scan(text, len, lang_fortran_fixed_form(f), &u[i]);
             free(text);
         }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vterm.h>
 
@@ -334,7 +335,8 @@ static bool find_session(Ide *ide, Tab *t, Session *out, Err *err)
  * helpers main.c calls, not the folder's other one-file programs). */
 static bool companion(const Lang *lang, const char *path, const char *name)
 {
-    if (name[0] == '.' || !lang_is_source(lang, name))
+    struct stat st;
+    if (name[0] == '.' || !lang_is_source(lang, name) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
         return false;
     switch (lang->id) {
     case LANG_GO:

@@ -154,6 +154,8 @@ test_a_c_program_and_its_helper_files_run_with_f5() {
   printf 'int twice(int x);\n' >util.h
   printf '#include "util.h"\n\nint twice(int x) { return 2 * x; }\n' >util.c
   printf '#include <stdio.h>\n\nint main(void) { puts("other" ": ran"); return 0; }\n' >other.c
+  # Not a file to compile (and never to open: it would wait for a writer).
+  mkfifo stray.c
   tui_start main.c
   tui_wait 'twice(21)'
   tui_keys F5
