@@ -99,8 +99,7 @@ static bool c_has_main(const char *text, size_t len)
             size_t start = i;
             while (i < len && is_ident(s[i]))
                 i++;
-            if (braces || parens || i - start != 4 || memcmp(s + start, "main", 4) != 0 ||
-                isdigit((unsigned char)s[start]))
+            if (braces || parens || i - start != 4 || memcmp(s + start, "main", 4) != 0)
                 continue;
             size_t k = skip_space(s, i, len);
             if (k >= len || s[k] != '(')
