@@ -606,6 +606,9 @@ static void finish(Ide *ide)
     p->thread_live = false;
     RunJob *j = p->job;
     result_line(p, j);
+    /* "stopping the program..." is over: the title says how it ended. */
+    if (p->stopping && !strcmp(ide->msg, "stopping the program..."))
+        ide->msg[0] = '\0';
     /* When nothing ran, say why in the panel too: the title line is cut
      * at the panel's width. */
     const char *why = !j->ok && !j->rec.ran ? j->err.msg

@@ -51,6 +51,8 @@ test_runaway_program_is_stopped() {
   tui_wait 'tick 2' 30
   tui_keys S-F5
   tui_wait 'killed · ' 20
+  # The status bar's "stopping..." goes with the run, not seconds later.
+  tui_wait_gone 'stopping the program' 2
 }
 
 # Ctrl-Q while a program runs asks first; Esc keeps both; yes stops the
