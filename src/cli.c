@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +71,27 @@ bool cli_parse_long(const char *s, long long min, long long max, long long *out)
         return false;
     *out = v;
     return true;
+}
+
+/* Process-wide: how the process should end. */
+static int exit_signal;
+
+void cli_set_exit_signal(int sig)
+{
+    exit_signal = sig;
+}
+
+void cli_raise_exit_signal(void)
+{
+    if (!exit_signal)
+        return;
+    fflush(NULL);
+    signal(exit_signal, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, exit_signal);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(exit_signal);
 }
 
 void cli_reset_getopt(void)

@@ -48,6 +48,13 @@ bool cli_print_json(json_t *obj);
 bool cli_parse_long(const char *s, long long min, long long max, long long *out);
 /* Reset getopt for a command's own options. */
 void cli_reset_getopt(void);
+/* A command stopped by a signal (tide run by Ctrl-C, SIGTERM, SIGHUP)
+ * asks for tide to end by that signal once everything is written and
+ * closed: the shell then knows how it ended (a script's loop stops at
+ * Ctrl-C; bash goes on when a child merely exited 130). */
+void cli_set_exit_signal(int sig);
+/* End the process by the signal asked for, if any (else return). */
+void cli_raise_exit_signal(void);
 
 /* Times are unix seconds (UTC) in the database: text output shows local
  * time, JSON ISO 8601 in UTC. */

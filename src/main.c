@@ -40,8 +40,8 @@ static void print_usage(FILE *f)
         fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(f, "\nexit status: 0 success, 1 failure, 2 invalid request; `tide run` passes on the\n"
                "program's exit code (128+N for signal N), 124 timeout, 125 tide or sandbox\n"
-               "failure, 126 compile error, 127 toolchain not installed, 130 stopped,\n"
-               "137 memory limit, 141 output limit.\n"
+               "failure, 126 compile error, 127 toolchain not installed, 130 stopped\n"
+               "(143 by SIGTERM), 137 memory limit, 141 output limit.\n"
                "Files: $XDG_CONFIG_HOME/tide/config.ini, $XDG_DATA_HOME/tide/tide.db.  See tide(1).\n");
 }
 
@@ -141,5 +141,6 @@ int main(int argc, char **argv)
         fprintf(stderr, "tide: cannot write the output\n");
         return rc ? rc : EXIT_FAIL;
     }
+    cli_raise_exit_signal();
     return rc;
 }

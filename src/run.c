@@ -83,7 +83,8 @@ const Command cmd_run = {
     "Exit status: the program's own exit code; 128+N when it died of signal N;\n"
     "124 timeout; 125 tide or the sandbox failed; 126 compile error; 127 the\n"
     "language's toolchain is not installed; 137 memory limit; 141 output limit;\n"
-    "130 stopped (Ctrl-C); 2 invalid request.\n",
+    "130 stopped by Ctrl-C (by SIGTERM 143, SIGHUP 129: once the result is out,\n"
+    "tide ends by the signal that stopped it); 2 invalid request.\n",
     run_main,
 };
 
@@ -399,10 +400,13 @@ static RunControl *volatile running;
 static volatile int pty_master = -1;
 static struct termios saved_tty;
 static volatile sig_atomic_t tty_raw;
+/* The first signal that asked to stop the run. */
+static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig)
 {
-    (void)sig;
+    if (!stop_signal)
+        stop_signal = sig;
     if (running)
         run_control_stop(running);
 }
@@ -631,8 +635,17 @@ static int run_main(App *app, int argc, char **argv)
     cli_show_config_warnings(app);
     RunResult res;
     Err err;
+    stop_signal = 0;
     run_execute(app, &o, &res, &err);
     rc = run_exit_code(&res);
+    /* Stopped by a signal: exit as that signal would have ended tide
+     * (128+N), and by the signal itself where that is quiet (SIGQUIT's
+     * own end would dump core). */
+    if (res.status == RUN_KILLED && stop_signal) {
+        rc = 128 + stop_signal;
+        if (stop_signal != SIGQUIT)
+            cli_set_exit_signal(stop_signal);
+    }
     if (res.work_narrowed)
         sl_push_owned(&o.notes, xasprintf("%s is or holds your home folder, so the program saw only the "
                                           "files you named, not the rest of it (put them in a folder "

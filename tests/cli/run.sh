@@ -177,8 +177,42 @@ test_output_streams_while_the_program_runs() {
   kill -TERM $pid
   RC=0
   wait $pid || RC=$?
-  expect_rc 130 "stopped by SIGTERM"
+  expect_rc 143 "stopped by SIGTERM"
   expect_contains "$(cat err.txt)" "tide: killed"
+}
+
+# A run stopped by a signal ends tide by that same signal, after the JSON
+# and the record are written: the caller sees how it ended (SIGTERM, not an
+# exit of 130), and a shell loop stops at Ctrl-C instead of going on to
+# the next run (bash goes on when its child merely exited 130).
+test_a_stop_by_signal_ends_tide_by_that_signal() {
+  printf 'import time\nprint("up", flush=True)\ntime.sleep(60)\n' >wait.py
+  OUT=$(python3 - "$TIDE" <<'P'
+import subprocess, sys, time, json, signal, os
+tide = sys.argv[1]
+p = subprocess.Popen([tide, "run", "--json", "wait.py"], stdout=subprocess.PIPE)
+time.sleep(1.5)
+p.send_signal(signal.SIGTERM)
+out = p.communicate(timeout=20)[0]
+print(p.returncode, json.loads(out)["status"])
+# A script's loop, its own process group, Ctrl-C sent to the group.
+loop = subprocess.Popen(["bash", "-c", f"for i in 1 2; do {tide} run --ephemeral wait.py >/dev/null 2>&1; "
+                         "echo went on >>loop.log; done"], start_new_session=True,
+                        # (as in a terminal: a background job of a script would ignore SIGINT)
+                        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+time.sleep(1.5)
+os.killpg(loop.pid, signal.SIGINT)
+try:
+    rc = loop.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    os.killpg(loop.pid, signal.SIGKILL)
+    rc = "still running"
+print(rc, os.path.exists("loop.log"))
+P
+)
+  expect_eq "$OUT" "$(printf '%s\n' "-15 killed" "-2 False")" "the run's end and the loop's"
+  run_tide history --json
+  expect_eq "$(json_get "$OUT" 'j["runs"][0]["status"]')" killed "the stopped run is recorded"
 }
 
 test_timeout_keeps_what_was_written() {
