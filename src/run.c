@@ -525,8 +525,13 @@ bool run_execute(App *app, RunOptions *o, RunResult *res, Err *err)
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     static const int stop_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
         sigaction(stop_sigs[i], &sa, &old[i]);
+        /* What the caller ignores stays ignored: nohup's SIGHUP, the
+         * SIGINT of a script's background job. */
+        if (old[i].sa_handler == SIG_IGN)
+            sigaction(stop_sigs[i], &old[i], NULL);
+    }
     sa.sa_handler = on_winch;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGWINCH, &sa, &old[4]);

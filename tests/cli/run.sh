@@ -213,6 +213,16 @@ P
   expect_eq "$OUT" "$(printf '%s\n' "-15 killed" "-2 False")" "the run's end and the loop's"
   run_tide history --json
   expect_eq "$(json_get "$OUT" 'j["runs"][0]["status"]')" killed "the stopped run is recorded"
+  # What the caller ignores does not stop the run: nohup's SIGHUP.
+  printf 'import time\ntime.sleep(1.5)\nprint("finished")\n' >short.py
+  nohup "$TIDE" run --ephemeral short.py >nohup.txt 2>&1 &
+  local pid=$!
+  sleep 0.7
+  kill -HUP $pid
+  RC=0
+  wait $pid || RC=$?
+  expect_rc 0 "a nohup run after SIGHUP"
+  expect_contains "$(cat nohup.txt)" "finished"
 }
 
 test_timeout_keeps_what_was_written() {
