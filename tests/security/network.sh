@@ -93,3 +93,68 @@ test_no_name_resolution_without_net() {
   expect_contains "$out" "localhost resolves"
   expect_contains "$out" "no dns:"
 }
+
+# A Unix socket that lies in the program's folder (an ssh-agent's or a
+# tmux server's, when a program is run from /tmp) is a door out that no
+# network namespace closes: path sockets are files.  The program sees the
+# folder through an overlay (or a copy of its regular files), where a
+# socket takes no connection, --net or not.  Mode 0777, so that only the
+# sandbox stands in the way.
+test_a_host_socket_in_the_folder_takes_no_connection() {
+  python3 - "$PWD/agent.sock" "$T/accepted_unix" <<'P' &
+import os, socket, sys, time
+path, log = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX)
+s.bind(path)
+os.chmod(path, 0o777)
+s.listen(5)
+s.settimeout(0.05)
+open(log, "w").close()
+end = time.time() + 30
+while time.time() < end:
+    try:
+        c, _ = s.accept()
+        with open(log, "a") as f:
+            f.write("accepted\n")
+        c.close()
+    except OSError:
+        pass
+P
+  SOCK_SERVER=$!
+  trap 'kill $SOCK_SERVER 2>/dev/null' EXIT
+  for _ in $(seq 50); do [ -e "$T/accepted_unix" ] && break; sleep 0.1; done
+  cat >probe.py <<'P'
+import os, socket
+print("listed", "agent.sock" in os.listdir("."))
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(3)
+try:
+    s.connect("agent.sock")
+    print("CONNECTED")
+except OSError as e:
+    print("refused", e.strerror)
+P
+  # The control: the host itself connects.
+  python3 -c 'import socket; socket.socket(socket.AF_UNIX).connect("agent.sock")'
+  expect_eq "$(cat "$T/accepted_unix")" "accepted" "the host's own connection"
+  : >"$T/accepted_unix"
+  for mode in overlay overlay-net copy; do
+    case $mode in
+      overlay) run_tide run --json probe.py ;;
+      overlay-net) run_tide run --json --net probe.py ;;
+      copy) TIDE_WORK_COPY=1 run_tide run --json probe.py ;;
+    esac
+    expect_rc 0 "$mode"
+    out=$(json_field output)
+    expect_contains "$out" "refused" "$mode"
+    expect_not_contains "$out" CONNECTED "$mode"
+    # Through the overlay the socket is there to try (so the refusal is
+    # the overlay's, not a folder the program cannot enter); the copy
+    # leaves it out.
+    case $mode in
+      copy) expect_contains "$out" "listed False" "$mode" ;;
+      *) expect_contains "$out" "listed True" "$mode" ;;
+    esac
+  done
+  expect_eq "$(cat "$T/accepted_unix")" "" "connections the socket took from the sandbox"
+}
