@@ -127,7 +127,7 @@ typedef struct Job {
     const struct sock_fprog *filter;
     struct EarlyCgroup *early; /* the run step's cgroups, being made meanwhile */
     bool work_copy;     /* /work is a copy (no overlayfs here), not an overlay */
-    bool narrow;        /* ... of the named files only (see private_folder) */
+    bool narrow;        /* ... of the named files only (see exec_folder_is_private) */
     long long started_ns;
 } Job;
 
@@ -1093,23 +1093,31 @@ static bool valid_relative(const char *f)
     return true;
 }
 
-/* A folder never shown whole to a program: the root, and the user's home
- * folder and those holding it (running ~/x.py must not hand over ~/.ssh).
- * A program whose entry is in one sees only the files it was given. */
-static bool private_folder(const char *dir)
+/* Whether dir is path (after resolving it) or a folder above it. */
+static bool is_or_holds(const char *dir, const char *path)
 {
-    if (strcmp(dir, "/") == 0)
-        return true;
-    const char *home = getenv("HOME");
     char real[PATH_MAX];
-    static const char *const others[] = {"/root", "/home"};
-    for (size_t i = 0; i < sizeof others / sizeof *others; i++)
-        if (strcmp(dir, others[i]) == 0)
-            return true;
-    if (!home || !*home || !realpath(home, real))
+    if (!path || !*path || !realpath(path, real))
         return false;
     size_t n = strlen(dir);
-    return strcmp(dir, real) == 0 || (strncmp(real, dir, n) == 0 && real[n] == '/');
+    return strcmp(dir, real) == 0 || (strncmp(real, dir, n) == 0 && (real[n] == '/' || n == 1));
+}
+
+/* A folder never shown whole to a program: the user's home folder and
+ * runtime folder and those holding them (running ~/x.py must not hand
+ * over ~/.ssh), /root, and the folders every program shares its
+ * temporary files in (/tmp holds Kerberos tickets, other programs'
+ * files).  A program whose entry is in one sees only the files it was
+ * given; a folder of its own below /tmp is shown whole. */
+bool exec_folder_is_private(const char *dir)
+{
+    static const char *const shared[] = {"/", "/root", "/home", "/tmp", "/var/tmp", "/dev/shm"};
+    for (size_t i = 0; i < sizeof shared / sizeof *shared; i++) {
+        char real[PATH_MAX];
+        if (strcmp(dir, shared[i]) == 0 || (realpath(shared[i], real) && strcmp(dir, real) == 0))
+            return true;
+    }
+    return is_or_holds(dir, getenv("HOME")) || is_or_holds(dir, getenv("XDG_RUNTIME_DIR"));
 }
 
 static bool prepare(Job *j)
@@ -1130,7 +1138,7 @@ static bool prepare(Job *j)
         j->entry_dir = slash ? xstrndup(r->files[0], (size_t)(slash - r->files[0])) : xstrdup("");
         j->cwd = j->entry_dir[0] ? xasprintf(WORK "/%s", j->entry_dir) : xstrdup(WORK);
     }
-    if (private_folder(j->workdir)) {
+    if (exec_folder_is_private(j->workdir)) {
         j->narrow = j->work_copy = true;
         j->res->work_narrowed = true;
     }
@@ -1363,6 +1371,13 @@ bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult
     if (!ok && (res->status == RUN_SANDBOX_ERROR || res->status == RUN_INVALID_REQUEST))
         return err_set(err, "%s", res->message);
     return true;
+}
+
+char *run_narrowed_note(const char *workdir)
+{
+    return xasprintf("tide never shows a program all of %s (a home folder or one above it, /tmp and the "
+                     "other shared temporary folders), so it saw only the files it was given (put them in "
+                     "a folder of their own to give it their neighbours)", workdir);
 }
 
 bool run_result_ran(const RunResult *res)

@@ -118,6 +118,14 @@ typedef struct RunResult {
  * limits, a stop) is a true return with res->status. */
 bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult *res, Err *err);
 void run_result_free(RunResult *res);
+/* Whether dir (a real path) is a folder tide never shows a program whole:
+ * a home folder or one above it, /root, /tmp and the other shared
+ * temporary folders.  A program whose entry is in one gets only the files
+ * it was given (work_narrowed). */
+bool exec_folder_is_private(const char *dir);
+/* What to tell the user when work_narrowed: why the program saw only its
+ * files, and what to do to give it the folder (workdir: the folder). */
+char *run_narrowed_note(const char *workdir);
 /* Whether the result has a run step to report (its time and memory): it
  * began, and no failure of tide's ended it. */
 bool run_result_ran(const RunResult *res);

@@ -652,10 +652,7 @@ static int run_main(App *app, int argc, char **argv)
             cli_set_exit_signal(stop_signal);
     }
     if (res.work_narrowed)
-        sl_push_owned(&o.notes, xasprintf("%s is or holds your home folder, so the program saw only the "
-                                          "files you named, not the rest of it (put them in a folder "
-                                          "of their own to give it their neighbours)",
-                                          o.workdir));
+        sl_push_owned(&o.notes, run_narrowed_note(o.workdir));
     if (o.json) {
         json_t *j = run_result_json(&res, o.req.lang);
         json_object_set_new(j, "session_id", o.session_id ? json_integer(o.session_id) : json_null());

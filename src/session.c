@@ -733,7 +733,8 @@ static void snapshot_take(SessionRun *run)
     VcsSnapshotOptions opt = {.force = (const char *const *)run->snap_force.items,
                               .exclude = (const char *const *)run->exclude.items,
                               .lang = run->s.lang,
-                              .limit_big = run->s.kind == SESSION_FOLDER};
+                              .limit_big = run->s.kind == SESSION_FOLDER,
+                              .only_forced = exec_folder_is_private(run->s.workdir)};
     if (vcs_snapshot(&run->vcs, &opt, &run->snap, &verr)) {
         run->snap_ok = true;
         for (size_t i = 0; i < run->snap.notes.len; i++)

@@ -291,6 +291,11 @@ static bool walk(Walk *w, Err *err)
 static bool walk_tree(Walk *w, Err *err)
 {
     const VcsSnapshotOptions *opt = w->opt;
+    if (opt->only_forced) {
+        add_forced(w);
+        qsort(w->files, w->n, sizeof *w->files, cmp_walkfile);
+        return true;
+    }
     bool limit = opt->limit_big && opt->lang;
     if (limit) {
         w->big_files = opt->big_files > 0 ? opt->big_files : VCS_BIG_FILES;

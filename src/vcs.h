@@ -56,6 +56,10 @@ typedef struct VcsSnapshotOptions {
      * lang (by extension) are kept. */
     const Lang *lang;
     bool limit_big;
+    /* Only the forced files, nothing walked: the run saw only those (its
+     * folder is one tide never shows whole, such as a home folder or
+     * /tmp), and the rest must not be copied into tide's data. */
+    bool only_forced;
     /* 0: the VCS_* defaults (tests use small values). */
     long long max_file, big_files, big_bytes, max_visit;
 } VcsSnapshotOptions;

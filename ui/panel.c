@@ -648,6 +648,11 @@ static void finish(Ide *ide)
     }
     for (size_t i = 0; i < j->rec.notes.len; i++)
         ide_message(ide, false, "%s", j->rec.notes.items[i]);
+    if (j->res.work_narrowed) {
+        char *note = run_narrowed_note(j->session.workdir);
+        ide_message(ide, false, "%s", note);
+        free(note);
+    }
     /* Errors that name a place: the first is selected, Enter goes there. */
     p->sel = first_location(p);
     if (ide->focus == FOCUS_PANEL && p->sel < 0 && !p->title_error)

@@ -220,6 +220,19 @@ test_a_new_buffer_gets_a_name_the_compiler_takes() {
   case "$(tui_screen)" in *'compile 0.00'*) fail "a refused run shows a compile time:$(tui_screen)" ;; esac
 }
 
+# F5 on a file right in /tmp: the program gets only its file, and the
+# status bar says why its neighbours are missing.
+test_a_run_from_tmp_says_it_saw_only_its_file() {
+  E2E_TMP_PROG=/tmp/tide-e2e-$$-$RANDOM.py
+  printf 'import os\nprint("sees", len(os.listdir(".")), "file" + "s")\n' >"$E2E_TMP_PROG"
+  tui_start "$E2E_TMP_PROG"
+  trap 'tui_stop; rm -f "$E2E_TMP_PROG"' EXIT
+  tui_wait 'import os'
+  tui_keys F5
+  tui_wait 'sees 1 files' 30
+  tui_wait 'tide never shows a program all of /tmp'
+}
+
 test_java_compile_error_jumps_to_its_line() {
   command -v javac >/dev/null || skip "javac is not installed"
   printf 'public class Main {\n    public static void main(String[] a) {\n        System.out.println("x")\n    }\n}\n' >Main.java

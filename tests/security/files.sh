@@ -254,6 +254,40 @@ P
   expect_rc 0
   out=$(json_field output)
   expect_eq "$out" "$(printf "['%s']\n.ssh False\n%s False" "$(basename "$prog")" "$rel")"
-  expect_contains "$(json_get "$OUT" 'j["notes"]')" "is or holds your home folder"
+  expect_contains "$(json_get "$OUT" 'j["notes"]')" "tide never shows a program all of $HOME"
   expect_eq "$(json_field work_narrowed)" true
+}
+
+# /tmp is every program's dumping ground (Kerberos tickets, other programs'
+# files): a program run from it sees only the files it was given, while a
+# folder of its own below /tmp is shown whole.  The planted file is
+# world-readable, so only the sandbox keeps it away.
+test_a_program_in_tmp_sees_only_itself() {
+  TMP_BASE=/tmp/tide-test-$$-$RANDOM
+  local prog=$TMP_BASE.py planted=$TMP_BASE-ticket own=$TMP_BASE-own
+  trap 'rm -rf "$TMP_BASE".py "$TMP_BASE"-ticket "$TMP_BASE"-own' EXIT
+  printf 'TICKET-%s\n' "$RANDOM" >"$planted"
+  chmod 644 "$planted"
+  cat >"$prog" <<'P'
+import os, sys
+names = os.listdir(".")
+print(len(names), os.path.basename(sys.argv[1]) in names, os.path.exists(os.path.basename(sys.argv[1])))
+P
+  run_tide run --ephemeral --json "$prog" -- "$planted"
+  expect_rc 0
+  expect_eq "$(json_field output)" "1 False False" "what the program in /tmp saw"
+  expect_eq "$(json_field work_narrowed)" true
+  expect_contains "$(json_get "$OUT" 'j["notes"]')" "tide never shows a program all of /tmp"
+  # Recorded, the run's snapshot holds its file, not the rest of /tmp.
+  run_tide run --json "$prog" -- "$planted"
+  expect_eq "$(json_field output)" "1 False False" "what the recorded program saw"
+  run_tide files "$(json_field session_id)" --json
+  expect_eq "$(json_get "$OUT" '[f["name"] for f in j["files"]]')" "[\"$(basename "$prog")\"]" "the files tide kept"
+  # The control: in a folder of its own, its neighbours are there.
+  mkdir "$own"
+  cp "$prog" "$own/prog.py"
+  cp "$planted" "$own/"
+  run_tide run --ephemeral --json "$own/prog.py" -- "$planted"
+  expect_eq "$(json_field output)" "2 True True" "what the program in its own folder saw"
+  expect_eq "$(json_field work_narrowed)" false
 }

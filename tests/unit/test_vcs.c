@@ -197,6 +197,26 @@ Test(vcs, respects_gitignore_but_keeps_the_run_files)
     repo_free(&r);
 }
 
+Test(vcs, only_the_run_files_when_asked)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "x.py", "print(1)\n");
+    put(&r, "other.py", "print(2)\n");
+    put(&r, "notes.txt", "private\n");
+    const char *force[] = {"x.py", "missing.py", NULL};
+    VcsSnapshotOptions opt = {.force = force, .only_forced = true};
+    VcsSnapshot s;
+    char *c = record(&r, &opt, &s);
+    cr_assert(has_file(&r, c, "x.py"));
+    cr_assert_not(has_file(&r, c, "other.py"));
+    cr_assert_not(has_file(&r, c, "notes.txt"));
+    cr_assert_eq(s.nfiles, 1);
+    vcs_snapshot_free(&s);
+    free(c);
+    repo_free(&r);
+}
+
 Test(vcs, newly_ignored_file_leaves_the_snapshot)
 {
     Repo r;
