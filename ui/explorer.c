@@ -12,13 +12,19 @@
 #include "fileio.h"
 #include "xalloc.h"
 
+/* Entries shown per folder: the first in the tree's order.  A folder is
+ * read up to SCAN_ENTRIES, so that what is shown is the start of the
+ * sorted folder (not whatever readdir returned first) and the rest is
+ * counted. */
 #define MAX_ENTRIES 5000
+#define SCAN_ENTRIES 1000000
 
 typedef struct Node {
     char *name, *path;
     bool dir, open, loaded;
     struct Node **kids;
     size_t nkids;
+    size_t hidden; /* entries past MAX_ENTRIES, not shown */
     int depth;
 } Node;
 
@@ -56,9 +62,16 @@ static void node_free(Node *n)
     free(n);
 }
 
-static int by_kind_then_name(const void *a, const void *b)
+/* An entry as read, before it becomes a Node (most of a big folder never
+ * does). */
+typedef struct Entry {
+    char *name;
+    bool dir;
+} Entry;
+
+static int entry_order(const void *a, const void *b)
 {
-    const Node *x = *(Node *const *)a, *y = *(Node *const *)b;
+    const Entry *x = a, *y = b;
     if (x->dir != y->dir)
         return x->dir ? -1 : 1;
     int c = strcasecmp(x->name, y->name);
@@ -69,35 +82,56 @@ static int by_kind_then_name(const void *a, const void *b)
 static void load(Node *n)
 {
     DIR *d = opendir(n->path);
-    Node **kids = NULL;
-    size_t nk = 0;
+    Entry *all = NULL;
+    size_t na = 0, cap = 0;
     if (d) {
         struct dirent *e;
-        while ((e = readdir(d)) && nk < MAX_ENTRIES) {
+        while ((e = readdir(d)) && na < SCAN_ENTRIES) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
                 continue;
-            char *path = xasprintf("%s/%s", strcmp(n->path, "/") ? n->path : "", e->d_name);
-            bool dir = fileio_is_dir(path);
-            Node *old = NULL;
-            for (size_t i = 0; i < n->nkids; i++)
-                if (n->kids[i] && !strcmp(n->kids[i]->name, e->d_name) && n->kids[i]->dir == dir) {
-                    old = n->kids[i];
-                    n->kids[i] = NULL;
-                    break;
-                }
-            kids = xreallocarray(kids, nk + 1, sizeof *kids);
-            kids[nk++] = old ? old : node_new(e->d_name, path, dir, n->depth + 1);
-            free(path);
+            bool dir = e->d_type == DT_DIR;
+            if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+                struct stat st;
+                dir = fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+            }
+            if (na == cap) {
+                cap = cap ? cap * 2 : 64;
+                all = xreallocarray(all, cap, sizeof *all);
+            }
+            all[na++] = (Entry){xstrdup(e->d_name), dir};
         }
         closedir(d);
     }
+    if (na)
+        qsort(all, na, sizeof *all, entry_order);
+    size_t nk = na < MAX_ENTRIES ? na : MAX_ENTRIES;
+    Node **kids = nk ? xcalloc(nk, sizeof *kids) : NULL;
+    /* The nodes already made are in the same order: walk both at once. */
+    size_t j = 0;
+    for (size_t i = 0; i < nk; i++) {
+        Node *old = NULL;
+        while (j < n->nkids && entry_order(&(Entry){n->kids[j]->name, n->kids[j]->dir}, &all[i]) < 0)
+            j++;
+        if (j < n->nkids && entry_order(&(Entry){n->kids[j]->name, n->kids[j]->dir}, &all[i]) == 0) {
+            old = n->kids[j];
+            n->kids[j++] = NULL;
+        }
+        if (!old) {
+            char *path = xasprintf("%s/%s", strcmp(n->path, "/") ? n->path : "", all[i].name);
+            old = node_new(all[i].name, path, all[i].dir, n->depth + 1);
+            free(path);
+        }
+        kids[i] = old;
+    }
+    for (size_t i = 0; i < na; i++)
+        free(all[i].name);
+    free(all);
     for (size_t i = 0; i < n->nkids; i++)
         node_free(n->kids[i]);
     free(n->kids);
-    if (nk)
-        qsort(kids, nk, sizeof *kids, by_kind_then_name);
     n->kids = kids;
     n->nkids = nk;
+    n->hidden = na - nk;
     n->loaded = true;
 }
 
@@ -224,7 +258,13 @@ void explorer_draw(Ide *ide, Rect r, bool focused)
     wmove(stdscr, r.y, r.x);
     for (int i = 0; i < r.w; i++)
         waddch(stdscr, ' ');
-    term_put(r.y, r.x + 1, e->root->name, 0, r.w - 2);
+    char title[600];
+    if (e->root->hidden)
+        snprintf(title, sizeof title, "%.400s (%zu/%zu)", e->root->name, e->root->nkids,
+                 e->root->nkids + e->root->hidden);
+    else
+        snprintf(title, sizeof title, "%.400s", e->root->name);
+    term_put(r.y, r.x + 1, title, 0, r.w - 2);
     int rows = r.h - 1;
     if (rows <= 0)
         return;
@@ -247,9 +287,12 @@ void explorer_draw(Ide *ide, Rect r, bool focused)
         UiRole role = n == e->gen ? ROLE_GENERATED : n->dir ? ROLE_DIR : gen ? ROLE_GENERATED : ROLE_TEXT;
         if (i == e->sel)
             role = focused ? ROLE_DIALOG_SELECTED : ROLE_SELECTION;
-        char line[512];
-        snprintf(line, sizeof line, "%*s%s%s%s", n->depth * 2, "", n->dir ? (n->open ? "v " : "> ") : "  ", n->name,
-                 n == e->gen ? "" : n->dir ? "/" : gen ? " *" : "");
+        char line[600], more[64] = "";
+        /* A big folder shows its first entries, and says so. */
+        if (n->dir && n->open && n->hidden)
+            snprintf(more, sizeof more, " (%zu/%zu)", n->nkids, n->nkids + n->hidden);
+        snprintf(line, sizeof line, "%*s%s%.400s%s%s", n->depth * 2, "", n->dir ? (n->open ? "v " : "> ") : "  ",
+                 n->name, n == e->gen ? "" : n->dir ? "/" : gen ? " *" : "", more);
         term_style(stdscr, role);
         if (i == e->sel) {
             wmove(stdscr, r.y + 1 + row, r.x);

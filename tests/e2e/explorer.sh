@@ -105,3 +105,17 @@ test_names_are_measured_in_columns() {
   tui_start -x 100 .
   tui_wait '  日本語のファイル名│'
 }
+
+# A folder bigger than the tree shows: its first entries in order (not
+# whatever the file system listed first), and the count says so.
+test_a_big_folder_shows_its_first_entries_and_says_so() {
+  mkdir big
+  python3 -c '
+for i in range(6000): open("big/f%05d.txt" % i, "w").close()'
+  tui_start big
+  tui_wait ' big (5000/6000)'
+  tui_wait '  f00000.txt'
+  tui_wait '  f00001.txt'
+  tui_keys End
+  tui_wait '  f04999.txt'
+}
