@@ -129,14 +129,9 @@ static const Lang *lang_of_shebang(const Buffer *b)
     if (buffer_byte(b, 0) != '#' || buffer_byte(b, 1) != '!')
         return NULL;
     size_t end = buffer_line_end(b, 0);
-    char *line = buffer_dup(b, 0, end < 200 ? end : 200, NULL);
-    const Lang *lang = NULL;
-    if (strstr(line, "python"))
-        lang = lang_get(LANG_PYTHON);
-    else if (strstr(line, "node"))
-        lang = lang_get(LANG_NODE);
-    else if (strstr(line, "php"))
-        lang = lang_get(LANG_PHP);
+    size_t len;
+    char *line = buffer_dup(b, 0, end < 200 ? end : 200, &len);
+    const Lang *lang = lang_by_shebang(line, len);
     free(line);
     return lang;
 }

@@ -1,5 +1,6 @@
 #include "lang.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +211,75 @@ const Lang *lang_by_path(const char *path)
     for (size_t i = 0; i <= n; i++)
         lower[i] = (char)(ext[i] >= 'A' && ext[i] <= 'Z' ? ext[i] + 32 : ext[i]);
     return ext_in(lower, langs[LANG_FORTRAN].exts) ? &langs[LANG_FORTRAN] : NULL;
+}
+
+/* An interpreter's name, version suffix and all: python3.11, nodejs. */
+static const Lang *lang_by_interpreter(const char *name, size_t n)
+{
+    static const struct {
+        const char *prefix;
+        LangId id;
+    } names[] = {{"python", LANG_PYTHON}, {"node", LANG_NODE}, {"nodejs", LANG_NODE}, {"php", LANG_PHP}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        size_t k = strlen(names[i].prefix);
+        if (n < k || strncmp(name, names[i].prefix, k) != 0)
+            continue;
+        /* What may follow: a version (python3, python3.11, php8.2). */
+        size_t j = k;
+        while (j < n && ((name[j] >= '0' && name[j] <= '9') || name[j] == '.'))
+            j++;
+        if (j == n)
+            return &langs[names[i].id];
+    }
+    return NULL;
+}
+
+const Lang *lang_by_shebang(const char *text, size_t len)
+{
+    if (len < 2 || text[0] != '#' || text[1] != '!')
+        return NULL;
+    const char *end = memchr(text, '\n', len);
+    end = end ? end : text + len;
+    const char *p = text + 2;
+    bool after_env = false;
+    for (;;) {
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        const char *w = p;
+        while (p < end && *p != ' ' && *p != '\t' && *p != '\r')
+            p++;
+        if (w == p)
+            return NULL;
+        const char *base = w;
+        for (const char *c = w; c < p; c++)
+            if (*c == '/')
+                base = c + 1;
+        size_t n = (size_t)(p - base);
+        /* env's own options (-S) and assignments come before the program. */
+        if (after_env && (*w == '-' || memchr(w, '=', (size_t)(p - w))))
+            continue;
+        if (!after_env && n == 3 && !strncmp(base, "env", 3)) {
+            after_env = true;
+            continue;
+        }
+        return lang_by_interpreter(base, n);
+    }
+}
+
+const Lang *lang_of_file(const char *path)
+{
+    const Lang *lang = lang_by_path(path);
+    if (lang)
+        return lang;
+    /* O_NONBLOCK: a FIFO must not hold the caller up. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    char head[256];
+    ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof head) : -1;
+    close(fd);
+    return n > 0 ? lang_by_shebang(head, (size_t)n) : NULL;
 }
 
 bool lang_is_source(const Lang *lang, const char *path)

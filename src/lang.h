@@ -65,6 +65,13 @@ const Lang *lang_get(LangId id);
 const Lang *lang_by_key(const char *key);
 /* By the extension of path (case-sensitive, as compilers are), or NULL. */
 const Lang *lang_by_path(const char *path);
+/* By a script's #! line (text: the start of the file, len bytes of it):
+ * the interpreter it names, directly or through env (python3, node,
+ * php8.2 ...), or NULL. */
+const Lang *lang_by_shebang(const char *text, size_t len);
+/* A file's language: by its extension, else by its #! line (read from
+ * the file when it is a regular one), or NULL. */
+const Lang *lang_of_file(const char *path);
 bool lang_is_source(const Lang *lang, const char *path);
 /* "python|node|..." for messages. */
 const char *lang_keys(void);

@@ -34,7 +34,7 @@ const Command cmd_run = {
     "layer - your files are never modified.\n"
     "\n"
     "  -l, --lang LANG             python|node|go|c|cpp|java|php|rust|fortran\n"
-    "                              (default: from FILE's extension)\n"
+    "                              (default: from FILE's extension or #! line)\n"
     "  -i, --stdin FILE            feed FILE on standard input ('-': tide's own stdin;\n"
     "                              default: tide's stdin unless it is a terminal)\n"
     "  -t, --timeout SECONDS       wall-clock limit of the run step (default 60)\n"
@@ -185,7 +185,7 @@ static bool place_in_session(App *app, RunOptions *o, char **files, int nfiles, 
 {
     Session s;
     Err err;
-    const Lang *hint = o->req.lang ? o->req.lang : lang_by_path(files[0]);
+    const Lang *hint = o->req.lang ? o->req.lang : lang_of_file(files[0]);
     if (!session_find_for(app, o->session, hint, &s, &err))
         return invalid(o, rc, "%s", err.msg);
     StrList names = {0}, rel;
@@ -328,9 +328,9 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         if (!place_files(o, argv + optind, end - optind, rc))
             return false;
         if (!lang_key)
-            o->req.lang = lang_by_path(argv[optind]);
+            o->req.lang = lang_of_file(argv[optind]);
         if (!o->req.lang)
-            return invalid(o, rc, "cannot tell the language of %s from its name: pass --lang (%s)",
+            return invalid(o, rc, "cannot tell the language of %s from its name or a #! line: pass --lang (%s)",
                            argv[optind], lang_keys());
     }
     if (o->stdin_path) {

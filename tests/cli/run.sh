@@ -93,6 +93,24 @@ test_lang_runs_a_script_without_its_extension() {
   case "$ERR" in *"compile 0.00"*) fail "a refused request reports a compile time: $ERR" ;; esac
 }
 
+# A script without an extension says its language in its #! line, as the
+# IDE already read it: no --lang needed.
+test_a_script_runs_by_its_shebang() {
+  printf '#!/usr/bin/env python3\nprint("by shebang")\n' >tool
+  chmod +x tool
+  run_tide run --ephemeral tool
+  expect_rc 0 "a python script"
+  expect_eq "$OUT" "by shebang"
+  printf '#!/usr/bin/env -S node --no-warnings\nconsole.log("node " + "too")\n' >njs
+  run_tide run --ephemeral njs
+  expect_rc 0 "a node script"
+  expect_eq "$OUT" "node too"
+  printf '#!/bin/sh\necho sh\n' >shell
+  run_tide run --ephemeral shell
+  expect_rc 2 "a shell script"
+  expect_contains "$ERR" "cannot tell the language of shell from its name or a #! line"
+}
+
 # --generated-dir takes an empty folder, or makes a new one: nothing in it
 # is overwritten or passed off as the run's.
 test_generated_dir_is_empty_or_new() {

@@ -40,6 +40,28 @@ Test(lang, by_extension)
     cr_assert_null(lang_by_path(".py"), "a dot file is not a Python file");
 }
 
+static const Lang *shebang(const char *text)
+{
+    return lang_by_shebang(text, strlen(text));
+}
+
+Test(lang, by_shebang)
+{
+    cr_assert_eq(shebang("#!/usr/bin/env python3\nprint(1)\n"), lang_get(LANG_PYTHON));
+    cr_assert_eq(shebang("#!/usr/bin/python3.11 -u\n"), lang_get(LANG_PYTHON));
+    cr_assert_eq(shebang("#! /usr/local/bin/python\r\n"), lang_get(LANG_PYTHON));
+    cr_assert_eq(shebang("#!/usr/bin/env -S node --no-warnings\n"), lang_get(LANG_NODE));
+    cr_assert_eq(shebang("#!/usr/bin/env NODE_ENV=x nodejs\n"), lang_get(LANG_NODE));
+    cr_assert_eq(shebang("#!/usr/bin/php8.2\n<?php echo 1;\n"), lang_get(LANG_PHP));
+    /* Other interpreters, look-alikes and no #! at all. */
+    cr_assert_null(shebang("#!/bin/bash\necho python\n"));
+    cr_assert_null(shebang("#!/usr/bin/env nodemon\n"));
+    cr_assert_null(shebang("#!/usr/bin/pythonista\n"));
+    cr_assert_null(shebang("#!/usr/bin/env\n"));
+    cr_assert_null(shebang("print('#!/usr/bin/python3')\n"));
+    cr_assert_null(shebang("#"));
+}
+
 Test(lang, fortran_form_by_extension)
 {
     cr_assert(lang_fortran_fixed_form("old.f"));
