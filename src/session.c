@@ -171,10 +171,14 @@ bool session_find_for(App *app, const char *ref, const Lang *lang, Session *out,
     sqlite.bind_text(st, 1, ref, -1, SQLITE_STATIC);
     int64_t id = 0, lang_id = 0;
     int found = 0, of_lang = 0;
+    StrBuf which = {0}; /* "2 node, 3 php": to choose from */
     while (sqlite.step(st) == SQLITE_ROW) {
         id = sqlite.column_int64(st, 0);
+        const char *key = (const char *)sqlite.column_text(st, 1);
         found++;
-        if (lang && !strcmp((const char *)sqlite.column_text(st, 1), lang->key)) {
+        if (found <= 10)
+            sb_printf(&which, "%s%lld %s", found > 1 ? ", " : "", (long long)id, key ? key : "?");
+        if (lang && key && !strcmp(key, lang->key)) {
             lang_id = id;
             of_lang++;
         }
@@ -182,12 +186,20 @@ bool session_find_for(App *app, const char *ref, const Lang *lang, Session *out,
     sqlite.finalize(st);
     /* One folder holds a session per language, all named for the folder:
      * the file's language tells them apart. */
-    if (found > 1 && of_lang == 1)
+    if (found > 1 && of_lang == 1) {
+        sb_free(&which);
         return session_load(app, lang_id, out, err);
+    }
+    if (found > 1) {
+        /* A folder's sessions share its name: say which is which. */
+        err_set(err, "%d sessions are called '%s' (%s%s); give the id instead", found, ref, which.data,
+                found > 10 ? ", ..." : "");
+        sb_free(&which);
+        return false;
+    }
+    sb_free(&which);
     if (found == 0)
         return err_set(err, "there is no session called '%s' (tide session list shows them)", ref);
-    if (found > 1)
-        return err_set(err, "%d sessions are called '%s'; give the id instead (tide session list)", found, ref);
     return session_load(app, id, out, err);
 }
 

@@ -112,7 +112,7 @@ test_a_folder_name_picks_the_session_of_the_file_language() {
   expect_eq "$OUT" "js"
   run_tide session show proj
   expect_rc 1
-  expect_contains "$ERR" "2 sessions are called 'proj'; give the id instead"
+  expect_contains "$ERR" "2 sessions are called 'proj' (1 python, 2 node); give the id instead"
 }
 
 test_rm_scratch_removes_everything() {
