@@ -257,10 +257,10 @@ static void fortran_scan(const char *text, size_t len, bool fixed, FortranUnits 
                     le = p + 72;
                 p = le - p > 6 ? p + 6 : le;
             }
-            if (!continues)
+            if (!continues) {
                 flush(u, &stmt);
-            if (!continues)
                 quote = 0;
+            }
         } else if (cont) {
             p = first;
             if (*p == '&')
