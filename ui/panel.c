@@ -292,9 +292,66 @@ static void on_pty(void *ud, int master_fd)
     notify(j->p);
 }
 
+/* Whether another source of the entry's folder is part of its program:
+ * for Go and Java all of them (one package; classes that refer to each
+ * other), for C, C++ and Fortran those without a main of their own (the
+ * helpers main.c calls, not the folder's other one-file programs). */
+static bool companion(const Lang *lang, const char *path, const char *name)
+{
+    struct stat st;
+    if (name[0] == '.' || !lang_is_source(lang, name) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    switch (lang->id) {
+    case LANG_GO:
+        return !strstr(name, "_test.go");
+    case LANG_JAVA:
+        return true;
+    case LANG_C:
+    case LANG_CPP:
+    case LANG_FORTRAN:
+        return !srcdeps_file_has_main(lang, path);
+    default:
+        return false;
+    }
+}
+
+/* The entry's companions join the run's files.  On the run's thread: C,
+ * C++ and Fortran sources are read to see whether they hold a main, and
+ * the UI must not wait on that.  (rustc finds a crate's modules itself.) */
+static void add_companions(RunJob *j)
+{
+    const Lang *lang = j->req.lang;
+    if (!lang->compile || lang->id == LANG_RUST)
+        return;
+    StrList names = {0};
+    char *dir = xstrdup(j->entry_path);
+    *strrchr(dir, '/') = '\0';
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    while (dp && (e = readdir(dp))) {
+        char *full = xasprintf("%s/%s", dir, e->d_name);
+        if (strcmp(full, j->entry_path) && companion(lang, full, e->d_name))
+            sl_push(&names, full);
+        free(full);
+    }
+    if (dp)
+        closedir(dp);
+    free(dir);
+    StrList rel;
+    Err err;
+    if (names.len && session_resolve_files(&j->session, (const char *const *)names.items, &rel, &err)) {
+        for (size_t i = 0; i < rel.len; i++)
+            sl_push(&j->files, rel.items[i]);
+        sl_free(&rel);
+        j->req.files = (const char *const *)j->files.items;
+    }
+    sl_free(&names);
+}
+
 static void *run_thread(void *arg)
 {
     RunJob *j = arg;
+    add_companions(j);
     RunCallbacks cb = {j, on_phase, on_output, on_pty};
     j->ok = session_run(j->app, &j->session, &j->req, &cb, false, &j->res, &j->rec, &j->err);
     pthread_mutex_lock(&j->p->lock);
@@ -326,54 +383,6 @@ static bool find_session(Ide *ide, Tab *t, Session *out, Err *err)
     char *folder = run_folder(ide, t->doc->path);
     bool ok = session_for_folder(ide->app, folder, lang, out, err);
     free(folder);
-    return ok;
-}
-
-/* Whether another source of the entry's folder is part of its program:
- * for Go and Java all of them (one package; classes that refer to each
- * other), for C, C++ and Fortran those without a main of their own (the
- * helpers main.c calls, not the folder's other one-file programs). */
-static bool companion(const Lang *lang, const char *path, const char *name)
-{
-    struct stat st;
-    if (name[0] == '.' || !lang_is_source(lang, name) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return false;
-    switch (lang->id) {
-    case LANG_GO:
-        return !strstr(name, "_test.go");
-    case LANG_JAVA:
-        return true;
-    case LANG_C:
-    case LANG_CPP:
-    case LANG_FORTRAN:
-        return !srcdeps_file_has_main(lang, path);
-    default:
-        return false;
-    }
-}
-
-/* The files of the run: the entry and its companions. */
-static bool run_files(const Session *s, const Document *d, StrList *rel, Err *err)
-{
-    StrList names = {0};
-    sl_push(&names, d->path);
-    if (d->lang->compile && d->lang->id != LANG_RUST) { /* rustc finds a crate's modules itself */
-        char *dir = xstrdup(d->path);
-        *strrchr(dir, '/') = '\0';
-        DIR *dp = opendir(dir);
-        struct dirent *e;
-        while (dp && (e = readdir(dp))) {
-            char *full = xasprintf("%s/%s", dir, e->d_name);
-            if (strcmp(full, d->path) && companion(d->lang, full, e->d_name))
-                sl_push(&names, full);
-            free(full);
-        }
-        if (dp)
-            closedir(dp);
-        free(dir);
-    }
-    bool ok = session_resolve_files(s, (const char *const *)names.items, rel, err);
-    sl_free(&names);
     return ok;
 }
 
@@ -429,7 +438,8 @@ void panel_run(Ide *ide, Tab *t)
     j->p = p;
     j->app = ide->app;
     Err err;
-    if (!find_session(ide, t, &j->session, &err) || !run_files(&j->session, d, &j->files, &err)) {
+    const char *entry[] = {d->path, NULL};
+    if (!find_session(ide, t, &j->session, &err) || !session_resolve_files(&j->session, entry, &j->files, &err)) {
         ide_message(ide, true, "cannot run %s: %s", document_name(d), err.msg);
         snprintf(p->title, sizeof p->title, "not run: %.500s", err.msg);
         p->title_error = true;
