@@ -220,6 +220,27 @@ test_a_new_buffer_gets_a_name_the_compiler_takes() {
   case "$(tui_screen)" in *'compile 0.00'*) fail "a refused run shows a compile time:$(tui_screen)" ;; esac
 }
 
+# Java wants a public class in a file of its name: that is the name offered.
+test_a_new_java_buffer_is_offered_its_class_name() {
+  command -v javac >/dev/null || skip "javac is not installed"
+  printf 'notes\n' >notes.txt
+  tui_start
+  tui_wait 'notes.txt'
+  tui_keys C-n
+  tui_type 'public final class Greeter { public static void main(String[] a) { System.out.println("hi from " + "Greeter")'
+  tui_type ';'
+  tui_type ' } }'
+  tui_keys F2
+  tui_wait 'Plain text'
+  tui_keys Home Down Down Down Down Down Enter
+  tui_wait 'untitled is now Java'
+  tui_keys F5
+  tui_wait 'Save as: Greeter.java'
+  tui_keys Enter
+  tui_wait 'hi from Greeter' 90
+  tui_wait 'ok · exit 0'
+}
+
 # F5 on a file right in /tmp: the program gets only its file, and the
 # status bar says why its neighbours are missing.
 test_a_run_from_tmp_says_it_saw_only_its_file() {
