@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -15,16 +16,20 @@
 /* Entries shown per folder: the first in the tree's order.  A folder is
  * read up to SCAN_ENTRIES, so that what is shown is the start of the
  * sorted folder (not whatever readdir returned first) and the rest is
- * counted. */
+ * counted; reading and sorting that many takes ~10 ms on the UI thread,
+ * and only when the folder has changed (see refresh_node). */
 #define MAX_ENTRIES 5000
-#define SCAN_ENTRIES 1000000
+#define SCAN_ENTRIES 20000
 
 typedef struct Node {
     char *name, *path;
     bool dir, open, loaded;
     struct Node **kids;
     size_t nkids;
-    size_t hidden; /* entries past MAX_ENTRIES, not shown */
+    size_t hidden;        /* entries past MAX_ENTRIES, not shown */
+    bool more;            /* ... and past SCAN_ENTRIES, not even counted */
+    struct timespec seen; /* the folder's mtime when it was read */
+    bool seen_settled;    /* that mtime was older than the read by 2 s */
     int depth;
 } Node;
 
@@ -84,7 +89,15 @@ static void load(Node *n)
     DIR *d = opendir(n->path);
     Entry *all = NULL;
     size_t na = 0, cap = 0;
+    n->more = false;
+    n->seen_settled = false;
     if (d) {
+        struct stat dst;
+        struct timespec now;
+        if (fstat(dirfd(d), &dst) == 0 && clock_gettime(CLOCK_REALTIME, &now) == 0) {
+            n->seen = dst.st_mtim;
+            n->seen_settled = now.tv_sec - dst.st_mtim.tv_sec >= 2;
+        }
         struct dirent *e;
         while ((e = readdir(d)) && na < SCAN_ENTRIES) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
@@ -100,6 +113,7 @@ static void load(Node *n)
             }
             all[na++] = (Entry){xstrdup(e->d_name), dir};
         }
+        n->more = na == SCAN_ENTRIES && readdir(d);
         closedir(d);
     }
     if (na)
@@ -202,11 +216,23 @@ void explorer_free(Explorer *e)
     free(e);
 }
 
+/* Whether a folder read before is as it was then: its mtime unchanged
+ * since a read that came at least 2 s after it (a change within the same
+ * clock tick as the read would not move it). */
+static bool unchanged(const Node *n)
+{
+    struct stat st;
+    return n->loaded && n->seen_settled && stat(n->path, &st) == 0 && st.st_mtim.tv_sec == n->seen.tv_sec &&
+           st.st_mtim.tv_nsec == n->seen.tv_nsec;
+}
+
 static void refresh_node(Node *n)
 {
     if (!n->dir || !n->open || !n->path)
         return;
-    load(n);
+    /* Every 2 s for every open folder: re-read only what changed. */
+    if (!unchanged(n))
+        load(n);
     for (size_t i = 0; i < n->nkids; i++)
         refresh_node(n->kids[i]);
 }
@@ -260,8 +286,8 @@ void explorer_draw(Ide *ide, Rect r, bool focused)
         waddch(stdscr, ' ');
     char title[600];
     if (e->root->hidden)
-        snprintf(title, sizeof title, "%.400s (%zu/%zu)", e->root->name, e->root->nkids,
-                 e->root->nkids + e->root->hidden);
+        snprintf(title, sizeof title, "%.400s (%zu/%zu%s)", e->root->name, e->root->nkids,
+                 e->root->nkids + e->root->hidden, e->root->more ? "+" : "");
     else
         snprintf(title, sizeof title, "%.400s", e->root->name);
     term_put(r.y, r.x + 1, title, 0, r.w - 2);
@@ -290,7 +316,7 @@ void explorer_draw(Ide *ide, Rect r, bool focused)
         char line[600], more[64] = "";
         /* A big folder shows its first entries, and says so. */
         if (n->dir && n->open && n->hidden)
-            snprintf(more, sizeof more, " (%zu/%zu)", n->nkids, n->nkids + n->hidden);
+            snprintf(more, sizeof more, " (%zu/%zu%s)", n->nkids, n->nkids + n->hidden, n->more ? "+" : "");
         snprintf(line, sizeof line, "%*s%s%.400s%s%s", n->depth * 2, "", n->dir ? (n->open ? "v " : "> ") : "  ",
                  n->name, n == e->gen ? "" : n->dir ? "/" : gen ? " *" : "", more);
         term_style(stdscr, role);

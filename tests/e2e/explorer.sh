@@ -119,3 +119,16 @@ for i in range(6000): open("big/f%05d.txt" % i, "w").close()'
   tui_keys End
   tui_wait '  f04999.txt'
 }
+
+# The tree follows the disk: a folder is read again when it has changed
+# (its mtime), also long after it was first read.
+test_files_made_outside_appear_in_the_tree() {
+  printf 'x\n' >first.txt
+  tui_start .
+  tui_wait 'first.txt'
+  sleep 2.5
+  printf 'y\n' >second.txt
+  tui_wait 'second.txt' 6
+  rm first.txt
+  tui_wait_gone 'first.txt' 6
+}
