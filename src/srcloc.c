@@ -7,11 +7,13 @@
 
 #include "xalloc.h"
 
-/* Characters that may be part of a file name in a message. */
+/* Characters that may be part of a file name in a message: any but the
+ * ':' that ends it, so "my prog.c:4:18:" and "main (1).c:3:" are found
+ * (names as downloads and file managers make them).  A span that is no
+ * file is harmless: the panel offers only places that exist. */
 static bool path_char(char c)
 {
-    return isalnum((unsigned char)c) || c == '/' || c == '.' || c == '_' || c == '-' || c == '+' || c == '~' ||
-           (unsigned char)c >= 0x80;
+    return ((unsigned char)c >= 0x20 && c != ':' && c != 0x7f);
 }
 
 static bool looks_like_file(const char *p, size_t n)
@@ -22,9 +24,15 @@ static bool looks_like_file(const char *p, size_t n)
     const char *dot = memchr(p, '.', n), *slash = memchr(p, '/', n);
     if (!dot && !slash)
         return false;
-    /* Not a URL or a version number. */
-    if (isdigit((unsigned char)p[0]) && !slash)
-        return false;
+    /* Not a URL or a version number ("3.11", "version 3.11"): a name
+     * without a folder needs an extension that starts with a letter. */
+    if (!slash) {
+        const char *ext = p + n;
+        while (ext > p && ext[-1] != '.')
+            ext--;
+        if (isdigit((unsigned char)p[0]) || ext == p + n || !isalpha((unsigned char)*ext))
+            return false;
+    }
     return true;
 }
 
@@ -59,6 +67,28 @@ static const char *find(const char *s, size_t len, const char *needle)
     return memmem(s, len, needle, strlen(needle));
 }
 
+/* PATH:LINE[:COL] starting at s[at]; the path runs over path characters. */
+static bool path_line(const char *s, size_t len, size_t at, SrcLoc *out)
+{
+    size_t i = at;
+    while (i < len && path_char(s[i]))
+        i++;
+    /* The path ends at the first ':', which digits must follow. */
+    if (i >= len || s[i] != ':')
+        return false;
+    size_t plen = i - at;
+    i++;
+    long line, col = 0;
+    if (!read_num(s, len, &i, &line))
+        return false;
+    if (i < len && s[i] == ':') {
+        size_t j = i + 1;
+        if (read_num(s, len, &j, &col))
+            i = j;
+    }
+    return set(out, s + at, plen, line, col, at, i);
+}
+
 /* Python: File "path", line N */
 static bool python(const char *s, size_t len, SrcLoc *out)
 {
@@ -76,57 +106,89 @@ static bool python(const char *s, size_t len, SrcLoc *out)
     return set(out, p, (size_t)(q - p), line, 0, (size_t)(f - s), i);
 }
 
-/* PHP: ... in PATH on line N */
+/* PHP: "... in PATH on line N", an uncaught exception's "... in PATH:N"
+ * and its trace's frames "#0 PATH(N): f()". */
 static bool php(const char *s, size_t len, SrcLoc *out)
 {
     const char *on = find(s, len, " on line ");
-    if (!on)
-        return false;
-    /* the last " in " before it */
-    const char *in = NULL;
-    for (const char *p = s; p + 4 <= on; p++)
+    /* the last " in " before it (or before the end) */
+    const char *stop = on ? on : s + len, *in = NULL;
+    for (const char *p = s; p + 4 <= stop; p++)
         if (!strncmp(p, " in ", 4))
             in = p;
-    if (!in)
-        return false;
-    size_t i = (size_t)(on + 9 - s);
-    long line;
-    if (!read_num(s, len, &i, &line))
-        return false;
-    return set(out, in + 4, (size_t)(on - in - 4), line, 0, (size_t)(in + 4 - s), i);
-}
-
-/* PATH:LINE[:COL] starting at s[at]; the path runs over path characters. */
-static bool path_line(const char *s, size_t len, size_t at, SrcLoc *out, bool need_colon_after)
-{
-    size_t i = at;
-    while (i < len && path_char(s[i]))
-        i++;
-    /* The path ends at the last ':' followed by digits. */
-    if (i >= len || s[i] != ':')
-        return false;
-    size_t plen = i - at;
-    i++;
-    long line, col = 0;
-    if (!read_num(s, len, &i, &line))
-        return false;
-    if (i < len && s[i] == ':') {
-        size_t j = i + 1;
-        if (read_num(s, len, &j, &col))
-            i = j;
+    if (on && in) {
+        size_t i = (size_t)(on + 9 - s);
+        long line;
+        if (!read_num(s, len, &i, &line))
+            return false;
+        return set(out, in + 4, (size_t)(on - in - 4), line, 0, (size_t)(in + 4 - s), i);
     }
-    if (need_colon_after && !(i < len && (s[i] == ':' || s[i] == ' ' || s[i] == ')')))
+    if (in && path_line(s, len, (size_t)(in + 4 - s), out) && out->end == len)
+        return true;
+    /* A frame: '#', its number, a space, then PATH(N): */
+    size_t i = 0;
+    if (len < 2 || s[0] != '#' || !isdigit((unsigned char)s[1]))
         return false;
-    return set(out, s + at, plen, line, col, at, i);
+    while (i + 1 < len && s[i + 1] != ' ')
+        i++;
+    size_t at = i + 2;
+    const char *close = find(s + at, len - at, "):");
+    if (!close)
+        return false;
+    const char *open = close;
+    while (open > s + at && open[-1] != '(')
+        open--;
+    if (open == s + at)
+        return false;
+    size_t j = (size_t)(open - s);
+    long line;
+    if (!read_num(s, len, &j, &line) || s + j != close)
+        return false;
+    return set(out, s + at, (size_t)(open - 1 - (s + at)), line, 0, at, j + 1);
 }
 
-/* rustc: --> path:line:col */
+/* rustc: "--> path:line:col"; a panic: "panicked at path:line:col:" */
 static bool rust(const char *s, size_t len, SrcLoc *out)
 {
     const char *arrow = find(s, len, "--> ");
-    if (!arrow)
+    if (arrow)
+        return path_line(s, len, (size_t)(arrow + 4 - s), out);
+    const char *at = find(s, len, "panicked at ");
+    return at && path_line(s, len, (size_t)(at + 12 - s), out);
+}
+
+/* Java: "\tat pkg.Class.method(File.java:N)" */
+static bool java(const char *s, size_t len, SrcLoc *out)
+{
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (len - i < 3 || strncmp(s + i, "at ", 3) != 0)
         return false;
-    return path_line(s, len, (size_t)(arrow + 4 - s), out, false);
+    const char *open = memchr(s + i, '(', len - i);
+    return open && path_line(s, len, (size_t)(open + 1 - s), out) && out->end < len && s[out->end] == ')';
+}
+
+/* gfortran at run time: "At line N of file PATH" (then " (unit = 10...)") */
+static bool fortran(const char *s, size_t len, SrcLoc *out)
+{
+    if (len < 8 || strncmp(s, "At line ", 8) != 0)
+        return false;
+    size_t i = 8;
+    long line;
+    if (!read_num(s, len, &i, &line) || len - i < 9 || strncmp(s + i, " of file ", 9) != 0)
+        return false;
+    size_t at = i + 9;
+    const char *unit = find(s + at, len - at, " (unit");
+    size_t end = unit ? (size_t)(unit - s) : len;
+    return set(out, s + at, end - at, line, 0, at, end);
+}
+
+static bool node_path(const char *s, size_t len, size_t at, SrcLoc *out)
+{
+    if (at + 7 <= len && !strncmp(s + at, "file://", 7))
+        at += 7;
+    return path_line(s, len, at, out);
 }
 
 /* Node: "    at f (path:line:col)" or "    at path:line:col" */
@@ -137,23 +199,25 @@ static bool node(const char *s, size_t len, SrcLoc *out)
         i++;
     if (len - i < 3 || strncmp(s + i, "at ", 3) != 0)
         return false;
-    const char *paren = memchr(s + i, '(', len - i);
-    size_t at = paren ? (size_t)(paren + 1 - s) : i + 3;
-    if (at + 5 < len && !strncmp(s + at, "file://", 7))
-        at += 7;
-    return path_line(s, len, at, out, false);
+    /* "at f (path:l:c)": the path follows the first " (" (a name such as
+     * "main (1).js" has one of its own, hence the second try). */
+    const char *paren = find(s + i, len - i, " (");
+    if (paren && node_path(s, len, (size_t)(paren + 2 - s), out))
+        return true;
+    return node_path(s, len, i + 3, out);
 }
 
 bool srcloc_find(const char *s, size_t len, SrcLoc *out)
 {
-    if (python(s, len, out) || rust(s, len, out) || node(s, len, out) || php(s, len, out))
+    if (python(s, len, out) || rust(s, len, out) || java(s, len, out) || node(s, len, out) || fortran(s, len, out) ||
+        php(s, len, out))
         return true;
     /* gcc, go, javac, gfortran, Node's first line: path:line[:col] at the
      * start of the line (after spaces). */
     size_t i = 0;
     while (i < len && (s[i] == ' ' || s[i] == '\t'))
         i++;
-    return path_line(s, len, i, out, false);
+    return path_line(s, len, i, out);
 }
 
 char *srcloc_resolve(const char *path, const char *workdir, const char *entry_dir)

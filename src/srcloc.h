@@ -1,9 +1,13 @@
 /* Places in source files that compiler messages and runtime tracebacks
  * name, found in a line of a program's output: gcc, g++, gfortran and go
- * (`file:line:col:`), rustc (`--> file:line:col`), javac (`File.java:line:`),
+ * (`file:line:col:`, a Go panic's `\tfile:line +0x1a`), rustc
+ * (`--> file:line:col`, a panic's `panicked at file:line:col:`), javac
+ * (`File.java:line:`), Java stack frames (`at pkg.C.m(File.java:line)`),
  * Python (`File "x", line N`), Node stack frames (`at f (file:line:col)`),
- * PHP (`in FILE on line N`).  The execution panel makes such lines
- * selectable and jumps to them. */
+ * PHP (`in FILE on line N`, `in FILE:N`, frames `#0 FILE(N): f()`),
+ * gfortran at run time (`At line N of file FILE`).  File names may hold
+ * spaces and parentheses.  The execution panel makes such lines selectable
+ * and jumps to them. */
 #ifndef TIDE_SRCLOC_H
 #define TIDE_SRCLOC_H
 

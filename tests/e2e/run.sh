@@ -266,6 +266,32 @@ test_java_compile_error_jumps_to_its_line() {
   tui_wait 'Java  Ln 3, Col 1'
 }
 
+# A name with a space, as a download or a file manager makes it: gcc's
+# "my prog.c:4:18:" is a place to go to like any other.
+test_an_error_in_a_file_named_with_a_space_jumps_to_its_line() {
+  printf '#include <stdio.h>\nint main(void)\n{\n    printf("x\\n")\n    return 0;\n}\n' >'my prog.c'
+  tui_start 'my prog.c'
+  tui_wait 'int main'
+  tui_keys F5
+  tui_wait 'compile_error · compile' 60
+  tui_wait 'Enter: go to the line'
+  tui_keys Enter
+  tui_wait 'C  Ln 4, Col 18'
+}
+
+# gfortran's run-time errors say "At line N of file F": Enter goes there.
+test_a_fortran_runtime_error_jumps_to_its_line() {
+  command -v gfortran >/dev/null || skip "gfortran is not installed"
+  printf 'program m\n  integer :: i\n  open(unit=10, file="nope.txt", status="old")\n  read(10, *) i\n  print *, i\nend program m\n' >m.f90
+  tui_start m.f90
+  tui_wait 'program m'
+  tui_keys F5
+  tui_wait 'Fortran runtime error' 60
+  tui_wait 'runtime_error · exit 2'
+  tui_keys Enter
+  tui_wait 'Fortran  Ln 3, Col 1'
+}
+
 test_colours_and_progress_bars_render() {
   printf 'import time\nfor i in range(0, 101, 20):\n    print(f"\\r\\033[32m{i:3d}%%\\033[0m", end="", flush=True)\n    time.sleep(0.05)\nprint()\nprint("\\033[1;31mred bold\\033[0m done")\n' >bar.py
   tui_start bar.py

@@ -58,6 +58,61 @@ Test(srcloc, compilers_and_runtimes)
     cr_assert_eq(l.end, 14);
 }
 
+/* Runtime errors of the languages whose messages have their own shape. */
+Test(srcloc, runtime_tracebacks)
+{
+    SrcLoc l = loc("\tat Main.f(Main.java:2)");
+    cr_assert_str_eq(l.path, "Main.java");
+    cr_assert_eq(l.line, 2);
+    l = loc("\tat java.base/java.util.ArrayList.get(ArrayList.java:427)");
+    cr_assert_str_eq(l.path, "ArrayList.java");
+    l = loc("thread 'main' (2) panicked at src/main.rs:3:21:");
+    cr_assert_str_eq(l.path, "src/main.rs");
+    cr_assert_eq(l.line, 3);
+    cr_assert_eq(l.col, 21);
+    l = loc("\t/work/m.go:5 +0x1a");
+    cr_assert_str_eq(l.path, "/work/m.go");
+    cr_assert_eq(l.line, 5);
+    l = loc("At line 3 of file m.f90 (unit = 10)");
+    cr_assert_str_eq(l.path, "m.f90");
+    cr_assert_eq(l.line, 3);
+    l = loc("At line 12 of file sub/prog.f90");
+    cr_assert_str_eq(l.path, "sub/prog.f90");
+    cr_assert_eq(l.line, 12);
+    l = loc("PHP Fatal error:  Uncaught Exception: bad in /work/m.php:2");
+    cr_assert_str_eq(l.path, "/work/m.php");
+    cr_assert_eq(l.line, 2);
+    l = loc("#0 /work/m.php(3): f()");
+    cr_assert_str_eq(l.path, "/work/m.php");
+    cr_assert_eq(l.line, 3);
+    l = loc("#12 /work/lib (old).php(40): g(1, 2)");
+    cr_assert_str_eq(l.path, "/work/lib (old).php");
+    cr_assert_eq(l.line, 40);
+    none("#1 {main}");
+}
+
+/* Names as downloads and file managers make them. */
+Test(srcloc, names_with_spaces_and_parentheses)
+{
+    SrcLoc l = loc("my prog.c:4:18: error: expected ';' before 'return'");
+    cr_assert_str_eq(l.path, "my prog.c");
+    cr_assert_eq(l.line, 4);
+    cr_assert_eq(l.col, 18);
+    l = loc("main (1).cpp:2:1: error: 'x' does not name a type");
+    cr_assert_str_eq(l.path, "main (1).cpp");
+    l = loc("   --> my prog.rs:3:20");
+    cr_assert_str_eq(l.path, "my prog.rs");
+    l = loc("    at greet (/work/my prog.js:3:11)");
+    cr_assert_str_eq(l.path, "/work/my prog.js");
+    cr_assert_eq(l.col, 11);
+    l = loc("    at /work/main (1).js:10:1");
+    cr_assert_str_eq(l.path, "/work/main (1).js");
+    cr_assert_eq(l.line, 10);
+    l = loc("  File \"/work/my prog.py\", line 2, in <module>");
+    cr_assert_str_eq(l.path, "/work/my prog.py");
+    none("my prog.c: In function 'main':");
+}
+
 Test(srcloc, not_locations)
 {
     none("Hello, world");
