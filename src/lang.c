@@ -127,8 +127,9 @@ static const Lang langs[LANG_COUNT] = {
         .source_exts = EXTS(".rs"),
         .tools = {{"rustc", {"--version"}, {"--print", "sysroot"}, "bin/rustc"}},
         .ntools = 1,
-        /* rustc alone defaults to edition 2015. */
-        .compile = "rustc --edition 2021 -O -o {exe} {entry}",
+        /* rustc alone defaults to edition 2015; and it names the crate
+         * after the file, refusing "my prog.rs" or "2.rs". */
+        .compile = "rustc --edition 2021 --crate-name main -O -o {exe} {entry}",
         .run = "{exe}",
         .grammar = "rust",
         .formatter = "rustfmt --edition 2021 {entry}",

@@ -468,3 +468,20 @@ test_language_details() {
   run_tide run --ephemeral main.rs
   expect_eq "$OUT" "from a module"
 }
+
+# File names as downloads and file managers make them run as they are:
+# rustc names the crate after the file and refused "my prog.rs" and "2.rs".
+test_file_names_with_spaces_and_digits() {
+  printf 'fn main() {\n    println!("spaced rust");\n}\n' >'my prog.rs'
+  run_tide run --ephemeral 'my prog.rs'
+  expect_rc 0 "my prog.rs"
+  expect_eq "$OUT" "spaced rust"
+  printf 'fn main() {\n    println!("two");\n}\n' >2.rs
+  run_tide run --ephemeral 2.rs
+  expect_rc 0 "2.rs"
+  expect_eq "$OUT" "two"
+  printf '#include <stdio.h>\nint main(void)\n{\n    puts("spaced c");\n}\n' >'my prog (1).c'
+  run_tide run --ephemeral 'my prog (1).c'
+  expect_rc 0 "my prog (1).c"
+  expect_eq "$OUT" "spaced c"
+}
