@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 int cli_usage_error(const Command *cmd, const char *fmt, ...)
 {
@@ -116,6 +118,45 @@ json_t *cli_time_json(int64_t t)
     if (t == 0 || !gmtime_r(&tt, &tm) || strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         return json_null();
     return json_string(buf);
+}
+
+int cli_text_cols(const char *s)
+{
+    /* Names are UTF-8 whatever tide's locale (the CLI keeps "C"), so
+     * their width is asked of a UTF-8 locale; made once per process. */
+    static locale_t utf8;
+    if (!utf8)
+        utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    size_t len = strlen(s);
+    if (!utf8)
+        return (int)len;
+    locale_t old = uselocale(utf8);
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    int cols = 0;
+    while (len) {
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, s, len, &st);
+        if (n == (size_t)-1 || n == (size_t)-2) {
+            /* A byte that is no UTF-8: the terminal shows one mark. */
+            memset(&st, 0, sizeof st);
+            n = 1, wc = '?';
+        } else if (n == 0) {
+            break;
+        }
+        int w = wcwidth(wc);
+        cols += w < 0 ? 1 : w;
+        s += n;
+        len -= n;
+    }
+    uselocale(old);
+    return cols;
+}
+
+int cli_pad(const char *s, int width)
+{
+    int cols = cli_text_cols(s);
+    return cols < width ? width - cols : 0;
 }
 
 void cli_size(long long bytes, char out[CLI_TIME_LEN])

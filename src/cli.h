@@ -63,6 +63,11 @@ void cli_raise_exit_signal(void);
 void cli_time_local(int64_t t, char out[CLI_TIME_LEN]);
 /* "2024-05-01T12:03:22Z", or JSON null for 0. */
 json_t *cli_time_json(int64_t t);
+/* The columns s takes on a terminal (UTF-8: "日本" takes 4). */
+int cli_text_cols(const char *s);
+/* The spaces that pad s to width columns, for a table's cell:
+ * printf("%s%*s", s, cli_pad(s, 20), "") (printf's %-20s counts bytes). */
+int cli_pad(const char *s, int width);
 /* "512 B", "1.2 KiB", "3.4 MiB", ... */
 void cli_size(long long bytes, char out[CLI_TIME_LEN]);
 

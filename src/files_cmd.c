@@ -153,8 +153,8 @@ static int files_run(App *app, int argc, char **argv)
             cli_size(f[i].size, size);
             ago(f[i].updated_at, age);
             cli_time_local(f[i].expires_at, exp);
-            printf("%-32s %-9s %9s  %-24s %-8s %-19s ", f[i].path, f[i].origin, size, f[i].type ? f[i].type : "-",
-                   age, f[i].expires_at ? exp : "never");
+            printf("%s%*s %-9s %9s  %-24s %-8s %-19s ", f[i].path, cli_pad(f[i].path, 32), "", f[i].origin, size,
+                   f[i].type ? f[i].type : "-", age, f[i].expires_at ? exp : "never");
             if (f[i].result_id)
                 printf("%lld", (long long)f[i].result_id);
             printf("%s\n", f[i].stored ? "" : " (gone)");

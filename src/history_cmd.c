@@ -167,8 +167,9 @@ static int history_run(App *app, int argc, char **argv)
             fmt_exit(r, ex);
             fmt_secs(r->execution_time, run);
             fmt_secs(r->compile_time, comp);
-            printf("%-6lld %-19s %-7lld %-8s %-20s %-14s %-10s %8s %8s\n", (long long)r->id, when,
-                   (long long)r->session_id, r->language, r->entry, r->status, ex, run, comp);
+            printf("%-6lld %-19s %-7lld %-8s %s%*s %-14s %-10s %8s %8s\n", (long long)r->id, when,
+                   (long long)r->session_id, r->language, r->entry, cli_pad(r->entry, 20), "", r->status, ex, run,
+                   comp);
         }
     }
     history_list_free(list, n);

@@ -109,8 +109,8 @@ static int list_run(App *app, int argc, char **argv)
             char used[CLI_TIME_LEN], exp[CLI_TIME_LEN];
             cli_time_local(list[i].last_used_at, used);
             cli_time_local(list[i].expires_at, exp);
-            printf("%-5lld %-20s %-8s %-7s %5lld  %-19s  %-19s  %s\n", (long long)list[i].id, list[i].name,
-                   list[i].lang->key, session_kind_name(list[i].kind), (long long)list[i].runs, used,
+            printf("%-5lld %s%*s %-8s %-7s %5lld  %-19s  %-19s  %s\n", (long long)list[i].id, list[i].name,
+                   cli_pad(list[i].name, 20), "", list[i].lang->key, session_kind_name(list[i].kind), (long long)list[i].runs, used,
                    list[i].expires_at ? exp : "never", list[i].workdir);
         }
     }
@@ -179,7 +179,7 @@ static int show_run(App *app, int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             char size[CLI_TIME_LEN];
             cli_size(files[i].size, size);
-            printf("    %-30s %-9s %9s", files[i].path, files[i].origin, size);
+            printf("    %s%*s %-9s %9s", files[i].path, cli_pad(files[i].path, 30), "", files[i].origin, size);
             if (files[i].result_id)
                 printf("  run %lld", (long long)files[i].result_id);
             printf("\n");

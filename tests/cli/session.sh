@@ -76,6 +76,23 @@ test_list_and_show() {
   expect_eq "$(json_get "$OUT" 'j["expires_at"] > j["created_at"]')" true
 }
 
+# The tables line up when names are not ASCII: a CJK character takes two
+# columns and an accented one one, whatever their bytes (printf pads by
+# bytes: "日本語.py" took 12 of ENTRY's 20 and the columns after it moved).
+test_tables_line_up_with_wide_names() {
+  mkdir 'wörk' && cd 'wörk'
+  printf 'print(1)\n' >'日本語.py'
+  run_tide run '日本語.py'
+  expect_rc 0
+  # Each cell: the name, spaces to the column's width, one between cells.
+  run_tide history
+  expect_contains "$OUT" "python   日本語.py$(printf '%*s' $((20 - 9 + 1)) '')ok "
+  run_tide session list
+  expect_contains "$OUT" "wörk$(printf '%*s' $((20 - 4 + 1)) '')python "
+  run_tide files 'wörk'
+  expect_contains "$OUT" "日本語.py$(printf '%*s' $((32 - 9 + 1)) '')user "
+}
+
 test_unknown_sessions_and_runs_are_one_line() {
   for args in "session show 7" "session rm 7" "files 7" "import 7 x" "export 7 x" "history 7" "session show nosuch"; do
     # shellcheck disable=SC2086
