@@ -396,10 +396,11 @@ bool lang_resolve_tool(const LangTool *tool, const char *override, const char *p
         ProcOutput po;
         if (proc_capture((char *const *)argv, NULL, 10000, 64 * 1024, &po, NULL) &&
             proc_exit_code(&po) == 0) {
-            char *save = NULL;
+            char *save = NULL, *first = NULL, *second = NULL;
             int line = 0;
             for (char *l = strtok_r(po.out, "\r\n", &save); l; l = strtok_r(NULL, "\r\n", &save)) {
                 if (line++ == 0) {
+                    first = l;
                     char *exe = tool->home_exe ? xasprintf("%s/%s", l, tool->home_exe) : xstrdup(l);
                     if (access(exe, X_OK) == 0 && realpath(exe, real)) {
                         free(out->exe);
@@ -409,8 +410,20 @@ bool lang_resolve_tool(const LangTool *tool, const char *override, const char *p
                     if (tool->home_exe)
                         add_root(out, l);
                 } else {
+                    if (line == 2)
+                        second = l;
                     add_root(out, l);
                 }
+            }
+            /* A Python venv is found from the path its interpreter is
+             * started by (bin/python, a link to the base interpreter, with
+             * pyvenv.cfg above it): resolved to its target, it would run
+             * without the venv's packages.  The venv itself is a root. */
+            size_t plen = second ? strlen(second) : 0;
+            if (!tool->home_exe && first && plen > 1 && !strncmp(first, second, plen) && first[plen] == '/' &&
+                first[0] == '/' && access(first, X_OK) == 0 && !in_system_dirs(first)) {
+                free(out->exe);
+                out->exe = xstrdup(first);
             }
         }
         proc_output_free(&po);

@@ -54,7 +54,9 @@ static void manager_state(StrBuf *k, const char *path)
 static char *cache_key(const LangTool *tool, const char *path)
 {
     StrBuf k = {0};
-    sb_printf(&k, "1|%s|", tool->cmd);
+    /* The number goes up when resolving changes: 2, a venv's Python is no
+     * longer resolved to its base interpreter. */
+    sb_printf(&k, "2|%s|", tool->cmd);
     stat_key(&k, path);
     char real[PATH_MAX];
     if (realpath(path, real) && strcmp(real, path) != 0)

@@ -485,3 +485,30 @@ test_file_names_with_spaces_and_digits() {
   expect_rc 0 "my prog (1).c"
   expect_eq "$OUT" "spaced c"
 }
+
+# An activated venv is the Python of the run, as it is of `python3`: its
+# packages import.  It was resolved to its base interpreter, which runs
+# without them.  One in the program's folder is used through /work.
+test_an_activated_venv_is_the_python_of_the_run() {
+  mkdir proj && cd proj
+  python3 -m venv --without-pip .venv || skip "python3 cannot make a venv"
+  local site
+  site=$(.venv/bin/python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  mkdir -p "$site/tidepkg" && printf 'X = 42\n' >"$site/tidepkg/__init__.py"
+  printf 'import sys, tidepkg\nprint(tidepkg.X, sys.prefix)\n' >u.py
+  PATH=$PWD/.venv/bin:$PATH VIRTUAL_ENV=$PWD/.venv run_tide run --ephemeral u.py
+  expect_rc 0 "with the venv"
+  expect_eq "$OUT" "42 /work/.venv"
+  # The control: without it, there is no such package.
+  run_tide run --ephemeral u.py
+  expect_rc 1 "without the venv"
+  expect_contains "$ERR" "No module named 'tidepkg'"
+  # A venv below /tmp outside the program's folder cannot be shown.
+  case "$PWD" in
+    /tmp/*)
+      mkdir ../other && printf 'print(1)\n' >../other/v.py
+      PATH=$PWD/.venv/bin:$PATH run_tide run --ephemeral ../other/v.py
+      expect_rc 125 "a venv under /tmp elsewhere"
+      expect_contains "$ERR" "is below /tmp, which the sandbox replaces" ;;
+  esac
+}
