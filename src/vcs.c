@@ -184,6 +184,22 @@ static void add_file(Walk *w, const char *path, const struct stat *st)
         w->over = true;
 }
 
+/* Folders of installed dependencies, not the user's code: a Python venv
+ * (any name: it holds pyvenv.cfg), node_modules, __pycache__.  Thousands
+ * of files each, which git would take at every first run (and a big
+ * folder's rule still keeps all of node_modules' .js); as git users'
+ * .gitignore does, they are left out. */
+static bool dependency_folder(int dirfd, const char *name)
+{
+    if (!strcmp(name, "node_modules") || !strcmp(name, "__pycache__"))
+        return true;
+    char *cfg = xasprintf("%s/pyvenv.cfg", name);
+    struct stat st;
+    bool venv = fstatat(dirfd, cfg, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+    free(cfg);
+    return venv;
+}
+
 static void walk_dir(Walk *w, int fd, const char *rel)
 {
     DIR *d = fdopendir(fd);
@@ -213,7 +229,7 @@ static void walk_dir(Walk *w, int fd, const char *rel)
             struct stat gst;
             bool nested = fstatat(dirfd(d), dotgit, &gst, AT_SYMLINK_NOFOLLOW) == 0;
             free(dotgit);
-            if (is_excluded(w, path) || ignored(w, path)) {
+            if (is_excluded(w, path) || ignored(w, path) || dependency_folder(dirfd(d), name)) {
                 /* pruned, as git does */
             } else if (nested) {
                 note(&w->notes, "left %s/ out of the snapshot: it is a git repository of its own", path);

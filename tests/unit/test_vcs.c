@@ -292,6 +292,39 @@ Test(vcs, nested_repositories_are_left_out)
     repo_free(&r);
 }
 
+/* Installed dependencies are not the user's code: a venv (by its
+ * pyvenv.cfg, whatever its name), node_modules and __pycache__ stay out,
+ * unless the run's own file is there. */
+Test(vcs, dependency_folders_are_left_out)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "main.py", "import requests\n");
+    put(&r, "env/pyvenv.cfg", "home = /usr/bin\n");
+    put(&r, "env/lib/python3.11/site-packages/requests/__init__.py", "X = 1\n");
+    put(&r, "web/node_modules/left-pad/index.js", "module.exports = 1;\n");
+    put(&r, "web/app.js", "require('left-pad');\n");
+    put(&r, "__pycache__/main.cpython-311.pyc", "\x01");
+    put(&r, "notvenv/lib/util.py", "Y = 2\n");
+    put(&r, "node_modules/tool/cli.js", "console.log(1);\n");
+    const char *force[] = {"node_modules/tool/cli.js", NULL};
+    VcsSnapshotOptions opt = {.force = force};
+    VcsSnapshot s;
+    char *c = record(&r, &opt, &s);
+    cr_assert(has_file(&r, c, "main.py"));
+    cr_assert(has_file(&r, c, "web/app.js"));
+    cr_assert(has_file(&r, c, "notvenv/lib/util.py"));
+    cr_assert(has_file(&r, c, "node_modules/tool/cli.js"), "the run's own file is kept");
+    cr_assert_not(has_file(&r, c, "env/pyvenv.cfg"));
+    cr_assert_not(has_file(&r, c, "env/lib/python3.11/site-packages/requests/__init__.py"));
+    cr_assert_not(has_file(&r, c, "web/node_modules/left-pad/index.js"));
+    cr_assert_not(has_file(&r, c, "__pycache__/main.cpython-311.pyc"));
+    cr_assert_eq(s.nfiles, 4);
+    vcs_snapshot_free(&s);
+    free(c);
+    repo_free(&r);
+}
+
 Test(vcs, big_folder_keeps_the_language_files)
 {
     Repo r;
