@@ -387,15 +387,15 @@ static void view_env(View *v, const Job *j, bool tty)
 
 /* A toolchain inside the program's folder (the project's Python venv,
  * ./.venv, activated) is used where the program sees that folder: bound at
- * its host path, it would lie under the folder's view (or, below /tmp,
- * under the private /tmp).  One elsewhere below /tmp or /dev/shm cannot be
- * shown: those folders are the program's own. */
-static bool tools_in_workdir(Job *j)
+ * its host path, it would lie under the folder's view. */
+static void tools_in_workdir(Job *j)
 {
+    if (j->narrow)
+        return; /* the folder shows only the named files */
     size_t n = strlen(j->workdir);
     for (size_t t = 0; t < j->lang->ntools; t++) {
         ToolInfo *ti = &j->tools[t];
-        if (!j->narrow && strncmp(ti->exe, j->workdir, n) == 0 && ti->exe[n] == '/') {
+        if (strncmp(ti->exe, j->workdir, n) == 0 && ti->exe[n] == '/') {
             char *exe = xasprintf(WORK "%s", ti->exe + n);
             free(ti->exe);
             ti->exe = exe;
@@ -403,20 +403,13 @@ static bool tools_in_workdir(Job *j)
         size_t kept = 0;
         for (size_t r = 0; r < ti->roots.len; r++) {
             char *root = ti->roots.items[r];
-            if (!j->narrow && strncmp(root, j->workdir, n) == 0 && (root[n] == '/' || root[n] == '\0'))
+            if (strncmp(root, j->workdir, n) == 0 && (root[n] == '/' || root[n] == '\0'))
                 free(root);
             else
                 ti->roots.items[kept++] = root;
         }
         ti->roots.len = kept;
-        for (size_t r = 0; r < ti->roots.len; r++)
-            if (!strncmp(ti->roots.items[r], "/tmp/", 5) || !strncmp(ti->roots.items[r], "/dev/shm/", 9))
-                return job_fail(j, RUN_SANDBOX_ERROR, "the %s on PATH, %s, is below %.*s, which the sandbox "
-                                "replaces with the program's own: keep it elsewhere or in the program's folder",
-                                j->lang->tools[t].cmd, ti->path, ti->roots.items[r][1] == 't' ? 4 : 8,
-                                ti->roots.items[r]);
     }
-    return true;
 }
 
 /* Java: the class holding main is the entry file's, in its package. */
@@ -1218,8 +1211,7 @@ static bool prepare(Job *j)
                             "apt-get install %s)", j->lang->name, err.msg, j->lang->package);
         }
     }
-    if (!tools_in_workdir(j))
-        return false;
+    tools_in_workdir(j);
     if (j->lang->id == LANG_JAVA) {
         j->klass = java_class(j->workdir, r->files[0]);
         java_heap(j->heap, sizeof j->heap, r->memory_mib);

@@ -123,6 +123,7 @@ typedef struct PBind {
     unsigned flags;
     bool is_dir;
     int fd;      /* O_PATH, opened by the child */
+    int scratch; /* the scratch folder it lies below (bound inside it), or -1 */
 } PBind;
 
 /* Everything the child needs, prepared before clone. */
@@ -357,7 +358,7 @@ static void mount_binds(const Plan *p, bool rw)
     for (size_t i = 0; i < p->nbinds; i++) {
         const PBind *b = &p->binds[i];
         bool writable = b->flags & (SB_BIND_RW | SB_BIND_DEV);
-        if (b->fd < 0 || writable != rw)
+        if (b->fd < 0 || writable != rw || b->scratch >= 0)
             continue;
         fd_path(src, b->fd);
         if (!join3(dst, sizeof dst, ROOT "/", b->dst, NULL)) {
@@ -428,14 +429,59 @@ static void mount_work(const Plan *p, int idmapped_fd)
         close(p->work_fd);
 }
 
+/* A bind below scratch folder i (a toolchain under /tmp: a venv there)
+ * goes inside that folder's source, at the same place, before the folder
+ * is shown: bound into the new root, the scratch folder would cover it. */
+static void mount_binds_in_scratch(const Plan *p, size_t i, const char *src)
+{
+    char fdp[64], dst[4096];
+    size_t skip = slen(p->scratch_rel[i]);
+    for (size_t k = 0; k < p->nbinds; k++) {
+        const PBind *b = &p->binds[k];
+        if (b->scratch != (int)i || b->fd < 0)
+            continue;
+        if (!join3(dst, sizeof dst, src, b->dst + skip, NULL)) {
+            errno = ENAMETOOLONG;
+            child_fail(p, ST_BIND, (int)k);
+        }
+        /* Its folders, as the user namespace's root: the program may not
+         * put anything in their place. */
+        size_t from = slen(src) + 1;
+        for (char *c = dst + from; *c; c++) {
+            if (*c != '/')
+                continue;
+            *c = '\0';
+            if (mkdir(dst, 0755) != 0 && errno != EEXIST)
+                child_fail(p, ST_BIND, (int)k);
+            *c = '/';
+        }
+        if (b->is_dir) {
+            if (mkdir(dst, 0755) != 0 && errno != EEXIST)
+                child_fail(p, ST_BIND, (int)k);
+        } else {
+            int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+            if (fd < 0)
+                child_fail(p, ST_BIND, (int)k);
+            close(fd);
+        }
+        fd_path(fdp, b->fd);
+        if (mount(fdp, dst, NULL, MS_BIND | MS_REC, NULL) != 0 || set_attrs(dst, b->flags, true) != 0)
+            child_fail(p, ST_BIND, (int)k);
+        close(b->fd);
+    }
+}
+
 static void mount_scratch(const Plan *p)
 {
     char src[64], dst[4096];
     for (size_t i = 0; i < p->nscratch; i++) {
         memcpy(src, BASE "/s", sizeof BASE "/s");
         fmt_uint(src + sizeof BASE "/s" - 1, i);
-        if (mkdir(src, 0755) != 0 || !join3(dst, sizeof dst, ROOT "/", p->scratch_rel[i], NULL) ||
-            mount(src, dst, NULL, MS_BIND, NULL) != 0)
+        if (mkdir(src, 0755) != 0)
+            child_fail(p, ST_SCRATCH, (int)i);
+        mount_binds_in_scratch(p, i, src);
+        if (!join3(dst, sizeof dst, ROOT "/", p->scratch_rel[i], NULL) ||
+            mount(src, dst, NULL, MS_BIND | MS_REC, NULL) != 0)
             child_fail(p, ST_SCRATCH, (int)i);
     }
 }
@@ -768,7 +814,7 @@ static bool plan_bind(Plan *p, const SandboxBind *sb, StrList *dirs, Err *err)
     }
     PBind *b = &p->binds[p->nbinds++];
     *b = (PBind){.src = sb->src, .dst = relative(sb->dst), .flags = sb->flags,
-                 .is_dir = S_ISDIR(st.st_mode), .fd = -1};
+                 .is_dir = S_ISDIR(st.st_mode), .fd = -1, .scratch = -1};
     add_parents(dirs, b->dst, b->is_dir);
     return true;
 }
@@ -807,6 +853,10 @@ static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
     for (size_t i = 0; i < p->nscratch; i++) {
         p->scratch_rel[i] = relative(s->scratch[i]);
         add_parents(&dirs, p->scratch_rel[i], true);
+        size_t n = strlen(p->scratch_rel[i]);
+        for (size_t k = 0; k < p->nbinds; k++)
+            if (!strncmp(p->binds[k].dst, p->scratch_rel[i], n) && p->binds[k].dst[n] == '/')
+                p->binds[k].scratch = (int)i;
     }
     p->links_rel = xcalloc(s->nlinks + 1, sizeof *p->links_rel);
     for (size_t i = 0; i < s->nlinks; i++) {
