@@ -946,9 +946,12 @@ static bool draw(Ide *ide, bool echo)
     }
     int cy = -1, cx = -1;
     if (ide->too_small) {
-        const char *m1 = "Terminal too small";
+        /* Shorter words when even the message does not fit. */
+        const char *m1 = COLS >= 18 ? "Terminal too small" : "too small";
         char m2[64];
         snprintf(m2, sizeof m2, "need %dx%d, have %dx%d", MIN_COLS, MIN_LINES, COLS, LINES);
+        if ((int)strlen(m2) > COLS)
+            snprintf(m2, sizeof m2, "need %dx%d", MIN_COLS, MIN_LINES);
         term_style(stdscr, ROLE_TEXT);
         mvwaddnstr(stdscr, LINES / 2 - 1 > 0 ? LINES / 2 - 1 : 0, 0, m1, COLS);
         mvwaddnstr(stdscr, LINES / 2 > 0 ? LINES / 2 : 0, 0, m2, COLS);

@@ -189,6 +189,10 @@ test_resize_and_too_small() {
   tui_wait 'Ln 1, Col 1'
   tui_tmux resize-window -t 0 -x 30 -y 8
   tui_wait 'too small'
+  # Narrower than the message: it still says what it needs.
+  tui_tmux resize-window -t 0 -x 12 -y 4
+  tui_wait 'too small'
+  tui_wait 'need 40x10'
   tui_tmux resize-window -t 0 -x 120 -y 40
   tui_wait '38 38'
   tui_wait 'Ln 1, Col 1'
