@@ -12,7 +12,7 @@
 
 #include "fileio.h"
 
-typedef enum { T_INT, T_SIZE, T_BOOL, T_STRING } Type;
+typedef enum { T_INT, T_SIZE, T_DURATION, T_BOOL, T_STRING } Type;
 
 /* Every plain key: where it lives in Config and which values it takes.
  * Keep docs/config.md in step with this table. */
@@ -22,8 +22,9 @@ static const struct Setting {
     size_t offset;
     long long min, max;
 } settings[] = {
-    {"run", "timeout", T_INT, offsetof(Config, run_timeout), 1, 86400},
-    {"run", "compile_timeout", T_INT, offsetof(Config, compile_timeout), 1, 86400},
+    /* durations in milliseconds */
+    {"run", "timeout", T_DURATION, offsetof(Config, run_timeout_ms), 1, 86400000},
+    {"run", "compile_timeout", T_DURATION, offsetof(Config, compile_timeout_ms), 1, 86400000},
     {"run", "memory", T_INT, offsetof(Config, memory_mib), 16, 1024 * 1024},
     {"run", "output_limit", T_SIZE, offsetof(Config, output_limit), 1024, 1LL << 32},
     {"run", "build_cache", T_SIZE, offsetof(Config, build_cache), 0, 1LL << 40},
@@ -38,8 +39,8 @@ static const struct Setting {
 void config_defaults(Config *cfg)
 {
     *cfg = (Config){
-        .run_timeout = 60,
-        .compile_timeout = 120,
+        .run_timeout_ms = 60000,
+        .compile_timeout_ms = 120000,
         .memory_mib = 512,
         .output_limit = 1048576,
         .build_cache = 512LL << 20,
@@ -126,6 +127,43 @@ static bool parse_ll(const char *value, long long *out, bool size_suffix)
     return true;
 }
 
+bool config_parse_duration(const char *s, long long *ms)
+{
+    /* Digits by hand: strtod would take "inf", "1e3", hex and a sign. */
+    long long whole = 0, frac = 0, scale = 1;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (whole > 1000000000LL)
+            return false;
+        whole = whole * 10 + (*p - '0');
+    }
+    bool digits = p > s;
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
+            if (scale < 1000000000LL) {
+                frac = frac * 10 + (*p - '0');
+                scale *= 10;
+            }
+    }
+    if (!digits)
+        return false;
+    long long unit = 1000;
+    if (*p) {
+        static const struct { char c; long long ms; } units[] = {
+            {'s', 1000}, {'m', 60000}, {'h', 3600000}, {'d', 86400000}};
+        unit = 0;
+        for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+            if (*p == units[i].c && !p[1])
+                unit = units[i].ms;
+        if (!unit)
+            return false;
+    }
+    if (whole > LLONG_MAX / 86400000 / 2)
+        return false;
+    *ms = whole * unit + (frac * unit + scale / 2) / scale;
+    return true;
+}
+
 static bool parse_bool(const char *v, bool *out)
 {
     static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
@@ -202,6 +240,14 @@ static int on_value(void *user, const char *section, const char *name, const cha
             } else {
                 *(long long *)field = v;
             }
+            break;
+        case T_DURATION:
+            if (!config_parse_duration(value, &v) || v < s->min || v > s->max)
+                config_warn(cfg, p->line, "bad value '%s' for %s.%s (seconds from %g to %g, such as "
+                            "0.5, 30 or 2m); ignored", value, section, name, s->min / 1000.0,
+                            s->max / 1000.0);
+            else
+                *(int *)field = (int)v;
             break;
         case T_BOOL:
             if (!parse_bool(value, &b))

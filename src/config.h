@@ -21,8 +21,8 @@ typedef struct Config {
     char *path; /* the file read, or NULL when there was none */
 
     /* [run] */
-    int run_timeout;       /* seconds */
-    int compile_timeout;   /* seconds */
+    int run_timeout_ms;
+    int compile_timeout_ms;
     int memory_mib;
     long long output_limit; /* bytes */
     long long build_cache;  /* bytes of compiled programs kept; 0: none */
@@ -46,6 +46,10 @@ typedef struct Config {
 } Config;
 
 void config_defaults(Config *cfg);
+/* A span of time as timeout(1) takes it: a decimal number of seconds
+ * ("0.5", "30") or one with a unit s, m, h or d ("2m").  Milliseconds in
+ * *ms, rounded to the nearest; false for anything else. */
+bool config_parse_duration(const char *s, long long *ms);
 /* Read path over the defaults.  A missing file is not an error; a file
  * that cannot be read is (and leaves the defaults in place). */
 bool config_load(Config *cfg, const char *path, Err *err);

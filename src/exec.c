@@ -99,8 +99,8 @@ void run_control_free(RunControl *c)
 void run_request_defaults(RunRequest *req, const Config *cfg)
 {
     req->stdin_fd = -1;
-    req->timeout_s = cfg->run_timeout;
-    req->compile_timeout_s = cfg->compile_timeout;
+    req->timeout_ms = cfg->run_timeout_ms;
+    req->compile_timeout_ms = cfg->compile_timeout_ms;
     req->memory_mib = cfg->memory_mib;
     req->max_processes = cfg->max_processes;
     req->output_limit = cfg->output_limit;
@@ -611,7 +611,7 @@ typedef enum { END_EXITED, END_TIMEOUT, END_OUTPUT, END_KILLED } EndReason;
 
 typedef struct Stage {
     StageKind kind;
-    int timeout_s, memory_mib, max_pids;
+    int timeout_ms, memory_mib, max_pids;
     EndReason end;
     bool finished;       /* sandbox_finish worked */
     SandboxExit ex;
@@ -746,7 +746,7 @@ static void feed_input(Pump *p, short src_ev, short dst_ev)
 static void pump(Pump *p)
 {
     const RunControl *ctl = p->j->req->control;
-    long long deadline = now_ns() + (long long)p->st->timeout_s * 1000000000LL;
+    long long deadline = now_ns() + (long long)p->st->timeout_ms * 1000000LL;
     bool exited = false;
     for (;;) {
         if (control_stopped(ctl))
@@ -945,7 +945,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     st->cg_active = cg.active;
 
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    rlim_t cpu = (rlim_t)st->timeout_s * (rlim_t)(ncpu > 0 ? ncpu : 1) + 1;
+    rlim_t cpu = (rlim_t)(st->timeout_ms + 999) / 1000 * (rlim_t)(ncpu > 0 ? ncpu : 1) + 1;
     view_rlimit(v, RLIMIT_FSIZE, FILE_SIZE_LIMIT, FILE_SIZE_LIMIT);
     view_rlimit(v, RLIMIT_CORE, 0, 0);
     view_rlimit(v, RLIMIT_NOFILE, 1024, 1024);
@@ -1191,10 +1191,10 @@ static bool prepare(Job *j)
                         (int)(dot && dot != name ? dot - name : (ptrdiff_t)strlen(name)), name,
                         j->lang->source_exts[0]);
     }
-    if (r->timeout_s < 1 || r->compile_timeout_s < 1 || r->memory_mib < 16 ||
+    if (r->timeout_ms < 1 || r->compile_timeout_ms < 1 || r->memory_mib < 16 ||
         r->max_processes < 1 || r->output_limit < 0)
         return job_fail(j, RUN_INVALID_REQUEST,
-                        "limits out of range (timeouts >= 1 s, memory >= 16 MiB, processes >= 1)");
+                        "limits out of range (timeouts >= 1 ms, memory >= 16 MiB, processes >= 1)");
     for (const char *const *f = r->files; *f; f++)
         if (lang_is_source(j->lang, *f))
             sl_push(&j->sources, *f);
@@ -1265,7 +1265,7 @@ static bool compile(Job *j)
     }
     j->build_dir_temp = true;
     /* Compilers get room of their own: a small limit is for the program. */
-    Stage st = {.kind = STAGE_COMPILE, .timeout_s = r->compile_timeout_s,
+    Stage st = {.kind = STAGE_COMPILE, .timeout_ms = r->compile_timeout_ms,
                 .memory_mib = r->memory_mib > 2048 ? r->memory_mib : 2048,
                 .max_pids = r->max_processes > 512 ? r->max_processes : 512};
     bool ok = run_stage(j, &v, &st, keep_build);
@@ -1276,8 +1276,8 @@ static bool compile(Job *j)
     if (st.end == END_KILLED)
         return job_fail(j, RUN_KILLED, "stopped while compiling");
     if (st.end == END_TIMEOUT)
-        return job_fail(j, RUN_TIMEOUT, "the compile step took longer than %d s",
-                        r->compile_timeout_s);
+        return job_fail(j, RUN_TIMEOUT, "the compile step took longer than %g s",
+                        r->compile_timeout_ms / 1000.0);
     if (exited_zero(&st)) {
         if (cacheable && buildcache_commit(paths, key, j->build_dir, &j->entry, &err)) {
             j->build_dir = xstrdup(j->entry.dir);
@@ -1315,7 +1315,7 @@ static bool run(Job *j)
     }
     view_env(&v, j, r->tty);
     lang_env(&v, j, false);
-    Stage st = {.kind = STAGE_RUN, .timeout_s = r->timeout_s, .memory_mib = r->memory_mib,
+    Stage st = {.kind = STAGE_RUN, .timeout_ms = r->timeout_ms, .memory_mib = r->memory_mib,
                 .max_pids = r->max_processes};
     res->run_started = true;
     bool ok = run_stage(j, &v, &st, keep_generated);
@@ -1332,7 +1332,7 @@ static bool run(Job *j)
     case END_KILLED:
         return job_fail(j, RUN_KILLED, "stopped");
     case END_TIMEOUT:
-        return job_fail(j, RUN_TIMEOUT, "the program ran longer than %d s", r->timeout_s);
+        return job_fail(j, RUN_TIMEOUT, "the program ran longer than %g s", r->timeout_ms / 1000.0);
     case END_OUTPUT:
         return job_fail(j, RUN_OUTPUT_LIMIT, "the program wrote more than %lld bytes",
                         r->output_limit);

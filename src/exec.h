@@ -72,7 +72,7 @@ typedef struct RunRequest {
     int stdin_fd;             /* -1: empty stdin; else exec reads it and feeds the program */
     bool tty;                 /* the program gets a pty (interactive: input(), scanf) */
     unsigned short rows, cols; /* pty size (0: 24x80) */
-    int timeout_s, compile_timeout_s, memory_mib, max_processes;
+    int timeout_ms, compile_timeout_ms, memory_mib, max_processes;
     long long output_limit;   /* bytes of stdout+stderr kept */
     bool net;                 /* --net: the host's network */
     /* Host folder (existing, empty) to copy the files the run created or

@@ -37,7 +37,8 @@ const Command cmd_run = {
     "                              (default: from FILE's extension or #! line)\n"
     "  -i, --stdin FILE            feed FILE on standard input ('-': tide's own stdin;\n"
     "                              default: tide's stdin unless it is a terminal)\n"
-    "  -t, --timeout SECONDS       wall-clock limit of the run step (default 60)\n"
+    "  -t, --timeout SECONDS       wall-clock limit of the run step (default 60;\n"
+    "                              fractions and units as timeout(1): 0.5, 2m)\n"
     "      --compile-timeout SECONDS  limit of the compile step (default 120)\n"
     "  -m, --memory MIB            memory limit (default 512)\n"
     "      --output-limit BYTES    output kept before the run is stopped (default 1048576)\n"
@@ -129,6 +130,18 @@ static bool parse_num(const Command *cmd, const char *opt, const char *val, long
         return true;
     *rc = cli_usage_error(cmd, "%s needs a whole number from %lld to %lld, not '%s'", opt, min,
                           max, val);
+    return false;
+}
+
+static bool parse_duration(const char *opt, const char *val, int *ms, int *rc)
+{
+    long long v;
+    if (config_parse_duration(val, &v) && v >= 1 && v <= 86400000) {
+        *ms = (int)v;
+        return true;
+    }
+    *rc = cli_usage_error(&cmd_run, "%s needs seconds from 0.001 to 86400, such as 0.5, 30 or 2m, "
+                          "not '%s'", opt, val);
     return false;
 }
 
@@ -250,14 +263,12 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             o->stdin_path = xstrdup(optarg);
             break;
         case 't':
-            if (!parse_num(&cmd_run, "--timeout", optarg, 1, 86400, &v, rc))
+            if (!parse_duration("--timeout", optarg, &o->req.timeout_ms, rc))
                 return false;
-            o->req.timeout_s = (int)v;
             break;
         case OPT_COMPILE_TIMEOUT:
-            if (!parse_num(&cmd_run, "--compile-timeout", optarg, 1, 86400, &v, rc))
+            if (!parse_duration("--compile-timeout", optarg, &o->req.compile_timeout_ms, rc))
                 return false;
-            o->req.compile_timeout_s = (int)v;
             break;
         case 'm':
             if (!parse_num(&cmd_run, "--memory", optarg, 16, 1024 * 1024, &v, rc))

@@ -49,7 +49,7 @@ test_command_help_and_short_usage_errors() {
   expect_contains "$OUT" "usage: tide session new LANG"
   run_tide run --timeout 0 x.py
   expect_rc 2
-  expect_eq "$ERR" "tide run: --timeout needs a whole number from 1 to 86400, not '0'
+  expect_eq "$ERR" "tide run: --timeout needs seconds from 0.001 to 86400, such as 0.5, 30 or 2m, not '0'
 usage: tide run [options] FILE [FILE...] [-- ARGS...]
 (tide help run shows all of it)"
   # After --, --help is the program's.

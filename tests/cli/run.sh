@@ -251,6 +251,30 @@ test_timeout_keeps_what_was_written() {
   expect_eq "$(json_get "$OUT" 'j["execution_time"] < 10')" true
 }
 
+# Timeouts read as timeout(1) reads them: fractions of a second (agents
+# giving a snippet half a second) and units.
+test_timeouts_take_fractions_and_units() {
+  printf 'import time\nprint("before", flush=True)\ntime.sleep(30)\n' >sleepy.py
+  run_tide run --timeout 0.4 --json sleepy.py
+  expect_rc 124
+  expect_eq "$(json_get "$OUT" '[j["status"], j["output"], 0.35 < j["execution_time"] < 5]')" \
+    '["timeout", "before\n", true]'
+  expect_contains "$(json_get "$OUT" 'j["message"]')" "the program ran longer than 0.4 s"
+  printf 'print("quick")\n' >quick.py
+  run_tide run --timeout 2m quick.py
+  expect_rc 0
+  expect_eq "$OUT" "quick"
+  for bad in 0 -1 1e3 1ms 90000 soon; do
+    run_tide run --timeout "$bad" quick.py
+    expect_rc 2
+    expect_contains "$ERR" "--timeout needs seconds from 0.001 to 86400, such as 0.5, 30 or 2m, not '$bad'"
+  done
+  mkdir -p cfg/tide && printf '[run]\ntimeout = 0.4\n' >cfg/tide/config.ini
+  XDG_CONFIG_HOME=$PWD/cfg run_tide run sleepy.py
+  expect_rc 124
+  expect_contains "$ERR" "the program ran longer than 0.4 s"
+}
+
 # A compile stopped by its limit reports no run step: no run time in the
 # summary, none recorded (history shows "-").
 test_a_compile_timeout_reports_no_run() {

@@ -20,8 +20,8 @@ Test(config, defaults_without_a_file)
     Err err;
     char *path = xasprintf("%s/missing.ini", tu_tempdir());
     cr_assert(config_load(&c, path, &err), "%s", err.msg);
-    cr_assert_eq(c.run_timeout, 60);
-    cr_assert_eq(c.compile_timeout, 120);
+    cr_assert_eq(c.run_timeout_ms, 60000);
+    cr_assert_eq(c.compile_timeout_ms, 120000);
     cr_assert_eq(c.memory_mib, 512);
     cr_assert_eq(c.output_limit, 1048576);
     cr_assert_eq(c.expiry_hours, 48);
@@ -33,7 +33,7 @@ Test(config, defaults_without_a_file)
 
 Test(config, reads_values)
 {
-    char *path = write_config("[run]\ntimeout = 5\nmemory=256\noutput_limit = 2M\n"
+    char *path = write_config("[run]\ntimeout = 5\ncompile_timeout = 2.5m\nmemory=256\noutput_limit = 2M\n"
                               "[editor]\ntheme = light\nline_numbers = off\n"
                               "[lang.python]\nrun = python3 -X dev {entry}\n"
                               "[keys]\nsave = ctrl-s\n");
@@ -42,7 +42,8 @@ Test(config, reads_values)
     Err err;
     cr_assert(config_load(&c, path, &err), "%s", err.msg);
     cr_assert_eq(c.warnings.len, 0, "%s", c.warnings.len ? c.warnings.items[0] : "");
-    cr_assert_eq(c.run_timeout, 5);
+    cr_assert_eq(c.run_timeout_ms, 5000);
+    cr_assert_eq(c.compile_timeout_ms, 150000);
     cr_assert_eq(c.memory_mib, 256);
     cr_assert_eq(c.output_limit, 2 * 1024 * 1024);
     cr_assert_str_eq(c.theme, "light");
@@ -51,7 +52,7 @@ Test(config, reads_values)
     cr_assert_str_eq(config_run_cmd(&c, lang_by_key("node")), lang_by_key("node")->run);
     cr_assert_eq(c.nkeys, 1);
     cr_assert_str_eq(c.keys[0].action, "save");
-    cr_assert_eq(c.keys[0].line, 11);
+    cr_assert_eq(c.keys[0].line, 12);
     config_free(&c);
     free(path);
 }
@@ -72,7 +73,7 @@ Test(config, bad_lines_are_reported_with_line_numbers_and_ignored)
     config_defaults(&c);
     Err err;
     cr_assert(config_load(&c, path, &err), "%s", err.msg);
-    cr_assert_eq(c.run_timeout, 60, "a bad value leaves the default");
+    cr_assert_eq(c.run_timeout_ms, 60000, "a bad value leaves the default");
     cr_assert_eq(c.memory_mib, 300, "good lines after bad ones still count");
     const char *expect[] = {":2: bad value 'soon' for run.timeout", ":3: unknown key 'colour' in [run]",
                             ":6: unknown language [lang.cobol]", ":8: Python has no compile step",
@@ -93,10 +94,29 @@ Test(config, out_of_range_is_rejected)
     Config c;
     config_defaults(&c);
     cr_assert(config_load(&c, path, NULL));
-    cr_assert_eq(c.run_timeout, 60);
+    cr_assert_eq(c.run_timeout_ms, 60000);
     cr_assert_eq(c.memory_mib, 512);
     cr_assert_eq(c.tab_width, 4);
     cr_assert_eq(c.warnings.len, 3);
     config_free(&c);
     free(path);
+}
+
+Test(config, durations_read_like_timeout_1)
+{
+    static const struct { const char *in; long long ms; } good[] = {
+        {"30", 30000}, {"0.5", 500}, {".25", 250}, {"1.", 1000}, {"2m", 120000},
+        {"1.5h", 5400000}, {"1d", 86400000}, {"0.0004", 0}, {"0.0005", 1}, {"10s", 10000},
+        {"1.23456789012345", 1235}};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        long long ms = -1;
+        cr_assert(config_parse_duration(good[i].in, &ms), "%s", good[i].in);
+        cr_assert_eq(ms, good[i].ms, "%s: %lld", good[i].in, ms);
+    }
+    static const char *const bad[] = {"", ".", "-1", "+1", "1e3", "inf", "nan", "0x10", "1 s",
+                                      " 1", "1ms", "1sec", "1.5.2", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        long long ms = -1;
+        cr_assert_not(config_parse_duration(bad[i], &ms), "'%s' gave %lld", bad[i], ms);
+    }
 }

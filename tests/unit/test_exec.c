@@ -67,7 +67,7 @@ static void *run_job(void *arg)
     req.lang = lang_by_path(job->file);
     req.workdir = job->dir;
     req.files = files;
-    req.timeout_s = 20;
+    req.timeout_ms = 20000;
     req.control = job->ctl;
     RunCallbacks cb = {.ud = job, .phase = count_phase, .output = note_output};
     Err err;
