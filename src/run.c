@@ -400,6 +400,7 @@ void run_options_free(RunOptions *o)
     sl_free(&o->files);
     sl_free(&o->args);
     sl_free(&o->notes);
+    sl_free(&o->notes_repeated);
     *o = (RunOptions){.stdin_fd = -1};
 }
 
@@ -511,8 +512,11 @@ static bool run_recorded(App *app, RunOptions *o, const RunCallbacks *cb, RunRes
         o->result_id = rec.result_id;
         session_free(&s);
     }
-    for (size_t i = 0; i < rec.notes.len; i++)
+    for (size_t i = 0; i < rec.notes.len; i++) {
         sl_push(&o->notes, rec.notes.items[i]);
+        if (sl_contains(&rec.repeated, rec.notes.items[i]))
+            sl_push(&o->notes_repeated, rec.notes.items[i]);
+    }
     session_run_result_free(&rec);
     if (!ok && !rec.ran) {
         if (o->session) {
@@ -679,8 +683,11 @@ static int run_main(App *app, int argc, char **argv)
         if (o.result_id)
             fprintf(stderr, "tide: recorded as result %lld in session %lld (see: tide result %lld)\n", o.result_id,
                     o.session_id, o.result_id);
+        /* A person was told about the folder at the last run; a program
+         * reading --json gets every note of this result. */
         for (size_t i = 0; i < o.notes.len; i++)
-            fprintf(stderr, "tide: note: %s\n", o.notes.items[i]);
+            if (!sl_contains(&o.notes_repeated, o.notes.items[i]))
+                fprintf(stderr, "tide: note: %s\n", o.notes.items[i]);
     }
     run_result_free(&res);
     run_options_free(&o);

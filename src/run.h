@@ -23,6 +23,7 @@ typedef struct RunOptions {
     bool ephemeral;
     long long session_id, result_id; /* 0: none */
     StrList notes;                   /* what the user should know about the record */
+    StrList notes_repeated;          /* of notes, those a person was told at the last run */
 } RunOptions;
 
 /* Parse argv (argv[0] is "run").  On a bad command line, prints the

@@ -620,6 +620,7 @@ struct SessionRun {
     VcsSnapshot snap;
     bool snap_ok;
     StrList snap_notes;
+    StrList folder_notes; /* snap_notes once joined to notes */
     char *entry;
     StrList args;
     StrList exclude; /* tide's own folders inside the work tree */
@@ -632,6 +633,7 @@ struct SessionRun {
 void session_run_result_free(SessionRunResult *r)
 {
     sl_free(&r->notes);
+    sl_free(&r->repeated);
     *r = (SessionRunResult){0};
 }
 
@@ -647,9 +649,39 @@ static void snapshot_wait(SessionRun *run)
         return;
     pthread_join(run->snap_thread, NULL);
     run->snap_started = false;
-    for (size_t i = 0; i < run->snap_notes.len; i++)
+    for (size_t i = 0; i < run->snap_notes.len; i++) {
         sl_push(&run->notes, run->snap_notes.items[i]);
+        sl_push(&run->folder_notes, run->snap_notes.items[i]);
+    }
     sl_free(&run->snap_notes);
+}
+
+/* The folder notes that the session's latest result also recorded. */
+static bool previous_notes(SessionRun *run, StrList *repeated, Err *err)
+{
+    if (!run->folder_notes.len)
+        return true;
+    sqlite3_stmt *st;
+    if (!store_prepare(run->store, &st,
+                       "SELECT note FROM code_results WHERE session_id = ? ORDER BY id DESC LIMIT 1", err))
+        return false;
+    sqlite.bind_int64(st, 1, run->s.id);
+    int rc = sqlite.step(st);
+    const char *prev = rc == SQLITE_ROW ? (const char *)sqlite.column_text(st, 0) : NULL;
+    for (size_t i = 0; prev && i < run->folder_notes.len; i++) {
+        const char *n = run->folder_notes.items[i];
+        size_t len = strlen(n);
+        for (const char *p = prev; (p = strstr(p, n)); p += len)
+            if ((p == prev || p[-1] == '\n') && (p[len] == '\n' || !p[len])) {
+                sl_push(repeated, n);
+                break;
+            }
+    }
+    sqlite.finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return err_set(err, "database %s: %s (reading the last result)", run->store->path,
+                       sqlite.errmsg(run->store->db));
+    return true;
 }
 
 static void run_free(SessionRun *run)
@@ -673,6 +705,7 @@ static void run_free(SessionRun *run)
     sl_free(&run->exclude);
     sl_free(&run->notes);
     sl_free(&run->snap_notes);
+    sl_free(&run->folder_notes);
     sl_free(&run->snap_force);
     free(run);
 }
@@ -811,10 +844,12 @@ bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, S
         if (lstat(entry, &st) != 0 || !S_ISREG(st.st_mode))
             ok = err_set(err, "%s is not a file in session %lld (%s)", run->entry, (long long)s->id, run->s.workdir);
         bool cut = false;
-        if (ok && (ok = read_head(entry, CODE_MAX, &run->code, &run->code_len, &cut, err)) && cut)
+        if (ok && (ok = read_head(entry, CODE_MAX, &run->code, &run->code_len, &cut, err)) && cut) {
             sl_push_owned(&run->notes, xasprintf("only the first %d MiB of %s are in the result's code (git has "
                                                  "all of it)",
                                                  CODE_MAX >> 20, run->entry));
+            sl_push(&run->folder_notes, run->notes.items[run->notes.len - 1]);
+        }
         free(entry);
     }
     if (ok) {
@@ -1005,7 +1040,8 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
     char commit[VCS_OID_LEN + 1] = "";
     char *kept = NULL;
     Err cerr;
-    bool ok = store_begin(run->store, err) && insert_result(run, rec, now, &rid, err);
+    bool ok = store_begin(run->store, err) && previous_notes(run, &out->repeated, err) &&
+              insert_result(run, rec, now, &rid, err);
     if (ok && run->snap_ok) {
         char *msg = xasprintf("run %lld: %s%s%s\n\nsession %lld (%s)\n", (long long)rid, run->entry,
                               run->args.len ? " " : "", run->args.len ? "with arguments" : "",
@@ -1029,6 +1065,7 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
         store_rollback(run->store);
     }
     if (!ok) {
+        sl_free(&out->repeated); /* the next run cannot know them told */
         if (kept)
             (void)fileio_rmtree(kept, NULL);
         sl_push_owned(&run->notes, xasprintf("the run was not recorded: %s", err->msg));

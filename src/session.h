@@ -139,6 +139,9 @@ typedef struct SessionRunResult {
     char commit[VCS_OID_LEN + 1];   /* the snapshot, "" when there is none */
     StrList notes;                  /* things the user should know, one line each
                                        (files left out, what could not be recorded) */
+    StrList repeated;               /* those of notes about the folder (what the
+                                       snapshot left out) that the session's previous
+                                       result had too: a person was told already */
 } SessionRunResult;
 
 void session_run_result_free(SessionRunResult *r);

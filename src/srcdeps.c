@@ -354,19 +354,11 @@ bool srcdeps_file_has_main(const Lang *lang, const char *path)
     return main;
 }
 
-static bool sl_has(const StrList *sl, const char *s)
-{
-    for (size_t i = 0; i < sl->len; i++)
-        if (strcmp(sl->items[i], s) == 0)
-            return true;
-    return false;
-}
-
 /* Whether file a uses a module that file b defines. */
 static bool needs(const FortranUnits *a, const FortranUnits *b)
 {
     for (size_t i = 0; i < a->uses.len; i++)
-        if (sl_has(&b->defines, a->uses.items[i]))
+        if (sl_contains(&b->defines, a->uses.items[i]))
             return true;
     return false;
 }

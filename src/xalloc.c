@@ -147,6 +147,14 @@ void sl_push(StrList *sl, const char *s)
     sl_push_owned(sl, xstrdup(s));
 }
 
+bool sl_contains(const StrList *sl, const char *s)
+{
+    for (size_t i = 0; i < sl->len; i++)
+        if (strcmp(sl->items[i], s) == 0)
+            return true;
+    return false;
+}
+
 void sl_free(StrList *sl)
 {
     for (size_t i = 0; i < sl->len; i++)

@@ -40,5 +40,6 @@ typedef struct StrList {
 void sl_push(StrList *sl, const char *s);
 void sl_push_owned(StrList *sl, char *s);
 void sl_free(StrList *sl);
+bool sl_contains(const StrList *sl, const char *s);
 
 #endif

@@ -268,14 +268,6 @@ void explorer_set_generated(Ide *ide, const char *label, const char *dir, const 
     ide->dirty = true;
 }
 
-static bool is_generated(const Explorer *e, const char *path)
-{
-    for (size_t i = 0; i < e->generated.len; i++)
-        if (!strcmp(e->generated.items[i], path))
-            return true;
-    return false;
-}
-
 void explorer_draw(Ide *ide, Rect r, bool focused)
 {
     Explorer *e = ide->explorer;
@@ -309,7 +301,7 @@ void explorer_draw(Ide *ide, Rect r, bool focused)
         if (i >= e->nrows)
             continue;
         Node *n = e->rows[i];
-        bool gen = !n->dir && is_generated(e, n->path);
+        bool gen = !n->dir && sl_contains(&e->generated, n->path);
         UiRole role = n == e->gen ? ROLE_GENERATED : n->dir ? ROLE_DIR : gen ? ROLE_GENERATED : ROLE_TEXT;
         if (i == e->sel)
             role = focused ? ROLE_DIALOG_SELECTED : ROLE_SELECTION;

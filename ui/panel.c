@@ -657,7 +657,8 @@ static void finish(Ide *ide)
         free(sdir);
     }
     for (size_t i = 0; i < j->rec.notes.len; i++)
-        ide_message(ide, false, "%s", j->rec.notes.items[i]);
+        if (!sl_contains(&j->rec.repeated, j->rec.notes.items[i]))
+            ide_message(ide, false, "%s", j->rec.notes.items[i]);
     if (j->res.work_narrowed) {
         char *note = run_narrowed_note(j->session.workdir);
         ide_message(ide, false, "%s", note);

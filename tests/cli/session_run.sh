@@ -434,6 +434,25 @@ test_what_a_snapshot_leaves_out_is_said() {
     ".gitignore main.py "
   run_tide result 1 --json
   expect_contains "$(json_get "$OUT" 'j["note"]')" "huge.bin"
+  # Said once: the next run of the session leaves the same out, records it
+  # and gives it to --json, but does not tell a person again...
+  mkdir "$T/p/vendor" && git -C "$T/p/vendor" init -q
+  run_tide run p/main.py
+  expect_not_contains "$ERR" "huge.bin"
+  expect_contains "$ERR" "tide: note: left vendor/ out of the snapshot: it is a git repository of its own"
+  run_tide run --json p/main.py
+  expect_contains "$(json_get "$OUT" 'j["notes"]')" "huge.bin"
+  run_tide run p/main.py
+  expect_not_contains "$ERR" "note:"
+  run_tide result 4 --json
+  expect_contains "$(json_get "$OUT" 'j["note"]')" "huge.bin"
+  # ...until it was not so for a run in between.
+  mv "$T/p/huge.bin" "$T/huge.bin"
+  run_tide run p/main.py
+  mv "$T/huge.bin" "$T/p/huge.bin"
+  run_tide run p/main.py
+  expect_contains "$ERR" "tide: note: left huge.bin (50.0 MiB)"
+  expect_not_contains "$ERR" "vendor/"
 }
 
 test_a_big_folder_snapshots_its_language_only() {
