@@ -398,7 +398,9 @@ static void save_job_done(void *arg)
         size_t len = snapshot_length(j->snap), lines = buffer_line_count(d->buf);
         if (len && buffer_byte(d->buf, buffer_length(d->buf) - 1) == '\n')
             lines--;
-        ide_message(ide, false, "saved %s: %zu lines, %zu bytes", shown_path(ide, j->path), lines, len);
+        ide_message(ide, false, "saved %s: %zu line%s, %zu byte%s", shown_path(ide, j->path), lines,
+                    lines == 1 ? "" : "s", len, len == 1 ? "" : "s");
+        explorer_refresh(ide); /* a new file is in the tree with the message, not at the next look */
         after_save(ide, t, j->then);
     } else {
         ide_message(ide, true, "%s; the file is unchanged, your edits are kept", short_paths(ide, j->err.msg));

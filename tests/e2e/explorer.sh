@@ -122,6 +122,22 @@ for i in range(6000): open("big/f%05d.txt" % i, "w").close()'
 
 # The tree follows the disk: a folder is read again when it has changed
 # (its mtime), also long after it was first read.
+# A file saved under a new name is in the tree as the save is said, not
+# at the next look at the folder two seconds later.
+test_a_file_saved_under_a_new_name_is_in_the_tree_at_once() {
+  printf 'x\n' >first.txt
+  tui_start .
+  tui_wait 'first.txt'
+  tui_keys C-n
+  tui_type 'print(1)'
+  tui_keys C-s
+  tui_wait 'Save as:'
+  tui_type 'made.py'
+  tui_keys Enter
+  tui_wait 'saved made.py: 1 line, 8 bytes'
+  expect_contains "$(tui_screen | sed 1d | cut -c1-20)" '  made.py '
+}
+
 test_files_made_outside_appear_in_the_tree() {
   printf 'x\n' >first.txt
   tui_start .
