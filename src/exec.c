@@ -557,11 +557,12 @@ static void view_go_cache(View *v, const Job *j)
 static char *from_entry_dir(const Job *j, const char *file)
 {
     size_t n = strlen(j->entry_dir);
-    if (n == 0)
-        return xstrdup(file);
-    if (strncmp(file, j->entry_dir, n) == 0 && file[n] == '/')
-        return xstrdup(file + n + 1);
-    return xasprintf(WORK "/%s", file);
+    if (n && strncmp(file, j->entry_dir, n) == 0 && file[n] == '/')
+        file += n + 1;
+    else if (n)
+        return xasprintf(WORK "/%s", file);
+    /* "-x.py" would be an option to the interpreter or compiler. */
+    return file[0] == '-' ? xasprintf("./%s", file) : xstrdup(file);
 }
 
 static bool expand(Job *j, View *v, const char *tmpl, bool with_args)

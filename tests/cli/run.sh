@@ -508,6 +508,16 @@ test_file_names_with_spaces_and_digits() {
   run_tide run --ephemeral 'my prog (1).c'
   expect_rc 0 "my prog (1).c"
   expect_eq "$OUT" "spaced c"
+  # A name starting with '-' is a file to the interpreter or compiler, not
+  # an option, from the folder itself or from above it.
+  mkdir dash
+  printf 'print("dash py")\n' >dash/-d.py
+  printf '#include <stdio.h>\nint main(void) { puts("dash c"); }\n' >dash/-o.c
+  run_tide run --ephemeral dash/-d.py
+  expect_rc 0 "dash/-d.py: $ERR"
+  expect_eq "$OUT" "dash py"
+  (cd dash && run_tide run --ephemeral ./-o.c && expect_rc 0 "-o.c: $ERR" && expect_eq "$OUT" "dash c") ||
+    fail "-o.c from its folder"
 }
 
 # An activated venv is the Python of the run, as it is of `python3`: its
