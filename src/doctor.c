@@ -197,7 +197,7 @@ static void print_text(json_t *r)
 static int doctor_run(App *app, int argc, char **argv);
 
 const Command cmd_doctor = {
-    "doctor", "show what this machine can run: toolchains, sandbox layers, folders, database",
+    "doctor", "what this machine can run: toolchains, sandbox, folders, database",
     "usage: tide doctor [--json]\n\n"
     "Check the nine toolchains (path and version of each tool), the sandbox layers\n"
     "(user namespaces, seccomp, cgroup memory and pids controllers, overlayfs), the\n"

@@ -67,6 +67,13 @@ bool fileio_read(const char *path, size_t max, char **data, size_t *len, Err *er
         return err_set(err, "%s is too large (%lld bytes, the limit is %zu)", path,
                        (long long)st.st_size, max);
     }
+    bool ok = fileio_read_fd(fd, path, max, data, len, err);
+    close(fd);
+    return ok;
+}
+
+bool fileio_read_fd(int fd, const char *name, size_t max, char **data, size_t *len, Err *err)
+{
     StrBuf sb = {0};
     char buf[65536];
     for (;;) {
@@ -75,19 +82,16 @@ bool fileio_read(const char *path, size_t max, char **data, size_t *len, Err *er
             continue;
         if (n < 0) {
             sb_free(&sb);
-            close(fd);
-            return err_sys(err, "cannot read %s", path);
+            return err_sys(err, "cannot read %s", name);
         }
         if (n == 0)
             break;
         if (sb.len + (size_t)n > max) {
             sb_free(&sb);
-            close(fd);
-            return err_set(err, "%s is too large (over %zu bytes)", path, max);
+            return err_set(err, "%s is too large (over %zu bytes)", name, max);
         }
         sb_append(&sb, buf, (size_t)n);
     }
-    close(fd);
     *len = sb.len;
     *data = sb_steal(&sb);
     return true;

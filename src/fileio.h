@@ -15,6 +15,9 @@ bool fileio_mkdirs(const char *path, mode_t mode, Err *err);
 /* Read a whole regular file; refuses files larger than max bytes.  The
  * buffer is NUL-terminated (not counted in *len). */
 bool fileio_read(const char *path, size_t max, char **data, size_t *len, Err *err);
+/* The same from an open descriptor (a pipe, a socket, a terminal) up to its
+ * end; name is what messages call it.  fd stays open. */
+bool fileio_read_fd(int fd, const char *name, size_t max, char **data, size_t *len, Err *err);
 /* Replace path atomically with data.  An existing file keeps its
  * permissions; a new one gets new_mode.  On failure the original is
  * untouched and no temporary file is left behind. */

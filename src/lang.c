@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,6 +287,35 @@ const Lang *lang_of_file(const char *path)
 bool lang_is_source(const Lang *lang, const char *path)
 {
     return ext_in(extension(path), lang->source_exts);
+}
+
+char *lang_java_public_type(const char *text, size_t len)
+{
+    char *copy = xstrndup(text, len < (1u << 16) ? len : (1u << 16)); /* regexec wants a C string */
+    regex_t re;
+    char *name = NULL;
+    if (regcomp(&re,
+                "(^|[^A-Za-z0-9_$])public[[:space:]]+((final|abstract|sealed|non-sealed|strictfp)[[:space:]]+)*"
+                "(class|interface|enum|record)[[:space:]]+([A-Za-z_$][A-Za-z0-9_$]*)",
+                REG_EXTENDED) == 0) {
+        regmatch_t m[6];
+        if (regexec(&re, copy, 6, m, 0) == 0)
+            name = xstrndup(copy + m[5].rm_so, (size_t)(m[5].rm_eo - m[5].rm_so));
+        regfree(&re);
+    }
+    free(copy);
+    return name;
+}
+
+char *lang_file_name_for(const Lang *lang, const char *text, size_t len)
+{
+    char *type = lang->id == LANG_JAVA ? lang_java_public_type(text, len) : NULL;
+    if (type) {
+        char *name = xasprintf("%s.java", type);
+        free(type);
+        return name;
+    }
+    return xstrdup(lang->starter_file);
 }
 
 const char *lang_keys(void)

@@ -32,7 +32,7 @@ const Command *cli_find(const char *name)
 
 static void print_usage(FILE *f)
 {
-    fprintf(f, "usage: tide [PATH]            open the IDE on a file or folder (default: this folder)\n"
+    fprintf(f, "usage: tide [PATH]            open the IDE on a file or folder (default: here)\n"
                "       tide --session ID      open the IDE on a session's files\n"
                "       tide COMMAND [ARGS]    run a command (tide help COMMAND)\n"
                "       tide --help | --version\n\ncommands:\n");
@@ -42,7 +42,8 @@ static void print_usage(FILE *f)
                "program's exit code (128+N for signal N), 124 timeout, 125 tide or sandbox\n"
                "failure, 126 compile error, 127 toolchain not installed, 130 stopped\n"
                "(143 by SIGTERM), 137 memory limit, 141 output limit.\n"
-               "Files: $XDG_CONFIG_HOME/tide/config.ini, $XDG_DATA_HOME/tide/tide.db.  See tide(1).\n");
+               "Files: $XDG_CONFIG_HOME/tide/config.ini, $XDG_DATA_HOME/tide/tide.db.\n"
+               "See tide(1).\n");
 }
 
 static int help_run(App *app, int argc, char **argv)

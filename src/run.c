@@ -33,31 +33,40 @@ const Command cmd_run = {
     "what is there, and what it writes, changes or deletes lands in a per-run\n"
     "layer - your files are never modified.\n"
     "\n"
-    "  -l, --lang LANG             python|node|go|c|cpp|java|php|rust|fortran\n"
-    "                              (default: from FILE's extension or #! line)\n"
-    "  -i, --stdin FILE            feed FILE on standard input ('-': tide's own stdin;\n"
-    "                              default: tide's stdin unless it is a terminal)\n"
-    "  -t, --timeout SECONDS       wall-clock limit of the run step (default 60;\n"
-    "                              fractions and units as timeout(1): 0.5, 2m)\n"
+    "FILE '-' reads the program itself from standard input (language from --lang\n"
+    "or its #! line; Java's file is named after its public class).  It is recorded\n"
+    "in a new scratch session (--ephemeral: not at all); the program's own input is\n"
+    "then --stdin FILE, or none.\n"
+    "\n"
+    "  -l, --lang LANG            python|node|go|c|cpp|java|php|rust|fortran\n"
+    "                             (default: from FILE's extension or #! line)\n"
+    "  -i, --stdin FILE           feed FILE on standard input ('-': tide's own;\n"
+    "                             default: tide's stdin unless it is a terminal)\n"
+    "  -t, --timeout SECONDS      wall-clock limit of the run step (default 60;\n"
+    "                             fractions and units as timeout(1): 0.5, 2m)\n"
     "      --compile-timeout SECONDS  limit of the compile step (default 120)\n"
-    "  -m, --memory MIB            memory limit (default 512)\n"
-    "      --output-limit BYTES    output kept before the run is stopped (default 1048576)\n"
-    "      --max-processes N       processes and threads at once (default 256)\n"
-    "      --net                   allow network access (default: none, only a private\n"
-    "                              loopback)\n"
-    "      --json                  print the result as one JSON object instead of\n"
-    "                              streaming\n"
-    "      --generated-dir DIR     copy the files the program created or changed in its\n"
-    "                              working directory into DIR (an empty folder, or a new\n"
-    "                              one tide creates); such a run is not recorded\n"
-    "  -s, --session SESSION       run in that session (an id or a name): FILEs are its\n"
-    "                              files, its folder is /work and the program starts\n"
-    "                              in FILE's folder there; default: the session of\n"
-    "                              FILE's folder and language, created on first use\n"
-    "      --ephemeral             record nothing: no session, no history\n"
-    "      --allow-missing LAYERS  run even though these sandbox layers are missing on\n"
-    "                              this machine (comma-separated): cgroup (limits fall\n"
-    "                              back to RLIMIT_DATA and RLIMIT_NPROC), seccomp\n"
+    "  -m, --memory MIB           memory limit (default 512)\n"
+    "      --output-limit BYTES   output kept before the run is stopped\n"
+    "                             (default 1048576)\n"
+    "      --max-processes N      processes and threads at once (default 256)\n"
+    "      --net                  allow network access (default: none, only a\n"
+    "                             private loopback)\n"
+    "      --json                 print the result as one JSON object instead of\n"
+    "                             streaming\n"
+    "      --generated-dir DIR    copy the files the program created or changed in\n"
+    "                             its working directory into DIR (an empty folder,\n"
+    "                             or a new one tide creates); such a run is not\n"
+    "                             recorded\n"
+    "  -s, --session SESSION      run in that session (an id or a name): FILEs are\n"
+    "                             its files, its folder is /work and the program\n"
+    "                             starts in FILE's folder there; default: the\n"
+    "                             session of FILE's folder and language, created\n"
+    "                             on first use\n"
+    "      --ephemeral            record nothing: no session, no history\n"
+    "      --allow-missing LAYERS run even though these sandbox layers are missing\n"
+    "                             on this machine (comma-separated): cgroup (limits\n"
+    "                             fall back to RLIMIT_DATA and RLIMIT_NPROC),\n"
+    "                             seccomp\n"
     "\n"
     "Defaults come from the [run] section of config.ini.\n"
     "\n"
@@ -170,8 +179,7 @@ static bool place_files(RunOptions *o, char **files, int nfiles, int *rc)
     for (int i = 0; i < nfiles; i++) {
         struct stat st;
         if (strcmp(files[i], "-") == 0)
-            return invalid(o, rc, "tide runs a program from a file, not from standard input ('-'): "
-                                  "write it to one first");
+            return invalid(o, rc, "a program on standard input ('-') is the only FILE of its run");
         if (!realpath(files[i], real) || stat(real, &st) != 0)
             return invalid(o, rc, "%s: %s", files[i], strerror(errno));
         if (S_ISDIR(st.st_mode))
@@ -191,6 +199,73 @@ static bool place_files(RunOptions *o, char **files, int nfiles, int *rc)
         sl_push(&o->files, rel);
     }
     return true;
+}
+
+/* "-": the program is tide's standard input, for scripts and agents that
+ * hold code rather than a file.  It goes into a file named as its language
+ * names them (Main.java after its public class): in a new scratch session,
+ * recorded like any run; with --ephemeral or --generated-dir in a private
+ * folder removed after the run. */
+static bool place_stdin_program(App *app, RunOptions *o, int *rc)
+{
+    enum { CODE_MAX = 16 << 20 };
+    char *code;
+    size_t len;
+    Err err;
+    if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !o->json)
+        fputs("tide run: reading the program from the terminal; Ctrl-D ends it\n", stderr);
+    if (!fileio_read_fd(STDIN_FILENO, "the program on standard input", CODE_MAX, &code, &len, &err))
+        return invalid(o, rc, "%s", err.msg);
+    size_t blank = 0;
+    while (blank < len && strchr(" \t\r\n", code[blank]))
+        blank++;
+    bool ok = true;
+    if (blank == len)
+        ok = invalid(o, rc, "standard input held no program: give its code there, or a FILE");
+    if (ok && !o->req.lang && !(o->req.lang = lang_by_shebang(code, len)))
+        ok = invalid(o, rc, "cannot tell the language of a program on standard input: pass --lang (%s) or "
+                            "start it with a #! line", lang_keys());
+    char *dir = NULL, *name = NULL;
+    if (ok && (o->ephemeral || o->generated_dir)) {
+        dir = paths_get(&app->paths, DIR_CACHE, "stdin-XXXXXX");
+        if (!paths_ensure(&app->paths, DIR_CACHE, &err) ||
+            (!mkdtemp(dir) && !err_sys(&err, "cannot make a folder for the program (%s)", dir))) {
+            ok = invalid(o, rc, "%s", err.msg);
+            free(dir);
+            dir = NULL;
+        } else {
+            o->temp_dir = xstrdup(dir);
+        }
+    } else if (ok) {
+        Session s;
+        if (!session_new_scratch(app, o->req.lang, NULL, &s, &err)) {
+            ok = invalid(o, rc, "%s", err.msg);
+        } else {
+            /* The starter gives way to the program. */
+            char *starter = xasprintf("%s/%s", s.workdir, s.lang->starter_file);
+            unlink(starter);
+            free(starter);
+            dir = xstrdup(s.workdir);
+            o->session = xasprintf("%lld", (long long)s.id);
+            session_free(&s);
+        }
+    }
+    if (ok) {
+        name = lang_file_name_for(o->req.lang, code, len);
+        char *path = xasprintf("%s/%s", dir, name);
+        if (!fileio_write_atomic(path, code, len, 0644, &err))
+            ok = invalid(o, rc, "%s", err.msg);
+        free(path);
+    }
+    if (ok) {
+        o->workdir = dir;
+        sl_push(&o->files, name);
+    } else {
+        free(dir);
+    }
+    free(name);
+    free(code);
+    return ok;
 }
 
 /* --session: the files are the session's, the language is its language. */
@@ -332,7 +407,19 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         if (!o->req.lang)
             return invalid(o, rc, "unknown language '%s' (one of %s)", lang_key, lang_keys());
     }
-    if (o->session) {
+    bool code_on_stdin = strcmp(argv[optind], "-") == 0;
+    if (code_on_stdin) {
+        if (end - optind > 1)
+            return invalid(o, rc, "a program on standard input ('-') is the only FILE of its run");
+        if (o->session)
+            return invalid(o, rc, "--session runs the session's files; a program on standard input gets a "
+                                  "scratch session of its own");
+        if (o->stdin_path && strcmp(o->stdin_path, "-") == 0)
+            return invalid(o, rc, "the program is read from standard input, so --stdin - cannot feed it "
+                                  "there too: give --stdin a FILE");
+        if (!place_stdin_program(app, o, rc))
+            return false;
+    } else if (o->session) {
         if (!place_in_session(app, o, argv + optind, end - optind, rc))
             return false;
     } else {
@@ -374,7 +461,7 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
     o->req.stdin_fd = o->stdin_fd;
     /* A terminal of its own when tide has one and nothing else feeds it;
      * otherwise tide's own stdin, as the program would have outside. */
-    o->req.tty = !o->json && !o->stdin_path && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    o->req.tty = !o->json && !o->stdin_path && !code_on_stdin && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (o->req.tty) {
         struct winsize ws;
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) {
@@ -382,7 +469,7 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             o->req.cols = ws.ws_col;
         }
         o->req.stdin_fd = STDIN_FILENO;
-    } else if (!o->stdin_path && !isatty(STDIN_FILENO) && fcntl(STDIN_FILENO, F_GETFD) >= 0) {
+    } else if (!o->stdin_path && !code_on_stdin && !isatty(STDIN_FILENO) && fcntl(STDIN_FILENO, F_GETFD) >= 0) {
         o->stdin_fd = dup(STDIN_FILENO);
         o->req.stdin_fd = o->stdin_fd;
     }
@@ -396,6 +483,9 @@ void run_options_free(RunOptions *o)
     free(o->workdir);
     free(o->stdin_path);
     free(o->generated_dir);
+    if (o->temp_dir)
+        (void)fileio_rmtree(o->temp_dir, NULL);
+    free(o->temp_dir);
     free(o->session);
     sl_free(&o->files);
     sl_free(&o->args);

@@ -16,6 +16,8 @@ typedef struct RunOptions {
     StrList args;
     char *stdin_path;     /* --stdin FILE, "-" for tide's own stdin, or NULL */
     char *generated_dir;  /* --generated-dir */
+    char *temp_dir;       /* holds a program read from stdin for a run not recorded;
+                             removed by run_options_free */
     int stdin_fd;         /* opened by run_parse, closed by run_options_free */
     /* Recording (src/session.h): --session, else the folder session of
      * the entry's folder and language; --ephemeral records nothing. */

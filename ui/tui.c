@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
-#include <regex.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -542,33 +541,16 @@ static void on_save_as(Ide *ide, const char *text, void *ud)
  * folder: the language's usual file (main.c), else main2.c, main3.c ... so
  * that Enter gives a name the compiler takes; for Java, the name of the
  * public class the text declares.  NULL without a language. */
-/* The public class (interface, enum, record) a Java text declares: javac
- * wants it in a file of that name.  NULL when there is none. */
-static char *java_public_type(const Buffer *b)
-{
-    size_t len = buffer_length(b);
-    char *text = buffer_dup(b, 0, len < (1u << 16) ? len : (1u << 16), NULL);
-    regex_t re;
-    char *name = NULL;
-    if (regcomp(&re,
-                "(^|[^A-Za-z0-9_$])public[[:space:]]+((final|abstract|sealed|non-sealed|strictfp)[[:space:]]+)*"
-                "(class|interface|enum|record)[[:space:]]+([A-Za-z_$][A-Za-z0-9_$]*)",
-                REG_EXTENDED) == 0) {
-        regmatch_t m[6];
-        if (regexec(&re, text, 6, m, 0) == 0)
-            name = xstrndup(text + m[5].rm_so, (size_t)(m[5].rm_eo - m[5].rm_so));
-        regfree(&re);
-    }
-    free(text);
-    return name;
-}
-
 static char *suggested_name(const Ide *ide, const Document *d)
 {
     if (!d->lang || !d->lang->starter_file)
         return NULL;
     if (d->lang->id == LANG_JAVA) {
-        char *type = java_public_type(d->buf);
+        size_t len = buffer_length(d->buf);
+        len = len < (1u << 16) ? len : (1u << 16);
+        char *text = buffer_dup(d->buf, 0, len, NULL);
+        char *type = lang_java_public_type(text, len);
+        free(text);
         if (type) {
             char *name = xasprintf("%s.java", type);
             free(type);

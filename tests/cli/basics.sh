@@ -38,12 +38,18 @@ test_unknown_option_exit_2() {
 # command line is one line saying what is wrong, the command's synopsis
 # and where the rest is, not sixty lines of help burying the error.
 test_command_help_and_short_usage_errors() {
-  for cmd in run session history doctor gc files; do
+  for cmd in run session history doctor gc files result diff checkout search import export status; do
     run_tide $cmd --help
     expect_rc 0
     expect_contains "$OUT" "usage: tide $cmd"
     [ -z "$ERR" ] || fail "tide $cmd --help wrote to stderr: $ERR"
+    # Read in an 80-column terminal: no line wraps.
+    wide=$(printf '%s\n' "$OUT" | awk 'length > 80')
+    [ -z "$wide" ] || fail "tide $cmd --help has lines over 80 columns: $wide"
   done
+  run_tide --help
+  wide=$(printf '%s\n' "$OUT" | awk 'length > 80')
+  [ -z "$wide" ] || fail "tide --help has lines over 80 columns: $wide"
   run_tide session new -h
   expect_rc 0
   expect_contains "$OUT" "usage: tide session new LANG"

@@ -70,9 +70,52 @@ test_invalid_requests_exit_2() {
   run_tide run sub
   expect_rc 2
   expect_eq "$ERR" "tide run: sub is a folder: name the program's file in it"
-  run_tide run --lang python -
+  run_tide run --lang python - b.py
   expect_rc 2
-  expect_contains "$ERR" "not from standard input ('-'): write it to one first"
+  expect_contains "$ERR" "a program on standard input ('-') is the only FILE of its run"
+}
+
+# "-": the program is standard input, as an agent holding code has it.
+# Recorded in a scratch session of its own; --ephemeral leaves nothing.
+test_a_program_on_standard_input() {
+  printf 'import sys\nprint("from stdin", "|".join(sys.argv[1:]), len(sys.stdin.read()))\n' >prog.txt
+  run_tide_stdin prog.txt run --json --lang python - -- a 'b c'
+  expect_rc 0 "$OUT"
+  expect_eq "$(json_get "$OUT" '[j["output"], j["language"]]')" \
+    '["from stdin a|b c 0\n", "python"]'
+  sid=$(json_get "$OUT" 'j["session_id"]')
+  run_tide session show "$sid" --json
+  expect_eq "$(json_get "$OUT" '[j["kind"], j["language"]]')" '["scratch", "python"]'
+  run_tide files "$sid" --json
+  expect_eq "$(json_get "$OUT" '[f["name"] for f in j["files"]]')" '["main.py"]' "the starter gave way"
+  expect_eq "$(cat "$(json_get "$OUT" 'j["files"][0]["path"]')")" "$(cat prog.txt)"
+  # The language from a #! line; the program's own input from --stdin.
+  printf '#!/usr/bin/env node\nrequire("fs").readFile(0, "utf8", (e, d) => console.log("node got", d.trim()))\n' >prog.js.txt
+  printf 'fed\n' >in.txt
+  run_tide_stdin prog.js.txt run --stdin in.txt -
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "node got fed"
+  # Java: the file is named after its public class, as javac wants.
+  printf 'public class Greeter {\n    public static void main(String[] a) { System.out.println("hi"); }\n}\n' >g.txt
+  run_tide_stdin g.txt run --ephemeral --lang java -
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "hi"
+  expect_eq "$(ls "$XDG_CACHE_HOME/tide" | grep -c '^stdin-')" 0 "the --ephemeral folder is gone"
+  # What cannot be run is said, and makes no session.
+  run_tide session list --json
+  before=$(json_get "$OUT" 'len(j["sessions"])')
+  printf '  \n' >blank.txt
+  run_tide_stdin blank.txt run --lang python -
+  expect_rc 2
+  expect_eq "$ERR" "tide run: standard input held no program: give its code there, or a FILE"
+  run_tide_stdin prog.txt run -
+  expect_rc 2
+  expect_contains "$ERR" "cannot tell the language of a program on standard input: pass --lang"
+  run_tide_stdin prog.txt run --stdin - --lang python -
+  expect_rc 2
+  expect_contains "$ERR" "--stdin - cannot feed it there too"
+  run_tide session list --json
+  expect_eq "$(json_get "$OUT" 'len(j["sessions"])')" "$before"
 }
 
 # --lang runs a script of any name in an interpreter (an executable
