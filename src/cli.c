@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <locale.h>
 #include <getopt.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <wchar.h>
 
 int cli_usage_error(const Command *cmd, const char *fmt, ...)
@@ -157,6 +159,43 @@ int cli_pad(const char *s, int width)
 {
     int cols = cli_text_cols(s);
     return cols < width ? width - cols : 0;
+}
+
+void cli_write_recorded(FILE *f, const char *data, size_t len)
+{
+    if (!isatty(fileno(f))) {
+        fwrite(data, 1, len, f);
+        return;
+    }
+    size_t plain = 0; /* start of the bytes not yet written */
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)data[i];
+        size_t n = 1;
+        char shown[16] = "";
+        if (c == 0x1b && i + 1 < len && data[i + 1] == '[') {
+            size_t j = i + 2;
+            while (j < len && (isdigit((unsigned char)data[j]) || data[j] == ';' || data[j] == ':'))
+                j++;
+            if (j < len && data[j] == 'm') {
+                i = j + 1; /* a colour: passes */
+                continue;
+            }
+        }
+        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
+            snprintf(shown, sizeof shown, "^%c", c ^ 0x40);
+        else if (c == 0xc2 && i + 1 < len && (unsigned char)data[i + 1] >= 0x80 &&
+                 (unsigned char)data[i + 1] <= 0x9f) {
+            snprintf(shown, sizeof shown, "<U+%04X>", (unsigned char)data[i + 1]);
+            n = 2;
+        }
+        if (shown[0]) {
+            fwrite(data + plain, 1, i - plain, f);
+            fputs(shown, f);
+            plain = i + n;
+        }
+        i += n;
+    }
+    fwrite(data + plain, 1, len - plain, f);
 }
 
 void cli_size(long long bytes, char out[CLI_TIME_LEN])

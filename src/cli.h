@@ -68,6 +68,13 @@ int cli_text_cols(const char *s);
 /* The spaces that pad s to width columns, for a table's cell:
  * printf("%s%*s", s, cli_pad(s, 20), "") (printf's %-20s counts bytes). */
 int cli_pad(const char *s, int width);
+/* Recorded bytes (a program's output, code) for a person: on a terminal
+ * the colours (SGR sequences) pass and every other escape sequence or
+ * control character but newline, tab and carriage return is shown as
+ * cat -v shows it (^[, ^G; a C1 control as <U+009B>), so that looking at a
+ * run cannot retitle the window, set the clipboard or make the terminal
+ * answer back.  Elsewhere (a pipe, a file) the bytes go out exactly. */
+void cli_write_recorded(FILE *f, const char *data, size_t len);
 /* "512 B", "1.2 KiB", "3.4 MiB", ... */
 void cli_size(long long bytes, char out[CLI_TIME_LEN]);
 

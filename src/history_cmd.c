@@ -192,7 +192,7 @@ const Command cmd_history = {
 static void print_block(const char *title, const char *data, size_t len)
 {
     printf("--- %s\n", title);
-    fwrite(data, 1, len, stdout);
+    cli_write_recorded(stdout, data, len);
     if (len && data[len - 1] != '\n')
         printf("\n(no newline at the end)\n");
 }
@@ -293,7 +293,11 @@ const Command cmd_result = {
     "language, entry file and arguments, status, exit code, times, memory, stdin,\n"
     "the snapshot commit, generated files, then the code of the entry file and the\n"
     "full output and errors.  With --json, output that is not valid UTF-8 also\n"
-    "comes exactly as output_base64.\n",
+    "comes exactly as output_base64.\n"
+    "\n"
+    "On a terminal the program's colours show, and its other escape sequences and\n"
+    "control characters are shown as text (^[, ^G) so that looking at a run cannot\n"
+    "retitle the window or set the clipboard; piped, the bytes are exact.\n",
     result_run,
 };
 
@@ -316,7 +320,7 @@ static int diff_run(App *app, int argc, char **argv)
         sb_free(&out);
         return cli_fail("%s", err.msg);
     }
-    fwrite(out.data, 1, out.len, stdout);
+    cli_write_recorded(stdout, out.data, out.len);
     sb_free(&out);
     return EXIT_OK;
 }
@@ -412,11 +416,16 @@ static int search_run(App *app, int argc, char **argv)
             cli_time_local(h->result.created_at, when);
             printf("%-6lld %s  session %lld  %s  %s: ", (long long)h->result.id, when, (long long)h->result.session_id,
                    h->result.entry, h->where);
-            if (bold && h->match_len)
-                printf("%.*s\033[1m%.*s\033[0m%s\n", (int)h->match_start, h->snippet, (int)h->match_len,
-                       h->snippet + h->match_start, h->snippet + h->match_start + h->match_len);
-            else
-                printf("%s\n", h->snippet);
+            const char *s = h->snippet;
+            size_t at = h->match_start, mlen = h->match_len;
+            cli_write_recorded(stdout, s, bold && mlen ? at : strlen(s));
+            if (bold && mlen) {
+                fputs("\033[1m", stdout);
+                cli_write_recorded(stdout, s + at, mlen);
+                fputs("\033[0m", stdout);
+                cli_write_recorded(stdout, s + at + mlen, strlen(s + at + mlen));
+            }
+            putchar('\n');
         }
     }
     history_hits_free(hits, n);

@@ -112,6 +112,23 @@ PY
   [ ! -e "$folder/made.txt" ] || fail "the run wrote into the session's folder"
 }
 
+# Looking at a recorded run on a terminal shows its colours but cannot
+# retitle the window, set the clipboard (OSC 52) or send other controls;
+# piped, the bytes are exact.
+test_a_result_on_a_terminal_shows_controls_as_text() {
+  command -v script >/dev/null || skip "script (util-linux) is missing"
+  printf 'import sys\nsys.stdout.write("\\x1b[31mred\\x1b[0m \\x1b]0;TI" "TLE\\x07 \\x1b]52;c;aGk=\\x07 \\x00\\x7f \\u009b end\\n")\n' >esc.py
+  "$TIDE" run esc.py >/dev/null 2>&1 || fail "esc.py did not run"
+  expect_eq "$("$TIDE" result 1 | tail -1 | od -An -c | tr -s ' \n' ' ')" \
+    "$(printf '\033[31mred\033[0m \033]0;TITLE\a \033]52;c;aGk=\a \0\177 \302\233 end\n' | od -An -c | tr -s ' \n' ' ')"
+  shown=$(script -qec "$TIDE result 1" /dev/null | tr -d '\r' | tail -1)
+  expect_eq "$shown" "$(printf '\033[31mred\033[0m ^[]0;TITLE^G ^[]52;c;aGk=^G ^@^? <U+009B> end')"
+  shown=$(script -qec "$TIDE search TITLE" /dev/null | tr -d '\r')
+  expect_contains "$shown" "output: $(printf '\033[31mred\033[0m') ^[]0;"
+  expect_contains "$shown" "^G ^[]52;c;aGk=^G"
+  expect_not_contains "$shown" "$(printf '\033]')"
+}
+
 test_result_shows_everything() {
   run_tide session new python --json
   folder=$(json_get "$OUT" 'j["folder"]')
