@@ -41,6 +41,14 @@ bool document_disk_changed(const Document *d)
     return !disk_stamp_equal(&now, &d->disk);
 }
 
+bool document_read_only(const Document *d)
+{
+    struct stat st;
+    if (!d->path || stat(d->path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    return !(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) || access(d->path, W_OK) != 0;
+}
+
 bool document_read_file(const char *path, char **data, size_t *len, DiskStamp *stamp, Err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);

@@ -49,6 +49,10 @@ DiskStamp disk_stamp(const char *path);
 bool disk_stamp_equal(const DiskStamp *a, const DiskStamp *b);
 /* The file on disk is not the one read or saved last. */
 bool document_disk_changed(const Document *d);
+/* The file on disk is read-only: no write permission in its mode (root
+ * could write it anyway; it is still someone's wish) or none for us.
+ * Saving replaces the file, which its folder allows, so editors ask. */
+bool document_read_only(const Document *d);
 
 /* Write a snapshot to path atomically (temporary file, fsync, rename,
  * fsync of the folder; the permissions of an existing file are kept).

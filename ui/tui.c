@@ -285,6 +285,15 @@ static void on_restore_answer(Ide *ide, const char *answer, void *ud)
 
 /* A recovery file for a file being opened: offer it when it differs from
  * what is on disk. */
+/* What to know about a file just opened, on the status bar. */
+static void say_opened(Ide *ide, const Document *d)
+{
+    if (!d->disk.exists)
+        ide_message(ide, false, "%s is a new file: Ctrl-S creates it", shown_path(ide, d->path));
+    else if (document_read_only(d))
+        ide_message(ide, false, "%s is read-only: saving will ask first", shown_path(ide, d->path));
+}
+
 static void offer_recovery(Ide *ide, Tab *t)
 {
     Recovery r;
@@ -340,8 +349,7 @@ bool ide_open(Ide *ide, const char *path)
         ide_close_tab(ide, ide->active);
     Tab *t = tab_new(ide, d);
     add_tab(ide, t);
-    if (!d->disk.exists)
-        ide_message(ide, false, "%s is a new file: Ctrl-S creates it", shown_path(ide, d->path));
+    say_opened(ide, d);
     offer_recovery(ide, t);
     return true;
 }
@@ -594,6 +602,14 @@ void ide_save(Ide *ide, Tab *t, AfterSave then)
         snprintf(q, sizeof q, "%s changed on disk since tide read it. Overwrite it? (y)es, (r)eload from disk, Esc ",
                  shown_path(ide, t->doc->path));
         prompt_choice(ide, q, "yr", on_overwrite_answer, save_cancelled, NULL);
+        return;
+    }
+    if (document_read_only(t->doc)) {
+        ide_switch_tab(ide, tab_index(ide, t));
+        char q[400];
+        snprintf(q, sizeof q, "%s is read-only. Save over it anyway (it stays read-only)? (y)es, Esc ",
+                 shown_path(ide, t->doc->path));
+        prompt_choice(ide, q, "y", on_overwrite_answer, save_cancelled, NULL);
         return;
     }
     start_save(ide, t, then);
@@ -1436,8 +1452,7 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
     ide->root = dir[0] ? dir : (free(dir), xstrdup("/"));
     Tab *t = tab_new(ide, d);
     add_tab(ide, t);
-    if (!d->disk.exists)
-        ide_message(ide, false, "%s is a new file: Ctrl-S creates it", document_name(d));
+    say_opened(ide, d);
     offer_recovery(ide, t);
     return true;
 }

@@ -95,6 +95,28 @@ test_failed_save_on_full_disk_loses_nothing() {
   expect_eq "$(wc -c <disk/f.txt)" 40017
 }
 
+# A read-only file is said so on opening, and saving over it asks (the
+# folder allows replacing it; the file's mode says not to), as vim and nano
+# do.  Its mode stays.
+test_a_read_only_file_asks_before_saving() {
+  echo kept >ro.txt
+  chmod 444 ro.txt
+  tui_start ro.txt
+  tui_wait 'ro.txt is read-only: saving will ask first'
+  tui_type 'edit '
+  tui_keys C-s
+  tui_wait 'ro.txt is read-only. Save over it anyway (it stays read-only)?'
+  tui_esc
+  tui_wait 'not saved'
+  expect_eq "$(cat ro.txt)" kept
+  tui_keys C-s
+  tui_wait 'is read-only. Save over it anyway'
+  tui_keys y
+  tui_wait 'saved ro.txt'
+  expect_eq "$(cat ro.txt)" 'edit kept'
+  expect_eq "$(stat -c %a ro.txt)" 444
+}
+
 test_changed_on_disk_asks_before_saving() {
   echo mine >c.txt
   tui_start c.txt
