@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "fileio.h"
 #include "session.h"
+#include "srcdeps.h"
 
 static int run_main(App *app, int argc, char **argv);
 
@@ -28,7 +29,10 @@ const Command cmd_run = {
     "\n"
     "Compile (when the language needs it) and run FILE in the sandbox, with ARGS as\n"
     "its arguments.  Further FILEs are compiled with it; they must be in FILE's\n"
-    "folder or below it (Fortran modules go before the files that use them).\n"
+    "folder or below it (Fortran modules go before the files that use them).  A\n"
+    "lone FILE of a compiled language brings the sources of its folder that belong\n"
+    "to its program, as F5 does: C, C++, Go and Fortran files without a main of\n"
+    "their own (and no Go tests), every .java.  Naming more than one FILE chooses.\n"
     "That folder is the program's working directory (/work inside): it can read\n"
     "what is there, and what it writes, changes or deletes lands in a per-run\n"
     "layer - your files are never modified.\n"
@@ -268,6 +272,21 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
     return ok;
 }
 
+/* One FILE of a compiled language: the other sources of its folder that
+ * belong to its program join it, as F5 adds them in the IDE (main.c and
+ * the util.c it calls; a Go package).  Naming the files chooses them. */
+static void add_companions(RunOptions *o)
+{
+    char *entry = xasprintf("%s/%s", strcmp(o->workdir, "/") ? o->workdir : "", o->files.items[0]);
+    StrList paths;
+    srcdeps_companions(o->req.lang, entry, &paths);
+    size_t skip = strcmp(o->workdir, "/") ? strlen(o->workdir) + 1 : 1;
+    for (size_t i = 0; i < paths.len; i++)
+        sl_push(&o->files, paths.items[i] + skip);
+    sl_free(&paths);
+    free(entry);
+}
+
 /* --session: the files are the session's, the language is its language. */
 static bool place_in_session(App *app, RunOptions *o, char **files, int nfiles, int *rc)
 {
@@ -431,6 +450,8 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             return invalid(o, rc, "cannot tell the language of %s from its name or a #! line: pass --lang (%s)",
                            argv[optind], lang_keys());
     }
+    if (!code_on_stdin && end - optind == 1)
+        add_companions(o);
     if (o->stdin_path) {
         if (strcmp(o->stdin_path, "-") == 0) {
             o->stdin_fd = dup(STDIN_FILENO);

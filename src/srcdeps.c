@@ -1,6 +1,7 @@
 #include "srcdeps.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,14 @@ static char *c_code_only(const char *text, size_t len)
             while (i < len && !(text[i] == '*' && i + 1 < len && text[i + 1] == '/'))
                 out[i] = text[i] == '\n' ? '\n' : ' ', i++;
             for (int k = 0; k < 2 && i < len; k++)
+                out[i++] = ' ';
+            continue;
+        }
+        if (c == '`') { /* Go's raw string, lines and all (no C has one) */
+            out[i++] = ' ';
+            while (i < len && text[i] != '`')
+                out[i] = text[i] == '\n' ? '\n' : ' ', i++;
+            if (i < len)
                 out[i++] = ' ';
             continue;
         }
@@ -332,7 +341,7 @@ static bool read_source(const char *path, char **text, size_t *len)
 
 bool srcdeps_has_main(LangId lang, bool fixed_form, const char *text, size_t len)
 {
-    if (lang == LANG_C || lang == LANG_CPP)
+    if (lang == LANG_C || lang == LANG_CPP || lang == LANG_GO) /* Go: "func main() {" reads the same */
         return c_has_main(text, len);
     if (lang != LANG_FORTRAN)
         return false;
@@ -407,4 +416,53 @@ void srcdeps_order_fortran(const char *dir, StrList *files)
     free(u);
     free(order);
     free(state);
+}
+
+static bool companion(const Lang *lang, const char *path, const char *name)
+{
+    struct stat st;
+    if (name[0] == '.' || !lang_is_source(lang, name) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    switch (lang->id) {
+    case LANG_JAVA:
+        return true;
+    case LANG_GO:
+        if (strstr(name, "_test.go"))
+            return false;
+        /* fall through */
+    case LANG_C:
+    case LANG_CPP:
+    case LANG_FORTRAN:
+        return !srcdeps_file_has_main(lang, path);
+    default:
+        return false;
+    }
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out)
+{
+    *out = (StrList){0};
+    const char *slash = strrchr(entry_path, '/');
+    if (!lang->compile || lang->id == LANG_RUST || !slash)
+        return;
+    char *dir = slash == entry_path ? xstrdup("/") : xstrndup(entry_path, (size_t)(slash - entry_path));
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    while (dp && (e = readdir(dp))) {
+        char *full = xasprintf("%s/%s", strcmp(dir, "/") ? dir : "", e->d_name);
+        if (strcmp(e->d_name, slash + 1) && companion(lang, full, e->d_name))
+            sl_push_owned(out, full);
+        else
+            free(full);
+    }
+    if (dp)
+        closedir(dp);
+    free(dir);
+    if (out->len)
+        qsort(out->items, out->len, sizeof *out->items, by_name);
 }

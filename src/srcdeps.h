@@ -17,13 +17,22 @@
 #include "xalloc.h"
 
 /* Whether text holds the program's entry point: a definition of main at
- * file scope (C, C++), or a main program (Fortran: a PROGRAM statement,
- * or a first statement that starts no module or subprogram).  fixed_form:
- * Fortran's fixed source form (.f .for .ftn).  Other languages: false. */
+ * file scope (C, C++, Go's func main), or a main program (Fortran: a
+ * PROGRAM statement, or a first statement that starts no module or
+ * subprogram).  fixed_form: Fortran's fixed source form (.f .for .ftn).
+ * Other languages: false. */
 bool srcdeps_has_main(LangId lang, bool fixed_form, const char *text, size_t len);
 
 /* The same for a file; false when it cannot be read. */
 bool srcdeps_file_has_main(const Lang *lang, const char *path);
+
+/* The other sources of entry_path's folder that belong to its program,
+ * sorted, as paths: for Java all of them (classes that refer to each
+ * other), for C, C++, Go and Fortran those without a main of their own
+ * (the helpers main.c calls, not the folder's other one-file programs);
+ * none for the rest (rustc finds a crate's modules itself).  Hidden files
+ * and Go tests stay out. */
+void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
 
 /* Put the Fortran files (paths under dir, or absolute) in an order
  * gfortran can compile in one command: a file defining a module before

@@ -292,51 +292,13 @@ static void on_pty(void *ud, int master_fd)
     notify(j->p);
 }
 
-/* Whether another source of the entry's folder is part of its program:
- * for Go and Java all of them (one package; classes that refer to each
- * other), for C, C++ and Fortran those without a main of their own (the
- * helpers main.c calls, not the folder's other one-file programs). */
-static bool companion(const Lang *lang, const char *path, const char *name)
-{
-    struct stat st;
-    if (name[0] == '.' || !lang_is_source(lang, name) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return false;
-    switch (lang->id) {
-    case LANG_GO:
-        return !strstr(name, "_test.go");
-    case LANG_JAVA:
-        return true;
-    case LANG_C:
-    case LANG_CPP:
-    case LANG_FORTRAN:
-        return !srcdeps_file_has_main(lang, path);
-    default:
-        return false;
-    }
-}
-
-/* The entry's companions join the run's files.  On the run's thread: C,
- * C++ and Fortran sources are read to see whether they hold a main, and
- * the UI must not wait on that.  (rustc finds a crate's modules itself.) */
+/* The entry's companions (srcdeps_companions) join the run's files.  On
+ * the run's thread: C, C++ and Fortran sources are read to see whether
+ * they hold a main, and the UI must not wait on that. */
 static void add_companions(RunJob *j)
 {
-    const Lang *lang = j->req.lang;
-    if (!lang->compile || lang->id == LANG_RUST)
-        return;
-    StrList names = {0};
-    char *dir = xstrdup(j->entry_path);
-    *strrchr(dir, '/') = '\0';
-    DIR *dp = opendir(dir);
-    struct dirent *e;
-    while (dp && (e = readdir(dp))) {
-        char *full = xasprintf("%s/%s", dir, e->d_name);
-        if (strcmp(full, j->entry_path) && companion(lang, full, e->d_name))
-            sl_push(&names, full);
-        free(full);
-    }
-    if (dp)
-        closedir(dp);
-    free(dir);
+    StrList names;
+    srcdeps_companions(j->req.lang, j->entry_path, &names);
     StrList rel;
     Err err;
     if (names.len && session_resolve_files(&j->session, (const char *const *)names.items, &rel, &err)) {

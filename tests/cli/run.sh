@@ -502,6 +502,36 @@ test_a_missing_layer_is_refused_unless_allowed() {
   [ "$mib" -le 128 ] || fail "allocated $mib MiB with a 128 MiB limit"
 }
 
+# One FILE of a compiled language brings the other sources of its folder
+# that belong to its program, as F5 does in the IDE: C helpers without a
+# main of their own, a Go package (not its tests).  Naming files chooses.
+test_a_single_file_brings_its_helpers() {
+  mkdir c go
+  printf '#include <stdio.h>\nint twice(int);\nint main(void) { printf("%%d\\n", twice(21)); }\n' >c/main.c
+  printf 'int twice(int x) { return 2 * x; }\n' >c/util.c
+  printf '#include <stdio.h>\nint main(void) { puts("other"); }\n' >c/other.c
+  run_tide run --ephemeral c/main.c
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" 42
+  run_tide run --ephemeral c/other.c
+  expect_rc 0 "a program with a main of its own is not a helper: $ERR"
+  expect_eq "$OUT" other
+  printf 'package main\nimport "fmt"\nfunc main() { fmt.Println(twice(21)) }\n' >go/main.go
+  printf 'package main\nfunc twice(x int) int { return 2 * x }\n' >go/util.go
+  printf 'package main\nthis is not go\n' >go/util_test.go
+  printf 'package main\nfunc main() { println("another program") }\n' >go/tool.go
+  run_tide run --ephemeral go/main.go
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" 42
+  printf 'int broken(void) { return }\n' >c/wip.c
+  run_tide run --ephemeral c/main.c
+  expect_rc 126
+  expect_contains "$ERR" "wip.c"
+  run_tide run --ephemeral c/main.c c/util.c
+  expect_rc 0 "named files are the program: $ERR"
+  expect_eq "$OUT" 42
+}
+
 test_language_details() {
   # A .js with import (module syntax detected), an .mjs.
   printf 'import { basename } from "path";\nconsole.log(basename("/a/esm.js"));\n' >esm.js

@@ -29,6 +29,43 @@ Test(srcdeps, c_main_is_a_definition_at_file_scope)
     cr_assert_not(has_main(LANG_PYTHON, "def main():\n    pass\n"));
 }
 
+Test(srcdeps, go_main_is_func_main)
+{
+    cr_assert(has_main(LANG_GO, "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(1)\n}\n"));
+    /* The package's name, a helper, a comment and a raw string over lines. */
+    cr_assert_not(has_main(LANG_GO, "package main\n\nfunc twice(x int) int { return 2 * x }\n"));
+    cr_assert_not(has_main(LANG_GO, "package main\n// func main() {}\nvar x = 1\n"));
+    cr_assert_not(has_main(LANG_GO, "package main\nvar usage = `\nfunc main() {\n}\n`\n"));
+}
+
+Test(srcdeps, companions_are_the_helpers_of_the_entry_folder)
+{
+    const char *dir = tu_tempdir();
+    static const struct { const char *name, *text; } files[] = {
+        {"main.go", "package main\nfunc main() { println(twice(2)) }\n"},
+        {"util.go", "package main\nfunc twice(x int) int { return 2 * x }\n"},
+        {"util_test.go", "package main\n"},
+        {"tool.go", "package main\nfunc main() {}\n"},
+        {".hidden.go", "package main\n"},
+        {"notes.txt", "x"},
+        {"a.c", "int helper(void) { return 1; }\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *p = xasprintf("%s/%s", dir, files[i].name);
+        tu_write(p, files[i].text, strlen(files[i].text));
+        free(p);
+    }
+    char *entry = xasprintf("%s/main.go", dir);
+    StrList got;
+    srcdeps_companions(lang_by_key("go"), entry, &got);
+    cr_assert_eq(got.len, 1);
+    cr_assert(strstr(got.items[0], "/util.go"), "%s", got.items[0]);
+    sl_free(&got);
+    srcdeps_companions(lang_by_key("python"), entry, &got);
+    cr_assert_eq(got.len, 0, "an interpreter finds its imports itself");
+    free(entry);
+}
+
 Test(srcdeps, fortran_main_programs)
 {
     cr_assert(has_main(LANG_FORTRAN, "! greet\nprogram hello\n  print *, 'hi'\nend program hello\n"));
