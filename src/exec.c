@@ -123,6 +123,7 @@ typedef struct Job {
     bool build_dir_temp; /* removed after the run (not a cache entry) */
     BuildEntry entry;   /* the cache entry in use, locked */
     char *klass;        /* Java: the class holding main */
+    char *srcroot;      /* Java: where its package's folders start, inside */
     char heap[32];      /* Java: -Xmx... */
     const struct sock_fprog *filter;
     struct EarlyCgroup *early; /* the run step's cgroups, being made meanwhile */
@@ -412,64 +413,41 @@ static void tools_in_workdir(Job *j)
     }
 }
 
-/* Java: the class holding main is the entry file's, in its package. */
-static char *java_class(const char *workdir, const char *entry)
+/* Java: the class holding main is the entry file's, in its package; the
+ * sources of other packages are found from the folder that package starts
+ * in (the entry's folder minus the package's folders), else beside it. */
+static void java_names(Job *j)
 {
+    const char *entry = j->req->files[0];
     const char *base = strrchr(entry, '/');
     base = base ? base + 1 : entry;
     char *name = xstrndup(base, strlen(base) - (strlen(base) > 5 ? 5 : 0));
-    char *path = xasprintf("%s/%s", workdir, entry);
+    char *path = xasprintf("%s/%s", j->workdir, entry);
     char *src = NULL;
     size_t len = 0;
     char *pkg = NULL;
     if (fileio_read(path, 4 << 20, &src, &len, NULL)) {
-        /* The first "package a.b;" at the start of a line, outside the
-         * comments that usually come before it. */
-        bool in_block = false;
-        for (char *line = src; line && *line && !pkg; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-            char *p = line;
-            while (*p == ' ' || *p == '\t' || *p == '\r')
-                p++;
-            if (in_block) {
-                char *end = strstr(p, "*/");
-                if (!end || (strchr(p, '\n') && end > strchr(p, '\n')))
-                    continue;
-                in_block = false;
-                p = end + 2;
-                while (*p == ' ' || *p == '\t')
-                    p++;
-            }
-            if (p[0] == '/' && p[1] == '*') {
-                char *end = strstr(p + 2, "*/");
-                char *nl = strchr(p, '\n');
-                if (!end || (nl && end > nl)) {
-                    in_block = true;
-                    continue;
-                }
-                p = end + 2;
-                while (*p == ' ' || *p == '\t')
-                    p++;
-            }
-            if (strncmp(p, "package", 7) == 0 && (p[7] == ' ' || p[7] == '\t')) {
-                p += 8;
-                while (*p == ' ' || *p == '\t')
-                    p++;
-                size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$");
-                if (n)
-                    pkg = xstrndup(p, n);
-            } else if (*p && *p != '\n' && !(p[0] == '/' && p[1] == '/') && *p != '@') {
-                if (strncmp(p, "import", 6) == 0 || strncmp(p, "public", 6) == 0 ||
-                    strncmp(p, "class", 5) == 0)
-                    break; /* past where a package line may be */
-            }
-        }
+        pkg = srcdeps_java_package(src);
         free(src);
     }
     free(path);
-    char *klass = pkg ? xasprintf("%s.%s", pkg, name) : xstrdup(name);
+    j->klass = pkg ? xasprintf("%s.%s", pkg, name) : xstrdup(name);
+    j->srcroot = xstrdup(".");
+    if (pkg) {
+        for (char *c = pkg; *c; c++)
+            if (*c == '.')
+                *c = '/';
+        size_t dl = strlen(j->entry_dir), pl = strlen(pkg);
+        if (strcmp(j->entry_dir, pkg) == 0) {
+            free(j->srcroot);
+            j->srcroot = xstrdup(WORK);
+        } else if (dl > pl + 1 && j->entry_dir[dl - pl - 1] == '/' && strcmp(j->entry_dir + dl - pl, pkg) == 0) {
+            free(j->srcroot);
+            j->srcroot = xasprintf(WORK "/%.*s", (int)(dl - pl - 1), j->entry_dir);
+        }
+    }
     free(pkg);
     free(name);
-    return klass;
 }
 
 /* The JVM sees the machine's memory, not the cgroup's (no /sys inside):
@@ -572,7 +550,8 @@ static bool expand(Job *j, View *v, const char *tmpl, bool with_args)
         sl_push_owned(&files, from_entry_dir(j, j->sources.items[i]));
     char *entry = from_entry_dir(j, j->req->files[0]);
     LangVars vars = {.entry = entry, .files = (const char *const *)files.items,
-                     .out = BUILD, .exe = EXE, .klass = j->klass, .heap = j->heap[0] ? j->heap : NULL};
+                     .out = BUILD, .exe = EXE, .klass = j->klass, .srcroot = j->srcroot,
+                     .heap = j->heap[0] ? j->heap : NULL};
     for (size_t t = 0; t < j->lang->ntools; t++)
         vars.tool_exe[t] = j->tools[t].exe;
     Err err;
@@ -1214,7 +1193,7 @@ static bool prepare(Job *j)
     }
     tools_in_workdir(j);
     if (j->lang->id == LANG_JAVA) {
-        j->klass = java_class(j->workdir, r->files[0]);
+        java_names(j);
         java_heap(j->heap, sizeof j->heap, r->memory_mib);
     }
     Err err;
@@ -1365,6 +1344,7 @@ static void job_free(Job *j)
     buildcache_release(&j->entry);
     free(j->workdir);
     free(j->klass);
+    free(j->srcroot);
     free(j->entry_dir);
     free(j->cwd);
     sl_free(&j->sources);

@@ -100,7 +100,7 @@ static const Lang langs[LANG_COUNT] = {
         .ntools = 2,
         /* The single-file launcher cannot see other files on JDK 17:
          * compile everything into {out}, then run the class with main. */
-        .compile = "javac -encoding UTF-8 -d {out} {files}",
+        .compile = "javac -encoding UTF-8 -sourcepath {srcroot} -d {out} {files}",
         .run = "java {heap} -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp {out} {class}",
         .grammar = "java",
         .package = "default-jdk-headless",
@@ -575,6 +575,8 @@ bool lang_expand(const Lang *lang, const char *tmpl, const LangVars *vars, StrLi
             val = vars->exe;
         else if (strcmp(w, "{class}") == 0)
             val = vars->klass;
+        else if (strcmp(w, "{srcroot}") == 0)
+            val = vars->srcroot;
         else {
             ok = err_set(err, "unknown placeholder %s in the %s command \"%s\"", w, lang->key, tmpl);
             break;

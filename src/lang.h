@@ -112,6 +112,7 @@ typedef struct LangVars {
     const char *out;
     const char *exe;
     const char *klass;
+    const char *srcroot; /* {srcroot}: Java: the folder its package's folders start in */
     const char *heap; /* {heap}: JVM heap flag such as -Xmx384m; NULL drops the word */
     /* Resolved executables of the entry's tools, by index; a template's
      * first word matching tools[i].cmd becomes tool_exe[i]. */

@@ -35,7 +35,9 @@ const Command cmd_run = {
     "their own (and no Go tests), every .java.  Naming more than one FILE chooses.\n"
     "That folder is the program's working directory (/work inside): it can read\n"
     "what is there, and what it writes, changes or deletes lands in a per-run\n"
-    "layer - your files are never modified.\n"
+    "layer - your files are never modified.  In a project, /work is the project\n"
+    "as the toolchain finds it (a Node package with its node_modules, a Go module,\n"
+    "a Java source root) and the program starts in FILE's folder there.\n"
     "\n"
     "FILE '-' reads the program itself from standard input (language from --lang\n"
     "or its #! line; Java's file is named after its public class).  It is recorded\n"
@@ -272,6 +274,30 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
     return ok;
 }
 
+/* The program sees its project: the folder its toolchain takes for one
+ * (srcdeps_project_root: a Node package, a Go module, a Java source root),
+ * so that node_modules, the module's packages and the classes of other
+ * packages are there.  It still starts in its entry's folder.  A private
+ * folder (a home, /tmp itself) is never shown for it. */
+static void widen_to_project(RunOptions *o)
+{
+    char *entry = xasprintf("%s/%s", strcmp(o->workdir, "/") ? o->workdir : "", o->files.items[0]);
+    char *root = srcdeps_project_root(o->req.lang, entry);
+    free(entry);
+    size_t n = root ? strlen(root) : 0;
+    if (!root || exec_folder_is_private(root) || strncmp(o->workdir, root, n) != 0 || o->workdir[n] != '/') {
+        free(root);
+        return;
+    }
+    StrList files = {0};
+    for (size_t i = 0; i < o->files.len; i++)
+        sl_push_owned(&files, xasprintf("%s/%s", o->workdir + n + 1, o->files.items[i]));
+    sl_free(&o->files);
+    o->files = files;
+    free(o->workdir);
+    o->workdir = root;
+}
+
 /* One FILE of a compiled language: the other sources of its folder that
  * belong to its program join it, as F5 adds them in the IDE (main.c and
  * the util.c it calls; a Go package).  Naming the files chooses them. */
@@ -449,6 +475,7 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         if (!o->req.lang)
             return invalid(o, rc, "cannot tell the language of %s from its name or a #! line: pass --lang (%s)",
                            argv[optind], lang_keys());
+        widen_to_project(o);
     }
     if (!code_on_stdin && end - optind == 1)
         add_companions(o);

@@ -130,6 +130,55 @@ static bool c_has_main(const char *text, size_t len)
     return found;
 }
 
+/* ------------------------------------------------------------ Java */
+
+char *srcdeps_java_package(const char *src)
+{
+    char *pkg = NULL;
+    /* The first "package a.b;" at the start of a line, outside the
+     * comments that usually come before it. */
+    bool in_block = false;
+    for (const char *line = src; line && *line && !pkg;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *p = line;
+        while (*p == ' ' || *p == '\t' || *p == '\r')
+            p++;
+        if (in_block) {
+            const char *end = strstr(p, "*/");
+            if (!end || (strchr(p, '\n') && end > strchr(p, '\n')))
+                continue;
+            in_block = false;
+            p = end + 2;
+            while (*p == ' ' || *p == '\t')
+                p++;
+        }
+        if (p[0] == '/' && p[1] == '*') {
+            const char *end = strstr(p + 2, "*/");
+            const char *nl = strchr(p, '\n');
+            if (!end || (nl && end > nl)) {
+                in_block = true;
+                continue;
+            }
+            p = end + 2;
+            while (*p == ' ' || *p == '\t')
+                p++;
+        }
+        if (strncmp(p, "package", 7) == 0 && (p[7] == ' ' || p[7] == '\t')) {
+            p += 8;
+            while (*p == ' ' || *p == '\t')
+                p++;
+            size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$");
+            if (n)
+                pkg = xstrndup(p, n);
+        } else if (*p && *p != '\n' && !(p[0] == '/' && p[1] == '/') && *p != '@') {
+            if (strncmp(p, "import", 6) == 0 || strncmp(p, "public", 6) == 0 ||
+                strncmp(p, "class", 5) == 0)
+                break; /* past where a package line may be */
+        }
+    }
+    return pkg;
+}
+
 /* ------------------------------------------------------------ Fortran */
 
 /* What a Fortran source says about its program units. */
@@ -465,4 +514,89 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out)
     free(dir);
     if (out->len)
         qsort(out->items, out->len, sizeof *out->items, by_name);
+}
+
+static bool holds(const char *dir, const char *name)
+{
+    char *path = xasprintf("%s/%s", dir, name);
+    struct stat st;
+    bool yes = stat(path, &st) == 0;
+    free(path);
+    return yes;
+}
+
+/* The folder above dir ("/a/b" -> "/a"), in place; false at the top. */
+static bool up(char *dir)
+{
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return false;
+    *slash = '\0';
+    return true;
+}
+
+/* The nearest of dir and the folders above it holding every one of names. */
+static char *nearest_with(const char *dir, const char *const *names)
+{
+    char *d = xstrdup(dir);
+    do {
+        bool all = true;
+        for (const char *const *n = names; *n && all; n++)
+            all = holds(d, *n);
+        if (all)
+            return d;
+    } while (up(d));
+    free(d);
+    return NULL;
+}
+
+static char *java_source_root(const char *dir, const char *entry_path)
+{
+    char *src, *root = NULL;
+    size_t len;
+    if (!read_source(entry_path, &src, &len))
+        return NULL;
+    char *pkg = srcdeps_java_package(src);
+    free(src);
+    if (!pkg)
+        return NULL;
+    for (char *c = pkg; *c; c++)
+        if (*c == '.')
+            *c = '/';
+    size_t dl = strlen(dir), pl = strlen(pkg);
+    if (dl > pl + 1 && dir[dl - pl - 1] == '/' && strcmp(dir + dl - pl, pkg) == 0)
+        root = xstrndup(dir, dl - pl - 1);
+    free(pkg);
+    return root;
+}
+
+char *srcdeps_project_root(const Lang *lang, const char *entry_path)
+{
+    const char *slash = strrchr(entry_path, '/');
+    if (!slash || slash == entry_path)
+        return NULL;
+    char *dir = xstrndup(entry_path, (size_t)(slash - entry_path)), *root = NULL;
+    if (lang->id == LANG_NODE) {
+        root = nearest_with(dir, (const char *const[]){"package.json", NULL});
+        if (root && !holds(root, "node_modules")) {
+            char *above = xstrdup(root);
+            char *hoisted = up(above) ? nearest_with(above, (const char *const[]){"package.json", "node_modules", NULL})
+                                      : NULL;
+            free(above);
+            if (hoisted) {
+                free(root);
+                root = hoisted;
+            }
+        }
+    } else if (lang->id == LANG_GO) {
+        root = nearest_with(dir, (const char *const[]){"go.mod", NULL});
+    } else if (lang->id == LANG_JAVA) {
+        root = java_source_root(dir, entry_path);
+    }
+    if (root && strcmp(root, dir) == 0) {
+        free(root);
+        root = NULL;
+    }
+    free(dir);
+    return root;
 }

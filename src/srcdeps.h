@@ -23,6 +23,9 @@
  * Other languages: false. */
 bool srcdeps_has_main(LangId lang, bool fixed_form, const char *text, size_t len);
 
+/* The package a Java source declares ("a.b" of "package a.b;"), or NULL. */
+char *srcdeps_java_package(const char *src);
+
 /* The same for a file; false when it cannot be read. */
 bool srcdeps_file_has_main(const Lang *lang, const char *path);
 
@@ -33,6 +36,14 @@ bool srcdeps_file_has_main(const Lang *lang, const char *path);
  * none for the rest (rustc finds a crate's modules itself).  Hidden files
  * and Go tests stay out. */
 void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
+
+/* The folder a program's toolchain takes for its project, found as the
+ * toolchain finds it, walking up from the entry's folder: Node's package
+ * (the nearest package.json; when that package has no node_modules, the
+ * nearest folder above with both, as workspaces hoist them), Go's module
+ * (go.mod), Java's source root (the folders the entry's package names).
+ * NULL when that is the entry's folder itself or there is none. */
+char *srcdeps_project_root(const Lang *lang, const char *entry_path);
 
 /* Put the Fortran files (paths under dir, or absolute) in an order
  * gfortran can compile in one command: a file defining a module before

@@ -502,6 +502,58 @@ test_a_missing_layer_is_refused_unless_allowed() {
   [ "$mib" -le 128 ] || fail "allocated $mib MiB with a 128 MiB limit"
 }
 
+# A program in a project sees the project as its toolchain finds it by
+# walking up: a Node package's node_modules (also a workspace's hoisted
+# one), a Go module's packages, a Java source root's other packages.  It
+# still starts in its own folder; a home folder is never shown for it.
+test_a_program_sees_its_project() {
+  mkdir -p pj/src pj/node_modules/leftpad ws/packages/app ws/node_modules/shout
+  printf '{"name": "pj"}\n' >pj/package.json
+  printf 'module.exports = (s, n) => String(s).padStart(n, "0");\n' >pj/node_modules/leftpad/index.js
+  printf 'const lp = require("leftpad");\nconsole.log(lp(42, 5), process.cwd(), require("fs").existsSync("app.js"));\n' >pj/src/app.js
+  run_tide run --ephemeral pj/src/app.js
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "00042 /work/src true"
+  printf '{"name": "ws", "workspaces": ["packages/*"]}\n' >ws/package.json
+  printf '{"name": "app"}\n' >ws/packages/app/package.json
+  printf 'module.exports = (s) => s.toUpperCase();\n' >ws/node_modules/shout/index.js
+  printf 'console.log(require("shout")("hoisted"));\n' >ws/packages/app/index.js
+  run_tide run --ephemeral ws/packages/app/index.js
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" HOISTED
+  mkdir -p gm/cmd/app gm/internal/calc
+  printf 'module example.com/gm\n\ngo 1.19\n' >gm/go.mod
+  printf 'package calc\n\nfunc Twice(x int) int { return 2 * x }\n' >gm/internal/calc/calc.go
+  printf 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/gm/internal/calc"\n)\n\nfunc main() { fmt.Println(calc.Twice(21)) }\n' >gm/cmd/app/main.go
+  run_tide run --ephemeral gm/cmd/app/main.go
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" 42
+  mkdir -p jv/src/com/ex/util
+  printf 'package com.ex;\n\nimport com.ex.util.Helper;\n\npublic class Main {\n    public static void main(String[] a) { System.out.println(Helper.twice(21)); }\n}\n' >jv/src/com/ex/Main.java
+  printf 'package com.ex.util;\n\npublic class Helper {\n    public static int twice(int x) { return 2 * x; }\n}\n' >jv/src/com/ex/util/Helper.java
+  run_tide run --ephemeral jv/src/com/ex/Main.java
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" 42
+  # A change in the other package is a changed build.
+  sed -i 's/2 \* x/3 * x/' jv/src/com/ex/util/Helper.java
+  run_tide run --ephemeral jv/src/com/ex/Main.java
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" 63
+  # Recorded: the session is the project's.
+  run_tide run --json pj/src/app.js
+  expect_eq "$(json_get "$OUT" 'j["success"]')" true
+  run_tide session list --json
+  expect_eq "$(json_get "$OUT" '[s["folder"] for s in j["sessions"]]')" "[\"$PWD/pj\"]"
+  # The project's folder is never a home: a package.json there is not
+  # a reason to show it.
+  mkdir -p home/u/code
+  printf '{}\n' >home/u/package.json
+  printf 'console.log(process.cwd(), require("fs").existsSync("../package.json"))\n' >home/u/code/x.js
+  HOME=$PWD/home/u run_tide run --ephemeral home/u/code/x.js
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "/work false"
+}
+
 # One FILE of a compiled language brings the other sources of its folder
 # that belong to its program, as F5 does in the IDE: C helpers without a
 # main of their own, a Go package (not its tests).  Naming files chooses.
