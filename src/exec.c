@@ -432,20 +432,11 @@ static void java_names(Job *j)
     }
     free(path);
     j->klass = pkg ? xasprintf("%s.%s", pkg, name) : xstrdup(name);
-    j->srcroot = xstrdup(".");
-    if (pkg) {
-        for (char *c = pkg; *c; c++)
-            if (*c == '.')
-                *c = '/';
-        size_t dl = strlen(j->entry_dir), pl = strlen(pkg);
-        if (strcmp(j->entry_dir, pkg) == 0) {
-            free(j->srcroot);
-            j->srcroot = xstrdup(WORK);
-        } else if (dl > pl + 1 && j->entry_dir[dl - pl - 1] == '/' && strcmp(j->entry_dir + dl - pl, pkg) == 0) {
-            free(j->srcroot);
-            j->srcroot = xasprintf(WORK "/%.*s", (int)(dl - pl - 1), j->entry_dir);
-        }
-    }
+    size_t n;
+    if (pkg && srcdeps_java_root(j->entry_dir, pkg, &n))
+        j->srcroot = n ? xasprintf(WORK "/%.*s", (int)n, j->entry_dir) : xstrdup(WORK);
+    else
+        j->srcroot = xstrdup(".");
     free(pkg);
     free(name);
 }

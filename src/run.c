@@ -223,7 +223,7 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
     if (!fileio_read_fd(STDIN_FILENO, "the program on standard input", CODE_MAX, &code, &len, &err))
         return invalid(o, rc, "%s", err.msg);
     size_t blank = 0;
-    while (blank < len && strchr(" \t\r\n", code[blank]))
+    while (blank < len && (code[blank] == ' ' || code[blank] == '\t' || code[blank] == '\r' || code[blank] == '\n'))
         blank++;
     bool ok = true;
     if (blank == len)

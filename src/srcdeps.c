@@ -179,6 +179,25 @@ char *srcdeps_java_package(const char *src)
     return pkg;
 }
 
+bool srcdeps_java_root(const char *dir, const char *pkg, size_t *root_len)
+{
+    char *path = xstrdup(pkg);
+    for (char *c = path; *c; c++)
+        if (*c == '.')
+            *c = '/';
+    size_t dl = strlen(dir), pl = strlen(path);
+    bool yes = false;
+    if (strcmp(dir, path) == 0) {
+        *root_len = 0;
+        yes = true;
+    } else if (dl > pl + 1 && dir[dl - pl - 1] == '/' && strcmp(dir + dl - pl, path) == 0) {
+        *root_len = dl - pl - 1;
+        yes = true;
+    }
+    free(path);
+    return yes;
+}
+
 /* ------------------------------------------------------------ Fortran */
 
 /* What a Fortran source says about its program units. */
@@ -558,14 +577,9 @@ static char *java_source_root(const char *dir, const char *entry_path)
         return NULL;
     char *pkg = srcdeps_java_package(src);
     free(src);
-    if (!pkg)
-        return NULL;
-    for (char *c = pkg; *c; c++)
-        if (*c == '.')
-            *c = '/';
-    size_t dl = strlen(dir), pl = strlen(pkg);
-    if (dl > pl + 1 && dir[dl - pl - 1] == '/' && strcmp(dir + dl - pl, pkg) == 0)
-        root = xstrndup(dir, dl - pl - 1);
+    size_t n;
+    if (pkg && srcdeps_java_root(dir, pkg, &n) && n > 0)
+        root = xstrndup(dir, n);
     free(pkg);
     return root;
 }

@@ -25,6 +25,10 @@ bool srcdeps_has_main(LangId lang, bool fixed_form, const char *text, size_t len
 
 /* The package a Java source declares ("a.b" of "package a.b;"), or NULL. */
 char *srcdeps_java_package(const char *src);
+/* Whether dir (a path) is package pkg's folder below a source root, as
+ * javac looks for it: "a/b" or ".../a/b" for "a.b".  *root_len gets the
+ * length of the root's part of dir (0 for "a/b"; no slash after it). */
+bool srcdeps_java_root(const char *dir, const char *pkg, size_t *root_len);
 
 /* The same for a file; false when it cannot be read. */
 bool srcdeps_file_has_main(const Lang *lang, const char *path);

@@ -66,6 +66,22 @@ Test(srcdeps, companions_are_the_helpers_of_the_entry_folder)
     free(entry);
 }
 
+Test(srcdeps, java_packages_and_their_source_root)
+{
+    char *pkg = srcdeps_java_package("/* licence\n * text */\n// note\npackage com.ex.util;\n\nimport x.Y;\n");
+    cr_assert_str_eq(pkg, "com.ex.util");
+    free(pkg);
+    cr_assert_null(srcdeps_java_package("import x.Y;\npackage not.this;\n"));
+    cr_assert_null(srcdeps_java_package("/* package in.a.comment; */\npublic class A {}\n"));
+    size_t n = 99;
+    cr_assert(srcdeps_java_root("/p/src/com/ex", "com.ex", &n));
+    cr_assert_eq(n, strlen("/p/src"));
+    cr_assert(srcdeps_java_root("com/ex", "com.ex", &n));
+    cr_assert_eq(n, 0);
+    cr_assert_not(srcdeps_java_root("/p/src/xcom/ex", "com.ex", &n));
+    cr_assert_not(srcdeps_java_root("/p/src/com/ex/sub", "com.ex", &n));
+}
+
 Test(srcdeps, fortran_main_programs)
 {
     cr_assert(has_main(LANG_FORTRAN, "! greet\nprogram hello\n  print *, 'hi'\nend program hello\n"));
