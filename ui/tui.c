@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "colors.h"
+#include "exec.h"
 #include "explorer.h"
 #include "fileio.h"
 #include "highlight.h"
@@ -26,6 +27,7 @@
 #include "langsel.h"
 #include "panel.h"
 #include "recovery.h"
+#include "srcdeps.h"
 #include "theme_menu.h"
 #include "xalloc.h"
 
@@ -1443,12 +1445,18 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
             ide->overlay = OVERLAY_LANG, ide->langsel_mode = LANGSEL_SCRATCH;
         return true;
     }
-    /* A file: its folder is the root. */
+    /* A file: its folder is the root, or its project's as `tide run` takes
+     * it (a Node package, a Go module, a Java source root), so that F5 sees
+     * what the toolchain needs. */
     Document *d;
     if (!document_open(path, &d, err))
         return false;
-    char *dir = xstrdup(d->path);
-    *strrchr(dir, '/') = '\0';
+    char *dir = d->lang ? srcdeps_project_root(d->lang, d->path) : NULL;
+    if (!dir || exec_folder_is_private(dir)) {
+        free(dir);
+        dir = xstrdup(d->path);
+        *strrchr(dir, '/') = '\0';
+    }
     ide->root = dir[0] ? dir : (free(dir), xstrdup("/"));
     Tab *t = tab_new(ide, d);
     add_tab(ide, t);

@@ -115,6 +115,21 @@ test_python_traceback_jumps_to_its_line() {
 # A file in a subfolder runs in its own folder, as tide run does: the data
 # beside it opens by its name, and the traceback's "f.py" is that file, not
 # the f.py at the top of the folder the IDE has open.
+# tide FILE in a project: F5 sees the project as `tide run` does (here a
+# Node package's node_modules above the file), and starts in the file's
+# folder.
+test_a_file_opened_in_a_project_runs_with_its_packages() {
+  mkdir -p pj/src pj/node_modules/leftpad
+  printf '{"name": "pj"}\n' >pj/package.json
+  printf 'module.exports = (s, n) => String(s).padStart(n, "0");\n' >pj/node_modules/leftpad/index.js
+  printf 'const lp = require("leftpad");\nconsole.log(lp(42, 5), process.cwd());\n' >pj/src/app.js
+  tui_start pj/src/app.js
+  tui_wait 'require("leftpad")'
+  tui_keys F5
+  tui_wait '00042 /work/src' 30
+  tui_wait 'ok · exit 0'
+}
+
 test_a_file_in_a_subfolder_runs_in_its_folder() {
   mkdir -p sub
   printf 'print("the top-level f.py")\n' >f.py
