@@ -411,9 +411,12 @@ test_ctrl_c_in_a_terminal_stops_the_run() {
   # starts included: dash (CI's /bin/sh) dies of it before it can report
   # tide's status unless it traps SIGINT. The trap is reset for tide by exec.
   # Ctrl-C once the program runs (it prints "start"): typed before tide
-  # starts, it would only reach the shell.
+  # starts, it would only reach the shell.  SIGINT is made the default
+  # first: started in the background by a script, it arrives ignored, and
+  # a program (tide too, like nohup'd ones) keeps what it inherits.
   (for _ in $(seq 300); do grep -q start typescript 2>/dev/null && break; sleep 0.1; done
-   printf '\003'; sleep 3) | script -qfec "trap : INT; $TIDE run loop.py; echo rc=\$?" /dev/null >typescript 2>&1
+   printf '\003'; sleep 3) |
+    env --default-signal=INT script -qfec "trap : INT; $TIDE run loop.py; echo rc=\$?" /dev/null >typescript 2>&1
   OUT=$(tr -d '\r' <typescript)
   expect_contains "$OUT" "tide: killed"
   expect_contains "$OUT" "rc=130"
