@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -318,6 +319,30 @@ static void gc_leftovers(App *app, Store *store, int64_t now, bool dry_run, GcRe
     free(root);
 }
 
+/* Folders of programs read from stdin for runs not recorded (run.c),
+ * left by a tide that was killed; a run still going holds its lock. */
+static void gc_stdin_leftovers(App *app, int64_t now, bool dry_run, GcReport *r)
+{
+    const char *cache = app->paths.dir[DIR_CACHE];
+    DIR *d = opendir(cache);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (strncmp(de->d_name, "stdin-", 6) != 0)
+            continue;
+        char *p = xasprintf("%s/%s", cache, de->d_name);
+        struct stat st;
+        int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0 && fstat(fd, &st) == 0 && now - st.st_mtime >= LEFTOVER_AGE &&
+            flock(fd, LOCK_EX | LOCK_NB) == 0)
+            leftover(p, "a program from standard input whose run was cut short", 0, dry_run, r);
+        if (fd >= 0)
+            close(fd);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+}
+
 bool expiry_gc(App *app, int64_t now, bool dry_run, GcReport *r, Err *err)
 {
     *r = (GcReport){0};
@@ -329,5 +354,6 @@ bool expiry_gc(App *app, int64_t now, bool dry_run, GcReport *r, Err *err)
         return false;
     }
     gc_leftovers(app, store, now, dry_run, r);
+    gc_stdin_leftovers(app, now, dry_run, r);
     return true;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -241,6 +242,9 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
             dir = NULL;
         } else {
             o->temp_dir = xstrdup(dir);
+            o->temp_lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (o->temp_lock >= 0)
+                flock(o->temp_lock, LOCK_EX);
         }
     } else if (ok) {
         Session s;
@@ -342,7 +346,7 @@ static bool place_in_session(App *app, RunOptions *o, char **files, int nfiles, 
 
 bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
 {
-    *o = (RunOptions){.stdin_fd = -1};
+    *o = (RunOptions){.stdin_fd = -1, .temp_lock = -1};
     run_request_defaults(&o->req, &app->cfg);
     /* Everything after "--" is the program's. */
     int end = argc;
@@ -534,12 +538,14 @@ void run_options_free(RunOptions *o)
     if (o->temp_dir)
         (void)fileio_rmtree(o->temp_dir, NULL);
     free(o->temp_dir);
+    if (o->temp_lock >= 0)
+        close(o->temp_lock);
     free(o->session);
     sl_free(&o->files);
     sl_free(&o->args);
     sl_free(&o->notes);
     sl_free(&o->notes_repeated);
-    *o = (RunOptions){.stdin_fd = -1};
+    *o = (RunOptions){.stdin_fd = -1, .temp_lock = -1};
 }
 
 /* ------------------------------------------------------------ running */

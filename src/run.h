@@ -18,6 +18,7 @@ typedef struct RunOptions {
     char *generated_dir;  /* --generated-dir */
     char *temp_dir;       /* holds a program read from stdin for a run not recorded;
                              removed by run_options_free */
+    int temp_lock;        /* temp_dir, flocked while in use (tide gc skips it), or -1 */
     int stdin_fd;         /* opened by run_parse, closed by run_options_free */
     /* Recording (src/session.h): --session, else the folder session of
      * the entry's folder and language; --ephemeral records nothing. */

@@ -201,7 +201,20 @@ test_gc_clears_what_a_crash_left() {
   touch -d '1 hour ago' "$XDG_DATA_HOME/tide/sessions/9"
   # A run's generated files whose record was never committed.
   mkdir -p "$XDG_DATA_HOME/tide/sessions/1/generated/.run-abc123" "$XDG_DATA_HOME/tide/sessions/1/generated/77"
+  # The folder of a program from standard input whose tide was killed;
+  # one as old that a run still holds, and a new one, stay.
+  c=$XDG_CACHE_HOME/tide
+  mkdir -p "$c/stdin-old" "$c/stdin-held" "$c/stdin-new"
+  touch -d '1 hour ago' "$c/stdin-old" "$c/stdin-held"
+  flock "$c/stdin-held" sleep 10 &
+  holder=$!
+  sleep 0.3
   run_tide gc
+  kill $holder 2>/dev/null
+  expect_contains "$OUT" "stdin-old (a program from standard input whose run was cut short)"
+  [ ! -e "$c/stdin-old" ] || fail "the killed run's folder stayed"
+  expect_file "$c/stdin-held"
+  expect_file "$c/stdin-new"
   expect_contains "$OUT" "no session owns it"
   expect_contains "$OUT" "ended without being recorded"
   expect_contains "$OUT" "generated/77 (files of a run that is not recorded)"
