@@ -311,8 +311,10 @@ static void add_companions(RunOptions *o)
     StrList paths;
     srcdeps_companions(o->req.lang, entry, &paths);
     size_t skip = strcmp(o->workdir, "/") ? strlen(o->workdir) + 1 : 1;
-    for (size_t i = 0; i < paths.len; i++)
+    for (size_t i = 0; i < paths.len; i++) {
         sl_push(&o->files, paths.items[i] + skip);
+        sl_push(&o->companions, paths.items[i] + skip);
+    }
     sl_free(&paths);
     free(entry);
 }
@@ -543,6 +545,7 @@ void run_options_free(RunOptions *o)
     free(o->session);
     sl_free(&o->files);
     sl_free(&o->args);
+    sl_free(&o->companions);
     sl_free(&o->notes);
     sl_free(&o->notes_repeated);
     *o = (RunOptions){.stdin_fd = -1, .temp_lock = -1};
@@ -812,6 +815,11 @@ static int run_main(App *app, int argc, char **argv)
     }
     if (res.work_narrowed)
         sl_push_owned(&o.notes, run_narrowed_note(o.workdir));
+    if (res.status == RUN_COMPILE_ERROR && o.companions.len) {
+        char *note = srcdeps_companions_note(&o.companions);
+        sl_push_owned(&o.notes, xasprintf("%s; naming the files to build chooses them", note));
+        free(note);
+    }
     if (o.json) {
         json_t *j = run_result_json(&res, o.req.lang);
         json_object_set_new(j, "session_id", o.session_id ? json_integer(o.session_id) : json_null());

@@ -14,6 +14,7 @@ typedef struct RunOptions {
     char *workdir;        /* the entry's folder (real path) */
     StrList files;        /* relative to workdir */
     StrList args;
+    StrList companions;   /* files tide added to a lone FILE (add_companions) */
     char *stdin_path;     /* --stdin FILE, "-" for tide's own stdin, or NULL */
     char *generated_dir;  /* --generated-dir */
     char *temp_dir;       /* holds a program read from stdin for a run not recorded;

@@ -614,3 +614,15 @@ char *srcdeps_project_root(const Lang *lang, const char *entry_path)
     free(dir);
     return root;
 }
+
+char *srcdeps_companions_note(const StrList *companions)
+{
+    StrBuf sb = {0};
+    for (size_t i = 0; i < companions->len; i++) {
+        const char *slash = strrchr(companions->items[i], '/');
+        sb_printf(&sb, "%s%s", i ? ", " : "", slash ? slash + 1 : companions->items[i]);
+    }
+    char *note = xasprintf("built with %s from the file's folder, as part of its program", sb.data);
+    sb_free(&sb);
+    return note;
+}

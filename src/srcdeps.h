@@ -49,6 +49,10 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
  * NULL when that is the entry's folder itself or there is none. */
 char *srcdeps_project_root(const Lang *lang, const char *entry_path);
 
+/* For a build with companions (paths) that failed: which files went in,
+ * one line. */
+char *srcdeps_companions_note(const StrList *companions);
+
 /* Put the Fortran files (paths under dir, or absolute) in an order
  * gfortran can compile in one command: a file defining a module before
  * the files that use it, otherwise in the order given.  A file that

@@ -40,6 +40,7 @@ typedef struct RunJob {
     Session session;
     RunRequest req;
     StrList files;
+    StrList companions; /* of files, those tide added (srcdeps_companions) */
     char *entry_path; /* absolute */
     RunResult res;
     SessionRunResult rec;
@@ -188,6 +189,7 @@ static void job_free(RunJob *j)
         return;
     session_free(&j->session);
     sl_free(&j->files);
+    sl_free(&j->companions);
     free(j->entry_path);
     run_result_free(&j->res);
     session_run_result_free(&j->rec);
@@ -302,8 +304,10 @@ static void add_companions(RunJob *j)
     StrList rel;
     Err err;
     if (names.len && session_resolve_files(&j->session, (const char *const *)names.items, &rel, &err)) {
-        for (size_t i = 0; i < rel.len; i++)
+        for (size_t i = 0; i < rel.len; i++) {
             sl_push(&j->files, rel.items[i]);
+            sl_push(&j->companions, rel.items[i]);
+        }
         sl_free(&rel);
         j->req.files = (const char *const *)j->files.items;
     }
@@ -623,6 +627,11 @@ static void finish(Ide *ide)
             ide_message(ide, false, "%s", j->rec.notes.items[i]);
     if (j->res.work_narrowed) {
         char *note = run_narrowed_note(j->session.workdir);
+        ide_message(ide, false, "%s", note);
+        free(note);
+    }
+    if (j->res.status == RUN_COMPILE_ERROR && j->companions.len) {
+        char *note = srcdeps_companions_note(&j->companions);
         ide_message(ide, false, "%s", note);
         free(note);
     }

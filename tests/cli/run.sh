@@ -585,7 +585,7 @@ test_a_single_file_brings_its_helpers() {
   printf 'int broken(void) { return }\n' >c/wip.c
   run_tide run --ephemeral c/main.c
   expect_rc 126
-  expect_contains "$ERR" "wip.c"
+  expect_contains "$ERR" "tide: note: built with util.c, wip.c from the file's folder, as part of its program; naming the files to build chooses them"
   run_tide run --ephemeral c/main.c c/util.c
   expect_rc 0 "named files are the program: $ERR"
   expect_eq "$OUT" 42

@@ -185,6 +185,12 @@ test_a_c_program_and_its_helper_files_run_with_f5() {
   tui_keys F5
   tui_wait 'other: ran' 60
   tui_wait 'ok · exit 0'
+  # A broken helper breaks the build, and the status bar says which files
+  # went in with the program.
+  printf 'int broken(void) { return }\n' >wip.c
+  tui_keys F5
+  tui_wait 'compile_error' 60
+  tui_wait 'built with util.c, wip.c from the file'
 }
 
 # Fortran: the modules beside the program, compiled before it.
