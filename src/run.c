@@ -38,7 +38,7 @@ const Command cmd_run = {
     "what is there, and what it writes, changes or deletes lands in a per-run\n"
     "layer - your files are never modified.  In a project, /work is the project\n"
     "as the toolchain finds it (a Node package with its node_modules, a Go module,\n"
-    "a Java source root) and the program starts in FILE's folder there.\n"
+    "a Composer project, a Java source root); the program starts in FILE's folder.\n"
     "\n"
     "FILE '-' reads the program itself from standard input (language from --lang\n"
     "or its #! line; Java's file is named after its public class).  It is recorded\n"

@@ -604,6 +604,8 @@ char *srcdeps_project_root(const Lang *lang, const char *entry_path)
         }
     } else if (lang->id == LANG_GO) {
         root = nearest_with(dir, (const char *const[]){"go.mod", NULL});
+    } else if (lang->id == LANG_PHP) {
+        root = nearest_with(dir, (const char *const[]){"composer.json", NULL});
     } else if (lang->id == LANG_JAVA) {
         root = java_source_root(dir, entry_path);
     }

@@ -45,7 +45,9 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
  * toolchain finds it, walking up from the entry's folder: Node's package
  * (the nearest package.json; when that package has no node_modules, the
  * nearest folder above with both, as workspaces hoist them), Go's module
- * (go.mod), Java's source root (the folders the entry's package names).
+ * (go.mod), a PHP Composer project (composer.json: public/index.php
+ * requires ../vendor/autoload.php), Java's source root (the folders the
+ * entry's package names).
  * NULL when that is the entry's folder itself or there is none. */
 char *srcdeps_project_root(const Lang *lang, const char *entry_path);
 

@@ -535,6 +535,13 @@ test_a_program_sees_its_project() {
   run_tide run --ephemeral gm/cmd/app/main.go
   expect_rc 0 "$ERR"
   expect_eq "$OUT" 42
+  mkdir -p ph/public ph/vendor
+  printf '{}\n' >ph/composer.json
+  printf '<?php function greet() { return "composed"; }\n' >ph/vendor/autoload.php
+  printf '<?php\nrequire __DIR__ . "/../vendor/autoload.php";\necho greet(), "\\n";\n' >ph/public/index.php
+  run_tide run --ephemeral ph/public/index.php
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" composed
   mkdir -p jv/src/com/ex/util
   printf 'package com.ex;\n\nimport com.ex.util.Helper;\n\npublic class Main {\n    public static void main(String[] a) { System.out.println(Helper.twice(21)); }\n}\n' >jv/src/com/ex/Main.java
   printf 'package com.ex.util;\n\npublic class Helper {\n    public static int twice(int x) { return 2 * x; }\n}\n' >jv/src/com/ex/util/Helper.java
