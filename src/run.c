@@ -279,10 +279,11 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
 }
 
 /* The program sees its project: the folder its toolchain takes for one
- * (srcdeps_project_root: a Node package, a Go module, a Java source root),
- * so that node_modules, the module's packages and the classes of other
- * packages are there.  It still starts in its entry's folder.  A private
- * folder (a home, /tmp itself) is never shown for it. */
+ * (srcdeps_project_root: a Node package, a Go module, a Composer project,
+ * a Java source root), so that node_modules, the module's packages, vendor
+ * and the classes of other packages are there.  It still starts in its
+ * entry's folder.  A private folder (a home, /tmp itself) is never shown
+ * for it. */
 static void widen_to_project(RunOptions *o)
 {
     char *entry = xasprintf("%s/%s", strcmp(o->workdir, "/") ? o->workdir : "", o->files.items[0]);

@@ -1446,8 +1446,8 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
         return true;
     }
     /* A file: its folder is the root, or its project's as `tide run` takes
-     * it (a Node package, a Go module, a Java source root), so that F5 sees
-     * what the toolchain needs. */
+     * it (a Node package, a Go module, a Composer project, a Java source
+     * root), so that F5 sees what the toolchain needs. */
     Document *d;
     if (!document_open(path, &d, err))
         return false;
