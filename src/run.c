@@ -90,9 +90,10 @@ const Command cmd_run = {
     "With --json, only one JSON object is printed: success, status, output, error,\n"
     "return_code, signal, execution_time, compile_time (seconds), peak_memory_kb,\n"
     "output_truncated, generated_files [{name, size, type}], language,\n"
-    "build_cached, compile_output, message, session_id, result_id.  Output that is\n"
-    "not valid UTF-8 is given as text with U+FFFD for the bad bytes, and exactly in\n"
-    "output_base64 (error_base64, compile_output_base64).\n"
+    "build_cached, compile_output, message, session_id, result_id, files (what was\n"
+    "built and run), notes.  Output that is not valid UTF-8 is given as text with\n"
+    "U+FFFD for the bad bytes, and exactly in output_base64 (error_base64,\n"
+    "compile_output_base64).\n"
     "\n"
     "status: ok, compile_error, runtime_error, timeout, memory_limit, output_limit,\n"
     "killed, sandbox_error, invalid_request.\n"
@@ -825,6 +826,12 @@ static int run_main(App *app, int argc, char **argv)
         json_t *j = run_result_json(&res, o.req.lang);
         json_object_set_new(j, "session_id", o.session_id ? json_integer(o.session_id) : json_null());
         json_object_set_new(j, "result_id", o.result_id ? json_integer(o.result_id) : json_null());
+        /* What was built and run, relative to the program's folder (the
+         * entry first; companions tide added after the named files). */
+        json_t *files = json_array();
+        for (size_t i = 0; i < o.files.len; i++)
+            json_array_append_new(files, json_string(o.files.items[i]));
+        json_object_set_new(j, "files", files);
         json_t *notes = json_array();
         for (size_t i = 0; i < o.notes.len; i++)
             json_array_append_new(notes, json_string(o.notes.items[i]));

@@ -579,6 +579,8 @@ test_a_single_file_brings_its_helpers() {
   run_tide run --ephemeral c/main.c
   expect_rc 0 "$ERR"
   expect_eq "$OUT" 42
+  run_tide run --ephemeral --json c/main.c
+  expect_eq "$(json_get "$OUT" 'j["files"]')" '["main.c", "util.c"]'
   run_tide run --ephemeral c/other.c
   expect_rc 0 "a program with a main of its own is not a helper: $ERR"
   expect_eq "$OUT" other
