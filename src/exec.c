@@ -39,6 +39,7 @@
 #define BUILD "/build"
 #define EXE BUILD "/main"
 #define GO_CACHE "/cache/go-build"
+#define GO_MODS "/cache/go-mod"
 /* The scratch folders, in this order: BUILD is the fourth ("s3"). */
 #define BUILD_SCRATCH "s3"
 #define WORK_COPY_FILES 5000
@@ -504,11 +505,39 @@ static void lang_env(View *v, const Job *j, bool compiling)
     }
 }
 
+/* The user's Go module cache, where `go build` finds the modules they
+ * have downloaded: $GOMODCACHE, else the first $GOPATH's pkg/mod, else
+ * ~/go/pkg/mod.  NULL when there is none. */
+static char *go_module_cache(void)
+{
+    const char *mods = getenv("GOMODCACHE"), *gopath = getenv("GOPATH"), *home = getenv("HOME");
+    char *dir = NULL;
+    if (mods && mods[0] == '/')
+        dir = xstrdup(mods);
+    else if (gopath && gopath[0] == '/')
+        dir = xasprintf("%.*s/pkg/mod", (int)strcspn(gopath, ":"), gopath);
+    else if (home && home[0] == '/')
+        dir = xasprintf("%s/go/pkg/mod", home);
+    if (dir && !fileio_is_dir(dir)) {
+        free(dir);
+        dir = NULL;
+    }
+    return dir;
+}
+
 /* Go's own build cache, kept between compile steps (from Go 1.20 the
  * standard library is compiled into it, not shipped).  Only compile steps
- * see it; the sandbox's uid owns it.  Go trims it itself. */
+ * see it; the sandbox's uid owns it.  Go trims it itself.  The user's
+ * module cache comes read-only, so that a module they downloaded builds
+ * offline as it does for them (GOPROXY is off: nothing is fetched). */
 static void view_go_cache(View *v, const Job *j)
 {
+    char *mods = go_module_cache();
+    if (mods) {
+        view_bind(v, mods, GO_MODS, 0);
+        env_add(v, "GOMODCACHE=" GO_MODS);
+        free(mods);
+    }
     char *dir = paths_get(&j->app->paths, DIR_CACHE, "go-build");
     struct stat st;
     if (paths_ensure(&j->app->paths, DIR_CACHE, NULL) &&

@@ -568,6 +568,46 @@ test_a_program_sees_its_project() {
   expect_eq "$OUT" "/work false"
 }
 
+# A Go module the user has downloaded builds offline in tide as it does
+# for them: their module cache is there, read-only.
+test_go_modules_come_from_the_users_module_cache() {
+  command -v go >/dev/null || skip "go is not installed"
+  python3 - "$PWD/proxy" <<'PY'
+import json, os, sys, zipfile
+base = os.path.join(sys.argv[1], "example.org/greet/@v")
+os.makedirs(base)
+open(os.path.join(base, "list"), "w").write("v1.0.0\n")
+open(os.path.join(base, "v1.0.0.info"), "w").write(json.dumps({"Version": "v1.0.0"}))
+mod = "module example.org/greet\n\ngo 1.19\n"
+open(os.path.join(base, "v1.0.0.mod"), "w").write(mod)
+with zipfile.ZipFile(os.path.join(base, "v1.0.0.zip"), "w") as z:
+    z.writestr("example.org/greet@v1.0.0/go.mod", mod)
+    z.writestr("example.org/greet@v1.0.0/greet.go", 'package greet\n\nfunc Hello() string { return "hello from a module" }\n')
+PY
+  mkdir gp
+  printf 'module example.com/gp\n\ngo 1.19\n\nrequire example.org/greet v1.0.0\n' >gp/go.mod
+  printf 'package main\n\nimport (\n\t"fmt"\n\n\t"example.org/greet"\n)\n\nfunc main() { fmt.Println(greet.Hello()) }\n' >gp/main.go
+  # As the user fetched it once (here from a local proxy).
+  (cd gp && GOPROXY=file://$PWD/../proxy GOSUMDB=off GOMODCACHE=$PWD/../mods GOFLAGS=-mod=mod \
+     GOCACHE=$PWD/../gocache go mod download example.org/greet && \
+     GOPROXY=file://$PWD/../proxy GOSUMDB=off GOMODCACHE=$PWD/../mods GOFLAGS=-mod=mod GOCACHE=$PWD/../gocache \
+     go mod tidy) >/dev/null 2>&1 || fail "could not fill the module cache"
+  GOMODCACHE=$PWD/mods run_tide run --ephemeral gp/main.go
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "hello from a module"
+  # Through GOPATH too (compiled again: no build cache); nothing of it is
+  # written.
+  mkdir -p gopath/pkg cfg/tide
+  mv mods gopath/pkg/mod
+  printf '[run]\nbuild_cache = 0\n' >cfg/tide/config.ini
+  before=$(find gopath -newer gp/main.go | wc -l)
+  GOPATH=$PWD/gopath XDG_CONFIG_HOME=$PWD/cfg run_tide run --ephemeral gp/main.go
+  expect_rc 0 "$ERR"
+  expect_not_contains "$ERR" "(cached)"
+  expect_eq "$(find gopath -newer gp/main.go | wc -l)" "$before"
+  chmod -R u+w gopath
+}
+
 # One FILE of a compiled language brings the other sources of its folder
 # that belong to its program, as F5 does in the IDE: C helpers without a
 # main of their own, a Go package (not its tests).  Naming files chooses.
