@@ -70,6 +70,9 @@ const Command cmd_run = {
     "                             session of FILE's folder and language, created\n"
     "                             on first use\n"
     "      --ephemeral            record nothing: no session, no history\n"
+    "  -q, --quiet                nothing of tide's own on stderr (no summary, no\n"
+    "                             notes) unless tide itself failed: the program's\n"
+    "                             output alone, its status in tide's exit status\n"
     "      --allow-missing LAYERS run even though these sandbox layers are missing\n"
     "                             on this machine (comma-separated): cgroup (limits\n"
     "                             fall back to RLIMIT_DATA and RLIMIT_NPROC),\n"
@@ -220,7 +223,7 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
     char *code;
     size_t len;
     Err err;
-    if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !o->json)
+    if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !o->json && !o->quiet)
         fputs("tide run: reading the program from the terminal; Ctrl-D ends it\n", stderr);
     if (!fileio_read_fd(STDIN_FILENO, "the program on standard input", CODE_MAX, &code, &len, &err))
         return invalid(o, rc, "%s", err.msg);
@@ -376,13 +379,17 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         {"allow-missing", required_argument, NULL, OPT_ALLOW_MISSING},
         {"session", required_argument, NULL, 's'},
         {"ephemeral", no_argument, NULL, OPT_EPHEMERAL},
+        {"quiet", no_argument, NULL, 'q'},
         {0},
     };
     const char *lang_key = NULL;
     long long v;
     int c;
-    while ((c = getopt_long(end, argv, "l:i:t:m:s:", opts, NULL)) != -1) {
+    while ((c = getopt_long(end, argv, "l:i:t:m:s:q", opts, NULL)) != -1) {
         switch (c) {
+        case 'q':
+            o->quiet = true;
+            break;
         case 'l':
             lang_key = optarg;
             break;
@@ -838,6 +845,10 @@ static int run_main(App *app, int argc, char **argv)
         json_object_set_new(j, "notes", notes);
         if (!cli_print_json(j))
             rc = EXIT_FAIL;
+    } else if (o.quiet) {
+        /* Only what the program's own exit status cannot say: tide failed. */
+        if (res.status == RUN_SANDBOX_ERROR || res.status == RUN_INVALID_REQUEST)
+            fprintf(stderr, "tide run: %s\n", res.message);
     } else {
         print_summary(&o, &res);
         if (o.result_id)

@@ -10,7 +10,7 @@
 typedef struct RunOptions {
     RunRequest req;
     bool json;
-    bool quiet_summary;   /* no summary line on stderr */
+    bool quiet;           /* --quiet: nothing of tide's own on stderr unless tide failed */
     char *workdir;        /* the entry's folder (real path) */
     StrList files;        /* relative to workdir */
     StrList args;

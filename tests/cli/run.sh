@@ -294,6 +294,29 @@ test_timeout_keeps_what_was_written() {
   expect_eq "$(json_get "$OUT" 'j["execution_time"] < 10')" true
 }
 
+# --quiet: stderr holds the program's own and nothing of tide's, so a
+# script gets exactly what the program printed; the status is in the exit
+# code.  Only tide's own failures are said.
+test_quiet_leaves_the_programs_output_alone() {
+  printf 'import sys\nprint("out")\nprint("err", file=sys.stderr)\nsys.exit(3)\n' >q.py
+  run_tide run -q q.py
+  expect_rc 3
+  expect_eq "$OUT" out
+  expect_eq "$ERR" err
+  printf 'import time\ntime.sleep(5)\n' >slow.py
+  run_tide run --quiet --timeout 0.3 slow.py
+  expect_rc 124
+  expect_eq "$ERR" ""
+  printf 'int main(void) { return x; }\n' >bad.c
+  run_tide run -q bad.c
+  expect_rc 126
+  expect_contains "$ERR" "bad.c:1:25: error:"
+  expect_not_contains "$ERR" "tide:"
+  run_tide run -q --lang python missing.py
+  expect_rc 2
+  expect_eq "$ERR" "tide run: missing.py: No such file or directory"
+}
+
 # Timeouts read as timeout(1) reads them: fractions of a second (agents
 # giving a snippet half a second) and units.
 test_timeouts_take_fractions_and_units() {
