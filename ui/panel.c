@@ -635,6 +635,16 @@ static void finish(Ide *ide)
         ide_message(ide, false, "%s", note);
         free(note);
     }
+    /* The folder opened is inside the file's project (tide src/ in a Node
+     * package): the program did not see the rest of it. */
+    if (j->rec.ran && j->res.status != RUN_OK) {
+        char *root = srcdeps_project_root(j->req.lang, j->entry_path);
+        size_t n = root ? strlen(root) : 0;
+        const char *wd = j->session.workdir;
+        if (root && strncmp(wd, root, n) == 0 && wd[n] == '/' && !exec_folder_is_private(root))
+            ide_message(ide, false, "its project is %s: open that folder to run it with the project", root);
+        free(root);
+    }
     /* Errors that name a place: the first is selected, Enter goes there. */
     p->sel = first_location(p);
     if (ide->focus == FOCUS_PANEL && p->sel < 0 && !p->title_error)

@@ -130,6 +130,24 @@ test_a_file_opened_in_a_project_runs_with_its_packages() {
   tui_wait 'ok · exit 0'
 }
 
+# The folder opened lies inside the file's project: a failed run says
+# where the project is, to open that instead.
+test_a_folder_inside_a_project_points_at_the_project() {
+  mkdir -p pj/src pj/node_modules/leftpad
+  printf '{"name": "pj"}\n' >pj/package.json
+  printf 'module.exports = (s, n) => String(s).padStart(n, "0");\n' >pj/node_modules/leftpad/index.js
+  printf 'console.log(require("leftpad")(42, 5));\n' >pj/src/app.js
+  tui_start pj/src
+  tui_wait 'app.js'
+  tui_keys C-o
+  tui_type 'app.js'
+  tui_keys Enter
+  tui_wait 'require("leftpad")'
+  tui_keys F5
+  tui_wait 'runtime_error' 30
+  tui_wait '/pj: open that folder to run it with the project'
+}
+
 test_a_file_in_a_subfolder_runs_in_its_folder() {
   mkdir -p sub
   printf 'print("the top-level f.py")\n' >f.py
