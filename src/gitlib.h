@@ -28,6 +28,7 @@
     X(git_commit_tree) \
     X(git_commit_tree_id) \
     X(git_config_free) \
+    X(git_config_get_path) \
     X(git_config_set_bool) \
     X(git_config_set_string) \
     X(git_diff_free) \

@@ -119,6 +119,11 @@ typedef struct Walk {
      * big folder: only the language's files, no hidden folders. */
     long long big_files, big_bytes;
     bool over, big_mode;
+    /* Ignore rules from outside the walked folders (the repository's
+     * info/exclude, the user's excludes file): every path is asked of
+     * libgit2.  Otherwise only paths below a folder with a .gitignore are:
+     * each question costs libgit2 a stat of every .gitignore up the tree. */
+    bool outside_rules;
     StrList notes;
 } Walk;
 
@@ -200,13 +205,60 @@ static bool dependency_folder(int dirfd, const char *name)
     return venv;
 }
 
-static void walk_dir(Walk *w, int fd, const char *rel)
+/* Whether a file holds an ignore pattern (a line that is no comment). */
+static bool has_patterns(const char *path)
+{
+    char *text;
+    size_t len;
+    if (!fileio_read(path, 1 << 20, &text, &len, NULL))
+        return false;
+    bool found = false;
+    for (char *line = text; line && *line && !found; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        size_t n = strcspn(line, "\n");
+        size_t i = strspn(line, " \t\r");
+        found = i < n && line[i] != '#';
+    }
+    free(text);
+    return found;
+}
+
+/* Git's rules from outside the work tree: info/exclude, and
+ * core.excludesFile or, when unset, $XDG_CONFIG_HOME/git/ignore. */
+static bool outside_rules(Vcs *v)
+{
+    char *exclude = xasprintf("%s/info/exclude", v->git_dir);
+    bool rules = has_patterns(exclude);
+    free(exclude);
+    git_config *cfg = NULL;
+    git_buf buf = {0};
+    bool set = false;
+    if (!rules && gitlib.git_repository_config(&cfg, v->repo) == 0) {
+        set = gitlib.git_config_get_path(&buf, cfg, "core.excludesfile") == 0;
+        if (set)
+            rules = has_patterns(buf.ptr);
+        gitlib.git_buf_dispose(&buf);
+        gitlib.git_config_free(cfg);
+    }
+    if (!rules && !set) {
+        const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+        char *path = xdg && *xdg ? xasprintf("%s/git/ignore", xdg)
+                     : home      ? xasprintf("%s/.config/git/ignore", home)
+                                 : NULL;
+        rules = path && has_patterns(path);
+        free(path);
+    }
+    return rules;
+}
+
+static void walk_dir(Walk *w, int fd, const char *rel, bool rules)
 {
     DIR *d = fdopendir(fd);
     if (!d) {
         close(fd);
         return;
     }
+    struct stat gi;
+    rules = rules || w->outside_rules || fstatat(fd, ".gitignore", &gi, AT_SYMLINK_NOFOLLOW) == 0;
     struct dirent *de;
     while ((de = readdir(d))) {
         const char *name = de->d_name;
@@ -229,21 +281,21 @@ static void walk_dir(Walk *w, int fd, const char *rel)
             struct stat gst;
             bool nested = fstatat(dirfd(d), dotgit, &gst, AT_SYMLINK_NOFOLLOW) == 0;
             free(dotgit);
-            if (is_excluded(w, path) || ignored(w, path) || dependency_folder(dirfd(d), name)) {
+            if (is_excluded(w, path) || (rules && ignored(w, path)) || dependency_folder(dirfd(d), name)) {
                 /* pruned, as git does */
             } else if (nested) {
                 note(&w->notes, "left %s/ out of the snapshot: it is a git repository of its own", path);
             } else {
                 int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub >= 0)
-                    walk_dir(w, sub, path);
+                    walk_dir(w, sub, path, rules);
                 else
                     note(&w->notes, "left %s/ out of the snapshot: %s", path, strerror(errno));
             }
         } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
             bool forced = is_forced(w, path);
             bool wanted = !w->big_mode || lang_by_path(path) == w->opt->lang;
-            if (forced || (wanted && !ignored(w, path)))
+            if (forced || (wanted && !(rules && ignored(w, path))))
                 add_file(w, path, &st);
         }
         free(path);
@@ -297,7 +349,7 @@ static bool walk(Walk *w, Err *err)
     int fd = open(w->v->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return err_sys(err, "cannot read the folder %s", w->v->workdir);
-    walk_dir(w, fd, "");
+    walk_dir(w, fd, "", false);
     return true;
 }
 
@@ -312,6 +364,7 @@ static bool walk_tree(Walk *w, Err *err)
         qsort(w->files, w->n, sizeof *w->files, cmp_walkfile);
         return true;
     }
+    w->outside_rules = outside_rules(w->v);
     bool limit = opt->limit_big && opt->lang;
     if (limit) {
         w->big_files = opt->big_files > 0 ? opt->big_files : VCS_BIG_FILES;

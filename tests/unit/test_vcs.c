@@ -197,6 +197,59 @@ Test(vcs, respects_gitignore_but_keeps_the_run_files)
     repo_free(&r);
 }
 
+/* libgit2 is asked about a path only where a rule can apply (a folder with
+ * a .gitignore and below, or rules from outside the tree): every kind
+ * still applies where git applies it. */
+Test(vcs, ignore_rules_apply_where_git_applies_them)
+{
+    Repo r;
+    repo_new(&r);
+    /* The user's excludes file, as core.excludesFile names it. */
+    char *global = xasprintf("%s/ignore", r.root);
+    tu_write(global, "# the user's own\n*.swp\n", 22);
+    char *config = xasprintf("%s/config", r.git);
+    FILE *f = fopen(config, "a");
+    cr_assert(f);
+    fprintf(f, "[core]\n\texcludesfile = %s\n", global);
+    fclose(f);
+    free(config);
+    vcs_close(&r.v);
+    Err err;
+    cr_assert(vcs_open(&r.v, r.git, r.work, &err), "%s", err.msg);
+    put(&r, "main.py", "print(1)\n");
+    put(&r, "top.tmp", "kept: the rule is below\n");
+    put(&r, "sub/.gitignore", "*.tmp\n");
+    put(&r, "sub/deep/a.tmp", "ignored\n");
+    put(&r, "sub/b.py", "kept\n");
+    put(&r, "x.bak", "ignored by info/exclude\n");
+    put(&r, "y.swp", "ignored by the user's excludes\n");
+    char *exclude = xasprintf("%s/info/exclude", r.git);
+    tu_write(exclude, "*.bak\n", 6);
+    VcsSnapshotOptions opt = {0};
+    VcsSnapshot s;
+    char *c = record(&r, &opt, &s);
+    cr_assert(has_file(&r, c, "main.py"));
+    cr_assert(has_file(&r, c, "top.tmp"));
+    cr_assert(has_file(&r, c, "sub/b.py"));
+    cr_assert_not(has_file(&r, c, "sub/deep/a.tmp"));
+    cr_assert_not(has_file(&r, c, "x.bak"));
+    cr_assert_not(has_file(&r, c, "y.swp"));
+    vcs_snapshot_free(&s);
+    free(c);
+    /* Without the outside rules, the folder's own still hold. */
+    tu_write(exclude, "# nothing\n", 10);
+    tu_write(global, "\n", 1);
+    put(&r, "z.bak", "now kept\n");
+    c = record(&r, &opt, &s);
+    cr_assert(has_file(&r, c, "z.bak"));
+    cr_assert_not(has_file(&r, c, "sub/deep/a.tmp"));
+    vcs_snapshot_free(&s);
+    free(c);
+    free(exclude);
+    free(global);
+    repo_free(&r);
+}
+
 Test(vcs, only_the_run_files_when_asked)
 {
     Repo r;
