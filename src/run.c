@@ -673,8 +673,9 @@ static bool run_recorded(App *app, RunOptions *o, const RunCallbacks *cb, RunRes
         if (sl_contains(&rec.repeated, rec.notes.items[i]))
             sl_push(&o->notes_repeated, rec.notes.items[i]);
     }
+    bool ran = rec.ran; /* (the free clears it) */
     session_run_result_free(&rec);
-    if (!ok && !rec.ran) {
+    if (!ok && !ran) {
         if (o->session) {
             *res = (RunResult){.status = RUN_INVALID_REQUEST, .exit_code = -1, .peak_memory_kb = -1};
             snprintf(res->message, sizeof res->message, "%.*s", (int)sizeof res->message - 1, err->msg);
@@ -771,7 +772,8 @@ static void print_summary(const RunOptions *o, const RunResult *res)
         sb_printf(&sb, ", signal %d (%s)", res->signal, strsignal(res->signal));
     else if (res->exit_code >= 0)
         sb_printf(&sb, ", exit code %d", res->exit_code);
-    if (o->req.lang && o->req.lang->compile && res->status != RUN_INVALID_REQUEST)
+    bool compile_began = res->compile_time > 0 || res->build_cached || res->status != RUN_SANDBOX_ERROR;
+    if (o->req.lang && o->req.lang->compile && res->status != RUN_INVALID_REQUEST && compile_began)
         sb_printf(&sb, ", compile %.2f s%s", res->compile_time, res->build_cached ? " (cached)" : "");
     if (run_result_ran(res)) {
         sb_printf(&sb, ", run %.2f s", res->execution_time);

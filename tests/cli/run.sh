@@ -199,6 +199,13 @@ test_missing_toolchain_exits_127() {
   expect_rc 127
   expect_eq "$(json_get "$OUT" 'j["status"]')" sandbox_error
   expect_contains "$(json_get "$OUT" 'j["message"]')" "apt-get install python3"
+  expect_eq "$(json_get "$OUT" 'j["notes"]')" "[]" "a run that could not start is not tried again unrecorded"
+  # One line says it, with no step times of a step that never began.
+  printf 'fn main() {}\n' >m.rs
+  RC=0
+  ERR=$(PATH=/nonexistent "$TIDE" run m.rs 2>&1 >/dev/null) || RC=$?
+  expect_rc 127
+  expect_eq "$ERR" "tide: sandbox_error: Rust is not available: rustc not found on PATH (install it with: apt-get install rustc)"
 }
 
 test_binary_output_is_byte_exact() {
