@@ -285,8 +285,6 @@ static void on_restore_answer(Ide *ide, const char *answer, void *ud)
                 document_name(t->doc));
 }
 
-/* A recovery file for a file being opened: offer it when it differs from
- * what is on disk. */
 /* What to know about a file just opened, on the status bar. */
 static void say_opened(Ide *ide, const Document *d)
 {
@@ -296,6 +294,8 @@ static void say_opened(Ide *ide, const Document *d)
         ide_message(ide, false, "%s is read-only: saving will ask first", shown_path(ide, d->path));
 }
 
+/* A recovery file for a file being opened: offer it when it differs from
+ * what is on disk. */
 static void offer_recovery(Ide *ide, Tab *t)
 {
     Recovery r;
