@@ -40,6 +40,10 @@ const Command cmd_run = {
     "as the toolchain finds it (a Node package with its node_modules, a Go module,\n"
     "a Composer project, a Java source root); the program starts in FILE's folder.\n"
     "\n"
+    "FILE may be a folder: its program is run (as go run . does), the file with\n"
+    "its language's usual name (main.py, index.js, main.go, Main.java, ...), else\n"
+    "the only one with a main of its own, else its only source.\n"
+    "\n"
     "FILE '-' reads the program itself from standard input (language from --lang\n"
     "or its #! line; Java's file is named after its public class).  It is recorded\n"
     "in a new scratch session (--ephemeral: not at all); the program's own input is\n"
@@ -324,6 +328,27 @@ static void add_companions(RunOptions *o)
     free(entry);
 }
 
+/* `tide run DIR`: the folder's program (srcdeps_folder_entry), as
+ * `go run .` takes a package.  NULL, said, when there is none or several. */
+static char *folder_entry(RunOptions *o, const char *dir, int *rc)
+{
+    StrList names;
+    char *entry = srcdeps_folder_entry(dir, o->req.lang, &names);
+    if (!entry && !names.len) {
+        invalid(o, rc, "%s holds no %s%sprogram to run: name the program's file", dir,
+                o->req.lang ? o->req.lang->name : "", o->req.lang ? " " : "");
+    } else if (!entry) {
+        StrBuf list = {0};
+        for (size_t i = 0; i < names.len && i < 6; i++)
+            sb_printf(&list, "%s%s", i ? ", " : "", names.items[i]);
+        invalid(o, rc, "%s holds several programs (%s%s): name the one to run", dir, list.data,
+                names.len > 6 ? ", ..." : "");
+        sb_free(&list);
+    }
+    sl_free(&names);
+    return entry;
+}
+
 /* --session: the files are the session's, the language is its language. */
 static bool place_in_session(App *app, RunOptions *o, char **files, int nfiles, int *rc)
 {
@@ -483,13 +508,19 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         if (!place_in_session(app, o, argv + optind, end - optind, rc))
             return false;
     } else {
-        if (!place_files(o, argv + optind, end - optind, rc))
+        char *picked = NULL;
+        if (end - optind == 1 && fileio_is_dir(argv[optind]) && !(picked = folder_entry(o, argv[optind], rc)))
             return false;
-        if (!lang_key)
-            o->req.lang = lang_of_file(argv[optind]);
-        if (!o->req.lang)
-            return invalid(o, rc, "cannot tell the language of %s from its name or a #! line: pass --lang (%s)",
-                           argv[optind], lang_keys());
+        char **files = picked ? &picked : argv + optind;
+        bool placed = place_files(o, files, picked ? 1 : end - optind, rc);
+        if (placed && !lang_key)
+            o->req.lang = lang_of_file(files[0]);
+        if (placed && !o->req.lang)
+            placed = invalid(o, rc, "cannot tell the language of %s from its name or a #! line: pass --lang (%s)",
+                             files[0], lang_keys());
+        free(picked);
+        if (!placed)
+            return false;
         widen_to_project(o);
     }
     if (!code_on_stdin && end - optind == 1)

@@ -628,3 +628,47 @@ char *srcdeps_companions_note(const StrList *companions)
     sb_free(&sb);
     return note;
 }
+
+char *srcdeps_folder_entry(const char *dir, const Lang *lang, StrList *candidates)
+{
+    static const char *const usual[] = {
+        "main.py", "__main__.py", "app.py", "index.js", "main.js", "app.js", "index.mjs", "main.mjs",
+        "main.go", "main.c", "main.cpp", "main.cc", "Main.java", "index.php", "main.php", "main.rs",
+        "main.f90", NULL};
+    *candidates = (StrList){0};
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    while (dp && (e = readdir(dp))) {
+        char *full = xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        const Lang *l = lang_by_path(e->d_name);
+        if (e->d_name[0] != '.' && l && (!lang || l == lang) && stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+            !(l->id == LANG_GO && strstr(e->d_name, "_test.go")))
+            sl_push(candidates, e->d_name);
+        free(full);
+    }
+    if (dp)
+        closedir(dp);
+    if (candidates->len)
+        qsort(candidates->items, candidates->len, sizeof *candidates->items, by_name);
+    const char *pick = NULL;
+    size_t n = 0;
+    for (const char *const *u = usual; *u; u++)
+        if (sl_contains(candidates, *u))
+            pick = n++ ? NULL : *u;
+    if (!n) {
+        for (size_t i = 0; i < candidates->len; i++) {
+            const Lang *l = lang_by_path(candidates->items[i]);
+            char *full = xasprintf("%s/%s", dir, candidates->items[i]);
+            if (l->compile && l->id != LANG_JAVA && l->id != LANG_RUST && srcdeps_file_has_main(l, full))
+                pick = n++ ? NULL : candidates->items[i];
+            free(full);
+        }
+    }
+    if (!n && candidates->len == 1)
+        pick = candidates->items[0];
+    char *entry = pick ? xasprintf("%s/%s", dir, pick) : NULL;
+    if (entry)
+        sl_free(candidates);
+    return entry;
+}

@@ -51,6 +51,13 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
  * NULL when that is the entry's folder itself or there is none. */
 char *srcdeps_project_root(const Lang *lang, const char *entry_path);
 
+/* The program of a folder, for `tide run DIR` (as `go run .`): of the
+ * sources there (of lang when not NULL), the one with the language's
+ * usual name (main.py, index.js, main.go, Main.java, ...), else the only
+ * one with a main of its own, else the only one.  Returns its path, or
+ * NULL with the folder's sources (names, sorted) in candidates. */
+char *srcdeps_folder_entry(const char *dir, const Lang *lang, StrList *candidates);
+
 /* For a build with companions (paths) that failed: which files went in,
  * one line. */
 char *srcdeps_companions_note(const StrList *companions);

@@ -67,9 +67,10 @@ test_invalid_requests_exit_2() {
   expect_rc 2
   expect_contains "$ERR" "--stdin stdin_dir is a folder: give a file to read"
   # A folder or '-' for FILE: said as such, not as an unknown language.
-  run_tide run sub
+  mkdir empty
+  run_tide run empty
   expect_rc 2
-  expect_eq "$ERR" "tide run: sub is a folder: name the program's file in it"
+  expect_eq "$ERR" "tide run: empty holds no program to run: name the program's file"
   run_tide run --lang python - b.py
   expect_rc 2
   expect_contains "$ERR" "a program on standard input ('-') is the only FILE of its run"
@@ -116,6 +117,33 @@ test_a_program_on_standard_input() {
   expect_contains "$ERR" "--stdin - cannot feed it there too"
   run_tide session list --json
   expect_eq "$(json_get "$OUT" 'len(j["sessions"])')" "$before"
+}
+
+# tide run DIR runs the folder's program, as go run . does: the file with
+# its language's usual name, else the only one with a main of its own,
+# else the only source; several say so.
+test_a_folder_runs_its_program() {
+  mkdir -p g c one many
+  printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("go", twice(21)) }\n' >g/app.go
+  printf 'package main\n\nfunc twice(x int) int { return 2 * x }\n' >g/util.go
+  run_tide run --ephemeral g
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "go 42"
+  printf '#include <stdio.h>\nint main(void) { puts("c main"); }\n' >c/main.c
+  printf '#include <stdio.h>\nint main(void) { puts("other"); }\n' >c/other.c
+  (cd c && run_tide run --ephemeral . && expect_rc 0 "$ERR" && expect_eq "$OUT" "c main") || fail "tide run ."
+  printf 'print("the one")\n' >one/tool.py
+  run_tide run --ephemeral one
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "the one"
+  printf 'print(1)\n' >many/a.py
+  printf 'console.log(2)\n' >many/b.js
+  run_tide run --ephemeral many
+  expect_rc 2
+  expect_eq "$ERR" "tide run: many holds several programs (a.py, b.js): name the one to run"
+  run_tide run --ephemeral --lang node many
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" 2
 }
 
 # --lang runs a script of any name in an interpreter (an executable
