@@ -549,6 +549,27 @@ static void view_go_cache(View *v, const Job *j)
     free(dir);
 }
 
+/* Python: the user's site folder (pip install --user), read-only where the
+ * program's Python looks for it (HOME is the run's own), as a bare run
+ * sees it.  A venv's Python leaves it out by itself. */
+static void view_python_user_site(View *v, const Job *j)
+{
+    int major, minor;
+    const char *version = j->tools[0].version;
+    if (!version || sscanf(version, "Python %d.%d", &major, &minor) != 2)
+        return;
+    const char *base = getenv("PYTHONUSERBASE"), *home = getenv("HOME");
+    char *src = base && base[0] == '/'   ? xasprintf("%s/lib/python%d.%d/site-packages", base, major, minor)
+                : home && home[0] == '/' ? xasprintf("%s/.local/lib/python%d.%d/site-packages", home, major, minor)
+                                         : NULL;
+    if (src && fileio_is_dir(src)) {
+        char *dst = xasprintf(HOME "/.local/lib/python%d.%d/site-packages", major, minor);
+        view_bind(v, src, dst, 0);
+        free(dst);
+    }
+    free(src);
+}
+
 /* A file of the request as the commands name it: relative to the entry's
  * folder, where they run, or by its full path inside when it lies
  * elsewhere. */
@@ -1315,6 +1336,8 @@ static bool run(Job *j)
     }
     view_env(&v, j, r->tty);
     lang_env(&v, j, false);
+    if (j->lang->id == LANG_PYTHON)
+        view_python_user_site(&v, j);
     Stage st = {.kind = STAGE_RUN, .timeout_ms = r->timeout_ms, .memory_mib = r->memory_mib,
                 .max_pids = r->max_processes};
     res->run_started = true;

@@ -25,9 +25,9 @@ static const Lang langs[LANG_COUNT] = {
                           "print(sys.base_prefix)"}, NULL}},
         .ntools = 1,
         /* -u: unbuffered, so output streams live.  -B: no __pycache__ in
-         * the program's folder.  -E/-s: ignore PYTHON* variables and the
-         * user site folder. */
-        .run = "python3 -u -B -E -s {entry}",
+         * the program's folder.  -E: ignore PYTHON* variables.  The user
+         * site folder is the user's own (exec binds it read-only). */
+        .run = "python3 -u -B -E {entry}",
         .grammar = "python",
         .package = "python3",
         .starter_file = "main.py",

@@ -626,6 +626,22 @@ test_a_program_sees_its_project() {
   expect_eq "$OUT" "/work false"
 }
 
+# Packages installed with pip install --user are seen as a bare run sees
+# them: the user's site folder, read-only.
+test_the_users_site_packages_are_seen() {
+  pyv=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  mkdir -p "home/.local/lib/python$pyv/site-packages/upkg"
+  printf 'X = "user site"\n' >"home/.local/lib/python$pyv/site-packages/upkg/__init__.py"
+  printf 'import upkg\nprint(upkg.X)\nopen(upkg.__file__, "a").write("#")\n' >u.py
+  HOME=$PWD/home run_tide run --ephemeral u.py
+  expect_rc 1
+  expect_eq "$OUT" "user site"
+  expect_eq "$(cat "home/.local/lib/python$pyv/site-packages/upkg/__init__.py")" 'X = "user site"' "it cannot be changed"
+  run_tide run --ephemeral u.py
+  expect_rc 1
+  expect_contains "$ERR" "No module named 'upkg'"
+}
+
 # A Go module the user has downloaded builds offline in tide as it does
 # for them: their module cache is there, read-only.
 test_go_modules_come_from_the_users_module_cache() {
