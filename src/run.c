@@ -795,6 +795,11 @@ static void human_size(char *buf, size_t size, long long bytes)
 /* One line on stderr: how it ended, how long it took, what it used. */
 static void print_summary(const RunOptions *o, const RunResult *res)
 {
+    if (res->status == RUN_INVALID_REQUEST) { /* nothing ran: said as the command line's errors are */
+        fflush(stdout);
+        fprintf(stderr, "tide run: %s\n", res->message);
+        return;
+    }
     StrBuf sb = {0};
     /* A program may leave the cursor (or its stderr) mid-line: the summary
      * gets a line of its own, for the eye and for a script reading it. */

@@ -50,6 +50,10 @@ test_invalid_requests_exit_2() {
   run_tide run --lang cobol notes.txt
   expect_rc 2
   expect_contains "$ERR" "unknown language 'cobol'"
+  # Found once the run is prepared, said the same way: one line.
+  run_tide run --lang c notes.txt
+  expect_rc 2
+  expect_eq "$ERR" "tide run: notes.txt is not a C source file: the compiler goes by the name, so call it notes.c"
   mkdir sub && printf 'print(1)\n' >sub/a.py && printf 'print(2)\n' >b.py
   run_tide run sub/a.py b.py
   expect_rc 2
