@@ -307,17 +307,6 @@ char *lang_java_public_type(const char *text, size_t len)
     return name;
 }
 
-char *lang_file_name_for(const Lang *lang, const char *text, size_t len)
-{
-    char *type = lang->id == LANG_JAVA ? lang_java_public_type(text, len) : NULL;
-    if (type) {
-        char *name = xasprintf("%s.java", type);
-        free(type);
-        return name;
-    }
-    return xstrdup(lang->starter_file);
-}
-
 const char *lang_keys(void)
 {
     return "python|node|go|c|cpp|java|php|rust|fortran";

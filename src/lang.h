@@ -76,9 +76,7 @@ bool lang_is_source(const Lang *lang, const char *path);
 /* The public class (interface, enum, record) a Java text declares, which
  * javac wants in a file of that name; NULL when there is none. */
 char *lang_java_public_type(const char *text, size_t len);
-/* A file name for a program of the language with this text: Foo.java for
- * Java declaring public class Foo, else the starter's (main.py). */
-char *lang_file_name_for(const Lang *lang, const char *text, size_t len);
+
 /* "python|node|..." for messages. */
 const char *lang_keys(void);
 /* Fortran: fixed-form source by extension (.f .for .ftn). */

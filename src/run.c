@@ -47,9 +47,9 @@ const Command cmd_run = {
     "the only one with a main of its own, else its only source.\n"
     "\n"
     "FILE '-' reads the program itself from standard input (language from --lang\n"
-    "or its #! line; Java's file is named after its public class).  It is recorded\n"
-    "in a new scratch session (--ephemeral: not at all); the program's own input is\n"
-    "then --stdin FILE, or none.\n"
+    "or its #! line; Java's file is named after its public or first class).  It is\n"
+    "recorded in a new scratch session (--ephemeral: not at all); the program's own\n"
+    "input is then --stdin FILE, or none.\n"
     "\n"
     "  -l, --lang LANG            python|node|go|c|cpp|java|php|rust|fortran\n"
     "                             (default: from FILE's extension or #! line)\n"
@@ -271,7 +271,7 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
         }
     }
     if (ok) {
-        name = lang_file_name_for(o->req.lang, code, len);
+        name = srcdeps_program_file_name(o->req.lang, code, len);
         char *path = xasprintf("%s/%s", dir, name);
         if (!fileio_write_atomic(path, code, len, 0644, &err))
             ok = invalid(o, rc, "%s", err.msg);

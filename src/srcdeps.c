@@ -132,6 +132,38 @@ static bool c_has_main(const char *text, size_t len)
 
 /* ------------------------------------------------------------ Java */
 
+/* The first "class NAME" in code (comments and strings blanked). */
+static char *first_class(const char *code)
+{
+    for (const char *p = code; (p = strstr(p, "class")); p += 5) {
+        if ((p > code && (is_ident(p[-1]) || p[-1] == '.')) || !isspace((unsigned char)p[5]))
+            continue;
+        const char *n = p + 5;
+        while (isspace((unsigned char)*n))
+            n++;
+        size_t len = 0;
+        while (is_ident(n[len]))
+            len++;
+        if (len)
+            return xstrndup(n, len);
+    }
+    return NULL;
+}
+
+char *srcdeps_program_file_name(const Lang *lang, const char *text, size_t len)
+{
+    if (lang->id != LANG_JAVA)
+        return xstrdup(lang->starter_file);
+    char *code = c_code_only(text, len);
+    char *type = lang_java_public_type(code, len);
+    if (!type)
+        type = first_class(code);
+    free(code);
+    char *name = type ? xasprintf("%s.java", type) : xstrdup(lang->starter_file);
+    free(type);
+    return name;
+}
+
 char *srcdeps_java_package(const char *src)
 {
     char *pkg = NULL;

@@ -23,6 +23,12 @@
  * Other languages: false. */
 bool srcdeps_has_main(LangId lang, bool fixed_form, const char *text, size_t len);
 
+/* A file name for a program of the language with this text: for Java,
+ * Foo.java after the public class it declares, else after its first class
+ * (java runs the class named after the file); else the starter's
+ * (main.py).  Comments and strings do not count. */
+char *srcdeps_program_file_name(const Lang *lang, const char *text, size_t len);
+
 /* The package a Java source declares ("a.b" of "package a.b;"), or NULL. */
 char *srcdeps_java_package(const char *src);
 /* Whether dir (a path) is package pkg's folder below a source root, as

@@ -105,6 +105,11 @@ test_a_program_on_standard_input() {
   run_tide_stdin g.txt run --ephemeral --lang java -
   expect_rc 0 "$ERR"
   expect_eq "$OUT" "hi"
+  # No public class: the file is named after the first one, which java runs.
+  printf '// the class of the day\nclass Today {\n    public static void main(String[] a) { System.out.println("today"); }\n}\n' >t.txt
+  run_tide_stdin t.txt run --ephemeral --lang java -
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "today"
   expect_eq "$(ls "$XDG_CACHE_HOME/tide" | grep -c '^stdin-')" 0 "the --ephemeral folder is gone"
   # What cannot be run is said, and makes no session.
   run_tide session list --json

@@ -82,6 +82,22 @@ Test(srcdeps, java_packages_and_their_source_root)
     cr_assert_not(srcdeps_java_root("/p/src/com/ex/sub", "com.ex", &n));
 }
 
+Test(srcdeps, a_program_file_is_named_as_its_language_wants)
+{
+    static const struct { const char *lang, *text, *name; } cases[] = {
+        {"python", "print(1)\n", "main.py"},
+        {"java", "/* public class Nope */\npublic final class Real { }\n", "Real.java"},
+        {"java", "// a class of mine\nclass A { public static void main(String[] a) {} }\n", "A.java"},
+        {"java", "String s = \"class X\";\n", "Main.java"},
+        {"java", "import java.util.*;\nrecord P(int x) {}\ninterface Q {}\nclass Run { }\n", "Run.java"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *name = srcdeps_program_file_name(lang_by_key(cases[i].lang), cases[i].text, strlen(cases[i].text));
+        cr_assert_str_eq(name, cases[i].name, "case %zu", i);
+        free(name);
+    }
+}
+
 Test(srcdeps, fortran_main_programs)
 {
     cr_assert(has_main(LANG_FORTRAN, "! greet\nprogram hello\n  print *, 'hi'\nend program hello\n"));
