@@ -598,20 +598,16 @@ void ide_save(Ide *ide, Tab *t, AfterSave then)
         free(name);
         return;
     }
-    if (document_disk_changed(t->doc)) {
+    /* Replacing a file that changed on disk, or a read-only one, asks. */
+    bool changed = document_disk_changed(t->doc);
+    if (changed || document_read_only(t->doc)) {
         ide_switch_tab(ide, tab_index(ide, t));
         char q[400];
-        snprintf(q, sizeof q, "%s changed on disk since tide read it. Overwrite it? (y)es, (r)eload from disk, Esc ",
+        snprintf(q, sizeof q,
+                 changed ? "%s changed on disk since tide read it. Overwrite it? (y)es, (r)eload from disk, Esc "
+                         : "%s is read-only. Save over it anyway (it stays read-only)? (y)es, Esc ",
                  shown_path(ide, t->doc->path));
-        prompt_choice(ide, q, "yr", on_overwrite_answer, save_cancelled, NULL);
-        return;
-    }
-    if (document_read_only(t->doc)) {
-        ide_switch_tab(ide, tab_index(ide, t));
-        char q[400];
-        snprintf(q, sizeof q, "%s is read-only. Save over it anyway (it stays read-only)? (y)es, Esc ",
-                 shown_path(ide, t->doc->path));
-        prompt_choice(ide, q, "y", on_overwrite_answer, save_cancelled, NULL);
+        prompt_choice(ide, q, changed ? "yr" : "y", on_overwrite_answer, save_cancelled, NULL);
         return;
     }
     start_save(ide, t, then);
