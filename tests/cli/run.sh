@@ -671,10 +671,9 @@ PY
   printf 'module example.com/gp\n\ngo 1.19\n\nrequire example.org/greet v1.0.0\n' >gp/go.mod
   printf 'package main\n\nimport (\n\t"fmt"\n\n\t"example.org/greet"\n)\n\nfunc main() { fmt.Println(greet.Hello()) }\n' >gp/main.go
   # As the user fetched it once (here from a local proxy).
-  (cd gp && GOPROXY=file://$PWD/../proxy GOSUMDB=off GOMODCACHE=$PWD/../mods GOFLAGS=-mod=mod \
-     GOCACHE=$PWD/../gocache go mod download example.org/greet && \
-     GOPROXY=file://$PWD/../proxy GOSUMDB=off GOMODCACHE=$PWD/../mods GOFLAGS=-mod=mod GOCACHE=$PWD/../gocache \
-     go mod tidy) >/dev/null 2>&1 || fail "could not fill the module cache"
+  (cd gp && export GOPROXY=file://$PWD/../proxy GOSUMDB=off GOMODCACHE=$PWD/../mods GOFLAGS=-mod=mod \
+     GOCACHE=$PWD/../gocache && go mod download example.org/greet && go mod tidy) >/dev/null 2>&1 ||
+    fail "could not fill the module cache"
   GOMODCACHE=$PWD/mods run_tide run --ephemeral gp/main.go
   expect_rc 0 "$ERR"
   expect_eq "$OUT" "hello from a module"
