@@ -41,6 +41,8 @@ typedef struct RunJob {
     RunRequest req;
     StrList files;
     StrList companions; /* of files, those tide added (srcdeps_companions) */
+    char *project;      /* after a failed run: the entry's project, when it lies
+                           above the session's folder (found on the run's thread) */
     char *entry_path; /* absolute */
     RunResult res;
     SessionRunResult rec;
@@ -190,6 +192,7 @@ static void job_free(RunJob *j)
     session_free(&j->session);
     sl_free(&j->files);
     sl_free(&j->companions);
+    free(j->project);
     free(j->entry_path);
     run_result_free(&j->res);
     session_run_result_free(&j->rec);
@@ -320,6 +323,15 @@ static void *run_thread(void *arg)
     add_companions(j);
     RunCallbacks cb = {j, on_phase, on_output, on_pty};
     j->ok = session_run(j->app, &j->session, &j->req, &cb, false, &j->res, &j->rec, &j->err);
+    if (j->rec.ran && j->res.status != RUN_OK) {
+        char *root = srcdeps_project_root(j->req.lang, j->entry_path);
+        size_t n = root ? strlen(root) : 0;
+        const char *wd = j->session.workdir;
+        if (root && strncmp(wd, root, n) == 0 && wd[n] == '/' && !exec_folder_is_private(root))
+            j->project = root;
+        else
+            free(root);
+    }
     pthread_mutex_lock(&j->p->lock);
     j->p->finished = true;
     pthread_mutex_unlock(&j->p->lock);
@@ -637,14 +649,8 @@ static void finish(Ide *ide)
     }
     /* The folder opened is inside the file's project (tide src/ in a Node
      * package): the program did not see the rest of it. */
-    if (j->rec.ran && j->res.status != RUN_OK) {
-        char *root = srcdeps_project_root(j->req.lang, j->entry_path);
-        size_t n = root ? strlen(root) : 0;
-        const char *wd = j->session.workdir;
-        if (root && strncmp(wd, root, n) == 0 && wd[n] == '/' && !exec_folder_is_private(root))
-            ide_message(ide, false, "its project is %s: open that folder to run it with the project", root);
-        free(root);
-    }
+    if (j->project)
+        ide_message(ide, false, "its project is %s: open that folder to run it with the project", j->project);
     /* Errors that name a place: the first is selected, Enter goes there. */
     p->sel = first_location(p);
     if (ide->focus == FOCUS_PANEL && p->sel < 0 && !p->title_error)
