@@ -158,8 +158,6 @@ bool config_parse_duration(const char *s, long long *ms)
         if (!unit)
             return false;
     }
-    if (whole > LLONG_MAX / 86400000 / 2)
-        return false;
     *ms = whole * unit + (frac * unit + scale / 2) / scale;
     return true;
 }

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,24 +286,6 @@ const Lang *lang_of_file(const char *path)
 bool lang_is_source(const Lang *lang, const char *path)
 {
     return ext_in(extension(path), lang->source_exts);
-}
-
-char *lang_java_public_type(const char *text, size_t len)
-{
-    char *copy = xstrndup(text, len < (1u << 16) ? len : (1u << 16)); /* regexec wants a C string */
-    regex_t re;
-    char *name = NULL;
-    if (regcomp(&re,
-                "(^|[^A-Za-z0-9_$])public[[:space:]]+((final|abstract|sealed|non-sealed|strictfp)[[:space:]]+)*"
-                "(class|interface|enum|record)[[:space:]]+([A-Za-z_$][A-Za-z0-9_$]*)",
-                REG_EXTENDED) == 0) {
-        regmatch_t m[6];
-        if (regexec(&re, copy, 6, m, 0) == 0)
-            name = xstrndup(copy + m[5].rm_so, (size_t)(m[5].rm_eo - m[5].rm_so));
-        regfree(&re);
-    }
-    free(copy);
-    return name;
 }
 
 const char *lang_keys(void)

@@ -73,9 +73,6 @@ const Lang *lang_by_shebang(const char *text, size_t len);
  * the file when it is a regular one), or NULL. */
 const Lang *lang_of_file(const char *path);
 bool lang_is_source(const Lang *lang, const char *path);
-/* The public class (interface, enum, record) a Java text declares, which
- * javac wants in a file of that name; NULL when there is none. */
-char *lang_java_public_type(const char *text, size_t len);
 
 /* "python|node|..." for messages. */
 const char *lang_keys(void);

@@ -233,11 +233,8 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
         fputs("tide run: reading the program from the terminal; Ctrl-D ends it\n", stderr);
     if (!fileio_read_fd(STDIN_FILENO, "the program on standard input", CODE_MAX, &code, &len, &err))
         return invalid(o, rc, "%s", err.msg);
-    size_t blank = 0;
-    while (blank < len && (code[blank] == ' ' || code[blank] == '\t' || code[blank] == '\r' || code[blank] == '\n'))
-        blank++;
     bool ok = true;
-    if (blank == len)
+    if (strspn(code, " \t\r\n") == len)
         ok = invalid(o, rc, "standard input held no program: give its code there, or a FILE");
     if (ok && !o->req.lang && !(o->req.lang = lang_by_shebang(code, len)))
         ok = invalid(o, rc, "cannot tell the language of a program on standard input: pass --lang (%s) or "
@@ -288,6 +285,16 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
     return ok;
 }
 
+/* The entry's full path (workdir and files[0]), and the length of the
+ * workdir's part of such paths with the slash after it. */
+static char *entry_path(const RunOptions *o, size_t *prefix)
+{
+    bool top = strcmp(o->workdir, "/") == 0;
+    if (prefix)
+        *prefix = top ? 1 : strlen(o->workdir) + 1;
+    return xasprintf("%s/%s", top ? "" : o->workdir, o->files.items[0]);
+}
+
 /* The program sees its project: the folder its toolchain takes for one
  * (srcdeps_project_root: a Node package, a Go module, a Composer project,
  * a Java source root), so that node_modules, the module's packages, vendor
@@ -296,7 +303,7 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
  * for it. */
 static void widen_to_project(RunOptions *o)
 {
-    char *entry = xasprintf("%s/%s", strcmp(o->workdir, "/") ? o->workdir : "", o->files.items[0]);
+    char *entry = entry_path(o, NULL);
     char *root = srcdeps_project_root(o->req.lang, entry);
     free(entry);
     size_t n = root ? strlen(root) : 0;
@@ -318,10 +325,10 @@ static void widen_to_project(RunOptions *o)
  * the util.c it calls; a Go package).  Naming the files chooses them. */
 static void add_companions(RunOptions *o)
 {
-    char *entry = xasprintf("%s/%s", strcmp(o->workdir, "/") ? o->workdir : "", o->files.items[0]);
+    size_t skip;
+    char *entry = entry_path(o, &skip);
     StrList paths;
     srcdeps_companions(o->req.lang, entry, &paths);
-    size_t skip = strcmp(o->workdir, "/") ? strlen(o->workdir) + 1 : 1;
     for (size_t i = 0; i < paths.len; i++) {
         sl_push(&o->files, paths.items[i] + skip);
         sl_push(&o->companions, paths.items[i] + skip);

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,12 +151,37 @@ static char *first_class(const char *code)
     return NULL;
 }
 
+/* The public type in code (comments and strings blanked). */
+static char *public_type(const char *code)
+{
+    regex_t re;
+    char *name = NULL;
+    if (regcomp(&re,
+                "(^|[^A-Za-z0-9_$])public[[:space:]]+((final|abstract|sealed|non-sealed|strictfp)[[:space:]]+)*"
+                "(class|interface|enum|record)[[:space:]]+([A-Za-z_$][A-Za-z0-9_$]*)",
+                REG_EXTENDED) == 0) {
+        regmatch_t m[6];
+        if (regexec(&re, code, 6, m, 0) == 0)
+            name = xstrndup(code + m[5].rm_so, (size_t)(m[5].rm_eo - m[5].rm_so));
+        regfree(&re);
+    }
+    return name;
+}
+
+char *srcdeps_java_public_class(const char *text, size_t len)
+{
+    char *code = c_code_only(text, len);
+    char *name = public_type(code);
+    free(code);
+    return name;
+}
+
 char *srcdeps_program_file_name(const Lang *lang, const char *text, size_t len)
 {
     if (lang->id != LANG_JAVA)
         return xstrdup(lang->starter_file);
     char *code = c_code_only(text, len);
-    char *type = lang_java_public_type(code, len);
+    char *type = public_type(code);
     if (!type)
         type = first_class(code);
     free(code);
@@ -166,48 +192,16 @@ char *srcdeps_program_file_name(const Lang *lang, const char *text, size_t len)
 
 char *srcdeps_java_package(const char *src)
 {
-    char *pkg = NULL;
-    /* The first "package a.b;" at the start of a line, outside the
-     * comments that usually come before it. */
-    bool in_block = false;
-    for (const char *line = src; line && *line && !pkg;
-         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        const char *p = line;
-        while (*p == ' ' || *p == '\t' || *p == '\r')
-            p++;
-        if (in_block) {
-            const char *end = strstr(p, "*/");
-            if (!end || (strchr(p, '\n') && end > strchr(p, '\n')))
-                continue;
-            in_block = false;
-            p = end + 2;
-            while (*p == ' ' || *p == '\t')
-                p++;
-        }
-        if (p[0] == '/' && p[1] == '*') {
-            const char *end = strstr(p + 2, "*/");
-            const char *nl = strchr(p, '\n');
-            if (!end || (nl && end > nl)) {
-                in_block = true;
-                continue;
-            }
-            p = end + 2;
-            while (*p == ' ' || *p == '\t')
-                p++;
-        }
-        if (strncmp(p, "package", 7) == 0 && (p[7] == ' ' || p[7] == '\t')) {
-            p += 8;
-            while (*p == ' ' || *p == '\t')
-                p++;
-            size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$");
-            if (n)
-                pkg = xstrndup(p, n);
-        } else if (*p && *p != '\n' && !(p[0] == '/' && p[1] == '/') && *p != '@') {
-            if (strncmp(p, "import", 6) == 0 || strncmp(p, "public", 6) == 0 ||
-                strncmp(p, "class", 5) == 0)
-                break; /* past where a package line may be */
-        }
+    /* "package a.b;" is the first declaration of a file, after comments. */
+    char *code = c_code_only(src, strlen(src)), *pkg = NULL;
+    const char *p = code + strspn(code, " \t\r\n");
+    if (strncmp(p, "package", 7) == 0 && isspace((unsigned char)p[7])) {
+        p += 7 + strspn(p + 7, " \t\r\n");
+        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$");
+        if (n)
+            pkg = xstrndup(p, n);
     }
+    free(code);
     return pkg;
 }
 

@@ -23,6 +23,11 @@
  * Other languages: false. */
 bool srcdeps_has_main(LangId lang, bool fixed_form, const char *text, size_t len);
 
+/* The public class (interface, enum, record) a Java text declares, which
+ * javac wants in a file of that name; NULL when there is none.  Comments
+ * and strings do not count. */
+char *srcdeps_java_public_class(const char *text, size_t len);
+
 /* A file name for a program of the language with this text: for Java,
  * Foo.java after the public class it declares, else after its first class
  * (java runs the class named after the file); else the starter's

@@ -559,7 +559,7 @@ static char *suggested_name(const Ide *ide, const Document *d)
         size_t len = buffer_length(d->buf);
         len = len < (1u << 16) ? len : (1u << 16);
         char *text = buffer_dup(d->buf, 0, len, NULL);
-        char *type = lang_java_public_type(text, len);
+        char *type = srcdeps_java_public_class(text, len);
         free(text);
         if (type) {
             char *name = xasprintf("%s.java", type);
