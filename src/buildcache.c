@@ -31,6 +31,14 @@ static const char *const extra_exts[] = {".h", ".hh", ".hpp", ".hxx", ".inc", ".
                                           ".tpp", ".def", ".fi", ".fh", NULL};
 static const char *const extra_names[] = {"go.mod", "go.sum", "go.work", NULL};
 
+/* Libraries the compiler reads (Java's jars): big, and written whole when
+ * they change, so their identity stands for their content. */
+static bool library(const Lang *lang, const char *name)
+{
+    size_t n = strlen(name);
+    return lang->id == LANG_JAVA && n > 4 && strcmp(name + n - 4, ".jar") == 0;
+}
+
 static bool wanted(const Lang *lang, const char *name)
 {
     const char *dot = strrchr(name, '.');
@@ -51,6 +59,7 @@ static bool wanted(const Lang *lang, const char *name)
 typedef struct Walk {
     const Lang *lang;
     StrList files; /* relative paths */
+    StrList libraries;
     size_t seen;
     long long total;
     Err *err;
@@ -85,6 +94,8 @@ static bool walk(Walk *w, int dirfd, const char *rel, int depth)
                 ok = walk(w, sub, path, depth + 1);
                 close(sub);
             }
+        } else if (S_ISREG(st.st_mode) && library(w->lang, e->d_name)) {
+            sl_push(&w->libraries, path);
         } else if (S_ISREG(st.st_mode) && wanted(w->lang, e->d_name)) {
             w->total += st.st_size;
             if (st.st_size > MAX_FILE || w->total > MAX_TOTAL)
@@ -163,10 +174,13 @@ bool buildcache_key(const BuildInputs *in, char key[BUILD_KEY_LEN + 1], Err *err
     close(dirfd);
     if (!ok) {
         sl_free(&w.files);
+        sl_free(&w.libraries);
         return false;
     }
     if (w.files.len)
         qsort(w.files.items, w.files.len, sizeof *w.files.items, cmp_str);
+    if (w.libraries.len)
+        qsort(w.libraries.items, w.libraries.len, sizeof *w.libraries.items, cmp_str);
 
     StrBuf m = {0};
     add_field(&m, "format", FORMAT);
@@ -191,12 +205,18 @@ bool buildcache_key(const BuildInputs *in, char key[BUILD_KEY_LEN + 1], Err *err
             err_set(err, "cannot read %s for the build cache", w.files.items[i]);
         }
     }
+    for (size_t i = 0; i < w.libraries.len; i++) {
+        char *path = xasprintf("%s/%s", in->workdir, w.libraries.items[i]);
+        add_identity(&m, "library", path);
+        free(path);
+    }
     if (ok) {
         sha256_hex(m.data, m.len, key);
         ok = strlen(key) == BUILD_KEY_LEN || err_set(err, "cannot hash the build's inputs");
     }
     sb_free(&m);
     sl_free(&w.files);
+    sl_free(&w.libraries);
     return ok;
 }
 

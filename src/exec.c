@@ -125,6 +125,7 @@ typedef struct Job {
     BuildEntry entry;   /* the cache entry in use, locked */
     char *klass;        /* Java: the class holding main */
     char *srcroot;      /* Java: where its package's folders start, inside */
+    char *classpath;    /* Java: the build's classes, then the project's jars */
     char heap[32];      /* Java: -Xmx... */
     const struct sock_fprog *filter;
     struct EarlyCgroup *early; /* the run step's cgroups, being made meanwhile */
@@ -433,11 +434,25 @@ static void java_names(Job *j)
     }
     free(path);
     j->klass = pkg ? xasprintf("%s.%s", pkg, name) : xstrdup(name);
-    size_t n;
-    if (pkg && srcdeps_java_root(j->entry_dir, pkg, &n))
+    size_t n = 0;
+    bool rooted = pkg && srcdeps_java_root(j->entry_dir, pkg, &n);
+    if (rooted)
         j->srcroot = n ? xasprintf(WORK "/%.*s", (int)n, j->entry_dir) : xstrdup(WORK);
     else
         j->srcroot = xstrdup(".");
+    /* The jars the project brings; a narrowed folder shows none. */
+    StrBuf cp = {0};
+    sb_puts(&cp, BUILD);
+    if (!j->narrow) {
+        char *root_rel = xstrndup(j->entry_dir, rooted ? n : strlen(j->entry_dir));
+        StrList jars;
+        srcdeps_java_jars(j->workdir, j->entry_dir, root_rel, &jars);
+        for (size_t i = 0; i < jars.len; i++)
+            sb_printf(&cp, ":" WORK "/%s", jars.items[i]);
+        sl_free(&jars);
+        free(root_rel);
+    }
+    j->classpath = sb_steal(&cp);
     free(pkg);
     free(name);
 }
@@ -592,6 +607,7 @@ static bool expand(Job *j, View *v, const char *tmpl, bool with_args)
     char *entry = from_entry_dir(j, j->req->files[0]);
     LangVars vars = {.entry = entry, .files = (const char *const *)files.items,
                      .out = BUILD, .exe = EXE, .klass = j->klass, .srcroot = j->srcroot,
+                     .classpath = j->classpath,
                      .heap = j->heap[0] ? j->heap : NULL};
     for (size_t t = 0; t < j->lang->ntools; t++)
         vars.tool_exe[t] = j->tools[t].exe;
@@ -1388,6 +1404,7 @@ static void job_free(Job *j)
     free(j->workdir);
     free(j->klass);
     free(j->srcroot);
+    free(j->classpath);
     free(j->entry_dir);
     free(j->cwd);
     sl_free(&j->sources);

@@ -99,8 +99,8 @@ static const Lang langs[LANG_COUNT] = {
         .ntools = 2,
         /* The single-file launcher cannot see other files on JDK 17:
          * compile everything into {out}, then run the class with main. */
-        .compile = "javac -encoding UTF-8 -sourcepath {srcroot} -d {out} {files}",
-        .run = "java {heap} -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp {out} {class}",
+        .compile = "javac -encoding UTF-8 -sourcepath {srcroot} -cp {classpath} -d {out} {files}",
+        .run = "java {heap} -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp {classpath} {class}",
         .grammar = "java",
         .package = "default-jdk-headless",
         .starter_file = "Main.java",
@@ -547,6 +547,8 @@ bool lang_expand(const Lang *lang, const char *tmpl, const LangVars *vars, StrLi
             val = vars->klass;
         else if (strcmp(w, "{srcroot}") == 0)
             val = vars->srcroot;
+        else if (strcmp(w, "{classpath}") == 0)
+            val = vars->classpath;
         else {
             ok = err_set(err, "unknown placeholder %s in the %s command \"%s\"", w, lang->key, tmpl);
             break;

@@ -12,6 +12,9 @@
 
 /* Sources larger than this are not scanned (no one writes one by hand). */
 #define SCAN_MAX (4u << 20)
+/* Java: how deep below a lib/ folder jars are looked for, and how many. */
+#define LIB_DEPTH 3
+#define MAX_JARS 256
 
 static bool is_ident(char c)
 {
@@ -595,6 +598,52 @@ static char *nearest_with(const char *dir, const char *const *names)
     return NULL;
 }
 
+/* The jars in root/rel (rel "" for root itself), and with depth > 0 in
+ * its folders, as paths relative to root.  A jar whose path holds ':'
+ * cannot go on a class path and is left out. */
+static void jars_in(const char *root, const char *rel, int depth, StrList *out)
+{
+    char *dir = rel[0] ? xasprintf("%s/%s", root, rel) : xstrdup(root);
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    while (dp && (e = readdir(dp)) && out->len < MAX_JARS) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *full = xasprintf("%s/%s", dir, e->d_name);
+        char *path = rel[0] ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+        size_t n = strlen(e->d_name);
+        struct stat st;
+        if (stat(full, &st) == 0) {
+            if (S_ISREG(st.st_mode) && n > 4 && strcmp(e->d_name + n - 4, ".jar") == 0 &&
+                !strchr(path, ':') && !sl_contains(out, path))
+                sl_push(out, path);
+            else if (S_ISDIR(st.st_mode) && depth > 0)
+                jars_in(root, path, depth - 1, out);
+        }
+        free(path);
+        free(full);
+    }
+    if (dp)
+        closedir(dp);
+    free(dir);
+}
+
+void srcdeps_java_jars(const char *root, const char *entry_dir, const char *srcroot, StrList *out)
+{
+    *out = (StrList){0};
+    jars_in(root, entry_dir, 0, out);
+    const char *const bases[] = {"", srcroot, entry_dir};
+    for (size_t i = 0; i < sizeof bases / sizeof *bases; i++) {
+        if (i > 0 && (!bases[i][0] || strcmp(bases[i], bases[i - 1]) == 0))
+            continue;
+        char *lib = bases[i][0] ? xasprintf("%s/lib", bases[i]) : xstrdup("lib");
+        jars_in(root, lib, LIB_DEPTH, out);
+        free(lib);
+    }
+    if (out->len)
+        qsort(out->items, out->len, sizeof *out->items, by_name);
+}
+
 static char *java_source_root(const char *dir, const char *entry_path)
 {
     char *src, *root = NULL;
@@ -634,6 +683,21 @@ char *srcdeps_project_root(const Lang *lang, const char *entry_path)
         root = nearest_with(dir, (const char *const[]){"composer.json", NULL});
     } else if (lang->id == LANG_JAVA) {
         root = java_source_root(dir, entry_path);
+        /* src/ beside the lib/ its jars are in (Eclipse's layout, VS
+         * Code's default for a folder of Java): the folder holding both. */
+        const char *from = root ? root : dir;
+        const char *base = strrchr(from, '/');
+        char *above = xstrdup(from);
+        StrList jars = {0};
+        if (base && strcmp(base + 1, "src") == 0 && up(above))
+            jars_in(above, "lib", LIB_DEPTH, &jars);
+        if (jars.len) {
+            free(root);
+            root = above;
+        } else {
+            free(above);
+        }
+        sl_free(&jars);
     }
     if (root && strcmp(root, dir) == 0) {
         free(root);

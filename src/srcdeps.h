@@ -41,6 +41,13 @@ char *srcdeps_java_package(const char *src);
  * length of the root's part of dir (0 for "a/b"; no slash after it). */
 bool srcdeps_java_root(const char *dir, const char *pkg, size_t *root_len);
 
+/* The jars a Java program in root uses, as paths relative to root, sorted:
+ * those beside its entry (in entry_dir) and those in the lib/ folder (and
+ * its folders) of root, of its source root srcroot and of entry_dir
+ * (folders relative to root, "" for root), as VS Code and Eclipse take a
+ * folder's lib/.  Jars whose path holds ':' are left out. */
+void srcdeps_java_jars(const char *root, const char *entry_dir, const char *srcroot, StrList *out);
+
 /* The same for a file; false when it cannot be read. */
 bool srcdeps_file_has_main(const Lang *lang, const char *path);
 
@@ -58,7 +65,8 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
  * nearest folder above with both, as workspaces hoist them), Go's module
  * (go.mod), a PHP Composer project (composer.json: public/index.php
  * requires ../vendor/autoload.php), Java's source root (the folders the
- * entry's package names).
+ * entry's package names; when that is a src/ folder beside a lib/ with
+ * jars, the folder holding both).
  * NULL when that is the entry's folder itself or there is none. */
 char *srcdeps_project_root(const Lang *lang, const char *entry_path);
 

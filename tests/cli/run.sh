@@ -635,6 +635,33 @@ test_a_program_sees_its_project() {
   expect_eq "$OUT" "/work false"
 }
 
+# A Java program's jars are on its class path as an IDE puts them there:
+# those of the project's lib/ folder (src/ beside lib/ is the project)
+# and those beside the program.  A changed jar is a changed build.
+test_java_uses_the_jars_of_its_project() {
+  mkdir -p jar/com/acme jl/src jl/lib jb
+  printf 'package com.acme;\npublic class Greeter { public static String greet(String n) { return "Hi " + n; } }\n' \
+    >jar/com/acme/Greeter.java
+  (cd jar && javac com/acme/Greeter.java && jar cf ../jl/lib/acme.jar com/acme/Greeter.class) || fail "cannot build the jar"
+  cp jl/lib/acme.jar jb/
+  printf 'import com.acme.Greeter;\npublic class Main { public static void main(String[] a) { System.out.println(Greeter.greet("jar")); } }\n' \
+    >jl/src/Main.java
+  cp jl/src/Main.java jb/
+  run_tide run --ephemeral jl/src/Main.java
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "Hi jar"
+  cd jb
+  run_tide run --ephemeral Main.java
+  cd ..
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "Hi jar"
+  sed -i 's/greet(String n)/hello(String n)/' jar/com/acme/Greeter.java
+  (cd jar && javac com/acme/Greeter.java && jar cf ../jb/acme.jar com/acme/Greeter.class) || fail "cannot build the jar"
+  run_tide run --ephemeral jb/Main.java
+  expect_rc 126 "$OUT"
+  expect_contains "$ERR" "cannot find symbol"
+}
+
 # Packages installed with pip install --user are seen as a bare run sees
 # them: the user's site folder, read-only.
 test_the_users_site_packages_are_seen() {

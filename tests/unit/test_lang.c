@@ -128,10 +128,12 @@ Test(lang, expand_fills_placeholders)
     sl_free(&argv);
 
     const Lang *java = lang_by_key("java");
-    LangVars jv = {.out = "/o", .klass = "Main", .tool_exe = {"/j/javac", "/j/java"}};
+    LangVars jv = {.out = "/o", .klass = "Main", .classpath = "/o:/work/lib/a.jar",
+                   .tool_exe = {"/j/javac", "/j/java"}};
     cr_assert(lang_expand(java, java->run, &jv, &argv, &err), "%s", err.msg);
     cr_assert_str_eq(argv.items[0], "/j/java");
     cr_assert_str_eq(argv.items[argv.len - 1], "Main");
+    cr_assert_str_eq(argv.items[argv.len - 2], "/o:/work/lib/a.jar");
     for (size_t k = 0; k < argv.len; k++)
         cr_assert(strcmp(argv.items[k], "{heap}") != 0, "an absent {heap} is dropped");
     sl_free(&argv);

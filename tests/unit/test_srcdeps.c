@@ -82,6 +82,42 @@ Test(srcdeps, java_packages_and_their_source_root)
     cr_assert_not(srcdeps_java_root("/p/src/com/ex/sub", "com.ex", &n));
 }
 
+Test(srcdeps, java_jars_come_from_lib_folders_and_beside_the_entry)
+{
+    const char *dir = tu_tempdir();
+    static const char *const files[] = {
+        "p/src/com/ex/Main.java", "p/lib/a.jar", "p/lib/sub/b.jar", "p/lib/.old.jar", "p/lib/c:d.jar",
+        "p/lib/readme.txt", "p/src/com/ex/beside.jar", "p/src/lib/s.jar", "p/notlib/x.jar",
+        "p/src/com/ex/deeper/y.jar", "q/src/Main.java", "q/lib/notes.txt",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *p = xasprintf("%s/%s", dir, files[i]);
+        const char *text = strstr(files[i], ".java") ? "package com.ex;\nclass Main {}\n" : "PK";
+        tu_write(p, text, strlen(text));
+        free(p);
+    }
+    /* src/ beside a lib/ of jars: the project is the folder of both. */
+    char *entry = xasprintf("%s/p/src/com/ex/Main.java", dir);
+    char *root = srcdeps_project_root(lang_by_key("java"), entry);
+    char *want = xasprintf("%s/p", dir);
+    cr_assert_str_eq(root, want);
+    free(entry);
+    free(root);
+    /* A lib/ without jars is no reason to look further. */
+    entry = xasprintf("%s/q/src/Main.java", dir);
+    cr_assert_null(srcdeps_project_root(lang_by_key("java"), entry));
+    free(entry);
+
+    StrList jars;
+    srcdeps_java_jars(want, "src/com/ex", "src", &jars);
+    const char *expect[] = {"lib/a.jar", "lib/sub/b.jar", "src/com/ex/beside.jar", "src/lib/s.jar"};
+    cr_assert_eq(jars.len, 4, "%zu jars, first %s", jars.len, jars.len ? jars.items[0] : "-");
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_str_eq(jars.items[i], expect[i]);
+    sl_free(&jars);
+    free(want);
+}
+
 Test(srcdeps, a_program_file_is_named_as_its_language_wants)
 {
     static const struct { const char *lang, *text, *name; } cases[] = {
