@@ -415,6 +415,54 @@ static void tools_in_workdir(Job *j)
     }
 }
 
+/* Whether path is the user's (or root's) and only its owner may change
+ * it: tide starts a venv's Python to learn its prefixes, so one that
+ * someone else planted (/tmp/.venv) must not be taken. */
+static bool owned_safely(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && (st.st_uid == geteuid() || st.st_uid == 0) &&
+           !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* Python: the project's own virtual environment, as uv and VS Code take
+ * it when none is activated: .venv or venv (holding pyvenv.cfg) in the
+ * entry's folder or the nearest folder above it.  NULL when there is none
+ * or the user activated one (theirs is on PATH), and when someone else
+ * could have put it there (owned_safely).  Outside the run's folder
+ * it is shown as any toolchain is, read-only at its place. */
+static char *project_venv(const Job *j)
+{
+    const char *active = getenv("VIRTUAL_ENV");
+    if (j->lang->id != LANG_PYTHON || (active && *active) || !j->entry_dir)
+        return NULL;
+    char *dir = j->entry_dir[0] ? xasprintf("%s/%s", j->workdir, j->entry_dir) : xstrdup(j->workdir);
+    do {
+        for (const char *const *name = (const char *const[]){".venv", "venv", NULL}; *name; name++) {
+            char *venv = xasprintf("%s/%s", dir, *name);
+            char *cfg = xasprintf("%s/pyvenv.cfg", venv);
+            char *bin = xasprintf("%s/bin", venv);
+            char *exe = xasprintf("%s/python3", bin);
+            struct stat st;
+            bool found = stat(cfg, &st) == 0 && S_ISREG(st.st_mode) && access(exe, X_OK) == 0 &&
+                         owned_safely(venv) && owned_safely(bin) && owned_safely(exe);
+            free(venv);
+            free(cfg);
+            free(bin);
+            if (found) {
+                free(dir);
+                return exe;
+            }
+            free(exe);
+        }
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+    } while (dir[0]);
+    free(dir);
+    return NULL;
+}
+
 /* Java: the class holding main is the entry file's, in its package; the
  * sources of other packages are found from the folder that package starts
  * in (the entry's folder minus the package's folders), else beside it. */
@@ -1240,14 +1288,18 @@ static bool prepare(Job *j)
     if (j->lang->id == LANG_FORTRAN)
         srcdeps_order_fortran(j->workdir, &j->sources);
 
+    char *venv = project_venv(j);
     for (size_t t = 0; t < j->lang->ntools; t++) {
         Err err;
-        if (!toolcache_resolve(&j->app->paths, &j->lang->tools[t], &j->tools[t], &err)) {
+        if (!toolcache_resolve(&j->app->paths, &j->lang->tools[t], t == 0 ? venv : NULL, &j->tools[t],
+                               &err)) {
+            free(venv);
             j->res->toolchain_missing = true;
             return job_fail(j, RUN_SANDBOX_ERROR, "%s is not available: %s (install it with: "
                             "apt-get install %s)", j->lang->name, err.msg, j->lang->package);
         }
     }
+    free(venv);
     tools_in_workdir(j);
     if (j->lang->id == LANG_JAVA) {
         java_names(j);

@@ -662,6 +662,47 @@ test_java_uses_the_jars_of_its_project() {
   expect_contains "$ERR" "cannot find symbol"
 }
 
+# A project's own venv is used when none is activated, as uv and VS Code
+# use it: .venv in the file's folder or the nearest one above.  An
+# activated venv is the user's choice and wins.
+test_a_projects_venv_is_used_unless_one_is_activated() {
+  umask 022
+  mkdir -p vp/app
+  python3 -m venv --without-pip vp/.venv || fail "cannot make a venv"
+  python3 -m venv --without-pip other || fail "cannot make a venv"
+  for v in vp/.venv other; do
+    site=$("$v/bin/python3" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+    mkdir -p "$site/projpkg"
+    printf 'WHERE = "%s"\n' "$v" >"$site/projpkg/__init__.py"
+  done
+  printf 'import projpkg\nprint(projpkg.WHERE)\n' >vp/app/main.py
+  run_tide run --ephemeral vp/app/main.py
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" vp/.venv
+  cp vp/app/main.py vp/top.py
+  run_tide run --ephemeral vp/top.py
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" vp/.venv
+  VIRTUAL_ENV=$PWD/other PATH=$PWD/other/bin:$PATH run_tide run --ephemeral vp/app/main.py
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" other
+  # tide starts a venv's Python to learn where it lives: one that another
+  # user could have planted or changed is not taken.
+  chmod g+w vp/.venv/bin
+  run_tide run --ephemeral vp/app/main.py
+  expect_rc 1 "a group-writable venv"
+  expect_contains "$ERR" "No module named 'projpkg'"
+  chmod g-w vp/.venv/bin
+  if [ "$(id -u)" = 0 ]; then
+    chown -R nobody vp/.venv
+    run_tide run --ephemeral vp/app/main.py
+    expect_rc 1 "another user's venv"
+    chown -R 0 vp/.venv
+  fi
+  run_tide run --ephemeral vp/app/main.py
+  expect_eq "$OUT" vp/.venv
+}
+
 # Packages installed with pip install --user are seen as a bare run sees
 # them: the user's site folder, read-only.
 test_the_users_site_packages_are_seen() {
@@ -815,24 +856,25 @@ test_file_names_with_spaces_and_digits() {
 # without them.  One in the program's folder is used through /work.
 test_an_activated_venv_is_the_python_of_the_run() {
   mkdir proj && cd proj
-  python3 -m venv --without-pip .venv || skip "python3 cannot make a venv"
+  python3 -m venv --without-pip env || skip "python3 cannot make a venv"
   local site
-  site=$(.venv/bin/python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  site=$(env/bin/python3 -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   mkdir -p "$site/tidepkg" && printf 'X = 42\n' >"$site/tidepkg/__init__.py"
   printf 'import sys, tidepkg\nprint(tidepkg.X, sys.prefix)\n' >u.py
-  PATH=$PWD/.venv/bin:$PATH VIRTUAL_ENV=$PWD/.venv run_tide run --ephemeral u.py
+  PATH=$PWD/env/bin:$PATH VIRTUAL_ENV=$PWD/env run_tide run --ephemeral u.py
   expect_rc 0 "with the venv"
-  expect_eq "$OUT" "42 /work/.venv"
-  # The control: without it, there is no such package.
+  expect_eq "$OUT" "42 /work/env"
+  # The control: without it, there is no such package (a venv called
+  # env is not one tide looks for by itself).
   run_tide run --ephemeral u.py
   expect_rc 1 "without the venv"
   expect_contains "$ERR" "No module named 'tidepkg'"
   # One elsewhere is shown at its own path, read-only, also below /tmp
   # (which the program gets a private one of: it is bound inside that).
   mkdir ../other
-  printf '%s\n' "$PWD/.venv" >../other/venv.txt
+  printf '%s\n' "$PWD/env" >../other/venv.txt
   printf 'import sys, tidepkg\nprint(tidepkg.X, sys.prefix == open("venv.txt").read().strip())\nopen("/tmp/mine", "w").write("x")\ntry:\n    open(sys.prefix + "/x", "w")\nexcept OSError as e:\n    print(e.strerror)\n' >../other/v.py
-  PATH=$PWD/.venv/bin:$PATH run_tide run --ephemeral ../other/v.py
+  PATH=$PWD/env/bin:$PATH run_tide run --ephemeral ../other/v.py
   expect_rc 0 "a venv outside the program's folder"
   expect_eq "$OUT" "42 True
 Read-only file system"
