@@ -425,12 +425,12 @@ static bool owned_safely(const char *path)
            !(st.st_mode & (S_IWGRP | S_IWOTH));
 }
 
-/* Python: the project's own virtual environment, as uv and VS Code take
- * it when none is activated: .venv or venv (holding pyvenv.cfg) in the
- * entry's folder or the nearest folder above it.  NULL when there is none
- * or the user activated one (theirs is on PATH), and when someone else
- * could have put it there (owned_safely).  Outside the run's folder
- * it is shown as any toolchain is, read-only at its place. */
+/* Python: the folder of the project's own virtual environment, as uv and
+ * VS Code take it when none is activated: .venv or venv (holding
+ * pyvenv.cfg) in the entry's folder or the nearest folder above it.  NULL
+ * when there is none, the user activated one (theirs is on PATH), or
+ * someone else could have put it there (owned_safely).  Outside the run's
+ * folder it is shown as any toolchain is, read-only at its place. */
 static char *project_venv(const Job *j)
 {
     const char *active = getenv("VIRTUAL_ENV");
@@ -446,14 +446,14 @@ static char *project_venv(const Job *j)
             struct stat st;
             bool found = stat(cfg, &st) == 0 && S_ISREG(st.st_mode) && access(exe, X_OK) == 0 &&
                          owned_safely(venv) && owned_safely(bin) && owned_safely(exe);
-            free(venv);
             free(cfg);
             free(bin);
+            free(exe);
             if (found) {
                 free(dir);
-                return exe;
+                return venv;
             }
-            free(exe);
+            free(venv);
         }
         char *slash = strrchr(dir, '/');
         if (slash)
@@ -1291,8 +1291,8 @@ static bool prepare(Job *j)
     char *venv = project_venv(j);
     for (size_t t = 0; t < j->lang->ntools; t++) {
         Err err;
-        if (!toolcache_resolve(&j->app->paths, &j->lang->tools[t], t == 0 ? venv : NULL, &j->tools[t],
-                               &err)) {
+        if (!(t == 0 && venv ? lang_venv_python(venv, &j->tools[t], &err)
+                             : toolcache_resolve(&j->app->paths, &j->lang->tools[t], &j->tools[t], &err))) {
             free(venv);
             j->res->toolchain_missing = true;
             return job_fail(j, RUN_SANDBOX_ERROR, "%s is not available: %s (install it with: "

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "proc.h"
 
 #define EXTS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -459,6 +460,70 @@ bool lang_resolve_tool(const LangTool *tool, const char *override, const char *p
             }
         }
         proc_output_free(&po);
+    }
+    out->found = true;
+    return true;
+}
+
+/* The value of "key = value" in a pyvenv.cfg text, or NULL. */
+static char *cfg_value(const char *text, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        while (*l == ' ' || *l == '\t')
+            l++;
+        if (strncmp(l, key, n) != 0)
+            continue;
+        const char *v = l + n;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        if (*v != '=')
+            continue;
+        v++;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        size_t len = strcspn(v, "\r\n");
+        while (len && (v[len - 1] == ' ' || v[len - 1] == '\t'))
+            len--;
+        return xstrndup(v, len);
+    }
+    return NULL;
+}
+
+bool lang_venv_python(const char *venv, ToolInfo *out, Err *err)
+{
+    *out = (ToolInfo){0};
+    char *cfg_path = xasprintf("%s/pyvenv.cfg", venv), *cfg = NULL;
+    size_t len;
+    bool read = fileio_read(cfg_path, 64 << 10, &cfg, &len, NULL);
+    free(cfg_path);
+    if (!read)
+        return err_sys(err, "cannot read %s/pyvenv.cfg", venv);
+    char *home = cfg_value(cfg, "home"), *version = cfg_value(cfg, "version");
+    if (!version)
+        version = cfg_value(cfg, "version_info"); /* uv's */
+    free(cfg);
+    out->path = xasprintf("%s/bin/python3", venv);
+    out->exe = xstrdup(out->path);
+    out->version = version ? xasprintf("Python %s", version) : NULL;
+    free(version);
+    add_root(out, venv);
+    /* The base interpreter's folders: where bin/python3 links to, or, for
+     * a venv made with --copies, pyvenv.cfg's home (its bin folder). */
+    char real[PATH_MAX], venv_real[PATH_MAX];
+    char *base_bin = NULL;
+    size_t vn = realpath(venv, venv_real) ? strlen(venv_real) : 0;
+    if (realpath(out->path, real) && !(vn && strncmp(real, venv_real, vn) == 0 && real[vn] == '/'))
+        base_bin = parent_dir(real, 1);
+    else if (home && home[0] == '/')
+        base_bin = xstrdup(home);
+    free(home);
+    if (base_bin) {
+        const char *leaf = strrchr(base_bin, '/');
+        char *top = leaf && strcmp(leaf, "/bin") == 0 ? parent_dir(base_bin, 1) : xstrdup(base_bin);
+        add_root(out, top);
+        free(top);
+        free(base_bin);
     }
     out->found = true;
     return true;

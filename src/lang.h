@@ -95,6 +95,12 @@ typedef struct ToolInfo {
 bool lang_resolve_tool(const LangTool *tool, const char *override, const char *path_env,
                        ToolInfo *out, Err *err);
 void tool_info_free(ToolInfo *ti);
+/* The Python of the virtual environment in folder venv, from its files
+ * alone (pyvenv.cfg and where bin/python3 leads): nothing of the venv is
+ * started outside the sandbox, for a folder of code someone else wrote
+ * may hold one (a .pth file in it runs when Python starts). */
+bool lang_venv_python(const char *venv, ToolInfo *out, Err *err);
+
 /* Search dirs of path_env for an executable called name. */
 char *lang_which(const char *name, const char *path_env);
 

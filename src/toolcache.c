@@ -138,13 +138,12 @@ static void store(const char *file, const char *key, const ToolInfo *ti)
     json_decref(root);
 }
 
-bool toolcache_resolve(const Paths *paths, const LangTool *tool, const char *exe, ToolInfo *out,
-                       Err *err)
+bool toolcache_resolve(const Paths *paths, const LangTool *tool, ToolInfo *out, Err *err)
 {
     *out = (ToolInfo){0};
-    char *path = lang_which(exe ? exe : tool->cmd, NULL);
+    char *path = lang_which(tool->cmd, NULL);
     if (!path)
-        return lang_resolve_tool(tool, exe, NULL, out, err); /* its message */
+        return lang_resolve_tool(tool, NULL, NULL, out, err); /* its message */
     char *key = cache_key(tool, path);
     char *file = paths_get(paths, DIR_CACHE, CACHE_FILE);
     json_t *root = load(file);
@@ -152,7 +151,7 @@ bool toolcache_resolve(const Paths *paths, const LangTool *tool, const char *exe
     json_decref(root);
     bool ok = hit;
     if (!hit) {
-        ok = lang_resolve_tool(tool, exe, NULL, out, err);
+        ok = lang_resolve_tool(tool, NULL, NULL, out, err);
         if (ok && paths_ensure(paths, DIR_CACHE, NULL))
             store(file, key, out);
     }

@@ -13,11 +13,8 @@
 #include "lang.h"
 #include "paths.h"
 
-/* Like lang_resolve_tool(tool, exe, NULL, ...), through the cache: exe is
- * the executable to take for the tool (a project's venv Python), NULL for
- * the one on PATH.  A cache that cannot be read or written only costs the
- * probe. */
-bool toolcache_resolve(const Paths *paths, const LangTool *tool, const char *exe, ToolInfo *out,
-                       Err *err);
+/* Like lang_resolve_tool(tool, NULL, NULL, ...), through the cache.  A
+ * cache that cannot be read or written only costs the probe. */
+bool toolcache_resolve(const Paths *paths, const LangTool *tool, ToolInfo *out, Err *err);
 
 #endif

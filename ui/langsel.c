@@ -39,7 +39,7 @@ static void probe_run(void *arg)
              * toolchain (two JVMs, pyenv's shell scripts, rustup) at each
              * start of the IDE, ~0.4 s of CPU taken from the user's first
              * keystrokes. */
-            bool found = toolcache_resolve(&j->paths, &lang->tools[t], NULL, &ti, &err);
+            bool found = toolcache_resolve(&j->paths, &lang->tools[t], &ti, &err);
             if (!found) {
                 ok = false;
                 sb.len = 0;

@@ -291,3 +291,23 @@ P
   expect_eq "$(json_field output)" "2 True True" "what the program in its own folder saw"
   expect_eq "$(json_field work_narrowed)" false
 }
+
+# A folder of code someone else wrote may bring a Python venv, and tide
+# takes a project's .venv: nothing of it may run outside the sandbox.  Its
+# .pth file (which Python runs at start) tries to leave a mark on the host.
+test_a_venv_in_the_folder_runs_only_inside_the_sandbox() {
+  umask 022
+  local base ver mark=$PWD/venv-ran-on-the-host
+  base=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
+  ver=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  mkdir -p "repo/.venv/bin" "repo/.venv/lib/python$ver/site-packages"
+  printf 'home = %s\ninclude-system-site-packages = false\nversion = %s.0\n' "$(dirname "$base")" "$ver" \
+    >repo/.venv/pyvenv.cfg
+  ln -s "$base" repo/.venv/bin/python3
+  printf 'import os; open(%s, "w").write("x")\n' "'$mark'" >"repo/.venv/lib/python$ver/site-packages/evil.pth"
+  printf 'import sys\nprint(sys.prefix)\n' >repo/main.py
+  run_tide run --ephemeral repo/main.py
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" /work/.venv "the program ran with the folder's venv"
+  [ ! -e "$mark" ] || fail "the venv's .pth ran on the host"
+}

@@ -46,7 +46,7 @@ Test(toolcache, probes_once_then_again_when_the_tool_changes)
     LangTool lt = {.cmd = "faketool", .version = {"--version"}};
     ToolInfo ti;
     for (int i = 0; i < 3; i++) {
-        cr_assert(toolcache_resolve(&paths, &lt, NULL, &ti, &err), "%s", err.msg);
+        cr_assert(toolcache_resolve(&paths, &lt, &ti, &err), "%s", err.msg);
         cr_expect_str_eq(ti.version, "faketool 1.0");
         tool_info_free(&ti);
     }
@@ -55,7 +55,7 @@ Test(toolcache, probes_once_then_again_when_the_tool_changes)
     struct timespec later[2] = {{time(NULL) + 10, 0}, {time(NULL) + 10, 0}};
     free(fake_tool(bin, counter, "faketool 2.0 (newer)"));
     utimensat(AT_FDCWD, tool, later, 0);
-    cr_assert(toolcache_resolve(&paths, &lt, NULL, &ti, &err), "%s", err.msg);
+    cr_assert(toolcache_resolve(&paths, &lt, &ti, &err), "%s", err.msg);
     cr_expect_str_eq(ti.version, "faketool 2.0 (newer)");
     tool_info_free(&ti);
     cr_expect_eq(probes(counter), 2);
