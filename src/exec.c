@@ -416,8 +416,8 @@ static void tools_in_workdir(Job *j)
 }
 
 /* Whether path is the user's (or root's) and only its owner may change
- * it: tide starts a venv's Python to learn its prefixes, so one that
- * someone else planted (/tmp/.venv) must not be taken. */
+ * it: a venv someone else planted (/tmp/.venv) must not choose the
+ * program's Python and packages. */
 static bool owned_safely(const char *path)
 {
     struct stat st;
