@@ -1300,6 +1300,12 @@ static bool prepare(Job *j)
         }
     }
     free(venv);
+    for (size_t t = 0; t < j->lang->ntools; t++) {
+        const ToolInfo *ti = &j->tools[t];
+        j->res->tools[t] = (RunTool){.command = xstrdup(j->lang->tools[t].cmd), .path = xstrdup(ti->path),
+                                     .version = ti->version ? xstrdup(ti->version) : NULL};
+        j->res->ntools = t + 1;
+    }
     tools_in_workdir(j);
     if (j->lang->id == LANG_JAVA) {
         java_names(j);
@@ -1517,6 +1523,11 @@ void run_result_free(RunResult *res)
         free(res->generated[i].type);
     }
     free(res->generated);
+    for (size_t t = 0; t < res->ntools; t++) {
+        free(res->tools[t].command);
+        free(res->tools[t].path);
+        free(res->tools[t].version);
+    }
     *res = (RunResult){.exit_code = -1, .peak_memory_kb = -1};
 }
 
@@ -1601,6 +1612,13 @@ json_t *run_result_json(const RunResult *res, const Lang *lang)
     json_object_set_new(o, "generated_files_truncated", json_boolean(res->generated_truncated));
     json_object_set_new(o, "language", lang ? json_string(lang->key) : json_null());
     json_object_set_new(o, "build_cached", json_boolean(res->build_cached));
+    json_t *tools = json_array();
+    for (size_t t = 0; t < res->ntools; t++)
+        json_array_append_new(tools, json_pack("{s:s, s:s, s:o}", "command", res->tools[t].command, "path",
+                                               res->tools[t].path,
+                                               "version", res->tools[t].version ? json_string(res->tools[t].version)
+                                                                                : json_null()));
+    json_object_set_new(o, "toolchain", tools);
     json_object_set_new(o, "work_narrowed", json_boolean(res->work_narrowed));
     set_bytes(o, "compile_output", &res->compile_output);
     json_object_set_new(o, "message", json_string(res->message));

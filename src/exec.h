@@ -89,6 +89,13 @@ void run_request_defaults(RunRequest *req, const Config *cfg);
 
 /* GeneratedFile (path, size, type) is in workfiles.h. */
 
+/* A tool the run used, as the user's machine names it. */
+typedef struct RunTool {
+    char *command; /* javac, java, python3, ... */
+    char *path;    /* where it was found: on PATH, or a project's venv */
+    char *version; /* its version line, or NULL */
+} RunTool;
+
 typedef struct RunResult {
     RunStatus status;
     int exit_code;   /* -1 when none */
@@ -109,6 +116,8 @@ typedef struct RunResult {
     GeneratedFile *generated;
     size_t ngenerated;
     bool generated_truncated; /* more files than the cap allowed */
+    RunTool tools[LANG_MAX_TOOLS]; /* resolved before anything ran */
+    size_t ntools;
     char message[512]; /* one line for sandbox_error, invalid_request and limits */
 } RunResult;
 

@@ -679,6 +679,10 @@ test_a_projects_venv_is_used_unless_one_is_activated() {
   run_tide run --ephemeral vp/app/main.py
   expect_rc 0 "$ERR"
   expect_eq "$OUT" vp/.venv
+  # The result says which Python ran.
+  run_tide run --ephemeral --json vp/app/main.py
+  expect_eq "$(json_get "$OUT" 'j["toolchain"][0]["path"]')" "$PWD/vp/.venv/bin/python3"
+  expect_contains "$(json_get "$OUT" 'j["toolchain"][0]["version"]')" "Python 3."
   cp vp/app/main.py vp/top.py
   run_tide run --ephemeral vp/top.py
   expect_rc 0 "$ERR"
