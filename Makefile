@@ -235,7 +235,7 @@ TOOL_PKGS := gcc make git ca-certificates tmux bubblewrap vim nano iproute2 proc
 # (a rustup or pyenv install counts).  command=package
 TOOLCHAINS := python3=python3 node=nodejs npm=npm go=golang-go gcc=gcc g++=g++ \
               javac=default-jdk-headless java=default-jdk-headless php=php-cli \
-              rustc=rustc gfortran=gfortran
+              rustc=rustc cargo=cargo gfortran=gfortran
 
 deps:
 	@missing=""; \

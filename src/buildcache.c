@@ -29,7 +29,7 @@
  * includes, module files. */
 static const char *const extra_exts[] = {".h", ".hh", ".hpp", ".hxx", ".inc", ".inl", ".ipp",
                                           ".tpp", ".def", ".fi", ".fh", NULL};
-static const char *const extra_names[] = {"go.mod", "go.sum", "go.work", NULL};
+static const char *const extra_names[] = {"go.mod", "go.sum", "go.work", "Cargo.toml", "Cargo.lock", NULL};
 
 /* Libraries the compiler reads (Java's jars): big, and written whole when
  * they change, so their identity stands for their content. */

@@ -37,7 +37,8 @@
 #define WORK "/work"
 #define HOME "/home/tide"
 #define BUILD "/build"
-#define EXE BUILD "/main"
+#define EXE_NAME "main"
+#define EXE BUILD "/" EXE_NAME
 #define GO_CACHE "/cache/go-build"
 #define GO_MODS "/cache/go-mod"
 /* The scratch folders, in this order: BUILD is the fourth ("s3"). */
@@ -127,6 +128,8 @@ typedef struct Job {
     char *srcroot;      /* Java: where its package's folders start, inside */
     char *classpath;    /* Java: the build's classes, then the project's jars */
     char heap[32];      /* Java: -Xmx... */
+    CargoTarget cargo;  /* Rust in a Cargo package: what cargo builds */
+    char *cargo_exe;    /* ... with this cargo (NULL: rustc alone) */
     const struct sock_fprog *filter;
     struct EarlyCgroup *early; /* the run step's cgroups, being made meanwhile */
     bool work_copy;     /* /work is a copy (no overlayfs here), not an overlay */
@@ -463,6 +466,55 @@ static char *project_venv(const Job *j)
     return NULL;
 }
 
+/* Rust: a file of a Cargo package is built as `cargo build` builds it,
+ * with the package's dependencies (path ones, vendored ones), by the
+ * cargo beside the rustc in use (rustup's toolchains and Debian's
+ * /usr/bin both keep it there, and the sandbox shows that folder).  False (the job failed) for a file that is no program
+ * of its package, or no cargo; true otherwise, j->cargo_exe NULL when the
+ * file is in no package. */
+static bool cargo_package(Job *j)
+{
+    char *why;
+    int found = srcdeps_cargo_target(j->workdir, j->req->files[0], &j->cargo, &why);
+    if (found < 0) {
+        job_fail(j, RUN_INVALID_REQUEST, "%s", why);
+        free(why);
+        return false;
+    }
+    if (found == 0)
+        return true;
+    char *dir = xstrdup(j->tools[0].exe);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[1] = '\0';
+    char *beside = xasprintf("%scargo", slash ? dir : "");
+    free(dir);
+    if (access(beside, X_OK) != 0) {
+        j->res->toolchain_missing = true;
+        job_fail(j, RUN_SANDBOX_ERROR, "%s is in a Cargo package, and there is no cargo beside %s "
+                 "(install it with: apt-get install cargo, or rustup component add cargo)",
+                 j->req->files[0], j->tools[0].exe);
+        free(beside);
+        return false;
+    }
+    j->cargo_exe = beside;
+    return true;
+}
+
+/* The compile step of a Cargo package: its target, into BUILD/target. */
+static void cargo_command(const Job *j, View *v)
+{
+    const char *const words[] = {"build", "--offline", "--release", "--quiet", "--manifest-path"};
+    sl_push(&v->argv, j->cargo_exe);
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        sl_push(&v->argv, words[i]);
+    sl_push_owned(&v->argv, xasprintf(WORK "/%s", j->cargo.manifest));
+    sl_push(&v->argv, "--target-dir");
+    sl_push(&v->argv, BUILD "/target");
+    sl_push(&v->argv, j->cargo.kind);
+    sl_push(&v->argv, j->cargo.name);
+}
+
 /* Java: the class holding main is the entry file's, in its package; the
  * sources of other packages are found from the folder that package starts
  * in (the entry's folder minus the package's folders), else beside it. */
@@ -562,6 +614,11 @@ static void lang_env(View *v, const Job *j, bool compiling)
     case LANG_FORTRAN:
         if (!compiling)
             env_add(v, "GFORTRAN_UNBUFFERED_PRECONNECTED=y");
+        break;
+    case LANG_RUST:
+        /* cargo's rustc is the one in use, not another on PATH. */
+        if (compiling && j->cargo_exe)
+            env_add(v, "RUSTC=%s", j->tools[0].exe);
         break;
     default:
         break;
@@ -1164,7 +1221,17 @@ static void keep_build(Job *j, const Stage *st, int scratch_fd)
     int sdir = openat(scratch_fd, BUILD_SCRATCH, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int ddir = open(j->build_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     long long budget = BUILD_MAX_BYTES;
-    bool ok = sdir >= 0 && ddir >= 0 && workfiles_copy_out_tree(sdir, ddir, &budget);
+    bool ok;
+    if (j->cargo_exe) {
+        /* Of cargo's target folder (dependencies, incremental state),
+         * only the program is kept, as EXE. */
+        char *rel = xasprintf("target/release/%s%s", strcmp(j->cargo.kind, "--example") ? "" : "examples/",
+                              j->cargo.name);
+        ok = sdir >= 0 && ddir >= 0 && workfiles_copy_out_file(sdir, rel, ddir, EXE_NAME, budget);
+        free(rel);
+    } else {
+        ok = sdir >= 0 && ddir >= 0 && workfiles_copy_out_tree(sdir, ddir, &budget);
+    }
     if (sdir >= 0)
         close(sdir);
     if (ddir >= 0)
@@ -1311,6 +1378,8 @@ static bool prepare(Job *j)
         java_names(j);
         java_heap(j->heap, sizeof j->heap, r->memory_mib);
     }
+    if (j->lang->id == LANG_RUST && !j->narrow && !cargo_package(j))
+        return false;
     Err err;
     char *cache = xstrdup(j->app->paths.dir[DIR_CACHE]);
     j->filter = syscall_filter_get(cache, &err);
@@ -1327,7 +1396,9 @@ static bool compile(Job *j)
     RunResult *res = j->res;
     const Paths *paths = &j->app->paths;
     View v = {0};
-    if (!expand(j, &v, config_compile_cmd(&j->app->cfg, j->lang), false)) {
+    if (j->cargo_exe) {
+        cargo_command(j, &v);
+    } else if (!expand(j, &v, config_compile_cmd(&j->app->cfg, j->lang), false)) {
         view_free(&v);
         return false;
     }
@@ -1463,6 +1534,8 @@ static void job_free(Job *j)
     free(j->klass);
     free(j->srcroot);
     free(j->classpath);
+    srcdeps_cargo_target_free(&j->cargo);
+    free(j->cargo_exe);
     free(j->entry_dir);
     free(j->cwd);
     sl_free(&j->sources);

@@ -644,6 +644,142 @@ void srcdeps_java_jars(const char *root, const char *entry_dir, const char *srcr
         qsort(out->items, out->len, sizeof *out->items, by_name);
 }
 
+/* The name = "..." of text's [package] table, or NULL. */
+static char *cargo_package_name(const char *text)
+{
+    bool in_package = false;
+    for (const char *l = text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        while (*l == ' ' || *l == '\t')
+            l++;
+        if (*l == '[') {
+            in_package = strncmp(l, "[package]", 9) == 0;
+            continue;
+        }
+        if (!in_package || strncmp(l, "name", 4) != 0)
+            continue;
+        const char *v = l + 4 + strspn(l + 4, " \t");
+        if (*v != '=')
+            continue;
+        v++;
+        v += strspn(v, " \t");
+        char q = *v;
+        if (q != '"' && q != '\'')
+            continue;
+        size_t n = strcspn(v + 1, q == '"' ? "\"\n" : "'\n");
+        if (v[1 + n] == q && n > 0)
+            return xstrndup(v + 1, n);
+    }
+    return NULL;
+}
+
+void srcdeps_cargo_target_free(CargoTarget *t)
+{
+    free(t->manifest);
+    free(t->kind);
+    free(t->name);
+    *t = (CargoTarget){0};
+}
+
+/* A target X from rest: "X.rs" or "X/main.rs". */
+static char *target_file(const char *rest)
+{
+    size_t n = strlen(rest);
+    const char *slash = strchr(rest, '/');
+    if (!slash && n > 3 && strcmp(rest + n - 3, ".rs") == 0)
+        return xstrndup(rest, n - 3);
+    if (slash && slash > rest && strcmp(slash, "/main.rs") == 0)
+        return xstrndup(rest, (size_t)(slash - rest));
+    return NULL;
+}
+
+int srcdeps_cargo_target(const char *root, const char *entry, CargoTarget *out, char **why)
+{
+    *out = (CargoTarget){0};
+    *why = NULL;
+    char *dir = xstrdup(entry), *text = NULL, *name = NULL;
+    for (;;) {
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            dir[0] = '\0';
+        char *path = dir[0] ? xasprintf("%s/%s/Cargo.toml", root, dir) : xasprintf("%s/Cargo.toml", root);
+        size_t len;
+        if (read_source(path, &text, &len)) {
+            name = cargo_package_name(text);
+            free(text);
+        }
+        free(path);
+        if (name || !dir[0])
+            break;
+    }
+    if (!name) {
+        free(dir);
+        return 0;
+    }
+    size_t skip = dir[0] ? strlen(dir) + 1 : 0;
+    const char *rel = entry + skip; /* the entry, inside its package */
+    char *target = NULL;
+    const char *kind = "--bin";
+    if (strcmp(rel, "src/main.rs") == 0) {
+        target = xstrdup(name);
+    } else if (strncmp(rel, "src/bin/", 8) == 0 && (target = target_file(rel + 8))) {
+    } else if (strncmp(rel, "examples/", 9) == 0 && (target = target_file(rel + 9))) {
+        kind = "--example";
+    } else {
+        char *main_rs = dir[0] ? xasprintf("%s/%s/src/main.rs", root, dir) : xasprintf("%s/src/main.rs", root);
+        struct stat st;
+        if (stat(main_rs, &st) == 0 && S_ISREG(st.st_mode))
+            target = xstrdup(name);
+        free(main_rs);
+    }
+    if (!target) {
+        *why = xasprintf("%s is not a program of Cargo package %s: a program is its src/main.rs, a file of "
+                         "src/bin/ or of examples/", rel, name);
+        free(name);
+        free(dir);
+        return -1;
+    }
+    *out = (CargoTarget){.manifest = dir[0] ? xasprintf("%s/Cargo.toml", dir) : xstrdup("Cargo.toml"),
+                         .kind = xstrdup(kind), .name = target};
+    free(name);
+    free(dir);
+    return 1;
+}
+
+/* Whether folder dir's Cargo.toml declares a workspace. */
+static bool cargo_workspace(const char *dir)
+{
+    char *path = xasprintf("%s/Cargo.toml", dir), *text;
+    size_t len;
+    bool yes = false;
+    if (read_source(path, &text, &len)) {
+        for (const char *l = text; l && !yes; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+            yes = strncmp(l, "[workspace]", 11) == 0;
+        free(text);
+    }
+    free(path);
+    return yes;
+}
+
+/* The Cargo package dir is in (the nearest Cargo.toml), or the workspace
+ * above it that cargo builds it in. */
+static char *cargo_root(const char *dir)
+{
+    char *root = nearest_with(dir, (const char *const[]){"Cargo.toml", NULL});
+    if (!root || cargo_workspace(root))
+        return root;
+    char *above = xstrdup(root);
+    while (up(above)) {
+        if (holds(above, "Cargo.toml") && cargo_workspace(above)) {
+            free(root);
+            return above;
+        }
+    }
+    free(above);
+    return root;
+}
+
 static char *java_source_root(const char *dir, const char *entry_path)
 {
     char *src, *root = NULL;
@@ -681,6 +817,8 @@ char *srcdeps_project_root(const Lang *lang, const char *entry_path)
         root = nearest_with(dir, (const char *const[]){"go.mod", NULL});
     } else if (lang->id == LANG_PHP) {
         root = nearest_with(dir, (const char *const[]){"composer.json", NULL});
+    } else if (lang->id == LANG_RUST) {
+        root = cargo_root(dir);
     } else if (lang->id == LANG_JAVA) {
         root = java_source_root(dir, entry_path);
         /* src/ beside the lib/ its jars are in (Eclipse's layout, VS
@@ -726,6 +864,15 @@ char *srcdeps_folder_entry(const char *dir, const Lang *lang, StrList *candidate
         "main.go", "main.c", "main.cpp", "main.cc", "Main.java", "index.php", "main.php", "main.rs",
         "main.f90", NULL};
     *candidates = (StrList){0};
+    /* A Cargo package's folder: its program, as `cargo run` takes it. */
+    char *cargo = xasprintf("%s/Cargo.toml", dir), *main_rs = xasprintf("%s/src/main.rs", dir);
+    struct stat cst;
+    bool package = (!lang || lang->id == LANG_RUST) && stat(cargo, &cst) == 0 && stat(main_rs, &cst) == 0 &&
+                   S_ISREG(cst.st_mode);
+    free(cargo);
+    if (package)
+        return main_rs;
+    free(main_rs);
     DIR *dp = opendir(dir);
     struct dirent *e;
     while (dp && (e = readdir(dp))) {

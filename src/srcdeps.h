@@ -64,16 +64,35 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
  * (the nearest package.json; when that package has no node_modules, the
  * nearest folder above with both, as workspaces hoist them), Go's module
  * (go.mod), a PHP Composer project (composer.json: public/index.php
- * requires ../vendor/autoload.php), Java's source root (the folders the
+ * requires ../vendor/autoload.php), a Cargo package (the nearest
+ * Cargo.toml, or the workspace above it), Java's source root (the folders the
  * entry's package names; when that is a src/ folder beside a lib/ with
  * jars, the folder holding both).
  * NULL when that is the entry's folder itself or there is none. */
 char *srcdeps_project_root(const Lang *lang, const char *entry_path);
 
+/* What cargo builds for a Rust file in a Cargo package. */
+typedef struct CargoTarget {
+    char *manifest; /* the package's Cargo.toml, relative to the root given */
+    char *kind;     /* "--bin" or "--example" */
+    char *name;     /* the target's name: its binary's file name */
+} CargoTarget;
+
+/* The Cargo target for entry (a path relative to root): the package is
+ * the nearest Cargo.toml with a [package] from entry's folder up to root.
+ * src/main.rs is the package's binary, src/bin/X.rs and src/bin/X/main.rs
+ * binary X, examples/X.rs (or X/main.rs) example X; any other file (lib.rs,
+ * a module) stands for the package's binary, when it has src/main.rs.
+ * Returns 0 when entry is in no package (rustc builds it alone), 1 with
+ * out filled, -1 with *why set (a package without a program there). */
+int srcdeps_cargo_target(const char *root, const char *entry, CargoTarget *out, char **why);
+void srcdeps_cargo_target_free(CargoTarget *t);
+
 /* The program of a folder, for `tide run DIR` (as `go run .`): of the
  * sources there (of lang when not NULL), the one with the language's
  * usual name (main.py, index.js, main.go, Main.java, ...), else the only
- * one with a main of its own, else the only one.  Returns its path, or
+ * one with a main of its own, else the only one; a Cargo package's
+ * src/main.rs.  Returns its path, or
  * NULL with the folder's sources (names, sorted) in candidates. */
 char *srcdeps_folder_entry(const char *dir, const Lang *lang, StrList *candidates);
 

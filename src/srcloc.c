@@ -237,6 +237,12 @@ char *srcloc_resolve(const char *path, const char *workdir, const char *entry_di
     if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
         return full;
     free(full);
+    if (path[0] != '/' && entry_dir && entry_dir[0]) {
+        full = xasprintf("%s/%s", workdir, path);
+        if (stat(full, &st) == 0 && S_ISREG(st.st_mode))
+            return full;
+        free(full);
+    }
     return NULL;
 }
 

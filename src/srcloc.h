@@ -27,8 +27,8 @@ bool srcloc_find(const char *text, size_t len, SrcLoc *out);
 /* The file a path from the output means: paths under /work (where runs
  * see their folder) are taken in workdir, relative paths in the folder the
  * program started in (its entry's: entry_dir, relative to workdir, "" for
- * workdir itself).  Returns a new string when that file exists, else
- * NULL. */
+ * workdir itself), else in workdir (cargo names files from its workspace's
+ * top).  Returns a new string when that file exists, else NULL. */
 char *srcloc_resolve(const char *path, const char *workdir, const char *entry_dir);
 
 /* The folder part of entry ("sub" for "sub/f.py", "" for "f.py"), new. */

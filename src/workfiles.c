@@ -194,19 +194,21 @@ bool workfiles_copy_in(WorkCopy *c, const char *src, const char *const *only, in
 /* ------------------------------------------------------------ copying out */
 
 
-/* Copy one regular file (never through a symlink) from sdir/name to
- * ddir/name; at most max bytes.  The copy is owned by tide's user. */
-static bool copy_out(int sdir, const char *name, int ddir, mode_t mode, long long max, long long *size)
+/* Copy one regular file (never through a symlink, with at most max_links
+ * links) from sdir/name to ddir/dname; at most max bytes.  The copy is
+ * owned by tide's user. */
+static bool copy_out(int sdir, const char *name, int ddir, const char *dname, mode_t mode,
+                     nlink_t max_links, long long max, long long *size)
 {
     int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (in < 0)
         return false;
     struct stat st;
-    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_size > max) {
+    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink > max_links || st.st_size > max) {
         close(in);
         return false;
     }
-    int out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    int out = openat(ddir, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (out < 0) {
         close(in);
         return false;
@@ -244,7 +246,7 @@ static bool copy_out(int sdir, const char *name, int ddir, mode_t mode, long lon
     if (close(out) != 0)
         ok = false;
     if (!ok)
-        unlinkat(ddir, name, 0);
+        unlinkat(ddir, dname, 0);
     *size = total;
     return ok;
 }
@@ -283,7 +285,8 @@ static bool copy_tree(int sdir, int ddir, int depth, long long *budget)
                 close(d2);
         } else if (S_ISREG(st.st_mode)) {
             long long size = 0;
-            ok = copy_out(sdir, e->d_name, ddir, (st.st_mode & 0111) ? 0755 : 0644, *budget, &size);
+            ok = copy_out(sdir, e->d_name, ddir, e->d_name, (st.st_mode & 0111) ? 0755 : 0644, 1, *budget,
+                          &size);
             *budget -= size;
         }
     }
@@ -294,6 +297,29 @@ static bool copy_tree(int sdir, int ddir, int depth, long long *budget)
 bool workfiles_copy_out_tree(int src_fd, int dst_fd, long long *budget)
 {
     return copy_tree(src_fd, dst_fd, 0, budget);
+}
+
+bool workfiles_copy_out_file(int src_fd, const char *rel, int dst_fd, const char *name, long long max)
+{
+    char *path = strdup(rel);
+    if (!path)
+        return false;
+    int dir = dup(src_fd);
+    char *part = path, *slash;
+    while (dir >= 0 && (slash = strchr(part, '/'))) {
+        *slash = '\0';
+        int next = openat(dir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        close(dir);
+        dir = next;
+        part = slash + 1;
+    }
+    long long size = 0;
+    /* cargo links its output to the copy in deps/: two links. */
+    bool ok = dir >= 0 && copy_out(dir, part, dst_fd, name, 0755, 2, max, &size);
+    if (dir >= 0)
+        close(dir);
+    free(path);
+    return ok;
 }
 
 /* ------------------------------------------------------------ generated files */
@@ -366,7 +392,8 @@ static void add_generated(Gen *g, int sdir, const char *name, const char *rel, c
         if (fileio_mkdirs(ddir_path, 0755, NULL))
             ddir = open(ddir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         free(ddir_path);
-        bool ok = ddir >= 0 && copy_out(sdir, name, ddir, 0644, GENERATED_MAX_BYTES - res->bytes, &size);
+        bool ok = ddir >= 0 && copy_out(sdir, name, ddir, name, 0644, 1, GENERATED_MAX_BYTES - res->bytes,
+                                             &size);
         if (ddir >= 0)
             close(ddir);
         if (!ok) {

@@ -635,6 +635,54 @@ test_a_program_sees_its_project() {
   expect_eq "$OUT" "/work false"
 }
 
+# A Rust file of a Cargo package is built as cargo builds it: the package's
+# library, path dependencies in its workspace, vendored crates, a binary of
+# src/bin or an example; any other file of the package stands for its
+# program; a library alone is no program.
+test_a_rust_file_in_a_cargo_package_builds_with_cargo() {
+  command -v cargo >/dev/null || skip "cargo is not installed"
+  mkdir -p ws/app/src/bin ws/app/examples ws/helper/src vd/src vd/vendor/tinydep/src vd/.cargo
+  printf '[workspace]\nmembers = ["app", "helper"]\nresolver = "2"\n' >ws/Cargo.toml
+  printf '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nhelper = { path = "../helper" }\n' \
+    >ws/app/Cargo.toml
+  printf 'pub fn twice(x: i32) -> i32 { 2 * x }\n' >ws/app/src/lib.rs
+  printf 'fn main() { println!("{} {}", app::twice(21), helper::hi()); }\n' >ws/app/src/main.rs
+  printf 'fn main() { println!("extra {}", app::twice(1)); }\n' >ws/app/src/bin/extra.rs
+  printf 'fn main() { println!("example {}", helper::hi()); }\n' >ws/app/examples/demo.rs
+  printf '[package]\nname = "helper"\nversion = "0.1.0"\nedition = "2021"\n' >ws/helper/Cargo.toml
+  printf 'pub fn hi() -> &'"'"'static str { "hi" }\n' >ws/helper/src/lib.rs
+  run_tide run --ephemeral ws/app/src/main.rs
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "42 hi"
+  run_tide run --ephemeral ws/app/src/main.rs
+  expect_contains "$ERR" "(cached)"
+  sed -i 's/2 \* x/3 * x/' ws/app/src/lib.rs
+  run_tide run --ephemeral ws/app/src/lib.rs
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "63 hi" "a changed library is a changed build; its file runs the package's program"
+  run_tide run --ephemeral ws/app
+  expect_eq "$OUT" "63 hi" "the package's folder runs its program, as cargo run does"
+  run_tide run --ephemeral ws/app/src/bin/extra.rs
+  expect_eq "$OUT" "extra 3"
+  run_tide run --ephemeral ws/app/examples/demo.rs
+  expect_eq "$OUT" "example hi"
+  run_tide run --ephemeral ws/helper/src/lib.rs
+  expect_rc 2
+  expect_contains "$ERR" "src/lib.rs is not a program of Cargo package helper"
+  # Vendored crates (cargo vendor), offline.
+  printf '[package]\nname = "vd"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ntinydep = "1.0"\n' >vd/Cargo.toml
+  printf 'fn main() { println!("{}", tinydep::answer()); }\n' >vd/src/main.rs
+  printf '[package]\nname = "tinydep"\nversion = "1.0.0"\nedition = "2021"\n' >vd/vendor/tinydep/Cargo.toml
+  printf 'pub fn answer() -> u32 { 42 }\n' >vd/vendor/tinydep/src/lib.rs
+  printf '{"files":{},"package":null}\n' >vd/vendor/tinydep/.cargo-checksum.json
+  printf '[source.crates-io]\nreplace-with = "vendored"\n\n[source.vendored]\ndirectory = "vendor"\n' >vd/.cargo/config.toml
+  run_tide run --ephemeral vd/src/main.rs
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" 42
+  # Nothing of the build lands in the user's folders.
+  [ ! -e ws/target ] && [ ! -e ws/Cargo.lock ] && [ ! -e vd/target ] || fail "cargo wrote into the user's folder"
+}
+
 # A Java program's jars are on its class path as an IDE puts them there:
 # those of the project's lib/ folder (src/ beside lib/ is the project)
 # and those beside the program.  A changed jar is a changed build.

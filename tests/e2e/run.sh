@@ -305,6 +305,24 @@ test_java_compile_error_jumps_to_its_line() {
   tui_wait 'Java  Ln 3, Col 1'
 }
 
+# F5 on a file of a Cargo workspace builds it with cargo, and cargo names
+# files from the workspace's top: Enter still goes to the error.
+test_a_cargo_error_in_another_file_jumps_to_it() {
+  command -v cargo >/dev/null || skip "cargo is not installed"
+  mkdir -p ws/app/src
+  printf '[workspace]\nmembers = ["app"]\nresolver = "2"\n' >ws/Cargo.toml
+  printf '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n' >ws/app/Cargo.toml
+  printf 'pub fn twice(x: i32) -> i32 {\n    2 * x + "a"\n}\n' >ws/app/src/lib.rs
+  printf 'fn main() {\n    println!("{}", app::twice(21));\n}\n' >ws/app/src/main.rs
+  tui_start ws/app/src/main.rs
+  tui_wait 'app::twice'
+  tui_keys F5
+  tui_wait 'compile_error · compile' 90
+  tui_keys Enter
+  tui_wait 'app/src/lib.rs'
+  tui_wait 'Rust  Ln 2, Col 11'
+}
+
 # A name with a space, as a download or a file manager makes it: gcc's
 # "my prog.c:4:18:" is a place to go to like any other.
 test_an_error_in_a_file_named_with_a_space_jumps_to_its_line() {

@@ -203,3 +203,45 @@ Test(srcdeps, fortran_modules_come_before_their_users)
     cr_assert(strcmp(files.items[0], files.items[1]) != 0);
     sl_free(&files);
 }
+
+Test(srcdeps, cargo_builds_the_program_a_rust_file_belongs_to)
+{
+    const char *dir = tu_tempdir();
+    write(dir, "Cargo.toml", "[workspace]\nmembers = [\"app\", \"tool\", \"lib-only\"]\n");
+    write(dir, "app/Cargo.toml", "# app\n[package]\nversion = \"0.1.0\"\n  name = 'my-app'\n\n[dependencies]\nname = \"x\"\n");
+    static const char *const files[] = {"app/src/main.rs", "app/src/lib.rs", "app/src/bin/extra.rs",
+                                        "app/src/bin/multi/main.rs", "app/examples/demo.rs",
+                                        "lib-only/src/lib.rs", "loose/one.rs"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        write(dir, files[i], "fn main() {}\n");
+    write(dir, "lib-only/Cargo.toml", "[package]\nname = \"lib-only\"\n");
+    static const struct { const char *entry, *manifest, *kind, *name; } cases[] = {
+        {"app/src/main.rs", "app/Cargo.toml", "--bin", "my-app"},
+        {"app/src/lib.rs", "app/Cargo.toml", "--bin", "my-app"},
+        {"app/src/bin/extra.rs", "app/Cargo.toml", "--bin", "extra"},
+        {"app/src/bin/multi/main.rs", "app/Cargo.toml", "--bin", "multi"},
+        {"app/examples/demo.rs", "app/Cargo.toml", "--example", "demo"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        CargoTarget t;
+        char *why;
+        cr_assert_eq(srcdeps_cargo_target(dir, cases[i].entry, &t, &why), 1, "%s", cases[i].entry);
+        cr_assert_str_eq(t.manifest, cases[i].manifest);
+        cr_assert_str_eq(t.kind, cases[i].kind);
+        cr_assert_str_eq(t.name, cases[i].name, "%s", cases[i].entry);
+        srcdeps_cargo_target_free(&t);
+    }
+    CargoTarget t;
+    char *why;
+    cr_assert_eq(srcdeps_cargo_target(dir, "lib-only/src/lib.rs", &t, &why), -1);
+    cr_assert(strstr(why, "src/lib.rs is not a program of Cargo package lib-only"), "%s", why);
+    free(why);
+    cr_assert_eq(srcdeps_cargo_target(dir, "loose/one.rs", &t, &why), 0, "the workspace is no package");
+
+    /* The project is the workspace, whose members cargo builds together. */
+    char *entry = xasprintf("%s/app/src/bin/extra.rs", dir);
+    char *root = srcdeps_project_root(lang_by_key("rust"), entry);
+    cr_assert_str_eq(root, dir);
+    free(root);
+    free(entry);
+}

@@ -162,6 +162,10 @@ Test(srcloc, resolve_relative_paths_in_the_entry_folder)
     r = srcloc_resolve("/work/sub/main.py", dir, "sub");
     cr_assert_str_eq(r, inner);
     free(r);
+    /* Not in the entry's folder: the top's (cargo's "app/src/lib.rs"). */
+    r = srcloc_resolve("sub/main.py", dir, "sub");
+    cr_assert_str_eq(r, inner);
+    free(r);
     char *d = srcloc_entry_dir("sub/main.py");
     cr_assert_str_eq(d, "sub");
     free(d);
