@@ -644,32 +644,78 @@ void srcdeps_java_jars(const char *root, const char *entry_dir, const char *srcr
         qsort(out->items, out->len, sizeof *out->items, by_name);
 }
 
-/* The name = "..." of text's [package] table, or NULL. */
-static char *cargo_package_name(const char *text)
+/* The string of line l when it is `key = "..."` (or '...'), else NULL. */
+static char *toml_string(const char *l, const char *key)
 {
-    bool in_package = false;
+    size_t k = strlen(key);
+    if (strncmp(l, key, k) != 0)
+        return NULL;
+    const char *v = l + k + strspn(l + k, " \t");
+    if (*v != '=')
+        return NULL;
+    v++;
+    v += strspn(v, " \t");
+    char q = *v;
+    if (q != '"' && q != '\'')
+        return NULL;
+    size_t n = strcspn(v + 1, q == '"' ? "\"\n" : "'\n");
+    return v[1 + n] == q && n > 0 ? xstrndup(v + 1, n) : NULL;
+}
+
+#define MAX_CARGO_TARGETS 64
+
+/* What a Cargo.toml says about its programs: the package's name and its
+ * [[bin]] and [[example]] tables. */
+typedef struct Manifest {
+    char *package;
+    size_t n;
+    struct {
+        const char *kind; /* "--bin", "--example" */
+        char *name, *path;
+    } t[MAX_CARGO_TARGETS];
+} Manifest;
+
+static void manifest_read(const char *text, Manifest *m)
+{
+    *m = (Manifest){0};
+    enum { OTHER, PACKAGE, TARGET } table = OTHER;
     for (const char *l = text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        while (*l == ' ' || *l == '\t')
-            l++;
+        l += strspn(l, " \t");
         if (*l == '[') {
-            in_package = strncmp(l, "[package]", 9) == 0;
+            bool bin = strncmp(l, "[[bin]]", 7) == 0, example = strncmp(l, "[[example]]", 11) == 0;
+            table = strncmp(l, "[package]", 9) == 0 ? PACKAGE : OTHER;
+            if ((bin || example) && m->n < MAX_CARGO_TARGETS) {
+                m->t[m->n++].kind = bin ? "--bin" : "--example";
+                table = TARGET;
+            }
             continue;
         }
-        if (!in_package || strncmp(l, "name", 4) != 0)
-            continue;
-        const char *v = l + 4 + strspn(l + 4, " \t");
-        if (*v != '=')
-            continue;
-        v++;
-        v += strspn(v, " \t");
-        char q = *v;
-        if (q != '"' && q != '\'')
-            continue;
-        size_t n = strcspn(v + 1, q == '"' ? "\"\n" : "'\n");
-        if (v[1 + n] == q && n > 0)
-            return xstrndup(v + 1, n);
+        char *name = toml_string(l, "name"), *path = toml_string(l, "path");
+        if (table == PACKAGE && name && !m->package) {
+            m->package = name;
+            name = NULL;
+        } else if (table == TARGET) {
+            if (name && !m->t[m->n - 1].name) {
+                m->t[m->n - 1].name = name;
+                name = NULL;
+            }
+            if (path && !m->t[m->n - 1].path) {
+                m->t[m->n - 1].path = path;
+                path = NULL;
+            }
+        }
+        free(name);
+        free(path);
     }
-    return NULL;
+}
+
+static void manifest_free(Manifest *m)
+{
+    free(m->package);
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->t[i].name);
+        free(m->t[i].path);
+    }
 }
 
 void srcdeps_cargo_target_free(CargoTarget *t)
@@ -692,11 +738,29 @@ static char *target_file(const char *rest)
     return NULL;
 }
 
+/* The [[bin]] or [[example]] of m whose file is rel (its path, or the one
+ * cargo gives it by its name), or -1. */
+static int manifest_target_at(const Manifest *m, const char *rel)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        if (!m->t[i].name)
+            continue;
+        const char *dir = strcmp(m->t[i].kind, "--bin") ? "examples" : "src/bin";
+        char *file = m->t[i].path ? xstrdup(m->t[i].path) : xasprintf("%s/%s.rs", dir, m->t[i].name);
+        bool same = strcmp(file, rel) == 0;
+        free(file);
+        if (same)
+            return (int)i;
+    }
+    return -1;
+}
+
 int srcdeps_cargo_target(const char *root, const char *entry, CargoTarget *out, char **why)
 {
     *out = (CargoTarget){0};
     *why = NULL;
-    char *dir = xstrdup(entry), *text = NULL, *name = NULL;
+    char *dir = xstrdup(entry), *text = NULL;
+    Manifest m = {0};
     for (;;) {
         char *slash = strrchr(dir, '/');
         if (slash)
@@ -706,14 +770,16 @@ int srcdeps_cargo_target(const char *root, const char *entry, CargoTarget *out, 
         char *path = dir[0] ? xasprintf("%s/%s/Cargo.toml", root, dir) : xasprintf("%s/Cargo.toml", root);
         size_t len;
         if (read_source(path, &text, &len)) {
-            name = cargo_package_name(text);
+            manifest_free(&m);
+            manifest_read(text, &m);
             free(text);
         }
         free(path);
-        if (name || !dir[0])
+        if (m.package || !dir[0])
             break;
     }
-    if (!name) {
+    if (!m.package) {
+        manifest_free(&m);
         free(dir);
         return 0;
     }
@@ -721,30 +787,33 @@ int srcdeps_cargo_target(const char *root, const char *entry, CargoTarget *out, 
     const char *rel = entry + skip; /* the entry, inside its package */
     char *target = NULL;
     const char *kind = "--bin";
-    if (strcmp(rel, "src/main.rs") == 0) {
-        target = xstrdup(name);
+    int named = manifest_target_at(&m, rel), main_bin = manifest_target_at(&m, "src/main.rs");
+    if (named >= 0) {
+        target = xstrdup(m.t[named].name);
+        kind = m.t[named].kind;
+    } else if (strcmp(rel, "src/main.rs") == 0) {
+        target = xstrdup(m.package);
     } else if (strncmp(rel, "src/bin/", 8) == 0 && (target = target_file(rel + 8))) {
     } else if (strncmp(rel, "examples/", 9) == 0 && (target = target_file(rel + 9))) {
         kind = "--example";
+    } else if (main_bin >= 0) {
+        target = xstrdup(m.t[main_bin].name);
     } else {
         char *main_rs = dir[0] ? xasprintf("%s/%s/src/main.rs", root, dir) : xasprintf("%s/src/main.rs", root);
         struct stat st;
         if (stat(main_rs, &st) == 0 && S_ISREG(st.st_mode))
-            target = xstrdup(name);
+            target = xstrdup(m.package);
         free(main_rs);
     }
-    if (!target) {
+    if (!target)
         *why = xasprintf("%s is not a program of Cargo package %s: a program is its src/main.rs, a file of "
-                         "src/bin/ or of examples/", rel, name);
-        free(name);
-        free(dir);
-        return -1;
-    }
-    *out = (CargoTarget){.manifest = dir[0] ? xasprintf("%s/Cargo.toml", dir) : xstrdup("Cargo.toml"),
-                         .kind = xstrdup(kind), .name = target};
-    free(name);
+                         "src/bin/ or of examples/", rel, m.package);
+    else
+        *out = (CargoTarget){.manifest = dir[0] ? xasprintf("%s/Cargo.toml", dir) : xstrdup("Cargo.toml"),
+                             .kind = xstrdup(kind), .name = target};
+    manifest_free(&m);
     free(dir);
-    return 1;
+    return target ? 1 : -1;
 }
 
 /* Whether folder dir's Cargo.toml declares a workspace. */

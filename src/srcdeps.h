@@ -80,9 +80,10 @@ typedef struct CargoTarget {
 
 /* The Cargo target for entry (a path relative to root): the package is
  * the nearest Cargo.toml with a [package] from entry's folder up to root.
- * src/main.rs is the package's binary, src/bin/X.rs and src/bin/X/main.rs
- * binary X, examples/X.rs (or X/main.rs) example X; any other file (lib.rs,
- * a module) stands for the package's binary, when it has src/main.rs.
+ * A [[bin]] or [[example]] table's file is that target; src/main.rs is the
+ * package's binary, src/bin/X.rs and src/bin/X/main.rs binary X,
+ * examples/X.rs (or X/main.rs) example X; any other file (lib.rs, a module)
+ * stands for the binary of src/main.rs, when there is one.
  * Returns 0 when entry is in no package (rustc builds it alone), 1 with
  * out filled, -1 with *why set (a package without a program there). */
 int srcdeps_cargo_target(const char *root, const char *entry, CargoTarget *out, char **why);

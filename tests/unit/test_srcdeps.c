@@ -238,6 +238,25 @@ Test(srcdeps, cargo_builds_the_program_a_rust_file_belongs_to)
     free(why);
     cr_assert_eq(srcdeps_cargo_target(dir, "loose/one.rs", &t, &why), 0, "the workspace is no package");
 
+    /* [[bin]] and [[example]] tables name programs and place them. */
+    write(dir, "named/Cargo.toml", "[package]\nname = \"named-pkg\"\n\n[[bin]]\nname = \"tool\"\npath = \"src/main.rs\"\n\n"
+                                   "[[bin]]\npath = \"tools/other.rs\"\nname = \"other\"\n\n[[example]]\n"
+                                   "name = \"ex\"\npath = \"demos/ex.rs\"\n\n[dependencies]\nname = \"no\"\n");
+    static const char *const named_files[] = {"named/src/main.rs", "named/src/util.rs", "named/tools/other.rs",
+                                              "named/demos/ex.rs"};
+    for (size_t i = 0; i < sizeof named_files / sizeof *named_files; i++)
+        write(dir, named_files[i], "fn main() {}\n");
+    static const struct { const char *entry, *kind, *name; } named[] = {
+        {"named/src/main.rs", "--bin", "tool"}, {"named/src/util.rs", "--bin", "tool"},
+        {"named/tools/other.rs", "--bin", "other"}, {"named/demos/ex.rs", "--example", "ex"},
+    };
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++) {
+        cr_assert_eq(srcdeps_cargo_target(dir, named[i].entry, &t, &why), 1, "%s", named[i].entry);
+        cr_assert_str_eq(t.kind, named[i].kind, "%s", named[i].entry);
+        cr_assert_str_eq(t.name, named[i].name, "%s", named[i].entry);
+        srcdeps_cargo_target_free(&t);
+    }
+
     /* The project is the workspace, whose members cargo builds together. */
     char *entry = xasprintf("%s/app/src/bin/extra.rs", dir);
     char *root = srcdeps_project_root(lang_by_key("rust"), entry);
