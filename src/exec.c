@@ -580,6 +580,28 @@ static bool node_needs_detect_flag(const char *version)
     return (major == 20 && minor >= 10 && minor < 19) || major == 21 || (major == 22 && minor < 7);
 }
 
+/* Whether go finds a workspace (go.work) from the entry's folder up to
+ * the run's folder, as it looks for one. */
+static bool go_workspace(const Job *j)
+{
+    char *dir = xstrdup(j->entry_dir ? j->entry_dir : "");
+    bool found = false;
+    for (;;) {
+        char *path = dir[0] ? xasprintf("%s/%s/go.work", j->workdir, dir) : xasprintf("%s/go.work", j->workdir);
+        found = access(path, F_OK) == 0;
+        free(path);
+        if (found || !dir[0])
+            break;
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            dir[0] = '\0';
+    }
+    free(dir);
+    return found;
+}
+
 static void lang_env(View *v, const Job *j, bool compiling)
 {
     switch (j->lang->id) {
@@ -592,7 +614,9 @@ static void lang_env(View *v, const Job *j, bool compiling)
             env_add(v, "GOCACHE=" GO_CACHE);
             env_add(v, "GOPATH=/tmp/go");
             env_add(v, "GOTMPDIR=/tmp");
-            env_add(v, "GOFLAGS=-mod=mod");
+            /* A workspace takes only -mod=readonly (its default). */
+            if (!go_workspace(j))
+                env_add(v, "GOFLAGS=-mod=mod");
             env_add(v, "GOPROXY=off");
             env_add(v, "GO111MODULE=auto");
             env_add(v, "GOTOOLCHAIN=local");

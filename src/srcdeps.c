@@ -883,7 +883,10 @@ char *srcdeps_project_root(const Lang *lang, const char *entry_path)
             }
         }
     } else if (lang->id == LANG_GO) {
-        root = nearest_with(dir, (const char *const[]){"go.mod", NULL});
+        /* go looks for a workspace (go.work) first. */
+        root = nearest_with(dir, (const char *const[]){"go.work", NULL});
+        if (!root)
+            root = nearest_with(dir, (const char *const[]){"go.mod", NULL});
     } else if (lang->id == LANG_PHP) {
         root = nearest_with(dir, (const char *const[]){"composer.json", NULL});
     } else if (lang->id == LANG_RUST) {

@@ -602,6 +602,16 @@ test_a_program_sees_its_project() {
   run_tide run --ephemeral gm/cmd/app/main.go
   expect_rc 0 "$ERR"
   expect_eq "$OUT" 42
+  # A Go workspace: its modules use each other through go.work.
+  mkdir -p gw/app gw/lib
+  printf 'go 1.19\n\nuse (\n\t./app\n\t./lib\n)\n' >gw/go.work
+  printf 'module example.com/app\n\ngo 1.19\n\nrequire example.com/lib v0.0.0\n' >gw/app/go.mod
+  printf 'module example.com/lib\n\ngo 1.19\n' >gw/lib/go.mod
+  printf 'package lib\n\nfunc Hi() string { return "from the workspace" }\n' >gw/lib/lib.go
+  printf 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/lib"\n)\n\nfunc main() { fmt.Println(lib.Hi()) }\n' >gw/app/main.go
+  run_tide run --ephemeral gw/app/main.go
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "from the workspace"
   mkdir -p ph/public ph/vendor
   printf '{}\n' >ph/composer.json
   printf '<?php function greet() { return "composed"; }\n' >ph/vendor/autoload.php
