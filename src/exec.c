@@ -1150,7 +1150,8 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
         .argv = (const char *const *)v->argv.items, .envp = (const char *const *)v->env.items,
         .cwd = j->cwd, .binds = v->binds, .nbinds = v->nbinds, .links = v->links,
         .nlinks = v->nlinks, .files = v->files, .nfiles = v->nfiles,
-        .workdir = j->work_copy ? NULL : j->workdir, .work_dst = WORK, .scratch = v->scratch,
+        .workdir = j->work_copy ? NULL : j->workdir, .work_dst = WORK,
+        .work_alias = j->work_copy ? NULL : j->workdir, .scratch = v->scratch,
         .hold = j->work_copy,
         /* tmpfs pages are charged to the run's memory cgroup: half of the
          * limit for files leaves the rest to the program, so filling the

@@ -144,6 +144,7 @@ typedef struct Plan {
     size_t nfiles;
     const char *workdir;
     char *work_rel;
+    char *alias_rel;   /* the working folder shown here too, or NULL */
     int work_fd;
     char **scratch_rel;
     size_t nscratch;
@@ -471,6 +472,17 @@ static void mount_binds_in_scratch(const Plan *p, size_t i, const char *src)
     }
 }
 
+/* The working folder at its host path too (its folders were made with
+ * the skeleton).  Best effort: a program that does not use that path
+ * loses nothing when it cannot be shown. */
+static void mount_alias(const Plan *p)
+{
+    char dst[4096], work[4096];
+    if (join3(dst, sizeof dst, ROOT "/", p->alias_rel, NULL) &&
+        join3(work, sizeof work, ROOT "/", p->work_rel, NULL))
+        (void)mount(work, dst, NULL, MS_BIND | MS_REC, NULL);
+}
+
 static void mount_scratch(const Plan *p)
 {
     char src[64], dst[4096];
@@ -648,6 +660,8 @@ static int child_main(void *arg)
     mount_binds(p, true);
     if (p->workdir)
         mount_work(p, idmapped_fd);
+    if (p->alias_rel)
+        mount_alias(p);
     mount_scratch(p);
     if (mount("proc", ROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
         child_fail(p, ST_PROC, 0);
@@ -787,6 +801,7 @@ static void plan_free(Plan *p)
         free(p->scratch_rel[i]);
     free(p->scratch_rel);
     free(p->work_rel);
+    free(p->alias_rel);
 }
 
 /* The device nodes every program may use. */
@@ -798,6 +813,38 @@ static const SandboxBind dev_binds[] = {
     {"/dev/urandom", "/dev/urandom", SB_BIND_RW | SB_BIND_DEV | SB_BIND_OPTIONAL},
     {"/dev/tty", "/dev/tty", SB_BIND_RW | SB_BIND_DEV | SB_BIND_OPTIONAL},
 };
+
+/* Whether path a is b or lies below it (both relative to the root). */
+static bool within(const char *a, const char *b)
+{
+    size_t n = strlen(b);
+    return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
+}
+
+/* Where the working folder is shown a second time, when that covers
+ * nothing else of the view and lies in none of the program's private
+ * folders (its /tmp starts empty, whatever folder it was started from). */
+static char *plan_alias(const SandboxSpec *s, const Plan *p)
+{
+    if (!s->work_alias || !p->work_rel)
+        return NULL;
+    char *rel = relative(s->work_alias);
+    bool ok = rel[0] && !within(rel, p->work_rel) && !within(p->work_rel, rel) && !within(rel, "proc") &&
+              !within(rel, "dev") && !within(rel, "etc");
+    /* No bind below it (it would be covered); above it, only one that
+     * shows a host folder at its own place, where the folder exists. */
+    for (size_t i = 0; ok && i < p->nbinds; i++) {
+        const PBind *b = &p->binds[i];
+        ok = !within(b->dst, rel) && (!within(rel, b->dst) || !strcmp(b->src + (b->src[0] == '/'), b->dst));
+    }
+    for (size_t i = 0; ok && i < p->nscratch; i++)
+        ok = !within(p->scratch_rel[i], rel) && !within(rel, p->scratch_rel[i]);
+    if (!ok) {
+        free(rel);
+        return NULL;
+    }
+    return rel;
+}
 
 static int cmp_bind(const void *a, const void *b)
 {
@@ -858,6 +905,9 @@ static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
             if (!strncmp(p->binds[k].dst, p->scratch_rel[i], n) && p->binds[k].dst[n] == '/')
                 p->binds[k].scratch = (int)i;
     }
+    p->alias_rel = plan_alias(s, p);
+    if (p->alias_rel)
+        add_parents(&dirs, p->alias_rel, true);
     p->links_rel = xcalloc(s->nlinks + 1, sizeof *p->links_rel);
     for (size_t i = 0; i < s->nlinks; i++) {
         p->links_rel[i] = relative(s->links[i].path);

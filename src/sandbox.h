@@ -78,6 +78,11 @@ typedef struct SandboxSpec {
     size_t nfiles;
     const char *workdir;     /* host folder shown at work_dst over a writable overlay; NULL: none */
     const char *work_dst;    /* "/work" */
+    /* Also show the working folder here (its host path), so that absolute
+     * paths into it work (an editable install's .pth, a config naming a
+     * file); NULL: not.  Left out where it would cover or sit on another
+     * part of the view, or lie in a private folder (/tmp). */
+    const char *work_alias;
     const char *const *scratch; /* folders inside backed by the scratch tmpfs (NULL-terminated) */
     long long scratch_bytes; /* size of that tmpfs */
 

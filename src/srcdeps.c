@@ -891,6 +891,10 @@ char *srcdeps_project_root(const Lang *lang, const char *entry_path)
         root = nearest_with(dir, (const char *const[]){"composer.json", NULL});
     } else if (lang->id == LANG_RUST) {
         root = cargo_root(dir);
+    } else if (lang->id == LANG_PYTHON) {
+        root = nearest_with(dir, (const char *const[]){"pyproject.toml", NULL});
+        if (!root)
+            root = nearest_with(dir, (const char *const[]){"setup.py", NULL});
     } else if (lang->id == LANG_JAVA) {
         root = java_source_root(dir, entry_path);
         /* src/ beside the lib/ its jars are in (Eclipse's layout, VS

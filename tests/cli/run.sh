@@ -720,6 +720,42 @@ test_java_uses_the_jars_of_its_project() {
   expect_contains "$ERR" "cannot find symbol"
 }
 
+# The program's folder is also where it is on the host, as it would be
+# outside: absolute paths into it work (a file named by its full path, an
+# editable install's .pth in the project's venv), and writes there are the
+# run's like those to /work.  Not below /tmp: the program's /tmp is its own.
+test_the_folder_is_also_at_its_own_path() {
+  umask 022
+  OWN_BASE="$HOME/tide-test-$$-$RANDOM"
+  trap 'rm -rf "$OWN_BASE"' EXIT
+  local base=$OWN_BASE
+  mkdir -p "$base/ab"
+  printf 'data\n' >"$base/ab/data.txt"
+  printf 'import os, sys\nd = sys.argv[1]\nprint(open(d + "/data.txt").read().strip(), os.getcwd())\nopen(d + "/made.txt", "w").write("x")\n' \
+    >"$base/ab/abs.py"
+  run_tide run --ephemeral --json "$base/ab/abs.py" -- "$base/ab"
+  expect_rc 0 "$ERR"
+  expect_eq "$(json_get "$OUT" 'j["output"]')" "data /work" "a file by its full path"
+  expect_eq "$(json_get "$OUT" '[f["name"] for f in j["generated_files"]]')" '["made.txt"]'
+  [ ! -e "$base/ab/made.txt" ] || fail "the program wrote into the user's folder"
+  # An editable install (pip install -e .) of a src/ layout project.
+  mkdir -p "$base/ed/src/mypkg"
+  printf '[project]\nname = "mypkg"\nversion = "0.1"\n' >"$base/ed/pyproject.toml"
+  printf 'def hello():\n    return "editable"\n' >"$base/ed/src/mypkg/__init__.py"
+  printf 'import mypkg\nprint(mypkg.hello())\n' >"$base/ed/src/mypkg/cli.py"
+  python3 -m venv --without-pip "$base/ed/.venv" || fail "cannot make a venv"
+  site=$("$base/ed/.venv/bin/python3" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+  printf '%s\n' "$base/ed/src" >"$site/__editable__.mypkg-0.1.pth"
+  run_tide run --ephemeral "$base/ed/src/mypkg/cli.py"
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" editable
+  # Below /tmp, the program's /tmp starts empty all the same.
+  mkdir -p tp
+  printf 'import os\nprint(os.listdir("/tmp"))\n' >tp/t.py
+  run_tide run --ephemeral tp/t.py
+  expect_eq "$OUT" "[]"
+}
+
 # A project's own venv is used when none is activated, as uv and VS Code
 # use it: .venv in the file's folder or the nearest one above.  An
 # activated venv is the user's choice and wins.
