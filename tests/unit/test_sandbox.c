@@ -13,7 +13,7 @@
 
 /* Run /bin/sh -c script in a sandbox with only the system folders, and
  * return what it printed. */
-static char *sandboxed(const char *workdir, const char *script, bool hold, int *status)
+static char *sandboxed_at(const char *workdir, const char *alias, const char *script, bool hold, int *status)
 {
     const char *argv[] = {"/bin/sh", "-c", script, NULL};
     const char *envp[] = {"PATH=/usr/bin:/bin", NULL};
@@ -25,7 +25,7 @@ static char *sandboxed(const char *workdir, const char *script, bool hold, int *
     Cgroup none = {0};
     SandboxSpec spec = {.argv = argv, .envp = envp, .cwd = workdir ? "/work" : "/",
                         .binds = binds, .nbinds = 1, .links = links, .nlinks = 3,
-                        .workdir = workdir, .work_dst = "/work", .scratch = scratch,
+                        .workdir = workdir, .work_dst = "/work", .work_alias = alias, .scratch = scratch,
                         .scratch_bytes = 16 << 20, .hostname = "tide", .stdin_fd = in,
                         .stdout_fd = out[1], .stderr_fd = out[1], .cgroup = &none,
                         .filter = syscall_filter_get(NULL, NULL), .hold = hold};
@@ -52,6 +52,11 @@ static char *sandboxed(const char *workdir, const char *script, bool hold, int *
     *status = ex.status;
     sandbox_free(sb);
     return sb_steal(&sbuf);
+}
+
+static char *sandboxed(const char *workdir, const char *script, bool hold, int *status)
+{
+    return sandboxed_at(workdir, NULL, script, hold, status);
 }
 
 Test(sandbox, an_unprivileged_program_in_its_own_namespaces)
@@ -83,4 +88,33 @@ Test(sandbox, the_exit_status_and_a_held_start)
     free(made);
     free(file);
     free(out);
+}
+
+/* The working folder is shown at its host path too, unless that would
+ * cover a folder of the view (/usr), lie in the program's own /tmp, or
+ * lie in a shown folder that does not hold it (best effort: the run goes
+ * on without it). */
+Test(sandbox, the_working_folder_at_its_own_path)
+{
+    char *dir = tu_tempdir();
+    char *file = xasprintf("%s/data.txt", dir);
+    tu_write(file, "hello\n", 6);
+    int st;
+    char *out = sandboxed_at(dir, "/srv/proj", "cat /srv/proj/data.txt; echo x > /srv/proj/w && cat /work/w", false,
+                             &st);
+    cr_expect_str_eq(out, "hello\nx\n", "the same writable view");
+    free(out);
+    out = sandboxed_at(dir, "/usr", "test -x /usr/bin/sh && echo usr; test -e /usr/data.txt || echo not-covered",
+                       false, &st);
+    cr_expect_str_eq(out, "usr\nnot-covered\n");
+    free(out);
+    out = sandboxed_at(dir, "/tmp/proj", "ls -A /tmp | wc -l", false, &st);
+    cr_expect_str_eq(out, "0\n", "/tmp starts empty");
+    free(out);
+    out = sandboxed_at(dir, "/usr/no-such-folder-of-tide", "test -e /usr/no-such-folder-of-tide || echo absent; cat data.txt",
+                       false, &st);
+    cr_expect_str_eq(out, "absent\nhello\n");
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    free(out);
+    free(file);
 }
