@@ -77,8 +77,10 @@ static bool walk(Walk *w, int dirfd, const char *rel, int depth)
     bool ok = true;
     struct dirent *e;
     while (ok && (e = readdir(d))) {
-        /* Hidden folders (.git) and node_modules are not compile inputs. */
-        if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0)
+        /* Hidden folders (.git), node_modules and build output (cargo's
+         * target, tagged as a cache) are not compile inputs. */
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0 ||
+            ((e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) && fileio_is_cache_dir_at(dirfd, e->d_name)))
             continue;
         if (++w->seen > MAX_ENTRIES_SEEN) {
             ok = err_set(w->err, "the folder has over %d entries", MAX_ENTRIES_SEEN);

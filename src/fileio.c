@@ -25,6 +25,20 @@ bool fileio_is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+bool fileio_is_cache_dir_at(int dirfd, const char *name)
+{
+    static const char sig[] = "Signature: 8a477f597d28d172789f06886806bc55";
+    char *tag = xasprintf("%s/CACHEDIR.TAG", name);
+    int fd = openat(dirfd, tag, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    free(tag);
+    if (fd < 0)
+        return false;
+    char buf[sizeof sig - 1];
+    ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    return n == (ssize_t)sizeof buf && memcmp(buf, sig, sizeof buf) == 0;
+}
+
 bool fileio_mkdirs(const char *path, mode_t mode, Err *err)
 {
     char *p = xstrdup(path);

@@ -39,6 +39,10 @@ int fileio_open_parent_at(int root, const char *rel, bool create, const char **b
 long long fileio_tree_size(const char *path);
 bool fileio_exists(const char *path);
 bool fileio_is_dir(const char *path);
+/* Whether folder name below dirfd is tagged as a cache (a CACHEDIR.TAG
+ * with the standard's signature, as cargo's target folder is): build
+ * output that backups, and tide's snapshots, leave out. */
+bool fileio_is_cache_dir_at(int dirfd, const char *name);
 /* A folder holding nothing (with hidden_too false: nothing but hidden
  * files); false when it cannot be read. */
 bool fileio_is_empty_dir(const char *path, bool hidden_too);

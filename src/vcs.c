@@ -189,14 +189,15 @@ static void add_file(Walk *w, const char *path, const struct stat *st)
         w->over = true;
 }
 
-/* Folders of installed dependencies, not the user's code: a Python venv
- * (any name: it holds pyvenv.cfg), node_modules, __pycache__.  Thousands
+/* Folders of installed dependencies and build output, not the user's
+ * code: a Python venv (any name: it holds pyvenv.cfg), node_modules,
+ * __pycache__, a folder tagged as a cache (cargo's target).  Thousands
  * of files each, which git would take at every first run (and a big
  * folder's rule still keeps all of node_modules' .js); as git users'
  * .gitignore does, they are left out. */
 static bool dependency_folder(int dirfd, const char *name)
 {
-    if (!strcmp(name, "node_modules") || !strcmp(name, "__pycache__"))
+    if (!strcmp(name, "node_modules") || !strcmp(name, "__pycache__") || fileio_is_cache_dir_at(dirfd, name))
         return true;
     char *cfg = xasprintf("%s/pyvenv.cfg", name);
     struct stat st;

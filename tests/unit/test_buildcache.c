@@ -50,6 +50,15 @@ Test(buildcache, key_follows_sources_headers_and_flags_only)
     free(put(dir, "sub/deep.h", "#define Y 2\n"));
     key_of(dir, argv, k3);
     cr_expect_str_neq(k2, k3, "a header in a subfolder");
+    /* Build output tagged as a cache (cargo's target) is no input. */
+    free(put(dir, "target/CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n# cargo\n"));
+    free(put(dir, "target/debug/build/out/gen.h", "#define Z 3\n"));
+    char k4[BUILD_KEY_LEN + 1];
+    key_of(dir, argv, k4);
+    cr_expect_str_eq(k3, k4, "a header in a cache folder");
+    free(put(dir, "target/CACHEDIR.TAG", "not the signature\n"));
+    key_of(dir, argv, k4);
+    cr_expect_str_neq(k3, k4, "an untagged folder is the user's");
 }
 
 Test(buildcache, store_lookup_and_a_second_writer)

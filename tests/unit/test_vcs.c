@@ -345,9 +345,10 @@ Test(vcs, nested_repositories_are_left_out)
     repo_free(&r);
 }
 
-/* Installed dependencies are not the user's code: a venv (by its
- * pyvenv.cfg, whatever its name), node_modules and __pycache__ stay out,
- * unless the run's own file is there. */
+/* Installed dependencies and build output are not the user's code: a
+ * venv (by its pyvenv.cfg, whatever its name), node_modules, __pycache__
+ * and a folder tagged as a cache (cargo's target) stay out, unless the
+ * run's own file is there. */
 Test(vcs, dependency_folders_are_left_out)
 {
     Repo r;
@@ -360,6 +361,9 @@ Test(vcs, dependency_folders_are_left_out)
     put(&r, "__pycache__/main.cpython-311.pyc", "\x01");
     put(&r, "notvenv/lib/util.py", "Y = 2\n");
     put(&r, "node_modules/tool/cli.js", "console.log(1);\n");
+    put(&r, "target/CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n");
+    put(&r, "target/release/app", "\x7f" "ELF");
+    put(&r, "target2/CACHEDIR.TAG", "Signature: something else\n");
     const char *force[] = {"node_modules/tool/cli.js", NULL};
     VcsSnapshotOptions opt = {.force = force};
     VcsSnapshot s;
@@ -372,7 +376,9 @@ Test(vcs, dependency_folders_are_left_out)
     cr_assert_not(has_file(&r, c, "env/lib/python3.11/site-packages/requests/__init__.py"));
     cr_assert_not(has_file(&r, c, "web/node_modules/left-pad/index.js"));
     cr_assert_not(has_file(&r, c, "__pycache__/main.cpython-311.pyc"));
-    cr_assert_eq(s.nfiles, 4);
+    cr_assert_not(has_file(&r, c, "target/release/app"));
+    cr_assert(has_file(&r, c, "target2/CACHEDIR.TAG"), "a tag without the signature is a file like any");
+    cr_assert_eq(s.nfiles, 5);
     vcs_snapshot_free(&s);
     free(c);
     repo_free(&r);
