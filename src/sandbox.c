@@ -839,6 +839,13 @@ static char *plan_alias(const SandboxSpec *s, const Plan *p)
     }
     for (size_t i = 0; ok && i < p->nscratch; i++)
         ok = !within(p->scratch_rel[i], rel) && !within(rel, p->scratch_rel[i]);
+    /* Nor through a link of the root (/lib -> usr/lib), which its folders
+     * would replace. */
+    for (size_t i = 0; ok && i < s->nlinks; i++) {
+        char *link = relative(s->links[i].path);
+        ok = !within(rel, link) && !within(link, rel);
+        free(link);
+    }
     if (!ok) {
         free(rel);
         return NULL;

@@ -108,6 +108,9 @@ Test(sandbox, the_working_folder_at_its_own_path)
                        false, &st);
     cr_expect_str_eq(out, "usr\nnot-covered\n");
     free(out);
+    out = sandboxed_at(dir, "/lib/proj", "test -L /lib && test ! -e /lib/proj && echo link-kept", false, &st);
+    cr_expect_str_eq(out, "link-kept\n", "not through a link of the root");
+    free(out);
     out = sandboxed_at(dir, "/tmp/proj", "ls -A /tmp | wc -l", false, &st);
     cr_expect_str_eq(out, "0\n", "/tmp starts empty");
     free(out);
