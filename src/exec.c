@@ -540,11 +540,19 @@ static void java_names(Job *j)
         j->srcroot = n ? xasprintf(WORK "/%.*s", (int)n, j->entry_dir) : xstrdup(WORK);
     else
         j->srcroot = xstrdup(".");
-    /* The jars the project brings; a narrowed folder shows none. */
+    /* The jars the project brings, and Maven's and Gradle's resources
+     * beside src/main/java; a narrowed folder shows none. */
     StrBuf cp = {0};
     sb_puts(&cp, BUILD);
     if (!j->narrow) {
         char *root_rel = xstrndup(j->entry_dir, rooted ? n : strlen(j->entry_dir));
+        size_t rn = strlen(root_rel), jn = strlen("src/main/java");
+        if (rn >= jn && strcmp(root_rel + rn - jn, "src/main/java") == 0 && (rn == jn || root_rel[rn - jn - 1] == '/')) {
+            char *res = xasprintf("%s/%.*sresources", j->workdir, (int)(rn - strlen("java")), root_rel);
+            if (fileio_is_dir(res))
+                sb_printf(&cp, ":" WORK "/%.*sresources", (int)(rn - strlen("java")), root_rel);
+            free(res);
+        }
         StrList jars;
         srcdeps_java_jars(j->workdir, j->entry_dir, root_rel, &jars);
         for (size_t i = 0; i < jars.len; i++)

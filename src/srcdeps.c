@@ -898,14 +898,23 @@ char *srcdeps_project_root(const Lang *lang, const char *entry_path)
     } else if (lang->id == LANG_JAVA) {
         root = java_source_root(dir, entry_path);
         /* src/ beside the lib/ its jars are in (Eclipse's layout, VS
-         * Code's default for a folder of Java): the folder holding both. */
+         * Code's default for a folder of Java): the folder holding both.
+         * Maven's and Gradle's src/main/java: the project, whose
+         * src/main/resources go on the class path too. */
         const char *from = root ? root : dir;
         const char *base = strrchr(from, '/');
+        size_t n = strlen(from), mvn = strlen("/src/main/java");
         char *above = xstrdup(from);
         StrList jars = {0};
-        if (base && strcmp(base + 1, "src") == 0 && up(above))
+        bool widen = false;
+        if (n > mvn && strcmp(from + n - mvn, "/src/main/java") == 0) {
+            above[n - mvn] = '\0';
+            widen = holds(above, "pom.xml") || holds(above, "build.gradle") || holds(above, "build.gradle.kts");
+        } else if (base && strcmp(base + 1, "src") == 0 && up(above)) {
             jars_in(above, "lib", LIB_DEPTH, &jars);
-        if (jars.len) {
+            widen = jars.len > 0;
+        }
+        if (widen) {
             free(root);
             root = above;
         } else {

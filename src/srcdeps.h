@@ -68,7 +68,8 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
  * requires ../vendor/autoload.php), a Cargo package (the nearest
  * Cargo.toml, or the workspace above it), Java's source root (the folders the
  * entry's package names; when that is a src/ folder beside a lib/ with
- * jars, the folder holding both).
+ * jars, the folder holding both; for Maven's and Gradle's src/main/java,
+ * the folder of pom.xml or build.gradle).
  * NULL when that is the entry's folder itself or there is none. */
 char *srcdeps_project_root(const Lang *lang, const char *entry_path);
 

@@ -718,6 +718,16 @@ test_java_uses_the_jars_of_its_project() {
   run_tide run --ephemeral jb/Main.java
   expect_rc 126 "$OUT"
   expect_contains "$ERR" "cannot find symbol"
+  # Maven's layout: the project is the pom's folder, src/main/resources
+  # are on the class path.
+  mkdir -p mv/src/main/java/com/ex mv/src/main/resources
+  : >mv/pom.xml
+  printf 'from resources\n' >mv/src/main/resources/greeting.txt
+  printf 'package com.ex;\npublic class App {\n    public static void main(String[] a) throws Exception {\n        System.out.println(new String(App.class.getResourceAsStream("/greeting.txt").readAllBytes()).trim());\n    }\n}\n' \
+    >mv/src/main/java/com/ex/App.java
+  run_tide run --ephemeral mv/src/main/java/com/ex/App.java
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "from resources"
 }
 
 # The program's folder is also where it is on the host, as it would be

@@ -103,6 +103,18 @@ Test(srcdeps, java_jars_come_from_lib_folders_and_beside_the_entry)
     cr_assert_str_eq(root, want);
     free(entry);
     free(root);
+    /* Maven's src/main/java: the pom's folder. */
+    char *pom = xasprintf("%s/m/pom.xml", dir);
+    tu_write(pom, "<project/>\n", 11);
+    free(pom);
+    entry = xasprintf("%s/m/src/main/java/com/ex/Main.java", dir);
+    tu_write(entry, "package com.ex;\nclass Main {}\n", 30);
+    root = srcdeps_project_root(lang_by_key("java"), entry);
+    char *m = xasprintf("%s/m", dir);
+    cr_assert_str_eq(root, m);
+    free(m);
+    free(root);
+    free(entry);
     /* A lib/ without jars is no reason to look further. */
     entry = xasprintf("%s/q/src/Main.java", dir);
     cr_assert_null(srcdeps_project_root(lang_by_key("java"), entry));
