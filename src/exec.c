@@ -127,6 +127,7 @@ typedef struct Job {
     char *klass;        /* Java: the class holding main */
     char *srcroot;      /* Java: where its package's folders start, inside */
     char *classpath;    /* Java: the build's classes, then the project's jars */
+    StrList includes;   /* C, C++, Fortran: the project's include folders, inside */
     char heap[32];      /* Java: -Xmx... */
     CargoTarget cargo;  /* Rust in a Cargo package: what cargo builds */
     char *cargo_exe;    /* ... with this cargo (NULL: rustc alone) */
@@ -501,6 +502,25 @@ static bool cargo_package(Job *j)
     return true;
 }
 
+/* C, C++ and Fortran: the include/ folder beside the entry, and the one
+ * beside the src/ folder the entry is in, as `gcc -Iinclude src/main.c`
+ * takes them: named from the entry's folder, where the compiler runs, so
+ * that its messages name a header as the user would see it. */
+static void include_folders(Job *j)
+{
+    const char *e = j->entry_dir;
+    const char *base = strrchr(e, '/') ? strrchr(e, '/') + 1 : e;
+    const char *rel[2] = {"include", strcmp(base, "src") == 0 ? "../include" : NULL};
+    for (size_t i = 0; i < 2; i++) {
+        if (!rel[i] || (i == 1 && base == e && !e[0]))
+            continue;
+        char *host = e[0] ? xasprintf("%s/%s/%s", j->workdir, e, rel[i]) : xasprintf("%s/%s", j->workdir, rel[i]);
+        if (fileio_is_dir(host))
+            sl_push(&j->includes, rel[i]);
+        free(host);
+    }
+}
+
 /* The compile step of a Cargo package: its target, into BUILD/target. */
 static void cargo_command(const Job *j, View *v)
 {
@@ -744,7 +764,7 @@ static bool expand(Job *j, View *v, const char *tmpl, bool with_args)
     char *entry = from_entry_dir(j, j->req->files[0]);
     LangVars vars = {.entry = entry, .files = (const char *const *)files.items,
                      .out = BUILD, .exe = EXE, .klass = j->klass, .srcroot = j->srcroot,
-                     .classpath = j->classpath,
+                     .classpath = j->classpath, .includes = (const char *const *)j->includes.items,
                      .heap = j->heap[0] ? j->heap : NULL};
     for (size_t t = 0; t < j->lang->ntools; t++)
         vars.tool_exe[t] = j->tools[t].exe;
@@ -1413,6 +1433,8 @@ static bool prepare(Job *j)
     }
     if (j->lang->id == LANG_RUST && !j->narrow && !cargo_package(j))
         return false;
+    if ((j->lang->id == LANG_C || j->lang->id == LANG_CPP || j->lang->id == LANG_FORTRAN) && !j->narrow)
+        include_folders(j);
     Err err;
     char *cache = xstrdup(j->app->paths.dir[DIR_CACHE]);
     j->filter = syscall_filter_get(cache, &err);
@@ -1567,6 +1589,7 @@ static void job_free(Job *j)
     free(j->klass);
     free(j->srcroot);
     free(j->classpath);
+    sl_free(&j->includes);
     srcdeps_cargo_target_free(&j->cargo);
     free(j->cargo_exe);
     free(j->entry_dir);

@@ -68,7 +68,7 @@ static const Lang langs[LANG_COUNT] = {
         .source_exts = EXTS(".c"),
         .tools = {{"gcc", {"--version"}, {NULL}, NULL}},
         .ntools = 1,
-        .compile = "gcc -std=gnu17 -O2 -Wall -o {exe} {files} -lm -pthread",
+        .compile = "gcc -std=gnu17 -O2 -Wall {includes} -o {exe} {files} -lm -pthread",
         .run = "{exe}",
         .grammar = "c",
         .formatter = "clang-format -i {entry}",
@@ -83,7 +83,7 @@ static const Lang langs[LANG_COUNT] = {
         .source_exts = EXTS(".cpp", ".cc", ".cxx", ".c++"),
         .tools = {{"g++", {"--version"}, {NULL}, NULL}},
         .ntools = 1,
-        .compile = "g++ -std=gnu++17 -O2 -Wall -o {exe} {files} -lm -pthread",
+        .compile = "g++ -std=gnu++17 -O2 -Wall {includes} -o {exe} {files} -lm -pthread",
         .run = "{exe}",
         .grammar = "cpp",
         .formatter = "clang-format -i {entry}",
@@ -146,7 +146,7 @@ static const Lang langs[LANG_COUNT] = {
         .ntools = 1,
         /* gfortran picks fixed or free form from the extension; -J keeps
          * .mod files out of the program's folder. */
-        .compile = "gfortran -O2 -J {out} -o {exe} {files}",
+        .compile = "gfortran -O2 -J {out} {includes} -o {exe} {files}",
         .run = "{exe}",
         .grammar = NULL,
         .package = "gfortran",
@@ -595,6 +595,13 @@ bool lang_expand(const Lang *lang, const char *tmpl, const LangVars *vars, StrLi
         if (strcmp(w, "{files}") == 0) {
             for (const char *const *f = vars->files; f && *f; f++)
                 sl_push(out, *f);
+            continue;
+        }
+        if (strcmp(w, "{includes}") == 0) {
+            for (const char *const *d = vars->includes; d && *d; d++) {
+                sl_push(out, "-I");
+                sl_push(out, *d);
+            }
             continue;
         }
         if (strcmp(w, "{heap}") == 0) {

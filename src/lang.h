@@ -114,6 +114,7 @@ typedef struct LangVars {
     const char *exe;
     const char *klass;
     const char *srcroot; /* {srcroot}: Java: the folder its package's folders start in */
+    const char *const *includes; /* {includes}: "-I dir" for each; NULL-terminated, or NULL */
     const char *classpath; /* {classpath}: Java: the build's classes and the project's jars */
     const char *heap; /* {heap}: JVM heap flag such as -Xmx384m; NULL drops the word */
     /* Resolved executables of the entry's tools, by index; a template's

@@ -889,6 +889,14 @@ char *srcdeps_project_root(const Lang *lang, const char *entry_path)
             root = nearest_with(dir, (const char *const[]){"go.mod", NULL});
     } else if (lang->id == LANG_PHP) {
         root = nearest_with(dir, (const char *const[]){"composer.json", NULL});
+    } else if (lang->id == LANG_C || lang->id == LANG_CPP || lang->id == LANG_FORTRAN) {
+        /* src/ beside include/: the folder holding both. */
+        const char *base = strrchr(dir, '/');
+        char *above = xstrdup(dir);
+        if (base && strcmp(base + 1, "src") == 0 && up(above) && holds(above, "include"))
+            root = above;
+        else
+            free(above);
     } else if (lang->id == LANG_RUST) {
         root = cargo_root(dir);
     } else if (lang->id == LANG_PYTHON) {

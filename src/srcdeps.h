@@ -62,7 +62,8 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
 /* The folder a program's toolchain takes for its project, found as the
  * toolchain finds it, walking up from the entry's folder: Node's package
  * (the nearest package.json; when that package has no node_modules, the
- * nearest folder above with both, as workspaces hoist them), a Python
+ * nearest folder above with both, as workspaces hoist them), a C, C++ or
+ * Fortran project (src/ beside include/: the folder of both), a Python
  * project (pyproject.toml, else setup.py), Go's
  * workspace (go.work) or module (go.mod), a PHP Composer project (composer.json: public/index.php
  * requires ../vendor/autoload.php), a Cargo package (the nearest

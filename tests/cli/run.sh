@@ -645,6 +645,30 @@ test_a_program_sees_its_project() {
   expect_eq "$OUT" "/work false"
 }
 
+# C and C++ headers in the project's include/ folder are found, as with
+# gcc -Iinclude: src/ beside include/ is one project, and include/ beside
+# the file counts too.
+test_headers_in_an_include_folder_are_found() {
+  mkdir -p pc/include pc/src flat/include
+  printf '#pragma once\nint twice(int x);\n' >pc/include/util.h
+  printf '#include "util.h"\nint twice(int x) { return 2 * x; }\n' >pc/src/util.c
+  printf '#include <stdio.h>\n#include "util.h"\nint main(void) { printf("%%d\\n", twice(21)); return 0; }\n' >pc/src/main.c
+  run_tide run --ephemeral pc/src/main.c
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" 42
+  cp pc/include/util.h flat/include/
+  printf '#include <iostream>\n#include "util.h"\nint twice(int x) { return 3 * x; }\nint main() { std::cout << twice(7) << "\\n"; }\n' \
+    >flat/main.cpp
+  run_tide run --ephemeral flat/main.cpp
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" 21
+  # A broken header is named as from the file's folder.
+  printf '#pragma once\nint twice(int x)\n' >pc/include/util.h
+  run_tide run --ephemeral pc/src/main.c
+  expect_rc 126
+  expect_not_contains "$ERR" "/work"
+}
+
 # A Rust file of a Cargo package is built as cargo builds it: the package's
 # library, path dependencies in its workspace, vendored crates, a binary of
 # src/bin or an example; any other file of the package stands for its

@@ -125,6 +125,18 @@ Test(lang, expand_fills_placeholders)
     cr_assert_str_eq(argv.items[i + 3], "util.c");
     cr_assert_str_eq(argv.items[argv.len - 1], "-pthread");
     cr_assert_null(argv.items[argv.len]);
+    size_t without = argv.len;
+    sl_free(&argv);
+    const char *includes[] = {"include", "../include", NULL};
+    v.includes = includes;
+    cr_assert(lang_expand(c, c->compile, &v, &argv, &err), "%s", err.msg);
+    cr_assert_eq(argv.len, without + 4, "-I and a folder for each");
+    size_t at = 0;
+    while (at < argv.len && strcmp(argv.items[at], "-I") != 0)
+        at++;
+    cr_assert(at + 3 < argv.len);
+    cr_assert_str_eq(argv.items[at + 1], "include");
+    cr_assert_str_eq(argv.items[at + 3], "../include");
     sl_free(&argv);
 
     const Lang *java = lang_by_key("java");

@@ -276,3 +276,21 @@ Test(srcdeps, cargo_builds_the_program_a_rust_file_belongs_to)
     free(root);
     free(entry);
 }
+
+/* C, C++ and Fortran: src/ beside include/ is one project. */
+Test(srcdeps, a_src_folder_beside_include_is_the_project)
+{
+    const char *dir = tu_tempdir();
+    write(dir, "p/include/util.h", "int twice(int);\n");
+    write(dir, "p/src/main.c", "int main(void) { return 0; }\n");
+    write(dir, "q/src/main.c", "int main(void) { return 0; }\n");
+    char *entry = xasprintf("%s/p/src/main.c", dir), *want = xasprintf("%s/p", dir);
+    char *root = srcdeps_project_root(lang_by_key("c"), entry);
+    cr_assert_str_eq(root, want);
+    free(root);
+    free(entry);
+    free(want);
+    entry = xasprintf("%s/q/src/main.c", dir);
+    cr_assert_null(srcdeps_project_root(lang_by_key("cpp"), entry), "no include/ beside it");
+    free(entry);
+}
