@@ -1433,6 +1433,8 @@ static bool prepare(Job *j)
     }
     if (j->lang->id == LANG_RUST && !j->narrow && !cargo_package(j))
         return false;
+    if (j->cargo_exe && j->res->ntools < LANG_MAX_TOOLS)
+        j->res->tools[j->res->ntools++] = (RunTool){.command = xstrdup("cargo"), .path = xstrdup(j->cargo_exe)};
     if ((j->lang->id == LANG_C || j->lang->id == LANG_CPP || j->lang->id == LANG_FORTRAN) && !j->narrow)
         include_folders(j);
     Err err;

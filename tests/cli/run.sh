@@ -688,8 +688,9 @@ test_a_rust_file_in_a_cargo_package_builds_with_cargo() {
   run_tide run --ephemeral ws/app/src/main.rs
   expect_rc 0 "$ERR"
   expect_eq "$OUT" "42 hi"
-  run_tide run --ephemeral ws/app/src/main.rs
-  expect_contains "$ERR" "(cached)"
+  run_tide run --ephemeral --json ws/app/src/main.rs
+  expect_eq "$(json_get "$OUT" 'j["build_cached"]')" true
+  expect_eq "$(json_get "$OUT" '[t["command"] for t in j["toolchain"]]')" '["rustc", "cargo"]'
   sed -i 's/2 \* x/3 * x/' ws/app/src/lib.rs
   run_tide run --ephemeral ws/app/src/lib.rs
   expect_rc 0 "$ERR"
