@@ -512,7 +512,7 @@ static void include_folders(Job *j)
     const char *base = strrchr(e, '/') ? strrchr(e, '/') + 1 : e;
     const char *rel[2] = {"include", strcmp(base, "src") == 0 ? "../include" : NULL};
     for (size_t i = 0; i < 2; i++) {
-        if (!rel[i] || (i == 1 && base == e && !e[0]))
+        if (!rel[i])
             continue;
         char *host = e[0] ? xasprintf("%s/%s/%s", j->workdir, e, rel[i]) : xasprintf("%s/%s", j->workdir, rel[i]);
         if (fileio_is_dir(host))
