@@ -1664,6 +1664,17 @@ void run_result_free(RunResult *res)
 
 /* ------------------------------------------------------------ JSON */
 
+json_t *run_toolchain_json(const RunResult *res)
+{
+    json_t *tools = json_array();
+    for (size_t t = 0; t < res->ntools; t++)
+        json_array_append_new(tools, json_pack("{s:s, s:s, s:o}", "command", res->tools[t].command, "path",
+                                               res->tools[t].path,
+                                               "version", res->tools[t].version ? json_string(res->tools[t].version)
+                                                                                : json_null()));
+    return tools;
+}
+
 /* Text with every byte that is not part of valid UTF-8 shown as U+FFFD. */
 static json_t *lossy_string(const char *s, size_t n)
 {
@@ -1743,13 +1754,7 @@ json_t *run_result_json(const RunResult *res, const Lang *lang)
     json_object_set_new(o, "generated_files_truncated", json_boolean(res->generated_truncated));
     json_object_set_new(o, "language", lang ? json_string(lang->key) : json_null());
     json_object_set_new(o, "build_cached", json_boolean(res->build_cached));
-    json_t *tools = json_array();
-    for (size_t t = 0; t < res->ntools; t++)
-        json_array_append_new(tools, json_pack("{s:s, s:s, s:o}", "command", res->tools[t].command, "path",
-                                               res->tools[t].path,
-                                               "version", res->tools[t].version ? json_string(res->tools[t].version)
-                                                                                : json_null()));
-    json_object_set_new(o, "toolchain", tools);
+    json_object_set_new(o, "toolchain", run_toolchain_json(res));
     json_object_set_new(o, "work_narrowed", json_boolean(res->work_narrowed));
     set_bytes(o, "compile_output", &res->compile_output);
     json_object_set_new(o, "message", json_string(res->message));

@@ -144,5 +144,7 @@ bool run_result_ran(const RunResult *res);
  * output_truncated, generated_files, language, ...).  Output that is not
  * valid UTF-8 is also given exactly in output_base64 / error_base64. */
 json_t *run_result_json(const RunResult *res, const Lang *lang);
+/* The tools of the run, as the JSON's "toolchain": [{command, path, version}]. */
+json_t *run_toolchain_json(const RunResult *res);
 
 #endif

@@ -74,6 +74,7 @@ void history_result_free(HistoryResult *r)
     free(r->note);
     free(r->message);
     free(r->compile_output);
+    free(r->toolchain);
     for (size_t i = 0; i < r->ngenerated; i++) {
         free(r->generated[i].path);
         free(r->generated[i].type);
@@ -177,7 +178,7 @@ static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, 
     sqlite3_stmt *st;
     if (!store_prepare(store, &st,
                        "SELECT " SUMMARY_COLUMNS ", r.args, r.code, r.stdin_mode, r.stdin, r.output, r.error, r.note,"
-                       " r.message, r.compile_output, r.build_cached FROM code_results r WHERE r.id = ?",
+                       " r.message, r.compile_output, r.build_cached, r.toolchain FROM code_results r WHERE r.id = ?",
                        err))
         return false;
     sqlite.bind_int64(st, 1, id);
@@ -201,6 +202,7 @@ static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, 
     out->message = sqlite.column_type(st, NSUMMARY + 7) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 7);
     out->compile_output = dup_blob(st, NSUMMARY + 8, &out->compile_output_len);
     out->build_cached = sqlite.column_int(st, NSUMMARY + 9) != 0;
+    out->toolchain = sqlite.column_type(st, NSUMMARY + 10) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 10);
     sqlite.finalize(st);
     if (!load_generated(app, store, out, err)) {
         history_result_free(out);

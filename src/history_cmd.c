@@ -197,6 +197,23 @@ static void print_block(const char *title, const char *data, size_t len)
         printf("\n(no newline at the end)\n");
 }
 
+/* One line per tool: its version line (else its name) and where it was
+ * found. */
+static void print_toolchain(const char *text)
+{
+    json_t *tools = text ? json_loads(text, 0, NULL) : NULL;
+    size_t i;
+    json_t *t;
+    json_array_foreach(tools, i, t) {
+        const char *version = json_string_value(json_object_get(t, "version"));
+        const char *command = json_string_value(json_object_get(t, "command"));
+        const char *path = json_string_value(json_object_get(t, "path"));
+        printf("  %-9s %s (%s)\n", i ? "" : "toolchain", version ? version : command ? command : "?",
+               path ? path : "?");
+    }
+    json_decref(tools);
+}
+
 static int result_run(App *app, int argc, char **argv)
 {
     Opts o;
@@ -228,6 +245,8 @@ static int result_run(App *app, int argc, char **argv)
         json_object_set_new(j, "message", r.message ? json_string(r.message) : json_null());
         set_bytes(j, "compile_output", r.compile_output, r.compile_output_len);
         json_object_set_new(j, "build_cached", json_boolean(r.build_cached));
+        json_t *tools = r.toolchain ? json_loads(r.toolchain, 0, NULL) : NULL;
+        json_object_set_new(j, "toolchain", tools ? tools : json_null());
         json_t *gen = json_array();
         for (size_t i = 0; i < r.ngenerated; i++) {
             HistoryFile *f = &r.generated[i];
@@ -253,6 +272,7 @@ static int result_run(App *app, int argc, char **argv)
         printf(" %s", r.args.items[i]);
     printf("\n  status    %s (%s)%s\n", r.status, ex, r.output_truncated ? ", output cut at the limit" : "");
     printf("  time      run %s, compile %s%s\n", run, comp, r.build_cached ? " (cached build)" : "");
+    print_toolchain(r.toolchain);
     if (r.message)
         printf("  message   %s\n", r.message);
     if (r.peak_memory_kb >= 0) {
@@ -290,10 +310,11 @@ const Command cmd_result = {
     "usage: tide result RUN [--json]\n"
     "\n"
     "Everything recorded about run RUN (an id from tide history): session,\n"
-    "language, entry file and arguments, status, exit code, times, memory, stdin,\n"
-    "the snapshot commit, generated files, then the code of the entry file and the\n"
-    "full output and errors.  With --json, output that is not valid UTF-8 also\n"
-    "comes exactly as output_base64.\n"
+    "language, entry file and arguments, status, exit code, times, toolchain (each\n"
+    "tool's version and where it was found), memory, stdin, the snapshot commit,\n"
+    "generated files, then the code of the entry file and the full output and\n"
+    "errors.  With --json, output that is not valid UTF-8 also comes exactly as\n"
+    "output_base64.\n"
     "\n"
     "On a terminal the program's colours show, and its other escape sequences and\n"
     "control characters are shown as text (^[, ^G) so that looking at a run cannot\n"

@@ -505,6 +505,10 @@ bool lang_venv_python(const char *venv, ToolInfo *out, Err *err)
     free(cfg);
     out->path = xasprintf("%s/bin/python3", venv);
     out->exe = xstrdup(out->path);
+    /* The folder may be someone else's: a version is digits and dots, not
+     * text that a terminal would act on when `tide result` shows it. */
+    if (version && (!version[0] || version[strspn(version, "0123456789.abcrfinal+-")]))
+        version = (free(version), NULL);
     out->version = version ? xasprintf("Python %s", version) : NULL;
     free(version);
     add_root(out, venv);

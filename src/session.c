@@ -925,7 +925,8 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
                        "INSERT INTO code_results (session_id, language, entry, code, stdin, stdin_mode,"
                        " stdin_truncated, args, output, error, status, exit_code, signal, compile_time,"
                        " execution_time, peak_memory_kb, output_truncated, created_at, message, compile_output,"
-                       " build_cached) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       " build_cached, toolchain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                       " ?, ?)",
                        err))
         return false;
     char *args = args_json(&run->args);
@@ -970,6 +971,10 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
         sqlite.bind_null(st, 19);
     bind_blob(st, 20, NULL, 0);
     sqlite.bind_int(st, 21, rec->build_cached);
+    if (rec->toolchain)
+        sqlite.bind_text(st, 22, rec->toolchain, -1, SQLITE_STATIC);
+    else
+        sqlite.bind_null(st, 22);
     int rc = sqlite.step(st);
     sqlite.finalize(st);
     free(args);
@@ -1285,6 +1290,9 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
                                              res->ngenerated));
     bool compiled = s->lang->compile != NULL;
     bool executed = run_result_ran(res);
+    json_t *tools = run_toolchain_json(res);
+    char *toolchain = res->ntools ? json_dumps(tools, JSON_COMPACT) : NULL;
+    json_decref(tools);
     RunRecord r = {
         .status = run_status_name(res->status),
         .exit_code = res->exit_code,
@@ -1305,12 +1313,14 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
         .compile_output = res->compile_output.data,
         .compile_output_len = res->compile_output.len,
         .build_cached = res->build_cached,
+        .toolchain = toolchain,
         .generated = gen,
         .ngenerated = res->ngenerated,
     };
     Err rerr;
     (void)session_run_finish(run, &r, rec, &rerr);
     rec->ran = true;
+    free(toolchain);
     free(gen);
     sb_free(&in.data);
     return true;

@@ -155,6 +155,9 @@ static const char *const migrations[] = {
     "CREATE TRIGGER run_search_delete AFTER DELETE ON code_results BEGIN"
     "  DELETE FROM run_search WHERE rowid = old.id;"
     "END;",
+    /* 5: the tools a run used (JSON: command, path, version), so a result
+     * says which Python or compiler produced it. */
+    "ALTER TABLE code_results ADD COLUMN toolchain TEXT;",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof *migrations))

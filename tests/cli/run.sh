@@ -808,10 +808,16 @@ test_a_projects_venv_is_used_unless_one_is_activated() {
   run_tide run --ephemeral vp/app/main.py
   expect_rc 0 "$ERR"
   expect_eq "$OUT" vp/.venv
-  # The result says which Python ran.
-  run_tide run --ephemeral --json vp/app/main.py
+  # The result says which Python ran, and so does its record.
+  run_tide run --json vp/app/main.py
   expect_eq "$(json_get "$OUT" 'j["toolchain"][0]["path"]')" "$PWD/vp/.venv/bin/python3"
   expect_contains "$(json_get "$OUT" 'j["toolchain"][0]["version"]')" "Python 3."
+  rid=$(json_get "$OUT" 'j["result_id"]')
+  run_tide result "$rid" --json
+  expect_eq "$(json_get "$OUT" 'j["toolchain"][0]["path"]')" "$PWD/vp/.venv/bin/python3"
+  run_tide result "$rid"
+  expect_contains "$OUT" "toolchain Python 3."
+  expect_contains "$OUT" "($PWD/vp/.venv/bin/python3)"
   cp vp/app/main.py vp/top.py
   run_tide run --ephemeral vp/top.py
   expect_rc 0 "$ERR"

@@ -301,7 +301,8 @@ test_a_venv_in_the_folder_runs_only_inside_the_sandbox() {
   base=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
   ver=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
   mkdir -p "repo/.venv/bin" "repo/.venv/lib/python$ver/site-packages"
-  printf 'home = %s\ninclude-system-site-packages = false\nversion = %s.0\n' "$(dirname "$base")" "$ver" \
+  # Its version line would retitle the terminal that shows the result.
+  printf 'home = %s\ninclude-system-site-packages = false\nversion = %s.0\033]0;owned\007\n' "$(dirname "$base")" "$ver" \
     >repo/.venv/pyvenv.cfg
   ln -s "$base" repo/.venv/bin/python3
   printf 'import os; open(%s, "w").write("x")\n' "'$mark'" >"repo/.venv/lib/python$ver/site-packages/evil.pth"
@@ -310,4 +311,6 @@ test_a_venv_in_the_folder_runs_only_inside_the_sandbox() {
   expect_rc 0 "$ERR"
   expect_eq "$OUT" /work/.venv "the program ran with the folder's venv"
   [ ! -e "$mark" ] || fail "the venv's .pth ran on the host"
+  run_tide run --ephemeral --json repo/main.py
+  expect_eq "$(json_get "$OUT" 'j["toolchain"][0]["version"]')" null "a version with control characters"
 }
