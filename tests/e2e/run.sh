@@ -417,6 +417,8 @@ test_history_shows_earlier_results() {
   tui_wait 'result #2 (1 of 2) · ok · h.py'
   tui_wait '── code of h.py'
   tui_wait '── output ──'
+  tui_wait '── toolchain ──'
+  tui_wait 'Python 3.'
   # What it printed, not blank lines: a terminal ends its lines with \r\n.
   tui_wait 'first version'
   tui_keys Left
