@@ -211,6 +211,21 @@ static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, 
     return true;
 }
 
+void history_toolchain_lines(const char *toolchain, StrList *out)
+{
+    *out = (StrList){0};
+    json_t *tools = toolchain ? json_loads(toolchain, 0, NULL) : NULL;
+    size_t i;
+    json_t *t;
+    json_array_foreach(tools, i, t) {
+        const char *version = json_string_value(json_object_get(t, "version"));
+        const char *command = json_string_value(json_object_get(t, "command"));
+        const char *path = json_string_value(json_object_get(t, "path"));
+        sl_push_owned(out, xasprintf("%s (%s)", version ? version : command ? command : "?", path ? path : "?"));
+    }
+    json_decref(tools);
+}
+
 bool history_get(App *app, int64_t id, HistoryResult *out, Err *err)
 {
     Store *store;

@@ -50,6 +50,9 @@ typedef struct HistoryResult {
 bool history_list(App *app, int64_t session_id, int64_t limit, HistoryResult **out, size_t *n, Err *err);
 bool history_get(App *app, int64_t id, HistoryResult *out, Err *err);
 void history_result_free(HistoryResult *r);
+/* A result's toolchain (its JSON, or NULL) as lines to show, one per
+ * tool: "VERSION (PATH)", the tool's name when it has no version. */
+void history_toolchain_lines(const char *toolchain, StrList *out);
 void history_list_free(HistoryResult *list, size_t n);
 
 typedef struct HistoryHit {

@@ -201,17 +201,11 @@ static void print_block(const char *title, const char *data, size_t len)
  * found. */
 static void print_toolchain(const char *text)
 {
-    json_t *tools = text ? json_loads(text, 0, NULL) : NULL;
-    size_t i;
-    json_t *t;
-    json_array_foreach(tools, i, t) {
-        const char *version = json_string_value(json_object_get(t, "version"));
-        const char *command = json_string_value(json_object_get(t, "command"));
-        const char *path = json_string_value(json_object_get(t, "path"));
-        printf("  %-9s %s (%s)\n", i ? "" : "toolchain", version ? version : command ? command : "?",
-               path ? path : "?");
-    }
-    json_decref(tools);
+    StrList lines;
+    history_toolchain_lines(text, &lines);
+    for (size_t i = 0; i < lines.len; i++)
+        printf("  %-9s %s\n", i ? "" : "toolchain", lines.items[i]);
+    sl_free(&lines);
 }
 
 static int result_run(App *app, int argc, char **argv)

@@ -811,18 +811,13 @@ static void hist_text(Panel *p, const HistoryResult *r)
             free(p->lines.items[--p->lines.len]), p->lines.items[p->lines.len] = NULL;
     }
     /* Which tools made it (runs recorded since schema 5). */
-    json_t *tools = r->toolchain ? json_loads(r->toolchain, 0, NULL) : NULL;
-    size_t k;
-    json_t *tool;
-    json_array_foreach(tools, k, tool) {
-        const char *version = json_string_value(json_object_get(tool, "version"));
-        const char *command = json_string_value(json_object_get(tool, "command"));
-        const char *path = json_string_value(json_object_get(tool, "path"));
-        if (k == 0)
-            sl_push(&p->lines, "── toolchain ──");
-        sl_push_owned(&p->lines, xasprintf("%s (%s)", version ? version : command ? command : "?", path ? path : "?"));
-    }
-    json_decref(tools);
+    StrList tools;
+    history_toolchain_lines(r->toolchain, &tools);
+    if (tools.len)
+        sl_push(&p->lines, "── toolchain ──");
+    for (size_t k = 0; k < tools.len; k++)
+        sl_push(&p->lines, tools.items[k]);
+    sl_free(&tools);
     p->text_top = 0;
     p->sel = -1;
 }
