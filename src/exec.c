@@ -502,25 +502,6 @@ static bool cargo_package(Job *j)
     return true;
 }
 
-/* C, C++ and Fortran: the include/ folder beside the entry, and the one
- * beside the src/ folder the entry is in, as `gcc -Iinclude src/main.c`
- * takes them: named from the entry's folder, where the compiler runs, so
- * that its messages name a header as the user would see it. */
-static void include_folders(Job *j)
-{
-    const char *e = j->entry_dir;
-    const char *base = strrchr(e, '/') ? strrchr(e, '/') + 1 : e;
-    const char *rel[2] = {"include", strcmp(base, "src") == 0 ? "../include" : NULL};
-    for (size_t i = 0; i < 2; i++) {
-        if (!rel[i])
-            continue;
-        char *host = e[0] ? xasprintf("%s/%s/%s", j->workdir, e, rel[i]) : xasprintf("%s/%s", j->workdir, rel[i]);
-        if (fileio_is_dir(host))
-            sl_push(&j->includes, rel[i]);
-        free(host);
-    }
-}
-
 /* The compile step of a Cargo package: its target, into BUILD/target. */
 static void cargo_command(const Job *j, View *v)
 {
@@ -560,24 +541,17 @@ static void java_names(Job *j)
         j->srcroot = n ? xasprintf(WORK "/%.*s", (int)n, j->entry_dir) : xstrdup(WORK);
     else
         j->srcroot = xstrdup(".");
-    /* The jars the project brings, and Maven's and Gradle's resources
-     * beside src/main/java; a narrowed folder shows none. */
+    /* What the project brings (resources, jars); a narrowed folder shows
+     * none of it. */
     StrBuf cp = {0};
     sb_puts(&cp, BUILD);
     if (!j->narrow) {
         char *root_rel = xstrndup(j->entry_dir, rooted ? n : strlen(j->entry_dir));
-        size_t rn = strlen(root_rel), jn = strlen("src/main/java");
-        if (rn >= jn && strcmp(root_rel + rn - jn, "src/main/java") == 0 && (rn == jn || root_rel[rn - jn - 1] == '/')) {
-            char *res = xasprintf("%s/%.*sresources", j->workdir, (int)(rn - strlen("java")), root_rel);
-            if (fileio_is_dir(res))
-                sb_printf(&cp, ":" WORK "/%.*sresources", (int)(rn - strlen("java")), root_rel);
-            free(res);
-        }
-        StrList jars;
-        srcdeps_java_jars(j->workdir, j->entry_dir, root_rel, &jars);
-        for (size_t i = 0; i < jars.len; i++)
-            sb_printf(&cp, ":" WORK "/%s", jars.items[i]);
-        sl_free(&jars);
+        StrList more;
+        srcdeps_java_classpath(j->workdir, j->entry_dir, root_rel, &more);
+        for (size_t i = 0; i < more.len; i++)
+            sb_printf(&cp, ":" WORK "/%s", more.items[i]);
+        sl_free(&more);
         free(root_rel);
     }
     j->classpath = sb_steal(&cp);
@@ -608,28 +582,6 @@ static bool node_needs_detect_flag(const char *version)
     return (major == 20 && minor >= 10 && minor < 19) || major == 21 || (major == 22 && minor < 7);
 }
 
-/* Whether go finds a workspace (go.work) from the entry's folder up to
- * the run's folder, as it looks for one. */
-static bool go_workspace(const Job *j)
-{
-    char *dir = xstrdup(j->entry_dir ? j->entry_dir : "");
-    bool found = false;
-    for (;;) {
-        char *path = dir[0] ? xasprintf("%s/%s/go.work", j->workdir, dir) : xasprintf("%s/go.work", j->workdir);
-        found = access(path, F_OK) == 0;
-        free(path);
-        if (found || !dir[0])
-            break;
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *slash = '\0';
-        else
-            dir[0] = '\0';
-    }
-    free(dir);
-    return found;
-}
-
 static void lang_env(View *v, const Job *j, bool compiling)
 {
     switch (j->lang->id) {
@@ -643,7 +595,7 @@ static void lang_env(View *v, const Job *j, bool compiling)
             env_add(v, "GOPATH=/tmp/go");
             env_add(v, "GOTMPDIR=/tmp");
             /* A workspace takes only -mod=readonly (its default). */
-            if (!go_workspace(j))
+            if (!srcdeps_holds_up_to(j->workdir, j->entry_dir ? j->entry_dir : "", "go.work"))
                 env_add(v, "GOFLAGS=-mod=mod");
             env_add(v, "GOPROXY=off");
             env_add(v, "GO111MODULE=auto");
@@ -1436,7 +1388,7 @@ static bool prepare(Job *j)
     if (j->cargo_exe && j->res->ntools < LANG_MAX_TOOLS)
         j->res->tools[j->res->ntools++] = (RunTool){.command = xstrdup("cargo"), .path = xstrdup(j->cargo_exe)};
     if ((j->lang->id == LANG_C || j->lang->id == LANG_CPP || j->lang->id == LANG_FORTRAN) && !j->narrow)
-        include_folders(j);
+        srcdeps_include_folders(j->workdir, j->entry_dir, &j->includes);
     Err err;
     char *cache = xstrdup(j->app->paths.dir[DIR_CACHE]);
     j->filter = syscall_filter_get(cache, &err);

@@ -628,9 +628,20 @@ static void jars_in(const char *root, const char *rel, int depth, StrList *out)
     free(dir);
 }
 
-void srcdeps_java_jars(const char *root, const char *entry_dir, const char *srcroot, StrList *out)
+void srcdeps_java_classpath(const char *root, const char *entry_dir, const char *srcroot, StrList *out)
 {
     *out = (StrList){0};
+    /* Maven's and Gradle's resources, beside src/main/java. */
+    size_t n = strlen(srcroot), jn = strlen("src/main/java");
+    if (n >= jn && strcmp(srcroot + n - jn, "src/main/java") == 0 && (n == jn || srcroot[n - jn - 1] == '/')) {
+        char *res = xasprintf("%.*sresources", (int)(n - strlen("java")), srcroot);
+        char *full = xasprintf("%s/%s", root, res);
+        if (fileio_is_dir(full))
+            sl_push(out, res);
+        free(full);
+        free(res);
+    }
+    size_t first_jar = out->len;
     jars_in(root, entry_dir, 0, out);
     const char *const bases[] = {"", srcroot, entry_dir};
     for (size_t i = 0; i < sizeof bases / sizeof *bases; i++) {
@@ -640,8 +651,32 @@ void srcdeps_java_jars(const char *root, const char *entry_dir, const char *srcr
         jars_in(root, lib, LIB_DEPTH, out);
         free(lib);
     }
-    if (out->len)
-        qsort(out->items, out->len, sizeof *out->items, by_name);
+    if (out->len > first_jar)
+        qsort(out->items + first_jar, out->len - first_jar, sizeof *out->items, by_name);
+}
+
+void srcdeps_include_folders(const char *root, const char *entry_dir, StrList *out)
+{
+    *out = (StrList){0};
+    const char *base = strrchr(entry_dir, '/') ? strrchr(entry_dir, '/') + 1 : entry_dir;
+    const char *rel[2] = {"include", strcmp(base, "src") == 0 ? "../include" : NULL};
+    for (size_t i = 0; i < 2 && rel[i]; i++) {
+        char *full = entry_dir[0] ? xasprintf("%s/%s/%s", root, entry_dir, rel[i]) : xasprintf("%s/%s", root, rel[i]);
+        if (fileio_is_dir(full))
+            sl_push(out, rel[i]);
+        free(full);
+    }
+}
+
+bool srcdeps_holds_up_to(const char *root, const char *dir, const char *name)
+{
+    char *d = dir[0] ? xasprintf("%s/%s", root, dir) : xstrdup(root);
+    size_t top = strlen(root);
+    bool found;
+    while (!(found = holds(d, name)) && strlen(d) > top && up(d))
+        ;
+    free(d);
+    return found;
 }
 
 /* The string of line l when it is `key = "..."` (or '...'), else NULL. */

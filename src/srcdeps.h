@@ -41,12 +41,24 @@ char *srcdeps_java_package(const char *src);
  * length of the root's part of dir (0 for "a/b"; no slash after it). */
 bool srcdeps_java_root(const char *dir, const char *pkg, size_t *root_len);
 
-/* The jars a Java program in root uses, as paths relative to root, sorted:
- * those beside its entry (in entry_dir) and those in the lib/ folder (and
- * its folders) of root, of its source root srcroot and of entry_dir
- * (folders relative to root, "" for root), as VS Code and Eclipse take a
- * folder's lib/.  Jars whose path holds ':' are left out. */
-void srcdeps_java_jars(const char *root, const char *entry_dir, const char *srcroot, StrList *out);
+/* What a Java program in root has on its class path besides its classes,
+ * as paths relative to root: Maven's and Gradle's src/main/resources when
+ * srcroot (its source root) is src/main/java, then the jars, sorted: those
+ * beside its entry (in entry_dir) and those in the lib/ folder (and its
+ * folders) of root, of srcroot and of entry_dir (folders relative to root,
+ * "" for root), as VS Code and Eclipse take a folder's lib/.  Jars whose
+ * path holds ':' are left out. */
+void srcdeps_java_classpath(const char *root, const char *entry_dir, const char *srcroot, StrList *out);
+
+/* C, C++ and Fortran: the include folders of a program whose entry is in
+ * entry_dir (relative to root), named from there as the compiler's -I
+ * takes them: "include" beside it, "../include" when entry_dir is a src/
+ * folder beside one (the project of srcdeps_project_root). */
+void srcdeps_include_folders(const char *root, const char *entry_dir, StrList *out);
+
+/* Whether name is in folder dir (relative to root) or one above it, up to
+ * root: what a tool started in dir finds walking up (go's go.work). */
+bool srcdeps_holds_up_to(const char *root, const char *dir, const char *name);
 
 /* The same for a file; false when it cannot be read. */
 bool srcdeps_file_has_main(const Lang *lang, const char *path);

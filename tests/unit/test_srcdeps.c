@@ -112,6 +112,15 @@ Test(srcdeps, java_jars_come_from_lib_folders_and_beside_the_entry)
     root = srcdeps_project_root(lang_by_key("java"), entry);
     char *m = xasprintf("%s/m", dir);
     cr_assert_str_eq(root, m);
+    /* Its resources go on the class path, before any jar. */
+    char *res = xasprintf("%s/src/main/resources/app.properties", m);
+    tu_write(res, "x=1\n", 4);
+    free(res);
+    StrList cp;
+    srcdeps_java_classpath(m, "src/main/java/com/ex", "src/main/java", &cp);
+    cr_assert_eq(cp.len, 1);
+    cr_assert_str_eq(cp.items[0], "src/main/resources");
+    sl_free(&cp);
     free(m);
     free(root);
     free(entry);
@@ -121,7 +130,7 @@ Test(srcdeps, java_jars_come_from_lib_folders_and_beside_the_entry)
     free(entry);
 
     StrList jars;
-    srcdeps_java_jars(want, "src/com/ex", "src", &jars);
+    srcdeps_java_classpath(want, "src/com/ex", "src", &jars);
     const char *expect[] = {"lib/a.jar", "lib/sub/b.jar", "src/com/ex/beside.jar", "src/lib/s.jar"};
     cr_assert_eq(jars.len, 4, "%zu jars, first %s", jars.len, jars.len ? jars.items[0] : "-");
     for (size_t i = 0; i < 4; i++)
@@ -293,4 +302,33 @@ Test(srcdeps, a_src_folder_beside_include_is_the_project)
     entry = xasprintf("%s/q/src/main.c", dir);
     cr_assert_null(srcdeps_project_root(lang_by_key("cpp"), entry), "no include/ beside it");
     free(entry);
+    /* The compiler, started in src/, gets the project's include/. */
+    StrList inc;
+    srcdeps_include_folders(dir, "p/src", &inc);
+    cr_assert_eq(inc.len, 1);
+    cr_assert_str_eq(inc.items[0], "../include");
+    sl_free(&inc);
+    write(dir, "p/include/inner.h", "");
+    srcdeps_include_folders(dir, "p", &inc);
+    cr_assert_eq(inc.len, 1);
+    cr_assert_str_eq(inc.items[0], "include");
+    sl_free(&inc);
+    srcdeps_include_folders(dir, "q/src", &inc);
+    cr_assert_eq(inc.len, 0);
+    sl_free(&inc);
+}
+
+/* What go finds walking up from a folder, as far as the run's folder. */
+Test(srcdeps, a_name_is_found_walking_up_to_the_top)
+{
+    const char *dir = tu_tempdir();
+    write(dir, "ws/go.work", "go 1.19\n");
+    write(dir, "ws/app/main.go", "package main\n");
+    char *ws = xasprintf("%s/ws", dir);
+    cr_assert(srcdeps_holds_up_to(ws, "app", "go.work"));
+    cr_assert(srcdeps_holds_up_to(ws, "", "go.work"));
+    char *app = xasprintf("%s/ws/app", dir);
+    cr_assert_not(srcdeps_holds_up_to(app, "", "go.work"), "not above the top");
+    free(app);
+    free(ws);
 }
