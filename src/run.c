@@ -217,7 +217,10 @@ static bool place_files(RunOptions *o, char **files, int nfiles, int *rc)
             return invalid(o, rc, "%s is outside %s, the folder of %s: the program sees only that "
                                   "folder",
                            files[i], o->workdir, files[0]);
-        sl_push(&o->files, rel);
+        /* `tide run main.c *.c` names the entry twice: one program, one
+         * copy of each file (a second main.c failed to link). */
+        if (!sl_contains(&o->files, rel))
+            sl_push(&o->files, rel);
     }
     return true;
 }

@@ -1366,12 +1366,16 @@ bool session_resolve_files(const Session *s, const char *const *names, StrList *
         struct stat st;
         char *full = lstat(*n, &st) == 0 ? resolve_parent(*n) : NULL;
         const char *r;
+        /* A file named twice (`main.c *.c`) is one file of the program. */
         if (full && inside(root, full, &r) && *r) {
-            sl_push(rel, r);
+            if (!sl_contains(rel, r))
+                sl_push(rel, r);
         } else if ((*n)[0] != '/' && valid_rel(*n)) {
             char *in = xasprintf("%s/%s", root, *n);
-            if (lstat(in, &st) == 0)
-                sl_push(rel, *n);
+            if (lstat(in, &st) == 0) {
+                if (!sl_contains(rel, *n))
+                    sl_push(rel, *n);
+            }
             else if (full)
                 ok = err_set(err, "%s is not in session %lld's folder (%s); `tide import %lld %s` copies it in", *n,
                              (long long)s->id, s->workdir, (long long)s->id, *n);

@@ -956,6 +956,19 @@ test_language_details() {
   printf 'int add(int a, int b)\n{\n    return a + b;\n}\n' >add.c
   run_tide run --ephemeral two.c add.c
   expect_eq "$OUT" 5
+  # The entry, then every file of the program (the shell's *.c holds the
+  # entry again): each is compiled once; gcc said "multiple definition of
+  # main".  The same through a session.
+  mkdir many && mv two.c add.c many/ && cd many
+  run_tide run --ephemeral two.c *.c ./two.c
+  expect_rc 0 "two.c *.c: $ERR"
+  expect_eq "$OUT" 5
+  run_tide run two.c *.c
+  expect_rc 0 "recorded two.c *.c: $ERR"
+  run_tide run --session many two.c two.c add.c
+  expect_rc 0 "--session two.c two.c add.c: $ERR"
+  expect_eq "$OUT" 5
+  cd ..
   # Rust modules are found from the entry.
   printf 'mod helper;\nfn main() {\n    println!("{}", helper::name());\n}\n' >main.rs
   printf 'pub fn name() -> &'"'"'static str {\n    "from a module"\n}\n' >helper.rs
