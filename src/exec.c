@@ -516,9 +516,11 @@ static void cargo_command(const Job *j, View *v)
     sl_push(&v->argv, j->cargo.name);
 }
 
-/* Java: the class holding main is the entry file's, in its package; the
- * sources of other packages are found from the folder that package starts
- * in (the entry's folder minus the package's folders), else beside it. */
+/* Java: the class holding main is the entry file's (or the type in it
+ * that declares main, as java's source launcher runs "class Main" of
+ * Hello.java), in its package; the sources of other packages are found
+ * from the folder that package starts in (the entry's folder minus the
+ * package's folders), else beside it. */
 static void java_names(Job *j)
 {
     const char *entry = j->req->files[0];
@@ -531,6 +533,11 @@ static void java_names(Job *j)
     char *pkg = NULL;
     if (fileio_read(path, 4 << 20, &src, &len, NULL)) {
         pkg = srcdeps_java_package(src);
+        char *declared = srcdeps_java_main_class(src, len, name);
+        if (declared) {
+            free(name);
+            name = declared;
+        }
         free(src);
     }
     free(path);

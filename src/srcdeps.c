@@ -208,6 +208,84 @@ char *srcdeps_java_package(const char *src)
     return pkg;
 }
 
+/* The identifier starting at s[i] (i at its first character) and its end. */
+static size_t ident_end(const char *s, size_t i, size_t len)
+{
+    while (i < len && is_ident(s[i]))
+        i++;
+    return i;
+}
+
+static bool word_is(const char *s, size_t a, size_t b, const char *w)
+{
+    return b - a == strlen(w) && memcmp(s + a, w, b - a) == 0;
+}
+
+char *srcdeps_java_main_class(const char *text, size_t len, const char *file_class)
+{
+    char *s = c_code_only(text, len);
+    /* Top-level types in order; for each, whether a member of its body
+     * (depth 1) is "void main(". */
+    StrList types = {0};
+    bool with_main[64] = {0};
+    int depth = 0;
+    bool want_name = false, in_body = false;
+    size_t prev_a = 0, prev_b = 0; /* the identifier before this one */
+    for (size_t i = 0; i < len;) {
+        char c = s[i];
+        if (c == '{' || c == '}') {
+            depth += c == '{' ? 1 : depth > 0 ? -1 : 0;
+            if (depth == 0)
+                in_body = false;
+            else if (depth == 1 && c == '{' && types.len)
+                in_body = true;
+            prev_b = prev_a;
+            i++;
+            continue;
+        }
+        if (!is_ident(c) || (i > 0 && is_ident(s[i - 1]))) {
+            if (!isspace((unsigned char)c))
+                prev_b = prev_a; /* "void (*)main" and the like: not a method */
+            i++;
+            continue;
+        }
+        size_t a = i, b = ident_end(s, i, len);
+        i = b;
+        if (depth == 0) {
+            if (want_name && !isdigit((unsigned char)s[a])) {
+                if (types.len < sizeof with_main / sizeof *with_main) {
+                    char *name = xstrndup(s + a, b - a);
+                    sl_push_owned(&types, name);
+                }
+                want_name = false;
+            } else {
+                want_name = word_is(s, a, b, "class") || word_is(s, a, b, "interface") ||
+                            word_is(s, a, b, "enum") || word_is(s, a, b, "record");
+                /* "Foo.class" is an expression, not a declaration. */
+                if (a > 0 && s[a - 1] == '.')
+                    want_name = false;
+            }
+        } else if (depth == 1 && in_body && types.len && word_is(s, a, b, "main") && prev_b > prev_a &&
+                   word_is(s, prev_a, prev_b, "void")) {
+            size_t k = skip_space(s, b, len);
+            if (k < len && s[k] == '(')
+                with_main[types.len - 1] = true;
+        }
+        prev_a = a;
+        prev_b = b;
+    }
+    free(s);
+    char *pick = NULL;
+    for (size_t t = 0; t < types.len && !pick; t++)
+        if (strcmp(types.items[t], file_class) == 0 && with_main[t])
+            pick = xstrdup(file_class);
+    for (size_t t = 0; t < types.len && !pick; t++)
+        if (with_main[t])
+            pick = xstrdup(types.items[t]);
+    sl_free(&types);
+    return pick;
+}
+
 bool srcdeps_java_root(const char *dir, const char *pkg, size_t *root_len)
 {
     char *path = xstrdup(pkg);

@@ -36,6 +36,12 @@ char *srcdeps_program_file_name(const Lang *lang, const char *text, size_t len);
 
 /* The package a Java source declares ("a.b" of "package a.b;"), or NULL. */
 char *srcdeps_java_package(const char *src);
+/* The class java should start for a source whose file names file_class
+ * (Foo for Foo.java): that class when it declares main, else the first
+ * top-level type that does ("class Main" in Hello.java; a record declared
+ * before the class with main); NULL when none does.  A member declared
+ * "void main(" counts; comments and strings do not. */
+char *srcdeps_java_main_class(const char *text, size_t len, const char *file_class);
 /* Whether dir (a path) is package pkg's folder below a source root, as
  * javac looks for it: "a/b" or ".../a/b" for "a.b".  *root_len gets the
  * length of the root's part of dir (0 for "a/b"; no slash after it). */

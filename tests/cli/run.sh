@@ -951,6 +951,13 @@ test_language_details() {
   expect_rc 0 "java package"
   expect_eq "$OUT" 42
   cd ..
+  # The class java starts is the one that declares main, as `java
+  # Hello.java` finds it: "class Main" in Hello.java failed with
+  # ClassNotFoundException: Hello.
+  printf 'import java.util.*;\n\nclass Main {\n    public static void main(String[] args) {\n        System.out.println("main of " + args.length);\n    }\n}\n' >Hello.java
+  run_tide run --ephemeral Hello.java -- a b
+  expect_rc 0 "Hello.java with class Main: $ERR"
+  expect_eq "$OUT" "main of 2"
   # C in two files.
   printf 'int add(int a, int b);\n#include <stdio.h>\nint main(void)\n{\n    printf("%%d\\n", add(2, 3));\n}\n' >two.c
   printf 'int add(int a, int b)\n{\n    return a + b;\n}\n' >add.c

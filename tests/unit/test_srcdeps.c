@@ -82,6 +82,42 @@ Test(srcdeps, java_packages_and_their_source_root)
     cr_assert_not(srcdeps_java_root("/p/src/com/ex/sub", "com.ex", &n));
 }
 
+static void expect_main_class(const char *src, const char *file_class, const char *want)
+{
+    char *got = srcdeps_java_main_class(src, strlen(src), file_class);
+    if (want)
+        cr_assert(got && strcmp(got, want) == 0, "%s in:\n%s\ngot %s", want, src, got ? got : "(none)");
+    else
+        cr_assert_null(got, "none in:\n%s\ngot %s", src, got);
+    free(got);
+}
+
+Test(srcdeps, java_starts_the_class_that_declares_main)
+{
+    /* Named after the file: that one, even after another with main. */
+    expect_main_class("class A { public static void main(String[] a) {} }\n"
+                      "public class Hello {\n    public static void main(String[] args) {}\n}\n",
+                      "Hello", "Hello");
+    /* Hello.java holding "class Main": java's source launcher runs it. */
+    expect_main_class("import java.util.*;\n\nclass Main {\n  public static void main(String... a) { }\n}\n", "Hello",
+                      "Main");
+    /* A record first, the class with main after it. */
+    expect_main_class("record P(int x, int y) {}\nfinal class Runner {\n  static public void\n  main (String[] a) {}\n}\n",
+                      "R", "Runner");
+    /* The file's public class without main, a helper class with it. */
+    expect_main_class("public class Shapes { double area() { return 0; } }\n"
+                      "class Demo { public static void main(String[] a) { new Shapes(); } }\n",
+                      "Shapes", "Demo");
+    /* Not a main: nested types, a call, a field, comments, strings. */
+    expect_main_class("class Outer {\n  static class In { public static void main(String[] a) {} }\n"
+                      "  void run() { main(null); }\n  int main = 1;\n"
+                      "  // public static void main(String[] a)\n  String s = \"void main(\";\n}\n",
+                      "Outer", NULL);
+    expect_main_class("class X { Object o = String.class; }\nenum E { A; public static void main(String[] a) {} }\n",
+                      "Y", "E");
+    expect_main_class("", "Y", NULL);
+}
+
 Test(srcdeps, java_jars_come_from_lib_folders_and_beside_the_entry)
 {
     const char *dir = tu_tempdir();
