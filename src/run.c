@@ -846,6 +846,9 @@ static void print_summary(const RunOptions *o, const RunResult *res)
     }
     if (res->ngenerated > 20)
         sb_printf(&sb, "tide: ... and %zu more (--json lists them all)\n", res->ngenerated - 20);
+    /* Not in the user's folder either: say so before they look there. */
+    if (res->ngenerated && o->ephemeral && !o->generated_dir)
+        sb_puts(&sb, "tide: --ephemeral keeps none of the files the program wrote (--generated-dir DIR does)\n");
     if (res->generated_truncated)
         sb_puts(&sb, "tide: some files the program wrote are not kept: past 1000 files or 64 MiB, "
                      "not regular files with plain names, or not copied (disk full?)\n");

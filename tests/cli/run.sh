@@ -204,6 +204,13 @@ test_generated_dir_is_empty_or_new() {
   expect_rc 0
   expect_eq "$(cat fresh/out.txt)" "new"
   expect_contains "$ERR" "tide: wrote out.txt (3 B, text/plain)"
+  expect_not_contains "$ERR" "keeps none"
+  # --ephemeral alone keeps nothing, and says so (the user's folder has
+  # none of it either).
+  run_tide run --ephemeral gen.py
+  expect_rc 0
+  expect_contains "$ERR" "tide: --ephemeral keeps none of the files the program wrote (--generated-dir DIR does)"
+  [ ! -e out.txt ] || fail "out.txt appeared in the user's folder"
   # What is not kept is said, and why.
   printf 'import os\nos.symlink("/etc/passwd", "link")\nopen("bad\\x01name", "w").write("x")\nopen("ok.txt", "w").write("y")\n' >gen2.py
   run_tide run --ephemeral gen2.py
