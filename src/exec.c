@@ -1479,6 +1479,16 @@ static bool compile(Job *j)
     if (st.ex.ended && WIFSIGNALED(st.ex.status))
         return job_fail(j, RUN_COMPILE_ERROR, "the compiler was killed by signal %d",
                         WTERMSIG(st.ex.status));
+    /* go tries to download what the module cache lacks, and says so in
+     * words about tide's read-only mount or GOPROXY=off, neither of which
+     * the user set. */
+    const char *out = res->compile_output.data;
+    if (j->lang->id == LANG_GO && out &&
+        (memmem(out, res->compile_output.len, "go: downloading ", 16) ||
+         memmem(out, res->compile_output.len, "disabled by GOPROXY=off", 23)))
+        return job_fail(j, RUN_COMPILE_ERROR,
+                        "the program did not compile: a module it needs is not in your Go module cache, and runs "
+                        "are offline (`go mod download` in its module's folder, outside tide, fetches it)");
     return job_fail(j, RUN_COMPILE_ERROR, "the program did not compile");
 }
 

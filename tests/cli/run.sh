@@ -902,6 +902,17 @@ PY
   expect_not_contains "$ERR" "(cached)"
   expect_eq "$(find gopath -newer gp/main.go | wc -l)" "$before"
   chmod -R u+w gopath
+  # A module the cache lacks: the reason is the cache and the offline run,
+  # not tide's read-only mount ("mkdir /cache/go-mod/cache: read-only file
+  # system") or a GOPROXY=off the user never set.
+  mkdir -p empty
+  printf 'module example.com/gp\n\ngo 1.19\n\nrequire example.org/absent v1.0.0\n' >gp/go.mod
+  printf 'package main\n\nimport "example.org/absent"\n\nfunc main() { absent.F() }\n' >gp/main.go
+  for cache in "$PWD/empty" "$PWD/none"; do
+    GOMODCACHE=$cache run_tide run --ephemeral gp/main.go
+    expect_rc 126 "$cache: $ERR"
+    expect_contains "$ERR" "a module it needs is not in your Go module cache, and runs are offline"
+  done
 }
 
 # One FILE of a compiled language brings the other sources of its folder
