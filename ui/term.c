@@ -166,8 +166,19 @@ bool term_start(Term *t, Err *err)
     *t = (Term){0};
     /* Esc must close dialogs at once, not after curses' default second. */
     set_escdelay(25);
-    if (!colors_newterm(stdout, stdin))
+    SCREEN *screen = colors_newterm(stdout, stdin);
+    if (!screen)
         return err_set(err, "cannot use the terminal '%s' (no terminfo entry?); try TERM=xterm-256color", term);
+    /* A terminal that cannot place its cursor (TERM=dumb: Emacs' shell,
+     * some CI logs) would get a screen of scrolled fragments. */
+    const char *cup = tigetstr("cup");
+    if (!cup || cup == (const char *)-1) {
+        endwin();
+        delscreen(screen);
+        return err_set(err, "the terminal '%s' cannot move its cursor, which the IDE needs: run tide in a terminal "
+                            "emulator (TERM=xterm-256color), or use `tide run`",
+                       term);
+    }
     t->started = true;
     raw();
     noecho();

@@ -198,6 +198,19 @@ test_resize_and_too_small() {
   tui_wait 'Ln 1, Col 1'
 }
 
+# A terminal that cannot move its cursor (TERM=dumb, as Emacs' shell sets
+# it) is refused in one line; it got a screen of scrolled fragments.  The
+# file is untouched.
+test_a_terminal_without_cursor_motion_is_refused() {
+  infocmp dumb >/dev/null 2>&1 || skip "no dumb terminfo entry"
+  echo keep >k.txt
+  TUI_ENV="TERM=dumb" tui_start k.txt
+  tui_wait_exit 10
+  expect_eq "$TUI_EXIT" 1
+  tui_wait "the terminal 'dumb' cannot move its cursor, which the IDE needs"
+  expect_eq "$(cat k.txt)" keep
+}
+
 test_help_shows_keys_and_user_bindings() {
   mkdir -p "$XDG_CONFIG_HOME/tide"
   printf '[keys]\nsave = Ctrl-S, F12\nfrobnicate = F4\n' >"$XDG_CONFIG_HOME/tide/config.ini"
