@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +26,10 @@ static bool is_ident(char c)
 
 /* text with comments, string and character literals and preprocessor
  * lines turned into spaces, so that braces and names in them do not count. */
-static char *c_code_only(const char *text, size_t len)
+static char *c_code_blanked(const char *text, size_t len, bool keep_directives)
 {
     char *out = xmalloc(len + 1);
-    bool line_start = true;
+    bool line_start = !keep_directives;
     size_t i = 0;
     while (i < len) {
         char c = text[i];
@@ -76,13 +77,18 @@ static char *c_code_only(const char *text, size_t len)
             continue;
         }
         if (c == '\n')
-            line_start = true;
+            line_start = !keep_directives;
         else if (c != ' ' && c != '\t' && c != '\r')
             line_start = false;
         out[i++] = c;
     }
     out[len] = '\0';
     return out;
+}
+
+static char *c_code_only(const char *text, size_t len)
+{
+    return c_code_blanked(text, len, false);
 }
 
 static size_t skip_space(const char *s, size_t i, size_t len)
@@ -593,6 +599,263 @@ void srcdeps_order_fortran(const char *dir, StrList *files)
     free(state);
 }
 
+/* ------------------------------------------------ C, C++: what links */
+
+/* What a C or C++ source gives and takes, near enough to what its linker
+ * sees: the names it defines at file scope (functions with a body,
+ * variables), every identifier it uses, and the stems of the headers it
+ * includes with quotes ("util" of #include "lib/util.h"). */
+typedef struct CUnit {
+    StrList defines, uses, headers;
+} CUnit;
+
+static void cunit_free(CUnit *u)
+{
+    sl_free(&u->defines);
+    sl_free(&u->uses);
+    sl_free(&u->headers);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void sort_unique(StrList *l)
+{
+    if (l->len < 2)
+        return;
+    qsort(l->items, l->len, sizeof *l->items, cmp_item);
+    size_t w = 1;
+    for (size_t r = 1; r < l->len; r++) {
+        if (strcmp(l->items[r], l->items[w - 1]) == 0)
+            free(l->items[r]);
+        else
+            l->items[w++] = l->items[r];
+    }
+    l->len = w;
+    l->items[w] = NULL;
+}
+
+static bool sorted_has(const StrList *l, const char *s)
+{
+    return l->len && bsearch(&s, l->items, l->len, sizeof *l->items, cmp_item);
+}
+
+/* Whether code[a..) after spaces is the word w. */
+static bool word_at(const char *code, size_t len, size_t a, const char *w)
+{
+    size_t n = strlen(w);
+    return a + n <= len && memcmp(code + a, w, n) == 0 && (a + n == len || !is_ident(code[a + n]));
+}
+
+/* The names code (comments, strings and directives blanked) defines at
+ * file scope.  Namespaces and extern "C" blocks are file scope too. */
+static void c_defines(const char *code, size_t len, StrList *out)
+{
+    enum { MAX_DEPTH = 64 };
+    bool transparent[MAX_DEPTH] = {0};
+    int depth = 0, scope = 0, parens = 0; /* scope: braces that are not namespaces */
+    size_t last_a = 0, last_b = 0, opener = SIZE_MAX; /* "namespace"/"extern" before a brace */
+    bool have_last = false, declared = false; /* declared: "extern int x;" defines nothing */
+    for (size_t i = 0; i < len;) {
+        char c = code[i];
+        if (is_ident(c)) {
+            size_t a = i, b = ident_end(code, i, len);
+            i = b;
+            if (scope == 0 && parens == 0 && !isdigit((unsigned char)code[a])) {
+                if (word_at(code, len, a, "namespace") || word_at(code, len, a, "extern"))
+                    opener = a;
+                if (word_at(code, len, a, "extern"))
+                    declared = true;
+                last_a = a;
+                last_b = b;
+                have_last = true;
+            }
+            continue;
+        }
+        if (scope == 0 && parens == 0 && have_last && (c == '(' || c == '=' || c == ';' || c == '[' || c == ',')) {
+            bool defines = c != '(';
+            if (c == '(') {
+                /* A function when its parameters are followed by a body
+                 * (or a constructor's initialisers), not ';' or '='. */
+                size_t k = i;
+                int d = 0;
+                for (; k < len; k++)
+                    if (code[k] == '(')
+                        d++;
+                    else if (code[k] == ')' && --d == 0)
+                        break;
+                int pd = 0;
+                for (k++; k < len; k++) {
+                    char x = code[k];
+                    if (x == '(')
+                        pd++;
+                    else if (x == ')')
+                        pd--;
+                    else if (pd == 0 && strchr("{;=,:", x))
+                        break;
+                }
+                defines = k < len && (code[k] == '{' || (code[k] == ':' && !(k + 1 < len && code[k + 1] == ':')));
+            } else if (declared) {
+                defines = false;
+            }
+            if (defines)
+                sl_push_owned(out, xstrndup(code + last_a, last_b - last_a));
+            have_last = false;
+        } else if (!isspace((unsigned char)c) && c != ':') {
+            have_last = false;
+        }
+        if (c == '(')
+            parens++;
+        else if (c == ')' && parens > 0)
+            parens--;
+        else if (c == '{') {
+            bool through = scope == 0 && opener != SIZE_MAX;
+            if (depth < MAX_DEPTH)
+                transparent[depth] = through;
+            depth++;
+            if (!through)
+                scope++;
+            opener = SIZE_MAX;
+            declared = false;
+        } else if (c == '}' && depth > 0) {
+            depth--;
+            if (!(depth < MAX_DEPTH && transparent[depth]) && scope > 0)
+                scope--;
+        } else if (c == ';' && scope == 0) {
+            opener = SIZE_MAX;
+            declared = false;
+        }
+        i++;
+    }
+}
+
+static void c_scan(const char *text, size_t len, CUnit *u)
+{
+    *u = (CUnit){0};
+    char *code = c_code_only(text, len);
+    c_defines(code, len, &u->defines);
+    free(code);
+    /* Uses: directives too (a macro may call a helper's function). */
+    code = c_code_blanked(text, len, true);
+    for (size_t i = 0; i < len;) {
+        if (is_ident(code[i]) && !isdigit((unsigned char)code[i])) {
+            size_t b = ident_end(code, i, len);
+            sl_push_owned(&u->uses, xstrndup(code + i, b - i));
+            i = b;
+        } else {
+            i++;
+        }
+    }
+    free(code);
+    for (const char *p = text, *end = text + len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        const char *q = p;
+        while (q < line_end && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q < line_end && *q == '#') {
+            q++;
+            while (q < line_end && (*q == ' ' || *q == '\t'))
+                q++;
+            if ((size_t)(line_end - q) > 7 && memcmp(q, "include", 7) == 0) {
+                q += 7;
+                while (q < line_end && (*q == ' ' || *q == '\t'))
+                    q++;
+                const char *close = q < line_end && *q == '"' ? memchr(q + 1, '"', (size_t)(line_end - q - 1)) : NULL;
+                if (close) {
+                    const char *name = q + 1;
+                    for (const char *x = name; x < close; x++)
+                        if (*x == '/')
+                            name = x + 1;
+                    const char *dot = close;
+                    for (const char *x = name; x < close; x++)
+                        if (*x == '.')
+                            dot = x;
+                    if (dot > name)
+                        sl_push_owned(&u->headers, xstrndup(name, (size_t)(dot - name)));
+                }
+            }
+        }
+        p = line_end + 1;
+    }
+    sort_unique(&u->defines);
+    sort_unique(&u->uses);
+    sort_unique(&u->headers);
+}
+
+static void merge(StrList *into, const StrList *from)
+{
+    for (size_t i = 0; i < from->len; i++)
+        sl_push(into, from->items[i]);
+    sort_unique(into);
+}
+
+/* The file's name without folder and extension. */
+static char *stem(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    return xstrndup(base, dot && dot > base ? (size_t)(dot - base) : strlen(base));
+}
+
+/* Keeps of cands (a C or C++ program's helper files) those its program
+ * links with: a helper named as a header the program includes (util.c of
+ * "util.h"), or one that defines a name the program uses and does not
+ * define itself; and so on from each helper taken.  A stray file beside
+ * the program (another exercise's half-written helper) stays out. */
+static void c_reachable(const char *entry_path, StrList *cands)
+{
+    char *text;
+    size_t len;
+    if (!cands->len || !read_source(entry_path, &text, &len))
+        return;
+    CUnit prog;
+    c_scan(text, len, &prog);
+    free(text);
+    CUnit *units = xcalloc(cands->len, sizeof *units);
+    bool *taken = xcalloc(cands->len, sizeof *taken);
+    for (size_t i = 0; i < cands->len; i++)
+        if (read_source(cands->items[i], &text, &len)) {
+            c_scan(text, len, &units[i]);
+            free(text);
+        }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < cands->len; i++) {
+            if (taken[i])
+                continue;
+            char *name = stem(cands->items[i]);
+            bool wanted = sorted_has(&prog.headers, name);
+            free(name);
+            for (size_t d = 0; !wanted && d < units[i].defines.len; d++)
+                wanted = sorted_has(&prog.uses, units[i].defines.items[d]) &&
+                         !sorted_has(&prog.defines, units[i].defines.items[d]);
+            if (wanted) {
+                taken[i] = changed = true;
+                merge(&prog.uses, &units[i].uses);
+                merge(&prog.defines, &units[i].defines);
+                merge(&prog.headers, &units[i].headers);
+            }
+        }
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < cands->len; i++) {
+        if (taken[i])
+            cands->items[w++] = cands->items[i];
+        else
+            free(cands->items[i]);
+        cunit_free(&units[i]);
+    }
+    cands->len = w;
+    cands->items[w] = NULL;
+    free(units);
+    free(taken);
+    cunit_free(&prog);
+}
+
 static bool companion(const Lang *lang, const char *path, const char *name)
 {
     struct stat st;
@@ -638,6 +901,8 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out)
     if (dp)
         closedir(dp);
     free(dir);
+    if (lang->id == LANG_C || lang->id == LANG_CPP)
+        c_reachable(entry_path, out);
     if (out->len)
         qsort(out->items, out->len, sizeof *out->items, by_name);
 }

@@ -916,8 +916,9 @@ PY
 }
 
 # One FILE of a compiled language brings the other sources of its folder
-# that belong to its program, as F5 does in the IDE: C helpers without a
-# main of their own, a Go package (not its tests).  Naming files chooses.
+# that belong to its program, as F5 does in the IDE: the C helpers it links
+# with (no main of their own, a function it calls), a Go package (not its
+# tests).  Naming files chooses.
 test_a_single_file_brings_its_helpers() {
   mkdir c go
   printf '#include <stdio.h>\nint twice(int);\nint main(void) { printf("%%d\\n", twice(21)); }\n' >c/main.c
@@ -938,13 +939,23 @@ test_a_single_file_brings_its_helpers() {
   run_tide run --ephemeral go/main.go
   expect_rc 0 "$ERR"
   expect_eq "$OUT" 42
+  # A file the program does not link with stays out (another exercise's
+  # half-written helper broke this one's build).
   printf 'int broken(void) { return }\n' >c/wip.c
+  run_tide run --ephemeral --json c/main.c
+  expect_rc 0 "a stray helper: $(json_get "$OUT" 'j["error"]')"
+  expect_eq "$(json_get "$OUT" 'j["files"]')" '["main.c", "util.c"]'
+  # A helper it links with goes in, and a failed build says so.
+  printf 'int twice(int x) { return 2 * x }\n' >c/util.c
   run_tide run --ephemeral c/main.c
   expect_rc 126
-  expect_contains "$ERR" "tide: note: built with util.c, wip.c from the file's folder, as part of its program; naming the files to build chooses them"
+  expect_contains "$ERR" "tide: note: built with util.c from the file's folder, as part of its program; naming the files to build chooses them"
+  printf 'int twice(int x) { return 2 * x; }\n' >c/util.c
   run_tide run --ephemeral c/main.c c/util.c
   expect_rc 0 "named files are the program: $ERR"
   expect_eq "$OUT" 42
+  run_tide run --ephemeral c/main.c c/util.c c/wip.c
+  expect_rc 126 "named files are the program, even a broken one"
 }
 
 test_language_details() {

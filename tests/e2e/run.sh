@@ -203,12 +203,19 @@ test_a_c_program_and_its_helper_files_run_with_f5() {
   tui_keys F5
   tui_wait 'other: ran' 60
   tui_wait 'ok · exit 0'
-  # A broken helper breaks the build, and the status bar says which files
-  # went in with the program.
+  # A half-written file no program links with stays out of their builds.
   printf 'int broken(void) { return }\n' >wip.c
   tui_keys F5
+  tui_wait 'result #3' 60
+  tui_wait 'other: ran'
+  # A broken helper breaks the build of the program that links with it,
+  # and the status bar says which files went in with the program.
+  printf '#include "util.h"\n\nint twice(int x) { return 2 * x }\n' >util.c
+  tui_keys M-Left
+  tui_wait 'printf("twice(21) = %d'
+  tui_keys F5
   tui_wait 'compile_error' 60
-  tui_wait 'built with util.c, wip.c from the file'
+  tui_wait 'built with util.c from the file'
 }
 
 # Fortran: the modules beside the program, compiled before it.

@@ -82,6 +82,57 @@ Test(srcdeps, java_packages_and_their_source_root)
     cr_assert_not(srcdeps_java_root("/p/src/com/ex/sub", "com.ex", &n));
 }
 
+/* srcdeps_companions of entry in a folder of files, as names ("a.c b.c"). */
+static char *companions_of(const char *lang, const char *entry, const char *const (*files)[2], size_t n)
+{
+    const char *dir = tu_tempdir();
+    for (size_t i = 0; i < n; i++) {
+        char *p = xasprintf("%s/%s", dir, files[i][0]);
+        tu_write(p, files[i][1], strlen(files[i][1]));
+        free(p);
+    }
+    char *path = xasprintf("%s/%s", dir, entry);
+    StrList got;
+    srcdeps_companions(lang_by_key(lang), path, &got);
+    StrBuf sb = {0};
+    for (size_t i = 0; i < got.len; i++)
+        sb_printf(&sb, "%s%s", i ? " " : "", strrchr(got.items[i], '/') + 1);
+    sl_free(&got);
+    free(path);
+    return sb_steal(&sb);
+}
+
+Test(srcdeps, c_helpers_are_those_the_program_links_with)
+{
+    static const char *const c[][2] = {
+        {"main.c", "#include <stdio.h>\n#include \"geo.h\"\nint twice(int);\nextern int counter;\n"
+                   "static int local(void) { return 1; }\n"
+                   "int main(void) { printf(\"%d\", twice(area(2)) + counter + local()); }\n"},
+        {"util.c", "int twice(int x) { return 2 * x + step(); }\n"},        /* used by main */
+        {"step.c", "int step(void)\n{\n    return 0;\n}\n"},             /* used by util.c */
+        {"geo.c", "static int sq(int r) { return r * r; }\n"},              /* "geo.h" names it */
+        {"state.c", "int counter = 3;\n"},                                 /* a variable main uses */
+        {"stray.c", "int half_written(void) { return\n"},                  /* no one's */
+        {"local.c", "int local(void) { return 2; }\n"},                    /* main has its own */
+        {"other.c", "int main(void) { return twice(1); }\n"},              /* another program */
+        {"notes.c", "/* twice( */ const char *s = \"counter\";\n"},       /* names in comments */
+    };
+    char *got = companions_of("c", "main.c", c, sizeof c / sizeof *c);
+    cr_assert_str_eq(got, "geo.c state.c step.c util.c");
+    free(got);
+    static const char *const cpp[][2] = {
+        {"main.cpp", "#include \"shape.hpp\"\n#include <iostream>\nnamespace util { int twice(int); }\n"
+                     "int main() { Shape s(2); std::cout << util::twice(s.area()) << Counter::value; }\n"},
+        {"shape.cpp", "#include \"shape.hpp\"\nShape::Shape(int r) : r_(r) {}\n"},
+        {"util.cpp", "namespace util {\nint twice(int x) { return 2 * x; }\n}\n"},
+        {"counter.cpp", "struct Counter { static int value; };\nint Counter::value = 4;\n"},
+        {"other.cpp", "#include <vector>\nstd::vector<int> unrelated() { return {}; }\n"},
+    };
+    got = companions_of("cpp", "main.cpp", cpp, sizeof cpp / sizeof *cpp);
+    cr_assert_str_eq(got, "counter.cpp shape.cpp util.cpp");
+    free(got);
+}
+
 static void expect_main_class(const char *src, const char *file_class, const char *want)
 {
     char *got = srcdeps_java_main_class(src, strlen(src), file_class);
