@@ -44,7 +44,7 @@ const Command cmd_run = {
     "A lone FILE of a compiled language brings the sources of its folder that\n"
     "belong to its program, as F5 does: C and C++ files it links with (no main of\n"
     "their own; a function or variable it uses, or named as a header it\n"
-    "includes), Go and Fortran files without a main of their own (no Go tests),\n"
+    "includes, or including one), Go and Fortran files without a main of their own (no Go tests),\n"
     "every .java.  Naming more than one FILE chooses.\n"
     "\n"
     "FILE may be a folder: its program is run (as go run . does), the file with\n"

@@ -803,8 +803,9 @@ static char *stem(const char *path)
 
 /* Keeps of cands (a C or C++ program's helper files) those its program
  * links with: a helper named as a header the program includes (util.c of
- * "util.h"), or one that defines a name the program uses and does not
- * define itself; and so on from each helper taken.  A stray file beside
+ * "util.h") or including one itself, or one that defines a name the
+ * program uses and does not define itself; and so on from each helper
+ * taken.  A stray file beside
  * the program (another exercise's half-written helper) stays out. */
 static void c_reachable(const char *entry_path, StrList *cands)
 {
@@ -830,6 +831,10 @@ static void c_reachable(const char *entry_path, StrList *cands)
             char *name = stem(cands->items[i]);
             bool wanted = sorted_has(&prog.headers, name);
             free(name);
+            /* A helper of the same interface (point_ops.cpp including the
+             * program's "point.h"): its operators are used by no name. */
+            for (size_t h = 0; !wanted && h < units[i].headers.len; h++)
+                wanted = sorted_has(&prog.headers, units[i].headers.items[h]);
             for (size_t d = 0; !wanted && d < units[i].defines.len; d++)
                 wanted = sorted_has(&prog.uses, units[i].defines.items[d]) &&
                          !sorted_has(&prog.defines, units[i].defines.items[d]);

@@ -124,12 +124,13 @@ Test(srcdeps, c_helpers_are_those_the_program_links_with)
         {"main.cpp", "#include \"shape.hpp\"\n#include <iostream>\nnamespace util { int twice(int); }\n"
                      "int main() { Shape s(2); std::cout << util::twice(s.area()) << Counter::value; }\n"},
         {"shape.cpp", "#include \"shape.hpp\"\nShape::Shape(int r) : r_(r) {}\n"},
+        {"shape_ops.cpp", "#include \"../src/shape.hpp\"\nShape operator+(Shape a, Shape b) { return a; }\n"},
         {"util.cpp", "namespace util {\nint twice(int x) { return 2 * x; }\n}\n"},
         {"counter.cpp", "struct Counter { static int value; };\nint Counter::value = 4;\n"},
         {"other.cpp", "#include <vector>\nstd::vector<int> unrelated() { return {}; }\n"},
     };
     got = companions_of("cpp", "main.cpp", cpp, sizeof cpp / sizeof *cpp);
-    cr_assert_str_eq(got, "counter.cpp shape.cpp util.cpp");
+    cr_assert_str_eq(got, "counter.cpp shape.cpp shape_ops.cpp util.cpp");
     free(got);
 }
 
