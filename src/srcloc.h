@@ -2,7 +2,8 @@
  * name, found in a line of a program's output: gcc, g++, gfortran and go
  * (`file:line:col:`, a Go panic's `\tfile:line +0x1a`), rustc
  * (`--> file:line:col`, a panic's `panicked at file:line:col:`), javac
- * (`File.java:line:`), Java stack frames (`at pkg.C.m(File.java:line)`),
+ * (`File.java:line:`; the panel takes the column from the caret line below),
+ * Java stack frames (`at pkg.C.m(File.java:line)`),
  * Python (`File "x", line N`), Node stack frames (`at f (file:line:col)`),
  * PHP (`in FILE on line N`, `in FILE:N`, frames `#0 FILE(N): f()`),
  * gfortran at run time (`At line N of file FILE`).  File names may hold

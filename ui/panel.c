@@ -1099,28 +1099,74 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
 
 /* ---------------------------------------------------------------- input */
 
+/* Line i of what the panel shows (the run's screen, or a past result's
+ * text) into *text; false past the end. */
+static bool panel_line(const Panel *p, long i, StrBuf *text)
+{
+    text->len = 0;
+    if (i < 0 || i >= (p->history ? (long)p->lines.len : (long)total_lines(p)))
+        return false;
+    if (p->history)
+        sb_puts(text, p->lines.items[i]);
+    else
+        line_text(p, (size_t)i, text);
+    if (!text->data)
+        sb_puts(text, "");
+    return true;
+}
+
+/* javac names no column: the caret it prints under the echoed line does.
+ * Its screen column (tabs to multiples of 8, as the panel's terminal
+ * drew them) is turned into a character column of the file's line; 0
+ * when line i is not followed by a source line and a lone caret. */
+static long javac_caret_column(const Panel *p, long i, const Buffer *b, size_t line)
+{
+    StrBuf caret = {0};
+    long col = 0;
+    if (panel_line(p, i + 2, &caret)) {
+        size_t n = strspn(caret.data, " ");
+        if (caret.data[n] == '^' && caret.data[n + 1] == '\0' && line < buffer_line_count(b)) {
+            size_t off = buffer_line_start(b, line), end = line + 1 < buffer_line_count(b)
+                                                                ? buffer_line_start(b, line + 1)
+                                                                : buffer_length(b);
+            size_t screen = 0;
+            long chars = 0;
+            while (off < end && screen < n) {
+                char c;
+                buffer_copy(b, off, off + 1, &c);
+                if (c == '\n')
+                    break;
+                screen = c == '\t' ? (screen / 8 + 1) * 8 : screen + 1;
+                off = textnav_next(b, off);
+                chars++;
+            }
+            if (screen == n)
+                col = chars + 1;
+        }
+    }
+    sb_free(&caret);
+    return col;
+}
+
 static void jump(Ide *ide, long i)
 {
     Panel *p = ide->panel;
     StrBuf text = {0};
-    const char *s;
-    size_t len;
-    if (p->history) {
-        if (i < 0 || i >= (long)p->lines.len)
-            return;
-        s = p->lines.items[i];
-        len = strlen(s);
-    } else {
-        line_text(p, (size_t)i, &text);
-        s = text.data ? text.data : "";
-        len = text.len;
+    if (!panel_line(p, i, &text)) {
+        sb_free(&text);
+        return;
     }
+    const char *s = text.data;
+    size_t len = text.len;
     SrcLoc loc;
     char *path = line_location(p, s, len, &loc);
     if (!path) {
         ide_message(ide, false, "this line names no file of the session");
     } else if (ide_open(ide, path)) {
         Tab *t = ide_tab(ide);
+        size_t plen = strlen(path);
+        if (loc.col == 0 && plen > 5 && !strcmp(path + plen - 5, ".java"))
+            loc.col = javac_caret_column(p, i, t->doc->buf, (size_t)loc.line - 1);
         view_goto(t->view, (size_t)loc.line - 1, loc.col > 0 ? (size_t)loc.col - 1 : 0);
         /* Past the line's end: a message, not a silent clamp. */
         if ((size_t)loc.line > buffer_line_count(t->doc->buf))
@@ -1140,18 +1186,9 @@ static long next_location(Panel *p, long from, int dir)
     long n = p->history ? (long)p->lines.len : (long)total_lines(p);
     long found = -1;
     for (long i = from + dir; i >= 0 && i < n && found < 0; i += dir) {
-        const char *s;
-        size_t len;
-        if (p->history) {
-            s = p->lines.items[i];
-            len = strlen(s);
-        } else {
-            line_text(p, (size_t)i, &text);
-            s = text.data ? text.data : "";
-            len = text.len;
-        }
+        panel_line(p, i, &text);
         SrcLoc loc;
-        char *path = line_location(p, s, len, &loc);
+        char *path = line_location(p, text.data, text.len, &loc);
         if (path)
             found = i;
         free(path);

@@ -300,7 +300,7 @@ test_a_run_from_tmp_says_it_saw_only_its_file() {
   tui_wait 'tide never shows a program all of /tmp'
 }
 
-test_java_compile_error_jumps_to_its_line() {
+test_java_compile_error_jumps_to_its_line_and_column() {
   command -v javac >/dev/null || skip "javac is not installed"
   printf 'public class Main {\n    public static void main(String[] a) {\n        System.out.println("x")\n    }\n}\n' >Main.java
   tui_start Main.java
@@ -309,7 +309,19 @@ test_java_compile_error_jumps_to_its_line() {
   tui_wait 'compile_error' 90
   tui_wait "Main.java:3: error: ';' expected"
   tui_keys Enter
-  tui_wait 'Java  Ln 3, Col 1'
+  # javac gives no column; its caret under the echoed line does.
+  tui_wait 'Java  Ln 3, Col 32'
+  # With tabs before it, counted as characters of the line.
+  printf 'public class T {\n\tpublic static void main(String[] a) {\n\t\tSystem.out.println("x")\n\t}\n}\n' >T.java
+  tui_keys C-o
+  tui_type 'T.java'
+  tui_keys Enter
+  tui_wait 'public class T'
+  tui_keys F5
+  tui_wait 'result #2' 90
+  tui_wait "T.java:3: error: ';' expected"
+  tui_keys Enter
+  tui_wait 'Java  Ln 3, Col 26'
 }
 
 # F5 on a file of a Cargo workspace builds it with cargo, and cargo names
