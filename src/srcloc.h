@@ -4,7 +4,7 @@
  * (`--> file:line:col`, a panic's `panicked at file:line:col:`), javac
  * (`File.java:line:`; the panel takes the column from the caret line below),
  * Java stack frames (`at pkg.C.m(File.java:line)`),
- * Python (`File "x", line N`), Node stack frames (`at f (file:line:col)`),
+ * Python (`File "x", line N`; the column from its ^ or ~~^~~ marks), Node stack frames (`at f (file:line:col)`),
  * PHP (`in FILE on line N`, `in FILE:N`, frames `#0 FILE(N): f()`),
  * gfortran at run time (`At line N of file FILE`).  File names may hold
  * spaces and parentheses.  The execution panel makes such lines selectable

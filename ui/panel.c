@@ -1115,36 +1115,49 @@ static bool panel_line(const Panel *p, long i, StrBuf *text)
     return true;
 }
 
-/* javac names no column: the caret it prints under the echoed line does.
- * Its screen column (tabs to multiples of 8, as the panel's terminal
- * drew them) is turned into a character column of the file's line; 0
- * when line i is not followed by a source line and a lone caret. */
-static long javac_caret_column(const Panel *p, long i, const Buffer *b, size_t line)
+/* javac and Python name no column: the marks they print under the line
+ * they echo do (javac: a caret under the line as it is; Python: carets
+ * or ~~^~~ under the line without its indentation, echoed 4 columns in).
+ * The first mark's screen column (tabs to multiples of 8, as the panel's
+ * terminal drew them) becomes a character column of the file's line; 0
+ * when line i is not followed by an echoed line and a line of marks. */
+static long marked_column(const Panel *p, long i, const Buffer *b, size_t line, bool python)
 {
-    StrBuf caret = {0};
+    StrBuf marks = {0};
     long col = 0;
-    if (panel_line(p, i + 2, &caret)) {
-        size_t n = strspn(caret.data, " ");
-        if (caret.data[n] == '^' && caret.data[n + 1] == '\0' && line < buffer_line_count(b)) {
-            size_t off = buffer_line_start(b, line), end = line + 1 < buffer_line_count(b)
-                                                                ? buffer_line_start(b, line + 1)
-                                                                : buffer_length(b);
-            size_t screen = 0;
-            long chars = 0;
-            while (off < end && screen < n) {
-                char c;
-                buffer_copy(b, off, off + 1, &c);
-                if (c == '\n')
-                    break;
-                screen = c == '\t' ? (screen / 8 + 1) * 8 : screen + 1;
-                off = textnav_next(b, off);
+    size_t n = 0;
+    bool ok = panel_line(p, i + 2, &marks) && line < buffer_line_count(b);
+    if (ok) {
+        n = strspn(marks.data, " ");
+        size_t m = strspn(marks.data + n, python ? "^~" : "^");
+        ok = m > 0 && marks.data[n + m] == '\0' && (!python || n >= 4);
+    }
+    if (ok) {
+        size_t off = buffer_line_start(b, line), end = line + 1 < buffer_line_count(b)
+                                                            ? buffer_line_start(b, line + 1)
+                                                            : buffer_length(b);
+        size_t screen = 0;
+        long chars = 0;
+        char c = 0;
+        if (python) {
+            screen = 4;
+            while (off < end && buffer_copy(b, off, off + 1, &c) == 1 && (c == ' ' || c == '\t')) {
+                off++;
                 chars++;
             }
-            if (screen == n)
-                col = chars + 1;
         }
+        while (off < end && screen < n) {
+            buffer_copy(b, off, off + 1, &c);
+            if (c == '\n')
+                break;
+            screen = c == '\t' ? (screen / 8 + 1) * 8 : screen + 1;
+            off = textnav_next(b, off);
+            chars++;
+        }
+        if (screen == n)
+            col = chars + 1;
     }
-    sb_free(&caret);
+    sb_free(&marks);
     return col;
 }
 
@@ -1164,9 +1177,9 @@ static void jump(Ide *ide, long i)
         ide_message(ide, false, "this line names no file of the session");
     } else if (ide_open(ide, path)) {
         Tab *t = ide_tab(ide);
-        size_t plen = strlen(path);
-        if (loc.col == 0 && plen > 5 && !strcmp(path + plen - 5, ".java"))
-            loc.col = javac_caret_column(p, i, t->doc->buf, (size_t)loc.line - 1);
+        const char *dot = strrchr(path, '.');
+        if (loc.col == 0 && dot && (!strcmp(dot, ".java") || !strcmp(dot, ".py")))
+            loc.col = marked_column(p, i, t->doc->buf, (size_t)loc.line - 1, !strcmp(dot, ".py"));
         view_goto(t->view, (size_t)loc.line - 1, loc.col > 0 ? (size_t)loc.col - 1 : 0);
         /* Past the line's end: a message, not a silent clamp. */
         if ((size_t)loc.line > buffer_line_count(t->doc->buf))

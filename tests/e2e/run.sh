@@ -104,12 +104,28 @@ test_python_traceback_jumps_to_its_line() {
   tui_wait 'ZeroDivisionError' 30
   tui_wait 'runtime_error · exit 1'
   # The first place is where the traceback starts (line 4); the next the
-  # line that failed (line 2).
+  # line that failed (line 2).  Python 3.11 marks the failing part (^^^^,
+  # ~~~^~~): there, at its first column.
+  local c4=1 c2=1
+  if tui_screen | grep -q '~~~^~~'; then c4=7 c2=12; fi
   tui_keys Enter
-  tui_wait 'Python  Ln 4, Col 1'
+  tui_wait "Python  Ln 4, Col $c4"
   tui_keys F6
   tui_keys Down Enter
-  tui_wait 'Python  Ln 2, Col 1'
+  tui_wait "Python  Ln 2, Col $c2"
+}
+
+# A syntax error's caret, under the line Python echoes without its
+# indentation (tabs here), is a column of the file.
+test_a_python_syntax_error_jumps_to_its_column() {
+  printf 'def f():\n\tif True:\n\t\tprint(1 +)\n' >s.py
+  tui_start s.py
+  tui_wait 'def f'
+  tui_keys F5
+  tui_wait 'SyntaxError' 30
+  tui_wait 'runtime_error · exit 1'
+  tui_keys Enter
+  tui_wait 'Python  Ln 3, Col 12'
 }
 
 # A file in a subfolder runs in its own folder, as tide run does: the data
