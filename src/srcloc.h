@@ -2,13 +2,14 @@
  * name, found in a line of a program's output: gcc, g++, gfortran and go
  * (`file:line:col:`, a Go panic's `\tfile:line +0x1a`), rustc
  * (`--> file:line:col`, a panic's `panicked at file:line:col:`), javac
- * (`File.java:line:`; the panel takes the column from the caret line below),
+ * (`File.java:line:`),
  * Java stack frames (`at pkg.C.m(File.java:line)`),
- * Python (`File "x", line N`; the column from its ^ or ~~^~~ marks), Node stack frames (`at f (file:line:col)`),
+ * Python (`File "x", line N`), Node stack frames (`at f (file:line:col)`),
  * PHP (`in FILE on line N`, `in FILE:N`, frames `#0 FILE(N): f()`),
  * gfortran at run time (`At line N of file FILE`).  File names may hold
  * spaces and parentheses.  The execution panel makes such lines selectable
- * and jumps to them. */
+ * and jumps to them (javac's, Node's and Python's columns from the marks
+ * under the line they echo). */
 #ifndef TIDE_SRCLOC_H
 #define TIDE_SRCLOC_H
 

@@ -1115,9 +1115,10 @@ static bool panel_line(const Panel *p, long i, StrBuf *text)
     return true;
 }
 
-/* javac and Python name no column: the marks they print under the line
- * they echo do (javac: a caret under the line as it is; Python: carets
- * or ~~^~~ under the line without its indentation, echoed 4 columns in).
+/* javac, Node's syntax errors and Python name no column: the marks they
+ * print under the line they echo do (javac, Node: carets under the line
+ * as it is; Python: carets or ~~^~~ under the line without its
+ * indentation, echoed 4 columns in).
  * The first mark's screen column (tabs to multiples of 8, as the panel's
  * terminal drew them) becomes a character column of the file's line; 0
  * when line i is not followed by an echoed line and a line of marks. */
@@ -1178,8 +1179,10 @@ static void jump(Ide *ide, long i)
     } else if (ide_open(ide, path)) {
         Tab *t = ide_tab(ide);
         const char *dot = strrchr(path, '.');
-        if (loc.col == 0 && dot && (!strcmp(dot, ".java") || !strcmp(dot, ".py")))
-            loc.col = marked_column(p, i, t->doc->buf, (size_t)loc.line - 1, !strcmp(dot, ".py"));
+        static const char *const marked[] = {".java", ".js", ".mjs", ".cjs", ".py"};
+        for (size_t k = 0; loc.col == 0 && dot && k < sizeof marked / sizeof *marked; k++)
+            if (!strcmp(dot, marked[k]))
+                loc.col = marked_column(p, i, t->doc->buf, (size_t)loc.line - 1, !strcmp(dot, ".py"));
         view_goto(t->view, (size_t)loc.line - 1, loc.col > 0 ? (size_t)loc.col - 1 : 0);
         /* Past the line's end: a message, not a silent clamp. */
         if ((size_t)loc.line > buffer_line_count(t->doc->buf))

@@ -115,6 +115,19 @@ test_python_traceback_jumps_to_its_line() {
   tui_wait "Python  Ln 2, Col $c2"
 }
 
+# Node's syntax error names a line; the caret under the line it echoes
+# gives the column.
+test_a_node_syntax_error_jumps_to_its_column() {
+  command -v node >/dev/null || skip "node is not installed"
+  printf 'function f() {\n\tconst x = 1 +;\n}\n' >n.js
+  tui_start n.js
+  tui_wait 'function f'
+  tui_keys F5
+  tui_wait 'runtime_error · exit 1' 30
+  tui_keys Enter
+  tui_wait 'Node.js  Ln 2, Col 15'
+}
+
 # A syntax error's caret, under the line Python echoes without its
 # indentation (tabs here), is a column of the file.
 test_a_python_syntax_error_jumps_to_its_column() {
