@@ -603,10 +603,11 @@ void srcdeps_order_fortran(const char *dir, StrList *files)
 
 /* What a C or C++ source gives and takes, near enough to what its linker
  * sees: the names it defines at file scope (functions with a body,
- * variables), every identifier it uses, and the stems of the headers it
- * includes with quotes ("util" of #include "lib/util.h"). */
+ * variables), every identifier it uses, the stems of the headers it
+ * includes with quotes ("util" of #include "lib/util.h") and those files'
+ * names ("util.h"). */
 typedef struct CUnit {
-    StrList defines, uses, headers;
+    StrList defines, uses, headers, included;
 } CUnit;
 
 static void cunit_free(CUnit *u)
@@ -614,6 +615,7 @@ static void cunit_free(CUnit *u)
     sl_free(&u->defines);
     sl_free(&u->uses);
     sl_free(&u->headers);
+    sl_free(&u->included);
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -775,6 +777,7 @@ static void c_scan(const char *text, size_t len, CUnit *u)
                             dot = x;
                     if (dot > name)
                         sl_push_owned(&u->headers, xstrndup(name, (size_t)(dot - name)));
+                    sl_push_owned(&u->included, xstrndup(name, (size_t)(close - name)));
                 }
             }
         }
@@ -783,6 +786,7 @@ static void c_scan(const char *text, size_t len, CUnit *u)
     sort_unique(&u->defines);
     sort_unique(&u->uses);
     sort_unique(&u->headers);
+    sort_unique(&u->included);
 }
 
 static void merge(StrList *into, const StrList *from)
@@ -806,7 +810,8 @@ static char *stem(const char *path)
  * "util.h") or including one itself, or one that defines a name the
  * program uses and does not define itself; and so on from each helper
  * taken.  A stray file beside
- * the program (another exercise's half-written helper) stays out. */
+ * the program (another exercise's half-written helper) stays out, and so
+ * does one the program includes itself (#include "funcs.c"). */
 static void c_reachable(const char *entry_path, StrList *cands)
 {
     char *text;
@@ -826,7 +831,9 @@ static void c_reachable(const char *entry_path, StrList *cands)
     for (bool changed = true; changed;) {
         changed = false;
         for (size_t i = 0; i < cands->len; i++) {
-            if (taken[i])
+            /* #include "funcs.c": compiled in already, not beside it. */
+            const char *base = strrchr(cands->items[i], '/');
+            if (taken[i] || sorted_has(&prog.included, base ? base + 1 : cands->items[i]))
                 continue;
             char *name = stem(cands->items[i]);
             bool wanted = sorted_has(&prog.headers, name);
@@ -843,6 +850,7 @@ static void c_reachable(const char *entry_path, StrList *cands)
                 merge(&prog.uses, &units[i].uses);
                 merge(&prog.defines, &units[i].defines);
                 merge(&prog.headers, &units[i].headers);
+                merge(&prog.included, &units[i].included);
             }
         }
     }

@@ -956,6 +956,14 @@ test_a_single_file_brings_its_helpers() {
   expect_eq "$OUT" 42
   run_tide run --ephemeral c/main.c c/util.c c/wip.c
   expect_rc 126 "named files are the program, even a broken one"
+  # A helper the program includes itself is compiled in already: beside
+  # it, it was defined twice.
+  mkdir unity
+  printf 'int twice(int x) { return 2 * x; }\n' >unity/funcs.c
+  printf '#include <stdio.h>\n#include "funcs.c"\nint main(void) { printf("%%d\\n", twice(4)); }\n' >unity/main.c
+  run_tide run --ephemeral unity/main.c
+  expect_rc 0 "#include \"funcs.c\": $ERR"
+  expect_eq "$OUT" 8
 }
 
 test_language_details() {

@@ -105,9 +105,10 @@ static char *companions_of(const char *lang, const char *entry, const char *cons
 Test(srcdeps, c_helpers_are_those_the_program_links_with)
 {
     static const char *const c[][2] = {
-        {"main.c", "#include <stdio.h>\n#include \"geo.h\"\nint twice(int);\nextern int counter;\n"
+        {"main.c", "#include <stdio.h>\n#include \"geo.h\"\n#include \"impl.c\"\nint twice(int);\nextern int counter;\n"
                    "static int local(void) { return 1; }\n"
-                   "int main(void) { printf(\"%d\", twice(area(2)) + counter + local()); }\n"},
+                   "int main(void) { printf(\"%d\", twice(area(2)) + counter + local() + impl()); }\n"},
+        {"impl.c", "int impl(void) { return 0; }\n"},                     /* compiled in by #include */
         {"util.c", "int twice(int x) { return 2 * x + step(); }\n"},        /* used by main */
         {"step.c", "int step(void)\n{\n    return 0;\n}\n"},             /* used by util.c */
         {"geo.c", "static int sq(int r) { return r * r; }\n"},              /* "geo.h" names it */
