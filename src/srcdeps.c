@@ -319,18 +319,21 @@ typedef struct FortranUnits {
     bool seen_first; /* the first statement has been looked at */
     StrList defines; /* modules */
     StrList uses;    /* modules used (not the intrinsic ones) */
+    StrList procs;   /* subroutines and functions it defines */
+    StrList words;   /* every name in its statements */
+    int interfaces;  /* interface blocks open (what they name is defined elsewhere) */
 } FortranUnits;
 
 /* The tokens of a statement: words (lowercase) and single characters. */
 typedef struct Tokens {
-    char tok[8][64];
+    char tok[16][64];
     size_t n;
 } Tokens;
 
 static void tokenize(const char *stmt, Tokens *t)
 {
     t->n = 0;
-    for (const char *p = stmt; *p && t->n < 8;) {
+    for (const char *p = stmt; *p && t->n < sizeof t->tok / sizeof *t->tok;) {
         if (*p == ' ' || *p == '\t') {
             p++;
             continue;
@@ -374,6 +377,25 @@ static void fortran_statement(FortranUnits *u, const char *stmt)
     tokenize(stmt, &t);
     if (t.n == 0)
         return;
+    for (const char *p = stmt; *p;) {
+        size_t n = 0;
+        while (is_ident(p[n]))
+            n++;
+        if (n && !isdigit((unsigned char)*p))
+            sl_push_owned(&u->words, xstrndup(p, n));
+        p += n ? n : 1;
+    }
+    if (tok_is(&t, 0, "interface") || (tok_is(&t, 0, "abstract") && tok_is(&t, 1, "interface")))
+        u->interfaces++;
+    else if (((tok_is(&t, 0, "end") && tok_is(&t, 1, "interface")) || tok_is(&t, 0, "endinterface")) &&
+             u->interfaces > 0)
+        u->interfaces--;
+    else if (u->interfaces == 0 && strncmp(t.tok[0], "end", 3) != 0)
+        for (size_t i = 0; i + 1 < t.n; i++)
+            if ((tok_is(&t, i, "subroutine") || tok_is(&t, i, "function")) && tok_word(&t, i + 1)) {
+                sl_push(&u->procs, t.tok[i + 1]);
+                break;
+            }
     if (!u->seen_first) {
         u->seen_first = true;
         if (!starts_unit(&t))
@@ -508,6 +530,8 @@ static void units_free(FortranUnits *u)
 {
     sl_free(&u->defines);
     sl_free(&u->uses);
+    sl_free(&u->procs);
+    sl_free(&u->words);
 }
 
 /* ------------------------------------------------------------ API */
@@ -869,6 +893,67 @@ static void c_reachable(const char *entry_path, StrList *cands)
     cunit_free(&prog);
 }
 
+static bool any_of_in(const StrList *names, const StrList *sorted, const StrList *except)
+{
+    for (size_t i = 0; i < names->len; i++)
+        if (sorted_has(sorted, names->items[i]) && !(except && sorted_has(except, names->items[i])))
+            return true;
+    return false;
+}
+
+/* The same for Fortran (free form): a helper whose module the program
+ * uses, or that defines a subroutine or function the program names and
+ * does not define itself.  Fixed-form files, where spaces do not separate
+ * names, are always taken. */
+static void fortran_reachable(const char *entry_path, StrList *cands)
+{
+    char *text;
+    size_t len;
+    if (!cands->len || lang_fortran_fixed_form(entry_path) || !read_source(entry_path, &text, &len))
+        return;
+    FortranUnits prog = {0};
+    fortran_scan(text, len, false, &prog);
+    free(text);
+    size_t n = cands->len;
+    FortranUnits *units = xcalloc(n, sizeof *units);
+    bool *taken = xcalloc(n, sizeof *taken);
+    for (size_t i = 0; i < n; i++) {
+        taken[i] = lang_fortran_fixed_form(cands->items[i]);
+        if (!taken[i] && read_source(cands->items[i], &text, &len)) {
+            fortran_scan(text, len, false, &units[i]);
+            free(text);
+        }
+    }
+    StrList *lists[] = {&prog.uses, &prog.words, &prog.procs};
+    for (size_t l = 0; l < 3; l++)
+        sort_unique(lists[l]);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < n; i++) {
+            if (taken[i] || !(any_of_in(&units[i].defines, &prog.uses, NULL) ||
+                              any_of_in(&units[i].procs, &prog.words, &prog.procs)))
+                continue;
+            taken[i] = changed = true;
+            merge(&prog.uses, &units[i].uses);
+            merge(&prog.words, &units[i].words);
+            merge(&prog.procs, &units[i].procs);
+        }
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (taken[i])
+            cands->items[w++] = cands->items[i];
+        else
+            free(cands->items[i]);
+        units_free(&units[i]);
+    }
+    cands->len = w;
+    cands->items[w] = NULL;
+    free(units);
+    free(taken);
+    units_free(&prog);
+}
+
 static bool companion(const Lang *lang, const char *path, const char *name)
 {
     struct stat st;
@@ -916,6 +1001,8 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out)
     free(dir);
     if (lang->id == LANG_C || lang->id == LANG_CPP)
         c_reachable(entry_path, out);
+    else if (lang->id == LANG_FORTRAN)
+        fortran_reachable(entry_path, out);
     if (out->len)
         qsort(out->items, out->len, sizeof *out->items, by_name);
 }

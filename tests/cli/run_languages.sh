@@ -263,4 +263,10 @@ test_fortran_modules_listed_after_the_program_that_uses_them() {
   expect_eq "$OUT" " 3.14" "the program's output"
   # The .mod files stay out of the folder.
   expect_eq "$(ls)" "$(printf 'consts.f90\nmain.f90\nshapes.f90')" "the folder holds only the sources"
+  # Alone, the program brings the modules it uses (and theirs), not a
+  # half-written module beside them.
+  printf 'module wip\n  integer :: x =\nend module wip\n' >wip.f90
+  run_tide run --ephemeral --json main.f90
+  expect_rc 0 "main.f90 alone: $(json_get "$OUT" 'j["error"]')"
+  expect_eq "$(json_get "$OUT" 'j["files"]')" '["main.f90", "consts.f90", "shapes.f90"]'
 }

@@ -135,6 +135,26 @@ Test(srcdeps, c_helpers_are_those_the_program_links_with)
     free(got);
 }
 
+Test(srcdeps, fortran_helpers_are_those_the_program_uses)
+{
+    static const char *const f[][2] = {
+        {"main.f90", "program main\n  use geom\n  implicit none\n  interface\n    subroutine declared(x)\n"
+                     "      real :: x\n    end subroutine\n  end interface\n  print *, area(2.0)\n"
+                     "  call greet(3)\n  call mine()\ncontains\n  subroutine mine()\n  end subroutine\nend program\n"},
+        {"geom.f90", "module geom\n  use units\ncontains\n  real function area(r)\n    real :: r\n"
+                     "    area = pi * r * r\n  end function\nend module\n"},   /* its module is used */
+        {"units.f90", "module units\n  real, parameter :: pi = 3.14159\nend module\n"}, /* geom uses it */
+        {"ext.f90", "subroutine greet(n)\n  integer :: n\n  print *, n\nend subroutine greet\n"}, /* called */
+        {"decl.f90", "subroutine declared(x)\n  real :: x\nend subroutine\n"},  /* an interface names it */
+        {"wip.f90", "module broken\n  integer :: x =\nend module\n"},                /* no one's */
+        {"mine.f90", "subroutine mine()\nend subroutine\n"},                          /* main has its own */
+        {"old.f", "      SUBROUTINE OLD\n      END\n"},                               /* fixed form: taken */
+    };
+    char *got = companions_of("fortran", "main.f90", f, sizeof f / sizeof *f);
+    cr_assert_str_eq(got, "decl.f90 ext.f90 geom.f90 old.f units.f90");
+    free(got);
+}
+
 static void expect_main_class(const char *src, const char *file_class, const char *want)
 {
     char *got = srcdeps_java_main_class(src, strlen(src), file_class);
