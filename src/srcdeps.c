@@ -954,6 +954,92 @@ static void fortran_reachable(const char *entry_path, StrList *cands)
     units_free(&prog);
 }
 
+/* The types a Java source declares at its top level, and every identifier
+ * it uses (comments and strings blanked), each sorted. */
+static void java_scan(const char *text, size_t len, StrList *types, StrList *words)
+{
+    char *s = c_code_only(text, len);
+    int depth = 0;
+    bool want_name = false;
+    for (size_t i = 0; i < len;) {
+        char c = s[i];
+        if (c == '{' || c == '}') {
+            depth += c == '{' ? 1 : depth > 0 ? -1 : 0;
+            want_name = false;
+            i++;
+            continue;
+        }
+        if (!is_ident(c)) {
+            if (!isspace((unsigned char)c))
+                want_name = false;
+            i++;
+            continue;
+        }
+        size_t a = i, b = ident_end(s, i, len);
+        i = b;
+        if (isdigit((unsigned char)s[a]))
+            continue;
+        sl_push_owned(words, xstrndup(s + a, b - a));
+        if (depth == 0 && want_name)
+            sl_push_owned(types, xstrndup(s + a, b - a));
+        want_name = depth == 0 && !(a > 0 && s[a - 1] == '.') &&
+                    (word_is(s, a, b, "class") || word_is(s, a, b, "interface") || word_is(s, a, b, "enum") ||
+                     word_is(s, a, b, "record"));
+    }
+    free(s);
+    sort_unique(types);
+    sort_unique(words);
+}
+
+/* The same for Java: the files declaring a type the program names (and
+ * so on from theirs).  javac finds a class in a file of its own name
+ * through -sourcepath anyway; this brings Helper declared in Shapes.java,
+ * and leaves out the folder's other programs and a half-written file. */
+static void java_reachable(const char *entry_path, StrList *cands)
+{
+    char *text;
+    size_t len;
+    if (!cands->len || !read_source(entry_path, &text, &len))
+        return;
+    StrList types = {0}, words = {0};
+    java_scan(text, len, &types, &words);
+    free(text);
+    size_t n = cands->len;
+    StrList *ctypes = xcalloc(n, sizeof *ctypes), *cwords = xcalloc(n, sizeof *cwords);
+    bool *taken = xcalloc(n, sizeof *taken);
+    for (size_t i = 0; i < n; i++)
+        if (read_source(cands->items[i], &text, &len)) {
+            java_scan(text, len, &ctypes[i], &cwords[i]);
+            free(text);
+        }
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < n; i++) {
+            if (taken[i] || !any_of_in(&ctypes[i], &words, &types))
+                continue;
+            taken[i] = changed = true;
+            merge(&words, &cwords[i]);
+            merge(&types, &ctypes[i]);
+        }
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (taken[i])
+            cands->items[w++] = cands->items[i];
+        else
+            free(cands->items[i]);
+        sl_free(&ctypes[i]);
+        sl_free(&cwords[i]);
+    }
+    cands->len = w;
+    cands->items[w] = NULL;
+    free(ctypes);
+    free(cwords);
+    free(taken);
+    sl_free(&types);
+    sl_free(&words);
+}
+
 static bool companion(const Lang *lang, const char *path, const char *name)
 {
     struct stat st;
@@ -1003,6 +1089,8 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out)
         c_reachable(entry_path, out);
     else if (lang->id == LANG_FORTRAN)
         fortran_reachable(entry_path, out);
+    else if (lang->id == LANG_JAVA)
+        java_reachable(entry_path, out);
     if (out->len)
         qsort(out->items, out->len, sizeof *out->items, by_name);
 }

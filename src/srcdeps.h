@@ -70,11 +70,13 @@ bool srcdeps_holds_up_to(const char *root, const char *dir, const char *name);
 bool srcdeps_file_has_main(const Lang *lang, const char *path);
 
 /* The other sources of entry_path's folder that belong to its program,
- * sorted, as paths: for Java all of them (classes that refer to each
- * other), for C, C++, Go and Fortran those without a main of their own
- * (the helpers main.c calls, not the folder's other one-file programs);
- * none for the rest (rustc finds a crate's modules itself).  Hidden files
- * and Go tests stay out. */
+ * sorted, as paths: for Java those declaring a class it names (and theirs);
+ * for Go those without a main of their own; for C, C++ and Fortran those
+ * without a main that it links with (names it uses that they define, a
+ * header named after them or included by both, modules it uses; fixed-form
+ * Fortran always), so neither the folder's other one-file programs nor a
+ * stray half-written file come in; none for the rest (rustc finds a
+ * crate's modules itself).  Hidden files and Go tests stay out. */
 void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
 
 /* The folder a program's toolchain takes for its project, found as the

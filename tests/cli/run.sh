@@ -995,6 +995,17 @@ test_language_details() {
   run_tide run --ephemeral Hello.java -- a b
   expect_rc 0 "Hello.java with class Main: $ERR"
   expect_eq "$OUT" "main of 2"
+  # A Java file brings the files declaring the classes it names (Helper in
+  # Shapes.java), not a half-written exercise beside it.
+  mkdir jx && cd jx
+  printf 'public class Ex1 {\n    public static void main(String[] a) {\n        System.out.println(new Shapes().area() + Helper.ONE);\n    }\n}\n' >Ex1.java
+  printf 'class Shapes {\n    int area() { return 41; }\n}\n\nclass Helper {\n    static int ONE = 1;\n}\n' >Shapes.java
+  printf 'public class Ex2 {\n    public static void main(String[] a) {\n        int x = \n    }\n}\n' >Ex2.java
+  run_tide run --ephemeral --json Ex1.java
+  expect_rc 0 "Ex1.java beside a broken Ex2.java: $(json_get "$OUT" 'j["error"]')"
+  expect_eq "$(json_get "$OUT" 'j["output"]')" 42
+  expect_eq "$(json_get "$OUT" 'j["files"]')" '["Ex1.java", "Shapes.java"]'
+  cd ..
   # C in two files.
   printf 'int add(int a, int b);\n#include <stdio.h>\nint main(void)\n{\n    printf("%%d\\n", add(2, 3));\n}\n' >two.c
   printf 'int add(int a, int b)\n{\n    return a + b;\n}\n' >add.c

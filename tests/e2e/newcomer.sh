@@ -114,7 +114,7 @@ public class Main {
   tui_wait 'compile_error' 90
   tui_wait 'Main.java:7: error'
   tui_keys Enter
-  tui_wait 'Java  Ln 7, Col 1'
+  tui_wait 'Java  Ln 7, Col 36'
   tui_keys End
   tui_type ';'
   tui_keys F5

@@ -192,8 +192,10 @@ test_a_file_in_a_subfolder_runs_in_its_folder() {
   tui_wait 'ZeroDivisionError' 30
   tui_wait 'runtime_error · exit 1'
   case "$(tui_screen)" in *beside*) ;; *) fail "the program did not read the file beside it:$(tui_screen)" ;; esac
+  local col=1
+  if tui_screen | grep -q '~~^~~'; then col=7; fi # Python 3.11 marks the failing part
   tui_keys Enter
-  tui_wait 'Python  Ln 3, Col 1'
+  tui_wait "Python  Ln 3, Col $col"
   case "$(tui_screen)" in *'the top-level f.py'*) fail "the jump opened the other f.py:$(tui_screen)" ;; esac
 }
 

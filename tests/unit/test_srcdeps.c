@@ -155,6 +155,22 @@ Test(srcdeps, fortran_helpers_are_those_the_program_uses)
     free(got);
 }
 
+Test(srcdeps, java_helpers_are_those_the_program_names)
+{
+    static const char *const j[][2] = {
+        {"Main.java", "import java.util.*;\npublic class Main {\n  public static void main(String[] a) {\n"
+                      "    System.out.println(new Shapes().area() + Util.twice(2));\n  }\n}\n"},
+        {"Shapes.java", "class Shapes { double area() { return Helper.PI; } }\nclass Helper { static double PI = 3.14; }\n"},
+        {"Util.java", "class Util { static int twice(int x) { return 2 * x; } }\n"},
+        {"Other.java", "public class Other { public static void main(String[] a) { Util.twice(1); } }\n"},
+        {"Wip.java", "class Wip { void f() { int x = } \n"},
+        {"Notes.java", "/* Shapes */ class Notes { String s = \"Util\"; }\n"},
+    };
+    char *got = companions_of("java", "Main.java", j, sizeof j / sizeof *j);
+    cr_assert_str_eq(got, "Shapes.java Util.java");
+    free(got);
+}
+
 static void expect_main_class(const char *src, const char *file_class, const char *want)
 {
     char *got = srcdeps_java_main_class(src, strlen(src), file_class);
