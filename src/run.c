@@ -337,7 +337,7 @@ static void add_companions(RunOptions *o)
     size_t skip;
     char *entry = entry_path(o, &skip);
     StrList paths;
-    srcdeps_companions(o->req.lang, entry, &paths);
+    srcdeps_companions_split(o->req.lang, entry, &paths, &o->left_out);
     for (size_t i = 0; i < paths.len; i++) {
         sl_push(&o->files, paths.items[i] + skip);
         sl_push(&o->companions, paths.items[i] + skip);
@@ -604,6 +604,7 @@ void run_options_free(RunOptions *o)
     sl_free(&o->files);
     sl_free(&o->args);
     sl_free(&o->companions);
+    sl_free(&o->left_out);
     sl_free(&o->notes);
     sl_free(&o->notes_repeated);
     *o = (RunOptions){.stdin_fd = -1, .temp_lock = -1};
@@ -883,8 +884,8 @@ static int run_main(App *app, int argc, char **argv)
     }
     if (res.work_narrowed)
         sl_push_owned(&o.notes, run_narrowed_note(o.workdir));
-    if (res.status == RUN_COMPILE_ERROR && o.companions.len) {
-        char *note = srcdeps_companions_note(&o.companions);
+    if (res.status == RUN_COMPILE_ERROR && (o.companions.len || o.left_out.len)) {
+        char *note = srcdeps_companions_note(&o.companions, &o.left_out);
         sl_push_owned(&o.notes, xasprintf("%s; naming the files to build chooses them", note));
         free(note);
     }

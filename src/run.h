@@ -15,6 +15,7 @@ typedef struct RunOptions {
     StrList files;        /* relative to workdir */
     StrList args;
     StrList companions;   /* files tide added to a lone FILE (add_companions) */
+    StrList left_out;     /* helper files of its folder it left out (paths) */
     char *stdin_path;     /* --stdin FILE, "-" for tide's own stdin, or NULL */
     char *generated_dir;  /* --generated-dir */
     char *temp_dir;       /* holds a program read from stdin for a run not recorded;

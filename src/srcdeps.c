@@ -1068,7 +1068,14 @@ static int by_name(const void *a, const void *b)
 
 void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out)
 {
+    srcdeps_companions_split(lang, entry_path, out, NULL);
+}
+
+void srcdeps_companions_split(const Lang *lang, const char *entry_path, StrList *out, StrList *left)
+{
     *out = (StrList){0};
+    if (left)
+        *left = (StrList){0};
     const char *slash = strrchr(entry_path, '/');
     if (!lang->compile || lang->id == LANG_RUST || !slash)
         return;
@@ -1085,14 +1092,23 @@ void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out)
     if (dp)
         closedir(dp);
     free(dir);
+    StrList all = {0};
+    for (size_t i = 0; left && i < out->len; i++)
+        sl_push(&all, out->items[i]);
     if (lang->id == LANG_C || lang->id == LANG_CPP)
         c_reachable(entry_path, out);
     else if (lang->id == LANG_FORTRAN)
         fortran_reachable(entry_path, out);
     else if (lang->id == LANG_JAVA)
         java_reachable(entry_path, out);
+    for (size_t i = 0; i < all.len; i++)
+        if (!sl_contains(out, all.items[i]))
+            sl_push(left, all.items[i]);
+    sl_free(&all);
     if (out->len)
         qsort(out->items, out->len, sizeof *out->items, by_name);
+    if (left && left->len)
+        qsort(left->items, left->len, sizeof *left->items, by_name);
 }
 
 static bool holds(const char *dir, const char *name)
@@ -1504,16 +1520,30 @@ char *srcdeps_project_root(const Lang *lang, const char *entry_path)
     return root;
 }
 
-char *srcdeps_companions_note(const StrList *companions)
+static void names_of(StrBuf *sb, const StrList *paths)
+{
+    for (size_t i = 0; i < paths->len; i++) {
+        const char *slash = strrchr(paths->items[i], '/');
+        sb_printf(sb, "%s%s", i ? ", " : "", slash ? slash + 1 : paths->items[i]);
+    }
+}
+
+char *srcdeps_companions_note(const StrList *companions, const StrList *left)
 {
     StrBuf sb = {0};
-    for (size_t i = 0; i < companions->len; i++) {
-        const char *slash = strrchr(companions->items[i], '/');
-        sb_printf(&sb, "%s%s", i ? ", " : "", slash ? slash + 1 : companions->items[i]);
+    if (companions->len) {
+        sb_puts(&sb, "built with ");
+        names_of(&sb, companions);
+        sb_puts(&sb, " from the file's folder, as part of its program");
+    } else {
+        sb_puts(&sb, "built alone");
     }
-    char *note = xasprintf("built with %s from the file's folder, as part of its program", sb.data);
-    sb_free(&sb);
-    return note;
+    if (left && left->len) {
+        sb_puts(&sb, companions->len ? "; left out " : ": left out ");
+        names_of(&sb, left);
+        sb_puts(&sb, left->len > 1 ? ", which define nothing it names" : ", which defines nothing it names");
+    }
+    return sb_steal(&sb);
 }
 
 char *srcdeps_folder_entry(const char *dir, const Lang *lang, StrList *candidates)

@@ -78,6 +78,9 @@ bool srcdeps_file_has_main(const Lang *lang, const char *path);
  * stray half-written file come in; none for the rest (rustc finds a
  * crate's modules itself).  Hidden files and Go tests stay out. */
 void srcdeps_companions(const Lang *lang, const char *entry_path, StrList *out);
+/* The same, and into *left the sources of the folder left out of it that
+ * have no main of their own (what a failed build may have needed). */
+void srcdeps_companions_split(const Lang *lang, const char *entry_path, StrList *out, StrList *left);
 
 /* The folder a program's toolchain takes for its project, found as the
  * toolchain finds it, walking up from the entry's folder: Node's package
@@ -120,9 +123,9 @@ void srcdeps_cargo_target_free(CargoTarget *t);
  * NULL with the folder's sources (names, sorted) in candidates. */
 char *srcdeps_folder_entry(const char *dir, const Lang *lang, StrList *candidates);
 
-/* For a build with companions (paths) that failed: which files went in,
- * one line. */
-char *srcdeps_companions_note(const StrList *companions);
+/* For a build of a lone file that failed: which files of its folder went
+ * in (companions) and which were left out (left, may be NULL), one line. */
+char *srcdeps_companions_note(const StrList *companions, const StrList *left);
 
 /* Put the Fortran files (paths under dir, or absolute) in an order
  * gfortran can compile in one command: a file defining a module before

@@ -41,6 +41,7 @@ typedef struct RunJob {
     RunRequest req;
     StrList files;
     StrList companions; /* of files, those tide added (srcdeps_companions) */
+    StrList left_out;   /* helper files of the folder left out (paths) */
     char *project;      /* after a failed run: the entry's project, when it lies
                            above the session's folder (found on the run's thread) */
     char *entry_path; /* absolute */
@@ -192,6 +193,7 @@ static void job_free(RunJob *j)
     session_free(&j->session);
     sl_free(&j->files);
     sl_free(&j->companions);
+    sl_free(&j->left_out);
     free(j->project);
     free(j->entry_path);
     run_result_free(&j->res);
@@ -303,7 +305,7 @@ static void on_pty(void *ud, int master_fd)
 static void add_companions(RunJob *j)
 {
     StrList names;
-    srcdeps_companions(j->req.lang, j->entry_path, &names);
+    srcdeps_companions_split(j->req.lang, j->entry_path, &names, &j->left_out);
     StrList rel;
     Err err;
     if (names.len && session_resolve_files(&j->session, (const char *const *)names.items, &rel, &err)) {
@@ -642,8 +644,8 @@ static void finish(Ide *ide)
         ide_message(ide, false, "%s", note);
         free(note);
     }
-    if (j->res.status == RUN_COMPILE_ERROR && j->companions.len) {
-        char *note = srcdeps_companions_note(&j->companions);
+    if (j->res.status == RUN_COMPILE_ERROR && (j->companions.len || j->left_out.len)) {
+        char *note = srcdeps_companions_note(&j->companions, &j->left_out);
         ide_message(ide, false, "%s", note);
         free(note);
     }

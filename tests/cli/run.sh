@@ -945,11 +945,17 @@ test_a_single_file_brings_its_helpers() {
   run_tide run --ephemeral --json c/main.c
   expect_rc 0 "a stray helper: $(json_get "$OUT" 'j["error"]')"
   expect_eq "$(json_get "$OUT" 'j["files"]')" '["main.c", "util.c"]'
-  # A helper it links with goes in, and a failed build says so.
+  # A helper it links with goes in, and a failed build says so, and what
+  # was left out.
   printf 'int twice(int x) { return 2 * x }\n' >c/util.c
   run_tide run --ephemeral c/main.c
   expect_rc 126
-  expect_contains "$ERR" "tide: note: built with util.c from the file's folder, as part of its program; naming the files to build chooses them"
+  expect_contains "$ERR" "tide: note: built with util.c from the file's folder, as part of its program; left out wip.c, which defines nothing it names; naming the files to build chooses them"
+  printf 'int main(void) { return undeclared; }\n' >c/alone.c
+  run_tide run --ephemeral c/alone.c
+  expect_rc 126
+  expect_contains "$ERR" "tide: note: built alone: left out util.c, wip.c, which define nothing it names; naming the files to build chooses them"
+  rm c/alone.c
   printf 'int twice(int x) { return 2 * x; }\n' >c/util.c
   run_tide run --ephemeral c/main.c c/util.c
   expect_rc 0 "named files are the program: $ERR"
