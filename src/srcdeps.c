@@ -668,7 +668,7 @@ static bool sorted_has(const StrList *l, const char *s)
     return l->len && bsearch(&s, l->items, l->len, sizeof *l->items, cmp_item);
 }
 
-/* Whether code[a..) after spaces is the word w. */
+/* Whether the identifier at code[a] is the word w. */
 static bool word_at(const char *code, size_t len, size_t a, const char *w)
 {
     size_t n = strlen(w);
@@ -732,9 +732,10 @@ static void c_defines(const char *code, size_t len, StrList *out)
         } else if (!isspace((unsigned char)c) && c != ':') {
             have_last = false;
         }
-        if (c == '(')
+        if (c == '(') {
             parens++;
-        else if (c == ')' && parens > 0)
+            opener = SIZE_MAX; /* extern "C" int f(void) { a body, not a block of declarations */
+        } else if (c == ')' && parens > 0)
             parens--;
         else if (c == '{') {
             bool through = scope == 0 && opener != SIZE_MAX;

@@ -123,7 +123,9 @@ Test(srcdeps, c_helpers_are_those_the_program_links_with)
     free(got);
     static const char *const cpp[][2] = {
         {"main.cpp", "#include \"shape.hpp\"\n#include <iostream>\nnamespace util { int twice(int); }\n"
-                     "int main() { Shape s(2); std::cout << util::twice(s.area()) << Counter::value; }\n"},
+                     "extern \"C\" int run(void) { int mine = 1; return mine; }\n"
+                     "int main() { Shape s(2); std::cout << util::twice(s.area()) << Counter::value << mine(); }\n"},
+        {"mine.cpp", "int mine() { return 0; }\n"}, /* main's "mine" is a local of run(), not a definition */
         {"shape.cpp", "#include \"shape.hpp\"\nShape::Shape(int r) : r_(r) {}\n"},
         {"shape_ops.cpp", "#include \"../src/shape.hpp\"\nShape operator+(Shape a, Shape b) { return a; }\n"},
         {"util.cpp", "namespace util {\nint twice(int x) { return 2 * x; }\n}\n"},
@@ -131,7 +133,7 @@ Test(srcdeps, c_helpers_are_those_the_program_links_with)
         {"other.cpp", "#include <vector>\nstd::vector<int> unrelated() { return {}; }\n"},
     };
     got = companions_of("cpp", "main.cpp", cpp, sizeof cpp / sizeof *cpp);
-    cr_assert_str_eq(got, "counter.cpp shape.cpp shape_ops.cpp util.cpp");
+    cr_assert_str_eq(got, "counter.cpp mine.cpp shape.cpp shape_ops.cpp util.cpp");
     free(got);
 }
 
