@@ -320,6 +320,7 @@ typedef struct FortranUnits {
     StrList defines; /* modules */
     StrList uses;    /* modules used (not the intrinsic ones) */
     StrList procs;   /* subroutines and functions it defines */
+    StrList parents; /* modules its submodules implement */
     StrList words;   /* every name in its statements */
     int interfaces;  /* interface blocks open (what they name is defined elsewhere) */
 } FortranUnits;
@@ -407,6 +408,7 @@ static void fortran_statement(FortranUnits *u, const char *stmt)
         sl_push(&u->defines, t.tok[1]);
     } else if (tok_is(&t, 0, "submodule") && tok_is(&t, 1, "(") && tok_word(&t, 2)) {
         sl_push(&u->uses, t.tok[2]); /* its ancestor module */
+        sl_push(&u->parents, t.tok[2]);
     } else if (tok_is(&t, 0, "use")) {
         size_t i = 1;
         bool intrinsic = false;
@@ -532,6 +534,7 @@ static void units_free(FortranUnits *u)
     sl_free(&u->uses);
     sl_free(&u->procs);
     sl_free(&u->words);
+    sl_free(&u->parents);
 }
 
 /* ------------------------------------------------------------ API */
@@ -903,8 +906,8 @@ static bool any_of_in(const StrList *names, const StrList *sorted, const StrList
 }
 
 /* The same for Fortran (free form): a helper whose module the program
- * uses, or that defines a subroutine or function the program names and
- * does not define itself.  Fixed-form files, where spaces do not separate
+ * uses (or a submodule of it), or that defines a subroutine or function
+ * the program names and does not define itself.  Fixed-form files, where spaces do not separate
  * names, are always taken. */
 static void fortran_reachable(const char *entry_path, StrList *cands)
 {
@@ -932,6 +935,7 @@ static void fortran_reachable(const char *entry_path, StrList *cands)
         changed = false;
         for (size_t i = 0; i < n; i++) {
             if (taken[i] || !(any_of_in(&units[i].defines, &prog.uses, NULL) ||
+                              any_of_in(&units[i].parents, &prog.uses, NULL) ||
                               any_of_in(&units[i].procs, &prog.words, &prog.procs)))
                 continue;
             taken[i] = changed = true;

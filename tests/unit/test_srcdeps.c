@@ -146,6 +146,7 @@ Test(srcdeps, fortran_helpers_are_those_the_program_uses)
         {"geom.f90", "module geom\n  use units\ncontains\n  real function area(r)\n    real :: r\n"
                      "    area = pi * r * r\n  end function\nend module\n"},   /* its module is used */
         {"units.f90", "module units\n  real, parameter :: pi = 3.14159\nend module\n"}, /* geom uses it */
+        {"impl.f90", "submodule (geom) impl\ncontains\n  module procedure helper\n  end procedure\nend submodule\n"},
         {"ext.f90", "subroutine greet(n)\n  integer :: n\n  print *, n\nend subroutine greet\n"}, /* called */
         {"decl.f90", "subroutine declared(x)\n  real :: x\nend subroutine\n"},  /* an interface names it */
         {"wip.f90", "module broken\n  integer :: x =\nend module\n"},                /* no one's */
@@ -153,7 +154,7 @@ Test(srcdeps, fortran_helpers_are_those_the_program_uses)
         {"old.f", "      SUBROUTINE OLD\n      END\n"},                               /* fixed form: taken */
     };
     char *got = companions_of("fortran", "main.f90", f, sizeof f / sizeof *f);
-    cr_assert_str_eq(got, "decl.f90 ext.f90 geom.f90 old.f units.f90");
+    cr_assert_str_eq(got, "decl.f90 ext.f90 geom.f90 impl.f90 old.f units.f90");
     free(got);
 }
 
