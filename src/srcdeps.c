@@ -824,6 +824,20 @@ static void merge(StrList *into, const StrList *from)
     sort_unique(into);
 }
 
+/* Keeps the items of cands that are taken, in order; frees the rest. */
+static void keep_taken(StrList *cands, const bool *taken)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < cands->len; i++) {
+        if (taken[i])
+            cands->items[w++] = cands->items[i];
+        else
+            free(cands->items[i]);
+    }
+    cands->len = w;
+    cands->items[w] = NULL;
+}
+
 /* The file's name without folder and extension. */
 static char *stem(const char *path)
 {
@@ -882,16 +896,9 @@ static void c_reachable(const char *entry_path, StrList *cands)
             }
         }
     }
-    size_t w = 0;
-    for (size_t i = 0; i < cands->len; i++) {
-        if (taken[i])
-            cands->items[w++] = cands->items[i];
-        else
-            free(cands->items[i]);
+    for (size_t i = 0; i < cands->len; i++)
         cunit_free(&units[i]);
-    }
-    cands->len = w;
-    cands->items[w] = NULL;
+    keep_taken(cands, taken);
     free(units);
     free(taken);
     cunit_free(&prog);
@@ -944,16 +951,9 @@ static void fortran_reachable(const char *entry_path, StrList *cands)
             merge(&prog.procs, &units[i].procs);
         }
     }
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (taken[i])
-            cands->items[w++] = cands->items[i];
-        else
-            free(cands->items[i]);
+    for (size_t i = 0; i < n; i++)
         units_free(&units[i]);
-    }
-    cands->len = w;
-    cands->items[w] = NULL;
+    keep_taken(cands, taken);
     free(units);
     free(taken);
     units_free(&prog);
@@ -1027,17 +1027,11 @@ static void java_reachable(const char *entry_path, StrList *cands)
             merge(&types, &ctypes[i]);
         }
     }
-    size_t w = 0;
     for (size_t i = 0; i < n; i++) {
-        if (taken[i])
-            cands->items[w++] = cands->items[i];
-        else
-            free(cands->items[i]);
         sl_free(&ctypes[i]);
         sl_free(&cwords[i]);
     }
-    cands->len = w;
-    cands->items[w] = NULL;
+    keep_taken(cands, taken);
     free(ctypes);
     free(cwords);
     free(taken);
