@@ -152,6 +152,41 @@ def quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
 
+def wait_ready(tm, t0, ready, timeout_ms):
+    """ms from t0 until the screen matches the regex ready, or None."""
+    deadline = t0 + timeout_ms
+    while now_ms() < deadline:
+        tm.read_some(2)
+        tm.pane_output()
+        if ready.search(tm.capture()):
+            return round(now_ms() - t0, 1)
+    return None
+
+
+def setup(tm, keys, quiet_ms):
+    """Send the comma-separated tmux key names, each once the screen is quiet."""
+    tm.quiet(quiet_ms, 20000)
+    for k in [k for k in keys.split(",") if k]:
+        tm.send(k)
+        tm.quiet(quiet_ms, 60000)
+
+
+def type_key(tm, ch, quiet_ms, timeout_ms):
+    """Type ch once the screen is quiet; ms until the program wrote it, or None."""
+    tm.quiet(quiet_ms, 60000)
+    t = now_ms()
+    tm.send(ch, literal=True)
+    seen = b""
+    while True:
+        left = t + timeout_ms - now_ms()
+        if left <= 0:
+            return None
+        if tm.read_some(left):
+            seen += tm.pane_output()
+            if ch.encode() in seen:
+                return round(now_ms() - t, 2)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--width", type=int, default=120)
@@ -171,42 +206,14 @@ def main():
     result = {"command": " ".join(cmd)}
     try:
         t0 = tm.start(a.width, a.height, ["exec"] + cmd)
-        ready = re.compile(a.ready, re.S)
-        deadline = t0 + a.ready_timeout
-        result["ready_ms"] = None
-        while now_ms() < deadline:
-            tm.read_some(2)
-            tm.pane_output()
-            if ready.search(tm.capture()):
-                result["ready_ms"] = round(now_ms() - t0, 1)
-                break
+        result["ready_ms"] = wait_ready(tm, t0, re.compile(a.ready, re.S), a.ready_timeout)
         if result["ready_ms"] is None:
             result["error"] = "the screen never matched --ready"
             result["screen"] = tm.capture()[-3000:]
             return result
-        tm.quiet(a.quiet, 20000)
-        for k in [k for k in a.setup.split(",") if k]:
-            tm.send(k)
-            tm.quiet(a.quiet, 60000)
-        keys = []
-        for i in range(a.count):
-            ch = a.type[i % len(a.type)]
-            tm.quiet(a.quiet, 60000)
-            t = now_ms()
-            tm.send(ch, literal=True)
-            seen = b""
-            while True:
-                left = t + a.key_timeout - now_ms()
-                if left <= 0:
-                    keys.append(None)
-                    break
-                if tm.read_some(left):
-                    seen += tm.pane_output()
-                    if ch.encode() in seen:
-                        keys.append(round(now_ms() - t, 2))
-                        break
+        setup(tm, a.setup, a.quiet)
+        result["keys_ms"] = [type_key(tm, a.type[i % len(a.type)], a.quiet, a.key_timeout) for i in range(a.count)]
         tm.quiet(a.quiet, 60000)
-        result["keys_ms"] = keys
         result["peak_kb"] = tm.peak_kb()
         result["screen_end"] = tm.capture()[-2000:]
         return result
