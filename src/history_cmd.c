@@ -279,12 +279,18 @@ static int result_run(App *app, int argc, char **argv)
     if (r.note)
         for (char *line = strtok(r.note, "\n"); line; line = strtok(NULL, "\n"))
             printf("  note      %s\n", line);
+    bool stored = false;
     for (size_t i = 0; i < r.ngenerated; i++) {
         char size[CLI_TIME_LEN];
         cli_size(r.generated[i].size, size);
         printf("  generated %s (%s%s%s)%s\n", r.generated[i].path, size, r.generated[i].type ? ", " : "",
                r.generated[i].type ? r.generated[i].type : "", r.generated[i].stored ? "" : " expired");
+        stored = stored || r.generated[i].stored;
     }
+    /* They are in tide's data folder, not the user's: say how to get one. */
+    if (stored)
+        printf("            (tide export %lld NAME [DEST] --result %lld copies one out)\n", (long long)r.session_id,
+               (long long)r.id);
     if (r.compile_output_len)
         print_block("compiler", r.compile_output, r.compile_output_len);
     char *title = xasprintf("code (%s)", r.entry);
@@ -306,9 +312,9 @@ const Command cmd_result = {
     "Everything recorded about run RUN (an id from tide history): session,\n"
     "language, entry file and arguments, status, exit code, times, toolchain (each\n"
     "tool's version and where it was found), memory, stdin, the snapshot commit,\n"
-    "generated files, then the code of the entry file and the full output and\n"
-    "errors.  With --json, output that is not valid UTF-8 also comes exactly as\n"
-    "output_base64.\n"
+    "generated files (and the tide export that copies one out), then the code of\n"
+    "the entry file and the full output and errors.  With --json, output that is\n"
+    "not valid UTF-8 also comes exactly as output_base64.\n"
     "\n"
     "On a terminal the program's colours show, and its other escape sequences and\n"
     "control characters are shown as text (^[, ^G) so that looking at a run cannot\n"

@@ -191,6 +191,14 @@ test_generated_files_expire_and_go_with_their_run_folder() {
   run_tide run --session 1 main.py
   expect_rc 0
   expect_file "$XDG_DATA_HOME/tide/sessions/1/generated/1/out.txt"
+  # tide result says how to get it (it is in tide's data folder, not the
+  # user's), and that works.
+  run_tide result 1
+  expect_contains "$OUT" "generated out.txt (4 B, text/plain)"
+  expect_contains "$OUT" "(tide export 1 NAME [DEST] --result 1 copies one out)"
+  run_tide export 1 out.txt "$T/got.txt" --result 1
+  expect_rc 0 "$ERR"
+  expect_eq "$(cat "$T/got.txt")" made
   run_tide files 1 --json
   expect_eq "$(json_get "$OUT" '[f["expires_at"] is not None for f in j["files"] if f["origin"] == "generated"]')" "[true]"
   db "update code_files set expires_at = 1 where origin = 'generated'" >/dev/null
@@ -204,5 +212,7 @@ test_generated_files_expire_and_go_with_their_run_folder() {
   expect_eq "$ERR" "tide: session 1 has no file called out.txt (tide files 1 lists them)"
   run_tide result 1 --json
   expect_eq "$(json_get "$OUT" 'j["generated_files"]')" "[]"
+  run_tide result 1
+  expect_not_contains "$OUT" "copies one out" "nothing of it is left to copy"
   expect_file "$FOLDER/main.py"
 }
