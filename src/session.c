@@ -1375,13 +1375,13 @@ bool session_resolve_files(const Session *s, const char *const *names, StrList *
             if (lstat(in, &st) == 0) {
                 if (!sl_contains(rel, *n))
                     sl_push(rel, *n);
-            }
-            else if (full)
+            } else if (full) {
                 ok = err_set(err, "%s is not in session %lld's folder (%s); `tide import %lld %s` copies it in", *n,
                              (long long)s->id, s->workdir, (long long)s->id, *n);
-            else
+            } else {
                 ok = err_set(err, "%s: no such file here or in session %lld (%s)", *n, (long long)s->id,
                              s->workdir);
+            }
             free(in);
         } else {
             ok = err_set(err, "%s is not in session %lld's folder (%s)", *n, (long long)s->id, s->workdir);
