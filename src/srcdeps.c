@@ -227,6 +227,13 @@ static bool word_is(const char *s, size_t a, size_t b, const char *w)
     return b - a == strlen(w) && memcmp(s + a, w, b - a) == 0;
 }
 
+/* Whether s[a..b) declares a Java type ("Foo.class" is an expression). */
+static bool java_type_keyword(const char *s, size_t a, size_t b)
+{
+    return !(a > 0 && s[a - 1] == '.') && (word_is(s, a, b, "class") || word_is(s, a, b, "interface") ||
+                                           word_is(s, a, b, "enum") || word_is(s, a, b, "record"));
+}
+
 char *srcdeps_java_main_class(const char *text, size_t len, const char *file_class)
 {
     char *s = c_code_only(text, len);
@@ -265,11 +272,7 @@ char *srcdeps_java_main_class(const char *text, size_t len, const char *file_cla
                 }
                 want_name = false;
             } else {
-                want_name = word_is(s, a, b, "class") || word_is(s, a, b, "interface") ||
-                            word_is(s, a, b, "enum") || word_is(s, a, b, "record");
-                /* "Foo.class" is an expression, not a declaration. */
-                if (a > 0 && s[a - 1] == '.')
-                    want_name = false;
+                want_name = java_type_keyword(s, a, b);
             }
         } else if (depth == 1 && in_body && types.len && word_is(s, a, b, "main") && prev_b > prev_a &&
                    word_is(s, prev_a, prev_b, "void")) {
@@ -323,6 +326,7 @@ typedef struct FortranUnits {
     StrList parents; /* modules its submodules implement */
     StrList words;   /* every name in its statements */
     int interfaces;  /* interface blocks open (what they name is defined elsewhere) */
+    bool names;      /* gather procs and words (fortran_reachable); the rest needs none */
 } FortranUnits;
 
 /* The tokens of a statement: words (lowercase) and single characters. */
@@ -378,7 +382,7 @@ static void fortran_statement(FortranUnits *u, const char *stmt)
     tokenize(stmt, &t);
     if (t.n == 0)
         return;
-    for (const char *p = stmt; *p;) {
+    for (const char *p = stmt; u->names && *p;) {
         size_t n = 0;
         while (is_ident(p[n]))
             n++;
@@ -391,7 +395,7 @@ static void fortran_statement(FortranUnits *u, const char *stmt)
     else if (((tok_is(&t, 0, "end") && tok_is(&t, 1, "interface")) || tok_is(&t, 0, "endinterface")) &&
              u->interfaces > 0)
         u->interfaces--;
-    else if (u->interfaces == 0 && strncmp(t.tok[0], "end", 3) != 0)
+    else if (u->names && u->interfaces == 0 && strncmp(t.tok[0], "end", 3) != 0)
         for (size_t i = 0; i + 1 < t.n; i++)
             if ((tok_is(&t, i, "subroutine") || tok_is(&t, i, "function")) && tok_word(&t, i + 1)) {
                 sl_push(&u->procs, t.tok[i + 1]);
@@ -671,13 +675,6 @@ static bool sorted_has(const StrList *l, const char *s)
     return l->len && bsearch(&s, l->items, l->len, sizeof *l->items, cmp_item);
 }
 
-/* Whether the identifier at code[a] is the word w. */
-static bool word_at(const char *code, size_t len, size_t a, const char *w)
-{
-    size_t n = strlen(w);
-    return a + n <= len && memcmp(code + a, w, n) == 0 && (a + n == len || !is_ident(code[a + n]));
-}
-
 /* The names code (comments, strings and directives blanked) defines at
  * file scope.  Namespaces and extern "C" blocks are file scope too. */
 static void c_defines(const char *code, size_t len, StrList *out)
@@ -693,9 +690,9 @@ static void c_defines(const char *code, size_t len, StrList *out)
             size_t a = i, b = ident_end(code, i, len);
             i = b;
             if (scope == 0 && parens == 0 && !isdigit((unsigned char)code[a])) {
-                if (word_at(code, len, a, "namespace") || word_at(code, len, a, "extern"))
+                if (word_is(code, a, b, "namespace") || word_is(code, a, b, "extern"))
                     opener = a;
-                if (word_at(code, len, a, "extern"))
+                if (word_is(code, a, b, "extern"))
                     declared = true;
                 last_a = a;
                 last_b = b;
@@ -922,7 +919,7 @@ static void fortran_reachable(const char *entry_path, StrList *cands)
     size_t len;
     if (!cands->len || lang_fortran_fixed_form(entry_path) || !read_source(entry_path, &text, &len))
         return;
-    FortranUnits prog = {0};
+    FortranUnits prog = {.names = true};
     fortran_scan(text, len, false, &prog);
     free(text);
     size_t n = cands->len;
@@ -930,6 +927,7 @@ static void fortran_reachable(const char *entry_path, StrList *cands)
     bool *taken = xcalloc(n, sizeof *taken);
     for (size_t i = 0; i < n; i++) {
         taken[i] = lang_fortran_fixed_form(cands->items[i]);
+        units[i].names = true;
         if (!taken[i] && read_source(cands->items[i], &text, &len)) {
             fortran_scan(text, len, false, &units[i]);
             free(text);
@@ -987,9 +985,7 @@ static void java_scan(const char *text, size_t len, StrList *types, StrList *wor
         sl_push_owned(words, xstrndup(s + a, b - a));
         if (depth == 0 && want_name)
             sl_push_owned(types, xstrndup(s + a, b - a));
-        want_name = depth == 0 && !(a > 0 && s[a - 1] == '.') &&
-                    (word_is(s, a, b, "class") || word_is(s, a, b, "interface") || word_is(s, a, b, "enum") ||
-                     word_is(s, a, b, "record"));
+        want_name = depth == 0 && java_type_keyword(s, a, b);
     }
     free(s);
     sort_unique(types);
