@@ -1180,11 +1180,9 @@ static void jump(Ide *ide, long i)
         ide_message(ide, false, "this line names no file of the session");
     } else if (ide_open(ide, path)) {
         Tab *t = ide_tab(ide);
-        const char *dot = strrchr(path, '.');
-        static const char *const marked[] = {".java", ".js", ".mjs", ".cjs", ".py"};
-        for (size_t k = 0; loc.col == 0 && dot && k < sizeof marked / sizeof *marked; k++)
-            if (!strcmp(dot, marked[k]))
-                loc.col = marked_column(p, i, t->doc->buf, (size_t)loc.line - 1, !strcmp(dot, ".py"));
+        const Lang *lang = lang_of_file(path);
+        if (loc.col == 0 && lang && (lang->id == LANG_JAVA || lang->id == LANG_NODE || lang->id == LANG_PYTHON))
+            loc.col = marked_column(p, i, t->doc->buf, (size_t)loc.line - 1, lang->id == LANG_PYTHON);
         view_goto(t->view, (size_t)loc.line - 1, loc.col > 0 ? (size_t)loc.col - 1 : 0);
         /* Past the line's end: a message, not a silent clamp. */
         if ((size_t)loc.line > buffer_line_count(t->doc->buf))
