@@ -187,17 +187,23 @@ def type_key(tm, ch, quiet_ms, timeout_ms):
                 return round(now_ms() - t, 2)
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def common_args(ap, count):
+    """The options every harness here takes: the window, the screen that
+    means ready, what to type and how long to wait."""
     ap.add_argument("--width", type=int, default=120)
     ap.add_argument("--height", type=int, default=40)
     ap.add_argument("--ready", required=True, help="regex the screen (with colour escapes) must match")
     ap.add_argument("--ready-timeout", type=float, default=60000)
-    ap.add_argument("--setup", default="", help="comma-separated tmux key names sent before typing")
     ap.add_argument("--type", default="x", help="the characters to type, one key each")
-    ap.add_argument("--count", type=int, default=30, help="keys to type")
+    ap.add_argument("--count", type=int, default=count, help="keys to type")
     ap.add_argument("--quiet", type=float, default=60, help="ms of silence that count as settled")
     ap.add_argument("--key-timeout", type=float, default=10000)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    common_args(ap, 30)
+    ap.add_argument("--setup", default="", help="comma-separated tmux key names sent before typing")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.command[1:] if a.command and a.command[0] == "--" else a.command

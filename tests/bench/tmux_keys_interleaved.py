@@ -21,20 +21,13 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tmux_keys import Tmux, setup, type_key, wait_ready  # noqa: E402
+from tmux_keys import Tmux, common_args, setup, type_key, wait_ready  # noqa: E402
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--width", type=int, default=120)
-    ap.add_argument("--height", type=int, default=40)
-    ap.add_argument("--ready", required=True, help="regex every screen (with colour escapes) must match")
-    ap.add_argument("--ready-timeout", type=float, default=60000)
+    common_args(ap, 60)
     ap.add_argument("--editors", required=True, help="JSON list of {name, setup, cmd}")
-    ap.add_argument("--type", default="x", help="the characters to type, one key each")
-    ap.add_argument("--count", type=int, default=60, help="keys to type into each")
-    ap.add_argument("--quiet", type=float, default=60, help="ms of silence that count as settled")
-    ap.add_argument("--key-timeout", type=float, default=10000)
     a = ap.parse_args()
     editors = json.loads(a.editors)
     ready = re.compile(a.ready, re.S)
