@@ -157,7 +157,11 @@ static void attach(View *v)
 
 View *view_new(Document *doc, int tabw)
 {
+    /* Serials, not addresses: a closed tab's View may be freed and its
+     * memory given to the next one opened. */
+    static uint64_t next_serial;
     View *v = xcalloc(1, sizeof *v);
+    v->serial = ++next_serial;
     v->doc = doc;
     v->tabw = tabw > 0 ? tabw : 4;
     v->listen = buffer_listen(doc->buf, on_edit, v);
@@ -1293,6 +1297,7 @@ void view_draw(View *v, WINDOW *win, int y, int x, int h, int w, const Config *c
     frame_free(&f);
     frame_cursor(v, &f, cy, cx);
     if (rc) {
+        rc->view = v->serial;
         rc->top = v->top;
         rc->left = v->left;
         rc->lines = f.count;
@@ -1312,9 +1317,10 @@ bool view_draw_echo(View *v, WINDOW *win, int y, int x, int h, int w, const Conf
     Frame f;
     frame_place(v, &f, y, x, h, w, cfg);
     size_t s, e;
-    /* Only the cursor's row may have changed: the same scroll, the same
-     * lines around it, no marks that span rows. */
-    if (v->top != rc->top || v->left != rc->left || f.count != rc->lines || f.cur_line != rc->cur_line ||
+    /* Only the cursor's row may have changed: the same view (another
+     * tab is everything changed), the same scroll, the same lines around
+     * it, no marks that span rows. */
+    if (v->serial != rc->view || v->top != rc->top || v->left != rc->left || f.count != rc->lines || f.cur_line != rc->cur_line ||
         f.gutter != rc->gutter || view_selection(v, &s, &e) || f.cur_line < v->top || f.cur_line > f.last)
         return false;
     if (v->hl && hooks && (!hooks->ready || !hooks->ready(v->hl, v->top, f.last)))

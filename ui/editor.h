@@ -84,6 +84,7 @@ struct View {
     int listen;
     int tabw;
     void *hl; /* the highlighter's state */
+    uint64_t serial; /* which view this is, for the row cache */
     /* the text area at the last draw */
     int y, x, height, width, gutter;
 };
@@ -135,6 +136,7 @@ typedef struct RowCache {
     bool *narrow;    /* the row's cells are in shown: one per column */
     cchar_t *shown;  /* h rows of w cells */
     /* What the last view_draw showed, for view_draw_echo. */
+    uint64_t view; /* the serial of the view drawn */
     size_t top, left, lines, cur_line;
     int gutter;
     bool plain;      /* no selection or search marks */
