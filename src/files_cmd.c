@@ -117,11 +117,11 @@ static int files_run(App *app, int argc, char **argv)
     int rc = parse(&cmd_files, argc, argv, "j", &o);
     if (rc >= 0)
         return rc;
-    if (optind + 1 != argc)
+    if (optind + 1 < argc)
         return cli_usage_error(&cmd_files, "files takes one session");
     Session s;
     Err err;
-    if (!session_find(app, argv[optind], &s, &err))
+    if (!(optind < argc ? session_find(app, argv[optind], &s, &err) : session_here(app, ".", &s, &err)))
         return cli_fail("%s", err.msg);
     SessionFile *f;
     size_t n;
@@ -167,12 +167,12 @@ static int files_run(App *app, int argc, char **argv)
 
 const Command cmd_files = {
     "files", "list a session's files",
-    "usage: tide files SESSION [--json]\n"
+    "usage: tide files [SESSION] [--json]\n"
     "\n"
     "The files of SESSION as recorded at its last run or import: its own files\n"
     "(origin user or import), then the files its runs generated (origin\n"
     "generated, with the run that made them), each with size, type, age and\n"
-    "when it expires.\n",
+    "when it expires.  Without SESSION: the session of the current folder.\n",
     files_run,
 };
 

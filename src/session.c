@@ -458,6 +458,40 @@ bool session_for_folder(App *app, const char *folder, const Lang *lang, Session 
     return ok;
 }
 
+bool session_here(App *app, const char *folder, Session *out, Err *err)
+{
+    *out = (Session){0};
+    char *real = realpath(folder, NULL);
+    if (!real)
+        return err_sys(err, "cannot use the folder %s", folder);
+    Store *store;
+    sqlite3_stmt *st;
+    if (!app_store(app, &store, err) ||
+        !store_prepare(store, &st, "SELECT id, language FROM code_sessions WHERE workdir = ? ORDER BY id", err)) {
+        free(real);
+        return false;
+    }
+    sqlite.bind_text(st, 1, real, -1, SQLITE_STATIC);
+    int64_t id = 0;
+    int found = 0;
+    StrBuf which = {0}; /* "2 node, 3 php": to choose from */
+    while (sqlite.step(st) == SQLITE_ROW) {
+        id = sqlite.column_int64(st, 0);
+        const char *key = (const char *)sqlite.column_text(st, 1);
+        sb_printf(&which, "%s%lld %s", found++ ? ", " : "", (long long)id, key ? key : "?");
+    }
+    sqlite.finalize(st);
+    bool ok = found == 1;
+    if (found == 0)
+        err_set(err, "no session uses %s yet (a run here makes one); name a session (tide session list shows them)",
+                real);
+    else if (found > 1)
+        err_set(err, "%s holds %d sessions, one per language (%s); name one by its id", real, found, which.data);
+    sb_free(&which);
+    free(real);
+    return ok && session_load(app, id, out, err);
+}
+
 /* ---------------------------------------------------------------- use */
 
 static bool touch_in(Store *store, int64_t id, int64_t now, int64_t expiry, Err *err)

@@ -65,6 +65,10 @@ bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *
 /* The session for folder and lang, created on first use.  A scratch
  * session's own work tree gives that session. */
 bool session_for_folder(App *app, const char *folder, const Lang *lang, Session *out, Err *err);
+/* The session whose work tree is folder (a folder session, or a scratch
+ * session's own folder); none, or one per language, is an error that
+ * says which to name. */
+bool session_here(App *app, const char *folder, Session *out, Err *err);
 /* By id ("12") or by name. */
 bool session_find(App *app, const char *ref, Session *out, Err *err);
 /* The same, where a name several sessions share (a folder's sessions of

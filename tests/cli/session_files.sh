@@ -216,3 +216,30 @@ test_generated_files_expire_and_go_with_their_run_folder() {
   expect_not_contains "$OUT" "copies one out" "nothing of it is left to copy"
   expect_file "$FOLDER/main.py"
 }
+
+# Inside a folder that is a session's, tide files needs no SESSION; a
+# folder with none, or with one per language, says what to name.
+test_files_in_a_session_folder_need_no_session() {
+  mkdir "$T/proj"
+  printf 'open("out.txt", "w").write("x")\n' >"$T/proj/main.py"
+  cd "$T/proj" || fail "no folder"
+  run_tide files
+  expect_rc 1
+  expect_eq "$ERR" "tide: no session uses $T/proj yet (a run here makes one); name a session (tide session list shows them)"
+  run_tide run main.py
+  expect_rc 0 "$ERR"
+  run_tide files --json
+  expect_rc 0 "$ERR"
+  expect_eq "$(json_get "$OUT" '[j["session_id"]] + sorted(f["name"] for f in j["files"])')" '[1, "main.py", "out.txt"]'
+  run_tide files
+  expect_contains "$OUT" "main.py"
+  printf 'int main(void) { return 0; }\n' >"$T/proj/m.c"
+  run_tide run m.c
+  expect_rc 0 "$ERR"
+  run_tide files
+  expect_rc 1
+  expect_eq "$ERR" "tide: $T/proj holds 2 sessions, one per language (1 python, 2 c); name one by its id"
+  run_tide files 2
+  expect_rc 0 "$ERR"
+  expect_contains "$OUT" "m.c"
+}
