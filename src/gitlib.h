@@ -38,6 +38,7 @@
     X(git_error_last) \
     X(git_ignore_path_is_ignored) \
     X(git_index_add_bypath) \
+    X(git_index_clear) \
     X(git_index_entrycount) \
     X(git_index_free) \
     X(git_index_get_byindex) \
@@ -48,6 +49,8 @@
     X(git_libgit2_init) \
     X(git_libgit2_version) \
     X(git_odb_free) \
+    X(git_odb_object_free) \
+    X(git_odb_read) \
     X(git_odb_read_header) \
     X(git_oid_equal) \
     X(git_oid_fromstr) \

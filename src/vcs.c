@@ -1,5 +1,6 @@
 #include "vcs.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -119,6 +120,7 @@ typedef struct Walk {
      * big folder: only the language's files, no hidden folders. */
     long long big_files, big_bytes;
     bool over, big_mode;
+    bool repaired; /* damaged objects were found and dropped */
     /* Ignore rules from outside the walked folders (the repository's
      * info/exclude, the user's excludes file): every path is asked of
      * libgit2.  Otherwise only paths below a folder with a .gitignore are:
@@ -475,6 +477,96 @@ bool vcs_head(Vcs *v, char out[VCS_OID_LEN + 1], Err *err)
     return true;
 }
 
+/* ---------------------------------------------------------------- repair
+ *
+ * Objects, the index and the branch are written without fsync (a run
+ * would wait for the disk; the database is what must stay whole), so a
+ * power cut can leave them empty.  libgit2 never writes an object whose
+ * file exists, so every later snapshot that meant to reuse a damaged
+ * object failed: the session lost its history for good.  When the
+ * snapshot meets damage, the damaged objects go and everything is hashed
+ * again; the history before stays damaged and the snapshot says so. */
+
+/* Removes the loose objects that cannot be read whole; how many. */
+static size_t drop_damaged_objects(Vcs *v)
+{
+    git_odb *odb = NULL;
+    if (gitlib.git_repository_odb(&odb, v->repo) < 0)
+        return 0;
+    char *objects = xasprintf("%s/objects", v->git_dir);
+    size_t dropped = 0;
+    DIR *top = opendir(objects);
+    struct dirent *d;
+    while (top && (d = readdir(top))) {
+        if (strlen(d->d_name) != 2 || !isxdigit((unsigned char)d->d_name[0]) ||
+            !isxdigit((unsigned char)d->d_name[1]))
+            continue;
+        char *sub = xasprintf("%s/%s", objects, d->d_name);
+        DIR *in = opendir(sub);
+        struct dirent *f;
+        while (in && (f = readdir(in))) {
+            char hex[VCS_OID_LEN + 1];
+            git_oid oid;
+            git_odb_object *obj = NULL;
+            if (strlen(f->d_name) != VCS_OID_LEN - 2)
+                continue;
+            snprintf(hex, sizeof hex, "%s%s", d->d_name, f->d_name);
+            if (gitlib.git_oid_fromstr(&oid, hex) < 0)
+                continue;
+            if (gitlib.git_odb_read(&obj, odb, &oid) == 0) {
+                gitlib.git_odb_object_free(obj);
+                continue;
+            }
+            if (unlinkat(dirfd(in), f->d_name, 0) == 0)
+                dropped++;
+        }
+        if (in)
+            closedir(in);
+        free(sub);
+    }
+    if (top)
+        closedir(top);
+    free(objects);
+    gitlib.git_odb_free(odb);
+    return dropped;
+}
+
+/* The index, or a fresh one when the file is damaged (it is a cache of
+ * the work tree's hashes: everything is hashed again). */
+static bool open_index(Vcs *v, git_index **idx, Err *err)
+{
+    if (gitlib.git_repository_index(idx, v->repo) == 0)
+        return true;
+    char *path = xasprintf("%s/index", v->git_dir);
+    bool ok = unlink(path) == 0 && gitlib.git_repository_index(idx, v->repo) == 0;
+    free(path);
+    return ok || err_set(err, "the git folder %s is damaged (its index): %s", v->git_dir, git_msg());
+}
+
+/* The tree of the work tree as the index holds it, written; the tree is
+ * read back, as a tree the index remembered from an earlier snapshot may
+ * be one of the damaged objects. */
+static bool write_tree(Walk *w, git_index *idx, git_oid *tree, Err *err)
+{
+    git_tree *t = NULL;
+    if (gitlib.git_index_write_tree(tree, idx) == 0 && gitlib.git_tree_lookup(&t, w->v->repo, tree) == 0) {
+        gitlib.git_tree_free(t);
+        return true;
+    }
+    size_t dropped = drop_damaged_objects(w->v);
+    if (dropped == 0)
+        return git_fail(err, "cannot write the snapshot", w->v->git_dir);
+    w->repaired = true;
+    note(&w->notes, "the session's earlier snapshots are damaged (%zu git objects could not be read, as a power cut "
+                    "leaves files not yet on disk); this one is whole",
+         dropped);
+    if (gitlib.git_index_clear(idx) < 0 || !update_index(w, idx, err))
+        return false;
+    if (gitlib.git_index_write_tree(tree, idx) < 0)
+        return git_fail(err, "cannot write the snapshot", w->v->git_dir);
+    return true;
+}
+
 bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err *err)
 {
     *snap = (VcsSnapshot){0};
@@ -493,28 +585,36 @@ bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err 
     git_commit *parent = NULL;
     git_oid tree, head;
     bool has_head;
-    if (gitlib.git_repository_index(&idx, v->repo) < 0) {
-        err_set(err, "the git folder %s is damaged (its index): %s", v->git_dir, git_msg());
+    if (!open_index(v, &idx, err) || !update_index(&w, idx, err) || !write_tree(&w, idx, &tree, err))
         goto out;
-    }
-    if (!update_index(&w, idx, err))
-        goto out;
-    if (gitlib.git_index_write_tree(&tree, idx) < 0) {
-        git_fail(err, "cannot write the snapshot", v->git_dir);
-        goto out;
-    }
     if (gitlib.git_index_write(idx) < 0) {
         git_fail(err, "cannot write the index", v->git_dir);
         goto out;
     }
-    if (!head_commit(v, &head, &has_head, err))
-        goto out;
-    snap->changed = true;
-    if (has_head) {
-        if (gitlib.git_commit_lookup(&parent, v->repo, &head) < 0) {
-            err_set(err, "the git folder %s is damaged (its last commit): %s", v->git_dir, git_msg());
+    if (!head_commit(v, &head, &has_head, err)) {
+        /* HEAD is written once, when the folder is made: damage there is
+         * not a power cut's, and stays an error.  The branch's file is
+         * written at each run, and again at this one's commit. */
+        char why[256];
+        snprintf(why, sizeof why, "%s", git_msg());
+        git_reference *h = NULL;
+        bool branch = gitlib.git_reference_lookup(&h, v->repo, "HEAD") == 0 &&
+                      gitlib.git_reference_type(h) == GIT_REFERENCE_SYMBOLIC;
+        gitlib.git_reference_free(h);
+        if (!branch)
             goto out;
-        }
+        note(&w.notes, "the session's git branch was damaged (%s); its history starts again here", why);
+        has_head = false;
+    }
+    snap->changed = true;
+    if (has_head && gitlib.git_commit_lookup(&parent, v->repo, &head) < 0) {
+        char id[VCS_OID_LEN + 1];
+        gitlib.git_oid_tostr(id, sizeof id, &head);
+        if (!w.repaired) /* said already */
+            note(&w.notes, "the session's last snapshot (commit %.12s) is damaged; its history starts again here", id);
+        has_head = false;
+    }
+    if (has_head) {
         snap->changed = !gitlib.git_oid_equal(gitlib.git_commit_tree_id(parent), &tree);
         gitlib.git_oid_tostr(snap->parent, sizeof snap->parent, &head);
     }
@@ -613,6 +713,14 @@ bool vcs_advance(Vcs *v, const char *commit, Err *err)
     if (gitlib.git_reference_lookup(&head, v->repo, "HEAD") == 0 && gitlib.git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
         branch = gitlib.git_reference_symbolic_target(head);
     bool ok = gitlib.git_reference_create(&ref, v->repo, branch, &oid, 1, "tide run") == 0;
+    git_oid old;
+    if (!ok && gitlib.git_reference_name_to_id(&old, v->repo, branch) < 0 && !strncmp(branch, "refs/heads/", 11)) {
+        /* Its file is damaged (see "repair"): libgit2 reads the old value
+         * before replacing it. */
+        char *path = xasprintf("%s/%s", v->git_dir, branch);
+        ok = unlink(path) == 0 && gitlib.git_reference_create(&ref, v->repo, branch, &oid, 1, "tide run") == 0;
+        free(path);
+    }
     if (!ok)
         git_fail(err, "cannot move the branch", v->git_dir);
     gitlib.git_reference_free(ref);

@@ -116,3 +116,33 @@ test_lock_files_a_killed_commit_left_are_cleared() {
   expect_eq "$(git --git-dir="$git_dir" rev-parse main)" "$(json_get "$OUT" 'j["runs"][0]["commit"]')"
   check_intact "stale locks"
 }
+
+# A power cut empties the git files written and not yet on disk (objects,
+# index, branch; tide does not fsync them, the database is what stays
+# whole).  The runs after it are snapshotted whole again, and say the
+# history before is damaged; before, every later run of the session was
+# left out of git.
+test_git_files_a_power_cut_emptied_are_written_again() {
+  run_tide session new python
+  printf 'print("one")\n' >"$XDG_DATA_HOME/tide/sessions/1/files/main.py"
+  printf 'data\n' >"$XDG_DATA_HOME/tide/sessions/1/files/data.txt"
+  run_tide run --session 1 main.py
+  expect_rc 0 "$ERR"
+  git_dir=$XDG_DATA_HOME/tide/sessions/1/git
+  find "$git_dir/objects" "$git_dir/refs" "$git_dir/index" -type f -exec truncate -s 0 {} +
+  printf 'print("two")\n' >"$XDG_DATA_HOME/tide/sessions/1/files/main.py"
+  run_tide run --session 1 main.py
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" two
+  expect_not_contains "$ERR" "not in git"
+  expect_contains "$ERR" "tide: note: the session's earlier snapshots are damaged"
+  expect_contains "$ERR" "this one is whole"
+  run_tide checkout 2 --to "$T/back"
+  expect_rc 0 "$ERR"
+  expect_eq "$(cat "$T/back/main.py") $(cat "$T/back/data.txt")" 'print("two") data'
+  expect_eq "$(integrity)" ok
+  # The next run is a run like any other.
+  run_tide run --session 1 main.py
+  expect_rc 0
+  expect_not_contains "$ERR" "note"
+}
