@@ -171,14 +171,15 @@ static void print_text(json_t *r)
                json_is_true(json_object_get(f, "exists")) ? "" : " (not created yet)");
     json_t *d = json_object_get(r, "database");
     printf("\nDatabase\n  %s\n", json_string_value(json_object_get(d, "path")));
-    if (json_is_true(json_object_get(d, "ok")))
-        printf("  schema %lld, %lld sessions, %lld runs, %lld files, %lld bytes\n",
+    if (json_is_true(json_object_get(d, "ok"))) {
+        char size[CLI_TIME_LEN];
+        cli_size(json_integer_value(json_object_get(d, "bytes")), size);
+        printf("  schema %lld; sessions %lld, runs %lld, files %lld; %s\n",
                json_integer_value(json_object_get(d, "schema_version")),
                json_integer_value(json_object_get(d, "sessions")),
                json_integer_value(json_object_get(d, "results")),
-               json_integer_value(json_object_get(d, "files")),
-               json_integer_value(json_object_get(d, "bytes")));
-    else
+               json_integer_value(json_object_get(d, "files")), size);
+    } else
         printf("  PROBLEM: %s\n", json_string_value(json_object_get(d, "problem")));
     json_t *g = json_object_get(r, "git");
     if (json_is_true(json_object_get(g, "ok")))
