@@ -64,6 +64,7 @@ const char *run_status_name(RunStatus s)
 struct RunControl {
     int efd;
     atomic_bool stopped;
+    atomic_int interrupts;
 };
 
 RunControl *run_control_new(void)
@@ -71,6 +72,7 @@ RunControl *run_control_new(void)
     RunControl *c = xcalloc(1, sizeof *c);
     c->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     atomic_init(&c->stopped, false);
+    atomic_init(&c->interrupts, 0);
     return c;
 }
 
@@ -82,6 +84,21 @@ void run_control_stop(RunControl *c)
     uint64_t one = 1;
     if (c->efd >= 0)
         (void)!write(c->efd, &one, sizeof one);
+}
+
+void run_control_interrupt(RunControl *c)
+{
+    if (!c)
+        return;
+    atomic_fetch_add(&c->interrupts, 1);
+    uint64_t one = 1;
+    if (c->efd >= 0)
+        (void)!write(c->efd, &one, sizeof one);
+}
+
+int run_control_interrupts(const RunControl *c)
+{
+    return c ? atomic_load(&c->interrupts) : 0;
 }
 
 static bool control_stopped(const RunControl *c)
@@ -766,6 +783,7 @@ typedef struct Stage {
     StageKind kind;
     int timeout_ms, memory_mib, max_pids;
     EndReason end;
+    bool interrupted;    /* an interrupt reached the program */
     bool finished;       /* sandbox_finish worked */
     SandboxExit ex;
     CgroupStats cg;
@@ -785,6 +803,7 @@ typedef struct Pump {
     size_t inlen, inoff;
     long long total;
     bool killed;
+    int interrupts;  /* those of the RunControl handled */
     bool unread[3]; /* nobody reads what the program writes there any more */
 } Pump;
 
@@ -904,6 +923,15 @@ static void pump(Pump *p)
     for (;;) {
         if (control_stopped(ctl))
             stop(p, END_KILLED);
+        int asked = run_control_interrupts(ctl);
+        if (asked > p->interrupts && !p->killed) {
+            p->interrupts = asked;
+            /* The compiler is not the user's program: stop it. */
+            if (p->st->kind == STAGE_COMPILE)
+                stop(p, END_KILLED);
+            else if (sandbox_interrupt(p->sb))
+                p->st->interrupted = true;
+        }
         struct pollfd pf[6];
         int n = 0, i_pid = -1, i_ctl = -1, i_src = -1, i_dst = -1, i_out[3] = {-1, -1, -1};
         if (!exited)
@@ -933,6 +961,10 @@ static void pump(Pump *p)
             continue;
         if (r < 0)
             break;
+        if (i_ctl >= 0 && pf[i_ctl].revents) {
+            uint64_t count; /* seen: the loop's top reads the control */
+            (void)!read(ctl->efd, &count, sizeof count);
+        }
         for (int s = 1; s <= 2; s++)
             if (i_out[s] >= 0 && pf[i_out[s]].revents)
                 read_stream(p, s);
@@ -1540,6 +1572,9 @@ static bool run(Job *j)
                    : job_fail(j, RUN_SANDBOX_ERROR, "the sandbox ended before the program did");
     if (res->signal == SIGXCPU)
         return job_fail(j, RUN_TIMEOUT, "the program used more CPU time than its limit");
+    /* Ended by the interrupt: by its signal, or as the JVM does, 128+2. */
+    if (st.interrupted && (res->signal == SIGINT || (!res->signal && res->exit_code == 128 + SIGINT)))
+        return job_fail(j, RUN_KILLED, "interrupted");
     if (oom && (res->signal || res->exit_code != 0))
         return job_fail(j, RUN_MEMORY_LIMIT, "the program used more than %d MiB of memory",
                         r->memory_mib);

@@ -29,7 +29,7 @@ typedef enum {
     RUN_TIMEOUT,
     RUN_MEMORY_LIMIT,
     RUN_OUTPUT_LIMIT,
-    RUN_KILLED,        /* stopped through RunControl (Ctrl-C, the TUI's stop) */
+    RUN_KILLED,        /* stopped through RunControl, or ended by the interrupt it sent */
     RUN_SANDBOX_ERROR, /* tide could not set up the run */
     RUN_INVALID_REQUEST,
     RUN_STATUS_COUNT
@@ -43,6 +43,13 @@ typedef struct RunControl RunControl;
 RunControl *run_control_new(void);
 /* Thread-safe and async-signal-safe: the run ends with RUN_KILLED. */
 void run_control_stop(RunControl *c);
+/* Ctrl-C, as a terminal sends it: SIGINT to the program's process group,
+ * which may handle it (Python prints where it was); a program that dies
+ * of it ends with RUN_KILLED.  While compiling, a stop.  Thread-safe and
+ * async-signal-safe. */
+void run_control_interrupt(RunControl *c);
+/* How many interrupts were asked for (0: none). */
+int run_control_interrupts(const RunControl *c);
 void run_control_free(RunControl *c);
 
 typedef struct RunCallbacks {

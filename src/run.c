@@ -100,7 +100,9 @@ const Command cmd_run = {
     "Without --json, the program's stdout and stderr stream to tide's as it writes\n"
     "them, then one summary line goes to stderr.  When tide's standard input and\n"
     "output are terminals and --stdin is not given, the program runs in a terminal\n"
-    "of its own (input() and scanf work; Ctrl-C stops the run).\n"
+    "of its own (input() and scanf work).  Ctrl-C interrupts the program as it\n"
+    "would outside tide (SIGINT: Python shows where it was); a second Ctrl-C, or\n"
+    "SIGTERM or SIGHUP, stops the run at once.\n"
     "\n"
     "With --json, only one JSON object is printed: success, status, output, error,\n"
     "return_code, signal, execution_time, compile_time (seconds), peak_memory_kb,\n"
@@ -116,8 +118,9 @@ const Command cmd_run = {
     "Exit status: the program's own exit code; 128+N when it died of signal N;\n"
     "124 timeout; 125 tide or the sandbox failed; 126 compile error; 127 the\n"
     "language's toolchain is not installed; 137 memory limit; 141 output limit;\n"
-    "130 stopped by Ctrl-C (by SIGTERM 143, SIGHUP 129: once the result is out,\n"
-    "tide ends by the signal that stopped it); 2 invalid request.\n",
+    "130 ended by Ctrl-C (by SIGTERM 143, SIGHUP 129: once the result is out,\n"
+    "tide ends by the signal that stopped it; a program that handles Ctrl-C and\n"
+    "exits gives its own code); 2 invalid request.\n",
     run_main,
 };
 
@@ -621,11 +624,16 @@ static volatile sig_atomic_t tty_raw;
 /* The first signal that asked to stop the run. */
 static volatile sig_atomic_t stop_signal;
 
+/* Ctrl-C (SIGINT) interrupts the program, as it would outside tide; a
+ * second one, or any other of these signals, stops the run. */
 static void on_stop_signal(int sig)
 {
+    bool again = stop_signal == SIGINT && sig == SIGINT;
     if (!stop_signal)
         stop_signal = sig;
-    if (running)
+    if (running && sig == SIGINT && !again)
+        run_control_interrupt(running);
+    else if (running)
         run_control_stop(running);
 }
 
@@ -677,7 +685,7 @@ static void remember_master(void *ud, int fd)
 
 /* Keystrokes go to the program's terminal as they are typed (it echoes
  * and edits lines itself); Ctrl-C still reaches tide as SIGINT, which
- * stops the run. */
+ * passes it on (on_stop_signal). */
 static void terminal_raw(void)
 {
     if (tcgetattr(STDIN_FILENO, &saved_tty) != 0)

@@ -603,9 +603,42 @@ static __attribute__((noreturn)) void exec_program(const Plan *p, int report_fd)
     _exit(127);
 }
 
+/* In init (a process of its own): the program, once started, and an
+ * interrupt that came before it. */
+static volatile pid_t init_prog;
+static volatile sig_atomic_t init_interrupt_pending;
+
+/* A pid namespace's init gets from outside only the signals it handles:
+ * tide's SIGINT is passed on to the program's process group. */
+static void init_on_interrupt(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    if (init_prog > 0)
+        kill(-init_prog, SIGINT);
+    else
+        init_interrupt_pending = 1;
+    errno = saved;
+}
+
 static int child_main(void *arg)
 {
     Plan *p = arg;
+    /* First: until now this process had tide's handlers, tide's code run
+     * on a copy of its memory at the program's kill(1, sig).  With none, a
+     * namespace's init ignores what its processes send it. */
+    struct sigaction dfl = {.sa_handler = SIG_DFL};
+    sigemptyset(&dfl.sa_mask);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP && sig != SIGINT)
+            (void)sigaction(sig, &dfl, NULL);
+    struct sigaction on_int = {.sa_handler = init_on_interrupt};
+    sigemptyset(&on_int.sa_mask);
+    sigaction(SIGINT, &on_int, NULL);
+    sigset_t int_only;
+    sigemptyset(&int_only);
+    sigaddset(&int_only, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &int_only, NULL);
     for (int i = 0; i < 2; i++)
         if (p->cgroup_tasks[i] >= 0 && write(p->cgroup_tasks[i], "0", 1) != 1)
             child_fail(p, ST_CGROUP, i);
@@ -720,6 +753,10 @@ static int child_main(void *arg)
         exec_program(p, report[1]);
     }
     close(report[1]);
+    /* Its exec_program has made it a process group of its own by now. */
+    init_prog = prog;
+    if (init_interrupt_pending)
+        kill(-prog, SIGINT);
     close(0);
     close(1);
     close(2);
@@ -1190,6 +1227,11 @@ int sandbox_scratch_fd(const Sandbox *sb)
 int sandbox_pty_fd(const Sandbox *sb)
 {
     return sb->pty_fd;
+}
+
+bool sandbox_interrupt(Sandbox *sb)
+{
+    return !sb->reaped && syscall(SYS_pidfd_send_signal, sb->pidfd, SIGINT, NULL, 0) == 0;
 }
 
 void sandbox_kill(Sandbox *sb)

@@ -133,6 +133,10 @@ bool sandbox_release(Sandbox *sb, Err *err);
 int sandbox_pty_fd(const Sandbox *sb);
 /* SIGKILL the sandbox (init, and with it everything inside). */
 void sandbox_kill(Sandbox *sb);
+/* SIGINT to the program's process group, as a terminal's Ctrl-C (init
+ * passes it on; one sent before the program started reaches it when it
+ * does).  False when the sandbox is gone. */
+bool sandbox_interrupt(Sandbox *sb);
 /* Reap init and read how the program ended.  Blocks until the sandbox is
  * gone (poll sandbox_pidfd first to wait with a timeout). */
 bool sandbox_finish(Sandbox *sb, SandboxExit *ex, Err *err);

@@ -485,6 +485,23 @@ void panel_stop(Ide *ide)
     ide_message(ide, false, "stopping the program...");
 }
 
+/* Ctrl-C in the panel: what a terminal does (SIGINT: Python prints where
+ * the program was, a traceback Enter follows); the second stops the run.
+ * A compile is stopped at once. */
+static void panel_interrupt(Ide *ide)
+{
+    Panel *p = ide->panel;
+    pthread_mutex_lock(&p->lock);
+    bool running = !strcmp(p->phase, "running");
+    pthread_mutex_unlock(&p->lock);
+    if (!running || run_control_interrupts(p->control) > 0) {
+        panel_stop(ide);
+        return;
+    }
+    run_control_interrupt(p->control);
+    ide_message(ide, false, "interrupted the program (SIGINT): Ctrl-C again or Shift-F5 stops it");
+}
+
 /* ---------------------------------------------------------------- finishing */
 
 static void human_size(char *buf, size_t size, long long bytes)
@@ -960,7 +977,7 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     if (p->thread_live || p->starting) {
         bool err;
         snprintf(left, sizeof left, " ▶ %s · %s", p->title, panel_state(ide, &err));
-        snprintf(right, sizeof right, "Ctrl-C or Shift-F5: stop ");
+        snprintf(right, sizeof right, "Ctrl-C: interrupt  Shift-F5: stop ");
     } else if (p->history) {
         snprintf(left, sizeof left, " %s", p->title);
         snprintf(right, sizeof right, "Left/Right: older/newer  F7: back ");
@@ -1250,7 +1267,7 @@ bool panel_key(Ide *ide, Key k)
             if (p->starting)
                 panel_cancel_start(ide);
             else
-                panel_stop(ide);
+                panel_interrupt(ide);
             return true;
         }
         if (k == (TK_CTRL | 'z'))

@@ -2,7 +2,8 @@
  * session_run, the code path of `tide run`), live, in a small terminal —
  * the program gets a pty in the sandbox and libvterm renders what it
  * writes, so input(), scanf, colours and \r progress bars work.  Keys typed
- * in the panel go to the program; Ctrl-C or Shift-F5 stops it.  When the
+ * in the panel go to the program; Ctrl-C interrupts it (SIGINT; twice
+ * stops it) and Shift-F5 stops it.  When the
  * run ends its result line shows status, exit code, compile and run time
  * and peak memory, and lines of the output that name a file and line
  * (compiler errors, tracebacks) are selectable: Enter jumps there.  F7

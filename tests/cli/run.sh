@@ -337,6 +337,47 @@ P
   expect_contains "$(cat nohup.txt)" "finished"
 }
 
+# Ctrl-C (SIGINT to tide) interrupts the program as it would outside
+# tide: a program may handle it (and its exit status is its own), Python
+# shows where it was, a program that ignores it is stopped by the second.
+test_ctrl_c_interrupts_the_program_as_outside_tide() {
+  printf 'import sys, time\nprint("up", flush=True)\ntry:\n    time.sleep(60)\nexcept KeyboardInterrupt:\n    print("saved", flush=True)\n    sys.exit(3)\n' >handles.py
+  printf 'import time\nprint("up", flush=True)\ntime.sleep(60)\n' >plain.py
+  printf 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint("up", flush=True)\ntime.sleep(60)\n' >ignores.py
+  printf '#include <stdio.h>\n#include <unistd.h>\nint main(void)\n{\n    puts("up");\n    fflush(stdout);\n    sleep(60);\n}\n' >plain.c
+  OUT=$(python3 - "$TIDE" <<'P'
+import json, signal, subprocess, sys, time
+tide = sys.argv[1]
+def run(name, sigints):
+    p = subprocess.Popen([tide, "run", "--json", "--ephemeral", name], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # "up" is in the JSON only at the end: wait for the program to be running.
+    time.sleep(2.5 if name.endswith(".c") else 1)
+    for i in range(sigints):
+        p.send_signal(signal.SIGINT)
+        time.sleep(0.7)
+    try:
+        out = p.communicate(timeout=4)[0]
+    except subprocess.TimeoutExpired:
+        p.kill()
+        return f"{name}: still running after {sigints} SIGINT"
+    j = json.loads(out)
+    tb = "KeyboardInterrupt" in j["error"] and 'plain.py", line 3' in j["error"]
+    return f'{name}: {p.returncode} {j["status"]} {j["return_code"]} {j["signal"]} {j["output"].split()} {tb}'
+print(run("handles.py", 1))
+print(run("plain.py", 1))
+print(run("ignores.py", 1))
+print(run("ignores.py", 2))
+print(run("plain.c", 1))
+P
+)
+  expect_eq "$OUT" "$(printf '%s\n' "handles.py: 3 runtime_error 3 None ['up', 'saved'] False" \
+    "plain.py: -2 killed None 2 ['up'] True" \
+    "ignores.py: still running after 1 SIGINT" \
+    "ignores.py: -2 killed None None ['up'] False" \
+    "plain.c: -2 killed None 2 ['up'] False")"
+}
+
 test_timeout_keeps_what_was_written() {
   printf 'import time\nprint("before", flush=True)\ntime.sleep(60)\n' >sleepy.py
   run_tide run --timeout 1 --json sleepy.py

@@ -36,19 +36,36 @@ test_unsaved_edits_are_saved_before_the_run() {
   case "$(tui_screen)" in *two*) ;; *) fail "the run did not print two" ;; esac
 }
 
+# Ctrl-C in the panel interrupts the program as a terminal would: Python
+# shows where it was, and Enter goes there; one that ignores it is stopped
+# by the second Ctrl-C; Shift-F5 stops at once.
 test_runaway_program_is_stopped() {
   printf 'import time\ni = 0\nwhile True:\n    i += 1\n    print("tick", i, flush=True)\n    time.sleep(0.05)\n' >loop.py
   tui_start loop.py
   tui_wait 'while True'
   tui_keys F5
   tui_wait 'tick 3' 30
+  tui_wait 'Ctrl-C: interrupt  Shift-F5: stop'
   tui_keys C-c
+  tui_wait 'KeyboardInterrupt' 20
   tui_wait 'killed · ' 20
   tui_wait '[killed]'
-  # Shift-F5 stops it too.
+  tui_keys Enter
+  tui_wait 'Python  Ln 6, Col'
+  # A program that ignores it: the second Ctrl-C stops it.
+  printf 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ni = 0\nwhile True:\n    i += 1\n    print("tock", i, flush=True)\n    time.sleep(0.05)\n' >loop.py
+  tui_wait 'SIG_IGN' 10
+  tui_keys F5
+  tui_wait 'tock 3' 30
+  tui_keys C-c
+  tui_wait 'interrupted the program (SIGINT): Ctrl-C again or Shift-F5 stops it'
+  tui_wait 'tock 20' 20
+  tui_keys C-c
+  tui_wait 'killed · ' 20
+  # Shift-F5 stops it at once.
   tui_keys F5
   tui_wait 'running' 20
-  tui_wait 'tick 2' 30
+  tui_wait 'tock 2' 30
   tui_keys S-F5
   tui_wait 'killed · ' 20
   # The status bar's "stopping..." goes with the run, not seconds later.
@@ -67,7 +84,7 @@ test_quitting_while_a_program_runs_asks_first() {
   tui_wait 'A program is running. Quit and stop it?'
   tui_keys Escape
   tui_wait_gone 'A program is running'
-  tui_wait 'Ctrl-C or Shift-F5: stop'
+  tui_wait 'Ctrl-C: interrupt  Shift-F5: stop'
   tui_keys C-q
   tui_wait 'A program is running. Quit and stop it?'
   tui_keys y

@@ -217,6 +217,31 @@ P
   expect_no_cgroups "$TIDE_PID"
 }
 
+# The sandbox's init (pid 1 inside) takes from the program only SIGINT,
+# which it passes back to the program's group (tide's Ctrl-C goes that
+# way); every other signal the program sends it is ignored, and the run
+# and its report go on.
+test_signals_sent_to_the_sandbox_init_change_nothing() {
+  cat >sigs.c <<'P'
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(void)
+{
+    signal(SIGINT, SIG_IGN);
+    int sent = 0;
+    for (int sig = 1; sig < 32; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP && kill(1, sig) == 0)
+            sent++;
+    usleep(300000);
+    printf("sent %d, alive\n", sent);
+    return 0;
+}
+P
+  run_tide run --json sigs.c
+  expect_eq "$(json_get "$OUT" '[j["status"], j["output"]]')" '["ok", "sent 29, alive\n"]'
+}
+
 test_kill_minus_one_only_kills_the_sandbox() {
   # A process of the sandbox's own host uid, outside: only the pid
   # namespace keeps kill(-1) away from it.
