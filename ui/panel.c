@@ -973,24 +973,41 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     wmove(stdscr, r.y, r.x);
     for (int i = 0; i < r.w; i++)
         waddch(stdscr, ' ');
-    char left[800], right[200];
+    char left[800];
+    /* The keys, longest first: the first that fits is shown. */
+    const char *const *hints;
+    static const char *const running[] = {"Ctrl-C: interrupt  Shift-F5: stop ", "Shift-F5: stop ", NULL};
+    static const char *const history[] = {"Left/Right: older/newer  F7: back ", "F7: back ", NULL};
+    static const char *const located[] = {"Enter: go to the line  F5: run again ", "Enter: go to the line ",
+                                          "Enter: go there ", NULL};
+    static const char *const ran[] = {"F5: run again  F7: history ", "F5: run again ", NULL};
+    static const char *const idle[] = {"F5: run the file  F7: history ", "F5: run ", NULL};
     if (p->thread_live || p->starting) {
         bool err;
         snprintf(left, sizeof left, " ▶ %s · %s", p->title, panel_state(ide, &err));
-        snprintf(right, sizeof right, "Ctrl-C: interrupt  Shift-F5: stop ");
+        hints = running;
     } else if (p->history) {
         snprintf(left, sizeof left, " %s", p->title);
-        snprintf(right, sizeof right, "Left/Right: older/newer  F7: back ");
+        hints = history;
     } else if (p->ran) {
         snprintf(left, sizeof left, " %s", p->title);
-        snprintf(right, sizeof right, p->sel >= 0 ? "Enter: go to the line  F5: run again " : "F5: run again  F7: history ");
+        hints = p->sel >= 0 ? located : ran;
     } else {
         snprintf(left, sizeof left, " Run");
-        snprintf(right, sizeof right, "F5: run the file  F7: history ");
+        hints = idle;
     }
-    int rw = term_text_cols(right);
-    if (rw > r.w / 2 || term_text_cols(left) + rw + 1 > r.w)
-        rw = 0; /* the result matters more than the hint */
+    /* The result matters more than the hint, except that an error to go
+     * to is no use unless the user knows Enter goes there: that hint
+     * takes its room from the end of the result. */
+    const char *right = "";
+    int rw = 0, lw = term_text_cols(left);
+    for (size_t i = 0; hints[i] && !rw; i++) {
+        int w = term_text_cols(hints[i]);
+        if (w <= r.w / 2 && (lw + w + 1 <= r.w || (hints == located && !hints[i + 1]))) {
+            right = hints[i];
+            rw = w;
+        }
+    }
     if (!p->thread_live && (p->ran || p->history))
         term_style(stdscr, p->title_error ? ROLE_RESULT_FAIL : ROLE_RESULT_OK);
     term_put(r.y, r.x, left, 0, r.w - rw - 1);

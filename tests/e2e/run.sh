@@ -113,6 +113,19 @@ test_compiler_error_jumps_to_its_line() {
   tui_wait 'ok · exit 0' 60
 }
 
+# In an 80-column terminal the result line fills the panel's title; the
+# key that goes to the error still shows, shorter, at the title's end.
+test_an_error_to_go_to_says_so_in_a_narrow_terminal() {
+  printf 'def f(x):\n    return 10 / x\n\nprint(f(0))\n' >tb.py
+  tui_start -x 80 tb.py
+  tui_wait 'def f(x):'
+  tui_keys F5
+  tui_wait 'ZeroDivisionError' 30
+  tui_wait 'Enter: go there'
+  tui_keys Enter
+  tui_wait 'Python  Ln 4, Col'
+}
+
 test_python_traceback_jumps_to_its_line() {
   printf 'def f(x):\n    return 10 / x\n\nprint(f(0))\n' >tb.py
   tui_start tb.py
