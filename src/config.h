@@ -29,6 +29,7 @@ typedef struct Config {
     int max_processes;
     /* [session] */
     int expiry_hours;
+    bool auto_gc; /* tide run clears what expired, once a day */
     /* [editor] */
     int tab_width;
     bool line_numbers;

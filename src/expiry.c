@@ -33,6 +33,34 @@ static void add_item(GcReport *r, const char *kind, int64_t session_id, int64_t 
     r->bytes += bytes;
 }
 
+#define AUTO_GC_INTERVAL 86400
+
+bool expiry_auto_gc(App *app, int64_t now, GcReport *r, bool *ran, Err *err)
+{
+    *r = (GcReport){0};
+    *ran = false;
+    const char *dir = app->paths.dir[DIR_STATE];
+    if (!app->cfg.auto_gc || !fileio_mkdirs(dir, 0700, NULL))
+        return true;
+    /* Made now, the stamp says "not due": a new install has nothing
+     * expired, and one that had gets its first gc a day later. */
+    char *stamp = xasprintf("%s/gc-stamp", dir);
+    int fd = open(stamp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    free(stamp);
+    struct stat st;
+    bool ok = true;
+    if (fd >= 0 && fstat(fd, &st) == 0 && now - (int64_t)st.st_mtime >= AUTO_GC_INTERVAL &&
+        flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &st) == 0 &&
+        now - (int64_t)st.st_mtime >= AUTO_GC_INTERVAL) { /* (not done meanwhile) */
+        (void)futimens(fd, NULL);
+        ok = expiry_gc(app, now, false, r, err);
+        *ran = ok;
+    }
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
 void gc_report_free(GcReport *r)
 {
     for (size_t i = 0; i < r->n; i++) {

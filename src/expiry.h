@@ -31,6 +31,11 @@ typedef struct GcReport {
 
 /* Remove what has expired at now (or only list it, with dry_run). */
 bool expiry_gc(App *app, int64_t now, bool dry_run, GcReport *r, Err *err);
+
+/* expiry_gc, when [session] auto_gc is on and the last one was a day or
+ * more ago (a stamp file in the state folder, locked while it runs: of
+ * several processes, one does it).  *ran: it was due and done. */
+bool expiry_auto_gc(App *app, int64_t now, GcReport *r, bool *ran, Err *err);
 void gc_report_free(GcReport *r);
 
 #endif

@@ -193,6 +193,45 @@ test_gc_removes_expired_scratch_sessions() {
   expect_eq "$OUT" "nothing has expired"
 }
 
+# What expired goes without tide gc: a recorded run clears it, once a day.
+test_runs_clear_what_expired_once_a_day() {
+  printf 'print("x")\n' | "$TIDE" run -l python - >/dev/null 2>&1 || fail "the first run failed"
+  db "update code_sessions set expires_at = strftime('%s','now') - 10 where id = 1" >/dev/null
+  stamp=$XDG_STATE_HOME/tide/gc-stamp
+  expect_file "$stamp"
+  # Not due: the stamp is from the first run.
+  mkdir proj && printf 'print("y")\n' >proj/y.py
+  run_tide run proj/y.py
+  expect_rc 0 "$ERR"
+  expect_not_contains "$ERR" "expired"
+  expect_file "$XDG_DATA_HOME/tide/sessions/1/files/main.py"
+  # A day later, the next recorded run clears it.
+  touch -d '25 hours ago' "$stamp"
+  run_tide run proj/y.py
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" y
+  expect_contains "$ERR" "tide: note: cleared what had expired (1 item,"
+  [ ! -e "$XDG_DATA_HOME/tide/sessions/1" ] || fail "the expired session is still there"
+  expect_eq "$(db "select count(*) from code_sessions where id = 1")" 0
+  # ...and not again until a day has passed.
+  printf 'print("z")\n' | "$TIDE" run -l python - >/dev/null 2>&1 || fail "the scratch run failed"
+  db "update code_sessions set expires_at = strftime('%s','now') - 10 where id = 3" >/dev/null
+  run_tide run proj/y.py
+  expect_not_contains "$ERR" "expired"
+  # auto_gc = false leaves it to tide gc; --json runs clear without a word.
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[session]\nauto_gc = false\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  touch -d '25 hours ago' "$stamp"
+  run_tide run proj/y.py
+  expect_file "$XDG_DATA_HOME/tide/sessions/3"
+  rm "$XDG_CONFIG_HOME/tide/config.ini"
+  run_tide run --json proj/y.py
+  expect_rc 0 "$ERR"
+  expect_eq "$ERR" ""
+  [ ! -e "$XDG_DATA_HOME/tide/sessions/3" ] || fail "the second expired session is still there"
+  expect_file "$XDG_DATA_HOME/tide/sessions/2" # the folder's session never expires
+}
+
 test_gc_clears_what_a_crash_left() {
   run_tide session new python
   # A session folder without a row (creation crashed before its commit),
