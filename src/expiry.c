@@ -135,7 +135,9 @@ static bool gc_sessions(App *app, Store *store, int64_t now, bool dry_run, GcRep
             continue;
         int64_t bytes = fileio_tree_size(s.dir);
         bool ok;
-        if (dry_run) {
+        if (session_held(&s)) {
+            ok = err_set(&e, "it is open in tide's IDE");
+        } else if (dry_run) {
             int fd = fileio_is_dir(s.dir) ? session_lock(&s, false, &e) : -2;
             ok = fd != -1;
             session_unlock(fd);

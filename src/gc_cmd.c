@@ -80,8 +80,9 @@ const Command cmd_gc = {
     "use, and files runs generated, that long after they were made or last\n"
     "exported; also folders a crash left behind.  Folder sessions never expire,\n"
     "and nothing in your own folders is ever removed.  A session with a run in\n"
-    "progress is left for the next gc.  --dry-run only prints what would go.\n"
-    "A recorded tide run does the same once a day ([session] auto_gc).\n",
+    "progress, or open in tide's IDE, is left for the next gc.  --dry-run only\n"
+    "prints what would go.  A recorded tide run does the same once a day\n"
+    "([session] auto_gc).\n",
     gc_run,
 };
 

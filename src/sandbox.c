@@ -626,10 +626,11 @@ static int child_main(void *arg)
     Plan *p = arg;
     /* First: until now this process had tide's handlers, tide's code run
      * on a copy of its memory at the program's kill(1, sig).  With none, a
-     * namespace's init ignores what its processes send it. */
+     * namespace's init ignores what its processes send it.  (tide sets
+     * no real-time signal's.) */
     struct sigaction dfl = {.sa_handler = SIG_DFL};
     sigemptyset(&dfl.sa_mask);
-    for (int sig = 1; sig < NSIG; sig++)
+    for (int sig = 1; sig < 32; sig++)
         if (sig != SIGKILL && sig != SIGSTOP && sig != SIGINT)
             (void)sigaction(sig, &dfl, NULL);
     struct sigaction on_int = {.sa_handler = init_on_interrupt};

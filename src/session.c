@@ -553,6 +553,32 @@ void session_unlock(int fd)
         close(fd);
 }
 
+static int in_use_lock(const Session *s, int how)
+{
+    char *path = xasprintf("%s/in-use", s->dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    free(path);
+    if (fd >= 0 && flock(fd, how | LOCK_NB) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        fd = -1;
+    }
+    return fd;
+}
+
+int session_hold(const Session *s)
+{
+    return in_use_lock(s, LOCK_SH);
+}
+
+bool session_held(const Session *s)
+{
+    int fd = in_use_lock(s, LOCK_EX);
+    session_unlock(fd);
+    return fd < 0 && errno == EWOULDBLOCK;
+}
+
 /* The session's lock: held by a run from its snapshot to its record, by
  * removal and by gc.  Returns the descriptor, or -1. */
 static int lock_session(const Session *s, bool wait, void (*waiting)(void *), void *ud, Err *err)

@@ -93,6 +93,12 @@ bool session_remove(App *app, Session *s, Err *err);
  * waiting).  Returns a descriptor for session_unlock, or -1. */
 int session_lock(const Session *s, bool wait, Err *err);
 void session_unlock(int fd);
+/* The IDE holds the session it has open (a shared lock on the session's
+ * in-use file) so that gc leaves it however long it sits unused.  A
+ * descriptor for session_unlock, or -1 (then gc may take it). */
+int session_hold(const Session *s);
+/* Whether some process holds s (session_hold). */
+bool session_held(const Session *s);
 
 /* ------------------------------------------------------------ recording runs */
 

@@ -108,6 +108,7 @@ struct Ide {
     /* the session runs go to: the one opened (--session, a new scratch
      * session) or, found when first needed, the folder's */
     Session *session;
+    int session_hold; /* session_hold's descriptor: gc leaves it */
     Worker *probe;
 
     /* find and replace */

@@ -1363,7 +1363,9 @@ static void set_session(Ide *ide, Session *s)
         session_free(ide->session);
         free(ide->session);
     }
+    session_unlock(ide->session_hold);
     ide->session = s;
+    ide->session_hold = s ? session_hold(s) : -1;
 }
 
 /* The file to show first in a session's folder: the entry of its last
@@ -1423,7 +1425,7 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
         (void)session_touch(ide->app, s, &terr);
         ide->root = xstrdup(s->workdir);
         ide->explorer_visible = true;
-        ide->session = s;
+        set_session(ide, s);
         new_untitled(ide);
         open_session_entry(ide, s);
         return true;
@@ -1512,6 +1514,7 @@ int tui_main(App *app, const TuiOptions *opt)
     Ide ide_storage = {0}, *ide = &ide_storage;
     ide->app = app;
     ide->wake_fd = -1;
+    ide->session_hold = -1;
     keymap_defaults(&ide->keys);
     keymap_apply(&ide->keys, &app->cfg);
     if (!paths_ensure(&app->paths, DIR_STATE, &err)) {

@@ -91,6 +91,25 @@ test_empty_folder_offers_a_scratch_session() {
   ls "$XDG_DATA_HOME"/tide/sessions/*/files/main.js >/dev/null || fail "no scratch work tree"
 }
 
+# A scratch session open in the IDE is in use however long it sits: gc
+# (tide gc, or the daily one after a run) leaves it until the IDE lets go.
+test_gc_leaves_the_session_open_in_the_ide() {
+  run_tide session new python --name kept
+  expect_rc 0
+  tui_start --session kept
+  tui_wait 'Hello from tide!'
+  python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"update code_sessions set expires_at = strftime('%s','now') - 10\"); c.commit()" \
+    "$XDG_DATA_HOME/tide/tide.db"
+  run_tide gc
+  expect_rc 0
+  expect_eq "$OUT" "nothing has expired"
+  expect_contains "$ERR" "tide: left for later: session 1: it is open in tide's IDE"
+  expect_file "$XDG_DATA_HOME/tide/sessions/1/files/main.py"
+  tui_stop
+  run_tide gc
+  expect_contains "$OUT" "removed session: session 1 'kept'"
+}
+
 test_open_a_session_by_id() {
   run_tide session new python --name demo
   expect_rc 0
