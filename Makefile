@@ -25,7 +25,7 @@ BUILD      := build
 
 # Libraries of the program, and of the unit tests.  Recursive (=) so that
 # pkg-config runs only when a recipe needs the flags, after `make deps`.
-LIB_PC   := ncursesw tree-sitter libgit2 sqlite3 libseccomp inih jansson vterm nettle libpcre2-8
+LIB_PC   := ncursesw tree-sitter libgit2 sqlite3 libseccomp inih jansson vterm nettle libpcre2-8 zlib
 # What the commands alone link (tide): the IDE's libraries are tide-ide's.
 IDE_PC   := ncursesw tree-sitter vterm libpcre2-8
 TEST_PC  := criterion sqlite3
@@ -228,7 +228,7 @@ bench: deps
 # Debian packages: libraries (-dev), and the tools the tests and benchmarks use.
 DEV_PKGS  := pkg-config libncurses-dev libtree-sitter-dev libgit2-dev libsqlite3-dev \
              libseccomp-dev libinih-dev libjansson-dev libvterm-dev libcriterion-dev \
-             libpcre2-dev nettle-dev
+             libpcre2-dev nettle-dev zlib1g-dev
 TOOL_PKGS := gcc make git ca-certificates tmux bubblewrap vim nano iproute2 procps \
              python3 util-linux openssl clang libclang-rt-14-dev ncurses-term
 # Toolchains: installed only when the machine has no such command on PATH

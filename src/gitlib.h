@@ -49,8 +49,6 @@
     X(git_libgit2_init) \
     X(git_libgit2_version) \
     X(git_odb_free) \
-    X(git_odb_object_free) \
-    X(git_odb_read) \
     X(git_odb_read_header) \
     X(git_oid_equal) \
     X(git_oid_fromstr) \
@@ -74,7 +72,9 @@
     X(git_repository_set_workdir) \
     X(git_signature_free) \
     X(git_signature_now) \
+    X(git_tree_entry_byindex) \
     X(git_tree_entry_bypath) \
+    X(git_tree_entrycount) \
     X(git_tree_entry_filemode) \
     X(git_tree_entry_free) \
     X(git_tree_entry_id) \

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <nettle/sha1.h>
+#include <zlib.h>
 
 #include "fileio.h"
 #include "gitlib.h"
@@ -487,12 +489,87 @@ bool vcs_head(Vcs *v, char out[VCS_OID_LEN + 1], Err *err)
  * snapshot meets damage, the damaged objects go and everything is hashed
  * again; the history before stays damaged and the snapshot says so. */
 
+/* Whether a loose object's file (in dir) inflates whole to an object of
+ * the length its header gives, whose SHA-1 is hex.  Read here rather than
+ * with libgit2: libgit2 1.5 inflating a truncated loose object loops
+ * forever (libgit2#7342, fixed upstream in 2026), and a truncated object
+ * is what a power cut leaves. */
+static bool loose_object_whole(int dir, const char *name, const char *hex)
+{
+    int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    z_stream zs = {0};
+    if (inflateInit(&zs) != Z_OK) {
+        close(fd);
+        return true; /* cannot tell: keep it */
+    }
+    struct sha1_ctx sha;
+    sha1_init(&sha);
+    unsigned char in[65536], out[65536], head[64];
+    size_t got = 0, headlen = 0;
+    int rc = Z_OK;
+    ssize_t n = 0;
+    while (rc == Z_OK) {
+        if (zs.avail_in == 0) {
+            while ((n = read(fd, in, sizeof in)) < 0 && errno == EINTR)
+                ;
+            if (n <= 0)
+                break; /* the stream ended before its end: truncated */
+            zs.next_in = in;
+            zs.avail_in = (uInt)n;
+        }
+        zs.next_out = out;
+        zs.avail_out = sizeof out;
+        rc = inflate(&zs, Z_NO_FLUSH);
+        size_t made = sizeof out - zs.avail_out;
+        if (headlen < sizeof head) {
+            size_t take = made < sizeof head - headlen ? made : sizeof head - headlen;
+            memcpy(head + headlen, out, take);
+            headlen += take;
+        }
+        sha1_update(&sha, made, out);
+        got += made;
+    }
+    inflateEnd(&zs);
+    close(fd);
+    /* "blob 12\0...": the header's length and the rest's. */
+    const unsigned char *nul = memchr(head, '\0', headlen);
+    const unsigned char *sp = memchr(head, ' ', headlen);
+    if (rc != Z_STREAM_END || !nul || !sp || sp > nul)
+        return false;
+    char *endp;
+    unsigned long long size = strtoull((const char *)sp + 1, &endp, 10);
+    if (endp != (const char *)nul || got != (size_t)(nul - head) + 1 + size)
+        return false;
+    uint8_t digest[SHA1_DIGEST_SIZE];
+    sha1_digest(&sha, sizeof digest, digest);
+    char mine[2 * SHA1_DIGEST_SIZE + 1];
+    for (size_t i = 0; i < sizeof digest; i++)
+        snprintf(mine + 2 * i, 3, "%02x", digest[i]);
+    return strcmp(mine, hex) == 0;
+}
+
+/* Whether the object can be given to libgit2 to read whole: a loose one
+ * that is whole, or one that is not loose here (missing, which libgit2
+ * reports; or packed, which tide does not make). */
+static bool object_whole(const Vcs *v, const git_oid *oid)
+{
+    char hex[VCS_OID_LEN + 1];
+    gitlib.git_oid_tostr(hex, sizeof hex, oid);
+    char *dir = xasprintf("%s/objects/%.2s", v->git_dir, hex);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (fd < 0)
+        return true;
+    bool ok = faccessat(fd, hex + 2, F_OK, AT_SYMLINK_NOFOLLOW) != 0 || loose_object_whole(fd, hex + 2, hex);
+    close(fd);
+    return ok;
+}
+
 /* Removes the loose objects that cannot be read whole; how many. */
 static size_t drop_damaged_objects(Vcs *v)
 {
-    git_odb *odb = NULL;
-    if (gitlib.git_repository_odb(&odb, v->repo) < 0)
-        return 0;
     char *objects = xasprintf("%s/objects", v->git_dir);
     size_t dropped = 0;
     DIR *top = opendir(objects);
@@ -506,18 +583,10 @@ static size_t drop_damaged_objects(Vcs *v)
         struct dirent *f;
         while (in && (f = readdir(in))) {
             char hex[VCS_OID_LEN + 1];
-            git_oid oid;
-            git_odb_object *obj = NULL;
-            if (strlen(f->d_name) != VCS_OID_LEN - 2)
+            if (strlen(f->d_name) != VCS_OID_LEN - 2 || strspn(f->d_name, "0123456789abcdef") != VCS_OID_LEN - 2)
                 continue;
             snprintf(hex, sizeof hex, "%s%s", d->d_name, f->d_name);
-            if (gitlib.git_oid_fromstr(&oid, hex) < 0)
-                continue;
-            if (gitlib.git_odb_read(&obj, odb, &oid) == 0) {
-                gitlib.git_odb_object_free(obj);
-                continue;
-            }
-            if (unlinkat(dirfd(in), f->d_name, 0) == 0)
+            if (!loose_object_whole(dirfd(in), f->d_name, hex) && unlinkat(dirfd(in), f->d_name, 0) == 0)
                 dropped++;
         }
         if (in)
@@ -527,7 +596,6 @@ static size_t drop_damaged_objects(Vcs *v)
     if (top)
         closedir(top);
     free(objects);
-    gitlib.git_odb_free(odb);
     return dropped;
 }
 
@@ -543,16 +611,43 @@ static bool open_index(Vcs *v, git_index **idx, Err *err)
     return ok || err_set(err, "the git folder %s is damaged (its index): %s", v->git_dir, git_msg());
 }
 
-/* The tree of the work tree as the index holds it, written; the tree is
- * read back, as a tree the index remembered from an earlier snapshot may
- * be one of the damaged objects. */
-static bool write_tree(Walk *w, git_index *idx, git_oid *tree, Err *err)
+/* Whether the tree and the trees below it are whole (one small object a
+ * folder; the files' objects are not read). */
+static bool tree_whole(const Vcs *v, const git_oid *oid, int depth)
 {
     git_tree *t = NULL;
-    if (gitlib.git_index_write_tree(tree, idx) == 0 && gitlib.git_tree_lookup(&t, w->v->repo, tree) == 0) {
-        gitlib.git_tree_free(t);
-        return true;
+    if (depth > 256 || !object_whole(v, oid) || gitlib.git_tree_lookup(&t, v->repo, oid) < 0)
+        return false;
+    bool ok = true;
+    for (size_t i = 0, n = gitlib.git_tree_entrycount(t); i < n && ok; i++) {
+        const git_tree_entry *e = gitlib.git_tree_entry_byindex(t, i);
+        if (gitlib.git_tree_entry_type(e) == GIT_OBJECT_TREE)
+            ok = tree_whole(v, gitlib.git_tree_entry_id(e), depth + 1);
     }
+    gitlib.git_tree_free(t);
+    return ok;
+}
+
+/* Whether the last snapshot's commit and trees are whole: writing the
+ * next tree, libgit2 reads the trees the index remembers from it (the
+ * folders nothing changed in) whole. */
+static bool last_snapshot_whole(const Vcs *v)
+{
+    git_oid head;
+    git_commit *c = NULL;
+    if (gitlib.git_reference_name_to_id(&head, v->repo, "HEAD") < 0)
+        return true; /* none yet, or a damaged branch: said later */
+    if (!object_whole(v, &head) || gitlib.git_commit_lookup(&c, v->repo, &head) < 0)
+        return false;
+    bool ok = tree_whole(v, gitlib.git_commit_tree_id(c), 0);
+    gitlib.git_commit_free(c);
+    return ok;
+}
+
+/* Damage found: the objects that cannot be read go, and the index starts
+ * again (every file is hashed, and the damaged objects written again). */
+static bool repair(Walk *w, git_index *idx, Err *err)
+{
     size_t dropped = drop_damaged_objects(w->v);
     if (dropped == 0)
         return git_fail(err, "cannot write the snapshot", w->v->git_dir);
@@ -560,8 +655,20 @@ static bool write_tree(Walk *w, git_index *idx, git_oid *tree, Err *err)
     note(&w->notes, "the session's earlier snapshots are damaged (%zu git objects could not be read, as a power cut "
                     "leaves files not yet on disk); this one is whole",
          dropped);
-    if (gitlib.git_index_clear(idx) < 0 || !update_index(w, idx, err))
+    return (gitlib.git_index_clear(idx) == 0 || git_fail(err, "cannot update the index", w->v->git_dir)) &&
+           update_index(w, idx, err);
+}
+
+/* The tree of the work tree as the index holds it, written (and checked:
+ * the index may remember trees that were damaged after all). */
+static bool write_tree(Walk *w, git_index *idx, git_oid *tree, Err *err)
+{
+    if (!last_snapshot_whole(w->v) && !repair(w, idx, err))
         return false;
+    if (gitlib.git_index_write_tree(tree, idx) == 0 && tree_whole(w->v, tree, 0))
+        return true;
+    if (w->repaired || !repair(w, idx, err))
+        return w->repaired ? git_fail(err, "cannot write the snapshot", w->v->git_dir) : false;
     if (gitlib.git_index_write_tree(tree, idx) < 0)
         return git_fail(err, "cannot write the snapshot", w->v->git_dir);
     return true;
@@ -607,7 +714,7 @@ bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err 
         has_head = false;
     }
     snap->changed = true;
-    if (has_head && gitlib.git_commit_lookup(&parent, v->repo, &head) < 0) {
+    if (has_head && (!object_whole(v, &head) || gitlib.git_commit_lookup(&parent, v->repo, &head) < 0)) {
         char id[VCS_OID_LEN + 1];
         gitlib.git_oid_tostr(id, sizeof id, &head);
         if (!w.repaired) /* said already */
@@ -736,8 +843,16 @@ static bool lookup_tree(Vcs *v, const char *commit, git_tree **tree, Err *err)
     if (!parse_oid(&oid, commit, err))
         return false;
     git_commit *c = NULL;
+    if (!object_whole(v, &oid))
+        return err_set(err, "commit %.12s in %s is damaged (cut short, as a power cut leaves files)", commit,
+                       v->git_dir);
     if (gitlib.git_commit_lookup(&c, v->repo, &oid) < 0)
         return err_set(err, "commit %.12s is missing from %s: %s", commit, v->git_dir, git_msg());
+    if (!tree_whole(v, gitlib.git_commit_tree_id(c), 0)) {
+        gitlib.git_commit_free(c);
+        return err_set(err, "the files of commit %.12s in %s are damaged (cut short, as a power cut leaves files)",
+                       commit, v->git_dir);
+    }
     int rc = gitlib.git_commit_tree(tree, c);
     gitlib.git_commit_free(c);
     if (rc < 0)
@@ -889,6 +1004,9 @@ static bool read_blob(Vcs *v, const char *oidhex, size_t max, char **data, size_
     git_blob *blob;
     if (!parse_oid(&oid, oidhex, err))
         return false;
+    if (!object_whole(v, &oid))
+        return err_set(err, "the git folder %s is damaged (blob %.12s is cut short, as a power cut leaves files)",
+                       v->git_dir, oidhex);
     if (gitlib.git_blob_lookup(&blob, v->repo, &oid) < 0)
         return err_set(err, "the git folder %s is damaged (blob %.12s): %s", v->git_dir, oidhex, git_msg());
     size_t size = (size_t)gitlib.git_blob_rawsize(blob);
