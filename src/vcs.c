@@ -483,9 +483,9 @@ bool vcs_head(Vcs *v, char out[VCS_OID_LEN + 1], Err *err)
  *
  * Objects, the index and the branch are written without fsync (a run
  * would wait for the disk; the database is what must stay whole), so a
- * power cut can leave them empty.  libgit2 never writes an object whose
- * file exists, so every later snapshot that meant to reuse a damaged
- * object failed: the session lost its history for good.  When the
+ * power cut can leave them empty or cut short.  libgit2 never writes an
+ * object whose file exists, so every later snapshot that meant to reuse a
+ * damaged object failed: the session lost its history for good.  When the
  * snapshot meets damage, the damaged objects go and everything is hashed
  * again; the history before stays damaged and the snapshot says so. */
 
@@ -644,31 +644,36 @@ static bool last_snapshot_whole(const Vcs *v)
     return ok;
 }
 
-/* Damage found: the objects that cannot be read go, and the index starts
- * again (every file is hashed, and the damaged objects written again). */
+/* Damage or a gap found: the objects that cannot be read go, and the
+ * index starts again (every file is hashed, and what is missing written
+ * again). */
 static bool repair(Walk *w, git_index *idx, Err *err)
 {
     size_t dropped = drop_damaged_objects(w->v);
-    if (dropped == 0)
-        return git_fail(err, "cannot write the snapshot", w->v->git_dir);
     w->repaired = true;
-    note(&w->notes, "the session's earlier snapshots are damaged (%zu git objects could not be read, as a power cut "
-                    "leaves files not yet on disk); this one is whole",
-         dropped);
+    if (dropped)
+        note(&w->notes, "the session's earlier snapshots are damaged (%zu git objects could not be read, as a power "
+                        "cut leaves files not yet on disk); this one is whole",
+             dropped);
+    else
+        note(&w->notes, "the session's earlier snapshots lack git objects they name; this one is whole");
     return (gitlib.git_index_clear(idx) == 0 || git_fail(err, "cannot update the index", w->v->git_dir)) &&
            update_index(w, idx, err);
 }
 
 /* The tree of the work tree as the index holds it, written (and checked:
- * the index may remember trees that were damaged after all). */
+ * the index may remember older trees the last snapshot's check did not
+ * reach).  Repaired once at most. */
 static bool write_tree(Walk *w, git_index *idx, git_oid *tree, Err *err)
 {
     if (!last_snapshot_whole(w->v) && !repair(w, idx, err))
         return false;
     if (gitlib.git_index_write_tree(tree, idx) == 0 && tree_whole(w->v, tree, 0))
         return true;
-    if (w->repaired || !repair(w, idx, err))
-        return w->repaired ? git_fail(err, "cannot write the snapshot", w->v->git_dir) : false;
+    if (w->repaired)
+        return git_fail(err, "cannot write the snapshot", w->v->git_dir);
+    if (!repair(w, idx, err))
+        return false;
     if (gitlib.git_index_write_tree(tree, idx) < 0)
         return git_fail(err, "cannot write the snapshot", w->v->git_dir);
     return true;
