@@ -32,6 +32,8 @@
     X(git_config_set_bool) \
     X(git_config_set_string) \
     X(git_diff_free) \
+    X(git_diff_get_delta) \
+    X(git_diff_num_deltas) \
     X(git_diff_options_init) \
     X(git_diff_print) \
     X(git_diff_tree_to_tree) \

@@ -891,6 +891,16 @@ bool vcs_diff(Vcs *v, const char *from, const char *to, StrBuf *out, Err *err)
         git_fail(err, "cannot compare the snapshots", v->git_dir);
         goto out;
     }
+    /* The files that differ are read to print them: checked first (see
+     * "repair"). */
+    for (size_t i = 0, n = gitlib.git_diff_num_deltas(diff); i < n; i++) {
+        const git_diff_delta *d = gitlib.git_diff_get_delta(diff, i);
+        if (!object_whole(v, &d->old_file.id) || !object_whole(v, &d->new_file.id)) {
+            err_set(err, "the git folder %s is damaged (%s is cut short, as a power cut leaves files)", v->git_dir,
+                    d->new_file.path ? d->new_file.path : d->old_file.path);
+            goto out;
+        }
+    }
     if (gitlib.git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, diff_line, out) < 0) {
         git_fail(err, "cannot print the difference", v->git_dir);
         goto out;

@@ -647,3 +647,36 @@ Test(vcs, a_damaged_snapshot_is_an_error_not_a_hang, .timeout = 30)
     free(commit);
     repo_free(&r);
 }
+
+/* The diff of two runs reads the files that changed: one cut short is an
+ * error, not a hang, though both runs' commits and trees are whole. */
+Test(vcs, a_damaged_file_in_a_diff_is_an_error_not_a_hang, .timeout = 30)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "main.py", "print(1)\n");
+    VcsSnapshot snap;
+    char *one = record(&r, NULL, &snap);
+    vcs_snapshot_free(&snap);
+    put(&r, "main.py", "print(2) # and a longer line, so that half of it is not the header\n");
+    char *two = record(&r, NULL, &snap);
+    vcs_snapshot_free(&snap);
+    VcsFile *files;
+    size_t n;
+    Err err;
+    cr_assert(vcs_files(&r.v, two, &files, &n, &err), "%s", err.msg);
+    cr_assert_eq(n, 1);
+    char *blob = xasprintf("%s/objects/%.2s/%s", r.git, files[0].oid, files[0].oid + 2);
+    vcs_files_free(files, n);
+    struct stat st;
+    cr_assert(stat(blob, &st) == 0);
+    cr_assert(truncate(blob, st.st_size / 2) == 0);
+    free(blob);
+    StrBuf out = {0};
+    cr_assert_not(vcs_diff(&r.v, one, two, &out, &err));
+    cr_assert(strstr(err.msg, "main.py is cut short"), "%s", err.msg);
+    sb_free(&out);
+    free(one);
+    free(two);
+    repo_free(&r);
+}
