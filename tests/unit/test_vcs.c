@@ -54,6 +54,15 @@ static char *record(Repo *r, const VcsSnapshotOptions *opt, VcsSnapshot *snap)
     return xstrdup(commit);
 }
 
+/* record, for a test that needs only the commit. */
+static char *commit_now(Repo *r)
+{
+    VcsSnapshot snap;
+    char *commit = record(r, NULL, &snap);
+    vcs_snapshot_free(&snap);
+    return commit;
+}
+
 static bool has_file(Repo *r, const char *commit, const char *path)
 {
     VcsFile *files;
@@ -579,9 +588,8 @@ Test(vcs, snapshots_go_on_after_a_power_cut_emptied_the_git_files, .timeout = 30
         repo_new(&r);
         put(&r, "main.py", "print(1)\n");
         put(&r, "sub/data.txt", "data\n");
+        free(commit_now(&r));
         VcsSnapshot snap;
-        free(record(&r, NULL, &snap));
-        vcs_snapshot_free(&snap);
         char *p = xasprintf("%s/%s", r.git, damage[k]);
         struct stat st;
         cr_assert(stat(p, &st) == 0, "%s", p);
@@ -622,9 +630,7 @@ Test(vcs, a_damaged_snapshot_is_an_error_not_a_hang, .timeout = 30)
     repo_new(&r);
     put(&r, "main.py", "print(1)\n");
     put(&r, "sub/data.txt", "data\n");
-    VcsSnapshot snap;
-    char *commit = record(&r, NULL, &snap);
-    vcs_snapshot_free(&snap);
+    char *commit = commit_now(&r);
     char *objects = xasprintf("%s/objects", r.git);
     cut_files_below(objects, 1);
     free(objects);
@@ -655,12 +661,9 @@ Test(vcs, a_damaged_file_in_a_diff_is_an_error_not_a_hang, .timeout = 30)
     Repo r;
     repo_new(&r);
     put(&r, "main.py", "print(1)\n");
-    VcsSnapshot snap;
-    char *one = record(&r, NULL, &snap);
-    vcs_snapshot_free(&snap);
+    char *one = commit_now(&r);
     put(&r, "main.py", "print(2) # and a longer line, so that half of it is not the header\n");
-    char *two = record(&r, NULL, &snap);
-    vcs_snapshot_free(&snap);
+    char *two = commit_now(&r);
     VcsFile *files;
     size_t n;
     Err err;
