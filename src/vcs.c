@@ -719,7 +719,8 @@ bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err 
         has_head = false;
     }
     snap->changed = true;
-    if (has_head && (!object_whole(v, &head) || gitlib.git_commit_lookup(&parent, v->repo, &head) < 0)) {
+    /* (write_tree checked this commit: it is whole, or dropped.) */
+    if (has_head && gitlib.git_commit_lookup(&parent, v->repo, &head) < 0) {
         char id[VCS_OID_LEN + 1];
         gitlib.git_oid_tostr(id, sizeof id, &head);
         if (!w.repaired) /* said already */
