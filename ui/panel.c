@@ -644,8 +644,10 @@ static void finish(Ide *ide)
             else
                 free(path);
         }
+        /* Short enough for the narrowest explorer (18 columns) up to run
+         * #99999: a label cut before its number says nothing. */
         char label[64];
-        snprintf(label, sizeof label, "written by run #%lld", (long long)j->rec.result_id);
+        snprintf(label, sizeof label, "run #%lld wrote", (long long)j->rec.result_id);
         explorer_set_generated(ide, label, dir, &paths);
         ide->explorer_visible = true;
         ide_layout(ide);
@@ -965,6 +967,20 @@ static UiStyle cell_style(Ide *ide, const VTermScreenCell *cell)
     return st;
 }
 
+/* A title that does not fit loses whole fields from its end, so it never
+ * ends in a cut figure ("compile 0.3") or a dangling separator. */
+static void drop_fields(char *s, int cols)
+{
+    while (term_text_cols(s) > cols) {
+        char *last = NULL;
+        for (char *f = strstr(s + 1, " · "); f; f = strstr(f + 1, " · "))
+            last = f;
+        if (!last)
+            return;
+        *last = '\0';
+    }
+}
+
 static void draw_title(Ide *ide, Rect r, bool focused)
 {
     Panel *p = ide->panel;
@@ -1010,6 +1026,7 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     }
     if (!p->thread_live && (p->ran || p->history))
         term_style(stdscr, p->title_error ? ROLE_RESULT_FAIL : ROLE_RESULT_OK);
+    drop_fields(left, r.w - rw - 1);
     term_put(r.y, r.x, left, 0, r.w - rw - 1);
     term_style(stdscr, role);
     if (rw)

@@ -126,6 +126,23 @@ test_an_error_to_go_to_says_so_in_a_narrow_terminal() {
   tui_wait 'Python  Ln 4, Col'
 }
 
+# A result too long for the title loses whole fields from its end: never a
+# cut figure or a dangling separator.  The explorer, at its narrowest,
+# still shows which run wrote the files (run 10: two digits).
+test_a_narrow_title_shows_whole_fields() {
+  printf 'open("out.txt", "w").write("hi")\n' >hi.py
+  local i
+  for i in 1 2 3 4 5 6 7 8 9; do "$TIDE" run hi.py >/dev/null 2>&1 || fail "run $i failed"; done
+  tui_start -x 64 hi.py
+  tui_wait 'open("out.txt"'
+  tui_keys F5
+  tui_wait 'ok · exit 0'
+  local title
+  title=$(tui_screen | grep 'ok · exit 0')
+  [[ "$title" =~ (exit\ 0|\ s|\ MiB|\ #[0-9]+)\ *$ ]] || fail "the title ends in a cut field: $title"
+  tui_wait 'run #10 wrote'
+}
+
 test_python_traceback_jumps_to_its_line() {
   printf 'def f(x):\n    return 10 / x\n\nprint(f(0))\n' >tb.py
   tui_start tb.py
@@ -519,7 +536,7 @@ test_files_the_run_writes_are_listed() {
   tui_wait 'open("out.csv"'
   tui_keys F5
   tui_wait 'ok · exit 0' 30
-  tui_wait 'written by run #1'
+  tui_wait 'run #1 wrote'
   tui_wait 'out.csv *'
   [ ! -e p/out.csv ] || fail "the run wrote into the folder"
 }
