@@ -66,6 +66,39 @@ static size_t build(Ide *ide, char lines[][2][96], size_t max)
     return n;
 }
 
+/* How many bytes of s go on a row of w columns (the page is ASCII): up to
+ * the last space that fits, or w when a word is longer than the row. */
+static int row_len(const char *s, int w)
+{
+    int n = (int)strlen(s);
+    if (n <= w || w < 1)
+        return n;
+    for (int i = w; i > 0; i--)
+        if (s[i] == ' ')
+            return i;
+    return w;
+}
+
+/* The rest of s after a row of len bytes, without the space it broke at. */
+static const char *row_rest(const char *s, int len)
+{
+    s += len;
+    return *s == ' ' ? s + 1 : s;
+}
+
+/* Rows an entry takes: its keys and its text each wrap in their column,
+ * so nothing is cut off at 80 columns. */
+static int entry_rows(const char *keys, const char *text, int kw, int tw)
+{
+    int rows = 0;
+    while (*keys || *text || !rows) {
+        keys = row_rest(keys, row_len(keys, kw));
+        text = row_rest(text, row_len(text, tw));
+        rows++;
+    }
+    return rows;
+}
+
 void help_draw(Ide *ide)
 {
     static char lines[128][2][96];
@@ -91,21 +124,35 @@ void help_draw(Ide *ide)
         t++;
     mvwaddnstr(stdscr, 0, 1, titles[t], w - 2);
     int rows = h - 1;
-    if (ide->overlay_scroll > (int)n - rows)
-        ide->overlay_scroll = (int)n - rows > 0 ? (int)n - rows : 0;
-    int keyw = 30 < w / 2 ? 30 : w / 2;
-    for (int r = 0; r < rows && (size_t)(r + ide->overlay_scroll) < n; r++) {
-        size_t i = (size_t)(r + ide->overlay_scroll);
+    int keyw = 30 < w / 2 ? 30 : w / 2, kw = keyw - 2, tw = w - keyw - 4;
+    int total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += lines[i][0][0] ? entry_rows(lines[i][0], lines[i][1], kw, tw) : 1;
+    if (ide->overlay_scroll > total - rows)
+        ide->overlay_scroll = total - rows > 0 ? total - rows : 0;
+    int row = -ide->overlay_scroll;
+    for (size_t i = 0; i < n && row < rows; i++) {
         if (!lines[i][0][0]) {
-            term_style(stdscr, ROLE_DIR);
-            mvwaddnstr(stdscr, r + 1, 1, lines[i][1], w - 2);
+            if (row >= 0) {
+                term_style(stdscr, ROLE_DIR);
+                mvwaddnstr(stdscr, row + 1, 1, lines[i][1], w - 2);
+            }
+            row++;
             continue;
         }
-        term_style(stdscr, ROLE_PROMPT);
-        mvwaddnstr(stdscr, r + 1, 3, lines[i][0], keyw - 2);
-        term_style(stdscr, ROLE_DIALOG);
-        if (w - keyw - 4 > 0)
-            mvwaddnstr(stdscr, r + 1, keyw + 3, lines[i][1], w - keyw - 4);
+        const char *keys = lines[i][0], *text = lines[i][1];
+        for (bool first = true; (*keys || *text || first) && row < rows; first = false, row++) {
+            int klen = row_len(keys, kw), tlen = row_len(text, tw);
+            if (row >= 0) {
+                term_style(stdscr, ROLE_PROMPT);
+                mvwaddnstr(stdscr, row + 1, 3, keys, klen);
+                term_style(stdscr, ROLE_DIALOG);
+                if (tw > 0)
+                    mvwaddnstr(stdscr, row + 1, keyw + 3, text, tlen);
+            }
+            keys = row_rest(keys, klen);
+            text = row_rest(text, tlen);
+        }
     }
 }
 

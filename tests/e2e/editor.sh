@@ -225,6 +225,9 @@ test_help_shows_keys_and_user_bindings() {
   # Narrower, the title says less rather than being cut off mid-word.
   tui_tmux resize-window -t 0 -x 80 -y 24
   tui_wait 'PageUp/PageDown scroll)'
+  # A description longer than its column goes on in the next row.
+  tui_keys NPage NPage
+  tui_wait 'triple: line)'
   tui_esc
   tui_wait_gone 'tide: keys'
   tui_type 'x'
