@@ -31,6 +31,18 @@ int cli_usage_error(const Command *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+const char *cli_bad_option(char **argv, int c, char buf[64])
+{
+    const char *a = optind > 0 ? argv[optind - 1] : "";
+    /* A short option's error leaves optopt set; an unknown long one, 0. */
+    bool is_long = strncmp(a, "--", 2) == 0 && !(c == '?' && optopt != 0);
+    if (is_long)
+        snprintf(buf, 64, "%.*s", (int)strcspn(a, "="), a);
+    else
+        snprintf(buf, 64, "-%c", c == ':' || c == '?' ? optopt : c);
+    return buf;
+}
+
 bool cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)

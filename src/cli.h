@@ -33,6 +33,10 @@ typedef struct Command {
 const Command *cli_find(const char *name);
 /* Print "tide NAME: <msg>" and the command's usage to stderr; returns 2. */
 int cli_usage_error(const Command *cmd, const char *fmt, ...) TIDE_FMT(2, 3);
+/* The option getopt_long just refused (c: what it returned), as the user
+ * wrote it: "--timeout" for a long one, "-t" for one in a cluster such as
+ * "-qt" (argv[optind - 1] would say "-qt"). */
+const char *cli_bad_option(char **argv, int c, char buf[64]);
 /* Does argv (a command's arguments, argv[0] its name) ask for its help
  * with --help or -h before any "--"? */
 bool cli_wants_help(int argc, char **argv);

@@ -214,11 +214,12 @@ static int doctor_run(App *app, int argc, char **argv)
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {0}};
     bool as_json = false;
     int c;
+    char bad[64];
     while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
         if (c == 'j')
             as_json = true;
         else
-            return cli_usage_error(&cmd_doctor, "unknown option '%s'", argv[optind - 1]);
+            return cli_usage_error(&cmd_doctor, "unknown option '%s'", cli_bad_option(argv, c, bad));
     }
     if (optind < argc)
         return cli_usage_error(&cmd_doctor, "unexpected argument '%s'", argv[optind]);

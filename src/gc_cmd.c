@@ -15,6 +15,7 @@ static int parse(const Command *cmd, int argc, char **argv, bool allow_dry, bool
     static const struct option longs[] = {
         {"json", no_argument, NULL, 'j'}, {"dry-run", no_argument, NULL, 'n'}, {NULL, 0, NULL, 0}};
     int c;
+    char bad[64];
     *json = *dry = false;
     while ((c = getopt_long(argc, argv, ":n", longs, NULL)) != -1) {
         if (c == 'j')
@@ -22,7 +23,7 @@ static int parse(const Command *cmd, int argc, char **argv, bool allow_dry, bool
         else if (c == 'n' && allow_dry)
             *dry = true;
         else
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            return cli_usage_error(cmd, "unknown option '%s'", cli_bad_option(argv, c, bad));
     }
     if (optind != argc)
         return cli_usage_error(cmd, "%s takes no arguments", cmd->name);

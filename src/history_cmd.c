@@ -101,11 +101,12 @@ static int parse(const Command *cmd, int argc, char **argv, const char *allowed,
                                           {NULL, 0, NULL, 0}};
     *o = (Opts){.limit = DEFAULT_LIMIT};
     int c;
+    char bad[64];
     while ((c = getopt_long(argc, argv, ":n:s:t:f", longs, NULL)) != -1) {
         if (c == ':')
-            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+            return cli_usage_error(cmd, "option '%s' needs a value", cli_bad_option(argv, c, bad));
         if (c == '?' || !strchr(allowed, c))
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            return cli_usage_error(cmd, "unknown option '%s'", cli_bad_option(argv, c, bad));
         if (c == 'j')
             o->json = true;
         else if (c == 'f')

@@ -159,26 +159,40 @@ static bool invalid(RunOptions *o, int *rc, const char *fmt, ...)
     return false;
 }
 
-static bool parse_num(const Command *cmd, const char *opt, const char *val, long long min,
+static bool bad_usage(RunOptions *o, int *rc, const char *fmt, ...) TIDE_FMT(3, 4);
+
+/* A request tide run cannot parse: the line and the synopsis, or with
+ * --json the JSON object (a script reads its answer from stdout). */
+static bool bad_usage(RunOptions *o, int *rc, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (o->json)
+        return invalid(o, rc, "%s", msg);
+    *rc = cli_usage_error(&cmd_run, "%s", msg);
+    return false;
+}
+
+static bool parse_num(RunOptions *o, const char *opt, const char *unit, const char *val, long long min,
                       long long max, long long *out, int *rc)
 {
     if (cli_parse_long(val, min, max, out))
         return true;
-    *rc = cli_usage_error(cmd, "%s needs a whole number from %lld to %lld, not '%s'", opt, min,
-                          max, val);
-    return false;
+    return bad_usage(o, rc, "%s needs a whole number of %s from %lld to %lld, not '%s'", opt, unit, min, max,
+                     val);
 }
 
-static bool parse_duration(const char *opt, const char *val, int *ms, int *rc)
+static bool parse_duration(RunOptions *o, const char *opt, const char *val, int *ms, int *rc)
 {
     long long v;
     if (config_parse_duration(val, &v) && v >= 1 && v <= 86400000) {
         *ms = (int)v;
         return true;
     }
-    *rc = cli_usage_error(&cmd_run, "%s needs seconds from 0.001 to 86400, such as 0.5, 30 or 2m, "
-                          "not '%s'", opt, val);
-    return false;
+    return bad_usage(o, rc, "%s needs seconds from 0.001 to 86400, such as 0.5, 30 or 2m, not '%s'", opt, val);
 }
 
 static bool parse_allow(const char *val, RunOptions *o, int *rc)
@@ -190,10 +204,8 @@ static bool parse_allow(const char *val, RunOptions *o, int *rc)
             o->req.allow_no_cgroup = true;
         else if (!strcmp(w, "seccomp"))
             o->req.allow_no_seccomp = true;
-        else {
-            *rc = cli_usage_error(&cmd_run, "--allow-missing takes cgroup and seccomp, not '%s'", w);
-            ok = false;
-        }
+        else
+            ok = bad_usage(o, rc, "--allow-missing takes cgroup and seccomp, not '%s'", w);
     }
     free(copy);
     return ok;
@@ -411,6 +423,11 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         }
     for (int i = end + 1; i < argc; i++)
         sl_push(&o->args, argv[i]);
+    /* --json first, wherever it is: an error in an option before it is
+     * answered in JSON too. */
+    for (int i = 1; i < end; i++)
+        if (strlen(argv[i]) >= 3 && strncmp(argv[i], "--json", strlen(argv[i])) == 0)
+            o->json = true;
 
     static const struct option opts[] = {
         {"lang", required_argument, NULL, 'l'},
@@ -432,7 +449,8 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
     const char *lang_key = NULL;
     long long v;
     int c;
-    while ((c = getopt_long(end, argv, "l:i:t:m:s:q", opts, NULL)) != -1) {
+    char bad[64];
+    while ((c = getopt_long(end, argv, ":l:i:t:m:s:q", opts, NULL)) != -1) {
         switch (c) {
         case 'q':
             o->quiet = true;
@@ -445,25 +463,25 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             o->stdin_path = xstrdup(optarg);
             break;
         case 't':
-            if (!parse_duration("--timeout", optarg, &o->req.timeout_ms, rc))
+            if (!parse_duration(o, "--timeout", optarg, &o->req.timeout_ms, rc))
                 return false;
             break;
         case OPT_COMPILE_TIMEOUT:
-            if (!parse_duration("--compile-timeout", optarg, &o->req.compile_timeout_ms, rc))
+            if (!parse_duration(o, "--compile-timeout", optarg, &o->req.compile_timeout_ms, rc))
                 return false;
             break;
         case 'm':
-            if (!parse_num(&cmd_run, "--memory", optarg, 16, 1024 * 1024, &v, rc))
+            if (!parse_num(o, "--memory", "MiB", optarg, 16, 1024 * 1024, &v, rc))
                 return false;
             o->req.memory_mib = (int)v;
             break;
         case OPT_OUTPUT_LIMIT:
-            if (!parse_num(&cmd_run, "--output-limit", optarg, 0, 1LL << 32, &v, rc))
+            if (!parse_num(o, "--output-limit", "bytes", optarg, 0, 1LL << 32, &v, rc))
                 return false;
             o->req.output_limit = v;
             break;
         case OPT_MAX_PROCESSES:
-            if (!parse_num(&cmd_run, "--max-processes", optarg, 1, 65536, &v, rc))
+            if (!parse_num(o, "--max-processes", "processes", optarg, 1, 65536, &v, rc))
                 return false;
             o->req.max_processes = (int)v;
             break;
@@ -489,26 +507,18 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             o->ephemeral = true;
             break;
         case ':':
-            *rc = cli_usage_error(&cmd_run, "option '%s' needs a value", argv[optind - 1]);
-            return false;
+            return bad_usage(o, rc, "option '%s' needs a value", cli_bad_option(argv, c, bad));
         default:
-            *rc = cli_usage_error(&cmd_run, "unknown option '%s'", argv[optind - 1]);
-            return false;
+            return bad_usage(o, rc, "unknown option '%s'", cli_bad_option(argv, c, bad));
         }
     }
-    if (optind >= end) {
-        *rc = cli_usage_error(&cmd_run, "no FILE to run");
-        return false;
-    }
-    if (o->session && o->ephemeral) {
-        *rc = cli_usage_error(&cmd_run, "--session records into a session; --ephemeral records nothing");
-        return false;
-    }
-    if (o->session && o->generated_dir) {
-        *rc = cli_usage_error(&cmd_run, "a run in a session keeps its files there (tide export); "
-                                        "--generated-dir is for runs outside sessions");
-        return false;
-    }
+    if (optind >= end)
+        return bad_usage(o, rc, "no FILE to run");
+    if (o->session && o->ephemeral)
+        return bad_usage(o, rc, "--session records into a session; --ephemeral records nothing");
+    if (o->session && o->generated_dir)
+        return bad_usage(o, rc, "a run in a session keeps its files there (tide export); "
+                                "--generated-dir is for runs outside sessions");
     if (lang_key) {
         o->req.lang = lang_by_key(lang_key);
         if (!o->req.lang)

@@ -40,15 +40,16 @@ static int parse(const Command *cmd, int argc, char **argv, bool allow_name, Opt
                                           {NULL, 0, NULL, 0}};
     *o = (Opts){0};
     int c;
+    char bad[64];
     while ((c = getopt_long(argc, argv, ":", longs, NULL)) != -1) {
         if (c == 'j')
             o->json = true;
         else if (c == 'n' && allow_name)
             o->name = optarg;
         else if (c == ':')
-            return cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+            return cli_usage_error(cmd, "option '%s' needs a value", cli_bad_option(argv, c, bad));
         else
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            return cli_usage_error(cmd, "unknown option '%s'", cli_bad_option(argv, c, bad));
     }
     return -1;
 }

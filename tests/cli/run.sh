@@ -66,6 +66,22 @@ test_invalid_requests_exit_2() {
   run_tide run
   expect_rc 2
   expect_contains "$ERR" "no FILE to run"
+  # A script asking for JSON gets its answer in JSON whatever was wrong,
+  # even in an option before --json.
+  local bad
+  for bad in "-m 1" "--bogus" "-t" "--allow-missing x"; do
+    run_tide run $bad b.py --json
+    expect_rc 2
+    expect_eq "$(json_get "$OUT" 'j["status"]')" invalid_request
+  done
+  run_tide run -m 1 --json b.py
+  expect_eq "$(json_get "$OUT" 'j["message"]')" "--memory needs a whole number of MiB from 16 to 1048576, not '1'"
+  run_tide run --json
+  expect_eq "$(json_get "$OUT" 'j["message"]')" "no FILE to run"
+  # An option missing its value is named as the user wrote it.
+  run_tide run b.py -qt
+  expect_rc 2
+  expect_contains "$ERR" "tide run: option '-t' needs a value"
   mkdir -p stdin_dir
   run_tide run --stdin stdin_dir b.py
   expect_rc 2
