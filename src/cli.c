@@ -13,6 +13,9 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "expiry.h"
+#include "session.h"
+
 int cli_usage_error(const Command *cmd, const char *fmt, ...)
 {
     va_list ap;
@@ -49,6 +52,23 @@ bool cli_wants_help(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
             return true;
     return false;
+}
+
+/* tide run - makes a scratch session each time: without this they piled
+ * up until the user thought of tide gc. */
+void cli_daily_gc(App *app, bool tell)
+{
+    GcReport r;
+    Err err;
+    bool ran;
+    if (expiry_auto_gc(app, session_now(), &r, &ran, &err) && ran && r.n && tell) {
+        char total[CLI_TIME_LEN];
+        cli_size(r.bytes, total);
+        fprintf(stderr, "tide: note: cleared what had expired (%zu item%s, %s; `tide gc --dry-run` lists what is due, "
+                        "[session] auto_gc = false leaves it to tide gc)\n",
+                r.n, r.n == 1 ? "" : "s", total);
+    }
+    gc_report_free(&r);
 }
 
 int cli_fail(const char *fmt, ...)

@@ -40,6 +40,10 @@ const char *cli_bad_option(char **argv, int c, char buf[64]);
 /* Does argv (a command's arguments, argv[0] its name) ask for its help
  * with --help or -h before any "--"? */
 bool cli_wants_help(int argc, char **argv);
+/* What expired goes once a day (expiry_auto_gc), after a recorded run or
+ * the IDE has said all it had to; with tell, a line on stderr when
+ * something went.  A failure is for tide gc to report. */
+void cli_daily_gc(App *app, bool tell);
 /* Print "tide: <msg>" to stderr; returns EXIT_FAIL. */
 int cli_fail(const char *fmt, ...) TIDE_FMT(1, 2);
 /* Print warnings from the config file to stderr, once. */

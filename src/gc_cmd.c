@@ -82,8 +82,8 @@ const Command cmd_gc = {
     "exported; also folders a crash left behind.  Folder sessions never expire,\n"
     "and nothing in your own folders is ever removed.  A session with a run in\n"
     "progress, or open in tide's IDE, is left for the next gc.  --dry-run only\n"
-    "prints what would go.  A recorded tide run does the same once a day\n"
-    "([session] auto_gc).\n",
+    "prints what would go.  A recorded tide run, and the IDE when it ends, do\n"
+    "the same once a day ([session] auto_gc).\n",
     gc_run,
 };
 

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "expiry.h"
 #include "fileio.h"
 #include "session.h"
 #include "srcdeps.h"
@@ -879,25 +878,6 @@ static void print_summary(const RunOptions *o, const RunResult *res)
     sb_free(&sb);
 }
 
-/* What expired goes once a day, after a recorded run has said all it
- * had to (tide run - makes a scratch session each time: without it they
- * piled up until the user thought of tide gc).  A failure is for tide gc
- * to report, not this run. */
-static void auto_gc(App *app, bool tell)
-{
-    GcReport r;
-    Err err;
-    bool ran;
-    if (expiry_auto_gc(app, session_now(), &r, &ran, &err) && ran && r.n && tell) {
-        char total[CLI_TIME_LEN];
-        cli_size(r.bytes, total);
-        fprintf(stderr, "tide: note: cleared what had expired (%zu item%s, %s; `tide gc --dry-run` lists what is due, "
-                        "[session] auto_gc = false leaves it to tide gc)\n",
-                r.n, r.n == 1 ? "" : "s", total);
-    }
-    gc_report_free(&r);
-}
-
 static int run_main(App *app, int argc, char **argv)
 {
     RunOptions o;
@@ -959,7 +939,7 @@ static int run_main(App *app, int argc, char **argv)
                 fprintf(stderr, "tide: note: %s\n", o.notes.items[i]);
     }
     if (o.session_id)
-        auto_gc(app, !o.json && !o.quiet);
+        cli_daily_gc(app, !o.json && !o.quiet);
     run_result_free(&res);
     run_options_free(&o);
     return rc;

@@ -38,6 +38,10 @@ int main(int argc, char **argv)
     if (!cli_app_init(&app))
         return EXIT_FAIL;
     int rc = tui_main(&app, &opt);
+    /* An IDE user may never run tide run: what expired goes from here too,
+     * once the terminal is the shell's again. */
+    if (rc == 0)
+        cli_daily_gc(&app, true);
     app_free(&app);
     return rc;
 }

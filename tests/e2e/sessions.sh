@@ -110,6 +110,25 @@ test_gc_leaves_the_session_open_in_the_ide() {
   expect_contains "$OUT" "removed session: session 1 'kept'"
 }
 
+# Someone who only ever uses the IDE gets what expired cleared too: once a
+# day, when the IDE ends, with a line on the terminal.
+test_the_ide_clears_what_expired_once_a_day() {
+  run_tide session new python --name old
+  expect_rc 0
+  python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"update code_sessions set expires_at = strftime('%s','now') - 10\"); c.commit()" \
+    "$XDG_DATA_HOME/tide/tide.db"
+  mkdir -p "$XDG_STATE_HOME/tide"
+  touch -d '25 hours ago' "$XDG_STATE_HOME/tide/gc-stamp"
+  echo 'x = 1' >x.py
+  tui_start x.py
+  tui_wait 'x = 1'
+  tui_keys C-q
+  tui_wait_exit
+  expect_eq "$TUI_EXIT" 0
+  tui_wait 'tide: note: cleared what had expired (1 item,'
+  [ ! -e "$XDG_DATA_HOME/tide/sessions/1" ] || fail "the expired session is still there"
+}
+
 test_open_a_session_by_id() {
   run_tide session new python --name demo
   expect_rc 0
