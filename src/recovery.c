@@ -1,9 +1,13 @@
 #include "recovery.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -20,6 +24,116 @@ static uint64_t hash_path(const char *s)
         h *= 1099511628211ull;
     }
     return h;
+}
+
+/* The slot's recovery file or lock: slot 0 keeps the name recovery files
+ * always had (those of earlier versions are found). */
+static char *slot_file(const char *rec0, int slot, const char *ext)
+{
+    size_t stem = strlen(rec0) - strlen(".rec");
+    return slot ? xasprintf("%.*s.%d%s", (int)stem, rec0, slot, ext) : xasprintf("%.*s%s", (int)stem, rec0, ext);
+}
+
+/* Lock a slot without waiting: the fd, or -1 (*busy: another IDE holds
+ * it).  A holder unlinks its lock when it lets go, so a lock taken on a
+ * file no longer at the path is no lock: tried again. */
+static int lock_slot(const char *lock, bool *busy)
+{
+    *busy = false;
+    for (int tries = 0; tries < 5; tries++) {
+        int fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return -1;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            *busy = errno == EWOULDBLOCK;
+            close(fd);
+            return -1;
+        }
+        struct stat a, b;
+        if (fstat(fd, &a) == 0 && stat(lock, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+            return fd;
+        close(fd);
+    }
+    return -1;
+}
+
+static void unlock_slot(const char *lock, int fd)
+{
+    (void)unlink(lock);
+    close(fd);
+}
+
+static long holder_pid(const char *lock)
+{
+    char buf[32] = "";
+    int fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    return strtol(buf, NULL, 10);
+}
+
+bool recovery_claim(const Paths *paths, const char *file_path, RecoveryClaim *c, Err *err)
+{
+    *c = (RecoveryClaim){.lock_fd = -1};
+    char *rec0 = recovery_path(paths, file_path);
+    char *dir = xstrdup(rec0);
+    *strrchr(dir, '/') = '\0';
+    bool ok = fileio_mkdirs(dir, 0700, err);
+    free(dir);
+    if (!ok) {
+        free(rec0);
+        return err_prefix(err, "cannot keep a recovery file");
+    }
+    for (int k = 0; k < RECOVERY_SLOTS; k++) {
+        char *lock = slot_file(rec0, k, ".lock"), *rec = slot_file(rec0, k, ".rec");
+        bool busy;
+        if (c->lock_fd < 0) {
+            int fd = lock_slot(lock, &busy);
+            if (fd >= 0) {
+                char pid[32];
+                int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+                /* The pid is only for the other IDE's message. */
+                (void)!ftruncate(fd, 0);
+                (void)!write(fd, pid, (size_t)n);
+                c->lock_fd = fd;
+                c->path = rec;
+                rec = NULL;
+            }
+        } else if (fileio_exists(lock) || fileio_exists(rec)) {
+            int fd = lock_slot(lock, &busy);
+            if (fd >= 0) {
+                /* Nobody's: a crash's changes, offered in our slot. */
+                if (fileio_exists(rec) && !fileio_exists(c->path))
+                    (void)rename(rec, c->path);
+                unlock_slot(lock, fd);
+            }
+        } else {
+            busy = false;
+        }
+        if (busy) {
+            c->others++;
+            if (!c->other_pid)
+                c->other_pid = holder_pid(lock);
+        }
+        free(lock);
+        free(rec);
+    }
+    free(rec0);
+    return true;
+}
+
+void recovery_release(RecoveryClaim *c)
+{
+    if (c->lock_fd >= 0) {
+        char *lock = xasprintf("%.*s.lock", (int)(strlen(c->path) - strlen(".rec")), c->path);
+        unlock_slot(lock, c->lock_fd);
+        free(lock);
+    }
+    free(c->path);
+    *c = (RecoveryClaim){.lock_fd = -1};
 }
 
 char *recovery_path(const Paths *paths, const char *file_path)

@@ -19,6 +19,25 @@
 /* The recovery file of the file at path (absolute): a name derived from
  * the path, under the state folder.  Freshly allocated. */
 char *recovery_path(const Paths *paths, const char *file_path);
+
+/* The same file may be open in several IDEs at once (two terminals): each
+ * claims a slot of its own, a recovery file and a lock held while the file
+ * is open, so one never offers, overwrites or removes another's unsaved
+ * changes.  A slot whose lock nobody holds but whose recovery file is
+ * there is what a crash left: the claim takes it over when its own slot
+ * has none, so that it is offered. */
+#define RECOVERY_SLOTS 8
+typedef struct RecoveryClaim {
+    char *path;     /* this IDE's recovery file; NULL: none (untitled, or every slot taken) */
+    int lock_fd;    /* held until recovery_release, or -1 */
+    int others;     /* other IDEs that have the file open */
+    long other_pid; /* one of them (0: unknown) */
+} RecoveryClaim;
+
+bool recovery_claim(const Paths *paths, const char *file_path, RecoveryClaim *c, Err *err);
+/* Give the slot back (its recovery file stays, if any: removing it is the
+ * caller's, once the changes are saved or thrown away). */
+void recovery_release(RecoveryClaim *c);
 /* Write the snapshot as the recovery of file_path, atomically; creates
  * the folder.  Touches nothing else: may run on a worker thread. */
 bool recovery_write(const char *rec_path, const char *file_path, BufferSnapshot *snap, Err *err);

@@ -12,6 +12,7 @@
 #include "document.h"
 #include "editor.h"
 #include "keymap.h"
+#include "recovery.h"
 #include "search.h"
 #include "session.h"
 #include "term.h"
@@ -25,7 +26,7 @@ typedef struct Tab {
     Document *doc;
     View *view;
     int listen;
-    char *rec_path;        /* the recovery file (NULL: untitled) */
+    RecoveryClaim rec;     /* the recovery file and its slot (rec.path NULL: none) */
     bool rec_written;      /* we wrote it: ours to remove */
     uint64_t rec_version;  /* buffer version it holds */
     long long changed_ms;  /* last edit */

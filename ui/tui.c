@@ -120,6 +120,17 @@ static void on_tab_edit(void *ud, Buffer *b, const BufferEdit *e)
     t->ide->dirty = true;
 }
 
+/* A recovery slot for the tab's file; without one (the state folder
+ * unwritable, every slot taken) the file is edited as before, unguarded,
+ * and the user is told. */
+static void claim_recovery(Tab *t)
+{
+    Err err;
+    recovery_release(&t->rec);
+    if (t->doc->path && !recovery_claim(&t->ide->app->paths, t->doc->path, &t->rec, &err))
+        ide_message(t->ide, true, "%s", err.msg);
+}
+
 static Tab *tab_new(Ide *ide, Document *doc)
 {
     Tab *t = xcalloc(1, sizeof *t);
@@ -128,8 +139,8 @@ static Tab *tab_new(Ide *ide, Document *doc)
     t->view = view_new(doc, ide->app->cfg.tab_width);
     t->listen = buffer_listen(doc->buf, on_tab_edit, t);
     t->rec_version = buffer_version(doc->buf);
-    if (doc->path)
-        t->rec_path = recovery_path(&ide->app->paths, doc->path);
+    t->rec = (RecoveryClaim){.lock_fd = -1};
+    claim_recovery(t);
     return t;
 }
 
@@ -138,7 +149,7 @@ static void tab_free(Tab *t)
     view_free(t->view);
     buffer_unlisten(t->doc->buf, t->listen);
     document_free(t->doc);
-    free(t->rec_path);
+    recovery_release(&t->rec);
     free(t);
 }
 
@@ -178,7 +189,7 @@ void ide_close_tab(Ide *ide, size_t i)
     }
     /* Closed on purpose: its recovery file is no longer wanted. */
     if (t->rec_written)
-        recovery_remove(t->rec_path);
+        recovery_remove(t->rec.path);
     tab_free(t);
     memmove(&ide->tabs[i], &ide->tabs[i + 1], (ide->ntabs - i - 1) * sizeof *ide->tabs);
     ide->ntabs--;
@@ -225,13 +236,13 @@ static void recovery_tick(Ide *ide, long long now)
     for (size_t i = 0; i < ide->ntabs; i++) {
         Tab *t = ide->tabs[i];
         uint64_t v = buffer_version(t->doc->buf);
-        if (!t->rec_path || v == t->rec_version || now - t->changed_ms < RECOVERY_DELAY_MS)
+        if (!t->rec.path || v == t->rec_version || now - t->changed_ms < RECOVERY_DELAY_MS)
             continue;
         bool modified = buffer_modified(t->doc->buf);
         if (modified || t->rec_written) {
             RecoveryJob *j = xcalloc(1, sizeof *j);
             j->ide = ide;
-            j->rec_path = xstrdup(t->rec_path);
+            j->rec_path = xstrdup(t->rec.path);
             j->file_path = xstrdup(t->doc->path);
             j->snap = modified ? buffer_snapshot(t->doc->buf) : NULL;
             worker_submit(ide->io, recovery_job_run, recovery_job_done, j);
@@ -247,11 +258,11 @@ static void recovery_flush(Ide *ide)
 {
     for (size_t i = 0; i < ide->ntabs; i++) {
         Tab *t = ide->tabs[i];
-        if (!t->rec_path || !buffer_modified(t->doc->buf))
+        if (!t->rec.path || !buffer_modified(t->doc->buf))
             continue;
         BufferSnapshot *s = buffer_snapshot(t->doc->buf);
         Err err;
-        (void)recovery_write(t->rec_path, t->doc->path, s, &err);
+        (void)recovery_write(t->rec.path, t->doc->path, s, &err);
         snapshot_unref(s);
     }
 }
@@ -267,11 +278,11 @@ static void on_restore_answer(Ide *ide, const char *answer, void *ud)
     Recovery r;
     Err err;
     if (answer[0] != 'y') {
-        recovery_remove(t->rec_path);
+        recovery_remove(t->rec.path);
         ide_message(ide, false, "recovered changes discarded");
         return;
     }
-    if (!recovery_read(t->rec_path, &r, &err)) {
+    if (!recovery_read(t->rec.path, &r, &err)) {
         ide_message(ide, true, "%s", err.msg[0] ? err.msg : "the recovery file is gone");
         return;
     }
@@ -286,9 +297,16 @@ static void on_restore_answer(Ide *ide, const char *answer, void *ud)
 }
 
 /* What to know about a file just opened, on the status bar. */
-static void say_opened(Ide *ide, const Document *d)
+static void say_opened(Ide *ide, const Tab *t)
 {
-    if (!d->disk.exists)
+    const Document *d = t->doc;
+    if (t->rec.others && t->rec.other_pid)
+        ide_message(ide, false, "%s is also open in another tide (pid %ld): better edit it in one only",
+                    shown_path(ide, d->path), t->rec.other_pid);
+    else if (t->rec.others)
+        ide_message(ide, false, "%s is also open in another tide: better edit it in one only",
+                    shown_path(ide, d->path));
+    else if (!d->disk.exists)
         ide_message(ide, false, "%s is a new file: Ctrl-S creates it", shown_path(ide, d->path));
     else if (document_read_only(d))
         ide_message(ide, false, "%s is read-only: saving will ask first", shown_path(ide, d->path));
@@ -300,7 +318,7 @@ static void offer_recovery(Ide *ide, Tab *t)
 {
     Recovery r;
     Err err;
-    if (!t->rec_path || !recovery_read(t->rec_path, &r, &err))
+    if (!t->rec.path || !recovery_read(t->rec.path, &r, &err))
         return;
     Buffer *b = t->doc->buf;
     bool same = r.len == buffer_length(b);
@@ -311,7 +329,7 @@ static void offer_recovery(Ide *ide, Tab *t)
         off += n;
     }
     if (same) {
-        recovery_remove(t->rec_path);
+        recovery_remove(t->rec.path);
     } else {
         char when[64] = "";
         struct tm tm;
@@ -351,7 +369,7 @@ bool ide_open(Ide *ide, const char *path)
         ide_close_tab(ide, ide->active);
     Tab *t = tab_new(ide, d);
     add_tab(ide, t);
-    say_opened(ide, d);
+    say_opened(ide, t);
     offer_recovery(ide, t);
     return true;
 }
@@ -400,7 +418,7 @@ static void save_job_done(void *arg)
         }
         t->disk_noticed = false;
         if (!buffer_modified(d->buf) && t->rec_written) {
-            recovery_remove(t->rec_path);
+            recovery_remove(t->rec.path);
             t->rec_written = false;
             t->rec_version = buffer_version(d->buf);
         }
@@ -525,8 +543,7 @@ static void on_save_as(Ide *ide, const char *text, void *ud)
             ide_message(ide, true, "%s", err.msg);
         } else {
             d->disk = (DiskStamp){0};
-            free(t->rec_path);
-            t->rec_path = recovery_path(&ide->app->paths, d->path);
+            claim_recovery(t);
             view_reattach(t->view);
             char q[300];
             snprintf(q, sizeof q, "%s already exists. Replace it? (y/n) ", text);
@@ -539,8 +556,7 @@ static void on_save_as(Ide *ide, const char *text, void *ud)
         ide->quitting = false;
         panel_cancel_start(ide);
     } else {
-        free(t->rec_path);
-        t->rec_path = recovery_path(&ide->app->paths, t->doc->path);
+        claim_recovery(t);
         view_reattach(t->view);
         start_save(ide, t, pending_save.then);
     }
@@ -682,7 +698,7 @@ static void on_quit_answer(Ide *ide, const char *answer, void *ud)
         /* The user chose to lose them: no recovery file either. */
         for (size_t i = 0; i < ide->ntabs; i++)
             if (ide->tabs[i]->rec_written)
-                recovery_remove(ide->tabs[i]->rec_path);
+                recovery_remove(ide->tabs[i]->rec.path);
         ide->quit = true;
         return;
     }
@@ -1458,7 +1474,7 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
     ide->root = dir[0] ? dir : (free(dir), xstrdup("/"));
     Tab *t = tab_new(ide, d);
     add_tab(ide, t);
-    say_opened(ide, d);
+    say_opened(ide, t);
     offer_recovery(ide, t);
     return true;
 }
@@ -1492,7 +1508,7 @@ static int next_timeout(Ide *ide, long long now)
         next = ide->msg_until;
     for (size_t i = 0; i < ide->ntabs; i++) {
         Tab *t = ide->tabs[i];
-        if (t->rec_path && buffer_version(t->doc->buf) != t->rec_version) {
+        if (t->rec.path && buffer_version(t->doc->buf) != t->rec_version) {
             long long due = t->changed_ms + RECOVERY_DELAY_MS;
             if (due < next)
                 next = due;

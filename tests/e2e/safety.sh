@@ -36,7 +36,45 @@ test_killed_mid_edit_recovers_on_restart() {
   # Saved: the recovery file is gone, and a restart asks nothing.
   tui_wait_gone 'work.txt +'
   sleep 0.2
-  [ -z "$(ls "$XDG_STATE_HOME"/tide/recovery/ 2>/dev/null)" ] || fail "the recovery file is still there"
+  [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ] || fail "the recovery file is still there"
+}
+
+# Two terminals, one file: the second IDE is told, and neither offers nor
+# overwrites the other's unsaved changes; those of the one killed are
+# offered to the next.
+test_two_ides_on_one_file_keep_their_own_changes() {
+  printf 'shared\n' >w.txt
+  tui_start w.txt
+  tui_wait 'shared'
+  tui_keys C-End
+  tui_type 'from A'
+  local rec0
+  for _ in $(seq 100); do
+    rec0=$(find "$XDG_STATE_HOME/tide/recovery" -name 'w.txt.*.rec' 2>/dev/null || true)
+    [ -n "$rec0" ] && break
+    sleep 0.1
+  done
+  tui_wait_file "$rec0" 'from A'
+  local a
+  a=$(tui_pid)
+  tui_start w.txt
+  TUI_TARGET=1 tui_wait "w.txt is also open in another tide (pid $a)"
+  case "$(TUI_TARGET=1 tui_screen)" in *Restore*) fail "the second IDE offers the first one's changes" ;; esac
+  TUI_TARGET=1 tui_keys C-End
+  TUI_TARGET=1 tui_type 'from B'
+  tui_wait_file "${rec0%.rec}.1.rec" 'from B'
+  grep -q 'from A' "$rec0" || fail "the second IDE overwrote the first one's recovery file"
+  kill -KILL "$a"
+  TUI_TARGET=1 tui_keys C-q
+  TUI_TARGET=1 tui_wait 'quit and lose them'
+  TUI_TARGET=1 tui_keys n
+  tui_wait_exit
+  tui_stop
+  [ ! -e "${rec0%.rec}.1.rec" ] || fail "the changes B chose to lose are still kept"
+  tui_start w.txt
+  tui_wait 'that tide kept? (y/n)'
+  tui_keys y
+  tui_wait '2 from A'
 }
 
 test_declined_recovery_is_discarded() {
@@ -45,7 +83,7 @@ test_declined_recovery_is_discarded() {
   tui_wait 'base'
   tui_type 'zzz'
   local i=0
-  while [ $i -lt 100 ] && [ -z "$(ls "$XDG_STATE_HOME"/tide/recovery/ 2>/dev/null)" ]; do sleep 0.1; i=$((i + 1)); done
+  while [ $i -lt 100 ] && [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ]; do sleep 0.1; i=$((i + 1)); done
   kill -KILL "$(tui_pid)"
   tui_wait_exit
   tui_stop
@@ -54,7 +92,7 @@ test_declined_recovery_is_discarded() {
   tui_keys n
   tui_wait 'recovered changes discarded'
   expect_eq "$(cat d.txt)" base
-  [ -z "$(ls "$XDG_STATE_HOME"/tide/recovery/ 2>/dev/null)" ] || fail "the recovery file is still there"
+  [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ] || fail "the recovery file is still there"
 }
 
 test_hangup_writes_recovery_at_once() {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "document.h"
+#include "fileio.h"
 #include "recovery.h"
 #include "testutil.h"
 #include "worker.h"
@@ -220,4 +221,84 @@ Test(worker, abandon_does_not_wait)
         usleep(10000);
     cr_assert_eq(dropped, 2, "both jobs' arguments were dropped");
     cr_assert_eq(b, 0, "the queued job never ran");
+}
+
+static void write_recovery(const char *rec, const char *file, const char *text)
+{
+    Err err;
+    Buffer *b = buffer_new();
+    buffer_insert(b, 0, text, strlen(text));
+    BufferSnapshot *s = buffer_snapshot(b);
+    cr_assert(recovery_write(rec, file, s, &err), "%s", err.msg);
+    snapshot_unref(s);
+    buffer_free(b);
+}
+
+static char *recovered_text(const char *rec)
+{
+    Recovery r;
+    Err err;
+    cr_assert(recovery_read(rec, &r, &err), "no recovery at %s: %s", rec, err.msg);
+    char *text = xstrdup(r.data);
+    recovery_free(&r);
+    return text;
+}
+
+/* Two IDEs on one file (two terminals): each its own recovery file, so
+ * neither offers, overwrites nor removes the other's unsaved changes; a
+ * slot nobody holds is a crash's, and is offered. */
+Test(recovery, two_editors_of_one_file_keep_their_own)
+{
+    tu_fresh_xdg();
+    Paths paths;
+    Err err;
+    cr_assert(paths_init(&paths, &err));
+    char *file = xasprintf("%s/prog.py", tu_tempdir());
+    RecoveryClaim a, b, c;
+    cr_assert(recovery_claim(&paths, file, &a, &err), "%s", err.msg);
+    cr_assert_eq(a.others, 0);
+    write_recovery(a.path, file, "from a");
+    /* flock: two open files conflict even in one process. */
+    cr_assert(recovery_claim(&paths, file, &b, &err), "%s", err.msg);
+    cr_assert_eq(b.others, 1);
+    cr_assert_eq(b.other_pid, (long)getpid());
+    cr_assert_str_neq(a.path, b.path);
+    cr_assert_not(fileio_exists(b.path), "b is not offered a's live changes");
+    write_recovery(b.path, file, "from b");
+    /* b ends as a crash does: its lock file unlocked, not removed, and its
+     * recovery file left. */
+    char *b_rec = xstrdup(b.path);
+    close(b.lock_fd);
+    b.lock_fd = -1;
+    recovery_release(&b);
+    char *text = recovered_text(a.path);
+    cr_assert_str_eq(text, "from a");
+    free(text);
+    /* The next editor takes b's slot, and b's changes with it. */
+    cr_assert(recovery_claim(&paths, file, &c, &err), "%s", err.msg);
+    cr_assert_eq(c.others, 1);
+    cr_assert_str_eq(c.path, b_rec);
+    text = recovered_text(c.path);
+    cr_assert_str_eq(text, "from b");
+    free(text);
+    recovery_remove(c.path);
+    recovery_release(&c);
+    /* a ends too; a's changes, left in slot 0, go to whoever comes. */
+    char *a_rec = xstrdup(a.path);
+    recovery_release(&a);
+    write_recovery(b_rec, file, "from b again");
+    recovery_remove(a_rec);
+    /* Slot 0 free and empty, slot 1 a crash's: taken over into slot 0. */
+    cr_assert(recovery_claim(&paths, file, &c, &err), "%s", err.msg);
+    cr_assert_eq(c.others, 0);
+    cr_assert_str_eq(c.path, a_rec);
+    text = recovered_text(c.path);
+    cr_assert_str_eq(text, "from b again");
+    free(text);
+    cr_assert_not(fileio_exists(b_rec));
+    recovery_release(&c);
+    free(a_rec);
+    free(b_rec);
+    free(file);
+    paths_free(&paths);
 }

@@ -17,6 +17,10 @@
 #   tui_wait_exit [SECS]   wait until tide has exited; its status in TUI_EXIT
 #   tui_pid                the pid of tide
 #   tui_stop               end the tmux server (also done when the test exits)
+#
+# A second tui_start while tide runs starts another tide in a second tmux
+# session of the same server: TUI_TARGET=1 sends keys to it and reads its
+# screen (0, the first, by default).
 
 TUI_SOCK=
 TUI_EXIT=
@@ -76,19 +80,19 @@ tui_stop() {
 }
 
 tui_keys() {
-  tui_tmux send-keys -t 0 "$@"
+  tui_tmux send-keys -t "${TUI_TARGET:-0}" "$@"
 }
 
 tui_type() {
   # tmux takes a ';' at the end of an argument for a command separator.
   case $1 in
-    *\;) tui_tmux send-keys -t 0 -l "${1%;}"; tui_tmux send-keys -t 0 -H 3b ;;
-    *) tui_tmux send-keys -t 0 -l "$1" ;;
+    *\;) tui_tmux send-keys -t "${TUI_TARGET:-0}" -l "${1%;}"; tui_tmux send-keys -t "${TUI_TARGET:-0}" -H 3b ;;
+    *) tui_tmux send-keys -t "${TUI_TARGET:-0}" -l "$1" ;;
   esac
 }
 
 tui_hex() {
-  tui_tmux send-keys -t 0 -H "$@"
+  tui_tmux send-keys -t "${TUI_TARGET:-0}" -H "$@"
 }
 
 # X10 mouse reports (ESC [ M b x y, each +32): what ncurses asks for with
@@ -105,7 +109,7 @@ tui_click() {
 }
 
 tui_screen() {
-  tui_tmux capture-pane -p -t 0 "$@"
+  tui_tmux capture-pane -p -t "${TUI_TARGET:-0}" "$@"
 }
 
 tui_wait() {
@@ -156,7 +160,7 @@ tui_wait_exit() {
 
 tui_pid() {
   local shell
-  shell=$(tui_tmux list-panes -t 0 -F '#{pane_pid}')
+  shell=$(tui_tmux list-panes -t "${TUI_TARGET:-0}" -F '#{pane_pid}')
   pgrep -P "$shell" -x 'tide|tide-ide' || pgrep -P "$shell" | head -1
 }
 
