@@ -25,9 +25,9 @@ BUILD      := build
 
 # Libraries of the program, and of the unit tests.  Recursive (=) so that
 # pkg-config runs only when a recipe needs the flags, after `make deps`.
-LIB_PC   := ncursesw tree-sitter libgit2 sqlite3 libseccomp inih jansson vterm nettle libpcre2-8 zlib
+LIB_PC   := ncursesw tree-sitter libgit2 sqlite3 libseccomp inih jansson vterm nettle libpcre2-8 zlib chafa stb
 # What the commands alone link (tide): the IDE's libraries are tide-ide's.
-IDE_PC   := ncursesw tree-sitter vterm libpcre2-8
+IDE_PC   := ncursesw tree-sitter vterm libpcre2-8 chafa stb
 TEST_PC  := criterion sqlite3
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PC))
 # libgit2 is not linked: src/gitlib.c opens it when first needed, by the
@@ -63,8 +63,8 @@ Q := $(if $(V),,@)
 
 CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 UI_SRC   := $(filter-out ui/ide_main.c,$(wildcard ui/*.c))
-# The core modules only the IDE uses (highlighting), left out of tide.
-IDE_CORE := src/syntax.c src/grammar.c
+# The core modules only the IDE uses (highlighting, pictures), left out of tide.
+IDE_CORE := src/syntax.c src/grammar.c src/picture.c
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
 OBJ      := $(patsubst %.c,$(BUILD)/obj/%.o,$(CORE_SRC) $(UI_SRC))
@@ -228,7 +228,7 @@ bench: deps
 # Debian packages: libraries (-dev), and the tools the tests and benchmarks use.
 DEV_PKGS  := pkg-config libncurses-dev libtree-sitter-dev libgit2-dev libsqlite3-dev \
              libseccomp-dev libinih-dev libjansson-dev libvterm-dev libcriterion-dev \
-             libpcre2-dev nettle-dev zlib1g-dev
+             libpcre2-dev nettle-dev zlib1g-dev libchafa-dev libglib2.0-dev libstb-dev
 TOOL_PKGS := gcc make git ca-certificates tmux bubblewrap vim nano iproute2 procps \
              python3 util-linux openssl clang libclang-rt-14-dev ncurses-term
 # Toolchains: installed only when the machine has no such command on PATH

@@ -36,7 +36,7 @@ typedef struct Tab {
 } Tab;
 
 typedef enum { FOCUS_EDITOR, FOCUS_PANEL, FOCUS_EXPLORER } Focus;
-typedef enum { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_LANG, OVERLAY_HISTORY } Overlay;
+typedef enum { OVERLAY_NONE, OVERLAY_HELP, OVERLAY_LANG, OVERLAY_HISTORY, OVERLAY_IMAGE } Overlay;
 
 /* What to do once a save has succeeded. */
 typedef enum { THEN_NOTHING, THEN_CLOSE, THEN_QUIT, THEN_RUN } AfterSave;
@@ -72,6 +72,7 @@ typedef struct Rect {
 
 typedef struct Explorer Explorer;
 typedef struct Panel Panel;
+typedef struct ImageView ImageView;
 
 /* A toolchain as probed for the language selector. */
 typedef struct ToolStatus {
@@ -96,6 +97,7 @@ struct Ide {
     Explorer *explorer;
     bool panel_visible;
     Panel *panel;
+    ImageView *image; /* the picture shown (OVERLAY_IMAGE) */
 
     Prompt prompt;
 
@@ -185,5 +187,12 @@ void find_clear(Ide *ide);
 /* ui/help.c */
 void help_draw(Ide *ide);
 bool help_key(Ide *ide, Key k);
+
+/* ui/imageview.c: a picture over the whole screen.  open: false (and
+ * err) when the file cannot be shown; it is not opened as text then. */
+bool imageview_open(Ide *ide, const char *path, Err *err);
+void imageview_close(Ide *ide);
+void imageview_draw(Ide *ide);
+bool imageview_key(Ide *ide, Key k);
 
 #endif

@@ -26,6 +26,7 @@
 #include "ide.h"
 #include "langsel.h"
 #include "panel.h"
+#include "picture.h"
 #include "recovery.h"
 #include "srcdeps.h"
 #include "theme_menu.h"
@@ -350,6 +351,14 @@ bool ide_open(Ide *ide, const char *path)
     char *full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", ide->root, path);
     Document *d;
     Err err;
+    /* A picture (a plot the program saved) is shown, not opened as bytes. */
+    if (picture_sniff(full)) {
+        bool shown = imageview_open(ide, full, &err);
+        if (!shown)
+            ide_message(ide, true, "%s", err.msg);
+        free(full);
+        return shown;
+    }
     bool ok = document_open(full, &d, &err);
     free(full);
     if (!ok) {
@@ -943,7 +952,8 @@ static bool draw(Ide *ide, bool echo)
 {
     Tab *t = ide_tab(ide);
     Rect e = ide->r_editor;
-    bool keep = t && !ide->too_small && ide->overlay != OVERLAY_HELP && row_cache_holds(&ide->rows, e.y, e.x, e.h, e.w);
+    bool keep = t && !ide->too_small && ide->overlay != OVERLAY_HELP && ide->overlay != OVERLAY_IMAGE &&
+                row_cache_holds(&ide->rows, e.y, e.x, e.h, e.w);
     int ey, ex;
     if (echo && keep && ide->overlay == OVERLAY_NONE && ide->focus == FOCUS_EDITOR && !ide->prompt.active &&
         !ide->search_on && !ide->has_match &&
@@ -973,8 +983,11 @@ static bool draw(Ide *ide, bool echo)
         refresh();
         return false;
     }
-    if (ide->overlay == OVERLAY_HELP) {
-        help_draw(ide);
+    if (ide->overlay == OVERLAY_HELP || ide->overlay == OVERLAY_IMAGE) {
+        if (ide->overlay == OVERLAY_HELP)
+            help_draw(ide);
+        else
+            imageview_draw(ide);
         curs_set(0);
         refresh();
         return false;
@@ -1279,6 +1292,11 @@ static void handle_event(Ide *ide, const InputEvent *ev)
             help_key(ide, ev->key);
         return;
     }
+    if (ide->overlay == OVERLAY_IMAGE) {
+        if (ev->key != TK_MOUSE && ev->key != TK_PASTE)
+            imageview_key(ide, ev->key);
+        return;
+    }
     if (ide->overlay == OVERLAY_LANG) {
         if (ev->key == TK_MOUSE && ev->mouse == MOUSE_PRESS)
             langsel_click(ide, ev->y, ev->x);
@@ -1459,6 +1477,18 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
             ide->overlay = OVERLAY_LANG, ide->langsel_mode = LANGSEL_SCRATCH;
         return true;
     }
+    /* A picture: shown over its folder, which the explorer lists. */
+    char real[PATH_MAX];
+    if (picture_sniff(path) && realpath(path, real)) {
+        if (!imageview_open(ide, real, err))
+            return false;
+        *strrchr(real, '/') = '\0';
+        ide->root = xstrdup(real[0] ? real : "/");
+        ide->explorer_visible = true;
+        new_untitled(ide);
+        ide->focus = FOCUS_EXPLORER;
+        return true;
+    }
     /* A file: its folder is the root, or its project's as `tide run` takes
      * it (a Node package, a Go module, a Composer project, a Java source
      * root), so that F5 sees what the toolchain needs. */
@@ -1484,6 +1514,7 @@ static void ide_free(Ide *ide)
     row_cache_free(&ide->rows);
     worker_free(ide->io); /* finishes saves and recovery writes */
     langsel_stop(ide);
+    imageview_close(ide);
     panel_free(ide->panel);
     langsel_free(ide);
     set_session(ide, NULL);

@@ -148,3 +148,41 @@ test_files_made_outside_appear_in_the_tree() {
   rm first.txt
   tui_wait_gone 'first.txt' 6
 }
+
+# A data person's plot: the picture a run saved is shown as one, in the
+# terminal's colours, not as the bytes of a PNG; `tide FILE` shows one too.
+test_a_picture_the_run_saved_is_shown() {
+  mkdir p
+  cat >p/plot.py <<'P'
+import struct, zlib
+w, h = 40, 20
+rows = b"".join(b"\0" + b"".join(bytes((255, 0, 0) if x < w // 2 else (0, 0, 255)) for x in range(w)) for y in range(h))
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+open("plot.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+print("saved")
+P
+  tui_start p/plot.py
+  tui_wait 'import struct'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_wait 'plot.png *'
+  tui_keys F6
+  tui_keys F6
+  tui_keys End Enter
+  tui_wait 'plot.png · PNG, 40×20 pixels'
+  case "$(tui_screen)" in *'<89>PNG'*|*IHDR*) fail "the picture is shown as bytes" ;; esac
+  # Red on the left, blue on the right: the palette's 196 and 21.
+  local colours
+  colours=$(tui_screen -e)
+  case "$colours" in *'48;5;196m'*'48;5;21m'*|*'38;5;196m'*'38;5;21m'*) ;;
+    *) fail "the picture is not in its colours: $(printf '%s' "$colours" | head -c 600 | cat -v)" ;; esac
+  tui_esc
+  tui_wait_gone 'PNG, 40×20 pixels'
+  tui_wait 'import struct'
+  tui_stop
+  cp "$XDG_DATA_HOME"/tide/sessions/1/generated/1/plot.png p/copy.png
+  tui_start p/copy.png
+  tui_wait 'copy.png · PNG, 40×20 pixels'
+}

@@ -1,0 +1,95 @@
+#include <criterion/criterion.h>
+#include <stb_image_write.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "picture.h"
+#include "testutil.h"
+#include "xalloc.h"
+
+/* A 20x10 picture, red on the left half and blue on the right, as a PNG. */
+static char *two_halves(void)
+{
+    enum { W = 20, H = 10 };
+    unsigned char px[W * H * 3];
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            unsigned char *p = px + (y * W + x) * 3;
+            p[0] = x < W / 2 ? 0xff : 0;
+            p[1] = 0;
+            p[2] = x < W / 2 ? 0 : 0xff;
+        }
+    char *path = xasprintf("%s/halves.png", tu_tempdir());
+    cr_assert(stbi_write_png(path, W, H, 3, px, W * 3));
+    return path;
+}
+
+/* The colour a cell shows most of: a space is all background, a full
+ * block all foreground. */
+static int32_t shown(const PictureCell *c)
+{
+    return c->ch == 0x2588 ? c->fg : c->bg;
+}
+
+Test(picture, a_png_is_shown_in_the_terminals_colours)
+{
+    char *path = two_halves();
+    cr_assert(picture_sniff(path));
+    Picture p;
+    Err err;
+    cr_assert(picture_load(path, &p, &err), "%s", err.msg);
+    cr_assert_eq(p.width, 20);
+    cr_assert_eq(p.height, 10);
+    cr_assert_str_eq(p.format, "PNG");
+    PictureCell *cells;
+    int w, h;
+    /* Fitted: 20x10 pixels are 40x10 cells at most in 40x20 (a cell is
+     * twice as high as wide); enlarged, the shape kept. */
+    picture_render(&p, 40, 20, COLOR_DEPTH_TRUE, &cells, &w, &h);
+    cr_assert_eq(w, 40);
+    cr_assert_eq(h, 10);
+    cr_assert_eq(shown(&cells[0]), 0xff0000, "top left: %x", shown(&cells[0]));
+    cr_assert_eq(shown(&cells[w * h - 1]), 0x0000ff, "bottom right: %x", shown(&cells[w * h - 1]));
+    free(cells);
+    /* 256 colours: the palette's pure red and blue (6x6x6 cube). */
+    picture_render(&p, 40, 20, COLOR_DEPTH_256, &cells, &w, &h);
+    cr_assert_eq(shown(&cells[0]), 196);
+    cr_assert_eq(shown(&cells[w * h - 1]), 21);
+    free(cells);
+    /* 8 colours: red is 1, blue 4. */
+    picture_render(&p, 40, 20, COLOR_DEPTH_8, &cells, &w, &h);
+    cr_assert_eq(shown(&cells[0]), 1);
+    cr_assert_eq(shown(&cells[w * h - 1]), 4);
+    free(cells);
+    /* A narrow space: the whole picture, smaller. */
+    picture_render(&p, 10, 20, COLOR_DEPTH_TRUE, &cells, &w, &h);
+    cr_assert_eq(w, 10);
+    cr_assert(h >= 2 && h <= 3, "%d rows", h);
+    free(cells);
+    picture_free(&p);
+    free(path);
+}
+
+Test(picture, what_is_not_a_picture_says_so)
+{
+    char *text = xasprintf("%s/notes.png", tu_tempdir());
+    tu_write(text, "just text\n", 10);
+    cr_assert_not(picture_sniff(text), "a name is not a picture");
+    Picture p;
+    Err err;
+    cr_assert_not(picture_load(text, &p, &err));
+    cr_assert_str_eq(err.msg, "notes.png is not a picture tide can show (PNG, JPEG, GIF, BMP or PNM)");
+    /* Cut short, as a program killed while writing it leaves it. */
+    char *png = two_halves();
+    size_t len;
+    char *data = tu_read(png, &len);
+    char *cut = xasprintf("%s/cut.png", tu_tempdir());
+    tu_write(cut, data, 40);
+    cr_assert(picture_sniff(cut));
+    cr_assert_not(picture_load(cut, &p, &err));
+    cr_assert(strstr(err.msg, "cut.png is a damaged PNG picture ("), "%s", err.msg);
+    free(data);
+    free(cut);
+    free(png);
+    free(text);
+}
