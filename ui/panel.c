@@ -92,6 +92,10 @@ struct Panel {
     size_t nhist, hist_i;
     StrList lines;
     long text_top;
+    /* The files the shown result wrote: where each is kept ("" once
+     * expired), listed from line files_at on (-1: none). */
+    StrList files;
+    long files_at;
 };
 
 /* ---------------------------------------------------------------- terminal */
@@ -168,6 +172,7 @@ static void term_resize(Panel *p, int rows, int cols)
 Panel *panel_new(void)
 {
     Panel *p = xcalloc(1, sizeof *p);
+    p->files_at = -1;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->drained, NULL);
     p->master = -1;
@@ -183,6 +188,7 @@ static void hist_clear(Panel *p)
     p->hist = NULL;
     p->nhist = 0;
     sl_free(&p->lines);
+    sl_free(&p->files);
     p->history = false;
 }
 
@@ -590,6 +596,21 @@ static char *line_location(const Panel *p, const char *text, size_t len, SrcLoc 
     return srcloc_resolve(loc->path, p->workdir, p->entry_dir);
 }
 
+/* What line i of the history names: a file the result wrote (loc->line
+ * 0: open it), else a place in the output. */
+static char *line_target(const Panel *p, long i, const char *text, size_t len, SrcLoc *loc)
+{
+    long k = i - p->files_at;
+    if (p->history && p->files_at >= 0 && k >= 0 && (size_t)k < p->files.len) {
+        if (!p->files.items[k][0])
+            return NULL;
+        const char *paren = strrchr(text, '(');
+        *loc = (SrcLoc){.start = 0, .end = paren && paren > text ? (size_t)(paren - text - 1) : len};
+        return xstrdup(p->files.items[k]);
+    }
+    return line_location(p, text, len, loc);
+}
+
 static long first_location(const Panel *p)
 {
     StrBuf sb = {0};
@@ -785,6 +806,8 @@ const char *panel_state(Ide *ide, bool *error)
 static void hist_text(Panel *p, const HistoryResult *r)
 {
     sl_free(&p->lines);
+    sl_free(&p->files);
+    p->files_at = -1;
     char when[64] = "";
     time_t t = (time_t)r->created_at;
     struct tm tm;
@@ -839,6 +862,20 @@ static void hist_text(Panel *p, const HistoryResult *r)
     for (size_t k = 0; k < tools.len; k++)
         sl_push(&p->lines, tools.items[k]);
     sl_free(&tools);
+    /* What it wrote, each to open (Enter): a plot shows as a picture. */
+    if (r->ngenerated) {
+        sl_push(&p->lines, "── files it wrote ──");
+        p->files_at = (long)p->lines.len;
+    }
+    for (size_t k = 0; k < r->ngenerated; k++) {
+        const HistoryFile *f = &r->generated[k];
+        char size[32];
+        human_size(size, sizeof size, f->size);
+        sl_push_owned(&p->lines, f->stored ? xasprintf("%s (%s%s%s)", f->path, size, f->type ? ", " : "",
+                                                       f->type ? f->type : "")
+                                           : xasprintf("%s (expired)", f->path));
+        sl_push(&p->files, f->stored ? f->stored : "");
+    }
     p->text_top = 0;
     p->sel = -1;
 }
@@ -1033,12 +1070,13 @@ static void draw_title(Ide *ide, Rect r, bool focused)
         term_put(r.y, r.x + r.w - rw, right, 0, rw);
 }
 
-/* Draw one line of text (history), marking a location in it. */
-static void draw_text_line(Panel *p, const char *text, int y, int x, int w, bool selected)
+/* Draw line `line` of the history, marking a location in it. */
+static void draw_text_line(Panel *p, long line, int y, int x, int w, bool selected)
 {
+    const char *text = p->lines.items[line];
     size_t len = strlen(text);
     SrcLoc loc;
-    char *path = line_location(p, text, len, &loc);
+    char *path = line_target(p, line, text, len, &loc);
     wmove(stdscr, y, x);
     term_plain(stdscr);
     int col = 0;
@@ -1076,8 +1114,7 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
         if (p->text_top > (long)p->lines.len - 1)
             p->text_top = p->lines.len ? (long)p->lines.len - 1 : 0;
         for (int y = 0; y < rows && p->text_top + y < (long)p->lines.len; y++)
-            draw_text_line(p, p->lines.items[p->text_top + y], r.y + 1 + y, r.x, r.w,
-                           p->sel == p->text_top + y);
+            draw_text_line(p, p->text_top + y, r.y + 1 + y, r.x, r.w, p->sel == p->text_top + y);
         return;
     }
     /* The terminal follows the panel's size (the program is told). */
@@ -1226,9 +1263,13 @@ static void jump(Ide *ide, long i)
     const char *s = text.data;
     size_t len = text.len;
     SrcLoc loc;
-    char *path = line_location(p, s, len, &loc);
+    char *path = line_target(p, i, s, len, &loc);
     if (!path) {
         ide_message(ide, false, "this line names no file of the session");
+    } else if (loc.line == 0) {
+        /* A file the run wrote: a picture shows over the screen. */
+        if (ide_open(ide, path) && ide->overlay != OVERLAY_IMAGE)
+            ide->focus = FOCUS_EDITOR;
     } else if (ide_open(ide, path)) {
         Tab *t = ide_tab(ide);
         const Lang *lang = lang_of_file(path);
@@ -1255,7 +1296,7 @@ static long next_location(Panel *p, long from, int dir)
     for (long i = from + dir; i >= 0 && i < n && found < 0; i += dir) {
         panel_line(p, i, &text);
         SrcLoc loc;
-        char *path = line_location(p, text.data, text.len, &loc);
+        char *path = line_target(p, i, text.data, text.len, &loc);
         if (path)
             found = i;
         free(path);

@@ -181,6 +181,16 @@ P
   tui_esc
   tui_wait_gone 'PNG, 40×20 pixels'
   tui_wait 'import struct'
+  # The result, browsed later (F7), lists what it wrote; Enter shows it.
+  tui_keys F7
+  tui_wait 'result #1 (1 of 1)'
+  tui_keys Down
+  tui_wait '── files it wrote ──'
+  tui_wait 'plot.png (97 B, image/png)'
+  tui_keys Enter
+  tui_wait 'plot.png · PNG, 40×20 pixels'
+  tui_esc
+  tui_wait 'result #1 (1 of 1)'
   tui_stop
   cp "$XDG_DATA_HOME"/tide/sessions/1/generated/1/plot.png p/copy.png
   tui_start p/copy.png
