@@ -18,6 +18,7 @@
 #include "explorer.h"
 #include "fileio.h"
 #include "history.h"
+#include "picture.h"
 #include "session.h"
 #include "srcdeps.h"
 #include "srcloc.h"
@@ -85,6 +86,7 @@ struct Panel {
     char title[600];
     bool title_error;
     bool ran;
+    char *picture; /* the first picture the last run wrote (Enter shows it), or NULL */
 
     /* F7: browsing results */
     bool history;
@@ -237,6 +239,7 @@ void panel_free(Panel *p)
     close(p->efd);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->drained);
+    free(p->picture);
     free(p);
 }
 
@@ -384,6 +387,8 @@ void panel_prepare(Ide *ide, Tab *t)
     p->starting = true;
     p->ran = true;
     p->title_error = false;
+    free(p->picture);
+    p->picture = NULL;
     p->pending.len = 0;
     snprintf(p->title, sizeof p->title, "%s", document_name(t->doc));
     snprintf(p->phase, sizeof p->phase, "saving");
@@ -466,6 +471,8 @@ void panel_run(Ide *ide, Tab *t)
     p->started_ms = now_ms();
     p->ran = true;
     p->title_error = false;
+    free(p->picture);
+    p->picture = NULL;
     snprintf(p->title, sizeof p->title, "%s", document_name(d));
     if (pthread_create(&p->thread, NULL, run_thread, j) != 0) {
         ide_message(ide, true, "cannot start a thread for the run");
@@ -660,6 +667,8 @@ static void finish(Ide *ide)
         char *dir = xasprintf("%s/generated/%lld", sdir, (long long)j->rec.result_id);
         for (size_t i = 0; i < j->res.ngenerated; i++) {
             char *path = xasprintf("%s/%s", dir, j->res.generated[i].path);
+            if (!p->picture && picture_sniff(path))
+                p->picture = xstrdup(path);
             if (fileio_exists(path))
                 sl_push_owned(&paths, path);
             else
@@ -695,7 +704,8 @@ static void finish(Ide *ide)
         ide_message(ide, false, "its project is %s: open that folder to run it with the project", j->project);
     /* Errors that name a place: the first is selected, Enter goes there. */
     p->sel = first_location(p);
-    if (ide->focus == FOCUS_PANEL && p->sel < 0 && !p->title_error)
+    /* An error to go to, or a picture to see: Enter is for them. */
+    if (ide->focus == FOCUS_PANEL && p->sel < 0 && !p->title_error && !p->picture)
         ide->focus = FOCUS_EDITOR;
     ide->dirty = true;
 }
@@ -1034,6 +1044,8 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     static const char *const located[] = {"Enter: go to the line  F5: run again ", "Enter: go to the line ",
                                           "Enter: go there ", NULL};
     static const char *const ran[] = {"F5: run again  F7: history ", "F5: run again ", NULL};
+    static const char *const pictured[] = {"Enter: show the picture  F5: run again ", "Enter: show the picture ",
+                                           NULL};
     static const char *const idle[] = {"F5: run the file  F7: history ", "F5: run ", NULL};
     if (p->thread_live || p->starting) {
         bool err;
@@ -1044,7 +1056,7 @@ static void draw_title(Ide *ide, Rect r, bool focused)
         hints = history;
     } else if (p->ran) {
         snprintf(left, sizeof left, " %s", p->title);
-        hints = p->sel >= 0 ? located : ran;
+        hints = p->sel >= 0 ? located : p->picture ? pictured : ran;
     } else {
         snprintf(left, sizeof left, " Run");
         hints = idle;
@@ -1056,7 +1068,7 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     int rw = 0, lw = term_text_cols(left);
     for (size_t i = 0; hints[i] && !rw; i++) {
         int w = term_text_cols(hints[i]);
-        if (w <= r.w / 2 && (lw + w + 1 <= r.w || (hints == located && !hints[i + 1]))) {
+        if (w <= r.w / 2 && (lw + w + 1 <= r.w || ((hints == located || hints == pictured) && !hints[i + 1]))) {
             right = hints[i];
             rw = w;
         }
@@ -1356,8 +1368,13 @@ bool panel_key(Ide *ide, Key k)
     int page = ide->r_panel.h > 3 ? ide->r_panel.h - 2 : 1;
     switch (k) {
     case TK_ENTER:
-        if (p->sel >= 0)
+        if (p->sel >= 0) {
             jump(ide, p->sel);
+        } else if (p->picture && !p->history) {
+            Err err;
+            if (!imageview_open(ide, p->picture, &err))
+                ide_message(ide, true, "%s", err.msg);
+        }
         return true;
     case TK_UP:
     case TK_DOWN: {

@@ -168,7 +168,13 @@ P
   tui_keys F5
   tui_wait 'ok · exit 0' 30
   tui_wait 'plot.png *'
-  tui_keys F6
+  # Enter in the panel shows it at once, as its title says.
+  tui_wait 'Enter: show the picture'
+  tui_keys Enter
+  tui_wait 'plot.png · PNG, 40×20 pixels'
+  tui_esc
+  tui_wait 'Enter: show the picture'
+  # So does Enter on it in the tree.
   tui_keys F6
   tui_keys End Enter
   tui_wait 'plot.png · PNG, 40×20 pixels'
