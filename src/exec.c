@@ -1297,6 +1297,8 @@ static void keep_generated(Job *j, const Stage *st, int scratch_fd)
     j->res->generated = g.files;
     j->res->ngenerated = g.n;
     j->res->generated_truncated = g.truncated;
+    j->res->generated_left_out = g.left_out;
+    j->res->generated_left_why = g.left_why;
 }
 
 /* ------------------------------------------------------------ the steps */

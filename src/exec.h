@@ -122,7 +122,9 @@ typedef struct RunResult {
     bool work_narrowed;
     GeneratedFile *generated;
     size_t ngenerated;
-    bool generated_truncated; /* more files than the cap allowed */
+    bool generated_truncated; /* some were left out: how many and why (GEN_LEFT_*) */
+    size_t generated_left_out;
+    unsigned generated_left_why;
     RunTool tools[LANG_MAX_TOOLS]; /* resolved before anything ran */
     size_t ntools;
     char message[512]; /* one line for sandbox_error, invalid_request and limits */

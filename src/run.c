@@ -870,9 +870,6 @@ static void print_summary(const RunOptions *o, const RunResult *res)
     /* Not in the user's folder either: say so before they look there. */
     if (res->ngenerated && o->ephemeral && !o->generated_dir)
         sb_puts(&sb, "tide: --ephemeral keeps none of the files the program wrote (--generated-dir DIR does)\n");
-    if (res->generated_truncated)
-        sb_puts(&sb, "tide: some files the program wrote are not kept: past 1000 files or 64 MiB, "
-                     "not regular files with plain names, or not copied (disk full?)\n");
     fflush(stdout);
     write_all(STDERR_FILENO, sb.data, sb.len);
     sb_free(&sb);
@@ -902,6 +899,13 @@ static int run_main(App *app, int argc, char **argv)
     }
     if (res.work_narrowed)
         sl_push_owned(&o.notes, run_narrowed_note(o.workdir));
+    /* What the program wrote and tide did not keep (a recorded run has it
+     * among the result's notes already). */
+    if (res.generated_truncated && !o.result_id) {
+        char note[256];
+        workfiles_left_out_note(res.generated_left_out, res.generated_left_why, note, sizeof note);
+        sl_push(&o.notes, note);
+    }
     if (res.status == RUN_COMPILE_ERROR && (o.companions.len || o.left_out.len)) {
         char *note = srcdeps_companions_note(&o.companions, &o.left_out);
         sl_push_owned(&o.notes, xasprintf("%s; naming the files to build chooses them", note));

@@ -1345,9 +1345,11 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
     RecordedFile *gen = xcalloc(res->ngenerated, sizeof *gen);
     for (size_t i = 0; i < res->ngenerated; i++)
         gen[i] = (RecordedFile){res->generated[i].path, res->generated[i].size, res->generated[i].type};
-    if (res->generated_truncated)
-        sl_push_owned(&run->notes, xasprintf("the run made more files than tide keeps: only %zu are kept",
-                                             res->ngenerated));
+    if (res->generated_truncated) {
+        char note[256];
+        workfiles_left_out_note(res->generated_left_out, res->generated_left_why, note, sizeof note);
+        sl_push(&run->notes, note);
+    }
     bool compiled = s->lang->compile != NULL;
     bool executed = run_result_ran(res);
     json_t *tools = run_toolchain_json(res);

@@ -17,8 +17,6 @@
 #include "sandbox.h"
 #include "xalloc.h"
 
-#define GENERATED_MAX_FILES 1000
-#define GENERATED_MAX_BYTES (64LL << 20)
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -330,6 +328,17 @@ typedef struct Gen {
     size_t cap;
 } Gen;
 
+/* Is the symlink the user's own, as it was (in /work's copy, where the
+ * layer holds every file, not only what the program changed)? */
+static bool same_link(const char *workdir, const char *rel, int sdir, const char *name)
+{
+    char *path = xasprintf("%s/%s", workdir, rel);
+    char a[PATH_MAX], b[PATH_MAX];
+    ssize_t n = readlink(path, a, sizeof a), m = readlinkat(sdir, name, b, sizeof b);
+    free(path);
+    return n >= 0 && n == m && memcmp(a, b, (size_t)n) == 0;
+}
+
 /* Is the file the same as the user's own (a file the program only
  * touched, or copied up by a chmod)? */
 static bool unchanged(const char *workdir, const char *rel, int sdir, const char *name,
@@ -364,12 +373,38 @@ static bool unchanged(const char *workdir, const char *rel, int sdir, const char
     return same;
 }
 
+static void left_out(Generated *res, unsigned why)
+{
+    res->truncated = true;
+    res->left_out++;
+    res->left_why |= why;
+}
+
+void workfiles_left_out_note(size_t n, unsigned why, char *buf, size_t size)
+{
+    StrBuf sb = {0};
+    sb_printf(&sb, "%zu file%s the program wrote %s not kept:", n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+    const char *sep = " ";
+    if (why & GEN_LEFT_FILES)
+        sb_printf(&sb, "%spast %d files", sep, GENERATED_MAX_FILES), sep = "; ";
+    if (why & GEN_LEFT_BYTES)
+        sb_printf(&sb, "%spast %lld MiB in all", sep, GENERATED_MAX_BYTES >> 20), sep = "; ";
+    if (why & GEN_LEFT_NAME)
+        sb_printf(&sb, "%snames with control characters or not in UTF-8", sep), sep = "; ";
+    if (why & GEN_LEFT_KIND)
+        sb_printf(&sb, "%ssymlinks, hard links, fifos or devices (only plain files are kept)", sep), sep = "; ";
+    if (why & GEN_LEFT_COPY)
+        sb_printf(&sb, "%snot copied (disk full?)", sep);
+    snprintf(buf, size, "%s", sb.data);
+    sb_free(&sb);
+}
+
 static void add_generated(Gen *g, int sdir, const char *name, const char *rel, const struct stat *st)
 {
     Generated *res = g->out;
     const char *gdir = g->keep_dir;
     if (res->n >= GENERATED_MAX_FILES || (gdir && res->bytes + st->st_size > GENERATED_MAX_BYTES)) {
-        res->truncated = true;
+        left_out(res, res->n >= GENERATED_MAX_FILES ? GEN_LEFT_FILES : GEN_LEFT_BYTES);
         return;
     }
     if (unchanged(g->workdir, rel, sdir, name, st))
@@ -397,7 +432,7 @@ static void add_generated(Gen *g, int sdir, const char *name, const char *rel, c
         if (ddir >= 0)
             close(ddir);
         if (!ok) {
-            res->truncated = true;
+            left_out(res, GEN_LEFT_COPY);
             return;
         }
         res->bytes += size;
@@ -441,7 +476,7 @@ static void collect(Gen *g, int sdir, const char *rel, int depth)
         /* A name that is not UTF-8 text, or holds control characters,
          * would break the JSON or write escapes to the user's terminal. */
         if (!plain_name(e->d_name)) {
-            g->out->truncated = true;
+            left_out(g->out, GEN_LEFT_NAME);
             continue;
         }
         sl_push(&names, e->d_name);
@@ -462,6 +497,10 @@ static void collect(Gen *g, int sdir, const char *rel, int depth)
                 }
             } else if (S_ISREG(st.st_mode) && st.st_nlink == 1) {
                 add_generated(g, sdir, name, path, &st);
+            } else if (S_ISCHR(st.st_mode) && st.st_rdev == 0) {
+                /* overlayfs's mark of a file the program deleted */
+            } else if (!S_ISLNK(st.st_mode) || !same_link(g->workdir, path, sdir, name)) {
+                left_out(g->out, GEN_LEFT_KIND);
             }
         }
         free(path);

@@ -42,12 +42,29 @@ bool workfiles_copy_out_tree(int src_fd, int dst_fd, long long *budget);
  * symlink) to dst_fd/name, mode 0755, at most max bytes. */
 bool workfiles_copy_out_file(int src_fd, const char *rel, int dst_fd, const char *name, long long max);
 
+/* Why files a run wrote were left out (Generated.left_why, bits). */
+enum {
+    GEN_LEFT_FILES = 1, /* past GENERATED_MAX_FILES */
+    GEN_LEFT_BYTES = 2, /* past GENERATED_MAX_BYTES in all */
+    GEN_LEFT_NAME = 4,  /* a name with control characters, or not UTF-8 */
+    GEN_LEFT_COPY = 8,  /* the copy failed (a full disk) */
+    GEN_LEFT_KIND = 16, /* a symlink, a second name of a file, a fifo, a socket, a device */
+};
+#define GENERATED_MAX_FILES 1000
+#define GENERATED_MAX_BYTES (64LL << 20)
+
 typedef struct Generated {
     GeneratedFile *files;
     size_t n;
-    bool truncated; /* more (or stranger) files than were kept */
+    bool truncated;   /* more (or stranger) files than were kept */
+    size_t left_out;  /* how many */
+    unsigned left_why; /* GEN_LEFT_* */
     long long bytes;
 } Generated;
+
+/* One line on what was left out ("2 files the program wrote are not kept:
+ * ..."), into buf. */
+void workfiles_left_out_note(size_t left_out, unsigned left_why, char *buf, size_t size);
 
 /* What a run created or changed: the regular files below layer_fd (the
  * overlay's upper layer, or /work's copy) that differ from the same path

@@ -232,7 +232,16 @@ test_generated_dir_is_empty_or_new() {
   run_tide run --ephemeral gen2.py
   expect_rc 0
   expect_contains "$ERR" "tide: wrote ok.txt (1 B, text/plain)"
-  expect_contains "$ERR" "tide: some files the program wrote are not kept: past 1000 files or 64 MiB, not regular files with plain names"
+  expect_contains "$ERR" "tide: note: 2 files the program wrote are not kept: names with control characters or not in UTF-8; symlinks, hard links, fifos or devices (only plain files are kept)"
+  # A file the program deleted is no file it wrote; a recorded run says
+  # the same once, among its notes, and so does its JSON.
+  printf 'import os\nos.remove("gen.py")\nopen("bad\\x01", "w").write("x")\n' >gen3.py
+  run_tide run gen3.py
+  expect_rc 0
+  expect_eq "$(printf '%s\n' "$ERR" | grep -c 'not kept')" 1
+  expect_contains "$ERR" "tide: note: 1 file the program wrote is not kept: names with control characters or not in UTF-8"
+  run_tide run --json gen3.py
+  expect_eq "$(json_get "$OUT" 'j["notes"]')" '["1 file the program wrote is not kept: names with control characters or not in UTF-8"]'
 }
 
 # The run step's cgroups are made while the run is prepared, before it is
