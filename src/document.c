@@ -52,9 +52,12 @@ bool document_read_only(const Document *d)
 bool document_read_file(const char *path, char **data, size_t *len, DiskStamp *stamp, Err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    struct stat st;
+    /* A socket cannot be opened at all (ENXIO): said as a fifo is. */
+    if (fd < 0 && errno == ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+        return err_set(err, "%s is not a regular file (a device, pipe or socket); tide edits files", path);
     if (fd < 0)
         return err_sys(err, "cannot open %s", path);
-    struct stat st;
     if (fstat(fd, &st) != 0) {
         close(fd);
         return err_sys(err, "cannot open %s", path);

@@ -1,7 +1,10 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "document.h"
@@ -301,4 +304,26 @@ Test(recovery, two_editors_of_one_file_keep_their_own)
     free(b_rec);
     free(file);
     paths_free(&paths);
+}
+
+/* A fifo or a socket named as a file: one line saying what it is, and
+ * never a wait for a writer that does not come. */
+Test(document, a_fifo_or_a_socket_is_not_opened)
+{
+    char *fifo = xasprintf("%s/pipe", tu_tempdir());
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    Document *d;
+    Err err;
+    cr_assert_not(document_open(fifo, &d, &err));
+    cr_assert(strstr(err.msg, "pipe is not a regular file (a device, pipe or socket)"), "%s", err.msg);
+    char *sock = xasprintf("%s/sock", tu_tempdir());
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", sock);
+    cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_not(document_open(sock, &d, &err));
+    cr_assert(strstr(err.msg, "sock is not a regular file (a device, pipe or socket)"), "%s", err.msg);
+    close(s);
+    free(sock);
+    free(fifo);
 }
