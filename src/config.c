@@ -12,7 +12,7 @@
 
 #include "fileio.h"
 
-typedef enum { T_INT, T_SIZE, T_DURATION, T_BOOL, T_STRING } Type;
+typedef enum { T_INT, T_SIZE, T_MIB, T_DURATION, T_BOOL, T_STRING } Type;
 
 /* Every plain key: where it lives in Config and which values it takes.
  * Keep docs/config.md in step with this table. */
@@ -25,7 +25,7 @@ static const struct Setting {
     /* durations in milliseconds */
     {"run", "timeout", T_DURATION, offsetof(Config, run_timeout_ms), 1, 86400000},
     {"run", "compile_timeout", T_DURATION, offsetof(Config, compile_timeout_ms), 1, 86400000},
-    {"run", "memory", T_INT, offsetof(Config, memory_mib), 16, 1024 * 1024},
+    {"run", "memory", T_MIB, offsetof(Config, memory_mib), 16, 1024 * 1024},
     {"run", "output_limit", T_SIZE, offsetof(Config, output_limit), 1024, 1LL << 32},
     {"run", "build_cache", T_SIZE, offsetof(Config, build_cache), 0, 1LL << 40},
     {"run", "max_processes", T_INT, offsetof(Config, max_processes), 1, 65536},
@@ -126,6 +126,16 @@ static bool parse_ll(const char *value, long long *out, bool size_suffix)
     if (*end)
         return false;
     *out = v;
+    return true;
+}
+
+bool config_parse_mib(const char *s, long long *mib)
+{
+    long long v;
+    if (!parse_ll(s, &v, true) || v < 0)
+        return false;
+    /* A bare number is MiB, as docker's and tide's own -m take it. */
+    *mib = s[strspn(s, "0123456789")] ? v >> 20 : v;
     return true;
 }
 
@@ -240,6 +250,13 @@ static int on_value(void *user, const char *section, const char *name, const cha
             } else {
                 *(long long *)field = v;
             }
+            break;
+        case T_MIB:
+            if (!config_parse_mib(value, &v) || v < s->min || v > s->max)
+                config_warn(cfg, p->line, "bad value '%s' for %s.%s (MiB from %lld to %lld, or with a unit: "
+                            "512M, 2G); ignored", value, section, name, s->min, s->max);
+            else
+                *(int *)field = (int)v;
             break;
         case T_DURATION:
             if (!config_parse_duration(value, &v) || v < s->min || v > s->max)

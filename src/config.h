@@ -51,6 +51,9 @@ void config_defaults(Config *cfg);
  * ("0.5", "30") or one with a unit s, m, h or d ("2m").  Milliseconds in
  * *ms, rounded to the nearest; false for anything else. */
 bool config_parse_duration(const char *s, long long *ms);
+/* An amount of memory: a whole number of MiB ("512"), or one with a unit
+ * K, M or G ("2G", "1536M"; KiB, MiB, GiB too), in *mib (rounded down). */
+bool config_parse_mib(const char *s, long long *mib);
 /* Read path over the defaults.  A missing file is not an error; a file
  * that cannot be read is (and leaves the defaults in place). */
 bool config_load(Config *cfg, const char *path, Err *err);

@@ -64,7 +64,8 @@ const Command cmd_run = {
     "  -t, --timeout SECONDS      wall-clock limit of the run step (default 60;\n"
     "                             fractions and units as timeout(1): 0.5, 2m)\n"
     "      --compile-timeout SECONDS  limit of the compile step (default 120)\n"
-    "  -m, --memory MIB           memory limit (default 512)\n"
+    "  -m, --memory MIB           memory limit in MiB (default 512), or with a\n"
+    "                             unit: 512M, 2G\n"
     "      --output-limit BYTES   output kept before the run is stopped\n"
     "                             (default 1048576)\n"
     "      --max-processes N      processes and threads at once (default 256)\n"
@@ -470,8 +471,9 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
                 return false;
             break;
         case 'm':
-            if (!parse_num(o, "--memory", "MiB", optarg, 16, 1024 * 1024, &v, rc))
-                return false;
+            if (!config_parse_mib(optarg, &v) || v < 16 || v > 1024 * 1024)
+                return bad_usage(o, rc, "--memory needs MiB from 16 to 1048576, or a size with a unit such as "
+                                        "512M or 2G, not '%s'", optarg);
             o->req.memory_mib = (int)v;
             break;
         case OPT_OUTPUT_LIMIT:

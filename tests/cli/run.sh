@@ -39,6 +39,21 @@ test_compile_error_names_the_file_as_the_user_wrote_it() {
   expect_eq "$(json_get "$OUT" 'j["output"]')" ""
 }
 
+# Memory as people write it (docker's -m 2g): a bare number is MiB.
+test_memory_takes_a_unit() {
+  printf 'b = bytearray(600 * 1024 * 1024)\nprint("ok")\n' >big.py
+  run_tide run --ephemeral --json -m 512 big.py
+  expect_eq "$(json_get "$OUT" 'j["status"]')" memory_limit
+  run_tide run --ephemeral --json -m 1G big.py
+  expect_eq "$(json_get "$OUT" 'j["status"]')" ok
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[run]\nmemory = 1024M\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  run_tide run --ephemeral big.py
+  expect_rc 0
+  expect_eq "$OUT" ok
+  expect_not_contains "$ERR" warning
+}
+
 test_invalid_requests_exit_2() {
   run_tide run missing.py
   expect_rc 2
@@ -75,7 +90,7 @@ test_invalid_requests_exit_2() {
     expect_eq "$(json_get "$OUT" 'j["status"]')" invalid_request
   done
   run_tide run -m 1 --json b.py
-  expect_eq "$(json_get "$OUT" 'j["message"]')" "--memory needs a whole number of MiB from 16 to 1048576, not '1'"
+  expect_eq "$(json_get "$OUT" 'j["message"]')" "--memory needs MiB from 16 to 1048576, or a size with a unit such as 512M or 2G, not '1'"
   run_tide run --json
   expect_eq "$(json_get "$OUT" 'j["message"]')" "no FILE to run"
   # An option missing its value is named as the user wrote it.

@@ -102,6 +102,31 @@ Test(config, out_of_range_is_rejected)
     free(path);
 }
 
+/* Memory as people write it: MiB bare, or with a unit (docker's -m 2g). */
+Test(config, memory_takes_a_unit)
+{
+    static const struct { const char *in; long long mib; } good[] = {
+        {"512", 512}, {"2G", 2048}, {"2g", 2048}, {"1536M", 1536}, {"1GiB", 1024}, {"65536K", 64}, {"0", 0}};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        long long mib = -1;
+        cr_assert(config_parse_mib(good[i].in, &mib), "%s", good[i].in);
+        cr_assert_eq(mib, good[i].mib, "%s: %lld", good[i].in, mib);
+    }
+    static const char *const bad[] = {"", "G", "2T", "1x", "-5", "1.5G"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        long long mib;
+        cr_assert_not(config_parse_mib(bad[i], &mib), "%s", bad[i]);
+    }
+    char *path = write_config("[run]\nmemory = 2G\n");
+    Config c;
+    config_defaults(&c);
+    cr_assert(config_load(&c, path, NULL));
+    cr_assert_eq(c.memory_mib, 2048);
+    cr_assert_eq(c.warnings.len, 0);
+    config_free(&c);
+    free(path);
+}
+
 Test(config, durations_read_like_timeout_1)
 {
     static const struct { const char *in; long long ms; } good[] = {
