@@ -25,6 +25,8 @@
     X(git_commit_create) \
     X(git_commit_free) \
     X(git_commit_lookup) \
+    X(git_commit_parent_id) \
+    X(git_commit_parentcount) \
     X(git_commit_tree) \
     X(git_commit_tree_id) \
     X(git_config_free) \
@@ -75,6 +77,7 @@
     X(git_signature_free) \
     X(git_signature_now) \
     X(git_tree_entry_byindex) \
+    X(git_tree_entry_byname) \
     X(git_tree_entry_bypath) \
     X(git_tree_entrycount) \
     X(git_tree_entry_filemode) \

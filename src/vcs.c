@@ -628,18 +628,94 @@ static bool tree_whole(const Vcs *v, const git_oid *oid, int depth)
     return ok;
 }
 
+/* Whether the files' objects the tree `now` (whole) has and `before` (its
+ * parent's, or NULL: none readable) had not are whole.  Only the changed
+ * folders are read, of both trees. */
+static bool new_blobs_whole(const Vcs *v, const git_oid *now, const git_oid *before, int depth)
+{
+    git_tree *t = NULL, *b = NULL;
+    if (depth > 256 || gitlib.git_tree_lookup(&t, v->repo, now) < 0)
+        return false;
+    if (before && object_whole(v, before) && gitlib.git_tree_lookup(&b, v->repo, before) < 0)
+        b = NULL;
+    bool ok = true;
+    for (size_t i = 0, n = gitlib.git_tree_entrycount(t); i < n && ok; i++) {
+        const git_tree_entry *e = gitlib.git_tree_entry_byindex(t, i);
+        const git_oid *id = gitlib.git_tree_entry_id(e);
+        const git_tree_entry *old = b ? gitlib.git_tree_entry_byname(b, gitlib.git_tree_entry_name(e)) : NULL;
+        if (old && gitlib.git_oid_equal(gitlib.git_tree_entry_id(old), id))
+            continue;
+        if (gitlib.git_tree_entry_type(e) == GIT_OBJECT_TREE)
+            ok = new_blobs_whole(v, id,
+                                 old && gitlib.git_tree_entry_type(old) == GIT_OBJECT_TREE ? gitlib.git_tree_entry_id(old)
+                                                                                         : NULL,
+                                 depth + 1);
+        else if (gitlib.git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+            ok = object_whole(v, id);
+    }
+    gitlib.git_tree_free(b);
+    gitlib.git_tree_free(t);
+    return ok;
+}
+
+/* The commit whose new files were last read back whole (tide-checked in
+ * the git folder): each is read back once, not at every run until the
+ * next commit.  Lost or torn, it only means reading them again. */
+static bool files_checked(const Vcs *v, const git_oid *commit)
+{
+    char hex[VCS_OID_LEN + 1], mark[VCS_OID_LEN + 1] = "";
+    gitlib.git_oid_tostr(hex, sizeof hex, commit);
+    char *path = xasprintf("%s/tide-checked", v->git_dir);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    free(path);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, mark, VCS_OID_LEN);
+    close(fd);
+    return n == VCS_OID_LEN && memcmp(mark, hex, VCS_OID_LEN) == 0;
+}
+
+static void mark_files_checked(const Vcs *v, const git_oid *commit)
+{
+    char hex[VCS_OID_LEN + 1];
+    gitlib.git_oid_tostr(hex, sizeof hex, commit);
+    char *path = xasprintf("%s/tide-checked", v->git_dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    free(path);
+    if (fd >= 0) {
+        (void)!write(fd, hex, VCS_OID_LEN);
+        close(fd);
+    }
+}
+
 /* Whether the last snapshot's commit and trees are whole: writing the
  * next tree, libgit2 reads the trees the index remembers from it (the
- * folders nothing changed in) whole. */
+ * folders nothing changed in) whole.  So must the files it added be: the
+ * index, clean for them, would have every later snapshot name an object a
+ * power cut cut short.  (A file's object is read back once, at the run
+ * after the one that wrote it: a power cut that soon after is the one
+ * that leaves it short.) */
 static bool last_snapshot_whole(const Vcs *v)
 {
     git_oid head;
-    git_commit *c = NULL;
+    git_commit *c = NULL, *parent = NULL;
     if (gitlib.git_reference_name_to_id(&head, v->repo, "HEAD") < 0)
         return true; /* none yet, or a damaged branch: said later */
     if (!object_whole(v, &head) || gitlib.git_commit_lookup(&c, v->repo, &head) < 0)
         return false;
-    bool ok = tree_whole(v, gitlib.git_commit_tree_id(c), 0);
+    const git_oid *tree = gitlib.git_commit_tree_id(c), *before = NULL;
+    bool ok = tree_whole(v, tree, 0);
+    if (ok && !files_checked(v, &head)) {
+        if (gitlib.git_commit_parentcount(c) > 0) {
+            const git_oid *p = gitlib.git_commit_parent_id(c, 0);
+            if (object_whole(v, p) && gitlib.git_commit_lookup(&parent, v->repo, p) == 0)
+                before = gitlib.git_commit_tree_id(parent);
+        }
+        ok = new_blobs_whole(v, tree, before, 0);
+        if (ok)
+            mark_files_checked(v, &head);
+    }
+    gitlib.git_commit_free(parent);
     gitlib.git_commit_free(c);
     return ok;
 }
