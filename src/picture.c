@@ -99,9 +99,14 @@ void picture_render(const Picture *p, int cols, int rows, ColorDepth depth, Pict
         [COLOR_DEPTH_TRUE] = CHAFA_CANVAS_MODE_TRUECOLOR,
     };
     chafa_canvas_config_set_canvas_mode(config, modes[depth]);
-    /* Symbols every terminal font has. */
+    /* Symbols every terminal font has.  With 8 or 16 colours, spaces only:
+     * each cell one background colour, so a picture needs at most 17
+     * colour pairs of the 64 such a terminal has (two colours a cell would
+     * need 289, and curses would take back the IDE's own pairs for them). */
     ChafaSymbolMap *symbols = chafa_symbol_map_new();
-    chafa_symbol_map_add_by_tags(symbols, CHAFA_SYMBOL_TAG_BLOCK | CHAFA_SYMBOL_TAG_BORDER | CHAFA_SYMBOL_TAG_SPACE);
+    bool few = depth == COLOR_DEPTH_8 || depth == COLOR_DEPTH_16;
+    chafa_symbol_map_add_by_tags(symbols, few ? CHAFA_SYMBOL_TAG_SPACE
+                                              : CHAFA_SYMBOL_TAG_BLOCK | CHAFA_SYMBOL_TAG_BORDER | CHAFA_SYMBOL_TAG_SPACE);
     chafa_symbol_map_remove_by_tags(symbols, CHAFA_SYMBOL_TAG_WIDE);
     chafa_canvas_config_set_symbol_map(config, symbols);
     ChafaCanvas *canvas = chafa_canvas_new(config);
@@ -112,7 +117,9 @@ void picture_render(const Picture *p, int cols, int rows, ColorDepth depth, Pict
         for (gint x = 0; x < w; x++) {
             gint fg, bg;
             chafa_canvas_get_raw_colors_at(canvas, x, y, &fg, &bg);
-            c[(size_t)y * (size_t)w + (size_t)x] = (PictureCell){chafa_canvas_get_char_at(canvas, x, y), fg, bg};
+            gunichar ch = chafa_canvas_get_char_at(canvas, x, y);
+            /* A space shows no foreground: one pair per background. */
+            c[(size_t)y * (size_t)w + (size_t)x] = (PictureCell){ch, ch == ' ' ? -1 : fg, bg};
         }
     chafa_canvas_unref(canvas);
     chafa_symbol_map_unref(symbols);

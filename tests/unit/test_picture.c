@@ -70,6 +70,46 @@ Test(picture, a_png_is_shown_in_the_terminals_colours)
     free(path);
 }
 
+/* A terminal of 8 or 16 colours has 64 or 256 colour pairs, which the
+ * IDE's own styles share: curses takes back the oldest when they run out.
+ * A picture there needs at most one pair per colour (one background a
+ * cell), whatever its colours. */
+Test(picture, few_colours_need_few_pairs)
+{
+    enum { W = 256, H = 128 };
+    static unsigned char px[W * H * 3];
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            unsigned char *p = px + (y * W + x) * 3;
+            p[0] = (unsigned char)x, p[1] = (unsigned char)(y * 2), p[2] = (unsigned char)(255 - x);
+        }
+    char *path = xasprintf("%s/rainbow.png", tu_tempdir());
+    cr_assert(stbi_write_png(path, W, H, 3, px, W * 3));
+    Picture p;
+    Err err;
+    cr_assert(picture_load(path, &p, &err), "%s", err.msg);
+    const struct { ColorDepth depth; int colours; } cases[] = {{COLOR_DEPTH_8, 8}, {COLOR_DEPTH_16, 16}};
+    for (size_t k = 0; k < 2; k++) {
+        PictureCell *cells;
+        int w, h;
+        picture_render(&p, 120, 40, cases[k].depth, &cells, &w, &h);
+        int32_t seen[300][2];
+        int n = 0;
+        for (int i = 0; i < w * h; i++) {
+            int j = 0;
+            while (j < n && !(seen[j][0] == cells[i].fg && seen[j][1] == cells[i].bg))
+                j++;
+            if (j == n && n < 300)
+                seen[n][0] = cells[i].fg, seen[n][1] = cells[i].bg, n++;
+        }
+        cr_assert_leq(n, cases[k].colours + 1, "%d pairs for %d colours", n, cases[k].colours);
+        cr_assert_geq(n, 3, "the picture keeps some of its colours: %d", n);
+        free(cells);
+    }
+    picture_free(&p);
+    free(path);
+}
+
 Test(picture, what_is_not_a_picture_says_so)
 {
     char *text = xasprintf("%s/notes.png", tu_tempdir());
