@@ -148,13 +148,21 @@ static int files_run(App *app, int argc, char **argv)
     } else if (n == 0) {
         printf("session %lld has no recorded files yet (they are recorded at each run)\n", (long long)s.id);
     } else {
-        printf("%-32s %-9s %9s  %-24s %-8s %-19s %s\n", "NAME", "ORIGIN", "SIZE", "TYPE", "AGE", "EXPIRES", "RUN");
+        /* As wide as the names and types are (up to a point: a longer
+         * one pushes its own row only), so the columns line up. */
+        int nw = 4, tw = 4;
+        for (size_t i = 0; i < n; i++) {
+            int c = cli_text_cols(f[i].path), t = f[i].type ? (int)strlen(f[i].type) : 1;
+            nw = c > nw ? (c < 60 ? c : 60) : nw;
+            tw = t > tw ? (t < 40 ? t : 40) : tw;
+        }
+        printf("%-*s %-9s %9s  %-*s %-8s %-19s %s\n", nw, "NAME", "ORIGIN", "SIZE", tw, "TYPE", "AGE", "EXPIRES", "RUN");
         for (size_t i = 0; i < n; i++) {
             char size[CLI_TIME_LEN], age[32], exp[CLI_TIME_LEN];
             cli_size(f[i].size, size);
             ago(f[i].updated_at, age);
             cli_time_local(f[i].expires_at, exp);
-            printf("%s%*s %-9s %9s  %-24s %-8s %-19s ", f[i].path, cli_pad(f[i].path, 32), "", f[i].origin, size,
+            printf("%s%*s %-9s %9s  %-*s %-8s %-19s ", f[i].path, cli_pad(f[i].path, nw), "", f[i].origin, size, tw,
                    f[i].type ? f[i].type : "-", age, f[i].expires_at ? exp : "never");
             if (f[i].result_id)
                 printf("%lld", (long long)f[i].result_id);

@@ -89,8 +89,14 @@ test_tables_line_up_with_wide_names() {
   expect_contains "$OUT" "python   日本語.py$(printf '%*s' $((20 - 9 + 1)) '')ok "
   run_tide session list
   expect_contains "$OUT" "wörk$(printf '%*s' $((20 - 4 + 1)) '')python "
+  # The names' column is as wide as its widest name (9 columns here).
   run_tide files 'wörk'
-  expect_contains "$OUT" "日本語.py$(printf '%*s' $((32 - 9 + 1)) '')user "
+  expect_contains "$OUT" "NAME$(printf '%*s' $((9 - 4 + 1)) '')ORIGIN "
+  expect_contains "$OUT" "日本語.py user "
+  printf 'print(2)\n' >'a-much-longer-name-than-the-others.py'
+  run_tide run 'a-much-longer-name-than-the-others.py'
+  run_tide files 'wörk'
+  expect_contains "$OUT" "日本語.py$(printf '%*s' $((37 - 9 + 1)) '')user "
 }
 
 test_unknown_sessions_and_runs_are_one_line() {
