@@ -187,6 +187,12 @@ int cli_text_cols(const char *s)
     return cols;
 }
 
+int cli_widen(int w, const char *s, int max)
+{
+    int cols = cli_text_cols(s);
+    return cols > w ? (cols < max ? cols : max) : w;
+}
+
 int cli_pad(const char *s, int width)
 {
     int cols = cli_text_cols(s);

@@ -76,6 +76,9 @@ int cli_text_cols(const char *s);
 /* The spaces that pad s to width columns, for a table's cell:
  * printf("%s%*s", s, cli_pad(s, 20), "") (printf's %-20s counts bytes). */
 int cli_pad(const char *s, int width);
+/* A table column's width: w widened to s's columns, up to max (a longer
+ * cell pushes its own row only).  Called once per row. */
+int cli_widen(int w, const char *s, int max);
 /* Recorded bytes (a program's output, code) for a person: on a terminal
  * the colours (SGR sequences) pass and every other escape sequence or
  * control character but newline, tab and carriage return is shown as

@@ -152,9 +152,8 @@ static int files_run(App *app, int argc, char **argv)
          * one pushes its own row only), so the columns line up. */
         int nw = 4, tw = 4;
         for (size_t i = 0; i < n; i++) {
-            int c = cli_text_cols(f[i].path), t = f[i].type ? (int)strlen(f[i].type) : 1;
-            nw = c > nw ? (c < 60 ? c : 60) : nw;
-            tw = t > tw ? (t < 40 ? t : 40) : tw;
+            nw = cli_widen(nw, f[i].path, 60);
+            tw = cli_widen(tw, f[i].type ? f[i].type : "-", 40);
         }
         printf("%-*s %-9s %9s  %-*s %-8s %-19s %s\n", nw, "NAME", "ORIGIN", "SIZE", tw, "TYPE", "AGE", "EXPIRES", "RUN");
         for (size_t i = 0; i < n; i++) {

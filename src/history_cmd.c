@@ -159,7 +159,10 @@ static int history_run(App *app, int argc, char **argv)
     } else if (n == 0) {
         printf("no runs recorded%s yet\n", sid ? " in this session" : "");
     } else {
-        printf("%-6s %-19s %-7s %-8s %-20s %-14s %-10s %8s %8s\n", "ID", "WHEN", "SESSION", "LANGUAGE", "ENTRY",
+        int ew = 5;
+        for (size_t i = 0; i < n; i++)
+            ew = cli_widen(ew, list[i].entry ? list[i].entry : "", 40);
+        printf("%-6s %-19s %-7s %-8s %-*s %-14s %-10s %8s %8s\n", "ID", "WHEN", "SESSION", "LANGUAGE", ew, "ENTRY",
                "STATUS", "EXIT", "RUN", "COMPILE");
         for (size_t i = 0; i < n; i++) {
             HistoryResult *r = &list[i];
@@ -169,7 +172,7 @@ static int history_run(App *app, int argc, char **argv)
             fmt_secs(r->execution_time, run);
             fmt_secs(r->compile_time, comp);
             printf("%-6lld %-19s %-7lld %-8s %s%*s %-14s %-10s %8s %8s\n", (long long)r->id, when,
-                   (long long)r->session_id, r->language, r->entry, cli_pad(r->entry, 20), "", r->status, ex, run,
+                   (long long)r->session_id, r->language, r->entry, cli_pad(r->entry, ew), "", r->status, ex, run,
                    comp);
         }
     }

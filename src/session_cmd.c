@@ -104,14 +104,17 @@ static int list_run(App *app, int argc, char **argv)
     } else if (n == 0) {
         printf("no sessions yet: `tide session new LANG` makes one, `tide run FILE` records into its folder's\n");
     } else {
-        printf("%-5s %-20s %-8s %-7s %5s  %-19s  %-19s  %s\n", "ID", "NAME", "LANGUAGE", "KIND", "RUNS", "LAST USED",
+        int nw = 4;
+        for (size_t i = 0; i < n; i++)
+            nw = cli_widen(nw, list[i].name, 40);
+        printf("%-5s %-*s %-8s %-7s %5s  %-19s  %-19s  %s\n", "ID", nw, "NAME", "LANGUAGE", "KIND", "RUNS", "LAST USED",
                "EXPIRES", "FOLDER");
         for (size_t i = 0; i < n; i++) {
             char used[CLI_TIME_LEN], exp[CLI_TIME_LEN];
             cli_time_local(list[i].last_used_at, used);
             cli_time_local(list[i].expires_at, exp);
             printf("%-5lld %s%*s %-8s %-7s %5lld  %-19s  %-19s  %s\n", (long long)list[i].id, list[i].name,
-                   cli_pad(list[i].name, 20), "", list[i].lang->key, session_kind_name(list[i].kind), (long long)list[i].runs, used,
+                   cli_pad(list[i].name, nw), "", list[i].lang->key, session_kind_name(list[i].kind), (long long)list[i].runs, used,
                    list[i].expires_at ? exp : "never", list[i].workdir);
         }
     }
@@ -177,10 +180,13 @@ static int show_run(App *app, int argc, char **argv)
         else
             printf("  runs       none yet\n");
         printf("  files      %zu\n", n);
+        int fw = 0;
+        for (size_t i = 0; i < n; i++)
+            fw = cli_widen(fw, files[i].path, 60);
         for (size_t i = 0; i < n; i++) {
             char size[CLI_TIME_LEN];
             cli_size(files[i].size, size);
-            printf("    %s%*s %-9s %9s", files[i].path, cli_pad(files[i].path, 30), "", files[i].origin, size);
+            printf("    %s%*s %-9s %9s", files[i].path, cli_pad(files[i].path, fw), "", files[i].origin, size);
             if (files[i].result_id)
                 printf("  run %lld", (long long)files[i].result_id);
             printf("\n");
