@@ -17,7 +17,6 @@
 #include "sandbox.h"
 #include "xalloc.h"
 
-
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
