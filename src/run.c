@@ -138,20 +138,20 @@ enum {
     OPT_EPHEMERAL,
 };
 
-static bool invalid(RunOptions *o, int *rc, const char *fmt, ...) TIDE_FMT(3, 4);
-
-/* An invalid request: one line on stderr, or the JSON object with --json. */
-static bool invalid(RunOptions *o, int *rc, const char *fmt, ...)
+/* A request tide run cannot take: one line on stderr (and the synopsis,
+ * for a command line it cannot parse), or with --json the JSON object (a
+ * script reads its answer from stdout).  Always false. */
+static bool refuse(RunOptions *o, int *rc, bool synopsis, const char *fmt, va_list ap) TIDE_FMT(4, 0);
+static bool refuse(RunOptions *o, int *rc, bool synopsis, const char *fmt, va_list ap)
 {
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     if (o->json) {
         RunResult res = {.status = RUN_INVALID_REQUEST, .exit_code = -1, .peak_memory_kb = -1};
         snprintf(res.message, sizeof res.message, "%.*s", (int)sizeof res.message - 1, msg);
         cli_print_json(run_result_json(&res, o->req.lang));
+    } else if (synopsis) {
+        cli_usage_error(&cmd_run, "%s", msg);
     } else {
         fprintf(stderr, "tide run: %s\n", msg);
     }
@@ -159,20 +159,23 @@ static bool invalid(RunOptions *o, int *rc, const char *fmt, ...)
     return false;
 }
 
-static bool bad_usage(RunOptions *o, int *rc, const char *fmt, ...) TIDE_FMT(3, 4);
-
-/* A request tide run cannot parse: the line and the synopsis, or with
- * --json the JSON object (a script reads its answer from stdout). */
-static bool bad_usage(RunOptions *o, int *rc, const char *fmt, ...)
+static bool invalid(RunOptions *o, int *rc, const char *fmt, ...) TIDE_FMT(3, 4);
+static bool invalid(RunOptions *o, int *rc, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    refuse(o, rc, false, fmt, ap);
     va_end(ap);
-    if (o->json)
-        return invalid(o, rc, "%s", msg);
-    *rc = cli_usage_error(&cmd_run, "%s", msg);
+    return false;
+}
+
+static bool bad_usage(RunOptions *o, int *rc, const char *fmt, ...) TIDE_FMT(3, 4);
+static bool bad_usage(RunOptions *o, int *rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    refuse(o, rc, true, fmt, ap);
+    va_end(ap);
     return false;
 }
 

@@ -104,15 +104,7 @@ void help_draw(Ide *ide)
     static char lines[128][2][96];
     size_t n = build(ide, lines, 128);
     int h = LINES, w = COLS;
-    term_style(stdscr, ROLE_DIALOG);
-    for (int y = 0; y < h; y++) {
-        wmove(stdscr, y, 0);
-        wclrtoeol(stdscr);
-    }
-    term_style(stdscr, ROLE_PANE_TITLE_FOCUSED);
-    wmove(stdscr, 0, 0);
-    for (int i = 0; i < w; i++)
-        waddch(stdscr, ' ');
+    term_page(ROLE_DIALOG);
     /* The whole title when it fits, else the part a user needs now. */
     static const char *const titles[] = {
         "tide: keys  (Esc or F1 closes; arrows and PageUp/PageDown scroll; [keys] in config.ini sets them)",

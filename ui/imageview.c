@@ -67,15 +67,7 @@ void imageview_draw(Ide *ide)
 {
     ImageView *v = ide->image;
     int h = LINES, w = COLS;
-    term_style(stdscr, ROLE_TEXT);
-    for (int y = 0; y < h; y++) {
-        wmove(stdscr, y, 0);
-        wclrtoeol(stdscr);
-    }
-    term_style(stdscr, ROLE_PANE_TITLE_FOCUSED);
-    wmove(stdscr, 0, 0);
-    for (int i = 0; i < w; i++)
-        waddch(stdscr, ' ');
+    term_page(ROLE_TEXT);
     char title[600];
     snprintf(title, sizeof title, "%s · %s, %d×%d pixels", v->name, v->pic.format, v->pic.width, v->pic.height);
     static const char hint[] = "Esc: back ";

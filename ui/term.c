@@ -224,6 +224,19 @@ void term_style(WINDOW *w, UiRole role)
     wattr_set(w, ui_style[role].attr, ui_style[role].pair, NULL);
 }
 
+void term_page(UiRole body)
+{
+    term_style(stdscr, body);
+    for (int y = 0; y < LINES; y++) {
+        wmove(stdscr, y, 0);
+        wclrtoeol(stdscr);
+    }
+    term_style(stdscr, ROLE_PANE_TITLE_FOCUSED);
+    wmove(stdscr, 0, 0);
+    for (int i = 0; i < COLS; i++)
+        waddch(stdscr, ' ');
+}
+
 void term_plain(WINDOW *w)
 {
     wattr_set(w, A_NORMAL, 0, NULL);

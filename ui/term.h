@@ -102,6 +102,9 @@ void term_style(WINDOW *w, UiRole role);
 /* Before writing cells that carry their own style (cchar_t): curses adds
  * the window's current attributes and colour to every cell written. */
 void term_plain(WINDOW *w);
+/* A screen-wide page (F1's keys, a picture): every row cleared in the
+ * body's style, the first a blank title bar, left in the title's style. */
+void term_page(UiRole body);
 /* Draw with a role's style plus extra attributes. */
 void term_style_with(WINDOW *w, UiRole role, attr_t extra);
 long long now_ms(void);

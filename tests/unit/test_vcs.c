@@ -84,6 +84,14 @@ static char *notes_text(const VcsSnapshot *s)
     return sb_steal(&sb);
 }
 
+/* Open the session's git folder again, as the next run does. */
+static void reopen(Repo *r)
+{
+    Err err;
+    vcs_close(&r->v);
+    cr_assert(vcs_open(&r->v, r->git, r->work, &err), "%s", err.msg);
+}
+
 static int count_entries(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -222,9 +230,7 @@ Test(vcs, ignore_rules_apply_where_git_applies_them)
     fprintf(f, "[core]\n\texcludesfile = %s\n", global);
     fclose(f);
     free(config);
-    vcs_close(&r.v);
-    Err err;
-    cr_assert(vcs_open(&r.v, r.git, r.work, &err), "%s", err.msg);
+    reopen(&r);
     put(&r, "main.py", "print(1)\n");
     put(&r, "top.tmp", "kept: the rule is below\n");
     put(&r, "sub/.gitignore", "*.tmp\n");
@@ -598,11 +604,9 @@ Test(vcs, snapshots_go_on_after_a_power_cut_emptied_the_git_files, .timeout = 30
         else
             cr_assert(truncate(p, 0) == 0);
         free(p);
-        /* Reopened, as the next run does. */
-        vcs_close(&r.v);
-        Err err;
-        cr_assert(vcs_open(&r.v, r.git, r.work, &err), "%s", err.msg);
+        reopen(&r);
         put(&r, "main.py", "print(2)\n");
+        Err err;
         char *commit = record(&r, NULL, &snap);
         cr_assert(has_file(&r, commit, "sub/data.txt"), "after damage to %s", damage[k]);
         char *data;
@@ -646,8 +650,7 @@ Test(vcs, a_file_cut_short_is_written_again, .timeout = 30)
     cr_assert(stat(obj, &st) == 0, "%s", obj);
     cr_assert(truncate(obj, st.st_size / 2) == 0);
     free(obj);
-    vcs_close(&r.v);
-    cr_assert(vcs_open(&r.v, r.git, r.work, &err), "%s", err.msg);
+    reopen(&r);
     put(&r, "main.py", "print(2)\n");
     VcsSnapshot snap;
     char *second = record(&r, NULL, &snap);
@@ -677,9 +680,8 @@ Test(vcs, a_damaged_snapshot_is_an_error_not_a_hang, .timeout = 30)
     char *objects = xasprintf("%s/objects", r.git);
     cut_files_below(objects, 1);
     free(objects);
-    vcs_close(&r.v);
+    reopen(&r);
     Err err;
-    cr_assert(vcs_open(&r.v, r.git, r.work, &err), "%s", err.msg);
     VcsFile *files;
     size_t n;
     cr_assert_not(vcs_files(&r.v, commit, &files, &n, &err));
