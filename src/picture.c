@@ -3,13 +3,20 @@
 #include <chafa.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <signal.h>
 #include <stb_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "xalloc.h"
 
 /* Past these a picture is not worth the memory: a plot is a few megapixels. */
@@ -51,6 +58,134 @@ bool picture_sniff(const char *path)
     return sniff(path) != NULL;
 }
 
+/* What the decoder tells tide first: the size, or why there is none. */
+typedef struct Decoded {
+    int32_t width, height; /* 0: not decoded */
+    char why[96];
+} Decoded;
+
+#define DECODE_TIMEOUT_MS 10000
+
+bool picture_jail(int out)
+{
+    static const int allowed[] = {SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
+                                  SCMP_SYS(madvise), SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
+                                  SCMP_SYS(futex)};
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    bool ok = ctx && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0;
+    for (size_t i = 0; ok && i < sizeof allowed / sizeof *allowed; i++)
+        ok = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0) == 0;
+    ok = ok && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)out)) == 0;
+    ok = ok && seccomp_load(ctx) == 0;
+    if (ctx)
+        seccomp_release(ctx);
+    return ok;
+}
+
+static bool write_whole(int fd, const void *data, size_t len)
+{
+    for (const char *p = data; len;) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n, len -= (size_t)n;
+    }
+    return true;
+}
+
+static void decode_child(const unsigned char *data, size_t len, int out)
+{
+    Decoded d = {0};
+    if (!picture_jail(out))
+        _exit(1);
+    int w, h, comp;
+    unsigned char *px = NULL;
+    if (!stbi_info_from_memory(data, (int)len, &w, &h, &comp))
+        snprintf(d.why, sizeof d.why, "%s", stbi_failure_reason());
+    else if ((long)w * h > PICTURE_MAX_PIXELS)
+        d.width = w, d.height = h; /* said as too large by the parent */
+    else if (!(px = stbi_load_from_memory(data, (int)len, &w, &h, &comp, 4)))
+        snprintf(d.why, sizeof d.why, "%s", stbi_failure_reason());
+    else
+        d.width = w, d.height = h;
+    if (write_whole(out, &d, sizeof d) && px)
+        write_whole(out, px, (size_t)w * (size_t)h * 4);
+    _exit(0);
+}
+
+/* Read len bytes, waiting at most until deadline (ms). */
+static bool read_until(int fd, void *buf, size_t len, long long deadline)
+{
+    for (char *p = buf; len;) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long long left = deadline - ((long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+        struct pollfd pfd = {fd, POLLIN, 0};
+        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+            return false;
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n, len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Decode in a child process of its own (jail), which hands back the size
+ * and the pixels through a pipe; a decoder that crashes, is killed or
+ * takes too long is a damaged picture, not a damaged tide. */
+static bool decode(const unsigned char *data, size_t len, const char *name, const char *format, Picture *p,
+                   Err *err)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return err_sys(err, "cannot show %s", name);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return err_sys(err, "cannot show %s", name);
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        decode_child(data, len, fds[1]);
+    }
+    close(fds[1]);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long deadline = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000 + DECODE_TIMEOUT_MS;
+    Decoded d = {0};
+    bool ok = read_until(fds[0], &d, sizeof d, deadline);
+    d.why[sizeof d.why - 1] = '\0';
+    if (!ok)
+        err_set(err, "%s is a damaged %s picture (its decoder failed)", name, format);
+    else if (d.width <= 0 || d.height <= 0)
+        ok = err_set(err, "%s is a damaged %s picture (%s)", name, format, d.why[0] ? d.why : "no size");
+    else if ((long)d.width * d.height > PICTURE_MAX_PIXELS)
+        ok = err_set(err, "%s is too large to show (%dx%d pixels; at most %ld million)", name, d.width, d.height,
+                     PICTURE_MAX_PIXELS >> 20);
+    unsigned char *rgba = NULL;
+    if (ok) {
+        rgba = xmalloc((size_t)d.width * (size_t)d.height * 4);
+        ok = read_until(fds[0], rgba, (size_t)d.width * (size_t)d.height * 4, deadline) ||
+             err_set(err, "%s is a damaged %s picture (its decoder failed)", name, format);
+    }
+    close(fds[0]);
+    kill(pid, SIGKILL); /* done, or to be given up on */
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    if (!ok) {
+        free(rgba);
+        return false;
+    }
+    *p = (Picture){d.width, d.height, format, rgba};
+    return true;
+}
+
 bool picture_load(const char *path, Picture *p, Err *err)
 {
     *p = (Picture){0};
@@ -64,23 +199,18 @@ bool picture_load(const char *path, Picture *p, Err *err)
     if (st.st_size > PICTURE_MAX_FILE)
         return err_set(err, "%s is too large to show (%lld MiB; at most %ld)", name, (long long)st.st_size >> 20,
                        PICTURE_MAX_FILE >> 20);
-    int w, h, comp;
-    if (!stbi_info(path, &w, &h, &comp))
-        return err_set(err, "%s is a damaged %s picture (%s)", name, format, stbi_failure_reason());
-    if ((long)w * h > PICTURE_MAX_PIXELS)
-        return err_set(err, "%s is too large to show (%dx%d pixels; at most %ld million)", name, w, h,
-                       PICTURE_MAX_PIXELS >> 20);
-    unsigned char *rgba = stbi_load(path, &w, &h, &comp, 4);
-    if (!rgba)
-        return err_set(err, "%s is a damaged %s picture (%s)", name, format, stbi_failure_reason());
-    *p = (Picture){w, h, format, rgba};
-    return true;
+    char *data;
+    size_t len;
+    if (!fileio_read(path, PICTURE_MAX_FILE, &data, &len, err))
+        return false;
+    bool ok = decode((const unsigned char *)data, len, name, format, p, err);
+    free(data);
+    return ok;
 }
 
 void picture_free(Picture *p)
 {
-    if (p->rgba)
-        stbi_image_free(p->rgba);
+    free(p->rgba);
     *p = (Picture){0};
 }
 

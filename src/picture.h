@@ -29,8 +29,15 @@ typedef struct PictureCell {
 /* Is the file a picture tide shows (told by its first bytes, not its
  * name): PNG, JPEG, GIF, BMP or PNM. */
 bool picture_sniff(const char *path);
-/* Decode the file; false with a one-line reason (too large, damaged). */
+/* Decode the file; false with a one-line reason (too large, damaged).
+ * The decoding happens in a child process under picture_jail, which hands
+ * back the pixels through a pipe, and is given up on after 10 seconds. */
 bool picture_load(const char *path, Picture *p, Err *err);
+/* The decoder's process may only use memory and write to the fd out: a
+ * picture is a run's output, made by code the user may not trust, and
+ * stb_image is not hardened against malicious input.  Any other system
+ * call kills the process (SIGSYS).  False when it could not be set up. */
+bool picture_jail(int out);
 void picture_free(Picture *p);
 
 /* The picture fitted into cols x rows cells, its shape kept (a cell is

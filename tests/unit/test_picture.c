@@ -1,7 +1,11 @@
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stb_image_write.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "picture.h"
 #include "testutil.h"
@@ -132,4 +136,44 @@ Test(picture, what_is_not_a_picture_says_so)
     free(cut);
     free(png);
     free(text);
+}
+
+/* The decoder's process can do nothing but use memory and write to its
+ * pipe: a picture made to take over the decoder gains no file, no other
+ * descriptor, no process. */
+Test(picture, the_decoder_is_jailed)
+{
+    const char *what[] = {"open", "write elsewhere", "fork", "write to its pipe"};
+    for (int k = 0; k < 4; k++) {
+        int fds[2];
+        cr_assert_eq(pipe(fds), 0);
+        pid_t pid = fork();
+        cr_assert_geq(pid, 0);
+        if (pid == 0) {
+            close(fds[0]);
+            if (!picture_jail(fds[1]))
+                _exit(3);
+            if (k == 0)
+                open("/etc/passwd", O_RDONLY);
+            else if (k == 1)
+                (void)!write(2, "x", 1);
+            else if (k == 2)
+                fork();
+            else
+                (void)!write(fds[1], "ok", 2);
+            _exit(0);
+        }
+        close(fds[1]);
+        char got[3] = "";
+        ssize_t n = read(fds[0], got, 2);
+        int status;
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        close(fds[0]);
+        /* (Its exit is not looked at there: under AddressSanitizer, _exit
+         * runs the leak check, which the jail kills.) */
+        if (k == 3)
+            cr_assert(n == 2 && !strcmp(got, "ok"), "%s: %zd bytes", what[k], n);
+        else
+            cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS, "%s: status %x", what[k], status);
+    }
 }
