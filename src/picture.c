@@ -33,17 +33,22 @@ static const char *format_of(const unsigned char *b, size_t n)
         return "JPEG";
     if (n >= 6 && (!memcmp(b, "GIF87a", 6) || !memcmp(b, "GIF89a", 6)))
         return "GIF";
-    if (n >= 14 && b[0] == 'B' && b[1] == 'M')
-        return "BMP";
-    if (n >= 3 && b[0] == 'P' && (b[1] == '5' || b[1] == '6') && (b[2] == ' ' || b[2] == '\n' || b[2] == '\r' ||
-                                                                  b[2] == '\t'))
+    /* "BM" and "P6" begin text too: a BMP's reserved bytes are 0 and its
+     * second header has one of the sizes there are; a PNM's width follows. */
+    if (n >= 18 && b[0] == 'B' && b[1] == 'M' && !b[6] && !b[7] && !b[8] && !b[9]) {
+        unsigned dib = b[14] | b[15] << 8 | (unsigned)b[16] << 16 | (unsigned)b[17] << 24;
+        if (dib == 12 || dib == 40 || dib == 52 || dib == 56 || dib == 64 || dib == 108 || dib == 124)
+            return "BMP";
+    }
+    if (n >= 4 && b[0] == 'P' && (b[1] == '5' || b[1] == '6') && strchr(" \t\r\n", b[2]) && b[2] &&
+        ((b[3] >= '0' && b[3] <= '9') || b[3] == '#'))
         return "PNM";
     return NULL;
 }
 
 static const char *sniff(const char *path)
 {
-    unsigned char head[16];
+    unsigned char head[32];
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return NULL;

@@ -351,13 +351,12 @@ bool ide_open(Ide *ide, const char *path)
     char *full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", ide->root, path);
     Document *d;
     Err err;
-    /* A picture (a plot the program saved) is shown, not opened as bytes. */
-    if (picture_sniff(full)) {
-        bool shown = imageview_open(ide, full, &err);
-        if (!shown)
-            ide_message(ide, true, "%s", err.msg);
+    /* A picture (a plot the program saved) is shown, not opened as bytes;
+     * one that cannot be shown opens as bytes, and says why. */
+    Err why = {""};
+    if (picture_sniff(full) && imageview_open(ide, full, &why)) {
         free(full);
-        return shown;
+        return true;
     }
     bool ok = document_open(full, &d, &err);
     free(full);
@@ -379,6 +378,8 @@ bool ide_open(Ide *ide, const char *path)
     Tab *t = tab_new(ide, d);
     add_tab(ide, t);
     say_opened(ide, t);
+    if (why.msg[0])
+        ide_message(ide, true, "%s; here are its bytes", why.msg);
     offer_recovery(ide, t);
     return true;
 }
@@ -1477,11 +1478,11 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
             ide->overlay = OVERLAY_LANG, ide->langsel_mode = LANGSEL_SCRATCH;
         return true;
     }
-    /* A picture: shown over its folder, which the explorer lists. */
+    /* A picture: shown over its folder, which the explorer lists (one that
+     * cannot be shown opens as bytes, and says why). */
     char real[PATH_MAX];
-    if (picture_sniff(path) && realpath(path, real)) {
-        if (!imageview_open(ide, real, err))
-            return false;
+    Err why = {""};
+    if (picture_sniff(path) && realpath(path, real) && imageview_open(ide, real, &why)) {
         *strrchr(real, '/') = '\0';
         ide->root = xstrdup(real[0] ? real : "/");
         ide->explorer_visible = true;
@@ -1505,6 +1506,8 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
     Tab *t = tab_new(ide, d);
     add_tab(ide, t);
     say_opened(ide, t);
+    if (why.msg[0])
+        ide_message(ide, true, "%s; here are its bytes", why.msg);
     offer_recovery(ide, t);
     return true;
 }

@@ -201,4 +201,11 @@ P
   cp "$XDG_DATA_HOME"/tide/sessions/1/generated/1/plot.png p/copy.png
   tui_start p/copy.png
   tui_wait 'copy.png · PNG, 40×20 pixels'
+  tui_stop
+  # One cut short opens as bytes, and says why.
+  head -c 60 p/copy.png >p/cut.png
+  tui_start p/cut.png
+  tui_wait 'cut.png is a damaged PNG picture'
+  tui_wait 'here are its bytes'
+  tui_wait '<89>PNG'
 }

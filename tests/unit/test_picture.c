@@ -119,6 +119,12 @@ Test(picture, what_is_not_a_picture_says_so)
     char *text = xasprintf("%s/notes.png", tu_tempdir());
     tu_write(text, "just text\n", 10);
     cr_assert_not(picture_sniff(text), "a name is not a picture");
+    /* Text that begins as a BMP or a PNM does. */
+    const char *const looks[] = {"BMW: the models and their years\n", "P6 is the sixth point\n"};
+    for (size_t i = 0; i < 2; i++) {
+        tu_write(text, looks[i], strlen(looks[i]));
+        cr_assert_not(picture_sniff(text), "%s", looks[i]);
+    }
     Picture p;
     Err err;
     cr_assert_not(picture_load(text, &p, &err));
