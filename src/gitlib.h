@@ -27,6 +27,7 @@
     X(git_commit_lookup) \
     X(git_commit_parent_id) \
     X(git_commit_parentcount) \
+    X(git_commit_time) \
     X(git_commit_tree) \
     X(git_commit_tree_id) \
     X(git_config_free) \

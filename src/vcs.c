@@ -658,6 +658,10 @@ static bool new_blobs_whole(const Vcs *v, const git_oid *now, const git_oid *bef
     return ok;
 }
 
+/* How long written data may stay in memory before it is on disk (Linux
+ * writes back what is 30 seconds old; twice that, to be safe). */
+#define PAGE_CACHE_SECONDS 60
+
 /* The commit whose new files were last read back whole (tide-checked in
  * the git folder): each is read back once, not at every run until the
  * next commit.  Lost or torn, it only means reading them again. */
@@ -698,25 +702,39 @@ static void mark_files_checked(const Vcs *v, const git_oid *commit)
 static bool last_snapshot_whole(const Vcs *v)
 {
     git_oid head;
-    git_commit *c = NULL, *parent = NULL;
+    git_commit *c = NULL;
     if (gitlib.git_reference_name_to_id(&head, v->repo, "HEAD") < 0)
         return true; /* none yet, or a damaged branch: said later */
     if (!object_whole(v, &head) || gitlib.git_commit_lookup(&c, v->repo, &head) < 0)
         return false;
-    const git_oid *tree = gitlib.git_commit_tree_id(c), *before = NULL;
-    bool ok = tree_whole(v, tree, 0);
-    if (ok && !files_checked(v, &head)) {
+    bool ok = tree_whole(v, gitlib.git_commit_tree_id(c), 0);
+    if (!ok || files_checked(v, &head)) {
+        gitlib.git_commit_free(c);
+        return ok;
+    }
+    /* The snapshots of the minute before the last were read back at the
+     * next run, from memory: a power cut may yet have cut them short. */
+    int64_t since = (int64_t)gitlib.git_commit_time(c) - PAGE_CACHE_SECONDS;
+    for (int k = 0; ok && c && k < 20; k++) {
+        git_commit *parent = NULL;
         if (gitlib.git_commit_parentcount(c) > 0) {
             const git_oid *p = gitlib.git_commit_parent_id(c, 0);
-            if (object_whole(v, p) && gitlib.git_commit_lookup(&parent, v->repo, p) == 0)
-                before = gitlib.git_commit_tree_id(parent);
+            if (!object_whole(v, p) || gitlib.git_commit_lookup(&parent, v->repo, p) < 0)
+                parent = NULL;
         }
-        ok = new_blobs_whole(v, tree, before, 0);
-        if (ok)
-            mark_files_checked(v, &head);
+        ok = new_blobs_whole(v, gitlib.git_commit_tree_id(c), parent ? gitlib.git_commit_tree_id(parent) : NULL, 0);
+        gitlib.git_commit_free(c);
+        c = NULL;
+        if (ok && parent && (int64_t)gitlib.git_commit_time(parent) >= since) {
+            ok = tree_whole(v, gitlib.git_commit_tree_id(parent), 0); /* damage there is damage too */
+            c = parent;
+        } else {
+            gitlib.git_commit_free(parent);
+        }
     }
-    gitlib.git_commit_free(parent);
     gitlib.git_commit_free(c);
+    if (ok)
+        mark_files_checked(v, &head);
     return ok;
 }
 
