@@ -191,6 +191,9 @@ bool help_key(Ide *ide, Key k);
 /* ui/imageview.c: a picture over the whole screen.  open: false (and
  * err) when the file cannot be shown; it is not opened as text then. */
 bool imageview_open(Ide *ide, const char *path, Err *err);
+/* The same, for several (a run's pictures), paths[at] first: Left and
+ * Right go through them. */
+bool imageview_open_list(Ide *ide, const StrList *paths, size_t at, Err *err);
 void imageview_close(Ide *ide);
 void imageview_draw(Ide *ide);
 bool imageview_key(Ide *ide, Key k);

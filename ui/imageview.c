@@ -1,7 +1,8 @@
 /* A picture opened in the IDE (a plot a run saved, from the explorer, or
  * Ctrl-O): shown over the whole screen as character cells in the
  * terminal's colours (src/picture.h), fitted again when the terminal is
- * resized.  Esc, q or Enter go back to the editor. */
+ * resized.  Left and Right go through the pictures a run wrote; Esc, q or
+ * Enter go back to the editor. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,8 @@
 #include "xalloc.h"
 
 struct ImageView {
+    StrList paths; /* the pictures to go through, and the one shown */
+    size_t at;
     char *name;
     Picture pic;
     /* The cells last rendered, for this space and these colours. */
@@ -26,23 +29,52 @@ static void free_view(ImageView *v)
     picture_free(&v->pic);
     free(v->cells);
     free(v->name);
+    sl_free(&v->paths);
     free(v);
 }
 
-bool imageview_open(Ide *ide, const char *path, Err *err)
+/* Decode paths[at] into v (what it showed goes only when that worked). */
+static bool load(ImageView *v, size_t at, Err *err)
+{
+    Picture pic;
+    const char *path = v->paths.items[at];
+    if (!picture_load(path, &pic, err))
+        return false;
+    picture_free(&v->pic);
+    v->pic = pic;
+    free(v->cells);
+    v->cells = NULL;
+    free(v->name);
+    const char *slash = strrchr(path, '/');
+    v->name = xstrdup(slash ? slash + 1 : path);
+    v->at = at;
+    return true;
+}
+
+bool imageview_open_list(Ide *ide, const StrList *paths, size_t at, Err *err)
 {
     ImageView *v = xcalloc(1, sizeof *v);
-    if (!picture_load(path, &v->pic, err)) {
+    for (size_t i = 0; i < paths->len; i++)
+        sl_push(&v->paths, paths->items[i]);
+    bool ok = at < v->paths.len ? load(v, at, err) : err_set(err, "no picture to show");
+    if (!ok) {
         free_view(v);
         return false;
     }
-    const char *slash = strrchr(path, '/');
-    v->name = xstrdup(slash ? slash + 1 : path);
     imageview_close(ide);
     ide->image = v;
     ide->overlay = OVERLAY_IMAGE;
     ide->dirty = true;
     return true;
+}
+
+bool imageview_open(Ide *ide, const char *path, Err *err)
+{
+    StrList one = {0};
+    sl_push(&one, path);
+    bool ok = imageview_open_list(ide, &one, 0, err);
+    sl_free(&one);
+    return ok;
 }
 
 void imageview_close(Ide *ide)
@@ -68,9 +100,12 @@ void imageview_draw(Ide *ide)
     ImageView *v = ide->image;
     int h = LINES, w = COLS;
     term_page(ROLE_TEXT);
-    char title[600];
-    snprintf(title, sizeof title, "%s · %s, %d×%d pixels", v->name, v->pic.format, v->pic.width, v->pic.height);
-    static const char hint[] = "Esc: back ";
+    char title[600], of[48] = "";
+    if (v->paths.len > 1)
+        snprintf(of, sizeof of, " · %zu of %zu", v->at + 1, v->paths.len);
+    snprintf(title, sizeof title, "%s · %s, %d×%d pixels%s", v->name, v->pic.format, v->pic.width, v->pic.height,
+             of);
+    const char *hint = v->paths.len > 1 ? "Left/Right: the others  Esc: back " : "Esc: back ";
     int hw = (int)strlen(hint);
     if (term_text_cols(title) + hw + 2 <= w)
         term_put(0, w - hw, hint, 0, hw);
@@ -104,8 +139,18 @@ void imageview_draw(Ide *ide)
 
 bool imageview_key(Ide *ide, Key k)
 {
-    if (k == TK_ESC || k == 'q' || k == TK_ENTER ||
-        keymap_lookup(&ide->keys, k) == ACT_QUIT || keymap_lookup(&ide->keys, k) == ACT_CLOSE)
+    ImageView *v = ide->image;
+    if (k == TK_ESC || k == 'q' || k == TK_ENTER || keymap_lookup(&ide->keys, k) == ACT_QUIT ||
+        keymap_lookup(&ide->keys, k) == ACT_CLOSE) {
         imageview_close(ide);
+    } else if ((k == TK_LEFT || k == TK_RIGHT) && v->paths.len > 1) {
+        /* The next that can be shown (one gone or damaged is passed by). */
+        size_t n = v->paths.len, to = v->at;
+        Err err;
+        do
+            to = k == TK_RIGHT ? (to + 1) % n : (to + n - 1) % n;
+        while (to != v->at && !load(v, to, &err));
+        ide->dirty = true;
+    }
     return true;
 }

@@ -86,7 +86,7 @@ struct Panel {
     char title[600];
     bool title_error;
     bool ran;
-    char *picture; /* the first picture the last run wrote (Enter shows it), or NULL */
+    StrList pictures; /* the pictures the last run wrote (Enter shows them) */
 
     /* F7: browsing results */
     bool history;
@@ -239,7 +239,7 @@ void panel_free(Panel *p)
     close(p->efd);
     pthread_mutex_destroy(&p->lock);
     pthread_cond_destroy(&p->drained);
-    free(p->picture);
+    sl_free(&p->pictures);
     free(p);
 }
 
@@ -387,8 +387,7 @@ void panel_prepare(Ide *ide, Tab *t)
     p->starting = true;
     p->ran = true;
     p->title_error = false;
-    free(p->picture);
-    p->picture = NULL;
+    sl_free(&p->pictures);
     p->pending.len = 0;
     snprintf(p->title, sizeof p->title, "%s", document_name(t->doc));
     snprintf(p->phase, sizeof p->phase, "saving");
@@ -471,8 +470,7 @@ void panel_run(Ide *ide, Tab *t)
     p->started_ms = now_ms();
     p->ran = true;
     p->title_error = false;
-    free(p->picture);
-    p->picture = NULL;
+    sl_free(&p->pictures);
     snprintf(p->title, sizeof p->title, "%s", document_name(d));
     if (pthread_create(&p->thread, NULL, run_thread, j) != 0) {
         ide_message(ide, true, "cannot start a thread for the run");
@@ -667,8 +665,8 @@ static void finish(Ide *ide)
         char *dir = xasprintf("%s/generated/%lld", sdir, (long long)j->rec.result_id);
         for (size_t i = 0; i < j->res.ngenerated; i++) {
             char *path = xasprintf("%s/%s", dir, j->res.generated[i].path);
-            if (!p->picture && picture_sniff(path))
-                p->picture = xstrdup(path);
+            if (picture_sniff(path))
+                sl_push(&p->pictures, path);
             if (fileio_exists(path))
                 sl_push_owned(&paths, path);
             else
@@ -705,7 +703,7 @@ static void finish(Ide *ide)
     /* Errors that name a place: the first is selected, Enter goes there. */
     p->sel = first_location(p);
     /* An error to go to, or a picture to see: Enter is for them. */
-    if (ide->focus == FOCUS_PANEL && p->sel < 0 && !p->title_error && !p->picture)
+    if (ide->focus == FOCUS_PANEL && p->sel < 0 && !p->title_error && !p->pictures.len)
         ide->focus = FOCUS_EDITOR;
     ide->dirty = true;
 }
@@ -1046,6 +1044,8 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     static const char *const ran[] = {"F5: run again  F7: history ", "F5: run again ", NULL};
     static const char *const pictured[] = {"Enter: show the picture  F5: run again ", "Enter: show the picture ",
                                            NULL};
+    static const char *const pictures[] = {"Enter: show the pictures  F5: run again ", "Enter: show the pictures ",
+                                           NULL};
     static const char *const idle[] = {"F5: run the file  F7: history ", "F5: run ", NULL};
     if (p->thread_live || p->starting) {
         bool err;
@@ -1056,7 +1056,10 @@ static void draw_title(Ide *ide, Rect r, bool focused)
         hints = history;
     } else if (p->ran) {
         snprintf(left, sizeof left, " %s", p->title);
-        hints = p->sel >= 0 ? located : p->picture ? pictured : ran;
+        hints = p->sel >= 0               ? located
+                : p->pictures.len > 1     ? pictures
+                : p->pictures.len == 1    ? pictured
+                                          : ran;
     } else {
         snprintf(left, sizeof left, " Run");
         hints = idle;
@@ -1068,7 +1071,7 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     int rw = 0, lw = term_text_cols(left);
     for (size_t i = 0; hints[i] && !rw; i++) {
         int w = term_text_cols(hints[i]);
-        if (w <= r.w / 2 && (lw + w + 1 <= r.w || ((hints == located || hints == pictured) && !hints[i + 1]))) {
+        if (w <= r.w / 2 && (lw + w + 1 <= r.w || ((hints == located || hints == pictured || hints == pictures) && !hints[i + 1]))) {
             right = hints[i];
             rw = w;
         }
@@ -1370,9 +1373,9 @@ bool panel_key(Ide *ide, Key k)
     case TK_ENTER:
         if (p->sel >= 0) {
             jump(ide, p->sel);
-        } else if (p->picture && !p->history) {
+        } else if (p->pictures.len && !p->history) {
             Err err;
-            if (!imageview_open(ide, p->picture, &err))
+            if (!imageview_open_list(ide, &p->pictures, 0, &err))
                 ide_message(ide, true, "%s", err.msg);
         }
         return true;

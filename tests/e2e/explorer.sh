@@ -209,3 +209,35 @@ P
   tui_wait 'here are its bytes'
   tui_wait '<89>PNG'
 }
+
+# Several plots from one run: Enter shows the first, Left and Right the
+# others.
+test_the_pictures_of_a_run_are_gone_through() {
+  mkdir p
+  cat >p/two.py <<'P'
+import struct, zlib
+def png(name, rgb):
+    w, h = 8, 4
+    rows = b"".join(b"\0" + bytes(rgb) * w for _ in range(h))
+    chunk = lambda k, d: struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))
+    open(name, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                           + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+png("a.png", (255, 0, 0))
+png("b.png", (0, 0, 255))
+P
+  tui_start p/two.py
+  tui_wait 'import struct'
+  tui_keys F5
+  tui_wait 'Enter: show the pictures' 30
+  tui_keys Enter
+  tui_wait 'a.png · PNG, 8×4 pixels · 1 of 2'
+  tui_wait 'Left/Right: the others'
+  tui_keys Right
+  tui_wait 'b.png · PNG, 8×4 pixels · 2 of 2'
+  tui_keys Right
+  tui_wait 'a.png · PNG, 8×4 pixels · 1 of 2'
+  tui_keys Left
+  tui_wait 'b.png · PNG, 8×4 pixels · 2 of 2'
+  tui_esc
+  tui_wait_gone '2 of 2'
+}
