@@ -88,6 +88,27 @@ static attr_t curses_attrs(unsigned a)
     return r;
 }
 
+static int pairs_reserved, pairs_made;
+
+void colors_reserve_pairs(int n)
+{
+    pairs_reserved = n;
+}
+
+int colors_pair(int fg, int bg)
+{
+    int p = find_pair(fg, bg);
+    if (p > 0)
+        return p;
+    if (pairs_reserved + pairs_made + 1 >= COLOR_PAIRS)
+        return 0;
+    p = alloc_pair(fg, bg);
+    if (p <= 0)
+        return 0;
+    pairs_made++;
+    return p;
+}
+
 static UiStyle to_ui(const ThemeStyle *s)
 {
     UiStyle u = {curses_attrs(s->attrs), 0};
@@ -97,7 +118,7 @@ static UiStyle to_ui(const ThemeStyle *s)
     if (fg == base_fg && bg == base_bg)
         return u;
     if (fg != -1 || bg != -1) {
-        int pair = alloc_pair(fg, bg);
+        int pair = colors_pair(fg, bg);
         /* Out of pairs (an 8-colour terminal has 64): the text stays
          * readable in the terminal's colours. */
         if (pair > 0 && pair <= SHRT_MAX)
@@ -181,8 +202,8 @@ bool colors_load(const char *name, const char *config_dir, Err *err)
     direct = depth == COLOR_DEPTH_TRUE && COLORS >= 0x1000000;
     if (depth == COLOR_DEPTH_TRUE && !direct)
         depth = theme_depth(nc, NULL, COLORS); /* no way to say 24-bit colours here */
-    /* Pairs of a previous theme are not freed: alloc_pair reuses the
-     * oldest when the terminal has no more. */
+    /* Pairs of a previous theme are not freed: those this one has too
+     * are found again (colors_pair). */
     base_fg = base_bg = -1;
     if (depth != COLOR_DEPTH_NONE) {
         /* Always said again: the theme before may have had other ones. */

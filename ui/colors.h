@@ -47,6 +47,16 @@ ColorDepth colors_depth(void);
 int colors_palette(unsigned index);
 int colors_rgb(uint32_t rgb);
 
+/* The colour pair for fg on bg (colours as above, -1 the terminal's own),
+ * made if need be; 0 (the terminal's colours) when the terminal has no
+ * pair left, rather than one taken back from another use as alloc_pair
+ * would: that recolours the IDE's own text wherever it is on the screen
+ * (an 8-colour terminal has 64 pairs; a picture or a program's output can
+ * ask for more). */
+int colors_pair(int fg, int bg);
+/* Pairs 1 to n are set with init_pair elsewhere (term.c's defaults). */
+void colors_reserve_pairs(int n);
+
 /* The style of a capture, and of a capture under a syntax error. */
 UiStyle colors_hl(SyntaxHl hl);
 UiStyle colors_hl_error(SyntaxHl hl);

@@ -128,7 +128,7 @@ void imageview_draw(Ide *ide)
         for (int x = 0; x < v->cols; x++) {
             const PictureCell *c = &v->cells[(size_t)y * (size_t)v->cols + (size_t)x];
             int fg = cell_color(c->fg, depth), bg = cell_color(c->bg, depth);
-            int pair = fg < 0 && bg < 0 ? 0 : alloc_pair(fg, bg);
+            int pair = fg < 0 && bg < 0 ? 0 : colors_pair(fg, bg);
             wchar_t wc[2] = {(wchar_t)c->ch, 0};
             cchar_t cc;
             setcchar(&cc, wc, A_NORMAL, pair > 0 && pair < 32768 ? (short)pair : 0, NULL);

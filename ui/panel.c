@@ -1004,7 +1004,7 @@ static UiStyle cell_style(Ide *ide, const VTermScreenCell *cell)
         bool dfg, dbg;
         int fg = color_index(&cell->fg, &dfg, true), bg = color_index(&cell->bg, &dbg, false);
         if (!dfg || !dbg) {
-            int pair = alloc_pair(fg, bg);
+            int pair = colors_pair(fg, bg);
             if (pair > 0 && pair < 32768)
                 st.pair = (short)pair;
         }

@@ -146,6 +146,7 @@ static void default_styles(Term *t)
         if (init_pair(pair, colored[i].fg, colored[i].bg) == OK)
             ui_style[colored[i].role] = (UiStyle){colored[i].attr, pair};
     }
+    colors_reserve_pairs((int)(sizeof colored / sizeof *colored));
 }
 
 bool term_usable(Err *err)
