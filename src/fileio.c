@@ -111,14 +111,14 @@ bool fileio_read_fd(int fd, const char *name, size_t max, char **data, size_t *l
     return true;
 }
 
-static bool write_all(int fd, const void *data, size_t len)
+bool fileio_write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;
     while (len) {
         ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0)
+        if (n <= 0)
             return false;
         p += n;
         len -= (size_t)n;
@@ -135,7 +135,7 @@ bool fileio_write_atomic(const char *path, const void *data, size_t len, mode_t 
 static bool write_iov(int fd, const struct iovec *iov, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (!write_all(fd, iov[i].iov_base, iov[i].iov_len))
+        if (!fileio_write_all(fd, iov[i].iov_base, iov[i].iov_len))
             return false;
     return true;
 }
@@ -271,7 +271,7 @@ bool fileio_copy(const char *src, const char *dst, size_t max, Err *err)
             ok = err_set(err, "%s is too large (over %zu bytes)", src, max);
             break;
         }
-        if (!write_all(out, buf, (size_t)n)) {
+        if (!fileio_write_all(out, buf, (size_t)n)) {
             ok = err_sys(err, "cannot write %s", dst);
             break;
         }

@@ -15,6 +15,9 @@ bool fileio_mkdirs(const char *path, mode_t mode, Err *err);
 /* Read a whole regular file; refuses files larger than max bytes.  The
  * buffer is NUL-terminated (not counted in *len). */
 bool fileio_read(const char *path, size_t max, char **data, size_t *len, Err *err);
+/* Write all len bytes to fd (again after EINTR and short writes); false
+ * with errno set when it cannot. */
+bool fileio_write_all(int fd, const void *data, size_t len);
 /* The same from an open descriptor (a pipe, a socket, a terminal) up to its
  * end; name is what messages call it.  fd stays open. */
 bool fileio_read_fd(int fd, const char *name, size_t max, char **data, size_t *len, Err *err);

@@ -87,19 +87,6 @@ bool picture_jail(int out)
     return ok;
 }
 
-static bool write_whole(int fd, const void *data, size_t len)
-{
-    for (const char *p = data; len;) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n, len -= (size_t)n;
-    }
-    return true;
-}
-
 static void decode_child(const unsigned char *data, size_t len, int out)
 {
     Decoded d = {0};
@@ -115,8 +102,8 @@ static void decode_child(const unsigned char *data, size_t len, int out)
         snprintf(d.why, sizeof d.why, "%s", stbi_failure_reason());
     else
         d.width = w, d.height = h;
-    if (write_whole(out, &d, sizeof d) && px)
-        write_whole(out, px, (size_t)w * (size_t)h * 4);
+    if (fileio_write_all(out, &d, sizeof d) && px)
+        fileio_write_all(out, px, (size_t)w * (size_t)h * 4);
     _exit(0);
 }
 

@@ -662,20 +662,6 @@ static void on_winch(int sig)
     errno = saved;
 }
 
-static bool write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 /* Whether the program's last byte ended a line: of either stream (they
  * share a terminal), and of stderr, where the summary goes. */
 static bool at_line_start = true, err_at_line_start = true;
@@ -683,7 +669,7 @@ static bool at_line_start = true, err_at_line_start = true;
 static bool stream_output(void *ud, int stream, const char *data, size_t len)
 {
     (void)ud;
-    if (!write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, data, len))
+    if (!fileio_write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, data, len))
         return errno != EPIPE;
     if (len)
         at_line_start = data[len - 1] == '\n';
@@ -876,7 +862,7 @@ static void print_summary(const RunOptions *o, const RunResult *res)
     if (res->ngenerated && o->ephemeral && !o->generated_dir)
         sb_puts(&sb, "tide: --ephemeral keeps none of the files the program wrote (--generated-dir DIR does)\n");
     fflush(stdout);
-    write_all(STDERR_FILENO, sb.data, sb.len);
+    fileio_write_all(STDERR_FILENO, sb.data, sb.len);
     sb_free(&sb);
 }
 

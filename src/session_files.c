@@ -299,20 +299,6 @@ bool session_files_list(App *app, const Session *s, SessionFile **out, size_t *n
 
 /* ---------------------------------------------------------------- copying */
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* Copy the open file in to name in the folder dirfd: a temporary file,
  * then a rename, so a reader never sees half a file and a failure leaves
  * what was there.  Without replace an existing name is refused. */
@@ -350,7 +336,7 @@ static bool copy_in(int in, const char *src, int dirfd, const char *name, const 
             ok = err_set(err, "%s grew over the %lld MiB limit while being copied", src, max >> 20);
             break;
         }
-        if (!write_all(out, buf, (size_t)n)) {
+        if (!fileio_write_all(out, buf, (size_t)n)) {
             ok = err_sys(err, "cannot write %s", shown);
             break;
         }

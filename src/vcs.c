@@ -1155,20 +1155,6 @@ bool vcs_read(Vcs *v, const char *commit, const char *path, size_t max, char **d
 
 /* ---------------------------------------------------------------- checkout */
 
-static bool write_all_fd(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        data += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
 static bool checkout_file(Vcs *v, int root, const VcsFile *f, bool force, const char *dest, Err *err)
 {
     const char *base;
@@ -1194,7 +1180,7 @@ static bool checkout_file(Vcs *v, int root, const VcsFile *f, bool force, const 
         if (fd < 0) {
             ok = err_sys(err, "cannot create %s/%s", dest, f->path);
         } else {
-            if (!write_all_fd(fd, data, len))
+            if (!fileio_write_all(fd, data, len))
                 ok = err_sys(err, "cannot write %s/%s", dest, f->path);
             if (close(fd) != 0 && ok)
                 ok = err_sys(err, "cannot write %s/%s", dest, f->path);
