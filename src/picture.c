@@ -69,7 +69,10 @@ typedef struct Decoded {
     char why[96];
 } Decoded;
 
-#define DECODE_TIMEOUT_MS 10000
+/* It runs on the UI thread: a picture made to hang the decoder freezes
+ * the IDE this long at most.  A plot decodes in milliseconds; 32
+ * megapixels in well under a second here. */
+#define DECODE_TIMEOUT_MS 3000
 
 bool picture_jail(int out)
 {

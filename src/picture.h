@@ -31,7 +31,7 @@ typedef struct PictureCell {
 bool picture_sniff(const char *path);
 /* Decode the file; false with a one-line reason (too large, damaged).
  * The decoding happens in a child process under picture_jail, which hands
- * back the pixels through a pipe, and is given up on after 10 seconds. */
+ * back the pixels through a pipe, and is given up on after 3 seconds. */
 bool picture_load(const char *path, Picture *p, Err *err);
 /* The decoder's process may only use memory and write to the fd out: a
  * picture is a run's output, made by code the user may not trust, and

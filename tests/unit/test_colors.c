@@ -3,32 +3,17 @@
 #include <stdio.h>
 
 #include "colors.h"
+#include "testutil.h"
 
 /* The Linux console: 8 colours, 64 colour pairs, drawing to nowhere. */
-static SCREEN *screen;
-static FILE *out, *in;
-
 static void console_up(void)
 {
-    out = fopen("/dev/null", "w");
-    in = fopen("/dev/null", "r");
-    cr_assert(out && in);
-    screen = newterm("linux", out, in);
-    cr_assert(screen, "no terminfo entry for linux");
-    set_term(screen);
+    tu_screen_up("linux");
     cr_assert_eq(start_color(), OK);
     use_default_colors();
 }
 
-static void console_down(void)
-{
-    endwin();
-    delscreen(screen);
-    fclose(out);
-    fclose(in);
-}
-
-TestSuite(colors, .init = console_up, .fini = console_down);
+TestSuite(colors, .init = console_up, .fini = tu_screen_down);
 
 /* A program's output (or a picture) asking for more colour pairs than the
  * terminal has gets the terminal's colours for the rest, and never a pair

@@ -5,28 +5,13 @@
 #include "config.h"
 #include "document.h"
 #include "editor.h"
+#include "testutil.h"
 
 /* A screen that draws to nowhere: what is tested is which rows the
  * editor decides to write, not what the terminal shows. */
-static SCREEN *screen;
-static FILE *out, *in;
-
 static void screen_up(void)
 {
-    out = fopen("/dev/null", "w");
-    in = fopen("/dev/null", "r");
-    cr_assert(out && in);
-    screen = newterm("xterm", out, in);
-    cr_assert(screen, "no terminfo entry for xterm");
-    set_term(screen);
-}
-
-static void screen_down(void)
-{
-    endwin();
-    delscreen(screen);
-    fclose(out);
-    fclose(in);
+    tu_screen_up("xterm");
 }
 
 static View *one_line(const char *text)
@@ -43,7 +28,7 @@ static void drop(View *v)
     document_free(d);
 }
 
-TestSuite(view_draw, .init = screen_up, .fini = screen_down);
+TestSuite(view_draw, .init = screen_up, .fini = tu_screen_down);
 
 /* The echo path draws the cursor's row alone when nothing else changed
  * since the last draw; another tab with the same shape (one line, the

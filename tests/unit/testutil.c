@@ -1,6 +1,7 @@
 #include "testutil.h"
 
 #include <criterion/criterion.h>
+#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,4 +70,26 @@ char *tu_fresh_xdg(void)
         free(d);
     }
     return root;
+}
+
+/* Process-wide: one screen per test process (criterion forks each test). */
+static SCREEN *tu_screen;
+static FILE *tu_out, *tu_in;
+
+void tu_screen_up(const char *term)
+{
+    tu_out = fopen("/dev/null", "w");
+    tu_in = fopen("/dev/null", "r");
+    cr_assert(tu_out && tu_in);
+    tu_screen = newterm(term, tu_out, tu_in);
+    cr_assert(tu_screen, "no terminfo entry for %s", term);
+    set_term(tu_screen);
+}
+
+void tu_screen_down(void)
+{
+    endwin();
+    delscreen(tu_screen);
+    fclose(tu_out);
+    fclose(tu_in);
 }

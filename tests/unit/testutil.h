@@ -12,5 +12,9 @@ void tu_write(const char *path, const char *data, size_t len);
 char *tu_read(const char *path, size_t *len);
 /* Point the four XDG variables at folders below a fresh temp folder. */
 char *tu_fresh_xdg(void);
+/* A curses screen for the terminal `term` that draws to nowhere (the
+ * current screen until tu_screen_down). */
+void tu_screen_up(const char *term);
+void tu_screen_down(void);
 
 #endif
