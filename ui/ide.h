@@ -98,6 +98,8 @@ struct Ide {
     bool panel_visible;
     Panel *panel;
     ImageView *image; /* the picture shown (OVERLAY_IMAGE) */
+    Worker *decoder;  /* decodes pictures (NULL until the first) */
+    uint64_t image_token;
 
     Prompt prompt;
 
@@ -155,8 +157,12 @@ struct Ide {
 Tab *ide_tab(Ide *ide);
 void ide_message(Ide *ide, bool error, const char *fmt, ...) TIDE_FMT(3, 4);
 EditorEnv ide_env(Ide *ide);
-/* Open path in a tab (or switch to it if it is open). */
+/* Open path in a tab (or switch to it if it is open); a picture is
+ * shown instead (imageview_open). */
 bool ide_open(Ide *ide, const char *path);
+/* Open the file at full (absolute) as text, whatever it holds; why (not
+ * NULL) is why a picture is shown as bytes. */
+bool ide_open_text(Ide *ide, const char *full, const char *why);
 void ide_save(Ide *ide, Tab *t, AfterSave then);
 void ide_close_tab(Ide *ide, size_t i);
 /* Set the language of the current file (NULL: plain text). */
@@ -188,13 +194,19 @@ void find_clear(Ide *ide);
 void help_draw(Ide *ide);
 bool help_key(Ide *ide, Key k);
 
-/* ui/imageview.c: a picture over the whole screen.  open: false (and
- * err) when the file cannot be shown; it is not opened as text then. */
-bool imageview_open(Ide *ide, const char *path, Err *err);
+/* ui/imageview.c: a picture over the whole screen, decoded in the
+ * background; one that cannot be shown opens as bytes (ide_open_text),
+ * saying why. */
+void imageview_open(Ide *ide, const char *path);
 /* The same, for several (a run's pictures), paths[at] first: Left and
- * Right go through them. */
-bool imageview_open_list(Ide *ide, const StrList *paths, size_t at, Err *err);
+ * Right go through them, passing by those that cannot be shown. */
+void imageview_open_list(Ide *ide, const StrList *paths, size_t at);
 void imageview_close(Ide *ide);
+/* The decoder's worker: its fd to poll, its finished jobs to collect, and
+ * stopping it at exit without waiting for a decode under way. */
+int imageview_fd(const Ide *ide);
+void imageview_collect(Ide *ide);
+void imageview_stop(Ide *ide);
 void imageview_draw(Ide *ide);
 bool imageview_key(Ide *ide, Key k);
 

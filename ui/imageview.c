@@ -2,7 +2,11 @@
  * Ctrl-O): shown over the whole screen as character cells in the
  * terminal's colours (src/picture.h), fitted again when the terminal is
  * resized.  Left and Right go through the pictures a run wrote; Esc, q or
- * Enter go back to the editor. */
+ * Enter go back to the editor.
+ *
+ * Decoding runs on a worker of its own (the decoder is a jailed child
+ * process, given up on after 3 seconds): the IDE answers keys meanwhile,
+ * and Esc leaves a picture that is slow to come. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +19,15 @@ struct ImageView {
     StrList paths; /* the pictures to go through, and the one shown */
     size_t at;
     char *name;
-    Picture pic;
+    Picture pic; /* rgba NULL: none decoded yet */
+    /* The decode under way: of paths[trying], stepping by step (+1, -1)
+     * past those that cannot be shown; tried counts them.  Until one is
+     * shown, at is the one asked for, and at_err why it could not be. */
+    bool decoding;
+    uint64_t token; /* of the job whose result is wanted */
+    size_t trying, tried;
+    int step;
+    Err at_err;
     /* The cells last rendered, for this space and these colours. */
     PictureCell *cells;
     int cols, rows, space_w, space_h;
@@ -33,48 +45,143 @@ static void free_view(ImageView *v)
     free(v);
 }
 
-/* Decode paths[at] into v (what it showed goes only when that worked). */
-static bool load(ImageView *v, size_t at, Err *err)
+static const char *base_name(const char *path)
 {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+typedef struct DecodeJob {
+    Ide *ide;
+    uint64_t token;
+    char *path;
     Picture pic;
-    const char *path = v->paths.items[at];
-    if (!picture_load(path, &pic, err))
-        return false;
+    bool ok;
+    Err err;
+} DecodeJob;
+
+static void decode_run(void *arg)
+{
+    DecodeJob *j = arg;
+    j->ok = picture_load(j->path, &j->pic, &j->err);
+}
+
+static void decode_drop(void *arg)
+{
+    DecodeJob *j = arg;
+    if (j->ok)
+        picture_free(&j->pic);
+    free(j->path);
+    free(j);
+}
+
+static void decode_done(void *arg);
+
+static void decode_start(Ide *ide, ImageView *v, size_t at)
+{
+    if (!ide->decoder)
+        ide->decoder = worker_new();
+    DecodeJob *j = xcalloc(1, sizeof *j);
+    j->ide = ide;
+    j->token = ++ide->image_token;
+    j->path = xstrdup(v->paths.items[at]);
+    v->token = j->token;
+    v->trying = at;
+    v->decoding = true;
+    worker_submit(ide->decoder, decode_run, decode_done, j);
+    ide->dirty = true;
+}
+
+/* A picture that cannot be shown is passed by, in the direction the user
+ * went; when none of them can, the first opens as bytes, saying why (a
+ * file that only begins like a picture may be text). */
+static void decode_failed(Ide *ide, ImageView *v, const Err *err)
+{
+    if (v->trying == v->at)
+        v->at_err = *err;
+    size_t n = v->paths.len, next = (v->trying + n + (size_t)(v->step < 0 ? -1 : 1)) % n;
+    if (++v->tried < n && (!v->pic.rgba || next != v->at)) {
+        decode_start(ide, v, next);
+        return;
+    }
+    if (v->pic.rgba)
+        return; /* the one shown stays */
+    char *path = xstrdup(v->paths.items[v->at]);
+    Err why = v->at_err;
+    if (!why.msg[0])
+        (void)err_set(&why, "%s cannot be shown as a picture", base_name(path));
+    imageview_close(ide);
+    ide_open_text(ide, path, why.msg);
+    free(path);
+}
+
+static void decode_done(void *arg)
+{
+    DecodeJob *j = arg;
+    Ide *ide = j->ide;
+    ImageView *v = ide->image;
+    if (!v || v->token != j->token) { /* closed, or another was asked for */
+        decode_drop(j);
+        return;
+    }
+    v->decoding = false;
+    if (!j->ok) {
+        decode_failed(ide, v, &j->err);
+        decode_drop(j);
+        return;
+    }
     picture_free(&v->pic);
-    v->pic = pic;
+    v->pic = j->pic;
+    j->ok = false; /* the pixels are the view's now */
     free(v->cells);
     v->cells = NULL;
     free(v->name);
-    const char *slash = strrchr(path, '/');
-    v->name = xstrdup(slash ? slash + 1 : path);
-    v->at = at;
-    return true;
+    v->name = xstrdup(base_name(j->path));
+    v->at = v->trying;
+    ide->dirty = true;
+    decode_drop(j);
 }
 
-bool imageview_open_list(Ide *ide, const StrList *paths, size_t at, Err *err)
+void imageview_open_list(Ide *ide, const StrList *paths, size_t at)
 {
+    if (at >= paths->len)
+        return;
     ImageView *v = xcalloc(1, sizeof *v);
     for (size_t i = 0; i < paths->len; i++)
         sl_push(&v->paths, paths->items[i]);
-    bool ok = at < v->paths.len ? load(v, at, err) : err_set(err, "no picture to show");
-    if (!ok) {
-        free_view(v);
-        return false;
-    }
+    v->at = at;
+    v->name = xstrdup(base_name(paths->items[at]));
     imageview_close(ide);
     ide->image = v;
     ide->overlay = OVERLAY_IMAGE;
-    ide->dirty = true;
-    return true;
+    decode_start(ide, v, at);
 }
 
-bool imageview_open(Ide *ide, const char *path, Err *err)
+void imageview_open(Ide *ide, const char *path)
 {
     StrList one = {0};
     sl_push(&one, path);
-    bool ok = imageview_open_list(ide, &one, 0, err);
+    imageview_open_list(ide, &one, 0);
     sl_free(&one);
-    return ok;
+}
+
+void imageview_stop(Ide *ide)
+{
+    imageview_close(ide);
+    /* A decode still running is not waited for. */
+    worker_abandon(ide->decoder, decode_drop);
+    ide->decoder = NULL;
+}
+
+void imageview_collect(Ide *ide)
+{
+    if (ide->decoder)
+        worker_collect(ide->decoder);
+}
+
+int imageview_fd(const Ide *ide)
+{
+    return ide->decoder ? worker_fd(ide->decoder) : -1;
 }
 
 void imageview_close(Ide *ide)
@@ -103,8 +210,11 @@ void imageview_draw(Ide *ide)
     char title[600], of[48] = "";
     if (v->paths.len > 1)
         snprintf(of, sizeof of, " · %zu of %zu", v->at + 1, v->paths.len);
-    snprintf(title, sizeof title, "%s · %s, %d×%d pixels%s", v->name, v->pic.format, v->pic.width, v->pic.height,
-             of);
+    if (v->pic.rgba)
+        snprintf(title, sizeof title, "%s · %s, %d×%d pixels%s", v->name, v->pic.format, v->pic.width,
+                 v->pic.height, of);
+    else
+        snprintf(title, sizeof title, "%s · decoding…%s", v->name, of);
     const char *hint = v->paths.len > 1 ? "Left/Right: the others  Esc: back " : "Esc: back ";
     int hw = (int)strlen(hint);
     if (term_text_cols(title) + hw + 2 <= w)
@@ -114,7 +224,7 @@ void imageview_draw(Ide *ide)
     term_put(0, 1, title, 0, w - hw - 2);
     ColorDepth depth = ide->term.color ? colors_depth() : COLOR_DEPTH_NONE;
     int space_h = h - 1;
-    if (space_h < 1)
+    if (space_h < 1 || !v->pic.rgba)
         return;
     if (!v->cells || v->space_w != w || v->space_h != space_h || v->depth != depth) {
         free(v->cells);
@@ -144,13 +254,11 @@ bool imageview_key(Ide *ide, Key k)
         keymap_lookup(&ide->keys, k) == ACT_CLOSE) {
         imageview_close(ide);
     } else if ((k == TK_LEFT || k == TK_RIGHT) && v->paths.len > 1) {
-        /* The next that can be shown (one gone or damaged is passed by). */
-        size_t n = v->paths.len, to = v->at;
-        Err err;
-        do
-            to = k == TK_RIGHT ? (to + 1) % n : (to + n - 1) % n;
-        while (to != v->at && !load(v, to, &err));
-        ide->dirty = true;
+        /* From the one shown (or being decoded, when none is yet). */
+        size_t n = v->paths.len, from = v->decoding ? v->trying : v->at;
+        v->step = k == TK_RIGHT ? 1 : -1;
+        v->tried = 0;
+        decode_start(ide, v, (from + n + (size_t)v->step) % n);
     }
     return true;
 }

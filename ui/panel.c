@@ -1374,9 +1374,7 @@ bool panel_key(Ide *ide, Key k)
         if (p->sel >= 0) {
             jump(ide, p->sel);
         } else if (p->pictures.len && !p->history) {
-            Err err;
-            if (!imageview_open_list(ide, &p->pictures, 0, &err))
-                ide_message(ide, true, "%s", err.msg);
+            imageview_open_list(ide, &p->pictures, 0);
         }
         return true;
     case TK_UP:

@@ -121,13 +121,16 @@ static void on_tab_edit(void *ud, Buffer *b, const BufferEdit *e)
     t->ide->dirty = true;
 }
 
+static void recovery_forget(Tab *t);
+static void recovery_drop(Tab *t, bool give_back);
+
 /* A recovery slot for the tab's file; without one (the state folder
  * unwritable, every slot taken) the file is edited as before, unguarded,
  * and the user is told. */
 static void claim_recovery(Tab *t)
 {
     Err err;
-    recovery_release(&t->rec);
+    recovery_forget(t);
     if (t->doc->path && !recovery_claim(&t->ide->app->paths, t->doc->path, &t->rec, &err))
         ide_message(t->ide, true, "%s", err.msg);
 }
@@ -189,8 +192,7 @@ void ide_close_tab(Ide *ide, size_t i)
         return;
     }
     /* Closed on purpose: its recovery file is no longer wanted. */
-    if (t->rec_written)
-        recovery_remove(t->rec.path);
+    recovery_drop(t, true);
     tab_free(t);
     memmove(&ide->tabs[i], &ide->tabs[i + 1], (ide->ntabs - i - 1) * sizeof *ide->tabs);
     ide->ntabs--;
@@ -208,6 +210,7 @@ typedef struct RecoveryJob {
     Ide *ide;
     char *rec_path, *file_path;
     BufferSnapshot *snap; /* NULL: remove the file */
+    RecoveryClaim slot;   /* given back once done (lock_fd -1: none) */
     bool ok;
     Err err;
 } RecoveryJob;
@@ -226,6 +229,7 @@ static void recovery_job_done(void *arg)
     RecoveryJob *j = arg;
     if (!j->ok)
         ide_message(j->ide, true, "%s", j->err.msg);
+    recovery_release(&j->slot);
     snapshot_unref(j->snap);
     free(j->rec_path);
     free(j->file_path);
@@ -246,11 +250,44 @@ static void recovery_tick(Ide *ide, long long now)
             j->rec_path = xstrdup(t->rec.path);
             j->file_path = xstrdup(t->doc->path);
             j->snap = modified ? buffer_snapshot(t->doc->buf) : NULL;
+            j->slot = (RecoveryClaim){.lock_fd = -1};
             worker_submit(ide->io, recovery_job_run, recovery_job_done, j);
             t->rec_written = modified;
         }
         t->rec_version = v;
     }
+}
+
+/* The tab's recovery file is no longer wanted (saved, closed, thrown
+ * away).  It is removed on the worker, after any write of it still queued
+ * there, which would otherwise bring it back; with give_back, the slot
+ * goes too, only then, so no other IDE takes the file over in between. */
+static void recovery_drop(Tab *t, bool give_back)
+{
+    if (t->rec_written && t->rec.path) {
+        RecoveryJob *j = xcalloc(1, sizeof *j);
+        j->ide = t->ide;
+        j->rec_path = xstrdup(t->rec.path);
+        j->slot = (RecoveryClaim){.lock_fd = -1};
+        if (give_back) {
+            j->slot = t->rec;
+            t->rec = (RecoveryClaim){.lock_fd = -1};
+        }
+        worker_submit(t->ide->io, recovery_job_run, recovery_job_done, j);
+    }
+    t->rec_written = false;
+    if (give_back)
+        recovery_release(&t->rec);
+}
+
+/* The tab's file has a new name (Save As): the recovery file kept under
+ * the old one would be offered the next time that file is opened, as if
+ * its changes had been lost.  The changes are kept again under the new
+ * name at the next tick while the buffer is modified (a failed save). */
+static void recovery_forget(Tab *t)
+{
+    recovery_drop(t, true);
+    t->rec_version = buffer_version(t->doc->buf) - 1;
 }
 
 /* Write every recovery file now, on this thread: the terminal is going
@@ -349,18 +386,21 @@ static void offer_recovery(Ide *ide, Tab *t)
 bool ide_open(Ide *ide, const char *path)
 {
     char *full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", ide->root, path);
+    /* A picture (a plot the program saved) is shown, not opened as bytes. */
+    bool ok = true;
+    if (picture_sniff(full))
+        imageview_open(ide, full);
+    else
+        ok = ide_open_text(ide, full, NULL);
+    free(full);
+    return ok;
+}
+
+bool ide_open_text(Ide *ide, const char *full, const char *why)
+{
     Document *d;
     Err err;
-    /* A picture (a plot the program saved) is shown, not opened as bytes;
-     * one that cannot be shown opens as bytes, and says why. */
-    Err why = {""};
-    if (picture_sniff(full) && imageview_open(ide, full, &why)) {
-        free(full);
-        return true;
-    }
-    bool ok = document_open(full, &d, &err);
-    free(full);
-    if (!ok) {
+    if (!document_open(full, &d, &err)) {
         ide_message(ide, true, "%s", err.msg);
         return false;
     }
@@ -378,8 +418,8 @@ bool ide_open(Ide *ide, const char *path)
     Tab *t = tab_new(ide, d);
     add_tab(ide, t);
     say_opened(ide, t);
-    if (why.msg[0])
-        ide_message(ide, true, "%s; here are its bytes", why.msg);
+    if (why)
+        ide_message(ide, true, "%s; here are its bytes", why);
     offer_recovery(ide, t);
     return true;
 }
@@ -428,8 +468,7 @@ static void save_job_done(void *arg)
         }
         t->disk_noticed = false;
         if (!buffer_modified(d->buf) && t->rec_written) {
-            recovery_remove(t->rec.path);
-            t->rec_written = false;
+            recovery_drop(t, false);
             t->rec_version = buffer_version(d->buf);
         }
         size_t len = snapshot_length(j->snap), lines = buffer_line_count(d->buf);
@@ -707,8 +746,7 @@ static void on_quit_answer(Ide *ide, const char *answer, void *ud)
     if (answer[0] == 'n') {
         /* The user chose to lose them: no recovery file either. */
         for (size_t i = 0; i < ide->ntabs; i++)
-            if (ide->tabs[i]->rec_written)
-                recovery_remove(ide->tabs[i]->rec.path);
+            recovery_drop(ide->tabs[i], false);
         ide->quit = true;
         return;
     }
@@ -1479,15 +1517,16 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
         return true;
     }
     /* A picture: shown over its folder, which the explorer lists (one that
-     * cannot be shown opens as bytes, and says why). */
+     * cannot be shown opens as bytes there, and says why). */
     char real[PATH_MAX];
-    Err why = {""};
-    if (picture_sniff(path) && realpath(path, real) && imageview_open(ide, real, &why)) {
-        *strrchr(real, '/') = '\0';
-        ide->root = xstrdup(real[0] ? real : "/");
+    if (picture_sniff(path) && realpath(path, real)) {
+        char *dir = xstrdup(real);
+        *strrchr(dir, '/') = '\0';
+        ide->root = dir[0] ? dir : (free(dir), xstrdup("/"));
         ide->explorer_visible = true;
         new_untitled(ide);
         ide->focus = FOCUS_EXPLORER;
+        imageview_open(ide, real);
         return true;
     }
     /* A file: its folder is the root, or its project's as `tide run` takes
@@ -1506,8 +1545,6 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
     Tab *t = tab_new(ide, d);
     add_tab(ide, t);
     say_opened(ide, t);
-    if (why.msg[0])
-        ide_message(ide, true, "%s; here are its bytes", why.msg);
     offer_recovery(ide, t);
     return true;
 }
@@ -1517,7 +1554,7 @@ static void ide_free(Ide *ide)
     row_cache_free(&ide->rows);
     worker_free(ide->io); /* finishes saves and recovery writes */
     langsel_stop(ide);
-    imageview_close(ide);
+    imageview_stop(ide);
     panel_free(ide->panel);
     langsel_free(ide);
     set_session(ide, NULL);
@@ -1647,15 +1684,16 @@ int tui_main(App *app, const TuiOptions *opt)
             ide->dirty = true;
         }
         int infd = panel_input_fd(ide->panel);
-        struct pollfd fds[6] = {
+        struct pollfd fds[7] = {
             {STDIN_FILENO, POLLIN, 0},
             {worker_fd(ide->io), POLLIN, 0},
             {ide->wake_fd, POLLIN, 0},
             {worker_fd(ide->probe), POLLIN, 0},
             {panel_fd(ide->panel), POLLIN, 0},
+            {imageview_fd(ide), POLLIN, 0}, /* -1 until a picture: poll passes it by */
             {infd, POLLOUT, 0},
         };
-        int r = poll(fds, infd >= 0 ? 6 : 5, timeout);
+        int r = poll(fds, infd >= 0 ? 7 : 6, timeout);
         if (got_signal)
             break;
         if (r < 0 && errno != EINTR)
@@ -1676,7 +1714,9 @@ int tui_main(App *app, const TuiOptions *opt)
             worker_collect(ide->probe);
         if ((r > 0 && fds[4].revents) || panel_backlog(ide->panel))
             panel_collect(ide);
-        if (r > 0 && infd >= 0 && fds[5].revents)
+        if (r > 0 && fds[5].revents)
+            imageview_collect(ide);
+        if (r > 0 && infd >= 0 && fds[6].revents)
             panel_flush_input(ide);
         if (r > 0 && fds[2].revents) {
             uint64_t n;

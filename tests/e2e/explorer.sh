@@ -212,6 +212,31 @@ P
 
 # Several plots from one run: Enter shows the first, Left and Right the
 # others.
+# A big picture decodes in the background (30 megapixels: about a
+# quarter of a second here): the IDE draws and answers keys meanwhile, and
+# Esc leaves it before it comes.
+test_a_big_picture_is_decoded_in_the_background() {
+  python3 - <<'P'
+import struct, zlib
+w, h = 6000, 5000
+rows = (b"\0" + bytes([120, 200, 40]) * w) * h
+chunk = lambda k, d: struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))
+open("big.png", "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+                           + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
+P
+  tui_start big.png
+  tui_wait 'big.png · decoding…'
+  tui_esc
+  tui_wait_gone 'big.png · decoding…'
+  sleep 1
+  case "$(tui_screen)" in *'6000×5000'*) fail "the picture left with Esc came back" ;; esac
+  tui_keys C-o
+  tui_wait 'Open file:'
+  tui_type 'big.png'
+  tui_keys Enter
+  tui_wait 'big.png · PNG, 6000×5000 pixels' 20
+}
+
 test_the_pictures_of_a_run_are_gone_through() {
   mkdir p
   cat >p/two.py <<'P'

@@ -77,6 +77,39 @@ test_two_ides_on_one_file_keep_their_own_changes() {
   tui_wait '2 from A'
 }
 
+# Saved under another name, the file's old recovery file goes: opening
+# the old file again offers nothing (its changes are in the new one).
+test_save_as_leaves_no_recovery_behind() {
+  echo base >old.txt
+  tui_start old.txt
+  tui_wait 'base'
+  tui_keys C-End
+  tui_type 'edited'
+  local rec
+  for _ in $(seq 100); do
+    rec=$(find "$XDG_STATE_HOME/tide/recovery" -name 'old.txt.*.rec' 2>/dev/null || true)
+    [ -n "$rec" ] && break
+    sleep 0.1
+  done
+  [ -n "$rec" ] || fail "no recovery file for old.txt"
+  tui_keys M-s
+  tui_wait 'Save as: old.txt'
+  tui_keys C-u
+  tui_type 'new.txt'
+  tui_keys Enter
+  tui_wait 'saved new.txt'
+  tui_keys C-q
+  tui_wait_exit
+  tui_stop
+  expect_eq "$(cat new.txt)" "$(printf 'base\nedited')"
+  expect_eq "$(cat old.txt)" base
+  [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ] || fail "a recovery file is left: $(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec')"
+  tui_start old.txt
+  tui_wait 'base'
+  sleep 0.5
+  case "$(tui_screen)" in *Restore*) fail "old.txt offers changes that were saved as new.txt" ;; esac
+}
+
 test_declined_recovery_is_discarded() {
   echo base >d.txt
   tui_start d.txt

@@ -4,6 +4,8 @@
 #include <stb_image_write.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -149,8 +151,11 @@ Test(picture, what_is_not_a_picture_says_so)
  * descriptor, no process. */
 Test(picture, the_decoder_is_jailed)
 {
-    const char *what[] = {"open", "write elsewhere", "fork", "write to its pipe"};
-    for (int k = 0; k < 4; k++) {
+    void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert_neq(page, MAP_FAILED);
+    const char *what[] = {"open", "write elsewhere", "fork", "make memory executable", "map executable memory",
+                          "write to its pipe, after mprotect"};
+    for (int k = 0; k < 6; k++) {
         int fds[2];
         cr_assert_eq(pipe(fds), 0);
         pid_t pid = fork();
@@ -165,7 +170,11 @@ Test(picture, the_decoder_is_jailed)
                 (void)!write(2, "x", 1);
             else if (k == 2)
                 fork();
-            else
+            else if (k == 3)
+                mprotect(page, 4096, PROT_READ | PROT_EXEC);
+            else if (k == 4)
+                mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            else if (mprotect(page, 4096, PROT_READ) == 0)
                 (void)!write(fds[1], "ok", 2);
             _exit(0);
         }
@@ -177,9 +186,42 @@ Test(picture, the_decoder_is_jailed)
         close(fds[0]);
         /* (Its exit is not looked at there: under AddressSanitizer, _exit
          * runs the leak check, which the jail kills.) */
-        if (k == 3)
+        if (k == 5)
             cr_assert(n == 2 && !strcmp(got, "ok"), "%s: %zd bytes", what[k], n);
         else
             cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS, "%s: status %x", what[k], status);
     }
+}
+
+/* The IDE decodes on a worker thread: the jailed child is then a copy of
+ * a thread whose malloc arena grows by mprotect, which the jail must let
+ * through (a 6 MB picture, three times over). */
+static void *decode_big(void *arg)
+{
+    const char *path = arg;
+    for (int i = 0; i < 3; i++) {
+        Picture p;
+        Err err;
+        if (!picture_load(path, &p, &err))
+            return xstrdup(err.msg);
+        picture_free(&p);
+    }
+    return NULL;
+}
+
+Test(picture, decodes_on_a_thread)
+{
+    enum { W = 1500, H = 1000 };
+    unsigned char *px = xcalloc(W * H, 3);
+    for (size_t i = 0; i < (size_t)W * H * 3; i++)
+        px[i] = (unsigned char)(i * 7);
+    char *path = xasprintf("%s/big.png", tu_tempdir());
+    cr_assert(stbi_write_png(path, W, H, 3, px, W * 3));
+    free(px);
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, decode_big, path), 0);
+    char *failed;
+    cr_assert_eq(pthread_join(t, (void **)&failed), 0);
+    cr_assert_null(failed, "%s", failed);
+    free(path);
 }
