@@ -447,6 +447,18 @@ typedef struct SaveJob {
 
 static void quit_continue(Ide *ide);
 static void after_save(Ide *ide, Tab *t, AfterSave then);
+/* Saved under the name of a file open in another tab (Save As over it):
+ * that tab showed what the file was, and goes if it has no changes of its
+ * own; one with changes stays, and asks before it saves over this. */
+static void close_other_views(Ide *ide, Tab *t)
+{
+    for (size_t i = ide->ntabs; i-- > 0;) {
+        Tab *o = ide->tabs[i];
+        if (o != t && o->doc->path && t->doc->path && !strcmp(o->doc->path, t->doc->path) && !o->saving &&
+            !buffer_modified(o->doc->buf))
+            ide_close_tab(ide, i);
+    }
+}
 
 static void save_job_run(void *arg)
 {
@@ -476,6 +488,7 @@ static void save_job_done(void *arg)
             lines--;
         ide_message(ide, false, "saved %s: %zu line%s, %zu byte%s", shown_path(ide, j->path), lines,
                     lines == 1 ? "" : "s", len, len == 1 ? "" : "s");
+        close_other_views(ide, t);
         explorer_refresh(ide); /* a new file is in the tree with the message, not at the next look */
         after_save(ide, t, j->then);
     } else {

@@ -110,6 +110,33 @@ test_save_as_leaves_no_recovery_behind() {
   case "$(tui_screen)" in *Restore*) fail "old.txt offers changes that were saved as new.txt" ;; esac
 }
 
+# Saved as a file open in another tab: that tab, which showed the file
+# as it was, goes; one with changes of its own would stay.
+test_save_as_over_a_file_open_in_another_tab() {
+  echo aaa >a.txt
+  echo bbb >b.txt
+  tui_start a.txt
+  tui_wait 'aaa'
+  tui_keys C-o
+  tui_wait 'Open file:'
+  tui_type 'b.txt'
+  tui_keys Enter
+  tui_wait 'bbb'
+  tui_keys C-PageUp
+  tui_wait 'aaa'
+  tui_keys M-s
+  tui_wait 'Save as: a.txt'
+  tui_keys C-u
+  tui_type 'b.txt'
+  tui_keys Enter
+  tui_wait 'b.txt already exists. Replace it?'
+  tui_keys y
+  tui_wait 'saved b.txt'
+  expect_eq "$(cat b.txt)" aaa
+  expect_eq "$(tui_screen | head -1 | grep -o 'b\.txt' | wc -l)" 1
+  tui_wait_gone 'bbb'
+}
+
 test_declined_recovery_is_discarded() {
   echo base >d.txt
   tui_start d.txt
