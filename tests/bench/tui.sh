@@ -8,7 +8,9 @@
 #     the middle of the file (line 500000) to the screen showing it;
 #   - a 14 MB JavaScript file on a single line: the same, typing at its end;
 #   - key echo on the C file again with the three open at once, typed into
-#     key by key in turn (tests/bench/tmux_keys_interleaved.py).
+#     key by key in turn (tests/bench/tmux_keys_interleaved.py), and the
+#     editors' own share of it: from the read that brought the key to the
+#     write that carries it (tests/bench/lib/echo_shim.c, preloaded).
 #
 # Targets (issue 5): open time and key echo at or below the best of vim
 # and nano; peak memory within 2x of vim's.  Benchmarks report; they do
@@ -17,7 +19,7 @@ set -u
 . "$TESTS/bench/lib/files.sh"
 
 KEYS=${BENCH_KEYS:-30}
-for tool in vim nano tmux python3; do
+for tool in vim nano tmux python3 cc; do
   command -v "$tool" >/dev/null || { echo "tui bench: $tool is needed (make deps)"; exit 1; }
 done
 [ -x "$TIDE" ] || { echo "tui bench: build tide first"; exit 1; }
@@ -68,12 +70,17 @@ export ROUNDS
 # hundredths of a millisecond) decided which of two editors at the same
 # speed came out ahead.
 export XDG_STATE_HOME=$T/state.interleaved
-editors=$(python3 - "$TIDE" <<'PY'
+cc -O2 -shared -fPIC -o "$T/echo_shim.so" "$TESTS/bench/lib/echo_shim.c" -ldl ||
+  { echo "tui bench: cannot build the echo shim"; exit 1; }
+editors=$(python3 - "$TIDE" "$T" <<'PY'
 import json, sys
+def shimmed(name, cmd):
+    return ["env", "LD_PRELOAD=%s/echo_shim.so" % sys.argv[2], "TIDE_BENCH_ECHO_LOG=%s/echo.%s.log" % (sys.argv[2], name)] + cmd
 print(json.dumps([
-    {"name": "tide", "setup": "C-g,5,0,0,0,0,0,Enter", "cmd": [sys.argv[1], "big.c"]},
-    {"name": "vim", "setup": "5,0,0,0,0,0,G,i", "cmd": ["vim", "-u", "DEFAULTS", "-i", "NONE", "-n", "-N", "big.c"]},
-    {"name": "nano", "setup": "C-_,5,0,0,0,0,0,Enter", "cmd": ["nano", "--ignorercfiles", "big.c"]},
+    {"name": "tide", "setup": "C-g,5,0,0,0,0,0,Enter", "cmd": shimmed("tide", [sys.argv[1], "big.c"])},
+    {"name": "vim", "setup": "5,0,0,0,0,0,G,i",
+     "cmd": shimmed("vim", ["vim", "-u", "DEFAULTS", "-i", "NONE", "-n", "-N", "big.c"])},
+    {"name": "nano", "setup": "C-_,5,0,0,0,0,0,Enter", "cmd": shimmed("nano", ["nano", "--ignorercfiles", "big.c"])},
 ]))
 PY
 )
@@ -176,4 +183,15 @@ else:
     best = min(v for p, v in med.items() if p != "tide" and v is not None)
     print("  key echo at or below the best of vim and nano (%.2f ms): %s" % (
         best, "yes" if med["tide"] is not None and med["tide"] <= best else "NO"))
+    # The editors' own share of those keys (echo_shim.c): the rest is the
+    # terminal's, the same program for all three.
+    print("  of which inside the editor, from reading the key to writing it:")
+    for prog in ("tide", "vim", "nano"):
+        try:
+            with open("echo.%s.log" % prog) as f:
+                us = sorted(float(x) for x in f if x.strip())
+        except OSError:
+            us = []
+        print("    %-6s %s" % (prog, "median %.0f us  p10 %.0f us  p90 %.0f us  keys %d" % (
+            statistics.median(us), us[len(us) // 10], us[len(us) * 9 // 10], len(us)) if us else "no measurement"))
 PY
