@@ -165,6 +165,7 @@ run: deps
 
 # Order matters: the suites that drive the binary run first, the unit tests
 # last, so the run ends with the test framework's own summary line.
+check: EXTRA_PKGS = $(TEST_PKGS)
 check: deps
 	$(MAKE) --no-print-directory -j$(NPROC) tide tide-ide $(BUILD)/unit $(BUILD)/unit-asan $(BUILD)/fuzz-syntax \
 	  $(ASAN_BIN)/tide $(ASAN_BIN)/tide-ide
@@ -231,6 +232,9 @@ DEV_PKGS  := pkg-config libncurses-dev libtree-sitter-dev libgit2-dev libsqlite3
              libpcre2-dev nettle-dev zlib1g-dev libchafa-dev libglib2.0-dev libstb-dev
 TOOL_PKGS := gcc make git ca-certificates tmux bubblewrap vim nano iproute2 procps \
              python3 util-linux openssl clang libclang-rt-14-dev ncurses-term
+# What only the tests need: Debian's matplotlib (its Python's plots,
+# drawn in a sandboxed run and shown by the IDE).  `make check` adds these.
+TEST_PKGS := python3-matplotlib
 # Toolchains: installed only when the machine has no such command on PATH
 # (a rustup or pyenv install counts).  command=package
 TOOLCHAINS := python3=python3 node=nodejs npm=npm go=golang-go gcc=gcc g++=g++ \
@@ -239,7 +243,7 @@ TOOLCHAINS := python3=python3 node=nodejs npm=npm go=golang-go gcc=gcc g++=g++ \
 
 deps:
 	@missing=""; \
-	for p in $(DEV_PKGS) $(TOOL_PKGS); do \
+	for p in $(DEV_PKGS) $(TOOL_PKGS) $(EXTRA_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q ' installed$$' \
 	    || missing="$$missing $$p"; \
 	done; \

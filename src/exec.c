@@ -313,7 +313,10 @@ static bool etc_wanted(const char *name, LangId lang, bool net)
     case LANG_PHP:
         return strcmp(name, "php") == 0;
     case LANG_PYTHON:
-        return strncmp(name, "python3", 7) == 0;
+        /* Debian's matplotlib keeps its defaults in /etc/matplotlibrc and
+         * cannot be imported without them; it finds fonts with fc-list,
+         * which reads /etc/fonts. */
+        return strncmp(name, "python3", 7) == 0 || strcmp(name, "matplotlibrc") == 0 || strcmp(name, "fonts") == 0;
     default:
         return false;
     }

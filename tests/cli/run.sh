@@ -1173,3 +1173,26 @@ test_an_activated_venv_is_the_python_of_the_run() {
   expect_eq "$OUT" "42 True
 Read-only file system"
 }
+
+# Debian's matplotlib (make check installs it) in a sandboxed run: its
+# defaults are in /etc/matplotlibrc, without which it cannot be imported,
+# and it finds fonts through fontconfig's /etc/fonts.
+test_debian_matplotlib_draws_a_plot() {
+  /usr/bin/python3 -c 'import matplotlib' 2>/dev/null ||
+    fail "Debian's python3-matplotlib is not installed (make check installs it)"
+  cat >plot.py <<'P'
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+plt.plot([1, 2, 3], [1, 4, 9])
+plt.title("squares")
+plt.savefig("squares.png")
+print("saved")
+P
+  PATH=/usr/bin:$PATH run_tide run --json plot.py
+  expect_rc 0 "$OUT"
+  expect_eq "$(json_get "$OUT" 'j["toolchain"][0]["path"]')" /usr/bin/python3
+  expect_eq "$(json_get "$OUT" 'j["output"]')" saved
+  expect_eq "$(json_get "$OUT" 'j["error"]')" ""
+  expect_eq "$(json_get "$OUT" '[(f["name"], f["type"]) for f in j["generated_files"]]')" '[["squares.png", "image/png"]]'
+}
