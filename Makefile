@@ -79,15 +79,25 @@ SAN_OBJ  := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRC) $(UI_SRC) $(UNIT_SRC))
 # highlight queries) and the `grammars` target.
 include grammars/grammars.mk
 
+# A text file ($<) compiled in as the C string $(1), in a generated header.
+embed_text = $(Q){ echo '/* Generated from $<: do not edit. */'; echo 'static const char $(1)[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@.tmp && mv $@.tmp $@
+
 # The default theme, compiled in so that tide always has one to fall back to.
 THEME_GEN := $(BUILD)/gen/builtin_theme.h
-GEN_HEADERS := $(GRAMMAR_GEN) $(THEME_GEN)
+# The matplotlib backend written into Python runs (plt.show() saves PNGs).
+MPL_GEN := $(BUILD)/gen/tide_matplotlib.h
+GEN_HEADERS := $(GRAMMAR_GEN) $(THEME_GEN) $(MPL_GEN)
 
 $(THEME_GEN): themes/dark.theme
 	@mkdir -p $(@D)
 	@echo "GEN $@"
-	$(Q){ echo '/* Generated from $<: do not edit. */'; echo 'static const char builtin_theme[] ='; \
-	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/    "/' -e 's/$$/\\n"/' $<; echo ';'; } > $@.tmp && mv $@.tmp $@
+	$(call embed_text,builtin_theme)
+
+$(MPL_GEN): src/tide_matplotlib.py
+	@mkdir -p $(@D)
+	@echo "GEN $@"
+	$(call embed_text,tide_matplotlib_py)
 
 .PHONY: all run check deps grammars unit unit-asan cli-tests security-tests \
         e2e-tests e2e-asan bench fuzz fuzz-regress install uninstall clean distclean

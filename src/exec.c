@@ -30,6 +30,7 @@
 #include "sandbox.h"
 #include "srcdeps.h"
 #include "syscall_filter.h"
+#include "tide_matplotlib.h"
 #include "toolcache.h"
 #include "workfiles.h"
 
@@ -37,6 +38,8 @@
 #define WORK "/work"
 #define HOME "/home/tide"
 #define BUILD "/build"
+/* Python modules tide adds to a run (on its PYTHONPATH). */
+#define PY_MODULES "/tide/python"
 #define EXE_NAME "main"
 #define EXE BUILD "/" EXE_NAME
 #define GO_CACHE "/cache/go-build"
@@ -719,6 +722,23 @@ static void view_python_user_site(View *v, const Job *j)
         free(dst);
     }
     free(src);
+}
+
+/* Python: matplotlib's plt.show() saves the figures as pictures the run
+ * wrote (src/tide_matplotlib.py), where it would open windows at a desk.
+ * Not when the command makes Python ignore PYTHONPATH (-E, -I: a run
+ * command from the config may), which matplotlib would then fail to
+ * import the backend from. */
+static void view_python_plots(View *v)
+{
+    for (size_t i = 1; i < v->argv.len && v->argv.items[i][0] == '-'; i++) {
+        const char *a = v->argv.items[i];
+        if (a[1] != '-' && strpbrk(a + 1, "EI"))
+            return;
+    }
+    view_file(v, PY_MODULES "/tide_matplotlib.py", tide_matplotlib_py, sizeof tide_matplotlib_py - 1);
+    env_add(v, "PYTHONPATH=" PY_MODULES);
+    env_add(v, "MPLBACKEND=module://tide_matplotlib");
 }
 
 /* A file of the request as the commands name it: relative to the entry's
@@ -1544,8 +1564,10 @@ static bool run(Job *j)
     }
     view_env(&v, j, r->tty);
     lang_env(&v, j, false);
-    if (j->lang->id == LANG_PYTHON)
+    if (j->lang->id == LANG_PYTHON) {
         view_python_user_site(&v, j);
+        view_python_plots(&v);
+    }
     Stage st = {.kind = STAGE_RUN, .timeout_ms = r->timeout_ms, .memory_mib = r->memory_mib,
                 .max_pids = r->max_processes};
     res->run_started = true;

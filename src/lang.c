@@ -25,9 +25,11 @@ static const Lang langs[LANG_COUNT] = {
                           "print(sys.base_prefix)"}, NULL}},
         .ntools = 1,
         /* -u: unbuffered, so output streams live.  -B: no __pycache__ in
-         * the program's folder.  -E: ignore PYTHON* variables.  The user
+         * the program's folder.  The environment is tide's own (no
+         * PYTHON* variable of the user's), whose PYTHONPATH holds the
+         * matplotlib backend that saves plt.show()'s figures.  The user
          * site folder is the user's own (exec binds it read-only). */
-        .run = "python3 -u -B -E {entry}",
+        .run = "python3 -u -B {entry}",
         .grammar = "python",
         .package = "python3",
         .starter_file = "main.py",

@@ -97,12 +97,12 @@ print(f"  tide adds {tide_added:.2f} ms, bwrap adds {bw_added:.2f} ms: "
 
 # 2. Interpreters.
 py = measure([
-    ("bare python3 -u -B -E empty.py", [python, "-u", "-B", "-E", "empty.py"]),
+    ("bare python3 -u -B empty.py", [python, "-u", "-B", "empty.py"]),
     ("tide run empty.py", run + ["empty.py"]),
     ("bwrap python3 empty.py", bw + [python, "-u", "-B", "-E", "-s", "/work/empty.py"]),
 ], 30)
-show("Python: an empty program", py, "bare python3 -u -B -E empty.py")
-base = py["bare python3 -u -B -E empty.py"][0]
+show("Python: an empty program", py, "bare python3 -u -B empty.py")
+base = py["bare python3 -u -B empty.py"][0]
 print(f"  tide {py['tide run empty.py'][0] / base:.2f}x bare (target <= 1.2x), "
       f"bwrap {py['bwrap python3 empty.py'][0] / base:.2f}x")
 js = measure([

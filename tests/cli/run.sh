@@ -1196,3 +1196,40 @@ P
   expect_eq "$(json_get "$OUT" 'j["error"]')" ""
   expect_eq "$(json_get "$OUT" '[(f["name"], f["type"]) for f in j["generated_files"]]')" '[["squares.png", "image/png"]]'
 }
+
+# There is no window in the sandbox: plt.show() and fig.show() save the
+# figures as pictures the run wrote (Figure_1.png, ...), named past files
+# already there; the program goes on.  A run command that makes Python
+# ignore PYTHONPATH (-I) gets matplotlib's own non-interactive backend.
+test_plt_show_saves_the_figures() {
+  /usr/bin/python3 -c 'import matplotlib' 2>/dev/null ||
+    fail "Debian's python3-matplotlib is not installed (make check installs it)"
+  mkdir p && cd p
+  cat >show.py <<'P'
+import os
+import matplotlib.pyplot as plt
+plt.plot([1, 2, 3], [3, 1, 2])
+plt.show()
+os.chdir("/tmp")
+fig, ax = plt.subplots()
+ax.bar(["a", "b"], [2, 5])
+fig.show()
+plt.figure()
+plt.plot([0, 1])
+plt.show()
+print("went on", len(plt.get_fignums()))
+P
+  cp show.py Figure_2.png
+  PATH=/usr/bin:$PATH run_tide run --json show.py
+  expect_rc 0 "$OUT"
+  expect_eq "$(json_get "$OUT" 'j["output"]')" "went on 0"
+  expect_eq "$(json_get "$OUT" 'j["error"]')" ""
+  expect_eq "$(json_get "$OUT" '[(f["name"], f["type"]) for f in j["generated_files"]]')" \
+    '[["Figure_1.png", "image/png"], ["Figure_3.png", "image/png"], ["Figure_4.png", "image/png"]]'
+  expect_eq "$(cmp -s Figure_2.png show.py && echo untouched)" untouched
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[lang.python]\nrun = python3 -I {entry}\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  PATH=/usr/bin:$PATH run_tide run --json show.py
+  expect_rc 0 "$OUT"
+  expect_eq "$(json_get "$OUT" 'j["generated_files"]')" "[]"
+}

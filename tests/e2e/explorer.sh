@@ -212,6 +212,24 @@ P
 
 # Several plots from one run: Enter shows the first, Left and Right the
 # others.
+# A data person's plot: plt.show() in the sandbox (no window there) saves
+# the figure, which the panel offers and shows (Debian's matplotlib, which
+# make check installs).
+test_plt_show_shows_the_plot() {
+  /usr/bin/python3 -c 'import matplotlib' 2>/dev/null ||
+    fail "Debian's python3-matplotlib is not installed (make check installs it)"
+  printf 'import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [1, 4, 9])\nplt.show()\nprint("after the plot")\n' >plot.py
+  TUI_ENV="PATH=/usr/bin:$PATH" tui_start plot.py
+  tui_wait 'plt.show()'
+  tui_keys F5
+  tui_wait 'Enter: show the picture' 30
+  tui_wait 'after the plot'
+  tui_keys Enter
+  tui_wait 'Figure_1.png · PNG, 640×480 pixels'
+  tui_esc
+  tui_wait_gone 'Figure_1.png · PNG'
+}
+
 # A big picture decodes in the background (30 megapixels: about a
 # quarter of a second here): the IDE draws and answers keys meanwhile, and
 # Esc leaves it before it comes.
