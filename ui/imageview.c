@@ -210,7 +210,10 @@ void imageview_draw(Ide *ide)
     char title[600], of[48] = "";
     if (v->paths.len > 1)
         snprintf(of, sizeof of, " · %zu of %zu", v->at + 1, v->paths.len);
-    if (v->pic.rgba)
+    if (v->pic.rgba && v->decoding)
+        snprintf(title, sizeof title, "%s · %s, %d×%d pixels%s · decoding %s…", v->name, v->pic.format,
+                 v->pic.width, v->pic.height, of, base_name(v->paths.items[v->trying]));
+    else if (v->pic.rgba)
         snprintf(title, sizeof title, "%s · %s, %d×%d pixels%s", v->name, v->pic.format, v->pic.width,
                  v->pic.height, of);
     else
