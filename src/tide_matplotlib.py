@@ -12,6 +12,7 @@ Compiled into tide (src/exec.c) and written into each Python run.
 import io
 import os
 
+import matplotlib
 from matplotlib._pylab_helpers import Gcf
 from matplotlib.backend_bases import FigureManagerBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -54,9 +55,14 @@ class FigureCanvas(FigureCanvasAgg):
     manager_class = FigureManager
 
 
-def show(*args, **kwargs):
-    # As closing the windows would: the figures shown are gone, and the
-    # next plt.plot starts a new one.
+def show(*args, block=None, **kwargs):
+    # A blocking show returns when the windows are closed: the figures
+    # are gone, and the next plt.plot starts a new one.  plt.pause() and
+    # interactive mode (plt.ion()) show without blocking, the figures
+    # staying: each frame of an animation that changed is saved.
+    if block is None:
+        block = not matplotlib.is_interactive()
     for manager in Gcf.get_all_fig_managers():
         _save(manager.canvas.figure)
-    Gcf.destroy_all()
+    if block:
+        Gcf.destroy_all()

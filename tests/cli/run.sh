@@ -1199,7 +1199,8 @@ P
 
 # There is no window in the sandbox: plt.show() and fig.show() save the
 # figures as pictures the run wrote (Figure_1.png, ...), named past files
-# already there; the program goes on.  A run command that makes Python
+# already there; the program goes on; plt.pause() saves the frames of an
+# animation that changed.  A run command that makes Python
 # ignore PYTHONPATH (-I) gets matplotlib's own non-interactive backend.
 test_plt_show_saves_the_figures() {
   /usr/bin/python3 -c 'import matplotlib' 2>/dev/null ||
@@ -1218,14 +1219,20 @@ plt.figure()
 plt.plot([0, 1])
 plt.show()
 print("went on", len(plt.get_fignums()))
+for i in range(2):
+    plt.plot([0, i + 2])
+    plt.pause(0.01)
+plt.pause(0.01)
+print("animated", len(plt.get_fignums()))
 P
   cp show.py Figure_2.png
   PATH=/usr/bin:$PATH run_tide run --json show.py
   expect_rc 0 "$OUT"
-  expect_eq "$(json_get "$OUT" 'j["output"]')" "went on 0"
+  expect_eq "$(json_get "$OUT" 'j["output"]')" "$(printf 'went on 0\nanimated 1')"
   expect_eq "$(json_get "$OUT" 'j["error"]')" ""
+  # plt.pause() saves the frames that changed, the figure staying.
   expect_eq "$(json_get "$OUT" '[(f["name"], f["type"]) for f in j["generated_files"]]')" \
-    '[["Figure_1.png", "image/png"], ["Figure_3.png", "image/png"], ["Figure_4.png", "image/png"]]'
+    '[["Figure_1.png", "image/png"], ["Figure_3.png", "image/png"], ["Figure_4.png", "image/png"], ["Figure_5.png", "image/png"], ["Figure_6.png", "image/png"]]'
   expect_eq "$(cmp -s Figure_2.png show.py && echo untouched)" untouched
   mkdir -p "$XDG_CONFIG_HOME/tide"
   printf '[lang.python]\nrun = python3 -I {entry}\n' >"$XDG_CONFIG_HOME/tide/config.ini"
