@@ -3,6 +3,18 @@
 
 . "$TESTS/e2e/lib/tmux.sh"
 
+# REC: the recovery file of the file named $1, once tide has written it
+# (a few seconds after typing stops).
+wait_recovery() {
+  REC=
+  for _ in $(seq 100); do
+    REC=$(find "$XDG_STATE_HOME/tide/recovery" -name "$1.*.rec" 2>/dev/null | head -n 1)
+    [ -n "$REC" ] && return 0
+    sleep 0.1
+  done
+  fail "no recovery file for $1 under $XDG_STATE_HOME/tide/recovery"
+}
+
 test_killed_mid_edit_recovers_on_restart() {
   printf 'first\nsecond\n' >work.txt
   tui_start work.txt
@@ -48,12 +60,8 @@ test_two_ides_on_one_file_keep_their_own_changes() {
   tui_wait 'shared'
   tui_keys C-End
   tui_type 'from A'
-  local rec0
-  for _ in $(seq 100); do
-    rec0=$(find "$XDG_STATE_HOME/tide/recovery" -name 'w.txt.*.rec' 2>/dev/null || true)
-    [ -n "$rec0" ] && break
-    sleep 0.1
-  done
+  wait_recovery w.txt
+  local rec0=$REC
   tui_wait_file "$rec0" 'from A'
   local a
   a=$(tui_pid)
@@ -85,13 +93,7 @@ test_save_as_leaves_no_recovery_behind() {
   tui_wait 'base'
   tui_keys C-End
   tui_type 'edited'
-  local rec
-  for _ in $(seq 100); do
-    rec=$(find "$XDG_STATE_HOME/tide/recovery" -name 'old.txt.*.rec' 2>/dev/null || true)
-    [ -n "$rec" ] && break
-    sleep 0.1
-  done
-  [ -n "$rec" ] || fail "no recovery file for old.txt"
+  wait_recovery old.txt
   tui_keys M-s
   tui_wait 'Save as: old.txt'
   tui_keys C-u
@@ -142,8 +144,7 @@ test_declined_recovery_is_discarded() {
   tui_start d.txt
   tui_wait 'base'
   tui_type 'zzz'
-  local i=0
-  while [ $i -lt 100 ] && [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ]; do sleep 0.1; i=$((i + 1)); done
+  wait_recovery d.txt
   kill -KILL "$(tui_pid)"
   tui_wait_exit
   tui_stop
