@@ -1026,6 +1026,25 @@ static void drop_fields(char *s, int cols)
     }
 }
 
+int panel_title_fit(char *left, const char *const *hints, bool hint_first, int width, const char **right)
+{
+    /* The result matters more than the hint, except that an error to go
+     * to (or a picture to show) is no use unless the user knows Enter
+     * does it: that hint takes its room from the end of the result.  Two
+     * spaces part them, as they part the keys of a hint. */
+    *right = "";
+    int rw = 0, lw = term_text_cols(left);
+    for (size_t i = 0; hints[i] && !rw; i++) {
+        int w = term_text_cols(hints[i]);
+        if (w <= width / 2 && (lw + w + 2 <= width || (hint_first && !hints[i + 1]))) {
+            *right = hints[i];
+            rw = w;
+        }
+    }
+    drop_fields(left, width - rw - 2);
+    return rw;
+}
+
 static void draw_title(Ide *ide, Rect r, bool focused)
 {
     Panel *p = ide->panel;
@@ -1064,22 +1083,11 @@ static void draw_title(Ide *ide, Rect r, bool focused)
         snprintf(left, sizeof left, " Run");
         hints = idle;
     }
-    /* The result matters more than the hint, except that an error to go
-     * to is no use unless the user knows Enter goes there: that hint
-     * takes its room from the end of the result. */
-    const char *right = "";
-    int rw = 0, lw = term_text_cols(left);
-    for (size_t i = 0; hints[i] && !rw; i++) {
-        int w = term_text_cols(hints[i]);
-        if (w <= r.w / 2 && (lw + w + 1 <= r.w || ((hints == located || hints == pictured || hints == pictures) && !hints[i + 1]))) {
-            right = hints[i];
-            rw = w;
-        }
-    }
+    const char *right;
+    int rw = panel_title_fit(left, hints, hints == located || hints == pictured || hints == pictures, r.w, &right);
     if (!p->thread_live && (p->ran || p->history))
         term_style(stdscr, p->title_error ? ROLE_RESULT_FAIL : ROLE_RESULT_OK);
-    drop_fields(left, r.w - rw - 1);
-    term_put(r.y, r.x, left, 0, r.w - rw - 1);
+    term_put(r.y, r.x, left, 0, r.w - rw - 2);
     term_style(stdscr, role);
     if (rw)
         term_put(r.y, r.x + r.w - rw, right, 0, rw);

@@ -50,6 +50,12 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx);
 bool panel_key(Ide *ide, Key k);
 void panel_paste(Ide *ide, const char *text, size_t len);
 void panel_mouse(Ide *ide, const InputEvent *ev);
+/* The panel's title in width columns: the result (left, cut to whole
+ * fields in place) and the first of the keys (hints, longest first) that
+ * fits after it, two spaces apart; with hint_first, the shortest key
+ * always, the result giving way.  Returns the key's columns (0: none),
+ * *right the key. */
+int panel_title_fit(char *left, const char *const *hints, bool hint_first, int width, const char **right);
 /* "running main.py 3.2 s", "ok", ...: for the status bar (NULL: idle). */
 const char *panel_state(Ide *ide, bool *error);
 
