@@ -111,11 +111,6 @@ static bool walk(Walk *w, int dirfd, const char *rel, int depth)
     return ok;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void add_field(StrBuf *m, const char *name, const char *value)
 {
     sb_printf(m, "%s %zu ", name, strlen(value));
@@ -180,9 +175,9 @@ bool buildcache_key(const BuildInputs *in, char key[BUILD_KEY_LEN + 1], Err *err
         return false;
     }
     if (w.files.len)
-        qsort(w.files.items, w.files.len, sizeof *w.files.items, cmp_str);
+        sl_sort(&w.files);
     if (w.libraries.len)
-        qsort(w.libraries.items, w.libraries.len, sizeof *w.libraries.items, cmp_str);
+        sl_sort(&w.libraries);
 
     StrBuf m = {0};
     add_field(&m, "format", FORMAT);

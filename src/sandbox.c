@@ -802,11 +802,6 @@ static char *relative(const char *inside)
     return xstrdup(inside);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every folder leading to rel (not rel itself unless with_self). */
 static void add_parents(StrList *dirs, const char *rel, bool with_self)
 {
@@ -964,7 +959,7 @@ static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
         add_parents(&dirs, p->files_rel[i], false);
     }
     /* Sorted, a folder comes before everything inside it. */
-    qsort(dirs.items, dirs.len, sizeof *dirs.items, cmp_str);
+    sl_sort(&dirs);
     p->dirs = xcalloc(dirs.len + 1, sizeof *p->dirs);
     for (size_t i = 0; i < dirs.len; i++)
         if (p->ndirs == 0 || strcmp(p->dirs[p->ndirs - 1], dirs.items[i]) != 0)

@@ -270,11 +270,6 @@ bool theme_open(const char *name, const StrList *dirs, Theme **out, Err *err)
     return false;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void theme_list(const StrList *dirs, StrList *names)
 {
     for (size_t i = 0; i < dirs->len; i++) {
@@ -298,7 +293,7 @@ void theme_list(const StrList *dirs, StrList *names)
         closedir(d);
     }
     if (names->len)
-        qsort(names->items, names->len, sizeof *names->items, cmp_str);
+        sl_sort(names);
 }
 
 const ThemeStyle *theme_lookup(const Theme *t, const char *key)

@@ -147,6 +147,17 @@ void sl_push(StrList *sl, const char *s)
     sl_push_owned(sl, xstrdup(s));
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void sl_sort(StrList *sl)
+{
+    if (sl->len > 1)
+        qsort(sl->items, sl->len, sizeof *sl->items, cmp_str);
+}
+
 bool sl_contains(const StrList *sl, const char *s)
 {
     for (size_t i = 0; i < sl->len; i++)

@@ -41,5 +41,7 @@ void sl_push(StrList *sl, const char *s);
 void sl_push_owned(StrList *sl, char *s);
 void sl_free(StrList *sl);
 bool sl_contains(const StrList *sl, const char *s);
+/* In strcmp order. */
+void sl_sort(StrList *sl);
 
 #endif
