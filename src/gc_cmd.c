@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "expiry.h"
+#include "recovery.h"
 #include "session.h"
 
 extern const Command cmd_gc, cmd_status;
@@ -97,6 +98,13 @@ static int status_run(App *app, int argc, char **argv)
     Err err;
     if (!session_usage(app, &u, &err))
         return cli_fail("%s", err.msg);
+    /* Unsaved changes the IDE kept when it ended without saving them: the
+     * user may not know they wait. */
+    StrList unsaved = {0};
+    if (!recovery_waiting(&app->paths, &unsaved, &err)) {
+        session_usage_free(&u);
+        return cli_fail("%s", err.msg);
+    }
     if (json) {
         json_t *j = json_object();
         json_object_set_new(j, "sessions", json_pack("{s:I, s:I, s:I}", "total", (json_int_t)u.sessions, "scratch",
@@ -110,6 +118,10 @@ static int status_run(App *app, int argc, char **argv)
         json_object_set_new(j, "data_dir", json_string(u.data_dir));
         json_object_set_new(j, "database", json_pack("{s:s, s:I}", "path", u.db_path, "bytes", (json_int_t)u.db_bytes));
         json_object_set_new(j, "expiry_hours", json_integer(app->cfg.expiry_hours));
+        json_t *files = json_array();
+        for (size_t i = 0; i < unsaved.len; i++)
+            json_array_append_new(files, json_string(unsaved.items[i]));
+        json_object_set_new(j, "unsaved", files);
         cli_print_json(j);
     } else {
         char files[CLI_TIME_LEN], disk[CLI_TIME_LEN], db[CLI_TIME_LEN], total[CLI_TIME_LEN], exp[CLI_TIME_LEN];
@@ -126,7 +138,12 @@ static int status_run(App *app, int argc, char **argv)
         printf("next expiry   %s\n", u.oldest_expiry ? exp : "nothing expires");
         printf("data folder   %s\n", u.data_dir);
         printf("database      %s\n", u.db_path);
+        for (size_t i = 0; i < unsaved.len; i++)
+            printf("%-14s%s\n", i ? "" : "unsaved", unsaved.items[i]);
+        if (unsaved.len)
+            printf("              (changes the IDE kept when it ended without saving: tide FILE offers them)\n");
     }
+    sl_free(&unsaved);
     session_usage_free(&u);
     return EXIT_OK;
 }
@@ -137,6 +154,8 @@ const Command cmd_status = {
     "\n"
     "How many sessions, runs and files tide keeps, their total size on disk, when\n"
     "the next thing expires (tide gc removes it), the data folder and the\n"
-    "database with its size.\n",
+    "database with its size; and the files whose unsaved changes the IDE kept\n"
+    "when it ended without saving them (killed, or its terminal closed): opening\n"
+    "one in tide offers them back.\n",
     status_run,
 };

@@ -1,8 +1,10 @@
 #include "recovery.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,4 +228,67 @@ void recovery_remove(const char *rec_path)
     /* A failure leaves a stale file the next start offers; nothing better
      * can be done about it here. */
     (void)unlink(rec_path);
+}
+
+/* Whether an IDE holds the slot of this recovery file now: its lock is
+ * flocked.  Probed with a shared lock, at once let go, on the lock file as
+ * it is (never created here). */
+static bool slot_held(const char *rec)
+{
+    char *lock = xasprintf("%.*s.lock", (int)(strlen(rec) - strlen(".rec")), rec);
+    int fd = open(lock, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    free(lock);
+    if (fd < 0)
+        return false;
+    bool held = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd); /* lets a shared lock go */
+    return held;
+}
+
+/* The path a recovery file's header names, reading only the header. */
+static char *header_path(const char *rec)
+{
+    char head[PATH_MAX + 64];
+    int fd = open(rec, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    ssize_t n = read(fd, head, sizeof head - 1);
+    close(fd);
+    if (n <= (ssize_t)strlen(MAGIC) || strncmp(head, MAGIC, strlen(MAGIC)) != 0)
+        return NULL;
+    head[n] = '\0';
+    const char *p = head + strlen(MAGIC);
+    if (strncmp(p, "path=", 5) != 0)
+        return NULL;
+    p += 5;
+    const char *end = strchr(p, '\n');
+    return end ? xstrndup(p, (size_t)(end - p)) : NULL;
+}
+
+bool recovery_waiting(const Paths *paths, StrList *files, Err *err)
+{
+    char *dir = paths_get(paths, DIR_STATE, "recovery");
+    DIR *d = opendir(dir);
+    if (!d) {
+        bool none = errno == ENOENT;
+        if (!none)
+            err_sys(err, "cannot read %s", dir);
+        free(dir);
+        return none;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n <= 4 || strcmp(e->d_name + n - 4, ".rec") != 0)
+            continue;
+        char *rec = xasprintf("%s/%s", dir, e->d_name);
+        char *file = slot_held(rec) ? NULL : header_path(rec);
+        if (file)
+            sl_push_owned(files, file);
+        free(rec);
+    }
+    closedir(d);
+    free(dir);
+    sl_sort(files);
+    return true;
 }

@@ -54,5 +54,9 @@ bool recovery_read(const char *rec_path, Recovery *out, Err *err);
 void recovery_free(Recovery *r);
 /* Remove it (no error when it is not there). */
 void recovery_remove(const char *rec_path);
+/* The files whose unsaved changes wait in a recovery file no running IDE
+ * holds (what a crash or a closed terminal left; opening the file in the
+ * IDE offers them), sorted, added to files.  No folder yet: none. */
+bool recovery_waiting(const Paths *paths, StrList *files, Err *err);
 
 #endif

@@ -32,10 +32,15 @@ test_killed_mid_edit_recovers_on_restart() {
   done
   [ -n "$rec" ] || fail "no recovery file under $XDG_STATE_HOME/tide/recovery"
   expect_eq "$(stat -c %a "$rec")" 600
+  # Live changes of a running IDE are not waiting for anyone.
+  case "$("$TIDE" status)" in *unsaved*) fail "tide status lists an open file's changes" ;; esac
   kill -KILL "$(tui_pid)"
   tui_wait_exit
   tui_stop
   expect_eq "$(cat work.txt)" "$(printf 'first\nsecond')"
+  # tide status says they wait, and where.
+  expect_contains "$("$TIDE" status)" "unsaved       $PWD/work.txt"
+  expect_eq "$("$TIDE" status --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["unsaved"])')" "['$PWD/work.txt']"
   tui_start work.txt
   tui_wait 'Restore the unsaved changes to work.txt ('
   tui_wait 'that tide kept? (y/n)'
@@ -49,6 +54,7 @@ test_killed_mid_edit_recovers_on_restart() {
   tui_wait_gone 'work.txt +'
   sleep 0.2
   [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ] || fail "the recovery file is still there"
+  case "$("$TIDE" status)" in *unsaved*) fail "tide status still lists work.txt" ;; esac
 }
 
 # Two terminals, one file: the second IDE is told, and neither offers nor

@@ -247,6 +247,41 @@ static char *recovered_text(const char *rec)
     return text;
 }
 
+/* tide status lists the files whose changes wait: those of a slot no IDE
+ * holds, by the path their header names, sorted. */
+Test(recovery, the_changes_left_waiting_are_listed)
+{
+    tu_fresh_xdg();
+    Paths paths;
+    Err err;
+    cr_assert(paths_init(&paths, &err));
+    StrList waiting = {0};
+    cr_assert(recovery_waiting(&paths, &waiting, &err), "no folder yet is none: %s", err.msg);
+    cr_assert_eq(waiting.len, 0);
+    const char *dir = tu_tempdir();
+    char *zeta = xasprintf("%s/zeta.py", dir), *alpha = xasprintf("%s/alpha.py", dir);
+    RecoveryClaim z, a;
+    cr_assert(recovery_claim(&paths, zeta, &z, &err), "%s", err.msg);
+    cr_assert(recovery_claim(&paths, alpha, &a, &err), "%s", err.msg);
+    write_recovery(z.path, zeta, "z");
+    write_recovery(a.path, alpha, "a");
+    cr_assert(recovery_waiting(&paths, &waiting, &err), "%s", err.msg);
+    cr_assert_eq(waiting.len, 0, "both are being edited");
+    /* Both end as a crash does: their locks let go, not removed. */
+    close(z.lock_fd), z.lock_fd = -1;
+    close(a.lock_fd), a.lock_fd = -1;
+    cr_assert(recovery_waiting(&paths, &waiting, &err), "%s", err.msg);
+    cr_assert_eq(waiting.len, 2);
+    cr_assert_str_eq(waiting.items[0], alpha);
+    cr_assert_str_eq(waiting.items[1], zeta);
+    sl_free(&waiting);
+    recovery_release(&z);
+    recovery_release(&a);
+    free(zeta);
+    free(alpha);
+    paths_free(&paths);
+}
+
 /* Two IDEs on one file (two terminals): each its own recovery file, so
  * neither offers, overwrites nor removes the other's unsaved changes; a
  * slot nobody holds is a crash's, and is offered. */
