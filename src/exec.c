@@ -1669,6 +1669,42 @@ char *run_narrowed_note(const char *workdir)
                      "a folder of their own to give it their neighbours)", workdir);
 }
 
+/* The module named by the last "No module named 'X'" in text, or NULL. */
+static char *missing_module(const StrBuf *text)
+{
+    static const char marker[] = "ModuleNotFoundError: No module named '";
+    const char *at = NULL;
+    for (const char *p = text->data; p && (p = memmem(p, text->len - (size_t)(p - text->data), marker,
+                                                       sizeof marker - 1));
+         p += sizeof marker - 1)
+        at = p + sizeof marker - 1;
+    if (!at)
+        return NULL;
+    size_t n = strcspn(at, "'\n");
+    if (!n || n > 100 || at[n] != '\'')
+        return NULL;
+    return xstrndup(at, n);
+}
+
+char *run_missing_module_note(const RunResult *res, const Lang *lang)
+{
+    if (!lang || lang->id != LANG_PYTHON || res->status != RUN_RUNTIME_ERROR)
+        return NULL;
+    /* On a terminal both streams are the output. */
+    char *module = missing_module(&res->error);
+    if (!module)
+        module = missing_module(&res->output);
+    if (!module)
+        return NULL;
+    /* The package's name is not always the module's (PIL is pillow). */
+    char *note = xasprintf("Python has no module '%s' here: runs have no network, so install the package that "
+                           "provides it outside tide (pip install --user, or into the project's .venv), where the "
+                           "run sees it",
+                           module);
+    free(module);
+    return note;
+}
+
 bool run_result_ran(const RunResult *res)
 {
     return res->run_started && res->status != RUN_COMPILE_ERROR && res->status != RUN_SANDBOX_ERROR &&

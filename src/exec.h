@@ -144,6 +144,10 @@ bool exec_folder_is_private(const char *dir);
 /* What to tell the user when work_narrowed: why the program saw only its
  * files, and what to do to give it the folder (workdir: the folder). */
 char *run_narrowed_note(const char *workdir);
+/* A Python program that stopped on a module it could not import
+ * (ModuleNotFoundError): where the package must come from, runs being
+ * offline.  NULL for any other result. */
+char *run_missing_module_note(const RunResult *res, const Lang *lang);
 /* Whether the result has a run step to report (its time and memory): it
  * began, and no failure of tide's ended it. */
 bool run_result_ran(const RunResult *res);

@@ -898,6 +898,9 @@ static int run_main(App *app, int argc, char **argv)
         workfiles_left_out_note(res.generated_left_out, res.generated_left_why, note, sizeof note);
         sl_push(&o.notes, note);
     }
+    char *missing = run_missing_module_note(&res, o.req.lang);
+    if (missing)
+        sl_push_owned(&o.notes, missing);
     if (res.status == RUN_COMPILE_ERROR && (o.companions.len || o.left_out.len)) {
         char *note = srcdeps_companions_note(&o.companions, &o.left_out);
         sl_push_owned(&o.notes, xasprintf("%s; naming the files to build chooses them", note));

@@ -691,6 +691,11 @@ static void finish(Ide *ide)
         ide_message(ide, false, "%s", note);
         free(note);
     }
+    char *missing = run_missing_module_note(&j->res, j->session.lang);
+    if (missing) {
+        ide_message(ide, false, "%s", missing);
+        free(missing);
+    }
     if (j->res.status == RUN_COMPILE_ERROR && (j->companions.len || j->left_out.len)) {
         char *note = srcdeps_companions_note(&j->companions, &j->left_out);
         ide_message(ide, false, "%s", note);

@@ -540,3 +540,14 @@ test_files_the_run_writes_are_listed() {
   tui_wait 'out.csv *'
   [ ! -e p/out.csv ] || fail "the run wrote into the folder"
 }
+
+# A package the program lacks: the status bar says where packages come
+# from, runs being offline.
+test_a_missing_python_module_is_explained() {
+  printf 'import no_such_pkg_tide\n' >needs.py
+  tui_start needs.py
+  tui_wait 'import no_such_pkg_tide'
+  tui_keys F5
+  tui_wait "ModuleNotFoundError" 30
+  tui_wait "Python has no module 'no_such_pkg_tide' here"
+}
