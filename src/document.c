@@ -216,10 +216,7 @@ void document_free(Document *d)
 
 const char *document_name(const Document *d)
 {
-    if (!d->path)
-        return "untitled";
-    const char *s = strrchr(d->path, '/');
-    return s ? s + 1 : d->path;
+    return d->path ? fileio_base_name(d->path) : "untitled";
 }
 
 bool document_set_path(Document *d, const char *path, Err *err)

@@ -1405,7 +1405,7 @@ static bool prepare(Job *j)
     /* An interpreter runs a file of any name (a script without .py, run
      * with --lang or F2); a compiler goes by the extension. */
     if (j->lang->compile && !lang_is_source(j->lang, r->files[0])) {
-        const char *name = strrchr(r->files[0], '/') ? strrchr(r->files[0], '/') + 1 : r->files[0];
+        const char *name = fileio_base_name(r->files[0]);
         const char *dot = strrchr(name, '.');
         return job_fail(j, RUN_INVALID_REQUEST, "%s is not a %s source file: the compiler goes by the "
                         "name, so call it %.*s%s", r->files[0], j->lang->name,

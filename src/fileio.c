@@ -13,6 +13,12 @@
 
 #include "xalloc.h"
 
+const char *fileio_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 bool fileio_exists(const char *path)
 {
     struct stat st;

@@ -40,6 +40,9 @@ bool fileio_copy(const char *src, const char *dst, size_t max, Err *err);
 int fileio_open_parent_at(int root, const char *rel, bool create, const char **base, Err *err);
 /* Bytes in the regular files below path (not following symlinks). */
 long long fileio_tree_size(const char *path);
+/* The last part of a path: its name without the folders (all of it when
+ * it has none). */
+const char *fileio_base_name(const char *path);
 bool fileio_exists(const char *path);
 bool fileio_is_dir(const char *path);
 /* Whether folder name below dirfd is tagged as a cache (a CACHEDIR.TAG

@@ -191,7 +191,7 @@ static bool decode(const unsigned char *data, size_t len, const char *name, cons
 bool picture_load(const char *path, Picture *p, Err *err)
 {
     *p = (Picture){0};
-    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *name = fileio_base_name(path);
     const char *format = sniff(path);
     if (!format)
         return err_set(err, "%s is not a picture tide can show (PNG, JPEG, GIF, BMP or PNM)", name);

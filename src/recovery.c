@@ -140,8 +140,7 @@ void recovery_release(RecoveryClaim *c)
 
 char *recovery_path(const Paths *paths, const char *file_path)
 {
-    const char *base = strrchr(file_path, '/');
-    base = base ? base + 1 : file_path;
+    const char *base = fileio_base_name(file_path);
     /* The name keeps the file's own name to help a human looking there. */
     char safe[64];
     size_t n = 0;

@@ -1200,7 +1200,7 @@ void srcdeps_java_classpath(const char *root, const char *entry_dir, const char 
 void srcdeps_include_folders(const char *root, const char *entry_dir, StrList *out)
 {
     *out = (StrList){0};
-    const char *base = strrchr(entry_dir, '/') ? strrchr(entry_dir, '/') + 1 : entry_dir;
+    const char *base = fileio_base_name(entry_dir);
     const char *rel[2] = {"include", strcmp(base, "src") == 0 ? "../include" : NULL};
     for (size_t i = 0; i < 2 && rel[i]; i++) {
         char *full = entry_dir[0] ? xasprintf("%s/%s/%s", root, entry_dir, rel[i]) : xasprintf("%s/%s", root, rel[i]);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "colors.h"
+#include "fileio.h"
 #include "ide.h"
 #include "picture.h"
 #include "xalloc.h"
@@ -43,12 +44,6 @@ static void free_view(ImageView *v)
     free(v->name);
     sl_free(&v->paths);
     free(v);
-}
-
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
 }
 
 typedef struct DecodeJob {
@@ -109,7 +104,7 @@ static void decode_failed(Ide *ide, ImageView *v, const Err *err)
     char *path = xstrdup(v->paths.items[v->at]);
     Err why = v->at_err;
     if (!why.msg[0])
-        (void)err_set(&why, "%s cannot be shown as a picture", base_name(path));
+        (void)err_set(&why, "%s cannot be shown as a picture", fileio_base_name(path));
     imageview_close(ide);
     ide_open_text(ide, path, why.msg);
     free(path);
@@ -136,7 +131,7 @@ static void decode_done(void *arg)
     free(v->cells);
     v->cells = NULL;
     free(v->name);
-    v->name = xstrdup(base_name(j->path));
+    v->name = xstrdup(fileio_base_name(j->path));
     v->at = v->trying;
     ide->dirty = true;
     decode_drop(j);
@@ -150,7 +145,7 @@ void imageview_open_list(Ide *ide, const StrList *paths, size_t at)
     for (size_t i = 0; i < paths->len; i++)
         sl_push(&v->paths, paths->items[i]);
     v->at = at;
-    v->name = xstrdup(base_name(paths->items[at]));
+    v->name = xstrdup(fileio_base_name(paths->items[at]));
     imageview_close(ide);
     ide->image = v;
     ide->overlay = OVERLAY_IMAGE;
@@ -212,7 +207,7 @@ void imageview_draw(Ide *ide)
         snprintf(of, sizeof of, " · %zu of %zu", v->at + 1, v->paths.len);
     if (v->pic.rgba && v->decoding)
         snprintf(title, sizeof title, "%s · %s, %d×%d pixels%s · decoding %s…", v->name, v->pic.format,
-                 v->pic.width, v->pic.height, of, base_name(v->paths.items[v->trying]));
+                 v->pic.width, v->pic.height, of, fileio_base_name(v->paths.items[v->trying]));
     else if (v->pic.rgba)
         snprintf(title, sizeof title, "%s · %s, %d×%d pixels%s", v->name, v->pic.format, v->pic.width,
                  v->pic.height, of);
