@@ -1662,7 +1662,7 @@ bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult
     return true;
 }
 
-char *run_narrowed_note(const char *workdir)
+static char *narrowed_note(const char *workdir)
 {
     return xasprintf("tide never shows a program all of %s (a home folder or one above it, /tmp and the "
                      "other shared temporary folders), so it saw only the files it was given (put them in "
@@ -1686,7 +1686,7 @@ static char *missing_module(const StrBuf *text)
     return xstrndup(at, n);
 }
 
-char *run_missing_module_note(const RunResult *res, const Lang *lang)
+static char *missing_module_note(const RunResult *res, const Lang *lang)
 {
     if (!lang || lang->id != LANG_PYTHON || res->status != RUN_RUNTIME_ERROR)
         return NULL;
@@ -1703,6 +1703,15 @@ char *run_missing_module_note(const RunResult *res, const Lang *lang)
                            module);
     free(module);
     return note;
+}
+
+void run_result_notes(const RunResult *res, const Lang *lang, const char *workdir, StrList *notes)
+{
+    if (res->work_narrowed)
+        sl_push_owned(notes, narrowed_note(workdir));
+    char *missing = missing_module_note(res, lang);
+    if (missing)
+        sl_push_owned(notes, missing);
 }
 
 bool run_result_ran(const RunResult *res)

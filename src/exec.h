@@ -141,13 +141,12 @@ void run_result_free(RunResult *res);
  * temporary folders.  A program whose entry is in one gets only the files
  * it was given (work_narrowed). */
 bool exec_folder_is_private(const char *dir);
-/* What to tell the user when work_narrowed: why the program saw only its
- * files, and what to do to give it the folder (workdir: the folder). */
-char *run_narrowed_note(const char *workdir);
-/* A Python program that stopped on a module it could not import
- * (ModuleNotFoundError): where the package must come from, runs being
- * offline.  NULL for any other result. */
-char *run_missing_module_note(const RunResult *res, const Lang *lang);
+/* What the user should know about a result, for the CLI and the IDE
+ * alike, added to notes: the program saw only its files (work_narrowed;
+ * workdir: the folder) and what to do to give it the folder; a Python
+ * program stopped on a module it could not import, where packages come
+ * from, runs being offline. */
+void run_result_notes(const RunResult *res, const Lang *lang, const char *workdir, StrList *notes);
 /* Whether the result has a run step to report (its time and memory): it
  * began, and no failure of tide's ended it. */
 bool run_result_ran(const RunResult *res);

@@ -889,8 +889,7 @@ static int run_main(App *app, int argc, char **argv)
         if (stop_signal != SIGQUIT)
             cli_set_exit_signal(stop_signal);
     }
-    if (res.work_narrowed)
-        sl_push_owned(&o.notes, run_narrowed_note(o.workdir));
+    run_result_notes(&res, o.req.lang, o.workdir, &o.notes);
     /* What the program wrote and tide did not keep (a recorded run has it
      * among the result's notes already). */
     if (res.generated_truncated && !o.result_id) {
@@ -898,9 +897,6 @@ static int run_main(App *app, int argc, char **argv)
         workfiles_left_out_note(res.generated_left_out, res.generated_left_why, note, sizeof note);
         sl_push(&o.notes, note);
     }
-    char *missing = run_missing_module_note(&res, o.req.lang);
-    if (missing)
-        sl_push_owned(&o.notes, missing);
     if (res.status == RUN_COMPILE_ERROR && (o.companions.len || o.left_out.len)) {
         char *note = srcdeps_companions_note(&o.companions, &o.left_out);
         sl_push_owned(&o.notes, xasprintf("%s; naming the files to build chooses them", note));

@@ -686,16 +686,11 @@ static void finish(Ide *ide)
     for (size_t i = 0; i < j->rec.notes.len; i++)
         if (!sl_contains(&j->rec.repeated, j->rec.notes.items[i]))
             ide_message(ide, false, "%s", j->rec.notes.items[i]);
-    if (j->res.work_narrowed) {
-        char *note = run_narrowed_note(j->session.workdir);
-        ide_message(ide, false, "%s", note);
-        free(note);
-    }
-    char *missing = run_missing_module_note(&j->res, j->session.lang);
-    if (missing) {
-        ide_message(ide, false, "%s", missing);
-        free(missing);
-    }
+    StrList notes = {0};
+    run_result_notes(&j->res, j->session.lang, j->session.workdir, &notes);
+    for (size_t i = 0; i < notes.len; i++)
+        ide_message(ide, false, "%s", notes.items[i]);
+    sl_free(&notes);
     if (j->res.status == RUN_COMPILE_ERROR && (j->companions.len || j->left_out.len)) {
         char *note = srcdeps_companions_note(&j->companions, &j->left_out);
         ide_message(ide, false, "%s", note);
