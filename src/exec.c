@@ -26,6 +26,7 @@
 #include "config.h"
 #include "fileio.h"
 #include "filetype.h"
+#include "mplfonts.h"
 #include "paths.h"
 #include "sandbox.h"
 #include "srcdeps.h"
@@ -46,6 +47,8 @@
 #define GO_MODS "/cache/go-mod"
 /* The scratch folders, in this order: BUILD is the fourth ("s3"). */
 #define BUILD_SCRATCH "s3"
+/* ... and that of HOME (view_system). */
+#define HOME_SCRATCH "s2"
 #define WORK_COPY_FILES 5000
 
 #define FILE_SIZE_LIMIT (50LL << 20)
@@ -155,6 +158,9 @@ typedef struct Job {
     struct EarlyCgroup *early; /* the run step's cgroups, being made meanwhile */
     bool work_copy;     /* /work is a copy (no overlayfs here), not an overlay */
     bool narrow;        /* ... of the named files only (see exec_folder_is_private) */
+    char *fonts_dir;    /* Python: where matplotlib's font list is kept (mplfonts.h) */
+    MplFonts fonts;     /* ... the lists given to the run */
+    StrList fonts_new;  /* ... those the run made that are not kept */
     long long started_ns;
 } Job;
 
@@ -703,25 +709,58 @@ static void view_go_cache(View *v, const Job *j)
     free(dir);
 }
 
-/* Python: the user's site folder (pip install --user), read-only where the
- * program's Python looks for it (HOME is the run's own), as a bare run
- * sees it.  A venv's Python leaves it out by itself. */
-static void view_python_user_site(View *v, const Job *j)
+/* Python: the user's site folder (pip install --user) on the host, and
+ * where the program's Python looks for it inside (HOME is the run's own);
+ * false when there is none. */
+static bool python_user_site(const Job *j, char **host, char **inside)
 {
     int major, minor;
     const char *version = j->tools[0].version;
     if (!version || sscanf(version, "Python %d.%d", &major, &minor) != 2)
-        return;
+        return false;
     const char *base = getenv("PYTHONUSERBASE"), *home = getenv("HOME");
     char *src = base && base[0] == '/'   ? xasprintf("%s/lib/python%d.%d/site-packages", base, major, minor)
                 : home && home[0] == '/' ? xasprintf("%s/.local/lib/python%d.%d/site-packages", home, major, minor)
                                          : NULL;
-    if (src && fileio_is_dir(src)) {
-        char *dst = xasprintf(HOME "/.local/lib/python%d.%d/site-packages", major, minor);
+    if (!src || !fileio_is_dir(src)) {
+        free(src);
+        return false;
+    }
+    *host = src;
+    *inside = xasprintf(HOME "/.local/lib/python%d.%d/site-packages", major, minor);
+    return true;
+}
+
+/* ... shown read-only, as a bare run sees it.  A venv's Python leaves it
+ * out by itself. */
+static void view_python_user_site(View *v, const Job *j)
+{
+    char *src, *dst;
+    if (python_user_site(j, &src, &dst)) {
         view_bind(v, src, dst, 0);
+        free(src);
         free(dst);
     }
-    free(src);
+}
+
+/* Python: matplotlib's font list as tide keeps it (mplfonts.h), where
+ * matplotlib looks for it in HOME.  Not for a Python of the run's folder
+ * (a project's venv), whose matplotlib is the folder's. */
+static void view_python_fonts(View *v, Job *j)
+{
+    if (strncmp(j->tools[0].exe, WORK "/", sizeof WORK) == 0)
+        return;
+    char *site = NULL, *inside = NULL;
+    (void)python_user_site(j, &site, &inside);
+    j->fonts_dir = mplfonts_dir(&j->app->paths, j->tools[0].exe, j->tools[0].version, site);
+    free(site);
+    free(inside);
+    (void)mplfonts_load(j->fonts_dir, &j->fonts);
+    for (size_t i = 0; i < j->fonts.n; i++) {
+        char *path = xasprintf(HOME "/" MPLFONTS_HOME_DIR "/%s", j->fonts.files[i].name);
+        view_file(v, path, j->fonts.files[i].data, j->fonts.files[i].len);
+        free(path);
+    }
 }
 
 /* Python: matplotlib's plt.show() saves the figures as pictures the run
@@ -799,7 +838,9 @@ static bool expand(Job *j, View *v, const char *tmpl, bool with_args)
 
 /* ------------------------------------------------------------ one stage */
 
-typedef enum { STAGE_COMPILE, STAGE_RUN } StageKind;
+/* HELPER: a step of tide's own (no file of the user's in sight, its
+ * output not theirs). */
+typedef enum { STAGE_COMPILE, STAGE_RUN, STAGE_HELPER } StageKind;
 typedef enum { END_EXITED, END_TIMEOUT, END_OUTPUT, END_KILLED } EndReason;
 
 typedef struct Stage {
@@ -841,6 +882,8 @@ static void emit(Pump *p, int stream, const char *data, size_t n)
 static bool sink(Pump *p, int stream, const char *data, size_t n)
 {
     RunResult *res = p->j->res;
+    if (p->st->kind == STAGE_HELPER)
+        return true;
     if (p->st->kind == STAGE_COMPILE) {
         size_t room = COMPILE_OUTPUT_LIMIT - (long long)res->compile_output.len > 0
                           ? (size_t)(COMPILE_OUTPUT_LIMIT - (long long)res->compile_output.len)
@@ -950,7 +993,7 @@ static void pump(Pump *p)
         if (asked > p->interrupts && !p->killed) {
             p->interrupts = asked;
             /* The compiler is not the user's program: stop it. */
-            if (p->st->kind == STAGE_COMPILE)
+            if (p->st->kind != STAGE_RUN)
                 stop(p, END_KILLED);
             else if (sandbox_interrupt(p->sb))
                 p->st->interrupted = true;
@@ -1163,7 +1206,8 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
         view_rlimit(v, RLIMIT_DATA, (rlim_t)st->memory_mib << 20, (rlim_t)st->memory_mib << 20);
 
     st->work_idx = -1;
-    if (j->work_copy) {
+    bool work_copy = j->work_copy && st->kind != STAGE_HELPER;
+    if (work_copy) {
         size_t n = 0;
         while (v->scratch[n] && strcmp(v->scratch[n], WORK) != 0)
             n++;
@@ -1190,11 +1234,11 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     }
     SandboxSpec spec = {
         .argv = (const char *const *)v->argv.items, .envp = (const char *const *)v->env.items,
-        .cwd = j->cwd, .binds = v->binds, .nbinds = v->nbinds, .links = v->links,
-        .nlinks = v->nlinks, .files = v->files, .nfiles = v->nfiles,
-        .workdir = j->work_copy ? NULL : j->workdir, .work_dst = WORK,
-        .work_alias = j->work_copy ? NULL : j->workdir, .scratch = v->scratch,
-        .hold = j->work_copy,
+        .cwd = st->kind == STAGE_HELPER ? "/tmp" : j->cwd, .binds = v->binds, .nbinds = v->nbinds,
+        .links = v->links, .nlinks = v->nlinks, .files = v->files, .nfiles = v->nfiles,
+        .workdir = work_copy || st->kind == STAGE_HELPER ? NULL : j->workdir, .work_dst = WORK,
+        .work_alias = work_copy || st->kind == STAGE_HELPER ? NULL : j->workdir, .scratch = v->scratch,
+        .hold = work_copy,
         /* tmpfs pages are charged to the run's memory cgroup: half of the
          * limit for files leaves the rest to the program, so filling the
          * disk ends in ENOSPC rather than the OOM killer. */
@@ -1213,7 +1257,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
         close(out[1]);
         close(errp[1]);
     }
-    if (ok && j->work_copy && !(fill_work_copy(j, st, sb, spec.scratch_bytes) &&
+    if (ok && work_copy && !(fill_work_copy(j, st, sb, spec.scratch_bytes) &&
                                  sandbox_release(sb, &err))) {
         if (j->res->status != RUN_SANDBOX_ERROR)
             job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
@@ -1225,7 +1269,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     if (!ok) {
         close(in[1]), close(out[0]), close(errp[0]);
         cgroup_destroy(&cg);
-        *overlay_failed = !j->work_copy && sandbox_err_is_overlay(&err);
+        *overlay_failed = spec.workdir && sandbox_err_is_overlay(&err);
         return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
     }
     int master = tty ? sandbox_pty_fd(sb) : -1;
@@ -1294,7 +1338,7 @@ static void keep_build(Job *j, const Stage *st, int scratch_fd)
          * only the program is kept, as EXE. */
         char *rel = xasprintf("target/release/%s%s", strcmp(j->cargo.kind, "--example") ? "" : "examples/",
                               j->cargo.name);
-        ok = sdir >= 0 && ddir >= 0 && workfiles_copy_out_file(sdir, rel, ddir, EXE_NAME, budget);
+        ok = sdir >= 0 && ddir >= 0 && workfiles_copy_out_file(sdir, rel, ddir, EXE_NAME, 0755, budget);
         free(rel);
     } else {
         ok = sdir >= 0 && ddir >= 0 && workfiles_copy_out_tree(sdir, ddir, &budget);
@@ -1306,6 +1350,42 @@ static void keep_build(Job *j, const Stage *st, int scratch_fd)
     if (!ok)
         job_fail(j, RUN_SANDBOX_ERROR, "cannot keep the compiled program (over %lld MiB?)",
                  BUILD_MAX_BYTES >> 20);
+}
+
+static void keep_font_lists(Job *j, const Stage *st, int scratch_fd)
+{
+    int home = st->end == END_EXITED ? openat(scratch_fd, HOME_SCRATCH, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                                     : -1;
+    if (home >= 0) {
+        (void)mplfonts_keep(home, j->fonts_dir, &j->fonts_new, NULL);
+        close(home);
+    }
+}
+
+/* matplotlib made a font list the run was not given: tide's own run of
+ * its font manager (python -c, in /tmp, no file of the user's in sight)
+ * makes the one later runs get.  Best effort, and nothing of the run's
+ * result changes: without it, runs make their own as before. */
+static void make_font_lists(Job *j)
+{
+    RunResult *res = j->res;
+    RunStatus status = res->status;
+    char message[sizeof res->message];
+    memcpy(message, res->message, sizeof message);
+    View v = {0};
+    view_system(&v, j, false);
+    const char *argv[] = {j->tools[0].exe, "-B", "-c", "import matplotlib.font_manager"};
+    for (size_t i = 0; i < sizeof argv / sizeof *argv; i++)
+        sl_push(&v.argv, argv[i]);
+    view_env(&v, j, false);
+    lang_env(&v, j, false);
+    view_python_user_site(&v, j);
+    Stage st = {.kind = STAGE_HELPER, .timeout_ms = 60000, .memory_mib = j->req->memory_mib,
+                .max_pids = j->req->max_processes};
+    (void)run_stage(j, &v, &st, keep_font_lists);
+    view_free(&v);
+    res->status = status;
+    memcpy(res->message, message, sizeof message);
 }
 
 static void keep_generated(Job *j, const Stage *st, int scratch_fd)
@@ -1322,6 +1402,16 @@ static void keep_generated(Job *j, const Stage *st, int scratch_fd)
     j->res->generated_truncated = g.truncated;
     j->res->generated_left_out = g.left_out;
     j->res->generated_left_why = g.left_why;
+}
+
+static void after_run(Job *j, const Stage *st, int scratch_fd)
+{
+    keep_generated(j, st, scratch_fd);
+    int home = j->fonts_dir ? openat(scratch_fd, HOME_SCRATCH, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+    if (home >= 0) {
+        mplfonts_unknown(home, &j->fonts, &j->fonts_new);
+        close(home);
+    }
 }
 
 /* ------------------------------------------------------------ the steps */
@@ -1567,14 +1657,17 @@ static bool run(Job *j)
     if (j->lang->id == LANG_PYTHON) {
         view_python_user_site(&v, j);
         view_python_plots(&v);
+        view_python_fonts(&v, j);
     }
     Stage st = {.kind = STAGE_RUN, .timeout_ms = r->timeout_ms, .memory_mib = r->memory_mib,
                 .max_pids = r->max_processes};
     res->run_started = true;
-    bool ok = run_stage(j, &v, &st, keep_generated);
+    bool ok = run_stage(j, &v, &st, after_run);
     view_free(&v);
     if (!ok)
         return false;
+    if (j->fonts_new.len && st.end == END_EXITED)
+        make_font_lists(j);
     res->execution_time = st.ex.ended ? st.ex.run_seconds : st.wall;
     res->peak_memory_kb = st.cg.peak_bytes >= 0 ? st.cg.peak_bytes / 1024 : st.ex.usage.ru_maxrss;
     if (st.ex.ended && WIFEXITED(st.ex.status))
@@ -1628,6 +1721,9 @@ static void job_free(Job *j)
     free(j->entry_dir);
     free(j->cwd);
     sl_free(&j->sources);
+    free(j->fonts_dir);
+    mplfonts_free(&j->fonts);
+    sl_free(&j->fonts_new);
 }
 
 bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult *res, Err *err)

@@ -139,7 +139,8 @@ typedef struct Plan {
     char **links_rel;
     const SandboxLink *links;
     size_t nlinks;
-    char **files_rel;
+    char **files_rel;   /* relative to the new root, or to their scratch folder */
+    int *files_scratch; /* the scratch folder a file is written into, or -1 */
     const SandboxFile *files;
     size_t nfiles;
     const char *workdir;
@@ -483,6 +484,46 @@ static void mount_alias(const Plan *p)
         (void)mount(work, dst, NULL, MS_BIND | MS_REC, NULL);
 }
 
+static void write_file_at(const Plan *p, int dirfd, size_t i)
+{
+    int fd = openat(dirfd, p->files_rel[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0)
+        child_fail(p, ST_FILES, (int)i);
+    const char *data = p->files[i].data;
+    size_t n = p->files[i].len ? p->files[i].len : slen(data);
+    if (write(fd, data, n) != (ssize_t)n)
+        child_fail(p, ST_FILES, (int)i);
+    close(fd);
+}
+
+/* The files that go into scratch folder i, with their folders: created by
+ * the namespace's root, they are the program's own, to change or remove. */
+static void write_files_in_scratch(const Plan *p, size_t i, const char *src)
+{
+    char path[4096];
+    int dirfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        child_fail(p, ST_SCRATCH, (int)i);
+    for (size_t k = 0; k < p->nfiles; k++) {
+        if (p->files_scratch[k] != (int)i)
+            continue;
+        if (!join3(path, sizeof path, p->files_rel[k], "", NULL)) {
+            errno = ENAMETOOLONG;
+            child_fail(p, ST_FILES, (int)k);
+        }
+        for (char *c = path; *c; c++) {
+            if (*c != '/')
+                continue;
+            *c = '\0';
+            if (mkdirat(dirfd, path, 0755) != 0 && errno != EEXIST)
+                child_fail(p, ST_FILES, (int)k);
+            *c = '/';
+        }
+        write_file_at(p, dirfd, k);
+    }
+    close(dirfd);
+}
+
 static void mount_scratch(const Plan *p)
 {
     char src[64], dst[4096];
@@ -492,6 +533,7 @@ static void mount_scratch(const Plan *p)
         if (mkdir(src, 0755) != 0)
             child_fail(p, ST_SCRATCH, (int)i);
         mount_binds_in_scratch(p, i, src);
+        write_files_in_scratch(p, i, src);
         if (!join3(dst, sizeof dst, ROOT "/", p->scratch_rel[i], NULL) ||
             mount(src, dst, NULL, MS_BIND | MS_REC, NULL) != 0)
             child_fail(p, ST_SCRATCH, (int)i);
@@ -500,17 +542,9 @@ static void mount_scratch(const Plan *p)
 
 static void write_files(const Plan *p, int rootfd)
 {
-    for (size_t i = 0; i < p->nfiles; i++) {
-        int fd = openat(rootfd, p->files_rel[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                        0644);
-        if (fd < 0)
-            child_fail(p, ST_FILES, (int)i);
-        const char *data = p->files[i].data;
-        size_t n = p->files[i].len ? p->files[i].len : slen(data);
-        if (write(fd, data, n) != (ssize_t)n)
-            child_fail(p, ST_FILES, (int)i);
-        close(fd);
-    }
+    for (size_t i = 0; i < p->nfiles; i++)
+        if (p->files_scratch[i] < 0)
+            write_file_at(p, rootfd, i);
     for (size_t i = 0; i < p->nlinks; i++)
         if (symlinkat(p->links[i].target, rootfd, p->links_rel[i]) != 0 && errno != EEXIST)
             child_fail(p, ST_FILES, (int)(p->nfiles + i));
@@ -830,6 +864,7 @@ static void plan_free(Plan *p)
     for (size_t i = 0; i < p->nfiles; i++)
         free(p->files_rel[i]);
     free(p->files_rel);
+    free(p->files_scratch);
     for (size_t i = 0; i < p->nscratch; i++)
         free(p->scratch_rel[i]);
     free(p->scratch_rel);
@@ -954,9 +989,21 @@ static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
         add_parents(&dirs, p->links_rel[i], false);
     }
     p->files_rel = xcalloc(s->nfiles + 1, sizeof *p->files_rel);
+    p->files_scratch = xcalloc(s->nfiles + 1, sizeof *p->files_scratch);
     for (size_t i = 0; i < s->nfiles; i++) {
-        p->files_rel[i] = relative(s->files[i].path);
-        add_parents(&dirs, p->files_rel[i], false);
+        char *rel = relative(s->files[i].path);
+        p->files_scratch[i] = -1;
+        for (size_t k = 0; k < p->nscratch; k++) {
+            size_t n = strlen(p->scratch_rel[k]);
+            if (!strncmp(rel, p->scratch_rel[k], n) && rel[n] == '/') {
+                p->files_scratch[i] = (int)k;
+                memmove(rel, rel + n + 1, strlen(rel + n + 1) + 1);
+                break;
+            }
+        }
+        p->files_rel[i] = rel;
+        if (p->files_scratch[i] < 0)
+            add_parents(&dirs, rel, false);
     }
     /* Sorted, a folder comes before everything inside it. */
     sl_sort(&dirs);

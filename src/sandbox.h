@@ -55,7 +55,8 @@ typedef struct SandboxLink {
 } SandboxLink;
 
 typedef struct SandboxFile {
-    const char *path; /* absolute path inside (read-only) */
+    const char *path; /* absolute path inside: read-only, or below a scratch
+                       * folder the program's own */
     const char *data;
     size_t len;       /* 0: strlen(data) */
 } SandboxFile;

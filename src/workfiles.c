@@ -296,7 +296,8 @@ bool workfiles_copy_out_tree(int src_fd, int dst_fd, long long *budget)
     return copy_tree(src_fd, dst_fd, 0, budget);
 }
 
-bool workfiles_copy_out_file(int src_fd, const char *rel, int dst_fd, const char *name, long long max)
+bool workfiles_copy_out_file(int src_fd, const char *rel, int dst_fd, const char *name, mode_t mode,
+                             long long max)
 {
     char *path = strdup(rel);
     if (!path)
@@ -312,7 +313,7 @@ bool workfiles_copy_out_file(int src_fd, const char *rel, int dst_fd, const char
     }
     long long size = 0;
     /* cargo links its output to the copy in deps/: two links. */
-    bool ok = dir >= 0 && copy_out(dir, part, dst_fd, name, 0755, 2, max, &size);
+    bool ok = dir >= 0 && copy_out(dir, part, dst_fd, name, mode, 2, max, &size);
     if (dir >= 0)
         close(dir);
     free(path);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 typedef struct GeneratedFile {
     char *path; /* relative to the working directory */
@@ -38,9 +39,10 @@ bool workfiles_copy_in(WorkCopy *c, const char *src, const char *const *only, in
  * with one link, at most *budget bytes (lowered by what was copied). */
 bool workfiles_copy_out_tree(int src_fd, int dst_fd, long long *budget);
 
-/* Copy the executable at rel (a path below src_fd, no part of it a
- * symlink) to dst_fd/name, mode 0755, at most max bytes. */
-bool workfiles_copy_out_file(int src_fd, const char *rel, int dst_fd, const char *name, long long max);
+/* Copy the file at rel (a path below src_fd, no part of it a symlink) to
+ * dst_fd/name with that mode, at most max bytes. */
+bool workfiles_copy_out_file(int src_fd, const char *rel, int dst_fd, const char *name, mode_t mode,
+                             long long max);
 
 /* Why files a run wrote were left out (Generated.left_why, bits). */
 enum {

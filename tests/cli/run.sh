@@ -1197,6 +1197,44 @@ P
   expect_eq "$(json_get "$OUT" '[(f["name"], f["type"]) for f in j["generated_files"]]')" '[["squares.png", "image/png"]]'
 }
 
+# matplotlib scans the system's fonts into a list in its cache, which a
+# run's fresh HOME does not keep: tide keeps the list its own sandboxed
+# run of matplotlib's font manager made, and gives later runs a copy as
+# their own.  What a program writes there (a list of its own, of a format
+# tide's run cannot make) reaches no later run, and makes no new list
+# after each run.
+test_matplotlib_font_list_is_made_once_and_not_by_the_program() {
+  /usr/bin/python3 -c 'import matplotlib' 2>/dev/null ||
+    fail "Debian's python3-matplotlib is not installed (make check installs it)"
+  cat >fonts.py <<'P'
+import glob, os
+d = os.path.expanduser("~/.cache/matplotlib")
+lists = sorted(glob.glob(d + "/fontlist-*.json"))
+print([os.path.basename(f) for f in lists], os.access(d, os.W_OK))
+print(all("DejaVu" in open(f).read() for f in lists))
+import matplotlib.font_manager
+for f in glob.glob(d + "/fontlist-*.json"):
+    open(f, "w").write('{"_version": "poison"}')
+open(d + "/fontlist-v999.json", "w").write("{}")
+P
+  PATH=/usr/bin:$PATH run_tide run --json fonts.py
+  expect_rc 0 "$OUT"
+  expect_eq "$(json_get "$OUT" 'j["output"]')" "$(printf '[] False\nTrue')"
+  kept=$(echo "$XDG_CACHE_HOME"/tide/matplotlib/*)
+  [ -d "$kept" ] || fail "no font list kept: $(ls -R "$XDG_CACHE_HOME/tide")"
+  expect_eq "$(cd "$kept" && ls)" "$(printf 'fontlist-v330.json\nfontlist-v999.json.none')"
+  expect_contains "$(cat "$kept"/fontlist-v330.json)" DejaVu
+  inode=$(stat -c %i "$kept")
+  for i in 1 2; do
+    PATH=/usr/bin:$PATH run_tide run --json fonts.py
+    expect_rc 0 "$OUT"
+    expect_eq "$(json_get "$OUT" 'j["output"]')" "$(printf "['fontlist-v330.json'] True\nTrue")"
+    expect_eq "$(json_get "$OUT" 'j["error"]')" ""
+  done
+  expect_eq "$(stat -c %i "$kept")" "$inode" "made again after a run"
+  expect_not_contains "$(cat "$kept"/fontlist-v330.json)" poison
+}
+
 # There is no window in the sandbox: plt.show() and fig.show() save the
 # figures as pictures the run wrote (Figure_1.png, ...), named past files
 # already there; the program goes on; plt.pause() saves the frames of an

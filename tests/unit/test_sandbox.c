@@ -11,9 +11,10 @@
 #include "testutil.h"
 #include "xalloc.h"
 
-/* Run /bin/sh -c script in a sandbox with only the system folders, and
- * return what it printed. */
-static char *sandboxed_at(const char *workdir, const char *alias, const char *script, bool hold, int *status)
+/* Run /bin/sh -c script in a sandbox with only the system folders (and
+ * files written in), and return what it printed. */
+static char *sandboxed_with(const char *workdir, const char *alias, const SandboxFile *files, size_t nfiles,
+                            const char *script, bool hold, int *status)
 {
     const char *argv[] = {"/bin/sh", "-c", script, NULL};
     const char *envp[] = {"PATH=/usr/bin:/bin", NULL};
@@ -25,6 +26,7 @@ static char *sandboxed_at(const char *workdir, const char *alias, const char *sc
     Cgroup none = {0};
     SandboxSpec spec = {.argv = argv, .envp = envp, .cwd = workdir ? "/work" : "/",
                         .binds = binds, .nbinds = 1, .links = links, .nlinks = 3,
+                        .files = files, .nfiles = nfiles,
                         .workdir = workdir, .work_dst = "/work", .work_alias = alias, .scratch = scratch,
                         .scratch_bytes = 16 << 20, .hostname = "tide", .stdin_fd = in,
                         .stdout_fd = out[1], .stderr_fd = out[1], .cgroup = &none,
@@ -54,6 +56,11 @@ static char *sandboxed_at(const char *workdir, const char *alias, const char *sc
     return sb_steal(&sbuf);
 }
 
+static char *sandboxed_at(const char *workdir, const char *alias, const char *script, bool hold, int *status)
+{
+    return sandboxed_with(workdir, alias, NULL, 0, script, hold, status);
+}
+
 static char *sandboxed(const char *workdir, const char *script, bool hold, int *status)
 {
     return sandboxed_at(workdir, NULL, script, hold, status);
@@ -71,6 +78,23 @@ Test(sandbox, an_unprivileged_program_in_its_own_namespaces)
     cr_expect(strncmp(out, "1000\n1000\ntide\n", 15) == 0, "%s", out);
     cr_expect(strstr(out, "\nro\nrw\n") != NULL, "%s", out);
     cr_expect(strstr(out, "root") == NULL && strstr(out, "home") == NULL, "%s", out);
+    free(out);
+}
+
+Test(sandbox, files_written_in_the_root_and_in_a_scratch_folder)
+{
+    /* One in the read-only root; one below /tmp, which starts empty
+     * otherwise, with its folders: the program's own to change. */
+    const SandboxFile files[] = {{"/etc/tide-test", "root\n", 0},
+                                 {"/tmp/seed/deep/a.txt", "seed\n", 5}};
+    int st;
+    char *out = sandboxed_with(NULL, NULL, files, 2,
+                               "cat /etc/tide-test /tmp/seed/deep/a.txt; stat -c %u /tmp/seed /tmp/seed/deep/a.txt; "
+                               "echo more >> /tmp/seed/deep/a.txt && cat /tmp/seed/deep/a.txt; "
+                               "rm -r /tmp/seed && echo removed; (echo x > /etc/tide-test) 2>/dev/null || echo ro",
+                               false, &st);
+    cr_expect_str_eq(out, "root\nseed\n1000\n1000\nseed\nmore\nremoved\nro\n");
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     free(out);
 }
 
