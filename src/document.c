@@ -147,6 +147,14 @@ static const Lang *lang_of_shebang(const Buffer *b)
     return lang;
 }
 
+bool document_take_shebang(Document *d)
+{
+    if (d->lang || d->lang_chosen)
+        return false;
+    d->lang = lang_of_shebang(d->buf);
+    return d->lang != NULL;
+}
+
 static void detect_style(Document *d)
 {
     d->lang = d->path ? lang_by_path(d->path) : NULL;

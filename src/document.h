@@ -28,6 +28,7 @@ typedef struct Document {
     bool crlf;        /* new lines are "\r\n" */
     bool indent_tabs; /* indent with tabs, else spaces */
     const Lang *lang; /* NULL: plain text */
+    bool lang_chosen; /* ... by the user (F2), not from the name or #! line */
 } Document;
 
 /* The largest file the editor opens. */
@@ -42,6 +43,9 @@ Document *document_new(void);
 void document_free(Document *d);
 /* The file name shown in tabs: the last part of the path, or "untitled". */
 const char *document_name(const Document *d);
+/* A document in no language, none chosen, takes its #! line's (a script
+ * typed from scratch, named without an extension); true when it did. */
+bool document_take_shebang(Document *d);
 /* Give the document a path (Save As): absolute, folder must exist. */
 bool document_set_path(Document *d, const char *path, Err *err);
 

@@ -478,6 +478,8 @@ static void save_job_done(void *arg)
             d->disk = j->stamp;
             buffer_mark_saved(d->buf, j->state);
         }
+        if (document_take_shebang(d))
+            view_reattach(t->view); /* highlighted as what it is */
         t->disk_noticed = false;
         if (!buffer_modified(d->buf) && t->rec_written) {
             recovery_drop(t, false);
@@ -1094,6 +1096,8 @@ static void run_request(Ide *ide)
         ide_message(ide, false, "a program is running: Shift-F5 stops it");
         return;
     }
+    if (document_take_shebang(t->doc))
+        view_reattach(t->view);
     if (!t->doc->lang) {
         ide_message(ide, true, "%s has no language tide runs: F2 chooses one", document_name(t->doc));
         return;
@@ -1415,6 +1419,7 @@ void ide_set_language(Ide *ide, const Lang *lang)
     if (!t)
         return;
     t->doc->lang = lang;
+    t->doc->lang_chosen = true;
     view_reattach(t->view);
     bool avail = true;
     const char *st = lang ? langsel_status(ide, lang, &avail) : NULL;

@@ -260,6 +260,44 @@ test_a_script_without_extension_runs_in_the_chosen_language() {
   tui_wait 'ok · exit 0'
 }
 
+# A script typed from scratch into a new file without an extension is
+# what its #! line says, as when it is opened: F5 runs it, saving
+# highlights it; plain text chosen with F2 stays plain text.
+test_a_new_script_runs_as_its_shebang_says() {
+  tui_start ./greet
+  tui_wait 'greet'
+  tui_type '#!/usr/bin/env python3'
+  tui_keys Enter
+  tui_type 'print("six times seven is", 6 * 7)'
+  tui_wait 'plain text  Ln 2'
+  tui_keys F5
+  tui_wait 'six times seven is 42' 30
+  tui_wait 'ok · exit 0'
+  tui_wait 'Python  Ln 2'
+  [ "$(head -1 greet)" = '#!/usr/bin/env python3' ] || fail "greet: $(cat greet)"
+
+  # Saved under a name (Alt-S), it is highlighted as what it is.
+  tui_keys C-n
+  tui_wait 'untitled'
+  tui_type '#!/usr/bin/env node'
+  tui_keys M-s
+  tui_wait 'Save as:'
+  tui_type 'second'
+  tui_keys Enter
+  tui_wait 'saved second'
+  tui_wait 'Node.js  Ln 1'
+
+  tui_keys C-n
+  tui_wait 'untitled'
+  tui_keys F2
+  tui_wait 'Plain text'
+  tui_keys Enter
+  tui_wait 'untitled is now plain text'
+  tui_type '#!/usr/bin/env python3'
+  tui_keys F5
+  tui_wait 'has no language tide runs: F2 chooses one'
+}
+
 # F5 compiles the helpers beside a C file (the sources with no main of
 # their own), not the folder's other one-file programs.
 test_a_c_program_and_its_helper_files_run_with_f5() {
