@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -166,6 +168,12 @@ bool cgroup_create(Cgroup *cg, const char *name, long long memory_bytes, int max
 static bool same_dir(const Cgroup *cg)
 {
     return cg->mem_dir && cg->pids_dir && strcmp(cg->mem_dir, cg->pids_dir) == 0;
+}
+
+bool cgroup_unified(void)
+{
+    struct statfs fs;
+    return statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 bool cgroup_attach(const Cgroup *cg, pid_t pid, Err *err)

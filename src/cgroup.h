@@ -31,6 +31,9 @@ typedef struct CgroupStats {
  * version 0 and true only if allow_none. */
 bool cgroup_create(Cgroup *cg, const char *name, long long memory_bytes, int max_pids,
                    bool allow_none, Err *err);
+/* Whether the machine has cgroup v2 alone (/sys/fs/cgroup is cgroup2):
+ * a process is best made inside its cgroups there (see CgroupJoin). */
+bool cgroup_unified(void);
 /* Move pid (a whole process, before it starts anything) into them.  Slow
  * on v1 (see CgroupJoin); the fallback. */
 bool cgroup_attach(const Cgroup *cg, pid_t pid, Err *err);

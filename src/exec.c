@@ -1180,10 +1180,19 @@ typedef void (*AfterFn)(Job *j, const Stage *st, int scratch_fd);
 static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *overlay_failed)
 {
     const RunRequest *req = j->req;
-    Cgroup cg;
+    Cgroup cg = {0};
     Err err;
-    bool made;
-    if (st->kind == STAGE_RUN && j->early) {
+    bool made = true;
+    /* On v1, the run step's cgroups, still being made, are joined when
+     * the sandbox is ready (sandbox_release): its setup, a millisecond or
+     * two, hides their making (0.3 ms off `tide run` here).  Not on v2,
+     * where a process is made inside them (CgroupJoin); nor where a
+     * machine without cgroups may run with rlimits instead, which depend
+     * on the outcome. */
+    bool late = st->kind == STAGE_RUN && j->early && !req->allow_no_cgroup && !cgroup_unified();
+    if (late) {
+        /* taken below */
+    } else if (st->kind == STAGE_RUN && j->early) {
         made = early_cgroup_take(j, &cg, &err);
     } else {
         char name[64];
@@ -1193,8 +1202,9 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     }
     if (!made)
         return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
-    st->cg_active = cg.active;
+    st->cg_active = late || cg.active;
 
+    v->nrlimits = 0; /* a second try (run_stage) sets them again */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     rlim_t cpu = (rlim_t)(st->timeout_ms + 999) / 1000 * (rlim_t)(ncpu > 0 ? ncpu : 1) + 1;
     view_rlimit(v, RLIMIT_FSIZE, FILE_SIZE_LIMIT, FILE_SIZE_LIMIT);
@@ -1202,7 +1212,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     view_rlimit(v, RLIMIT_NOFILE, 1024, 1024);
     view_rlimit(v, RLIMIT_CPU, cpu, cpu + 1);
     view_rlimit(v, RLIMIT_NPROC, (rlim_t)st->max_pids, (rlim_t)st->max_pids);
-    if (!cg.active) /* the weaker stand-in: RLIMIT_AS would break the JVM, Go and Node */
+    if (!st->cg_active) /* the weaker stand-in: RLIMIT_AS would break the JVM, Go and Node */
         view_rlimit(v, RLIMIT_DATA, (rlim_t)st->memory_mib << 20, (rlim_t)st->memory_mib << 20);
 
     st->work_idx = -1;
@@ -1238,7 +1248,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
         .links = v->links, .nlinks = v->nlinks, .files = v->files, .nfiles = v->nfiles,
         .workdir = work_copy || st->kind == STAGE_HELPER ? NULL : j->workdir, .work_dst = WORK,
         .work_alias = work_copy || st->kind == STAGE_HELPER ? NULL : j->workdir, .scratch = v->scratch,
-        .hold = work_copy,
+        .hold = work_copy, .cgroup_late = late,
         /* tmpfs pages are charged to the run's memory cgroup: half of the
          * limit for files leaves the rest to the program, so filling the
          * disk ends in ENOSPC rather than the OOM killer. */
@@ -1246,7 +1256,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
         .share_net = req->net && st->kind == STAGE_RUN, .hostname = "tide",
         .stdin_fd = in[0], .stdout_fd = out[1], .stderr_fd = errp[1], .tty = tty,
         .rows = req->rows, .cols = req->cols, .rlimits = v->rlimits,
-        .nrlimits = v->nrlimits, .cgroup = &cg, .filter = j->filter,
+        .nrlimits = v->nrlimits, .cgroup = late ? NULL : &cg, .filter = j->filter,
     };
     Sandbox *sb;
     long long t0 = now_ns();
@@ -1257,8 +1267,14 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
         close(out[1]);
         close(errp[1]);
     }
-    if (ok && work_copy && !(fill_work_copy(j, st, sb, spec.scratch_bytes) &&
-                                 sandbox_release(sb, &err))) {
+    if (ok && late && !early_cgroup_take(j, &cg, &err)) {
+        job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
+        sandbox_free(sb);
+        close(in[1]), close(out[0]), close(errp[0]);
+        return false;
+    }
+    if (ok && (spec.hold || spec.cgroup_late) && !((!work_copy || fill_work_copy(j, st, sb, spec.scratch_bytes)) &&
+                              sandbox_release(sb, spec.cgroup_late ? &cg : NULL, &err))) {
         if (j->res->status != RUN_SANDBOX_ERROR)
             job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
         sandbox_free(sb);

@@ -151,6 +151,7 @@ typedef struct Plan {
     size_t nscratch;
     char tmpfs_opts[128];
     bool hold;
+    bool cgroup_late; /* joined at the release, from its message's descriptors */
     bool share_net;
     bool net_ready;  /* a pooled namespace: loopback already up */
     const char *hostname;
@@ -226,7 +227,7 @@ static long long now_ns(void)
 }
 
 /* A message and up to two file descriptors (those >= 0). */
-static void send_msg(int fd, const Msg *m, int fd1, int fd2)
+static bool send_msg(int fd, const Msg *m, int fd1, int fd2)
 {
     struct iovec io = {(void *)m, sizeof *m};
     union {
@@ -249,8 +250,10 @@ static void send_msg(int fd, const Msg *m, int fd1, int fd2)
         c->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
         memcpy(CMSG_DATA(c), fds, (size_t)n * sizeof(int));
     }
-    while (sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
+    ssize_t sent;
+    while ((sent = sendmsg(fd, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
         ;
+    return sent == (ssize_t)sizeof *m;
 }
 
 /* Receive a message and the descriptors that came with it (-1: none). */
@@ -706,7 +709,10 @@ static int child_main(void *arg)
     struct pollfd alive = {p->sync_fd, POLLIN, 0};
     if (poll(&alive, 1, 0) > 0 && (alive.revents & POLLHUP))
         _exit(126);
-    (void)unshare(CLONE_NEWCGROUP);
+    /* Rooted at the run's cgroup: the program sees "/" (a late one is
+     * joined, and the namespace made, at the release). */
+    if (!p->cgroup_late)
+        (void)unshare(CLONE_NEWCGROUP);
 
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         child_fail(p, ST_PRIVATE, 0);
@@ -757,6 +763,15 @@ static int child_main(void *arg)
         int fds[2];
         if (recv_msg(p->sync_fd, &start, fds) != (ssize_t)sizeof start || start.type != MSG_GO)
             _exit(126); /* tide gave up */
+        for (int i = 0; i < 2; i++) {
+            if (fds[i] < 0)
+                continue;
+            if (write(fds[i], "0", 1) != 1)
+                child_fail(p, ST_CGROUP, i);
+            close(fds[i]);
+        }
+        if (p->cgroup_late)
+            (void)unshare(CLONE_NEWCGROUP);
     }
 
     enter_user_ns(p);
@@ -945,7 +960,8 @@ static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
 {
     *p = (Plan){.cgroup_tasks = {-1, -1}, .in_fd = s->tty ? -1 : s->stdin_fd,
                 .out_fd = s->tty ? -1 : s->stdout_fd, .err_fd = s->tty ? -1 : s->stderr_fd,
-                .tty = s->tty, .rows = s->rows, .hold = s->hold,
+                .tty = s->tty, .rows = s->rows, .hold = s->hold || s->cgroup_late,
+                .cgroup_late = s->cgroup_late,
                 .cols = s->cols, .workdir = s->workdir, .work_fd = -1, .share_net = s->share_net,
                 .hostname = s->hostname, .argv = s->argv, .envp = s->envp, .cwd = s->cwd,
                 .rlimits = s->rlimits, .nrlimits = s->nrlimits, .filter = s->filter,
@@ -1157,7 +1173,8 @@ bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
     if (!make_plan(spec, &plan, err))
         return false;
     CgroupJoin join;
-    if (!cgroup_join_open(spec->cgroup, &join, err)) {
+    static const Cgroup none = {0};
+    if (!cgroup_join_open(spec->cgroup_late ? &none : spec->cgroup, &join, err)) {
         plan_free(&plan);
         return false;
     }
@@ -1247,14 +1264,22 @@ bool sandbox_err_is_overlay(const Err *err)
     return strncmp(err->msg, prefix, strlen(prefix)) == 0;
 }
 
-bool sandbox_release(Sandbox *sb, Err *err)
+bool sandbox_release(Sandbox *sb, const Cgroup *late, Err *err)
 {
+    /* A late cgroup is joined by init itself where cgroup_join_open
+     * allows (v1: see CgroupJoin), else moved into from here. */
+    CgroupJoin join = {.dir_fd = -1, .tasks_fd = {-1, -1}};
+    if (late && !cgroup_join_open(late, &join, err))
+        return false;
+    if (join.dir_fd >= 0) {
+        cgroup_join_close(&join);
+        if (!cgroup_attach(late, sb->pid, err))
+            return false;
+    }
     Msg go = {.type = MSG_GO};
-    struct iovec io = {&go, sizeof go};
-    struct msghdr mh = {.msg_iov = &io, .msg_iovlen = 1};
-    if (sendmsg(sb->sync_fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof go)
-        return err_sys(err, "sandbox: cannot start the program");
-    return true;
+    bool sent = send_msg(sb->sync_fd, &go, join.tasks_fd[0], join.tasks_fd[1]);
+    cgroup_join_close(&join);
+    return sent || err_sys(err, "sandbox: cannot start the program");
 }
 
 int sandbox_pidfd(const Sandbox *sb)

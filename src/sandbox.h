@@ -103,6 +103,10 @@ typedef struct SandboxSpec {
     const SandboxRlimit *rlimits;
     size_t nrlimits;
     const Cgroup *cgroup;           /* joined before anything runs; may be inactive */
+    /* Instead, the cgroups come with sandbox_release (hold is implied):
+     * the caller makes them while the sandbox is set up, and the program
+     * starts inside them all the same. */
+    bool cgroup_late;
     const struct sock_fprog *filter; /* NULL only with an explicit opt-out */
 } SandboxSpec;
 
@@ -128,7 +132,7 @@ int sandbox_scratch_fd(const Sandbox *sb);
  * Linux 5.11, or on a file system overlayfs will not take)? */
 bool sandbox_err_is_overlay(const Err *err);
 /* Let a held sandbox start its program. */
-bool sandbox_release(Sandbox *sb, Err *err);
+bool sandbox_release(Sandbox *sb, const Cgroup *late, Err *err);
 /* The master side of the program's terminal (tty runs), else -1.  Owned
  * by the sandbox: valid until sandbox_free. */
 int sandbox_pty_fd(const Sandbox *sb);

@@ -1,6 +1,7 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -40,7 +41,7 @@ static char *sandboxed_with(const char *workdir, const char *alias, const Sandbo
         /* Held: nothing runs until released. */
         struct pollfd p = {out[0], POLLIN, 0};
         cr_expect_eq(poll(&p, 1, 200), 0, "the program ran before it was released");
-        cr_assert(sandbox_release(sb, &err), "%s", err.msg);
+        cr_assert(sandbox_release(sb, NULL, &err), "%s", err.msg);
     }
     StrBuf sbuf = {0};
     char buf[4096];
@@ -144,4 +145,52 @@ Test(sandbox, the_working_folder_at_its_own_path)
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     free(out);
     free(file);
+}
+
+/* Cgroups made while the sandbox is set up are joined at the release,
+ * before the program starts: it runs inside them, and the cgroup
+ * namespace is rooted there (it sees "/"). */
+Test(sandbox, a_late_cgroup_is_joined_before_the_program_starts)
+{
+    Cgroup cg;
+    Err err;
+    char name[64];
+    snprintf(name, sizeof name, "tide-%d-late", (int)getpid());
+    cr_assert(cgroup_create(&cg, name, 64LL << 20, 8, true, &err), "%s", err.msg);
+    if (!cg.active)
+        cr_skip_test("no cgroups on this machine");
+    const char *argv[] = {"/bin/sh", "-c", "grep -c ':/$' /proc/self/cgroup; cat /proc/self/cgroup | wc -l", NULL};
+    const char *envp[] = {"PATH=/usr/bin:/bin", NULL};
+    const SandboxBind binds[] = {{"/usr", "/usr", 0}};
+    const SandboxLink links[] = {{"usr/bin", "/bin"}, {"usr/lib", "/lib"}, {"usr/lib64", "/lib64"}};
+    const char *scratch[] = {"/tmp", NULL};
+    int out[2], in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
+    SandboxSpec spec = {.argv = argv, .envp = envp, .cwd = "/", .binds = binds, .nbinds = 1, .links = links,
+                        .nlinks = 3, .scratch = scratch, .scratch_bytes = 16 << 20, .hostname = "tide",
+                        .stdin_fd = in, .stdout_fd = out[1], .stderr_fd = out[1], .cgroup_late = true,
+                        .filter = syscall_filter_get(NULL, NULL)};
+    Sandbox *sb;
+    cr_assert(sandbox_start(&spec, &sb, &err), "%s", err.msg);
+    close(out[1]);
+    close(in);
+    struct pollfd p = {out[0], POLLIN, 0};
+    cr_expect_eq(poll(&p, 1, 200), 0, "the program ran before it was released");
+    cr_assert(sandbox_release(sb, &cg, &err), "%s", err.msg);
+    char buf[256] = "";
+    ssize_t n, len = 0;
+    while ((n = read(out[0], buf + len, sizeof buf - 1 - (size_t)len)) > 0)
+        len += n;
+    close(out[0]);
+    SandboxExit ex;
+    cr_assert(sandbox_finish(sb, &ex, NULL));
+    sandbox_free(sb);
+    CgroupStats stats;
+    cgroup_stats(&cg, &stats);
+    cgroup_destroy(&cg);
+    /* Every hierarchy's line ends in "/": rooted at the run's cgroups. */
+    int rooted = 0, lines = 0;
+    cr_assert_eq(sscanf(buf, "%d %d", &rooted, &lines), 2, "%s", buf);
+    cr_expect_eq(rooted, lines, "%s", buf);
+    cr_expect_gt(stats.peak_bytes, 0, "nothing was charged to the run's memory cgroup");
 }
