@@ -146,6 +146,25 @@ void mplfonts_unknown(int home_fd, const MplFonts *given, StrList *names)
     sl_free(&made);
 }
 
+/* The folder tmp becomes dir; what was there ends up in tmp.  At once
+ * where the file system can swap two names (a run reading the folder
+ * meanwhile sees the old lists or the new ones); else (NFS) in two steps. */
+static bool put_in_place(const char *tmp, const char *dir)
+{
+    if (rename(tmp, dir) == 0)
+        return true;
+    if (errno != EEXIST && errno != ENOTEMPTY)
+        return false;
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0)
+        return true;
+    char *old = xasprintf("%s.old", tmp);
+    bool ok = rename(dir, old) == 0 && rename(tmp, dir) == 0 && rename(old, tmp) == 0;
+    if (fileio_is_dir(old))
+        (void)fileio_rmtree(old, NULL);
+    free(old);
+    return ok;
+}
+
 bool mplfonts_keep(int home_fd, const char *dir, const StrList *wanted, Err *err)
 {
     StrList names = {0};
@@ -178,10 +197,7 @@ bool mplfonts_keep(int home_fd, const char *dir, const StrList *wanted, Err *err
         close(src);
     if (dst >= 0)
         close(dst);
-    /* In place at once: a run reading the folder meanwhile sees the old
-     * lists or the new ones.  What was there is removed with tmp. */
-    if (ok && rename(tmp, dir) != 0 &&
-        !((errno == EEXIST || errno == ENOTEMPTY) && renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0))
+    if (ok && !put_in_place(tmp, dir))
         ok = err_sys(err, "cannot keep the font lists in %s", dir);
     if (fileio_is_dir(tmp))
         (void)fileio_rmtree(tmp, NULL);
