@@ -1368,10 +1368,12 @@ static void keep_build(Job *j, const Stage *st, int scratch_fd)
                  BUILD_MAX_BYTES >> 20);
 }
 
+/* What tide's run made, once it ended by itself (an exit status, even a
+ * failed import: the names it did not make are noted as such). */
 static void keep_font_lists(Job *j, const Stage *st, int scratch_fd)
 {
-    int home = st->end == END_EXITED ? openat(scratch_fd, HOME_SCRATCH, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-                                     : -1;
+    bool exited = st->end == END_EXITED && st->ex.ended && WIFEXITED(st->ex.status);
+    int home = exited ? openat(scratch_fd, HOME_SCRATCH, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
     if (home >= 0) {
         (void)mplfonts_keep(home, j->fonts_dir, &j->fonts_new, NULL);
         close(home);
@@ -1396,8 +1398,8 @@ static void make_font_lists(Job *j)
     view_env(&v, j, false);
     lang_env(&v, j, false);
     view_python_user_site(&v, j);
-    Stage st = {.kind = STAGE_HELPER, .timeout_ms = 60000, .memory_mib = j->req->memory_mib,
-                .max_pids = j->req->max_processes};
+    /* tide's limits, not the ones asked for the program. */
+    Stage st = {.kind = STAGE_HELPER, .timeout_ms = 60000, .memory_mib = 512, .max_pids = 64};
     (void)run_stage(j, &v, &st, keep_font_lists);
     view_free(&v);
     res->status = status;
