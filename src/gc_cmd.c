@@ -100,8 +100,9 @@ static int status_run(App *app, int argc, char **argv)
         return cli_fail("%s", err.msg);
     /* Unsaved changes the IDE kept when it ended without saving them: the
      * user may not know they wait. */
-    StrList unsaved = {0};
-    if (!recovery_waiting(&app->paths, &unsaved, &err)) {
+    StrList unsaved = {0}, aside = {0};
+    if (!recovery_waiting(&app->paths, &unsaved, &err) || !recovery_set_aside_files(&app->paths, &aside, &err)) {
+        sl_free(&unsaved);
         session_usage_free(&u);
         return cli_fail("%s", err.msg);
     }
@@ -122,6 +123,10 @@ static int status_run(App *app, int argc, char **argv)
         for (size_t i = 0; i < unsaved.len; i++)
             json_array_append_new(files, json_string(unsaved.items[i]));
         json_object_set_new(j, "unsaved", files);
+        json_t *kept = json_array();
+        for (size_t i = 0; i < aside.len; i++)
+            json_array_append_new(kept, json_string(aside.items[i]));
+        json_object_set_new(j, "set_aside", kept);
         cli_print_json(j);
     } else {
         char files[CLI_TIME_LEN], disk[CLI_TIME_LEN], db[CLI_TIME_LEN], total[CLI_TIME_LEN], exp[CLI_TIME_LEN];
@@ -142,8 +147,13 @@ static int status_run(App *app, int argc, char **argv)
             printf("%-14s%s\n", i ? "" : "unsaved", unsaved.items[i]);
         if (unsaved.len)
             printf("              (changes the IDE kept when it ended without saving: tide FILE offers them)\n");
+        for (size_t i = 0; i < aside.len; i++)
+            printf("%-14s%s\n", i ? "" : "set aside", aside.items[i]);
+        if (aside.len)
+            printf("              (kept changes not restored when offered: copy what you need, then remove them)\n");
     }
     sl_free(&unsaved);
+    sl_free(&aside);
     session_usage_free(&u);
     return EXIT_OK;
 }
@@ -156,6 +166,7 @@ const Command cmd_status = {
     "the next thing expires (tide gc removes it), the data folder and the\n"
     "database with its size; and the files whose unsaved changes the IDE kept\n"
     "when it ended without saving them (killed, or its terminal closed): opening\n"
-    "one in tide offers them back.\n",
+    "one in tide offers them back; those not restored then are set aside, each a\n"
+    "file of its own under $XDG_STATE_HOME/tide/set-aside, listed too.\n",
     status_run,
 };

@@ -264,6 +264,68 @@ static char *header_path(const char *rec)
     return end ? xstrndup(p, (size_t)(end - p)) : NULL;
 }
 
+bool recovery_set_aside(const Paths *paths, const char *rec_path, char **out, Err *err)
+{
+    *out = NULL;
+    Recovery r;
+    if (!recovery_read(rec_path, &r, err))
+        return err->msg[0] ? false : err_set(err, "the recovery file is gone");
+    char *dir = paths_get(paths, DIR_STATE, "set-aside");
+    char stamp[32];
+    struct tm tm;
+    if (!localtime_r(&r.written, &tm) || !strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm))
+        snprintf(stamp, sizeof stamp, "%lld", (long long)r.written);
+    bool ok = fileio_mkdirs(dir, 0700, err);
+    int fd = -1;
+    char *path = NULL;
+    for (int k = 0; ok && fd < 0 && k < 100; k++) {
+        free(path);
+        path = k ? xasprintf("%s/%s.%s.%d", dir, fileio_base_name(r.file_path), stamp, k)
+                 : xasprintf("%s/%s.%s", dir, fileio_base_name(r.file_path), stamp);
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST)
+            ok = err_sys(err, "cannot write %s", path);
+    }
+    if (ok && fd < 0)
+        ok = err_set(err, "cannot name a file in %s", dir);
+    if (ok && !(fileio_write_all(fd, r.data, r.len) && fsync(fd) == 0))
+        ok = err_sys(err, "cannot write %s", path);
+    if (fd >= 0)
+        close(fd);
+    if (ok) {
+        recovery_remove(rec_path);
+        *out = path;
+    } else {
+        if (fd >= 0)
+            (void)unlink(path);
+        free(path);
+    }
+    free(dir);
+    recovery_free(&r);
+    return ok;
+}
+
+bool recovery_set_aside_files(const Paths *paths, StrList *files, Err *err)
+{
+    char *dir = paths_get(paths, DIR_STATE, "set-aside");
+    DIR *d = opendir(dir);
+    if (!d) {
+        bool none = errno == ENOENT;
+        if (!none)
+            err_sys(err, "cannot read %s", dir);
+        free(dir);
+        return none;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            sl_push_owned(files, xasprintf("%s/%s", dir, e->d_name));
+    closedir(d);
+    free(dir);
+    sl_sort(files);
+    return true;
+}
+
 bool recovery_waiting(const Paths *paths, StrList *files, Err *err)
 {
     char *dir = paths_get(paths, DIR_STATE, "recovery");

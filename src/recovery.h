@@ -54,6 +54,15 @@ bool recovery_read(const char *rec_path, Recovery *out, Err *err);
 void recovery_free(Recovery *r);
 /* Remove it (no error when it is not there). */
 void recovery_remove(const char *rec_path);
+/* Changes the user chose not to restore (a "n" typed by a hand that meant
+ * to type into the file, as likely as a choice) are not thrown away: their
+ * text becomes a plain file of its own, NAME.YYYYMMDD-HHMMSS (when they were
+ * written) under $XDG_STATE_HOME/tide/set-aside/, and the recovery file
+ * goes.  *out: that file's path.  False (the recovery file kept) when it
+ * cannot be written. */
+bool recovery_set_aside(const Paths *paths, const char *rec_path, char **out, Err *err);
+/* The files set aside so far (full paths, sorted), added to files. */
+bool recovery_set_aside_files(const Paths *paths, StrList *files, Err *err);
 /* The files whose unsaved changes wait in a recovery file no running IDE
  * holds (what a crash or a closed terminal left; opening the file in the
  * IDE offers them), sorted, added to files.  No folder yet: none. */

@@ -305,6 +305,33 @@ static void recovery_flush(Ide *ide)
     }
 }
 
+/* Not restored: kept aside all the same, where no autosave writes. */
+static void set_aside(Ide *ide, Tab *t)
+{
+    char *aside;
+    Err err;
+    if (!recovery_set_aside(&ide->app->paths, t->rec.path, &aside, &err)) {
+        ide_message(ide, true, "not restored; the changes stay in %s (%s)", t->rec.path, err.msg);
+        return;
+    }
+    const char *home = getenv("HOME");
+    size_t n = home ? strlen(home) : 0;
+    bool under = n > 1 && !strncmp(aside, home, n) && aside[n] == '/';
+    ide_message(ide, false, "%s not restored: its changes are kept in %s%s (Ctrl-O opens it)",
+                document_name(t->doc), under ? "~" : "", aside + (under ? n : 0));
+    free(aside);
+}
+
+static void on_restore_cancel(Ide *ide, void *ud)
+{
+    Tab *t = ud;
+    for (size_t i = 0; i < ide->ntabs; i++)
+        if (ide->tabs[i] == t) {
+            set_aside(ide, t);
+            return;
+        }
+}
+
 static void on_restore_answer(Ide *ide, const char *answer, void *ud)
 {
     Tab *t = ud;
@@ -316,8 +343,7 @@ static void on_restore_answer(Ide *ide, const char *answer, void *ud)
     Recovery r;
     Err err;
     if (answer[0] != 'y') {
-        recovery_remove(t->rec.path);
-        ide_message(ide, false, "recovered changes discarded");
+        set_aside(ide, t);
         return;
     }
     if (!recovery_read(t->rec.path, &r, &err)) {
@@ -374,9 +400,9 @@ static void offer_recovery(Ide *ide, Tab *t)
         if (localtime_r(&r.written, &tm))
             strftime(when, sizeof when, " (%H:%M, %d %b)", &tm);
         char q[400];
-        snprintf(q, sizeof q, "Restore the unsaved changes to %s%s that tide kept? (y/n) ", document_name(t->doc),
-                 when);
-        prompt_choice(ide, q, "yn", on_restore_answer, NULL, t);
+        snprintf(q, sizeof q, "Restore the unsaved changes to %s%s that tide kept? (y/n) ",
+                 document_name(t->doc), when);
+        prompt_choice(ide, q, "yn", on_restore_answer, on_restore_cancel, t);
     }
     recovery_free(&r);
 }

@@ -145,21 +145,36 @@ test_save_as_over_a_file_open_in_another_tab() {
   tui_wait_gone 'bbb'
 }
 
-test_declined_recovery_is_discarded() {
+# Changes not restored ("n", perhaps typed by a hand that meant to type
+# into the file; or Esc) are not thrown away: their text is a file of its
+# own under $XDG_STATE_HOME/tide/set-aside, and no autosave overwrites it.
+test_declined_recovery_is_set_aside() {
   echo base >d.txt
-  tui_start d.txt
-  tui_wait 'base'
-  tui_type 'zzz'
-  wait_recovery d.txt
-  kill -KILL "$(tui_pid)"
-  tui_wait_exit
-  tui_stop
-  tui_start d.txt
-  tui_wait 'that tide kept? (y/n)'
-  tui_keys n
-  tui_wait 'recovered changes discarded'
-  expect_eq "$(cat d.txt)" base
-  [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ] || fail "the recovery file is still there"
+  for answer in n Escape; do
+    tui_start d.txt
+    tui_wait 'base'
+    tui_type "zzz$answer"
+    wait_recovery d.txt
+    kill -KILL "$(tui_pid)"
+    tui_wait_exit
+    tui_stop
+    tui_start d.txt
+    tui_wait 'that tide kept? (y/n)'
+    tui_keys "$answer"
+    tui_wait 'd.txt not restored: its changes are kept in'
+    expect_eq "$(cat d.txt)" base
+    [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ] || fail "the recovery file is still there"
+    tui_type 'more'
+    wait_recovery d.txt
+    tui_keys C-q
+    tui_wait 'Save'
+    tui_keys n
+    tui_wait_exit
+    tui_stop
+  done
+  expect_eq "$(cat "$XDG_STATE_HOME"/tide/set-aside/d.txt.* | sort)" "$(printf 'zzzEscapebase\nzzznbase')"
+  expect_contains "$("$TIDE" status)" "set aside     $XDG_STATE_HOME/tide/set-aside/d.txt."
+  expect_eq "$("$TIDE" status --json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["set_aside"]))')" 2
 }
 
 test_hangup_writes_recovery_at_once() {

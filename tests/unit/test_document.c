@@ -168,6 +168,50 @@ Test(recovery, written_read_and_removed)
     paths_free(&paths);
 }
 
+/* Not restored, the text is kept as a file of its own (twice the same
+ * moment: two names), and the recovery file goes. */
+Test(recovery, changes_not_restored_are_set_aside)
+{
+    tu_fresh_xdg();
+    Paths paths;
+    Err err;
+    cr_assert(paths_init(&paths, &err));
+    char *file = xasprintf("%s/notes.txt", tu_tempdir());
+    char *rec = recovery_path(&paths, file);
+    Buffer *b = buffer_new();
+    buffer_insert(b, 0, "kept\xff\n", 6);
+    char *aside[2];
+    for (int i = 0; i < 2; i++) {
+        BufferSnapshot *s = buffer_snapshot(b);
+        cr_assert(recovery_write(rec, file, s, &err), "%s", err.msg);
+        snapshot_unref(s);
+        cr_assert(recovery_set_aside(&paths, rec, &aside[i], &err), "%s", err.msg);
+        cr_assert(strstr(aside[i], "/tide/set-aside/notes.txt."), "%s", aside[i]);
+        size_t len;
+        char *data = tu_read(aside[i], &len);
+        cr_assert_eq(len, 6);
+        cr_expect_eq(memcmp(data, "kept\xff\n", 6), 0);
+        free(data);
+        cr_expect_eq(access(rec, F_OK), -1, "the recovery file is still there");
+    }
+    cr_expect_str_neq(aside[0], aside[1]);
+    StrList files = {0};
+    cr_assert(recovery_set_aside_files(&paths, &files, &err), "%s", err.msg);
+    cr_assert_eq(files.len, 2);
+    cr_expect(sl_contains(&files, aside[0]) && sl_contains(&files, aside[1]));
+    /* Nothing left to set aside: said so. */
+    free(aside[0]);
+    cr_expect_not(recovery_set_aside(&paths, rec, &aside[0], &err));
+    cr_expect_null(aside[0]);
+    cr_expect_str_eq(err.msg, "the recovery file is gone");
+    sl_free(&files);
+    free(aside[1]);
+    buffer_free(b);
+    free(rec);
+    free(file);
+    paths_free(&paths);
+}
+
 static void job_run(void *arg)
 {
     int *v = arg;
