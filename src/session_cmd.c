@@ -27,25 +27,30 @@ static json_t *session_json(const Session *s)
     return o;
 }
 
-/* Options shared by the subcommands: --json, --name. */
+/* Options shared by the subcommands: --json; for new, --name and --lang
+ * (the language may also come alone, as `tide run --lang` takes it). */
 typedef struct Opts {
     bool json;
     const char *name;
+    const char *lang;
 } Opts;
 
 static int parse(const Command *cmd, int argc, char **argv, bool allow_name, Opts *o)
 {
     static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
                                           {"name", required_argument, NULL, 'n'},
+                                          {"lang", required_argument, NULL, 'l'},
                                           {NULL, 0, NULL, 0}};
     *o = (Opts){0};
     int c;
     char bad[64];
-    while ((c = getopt_long(argc, argv, ":", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, allow_name ? ":l:" : ":", longs, NULL)) != -1) {
         if (c == 'j')
             o->json = true;
         else if (c == 'n' && allow_name)
             o->name = optarg;
+        else if (c == 'l' && allow_name)
+            o->lang = optarg;
         else if (c == ':')
             return cli_usage_error(cmd, "option '%s' needs a value", cli_bad_option(argv, c, bad));
         else
@@ -60,11 +65,13 @@ static int new_run(App *app, int argc, char **argv)
     int rc = parse(&cmd_session, argc, argv, true, &o);
     if (rc >= 0)
         return rc;
-    if (optind + 1 != argc)
-        return cli_usage_error(&cmd_session, "session new takes one language (%s)", lang_keys());
-    const Lang *lang = lang_by_key(argv[optind]);
+    if (optind + (o.lang ? 0 : 1) != argc)
+        return cli_usage_error(&cmd_session, "session new takes one language (%s)%s", lang_keys(),
+                               o.lang && optind < argc ? "; --name NAME names the session" : "");
+    const char *key = o.lang ? o.lang : argv[optind];
+    const Lang *lang = lang_by_key(key);
     if (!lang)
-        return cli_usage_error(&cmd_session, "unknown language '%s' (%s)", argv[optind], lang_keys());
+        return cli_usage_error(&cmd_session, "unknown language '%s' (%s)", key, lang_keys());
     Session s;
     Err err;
     if (!session_new_scratch(app, lang, o.name, &s, &err))
@@ -253,7 +260,7 @@ static int session_main(App *app, int argc, char **argv)
 
 const Command cmd_session = {
     "session", "create, list, show and remove execution sessions",
-    "usage: tide session new LANG [--name NAME] [--json]\n"
+    "usage: tide session new LANG [--name NAME] [--json]  (or: new --lang LANG ...)\n"
     "       tide session list [--json]\n"
     "       tide session show SESSION [--json]\n"
     "       tide session rm SESSION...\n"

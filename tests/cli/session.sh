@@ -31,6 +31,17 @@ test_new_prints_the_id_and_says_where() {
   expect_eq "$(json_get "$OUT" 'j["id"]')" 2
   expect_eq "$(json_get "$OUT" 'j["files"][0]["name"]')" main.c
   expect_eq "$(json_get "$OUT" 'j["files"][0]["origin"]')" user
+  # --lang, as tide run takes it, says the same.
+  run_tide session new --lang go --name g
+  expect_rc 0
+  expect_eq "$OUT" 3
+  expect_contains "$ERR" "created Go session 3 'g'"
+  run_tide session new -l rust
+  expect_eq "$OUT" 4
+  run_tide session new --lang c myname
+  expect_rc 2
+  expect_contains "$ERR" "session new takes one language"
+  expect_contains "$ERR" "--name NAME names the session"
 }
 
 test_new_refuses_bad_input() {
