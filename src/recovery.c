@@ -305,30 +305,12 @@ bool recovery_set_aside(const Paths *paths, const char *rec_path, char **out, Er
     return ok;
 }
 
-bool recovery_set_aside_files(const Paths *paths, StrList *files, Err *err)
+/* What each entry of the state folder's sub-folder name gives (added to
+ * files, sorted).  No folder yet: nothing, and true. */
+static bool list_state_folder(const Paths *paths, const char *name, char *(*take)(const char *dir, const char *entry),
+                              StrList *files, Err *err)
 {
-    char *dir = paths_get(paths, DIR_STATE, "set-aside");
-    DIR *d = opendir(dir);
-    if (!d) {
-        bool none = errno == ENOENT;
-        if (!none)
-            err_sys(err, "cannot read %s", dir);
-        free(dir);
-        return none;
-    }
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
-            sl_push_owned(files, xasprintf("%s/%s", dir, e->d_name));
-    closedir(d);
-    free(dir);
-    sl_sort(files);
-    return true;
-}
-
-bool recovery_waiting(const Paths *paths, StrList *files, Err *err)
-{
-    char *dir = paths_get(paths, DIR_STATE, "recovery");
+    char *dir = paths_get(paths, DIR_STATE, name);
     DIR *d = opendir(dir);
     if (!d) {
         bool none = errno == ENOENT;
@@ -339,17 +321,41 @@ bool recovery_waiting(const Paths *paths, StrList *files, Err *err)
     }
     struct dirent *e;
     while ((e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        if (n <= 4 || strcmp(e->d_name + n - 4, ".rec") != 0)
-            continue;
-        char *rec = xasprintf("%s/%s", dir, e->d_name);
-        char *file = slot_held(rec) ? NULL : header_path(rec);
-        if (file)
-            sl_push_owned(files, file);
-        free(rec);
+        /* Only . and ..: a dotfile's (.bashrc's) names begin with a dot. */
+        bool dots = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+        char *item = dots ? NULL : take(dir, e->d_name);
+        if (item)
+            sl_push_owned(files, item);
     }
     closedir(d);
     free(dir);
     sl_sort(files);
     return true;
+}
+
+static char *set_aside_file(const char *dir, const char *entry)
+{
+    return xasprintf("%s/%s", dir, entry);
+}
+
+bool recovery_set_aside_files(const Paths *paths, StrList *files, Err *err)
+{
+    return list_state_folder(paths, "set-aside", set_aside_file, files, err);
+}
+
+/* The file whose changes a recovery file nobody holds keeps, or NULL. */
+static char *waiting_file(const char *dir, const char *entry)
+{
+    size_t n = strlen(entry);
+    if (n <= 4 || strcmp(entry + n - 4, ".rec") != 0)
+        return NULL;
+    char *rec = xasprintf("%s/%s", dir, entry);
+    char *file = slot_held(rec) ? NULL : header_path(rec);
+    free(rec);
+    return file;
+}
+
+bool recovery_waiting(const Paths *paths, StrList *files, Err *err)
+{
+    return list_state_folder(paths, "recovery", waiting_file, files, err);
 }

@@ -169,14 +169,14 @@ Test(recovery, written_read_and_removed)
 }
 
 /* Not restored, the text is kept as a file of its own (twice the same
- * moment: two names), and the recovery file goes. */
+ * moment: two names), and the recovery file goes.  A dotfile's too. */
 Test(recovery, changes_not_restored_are_set_aside)
 {
     tu_fresh_xdg();
     Paths paths;
     Err err;
     cr_assert(paths_init(&paths, &err));
-    char *file = xasprintf("%s/notes.txt", tu_tempdir());
+    char *file = xasprintf("%s/.notes", tu_tempdir());
     char *rec = recovery_path(&paths, file);
     Buffer *b = buffer_new();
     buffer_insert(b, 0, "kept\xff\n", 6);
@@ -186,7 +186,7 @@ Test(recovery, changes_not_restored_are_set_aside)
         cr_assert(recovery_write(rec, file, s, &err), "%s", err.msg);
         snapshot_unref(s);
         cr_assert(recovery_set_aside(&paths, rec, &aside[i], &err), "%s", err.msg);
-        cr_assert(strstr(aside[i], "/tide/set-aside/notes.txt."), "%s", aside[i]);
+        cr_assert(strstr(aside[i], "/tide/set-aside/.notes."), "%s", aside[i]);
         size_t len;
         char *data = tu_read(aside[i], &len);
         cr_assert_eq(len, 6);
@@ -303,7 +303,8 @@ Test(recovery, the_changes_left_waiting_are_listed)
     cr_assert(recovery_waiting(&paths, &waiting, &err), "no folder yet is none: %s", err.msg);
     cr_assert_eq(waiting.len, 0);
     const char *dir = tu_tempdir();
-    char *zeta = xasprintf("%s/zeta.py", dir), *alpha = xasprintf("%s/alpha.py", dir);
+    /* alpha a dotfile: its recovery file's name starts with a dot too. */
+    char *zeta = xasprintf("%s/zeta.py", dir), *alpha = xasprintf("%s/.alpha", dir);
     RecoveryClaim z, a;
     cr_assert(recovery_claim(&paths, zeta, &z, &err), "%s", err.msg);
     cr_assert(recovery_claim(&paths, alpha, &a, &err), "%s", err.msg);

@@ -13,9 +13,10 @@
 #include "xalloc.h"
 
 /* Run /bin/sh -c script in a sandbox with only the system folders (and
- * files written in), and return what it printed. */
+ * files written in; cgroups given at the release when late), and return
+ * what it printed. */
 static char *sandboxed_with(const char *workdir, const char *alias, const SandboxFile *files, size_t nfiles,
-                            const char *script, bool hold, int *status)
+                            const Cgroup *late, const char *script, bool hold, int *status)
 {
     const char *argv[] = {"/bin/sh", "-c", script, NULL};
     const char *envp[] = {"PATH=/usr/bin:/bin", NULL};
@@ -30,18 +31,18 @@ static char *sandboxed_with(const char *workdir, const char *alias, const Sandbo
                         .files = files, .nfiles = nfiles,
                         .workdir = workdir, .work_dst = "/work", .work_alias = alias, .scratch = scratch,
                         .scratch_bytes = 16 << 20, .hostname = "tide", .stdin_fd = in,
-                        .stdout_fd = out[1], .stderr_fd = out[1], .cgroup = &none,
+                        .stdout_fd = out[1], .stderr_fd = out[1], .cgroup = &none, .cgroup_late = late,
                         .filter = syscall_filter_get(NULL, NULL), .hold = hold};
     Sandbox *sb;
     Err err;
     cr_assert(sandbox_start(&spec, &sb, &err), "%s", err.msg);
     close(out[1]);
     close(in);
-    if (hold) {
+    if (hold || late) {
         /* Held: nothing runs until released. */
         struct pollfd p = {out[0], POLLIN, 0};
         cr_expect_eq(poll(&p, 1, 200), 0, "the program ran before it was released");
-        cr_assert(sandbox_release(sb, NULL, &err), "%s", err.msg);
+        cr_assert(sandbox_release(sb, late, &err), "%s", err.msg);
     }
     StrBuf sbuf = {0};
     char buf[4096];
@@ -59,7 +60,7 @@ static char *sandboxed_with(const char *workdir, const char *alias, const Sandbo
 
 static char *sandboxed_at(const char *workdir, const char *alias, const char *script, bool hold, int *status)
 {
-    return sandboxed_with(workdir, alias, NULL, 0, script, hold, status);
+    return sandboxed_with(workdir, alias, NULL, 0, NULL, script, hold, status);
 }
 
 static char *sandboxed(const char *workdir, const char *script, bool hold, int *status)
@@ -89,7 +90,7 @@ Test(sandbox, files_written_in_the_root_and_in_a_scratch_folder)
     const SandboxFile files[] = {{"/etc/tide-test", "root\n", 0},
                                  {"/tmp/seed/deep/a.txt", "seed\n", 5}};
     int st;
-    char *out = sandboxed_with(NULL, NULL, files, 2,
+    char *out = sandboxed_with(NULL, NULL, files, 2, NULL,
                                "cat /etc/tide-test /tmp/seed/deep/a.txt; stat -c %u /tmp/seed /tmp/seed/deep/a.txt; "
                                "echo more >> /tmp/seed/deep/a.txt && cat /tmp/seed/deep/a.txt; "
                                "rm -r /tmp/seed && echo removed; (echo x > /etc/tide-test) 2>/dev/null || echo ro",
@@ -159,32 +160,9 @@ Test(sandbox, a_late_cgroup_is_joined_before_the_program_starts)
     cr_assert(cgroup_create(&cg, name, 64LL << 20, 8, true, &err), "%s", err.msg);
     if (!cg.active)
         cr_skip_test("no cgroups on this machine");
-    const char *argv[] = {"/bin/sh", "-c", "grep -c ':/$' /proc/self/cgroup; cat /proc/self/cgroup | wc -l", NULL};
-    const char *envp[] = {"PATH=/usr/bin:/bin", NULL};
-    const SandboxBind binds[] = {{"/usr", "/usr", 0}};
-    const SandboxLink links[] = {{"usr/bin", "/bin"}, {"usr/lib", "/lib"}, {"usr/lib64", "/lib64"}};
-    const char *scratch[] = {"/tmp", NULL};
-    int out[2], in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
-    SandboxSpec spec = {.argv = argv, .envp = envp, .cwd = "/", .binds = binds, .nbinds = 1, .links = links,
-                        .nlinks = 3, .scratch = scratch, .scratch_bytes = 16 << 20, .hostname = "tide",
-                        .stdin_fd = in, .stdout_fd = out[1], .stderr_fd = out[1], .cgroup_late = true,
-                        .filter = syscall_filter_get(NULL, NULL)};
-    Sandbox *sb;
-    cr_assert(sandbox_start(&spec, &sb, &err), "%s", err.msg);
-    close(out[1]);
-    close(in);
-    struct pollfd p = {out[0], POLLIN, 0};
-    cr_expect_eq(poll(&p, 1, 200), 0, "the program ran before it was released");
-    cr_assert(sandbox_release(sb, &cg, &err), "%s", err.msg);
-    char buf[256] = "";
-    ssize_t n, len = 0;
-    while ((n = read(out[0], buf + len, sizeof buf - 1 - (size_t)len)) > 0)
-        len += n;
-    close(out[0]);
-    SandboxExit ex;
-    cr_assert(sandbox_finish(sb, &ex, NULL));
-    sandbox_free(sb);
+    int st;
+    char *buf = sandboxed_with(NULL, NULL, NULL, 0, &cg, "grep -c ':/$' /proc/self/cgroup; wc -l </proc/self/cgroup",
+                               false, &st);
     CgroupStats stats;
     cgroup_stats(&cg, &stats);
     cgroup_destroy(&cg);
@@ -193,4 +171,5 @@ Test(sandbox, a_late_cgroup_is_joined_before_the_program_starts)
     cr_assert_eq(sscanf(buf, "%d %d", &rooted, &lines), 2, "%s", buf);
     cr_expect_eq(rooted, lines, "%s", buf);
     cr_expect_gt(stats.peak_bytes, 0, "nothing was charged to the run's memory cgroup");
+    free(buf);
 }
