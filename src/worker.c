@@ -134,6 +134,15 @@ void worker_submit(Worker *w, JobFn run, JobFn done, void *arg)
     pthread_mutex_unlock(&w->lock);
 }
 
+void worker_drop_waiting(Worker *w, JobFn drop)
+{
+    pthread_mutex_lock(&w->lock);
+    Job *j = w->todo;
+    w->todo = w->todo_tail = NULL;
+    pthread_mutex_unlock(&w->lock);
+    drop_all(j, drop);
+}
+
 int worker_fd(const Worker *w)
 {
     return w->efd;

@@ -21,6 +21,9 @@ void worker_abandon(Worker *w, JobFn drop);
 /* Queue run(arg) for the worker's thread; done(arg) (may be NULL) runs on
  * the collecting thread afterwards and owns arg from then on. */
 void worker_submit(Worker *w, JobFn run, JobFn done, void *arg);
+/* Take back the jobs not started yet (a newer one makes them pointless:
+ * the picture after the picture after...): drop(arg) for each, here. */
+void worker_drop_waiting(Worker *w, JobFn drop);
 /* Readable while finished jobs wait for worker_collect. */
 int worker_fd(const Worker *w);
 /* Run the done callbacks of the finished jobs. */

@@ -83,6 +83,8 @@ static void decode_start(Ide *ide, ImageView *v, size_t at)
     v->token = j->token;
     v->trying = at;
     v->decoding = true;
+    /* Right pressed five times: one decode at a time, not five in a row. */
+    worker_drop_waiting(ide->decoder, decode_drop);
     worker_submit(ide->decoder, decode_run, decode_done, j);
     ide->dirty = true;
 }

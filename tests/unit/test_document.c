@@ -255,6 +255,33 @@ static void count_drop(void *arg)
     __atomic_add_fetch(&dropped, 1, __ATOMIC_SEQ_CST);
 }
 
+/* Says it started, then takes its time. */
+static void started_run(void *arg)
+{
+    int *v = arg;
+    __atomic_store_n(&v[1], 1, __ATOMIC_SEQ_CST);
+    usleep(100000);
+    v[0] = 1;
+}
+
+/* The jobs not started yet are given back; the one running finishes. */
+Test(worker, waiting_jobs_are_dropped)
+{
+    Worker *w = worker_new();
+    int a[2] = {0, 0}, b = 0, c = 0;
+    dropped = 0;
+    worker_submit(w, started_run, NULL, a);
+    while (!__atomic_load_n(&a[1], __ATOMIC_SEQ_CST))
+        usleep(1000);
+    worker_submit(w, slow_run, NULL, &b);
+    worker_submit(w, slow_run, NULL, &c);
+    worker_drop_waiting(w, count_drop);
+    cr_expect_eq(dropped, 2);
+    worker_free(w);
+    cr_expect_eq(a[0], 1);
+    cr_expect_eq(b + c, 0, "a dropped job ran");
+}
+
 Test(worker, abandon_does_not_wait)
 {
     Worker *w = worker_new();
