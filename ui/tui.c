@@ -305,21 +305,48 @@ static void recovery_flush(Ide *ide)
     }
 }
 
-/* Not restored: kept aside all the same, where no autosave writes. */
+typedef struct AsideJob {
+    Ide *ide;
+    char *rec_path, *name, *aside;
+    bool ok;
+    Err err;
+} AsideJob;
+
+static void aside_job_run(void *arg)
+{
+    AsideJob *j = arg;
+    j->ok = recovery_set_aside(&j->ide->app->paths, j->rec_path, &j->aside, &j->err);
+}
+
+static void aside_job_done(void *arg)
+{
+    AsideJob *j = arg;
+    if (j->ok) {
+        const char *home = getenv("HOME");
+        size_t n = home ? strlen(home) : 0;
+        bool under = n > 1 && !strncmp(j->aside, home, n) && j->aside[n] == '/';
+        ide_message(j->ide, false, "%s not restored: its changes are kept in %s%s (Ctrl-O opens it)", j->name,
+                    under ? "~" : "", j->aside + (under ? n : 0));
+    } else {
+        ide_message(j->ide, true, "%s not restored, and its changes could not be set aside: %s", j->name,
+                    j->err.msg);
+    }
+    free(j->rec_path);
+    free(j->name);
+    free(j->aside);
+    free(j);
+}
+
+/* Not restored: kept aside all the same, where no autosave writes.  On
+ * the io worker (a copy and an fsync), before any later recovery write of
+ * the tab's slot, which it queues behind. */
 static void set_aside(Ide *ide, Tab *t)
 {
-    char *aside;
-    Err err;
-    if (!recovery_set_aside(&ide->app->paths, t->rec.path, &aside, &err)) {
-        ide_message(ide, true, "not restored; the changes stay in %s (%s)", t->rec.path, err.msg);
-        return;
-    }
-    const char *home = getenv("HOME");
-    size_t n = home ? strlen(home) : 0;
-    bool under = n > 1 && !strncmp(aside, home, n) && aside[n] == '/';
-    ide_message(ide, false, "%s not restored: its changes are kept in %s%s (Ctrl-O opens it)",
-                document_name(t->doc), under ? "~" : "", aside + (under ? n : 0));
-    free(aside);
+    AsideJob *j = xcalloc(1, sizeof *j);
+    j->ide = ide;
+    j->rec_path = xstrdup(t->rec.path);
+    j->name = xstrdup(document_name(t->doc));
+    worker_submit(ide->io, aside_job_run, aside_job_done, j);
 }
 
 static void on_restore_cancel(Ide *ide, void *ud)
