@@ -420,6 +420,66 @@ static bool entry_clean(const git_index_entry *e, const struct stat *st, const s
            e->mode == git_mode(st) && ts_before(st->st_mtim.tv_sec, st->st_mtim.tv_nsec, index_mtime);
 }
 
+/* A file written to while the snapshot reads it (a program's log) makes
+ * libgit2 give up, its length no longer the one it stat'ed: it is kept
+ * as it is here, its first st_size bytes at the moment it is opened (to
+ * its end, a tail that grows as fast as it is read would be chased).  The
+ * entry's stat data is that moment's, so the next snapshot hashes it
+ * again if it went on changing.  False (and a note) when it cannot be
+ * kept. */
+static bool add_changing_file(Walk *w, git_index *idx, WalkFile *f)
+{
+    char *full = xasprintf("%s/%s", w->v->workdir, f->path);
+    int fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    free(full);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        note(&w->notes, "left %s out of the snapshot: %s", f->path, fd < 0 ? strerror(errno) : git_msg());
+        return false;
+    }
+    if (st.st_size > w->max_file) {
+        close(fd);
+        char *cap = human_size(w->max_file);
+        note(&w->notes, "left %s out of the snapshot: it grew over %s while it was read", f->path, cap);
+        free(cap);
+        return false;
+    }
+    size_t want = (size_t)st.st_size, len = 0;
+    char *data = xmalloc(want + 1);
+    ssize_t n = 1;
+    while (len < want && (n = read(fd, data + len, want - len)) != 0) {
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n > 0)
+            len += (size_t)n;
+    }
+    close(fd);
+    if (n < 0) {
+        note(&w->notes, "left %s out of the snapshot: %s", f->path, strerror(errno));
+        free(data);
+        return false;
+    }
+    git_index_entry e = {
+        .ctime = {(int32_t)st.st_ctim.tv_sec, (uint32_t)st.st_ctim.tv_nsec},
+        .mtime = {(int32_t)st.st_mtim.tv_sec, (uint32_t)st.st_mtim.tv_nsec},
+        .dev = (uint32_t)st.st_dev,
+        .ino = (uint32_t)st.st_ino,
+        .mode = git_mode(&st),
+        .uid = (uint32_t)st.st_uid,
+        .gid = (uint32_t)st.st_gid,
+        .path = f->path,
+    };
+    bool ok = gitlib.git_index_add_from_buffer(idx, &e, data, len) == 0;
+    free(data);
+    if (!ok)
+        note(&w->notes, "left %s out of the snapshot: %s", f->path, git_msg());
+    else
+        f->st = st;
+    return ok;
+}
+
 static bool update_index(Walk *w, git_index *idx, Err *err)
 {
     struct timespec index_mtime = {0};
@@ -437,10 +497,15 @@ static bool update_index(Walk *w, git_index *idx, Err *err)
         if (gitlib.git_index_add_bypath(idx, f->path) < 0) {
             char *full = xasprintf("%s/%s", w->v->workdir, f->path);
             struct stat st;
-            if (lstat(full, &st) == 0)
-                note(&w->notes, "left %s out of the snapshot: %s", f->path, git_msg());
+            bool there = lstat(full, &st) == 0;
             free(full);
-            f->dropped = true;
+            if (!there) /* gone since the walk: nothing to say */
+                f->dropped = true;
+            else if (!S_ISREG(st.st_mode)) {
+                note(&w->notes, "left %s out of the snapshot: %s", f->path, git_msg());
+                f->dropped = true;
+            } else if (!add_changing_file(w, idx, f))
+                f->dropped = true;
         }
     }
     /* Whatever the index holds that is no longer there goes. */

@@ -1,6 +1,8 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +337,51 @@ Test(vcs, oversized_files_are_left_out_and_named)
     cr_assert_not(has_file(&r, c, "grow.txt"));
     vcs_snapshot_free(&s);
     free(c);
+    free(big);
+    repo_free(&r);
+}
+
+/* A program still writing its log while the run is recorded: libgit2
+ * finds the file longer than it stat'ed and gives up on it.  The file is
+ * kept as it was read, not left out with a note. */
+typedef struct Appender {
+    char *path;
+    atomic_bool stop;
+} Appender;
+
+static void *append_until_stopped(void *arg)
+{
+    Appender *a = arg;
+    int fd = open(a->path, O_WRONLY | O_APPEND);
+    cr_assert_geq(fd, 0);
+    while (!atomic_load(&a->stop))
+        cr_assert_eq(write(fd, "log line\n", 9), 9);
+    close(fd);
+    return NULL;
+}
+
+Test(vcs, a_file_written_during_the_snapshot_is_kept, .timeout = 30)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "main.py", "print(1)\n");
+    char *big = xmalloc(4 << 20);
+    memset(big, 'x', 4 << 20);
+    Appender a = {.path = xasprintf("%s/run.log", r.work)};
+    tu_write(a.path, big, 4 << 20);
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, append_until_stopped, &a), 0);
+    VcsSnapshot s;
+    char *c = record(&r, NULL, &s);
+    atomic_store(&a.stop, true);
+    pthread_join(t, NULL);
+    char *notes = notes_text(&s);
+    cr_assert(has_file(&r, c, "run.log"), "notes: %s", notes);
+    cr_assert_null(strstr(notes, "run.log"), "%s", notes);
+    free(notes);
+    vcs_snapshot_free(&s);
+    free(c);
+    free(a.path);
     free(big);
     repo_free(&r);
 }
