@@ -1571,6 +1571,33 @@ static bool prepare(Job *j)
     return true;
 }
 
+/* go build of a package other than main writes an archive, not a
+ * program, and succeeds: go run would have said "not a main package".
+ * False (the job failed) for such a build, fresh or from the cache. */
+static bool go_built_a_program(Job *j)
+{
+    if (j->lang->id != LANG_GO)
+        return true;
+    char *exe = xasprintf("%s/" EXE_NAME, j->build_dir);
+    int fd = open(exe, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    free(exe);
+    char magic[8];
+    bool ar = fd >= 0 && read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
+              memcmp(magic, "!<arch>\n", sizeof magic) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!ar)
+        return true;
+    RunResult *res = j->res;
+    const char *name = fileio_base_name(j->req->files[0]);
+    sb_printf(&res->compile_output, "%s: not a main package: a Go program is package main, with a func main\n",
+              name);
+    sb_append(&res->error, res->compile_output.data, res->compile_output.len);
+    if (j->cb && j->cb->output)
+        j->cb->output(j->cb->ud, 2, res->compile_output.data, res->compile_output.len);
+    return job_fail(j, RUN_COMPILE_ERROR, "the program did not compile: %s is not in package main", name);
+}
+
 static bool compile(Job *j)
 {
     const RunRequest *r = j->req;
@@ -1598,7 +1625,7 @@ static bool compile(Job *j)
         res->build_cached = true;
         j->build_dir = xstrdup(j->entry.dir);
         view_free(&v);
-        return true;
+        return go_built_a_program(j);
     }
     phase(j, "compiling");
     view_system(&v, j, false);
@@ -1625,6 +1652,8 @@ static bool compile(Job *j)
     if (st.end == END_TIMEOUT)
         return job_fail(j, RUN_TIMEOUT, "the compile step took longer than %g s",
                         r->compile_timeout_ms / 1000.0);
+    if (exited_zero(&st) && !go_built_a_program(j))
+        return false;
     if (exited_zero(&st)) {
         if (cacheable && buildcache_commit(paths, key, j->build_dir, &j->entry, &err)) {
             j->build_dir = xstrdup(j->entry.dir);

@@ -948,6 +948,25 @@ test_the_users_site_packages_are_seen() {
 
 # A Go module the user has downloaded builds offline in tide as it does
 # for them: their module cache is there, read-only.
+# go build of a package that is not main writes an archive and succeeds;
+# the run was then "cannot execute the program", a sandbox error.  As
+# go run says, it does not compile; a second run (its build cached
+# before) says the same.
+test_a_go_file_not_in_package_main_is_a_compile_error() {
+  printf 'package shapes\n\nfunc main() {}\n' >shapes.go
+  for round in 1 2; do
+    run_tide run shapes.go
+    expect_rc 126
+    expect_contains "$ERR" "shapes.go: not a main package"
+    expect_contains "$ERR" "tide: compile_error"
+    expect_not_contains "$ERR" "cannot execute"
+  done
+  run_tide run --json shapes.go
+  expect_eq "$(json_get "$OUT" '[j["status"], j["success"]]')" '["compile_error", false]'
+  expect_contains "$(json_get "$OUT" 'j["error"]')" "shapes.go: not a main package"
+  expect_contains "$(json_get "$OUT" 'j["compile_output"]')" "shapes.go: not a main package"
+}
+
 test_go_modules_come_from_the_users_module_cache() {
   command -v go >/dev/null || skip "go is not installed"
   python3 - "$PWD/proxy" <<'PY'
