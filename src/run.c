@@ -284,7 +284,7 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
         }
     } else if (ok) {
         Session s;
-        if (!session_new_scratch(app, o->req.lang, NULL, &s, &err)) {
+        if (!session_new_for_stdin(app, o->req.lang, &s, &err)) {
             ok = invalid(o, rc, "%s", err.msg);
         } else {
             /* The starter gives way to the program. */

@@ -282,8 +282,15 @@ static bool check_name(Store *store, const char *name, Err *err)
 
 /* Inside an open transaction: the row, then the folders.  A folder left
  * by a creation that crashed before its commit has no row and is cleared. */
+/* The name a scratch session of code from standard input gets. */
+static char *stdin_name(const Lang *lang, int64_t id)
+{
+    return xasprintf("%s-stdin-%lld", lang->key, (long long)id);
+}
+
+/* name NULL: "<language>-<id>", or stdin_name() when from_stdin. */
 static bool create_session(App *app, Store *store, const Lang *lang, SessionKind kind, const char *name,
-                           const char *folder, int64_t *id_out, Err *err)
+                           bool from_stdin, const char *folder, int64_t *id_out, Err *err)
 {
     int64_t now = session_now();
     sqlite3_stmt *st;
@@ -311,7 +318,9 @@ static bool create_session(App *app, Store *store, const Lang *lang, SessionKind
     char *git = xasprintf("%s/git", dir);
     char *files = xasprintf("%s/files", dir);
     char *gen = xasprintf("%s/generated", dir);
-    char *dflt = name ? NULL : xasprintf("%s-%lld", lang->key, (long long)id);
+    char *dflt = name         ? NULL
+                 : from_stdin ? stdin_name(lang, id)
+                              : xasprintf("%s-%lld", lang->key, (long long)id);
     const char *workdir = kind == SESSION_SCRATCH ? files : folder;
     bool ok = fileio_rmtree(dir, err) && fileio_mkdirs(dir, 0700, err) && fileio_mkdirs(gen, 0700, err);
     if (ok && kind == SESSION_SCRATCH) {
@@ -355,7 +364,7 @@ static bool ensure_sessions_root(App *app, Err *err)
     return ok;
 }
 
-bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *out, Err *err)
+static bool new_scratch(App *app, const Lang *lang, const char *name, bool from_stdin, Session *out, Err *err)
 {
     *out = (Session){0};
     Store *store;
@@ -365,7 +374,7 @@ bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *
         return false;
     int64_t id = 0;
     if ((name && !check_name(store, name, err)) ||
-        !create_session(app, store, lang, SESSION_SCRATCH, name, NULL, &id, err)) {
+        !create_session(app, store, lang, SESSION_SCRATCH, name, from_stdin, NULL, &id, err)) {
         store_rollback(store);
         return false;
     }
@@ -376,6 +385,26 @@ bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *
         return false;
     }
     return session_load(app, id, out, err);
+}
+
+bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *out, Err *err)
+{
+    return new_scratch(app, lang, name, false, out, err);
+}
+
+bool session_new_for_stdin(App *app, const Lang *lang, Session *out, Err *err)
+{
+    return new_scratch(app, lang, NULL, true, out, err);
+}
+
+bool session_from_stdin(const Session *s)
+{
+    if (s->kind != SESSION_SCRATCH || !s->lang || !s->name)
+        return false;
+    char *name = stdin_name(s->lang, s->id);
+    bool same = strcmp(name, s->name) == 0;
+    free(name);
+    return same;
 }
 
 static bool find_by_workdir(Store *store, const char *kind, const char *workdir, const char *lang, int64_t *id,
@@ -441,7 +470,7 @@ bool session_for_folder(App *app, const char *folder, const Lang *lang, Session 
         char *copy = xstrdup(real);
         const char *name = basename(copy);
         if (ok && (!find_by_workdir(store, "folder", real, lang->key, &id, NULL, err) ||
-                   (!id && !create_session(app, store, lang, SESSION_FOLDER, *name ? name : "/", real, &id, err)))) {
+                   (!id && !create_session(app, store, lang, SESSION_FOLDER, *name ? name : "/", false, real, &id, err)))) {
             store_rollback(store);
             ok = false;
         }

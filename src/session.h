@@ -62,6 +62,11 @@ const char *session_kind_name(SessionKind kind);
 /* A new scratch session with the language's starter file.  name NULL:
  * "<language>-<id>". */
 bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *out, Err *err);
+/* The scratch session of a program given on standard input (tide run -),
+ * named "<language>-stdin-<id>": a script's or an agent's, which the
+ * IDE does not offer to resume among the user's own. */
+bool session_new_for_stdin(App *app, const Lang *lang, Session *out, Err *err);
+bool session_from_stdin(const Session *s);
 /* The session for folder and lang, created on first use.  A scratch
  * session's own work tree gives that session. */
 bool session_for_folder(App *app, const char *folder, const Lang *lang, Session *out, Err *err);

@@ -109,6 +109,10 @@ struct Ide {
     long long probe_at; /* when to probe the toolchains (0: done) */
     int langsel_mode;
     Rect r_dialog;
+    /* scratch sessions the new-session dialog offers to resume, most
+     * recently used first */
+    Session *resume;
+    size_t nresume;
 
     /* the session runs go to: the one opened (--session, a new scratch
      * session) or, found when first needed, the folder's */
@@ -169,6 +173,8 @@ void ide_close_tab(Ide *ide, size_t i);
 void ide_set_language(Ide *ide, const Lang *lang);
 /* Create a scratch session in lang and open it. */
 void ide_new_scratch(Ide *ide, const Lang *lang);
+/* Open the session s (taken over) as --session does. */
+void ide_resume_session(Ide *ide, Session *s);
 void ide_switch_tab(Ide *ide, size_t i);
 /* Place the panes for the screen's size and what is shown. */
 void ide_layout(Ide *ide);

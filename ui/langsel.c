@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "toolcache.h"
@@ -97,11 +98,51 @@ void langsel_stop(Ide *ide)
     ide->probe = NULL;
 }
 
+static void resume_free(Ide *ide)
+{
+    session_list_free(ide->resume, ide->nresume);
+    ide->resume = NULL;
+    ide->nresume = 0;
+}
+
 void langsel_free(Ide *ide)
 {
     for (int i = 0; i < LANG_COUNT; i++) {
         free(ide->tools[i].summary);
         ide->tools[i] = (ToolStatus){0};
+    }
+    resume_free(ide);
+}
+
+/* A scratch session's files live in tide's data folder, not in the folder
+ * tide was started in: started there again, the new-session dialog is
+ * where they are found, or they would look lost. */
+#define RESUME_MAX 5
+
+static void resume_load(Ide *ide)
+{
+    resume_free(ide);
+    Session *list = NULL;
+    size_t n = 0;
+    Err err;
+    if (!session_list(ide->app, &list, &n, &err))
+        return; /* the dialog still makes new sessions */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        Err cerr;
+        bool keep = kept < RESUME_MAX && list[i].kind == SESSION_SCRATCH && list[i].lang &&
+                    !session_from_stdin(&list[i]) && !(ide->session && ide->session->id == list[i].id) &&
+                    session_check(&list[i], &cerr);
+        if (keep)
+            list[kept++] = list[i];
+        else
+            session_free(&list[i]);
+    }
+    if (kept) {
+        ide->resume = list;
+        ide->nresume = kept;
+    } else {
+        free(list);
     }
 }
 
@@ -114,10 +155,17 @@ const char *langsel_status(Ide *ide, const Lang *lang, bool *available)
 
 /* ---------------------------------------------------------------- dialog */
 
-/* Rows: the nine languages, then "Plain text" (file mode only). */
+/* Rows: the nine languages, then "Plain text" (file mode) or the
+ * scratch sessions to resume. */
 static int nrows(const Ide *ide)
 {
-    return LANG_COUNT + (ide->langsel_mode == LANGSEL_FILE ? 1 : 0);
+    return LANG_COUNT + (ide->langsel_mode == LANGSEL_FILE ? 1 : (int)ide->nresume);
+}
+
+static void close_dialog(Ide *ide)
+{
+    ide->overlay = OVERLAY_NONE;
+    resume_free(ide);
 }
 
 void langsel_open(Ide *ide, LangselMode mode)
@@ -130,6 +178,8 @@ void langsel_open(Ide *ide, LangselMode mode)
     ide->overlay_sel = 0;
     if (mode == LANGSEL_FILE)
         ide->overlay_sel = t->doc->lang ? (int)t->doc->lang->id : LANG_COUNT;
+    else
+        resume_load(ide);
     bool any = false;
     for (int i = 0; i < LANG_COUNT; i++)
         any |= ide->tools[i].probed;
@@ -176,6 +226,8 @@ void langsel_draw(Ide *ide)
     char title[256];
     if (ide->langsel_mode == LANGSEL_FILE)
         snprintf(title, sizeof title, "Language of %s", t ? document_name(t->doc) : "");
+    else if (ide->nresume)
+        snprintf(title, sizeof title, "Scratch session: a new one in a language, or one to resume");
     else
         snprintf(title, sizeof title, "New scratch session: choose its language");
     draw_box(r, title);
@@ -185,7 +237,16 @@ void langsel_draw(Ide *ide)
         int idx = top + i;
         char line[512];
         UiRole role = idx == ide->overlay_sel ? ROLE_DIALOG_SELECTED : ROLE_DIALOG;
-        if (idx == LANG_COUNT) {
+        if (idx >= LANG_COUNT && ide->langsel_mode == LANGSEL_SCRATCH) {
+            const Session *s = &ide->resume[idx - LANG_COUNT];
+            char used[32] = "";
+            struct tm tm;
+            time_t when = (time_t)s->last_used_at;
+            if (localtime_r(&when, &tm))
+                strftime(used, sizeof used, "%H:%M, %d %b", &tm);
+            snprintf(line, sizeof line, " %-10s  resume: %s, %lld run%s, last used %s", s->name, s->lang->name,
+                     (long long)s->runs, s->runs == 1 ? "" : "s", used);
+        } else if (idx == LANG_COUNT) {
             snprintf(line, sizeof line, " %-10s  highlighting off, not run", "Plain text");
         } else {
             const Lang *lang = lang_get((LangId)idx);
@@ -203,6 +264,7 @@ void langsel_draw(Ide *ide)
     }
     term_style(stdscr, ROLE_GUTTER);
     const char *help = ide->langsel_mode == LANGSEL_FILE ? "Enter: run and highlight the file as this language   Esc: cancel"
+                       : ide->nresume                    ? "Enter: create or resume the session   Esc: cancel"
                                                          : "Enter: create the session   Esc: cancel";
     mvwaddnstr(stdscr, r.y + r.h - 2, r.x + 2, help, r.w - 4);
 }
@@ -216,6 +278,15 @@ static void choose(Ide *ide)
         ide_set_language(ide, lang);
         return;
     }
+    if (!lang) {
+        Session *s = xmalloc(sizeof *s);
+        *s = ide->resume[sel - LANG_COUNT];
+        ide->resume[sel - LANG_COUNT] = (Session){0};
+        resume_free(ide);
+        ide_resume_session(ide, s);
+        return;
+    }
+    resume_free(ide);
     bool avail;
     const char *st = langsel_status(ide, lang, &avail);
     if (st && !avail)
@@ -245,13 +316,13 @@ bool langsel_key(Ide *ide, Key k)
         choose(ide);
         return true;
     case TK_ESC:
-        ide->overlay = OVERLAY_NONE;
+        close_dialog(ide);
         return true;
     default:
         break;
     }
     if (keymap_lookup(&ide->keys, k) == ACT_LANGUAGE || keymap_lookup(&ide->keys, k) == ACT_QUIT) {
-        ide->overlay = OVERLAY_NONE;
+        close_dialog(ide);
         return true;
     }
     /* A letter jumps to the next language starting with it. */
@@ -259,7 +330,9 @@ bool langsel_key(Ide *ide, Key k)
         char c = (char)(k >= 'A' && k <= 'Z' ? k + 32 : k);
         for (int step = 1; step <= n; step++) {
             int i = (ide->overlay_sel + step) % n;
-            const char *name = i < LANG_COUNT ? lang_get((LangId)i)->name : "plain text";
+            const char *name = i < LANG_COUNT                   ? lang_get((LangId)i)->name
+                               : ide->langsel_mode == LANGSEL_FILE ? "plain text"
+                                                                   : ide->resume[i - LANG_COUNT].name;
             char first = (char)(name[0] >= 'A' && name[0] <= 'Z' ? name[0] + 32 : name[0]);
             if (first == c) {
                 ide->overlay_sel = i;
@@ -274,7 +347,7 @@ void langsel_click(Ide *ide, int y, int x)
 {
     Rect r = ide->r_dialog;
     if (y <= r.y || y >= r.y + r.h - 2 || x <= r.x || x >= r.x + r.w - 1) {
-        ide->overlay = OVERLAY_NONE;
+        close_dialog(ide);
         ide->dirty = true;
         return;
     }

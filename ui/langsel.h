@@ -1,7 +1,8 @@
 /* F2: the language selector.  Lists the nine languages with whether each
  * toolchain is installed (probed once, on a worker thread, since probing
  * starts programs) and sets the language the current file is run with.
- * The same list starts a scratch session in a chosen language. */
+ * The same list starts a scratch session in a chosen language, or
+ * resumes one of the last scratch sessions. */
 #ifndef TIDE_LANGSEL_H
 #define TIDE_LANGSEL_H
 

@@ -1548,6 +1548,23 @@ void ide_new_scratch(Ide *ide, const Lang *lang)
                 lang->starter_file ? lang->starter_file : "the file");
 }
 
+void ide_resume_session(Ide *ide, Session *s)
+{
+    Err err;
+    if (!session_check(s, &err)) {
+        ide_message(ide, true, "%s", err.msg);
+        session_free(s);
+        free(s);
+        return;
+    }
+    (void)session_touch(ide->app, s, &err);
+    set_root(ide, s->workdir);
+    set_session(ide, s);
+    open_session_entry(ide, s);
+    ide_message(ide, false, "%s session %s: %lld run%s so far (F7 shows them)", s->lang ? s->lang->name : "",
+                s->name, (long long)s->runs, s->runs == 1 ? "" : "s");
+}
+
 /* ---------------------------------------------------------------- main */
 
 static char *cwd(void)

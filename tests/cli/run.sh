@@ -121,7 +121,7 @@ test_a_program_on_standard_input() {
     '["from stdin a|b c 0\n", "python"]'
   sid=$(json_get "$OUT" 'j["session_id"]')
   run_tide session show "$sid" --json
-  expect_eq "$(json_get "$OUT" '[j["kind"], j["language"]]')" '["scratch", "python"]'
+  expect_eq "$(json_get "$OUT" '[j["kind"], j["language"], j["name"]]')" "[\"scratch\", \"python\", \"python-stdin-$sid\"]"
   run_tide files "$sid" --json
   expect_eq "$(json_get "$OUT" '[f["name"] for f in j["files"]]')" '["main.py"]' "the starter gave way"
   expect_eq "$(cat "$(json_get "$OUT" 'j["files"][0]["path"]')")" "$(cat prog.txt)"

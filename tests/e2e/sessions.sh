@@ -91,6 +91,36 @@ test_empty_folder_offers_a_scratch_session() {
   ls "$XDG_DATA_HOME"/tide/sessions/*/files/main.js >/dev/null || fail "no scratch work tree"
 }
 
+# A scratch session's files are in tide's data folder, not in the folder
+# tide started in: started there again, the dialog offers to resume the
+# session (with its runs), and opens its file.  Programs given on standard
+# input (a script's, an agent's) are scratch sessions too, not offered.
+test_the_scratch_dialog_offers_the_last_sessions_to_resume() {
+  mkdir empty
+  tui_start -C "$T/empty"
+  tui_wait 'New scratch session: choose its language'
+  tui_keys Enter
+  tui_wait 'new Python session python-1'
+  tui_keys C-a BSpace
+  tui_type 'print("kept work")'
+  tui_keys F5
+  tui_wait 'result #1'
+  tui_keys C-q
+  tui_wait_exit
+  echo 'print(2)' >code.txt
+  run_tide_stdin code.txt run --lang python -
+  expect_rc 0
+  expect_contains "$ERR" "session 2"
+  tui_start -C "$T/empty"
+  tui_wait 'Scratch session: a new one in a language, or one to resume'
+  tui_wait 'python-1    resume: Python, 1 run, last used'
+  case "$(tui_screen)" in *stdin*) fail "a session of code from standard input is offered" ;; esac
+  tui_keys End Enter
+  tui_wait 'Python session python-1: 1 run so far'
+  tui_wait 'print("kept work")'
+  [ -z "$(ls -A "$T/empty")" ] || fail "resuming wrote into the folder"
+}
+
 # A scratch session open in the IDE is in use however long it sits: gc
 # (tide gc, or the daily one after a run) leaves it until the IDE lets go.
 test_gc_leaves_the_session_open_in_the_ide() {
