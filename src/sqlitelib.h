@@ -25,6 +25,7 @@
     X(busy_timeout) \
     X(clear_bindings) \
     X(close_v2) \
+    X(db_config) \
     X(column_blob) \
     X(column_bytes) \
     X(column_double) \

@@ -26,7 +26,9 @@ static const char *git_msg(void)
 
 static bool git_fail(Err *err, const char *what, const char *where)
 {
-    return err_set(err, "%s in %s: %s", what, where, git_msg());
+    const char *msg = git_msg();
+    return err_set(err, "%s in %s: %s%s", what, where, msg,
+                   strstr(msg, strerror(ENOSPC)) ? " (the disk holding it is full: free some space)" : "");
 }
 
 bool vcs_init(const char *git_dir, Err *err)

@@ -73,6 +73,38 @@ Test(store, reopen_keeps_data)
     free(db);
 }
 
+/* Every `tide run` closes the database as its last connection: the close
+ * leaves the WAL as it is (no copy into the database, no syncs), and the
+ * next connection reads the rows from it. */
+Test(store, closing_leaves_the_wal_for_the_next_connection)
+{
+    char *db = xasprintf("%s/tide.db", tu_tempdir());
+    char *wal = xasprintf("%s-wal", db);
+    Store s;
+    Err err;
+    cr_assert(store_open(&s, db, &err), "%s", err.msg);
+    struct stat before;
+    cr_assert_eq(stat(db, &before), 0);
+    cr_assert(store_exec(&s,
+                         "INSERT INTO code_sessions (name, language, kind, workdir, git_dir, created_at, last_used_at)"
+                         " VALUES ('kept', 'c', 'scratch', '/w', '/g', 1, 1)",
+                         &err),
+              "%s", err.msg);
+    store_close(&s);
+    struct stat st, after;
+    cr_assert_eq(stat(wal, &st), 0, "the WAL was checkpointed and deleted at close");
+    cr_assert_gt(st.st_size, 0);
+    cr_assert_eq(stat(db, &after), 0);
+    cr_assert_eq(after.st_size, before.st_size, "the close copied the WAL into the database");
+    cr_assert(store_open(&s, db, &err), "%s", err.msg);
+    StoreCounts c;
+    cr_assert(store_counts(&s, &c, &err));
+    cr_assert_eq(c.sessions, 1);
+    store_close(&s);
+    free(wal);
+    free(db);
+}
+
 Test(store, foreign_keys_are_enforced)
 {
     char *db = xasprintf("%s/tide.db", tu_tempdir());
