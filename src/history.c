@@ -234,6 +234,35 @@ bool history_get(App *app, int64_t id, HistoryResult *out, Err *err)
     return load_result(app, store, id, out, err);
 }
 
+bool history_previous(App *app, int64_t *id, int64_t *prev, Err *err)
+{
+    *prev = 0;
+    Store *store;
+    if (!app_store(app, &store, err))
+        return false;
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st,
+                       "SELECT r.id, (SELECT max(p.id) FROM code_results p WHERE p.session_id = r.session_id"
+                       " AND p.id < r.id) FROM code_results r WHERE r.id = coalesce(?, (SELECT max(id) FROM"
+                       " code_results))",
+                       err))
+        return false;
+    if (*id)
+        sqlite.bind_int64(st, 1, *id);
+    else
+        sqlite.bind_null(st, 1);
+    int rc = sqlite.step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite.column_int64(st, 0);
+        *prev = sqlite.column_int64(st, 1);
+    }
+    sqlite.finalize(st);
+    if (rc == SQLITE_DONE)
+        return *id ? err_set(err, "there is no run %lld (tide history lists them)", (long long)*id)
+                   : err_set(err, "no runs recorded yet");
+    return rc == SQLITE_ROW || db_error(store, err, "reading a run");
+}
+
 bool history_parse_id(const char *s, int64_t *id, Err *err)
 {
     const char *p = s[0] == '#' ? s + 1 : s;

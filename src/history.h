@@ -68,6 +68,9 @@ bool history_search(App *app, const char *text, int64_t session_id, int64_t limi
                     Err *err);
 void history_hits_free(HistoryHit *hits, size_t n);
 
+/* The run before id in its session (*prev 0: id is the session's first);
+ * id 0: the newest run of all, and *prev the one before it. */
+bool history_previous(App *app, int64_t *id, int64_t *prev, Err *err);
 /* What changed between runs a and b: the files (a unified diff of their
  * snapshots), then the outputs. */
 bool history_diff(App *app, int64_t a, int64_t b, StrBuf *out, Err *err);

@@ -334,12 +334,23 @@ static int diff_run(App *app, int argc, char **argv)
     int rc = parse(&cmd_diff, argc, argv, "", &o);
     if (rc >= 0)
         return rc;
-    if (optind + 2 != argc)
-        return cli_usage_error(&cmd_diff, "diff takes two run ids");
-    int64_t a, b;
+    if (argc - optind > 2)
+        return cli_usage_error(&cmd_diff, "diff takes at most two run ids");
+    int64_t a = 0, b = 0;
     Err err;
-    if (!history_parse_id(argv[optind], &a, &err) || !history_parse_id(argv[optind + 1], &b, &err))
+    int nids = argc - optind;
+    if ((nids == 2 && !history_parse_id(argv[optind], &a, &err)) ||
+        (nids >= 1 && !history_parse_id(argv[argc - 1], &b, &err)))
         return cli_usage_error(&cmd_diff, "%s", err.msg);
+    if (nids < 2) {
+        /* One run: against the one before it in its session; none: the
+         * newest run against its session's run before it. */
+        if (!history_previous(app, &b, &a, &err))
+            return cli_fail("%s", err.msg);
+        if (!a)
+            return cli_fail("run %lld is the first of its session: there is nothing before it to compare with",
+                            (long long)b);
+    }
     StrBuf out = {0};
     if (!history_diff(app, a, b, &out, &err)) {
         sb_free(&out);
@@ -352,11 +363,13 @@ static int diff_run(App *app, int argc, char **argv)
 
 const Command cmd_diff = {
     "diff", "compare the files and output of two runs",
-    "usage: tide diff RUN_A RUN_B\n"
+    "usage: tide diff [RUN_A] [RUN_B]\n"
     "\n"
     "What changed between two runs: a unified diff of the session's files (from\n"
     "the two snapshot commits), then of their outputs and errors, then their\n"
-    "status if it differs.  Runs of different sessions compare their entry files.\n",
+    "status if it differs.  Runs of different sessions compare their entry files.\n"
+    "With one run, it is compared with the run before it in its session; with\n"
+    "none, the newest run (tide history's first) with the one before it.\n",
     diff_run,
 };
 

@@ -41,6 +41,39 @@ test_every_language_run_edit_run_diff() {
   expect_eq "$(count_lines "$OUT")" 19 "a header and 18 runs"
 }
 
+# tide diff without two ids: one run against the one before it in its
+# session, none: the newest run against the one before it in its session
+# (a run of another session, other/'s, in between is not it).
+test_diff_of_one_run_or_none_takes_the_run_before() {
+  printf 'print("one")\n' >a.py
+  run_tide run a.py --json
+  first=$(json_get "$OUT" 'j["result_id"]')
+  run_tide diff "$first"
+  expect_rc 1
+  expect_contains "$ERR" "run $first is the first of its session: there is nothing before it to compare with"
+  printf 'print("two")\n' >a.py
+  run_tide run a.py --json
+  second=$(json_get "$OUT" 'j["result_id"]')
+  mkdir other && printf 'print("elsewhere")\n' >other/b.py
+  run_tide run other/b.py --json
+  elsewhere=$(json_get "$OUT" 'j["result_id"]')
+  run_tide diff "$second"
+  expect_rc 0
+  expect_contains "$OUT" "=== files: run $first -> run $second"
+  expect_contains "$OUT" "+two"
+  printf 'print("three")\n' >a.py
+  run_tide run a.py --json
+  third=$(json_get "$OUT" 'j["result_id"]')
+  run_tide diff
+  expect_rc 0
+  expect_contains "$OUT" "=== files: run $second -> run $third"
+  expect_contains "$OUT" "+three"
+  run_tide diff 1 2 3
+  expect_rc 2
+  expect_contains "$ERR" "diff takes at most two run ids"
+  [ "$elsewhere" -gt "$second" ] || fail "the other session's run was not in between"
+}
+
 test_csv_in_plot_out_and_search() {
   run_tide session new python --name data --json
   folder=$(json_get "$OUT" 'j["folder"]')
