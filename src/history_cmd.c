@@ -218,14 +218,14 @@ static int result_run(App *app, int argc, char **argv)
     int rc = parse(&cmd_result, argc, argv, "j", &o);
     if (rc >= 0)
         return rc;
-    if (optind + 1 != argc)
+    if (argc - optind > 1)
         return cli_usage_error(&cmd_result, "result takes one run id");
-    int64_t id;
+    int64_t id = 0, before;
     Err err;
     HistoryResult r;
-    if (!history_parse_id(argv[optind], &id, &err))
+    if (optind < argc && !history_parse_id(argv[optind], &id, &err))
         return cli_usage_error(&cmd_result, "%s", err.msg);
-    if (!history_get(app, id, &r, &err))
+    if ((!id && !history_previous(app, &id, &before, &err)) || !history_get(app, id, &r, &err))
         return cli_fail("%s", err.msg);
     if (o.json) {
         json_t *j = summary_json(&r);
@@ -311,14 +311,14 @@ static int result_run(App *app, int argc, char **argv)
 
 const Command cmd_result = {
     "result", "show everything recorded about one run",
-    "usage: tide result RUN [--json]\n"
+    "usage: tide result [RUN] [--json]\n"
     "\n"
-    "Everything recorded about run RUN (an id from tide history): session,\n"
-    "language, entry file and arguments, status, exit code, times, toolchain (each\n"
-    "tool's version and where it was found), memory, stdin, the snapshot commit,\n"
-    "generated files (and the tide export that copies one out), then the code of\n"
-    "the entry file and the full output and errors.  With --json, output that is\n"
-    "not valid UTF-8 also comes exactly as output_base64.\n"
+    "Everything recorded about run RUN (an id from tide history; without one, the\n"
+    "newest run): session, language, entry file and arguments, status, exit code,\n"
+    "times, toolchain (each tool's version and where it was found), memory, stdin,\n"
+    "the snapshot commit, generated files (and the tide export that copies one\n"
+    "out), then the code of the entry file and the full output and errors.  With\n"
+    "--json, output that is not valid UTF-8 also comes exactly as output_base64.\n"
     "\n"
     "On a terminal the program's colours show, and its other escape sequences and\n"
     "control characters are shown as text (^[, ^G) so that looking at a run cannot\n"

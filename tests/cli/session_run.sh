@@ -71,6 +71,10 @@ test_diff_of_one_run_or_none_takes_the_run_before() {
   run_tide diff 1 2 3
   expect_rc 2
   expect_contains "$ERR" "diff takes at most two run ids"
+  # tide result alone: the newest run.
+  run_tide result --json
+  expect_rc 0
+  expect_eq "$(json_get "$OUT" '[j["id"], j["output"]]')" "[$third, \"three\\n\"]"
   [ "$elsewhere" -gt "$second" ] || fail "the other session's run was not in between"
 }
 
