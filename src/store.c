@@ -366,20 +366,36 @@ bool store_open(Store *s, const char *path, Err *err)
      * connection when it closes: SQLite then copied the WAL into the
      * database, synced both and deleted the WAL, which the next run made
      * and synced again, ~3 ms of every recorded run (measured).  The WAL
-     * stays (SQLite reads it with the database), copied over at SQLite's
-     * automatic checkpoints (every 1000 pages written) instead; not when
+     * stays (SQLite reads it with the database) while it is small
+     * (store_close); not when
      * the disk is nearly full: a full disk leaves no room for the WAL to
      * grow, and the rows that free space must still be deletable. */
     long long room = free_bytes(path);
-    if (room < 0 || room >= LOW_SPACE)
+    if (room < 0 || room >= LOW_SPACE) {
         sqlite.db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
-    else
+        s->keep_wal = true;
+    } else {
         (void)store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    }
     return true;
 }
 
+/* The WAL a close leaves as it is.  The next process to open the
+ * database reads all of it (SQLite's recovery of its index, ~10 µs a
+ * page), and its own copy into the database (an automatic checkpoint)
+ * would be of all of it again at every process: beyond this, the close
+ * copies it in and empties it, as long as no other process is reading. */
+#define WAL_KEPT_BYTES (256 << 10)
+
 void store_close(Store *s)
 {
+    struct stat st;
+    char *wal = s->db && s->keep_wal ? xasprintf("%s-wal", s->path) : NULL;
+    if (wal && stat(wal, &st) == 0 && st.st_size > WAL_KEPT_BYTES) {
+        sqlite.busy_timeout(s->db, 0);
+        (void)store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    }
+    free(wal);
     if (s->db)
         sqlite.close_v2(s->db);
     free(s->path);

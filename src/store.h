@@ -14,6 +14,7 @@
 typedef struct Store {
     sqlite3 *db;
     char *path;
+    bool keep_wal; /* close leaves a small WAL as it is (store_open) */
 } Store;
 
 /* The schema version this tide writes. */

@@ -74,8 +74,8 @@ Test(store, reopen_keeps_data)
 }
 
 /* Every `tide run` closes the database as its last connection: the close
- * leaves the WAL as it is (no copy into the database, no syncs), and the
- * next connection reads the rows from it. */
+ * leaves a small WAL as it is (no copy into the database, no syncs), and
+ * the next connection reads the rows from it. */
 Test(store, closing_leaves_the_wal_for_the_next_connection)
 {
     char *db = xasprintf("%s/tide.db", tu_tempdir());
@@ -100,6 +100,21 @@ Test(store, closing_leaves_the_wal_for_the_next_connection)
     StoreCounts c;
     cr_assert(store_counts(&s, &c, &err));
     cr_assert_eq(c.sessions, 1);
+
+    /* A big one is copied in and emptied: the next process would read
+     * all of it at its open, and copy it in again at its first write. */
+    cr_assert(store_exec(&s,
+                         "INSERT INTO code_sessions (name, language, kind, workdir, git_dir, created_at, last_used_at)"
+                         " VALUES (hex(randomblob(400000)), 'c', 'scratch', '/w', '/g', 1, 1)",
+                         &err),
+              "%s", err.msg);
+    cr_assert_eq(stat(wal, &st), 0);
+    cr_assert_gt(st.st_size, 256 << 10);
+    store_close(&s);
+    cr_assert(stat(wal, &st) != 0 || st.st_size == 0, "a WAL of %lld bytes was kept", (long long)st.st_size);
+    cr_assert(store_open(&s, db, &err), "%s", err.msg);
+    cr_assert(store_counts(&s, &c, &err));
+    cr_assert_eq(c.sessions, 2);
     store_close(&s);
     free(wal);
     free(db);
