@@ -287,10 +287,6 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
         if (!session_new_for_stdin(app, o->req.lang, &s, &err)) {
             ok = invalid(o, rc, "%s", err.msg);
         } else {
-            /* The starter gives way to the program. */
-            char *starter = xasprintf("%s/%s", s.workdir, s.lang->starter_file);
-            unlink(starter);
-            free(starter);
             dir = xstrdup(s.workdir);
             o->session = xasprintf("%lld", (long long)s.id);
             session_free(&s);

@@ -323,14 +323,20 @@ static bool create_session(App *app, Store *store, const Lang *lang, SessionKind
                               : xasprintf("%s-%lld", lang->key, (long long)id);
     const char *workdir = kind == SESSION_SCRATCH ? files : folder;
     bool ok = fileio_rmtree(dir, err) && fileio_mkdirs(dir, 0700, err) && fileio_mkdirs(gen, 0700, err);
-    if (ok && kind == SESSION_SCRATCH) {
+    if (ok && kind == SESSION_SCRATCH)
         ok = fileio_mkdirs(files, 0755, err);
+    /* A program from standard input takes the starter's place. */
+    if (ok && kind == SESSION_SCRATCH && !from_stdin) {
         char *starter = xasprintf("%s/%s", files, lang->starter_file);
-        ok = ok && fileio_write_atomic(starter, lang->starter, strlen(lang->starter), 0644, err);
-        ok = ok && session_files_add(store, id, files, lang->starter_file, "user", now, 0, err);
+        ok = fileio_write_atomic(starter, lang->starter, strlen(lang->starter), 0644, err) &&
+             session_files_add(store, id, files, lang->starter_file, "user", now, 0, err);
         free(starter);
     }
-    ok = ok && vcs_init(git, err);
+    /* A scratch session someone made (tide session new, the IDE) comes
+     * with its repository; one of code from standard input or a folder's
+     * gets it at its first run's snapshot (snapshot_take), while that
+     * run's program runs. */
+    ok = ok && (from_stdin || kind == SESSION_FOLDER || vcs_init(git, err));
     if (ok && store_prepare(store, &st, "UPDATE code_sessions SET workdir = ?, git_dir = ?, name = ? WHERE id = ?",
                             err)) {
         sqlite.bind_text(st, 1, workdir, -1, SQLITE_STATIC);
@@ -858,6 +864,14 @@ static bool valid_rel(const char *p)
 static void snapshot_take(SessionRun *run)
 {
     Err verr;
+    /* A session's repository is made here, at its first snapshot: loading
+     * libgit2 (~5 ms) then overlaps the run instead of delaying it, and a
+     * session that never runs has none.  Only in a session without runs:
+     * the folder gone from one that has them is damage, and said so. */
+    if (run->s.runs == 0 && !fileio_exists(run->s.git_dir) && !vcs_init(run->s.git_dir, &verr)) {
+        sl_push_owned(&run->snap_notes, xasprintf("the files of this run are not in git: %s", verr.msg));
+        return;
+    }
     if (!vcs_open(&run->vcs, run->s.git_dir, run->s.workdir, &verr)) {
         sl_push_owned(&run->snap_notes, xasprintf("the files of this run are not in git: %s", verr.msg));
         return;

@@ -122,6 +122,9 @@ test_a_program_on_standard_input() {
   sid=$(json_get "$OUT" 'j["session_id"]')
   run_tide session show "$sid" --json
   expect_eq "$(json_get "$OUT" '[j["kind"], j["language"], j["name"]]')" "[\"scratch\", \"python\", \"python-stdin-$sid\"]"
+  run_tide result --json
+  expect_eq "$(json_get "$OUT" 'j["commit"] is not None')" true "the run's files are in the session's git"
+  git --git-dir="$XDG_DATA_HOME/tide/sessions/$sid/git" fsck --no-progress >/dev/null 2>&1 || fail "git fsck of session $sid"
   run_tide files "$sid" --json
   expect_eq "$(json_get "$OUT" '[f["name"] for f in j["files"]]')" '["main.py"]' "the starter gave way"
   expect_eq "$(cat "$(json_get "$OUT" 'j["files"][0]["path"]')")" "$(cat prog.txt)"
