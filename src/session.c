@@ -203,17 +203,18 @@ bool session_find_for(App *app, const char *ref, const Lang *lang, Session *out,
     return session_load(app, id, out, err);
 }
 
-bool session_list(App *app, Session **out, size_t *n, Err *err)
+/* The sessions sql selects (SESSION_COLUMNS), with limit bound to its
+ * one parameter when > 0. */
+static bool list_sessions(App *app, const char *sql, int64_t limit, Session **out, size_t *n, Err *err)
 {
     *out = NULL;
     *n = 0;
     Store *store;
     sqlite3_stmt *st;
-    if (!app_store(app, &store, err) ||
-        !store_prepare(store, &st,
-                       "SELECT " SESSION_COLUMNS " FROM code_sessions s ORDER BY s.last_used_at DESC, s.id DESC",
-                       err))
+    if (!app_store(app, &store, err) || !store_prepare(store, &st, sql, err))
         return false;
+    if (limit > 0)
+        sqlite.bind_int64(st, 1, limit);
     size_t cap = 0;
     bool ok = true;
     int rc;
@@ -236,6 +237,21 @@ bool session_list(App *app, Session **out, size_t *n, Err *err)
     }
     sqlite.finalize(st);
     return ok;
+}
+
+bool session_list(App *app, Session **out, size_t *n, Err *err)
+{
+    return list_sessions(app, "SELECT " SESSION_COLUMNS " FROM code_sessions s ORDER BY s.last_used_at DESC, s.id DESC",
+                         0, out, n, err);
+}
+
+bool session_list_scratch(App *app, int64_t limit, Session **out, size_t *n, Err *err)
+{
+    /* stdin_name()'s names, in SQL. */
+    return list_sessions(app,
+                         "SELECT " SESSION_COLUMNS " FROM code_sessions s WHERE s.kind = 'scratch' AND"
+                         " s.name <> s.language || '-stdin-' || s.id ORDER BY s.last_used_at DESC, s.id DESC LIMIT ?",
+                         limit, out, n, err);
 }
 
 bool session_check(const Session *s, Err *err)
@@ -401,16 +417,6 @@ bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *
 bool session_new_for_stdin(App *app, const Lang *lang, Session *out, Err *err)
 {
     return new_scratch(app, lang, NULL, true, out, err);
-}
-
-bool session_from_stdin(const Session *s)
-{
-    if (s->kind != SESSION_SCRATCH || !s->lang || !s->name)
-        return false;
-    char *name = stdin_name(s->lang, s->id);
-    bool same = strcmp(name, s->name) == 0;
-    free(name);
-    return same;
 }
 
 static bool find_by_workdir(Store *store, const char *kind, const char *workdir, const char *lang, int64_t *id,

@@ -64,9 +64,8 @@ const char *session_kind_name(SessionKind kind);
 bool session_new_scratch(App *app, const Lang *lang, const char *name, Session *out, Err *err);
 /* The scratch session of a program given on standard input (tide run -),
  * named "<language>-stdin-<id>": a script's or an agent's, which the
- * IDE does not offer to resume among the user's own. */
+ * IDE does not offer to resume among the user's own (session_list_scratch). */
 bool session_new_for_stdin(App *app, const Lang *lang, Session *out, Err *err);
-bool session_from_stdin(const Session *s);
 /* The session for folder and lang, created on first use.  A scratch
  * session's own work tree gives that session. */
 bool session_for_folder(App *app, const char *folder, const Lang *lang, Session *out, Err *err);
@@ -82,6 +81,9 @@ bool session_find_for(App *app, const char *ref, const Lang *lang, Session *out,
 bool session_load(App *app, int64_t id, Session *out, Err *err);
 /* Every session, most recently used first. */
 bool session_list(App *app, Session **out, size_t *n, Err *err);
+/* The scratch sessions people made (not those of code from standard
+ * input), most recently used first, at most limit of them. */
+bool session_list_scratch(App *app, int64_t limit, Session **out, size_t *n, Err *err);
 void session_free(Session *s);
 void session_list_free(Session *list, size_t n);
 /* The work tree is there (a folder session's folder may have gone). */

@@ -125,13 +125,14 @@ static void resume_load(Ide *ide)
     Session *list = NULL;
     size_t n = 0;
     Err err;
-    if (!session_list(ide->app, &list, &n, &err))
+    /* Not every session: an agent's code from standard input makes one a
+     * run, thousands, and the dialog opens on the UI thread. */
+    if (!session_list_scratch(ide->app, RESUME_MAX + 1, &list, &n, &err))
         return; /* the dialog still makes new sessions */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         Err cerr;
-        bool keep = kept < RESUME_MAX && list[i].kind == SESSION_SCRATCH && list[i].lang &&
-                    !session_from_stdin(&list[i]) && !(ide->session && ide->session->id == list[i].id) &&
+        bool keep = kept < RESUME_MAX && list[i].lang && !(ide->session && ide->session->id == list[i].id) &&
                     session_check(&list[i], &cerr);
         if (keep)
             list[kept++] = list[i];

@@ -125,6 +125,38 @@ Test(session, scratch_session_starts_with_the_starter)
     session_free(&s);
 }
 
+/* The IDE offers the scratch sessions people made to resume: not those
+ * of code from standard input (one a run, for an agent), nor folders'. */
+Test(session, the_scratch_sessions_to_resume_leave_out_those_of_standard_input)
+{
+    Session a, b, c, d;
+    Err err;
+    cr_assert(session_new_scratch(&app, lang_by_key("python"), NULL, &a, &err), "%s", err.msg);
+    cr_assert(session_new_for_stdin(&app, lang_by_key("c"), &b, &err), "%s", err.msg);
+    cr_assert_str_eq(b.name, "c-stdin-2");
+    cr_assert_not(fileio_exists(b.git_dir), "a stdin session's repository waits for its first run");
+    char *folder = xasprintf("%s/proj", tu_tempdir());
+    cr_assert(fileio_mkdirs(folder, 0755, &err), "%s", err.msg);
+    cr_assert(session_for_folder(&app, folder, lang_by_key("go"), &c, &err), "%s", err.msg);
+    cr_assert(session_new_scratch(&app, lang_by_key("rust"), "mine", &d, &err), "%s", err.msg);
+    exec_sql("UPDATE code_sessions SET last_used_at = id");
+    Session *list;
+    size_t n;
+    cr_assert(session_list_scratch(&app, 5, &list, &n, &err), "%s", err.msg);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(list[0].name, "mine");
+    cr_assert_str_eq(list[1].name, "python-1");
+    session_list_free(list, n);
+    cr_assert(session_list_scratch(&app, 1, &list, &n, &err), "%s", err.msg);
+    cr_assert_eq(n, 1);
+    session_list_free(list, n);
+    free(folder);
+    session_free(&a);
+    session_free(&b);
+    session_free(&c);
+    session_free(&d);
+}
+
 Test(session, runs_are_recorded_with_their_snapshot)
 {
     Session s;
