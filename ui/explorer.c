@@ -268,6 +268,15 @@ void explorer_set_generated(Ide *ide, const char *label, const char *dir, const 
     ide->dirty = true;
 }
 
+void explorer_set_run_files(Ide *ide, int64_t result_id, const char *dir, const StrList *paths)
+{
+    /* Short enough for the narrowest explorer (18 columns) up to run
+     * #99999: a label cut before its number says nothing. */
+    char label[64];
+    snprintf(label, sizeof label, "run #%lld wrote", (long long)result_id);
+    explorer_set_generated(ide, label, dir, paths);
+}
+
 void explorer_draw(Ide *ide, Rect r, bool focused)
 {
     Explorer *e = ide->explorer;

@@ -19,5 +19,7 @@ void explorer_refresh(Ide *ide);
 /* The files the last run wrote (absolute paths below dir, where the
  * session keeps them): shown at the end of the tree under label, marked. */
 void explorer_set_generated(Ide *ide, const char *label, const char *dir, const StrList *paths);
+/* The same under "run #N wrote", N the run's result id. */
+void explorer_set_run_files(Ide *ide, int64_t result_id, const char *dir, const StrList *paths);
 
 #endif

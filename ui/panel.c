@@ -672,11 +672,7 @@ static void finish(Ide *ide)
             else
                 free(path);
         }
-        /* Short enough for the narrowest explorer (18 columns) up to run
-         * #99999: a label cut before its number says nothing. */
-        char label[64];
-        snprintf(label, sizeof label, "run #%lld wrote", (long long)j->rec.result_id);
-        explorer_set_generated(ide, label, dir, &paths);
+        explorer_set_run_files(ide, j->rec.result_id, dir, &paths);
         ide->explorer_visible = true;
         ide_layout(ide);
         sl_free(&paths);

@@ -23,6 +23,7 @@
 #include "explorer.h"
 #include "fileio.h"
 #include "highlight.h"
+#include "history.h"
 #include "ide.h"
 #include "langsel.h"
 #include "panel.h"
@@ -1532,6 +1533,29 @@ static void open_session_entry(Ide *ide, const Session *s)
     free(path);
 }
 
+/* The files the session's last run wrote, marked in the explorer as
+ * right after that run: a session opened again shows what it made. */
+static void mark_last_run_files(Ide *ide, const Session *s)
+{
+    HistoryResult r;
+    Err err;
+    if (!s->last_result || !ide->explorer || !history_get(ide->app, s->last_result, &r, &err))
+        return;
+    StrList paths = {0};
+    for (size_t i = 0; i < r.ngenerated; i++)
+        if (r.generated[i].stored)
+            sl_push(&paths, r.generated[i].stored);
+    if (paths.len) {
+        char *sdir = session_dir_for(ide->app, s->id);
+        char *dir = xasprintf("%s/generated/%lld", sdir, (long long)r.id);
+        explorer_set_run_files(ide, r.id, dir, &paths);
+        free(dir);
+        free(sdir);
+    }
+    sl_free(&paths);
+    history_result_free(&r);
+}
+
 void ide_new_scratch(Ide *ide, const Lang *lang)
 {
     Session *s = xcalloc(1, sizeof *s);
@@ -1561,6 +1585,7 @@ void ide_resume_session(Ide *ide, Session *s)
     set_root(ide, s->workdir);
     set_session(ide, s);
     open_session_entry(ide, s);
+    mark_last_run_files(ide, s);
     ide_message(ide, false, "%s session %s: %lld run%s so far (F7 shows them)", s->lang ? s->lang->name : "",
                 s->name, (long long)s->runs, s->runs == 1 ? "" : "s");
 }
@@ -1707,6 +1732,8 @@ int tui_main(App *app, const TuiOptions *opt)
         return 1;
     }
     ide->explorer = explorer_new(ide->root);
+    if (ide->session)
+        mark_last_run_files(ide, ide->session);
     /* The toolchains are probed (programs started) once the first screen
      * is up and the user idle a moment, or at once for a dialog. */
     ide->probe_at = now_ms() + PROBE_DELAY_MS;

@@ -121,6 +121,19 @@ test_the_scratch_dialog_offers_the_last_sessions_to_resume() {
   [ -z "$(ls -A "$T/empty")" ] || fail "resuming wrote into the folder"
 }
 
+# A session opened again shows what its last run wrote, marked in the
+# explorer as right after that run.
+test_a_session_opened_again_shows_what_its_last_run_wrote() {
+  run_tide session new python --name w --json
+  folder=$(json_get "$OUT" 'j["folder"]')
+  printf 'open("report.txt", "w").write("done\\n")\n' >"$folder/main.py"
+  run_tide run --session w main.py
+  expect_rc 0
+  tui_start --session w
+  tui_wait 'run #1 wrote'
+  tui_wait 'report.txt'
+}
+
 # A scratch session open in the IDE is in use however long it sits: gc
 # (tide gc, or the daily one after a run) leaves it until the IDE lets go.
 test_gc_leaves_the_session_open_in_the_ide() {
