@@ -172,7 +172,6 @@ const char *store_migration(int n)
     return n >= 1 && n <= LATEST ? migrations[n - 1] : NULL;
 }
 
-/* A full disk shows up as an I/O error (WAL needs room to open): say so. */
 /* Bytes free for us on the disk holding path's folder (-1: unknown). */
 static long long free_bytes(const char *path)
 {
@@ -186,6 +185,7 @@ static long long free_bytes(const char *path)
     return n;
 }
 
+/* A full disk shows up as an I/O error (WAL needs room to open): say so. */
 static bool disk_full(const char *path)
 {
     return free_bytes(path) == 0;
@@ -367,9 +367,9 @@ bool store_open(Store *s, const char *path, Err *err)
      * database, synced both and deleted the WAL, which the next run made
      * and synced again, ~3 ms of every recorded run (measured).  The WAL
      * stays (SQLite reads it with the database) while it is small
-     * (store_close); not when
-     * the disk is nearly full: a full disk leaves no room for the WAL to
-     * grow, and the rows that free space must still be deletable. */
+     * (store_close); not when the disk is nearly full: a full disk leaves
+     * no room for the WAL to grow, and the rows that free space must
+     * still be deletable. */
     long long room = free_bytes(path);
     if (room < 0 || room >= LOW_SPACE) {
         sqlite.db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
