@@ -499,6 +499,34 @@ bool session_for_folder(App *app, const char *folder, const Lang *lang, Session 
     return ok;
 }
 
+bool session_newest_run_in(App *app, const char *folder, int64_t *session_id, int64_t *result_id, Err *err)
+{
+    *session_id = *result_id = 0;
+    char *real = realpath(folder, NULL);
+    if (!real)
+        return err_sys(err, "cannot use the folder %s", folder);
+    Store *store;
+    sqlite3_stmt *st;
+    bool ok = app_store(app, &store, err) &&
+              store_prepare(store, &st,
+                            "SELECT r.session_id, r.id FROM code_results r JOIN code_sessions s ON s.id = r.session_id"
+                            " WHERE s.workdir = ? ORDER BY r.id DESC LIMIT 1",
+                            err);
+    if (ok) {
+        sqlite.bind_text(st, 1, real, -1, SQLITE_STATIC);
+        int rc = sqlite.step(st);
+        if (rc == SQLITE_ROW) {
+            *session_id = sqlite.column_int64(st, 0);
+            *result_id = sqlite.column_int64(st, 1);
+        } else if (rc != SQLITE_DONE) {
+            ok = err_set(err, "database %s: %s", store->path, sqlite.errmsg(store->db));
+        }
+        sqlite.finalize(st);
+    }
+    free(real);
+    return ok;
+}
+
 bool session_here(App *app, const char *folder, Session *out, Err *err)
 {
     *out = (Session){0};

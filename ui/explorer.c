@@ -268,6 +268,11 @@ void explorer_set_generated(Ide *ide, const char *label, const char *dir, const 
     ide->dirty = true;
 }
 
+bool explorer_has_generated(Ide *ide)
+{
+    return ide->explorer && ide->explorer->gen;
+}
+
 void explorer_set_run_files(Ide *ide, int64_t result_id, const char *dir, const StrList *paths)
 {
     /* Short enough for the narrowest explorer (18 columns) up to run

@@ -19,6 +19,8 @@ void explorer_refresh(Ide *ide);
 /* The files the last run wrote (absolute paths below dir, where the
  * session keeps them): shown at the end of the tree under label, marked. */
 void explorer_set_generated(Ide *ide, const char *label, const char *dir, const StrList *paths);
+/* Whether run files are shown (explorer_set_generated). */
+bool explorer_has_generated(Ide *ide);
 /* The same under "run #N wrote", N the run's result id. */
 void explorer_set_run_files(Ide *ide, int64_t result_id, const char *dir, const StrList *paths);
 

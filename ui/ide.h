@@ -107,6 +107,8 @@ struct Ide {
     ToolStatus tools[LANG_COUNT];
     bool probing;
     long long probe_at; /* when to probe the toolchains (0: done) */
+    /* when to mark the files the folder's last run wrote (0: done) */
+    long long last_run_at;
     int langsel_mode;
     Rect r_dialog;
     /* scratch sessions the new-session dialog offers to resume, most

@@ -46,6 +46,8 @@
  * measured with tests/bench/tmux_keys.py). */
 #define ECHO_REST_MS 2
 #define PROBE_DELAY_MS 1500
+/* The folder's last run's files are looked up after the first screen. */
+#define LAST_RUN_DELAY_MS 200
 
 static volatile sig_atomic_t got_signal;
 
@@ -1533,20 +1535,20 @@ static void open_session_entry(Ide *ide, const Session *s)
     free(path);
 }
 
-/* The files the session's last run wrote, marked in the explorer as
- * right after that run: a session opened again shows what it made. */
-static void mark_last_run_files(Ide *ide, const Session *s)
+/* The files a session's last run wrote, marked in the explorer as right
+ * after that run: a session or folder opened again shows what it made. */
+static void mark_run_files(Ide *ide, int64_t session_id, int64_t result_id)
 {
     HistoryResult r;
     Err err;
-    if (!s->last_result || !ide->explorer || !history_get(ide->app, s->last_result, &r, &err))
+    if (!result_id || !ide->explorer || !history_get(ide->app, result_id, &r, &err))
         return;
     StrList paths = {0};
     for (size_t i = 0; i < r.ngenerated; i++)
         if (r.generated[i].stored)
             sl_push(&paths, r.generated[i].stored);
     if (paths.len) {
-        char *sdir = session_dir_for(ide->app, s->id);
+        char *sdir = session_dir_for(ide->app, session_id);
         char *dir = xasprintf("%s/generated/%lld", sdir, (long long)r.id);
         explorer_set_run_files(ide, r.id, dir, &paths);
         free(dir);
@@ -1554,6 +1556,22 @@ static void mark_last_run_files(Ide *ide, const Session *s)
     }
     sl_free(&paths);
     history_result_free(&r);
+}
+
+/* A folder opened again: its sessions' newest run's files, once the first
+ * screen is up (the database is not on the way to it), unless a run in
+ * this IDE marked its own already.  A user who never ran anything gets no
+ * database for it. */
+static void mark_folder_last_run(Ide *ide)
+{
+    char *db = paths_get(&ide->app->paths, DIR_DATA, "tide.db");
+    bool have = fileio_exists(db);
+    free(db);
+    int64_t sid, rid;
+    Err err;
+    if (have && !ide->session && !explorer_has_generated(ide) &&
+        session_newest_run_in(ide->app, ide->root, &sid, &rid, &err))
+        mark_run_files(ide, sid, rid);
 }
 
 void ide_new_scratch(Ide *ide, const Lang *lang)
@@ -1585,7 +1603,7 @@ void ide_resume_session(Ide *ide, Session *s)
     set_root(ide, s->workdir);
     set_session(ide, s);
     open_session_entry(ide, s);
-    mark_last_run_files(ide, s);
+    mark_run_files(ide, s->id, s->last_result);
     ide_message(ide, false, "%s session %s: %lld run%s so far (F7 shows them)", s->lang ? s->lang->name : "",
                 s->name, (long long)s->runs, s->runs == 1 ? "" : "s");
 }
@@ -1700,6 +1718,8 @@ static int next_timeout(Ide *ide, long long now)
     }
     if (ide->probe_at && ide->probe_at < next)
         next = ide->probe_at;
+    if (ide->last_run_at && ide->last_run_at < next)
+        next = ide->last_run_at;
     long long ms = next - now;
     return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
 }
@@ -1733,7 +1753,9 @@ int tui_main(App *app, const TuiOptions *opt)
     }
     ide->explorer = explorer_new(ide->root);
     if (ide->session)
-        mark_last_run_files(ide, ide->session);
+        mark_run_files(ide, ide->session->id, ide->session->last_result);
+    else
+        ide->last_run_at = now_ms() + LAST_RUN_DELAY_MS;
     /* The toolchains are probed (programs started) once the first screen
      * is up and the user idle a moment, or at once for a dialog. */
     ide->probe_at = now_ms() + PROBE_DELAY_MS;
@@ -1842,6 +1864,10 @@ int tui_main(App *app, const TuiOptions *opt)
         if (ide->probe_at && now >= ide->probe_at) {
             ide->probe_at = 0;
             langsel_probe(ide);
+        }
+        if (ide->last_run_at && now >= ide->last_run_at) {
+            ide->last_run_at = 0;
+            mark_folder_last_run(ide);
         }
         recovery_tick(ide, now);
         disk_tick(ide, now);

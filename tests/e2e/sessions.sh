@@ -121,8 +121,8 @@ test_the_scratch_dialog_offers_the_last_sessions_to_resume() {
   [ -z "$(ls -A "$T/empty")" ] || fail "resuming wrote into the folder"
 }
 
-# A session opened again shows what its last run wrote, marked in the
-# explorer as right after that run.
+# A session or a folder opened again shows what its last run wrote, marked
+# in the explorer as right after that run.
 test_a_session_opened_again_shows_what_its_last_run_wrote() {
   run_tide session new python --name w --json
   folder=$(json_get "$OUT" 'j["folder"]')
@@ -132,6 +132,19 @@ test_a_session_opened_again_shows_what_its_last_run_wrote() {
   tui_start --session w
   tui_wait 'run #1 wrote'
   tui_wait 'report.txt'
+  tui_stop
+  # A folder's runs, the newest of its sessions (here the Node one).
+  mkdir proj
+  printf 'open("table.csv", "w").write("a,b\\n")\n' >proj/gen.py
+  printf 'require("fs").writeFileSync("list.txt", "x\\n")\n' >proj/gen.js
+  run_tide run proj/gen.py
+  expect_rc 0
+  run_tide run proj/gen.js
+  expect_rc 0
+  tui_start -C "$T/proj"
+  tui_wait 'run #3 wrote'
+  tui_wait 'list.txt'
+  case "$(tui_screen)" in *table.csv*) fail "an older run's file is marked" ;; esac
 }
 
 # A scratch session open in the IDE is in use however long it sits: gc
