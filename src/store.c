@@ -191,6 +191,17 @@ static bool disk_full(const char *path)
     return free_bytes(path) == 0;
 }
 
+#define BUSY_MS 10000
+
+/* Copy the WAL into the database and empty it, if no other process is
+ * reading or writing: never waited for (the IDE may be reading). */
+static void empty_wal(Store *s)
+{
+    sqlite.busy_timeout(s->db, 0);
+    (void)store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    sqlite.busy_timeout(s->db, BUSY_MS);
+}
+
 /* Below this, the WAL is copied into the database at every close again
  * (see store_open): space for that copy is there, and a disk that then
  * fills finds the WAL empty, so removing sessions (tide gc) still works. */
@@ -325,7 +336,7 @@ bool store_open(Store *s, const char *path, Err *err)
         return false;
     }
     sqlite.extended_result_codes(s->db, 1);
-    sqlite.busy_timeout(s->db, 10000);
+    sqlite.busy_timeout(s->db, BUSY_MS);
 
     /* Look before changing anything: journal_mode=WAL writes the header,
      * and a file that is not ours must stay exactly as it was. */
@@ -375,7 +386,7 @@ bool store_open(Store *s, const char *path, Err *err)
         sqlite.db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
         s->keep_wal = true;
     } else {
-        (void)store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+        empty_wal(s);
     }
     return true;
 }
@@ -391,10 +402,8 @@ void store_close(Store *s)
 {
     struct stat st;
     char *wal = s->db && s->keep_wal ? xasprintf("%s-wal", s->path) : NULL;
-    if (wal && stat(wal, &st) == 0 && st.st_size > WAL_KEPT_BYTES) {
-        sqlite.busy_timeout(s->db, 0);
-        (void)store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
-    }
+    if (wal && stat(wal, &st) == 0 && st.st_size > WAL_KEPT_BYTES)
+        empty_wal(s);
     free(wal);
     if (s->db)
         sqlite.close_v2(s->db);
