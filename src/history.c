@@ -234,6 +234,16 @@ bool history_get(App *app, int64_t id, HistoryResult *out, Err *err)
     return load_result(app, store, id, out, err);
 }
 
+bool history_get_files(App *app, int64_t session_id, int64_t id, HistoryResult *out, Err *err)
+{
+    *out = (HistoryResult){.id = id, .session_id = session_id};
+    Store *store;
+    if (app_store(app, &store, err) && load_generated(app, store, out, err))
+        return true;
+    history_result_free(out);
+    return false;
+}
+
 bool history_previous(App *app, int64_t *id, int64_t *prev, Err *err)
 {
     *prev = 0;

@@ -49,6 +49,9 @@ typedef struct HistoryResult {
 /* Newest first; session_id 0: every session; limit 0: no limit. */
 bool history_list(App *app, int64_t session_id, int64_t limit, HistoryResult **out, size_t *n, Err *err);
 bool history_get(App *app, int64_t id, HistoryResult *out, Err *err);
+/* Only the files run id of session session_id wrote (generated), the
+ * rest of out left empty: its output may be megabytes. */
+bool history_get_files(App *app, int64_t session_id, int64_t id, HistoryResult *out, Err *err);
 void history_result_free(HistoryResult *r);
 /* A result's toolchain (its JSON, or NULL) as lines to show, one per
  * tool: "VERSION (PATH)", the tool's name when it has no version. */

@@ -1541,7 +1541,7 @@ static void mark_run_files(Ide *ide, int64_t session_id, int64_t result_id)
 {
     HistoryResult r;
     Err err;
-    if (!result_id || !ide->explorer || !history_get(ide->app, result_id, &r, &err))
+    if (!result_id || !ide->explorer || !history_get_files(ide->app, session_id, result_id, &r, &err))
         return;
     StrList paths = {0};
     for (size_t i = 0; i < r.ngenerated; i++)
