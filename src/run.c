@@ -292,6 +292,25 @@ static bool place_stdin_program(App *app, RunOptions *o, int *rc)
             session_free(&s);
         }
     }
+    /* PHP prints what stands outside <?php ... ?> as it is: a snippet sent
+     * without the tag, as agents send code, came back as its own text.
+     * The tag opens its first line (after a #! line, which php skips), so
+     * the line numbers in errors stay the program's. */
+    if (ok && o->req.lang->id == LANG_PHP && !memmem(code, len, "<?", 2)) {
+        size_t at = 0;
+        if (len > 2 && code[0] == '#' && code[1] == '!') {
+            const char *nl = memchr(code, '\n', len);
+            at = nl ? (size_t)(nl - code) + 1 : len;
+        }
+        StrBuf sb = {0};
+        sb_append(&sb, code, at);
+        sb_puts(&sb, at == len && at ? "\n<?php " : "<?php ");
+        sb_append(&sb, code + at, len - at);
+        free(code);
+        len = sb.len;
+        code = sb_steal(&sb);
+        sl_push(&o->notes, "the PHP program had no <?php tag: tide opened its first line with one");
+    }
     if (ok) {
         name = srcdeps_program_file_name(o->req.lang, code, len);
         char *path = xasprintf("%s/%s", dir, name);

@@ -951,6 +951,20 @@ test_the_users_site_packages_are_seen() {
 
 # A Go module the user has downloaded builds offline in tide as it does
 # for them: their module cache is there, read-only.
+# A PHP snippet on standard input without <?php, as agents send code,
+# runs instead of coming back as text; line numbers stay the program's.
+test_a_php_snippet_on_standard_input_runs_without_its_tag() {
+  printf 'echo 1 + 2, "\\n";\nnot_defined();\n' >snippet.txt
+  run_tide_stdin snippet.txt run --json --lang php -
+  expect_eq "$(json_get "$OUT" '[j["output"], j["status"]]')" '["3\n", "runtime_error"]'
+  expect_contains "$(json_get "$OUT" 'j["output"] + j["error"]')" "on line 2"
+  expect_contains "$(json_get "$OUT" 'j["notes"]')" "the PHP program had no <?php tag"
+  printf '<?php echo "tagged\\n"; ?>\nplain text\n' >tagged.txt
+  run_tide_stdin tagged.txt run -q --lang php -
+  expect_eq "$OUT" "tagged
+plain text"
+}
+
 # go build of a package that is not main writes an archive and succeeds;
 # the run was then "cannot execute the program", a sandbox error.  As
 # go run says, it does not compile; a second run (its build cached
