@@ -510,7 +510,7 @@ bool session_newest_run_in(App *app, const char *folder, int64_t *session_id, in
     bool ok = app_store(app, &store, err) &&
               store_prepare(store, &st,
                             "SELECT r.session_id, r.id FROM code_results r JOIN code_sessions s ON s.id = r.session_id"
-                            " WHERE s.workdir = ? ORDER BY r.id DESC LIMIT 1",
+                            " WHERE s.kind = 'folder' AND s.workdir = ? ORDER BY r.id DESC LIMIT 1",
                             err);
     if (ok) {
         sqlite.bind_text(st, 1, real, -1, SQLITE_STATIC);

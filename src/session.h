@@ -73,8 +73,8 @@ bool session_for_folder(App *app, const char *folder, const Lang *lang, Session 
  * session's own folder); none, or one per language, is an error that
  * says which to name. */
 bool session_here(App *app, const char *folder, Session *out, Err *err);
-/* The newest recorded run of the sessions whose work tree is folder (a
- * folder's sessions, one per language): *result_id 0 when there is none. */
+/* The newest recorded run of folder's sessions (one per language): by
+ * their index, not a scan of every run.  *result_id 0 when there is none. */
 bool session_newest_run_in(App *app, const char *folder, int64_t *session_id, int64_t *result_id, Err *err);
 /* By id ("12") or by name. */
 bool session_find(App *app, const char *ref, Session *out, Err *err);
