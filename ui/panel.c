@@ -565,6 +565,13 @@ static size_t total_lines(const Panel *p)
     return p->nsb + (size_t)p->rows;
 }
 
+/* The column after a wide character: libvterm gives it as a cell of its
+ * own holding (uint32_t)-1, which is no character to draw or copy. */
+static bool right_half(const VTermScreenCell *cell, int col)
+{
+    return col > 0 && (cell->chars[0] == (uint32_t)-1 || cell->width == 0);
+}
+
 /* The text of line i (scrollback, then screen), as UTF-8. */
 static void line_text(const Panel *p, size_t i, StrBuf *out)
 {
@@ -578,6 +585,8 @@ static void line_text(const Panel *p, size_t i, StrBuf *out)
             cell = p->sb[i].cells[c];
         else
             vterm_screen_get_cell(p->vs, (VTermPos){(int)(i - p->nsb), c}, &cell);
+        if (right_half(&cell, c))
+            continue;
         if (!cell.chars[0]) {
             if (cell.width)
                 sb_append(out, " ", 1);
@@ -1166,8 +1175,8 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
                 cell = p->sb[i].cells[c];
             else
                 vterm_screen_get_cell(p->vs, (VTermPos){(int)(i - p->nsb), c}, &cell);
-            if (cell.width == 0 && c > 0)
-                continue; /* the right half of a wide character */
+            if (right_half(&cell, c))
+                continue;
             UiStyle st = cell_style(ide, &cell);
             if (path && byte >= loc.start && byte < loc.end)
                 st = ui_style[ROLE_LINK];

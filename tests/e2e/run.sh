@@ -501,6 +501,32 @@ test_colours_and_progress_bars_render() {
   case "$s" in *$'\e['*'31m'*'red bold'*) ;; *) fail "no red in: $(printf '%s' "$s" | grep 'red bold' | cat -v)" ;; esac
 }
 
+# A wide character (CJK, most emoji) is one character over two columns:
+# the panel shows it once, and what follows it stays in its column,
+# on the live screen and in the scrollback.
+test_wide_characters_in_the_output_take_two_columns() {
+  # (Built from parts: the source on the screen above must not match.)
+  printf 'print("wide:", "日本" + "語", "end|")\nprint("emoji:", "🙂" + "", "ok|")\nimport sys\nif sys.argv[1:] != ["short"]:\n    for i in range(60):\n        print("line", i)\n' >wide.py
+  tui_start wide.py
+  tui_wait 'range(60)'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_wait 'line 59'
+  # Scrolled off the panel's screen into its scrollback: the panel (F6)
+  # pages back to them.
+  tui_keys F6
+  local i
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    case "$(tui_screen)" in *'emoji: 🙂'*) break ;; esac
+    tui_keys PPage
+    sleep 0.2
+  done
+  local s
+  s=$(tui_screen)
+  expect_contains "$s" 'wide: 日本語 end|'
+  expect_contains "$s" 'emoji: 🙂 ok|'
+}
+
 test_typing_stays_quick_while_a_program_floods_output() {
   printf 'while True:\n    print("flood " * 10)\n' >flood.py
   mkdir -p "$XDG_CONFIG_HOME/tide"
