@@ -816,7 +816,9 @@ const char *panel_state(Ide *ide, bool *error)
 
 /* ---------------------------------------------------------------- history */
 
-static void hist_text(Panel *p, const HistoryResult *r)
+/* tabw: the editor's tab width, for the code; output has a terminal's
+ * tab stops, every 8 columns, as it showed when the program ran. */
+static void hist_text(Panel *p, const HistoryResult *r, int tabw)
 {
     sl_free(&p->lines);
     sl_free(&p->files);
@@ -840,15 +842,18 @@ static void hist_text(Panel *p, const HistoryResult *r)
          * it ends a line (a terminal's output ends lines with \r\n). */
         StrBuf line = {0};
         const char *s = parts[k][1];
+        int col = 0, stop = k == 0 && tabw > 0 ? tabw : 8;
         for (size_t i = 0; i <= lens[k]; i++) {
             char c = i < lens[k] ? s[i] : '\n';
             if (c == '\n') {
                 sl_push(&p->lines, line.data ? line.data : "");
                 line.len = 0;
+                col = 0;
                 if (line.data)
                     line.data[0] = '\0';
             } else if (c == '\r' && !(i + 1 < lens[k] && s[i + 1] == '\n')) {
                 line.len = 0;
+                col = 0;
                 if (line.data)
                     line.data[0] = '\0';
             } else if (c == '\033') {
@@ -858,9 +863,19 @@ static void hist_text(Panel *p, const HistoryResult *r)
                         i++;
                 i++;
             } else if (c == '\t') {
-                sb_append(&line, "    ", 4);
-            } else if ((unsigned char)c >= ' ' || c < 0) {
+                int n = stop - col % stop;
+                sb_append(&line, "                ", (size_t)n);
+                col += n;
+            } else if (c < 0) {
+                uint32_t cp;
+                int n = utf8_decode((const unsigned char *)s + i, lens[k] - i, &cp), w;
+                term_char_shown(cp, &w);
+                sb_append(&line, s + i, (size_t)n);
+                i += (size_t)n - 1;
+                col += w;
+            } else if (c >= ' ') {
                 sb_append(&line, &c, 1);
+                col++;
             }
         }
         sb_free(&line);
@@ -905,7 +920,7 @@ static void hist_show(Ide *ide, size_t i)
         ide_message(ide, true, "%s", err.msg);
         return;
     }
-    hist_text(p, &full);
+    hist_text(p, &full, ide->app->cfg.tab_width);
     free(p->entry_dir);
     p->entry_dir = srcloc_entry_dir(full.entry);
     char mem[32] = "";

@@ -591,6 +591,27 @@ test_history_shows_earlier_results() {
   tui_wait_gone '(1 of 2)'
 }
 
+# A result shown again (F7) lines up as it did when it ran: tabs in the
+# output stop every 8 columns, as the terminal's did, after wide
+# characters too; tabs in the code at the editor's tab width.
+test_history_shows_tabs_as_the_run_did() {
+  printf 'print("ab" + "\\t" + "X|")\nprint("abcdefghij" + "\\t" + "Y|")\nprint("日本" + "\\t" + "Z|")\nif True:\n\tprint("a"\t"b")\n' >t.py
+  tui_start t.py
+  tui_wait 'if True:'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_wait 'abcdefghij      Y|'
+  tui_wait '日本    Z|'
+  tui_keys F7
+  tui_wait 'result #1 (1 of 1)'
+  local s
+  s=$(tui_screen)
+  expect_contains "$s" $'\nab      X|'
+  expect_contains "$s" $'\nabcdefghij      Y|'
+  expect_contains "$s" $'\n日本    Z|'
+  expect_contains "$s" $'\n    print("a"   "b")'
+}
+
 test_files_the_run_writes_are_listed() {
   mkdir p
   printf 'open("out.csv", "w").write("a,b\\n1,2\\n")\nprint("written")\n' >p/w.py
