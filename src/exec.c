@@ -1255,7 +1255,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
         .scratch_bytes = (long long)(st->memory_mib / 2 > 32 ? st->memory_mib / 2 : 32) << 20,
         .share_net = req->net && st->kind == STAGE_RUN, .hostname = "tide",
         .stdin_fd = in[0], .stdout_fd = out[1], .stderr_fd = errp[1], .tty = tty,
-        .rows = req->rows, .cols = req->cols, .rlimits = v->rlimits,
+        .rows = req->rows, .cols = req->cols, .tty_cc = req->tty_cc, .rlimits = v->rlimits,
         .nrlimits = v->nrlimits, .cgroup = late ? NULL : &cg, .filter = j->filter,
     };
     Sandbox *sb;

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <termios.h>
 
 #include "app.h"
 #include "err.h"
@@ -79,6 +80,9 @@ typedef struct RunRequest {
     int stdin_fd;             /* -1: empty stdin; else exec reads it and feeds the program */
     bool tty;                 /* the program gets a pty (interactive: input(), scanf) */
     unsigned short rows, cols; /* pty size (0: 24x80) */
+    /* The user's terminal's editing characters (erase, kill, interrupt,
+     * end of file...), for the pty's: NULL keeps the usual ones. */
+    const cc_t *tty_cc;
     int timeout_ms, compile_timeout_ms, memory_mib, max_processes;
     long long output_limit;   /* bytes of stdout+stderr kept */
     bool net;                 /* --net: the host's network */

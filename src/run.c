@@ -614,6 +614,8 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             o->req.rows = ws.ws_row;
             o->req.cols = ws.ws_col;
         }
+        if (tcgetattr(STDIN_FILENO, &o->tty) == 0)
+            o->req.tty_cc = o->tty.c_cc;
         o->req.stdin_fd = STDIN_FILENO;
     } else if (!o->stdin_path && !code_on_stdin && !isatty(STDIN_FILENO) && fcntl(STDIN_FILENO, F_GETFD) >= 0) {
         o->stdin_fd = dup(STDIN_FILENO);

@@ -22,6 +22,7 @@ typedef struct RunOptions {
                              removed by run_options_free */
     int temp_lock;        /* temp_dir, flocked while in use (tide gc skips it), or -1 */
     int stdin_fd;         /* opened by run_parse, closed by run_options_free */
+    struct termios tty;   /* tide's terminal's modes, when the program gets a terminal */
     /* Recording (src/session.h): --session, else the folder session of
      * the entry's folder and language; --ephemeral records nothing. */
     char *session;

@@ -132,6 +132,8 @@ typedef struct Plan {
     int cgroup_tasks[2]; /* v1: join by writing "0" (see CgroupJoin) */
     bool tty;
     unsigned short rows, cols;
+    bool tty_cc_set;
+    cc_t tty_cc[NCCS];
     PBind *binds;
     size_t nbinds;
     char **dirs; /* folders to create below the new root, parents first */
@@ -580,6 +582,20 @@ static int make_terminal(const Plan *p)
         child_fail(p, ST_TTY, 1);
     struct winsize ws = {.ws_row = p->rows ? p->rows : 24, .ws_col = p->cols ? p->cols : 80};
     (void)ioctl(master, TIOCSWINSZ, &ws);
+    /* The program's text is UTF-8 (LANG=C.UTF-8): Backspace in a line
+     * being typed takes back a whole character, not its last byte, as in
+     * a terminal emulator's own pty; and the keys the user's terminal
+     * sends to edit a line are this one's too. */
+    struct termios t;
+    if (tcgetattr(slave, &t) == 0) {
+        t.c_iflag |= IUTF8;
+        if (p->tty_cc_set) {
+            static const int keys[] = {VINTR, VQUIT, VERASE, VKILL, VEOF, VWERASE, VLNEXT, VREPRINT};
+            for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+                t.c_cc[keys[i]] = p->tty_cc[keys[i]];
+        }
+        (void)tcsetattr(slave, TCSANOW, &t);
+    }
     for (int fd = 0; fd < 3; fd++)
         if (dup2(slave, fd) < 0)
             child_fail(p, ST_TTY, 2);
@@ -966,6 +982,10 @@ static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
                 .hostname = s->hostname, .argv = s->argv, .envp = s->envp, .cwd = s->cwd,
                 .rlimits = s->rlimits, .nrlimits = s->nrlimits, .filter = s->filter,
                 .links = s->links, .nlinks = s->nlinks, .files = s->files, .nfiles = s->nfiles};
+    if (s->tty_cc) {
+        p->tty_cc_set = true;
+        memcpy(p->tty_cc, s->tty_cc, sizeof p->tty_cc);
+    }
     StrList dirs = {0};
     size_t ndev = sizeof dev_binds / sizeof *dev_binds;
     p->binds = xcalloc(s->nbinds + ndev, sizeof *p->binds);

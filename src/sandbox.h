@@ -26,6 +26,7 @@
 
 #include <linux/filter.h>
 #include <stdbool.h>
+#include <termios.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -99,6 +100,7 @@ typedef struct SandboxSpec {
      * the controlling terminal); tide gets its master (sandbox_pty_fd). */
     bool tty;
     unsigned short rows, cols;
+    const cc_t *tty_cc; /* NCCS editing characters for it, or NULL */
 
     const SandboxRlimit *rlimits;
     size_t nrlimits;

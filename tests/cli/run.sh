@@ -562,6 +562,18 @@ test_program_in_a_terminal() {
   expect_contains "$OUT" "tide: ok"
 }
 
+# The program's terminal edits a typed line as the user's does: Backspace
+# takes back a whole UTF-8 character, and the erase key is the user's
+# terminal's (here Ctrl-H, as some terminals send).
+test_a_line_typed_in_a_terminal_is_edited_as_in_the_users() {
+  command -v script >/dev/null || skip "script (util-linux) is missing"
+  printf 'x = input("name? ")\nprint("got", ascii(x))\n' >ask.py
+  OUT=$( (sleep 1; printf 'ab\303\251\177\177c\n') | script -qfec "$TIDE run ask.py" /dev/null 2>&1 | tr -d '\r')
+  expect_contains "$OUT" "got 'ac'"
+  OUT=$( (sleep 1; printf 'xy\010z\n') | script -qfec "stty erase ^H; $TIDE run ask.py" /dev/null 2>&1 | tr -d '\r')
+  expect_contains "$OUT" "got 'xz'"
+}
+
 test_ctrl_c_in_a_terminal_stops_the_run() {
   command -v script >/dev/null || skip "script (util-linux) is missing"
   printf 'import time\nprint("start", flush=True)\ntime.sleep(60)\n' >loop.py

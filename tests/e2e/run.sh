@@ -22,6 +22,21 @@ test_python_reads_a_line_typed_into_the_panel() {
   expect_contains "$OUT" "hello.py"
 }
 
+# Backspace in a line typed into the panel takes back a whole character,
+# as in a terminal (the program's text is UTF-8).
+test_backspace_in_the_panel_erases_a_whole_character() {
+  printf 'x = input("name? ")\nprint("got", ascii(x))\n' >ask.py
+  tui_start ask.py
+  tui_wait 'input("name? ")'
+  tui_keys F5
+  tui_wait 'name?' 30
+  tui_type 'aé'
+  tui_keys BSpace
+  tui_type 'b'
+  tui_keys Enter
+  tui_wait "got 'ab'" 20
+}
+
 test_unsaved_edits_are_saved_before_the_run() {
   printf 'print("one")\n' >s.py
   tui_start s.py
