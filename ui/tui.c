@@ -1188,9 +1188,11 @@ static bool editor_action(Action a)
 
 /* While a program runs in the focused panel, the keys are its: only
  * these reach the IDE (besides F-keys and Alt- combinations). */
+/* Ctrl-W is not among them: in a terminal it takes back the word being
+ * typed, which a user typing to the program means by it. */
 static bool global_while_running(Action a)
 {
-    return a == ACT_SAVE || a == ACT_SAVE_AS || a == ACT_QUIT || a == ACT_OPEN || a == ACT_NEW || a == ACT_CLOSE;
+    return a == ACT_SAVE || a == ACT_SAVE_AS || a == ACT_QUIT || a == ACT_OPEN || a == ACT_NEW;
 }
 
 static void do_action(Ide *ide, Action a)

@@ -37,6 +37,22 @@ test_backspace_in_the_panel_erases_a_whole_character() {
   tui_wait "got 'ab'" 20
 }
 
+# Ctrl-W typed to a running program takes back a word, as in a terminal
+# (it closes the tab only from the editor).
+test_ctrl_w_in_the_panel_erases_a_word() {
+  printf 'x = input("words? ")\nprint("got", ascii(x))\n' >ask.py
+  tui_start ask.py
+  tui_wait 'input("words? ")'
+  tui_keys F5
+  tui_wait 'words?' 30
+  tui_type 'hello'
+  tui_keys C-w
+  tui_type 'bye'
+  tui_keys Enter
+  tui_wait "got 'bye'" 20
+  tui_wait ' ask.py │'
+}
+
 test_unsaved_edits_are_saved_before_the_run() {
   printf 'print("one")\n' >s.py
   tui_start s.py
