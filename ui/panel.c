@@ -572,6 +572,29 @@ static bool right_half(const VTermScreenCell *cell, int col)
     return col > 0 && (cell->chars[0] == (uint32_t)-1 || cell->width == 0);
 }
 
+/* The text of the cell in column c, appended as UTF-8. */
+static void cell_text(const VTermScreenCell *cell, int c, StrBuf *out)
+{
+    if (right_half(cell, c))
+        return;
+    if (!cell->chars[0]) {
+        if (cell->width)
+            sb_append(out, " ", 1);
+        return;
+    }
+    for (int k = 0; k < VTERM_MAX_CHARS_PER_CELL && cell->chars[k]; k++) {
+        char buf[4];
+        int n = utf8_encode(cell->chars[k], buf);
+        sb_append(out, buf, (size_t)n);
+    }
+}
+
+static void trim_right(StrBuf *out)
+{
+    while (out->len && out->data[out->len - 1] == ' ')
+        out->data[--out->len] = '\0';
+}
+
 /* The text of line i (scrollback, then screen), as UTF-8. */
 static void line_text(const Panel *p, size_t i, StrBuf *out)
 {
@@ -585,21 +608,73 @@ static void line_text(const Panel *p, size_t i, StrBuf *out)
             cell = p->sb[i].cells[c];
         else
             vterm_screen_get_cell(p->vs, (VTermPos){(int)(i - p->nsb), c}, &cell);
-        if (right_half(&cell, c))
-            continue;
-        if (!cell.chars[0]) {
-            if (cell.width)
-                sb_append(out, " ", 1);
-            continue;
-        }
-        for (int k = 0; k < VTERM_MAX_CHARS_PER_CELL && cell.chars[k]; k++) {
-            char buf[4];
-            int n = utf8_encode(cell.chars[k], buf);
-            sb_append(out, buf, (size_t)n);
+        cell_text(&cell, c, out);
+    }
+    trim_right(out);
+}
+
+/* ------------------------------------------------- output shown again */
+
+static int replay_push(int cols, const VTermScreenCell *cells, void *user)
+{
+    StrBuf line = {0};
+    for (int c = 0; c < cols; c++)
+        cell_text(&cells[c], c, &line);
+    trim_right(&line);
+    sl_push(user, line.data ? line.data : "");
+    sb_free(&line);
+    return 1;
+}
+
+/* What the output s looked like in a terminal rows x cols (the panel's):
+ * its lines into out, as a terminal left them (a progress bar redrawn in
+ * place is its last state; a curses program's screen is gone once it
+ * ends).  A program given pipes wrote \n alone, which a terminal would
+ * have turned into \r\n. */
+#define REPLAY_MAX (1024 * 1024 + 4096)
+
+static void replay_output(const char *s, size_t len, int rows, int cols, StrList *out)
+{
+    VTerm *vt = vterm_new(rows, cols);
+    vterm_set_utf8(vt, 1);
+    VTermScreen *vs = vterm_obtain_screen(vt);
+    static const VTermScreenCallbacks cbs = {.sb_pushline = replay_push};
+    vterm_screen_set_callbacks(vs, &cbs, out);
+    vterm_screen_enable_altscreen(vs, 1);
+    vterm_screen_reset(vs, 1);
+    /* (In pieces: libvterm 0.3 crashes on a write of megabytes.) */
+    size_t from = 0;
+    for (size_t i = 0; i <= len; i++) {
+        bool bare_nl = i < len && s[i] == '\n' && (i == 0 || s[i - 1] != '\r');
+        if (i == len || bare_nl || i - from == 4096) {
+            vterm_input_write(vt, s + from, i - from);
+            if (bare_nl)
+                vterm_input_write(vt, "\r", 1);
+            from = i;
         }
     }
-    while (out->len && out->data[out->len - 1] == ' ')
-        out->data[--out->len] = '\0';
+    /* The screen down to the cursor's row or its last written one. */
+    VTermPos cur;
+    vterm_state_get_cursorpos(vterm_obtain_state(vt), &cur);
+    StrList screen = {0};
+    size_t last = 0;
+    for (int row = 0; row < rows; row++) {
+        StrBuf line = {0};
+        for (int c = 0; c < cols; c++) {
+            VTermScreenCell cell;
+            vterm_screen_get_cell(vs, (VTermPos){row, c}, &cell);
+            cell_text(&cell, c, &line);
+        }
+        trim_right(&line);
+        sl_push(&screen, line.data ? line.data : "");
+        if ((line.len && line.data[0]) || row < cur.row)
+            last = (size_t)row + 1;
+        sb_free(&line);
+    }
+    for (size_t i = 0; i < last; i++)
+        sl_push(out, screen.items[i]);
+    sl_free(&screen);
+    vterm_free(vt);
 }
 
 /* The place a line names, resolved to a file that exists. */
@@ -816,8 +891,54 @@ const char *panel_state(Ide *ide, bool *error)
 
 /* ---------------------------------------------------------------- history */
 
-/* tabw: the editor's tab width, for the code; output has a terminal's
- * tab stops, every 8 columns, as it showed when the program ran. */
+/* Text as lines, simply: escape sequences dropped, a \r keeps what
+ * follows it unless it ends a line, tabs stop every tabw columns. */
+static void plain_lines(const char *s, size_t len, int tabw, StrList *out)
+{
+    StrBuf line = {0};
+    int col = 0, stop = tabw > 0 ? tabw : 8;
+    for (size_t i = 0; i <= len; i++) {
+        char c = i < len ? s[i] : '\n';
+        if (c == '\n') {
+            sl_push(out, line.data ? line.data : "");
+            line.len = 0;
+            col = 0;
+            if (line.data)
+                line.data[0] = '\0';
+        } else if (c == '\r' && !(i + 1 < len && s[i + 1] == '\n')) {
+            line.len = 0;
+            col = 0;
+            if (line.data)
+                line.data[0] = '\0';
+        } else if (c == '\033') {
+            i++;
+            if (i < len && s[i] == '[')
+                while (i + 1 < len && !(s[i + 1] >= '@' && s[i + 1] <= '~'))
+                    i++;
+            i++;
+        } else if (c == '\t') {
+            int n = stop - col % stop;
+            sb_append(&line, "                ", (size_t)n);
+            col += n;
+        } else if (c < 0) {
+            uint32_t cp;
+            int n = utf8_decode((const unsigned char *)s + i, len - i, &cp), w;
+            term_char_shown(cp, &w);
+            sb_append(&line, s + i, (size_t)n);
+            i += (size_t)n - 1;
+            col += w;
+        } else if (c >= ' ') {
+            sb_append(&line, &c, 1);
+            col++;
+        }
+    }
+    sb_free(&line);
+    if (out->len && !out->items[out->len - 1][0])
+        free(out->items[--out->len]), out->items[out->len] = NULL;
+}
+
+/* A result shown again: its code (tabs at the editor's width, tabw), then
+ * what the compiler and the program wrote, as the panel showed them. */
 static void hist_text(Panel *p, const HistoryResult *r, int tabw)
 {
     sl_free(&p->lines);
@@ -836,51 +957,17 @@ static void hist_text(Panel *p, const HistoryResult *r, int tabw)
     for (int k = 0; k < 4; k++) {
         if (!parts[k][1] || !lens[k])
             continue;
-        if (k > 0)
-            sl_push_owned(&p->lines, xasprintf("── %s ──", parts[k][0]));
-        /* Escape sequences are dropped; a \r keeps what follows it, unless
-         * it ends a line (a terminal's output ends lines with \r\n). */
-        StrBuf line = {0};
-        const char *s = parts[k][1];
-        int col = 0, stop = k == 0 && tabw > 0 ? tabw : 8;
-        for (size_t i = 0; i <= lens[k]; i++) {
-            char c = i < lens[k] ? s[i] : '\n';
-            if (c == '\n') {
-                sl_push(&p->lines, line.data ? line.data : "");
-                line.len = 0;
-                col = 0;
-                if (line.data)
-                    line.data[0] = '\0';
-            } else if (c == '\r' && !(i + 1 < lens[k] && s[i + 1] == '\n')) {
-                line.len = 0;
-                col = 0;
-                if (line.data)
-                    line.data[0] = '\0';
-            } else if (c == '\033') {
-                i++;
-                if (i < lens[k] && s[i] == '[')
-                    while (i + 1 < lens[k] && !(s[i + 1] >= '@' && s[i + 1] <= '~'))
-                        i++;
-                i++;
-            } else if (c == '\t') {
-                int n = stop - col % stop;
-                sb_append(&line, "                ", (size_t)n);
-                col += n;
-            } else if (c < 0) {
-                uint32_t cp;
-                int n = utf8_decode((const unsigned char *)s + i, lens[k] - i, &cp), w;
-                term_char_shown(cp, &w);
-                sb_append(&line, s + i, (size_t)n);
-                i += (size_t)n - 1;
-                col += w;
-            } else if (c >= ' ') {
-                sb_append(&line, &c, 1);
-                col++;
-            }
+        if (k == 0) {
+            plain_lines(parts[k][1], lens[k], tabw, &p->lines);
+            continue;
         }
-        sb_free(&line);
-        if (p->lines.len && !p->lines.items[p->lines.len - 1][0])
-            free(p->lines.items[--p->lines.len]), p->lines.items[p->lines.len] = NULL;
+        sl_push_owned(&p->lines, xasprintf("── %s ──", parts[k][0]));
+        /* A terminal takes ~80 ms a MiB: a bigger output (a raised
+         * output_limit) is shown simply rather than keep the keys waiting. */
+        if (lens[k] <= REPLAY_MAX)
+            replay_output(parts[k][1], lens[k], p->rows > 1 ? p->rows : 24, p->cols > 1 ? p->cols : 80, &p->lines);
+        else
+            plain_lines(parts[k][1], lens[k], 8, &p->lines);
     }
     /* Which tools made it (runs recorded since schema 5). */
     StrList tools;

@@ -643,6 +643,32 @@ test_history_shows_tabs_as_the_run_did() {
   expect_contains "$s" $'\n    print("a"   "b")'
 }
 
+# A result shown again shows its output as the panel did when it ran:
+# bars redrawn in place (\r, cursor up, erase line) in their last state,
+# a spinner's backspaces, a line partly written over.
+test_history_shows_the_output_as_the_terminal_left_it() {
+  cat >bars.py <<'P'
+import sys
+for i in range(4):
+    if i:
+        sys.stdout.write("\033[2A")
+    sys.stdout.write("\r\033[2Kjob A %d/3\n\033[2Kjob B %d/3\n" % (i, i))
+sys.stdout.write("spin |\b/\b-\bdone\n")
+sys.stdout.write("12345678\rab\n")
+P
+  tui_start bars.py
+  tui_wait 'import sys'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_keys F7
+  tui_wait 'result #1 (1 of 1)'
+  tui_keys End
+  tui_wait '── toolchain ──'
+  local s
+  s=$(tui_screen)
+  expect_contains "$s" $'── output ──\njob A 3/3\njob B 3/3\nspin done\nab345678\n── toolchain ──'
+}
+
 test_files_the_run_writes_are_listed() {
   mkdir p
   printf 'open("out.csv", "w").write("a,b\\n1,2\\n")\nprint("written")\n' >p/w.py
