@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1618,9 +1619,54 @@ static char *cwd(void)
     return xstrdup(getcwd(buf, sizeof buf) ? buf : ".");
 }
 
+/* FILE:LINE or FILE:LINE:COL (a trailing colon too), as compilers name a
+ * place and other editors take it, when PATH is no file itself and FILE
+ * is one: *file is FILE, *line and *col from 1 (col 1 when not given). */
+static bool split_place(const char *path, char **file, long *line, long *col)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0)
+        return false;
+    size_t n = strlen(path);
+    if (n && path[n - 1] == ':')
+        n--;
+    /* From the end: the last number, then maybe one before it; ends[k] is
+     * where FILE ends when k + 1 numbers follow it. */
+    long nums[2] = {0, 0};
+    size_t ends[2];
+    int k = 0;
+    while (k < 2) {
+        size_t start = n;
+        while (start > 0 && path[start - 1] >= '0' && path[start - 1] <= '9')
+            start--;
+        if (start == n || n - start > 9 || start < 2 || path[start - 1] != ':')
+            break;
+        nums[k] = strtol(path + start, NULL, 10);
+        n = ends[k++] = start - 1;
+    }
+    /* FILE:LINE:COL, else FILE:LINE (a file named with a colon and a
+     * number keeps them). */
+    for (int use = k; use >= 1; use--) {
+        char *f = xstrndup(path, ends[use - 1]);
+        long l = nums[use - 1], c = use == 2 ? nums[0] : 1;
+        if (l >= 1 && stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+            *file = f;
+            *line = l;
+            *col = c >= 1 ? c : 1;
+            return true;
+        }
+        free(f);
+    }
+    return false;
+}
+
 static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
 {
     const char *path = opt->path;
+    char *place_file = NULL;
+    long place_line = 0, place_col = 1;
+    if (path && split_place(path, &place_file, &place_line, &place_col))
+        path = place_file;
     if (opt->session) {
         Session *s = xcalloc(1, sizeof *s);
         if (!session_find(ide->app, opt->session, s, err) || !session_check(s, err)) {
@@ -1666,7 +1712,9 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
      * it (a Node package, a Go module, a Composer project, a Java source
      * root), so that F5 sees what the toolchain needs. */
     Document *d;
-    if (!document_open(path, &d, err))
+    bool opened = document_open(path, &d, err);
+    free(place_file);
+    if (!opened)
         return false;
     char *dir = d->lang ? srcdeps_project_root(d->lang, d->path) : NULL;
     if (!dir || exec_folder_is_private(dir)) {
@@ -1678,6 +1726,8 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
     Tab *t = tab_new(ide, d);
     add_tab(ide, t);
     say_opened(ide, t);
+    if (place_line)
+        view_goto(t->view, (size_t)place_line - 1, (size_t)place_col - 1);
     offer_recovery(ide, t);
     return true;
 }

@@ -45,6 +45,23 @@ test_new_file_in_existing_folder() {
   expect_eq "$(stat -c %a src/new.js)" 644
 }
 
+# FILE:LINE[:COL] as a compiler names a place opens FILE there (a trailing
+# colon too, as gcc prints it); a name with no such file before its colon
+# is a new file of that name.
+test_a_file_opens_at_the_place_a_compiler_names() {
+  mkdir src
+  seq 1 40 | sed 's/^/line /' >src/t.c
+  tui_start src/t.c:25
+  tui_wait 'Ln 25, Col 1'
+  tui_wait 'line 25'
+  tui_stop
+  tui_start src/t.c:7:5:
+  tui_wait 'Ln 7, Col 5'
+  tui_stop
+  tui_start new.py:3
+  tui_wait 'new.py:3 is a new file'
+}
+
 test_file_in_a_missing_folder_is_refused() {
   tui_start nowhere/x.py
   tui_wait_exit
