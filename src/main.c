@@ -33,7 +33,7 @@ const Command *cli_find(const char *name)
 static void print_usage(FILE *f)
 {
     fprintf(f, "usage: tide [PATH]            open the IDE on a file or folder (default: here),\n"
-               "                              or FILE:LINE[:COL] at that place\n"
+               "                              or FILE:LINE[:COL] (or +LINE[:COL] FILE) at that place\n"
                "       tide --session ID      open the IDE on a session's files\n"
                "       tide COMMAND [ARGS]    run a command (tide help COMMAND)\n"
                "       tide --help | --version\n\ncommands:\n");
@@ -78,6 +78,13 @@ static bool looks_like_path(const char *arg)
     return stat(arg, &st) == 0 || strchr(arg, '/') || strchr(arg, '.');
 }
 
+/* "+LINE", "+LINE:COL" or "+LINE,COL" before a FILE, as nano and vim take
+ * it (tide-ide reads it: tui_parse_place). */
+static bool place_arg(const char *arg)
+{
+    return arg[0] == '+' && arg[1] >= '1' && arg[1] <= '9' && strspn(arg + 1, "0123456789:,") == strlen(arg + 1);
+}
+
 /* The IDE: `tide`, `tide PATH`, `tide --session ID`, checked here and
  * handed to tide-ide as they are. */
 static int open_ide(char **argv)
@@ -113,6 +120,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const Command *cmd = argc >= 2 ? cli_find(argv[1]) : NULL;
+    if (!cmd && argc == 3 && place_arg(argv[1]))
+        return open_ide(argv); /* tide +LINE FILE */
     if (!cmd) {
         if (argc >= 2 && !looks_like_path(argv[1])) {
             fprintf(stderr, "tide: '%s' is not a tide command or an existing file (for a new file, write ./%s)\n",

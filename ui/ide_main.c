@@ -24,13 +24,15 @@ static void utf8_ctype(void)
 
 int main(int argc, char **argv)
 {
-    TuiOptions opt = {NULL, NULL};
+    TuiOptions opt = {NULL, NULL, 0, 0};
     if (argc == 3 && strcmp(argv[1], "--session") == 0 && argv[2][0]) {
         opt.session = argv[2];
+    } else if (argc == 3 && tui_parse_place(argv[1], &opt.line, &opt.col)) {
+        opt.path = argv[2];
     } else if (argc == 2 && strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0) {
         opt.path = argv[1];
     } else if (argc != 1) {
-        fprintf(stderr, "usage: tide-ide [PATH] | tide-ide --session ID (or use tide, see tide --help)\n");
+        fprintf(stderr, "usage: tide-ide [[+LINE[:COL]] PATH] | tide-ide --session ID (or use tide, see tide --help)\n");
         return EXIT_USAGE;
     }
     utf8_ctype();

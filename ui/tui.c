@@ -1660,12 +1660,25 @@ static bool split_place(const char *path, char **file, long *line, long *col)
     return false;
 }
 
+bool tui_parse_place(const char *arg, long *line, long *col)
+{
+    if (arg[0] != '+' || arg[1] < '0' || arg[1] > '9')
+        return false;
+    char *end;
+    errno = 0;
+    *line = strtol(arg + 1, &end, 10);
+    *col = 1;
+    if ((*end == ':' || *end == ',') && end[1] >= '0' && end[1] <= '9')
+        *col = strtol(end + 1, &end, 10);
+    return !*end && !errno && *line >= 1 && *col >= 1;
+}
+
 static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
 {
     const char *path = opt->path;
     char *place_file = NULL;
-    long place_line = 0, place_col = 1;
-    if (path && split_place(path, &place_file, &place_line, &place_col))
+    long place_line = opt->line, place_col = opt->line ? opt->col : 1;
+    if (path && !place_line && split_place(path, &place_file, &place_line, &place_col))
         path = place_file;
     if (opt->session) {
         Session *s = xcalloc(1, sizeof *s);

@@ -47,7 +47,7 @@ test_new_file_in_existing_folder() {
 
 # FILE:LINE[:COL] as a compiler names a place opens FILE there (a trailing
 # colon too, as gcc prints it); a name with no such file before its colon
-# is a new file of that name.
+# is a new file of that name.  +LINE[,COL] FILE does it too.
 test_a_file_opens_at_the_place_a_compiler_names() {
   mkdir src
   seq 1 40 | sed 's/^/line /' >src/t.c
@@ -60,6 +60,10 @@ test_a_file_opens_at_the_place_a_compiler_names() {
   tui_stop
   tui_start new.py:3
   tui_wait 'new.py:3 is a new file'
+  tui_stop
+  # As nano and vim take it.
+  tui_start +31,4 src/t.c
+  tui_wait 'Ln 31, Col 4'
 }
 
 test_file_in_a_missing_folder_is_refused() {
