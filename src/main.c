@@ -32,8 +32,8 @@ const Command *cli_find(const char *name)
 
 static void print_usage(FILE *f)
 {
-    fprintf(f, "usage: tide [PATH]            open the IDE on a file or folder (default: here),\n"
-               "                              or FILE:LINE[:COL] (or +LINE[:COL] FILE) at that place\n"
+    fprintf(f, "usage: tide [PATH]            open the IDE on a file or folder (default: here)\n"
+               "       tide FILE:LINE[:COL]   ... at that place (or: tide +LINE[:COL] FILE)\n"
                "       tide --session ID      open the IDE on a session's files\n"
                "       tide COMMAND [ARGS]    run a command (tide help COMMAND)\n"
                "       tide --help | --version\n\ncommands:\n");
