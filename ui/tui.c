@@ -481,11 +481,63 @@ bool ide_open_text(Ide *ide, const char *full, const char *why)
     return true;
 }
 
+/* FILE:LINE or FILE:LINE:COL (a trailing colon too), as compilers name a
+ * place and other editors take it, when PATH is no file itself and FILE
+ * is one: *file is FILE, *line and *col from 1 (col 1 when not given). */
+static bool split_place(const char *path, char **file, long *line, long *col)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0)
+        return false;
+    size_t n = strlen(path);
+    if (n && path[n - 1] == ':')
+        n--;
+    /* From the end: the last number, then maybe one before it; ends[k] is
+     * where FILE ends when k + 1 numbers follow it. */
+    long nums[2] = {0, 0};
+    size_t ends[2];
+    int k = 0;
+    while (k < 2) {
+        size_t start = n;
+        while (start > 0 && path[start - 1] >= '0' && path[start - 1] <= '9')
+            start--;
+        if (start == n || n - start > 9 || start < 2 || path[start - 1] != ':')
+            break;
+        nums[k] = strtol(path + start, NULL, 10);
+        n = ends[k++] = start - 1;
+    }
+    /* FILE:LINE:COL, else FILE:LINE (a file named with a colon and a
+     * number keeps them). */
+    for (int use = k; use >= 1; use--) {
+        char *f = xstrndup(path, ends[use - 1]);
+        long l = nums[use - 1], c = use == 2 ? nums[0] : 1;
+        if (l >= 1 && stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
+            *file = f;
+            *line = l;
+            *col = c >= 1 ? c : 1;
+            return true;
+        }
+        free(f);
+    }
+    return false;
+}
+
 static void on_open(Ide *ide, const char *text, void *ud)
 {
     (void)ud;
-    if (text[0])
+    if (!text[0])
+        return;
+    char *full = text[0] == '/' ? xstrdup(text) : xasprintf("%s/%s", ide->root, text);
+    char *file;
+    long line, col;
+    if (split_place(full, &file, &line, &col) && !picture_sniff(file)) {
+        if (ide_open_text(ide, file, NULL) && ide_tab(ide))
+            view_goto(ide_tab(ide)->view, (size_t)line - 1, (size_t)col - 1);
+        free(file);
+    } else {
         ide_open(ide, text);
+    }
+    free(full);
 }
 
 /* ---------------------------------------------------------------- save */
@@ -1617,47 +1669,6 @@ static char *cwd(void)
 {
     char buf[PATH_MAX];
     return xstrdup(getcwd(buf, sizeof buf) ? buf : ".");
-}
-
-/* FILE:LINE or FILE:LINE:COL (a trailing colon too), as compilers name a
- * place and other editors take it, when PATH is no file itself and FILE
- * is one: *file is FILE, *line and *col from 1 (col 1 when not given). */
-static bool split_place(const char *path, char **file, long *line, long *col)
-{
-    struct stat st;
-    if (lstat(path, &st) == 0)
-        return false;
-    size_t n = strlen(path);
-    if (n && path[n - 1] == ':')
-        n--;
-    /* From the end: the last number, then maybe one before it; ends[k] is
-     * where FILE ends when k + 1 numbers follow it. */
-    long nums[2] = {0, 0};
-    size_t ends[2];
-    int k = 0;
-    while (k < 2) {
-        size_t start = n;
-        while (start > 0 && path[start - 1] >= '0' && path[start - 1] <= '9')
-            start--;
-        if (start == n || n - start > 9 || start < 2 || path[start - 1] != ':')
-            break;
-        nums[k] = strtol(path + start, NULL, 10);
-        n = ends[k++] = start - 1;
-    }
-    /* FILE:LINE:COL, else FILE:LINE (a file named with a colon and a
-     * number keeps them). */
-    for (int use = k; use >= 1; use--) {
-        char *f = xstrndup(path, ends[use - 1]);
-        long l = nums[use - 1], c = use == 2 ? nums[0] : 1;
-        if (l >= 1 && stat(f, &st) == 0 && S_ISREG(st.st_mode)) {
-            *file = f;
-            *line = l;
-            *col = c >= 1 ? c : 1;
-            return true;
-        }
-        free(f);
-    }
-    return false;
 }
 
 bool tui_parse_place(const char *arg, long *line, long *col)

@@ -47,7 +47,7 @@ test_new_file_in_existing_folder() {
 
 # FILE:LINE[:COL] as a compiler names a place opens FILE there (a trailing
 # colon too, as gcc prints it); a name with no such file before its colon
-# is a new file of that name.  +LINE[,COL] FILE does it too.
+# is a new file of that name.  +LINE[,COL] FILE does it too, and Ctrl-O.
 test_a_file_opens_at_the_place_a_compiler_names() {
   mkdir src
   seq 1 40 | sed 's/^/line /' >src/t.c
@@ -64,6 +64,12 @@ test_a_file_opens_at_the_place_a_compiler_names() {
   # As nano and vim take it.
   tui_start +31,4 src/t.c
   tui_wait 'Ln 31, Col 4'
+  # Ctrl-O takes the place too (a name in the open folder, src).
+  tui_keys C-o
+  tui_wait 'Open file:'
+  tui_type 't.c:12:2'
+  tui_keys Enter
+  tui_wait 'Ln 12, Col 2'
 }
 
 test_file_in_a_missing_folder_is_refused() {
