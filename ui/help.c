@@ -14,7 +14,7 @@ static const char *const fixed[][2] = {
     {"Ctrl-Home, Ctrl-End", "start, end of the file"},
     {"Shift + any move", "select"},
     {"Ctrl-Up, Ctrl-Down", "scroll without moving"},
-    {"", "Editing"},
+    {"", "Indenting and deleting"},
     {"Tab, Shift-Tab", "indent, unindent (the selected lines)"},
     {"Ctrl-Backspace, Ctrl-Delete", "delete a word"},
     {"Shift-Delete", "cut the line"},
