@@ -964,6 +964,10 @@ static void feed_input(Pump *p, short src_ev, short dst_ev)
             p->in_src = -1;
             if (!p->pty)
                 close_input(p); /* the program sees end of file */
+            else
+                stop(p, END_KILLED); /* the user's terminal is gone: a hang-up
+                                        no SIGHUP told of (tide in a session
+                                        of its own); nobody can answer it */
         }
     }
     if (p->inlen > p->inoff && p->in_dst >= 0 && (dst_ev & (POLLOUT | POLLERR | POLLHUP))) {

@@ -1917,8 +1917,12 @@ int tui_main(App *app, const TuiOptions *opt)
         int budget = 4096;
         while (budget-- > 0 && term_read(&ide->term, &ev))
             handle_event(ide, &ev);
-        if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR)) && !(fds[0].revents & POLLIN)) {
-            got_signal = SIGHUP; /* the terminal went away */
+        /* The terminal went away: what it still held was read just now.
+         * (A closed pty also says POLLIN, and reads end of file: without
+         * SIGHUP, as when tide has a session of its own, this is all
+         * there is to tell.) */
+        if (r > 0 && (fds[0].revents & (POLLHUP | POLLERR))) {
+            got_signal = SIGHUP;
             break;
         }
         if (r > 0 && fds[1].revents)

@@ -574,6 +574,35 @@ test_a_line_typed_in_a_terminal_is_edited_as_in_the_users() {
   expect_contains "$OUT" "got 'xz'"
 }
 
+# The user's terminal closed with no SIGHUP to say so (tide in a session
+# of its own): the run stops, as a hang-up stops it, instead of the program
+# waiting for input nobody can type until the timeout.
+test_a_terminal_closed_without_sighup_stops_the_run() {
+  command -v tmux >/dev/null || skip "tmux is missing"
+  command -v setsid >/dev/null || skip "setsid (util-linux) is missing"
+  printf 'x = input("name? ")\nprint("got", x)\n' >ask.py
+  local sock=$T/tmux.sock i=0
+  tmux -S "$sock" -f /dev/null new-session -d -x 80 -y 24 \
+    "cd $T && XDG_DATA_HOME=$XDG_DATA_HOME XDG_STATE_HOME=$XDG_STATE_HOME XDG_CACHE_HOME=$XDG_CACHE_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME setsid -w $TIDE run ask.py; sleep 60"
+  while ! tmux -S "$sock" capture-pane -p 2>/dev/null | grep -q 'name?'; do
+    [ $i -lt 300 ] || { tmux -S "$sock" kill-server; fail "the program never asked"; }
+    sleep 0.1
+    i=$((i + 1))
+  done
+  tmux -S "$sock" kill-server
+  i=0
+  while pgrep -f "tide run ask.py" >/dev/null && [ $i -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+  done
+  if pgrep -f "tide run ask.py" >/dev/null; then
+    pkill -9 -f "tide run ask.py"
+    fail "tide run still waits 10 s after its terminal closed"
+  fi
+  run_tide history
+  expect_contains "$OUT" "killed"
+}
+
 test_ctrl_c_in_a_terminal_stops_the_run() {
   command -v script >/dev/null || skip "script (util-linux) is missing"
   printf 'import time\nprint("start", flush=True)\ntime.sleep(60)\n' >loop.py

@@ -188,6 +188,32 @@ test_hangup_writes_recovery_at_once() {
   grep -q 'unsaved!base' "$XDG_STATE_HOME"/tide/recovery/h.txt.*.rec || fail "no recovery written on SIGHUP"
 }
 
+# The terminal closed with no SIGHUP to say so (tide in a session of its
+# own, as su or a service manager can leave it): reading the terminal's
+# end is the hang-up.  It spun on the closed terminal at full CPU.
+test_a_terminal_closed_without_sighup_ends_tide_and_keeps_the_edits() {
+  command -v setsid >/dev/null || skip "setsid (util-linux) is missing"
+  echo base >g.txt
+  local tide=$TIDE pid i=0
+  TIDE=setsid tui_start -w "$tide" g.txt
+  tui_wait 'base'
+  tui_type 'kept!'
+  tui_wait 'kept!base'
+  pid=$(pgrep -f "tide-ide g.txt" | head -1)
+  [ -n "$pid" ] || fail "no tide-ide process"
+  tmux -S "$TUI_SOCK" kill-server 2>/dev/null
+  TUI_SOCK=
+  while [ -d "/proc/$pid" ] && [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ] && [ $i -lt 250 ]; do
+    sleep 0.02
+    i=$((i + 1))
+  done
+  if [ -d "/proc/$pid" ] && [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ]; then
+    kill -9 "$pid"
+    fail "tide-ide still runs 5 s after its terminal closed"
+  fi
+  grep -q 'kept!base' "$XDG_STATE_HOME"/tide/recovery/g.txt.*.rec || fail "no recovery written when the terminal closed"
+}
+
 test_failed_save_on_full_disk_loses_nothing() {
   [ "$(id -u)" = 0 ] || skip "mounting a small tmpfs needs root"
   mkdir disk
