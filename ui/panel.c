@@ -626,13 +626,14 @@ static int replay_push(int cols, const VTermScreenCell *cells, void *user)
     return 1;
 }
 
+/* Output replayed up to this size: a terminal takes ~80 ms a MiB. */
+#define REPLAY_MAX (1024 * 1024 + 4096)
+
 /* What the output s looked like in a terminal rows x cols (the panel's):
  * its lines into out, as a terminal left them (a progress bar redrawn in
  * place is its last state; a curses program's screen is gone once it
  * ends).  A program given pipes wrote \n alone, which a terminal would
  * have turned into \r\n. */
-#define REPLAY_MAX (1024 * 1024 + 4096)
-
 static void replay_output(const char *s, size_t len, int rows, int cols, StrList *out)
 {
     VTerm *vt = vterm_new(rows, cols);
@@ -962,8 +963,8 @@ static void hist_text(Panel *p, const HistoryResult *r, int tabw)
             continue;
         }
         sl_push_owned(&p->lines, xasprintf("── %s ──", parts[k][0]));
-        /* A terminal takes ~80 ms a MiB: a bigger output (a raised
-         * output_limit) is shown simply rather than keep the keys waiting. */
+        /* A bigger output (a raised output_limit) is shown simply rather
+         * than keep the keys waiting. */
         if (lens[k] <= REPLAY_MAX)
             replay_output(parts[k][1], lens[k], p->rows > 1 ? p->rows : 24, p->cols > 1 ? p->cols : 80, &p->lines);
         else
