@@ -787,8 +787,10 @@ void ide_save(Ide *ide, Tab *t, AfterSave then)
         free(name);
         return;
     }
-    /* Replacing a file that changed on disk, or a read-only one, asks. */
-    bool changed = document_disk_changed(t->doc);
+    /* Replacing a file that changed on disk, or a read-only one, asks.
+     * One deleted there is written again, as the status bar said it
+     * would be: there is nothing to overwrite or reload. */
+    bool changed = document_disk_changed(t->doc) && disk_stamp(t->doc->path).exists;
     if (changed || document_read_only(t->doc)) {
         ide_switch_tab(ide, tab_index(ide, t));
         char q[400];

@@ -284,6 +284,20 @@ test_changed_on_disk_asks_before_saving() {
   expect_eq "$(cat c.txt)" 'edit mine'
 }
 
+# A file deleted on disk while open: the status bar says Ctrl-S writes it
+# again, and Ctrl-S does, without asking to overwrite or reload a file
+# that is not there.
+test_a_file_deleted_on_disk_is_written_again_by_ctrl_s() {
+  echo 'kept text' >del.txt
+  tui_start del.txt
+  tui_wait 'kept text'
+  rm del.txt
+  tui_wait 'del.txt was deleted or moved on disk; Ctrl-S writes it again' 10
+  tui_keys C-s
+  tui_wait 'saved del.txt'
+  expect_eq "$(cat del.txt)" 'kept text'
+}
+
 test_unmodified_file_reloads_when_changed_on_disk() {
   echo one >r.txt
   tui_start r.txt
