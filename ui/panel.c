@@ -534,8 +534,13 @@ static void result_line(Panel *p, const RunJob *j)
         p->title_error = true;
     } else {
         sb_puts(&sb, run_status_name(r->status));
-        if (r->signal)
+        if (r->signal) {
+            /* By its name too: "signal 11" says little to whom it happens. */
+            const char *name = sigabbrev_np(r->signal);
             sb_printf(&sb, " · signal %d", r->signal);
+            if (name)
+                sb_printf(&sb, " (SIG%s)", name);
+        }
         else if (r->exit_code >= 0)
             sb_printf(&sb, " · exit %d", r->exit_code);
         if (j->req.lang && j->req.lang->compile && r->status != RUN_INVALID_REQUEST)

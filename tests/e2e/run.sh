@@ -685,6 +685,15 @@ test_files_the_run_writes_are_listed() {
 
 # A package the program lacks: the status bar says where packages come
 # from, runs being offline.
+# A program killed by a signal says which, by its name too.
+test_a_crash_names_its_signal() {
+  printf '#include <stdio.h>\nint main(void) {\n    int *p = 0;\n    printf("before\\n");\n    *p = 1;\n    return 0;\n}\n' >seg.c
+  tui_start seg.c
+  tui_wait 'int *p = 0;'
+  tui_keys F5
+  tui_wait 'runtime_error · signal 11 (SIGSEGV) · ' 60
+}
+
 test_a_missing_python_module_is_explained() {
   printf 'import no_such_pkg_tide\n' >needs.py
   tui_start needs.py
