@@ -603,7 +603,9 @@ static void save_job_done(void *arg)
         explorer_refresh(ide); /* a new file is in the tree with the message, not at the next look */
         after_save(ide, t, j->then);
     } else {
-        ide_message(ide, true, "%s; the file is unchanged, your edits are kept", short_paths(ide, j->err.msg));
+        /* What matters most first: a message wider than the status bar
+         * (80 columns) loses its end. */
+        ide_message(ide, true, "your edits are kept: %s (the file is unchanged)", short_paths(ide, j->err.msg));
         ide->quitting = false;
         if (j->then == THEN_RUN)
             panel_cancel_start(ide);
