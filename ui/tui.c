@@ -1048,8 +1048,10 @@ static void draw_tabs(Ide *ide)
     Rect r = ide->r_tabs;
     fill(r, ROLE_TABBAR);
     int x = tabs_start_x(ide);
+    bool left = x < 0;
     char label[256];
-    for (size_t i = 0; i < ide->ntabs && x < r.w; i++) {
+    size_t i = 0;
+    for (; i < ide->ntabs && x < r.w; i++) {
         int w = tab_label(ide->tabs[i], label, sizeof label);
         if (x + w > 0) {
             term_style(stdscr, i == ide->active ? ROLE_TAB_ACTIVE : ROLE_TABBAR);
@@ -1063,6 +1065,12 @@ static void draw_tabs(Ide *ide)
         }
         x++;
     }
+    /* Tabs off either end of the bar say so. */
+    term_style(stdscr, ROLE_TABBAR);
+    if (left && r.w > 2)
+        mvwaddch(stdscr, r.y, r.x, '<');
+    if ((i < ide->ntabs || x > r.w + 1) && r.w > 2)
+        mvwaddch(stdscr, r.y, r.x + r.w - 1, '>');
 }
 
 static void draw_status(Ide *ide, Tab *t)

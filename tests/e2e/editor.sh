@@ -332,6 +332,13 @@ test_many_tabs_keep_the_active_one_in_view() {
   tui_wait 'wide name'
   row=$(tui_screen | head -1)
   case "$row" in *" 日本語の名前.txt │"*) ;; *) fail "the wide name's tab is not whole: '$row'" ;; esac
+  # Tabs off either end of the bar are marked there.
+  case "$row" in "<"*) ;; *) fail "no sign of the tabs off the bar's left: '$row'" ;; esac
+  for i in $(seq 1 9); do tui_keys C-PageUp; done
+  tui_wait 'content 1'
+  row=$(tui_screen | head -1)
+  case "$row" in *">") ;; *) fail "no sign of the tabs off the bar's right: '$row'" ;; esac
+  case "$row" in "<"*) fail "a '<' with no tab off the left: '$row'" ;; esac
 }
 
 # Every row of the editor from line FIRST to LAST shows that line and
