@@ -72,10 +72,18 @@ tui_stop() {
   # test's folder goes.
   while [ -n "$pid" ] && [ $i -lt 250 ]; do
     # Gone, or a zombie waiting for init to reap it.
-    case "$(ps -o stat= -p "$pid" 2>/dev/null)" in ''|Z*) break ;; esac
+    case "$(ps -o stat= -p "$pid" 2>/dev/null)" in ''|Z*) return 0 ;; esac
     sleep 0.02
     i=$((i + 1))
   done
+  # Still there 5 s after its terminal closed: not left behind to spin on
+  # the machine (under ASan, LeakSanitizer's stop of the threads at exit
+  # has been seen to hang when the hang-up's SIGCONT comes in between).
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    echo "    note: tide ($pid, $(ps -o args= -p "$pid" 2>/dev/null)) was still running 5 s after its terminal closed: killed" >&2
+    pkill -9 -P "$pid" 2>/dev/null
+    kill -9 "$pid" 2>/dev/null
+  fi
   return 0
 }
 
