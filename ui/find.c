@@ -1,5 +1,6 @@
 /* Find (incremental as the pattern is typed), replace (one by one or
  * all, as one undo step) and go to line, driven from the prompt line. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -344,20 +345,31 @@ void find_next(Ide *ide, bool backwards)
 
 /* ---------------------------------------------------------------- go to line */
 
+bool goto_parse(const char *text, long *line, long *col)
+{
+    while (*text == ' ')
+        text++;
+    if (*text < '0' || *text > '9')
+        return false;
+    char *end;
+    errno = 0;
+    *line = strtol(text, &end, 10);
+    *col = 1;
+    if (*end == ':' || *end == ',')
+        *col = strtol(end + 1, &end, 10);
+    while (*end == ' ')
+        end++;
+    return !*end && !errno && *line >= 1 && *col >= 1;
+}
+
 static void on_goto(Ide *ide, const char *text, void *ud)
 {
     (void)ud;
     Tab *t = ide_tab(ide);
     if (!t || !text[0])
         return;
-    char *end;
-    long line = strtol(text, &end, 10);
-    long col = 1;
-    if (*end == ':' || *end == ',')
-        col = strtol(end + 1, &end, 10);
-    while (*end == ' ')
-        end++;
-    if (*end || line < 1 || col < 1) {
+    long line, col;
+    if (!goto_parse(text, &line, &col)) {
         ide_message(ide, true, "'%s' is not a line number (write 42 or 42:7)", text);
         return;
     }

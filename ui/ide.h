@@ -196,6 +196,8 @@ void prompt_draw(Ide *ide, Rect r, int *cy, int *cx);
 void find_start(Ide *ide, bool replace);
 void find_next(Ide *ide, bool backwards);
 void goto_start(Ide *ide);
+/* "42", "42:7" or "42,7" (line, column from 1) into *line and *col. */
+bool goto_parse(const char *text, long *line, long *col);
 void find_clear(Ide *ide);
 
 /* ui/help.c */

@@ -530,8 +530,10 @@ static void on_open(Ide *ide, const char *text, void *ud)
     char *full = text[0] == '/' ? xstrdup(text) : xasprintf("%s/%s", ide->root, text);
     char *file;
     long line, col;
-    if (split_place(full, &file, &line, &col) && !picture_sniff(file)) {
-        if (ide_open_text(ide, file, NULL) && ide_tab(ide))
+    if (split_place(full, &file, &line, &col)) {
+        if (picture_sniff(file))
+            imageview_open(ide, file);
+        else if (ide_open_text(ide, file, NULL) && ide_tab(ide))
             view_goto(ide_tab(ide)->view, (size_t)line - 1, (size_t)col - 1);
         free(file);
     } else {
@@ -1252,9 +1254,8 @@ static bool editor_action(Action a)
 }
 
 /* While a program runs in the focused panel, the keys are its: only
- * these reach the IDE (besides F-keys and Alt- combinations). */
-/* Ctrl-W is not among them: in a terminal it takes back the word being
- * typed, which a user typing to the program means by it. */
+ * these reach the IDE (besides F-keys and Alt- combinations).  Ctrl-W is
+ * not among them: in a terminal it takes back the word being typed. */
 static bool global_while_running(Action a)
 {
     return a == ACT_SAVE || a == ACT_SAVE_AS || a == ACT_QUIT || a == ACT_OPEN || a == ACT_NEW;
@@ -1685,15 +1686,7 @@ static char *cwd(void)
 
 bool tui_parse_place(const char *arg, long *line, long *col)
 {
-    if (arg[0] != '+' || arg[1] < '0' || arg[1] > '9')
-        return false;
-    char *end;
-    errno = 0;
-    *line = strtol(arg + 1, &end, 10);
-    *col = 1;
-    if ((*end == ':' || *end == ',') && end[1] >= '0' && end[1] <= '9')
-        *col = strtol(end + 1, &end, 10);
-    return !*end && !errno && *line >= 1 && *col >= 1;
+    return arg[0] == '+' && goto_parse(arg + 1, line, col);
 }
 
 static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
@@ -1742,6 +1735,7 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
         new_untitled(ide);
         ide->focus = FOCUS_EXPLORER;
         imageview_open(ide, real);
+        free(place_file);
         return true;
     }
     /* A file: its folder is the root, or its project's as `tide run` takes
