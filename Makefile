@@ -243,8 +243,9 @@ DEV_PKGS  := pkg-config libncurses-dev libtree-sitter-dev libgit2-dev libsqlite3
 TOOL_PKGS := gcc make git ca-certificates tmux bubblewrap vim nano iproute2 procps \
              python3 util-linux openssl clang libclang-rt-14-dev ncurses-term
 # What only the tests need: Debian's matplotlib (its Python's plots,
-# drawn in a sandboxed run and shown by the IDE).  `make check` adds these.
-TEST_PKGS := python3-matplotlib
+# drawn in a sandboxed run and shown by the IDE), strace (what the IDE
+# writes to its terminal).  `make check` adds these.
+TEST_PKGS := python3-matplotlib strace
 # Toolchains: installed only when the machine has no such command on PATH
 # (a rustup or pyenv install counts).  command=package
 TOOLCHAINS := python3=python3 node=nodejs npm=npm go=golang-go gcc=gcc g++=g++ \

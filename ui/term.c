@@ -92,6 +92,14 @@ static void define_extended_keys(Term *t)
         snprintf(seq, sizeof seq, "\033[%s", fkeys[f]);
         define_seq(t, seq, TK_SHIFT | TK_F(f + 1), &next);
     }
+    /* The arrows as a terminal sends them when it is not in application
+     * mode: before tide's first frame set it, or when it ignores that. */
+    define_seq(t, "\033[A", TK_UP, &next);
+    define_seq(t, "\033[B", TK_DOWN, &next);
+    define_seq(t, "\033[C", TK_RIGHT, &next);
+    define_seq(t, "\033[D", TK_LEFT, &next);
+    define_seq(t, "\033[H", TK_HOME, &next);
+    define_seq(t, "\033[F", TK_END, &next);
     /* Home/End as some terminals send them in application mode. */
     define_seq(t, "\033[1~", TK_HOME, &next);
     define_seq(t, "\033[4~", TK_END, &next);
@@ -204,6 +212,20 @@ bool term_start(Term *t, Err *err)
      * as it is, in one undo step, without auto-indent. */
     fputs("\033[?2004h", stdout);
     fflush(stdout);
+    /* ncurses 6.4 flushes its output at every cursor move until the first
+     * return from endwin(), so a frame reached the terminal as several
+     * writes, and the terminal (or tmux) woke for the first part of a key's
+     * echo. Leaving and resuming at once makes each frame one write. */
+    endwin();
+    refresh();
+    /* endwin() took the keypad out of application mode, and curses puts
+     * it back only at its next read: keys typed before that would come
+     * in the other mode. */
+    const char *smkx = tigetstr("smkx");
+    if (smkx && smkx != (const char *)-1) {
+        putp(smkx);
+        fflush(stdout);
+    }
     return true;
 }
 

@@ -1196,13 +1196,16 @@ static bool draw(Ide *ide, bool echo)
         prompt_draw(ide, ide->r_status, &cy, &cx);
     else
         draw_status(ide, t);
-    if (cy >= 0 && cx >= 0) {
-        curs_set(1);
+    /* curs_set() writes at once: the cursor hides before the frame and
+     * shows after it, at its new place. */
+    bool cursor = cy >= 0 && cx >= 0;
+    if (cursor)
         move(cy, cx);
-    } else {
+    else
         curs_set(0);
-    }
     refresh();
+    if (cursor)
+        curs_set(1);
     return false;
 }
 

@@ -396,6 +396,45 @@ test_typed_keys_show_first_and_the_frame_follows() {
   tui_wait_file k.c "int v10 = 10; /* c */xyzqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
 }
 
+# A frame reaches the terminal in one write, so the terminal never shows
+# half of one (and over ssh it is one packet, not dozens). ncurses 6.4
+# flushed its output at every cursor move of a frame: bare cursor motions
+# and colour changes went as writes of their own. The main loop draws at
+# most one frame each time round, between two polls.
+test_a_frame_reaches_the_terminal_in_one_write() {
+  command -v strace >/dev/null || fail "strace is missing (make check installs it)"
+  printf 'int alpha;\nint beta;\n' >w.c
+  printf '#!/bin/sh\nexec strace -f -qq -e trace=write,poll -e signal=none -s 64 -o %q %q "$@"\n' \
+    "$T/calls" "$TIDE" >traced-tide
+  chmod +x traced-tide
+  TIDE=$T/traced-tide tui_start w.c
+  tui_wait 'int beta;'
+  tui_keys Right Right Right Right
+  tui_wait 'Ln 1, Col 5'
+  tui_type Z
+  tui_wait 'int Zalpha;'
+  tui_wait 'Ln 1, Col 6'
+  tui_keys Down
+  tui_wait 'Ln 2, Col 6'
+  tui_type Q
+  tui_wait 'int bQeta;'
+  tui_wait 'Ln 2, Col 7'
+  tui_keys F1
+  tui_wait 'tide: keys'
+  tui_esc
+  tui_wait_gone 'tide: keys'
+  local torn
+  # The main loop's polls watch several descriptors (curses' own, one);
+  # curses writes a change of the cursor's visibility at once, by design.
+  torn=$(awk '
+    / write\(1, "(\\33\[34h)?\\33\[\?25[hl]", / { next }
+    / write\(1, / { pid = $1; n[pid]++; if (polled[pid] && n[pid] == 2) torn++; next }
+    / poll\(\[\{fd=0, events=POLLIN\}, / { polled[$1] = 1; n[$1] = 0 }
+    END { print torn + 0 }' calls)
+  [ "$torn" -eq 0 ] ||
+    fail "$torn frames went to the terminal in several writes:$(grep -E ' (write\(1,|poll\()' calls | cut -c1-100 | sed 's/^/    | /')"
+}
+
 # Wide and combining characters typed into a row and erased again: the
 # row is rewritten only where it changed, and must never keep a cell of
 # what it showed before.
