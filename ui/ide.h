@@ -138,6 +138,9 @@ struct Ide {
     char msg[512];
     bool msg_error;
     long long msg_until;
+    int msg_rows; /* the rows the message took at the last draw: more than
+                     one covers the bottom of the panes */
+    bool msg_folded; /* a key since: the message keeps to the status bar */
 
     StrBuf clipboard;
     bool clip_lines;

@@ -328,6 +328,52 @@ int term_put(int y, int x, const char *s, int skip, int cols)
     return drawn;
 }
 
+int term_wrap(const char *s, int cols, size_t *start, size_t *len, int max)
+{
+    if (max < 1)
+        return 0;
+    if (cols < 1)
+        cols = 1;
+    /* brk: just after the line's last space (the line's start: none yet);
+     * brk_col: the columns up to it. */
+    size_t n = strlen(s), line = 0, i = 0, brk = 0;
+    int lines = 0, col = 0, brk_col = 0;
+    while (i < n && lines < max - 1) {
+        wchar_t wc;
+        int w;
+        int b = next_char(s + i, &wc, &w);
+        if (col + w > cols && col > 0) {
+            start[lines] = line;
+            if (s[i] == ' ') { /* the space that overflows is the break */
+                len[lines++] = i - line;
+                line = i + 1;
+                col = 0;
+            } else if (brk > line) {
+                len[lines++] = brk - 1 - line;
+                line = brk;
+                col -= brk_col;
+            } else { /* one long word: cut where it overflows */
+                len[lines++] = i - line;
+                line = i;
+                col = 0;
+            }
+            brk = line;
+            brk_col = 0;
+            i = line > i ? line : i;
+            continue;
+        }
+        i += (size_t)b;
+        col += w;
+        if (s[i - 1] == ' ') {
+            brk = i;
+            brk_col = col;
+        }
+    }
+    start[lines] = line;
+    len[lines++] = n - line;
+    return lines;
+}
+
 void term_style_with(WINDOW *w, UiRole role, attr_t extra)
 {
     wattr_set(w, ui_style[role].attr | extra, ui_style[role].pair, NULL);

@@ -122,5 +122,10 @@ int term_text_cols(const char *s);
  * are counted in columns, not bytes, so a name in another script is
  * neither cut early nor spilled over.  Returns the columns drawn. */
 int term_put(int y, int x, const char *s, int skip, int cols);
+/* Lines of at most cols columns that UTF-8 text (one paragraph) wraps
+ * into, broken after a space where a line has one: line i is the
+ * len[i] bytes at start[i] (the space it was broken at left out).
+ * Returns the number of lines, at most max: the last then holds the rest. */
+int term_wrap(const char *s, int cols, size_t *start, size_t *len, int max);
 
 #endif

@@ -73,6 +73,7 @@ void ide_message(Ide *ide, bool error, const char *fmt, ...)
         if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = ' ';
     ide->msg_error = error;
+    ide->msg_folded = false;
     ide->msg_until = now_ms() + (error ? 2 * MESSAGE_MS : MESSAGE_MS);
     ide->dirty = true;
 }
@@ -1075,10 +1076,40 @@ static void draw_tabs(Ide *ide)
         mvwaddch(stdscr, r.y, r.x + r.w - 1, '>');
 }
 
+#define MSG_ROWS_MAX 4
+
+/* A message too long for the status bar wraps onto rows above it, over
+ * the panes' last rows, for as long as it shows (a change of the panes'
+ * size would resize a running program's terminal). */
+static int message_rows(const Ide *ide, size_t *start, size_t *len)
+{
+    if (!ide->msg[0] || now_ms() >= ide->msg_until || ide->prompt.active || ide->too_small ||
+        ide->overlay == OVERLAY_HELP || ide->overlay == OVERLAY_IMAGE)
+        return 0;
+    if (ide->msg_folded)
+        return 1;
+    int max = ide->r_status.y / 3 < MSG_ROWS_MAX ? ide->r_status.y / 3 : MSG_ROWS_MAX;
+    if (max < 1)
+        max = 1;
+    return term_wrap(ide->msg, ide->r_status.w - 2, start, len, max);
+}
+
 static void draw_status(Ide *ide, Tab *t)
 {
     Rect r = ide->r_status;
     bool msg = ide->msg[0] && now_ms() < ide->msg_until;
+    size_t start[MSG_ROWS_MAX], len[MSG_ROWS_MAX];
+    int rows = message_rows(ide, start, len);
+    if (rows > 1) {
+        Rect m = {r.y - rows + 1, r.x, rows, r.w};
+        fill(m, ide->msg_error ? ROLE_STATUS_ERROR : ROLE_STATUS);
+        for (int i = 0; i < rows; i++) {
+            char line[sizeof ide->msg];
+            snprintf(line, sizeof line, "%.*s", (int)len[i], ide->msg + start[i]);
+            term_put(m.y + i, m.x + 1, line, 0, m.w - 2);
+        }
+        return;
+    }
     fill(r, msg && ide->msg_error ? ROLE_STATUS_ERROR : ROLE_STATUS);
     char right[256] = "";
     if (t) {
@@ -1129,11 +1160,17 @@ static bool draw(Ide *ide, bool echo)
 {
     Tab *t = ide_tab(ide);
     Rect e = ide->r_editor;
+    /* The rows a long message covered, or is to cover, are drawn anew. */
+    size_t mstart[MSG_ROWS_MAX], mlen[MSG_ROWS_MAX];
+    int mrows = message_rows(ide, mstart, mlen);
+    if (mrows != ide->msg_rows && (mrows > 1 || ide->msg_rows > 1))
+        row_cache_forget(&ide->rows);
+    ide->msg_rows = mrows;
     bool keep = t && !ide->too_small && ide->overlay != OVERLAY_HELP && ide->overlay != OVERLAY_IMAGE &&
                 row_cache_holds(&ide->rows, e.y, e.x, e.h, e.w);
     int ey, ex;
     if (echo && keep && ide->overlay == OVERLAY_NONE && ide->focus == FOCUS_EDITOR && !ide->prompt.active &&
-        !ide->search_on && !ide->has_match &&
+        !ide->search_on && !ide->has_match && mrows <= 1 &&
         view_draw_echo(t->view, stdscr, e.y, e.x, e.h, e.w, &ide->app->cfg, &ide->rows, &ey, &ex)) {
         move(ey, ex);
         refresh();
@@ -1465,6 +1502,10 @@ static void handle_event(Ide *ide, const InputEvent *ev)
         ide_layout(ide);
         return;
     }
+    /* The user goes on: a long message gives the rows it covered back
+     * (and keeps what fits of it in the status bar). */
+    if (ev->key != TK_MOUSE || ev->mouse == MOUSE_PRESS)
+        ide->msg_folded = true;
     if (ide->too_small) {
         if (ev->key == (TK_CTRL | 'q'))
             quit_request(ide);

@@ -436,6 +436,29 @@ test_a_frame_reaches_the_terminal_in_one_write() {
     fail "$torn frames went to the terminal in several writes:$(grep -E ' (write\(1,|poll\()' calls | cut -c1-100 | sed 's/^/    | /')"
 }
 
+# A message too long for the status bar shows whole, on rows above it,
+# until the next key; then what fits of it stays in the bar, and the rows
+# it covered show the text again.
+test_a_long_message_shows_whole_until_a_key() {
+  seq 1 20 | sed 's/^/line_/' >c.txt
+  tui_start -x 50 -y 14 c.txt
+  tui_wait ' 12 line_12'
+  tui_keys End
+  tui_type 'abc'
+  tui_wait 'line_1abc'
+  echo theirs >c.txt
+  touch -d '+1 second' c.txt
+  tui_wait ' c.txt changed on disk; your unsaved edits are'
+  tui_wait ' kept (saving will ask first)'
+  # Over the text's last row.
+  tui_wait_gone ' 12 line_12'
+  tui_type 'x'
+  tui_wait 'line_1abcx'
+  tui_wait_gone 'kept (saving will ask first)'
+  tui_wait ' c.txt changed on disk; your unsaved edits are'
+  tui_wait ' 12 line_12'
+}
+
 # Wide and combining characters typed into a row and erased again: the
 # row is rewritten only where it changed, and must never keep a cell of
 # what it showed before.

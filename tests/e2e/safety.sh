@@ -221,7 +221,8 @@ test_failed_save_on_full_disk_loses_nothing() {
   printf 'original content\n' >disk/f.txt
   # Fill the disk, leaving the file.
   dd if=/dev/zero of=disk/filler bs=1k count=200 2>/dev/null || true
-  # 80 columns, the usual terminal: the message says first what matters.
+  # 80 columns, the usual terminal: the message says first what matters,
+  # and shows whole, on a second row.
   tui_start -x 80 disk/f.txt
   trap 'tui_stop; umount -l "$T/disk" 2>/dev/null' EXIT
   tui_wait 'original content'
@@ -232,6 +233,7 @@ test_failed_save_on_full_disk_loses_nothing() {
   tui_wait 'f.txt +'
   tui_keys C-s
   tui_wait ' your edits are kept: cannot save f.txt: No space left on device (the file'
+  tui_wait ' unchanged)'
   expect_eq "$(cat disk/f.txt)" 'original content'
   [ -z "$(ls -A disk | grep -v -e '^f.txt$' -e '^filler$')" ] || fail "a temporary file was left: $(ls -A disk)"
   tui_wait 'f.txt +'
