@@ -33,6 +33,16 @@ static void repaint(Ide *ide)
     ide->dirty = true;
 }
 
+/* Why a theme shows no colours here: the choice is kept for when it can. */
+static const char *colours_off(const Ide *ide)
+{
+    if (ide->term.color)
+        return "";
+    const char *no_color = getenv("NO_COLOR");
+    return no_color && *no_color ? "; it shows without NO_COLOR (colours are off)"
+                                 : "; it shows in a terminal with colours (this one has none)";
+}
+
 static void chosen(Ide *ide, const char *answer, void *ud)
 {
     Menu *m = ud;
@@ -57,7 +67,7 @@ static void chosen(Ide *ide, const char *answer, void *ud)
                                     : paths_get(&ide->app->paths, DIR_CONFIG, "config.ini");
     if (paths_ensure(&ide->app->paths, DIR_CONFIG, &err) &&
         config_save_value(path, "editor", "theme", name, &err))
-        ide_message(ide, false, "theme %s, saved in %s", name, path);
+        ide_message(ide, false, "theme %s, saved in %s%s", name, path, colours_off(ide));
     else
         ide_message(ide, true, "theme %s for now; not saved: %s", name, err.msg);
     free(path);
@@ -87,7 +97,7 @@ void theme_menu_open(Ide *ide)
     /* More themes than keys: the rest can be named in config.ini. */
     m->shown = m->names.len < sizeof keys - 1 ? m->names.len : sizeof keys - 1;
     StrBuf q = {0};
-    sb_printf(&q, "Theme (now %s):", colors_theme_name());
+    sb_printf(&q, "Theme (now %s%s):", colors_theme_name(), ide->term.color ? "" : "; colours are off");
     char choices[sizeof keys] = "";
     for (size_t i = 0; i < m->shown; i++) {
         sb_printf(&q, "  %c %s", keys[i], m->names.items[i]);

@@ -147,6 +147,13 @@ test_no_color_keeps_errors_marked() {
   tui_wait 'return'
   screen_lacks "${ESC}\\[3[0-7]m|38;5;|38;2;"
   screen_matches "${ESC}\\[4m"
+  # A theme chosen now is kept for when colours are on, and F9 says so.
+  tui_keys F9
+  tui_wait 'Theme (now probe; colours are off):'
+  tui_type 3
+  tui_wait 'theme light, saved in'
+  tui_wait 'without NO_COLOR'
+  grep -q '^theme *= *light' "$XDG_CONFIG_HOME/tide/config.ini" || fail "the theme was not saved"
 }
 
 test_a_broken_theme_names_its_line_and_falls_back() {
