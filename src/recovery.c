@@ -87,7 +87,8 @@ bool recovery_claim(const Paths *paths, const char *file_path, RecoveryClaim *c,
     free(dir);
     if (!ok) {
         free(rec0);
-        return err_prefix(err, "cannot keep a recovery file");
+        return err_prefix(err, "no recovery file (unsaved edits would not survive a crash; XDG_STATE_HOME "
+                               "names where they go)");
     }
     for (int k = 0; k < RECOVERY_SLOTS; k++) {
         char *lock = slot_file(rec0, k, ".lock"), *rec = slot_file(rec0, k, ".rec");

@@ -1863,10 +1863,9 @@ int tui_main(App *app, const TuiOptions *opt)
     ide->session_hold = -1;
     keymap_defaults(&ide->keys);
     keymap_apply(&ide->keys, &app->cfg);
-    if (!paths_ensure(&app->paths, DIR_STATE, &err)) {
-        fprintf(stderr, "tide: %s\n", err.msg);
-        return 1;
-    }
+    /* Without a state folder the files are edited all the same, without
+     * recovery files; each tab says so (claim_recovery). */
+    (void)paths_ensure(&app->paths, DIR_STATE, &err);
     ide->io = worker_new();
     ide->probe = worker_new();
     ide->panel = panel_new();

@@ -214,6 +214,20 @@ test_a_terminal_closed_without_sighup_ends_tide_and_keeps_the_edits() {
   grep -q 'kept!base' "$XDG_STATE_HOME"/tide/recovery/g.txt.*.rec || fail "no recovery written when the terminal closed"
 }
 
+# A state folder that cannot be made (a read-only home, a wrong
+# XDG_STATE_HOME) costs the recovery files, not the editor: the file opens,
+# the user is told, and saving works.
+test_without_a_state_folder_files_are_edited_and_the_user_told() {
+  echo one >u.txt
+  TUI_ENV="XDG_STATE_HOME=/proc/tide-none" tui_start u.txt
+  tui_wait '1 one'
+  tui_wait 'no recovery file (unsaved edits would not survive a crash; XDG_STATE_HOME'
+  tui_keys End
+  tui_type ' two'
+  tui_keys C-s
+  tui_wait_file u.txt 'one two'
+}
+
 test_failed_save_on_full_disk_loses_nothing() {
   [ "$(id -u)" = 0 ] || skip "mounting a small tmpfs needs root"
   mkdir disk
