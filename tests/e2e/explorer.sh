@@ -30,6 +30,19 @@ test_folder_opens_with_the_tree_and_enter_opens_a_file() {
   tui_wait_gone 'docs/'
 }
 
+# Numbered files in the order of their numbers, letters regardless of case.
+test_numbered_names_are_in_the_order_of_their_numbers() {
+  mkdir aoc
+  for n in 1 2 10 3 20; do : >"aoc/day$n.py"; done
+  : >aoc/Day4.py
+  : >aoc/day007.py
+  tui_start aoc
+  tui_wait 'day20.py'
+  local order
+  order=$(tui_screen | grep -oE '[dD]ay[0-9]+\.py' | tr '\n' ' ')
+  expect_eq "$order" 'day1.py day2.py day3.py Day4.py day007.py day10.py day20.py '
+}
+
 test_click_opens_and_folds() {
   mkdir -p p/d
   echo hello >p/a.txt
