@@ -1,6 +1,5 @@
 #include "explorer.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "natcmp.h"
 #include "xalloc.h"
 
 /* Entries shown per folder: the first in the tree's order.  A folder is
@@ -75,45 +75,12 @@ typedef struct Entry {
     bool dir;
 } Entry;
 
-/* Names as file managers order them: letters without regard to case, and
- * numbers by their value, so day2.py comes before day10.py. */
-static int natural_cmp(const char *a, const char *b)
-{
-    while (*a && *b) {
-        if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
-            while (*a == '0' && isdigit((unsigned char)a[1]))
-                a++;
-            while (*b == '0' && isdigit((unsigned char)b[1]))
-                b++;
-            size_t na = 0, nb = 0;
-            while (isdigit((unsigned char)a[na]))
-                na++;
-            while (isdigit((unsigned char)b[nb]))
-                nb++;
-            if (na != nb)
-                return na < nb ? -1 : 1;
-            int c = memcmp(a, b, na);
-            if (c)
-                return c;
-            a += na;
-            b += nb;
-            continue;
-        }
-        int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
-        if (ca != cb)
-            return ca < cb ? -1 : 1;
-        a++;
-        b++;
-    }
-    return *a ? 1 : *b ? -1 : 0;
-}
-
 static int entry_order(const void *a, const void *b)
 {
     const Entry *x = a, *y = b;
     if (x->dir != y->dir)
         return x->dir ? -1 : 1;
-    int c = natural_cmp(x->name, y->name);
+    int c = natcmp(x->name, y->name);
     return c ? c : strcmp(x->name, y->name);
 }
 

@@ -138,9 +138,10 @@ struct Ide {
     char msg[512];
     bool msg_error;
     long long msg_until;
-    int msg_rows; /* the rows the message took at the last draw: more than
-                     one covers the bottom of the panes */
-    bool msg_folded; /* a key since: the message keeps to the status bar */
+    int msg_rows;         /* the panes' rows the message covered at the last draw */
+    bool msg_folded;      /* a key since: the message keeps to the status bar */
+    bool msg_over_prompt; /* given while a prompt was open: shown above it, and
+                             gone with it */
 
     StrBuf clipboard;
     bool clip_lines;

@@ -7,6 +7,7 @@
 
 #include "fileio.h"
 #include "ide.h"
+#include "natcmp.h"
 #include "textnav.h"
 #include "xalloc.h"
 
@@ -98,6 +99,30 @@ static size_t next_char(const Prompt *p, size_t off)
     return off + (size_t)utf8_decode((const unsigned char *)text_of(p) + off, p->text.len - off, &cp);
 }
 
+static int by_name(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    int c = natcmp(x, y);
+    return c ? c : strcmp(x, y);
+}
+
+/* The names a Tab could complete to, above the prompt, as a shell lists
+ * them: in the file tree's order, folders marked with '/'. */
+static void list_matches(Ide *ide, const char *full, const char *prefix, StrList *names)
+{
+    qsort(names->items, names->len, sizeof *names->items, by_name);
+    StrBuf m = {0};
+    sb_printf(&m, "%zu names start with '%s':", names->len, prefix);
+    /* More than a few rows could show are left out. */
+    for (size_t i = 0; i < names->len && m.len < 480; i++) {
+        char *path = xasprintf("%s%s", full, names->items[i]);
+        sb_printf(&m, "  %s%s", names->items[i], fileio_is_dir(path) ? "/" : "");
+        free(path);
+    }
+    ide_message(ide, false, "%s", m.data);
+    sb_free(&m);
+}
+
 /* Complete the file name before the cursor to the longest common prefix
  * of the names in its folder (relative names are from the IDE's root). */
 static void complete(Ide *ide, Prompt *p)
@@ -109,8 +134,7 @@ static void complete(Ide *ide, Prompt *p)
     char *full = dir[0] == '/' ? xstrdup(dir) : xasprintf("%s/%s", ide->root, dir);
     DIR *d = opendir(full);
     char *common = NULL;
-    bool is_dir = false;
-    int matches = 0;
+    StrList names = {0};
     if (d) {
         struct dirent *e;
         while ((e = readdir(d))) {
@@ -120,12 +144,9 @@ static void complete(Ide *ide, Prompt *p)
                 continue;
             if (prefix[0] != '.' && e->d_name[0] == '.')
                 continue;
-            matches++;
+            sl_push(&names, e->d_name);
             if (!common) {
                 common = xstrdup(e->d_name);
-                char *path = xasprintf("%s%s", full, e->d_name);
-                is_dir = fileio_is_dir(path);
-                free(path);
             } else {
                 size_t i = 0;
                 while (common[i] && common[i] == e->d_name[i])
@@ -137,13 +158,18 @@ static void complete(Ide *ide, Prompt *p)
     }
     if (common && strlen(common) >= strlen(prefix)) {
         insert(p, common + strlen(prefix), strlen(common) - strlen(prefix));
-        if (matches == 1 && is_dir)
-            insert(p, "/", 1);
+        if (names.len == 1) {
+            char *path = xasprintf("%s%s", full, common);
+            if (fileio_is_dir(path))
+                insert(p, "/", 1);
+            free(path);
+        }
     }
-    if (matches > 1)
-        ide_message(ide, false, "%d names start with '%s'", matches, prefix);
-    else if (matches == 0)
+    if (names.len > 1)
+        list_matches(ide, full, prefix, &names);
+    else if (names.len == 0)
         ide_message(ide, false, "no file starts with '%s'", prefix);
+    sl_free(&names);
     free(common);
     free(full);
     free(dir);

@@ -357,6 +357,12 @@ int term_wrap(const char *s, int cols, size_t *start, size_t *len, int max)
                 line = i;
                 col = 0;
             }
+            /* A line does not start with the spaces between words. */
+            while (s[line] == ' ') {
+                if (line < i)
+                    col--;
+                line++;
+            }
             brk = line;
             brk_col = 0;
             i = line > i ? line : i;

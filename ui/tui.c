@@ -74,6 +74,7 @@ void ide_message(Ide *ide, bool error, const char *fmt, ...)
             *p = ' ';
     ide->msg_error = error;
     ide->msg_folded = false;
+    ide->msg_over_prompt = ide->prompt.active;
     ide->msg_until = now_ms() + (error ? 2 * MESSAGE_MS : MESSAGE_MS);
     ide->dirty = true;
 }
@@ -1080,34 +1081,46 @@ static void draw_tabs(Ide *ide)
 
 /* A message too long for the status bar wraps onto rows above it, over
  * the panes' last rows, for as long as it shows (a change of the panes'
- * size would resize a running program's terminal). */
-static int message_rows(const Ide *ide, size_t *start, size_t *len)
+ * size would resize a running program's terminal); one given while a
+ * prompt is open (what a Tab could complete to) shows above the prompt.
+ * Returns its rows (0: none to show); *covered: the panes' rows under it. */
+static int message_rows(const Ide *ide, size_t *start, size_t *len, int *covered)
 {
-    if (!ide->msg[0] || now_ms() >= ide->msg_until || ide->prompt.active || ide->too_small ||
-        ide->overlay == OVERLAY_HELP || ide->overlay == OVERLAY_IMAGE)
+    *covered = 0;
+    if (!ide->msg[0] || now_ms() >= ide->msg_until || ide->too_small || ide->overlay == OVERLAY_HELP ||
+        ide->overlay == OVERLAY_IMAGE || ide->prompt.active != ide->msg_over_prompt)
         return 0;
     if (ide->msg_folded)
-        return 1;
+        return ide->prompt.active ? 0 : 1;
     int max = ide->r_status.y / 3 < MSG_ROWS_MAX ? ide->r_status.y / 3 : MSG_ROWS_MAX;
     if (max < 1)
         max = 1;
-    return term_wrap(ide->msg, ide->r_status.w - 2, start, len, max);
+    int rows = term_wrap(ide->msg, ide->r_status.w - 2, start, len, max);
+    *covered = ide->prompt.active ? rows : rows - 1;
+    return rows;
+}
+
+/* The message's rows, the last of them at row `last`. */
+static void draw_message(Ide *ide, int last, const size_t *start, const size_t *len, int rows)
+{
+    Rect m = {last - rows + 1, ide->r_status.x, rows, ide->r_status.w};
+    fill(m, ide->msg_error ? ROLE_STATUS_ERROR : ROLE_STATUS);
+    for (int i = 0; i < rows; i++) {
+        char line[sizeof ide->msg];
+        snprintf(line, sizeof line, "%.*s", (int)len[i], ide->msg + start[i]);
+        term_put(m.y + i, m.x + 1, line, 0, m.w - 2);
+    }
 }
 
 static void draw_status(Ide *ide, Tab *t)
 {
     Rect r = ide->r_status;
-    bool msg = ide->msg[0] && now_ms() < ide->msg_until;
+    bool msg = ide->msg[0] && now_ms() < ide->msg_until && !ide->msg_over_prompt;
     size_t start[MSG_ROWS_MAX], len[MSG_ROWS_MAX];
-    int rows = message_rows(ide, start, len);
+    int covered;
+    int rows = message_rows(ide, start, len, &covered);
     if (rows > 1) {
-        Rect m = {r.y - rows + 1, r.x, rows, r.w};
-        fill(m, ide->msg_error ? ROLE_STATUS_ERROR : ROLE_STATUS);
-        for (int i = 0; i < rows; i++) {
-            char line[sizeof ide->msg];
-            snprintf(line, sizeof line, "%.*s", (int)len[i], ide->msg + start[i]);
-            term_put(m.y + i, m.x + 1, line, 0, m.w - 2);
-        }
+        draw_message(ide, r.y, start, len, rows);
         return;
     }
     fill(r, msg && ide->msg_error ? ROLE_STATUS_ERROR : ROLE_STATUS);
@@ -1162,15 +1175,16 @@ static bool draw(Ide *ide, bool echo)
     Rect e = ide->r_editor;
     /* The rows a long message covered, or is to cover, are drawn anew. */
     size_t mstart[MSG_ROWS_MAX], mlen[MSG_ROWS_MAX];
-    int mrows = message_rows(ide, mstart, mlen);
-    if (mrows != ide->msg_rows && (mrows > 1 || ide->msg_rows > 1))
+    int covered;
+    int mrows = message_rows(ide, mstart, mlen, &covered);
+    if (covered != ide->msg_rows)
         row_cache_forget(&ide->rows);
-    ide->msg_rows = mrows;
+    ide->msg_rows = covered;
     bool keep = t && !ide->too_small && ide->overlay != OVERLAY_HELP && ide->overlay != OVERLAY_IMAGE &&
                 row_cache_holds(&ide->rows, e.y, e.x, e.h, e.w);
     int ey, ex;
     if (echo && keep && ide->overlay == OVERLAY_NONE && ide->focus == FOCUS_EDITOR && !ide->prompt.active &&
-        !ide->search_on && !ide->has_match && mrows <= 1 &&
+        !ide->search_on && !ide->has_match && !covered &&
         view_draw_echo(t->view, stdscr, e.y, e.x, e.h, e.w, &ide->app->cfg, &ide->rows, &ey, &ex)) {
         move(ey, ex);
         refresh();
@@ -1229,9 +1243,11 @@ static bool draw(Ide *ide, bool echo)
     }
     if (ide->focus == FOCUS_EXPLORER)
         explorer_cursor(ide, &cy, &cx);
-    if (ide->prompt.active)
+    if (ide->prompt.active) {
         prompt_draw(ide, ide->r_status, &cy, &cx);
-    else
+        if (mrows)
+            draw_message(ide, ide->r_status.y - 1, mstart, mlen, mrows);
+    } else
         draw_status(ide, t);
     /* curs_set() writes at once: the cursor hides before the frame and
      * shows after it, at its new place. */

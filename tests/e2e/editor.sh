@@ -72,6 +72,35 @@ test_a_file_opens_at_the_place_a_compiler_names() {
   tui_wait 'Ln 12, Col 2'
 }
 
+# Tab in Ctrl-O completes a name as far as the folder's names agree, and
+# lists them above the prompt when they part (the next key takes the list
+# away); the tree's order, folders marked.
+test_tab_completes_a_name_and_lists_the_others() {
+  mkdir -p proj/day1 proj/day10
+  : >proj/day2.py
+  : >proj/day10.py
+  echo 'print("unique")' >proj/unique_name.py
+  tui_start proj
+  tui_wait 'day10.py'
+  tui_keys C-o
+  tui_wait 'Open file:'
+  tui_type 'uni'
+  tui_keys Tab
+  tui_wait 'Open file: unique_name.py'
+  tui_keys C-u
+  tui_type 'd'
+  tui_keys Tab
+  tui_wait 'Open file: day'
+  tui_wait "4 names start with 'd':  day1/  day2.py  day10/  day10.py"
+  tui_type '2'
+  tui_wait_gone "names start with 'd'"
+  tui_type 'x'
+  tui_keys Tab
+  tui_wait "no file starts with 'day2x'"
+  tui_esc
+  tui_wait_gone "no file starts with"
+}
+
 test_file_in_a_missing_folder_is_refused() {
   tui_start nowhere/x.py
   tui_wait_exit

@@ -38,6 +38,9 @@ Test(term, long_text_breaks_after_a_space, .init = utf8_locale)
     cr_assert_str_eq(wrapped("abcde fghij", 5, 4), "abcde|fghij");
     /* A word longer than the line is cut where it overflows. */
     cr_assert_str_eq(wrapped("see /a/very/long/path/name now", 10, 8), "see|/a/very/lo|ng/path/na|me now");
+    /* Nor does a line start with the spaces between two words. */
+    cr_assert_str_eq(wrapped("names:  d1/  d10/  d11/", 11, 8), "names:  d1/|d10/  d11/");
+    cr_assert_str_eq(wrapped("abcde   fghij", 5, 4), "abcde|fghij");
 }
 
 Test(term, columns_are_counted_not_bytes, .init = utf8_locale)
