@@ -138,7 +138,8 @@ struct Ide {
     char msg[512];
     bool msg_error;
     long long msg_until;
-    int msg_rows;         /* the panes' rows the message covered at the last draw */
+    int covered_rows;     /* the panes' rows a long message or question covered
+                             at the last draw */
     bool msg_folded;      /* a key since: the message keeps to the status bar */
     bool msg_over_prompt; /* given while a prompt was open: shown above it, and
                              gone with it */
@@ -195,6 +196,9 @@ void prompt_close(Ide *ide);
 /* Handle an event while the prompt is open; true when it used it. */
 bool prompt_event(Ide *ide, const InputEvent *ev);
 void prompt_draw(Ide *ide, Rect r, int *cy, int *cx);
+/* The rows prompt_draw takes, its own the last (a long question wraps onto
+ * the rows above it). */
+int prompt_rows(const Ide *ide, int width);
 
 /* ui/find.c */
 void find_start(Ide *ide, bool replace);

@@ -285,19 +285,48 @@ bool prompt_event(Ide *ide, const InputEvent *ev)
     return true;
 }
 
+#define PROMPT_ROWS_MAX 4
+
+/* A question wider than the screen wraps onto rows above the prompt's,
+ * so that every choice shows. */
+static int question_rows(const Prompt *p, int w, size_t *start, size_t *len)
+{
+    if (!p->active || !p->choice)
+        return 1;
+    return term_wrap(p->label, w - 1, start, len, PROMPT_ROWS_MAX);
+}
+
+int prompt_rows(const Ide *ide, int width)
+{
+    size_t start[PROMPT_ROWS_MAX], len[PROMPT_ROWS_MAX];
+    return question_rows(&ide->prompt, width, start, len);
+}
+
 void prompt_draw(Ide *ide, Rect r, int *cy, int *cx)
 {
     Prompt *p = &ide->prompt;
-    wmove(stdscr, r.y, r.x);
+    size_t qstart[PROMPT_ROWS_MAX], qlen[PROMPT_ROWS_MAX];
+    int rows = question_rows(p, r.w, qstart, qlen);
     term_style(stdscr, ROLE_PROMPT);
-    for (int i = 0; i < r.w; i++)
-        waddch(stdscr, ' ');
+    for (int y = r.y - rows + 1; y <= r.y; y++) {
+        wmove(stdscr, y, r.x);
+        for (int i = 0; i < r.w; i++)
+            waddch(stdscr, ' ');
+    }
     wmove(stdscr, r.y, r.x);
     /* The label may be long (a question): it keeps at least the line's
      * last third for the answer. */
     int label_w = 0;
     const char *l = p->label;
-    label_w = term_put(r.y, r.x, l, 0, r.w - 1);
+    if (rows > 1) {
+        for (int i = 0; i < rows; i++) {
+            char line[sizeof p->label];
+            snprintf(line, sizeof line, "%.*s", (int)qlen[i], l + qstart[i]);
+            label_w = term_put(r.y - rows + 1 + i, r.x, line, 0, r.w - 1);
+        }
+    } else {
+        label_w = term_put(r.y, r.x, l, 0, r.w - 1);
+    }
     if (p->choice) {
         *cy = r.y;
         *cx = r.x + label_w < r.w - 1 ? r.x + label_w : r.w - 1;

@@ -1177,9 +1177,11 @@ static bool draw(Ide *ide, bool echo)
     size_t mstart[MSG_ROWS_MAX], mlen[MSG_ROWS_MAX];
     int covered;
     int mrows = message_rows(ide, mstart, mlen, &covered);
-    if (covered != ide->msg_rows)
+    int prows = ide->prompt.active && !ide->too_small ? prompt_rows(ide, ide->r_status.w) : 1;
+    covered += prows - 1;
+    if (covered != ide->covered_rows)
         row_cache_forget(&ide->rows);
-    ide->msg_rows = covered;
+    ide->covered_rows = covered;
     bool keep = t && !ide->too_small && ide->overlay != OVERLAY_HELP && ide->overlay != OVERLAY_IMAGE &&
                 row_cache_holds(&ide->rows, e.y, e.x, e.h, e.w);
     int ey, ex;
@@ -1246,7 +1248,7 @@ static bool draw(Ide *ide, bool echo)
     if (ide->prompt.active) {
         prompt_draw(ide, ide->r_status, &cy, &cx);
         if (mrows)
-            draw_message(ide, ide->r_status.y - 1, mstart, mlen, mrows);
+            draw_message(ide, ide->r_status.y - prows, mstart, mlen, mrows);
     } else
         draw_status(ide, t);
     /* curs_set() writes at once: the cursor hides before the frame and

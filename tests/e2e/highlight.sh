@@ -225,6 +225,19 @@ test_stopped_with_the_theme_menu_open() {
   [ "$TUI_EXIT" = 143 ] || fail "tide exited with $TUI_EXIT, not 143 (128 + SIGTERM)"
 }
 
+# A question wider than the screen wraps onto the rows above the prompt:
+# every choice shows (at 44 columns F9's list lost its last themes).
+test_a_long_question_shows_every_choice() {
+  printf 'x = 1\n' >t.py
+  tui_start -x 44 -y 14 t.py
+  tui_wait 'x = 1'
+  tui_keys F9
+  tui_wait 'Theme (now dark):'
+  tui_wait '3 light  (Esc: keep)'
+  tui_keys 3
+  tui_wait 'theme light, saved in'
+}
+
 # The theme's default colours are the ones curses is told the terminal has
 # (ui/colors.c): a letter typed into plain text goes out as the letter,
 # with no colour escapes before it (the dark theme used to cost 37 bytes
