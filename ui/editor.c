@@ -687,11 +687,11 @@ void view_mouse(View *v, int y, int x, bool press, bool extend, int clicks)
 {
     const Buffer *b = B(v);
     int row = y - v->y, col = x - v->x - v->gutter;
-    if (row < 0)
-        row = 0;
     if (col < 0)
         col = 0;
-    size_t line = v->top + (size_t)row;
+    /* Above the pane (a drag past its top): the line above the first
+     * shown, which the view then scrolls to. */
+    size_t line = row >= 0 ? v->top + (size_t)row : v->top > (size_t)-row ? v->top - (size_t)-row : 0;
     size_t off;
     if (line >= buffer_line_count(b))
         off = buffer_length(b);

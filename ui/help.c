@@ -21,6 +21,7 @@ static const char *const fixed[][2] = {
     {"Enter", "new line, keeping the indentation"},
     {"", "Mouse"},
     {"click, drag", "place the cursor, select (double click: word, triple: line)"},
+    {"drag held past an edge", "select on: the text scrolls"},
     {"Shift-click", "extend the selection"},
     {"wheel", "scroll the pane under the pointer"},
     {"", "In prompts"},

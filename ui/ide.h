@@ -135,6 +135,12 @@ struct Ide {
     size_t replace_origin; /* where one-by-one replacing started */
     bool replace_wrapped;
 
+    /* A drag that left the editor above or below: the view scrolls on
+     * towards it while the button is held. */
+    bool drag_scroll;
+    int drag_y, drag_x;
+    long long drag_next;
+
     char msg[512];
     bool msg_error;
     long long msg_until;

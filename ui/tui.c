@@ -38,6 +38,7 @@
 #define RECOVERY_DELAY_MS 2000
 #define DISK_CHECK_MS 2000
 #define MESSAGE_MS 6000
+#define DRAG_SCROLL_MS 50 /* a line each, while a drag is held past the editor */
 #define MIN_COLS 40
 #define MIN_LINES 10
 #define FRAME_MS 16
@@ -1463,6 +1464,7 @@ static bool in_rect(Rect r, int y, int x)
 static void handle_mouse(Ide *ide, const InputEvent *ev)
 {
     Tab *t = ide_tab(ide);
+    ide->drag_scroll = false; /* on again below while the drag stays out */
     if (ev->mouse == MOUSE_WHEEL_UP || ev->mouse == MOUSE_WHEEL_DOWN) {
         long d = ev->mouse == MOUSE_WHEEL_UP ? -3 : 3;
         if (in_rect(ide->r_explorer, ev->y, ev->x))
@@ -1504,7 +1506,29 @@ static void handle_mouse(Ide *ide, const InputEvent *ev)
         ide->focus = FOCUS_EDITOR;
         view_mouse(t->view, ev->y, ev->x, ev->mouse == MOUSE_PRESS, ev->shift || ev->mouse == MOUSE_DRAG,
                    ev->clicks);
+        Rect e = ide->r_editor;
+        if (ev->mouse == MOUSE_DRAG && (ev->y < e.y || ev->y >= e.y + e.h)) {
+            ide->drag_scroll = true;
+            ide->drag_y = ev->y;
+            ide->drag_x = ev->x;
+            ide->drag_next = now_ms() + DRAG_SCROLL_MS;
+        }
     }
+}
+
+/* The held drag past the editor's edge selects one more line. */
+static void drag_tick(Ide *ide, long long now)
+{
+    Tab *t = ide_tab(ide);
+    if (!ide->drag_scroll || now < ide->drag_next)
+        return;
+    if (!t || ide->focus != FOCUS_EDITOR || ide->overlay != OVERLAY_NONE || ide->prompt.active) {
+        ide->drag_scroll = false;
+        return;
+    }
+    view_mouse(t->view, ide->drag_y, ide->drag_x, false, true, 0);
+    ide->drag_next = now + DRAG_SCROLL_MS;
+    ide->dirty = true;
 }
 
 static void handle_event(Ide *ide, const InputEvent *ev)
@@ -1524,6 +1548,8 @@ static void handle_event(Ide *ide, const InputEvent *ev)
      * (and keeps what fits of it in the status bar). */
     if (ev->key != TK_MOUSE || ev->mouse == MOUSE_PRESS)
         ide->msg_folded = true;
+    if (ev->key != TK_MOUSE)
+        ide->drag_scroll = false;
     if (ide->too_small) {
         if (ev->key == (TK_CTRL | 'q'))
             quit_request(ide);
@@ -1864,6 +1890,8 @@ static int next_timeout(Ide *ide, long long now)
         next = ide->probe_at;
     if (ide->last_run_at && ide->last_run_at < next)
         next = ide->last_run_at;
+    if (ide->drag_scroll && ide->drag_next < next)
+        next = ide->drag_next;
     long long ms = next - now;
     return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
 }
@@ -2018,6 +2046,7 @@ int tui_main(App *app, const TuiOptions *opt)
         }
         recovery_tick(ide, now);
         disk_tick(ide, now);
+        drag_tick(ide, now);
         if (ide->msg[0] && now >= ide->msg_until) {
             ide->msg[0] = '\0';
             ide->dirty = true;

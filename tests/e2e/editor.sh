@@ -338,6 +338,43 @@ test_mouse_click_drag_and_wheel() {
   expect_eq "$(sed -n 7p m.txt)" 'Z8'
 }
 
+# A drag held past the editor's bottom (or top) edge goes on selecting:
+# the view scrolls a line at a time until the button is let go.
+test_a_drag_held_past_the_edge_scrolls_on() {
+  seq 1 200 | sed 's/^/row /' >m.txt
+  tui_start m.txt
+  tui_wait 'row 1'
+  # Press on line 5, drag onto the status bar (row 29) and hold.
+  tui_mouse 0 8 5
+  sleep 0.05
+  tui_mouse 32 8 29
+  tui_wait '40 row 40'
+  tui_mouse 3 8 29
+  local at
+  sleep 0.3
+  at=$(tui_screen | grep -oE 'Ln [0-9]+' | tail -1)
+  sleep 0.5
+  expect_eq "$(tui_screen | grep -oE 'Ln [0-9]+' | tail -1)" "$at"
+  # Typing replaces the selection: lines 5 to where the drag ended.
+  tui_type 'Z'
+  tui_wait '  5 row Z'
+  local last
+  last=$(tui_screen | grep -oE '^ +5 row Z[0-9]+' | grep -oE '[0-9]+$')
+  [ "${last:-0}" -ge 40 ] || fail "the selection did not reach line 40: line 5 is 'row Z$last'"
+  # And upwards, past the tab bar: from line 5 on screen 1 of the file.
+  tui_keys C-g
+  tui_type 60
+  tui_keys Enter
+  tui_wait 'Ln 60, Col 1'
+  local top
+  top=$(tui_screen | sed -n 2p | grep -oE '^ *[0-9]+' | tr -d ' ')
+  tui_mouse 0 8 5
+  sleep 0.05
+  tui_mouse 32 8 0
+  tui_wait "$(printf '%3d row' $((top - 10)))"
+  tui_mouse 3 8 0
+}
+
 # More tabs than the bar holds: the bar scrolls so the active tab shows
 # whole, and a click picks the tab drawn where it lands.  Names in another
 # script are measured in columns, not bytes.
