@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -60,6 +61,12 @@ struct Panel {
     size_t nsb, capsb;
     int scroll; /* lines scrolled back from the live screen */
     long sel;   /* selected line (scrollback + screen), -1: none */
+    /* Text picked with the mouse to copy: from (line, column) to another,
+     * as shown (scrollback + screen, or a past result's lines). */
+    bool picking; /* the button is held */
+    bool picked;
+    long pick_line[2];
+    int pick_col[2];
 
     /* the run */
     pthread_t thread;
@@ -111,6 +118,9 @@ static int sb_push(int cols, const VTermScreenCell *cells, void *user)
         p->nsb--;
         if (p->sel > 0)
             p->sel--;
+        for (int k = 0; k < 2; k++)
+            if (p->pick_line[k] > 0)
+                p->pick_line[k]--;
     }
     if (p->nsb == p->capsb) {
         p->capsb = p->capsb ? p->capsb * 2 : 256;
@@ -153,6 +163,7 @@ static void term_reset(Panel *p, int rows, int cols)
     p->nsb = 0;
     p->scroll = 0;
     p->sel = -1;
+    p->picked = p->picking = false;
 }
 
 static void term_resize(Panel *p, int rows, int cols)
@@ -186,6 +197,7 @@ Panel *panel_new(void)
 
 static void hist_clear(Panel *p)
 {
+    p->picked = p->picking = false;
     history_list_free(p->hist, p->nhist);
     p->hist = NULL;
     p->nhist = 0;
@@ -947,6 +959,7 @@ static void plain_lines(const char *s, size_t len, int tabw, StrList *out)
  * what the compiler and the program wrote, as the panel showed them. */
 static void hist_text(Panel *p, const HistoryResult *r, int tabw)
 {
+    p->picked = p->picking = false;
     sl_free(&p->lines);
     sl_free(&p->files);
     p->files_at = -1;
@@ -1207,6 +1220,25 @@ static void draw_title(Ide *ide, Rect r, bool focused)
 }
 
 /* Draw line `line` of the history, marking a location in it. */
+/* Whether column col of line is in the picked text. */
+static bool picked_at(const Panel *p, long line, int col)
+{
+    if (!p->picked)
+        return false;
+    int a = p->pick_line[0] < p->pick_line[1] ||
+                    (p->pick_line[0] == p->pick_line[1] && p->pick_col[0] <= p->pick_col[1])
+                ? 0
+                : 1;
+    int b = 1 - a;
+    if (line < p->pick_line[a] || line > p->pick_line[b])
+        return false;
+    if (line == p->pick_line[a] && col < p->pick_col[a])
+        return false;
+    if (line == p->pick_line[b] && col >= p->pick_col[b])
+        return false;
+    return true;
+}
+
 static void draw_text_line(Panel *p, long line, int y, int x, int w, bool selected)
 {
     const char *text = p->lines.items[line];
@@ -1219,9 +1251,11 @@ static void draw_text_line(Panel *p, long line, int y, int x, int w, bool select
     for (size_t i = 0; i < len && col < w;) {
         uint32_t cp;
         int n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
-        UiRole role = selected ? ROLE_SELECTION : (path && i >= loc.start && i < loc.end) ? ROLE_LINK : ROLE_TEXT;
         int cw;
         wchar_t wc[2] = {term_char_shown(cp, &cw), 0};
+        UiRole role = selected || picked_at(p, line, col)       ? ROLE_SELECTION
+                      : (path && i >= loc.start && i < loc.end) ? ROLE_LINK
+                                                                : ROLE_TEXT;
         if (col + cw > w)
             break;
         cchar_t cc;
@@ -1288,7 +1322,7 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
             UiStyle st = cell_style(ide, &cell);
             if (path && byte >= loc.start && byte < loc.end)
                 st = ui_style[ROLE_LINK];
-            if (selected)
+            if (selected || picked_at(p, (long)i, c))
                 st = ui_style[ROLE_SELECTION];
             wchar_t wc[VTERM_MAX_CHARS_PER_CELL + 1] = {0};
             int k = 0;
@@ -1556,6 +1590,10 @@ bool panel_key(Ide *ide, Key k)
             hist_show(ide, p->hist_i - 1);
         return true;
     case TK_ESC:
+        if (p->picked) {
+            p->picked = false;
+            return true;
+        }
         if (p->history) {
             panel_history(ide); /* back to the last run */
             return true;
@@ -1593,11 +1631,140 @@ void panel_paste(Ide *ide, const char *text, size_t len)
     panel_flush_input(ide);
 }
 
+/* The line and column of the panel shown at screen row y, column x; a
+ * place above the text is its start, below it its end. */
+static void shown_at(const Ide *ide, int y, int x, long *line, int *col)
+{
+    const Panel *p = ide->panel;
+    Rect r = ide->r_panel;
+    int rows = r.h - 1, row = y - r.y - 1;
+    *col = x - r.x;
+    if (row < 0) {
+        row = 0;
+        *col = 0;
+    } else if (row >= rows) {
+        row = rows - 1;
+        *col = r.w;
+    }
+    if (*col < 0)
+        *col = 0;
+    long first;
+    if (p->history) {
+        first = p->text_top;
+    } else {
+        first = (long)total_lines(p) - rows - p->scroll;
+        if (first < 0)
+            first = 0;
+    }
+    *line = first + row;
+}
+
+/* The text of line i from column c0 up to (not with) c1, as shown. */
+static void shown_text(const Panel *p, long i, int c0, int c1, StrBuf *out)
+{
+    size_t start = out->len;
+    if (p->history) {
+        if (i < 0 || i >= (long)p->lines.len)
+            return;
+        const char *t = p->lines.items[i];
+        size_t len = strlen(t);
+        int col = 0;
+        for (size_t k = 0; k < len && col < c1;) {
+            uint32_t cp;
+            int n = utf8_decode((const unsigned char *)t + k, len - k, &cp);
+            int cw;
+            term_char_shown(cp, &cw);
+            if (col >= c0)
+                sb_append(out, t + k, (size_t)n);
+            col += cw;
+            k += (size_t)n;
+        }
+    } else {
+        if (i < 0 || i >= (long)total_lines(p))
+            return;
+        size_t li = (size_t)i;
+        int cols = li < p->nsb ? p->sb[li].cols : p->cols;
+        for (int c = c0; c < c1 && c < cols; c++) {
+            VTermScreenCell cell;
+            if (li < p->nsb)
+                cell = p->sb[li].cells[c];
+            else
+                vterm_screen_get_cell(p->vs, (VTermPos){(int)(li - p->nsb), c}, &cell);
+            cell_text(&cell, c, out);
+        }
+    }
+    /* A terminal's line ends in blank cells, which are no text. */
+    while (out->len > start && out->data[out->len - 1] == ' ')
+        out->data[--out->len] = '\0';
+}
+
+bool panel_picked(const Panel *p)
+{
+    return p->picked;
+}
+
+bool panel_picking(const Panel *p)
+{
+    return p->picking;
+}
+
+void panel_copy(Ide *ide)
+{
+    Panel *p = ide->panel;
+    if (!p->picked) {
+        ide_message(ide, false, "nothing picked: drag over the output to pick text to copy");
+        return;
+    }
+    int a = p->pick_line[0] < p->pick_line[1] ||
+                    (p->pick_line[0] == p->pick_line[1] && p->pick_col[0] <= p->pick_col[1])
+                ? 0
+                : 1;
+    int b = 1 - a;
+    StrBuf text = {0};
+    sb_puts(&text, "");
+    for (long i = p->pick_line[a]; i <= p->pick_line[b]; i++) {
+        int c0 = i == p->pick_line[a] ? p->pick_col[a] : 0;
+        int c1 = i == p->pick_line[b] ? p->pick_col[b] : INT_MAX;
+        shown_text(p, i, c0, c1, &text);
+        if (i < p->pick_line[b])
+            sb_append(&text, "\n", 1);
+    }
+    long lines = p->pick_line[b] - p->pick_line[a] + 1;
+    ide->clipboard.len = 0;
+    sb_append(&ide->clipboard, text.data, text.len);
+    ide->clip_lines = false;
+    term_clipboard(text.data, text.len);
+    size_t chars = 0;
+    for (size_t i = 0; i < text.len; i++)
+        chars += ((unsigned char)text.data[i] & 0xC0) != 0x80;
+    if (lines > 1)
+        ide_message(ide, false, "copied %ld lines of output", lines);
+    else
+        ide_message(ide, false, "copied %zu character%s of output", chars, chars == 1 ? "" : "s");
+    sb_free(&text);
+    p->picked = false;
+    ide->dirty = true;
+}
+
 void panel_mouse(Ide *ide, const InputEvent *ev)
 {
     Panel *p = ide->panel;
     Rect r = ide->r_panel;
     ide->dirty = true;
+    if (ev->mouse == MOUSE_DRAG && p->picking) {
+        shown_at(ide, ev->y, ev->x, &p->pick_line[1], &p->pick_col[1]);
+        p->picked = p->pick_line[0] != p->pick_line[1] || p->pick_col[0] != p->pick_col[1];
+        return;
+    }
+    if (ev->mouse == MOUSE_RELEASE) {
+        if (p->picking && p->picked) {
+            char keys[64];
+            keymap_keys_of(&ide->keys, ACT_COPY, keys, sizeof keys);
+            ide_message(ide, false, "%s copies the picked text", keys[0] ? keys : "copy");
+        }
+        p->picking = false;
+        return;
+    }
     if (ev->mouse == MOUSE_WHEEL_UP || ev->mouse == MOUSE_WHEEL_DOWN) {
         int d = ev->mouse == MOUSE_WHEEL_UP ? 3 : -3;
         if (p->history)
@@ -1615,6 +1782,13 @@ void panel_mouse(Ide *ide, const InputEvent *ev)
     if (ev->mouse != MOUSE_PRESS)
         return;
     ide->focus = FOCUS_PANEL;
+    p->picked = false;
+    p->picking = ev->button == 1 && ev->clicks < 2 && ev->y > r.y;
+    if (p->picking) {
+        shown_at(ide, ev->y, ev->x, &p->pick_line[0], &p->pick_col[0]);
+        p->pick_line[1] = p->pick_line[0];
+        p->pick_col[1] = p->pick_col[0];
+    }
     int row = ev->y - r.y - 1;
     if (row < 0 || p->thread_live)
         return;

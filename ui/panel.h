@@ -50,6 +50,11 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx);
 bool panel_key(Ide *ide, Key k);
 void panel_paste(Ide *ide, const char *text, size_t len);
 void panel_mouse(Ide *ide, const InputEvent *ev);
+/* Text picked in the panel with the mouse (a drag), and the drag doing
+ * it; panel_copy puts it on the clipboards. */
+bool panel_picked(const Panel *p);
+bool panel_picking(const Panel *p);
+void panel_copy(Ide *ide);
 /* The panel's title in width columns: the result (left, cut to whole
  * fields in place) and the first of the keys (hints, longest first) that
  * fits after it, two spaces apart; with hint_first, the shortest key

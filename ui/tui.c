@@ -1489,6 +1489,11 @@ static void handle_mouse(Ide *ide, const InputEvent *ev)
         }
         return;
     }
+    /* A drag that began in the panel picks its text wherever it goes. */
+    if ((ev->mouse == MOUSE_DRAG || ev->mouse == MOUSE_RELEASE) && panel_picking(ide->panel)) {
+        panel_mouse(ide, ev);
+        return;
+    }
     if (in_rect(ide->r_panel, ev->y, ev->x) && (ev->mouse != MOUSE_DRAG && ev->mouse != MOUSE_RELEASE)) {
         panel_mouse(ide, ev);
         return;
@@ -1591,6 +1596,12 @@ static void handle_event(Ide *ide, const InputEvent *ev)
         ide->msg[0] = '\0';
     Action a = keymap_lookup(&ide->keys, ev->key);
     if (ide->focus == FOCUS_PANEL) {
+        /* Copy takes the text picked in the panel; with none, while a
+         * program runs, Ctrl-C is the program's (as in a terminal). */
+        if (a == ACT_COPY && (panel_picked(ide->panel) || !panel_running(ide->panel))) {
+            panel_copy(ide);
+            return;
+        }
         bool fkey_or_alt = (TK_BASE(ev->key) >= TK_F1 && TK_BASE(ev->key) <= TK_F12) || (ev->key & TK_ALT);
         if (panel_running(ide->panel) && !(a != ACT_NONE && (fkey_or_alt || global_while_running(a)))) {
             panel_key(ide, ev->key);

@@ -53,6 +53,36 @@ test_ctrl_w_in_the_panel_erases_a_word() {
   tui_wait ' ask.py │'
 }
 
+# The output can be picked with the mouse (a drag, from one place to
+# another as the panel shows it) and copied with Ctrl-C: the terminal's own
+# selection is the IDE's mouse. Ctrl-C with nothing picked still interrupts
+# a running program.
+test_output_picked_with_the_mouse_is_copied() {
+  printf 'for i in range(4):\n    print(f"value {i} is {i*i}")\n' >p.py
+  tui_start p.py
+  tui_wait 'range(4)'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  local row
+  row=$(tui_screen | grep -n '^value 1 is 1' | cut -d: -f1)
+  [ -n "$row" ] || fail "no output line:$(tui_screen)"
+  row=$((row - 1))
+  # From "1 is 1" (column 6) to the "val" of the line after the next.
+  tui_mouse 0 6 "$row"
+  sleep 0.05
+  tui_mouse 32 3 $((row + 2))
+  sleep 0.05
+  tui_mouse 3 3 $((row + 2))
+  tui_wait 'Ctrl-C copies the picked text'
+  tui_keys C-c
+  tui_wait 'copied 3 lines of output'
+  tui_keys F6
+  tui_keys C-End
+  tui_keys C-v C-s
+  tui_wait_file p.py 'val'
+  expect_eq "$(tail -n 3 p.py)" "$(printf '1 is 1\nvalue 2 is 4\nval')"
+}
+
 test_unsaved_edits_are_saved_before_the_run() {
   printf 'print("one")\n' >s.py
   tui_start s.py
