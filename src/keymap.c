@@ -88,7 +88,7 @@ bool key_parse(const char *s, Key *out)
             base += 'a' - 'A'; /* Ctrl-S is Ctrl-s: terminals cannot tell */
         if (mods == TK_SHIFT)
             return false; /* Shift-a is just 'A' */
-        if ((mods & TK_CTRL) && !(base >= 'a' && base <= 'z') && base != ' ')
+        if ((mods & TK_CTRL) && !(base >= 'a' && base <= 'z') && !strchr(" /\\]^", (int)base))
             return false; /* terminals send no other Ctrl-characters */
     }
     *out = base | mods;
@@ -145,6 +145,7 @@ static const struct ActionInfo {
     [ACT_SELECT_ALL] = {"select_all", "select all", {"Ctrl-A"}},
     [ACT_CUT_LINE] = {"cut_line", "cut the line", {"Ctrl-K"}},
     [ACT_DUPLICATE_LINE] = {"duplicate_line", "duplicate the line or selection", {"Ctrl-D"}},
+    [ACT_COMMENT] = {"comment", "comment or uncomment the line (or selected lines)", {"Ctrl-/", "Alt-/"}},
     [ACT_HELP] = {"help", "show the keys", {"F1"}},
     [ACT_THEME] = {"theme", "choose the colour theme", {"F9"}},
     [ACT_LANGUAGE] = {"language", "choose the language of the file", {"F2"}},

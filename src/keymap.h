@@ -74,6 +74,7 @@ typedef enum {
     ACT_SELECT_ALL,
     ACT_CUT_LINE,
     ACT_DUPLICATE_LINE,
+    ACT_COMMENT,
     ACT_HELP,
     ACT_THEME,
     ACT_LANGUAGE,

@@ -33,6 +33,7 @@ static const Lang langs[LANG_COUNT] = {
         .grammar = "python",
         .package = "python3",
         .starter_file = "main.py",
+        .comment = "#",
         .starter = "def main():\n    print(\"Hello from tide!\")\n\n\n"
                    "if __name__ == \"__main__\":\n    main()\n",
     },
@@ -46,6 +47,7 @@ static const Lang langs[LANG_COUNT] = {
         .grammar = "javascript",
         .package = "nodejs",
         .starter_file = "main.js",
+        .comment = "//",
         .starter = "console.log(\"Hello from tide!\");\n",
     },
     [LANG_GO] = {
@@ -61,6 +63,7 @@ static const Lang langs[LANG_COUNT] = {
         .formatter = "gofmt -w {entry}",
         .package = "golang-go",
         .starter_file = "main.go",
+        .comment = "//",
         .starter = "package main\n\nimport \"fmt\"\n\nfunc main() {\n"
                    "\tfmt.Println(\"Hello from tide!\")\n}\n",
     },
@@ -76,6 +79,7 @@ static const Lang langs[LANG_COUNT] = {
         .formatter = "clang-format -i {entry}",
         .package = "gcc",
         .starter_file = "main.c",
+        .comment = "//",
         .starter = "#include <stdio.h>\n\nint main(void)\n{\n"
                    "    printf(\"Hello from tide!\\n\");\n    return 0;\n}\n",
     },
@@ -91,6 +95,7 @@ static const Lang langs[LANG_COUNT] = {
         .formatter = "clang-format -i {entry}",
         .package = "g++",
         .starter_file = "main.cpp",
+        .comment = "//",
         .starter = "#include <iostream>\n\nint main()\n{\n"
                    "    std::cout << \"Hello from tide!\" << std::endl;\n    return 0;\n}\n",
     },
@@ -107,6 +112,7 @@ static const Lang langs[LANG_COUNT] = {
         .grammar = "java",
         .package = "default-jdk-headless",
         .starter_file = "Main.java",
+        .comment = "//",
         .starter = "public class Main {\n    public static void main(String[] args) {\n"
                    "        System.out.println(\"Hello from tide!\");\n    }\n}\n",
     },
@@ -121,6 +127,7 @@ static const Lang langs[LANG_COUNT] = {
         .grammar = "php",
         .package = "php-cli",
         .starter_file = "main.php",
+        .comment = "//",
         .starter = "<?php\n\necho \"Hello from tide!\\n\";\n",
     },
     [LANG_RUST] = {
@@ -138,6 +145,7 @@ static const Lang langs[LANG_COUNT] = {
         .formatter = "rustfmt --edition 2021 {entry}",
         .package = "rustc",
         .starter_file = "main.rs",
+        .comment = "//",
         .starter = "fn main() {\n    println!(\"Hello from tide!\");\n}\n",
     },
     [LANG_FORTRAN] = {
@@ -153,6 +161,7 @@ static const Lang langs[LANG_COUNT] = {
         .grammar = NULL,
         .package = "gfortran",
         .starter_file = "main.f90",
+        .comment = "!",
         .starter = "program main\n    implicit none\n    print '(a)', 'Hello from tide!'\n"
                    "end program main\n",
     },

@@ -59,6 +59,7 @@ typedef struct Lang {
     const char *package;             /* Debian package that provides it */
     const char *starter_file;        /* file name of a new session's starter */
     const char *starter;             /* its text */
+    const char *comment;             /* what starts a line comment: "#", "//" */
 } Lang;
 
 const Lang *lang_get(LangId id);

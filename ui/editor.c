@@ -481,6 +481,60 @@ static void indent_lines(View *v, const EditorEnv *env, bool out)
     v->follow = true;
 }
 
+static bool mark_at(const Buffer *b, size_t off, const char *mark, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (off + i >= buffer_length(b) || buffer_byte(b, off + i) != (unsigned char)mark[i])
+            return false;
+    return true;
+}
+
+void view_toggle_comment(View *v, const char *mark)
+{
+    size_t first, last;
+    selected_lines(v, &first, &last);
+    const Buffer *b = B(v);
+    size_t mlen = strlen(mark);
+    /* Uncommented when every line with text is; else each gets the mark
+     * at the indentation of the least indented, so they stay aligned. */
+    bool all = true, any = false;
+    size_t indent = SIZE_MAX;
+    for (size_t line = first; line <= last; line++) {
+        size_t ls = buffer_line_start(b, line), fn = first_nonblank(b, line);
+        if (fn >= vis_end(b, line))
+            continue;
+        any = true;
+        if (fn - ls < indent)
+            indent = fn - ls;
+        if (!mark_at(b, fn, mark, mlen))
+            all = false;
+    }
+    /* (The view's listener keeps the cursor and anchor on their text.) */
+    begin_edit(v, OP_NONE, true);
+    for (size_t line = first; line <= last; line++) {
+        size_t ls = buffer_line_start(b, line), fn = first_nonblank(b, line);
+        if (any && fn >= vis_end(b, line))
+            continue; /* blank lines stay blank */
+        if (any && all) {
+            size_t e = fn + mlen;
+            if (e < vis_end(b, line) && buffer_byte(b, e) == ' ')
+                e++;
+            buffer_delete(v->doc->buf, fn, e);
+        } else {
+            /* An empty line alone gets the mark where the cursor is, to
+             * write the comment after. */
+            size_t at = any ? ls + indent : first == last ? v->cursor : ls;
+            char buf[16];
+            int n = snprintf(buf, sizeof buf, "%s ", mark);
+            buffer_insert(v->doc->buf, at, buf, (size_t)n);
+        }
+    }
+    buffer_checkpoint(v->doc->buf, v->cursor);
+    v->last_op = OP_NONE;
+    v->follow = true;
+    v->want_col_set = false;
+}
+
 static void tab_key(View *v, const EditorEnv *env)
 {
     size_t s, e;

@@ -108,6 +108,10 @@ void view_copy(View *v, const EditorEnv *env, bool cut);
 void view_paste(View *v, const EditorEnv *env);
 void view_cut_line(View *v, const EditorEnv *env);
 void view_duplicate(View *v);
+/* Comment out the cursor's line or the selected lines with a line comment
+ * starting with mark ("#", "//"), or, when every line with text is one,
+ * take the marks away; one undo step. */
+void view_toggle_comment(View *v, const char *mark);
 void view_select_all(View *v);
 bool view_undo(View *v);
 bool view_redo(View *v);

@@ -461,6 +461,11 @@ static Key key_of_char(wint_t c)
     case 127: return TK_BACKSPACE;
     case 8: return TK_CTRL | TK_BACKSPACE; /* what xterm sends for Ctrl-Backspace */
     case 0: return TK_CTRL | ' ';
+    /* The four after Ctrl-Z; 31 is also Ctrl-_ (and Ctrl-7). */
+    case 28: return TK_CTRL | '\\';
+    case 29: return TK_CTRL | ']';
+    case 30: return TK_CTRL | '^';
+    case 31: return TK_CTRL | '/';
     default: break;
     }
     if (c < 32)

@@ -1304,7 +1304,7 @@ static bool editor_action(Action a)
 {
     switch (a) {
     case ACT_UNDO: case ACT_REDO: case ACT_COPY: case ACT_CUT: case ACT_PASTE: case ACT_SELECT_ALL:
-    case ACT_CUT_LINE: case ACT_DUPLICATE_LINE: case ACT_FIND: case ACT_FIND_NEXT: case ACT_FIND_PREV:
+    case ACT_CUT_LINE: case ACT_DUPLICATE_LINE: case ACT_COMMENT: case ACT_FIND: case ACT_FIND_NEXT: case ACT_FIND_PREV:
     case ACT_REPLACE: case ACT_GOTO:
         return true;
     default:
@@ -1392,6 +1392,13 @@ static void do_action(Ide *ide, Action a)
     case ACT_DUPLICATE_LINE:
         if (t)
             view_duplicate(t->view);
+        break;
+    case ACT_COMMENT:
+        if (t && t->doc->lang && t->doc->lang->comment)
+            view_toggle_comment(t->view, t->doc->lang->comment);
+        else if (t)
+            ide_message(ide, false, "%s has no comments to add: F2 sets its language",
+                        t->doc->lang ? t->doc->lang->name : "plain text");
         break;
     case ACT_THEME:
         theme_menu_open(ide);

@@ -101,6 +101,48 @@ test_tab_completes_a_name_and_lists_the_others() {
   tui_wait_gone "no file starts with"
 }
 
+# Ctrl-/ (Alt-/ too) comments the line or the selected lines out in the
+# file's language, at the least indentation, blank lines left alone; again
+# takes the marks away; one undo step each.
+test_ctrl_slash_comments_lines_out_and_back() {
+  printf 'def f():\n    x = 1\n\n    return x\n' >cm.py
+  printf 'int main(void)\n{\n    return 0;\n}\n' >cm.c
+  tui_start cm.py
+  tui_wait 'return x'
+  tui_keys Down S-Down S-Down S-Down
+  tui_hex 1f
+  tui_wait '2     # x = 1'
+  tui_wait '4     # return x'
+  tui_keys C-s
+  tui_wait_file cm.py '# return x'
+  expect_eq "$(cat cm.py)" "$(printf 'def f():\n    # x = 1\n\n    # return x')"
+  tui_keys M-/
+  tui_wait '4     return x'
+  tui_keys C-z
+  tui_wait '4     # return x'
+  tui_keys C-o
+  tui_type cm.c
+  tui_keys Enter
+  tui_wait 'return 0;'
+  tui_keys Down Down
+  tui_hex 1f
+  tui_wait '3     // return 0;'
+  tui_keys C-g
+  tui_type 1
+  tui_keys Enter
+  tui_hex 1f
+  tui_wait '1 // int main(void)'
+  # Plain text has no comments: said so, nothing changed.
+  printf 'notes\n' >n.txt
+  tui_keys C-o
+  tui_type n.txt
+  tui_keys Enter
+  tui_wait '1 notes'
+  tui_hex 1f
+  tui_wait 'plain text has no comments to add'
+  tui_wait '1 notes'
+}
+
 test_file_in_a_missing_folder_is_refused() {
   tui_start nowhere/x.py
   tui_wait_exit

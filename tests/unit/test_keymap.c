@@ -23,6 +23,10 @@ Test(keymap, parses_and_names_keys)
     cr_assert(key_parse("Alt--", &k));
     cr_assert_eq(k, TK_ALT | '-');
     cr_assert_not(key_parse("Ctrl-1", &k), "no terminal sends it");
+    /* Terminals send Ctrl-/ as the control character after Ctrl-^. */
+    cr_assert(key_parse("Ctrl-/", &k));
+    cr_assert_eq(k, TK_CTRL | '/');
+    cr_assert_str_eq(key_label(k, buf, sizeof buf), "Ctrl-/");
     cr_assert(key_parse("PgDn", &k));
     cr_assert_eq(k, TK_PGDN);
     cr_assert_not(key_parse("Ctl-S", &k));
