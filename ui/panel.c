@@ -1220,16 +1220,21 @@ static void draw_title(Ide *ide, Rect r, bool focused)
 }
 
 /* Draw line `line` of the history, marking a location in it. */
+/* Which end of the picked text comes first (0 or 1). */
+static int pick_first(const Panel *p)
+{
+    return p->pick_line[0] < p->pick_line[1] ||
+                   (p->pick_line[0] == p->pick_line[1] && p->pick_col[0] <= p->pick_col[1])
+               ? 0
+               : 1;
+}
+
 /* Whether column col of line is in the picked text. */
 static bool picked_at(const Panel *p, long line, int col)
 {
     if (!p->picked)
         return false;
-    int a = p->pick_line[0] < p->pick_line[1] ||
-                    (p->pick_line[0] == p->pick_line[1] && p->pick_col[0] <= p->pick_col[1])
-                ? 0
-                : 1;
-    int b = 1 - a;
+    int a = pick_first(p), b = 1 - a;
     if (line < p->pick_line[a] || line > p->pick_line[b])
         return false;
     if (line == p->pick_line[a] && col < p->pick_col[a])
@@ -1715,11 +1720,7 @@ void panel_copy(Ide *ide)
         ide_message(ide, false, "nothing picked: drag over the output to pick text to copy");
         return;
     }
-    int a = p->pick_line[0] < p->pick_line[1] ||
-                    (p->pick_line[0] == p->pick_line[1] && p->pick_col[0] <= p->pick_col[1])
-                ? 0
-                : 1;
-    int b = 1 - a;
+    int a = pick_first(p), b = 1 - a;
     StrBuf text = {0};
     sb_puts(&text, "");
     for (long i = p->pick_line[a]; i <= p->pick_line[b]; i++) {
