@@ -79,7 +79,7 @@ test_output_picked_with_the_mouse_is_copied() {
   tui_keys F6
   tui_keys C-End
   tui_keys C-v C-s
-  tui_wait_file p.py 'val'
+  tui_wait 'saved p.py'
   expect_eq "$(tail -n 3 p.py)" "$(printf '1 is 1\nvalue 2 is 4\nval')"
 }
 
