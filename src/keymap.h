@@ -79,6 +79,7 @@ typedef enum {
     ACT_THEME,
     ACT_LANGUAGE,
     ACT_RUN,
+    ACT_RUN_ARGS,
     ACT_STOP,
     ACT_NEXT_PANE,
     ACT_HISTORY,

@@ -32,6 +32,7 @@ typedef struct Tab {
     long long changed_ms;  /* last edit */
     bool saving;
     bool disk_noticed;     /* the user was told the file changed on disk */
+    StrList run_args;      /* the program's arguments (Ctrl-F5 sets them) */
     Ide *ide;
 } Tab;
 

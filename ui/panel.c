@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <vterm.h>
 
+#include "argsplit.h"
 #include "colors.h"
 #include "exec.h"
 #include "explorer.h"
@@ -43,6 +44,7 @@ typedef struct RunJob {
     RunRequest req;
     StrList files;
     StrList companions; /* of files, those tide added (srcdeps_companions) */
+    StrList args;       /* the program's */
     StrList left_out;   /* helper files of the folder left out (paths) */
     char *project;      /* after a failed run: the entry's project, when it lies
                            above the session's folder (found on the run's thread) */
@@ -212,6 +214,7 @@ static void job_free(RunJob *j)
         return;
     session_free(&j->session);
     sl_free(&j->files);
+    sl_free(&j->args);
     sl_free(&j->companions);
     sl_free(&j->left_out);
     free(j->project);
@@ -460,7 +463,9 @@ void panel_run(Ide *ide, Tab *t)
     run_request_defaults(&j->req, &ide->app->cfg);
     j->req.lang = d->lang;
     j->req.files = (const char *const *)j->files.items;
-    j->req.args = NULL;
+    for (size_t i = 0; i < t->run_args.len; i++)
+        sl_push(&j->args, t->run_args.items[i]);
+    j->req.args = j->args.len ? (const char *const *)j->args.items : NULL;
     j->req.stdin_fd = -1;
     j->req.tty = true;
     j->req.rows = (unsigned short)p->rows;
@@ -483,7 +488,15 @@ void panel_run(Ide *ide, Tab *t)
     p->ran = true;
     p->title_error = false;
     sl_free(&p->pictures);
-    snprintf(p->title, sizeof p->title, "%s", document_name(d));
+    /* The command line, as the user would type it. */
+    StrBuf cmd = {0};
+    sb_puts(&cmd, document_name(d));
+    if (j->args.len) {
+        sb_puts(&cmd, " ");
+        args_join(&j->args, &cmd);
+    }
+    snprintf(p->title, sizeof p->title, "%s", cmd.data);
+    sb_free(&cmd);
     if (pthread_create(&p->thread, NULL, run_thread, j) != 0) {
         ide_message(ide, true, "cannot start a thread for the run");
         return;

@@ -84,13 +84,18 @@ static void define_extended_keys(Term *t)
             define_seq(t, seq, keys[i].key | mods[m], &next);
         }
     }
-    /* Shift-F1..F12 as xterm sends them (curses calls them F13..F24). */
-    static const char *const fkeys[12] = {"1;2P", "1;2Q", "1;2R", "1;2S", "15;2~", "17;2~",
-                                          "18;2~", "19;2~", "20;2~", "21;2~", "23;2~", "24;2~"};
-    for (int f = 0; f < 12; f++) {
-        char seq[16];
-        snprintf(seq, sizeof seq, "\033[%s", fkeys[f]);
-        define_seq(t, seq, TK_SHIFT | TK_F(f + 1), &next);
+    /* F1..F12 with Shift, Alt, Ctrl as xterm sends them, whatever the
+     * terminfo entry has of them (curses calls some F13..F60). */
+    static const char *const fkeys[12] = {"1;%dP", "1;%dQ", "1;%dR", "1;%dS", "15;%d~", "17;%d~",
+                                          "18;%d~", "19;%d~", "20;%d~", "21;%d~", "23;%d~", "24;%d~"};
+    static const int fmods[] = {2, 3, 5, 6};
+    for (size_t m = 0; m < sizeof fmods / sizeof *fmods; m++) {
+        for (int f = 0; f < 12; f++) {
+            char seq[24], tail[16];
+            snprintf(tail, sizeof tail, fkeys[f], fmods[m]);
+            snprintf(seq, sizeof seq, "\033[%s", tail);
+            define_seq(t, seq, mods[fmods[m]] | TK_F(f + 1), &next);
+        }
     }
     /* The arrows as a terminal sends them when it is not in application
      * mode: before tide's first frame set it, or when it ignores that. */

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "argsplit.h"
 #include "colors.h"
 #include "exec.h"
 #include "explorer.h"
@@ -157,6 +158,7 @@ static Tab *tab_new(Ide *ide, Document *doc)
 
 static void tab_free(Tab *t)
 {
+    sl_free(&t->run_args);
     view_free(t->view);
     buffer_unlisten(t->doc->buf, t->listen);
     document_free(t->doc);
@@ -1298,6 +1300,42 @@ static void run_request(Ide *ide)
     }
 }
 
+static void on_run_args(Ide *ide, const char *text, void *ud)
+{
+    (void)ud;
+    Tab *t = ide_tab(ide);
+    if (!t)
+        return;
+    StrList args = {0};
+    Err err;
+    if (!args_split(text, &args, &err)) {
+        ide_message(ide, true, "not run: %s", err.msg);
+        return;
+    }
+    sl_free(&t->run_args);
+    t->run_args = args;
+    run_request(ide);
+}
+
+/* Ctrl-F5: the program's arguments, as a shell line (what F5 then gives
+ * it too, until changed). */
+static void ask_run_args(Ide *ide)
+{
+    Tab *t = ide_tab(ide);
+    if (!t)
+        return;
+    if (panel_running(ide->panel)) {
+        ide_message(ide, false, "a program is running: Shift-F5 stops it");
+        return;
+    }
+    StrBuf now = {0}, label = {0};
+    args_join(&t->run_args, &now);
+    sb_printf(&label, "Arguments for %s (quotes as in a shell): ", document_name(t->doc));
+    prompt_text(ide, label.data, now.data, on_run_args, NULL, NULL, NULL);
+    sb_free(&now);
+    sb_free(&label);
+}
+
 /* Actions that act on the editor's text: not while the panel has the
  * focus. */
 static bool editor_action(Action a)
@@ -1444,6 +1482,9 @@ static void do_action(Ide *ide, Action a)
         break;
     case ACT_RUN:
         run_request(ide);
+        break;
+    case ACT_RUN_ARGS:
+        ask_run_args(ide);
         break;
     case ACT_STOP:
         panel_stop(ide);

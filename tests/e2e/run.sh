@@ -83,6 +83,39 @@ test_output_picked_with_the_mouse_is_copied() {
   expect_eq "$(tail -n 3 p.py)" "$(printf '1 is 1\nvalue 2 is 4\nval')"
 }
 
+# Ctrl-F5 asks for the program's arguments (a shell line: quotes keep
+# blanks, nothing is expanded) and runs; F5 then gives the same ones; they
+# are recorded with the run.
+test_ctrl_f5_runs_with_arguments_and_f5_keeps_them() {
+  printf 'import sys\nprint("n=%%d" %% (len(sys.argv) - 1), sys.argv[1:])\n' >a.py
+  tui_start a.py
+  tui_wait 'import sys'
+  tui_keys C-F5
+  tui_wait 'Arguments for a.py'
+  tui_type "one 'two words' \"\$HOME\""
+  tui_keys Enter
+  tui_wait "n=3 ['one', 'two words', '\$HOME']" 30
+  tui_wait 'result #1'
+  tui_keys F5
+  tui_wait 'result #2'
+  tui_wait "n=3 ['one', 'two words', '\$HOME']" 30
+  "$TIDE" result --json | python3 -c 'import json,sys; a=json.load(sys.stdin)["args"]; sys.exit(a != ["one", "two words", "$HOME"])' ||
+    fail "the run was not recorded with its arguments: $("$TIDE" result --json | head -c 600)"
+  # An open quote runs nothing and says why; the arguments offered again
+  # are the last ones.
+  tui_keys C-F5
+  tui_wait "Arguments for a.py (quotes as in a shell): one 'two words' '\$HOME'"
+  tui_keys C-u
+  tui_type "'open"
+  tui_keys Enter
+  tui_wait "not run: a ' is not closed"
+  tui_wait_gone 'result #3'
+  # None: the program gets none.
+  tui_keys C-F5
+  tui_keys C-u Enter
+  tui_wait 'n=0 []' 30
+}
+
 test_unsaved_edits_are_saved_before_the_run() {
   printf 'print("one")\n' >s.py
   tui_start s.py

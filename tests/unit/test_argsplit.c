@@ -1,0 +1,65 @@
+#include <criterion/criterion.h>
+
+#include "argsplit.h"
+
+static void expect_words(const char *line, size_t n, const char *const *want)
+{
+    StrList got = {0};
+    Err err;
+    cr_assert(args_split(line, &got, &err), "%s: %s", line, err.msg);
+    cr_assert_eq(got.len, n, "%s: %zu words", line, got.len);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_str_eq(got.items[i], want[i]);
+    /* And written back, they split the same. */
+    StrBuf joined = {0};
+    args_join(&got, &joined);
+    StrList again = {0};
+    cr_assert(args_split(joined.data ? joined.data : "", &again, &err));
+    cr_assert_eq(again.len, n, "joined as %s", joined.data);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_str_eq(again.items[i], want[i], "joined as %s", joined.data);
+    sb_free(&joined);
+    sl_free(&again);
+    sl_free(&got);
+}
+
+Test(argsplit, words_split_at_blanks)
+{
+    expect_words("  a  bb\tccc ", 3, (const char *const[]){"a", "bb", "ccc"});
+    expect_words("", 0, NULL);
+    expect_words("   ", 0, NULL);
+}
+
+Test(argsplit, quotes_keep_blanks_and_take_nothing_else)
+{
+    expect_words("'two words' \"and $HOME *\"", 2, (const char *const[]){"two words", "and $HOME *"});
+    expect_words("a'b c'd", 1, (const char *const[]){"ab cd"});
+    expect_words("'' \"\"", 2, (const char *const[]){"", ""});
+    expect_words("\"say \\\"hi\\\" \\\\ \\n\"", 1, (const char *const[]){"say \"hi\" \\ \\n"});
+    expect_words("it\\'s a\\ b", 2, (const char *const[]){"it's", "a b"});
+    expect_words("'it'\\''s'", 1, (const char *const[]){"it's"});
+}
+
+Test(argsplit, an_open_quote_is_an_error)
+{
+    StrList got = {0};
+    Err err;
+    cr_assert_not(args_split("a 'b c", &got, &err));
+    cr_assert_eq(got.len, 0);
+    cr_assert(strstr(err.msg, "' is not closed"));
+    cr_assert_not(args_split("\"x", &got, &err));
+    cr_assert(strstr(err.msg, "\" is not closed"));
+}
+
+Test(argsplit, what_a_shell_would_expand_is_written_quoted)
+{
+    StrList args = {0};
+    sl_push(&args, "$HOME");
+    sl_push(&args, "*.c");
+    sl_push(&args, "plain-word_1.txt");
+    StrBuf line = {0};
+    args_join(&args, &line);
+    cr_assert_str_eq(line.data, "'$HOME' '*.c' plain-word_1.txt");
+    sb_free(&line);
+    sl_free(&args);
+}
