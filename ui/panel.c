@@ -983,6 +983,14 @@ static void hist_text(Panel *p, const HistoryResult *r, int tabw)
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
     sl_push_owned(&p->lines, xasprintf("── code of %s%s%.7s (%s) ──", r->entry ? r->entry : "?",
                                        r->commit[0] ? " @ " : "", r->commit, when));
+    if (r->args.len) {
+        /* Run with arguments: the command line as it would be typed. */
+        StrBuf cmd = {0};
+        sb_printf(&cmd, "── run as: %s ", r->entry ? r->entry : "?");
+        args_join(&r->args, &cmd);
+        sb_puts(&cmd, " ──");
+        sl_push_owned(&p->lines, sb_steal(&cmd));
+    }
     const char *parts[][2] = {{"code", r->code}, {"compiler", r->compile_output}, {"output", r->output},
                               {"errors", r->error}};
     size_t lens[] = {r->code_len, r->compile_output_len, r->output_len, r->error_len};

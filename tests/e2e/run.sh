@@ -101,6 +101,10 @@ test_ctrl_f5_runs_with_arguments_and_f5_keeps_them() {
   tui_wait "n=3 ['one', 'two words', '\$HOME']" 30
   "$TIDE" result --json | python3 -c 'import json,sys; a=json.load(sys.stdin)["args"]; sys.exit(a != ["one", "two words", "$HOME"])' ||
     fail "the run was not recorded with its arguments: $("$TIDE" result --json | head -c 600)"
+  # F7 shows them with the result.
+  tui_keys F7
+  tui_wait "── run as: a.py one 'two words' '\$HOME' ──"
+  tui_esc
   # An open quote runs nothing and says why; the arguments offered again
   # are the last ones.
   tui_keys C-F5
