@@ -32,7 +32,7 @@ static const char *const fixed[][2] = {
     {"(while it runs)", "keys go to the program, but F-keys, Alt and Ctrl-S, Q, O, N"},
     {"Up, Down", "previous, next line that names a file and line"},
     {"Enter, click", "open the file at that line (or the picture the run saved)"},
-    {"drag, Ctrl-C", "pick output text, copy it (Esc: let go of it)"},
+    {"drag or Ctrl-A, Ctrl-C", "pick output text (all of it), copy it; Esc lets go"},
     {"PageUp, PageDown, wheel", "scroll back"},
     {"Home, End", "oldest line kept, newest"},
     {"Left, Right", "F7: older, newer result; a picture: the one before, after"},

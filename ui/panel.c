@@ -1724,6 +1724,36 @@ static void shown_text(const Panel *p, long i, int c0, int c1, StrBuf *out)
         out->data[--out->len] = '\0';
 }
 
+static void say_copy_key(Ide *ide)
+{
+    char keys[64];
+    keymap_keys_of(&ide->keys, ACT_COPY, keys, sizeof keys);
+    ide_message(ide, false, "%s copies the picked text", keys[0] ? keys : "copy");
+}
+
+void panel_pick_all(Ide *ide)
+{
+    Panel *p = ide->panel;
+    long n = p->history ? (long)p->lines.len : (long)total_lines(p);
+    /* The live screen's rows below the output are blank: not picked. */
+    StrBuf text = {0};
+    while (n > 0 && (shown_text(p, n - 1, 0, INT_MAX, &text), text.len == 0))
+        n--;
+    sb_free(&text);
+    if (n == 0) {
+        ide_message(ide, false, "the panel shows nothing to pick");
+        return;
+    }
+    p->pick_line[0] = 0;
+    p->pick_col[0] = 0;
+    p->pick_line[1] = n - 1;
+    p->pick_col[1] = INT_MAX;
+    p->picked = true;
+    p->picking = false;
+    ide->dirty = true;
+    say_copy_key(ide);
+}
+
 bool panel_picked(const Panel *p)
 {
     return p->picked;
@@ -1779,11 +1809,8 @@ void panel_mouse(Ide *ide, const InputEvent *ev)
         return;
     }
     if (ev->mouse == MOUSE_RELEASE) {
-        if (p->picking && p->picked) {
-            char keys[64];
-            keymap_keys_of(&ide->keys, ACT_COPY, keys, sizeof keys);
-            ide_message(ide, false, "%s copies the picked text", keys[0] ? keys : "copy");
-        }
+        if (p->picking && p->picked)
+            say_copy_key(ide);
         p->picking = false;
         return;
     }

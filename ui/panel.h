@@ -55,6 +55,8 @@ void panel_mouse(Ide *ide, const InputEvent *ev);
 bool panel_picked(const Panel *p);
 bool panel_picking(const Panel *p);
 void panel_copy(Ide *ide);
+/* Pick everything the panel shows (Ctrl-A). */
+void panel_pick_all(Ide *ide);
 /* The panel's title in width columns: the result (left, cut to whole
  * fields in place) and the first of the keys (hints, longest first) that
  * fits after it, two spaces apart; with hint_first, the shortest key

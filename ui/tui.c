@@ -1650,6 +1650,10 @@ static void handle_event(Ide *ide, const InputEvent *ev)
             panel_copy(ide);
             return;
         }
+        if (a == ACT_SELECT_ALL && !panel_running(ide->panel)) {
+            panel_pick_all(ide);
+            return;
+        }
         bool fkey_or_alt = (TK_BASE(ev->key) >= TK_F1 && TK_BASE(ev->key) <= TK_F12) || (ev->key & TK_ALT);
         if (panel_running(ide->panel) && !(a != ACT_NONE && (fkey_or_alt || global_while_running(a)))) {
             panel_key(ide, ev->key);

@@ -81,6 +81,12 @@ test_output_picked_with_the_mouse_is_copied() {
   tui_keys C-v C-s
   tui_wait 'saved p.py'
   expect_eq "$(tail -n 3 p.py)" "$(printf '1 is 1\nvalue 2 is 4\nval')"
+  # Ctrl-A in the panel picks all of the output.
+  tui_keys F6
+  tui_keys C-a
+  tui_wait 'Ctrl-C copies the picked text'
+  tui_keys C-c
+  tui_wait 'copied 4 lines of output'
 }
 
 # Ctrl-F5 asks for the program's arguments (a shell line: quotes keep
