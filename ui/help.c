@@ -33,6 +33,7 @@ static const char *const fixed[][2] = {
     {"Up, Down", "previous, next line that names a file and line"},
     {"Enter, click", "open the file at that line (or the picture the run saved)"},
     {"drag or Ctrl-A, Ctrl-C", "pick output text (all of it), copy it; Esc lets go"},
+    {"Ctrl-F, F3, Shift-F3", "find in the output (any case), next, previous"},
     {"PageUp, PageDown, wheel", "scroll back"},
     {"Home, End", "oldest line kept, newest"},
     {"Left, Right", "F7: older, newer result; a picture: the one before, after"},

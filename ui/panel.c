@@ -69,6 +69,7 @@ struct Panel {
     bool picked;
     long pick_line[2];
     int pick_col[2];
+    char *find; /* what Ctrl-F in the panel looked for last */
 
     /* the run */
     pthread_t thread;
@@ -238,6 +239,7 @@ void panel_free(Panel *p)
     }
     run_control_free(p->control);
     job_free(p->job);
+    free(p->find);
     if (p->master >= 0)
         close(p->master);
     for (size_t i = 0; i < p->nsb; i++)
@@ -1685,8 +1687,9 @@ static void shown_at(const Ide *ide, int y, int x, long *line, int *col)
     *line = first + row;
 }
 
-/* The text of line i from column c0 up to (not with) c1, as shown. */
-static void shown_text(const Panel *p, long i, int c0, int c1, StrBuf *out)
+/* The text of line i from column c0 up to (not with) c1, as shown; with
+ * trim, without the blank cells a terminal's line ends in. */
+static void shown_text_as(const Panel *p, long i, int c0, int c1, bool trim, StrBuf *out)
 {
     size_t start = out->len;
     if (p->history) {
@@ -1719,9 +1722,163 @@ static void shown_text(const Panel *p, long i, int c0, int c1, StrBuf *out)
             cell_text(&cell, c, out);
         }
     }
-    /* A terminal's line ends in blank cells, which are no text. */
-    while (out->len > start && out->data[out->len - 1] == ' ')
+    while (trim && out->len > start && out->data[out->len - 1] == ' ')
         out->data[--out->len] = '\0';
+}
+
+static void shown_text(const Panel *p, long i, int c0, int c1, StrBuf *out)
+{
+    shown_text_as(p, i, c0, c1, true, out);
+}
+
+/* The column where byte `byte` of line i's text (as shown_text gives it)
+ * is drawn. */
+static int col_of_byte(const Panel *p, long i, size_t byte)
+{
+    size_t acc = 0;
+    int col = 0;
+    if (p->history) {
+        const char *t = p->lines.items[i];
+        size_t len = strlen(t);
+        for (size_t k = 0; k < len && k < byte;) {
+            uint32_t cp;
+            int n = utf8_decode((const unsigned char *)t + k, len - k, &cp), cw;
+            term_char_shown(cp, &cw);
+            col += cw;
+            k += (size_t)n;
+        }
+        return col;
+    }
+    size_t li = (size_t)i;
+    int cols = li < p->nsb ? p->sb[li].cols : p->cols;
+    StrBuf one = {0};
+    for (; col < cols; col++) {
+        VTermScreenCell cell;
+        if (li < p->nsb)
+            cell = p->sb[li].cells[col];
+        else
+            vterm_screen_get_cell(p->vs, (VTermPos){(int)(li - p->nsb), col}, &cell);
+        one.len = 0;
+        cell_text(&cell, col, &one);
+        if (acc + one.len > byte)
+            break;
+        acc += one.len;
+    }
+    sb_free(&one);
+    return col;
+}
+
+/* Make line i show in the panel, near its middle. */
+static void show_line(Ide *ide, long i)
+{
+    Panel *p = ide->panel;
+    int rows = ide->r_panel.h > 1 ? ide->r_panel.h - 1 : 1;
+    long top = i - rows / 2;
+    if (p->history) {
+        p->text_top = top < 0 ? 0 : top;
+        return;
+    }
+    long total = (long)total_lines(p);
+    if (top > total - rows)
+        top = total - rows;
+    if (top < 0)
+        top = 0;
+    p->scroll = (int)(total - rows - top);
+    if (p->scroll < 0)
+        p->scroll = 0;
+    if (p->scroll > (int)p->nsb)
+        p->scroll = (int)p->nsb;
+}
+
+/* The next place (dir 1) or the one before (-1) where the output holds
+ * text, regardless of case: after (before) the match picked, else from
+ * the first (last) line shown, round the end; it becomes the picked text. */
+static bool find_in_output(Ide *ide, const char *text, int dir)
+{
+    Panel *p = ide->panel;
+    long n = p->history ? (long)p->lines.len : (long)total_lines(p);
+    int rows = ide->r_panel.h > 1 ? ide->r_panel.h - 1 : 1;
+    size_t tlen = strlen(text);
+    if (n <= 0 || !tlen)
+        return false;
+    long start;
+    size_t from = 0; /* with a match picked: its first byte */
+    StrBuf t = {0};
+    if (p->picked) {
+        int a = pick_first(p);
+        start = p->pick_line[a];
+        shown_text_as(p, start, 0, p->pick_col[a], false, &t);
+        from = t.len;
+    } else {
+        start = p->history ? p->text_top : (long)total_lines(p) - rows - p->scroll;
+        if (start < 0)
+            start = 0;
+        if (dir < 0)
+            start = start + rows - 1 < n ? start + rows - 1 : n - 1;
+    }
+    for (long k = 0; k <= n; k++) {
+        long i = ((start + dir * k) % n + n) % n;
+        t.len = 0;
+        shown_text(p, i, 0, INT_MAX, &t);
+        const char *hay = t.data ? t.data : "", *hit = NULL;
+        /* On the starting line the match must lie past the picked one
+         * (the first time round). */
+        bool bound = p->picked && k == 0;
+        for (const char *h = hay; (h = strcasestr(h, text)); h++) {
+            size_t at = (size_t)(h - hay);
+            if (bound && (dir > 0 ? at <= from : at >= from))
+                continue;
+            hit = h;
+            if (dir > 0)
+                break; /* the first; going back, the last */
+        }
+        if (!hit)
+            continue;
+        size_t at = (size_t)(hit - hay);
+        p->pick_line[0] = p->pick_line[1] = i;
+        p->pick_col[0] = col_of_byte(p, i, at);
+        p->pick_col[1] = col_of_byte(p, i, at + tlen);
+        p->picked = true;
+        p->picking = false;
+        show_line(ide, i);
+        sb_free(&t);
+        ide->dirty = true;
+        return true;
+    }
+    sb_free(&t);
+    return false;
+}
+
+static void on_output_find(Ide *ide, const char *text, void *ud)
+{
+    (void)ud;
+    Panel *p = ide->panel;
+    if (!text[0])
+        return;
+    free(p->find);
+    p->find = xstrdup(text);
+    p->picked = false;
+    if (find_in_output(ide, text, 1))
+        ide_message(ide, false, "F3: next, Shift-F3: previous, Ctrl-C copies it, Esc lets go");
+    else
+        ide_message(ide, false, "'%s' is not in the output", text);
+}
+
+void panel_find(Ide *ide)
+{
+    Panel *p = ide->panel;
+    prompt_text(ide, "Find in the output: ", p->find, on_output_find, NULL, NULL, NULL);
+}
+
+void panel_find_next(Ide *ide, bool backwards)
+{
+    Panel *p = ide->panel;
+    if (!p->find) {
+        panel_find(ide);
+        return;
+    }
+    if (!find_in_output(ide, p->find, backwards ? -1 : 1))
+        ide_message(ide, false, "'%s' is not in the output", p->find);
 }
 
 static void say_copy_key(Ide *ide)

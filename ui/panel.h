@@ -57,6 +57,10 @@ bool panel_picking(const Panel *p);
 void panel_copy(Ide *ide);
 /* Pick everything the panel shows (Ctrl-A). */
 void panel_pick_all(Ide *ide);
+/* Ctrl-F in the panel: find text in the output (it becomes the picked
+ * text); F3, Shift-F3: the next, the one before. */
+void panel_find(Ide *ide);
+void panel_find_next(Ide *ide, bool backwards);
 /* The panel's title in width columns: the result (left, cut to whole
  * fields in place) and the first of the keys (hints, longest first) that
  * fits after it, two spaces apart; with hint_first, the shortest key

@@ -89,6 +89,36 @@ test_output_picked_with_the_mouse_is_copied() {
   tui_wait 'copied 4 lines of output'
 }
 
+# Ctrl-F in the panel finds text in the output (any case), scrolled to
+# and picked; F3 and Shift-F3 go on; Ctrl-C copies the match.
+test_find_in_the_output() {
+  printf 'for i in range(60):\n    print(f"line {i}: value {i*i}")\n' >f.py
+  tui_start f.py
+  tui_wait 'range(60)'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_wait 'line 59: value 3481'
+  tui_keys F6
+  tui_keys C-f
+  tui_wait 'Find in the output:'
+  tui_type 'VALUE 4'
+  tui_keys Enter
+  tui_wait 'line 2: value 4'
+  tui_wait 'F3: next, Shift-F3: previous'
+  tui_keys F3
+  tui_wait 'line 7: value 49'
+  tui_keys F3
+  tui_wait 'line 20: value 400'
+  tui_wait_gone 'line 59: value 3481'
+  tui_keys C-c
+  tui_wait 'copied 7 characters of output'
+  tui_keys C-f
+  tui_keys C-u
+  tui_type 'nowhere'
+  tui_keys Enter
+  tui_wait "'nowhere' is not in the output"
+}
+
 # Ctrl-F5 asks for the program's arguments (a shell line: quotes keep
 # blanks, nothing is expanded) and runs; F5 then gives the same ones; they
 # are recorded with the run.
