@@ -37,6 +37,18 @@ typedef struct SbLine {
     VTermScreenCell *cells;
 } SbLine;
 
+/* The looks of a line of a past result's output: from byte `at` on, the
+ * colours and attributes of `cell` (its text unused). */
+typedef struct StyleRun {
+    size_t at;
+    VTermScreenCell cell;
+} StyleRun;
+
+typedef struct LineRuns {
+    StyleRun *r;
+    size_t n;
+} LineRuns;
+
 typedef struct RunJob {
     Panel *p;
     App *app;
@@ -103,12 +115,23 @@ struct Panel {
     HistoryResult *hist;
     size_t nhist, hist_i;
     StrList lines;
+    LineRuns *runs; /* of lines (up to nruns): how the output looked */
+    size_t nruns, capruns;
     long text_top;
     /* The files the shown result wrote: where each is kept ("" once
      * expired), listed from line files_at on (-1: none). */
     StrList files;
     long files_at;
 };
+
+static void runs_free(Panel *p)
+{
+    for (size_t i = 0; i < p->nruns; i++)
+        free(p->runs[i].r);
+    free(p->runs);
+    p->runs = NULL;
+    p->nruns = p->capruns = 0;
+}
 
 /* ---------------------------------------------------------------- terminal */
 
@@ -205,6 +228,7 @@ static void hist_clear(Panel *p)
     p->hist = NULL;
     p->nhist = 0;
     sl_free(&p->lines);
+    runs_free(p);
     sl_free(&p->files);
     p->history = false;
 }
@@ -647,14 +671,56 @@ static void line_text(const Panel *p, size_t i, StrBuf *out)
 
 /* ------------------------------------------------- output shown again */
 
-static int replay_push(int cols, const VTermScreenCell *cells, void *user)
+static bool same_looks(const VTermScreenCell *a, const VTermScreenCell *b)
+{
+    return a->attrs.bold == b->attrs.bold && a->attrs.underline == b->attrs.underline &&
+           a->attrs.italic == b->attrs.italic && a->attrs.reverse == b->attrs.reverse &&
+           vterm_color_is_equal(&a->fg, &b->fg) && vterm_color_is_equal(&a->bg, &b->bg);
+}
+
+/* A row of cells as the next line of a past result: its text, and its
+ * looks where they are not the plain ones. */
+static void push_cells(Panel *p, const VTermScreenCell *cells, int cols)
 {
     StrBuf line = {0};
-    for (int c = 0; c < cols; c++)
+    LineRuns lr = {0};
+    size_t cap = 0;
+    for (int c = 0; c < cols; c++) {
+        if (right_half(&cells[c], c))
+            continue;
+        if (lr.n ? !same_looks(&lr.r[lr.n - 1].cell, &cells[c])
+                 : (cells[c].attrs.bold || cells[c].attrs.underline || cells[c].attrs.italic ||
+                    cells[c].attrs.reverse || !VTERM_COLOR_IS_DEFAULT_FG(&cells[c].fg) ||
+                    !VTERM_COLOR_IS_DEFAULT_BG(&cells[c].bg))) {
+            if (lr.n == cap) {
+                cap = cap ? 2 * cap : 4;
+                lr.r = xreallocarray(lr.r, cap, sizeof *lr.r);
+            }
+            lr.r[lr.n++] = (StyleRun){line.len, cells[c]};
+        }
         cell_text(&cells[c], c, &line);
+    }
     trim_right(&line);
-    sl_push(user, line.data ? line.data : "");
+    size_t at = p->lines.len;
+    sl_push(&p->lines, line.data ? line.data : "");
     sb_free(&line);
+    if (!lr.n)
+        return;
+    if (at >= p->capruns) {
+        size_t ncap = p->capruns ? 2 * p->capruns : 64;
+        while (ncap <= at)
+            ncap *= 2;
+        p->runs = xreallocarray(p->runs, ncap, sizeof *p->runs);
+        p->capruns = ncap;
+    }
+    while (p->nruns < at)
+        p->runs[p->nruns++] = (LineRuns){0};
+    p->runs[p->nruns++] = lr;
+}
+
+static int replay_push(int cols, const VTermScreenCell *cells, void *user)
+{
+    push_cells(user, cells, cols);
     return 1;
 }
 
@@ -666,13 +732,13 @@ static int replay_push(int cols, const VTermScreenCell *cells, void *user)
  * place is its last state; a curses program's screen is gone once it
  * ends).  A program given pipes wrote \n alone, which a terminal would
  * have turned into \r\n. */
-static void replay_output(const char *s, size_t len, int rows, int cols, StrList *out)
+static void replay_output(Panel *p, const char *s, size_t len, int rows, int cols)
 {
     VTerm *vt = vterm_new(rows, cols);
     vterm_set_utf8(vt, 1);
     VTermScreen *vs = vterm_obtain_screen(vt);
     static const VTermScreenCallbacks cbs = {.sb_pushline = replay_push};
-    vterm_screen_set_callbacks(vs, &cbs, out);
+    vterm_screen_set_callbacks(vs, &cbs, p);
     vterm_screen_enable_altscreen(vs, 1);
     vterm_screen_reset(vs, 1);
     /* (In pieces: libvterm 0.3 crashes on a write of megabytes.) */
@@ -689,24 +755,24 @@ static void replay_output(const char *s, size_t len, int rows, int cols, StrList
     /* The screen down to the cursor's row or its last written one. */
     VTermPos cur;
     vterm_state_get_cursorpos(vterm_obtain_state(vt), &cur);
-    StrList screen = {0};
-    size_t last = 0;
+    VTermScreenCell *row_cells = xreallocarray(NULL, (size_t)cols, sizeof *row_cells);
+    int last = 0;
     for (int row = 0; row < rows; row++) {
-        StrBuf line = {0};
         for (int c = 0; c < cols; c++) {
             VTermScreenCell cell;
             vterm_screen_get_cell(vs, (VTermPos){row, c}, &cell);
-            cell_text(&cell, c, &line);
+            if (cell.chars[0] && cell.chars[0] != ' ' && cell.chars[0] != (uint32_t)-1)
+                last = row + 1;
         }
-        trim_right(&line);
-        sl_push(&screen, line.data ? line.data : "");
-        if ((line.len && line.data[0]) || row < cur.row)
-            last = (size_t)row + 1;
-        sb_free(&line);
     }
-    for (size_t i = 0; i < last; i++)
-        sl_push(out, screen.items[i]);
-    sl_free(&screen);
+    if (cur.row > last)
+        last = cur.row;
+    for (int row = 0; row < last; row++) {
+        for (int c = 0; c < cols; c++)
+            vterm_screen_get_cell(vs, (VTermPos){row, c}, &row_cells[c]);
+        push_cells(p, row_cells, cols);
+    }
+    free(row_cells);
     vterm_free(vt);
 }
 
@@ -976,6 +1042,7 @@ static void hist_text(Panel *p, const HistoryResult *r, int tabw)
 {
     p->picked = p->picking = false;
     sl_free(&p->lines);
+    runs_free(p);
     sl_free(&p->files);
     p->files_at = -1;
     char when[64] = "";
@@ -1007,7 +1074,7 @@ static void hist_text(Panel *p, const HistoryResult *r, int tabw)
         /* A bigger output (a raised output_limit) is shown simply rather
          * than keep the keys waiting. */
         if (lens[k] <= REPLAY_MAX)
-            replay_output(parts[k][1], lens[k], p->rows > 1 ? p->rows : 24, p->cols > 1 ? p->cols : 80, &p->lines);
+            replay_output(p, parts[k][1], lens[k], p->rows > 1 ? p->rows : 24, p->cols > 1 ? p->cols : 80);
         else
             plain_lines(parts[k][1], lens[k], 8, &p->lines);
     }
@@ -1267,12 +1334,14 @@ static bool picked_at(const Panel *p, long line, int col)
     return true;
 }
 
-static void draw_text_line(Panel *p, long line, int y, int x, int w, bool selected)
+static void draw_text_line(Ide *ide, Panel *p, long line, int y, int x, int w, bool selected)
 {
     const char *text = p->lines.items[line];
     size_t len = strlen(text);
     SrcLoc loc;
     char *path = line_target(p, line, text, len, &loc);
+    const LineRuns *lr = (size_t)line < p->nruns ? &p->runs[line] : NULL;
+    size_t run = 0;
     wmove(stdscr, y, x);
     term_plain(stdscr);
     int col = 0;
@@ -1281,13 +1350,20 @@ static void draw_text_line(Panel *p, long line, int y, int x, int w, bool select
         int n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
         int cw;
         wchar_t wc[2] = {term_char_shown(cp, &cw), 0};
-        UiRole role = selected || picked_at(p, line, col)       ? ROLE_SELECTION
-                      : (path && i >= loc.start && i < loc.end) ? ROLE_LINK
-                                                                : ROLE_TEXT;
+        UiStyle st = ui_style[ROLE_TEXT];
+        /* The output's own colours, as the run showed them. */
+        while (lr && run < lr->n && (run + 1 < lr->n && lr->r[run + 1].at <= i))
+            run++;
+        if (lr && run < lr->n && lr->r[run].at <= i)
+            st = cell_style(ide, &lr->r[run].cell);
+        if (selected || picked_at(p, line, col))
+            st = ui_style[ROLE_SELECTION];
+        else if (path && i >= loc.start && i < loc.end)
+            st = ui_style[ROLE_LINK];
         if (col + cw > w)
             break;
         cchar_t cc;
-        setcchar(&cc, wc, ui_style[role].attr, ui_style[role].pair, NULL);
+        setcchar(&cc, wc, st.attr, st.pair, NULL);
         wadd_wch(stdscr, &cc);
         col += cw;
         i += (size_t)n;
@@ -1312,7 +1388,7 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
         if (p->text_top > (long)p->lines.len - 1)
             p->text_top = p->lines.len ? (long)p->lines.len - 1 : 0;
         for (int y = 0; y < rows && p->text_top + y < (long)p->lines.len; y++)
-            draw_text_line(p, p->text_top + y, r.y + 1 + y, r.x, r.w, p->sel == p->text_top + y);
+            draw_text_line(ide, p, p->text_top + y, r.y + 1 + y, r.x, r.w, p->sel == p->text_top + y);
         return;
     }
     /* The terminal follows the panel's size (the program is told). */

@@ -633,6 +633,18 @@ test_colours_and_progress_bars_render() {
   # The colours reach the screen.
   s=$(tui_screen -e)
   case "$s" in *$'\e['*'31m'*'red bold'*) ;; *) fail "no red in: $(printf '%s' "$s" | grep 'red bold' | cat -v)" ;; esac
+  # And F7 shows the result as it looked: the bar in its last state, in
+  # its colours.
+  tui_keys F7
+  tui_wait 'result #1 (1 of 1)'
+  tui_wait '── output ──'
+  # (The code shows the escapes as text: the output's lines are the ones
+  # without print.)
+  s=$(tui_screen -e | grep -v 'print')
+  grep -qE $'\e\\[[0-9;]*31m(\e\\[[0-9;]*m)*red bold' <<<"$s" ||
+    fail "F7 lost the red: $(grep 'red bold' <<<"$s" | cat -v)"
+  grep -qE $'\e\\[[0-9;]*32m(\e\\[[0-9;]*m)* *100%' <<<"$s" ||
+    fail "F7 lost the green: $(grep '100%' <<<"$s" | cat -v)"
 }
 
 # A wide character (CJK, most emoji) is one character over two columns:
