@@ -146,6 +146,8 @@ static const struct ActionInfo {
     [ACT_CUT_LINE] = {"cut_line", "cut the line", {"Ctrl-K"}},
     [ACT_DUPLICATE_LINE] = {"duplicate_line", "duplicate the line or selection", {"Ctrl-D"}},
     [ACT_COMMENT] = {"comment", "comment or uncomment the line (or selected lines)", {"Ctrl-/", "Alt-/"}},
+    [ACT_MOVE_LINE_UP] = {"move_line_up", "move the line (or selected lines) up", {"Alt-Up"}},
+    [ACT_MOVE_LINE_DOWN] = {"move_line_down", "move the line (or selected lines) down", {"Alt-Down"}},
     [ACT_HELP] = {"help", "show the keys", {"F1"}},
     [ACT_THEME] = {"theme", "choose the colour theme", {"F9"}},
     [ACT_LANGUAGE] = {"language", "choose the language of the file", {"F2"}},

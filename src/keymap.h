@@ -75,6 +75,8 @@ typedef enum {
     ACT_CUT_LINE,
     ACT_DUPLICATE_LINE,
     ACT_COMMENT,
+    ACT_MOVE_LINE_UP,
+    ACT_MOVE_LINE_DOWN,
     ACT_HELP,
     ACT_THEME,
     ACT_LANGUAGE,

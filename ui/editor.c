@@ -535,6 +535,64 @@ void view_toggle_comment(View *v, const char *mark)
     v->want_col_set = false;
 }
 
+/* The line break that ends text[0..len) ("\r\n" or "\n"), 0 bytes if none. */
+static size_t break_len(const char *text, size_t len)
+{
+    if (len && text[len - 1] == '\n')
+        return len > 1 && text[len - 2] == '\r' ? 2 : 1;
+    return 0;
+}
+
+void view_move_lines(View *v, int dir)
+{
+    size_t first, last;
+    selected_lines(v, &first, &last);
+    const Buffer *b = B(v);
+    size_t nlines = buffer_line_count(b);
+    if ((dir < 0 && first == 0) || (dir > 0 && last + 1 >= nlines))
+        return;
+    /* The block and the line it trades places with, [from, to) together. */
+    size_t s = buffer_line_start(b, first);
+    size_t e = last + 1 < nlines ? buffer_line_start(b, last + 1) : buffer_length(b);
+    size_t from = dir < 0 ? buffer_line_start(b, first - 1) : s;
+    size_t to = dir > 0 ? (last + 2 < nlines ? buffer_line_start(b, last + 2) : buffer_length(b)) : e;
+    size_t blen, olen;
+    char *block = buffer_dup(b, s, e, &blen);
+    char *other = dir < 0 ? buffer_dup(b, from, s, &olen) : buffer_dup(b, e, to, &olen);
+    /* The file's last line has no line break: whichever of the two ends
+     * up last gives its break to the other. */
+    StrBuf top = {0}, bottom = {0};
+    sb_append(&top, dir < 0 ? block : other, dir < 0 ? blen : olen);
+    sb_append(&bottom, dir < 0 ? other : block, dir < 0 ? olen : blen);
+    if (!break_len(top.data, top.len)) {
+        size_t bl = break_len(bottom.data, bottom.len);
+        sb_append(&top, newline_of(v), strlen(newline_of(v)));
+        bottom.len -= bl;
+    }
+    size_t cursor = v->cursor - s, anchor = v->anchor - s;
+    bool selecting = v->selecting;
+    begin_edit(v, OP_NONE, true);
+    StrBuf all = {0};
+    sb_append(&all, top.data, top.len);
+    sb_append(&all, bottom.data, bottom.len);
+    buffer_replace(v->doc->buf, from, to, all.data, all.len);
+    /* The block's new start: where the other line was, or after it. */
+    size_t at = dir < 0 ? from : from + top.len;
+    /* (A place in the break the block gave away ends up at the end.) */
+    size_t end = buffer_length(b);
+    v->cursor = at + cursor < end ? at + cursor : end;
+    v->anchor = at + anchor < end ? at + anchor : end;
+    v->selecting = selecting;
+    buffer_checkpoint(v->doc->buf, v->cursor);
+    v->last_op = OP_NONE;
+    v->follow = true;
+    sb_free(&all);
+    sb_free(&top);
+    sb_free(&bottom);
+    free(block);
+    free(other);
+}
+
 static void tab_key(View *v, const EditorEnv *env)
 {
     size_t s, e;

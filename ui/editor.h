@@ -112,6 +112,9 @@ void view_duplicate(View *v);
  * starting with mark ("#", "//"), or, when every line with text is one,
  * take the marks away; one undo step. */
 void view_toggle_comment(View *v, const char *mark);
+/* Move the cursor's line or the selected lines up (dir -1) or down (1)
+ * past the next line, the cursor and selection with them. */
+void view_move_lines(View *v, int dir);
 void view_select_all(View *v);
 bool view_undo(View *v);
 bool view_redo(View *v);

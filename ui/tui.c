@@ -1342,7 +1342,8 @@ static bool editor_action(Action a)
 {
     switch (a) {
     case ACT_UNDO: case ACT_REDO: case ACT_COPY: case ACT_CUT: case ACT_PASTE: case ACT_SELECT_ALL:
-    case ACT_CUT_LINE: case ACT_DUPLICATE_LINE: case ACT_COMMENT: case ACT_FIND: case ACT_FIND_NEXT: case ACT_FIND_PREV:
+    case ACT_CUT_LINE: case ACT_DUPLICATE_LINE: case ACT_COMMENT: case ACT_MOVE_LINE_UP: case ACT_MOVE_LINE_DOWN:
+    case ACT_FIND: case ACT_FIND_NEXT: case ACT_FIND_PREV:
     case ACT_REPLACE: case ACT_GOTO:
         return true;
     default:
@@ -1430,6 +1431,11 @@ static void do_action(Ide *ide, Action a)
     case ACT_DUPLICATE_LINE:
         if (t)
             view_duplicate(t->view);
+        break;
+    case ACT_MOVE_LINE_UP:
+    case ACT_MOVE_LINE_DOWN:
+        if (t)
+            view_move_lines(t->view, a == ACT_MOVE_LINE_UP ? -1 : 1);
         break;
     case ACT_COMMENT:
         if (t && t->doc->lang && t->doc->lang->comment)

@@ -143,6 +143,23 @@ test_ctrl_slash_comments_lines_out_and_back() {
   tui_wait '1 notes'
 }
 
+# Alt-Up and Alt-Down move the line (or the selected lines) past the
+# next one; the cursor goes along.
+test_alt_arrows_move_lines() {
+  printf 'one\ntwo\nthree\nfour\n' >ml.txt
+  tui_start ml.txt
+  tui_wait '4 four'
+  tui_keys Down M-Down
+  tui_wait '3 two'
+  tui_wait 'Ln 3, Col 1'
+  tui_keys S-Down S-End M-Up M-Up
+  tui_wait '1 two'
+  tui_wait '2 four'
+  tui_keys C-s
+  tui_wait 'saved ml.txt'
+  expect_eq "$(cat ml.txt)" "$(printf 'two\nfour\none\nthree')"
+}
+
 test_file_in_a_missing_folder_is_refused() {
   tui_start nowhere/x.py
   tui_wait_exit

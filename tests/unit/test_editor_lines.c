@@ -33,7 +33,7 @@ static void expect_text(View *v, const char *want)
     free(got);
 }
 
-Test(editor_comment, the_cursor_line_keeps_its_place_in_the_text)
+Test(editor_lines, the_cursor_line_keeps_its_place_in_the_text)
 {
     View *v = with_text("    x = 1\n");
     v->cursor = 6; /* before "= 1" */
@@ -46,7 +46,7 @@ Test(editor_comment, the_cursor_line_keeps_its_place_in_the_text)
     drop(v);
 }
 
-Test(editor_comment, selected_lines_align_at_the_least_indentation)
+Test(editor_lines, selected_lines_align_at_the_least_indentation)
 {
     View *v = with_text("if a:\n    b()\n\n  c()\nend\n");
     /* From inside line 2 to the start of line 5: that line is not taken. */
@@ -61,7 +61,7 @@ Test(editor_comment, selected_lines_align_at_the_least_indentation)
     drop(v);
 }
 
-Test(editor_comment, a_mix_is_commented_and_undone_in_one_step)
+Test(editor_lines, a_mix_is_commented_and_undone_in_one_step)
 {
     View *v = with_text("# a\nb\n");
     v->selecting = true;
@@ -74,12 +74,46 @@ Test(editor_comment, a_mix_is_commented_and_undone_in_one_step)
     drop(v);
 }
 
-Test(editor_comment, an_empty_line_gets_the_mark_to_write_after)
+Test(editor_lines, an_empty_line_gets_the_mark_to_write_after)
 {
     View *v = with_text("x\n\n");
     v->cursor = 2;
     view_toggle_comment(v, "!");
     expect_text(v, "x\n! \n");
     cr_assert_eq(v->cursor, 4);
+    drop(v);
+}
+
+Test(editor_lines, alt_arrows_move_lines_past_their_neighbour)
+{
+    View *v = with_text("one\ntwo\nthree");
+    v->cursor = 5; /* in "two" */
+    view_move_lines(v, -1);
+    expect_text(v, "two\none\nthree");
+    cr_assert_eq(v->cursor, 1);
+    view_move_lines(v, -1); /* at the top: nothing */
+    expect_text(v, "two\none\nthree");
+    /* Down to the last line, which has no line break: they trade it. */
+    view_move_lines(v, 1);
+    view_move_lines(v, 1);
+    expect_text(v, "one\nthree\ntwo");
+    cr_assert_eq(v->cursor, strlen("one\nthree\nt"));
+    cr_assert(view_undo(v));
+    expect_text(v, "one\ntwo\nthree");
+    drop(v);
+}
+
+Test(editor_lines, selected_lines_move_together)
+{
+    View *v = with_text("a\r\nb\r\nc\r\nd\r\n");
+    v->doc->crlf = true;
+    v->selecting = true;
+    v->anchor = 3;                    /* start of b */
+    v->cursor = strlen("a\r\nb\r\nc"); /* in c */
+    view_move_lines(v, 1);
+    expect_text(v, "a\r\nd\r\nb\r\nc\r\n");
+    cr_assert(v->selecting);
+    cr_assert_eq(v->anchor, 6);
+    cr_assert_eq(v->cursor, strlen("a\r\nd\r\nb\r\nc"));
     drop(v);
 }
