@@ -651,19 +651,31 @@ static void trim_right(StrBuf *out)
         out->data[--out->len] = '\0';
 }
 
+/* Line i of the live output counts the scrollback's lines, then the
+ * screen's rows. */
+static int line_cols(const Panel *p, size_t i)
+{
+    return i < p->nsb ? p->sb[i].cols : p->cols;
+}
+
+static void cell_at(const Panel *p, size_t i, int col, VTermScreenCell *cell)
+{
+    if (i < p->nsb)
+        *cell = p->sb[i].cells[col];
+    else
+        vterm_screen_get_cell(p->vs, (VTermPos){(int)(i - p->nsb), col}, cell);
+}
+
 /* The text of line i (scrollback, then screen), as UTF-8. */
 static void line_text(const Panel *p, size_t i, StrBuf *out)
 {
     out->len = 0;
     if (out->data)
         out->data[0] = '\0';
-    int cols = i < p->nsb ? p->sb[i].cols : p->cols;
+    int cols = line_cols(p, i);
     for (int c = 0; c < cols; c++) {
         VTermScreenCell cell;
-        if (i < p->nsb)
-            cell = p->sb[i].cells[c];
-        else
-            vterm_screen_get_cell(p->vs, (VTermPos){(int)(i - p->nsb), c}, &cell);
+        cell_at(p, i, c, &cell);
         cell_text(&cell, c, out);
     }
     trim_right(out);
@@ -1404,7 +1416,7 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
         size_t i = (size_t)first + (size_t)y;
         if (i >= total)
             break;
-        int cols = i < p->nsb ? p->sb[i].cols : p->cols;
+        int cols = line_cols(p, i);
         bool selected = (long)i == p->sel;
         /* A line naming a file:line is underlined where it does. */
         SrcLoc loc;
@@ -1417,10 +1429,7 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
         size_t byte = 0;
         for (int c = 0; c < cols && c < r.w; c++) {
             VTermScreenCell cell;
-            if (i < p->nsb)
-                cell = p->sb[i].cells[c];
-            else
-                vterm_screen_get_cell(p->vs, (VTermPos){(int)(i - p->nsb), c}, &cell);
+            cell_at(p, i, c, &cell);
             if (right_half(&cell, c))
                 continue;
             UiStyle st = cell_style(ide, &cell);
@@ -1787,14 +1796,10 @@ static void shown_text_as(const Panel *p, long i, int c0, int c1, bool trim, Str
     } else {
         if (i < 0 || i >= (long)total_lines(p))
             return;
-        size_t li = (size_t)i;
-        int cols = li < p->nsb ? p->sb[li].cols : p->cols;
+        int cols = line_cols(p, (size_t)i);
         for (int c = c0; c < c1 && c < cols; c++) {
             VTermScreenCell cell;
-            if (li < p->nsb)
-                cell = p->sb[li].cells[c];
-            else
-                vterm_screen_get_cell(p->vs, (VTermPos){(int)(li - p->nsb), c}, &cell);
+            cell_at(p, (size_t)i, c, &cell);
             cell_text(&cell, c, out);
         }
     }
@@ -1825,15 +1830,11 @@ static int col_of_byte(const Panel *p, long i, size_t byte)
         }
         return col;
     }
-    size_t li = (size_t)i;
-    int cols = li < p->nsb ? p->sb[li].cols : p->cols;
+    int cols = line_cols(p, (size_t)i);
     StrBuf one = {0};
     for (; col < cols; col++) {
         VTermScreenCell cell;
-        if (li < p->nsb)
-            cell = p->sb[li].cells[col];
-        else
-            vterm_screen_get_cell(p->vs, (VTermPos){(int)(li - p->nsb), col}, &cell);
+        cell_at(p, (size_t)i, col, &cell);
         one.len = 0;
         cell_text(&cell, col, &one);
         if (acc + one.len > byte)

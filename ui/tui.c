@@ -1271,15 +1271,22 @@ static bool draw(Ide *ide, bool echo)
 
 /* F5: save what needs saving (the worker writes in order, so the run
  * starts after the last save), then run. */
-static void run_request(Ide *ide)
+/* The tab a run would be of; NULL (and the user told) while one runs. */
+static Tab *tab_to_run(Ide *ide)
 {
     Tab *t = ide_tab(ide);
+    if (t && panel_running(ide->panel)) {
+        ide_message(ide, false, "a program is running: Shift-F5 stops it");
+        return NULL;
+    }
+    return t;
+}
+
+static void run_request(Ide *ide)
+{
+    Tab *t = tab_to_run(ide);
     if (!t)
         return;
-    if (panel_running(ide->panel)) {
-        ide_message(ide, false, "a program is running: Shift-F5 stops it");
-        return;
-    }
     if (document_take_shebang(t->doc))
         view_reattach(t->view);
     if (!t->doc->lang) {
@@ -1321,13 +1328,9 @@ static void on_run_args(Ide *ide, const char *text, void *ud)
  * it too, until changed). */
 static void ask_run_args(Ide *ide)
 {
-    Tab *t = ide_tab(ide);
+    Tab *t = tab_to_run(ide);
     if (!t)
         return;
-    if (panel_running(ide->panel)) {
-        ide_message(ide, false, "a program is running: Shift-F5 stops it");
-        return;
-    }
     StrBuf now = {0}, label = {0};
     args_join(&t->run_args, &now);
     sb_printf(&label, "Arguments for %s (quotes as in a shell): ", document_name(t->doc));
