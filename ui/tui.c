@@ -1269,8 +1269,6 @@ static bool draw(Ide *ide, bool echo)
 
 /* ---------------------------------------------------------------- input */
 
-/* F5: save what needs saving (the worker writes in order, so the run
- * starts after the last save), then run. */
 /* The tab a run would be of; NULL (and the user told) while one runs. */
 static Tab *tab_to_run(Ide *ide)
 {
@@ -1282,6 +1280,8 @@ static Tab *tab_to_run(Ide *ide)
     return t;
 }
 
+/* F5: save what needs saving (the worker writes in order, so the run
+ * starts after the last save), then run. */
 static void run_request(Ide *ide)
 {
     Tab *t = tab_to_run(ide);
@@ -1307,6 +1307,8 @@ static void run_request(Ide *ide)
     }
 }
 
+static void ask_run_args_with(Ide *ide, const char *text);
+
 static void on_run_args(Ide *ide, const char *text, void *ud)
 {
     (void)ud;
@@ -1316,6 +1318,10 @@ static void on_run_args(Ide *ide, const char *text, void *ud)
     StrList args = {0};
     Err err;
     if (!args_split(text, &args, &err)) {
+        /* Asked again with what was typed, to mend (typing does not
+         * replace it), the reason above it. */
+        ask_run_args_with(ide, text);
+        ide->prompt.fresh = false;
         ide_message(ide, true, "not run: %s", err.msg);
         return;
     }
@@ -1326,17 +1332,26 @@ static void on_run_args(Ide *ide, const char *text, void *ud)
 
 /* Ctrl-F5: the program's arguments, as a shell line (what F5 then gives
  * it too, until changed). */
-static void ask_run_args(Ide *ide)
+static void ask_run_args_with(Ide *ide, const char *text)
 {
     Tab *t = tab_to_run(ide);
     if (!t)
         return;
-    StrBuf now = {0}, label = {0};
-    args_join(&t->run_args, &now);
+    StrBuf label = {0};
     sb_printf(&label, "Arguments for %s (quotes as in a shell): ", document_name(t->doc));
-    prompt_text(ide, label.data, now.data, on_run_args, NULL, NULL, NULL);
-    sb_free(&now);
+    prompt_text(ide, label.data, text, on_run_args, NULL, NULL, NULL);
     sb_free(&label);
+}
+
+static void ask_run_args(Ide *ide)
+{
+    Tab *t = ide_tab(ide);
+    if (!t)
+        return;
+    StrBuf now = {0};
+    args_join(&t->run_args, &now);
+    ask_run_args_with(ide, now.data ? now.data : "");
+    sb_free(&now);
 }
 
 /* Actions that act on the editor's text: not while the panel has the

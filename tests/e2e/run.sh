@@ -148,8 +148,13 @@ test_ctrl_f5_runs_with_arguments_and_f5_keeps_them() {
   tui_keys C-u
   tui_type "'open"
   tui_keys Enter
+  # Asked again, with what was typed and why above it.
   tui_wait "not run: a ' is not closed"
-  tui_wait_gone 'result #3'
+  tui_wait "Arguments for a.py (quotes as in a shell): 'open"
+  tui_type "'"
+  tui_keys Enter
+  tui_wait "n=1 ['open']" 30
+  tui_wait 'result #3'
   # None: the program gets none.
   tui_keys C-F5
   tui_keys C-u Enter
