@@ -46,6 +46,14 @@ const char *cli_bad_option(char **argv, int c, char buf[64])
     return buf;
 }
 
+const char *cli_unwanted_option(char **argv, int c, const struct option *longs, int li, char buf[64])
+{
+    if (c == '?' || li < 0)
+        return cli_bad_option(argv, c, buf);
+    snprintf(buf, 64, "--%s", longs[li].name);
+    return buf;
+}
+
 bool cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)

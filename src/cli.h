@@ -37,6 +37,10 @@ int cli_usage_error(const Command *cmd, const char *fmt, ...) TIDE_FMT(2, 3);
  * wrote it: "--timeout" for a long one, "-t" for one in a cluster such as
  * "-qt" (argv[optind - 1] would say "-qt"). */
 const char *cli_bad_option(char **argv, int c, char buf[64]);
+/* The name of an option getopt_long knew (longindex li, -1 for a short
+ * one) that this command does not take: "--session". */
+struct option;
+const char *cli_unwanted_option(char **argv, int c, const struct option *longs, int li, char buf[64]);
 /* Does argv (a command's arguments, argv[0] its name) ask for its help
  * with --help or -h before any "--"? */
 bool cli_wants_help(int argc, char **argv);

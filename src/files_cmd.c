@@ -26,11 +26,13 @@ static int parse(const Command *cmd, int argc, char **argv, const char *allowed,
     *o = (Opts){0};
     int c;
     char bad[64];
-    while ((c = getopt_long(argc, argv, ":f", longs, NULL)) != -1) {
+    int li = -1;
+    while ((c = getopt_long(argc, argv, ":f", longs, &li)) != -1) {
         if (c == ':')
             return cli_usage_error(cmd, "option '%s' needs a value", cli_bad_option(argv, c, bad));
         if (c == '?' || !strchr(allowed, c))
-            return cli_usage_error(cmd, "unknown option '%s'", cli_bad_option(argv, c, bad));
+            return cli_usage_error(cmd, "unknown option '%s'", cli_unwanted_option(argv, c, longs, li, bad));
+        li = -1;
         if (c == 'j')
             o->json = true;
         else if (c == 'f')

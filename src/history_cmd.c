@@ -102,11 +102,13 @@ static int parse(const Command *cmd, int argc, char **argv, const char *allowed,
     *o = (Opts){.limit = DEFAULT_LIMIT};
     int c;
     char bad[64];
-    while ((c = getopt_long(argc, argv, ":n:s:t:f", longs, NULL)) != -1) {
+    int li = -1;
+    while ((c = getopt_long(argc, argv, ":n:s:t:f", longs, &li)) != -1) {
         if (c == ':')
             return cli_usage_error(cmd, "option '%s' needs a value", cli_bad_option(argv, c, bad));
         if (c == '?' || !strchr(allowed, c))
-            return cli_usage_error(cmd, "unknown option '%s'", cli_bad_option(argv, c, bad));
+            return cli_usage_error(cmd, "unknown option '%s'", cli_unwanted_option(argv, c, longs, li, bad));
+        li = -1;
         if (c == 'j')
             o->json = true;
         else if (c == 'f')
@@ -139,16 +141,18 @@ static bool find_session_id(App *app, const char *ref, int64_t *id, Err *err)
 static int history_run(App *app, int argc, char **argv)
 {
     Opts o;
-    int rc = parse(&cmd_history, argc, argv, "jn", &o);
+    int rc = parse(&cmd_history, argc, argv, "jns", &o);
     if (rc >= 0)
         return rc;
-    if (argc - optind > 1)
+    /* The session as tide run takes it (--session S) or on its own. */
+    if (argc - optind + (o.session != NULL) > 1)
         return cli_usage_error(&cmd_history, "history takes at most one session");
+    const char *ref = o.session ? o.session : optind < argc ? argv[optind] : NULL;
     int64_t sid;
     Err err;
     HistoryResult *list;
     size_t n;
-    if (!find_session_id(app, optind < argc ? argv[optind] : NULL, &sid, &err) ||
+    if (!find_session_id(app, ref, &sid, &err) ||
         !history_list(app, sid, o.limit, &list, &n, &err))
         return cli_fail("%s", err.msg);
     if (o.json) {
@@ -182,7 +186,7 @@ static int history_run(App *app, int argc, char **argv)
 
 const Command cmd_history = {
     "history", "list recorded runs, newest first",
-    "usage: tide history [SESSION] [--limit N] [--json]\n"
+    "usage: tide history [SESSION | --session SESSION] [--limit N] [--json]\n"
     "\n"
     "One line per recorded run, newest first: run id, time, session, language,\n"
     "entry file, status, exit code (or signal), run and compile time.  SESSION (an\n"

@@ -32,6 +32,14 @@ test_unknown_option_exit_2() {
   expect_contains "$ERR" "tide doctor: unknown option '--frobnicate'"
   run_tide help frobnicate
   expect_rc 2
+  # An option tide knows, given to a command that does not take it, is
+  # named as written (it was '-t', from the short form's letter).
+  run_tide diff --to x
+  expect_rc 2
+  expect_contains "$ERR" "tide diff: unknown option '--to'"
+  run_tide files --result 3
+  expect_rc 2
+  expect_contains "$ERR" "tide files: unknown option '--result'"
 }
 
 # A command's --help (or -h) is its help, on stdout; a mistake on a

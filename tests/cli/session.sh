@@ -99,6 +99,10 @@ test_tables_line_up_with_wide_names() {
   # one between cells.
   run_tide history
   expect_contains "$OUT" "python   日本語.py ok "
+  # The session named as tide run takes it, too.
+  run_tide history --session 'wörk'
+  expect_rc 0
+  expect_contains "$OUT" "日本語.py ok "
   run_tide session list
   expect_contains "$OUT" "wörk python "
   expect_contains "$OUT" "NAME LANGUAGE"
