@@ -194,6 +194,9 @@ static int export_run(App *app, int argc, char **argv)
         return rc;
     if (argc - optind < 2 || argc - optind > 3)
         return cli_usage_error(&cmd_export, "export takes a session, a file name and where to write it");
+    bool to_stdout = argc - optind == 3 && !strcmp(argv[optind + 2], "-");
+    if (to_stdout && o.json)
+        return cli_usage_error(&cmd_export, "- and --json would both write to standard output: give one");
     Session s;
     Err err;
     if (!session_find(app, argv[optind], &s, &err))
@@ -206,7 +209,7 @@ static int export_run(App *app, int argc, char **argv)
         return cli_fail("%s", err.msg);
     if (o.json)
         cli_print_json(json_pack("{s:s}", "written", written));
-    else
+    else if (!to_stdout)
         printf("%s\n", written);
     free(written);
     return EXIT_OK;
@@ -217,9 +220,9 @@ const Command cmd_export = {
     "usage: tide export SESSION NAME [DEST] [--result RUN] [--force]\n"
     "\n"
     "Copy the file NAME out of SESSION to DEST (a file name, or a folder to put it\n"
-    "in; default: here, under its own name) and print where it went.  NAME is a\n"
-    "file a run generated -- the newest run that made one, or run RUN with\n"
-    "--result -- or else one of the session's own files.  An existing file is\n"
-    "never replaced without --force.\n",
+    "in; default: here, under its own name) and print where it went; DEST - writes\n"
+    "the file to standard output.  NAME is a file a run generated -- the newest\n"
+    "run that made one, or run RUN with --result -- or else one of the session's\n"
+    "own files.  An existing file is never replaced without --force.\n",
     export_run,
 };

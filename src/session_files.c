@@ -618,6 +618,36 @@ static int open_beneath(const char *basedir, const char *rel, const char *shown,
     return fd;
 }
 
+static bool copy_out(int in, const char *shown, Err *err)
+{
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return err_sys(err, "cannot read %s", shown);
+        if (n == 0)
+            return true;
+        if (!fileio_write_all(STDOUT_FILENO, buf, (size_t)n))
+            return err_sys(err, "cannot write %s to standard output", shown);
+    }
+}
+
+/* Exporting is using: the session and the file (row, 0: none) live on. */
+static void keep_using(App *app, Store *store, Session *s, int64_t row)
+{
+    int64_t now = session_now(), expiry = (int64_t)app->cfg.expiry_hours * 3600;
+    sqlite3_stmt *up;
+    if (row && store_prepare(store, &up, "UPDATE code_files SET expires_at = ? WHERE id = ?", NULL)) {
+        sqlite.bind_int64(up, 1, now + expiry);
+        sqlite.bind_int64(up, 2, row);
+        (void)sqlite.step(up);
+        sqlite.finalize(up);
+    }
+    (void)session_touch(app, s, NULL);
+}
+
 bool session_export(App *app, Session *s, const char *name, int64_t result_id, const char *dest, bool force,
                     char **written, Err *err)
 {
@@ -652,6 +682,19 @@ bool session_export(App *app, Session *s, const char *name, int64_t result_id, c
         free(shown);
         return false;
     }
+    if (dest && !strcmp(dest, "-")) {
+        /* "-": to standard output, as a pipe wants it. */
+        int flags = fcntl(in, F_GETFL);
+        (void)fcntl(in, F_SETFL, flags & ~O_NONBLOCK);
+        bool ok = copy_out(in, shown, err);
+        close(in);
+        free(shown);
+        if (ok) {
+            *written = xstrdup("-");
+            keep_using(app, store, s, row);
+        }
+        return ok;
+    }
     /* Where to: a folder takes the file under its own name. */
     char *copy = xstrdup(name);
     char *target = !dest ? xstrdup(basename(copy))
@@ -680,16 +723,7 @@ bool session_export(App *app, Session *s, const char *name, int64_t result_id, c
     if (ok) {
         *written = target;
         target = NULL;
-        /* Exporting is using: the session and the file live on. */
-        int64_t now = session_now(), expiry = (int64_t)app->cfg.expiry_hours * 3600;
-        sqlite3_stmt *up;
-        if (row && store_prepare(store, &up, "UPDATE code_files SET expires_at = ? WHERE id = ?", NULL)) {
-            sqlite.bind_int64(up, 1, now + expiry);
-            sqlite.bind_int64(up, 2, row);
-            (void)sqlite.step(up);
-            sqlite.finalize(up);
-        }
-        (void)session_touch(app, s, NULL);
+        keep_using(app, store, s, row);
     }
     free(target);
     free(tcopy);

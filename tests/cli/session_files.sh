@@ -126,6 +126,14 @@ test_export_copies_out_and_never_overwrites() {
   mkdir "$T/out/sub"
   run_tide export 1 report.txt "$T/out/sub" --json
   expect_eq "$(json_get "$OUT" 'j["written"]')" "$T/out/sub/report.txt"
+  # - is standard output: the file alone, for a pipe.
+  run_tide export 1 report.txt -
+  expect_rc 0
+  expect_eq "$OUT" r1
+  [ ! -e "$T/out/-" ] || fail "export wrote a file called -"
+  run_tide export 1 report.txt - --json
+  expect_rc 2
+  expect_contains "$ERR" "- and --json would both write to standard output"
   run_tide export 1 nothing.txt
   expect_rc 1
   expect_eq "$ERR" "tide: session 1 has no file called nothing.txt (tide files 1 lists them)"
