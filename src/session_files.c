@@ -450,6 +450,13 @@ static bool plan_dir(Plan *p, const char *src, const char *dest, int depth, Err 
 static bool plan_source(Plan *p, const char *src, const char *as, Err *err)
 {
     struct stat st;
+    if (!strcmp(src, "-")) {
+        /* Standard input: a pipe has no name to keep. */
+        if (!as)
+            return err_set(err, "- (standard input) needs --as NAME, the name it gets in the session");
+        st = (struct stat){.st_mode = S_IFREG | 0644};
+        return plan_add(p, src, as, &st, err);
+    }
     /* The names given are followed, as cp does: the user chose them. */
     if (stat(src, &st) != 0)
         return err_sys(err, "cannot import %s", src);
@@ -531,7 +538,8 @@ bool session_import(App *app, Session *s, const char *const *srcs, const char *a
         const Planned *it = &plan.items[i];
         const char *base;
         int dir = fileio_open_parent_at(root, it->dest, true, &base, err);
-        int in = dir >= 0 ? open(it->src, O_RDONLY | O_CLOEXEC | O_NOCTTY) : -1;
+        bool piped = !strcmp(it->src, "-");
+        int in = dir < 0 ? -1 : piped ? STDIN_FILENO : open(it->src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (dir >= 0 && in < 0)
             ok = err_sys(err, "cannot read %s", it->src);
         else if (dir < 0)
@@ -539,7 +547,7 @@ bool session_import(App *app, Session *s, const char *const *srcs, const char *a
         char *shown = xasprintf("%s in session %lld", it->dest, (long long)s->id);
         ok = ok && copy_in(in, it->src, dir, base, shown, it->st.st_mode & 0777, VCS_MAX_FILE, force, err);
         free(shown);
-        if (in >= 0)
+        if (in >= 0 && !piped)
             close(in);
         if (dir >= 0)
             close(dir);

@@ -38,6 +38,14 @@ test_import_as_a_name() {
   run_tide import 1 "$T/in.txt" "$T/in.txt" --as x
   expect_rc 1
   expect_contains "$ERR" "--as names one file"
+  # - is standard input, which has no name of its own to keep.
+  printf 'piped\n' >"$T/pipe.txt"
+  run_tide_stdin "$T/pipe.txt" import 1 - --as from-pipe.txt
+  expect_rc 0
+  expect_eq "$(cat "$FOLDER/from-pipe.txt")" piped
+  run_tide_stdin "$T/pipe.txt" import 1 -
+  expect_rc 1
+  expect_contains "$ERR" "- (standard input) needs --as NAME"
 }
 
 test_import_refuses_escapes_in_one_line() {
