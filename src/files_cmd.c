@@ -12,7 +12,7 @@ extern const Command cmd_import, cmd_files, cmd_export;
 
 typedef struct Opts {
     bool json, force;
-    const char *as;
+    const char *as, *session;
     long long result;
 } Opts;
 
@@ -22,6 +22,7 @@ static int parse(const Command *cmd, int argc, char **argv, const char *allowed,
                                           {"force", no_argument, NULL, 'f'},
                                           {"as", required_argument, NULL, 'a'},
                                           {"result", required_argument, NULL, 'r'},
+                                          {"session", required_argument, NULL, 's'},
                                           {NULL, 0, NULL, 0}};
     *o = (Opts){0};
     int c;
@@ -39,6 +40,8 @@ static int parse(const Command *cmd, int argc, char **argv, const char *allowed,
             o->force = true;
         else if (c == 'a')
             o->as = optarg;
+        else if (c == 's')
+            o->session = optarg;
         else if (c == 'r') {
             int64_t id;
             Err err;
@@ -50,20 +53,30 @@ static int parse(const Command *cmd, int argc, char **argv, const char *allowed,
     return -1;
 }
 
+/* The session, named as tide run takes it (--session S) or as the first
+ * word; *rest: where the words after it start. */
+static const char *session_word(int argc, char **argv, const Opts *o, int *rest)
+{
+    *rest = optind + (o->session || optind >= argc ? 0 : 1);
+    return o->session ? o->session : optind < argc ? argv[optind] : NULL;
+}
+
 static int import_run(App *app, int argc, char **argv)
 {
     Opts o;
-    int rc = parse(&cmd_import, argc, argv, "jfa", &o);
+    int rc = parse(&cmd_import, argc, argv, "jfas", &o);
     if (rc >= 0)
         return rc;
-    if (argc - optind < 2)
+    int rest;
+    const char *sref = session_word(argc, argv, &o, &rest);
+    if (!sref || rest >= argc)
         return cli_usage_error(&cmd_import, "import takes a session and the files to copy into it");
     Session s;
     Err err;
     StrList done;
-    if (!session_find(app, argv[optind], &s, &err))
+    if (!session_find(app, sref, &s, &err))
         return cli_fail("%s", err.msg);
-    bool ok = session_import(app, &s, (const char *const *)argv + optind + 1, o.as, o.force, &done, &err);
+    bool ok = session_import(app, &s, (const char *const *)argv + rest, o.as, o.force, &done, &err);
     if (o.json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < done.len; i++)
@@ -98,7 +111,7 @@ const Command cmd_import = {
     "copied.  Files imported into a scratch session expire with it\n"
     "([session] expiry_hours after its last use).  Into a folder session, the\n"
     "files are copied into that folder and are yours from then on: tide never\n"
-    "removes them.\n",
+    "removes them.  SESSION may be given as --session SESSION, as tide run takes it.\n",
     import_run,
 };
 
@@ -118,14 +131,16 @@ static void ago(int64_t t, char out[32])
 static int files_run(App *app, int argc, char **argv)
 {
     Opts o;
-    int rc = parse(&cmd_files, argc, argv, "j", &o);
+    int rc = parse(&cmd_files, argc, argv, "js", &o);
     if (rc >= 0)
         return rc;
-    if (optind + 1 < argc)
+    int rest;
+    const char *sref = session_word(argc, argv, &o, &rest);
+    if (rest < argc)
         return cli_usage_error(&cmd_files, "files takes one session");
     Session s;
     Err err;
-    if (!(optind < argc ? session_find(app, argv[optind], &s, &err) : session_here(app, ".", &s, &err)))
+    if (!(sref ? session_find(app, sref, &s, &err) : session_here(app, ".", &s, &err)))
         return cli_fail("%s", err.msg);
     SessionFile *f;
     size_t n;
@@ -183,28 +198,31 @@ const Command cmd_files = {
     "The files of SESSION as recorded at its last run or import: its own files\n"
     "(origin user or import), then the files its runs generated (origin\n"
     "generated, with the run that made them), each with size, type, age and\n"
-    "when it expires.  Without SESSION: the session of the current folder.\n",
+    "when it expires.  Without SESSION: the session of the current folder.\n"
+    "SESSION may be given as --session SESSION, as tide run takes it.\n",
     files_run,
 };
 
 static int export_run(App *app, int argc, char **argv)
 {
     Opts o;
-    int rc = parse(&cmd_export, argc, argv, "jfr", &o);
+    int rc = parse(&cmd_export, argc, argv, "jfrs", &o);
     if (rc >= 0)
         return rc;
-    if (argc - optind < 2 || argc - optind > 3)
+    int rest;
+    const char *sref = session_word(argc, argv, &o, &rest);
+    if (!sref || argc - rest < 1 || argc - rest > 2)
         return cli_usage_error(&cmd_export, "export takes a session, a file name and where to write it");
-    bool to_stdout = argc - optind == 3 && !strcmp(argv[optind + 2], "-");
+    const char *dest = argc - rest == 2 ? argv[rest + 1] : NULL;
+    bool to_stdout = dest && !strcmp(dest, "-");
     if (to_stdout && o.json)
         return cli_usage_error(&cmd_export, "- and --json would both write to standard output: give one");
     Session s;
     Err err;
-    if (!session_find(app, argv[optind], &s, &err))
+    if (!session_find(app, sref, &s, &err))
         return cli_fail("%s", err.msg);
     char *written = NULL;
-    bool ok = session_export(app, &s, argv[optind + 1], o.result, argc - optind == 3 ? argv[optind + 2] : NULL,
-                             o.force, &written, &err);
+    bool ok = session_export(app, &s, argv[rest], o.result, dest, o.force, &written, &err);
     session_free(&s);
     if (!ok)
         return cli_fail("%s", err.msg);
@@ -224,6 +242,7 @@ const Command cmd_export = {
     "in; default: here, under its own name) and print where it went; DEST - writes\n"
     "the file to standard output.  NAME is a file a run generated -- the newest\n"
     "run that made one, or run RUN with --result -- or else one of the session's\n"
-    "own files.  An existing file is never replaced without --force.\n",
+    "own files.  An existing file is never replaced without --force.  SESSION may\n"
+    "be given as --session SESSION, as tide run takes it.\n",
     export_run,
 };

@@ -46,6 +46,15 @@ test_import_as_a_name() {
   run_tide_stdin "$T/pipe.txt" import 1 -
   expect_rc 1
   expect_contains "$ERR" "- (standard input) needs --as NAME"
+  # The session as tide run takes it, for import, files and export alike.
+  run_tide import --session 1 "$T/in.txt" --as by-option.txt
+  expect_rc 0
+  run_tide files --session 1
+  expect_rc 0
+  expect_contains "$OUT" "by-option.txt"
+  run_tide export --session 1 by-option.txt -
+  expect_rc 0
+  expect_eq "$OUT" hello
 }
 
 test_import_refuses_escapes_in_one_line() {
