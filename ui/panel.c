@@ -2032,14 +2032,41 @@ void panel_copy(Ide *ide)
     ide->dirty = true;
 }
 
+bool panel_drag(Ide *ide, int y, int x)
+{
+    Panel *p = ide->panel;
+    Rect r = ide->r_panel;
+    if (!p->picking)
+        return false;
+    /* Past the text's top or bottom: it scrolls a line that way. */
+    int dir = y <= r.y ? -1 : y >= r.y + r.h ? 1 : 0;
+    if (dir && p->history) {
+        p->text_top += dir;
+        long last = (long)p->lines.len - (r.h - 1);
+        if (p->text_top > last)
+            p->text_top = last;
+        if (p->text_top < 0)
+            p->text_top = 0;
+    } else if (dir) {
+        p->scroll -= dir;
+        if (p->scroll < 0)
+            p->scroll = 0;
+        if (p->scroll > (int)p->nsb)
+            p->scroll = (int)p->nsb;
+    }
+    shown_at(ide, y, x, &p->pick_line[1], &p->pick_col[1]);
+    p->picked = p->pick_line[0] != p->pick_line[1] || p->pick_col[0] != p->pick_col[1];
+    ide->dirty = true;
+    return dir != 0;
+}
+
 void panel_mouse(Ide *ide, const InputEvent *ev)
 {
     Panel *p = ide->panel;
     Rect r = ide->r_panel;
     ide->dirty = true;
     if (ev->mouse == MOUSE_DRAG && p->picking) {
-        shown_at(ide, ev->y, ev->x, &p->pick_line[1], &p->pick_col[1]);
-        p->picked = p->pick_line[0] != p->pick_line[1] || p->pick_col[0] != p->pick_col[1];
+        panel_drag(ide, ev->y, ev->x);
         return;
     }
     if (ev->mouse == MOUSE_RELEASE) {

@@ -54,6 +54,9 @@ void panel_mouse(Ide *ide, const InputEvent *ev);
  * it; panel_copy puts it on the clipboards. */
 bool panel_picked(const Panel *p);
 bool panel_picking(const Panel *p);
+/* The picking drag at (y, x), a line further when past the text's top or
+ * bottom (the text scrolls); true when it was past. */
+bool panel_drag(Ide *ide, int y, int x);
 void panel_copy(Ide *ide);
 /* Pick everything the panel shows (Ctrl-A). */
 void panel_pick_all(Ide *ide);

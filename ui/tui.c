@@ -1564,6 +1564,13 @@ static void handle_mouse(Ide *ide, const InputEvent *ev)
     /* A drag that began in the panel picks its text wherever it goes. */
     if ((ev->mouse == MOUSE_DRAG || ev->mouse == MOUSE_RELEASE) && panel_picking(ide->panel)) {
         panel_mouse(ide, ev);
+        Rect r = ide->r_panel;
+        if (ev->mouse == MOUSE_DRAG && (ev->y <= r.y || ev->y >= r.y + r.h)) {
+            ide->drag_scroll = true;
+            ide->drag_y = ev->y;
+            ide->drag_x = ev->x;
+            ide->drag_next = now_ms() + DRAG_SCROLL_MS;
+        }
         return;
     }
     if (in_rect(ide->r_panel, ev->y, ev->x) && (ev->mouse != MOUSE_DRAG && ev->mouse != MOUSE_RELEASE)) {
@@ -1593,17 +1600,22 @@ static void handle_mouse(Ide *ide, const InputEvent *ev)
     }
 }
 
-/* The held drag past the editor's edge selects one more line. */
+/* The held drag past the editor's edge (or the panel's, picking) takes
+ * one more line. */
 static void drag_tick(Ide *ide, long long now)
 {
     Tab *t = ide_tab(ide);
     if (!ide->drag_scroll || now < ide->drag_next)
         return;
-    if (!t || ide->focus != FOCUS_EDITOR || ide->overlay != OVERLAY_NONE || ide->prompt.active) {
+    if (ide->overlay != OVERLAY_NONE || ide->prompt.active ||
+        (ide->focus == FOCUS_PANEL ? !panel_picking(ide->panel) : !t || ide->focus != FOCUS_EDITOR)) {
         ide->drag_scroll = false;
         return;
     }
-    view_mouse(t->view, ide->drag_y, ide->drag_x, false, true, 0);
+    if (ide->focus == FOCUS_PANEL)
+        panel_drag(ide, ide->drag_y, ide->drag_x);
+    else
+        view_mouse(t->view, ide->drag_y, ide->drag_x, false, true, 0);
     ide->drag_next = now + DRAG_SCROLL_MS;
     ide->dirty = true;
 }

@@ -117,6 +117,22 @@ test_find_in_the_output() {
   tui_type 'nowhere'
   tui_keys Enter
   tui_wait "'nowhere' is not in the output"
+  # A pick dragged past the panel's top and held: the output scrolls back
+  # a line at a time under it.
+  tui_keys End
+  tui_wait 'line 59: value 3481'
+  local row
+  row=$(tui_screen | grep -n '^line 59: ' | cut -d: -f1)
+  tui_mouse 0 4 $((row - 1))
+  sleep 0.05
+  tui_mouse 32 4 2
+  tui_wait 'line 30: value 900'
+  tui_mouse 3 4 2
+  tui_keys C-c
+  tui_wait 'lines of output'
+  local n
+  n=$(tui_screen | grep -oE 'copied [0-9]+ lines' | grep -oE '[0-9]+')
+  [ "${n:-0}" -ge 30 ] || fail "the held drag picked ${n:-no} lines"
 }
 
 # Ctrl-F5 asks for the program's arguments (a shell line: quotes keep
