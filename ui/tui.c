@@ -1115,13 +1115,11 @@ static void draw_message(Ide *ide, int last, const size_t *start, const size_t *
     }
 }
 
-static void draw_status(Ide *ide, Tab *t)
+/* rows, start, len: the message as message_rows laid it out. */
+static void draw_status(Ide *ide, Tab *t, int rows, const size_t *start, const size_t *len)
 {
     Rect r = ide->r_status;
     bool msg = ide->msg[0] && now_ms() < ide->msg_until && !ide->msg_over_prompt;
-    size_t start[MSG_ROWS_MAX], len[MSG_ROWS_MAX];
-    int covered;
-    int rows = message_rows(ide, start, len, &covered);
     if (rows > 1) {
         draw_message(ide, r.y, start, len, rows);
         return;
@@ -1253,7 +1251,7 @@ static bool draw(Ide *ide, bool echo)
         if (mrows)
             draw_message(ide, ide->r_status.y - prows, mstart, mlen, mrows);
     } else
-        draw_status(ide, t);
+        draw_status(ide, t, mrows, mstart, mlen);
     /* curs_set() writes at once: the cursor hides before the frame and
      * shows after it, at its new place. */
     bool cursor = cy >= 0 && cx >= 0;
