@@ -411,6 +411,13 @@ static bool find_session(Ide *ide, Tab *t, Session *out, Err *err)
     if (ide->session && ide->session->lang == lang)
         return session_load(ide->app, ide->session->id, out, err);
     char *folder = run_folder(ide, t->doc->path);
+    /* The CLI's hint (tide session new) is of no use inside the IDE. */
+    if (ide->session && ide->session->kind == SESSION_SCRATCH && !strcmp(folder, ide->session->workdir)) {
+        err_set(err, "session %s runs %s files; Alt-N starts a %s session (a folder of its own)",
+                ide->session->name, ide->session->lang->name, lang->name);
+        free(folder);
+        return false;
+    }
     bool ok = session_for_folder(ide->app, folder, lang, out, err);
     free(folder);
     return ok;

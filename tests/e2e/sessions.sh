@@ -192,6 +192,17 @@ test_open_a_session_by_id() {
   tui_wait 'Hello from tide!'
   tui_wait 'session demo  Python'
   tui_wait 'main.py'
+  # A file of another language in a scratch session: the IDE's own way
+  # to a session for it, not the command line's.
+  tui_keys C-n
+  tui_type 'console.log(1)'
+  tui_keys C-s
+  tui_wait 'Save as:'
+  tui_type 'x.js'
+  tui_keys Enter
+  tui_wait 'saved x.js'
+  tui_keys F5
+  tui_wait 'session demo runs Python files; Alt-N starts a Node.js session'
   tui_stop
   tui_start --session nosuch
   tui_wait_exit
