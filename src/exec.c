@@ -863,6 +863,7 @@ typedef struct Pump {
     int fds[3];      /* [1] stdout (or the pty master), [2] stderr; -1 once closed */
     bool pty;
     int in_src, in_dst;
+    bool in_pty;     /* in_dst is the pty's master (keys typed), not a pipe */
     char inbuf[16384];
     size_t inlen, inoff;
     long long total;
@@ -916,7 +917,7 @@ static void stop(Pump *p, EndReason why)
 
 static void close_input(Pump *p)
 {
-    if (p->in_dst >= 0 && !p->pty)
+    if (p->in_dst >= 0 && !p->in_pty)
         close(p->in_dst);
     p->in_dst = -1;
     if (p->in_src >= 0)
@@ -962,7 +963,7 @@ static void feed_input(Pump *p, short src_ev, short dst_ev)
             p->inoff = 0;
         } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
             p->in_src = -1;
-            if (!p->pty)
+            if (!p->in_pty)
                 close_input(p); /* the program sees end of file */
             else
                 stop(p, END_KILLED); /* the user's terminal is gone: a hang-up
@@ -976,7 +977,7 @@ static void feed_input(Pump *p, short src_ev, short dst_ev)
             p->inoff += (size_t)n;
             if (p->inoff == p->inlen) {
                 p->inlen = p->inoff = 0;
-                if (p->in_src < 0 && !p->pty)
+                if (p->in_src < 0 && !p->in_pty)
                     close_input(p);
             }
         } else if (n < 0 && errno != EINTR && errno != EAGAIN) {
@@ -1231,11 +1232,14 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     }
 
     bool tty = st->kind == STAGE_RUN && req->tty;
+    bool piped_in = st->kind == STAGE_RUN && req->stdin_fd >= 0 && (!tty || req->stdin_piped);
     int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1};
     bool ok = true;
-    if (!tty) {
+    if (tty && piped_in) {
+        ok = make_pipe(in);
+    } else if (!tty) {
         ok = make_pipe(out) && make_pipe(errp);
-        if (ok && st->kind == STAGE_RUN && req->stdin_fd >= 0)
+        if (ok && piped_in)
             ok = make_pipe(in);
         else if (ok)
             ok = (in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;
@@ -1266,8 +1270,8 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     long long t0 = now_ns();
     ok = sandbox_start(&spec, &sb, &err);
     /* The child's ends belong to the sandbox now. */
+    close(in[0]);
     if (!tty) {
-        close(in[0]);
         close(out[1]);
         close(errp[1]);
     }
@@ -1294,10 +1298,10 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     }
     int master = tty ? sandbox_pty_fd(sb) : -1;
     Pump p = {.j = j, .st = st, .sb = sb, .fds = {-1, tty ? master : out[0], tty ? -1 : errp[0]},
-              .pty = tty, .in_src = -1, .in_dst = -1};
+              .pty = tty, .in_src = -1, .in_dst = -1, .in_pty = tty && !piped_in};
     if (st->kind == STAGE_RUN && req->stdin_fd >= 0) {
         p.in_src = req->stdin_fd;
-        p.in_dst = tty ? master : in[1];
+        p.in_dst = p.in_pty ? master : in[1];
     }
     if (p.in_dst >= 0)
         fcntl(p.in_dst, F_SETFL, fcntl(p.in_dst, F_GETFL) | O_NONBLOCK);
@@ -1310,7 +1314,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     for (int s = 1; s <= 2; s++)
         if (p.fds[s] >= 0 && p.fds[s] != master)
             close(p.fds[s]);
-    if (!tty && in[1] >= 0 && p.in_dst >= 0)
+    if (in[1] >= 0 && p.in_dst >= 0)
         close(in[1]);
     st->finished = sandbox_finish(sb, &st->ex, &err);
     st->wall = (double)(now_ns() - t0) / 1e9;

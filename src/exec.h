@@ -79,6 +79,10 @@ typedef struct RunRequest {
     const char *const *args;  /* program arguments, NULL-terminated (may be NULL) */
     int stdin_fd;             /* -1: empty stdin; else exec reads it and feeds the program */
     bool tty;                 /* the program gets a pty (interactive: input(), scanf) */
+    /* With tty: stdin_fd reaches the program's 0 through a pipe, as a
+     * shell's `< file` does (1 and 2 stay the terminal); not typed into
+     * the terminal. */
+    bool stdin_piped;
     unsigned short rows, cols; /* pty size (0: 24x80) */
     /* The user's terminal's editing characters (erase, kill, interrupt,
      * end of file...), for the pty's: NULL keeps the usual ones. */

@@ -570,7 +570,8 @@ static void loopback_up(const Plan *p)
 }
 
 /* The program's terminal, in the sandbox's own devpts (so ttyname()
- * finds it): the slave becomes 0, 1 and 2, the master goes to tide. */
+ * finds it): the slave becomes 0 (unless the input is a file's), 1 and 2,
+ * the master goes to tide. */
 static int make_terminal(const Plan *p)
 {
     int master = open(ROOT "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -596,7 +597,7 @@ static int make_terminal(const Plan *p)
         }
         (void)tcsetattr(slave, TCSANOW, &t);
     }
-    for (int fd = 0; fd < 3; fd++)
+    for (int fd = p->in_fd >= 0 ? 1 : 0; fd < 3; fd++)
         if (dup2(slave, fd) < 0)
             child_fail(p, ST_TTY, 2);
     close(slave);
@@ -634,7 +635,7 @@ static __attribute__((noreturn)) void exec_program(const Plan *p, int report_fd)
 {
     setsid();
     if (p->tty)
-        (void)ioctl(0, TIOCSCTTY, 0);
+        (void)ioctl(1, TIOCSCTTY, 0);
     /* Nothing tide blocked or ignored may leak into the program. */
     sigset_t none;
     sigemptyset(&none);
@@ -974,7 +975,7 @@ static bool plan_bind(Plan *p, const SandboxBind *sb, StrList *dirs, Err *err)
 
 static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
 {
-    *p = (Plan){.cgroup_tasks = {-1, -1}, .in_fd = s->tty ? -1 : s->stdin_fd,
+    *p = (Plan){.cgroup_tasks = {-1, -1}, .in_fd = s->stdin_fd,
                 .out_fd = s->tty ? -1 : s->stdout_fd, .err_fd = s->tty ? -1 : s->stderr_fd,
                 .tty = s->tty, .rows = s->rows, .hold = s->hold || s->cgroup_late,
                 .cgroup_late = s->cgroup_late,

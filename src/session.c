@@ -1312,7 +1312,7 @@ typedef struct StdinRecord {
 static bool stdin_begin(const RunRequest *req, StdinRecord *r, Err *err)
 {
     *r = (StdinRecord){.mode = "none", .fd = req->stdin_fd};
-    if (req->tty) {
+    if (req->tty && !req->stdin_piped) {
         r->mode = "interactive";
         return true;
     }

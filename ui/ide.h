@@ -33,6 +33,8 @@ typedef struct Tab {
     bool saving;
     bool disk_noticed;     /* the user was told the file changed on disk */
     StrList run_args;      /* the program's arguments (Ctrl-F5 sets them) */
+    char *run_input;       /* `< FILE` with them: its input, as typed (relative
+                              to the file's folder), or NULL: the panel's keys */
     Ide *ide;
 } Tab;
 

@@ -57,6 +57,7 @@ typedef struct RunJob {
     StrList files;
     StrList companions; /* of files, those tide added (srcdeps_companions) */
     StrList args;       /* the program's */
+    int input;          /* `< FILE`: open until the run ends; -1: none */
     StrList left_out;   /* helper files of the folder left out (paths) */
     char *project;      /* after a failed run: the entry's project, when it lies
                            above the session's folder (found on the run's thread) */
@@ -240,6 +241,8 @@ static void job_free(RunJob *j)
     session_free(&j->session);
     sl_free(&j->files);
     sl_free(&j->args);
+    if (j->input >= 0)
+        close(j->input);
     sl_free(&j->companions);
     sl_free(&j->left_out);
     free(j->project);
@@ -375,6 +378,9 @@ static void *run_thread(void *arg)
     add_companions(j);
     RunCallbacks cb = {j, on_phase, on_output, on_pty};
     j->ok = session_run(j->app, &j->session, &j->req, &cb, false, &j->res, &j->rec, &j->err);
+    if (j->input >= 0)
+        close(j->input);
+    j->input = -1;
     if (j->rec.ran && j->res.status != RUN_OK) {
         char *root = srcdeps_project_root(j->req.lang, j->entry_path);
         size_t n = root ? strlen(root) : 0;
@@ -421,6 +427,45 @@ static bool find_session(Ide *ide, Tab *t, Session *out, Err *err)
     bool ok = session_for_folder(ide->app, folder, lang, out, err);
     free(folder);
     return ok;
+}
+
+/* The file a run's `< FILE` names, as a shell run in the entry's folder
+ * would open it; tide reads it, the sandbox never sees it. */
+static int open_input(const char *entry, const char *name, Err *err)
+{
+    char *path;
+    if (name[0] == '/') {
+        path = xstrdup(name);
+    } else {
+        char *dir = xstrdup(entry);
+        *strrchr(dir, '/') = '\0';
+        path = xasprintf("%s/%s", dir, name);
+        free(dir);
+    }
+    /* Not blocking: a FIFO with no writer would hang the IDE here. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0) {
+        err_sys(err, "cannot open %s for the input (< %s)", path, name);
+    } else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        err_set(err, "%s is not a file; < takes a file to give the program as its input", path);
+        close(fd);
+        fd = -1;
+    } else {
+        (void)fcntl(fd, F_SETFL, 0);
+    }
+    free(path);
+    return fd;
+}
+
+static void not_run(Ide *ide, Document *d, RunJob *j, const Err *err)
+{
+    Panel *p = ide->panel;
+    ide_message(ide, true, "cannot run %s: %s", document_name(d), err->msg);
+    snprintf(p->title, sizeof p->title, "not run: %.500s", err->msg);
+    p->title_error = true;
+    p->pending.len = 0;
+    job_free(j);
 }
 
 void panel_prepare(Ide *ide, Tab *t)
@@ -475,14 +520,12 @@ void panel_run(Ide *ide, Tab *t)
     RunJob *j = xcalloc(1, sizeof *j);
     j->p = p;
     j->app = ide->app;
+    j->input = -1;
     Err err;
     const char *entry[] = {d->path, NULL};
-    if (!find_session(ide, t, &j->session, &err) || !session_resolve_files(&j->session, entry, &j->files, &err)) {
-        ide_message(ide, true, "cannot run %s: %s", document_name(d), err.msg);
-        snprintf(p->title, sizeof p->title, "not run: %.500s", err.msg);
-        p->title_error = true;
-        p->pending.len = 0;
-        job_free(j);
+    if (!find_session(ide, t, &j->session, &err) || !session_resolve_files(&j->session, entry, &j->files, &err) ||
+        (t->run_input && (j->input = open_input(d->path, t->run_input, &err)) < 0)) {
+        not_run(ide, d, j, &err);
         return;
     }
     hist_clear(p);
@@ -499,7 +542,8 @@ void panel_run(Ide *ide, Tab *t)
     for (size_t i = 0; i < t->run_args.len; i++)
         sl_push(&j->args, t->run_args.items[i]);
     j->req.args = j->args.len ? (const char *const *)j->args.items : NULL;
-    j->req.stdin_fd = -1;
+    j->req.stdin_fd = j->input;
+    j->req.stdin_piped = j->input >= 0;
     j->req.tty = true;
     j->req.rows = (unsigned short)p->rows;
     j->req.cols = (unsigned short)p->cols;
@@ -524,9 +568,9 @@ void panel_run(Ide *ide, Tab *t)
     /* The command line, as the user would type it. */
     StrBuf cmd = {0};
     sb_puts(&cmd, document_name(d));
-    if (j->args.len) {
+    if (j->args.len || t->run_input) {
         sb_puts(&cmd, " ");
-        args_join(&j->args, &cmd);
+        args_join(&j->args, t->run_input, &cmd);
     }
     snprintf(p->title, sizeof p->title, "%s", cmd.data);
     sb_free(&cmd);
@@ -1075,7 +1119,7 @@ static void hist_text(Panel *p, const HistoryResult *r, int tabw)
         /* Run with arguments: the command line as it would be typed. */
         StrBuf cmd = {0};
         sb_printf(&cmd, "── run as: %s ", r->entry ? r->entry : "?");
-        args_join(&r->args, &cmd);
+        args_join(&r->args, NULL, &cmd);
         sb_puts(&cmd, " ──");
         sl_push_owned(&p->lines, sb_steal(&cmd));
     }
@@ -1087,6 +1131,12 @@ static void hist_text(Panel *p, const HistoryResult *r, int tabw)
             continue;
         if (k == 0) {
             plain_lines(parts[k][1], lens[k], tabw, &p->lines);
+            /* Input from a file (< FILE, --stdin, a pipe) is not in the
+             * output as typed input is (no terminal echoed it). */
+            if (r->stdin_data && r->stdin_len && r->stdin_mode && strcmp(r->stdin_mode, "interactive") != 0) {
+                sl_push_owned(&p->lines, xstrdup("── input ──"));
+                plain_lines(r->stdin_data, r->stdin_len, tabw, &p->lines);
+            }
             continue;
         }
         sl_push_owned(&p->lines, xasprintf("── %s ──", parts[k][0]));

@@ -159,6 +159,7 @@ static Tab *tab_new(Ide *ide, Document *doc)
 static void tab_free(Tab *t)
 {
     sl_free(&t->run_args);
+    free(t->run_input);
     view_free(t->view);
     buffer_unlisten(t->doc->buf, t->listen);
     document_free(t->doc);
@@ -1314,8 +1315,9 @@ static void on_run_args(Ide *ide, const char *text, void *ud)
     if (!t)
         return;
     StrList args = {0};
+    char *input;
     Err err;
-    if (!args_split(text, &args, &err)) {
+    if (!args_split(text, &args, &input, &err)) {
         /* Asked again with what was typed, to mend (typing does not
          * replace it), the reason above it. */
         ask_run_args_with(ide, text);
@@ -1325,6 +1327,8 @@ static void on_run_args(Ide *ide, const char *text, void *ud)
     }
     sl_free(&t->run_args);
     t->run_args = args;
+    free(t->run_input);
+    t->run_input = input;
     run_request(ide);
 }
 
@@ -1336,7 +1340,7 @@ static void ask_run_args_with(Ide *ide, const char *text)
     if (!t)
         return;
     StrBuf label = {0};
-    sb_printf(&label, "Arguments for %s (quotes as in a shell): ", document_name(t->doc));
+    sb_printf(&label, "Arguments for %s (quotes as in a shell, < FILE: input): ", document_name(t->doc));
     prompt_text(ide, label.data, text, on_run_args, NULL, NULL, NULL);
     sb_free(&label);
 }
@@ -1347,7 +1351,7 @@ static void ask_run_args(Ide *ide)
     if (!t)
         return;
     StrBuf now = {0};
-    args_join(&t->run_args, &now);
+    args_join(&t->run_args, t->run_input, &now);
     ask_run_args_with(ide, now.data ? now.data : "");
     sb_free(&now);
 }

@@ -160,13 +160,13 @@ test_ctrl_f5_runs_with_arguments_and_f5_keeps_them() {
   # An open quote runs nothing and says why; the arguments offered again
   # are the last ones.
   tui_keys C-F5
-  tui_wait "Arguments for a.py (quotes as in a shell): one 'two words' '\$HOME'"
+  tui_wait "Arguments for a.py (quotes as in a shell, < FILE: input): one 'two words' '\$HOME'"
   tui_keys C-u
   tui_type "'open"
   tui_keys Enter
   # Asked again, with what was typed and why above it.
   tui_wait "not run: a ' is not closed"
-  tui_wait "Arguments for a.py (quotes as in a shell): 'open"
+  tui_wait "Arguments for a.py (quotes as in a shell, < FILE: input): 'open"
   tui_type "'"
   tui_keys Enter
   tui_wait "n=1 ['open']" 30
@@ -175,6 +175,47 @@ test_ctrl_f5_runs_with_arguments_and_f5_keeps_them() {
   tui_keys C-F5
   tui_keys C-u Enter
   tui_wait 'n=0 []' 30
+}
+
+# `< FILE` gives the program a file as its input, as a shell would (its
+# output still goes to the panel's terminal); what only a shell does is
+# refused rather than passed on as words.
+test_ctrl_f5_gives_a_file_as_input() {
+  mkdir data
+  printf 'import sys\nn = int(input())\nprint("sum", sum(int(x) for x in input().split()) * n, sys.argv[1:])\nprint("tty", sys.stdin.isatty(), sys.stdout.isatty())\n' >sol.py
+  printf '2\n1 2 3\n' >data/in.txt
+  tui_start sol.py
+  tui_wait 'import sys'
+  tui_keys C-F5
+  tui_wait 'Arguments for sol.py'
+  tui_type 'x <data/in.txt'
+  tui_keys Enter
+  tui_wait "sum 12 ['x']" 30
+  tui_wait 'tty False True'
+  tui_wait 'result #1'
+  # F5 gives it the file again, read anew.
+  printf '3\n1 1\n' >data/in.txt
+  tui_keys F5
+  tui_wait 'result #2' 30
+  tui_wait "sum 6 ['x']"
+  "$TIDE" result --json | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(r["stdin"] != "3\n1 1\n" or r["stdin_mode"] != "file")' ||
+    fail "the run was not recorded with its input: $("$TIDE" result --json | head -c 600)"
+  # F7 shows the input with the output (no terminal echoed it).
+  tui_keys F7
+  tui_wait '── input ──'
+  tui_esc
+  tui_keys C-F5
+  tui_wait 'Arguments for sol.py (quotes as in a shell, < FILE: input): x < data/in.txt'
+  tui_keys C-u
+  tui_type '< nope.txt'
+  tui_keys Enter
+  tui_wait 'cannot open '"$PWD"'/nope.txt for the input (< nope.txt)'
+  tui_keys C-F5
+  tui_keys C-u
+  tui_type 'x > out.txt'
+  tui_keys Enter
+  tui_wait "not run: '>' would need a shell"
+  tui_wait 'Arguments for sol.py (quotes as in a shell, < FILE: input): x > out.txt'
 }
 
 test_unsaved_edits_are_saved_before_the_run() {

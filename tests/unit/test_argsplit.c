@@ -6,15 +6,18 @@ static void expect_words(const char *line, size_t n, const char *const *want)
 {
     StrList got = {0};
     Err err;
-    cr_assert(args_split(line, &got, &err), "%s: %s", line, err.msg);
+    char *input;
+    cr_assert(args_split(line, &got, &input, &err), "%s: %s", line, err.msg);
+    cr_assert_null(input);
     cr_assert_eq(got.len, n, "%s: %zu words", line, got.len);
     for (size_t i = 0; i < n; i++)
         cr_assert_str_eq(got.items[i], want[i]);
     /* And written back, they split the same. */
     StrBuf joined = {0};
-    args_join(&got, &joined);
+    args_join(&got, NULL, &joined);
     StrList again = {0};
-    cr_assert(args_split(joined.data ? joined.data : "", &again, &err));
+    cr_assert(args_split(joined.data ? joined.data : "", &again, &input, &err));
+    cr_assert_null(input);
     cr_assert_eq(again.len, n, "joined as %s", joined.data);
     for (size_t i = 0; i < n; i++)
         cr_assert_str_eq(again.items[i], want[i], "joined as %s", joined.data);
@@ -43,11 +46,12 @@ Test(argsplit, quotes_keep_blanks_and_take_nothing_else)
 Test(argsplit, an_open_quote_is_an_error)
 {
     StrList got = {0};
+    char *input;
     Err err;
-    cr_assert_not(args_split("a 'b c", &got, &err));
+    cr_assert_not(args_split("a 'b c", &got, &input, &err));
     cr_assert_eq(got.len, 0);
     cr_assert(strstr(err.msg, "' is not closed"));
-    cr_assert_not(args_split("\"x", &got, &err));
+    cr_assert_not(args_split("\"x", &got, &input, &err));
     cr_assert(strstr(err.msg, "\" is not closed"));
 }
 
@@ -58,8 +62,60 @@ Test(argsplit, what_a_shell_would_expand_is_written_quoted)
     sl_push(&args, "*.c");
     sl_push(&args, "plain-word_1.txt");
     StrBuf line = {0};
-    args_join(&args, &line);
+    args_join(&args, NULL, &line);
     cr_assert_str_eq(line.data, "'$HOME' '*.c' plain-word_1.txt");
     sb_free(&line);
     sl_free(&args);
+}
+
+Test(argsplit, a_less_than_names_the_input)
+{
+    const char *lines[] = {"one < in.txt", "one <in.txt", "< in.txt one", "one<in.txt"};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        StrList got = {0};
+        char *input;
+        Err err;
+        cr_assert(args_split(lines[i], &got, &input, &err), "%s: %s", lines[i], err.msg);
+        cr_assert_eq(got.len, 1, "%s", lines[i]);
+        cr_assert_str_eq(got.items[0], "one");
+        cr_assert_str_eq(input, "in.txt", "%s", lines[i]);
+        free(input);
+        sl_free(&got);
+    }
+    /* Quoted, it is a word; a name with a blank is quoted after it. */
+    StrList got = {0};
+    char *input;
+    Err err;
+    cr_assert(args_split("'<' \\< < 'my input.txt'", &got, &input, &err), "%s", err.msg);
+    cr_assert_eq(got.len, 2);
+    cr_assert_str_eq(got.items[0], "<");
+    cr_assert_str_eq(got.items[1], "<");
+    cr_assert_str_eq(input, "my input.txt");
+    StrBuf line = {0};
+    args_join(&got, input, &line);
+    cr_assert_str_eq(line.data, "'<' '<' < 'my input.txt'");
+    free(input);
+    sl_free(&got);
+    sb_free(&line);
+    StrList none = {0};
+    args_join(&none, "in.txt", &line);
+    cr_assert_str_eq(line.data, "< in.txt");
+    sb_free(&line);
+}
+
+Test(argsplit, what_only_a_shell_does_is_refused)
+{
+    const char *lines[] = {"a > out.txt", "a | sort", "a; b", "a & b", "a <", "a < ''", "a < x < y", "a < | b"};
+    const char *says[] = {"'>' would need a shell", "'|' would need a shell", "';' would need",
+                          "'&' would need", "'<' needs the name", "'<' needs the name", "'<' comes twice",
+                          "'<' needs the name"};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        StrList got = {0};
+        char *input = (char *)"unset";
+        Err err;
+        cr_assert_not(args_split(lines[i], &got, &input, &err), "%s", lines[i]);
+        cr_assert_eq(got.len, 0, "%s", lines[i]);
+        cr_assert_null(input, "%s", lines[i]);
+        cr_assert(strstr(err.msg, says[i]), "%s: %s", lines[i], err.msg);
+    }
 }
