@@ -1,5 +1,6 @@
 #include "paths.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -74,6 +75,30 @@ bool paths_ensure(const Paths *p, DirKind kind, Err *err)
 char *paths_get(const Paths *p, DirKind kind, const char *rel)
 {
     return xasprintf("%s/%s", p->dir[kind], rel);
+}
+
+static uint64_t hash_path(const char *s)
+{
+    uint64_t h = 14695981039346656037ull; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+char *paths_state_for(const Paths *p, const char *folder, const char *file_path, const char *ext)
+{
+    const char *base = fileio_base_name(file_path);
+    char safe[64];
+    size_t n = 0;
+    for (const char *c = base; *c && n < sizeof safe - 1; c++)
+        safe[n++] = (*c == '/' || (unsigned char)*c < ' ') ? '_' : *c;
+    safe[n] = '\0';
+    char *rel = xasprintf("%s/%s.%016" PRIx64 ".%s", folder, safe, hash_path(file_path), ext);
+    char *path = paths_get(p, DIR_STATE, rel);
+    free(rel);
+    return path;
 }
 
 char *paths_exe_dir(void)

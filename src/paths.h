@@ -27,6 +27,11 @@ void paths_copy(Paths *dst, const Paths *src);
 bool paths_ensure(const Paths *p, DirKind kind, Err *err);
 /* Freshly allocated "<dir>/<rel>". */
 char *paths_get(const Paths *p, DirKind kind, const char *rel);
+/* What the state folder keeps about the file at file_path (absolute):
+ * "<state>/<folder>/<its name>.<hash of the path>.<ext>", freshly
+ * allocated.  The name helps a human looking there; the hash tells files
+ * of one name apart. */
+char *paths_state_for(const Paths *p, const char *folder, const char *file_path, const char *ext);
 const char *paths_kind_name(DirKind kind);
 /* The folder of the running executable (freshly allocated), or NULL:
  * where the build tree and an install keep tide's companions. */

@@ -17,17 +17,6 @@
 
 #define MAGIC "tide recovery 1\n"
 
-/* FNV-1a: a stable name from the path; the header says which file it is. */
-static uint64_t hash_path(const char *s)
-{
-    uint64_t h = 14695981039346656037ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
 /* The slot's recovery file or lock: slot 0 keeps the name recovery files
  * always had (those of earlier versions are found). */
 static char *slot_file(const char *rec0, int slot, const char *ext)
@@ -141,17 +130,7 @@ void recovery_release(RecoveryClaim *c)
 
 char *recovery_path(const Paths *paths, const char *file_path)
 {
-    const char *base = fileio_base_name(file_path);
-    /* The name keeps the file's own name to help a human looking there. */
-    char safe[64];
-    size_t n = 0;
-    for (const char *p = base; *p && n < sizeof safe - 1; p++)
-        safe[n++] = (*p == '/' || (unsigned char)*p < ' ') ? '_' : *p;
-    safe[n] = '\0';
-    char *rel = xasprintf("recovery/%s.%016" PRIx64 ".rec", safe, hash_path(file_path));
-    char *path = paths_get(paths, DIR_STATE, rel);
-    free(rel);
-    return path;
+    return paths_state_for(paths, "recovery", file_path, "rec");
 }
 
 bool recovery_write(const char *rec_path, const char *file_path, BufferSnapshot *snap, Err *err)

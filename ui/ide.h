@@ -35,6 +35,8 @@ typedef struct Tab {
     StrList run_args;      /* the program's arguments (Ctrl-F5 sets them) */
     char *run_input;       /* `< FILE` with them: its input, as typed (relative
                               to the file's folder), or NULL: the panel's keys */
+    char *run_line_kept;   /* the two as the state folder keeps them for the
+                              file (runline), or NULL */
     Ide *ide;
 } Tab;
 

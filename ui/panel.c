@@ -21,6 +21,7 @@
 #include "fileio.h"
 #include "history.h"
 #include "picture.h"
+#include "runline.h"
 #include "session.h"
 #include "srcdeps.h"
 #include "srcloc.h"
@@ -458,6 +459,22 @@ static int open_input(const char *entry, const char *name, Err *err)
     return fd;
 }
 
+/* The tab's command line, kept for the next tide when it changed (a file
+ * once untitled has its path by now).  Not kept is no reason not to run. */
+static void keep_run_line(Ide *ide, Tab *t)
+{
+    StrBuf line = {0};
+    sb_puts(&line, "");
+    args_join(&t->run_args, t->run_input, &line);
+    Err err;
+    if (strcmp(line.data, t->run_line_kept ? t->run_line_kept : "") != 0 &&
+        runline_save(&ide->app->paths, t->doc->path, line.data, &err)) {
+        free(t->run_line_kept);
+        t->run_line_kept = *line.data ? xstrdup(line.data) : NULL;
+    }
+    sb_free(&line);
+}
+
 static void not_run(Ide *ide, Document *d, RunJob *j, const Err *err)
 {
     Panel *p = ide->panel;
@@ -541,6 +558,7 @@ void panel_run(Ide *ide, Tab *t)
     j->req.files = (const char *const *)j->files.items;
     for (size_t i = 0; i < t->run_args.len; i++)
         sl_push(&j->args, t->run_args.items[i]);
+    keep_run_line(ide, t);
     j->req.args = j->args.len ? (const char *const *)j->args.items : NULL;
     j->req.stdin_fd = j->input;
     j->req.stdin_piped = j->input >= 0;

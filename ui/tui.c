@@ -31,6 +31,7 @@
 #include "panel.h"
 #include "picture.h"
 #include "recovery.h"
+#include "runline.h"
 #include "srcdeps.h"
 #include "theme_menu.h"
 #include "xalloc.h"
@@ -153,6 +154,14 @@ static Tab *tab_new(Ide *ide, Document *doc)
     t->rec_version = buffer_version(doc->buf);
     t->rec = (RecoveryClaim){.lock_fd = -1};
     claim_recovery(t);
+    /* F5 runs the file as it was last run with Ctrl-F5, even in an
+     * earlier tide. */
+    char *line = doc->path ? runline_load(&ide->app->paths, doc->path) : NULL;
+    Err err;
+    if (line && args_split(line, &t->run_args, &t->run_input, &err))
+        t->run_line_kept = line;
+    else
+        free(line);
     return t;
 }
 
@@ -160,6 +169,7 @@ static void tab_free(Tab *t)
 {
     sl_free(&t->run_args);
     free(t->run_input);
+    free(t->run_line_kept);
     view_free(t->view);
     buffer_unlisten(t->doc->buf, t->listen);
     document_free(t->doc);

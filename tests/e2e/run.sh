@@ -175,6 +175,9 @@ test_ctrl_f5_runs_with_arguments_and_f5_keeps_them() {
   tui_keys C-F5
   tui_keys C-u Enter
   tui_wait 'n=0 []' 30
+  # Forgotten for the next tide too.
+  [ -z "$(ls "$XDG_STATE_HOME/tide/run-lines")" ] ||
+    fail "the arguments are still kept: $(ls -l "$XDG_STATE_HOME/tide/run-lines")"
 }
 
 # `< FILE` gives the program a file as its input, as a shell would (its
@@ -204,6 +207,13 @@ test_ctrl_f5_gives_a_file_as_input() {
   tui_keys F7
   tui_wait '── input ──'
   tui_esc
+  # The next tide runs the file as this one last did.
+  tui_stop
+  tui_start sol.py
+  tui_wait 'import sys'
+  tui_keys F5
+  tui_wait 'result #3' 30
+  tui_wait "sum 6 ['x']"
   tui_keys C-F5
   tui_wait 'Arguments for sol.py (quotes as in a shell, < FILE: input): x < data/in.txt'
   tui_keys C-u
