@@ -229,8 +229,41 @@ static char *all_action_names(void)
     return sb_steal(&sb);
 }
 
+static bool has_key(const Keymap *km, Action a)
+{
+    for (size_t i = 0; i < km->n; i++)
+        if (km->map[i].action == a)
+            return true;
+    return false;
+}
+
+/* A keymap with no way out leaves the user only killing the terminal
+ * (their unsaved edits then wait in recovery files): quit keeps a key. */
+static void keep_a_quit_key(Keymap *km, Config *cfg, int line)
+{
+    if (has_key(km, ACT_QUIT))
+        return;
+    static const char *const fallback[] = {"Ctrl-Q", "F10", "Ctrl-Shift-Q"};
+    Key k = 0;
+    for (size_t i = 0; i < sizeof fallback / sizeof *fallback; i++) {
+        if (key_parse(fallback[i], &k) && keymap_lookup(km, k) == ACT_NONE)
+            break;
+    }
+    bind(km, k, ACT_QUIT);
+    char name[32];
+    config_warn(cfg, line, "this leaves quit without a key: it is on %s (write quit = KEY in [keys] to choose)",
+                key_label(k, name, sizeof name));
+    /* First: the IDE shows the first warning at once, the others when it
+     * quits, and this one is needed before that. */
+    StrList *w = &cfg->warnings;
+    char *last = w->items[w->len - 1];
+    memmove(w->items + 1, w->items, (w->len - 1) * sizeof *w->items);
+    w->items[0] = last;
+}
+
 void keymap_apply(Keymap *km, Config *cfg)
 {
+    int quit_lost = 0; /* the line that took quit's last key */
     for (size_t i = 0; i < cfg->nkeys; i++) {
         const KeyBinding *kb = &cfg->keys[i];
         Action a = action_by_name(kb->action);
@@ -268,10 +301,15 @@ void keymap_apply(Keymap *km, Config *cfg)
             config_warn(cfg, kb->line, "no key given for %s (write 'none' to unbind it); ignored", kb->action);
             continue;
         }
+        bool had_quit = has_key(km, ACT_QUIT);
         unbind_action(km, a);
         for (size_t k = 0; k < nk; k++)
             bind(km, keys[k], a);
+        if (had_quit && !has_key(km, ACT_QUIT))
+            quit_lost = kb->line;
     }
+    if (quit_lost)
+        keep_a_quit_key(km, cfg, quit_lost);
 }
 
 Action keymap_lookup(const Keymap *km, Key k)

@@ -355,6 +355,30 @@ test_help_shows_keys_and_user_bindings() {
   expect_eq "$(cat h.txt)" 'xhi'
 }
 
+# A config.ini that gives quit's key to another action, or unbinds it,
+# does not leave the user without a way out: quit keeps a key, and the
+# first message says which.
+test_a_config_that_takes_the_quit_key_leaves_one() {
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[editor]\ntab_width = 99\n[keys]\nsave = Ctrl-Q\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  echo hi >h.txt
+  tui_start h.txt
+  tui_wait 'config.ini:4: this leaves quit without a key: it is on F10'
+  tui_type 'x'
+  tui_keys C-q
+  tui_wait 'saved h.txt'
+  tui_keys F10
+  tui_wait_exit
+  expect_eq "$TUI_EXIT" 0
+  # Unbound outright: Ctrl-Q is free again, and quit gets it back.
+  printf '[keys]\nquit = none\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  tui_start h.txt
+  tui_wait 'config.ini:2: this leaves quit without a key: it is on Ctrl-Q'
+  tui_keys C-q
+  tui_wait_exit
+  expect_eq "$TUI_EXIT" 0
+}
+
 test_quit_asks_and_escape_stays() {
   echo text >q.txt
   tui_start q.txt
