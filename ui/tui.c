@@ -676,6 +676,8 @@ static void start_save(Ide *ide, Tab *t, AfterSave then)
 typedef struct SaveAsk {
     Tab *tab;
     AfterSave then;
+    char *target; /* Save as over an existing file: its path, as typed in name */
+    char *name;
 } SaveAsk;
 
 static SaveAsk pending_save; /* what the save prompts are about (one at a time) */
@@ -712,6 +714,59 @@ static void save_cancelled(Ide *ide, void *ud)
     ide_message(ide, false, "not saved");
 }
 
+static void on_save_as(Ide *ide, const char *text, void *ud);
+
+static void forget_target(void)
+{
+    free(pending_save.target);
+    free(pending_save.name);
+    pending_save.target = pending_save.name = NULL;
+}
+
+/* The tab takes the name given to Save as: its recovery file and its
+ * highlighting follow. */
+static bool take_path(Ide *ide, Tab *t, const char *full)
+{
+    Err err;
+    if (!document_set_path(t->doc, full, &err)) {
+        ide_message(ide, true, "%s", err.msg);
+        return false;
+    }
+    claim_recovery(t);
+    view_reattach(t->view);
+    return true;
+}
+
+/* Save as over an existing file: the tab keeps its own name until the
+ * answer is yes; no asks for another name. */
+static void on_replace_answer(Ide *ide, const char *answer, void *ud)
+{
+    (void)ud;
+    Tab *t = pending_save.tab;
+    char *full = pending_save.target, *name = pending_save.name;
+    pending_save.target = pending_save.name = NULL;
+    if (tab_alive(ide, t) && answer[0] == 'y') {
+        if (take_path(ide, t, full)) {
+            t->doc->disk = (DiskStamp){0};
+            start_save(ide, t, pending_save.then);
+        } else {
+            ide->quitting = false;
+            panel_cancel_start(ide);
+        }
+    } else if (tab_alive(ide, t)) {
+        prompt_text(ide, "Save as: ", name, on_save_as, NULL, save_cancelled, NULL);
+        ide->prompt.complete_paths = true;
+    }
+    free(full);
+    free(name);
+}
+
+static void replace_cancelled(Ide *ide, void *ud)
+{
+    forget_target();
+    save_cancelled(ide, ud);
+}
+
 static void on_save_as(Ide *ide, const char *text, void *ud)
 {
     (void)ud;
@@ -722,35 +777,23 @@ static void on_save_as(Ide *ide, const char *text, void *ud)
         return;
     }
     char *full = text[0] == '/' ? xstrdup(text) : xasprintf("%s/%s", ide->root, text);
-    Err err;
     if (fileio_is_dir(full)) {
         ide_message(ide, true, "%s is a folder: give a file name", text);
         ide->quitting = false;
         panel_cancel_start(ide);
     } else if (fileio_exists(full) && (!t->doc->path || strcmp(full, t->doc->path))) {
         /* Saving over another file asks first. */
-        char *copy = xstrdup(full);
-        free(full);
-        Document *d = t->doc;
-        if (!document_set_path(d, copy, &err)) {
-            ide_message(ide, true, "%s", err.msg);
-        } else {
-            d->disk = (DiskStamp){0};
-            claim_recovery(t);
-            view_reattach(t->view);
-            char q[300];
-            snprintf(q, sizeof q, "%s already exists. Replace it? (y/n) ", text);
-            prompt_choice(ide, q, "y", on_overwrite_answer, save_cancelled, NULL);
-        }
-        free(copy);
+        forget_target();
+        pending_save.target = full;
+        pending_save.name = xstrdup(text);
+        char q[300];
+        snprintf(q, sizeof q, "%.200s already exists. Replace it? (y)es, (n)o: another name, Esc ", text);
+        prompt_choice(ide, q, "yn", on_replace_answer, replace_cancelled, NULL);
         return;
-    } else if (!document_set_path(t->doc, full, &err)) {
-        ide_message(ide, true, "%s", err.msg);
+    } else if (!take_path(ide, t, full)) {
         ide->quitting = false;
         panel_cancel_start(ide);
     } else {
-        claim_recovery(t);
-        view_reattach(t->view);
         start_save(ide, t, pending_save.then);
     }
     free(full);
@@ -798,7 +841,8 @@ void ide_save(Ide *ide, Tab *t, AfterSave then)
         ide_message(ide, false, "already saving %s", document_name(t->doc));
         return;
     }
-    pending_save = (SaveAsk){t, then};
+    forget_target();
+    pending_save = (SaveAsk){.tab = t, .then = then};
     if (!t->doc->path) {
         ide_switch_tab(ide, tab_index(ide, t));
         char *name = suggested_name(ide, t->doc);
@@ -829,7 +873,8 @@ static void save_as_start(Ide *ide)
     Tab *t = ide_tab(ide);
     if (!t)
         return;
-    pending_save = (SaveAsk){t, THEN_NOTHING};
+    forget_target();
+    pending_save = (SaveAsk){.tab = t, .then = THEN_NOTHING};
     char *name = t->doc->path ? xstrdup(shown_path(ide, t->doc->path)) : suggested_name(ide, t->doc);
     prompt_text(ide, "Save as: ", name, on_save_as, NULL, save_cancelled, NULL);
     ide->prompt.complete_paths = true;

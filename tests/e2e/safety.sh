@@ -145,6 +145,49 @@ test_save_as_over_a_file_open_in_another_tab() {
   tui_wait_gone 'bbb'
 }
 
+# Save as over an existing file, declined: that file is untouched and the
+# tab keeps its own name (it took the other's before the answer, and "n"
+# did nothing); n asks for another name, Esc gives up.
+test_save_as_over_a_file_declined_changes_nothing() {
+  echo keep >other.txt
+  echo a >z.txt
+  tui_start z.txt
+  tui_wait 'a'
+  tui_type 'x'
+  tui_keys M-s
+  tui_wait 'Save as: z.txt'
+  tui_keys C-u
+  tui_type 'other.txt'
+  tui_keys Enter
+  tui_wait 'other.txt already exists. Replace it? (y)es, (n)o: another name, Esc'
+  tui_keys n
+  tui_wait 'Save as: other.txt'
+  expect_eq "$(tui_screen | head -1 | grep -o 'z\.txt +' | wc -l)" 1
+  tui_keys C-u
+  tui_type 'third.txt'
+  tui_keys Enter
+  tui_wait 'saved third.txt'
+  expect_eq "$(cat other.txt)" keep
+  expect_eq "$(cat third.txt)" xa
+  expect_eq "$(cat z.txt)" a
+  tui_type 'y'
+  tui_keys M-s
+  tui_wait 'Save as: third.txt'
+  tui_keys C-u
+  tui_type 'other.txt'
+  tui_keys Enter
+  tui_wait 'other.txt already exists'
+  tui_esc
+  tui_wait 'not saved'
+  expect_eq "$(tui_screen | head -1 | grep -o 'third\.txt +' | wc -l)" 1
+  expect_eq "$(cat other.txt)" keep
+  # Ctrl-S saves where the tab still is.
+  tui_keys C-s
+  tui_wait 'saved third.txt'
+  expect_eq "$(cat third.txt)" xya
+  expect_eq "$(cat other.txt)" keep
+}
+
 # Changes not restored ("n", perhaps typed by a hand that meant to type
 # into the file; or Esc) are not thrown away: their text is a file of its
 # own under $XDG_STATE_HOME/tide/set-aside, and no autosave overwrites it.
