@@ -254,6 +254,33 @@ bool buildcache_lookup(const Paths *paths, const char *key, BuildEntry *out)
     return ok;
 }
 
+#define MESSAGES_FILE ".tide-compiler-messages"
+#define MESSAGES_MAX (1 << 20)
+
+bool buildcache_put_messages(const char *dir, const char *data, size_t len, Err *err)
+{
+    if (!len)
+        return true;
+    char *path = xasprintf("%s/" MESSAGES_FILE, dir);
+    bool ok = fileio_write_atomic(path, data, len < MESSAGES_MAX ? len : MESSAGES_MAX, 0644, err);
+    free(path);
+    return ok;
+}
+
+char *buildcache_messages(const char *dir, size_t *len)
+{
+    char *path = xasprintf("%s/" MESSAGES_FILE, dir);
+    char *data = NULL;
+    Err err;
+    if (!fileio_read(path, MESSAGES_MAX, &data, len, &err) || !*len) {
+        free(data);
+        data = NULL;
+        *len = 0;
+    }
+    free(path);
+    return data;
+}
+
 bool buildcache_begin(const Paths *paths, char **tmpdir, Err *err)
 {
     char *root = build_root(paths);

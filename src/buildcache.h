@@ -50,6 +50,13 @@ bool buildcache_begin(const Paths *paths, char **tmpdir, Err *err);
 bool buildcache_commit(const Paths *paths, const char *key, char *tmpdir, BuildEntry *out,
                        Err *err);
 void buildcache_release(BuildEntry *e);
+/* What the compiler said building an entry (its warnings), kept in it
+ * (a hidden file beside the program) before buildcache_commit, so that a
+ * run from the cache shows them as the compile did: the same inputs give
+ * the same result whether or not they were built before. */
+bool buildcache_put_messages(const char *dir, const char *data, size_t len, Err *err);
+/* The messages kept in an entry's dir, or NULL (none: a clean build). */
+char *buildcache_messages(const char *dir, size_t *len);
 /* Remove least recently used entries (not in use) until the cache holds at
  * most max_bytes, and private folders that crashed runs left behind. */
 void buildcache_trim(const Paths *paths, long long max_bytes);

@@ -1633,6 +1633,14 @@ static bool compile(Job *j)
         res->build_cached = true;
         j->build_dir = xstrdup(j->entry.dir);
         view_free(&v);
+        size_t n;
+        char *said = buildcache_messages(j->build_dir, &n);
+        if (said) {
+            sb_append(&res->compile_output, said, n);
+            if (j->cb && j->cb->output)
+                j->cb->output(j->cb->ud, 2, said, n);
+            free(said);
+        }
         return go_built_a_program(j);
     }
     phase(j, "compiling");
@@ -1663,6 +1671,8 @@ static bool compile(Job *j)
     if (exited_zero(&st) && !go_built_a_program(j))
         return false;
     if (exited_zero(&st)) {
+        if (cacheable && !buildcache_put_messages(j->build_dir, res->compile_output.data, res->compile_output.len, &err))
+            return job_fail(j, RUN_SANDBOX_ERROR, "cannot keep the compiler's messages with the build: %s", err.msg);
         if (cacheable && buildcache_commit(paths, key, j->build_dir, &j->entry, &err)) {
             j->build_dir = xstrdup(j->entry.dir);
             j->build_dir_temp = false;

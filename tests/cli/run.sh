@@ -648,6 +648,27 @@ test_a_changed_header_is_a_changed_build() {
   expect_eq "$(json_get "$OUT" '[j["output"], j["build_cached"]]')" '["two\n", false]'
 }
 
+# A build from the cache says what its compile said: the same program gives
+# the same result (compile_output, the warnings on stderr) whether or not
+# it was built before.
+test_a_cached_build_keeps_the_compilers_warnings() {
+  printf '#include <stdio.h>\nint main(void)\n{\n    int x;\n    printf("%%d\\n", x);\n}\n' >w.c
+  run_tide run --ephemeral --json w.c
+  expect_eq "$(json_get "$OUT" '[j["status"], j["build_cached"]]')" '["ok", false]'
+  first=$(json_get "$OUT" 'j["compile_output"]')
+  expect_contains "$first" "w.c:5:5: warning:"
+  run_tide run --ephemeral --json w.c
+  expect_eq "$(json_get "$OUT" 'j["build_cached"]')" true
+  expect_eq "$(json_get "$OUT" 'j["compile_output"]')" "$first"
+  run_tide run --ephemeral w.c
+  expect_contains "$ERR" "w.c:5:5: warning:"
+  # A clean build keeps nothing to say.
+  printf 'int main(void)\n{\n    return 0;\n}\n' >z.c
+  run_tide run --ephemeral z.c
+  run_tide run --ephemeral --json z.c
+  expect_eq "$(json_get "$OUT" '[j["build_cached"], j["compile_output"]]')" '[true, ""]'
+}
+
 test_build_cache_can_be_turned_off() {
   mkdir -p "$XDG_CONFIG_HOME/tide"
   printf '[run]\nbuild_cache = 0\n' >"$XDG_CONFIG_HOME/tide/config.ini"

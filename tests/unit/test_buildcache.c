@@ -133,3 +133,19 @@ Test(buildcache, trim_keeps_entries_in_use_and_the_newest)
     buildcache_release(&held);
     paths_free(&paths);
 }
+
+Test(buildcache, messages_kept_with_an_entry)
+{
+    char *dir = tu_tempdir();
+    size_t n = 1;
+    Err err;
+    cr_assert_null(buildcache_messages(dir, &n));
+    cr_assert_eq(n, 0);
+    cr_assert(buildcache_put_messages(dir, "", 0, &err), "nothing said, nothing kept");
+    cr_assert_null(buildcache_messages(dir, &n));
+    cr_assert(buildcache_put_messages(dir, "w.c:1: warning\n", 15, &err), "%s", err.msg);
+    char *said = buildcache_messages(dir, &n);
+    cr_assert_eq(n, 15);
+    cr_assert(memcmp(said, "w.c:1: warning\n", 15) == 0);
+    free(said);
+}
