@@ -28,33 +28,40 @@ static json_t *session_json(const Session *s)
 }
 
 /* Options shared by the subcommands: --json; for new, --name and --lang
- * (the language may also come alone, as `tide run --lang` takes it). */
+ * (the language may also come alone, as `tide run --lang` takes it); for
+ * show and rm, --session (as tide run and the other commands name one). */
 typedef struct Opts {
     bool json;
     const char *name;
     const char *lang;
+    const char *session;
 } Opts;
 
-static int parse(const Command *cmd, int argc, char **argv, bool allow_name, Opts *o)
+static int parse(const Command *cmd, int argc, char **argv, const char *allowed, Opts *o)
 {
     static const struct option longs[] = {{"json", no_argument, NULL, 'j'},
                                           {"name", required_argument, NULL, 'n'},
                                           {"lang", required_argument, NULL, 'l'},
+                                          {"session", required_argument, NULL, 's'},
                                           {NULL, 0, NULL, 0}};
     *o = (Opts){0};
     int c;
     char bad[64];
-    while ((c = getopt_long(argc, argv, allow_name ? ":l:" : ":", longs, NULL)) != -1) {
+    int li = -1;
+    while ((c = getopt_long(argc, argv, strchr(allowed, 'l') ? ":l:" : ":", longs, &li)) != -1) {
+        if (c == ':')
+            return cli_usage_error(cmd, "option '%s' needs a value", cli_bad_option(argv, c, bad));
+        if (c == '?' || !strchr(allowed, c))
+            return cli_usage_error(cmd, "unknown option '%s'", cli_unwanted_option(argv, c, longs, li, bad));
+        li = -1;
         if (c == 'j')
             o->json = true;
-        else if (c == 'n' && allow_name)
+        else if (c == 'n')
             o->name = optarg;
-        else if (c == 'l' && allow_name)
+        else if (c == 'l')
             o->lang = optarg;
-        else if (c == ':')
-            return cli_usage_error(cmd, "option '%s' needs a value", cli_bad_option(argv, c, bad));
-        else
-            return cli_usage_error(cmd, "unknown option '%s'", cli_bad_option(argv, c, bad));
+        else if (c == 's')
+            o->session = optarg;
     }
     return -1;
 }
@@ -62,7 +69,7 @@ static int parse(const Command *cmd, int argc, char **argv, bool allow_name, Opt
 static int new_run(App *app, int argc, char **argv)
 {
     Opts o;
-    int rc = parse(&cmd_session, argc, argv, true, &o);
+    int rc = parse(&cmd_session, argc, argv, "jnl", &o);
     if (rc >= 0)
         return rc;
     if (optind + (o.lang ? 0 : 1) != argc)
@@ -93,7 +100,7 @@ static int new_run(App *app, int argc, char **argv)
 static int list_run(App *app, int argc, char **argv)
 {
     Opts o;
-    int rc = parse(&cmd_session, argc, argv, false, &o);
+    int rc = parse(&cmd_session, argc, argv, "j", &o);
     if (rc >= 0)
         return rc;
     if (optind != argc)
@@ -149,14 +156,14 @@ static json_t *files_json(const SessionFile *f, size_t n)
 static int show_run(App *app, int argc, char **argv)
 {
     Opts o;
-    int rc = parse(&cmd_session, argc, argv, false, &o);
+    int rc = parse(&cmd_session, argc, argv, "js", &o);
     if (rc >= 0)
         return rc;
-    if (optind + 1 != argc)
+    if (optind + (o.session ? 0 : 1) != argc)
         return cli_usage_error(&cmd_session, "session show takes one session (an id or a name)");
     Session s;
     Err err;
-    if (!session_find(app, argv[optind], &s, &err))
+    if (!session_find(app, o.session ? o.session : argv[optind], &s, &err))
         return cli_fail("%s", err.msg);
     SessionFile *files = NULL;
     size_t n = 0;
@@ -209,17 +216,19 @@ static int show_run(App *app, int argc, char **argv)
 static int rm_run(App *app, int argc, char **argv)
 {
     Opts o;
-    int rc = parse(&cmd_session, argc, argv, false, &o);
+    int rc = parse(&cmd_session, argc, argv, "js", &o);
     if (rc >= 0)
         return rc;
-    if (optind >= argc)
+    if (optind >= argc && !o.session)
         return cli_usage_error(&cmd_session, "session rm takes the sessions to remove (ids or names)");
     int status = EXIT_OK;
     json_t *removed = json_array();
-    for (int i = optind; i < argc; i++) {
+    /* --session's first (one step before the words), then the words. */
+    for (int i = o.session ? optind - 1 : optind; i < argc; i++) {
+        const char *ref = i < optind ? o.session : argv[i];
         Session s = {0};
         Err err;
-        if (!session_find(app, argv[i], &s, &err) || !session_remove(app, &s, &err)) {
+        if (!session_find(app, ref, &s, &err) || !session_remove(app, &s, &err)) {
             status = cli_fail("%s", err.msg);
             session_free(&s);
             continue;
@@ -272,7 +281,8 @@ const Command cmd_session = {
     "  show   a session's language, kind, folder, times, runs and files\n"
     "  rm     remove a scratch session (files, history); for a folder session,\n"
     "         forget tide's records -- the folder and its files are never touched\n"
-    "SESSION is an id or a name.  Running a file in a folder (tide run FILE) uses\n"
+    "SESSION is an id or a name (also as --session SESSION, as tide run takes it).\n"
+    "Running a file in a folder (tide run FILE) uses\n"
     "that folder's session, created on first use.  Scratch sessions expire\n"
     "[session] expiry_hours (48) after their last use; see tide gc.\n",
     session_main,

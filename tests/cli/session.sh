@@ -31,6 +31,15 @@ test_new_prints_the_id_and_says_where() {
   expect_eq "$(json_get "$OUT" 'j["id"]')" 2
   expect_eq "$(json_get "$OUT" 'j["files"][0]["name"]')" main.c
   expect_eq "$(json_get "$OUT" 'j["files"][0]["origin"]')" user
+  # As tide run and the other commands name a session, too.
+  run_tide session show --session "my c" --json
+  expect_eq "$(json_get "$OUT" 'j["id"]')" 2
+  run_tide session show --session "my c" 1
+  expect_rc 2
+  expect_contains "$ERR" "session show takes one session"
+  run_tide session list --session 1
+  expect_rc 2
+  expect_contains "$ERR" "unknown option '--session'"
   # --lang, as tide run takes it, says the same.
   run_tide session new --lang go --name g
   expect_rc 0
@@ -159,12 +168,15 @@ test_rm_scratch_removes_everything() {
   run_tide session new python --json
   dir=$(dirname "$(json_get "$OUT" 'j["folder"]')")
   expect_file "$dir"
-  run_tide session rm 1
+  run_tide session new c
+  run_tide session new go --name g
+  run_tide session rm --session 1 g
   expect_rc 0
-  expect_eq "$OUT" "removed session 1 'python-1' and its files"
+  expect_eq "$OUT" "removed session 1 'python-1' and its files
+removed session 3 'g' and its files"
   [ ! -e "$dir" ] || fail "$dir is still there"
-  expect_eq "$(db 'select count(*) from code_sessions')" 0
-  expect_eq "$(db 'select count(*) from code_files')" 0
+  expect_eq "$(db 'select id from code_sessions')" 2
+  expect_eq "$(db 'select count(*) from code_files where session_id <> 2')" 0
   run_tide session rm 1
   expect_rc 1
 }
