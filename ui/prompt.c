@@ -314,8 +314,6 @@ void prompt_draw(Ide *ide, Rect r, int *cy, int *cx)
             waddch(stdscr, ' ');
     }
     wmove(stdscr, r.y, r.x);
-    /* The label may be long (a question): it keeps at least the line's
-     * last third for the answer. */
     int label_w = 0;
     const char *l = p->label;
     if (rows > 1) {
@@ -324,8 +322,18 @@ void prompt_draw(Ide *ide, Rect r, int *cy, int *cx)
             snprintf(line, sizeof line, "%.*s", (int)qlen[i], l + qstart[i]);
             label_w = term_put(r.y - rows + 1 + i, r.x, line, 0, r.w - 1);
         }
-    } else {
+    } else if (p->choice) {
         label_w = term_put(r.y, r.x, l, 0, r.w - 1);
+    } else {
+        /* A long label (Ctrl-F5's, at 50 columns) keeps the line's last
+         * third for the answer, and says where it was cut. */
+        int room = r.w - 1, answer = room / 3 > 10 ? room / 3 : 10;
+        int most = room - answer > 0 ? room - answer : 0;
+        label_w = term_put(r.y, r.x, l, 0, most);
+        if (label_w == most && term_text_cols(l) > most && most > 2) {
+            wmove(stdscr, r.y, r.x + most - 2);
+            waddstr(stdscr, "… ");
+        }
     }
     if (p->choice) {
         *cy = r.y;
@@ -333,10 +341,6 @@ void prompt_draw(Ide *ide, Rect r, int *cy, int *cx)
         return;
     }
     int avail = r.w - label_w - 1;
-    if (avail < 10) {
-        label_w = r.w - 11 > 0 ? r.w - 11 : 0;
-        avail = r.w - label_w - 1;
-    }
     /* Show the end of a long text when the cursor is there. */
     const char *t = text_of(p);
     size_t start = 0;

@@ -226,6 +226,11 @@ test_ctrl_f5_gives_a_file_as_input() {
   tui_keys Enter
   tui_wait "not run: '>' would need a shell"
   tui_wait 'Arguments for sol.py (quotes as in a shell, < FILE: input): x > out.txt'
+  # Narrower, the label gives way to what is typed, and says it is cut
+  # (the answer was squeezed into ten columns, the label's end after it).
+  tui_tmux resize-window -t 0 -x 50
+  tui_wait 'Arguments for sol.py (quotes as… x > out.txt'
+  case "$(tui_screen | tail -1)" in *'out.txt'?*) fail "something follows the answer: $(tui_screen | tail -1)" ;; esac
 }
 
 test_unsaved_edits_are_saved_before_the_run() {
