@@ -185,6 +185,10 @@ bool ide_open(Ide *ide, const char *path);
 /* Open the file at full (absolute) as text, whatever it holds; why (not
  * NULL) is why a picture is shown as bytes. */
 bool ide_open_text(Ide *ide, const char *full, const char *why);
+/* Put text in place of the file at full (absolute; opened if it is not),
+ * as one change Ctrl-Z takes back; what (a result, "result #12") says
+ * where it came from. */
+bool ide_restore_text(Ide *ide, const char *full, const char *text, size_t len, const char *what);
 void ide_save(Ide *ide, Tab *t, AfterSave then);
 void ide_close_tab(Ide *ide, size_t i);
 /* Set the language of the current file (NULL: plain text). */

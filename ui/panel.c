@@ -1360,7 +1360,9 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     /* The keys, longest first: the first that fits is shown. */
     const char *const *hints;
     static const char *const running[] = {"Ctrl-C: interrupt  Shift-F5: stop ", "Shift-F5: stop ", NULL};
-    static const char *const history[] = {"Left/Right: older/newer  F7: back ", "F7: back ", NULL};
+    static const char *const history[] = {"Left/Right: older/newer  r: restore its code  F7: back ",
+                                          "Left/Right: older/newer  r: restore  F7: back ",
+                                          "r: restore  F7: back ", "F7: back ", NULL};
     static const char *const located[] = {"Enter: go to the line  F5: run again ", "Enter: go to the line ",
                                           "Enter: go there ", NULL};
     static const char *const ran[] = {"F5: run again  F7: history ", "F5: run again ", NULL};
@@ -1691,6 +1693,31 @@ static void send_key(Panel *p, Key k)
         vterm_keyboard_unichar(p->vt, base, mod);
 }
 
+/* F7's r: the shown result's code back in its file's tab (the entry's;
+ * tide checkout gives every file of it). */
+static void restore_code(Ide *ide)
+{
+    Panel *p = ide->panel;
+    if (p->hist_i >= p->nhist)
+        return;
+    HistoryResult full;
+    Err err;
+    if (!history_get(ide->app, p->hist[p->hist_i].id, &full, &err)) {
+        ide_message(ide, true, "%s", err.msg);
+        return;
+    }
+    if (!full.entry || !p->workdir) {
+        ide_message(ide, true, "result #%lld keeps no code to restore", (long long)full.id);
+    } else {
+        char *path = xasprintf("%s/%s", p->workdir, full.entry);
+        char what[48];
+        snprintf(what, sizeof what, "result #%lld", (long long)full.id);
+        ide_restore_text(ide, path, full.code ? full.code : "", full.code_len, what);
+        free(path);
+    }
+    history_result_free(&full);
+}
+
 bool panel_key(Ide *ide, Key k)
 {
     Panel *p = ide->panel;
@@ -1768,6 +1795,11 @@ bool panel_key(Ide *ide, Key k)
         if (p->history)
             p->text_top = (long)p->lines.len - page;
         break;
+    case 'r':
+        if (!p->history)
+            return false;
+        restore_code(ide);
+        return true;
     case TK_LEFT:
     case TK_RIGHT:
         if (!p->history)

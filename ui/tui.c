@@ -469,6 +469,30 @@ bool ide_open(Ide *ide, const char *path)
     return ok;
 }
 
+bool ide_restore_text(Ide *ide, const char *full, const char *text, size_t len, const char *what)
+{
+    if (!ide_open_text(ide, full, NULL))
+        return false;
+    Tab *t = ide_tab(ide);
+    Buffer *b = t->doc->buf;
+    ide->focus = FOCUS_EDITOR;
+    ide->dirty = true;
+    size_t have = buffer_length(b);
+    char *now = buffer_dup(b, 0, have, NULL);
+    bool same = have == len && memcmp(now, text, len) == 0;
+    free(now);
+    if (same) {
+        ide_message(ide, false, "%s already holds the code of %s", document_name(t->doc), what);
+        return true;
+    }
+    buffer_checkpoint(b, 0);
+    buffer_replace(b, 0, have, text, len);
+    buffer_checkpoint(b, 0);
+    ide_message(ide, false, "%s: the code of %s (not saved; Ctrl-Z brings yours back)", document_name(t->doc),
+                what);
+    return true;
+}
+
 bool ide_open_text(Ide *ide, const char *full, const char *why)
 {
     Document *d;

@@ -790,9 +790,7 @@ test_history_shows_earlier_results() {
   tui_wait 'print("first" + " version")'
   tui_keys F5
   tui_wait 'ok · exit 0' 30
-  tui_keys C-e C-e
-  tui_keys C-Home
-  tui_keys F6
+  tui_esc
   tui_keys C-a
   tui_type 'print("second version")'
   tui_keys F5
@@ -804,14 +802,29 @@ test_history_shows_earlier_results() {
   tui_wait '── toolchain ──'
   tui_wait 'Python 3.'
   # What it printed, not blank lines: a terminal ends its lines with \r\n.
-  tui_wait 'first version'
+  tui_wait 'second version'
   tui_keys Left
   tui_wait 'result #1 (2 of 2) · ok · h.py'
   tui_wait 'print("first" + " version")'
   tui_keys Right
   tui_wait 'result #2 (1 of 2)'
+  # r puts the shown run's code back in its file's tab: one change, which
+  # Ctrl-Z takes back.
+  tui_keys Left
+  tui_wait 'result #1 (2 of 2)'
+  tui_wait 'r: restore  F7: back'
+  tui_keys r
+  tui_wait 'h.py: the code of result #1 (not saved; Ctrl-Z brings yours back)'
+  tui_keys C-s
+  tui_wait 'saved h.py'
+  expect_eq "$(cat h.py)" 'print("first" + " version")'
+  tui_keys F6
+  tui_keys r
+  tui_wait 'h.py already holds the code of result #1'
+  tui_keys C-z C-s
+  tui_wait_file h.py 'second version'
   tui_keys F7
-  tui_wait_gone '(1 of 2)'
+  tui_wait_gone '(2 of 2)'
 }
 
 # A result shown again (F7) lines up as it did when it ran: tabs in the
