@@ -143,7 +143,7 @@ static const struct ActionInfo {
     [ACT_CUT] = {"cut", "cut the selection (or the line)", {"Ctrl-X"}},
     [ACT_PASTE] = {"paste", "paste", {"Ctrl-V"}},
     [ACT_SELECT_ALL] = {"select_all", "select all", {"Ctrl-A"}},
-    [ACT_CUT_LINE] = {"cut_line", "cut the line", {"Ctrl-K"}},
+    [ACT_CUT_LINE] = {"cut_line", "cut the line (cut again at once: added to it)", {"Ctrl-K"}},
     [ACT_DUPLICATE_LINE] = {"duplicate_line", "duplicate the line or selection", {"Ctrl-D"}},
     [ACT_COMMENT] = {"comment", "comment or uncomment the line (or selected lines)", {"Ctrl-/", "Alt-/"}},
     [ACT_MOVE_LINE_UP] = {"move_line_up", "move the line (or selected lines) up", {"Alt-Up"}},

@@ -648,11 +648,17 @@ void view_copy(View *v, const EditorEnv *env, bool cut)
     }
     size_t len;
     char *text = buffer_dup(B(v), s, e, &len);
-    env->clipboard->len = 0;
+    CutChain *ch = env->chain;
+    bool more = cut && lines && ch && ch->buf == (const void *)B(v) && ch->version == buffer_version(B(v)) &&
+                ch->cursor == v->cursor && *env->clip_lines;
+    if (!more)
+        env->clipboard->len = 0;
     sb_append(env->clipboard, text, len);
     *env->clip_lines = lines;
-    term_clipboard(text, len);
+    term_clipboard(env->clipboard->data, env->clipboard->len);
     free(text);
+    if (ch)
+        ch->buf = NULL;
     if (cut && e > s) {
         begin_edit(v, OP_NONE, true);
         buffer_delete(v->doc->buf, s, e);
@@ -660,6 +666,8 @@ void view_copy(View *v, const EditorEnv *env, bool cut)
         buffer_checkpoint(v->doc->buf, v->cursor);
         end_edit(v);
         v->last_op = OP_NONE;
+        if (ch && lines)
+            *ch = (CutChain){B(v), buffer_version(B(v)), v->cursor};
     }
 }
 

@@ -53,10 +53,21 @@ typedef struct EditorHooks {
 void editor_set_hooks(const EditorHooks *hooks, void (*wake)(void *), void *wake_ud);
 
 /* What editing commands need from the rest of the IDE. */
+/* Where the last line cut left the text: a cut of the line there, with
+ * nothing done in between, adds to the clipboard instead of replacing it
+ * (Ctrl-K three times, then one paste, moves three lines, as in nano and
+ * micro). */
+typedef struct CutChain {
+    const void *buf; /* NULL: no chain */
+    uint64_t version;
+    size_t cursor;
+} CutChain;
+
 typedef struct EditorEnv {
     const Config *cfg;
     StrBuf *clipboard;
     bool *clip_lines; /* the clipboard holds whole lines (copied with no selection) */
+    CutChain *chain;
 } EditorEnv;
 
 typedef enum { OP_NONE, OP_TYPE, OP_BACKSPACE, OP_DELETE } EditOp;

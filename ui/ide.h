@@ -157,6 +157,7 @@ struct Ide {
 
     StrBuf clipboard;
     bool clip_lines;
+    CutChain cut_chain;
 
     Worker *io;
     int wake_fd;

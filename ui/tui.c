@@ -84,7 +84,7 @@ void ide_message(Ide *ide, bool error, const char *fmt, ...)
 
 EditorEnv ide_env(Ide *ide)
 {
-    return (EditorEnv){&ide->app->cfg, &ide->clipboard, &ide->clip_lines};
+    return (EditorEnv){&ide->app->cfg, &ide->clipboard, &ide->clip_lines, &ide->cut_chain};
 }
 
 static void wake(void *ud)

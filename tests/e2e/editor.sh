@@ -191,6 +191,25 @@ test_crlf_binary_and_invalid_utf8_saved_identical() {
   expect_eq "$(tail -c 11 data.txt | od -An -c | tr -s ' ')" " l a s t \r \n a d d e d"
 }
 
+# Lines cut one after the other (Ctrl-K, or Ctrl-X with nothing
+# selected) go to the clipboard together, as in nano and micro: three cuts
+# and one paste move three lines.  A move in between starts afresh.
+test_lines_cut_in_a_row_are_pasted_together() {
+  printf 'one\ntwo\nthree\nfour\nfive\n' >k.txt
+  tui_start k.txt
+  tui_wait 'five'
+  tui_keys C-k C-k C-x
+  tui_wait_gone 'three'
+  tui_keys Down
+  tui_keys C-v
+  tui_keys C-s
+  tui_wait 'saved k.txt'
+  expect_eq "$(cat k.txt)" "$(printf 'four\none\ntwo\nthree\nfive')"
+  tui_keys C-Home C-k Down C-k C-v C-s
+  tui_wait 'saved k.txt: 4 lines'
+  expect_eq "$(cat k.txt)" "$(printf 'one\ntwo\nthree\nfive')"
+}
+
 test_selection_copy_cut_paste() {
   printf 'alpha beta\ngamma\n' >t.txt
   tui_start t.txt
