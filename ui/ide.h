@@ -5,6 +5,7 @@
 #ifndef TIDE_IDE_H
 #define TIDE_IDE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -59,6 +60,11 @@ typedef struct Prompt {
     size_t cursor;      /* byte offset in text */
     bool fresh;         /* the text is a suggestion, replaced by typing */
     bool complete_paths;
+    /* Instead, Tab completes the last word of a command line (after a
+     * blank or `<`) with a name from complete_dir, escaped as argsplit
+     * reads it. */
+    bool complete_words;
+    char complete_dir[PATH_MAX];
     PromptSubmit submit;
     PromptSubmit change; /* text edited (incremental search) */
     PromptCancel cancel;

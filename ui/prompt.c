@@ -125,13 +125,34 @@ static void list_matches(Ide *ide, const char *full, const char *prefix, StrList
 
 /* Complete the file name before the cursor to the longest common prefix
  * of the names in its folder (relative names are from the IDE's root). */
+/* A completed name's rest, in a command line: what a shell (argsplit)
+ * would take apart is escaped. */
+static void insert_name(Prompt *p, const char *s, size_t n)
+{
+    if (!p->complete_words) {
+        insert(p, s, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (strchr(" \t'\"\\<>|;&", s[i]))
+            insert(p, "\\", 1);
+        insert(p, s + i, 1);
+    }
+}
+
 static void complete(Ide *ide, Prompt *p)
 {
     char *text = xstrndup(text_of(p), p->cursor);
-    char *slash = strrchr(text, '/');
-    char *dir = slash ? xstrndup(text, (size_t)(slash - text) + 1) : xstrdup("");
-    const char *prefix = slash ? slash + 1 : text;
-    char *full = dir[0] == '/' ? xstrdup(dir) : xasprintf("%s/%s", ide->root, dir);
+    char *word = text;
+    if (p->complete_words)
+        for (char *c = text; *c; c++)
+            if (*c == ' ' || *c == '\t' || *c == '<')
+                word = c + 1;
+    char *slash = strrchr(word, '/');
+    char *dir = slash ? xstrndup(word, (size_t)(slash - word) + 1) : xstrdup("");
+    const char *prefix = slash ? slash + 1 : word;
+    const char *base = p->complete_words ? p->complete_dir : ide->root;
+    char *full = dir[0] == '/' ? xstrdup(dir) : xasprintf("%s/%s", base, dir);
     DIR *d = opendir(full);
     char *common = NULL;
     StrList names = {0};
@@ -157,7 +178,7 @@ static void complete(Ide *ide, Prompt *p)
         closedir(d);
     }
     if (common && strlen(common) >= strlen(prefix)) {
-        insert(p, common + strlen(prefix), strlen(common) - strlen(prefix));
+        insert_name(p, common + strlen(prefix), strlen(common) - strlen(prefix));
         if (names.len == 1) {
             char *path = xasprintf("%s%s", full, common);
             if (fileio_is_dir(path))
@@ -266,7 +287,7 @@ bool prompt_event(Ide *ide, const InputEvent *ev)
         changed = true;
         break;
     case TK_TAB:
-        if (p->complete_paths) {
+        if (p->complete_paths || p->complete_words) {
             complete(ide, p);
             changed = true;
         }

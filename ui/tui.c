@@ -1422,6 +1422,13 @@ static void ask_run_args_with(Ide *ide, const char *text)
     sb_printf(&label, "Arguments for %s (quotes as in a shell, < FILE: input): ", document_name(t->doc));
     prompt_text(ide, label.data, text, on_run_args, NULL, NULL, NULL);
     sb_free(&label);
+    /* Tab completes names as the program will see them: from its folder. */
+    ide->prompt.complete_words = true;
+    const char *path = t->doc->path, *slash = path ? strrchr(path, '/') : NULL;
+    if (slash)
+        snprintf(ide->prompt.complete_dir, sizeof ide->prompt.complete_dir, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(ide->prompt.complete_dir, sizeof ide->prompt.complete_dir, "%s", ide->root);
 }
 
 static void ask_run_args(Ide *ide)

@@ -191,7 +191,13 @@ test_ctrl_f5_gives_a_file_as_input() {
   tui_wait 'import sys'
   tui_keys C-F5
   tui_wait 'Arguments for sol.py'
-  tui_type 'x <data/in.txt'
+  # Tab completes names from the program's folder.
+  tui_type 'x <da'
+  tui_keys Tab
+  tui_wait 'Arguments for sol.py (quotes as in a shell, < FILE: input): x <data/'
+  tui_type 'i'
+  tui_keys Tab
+  tui_wait 'Arguments for sol.py (quotes as in a shell, < FILE: input): x <data/in.txt'
   tui_keys Enter
   tui_wait "sum 12 ['x']" 30
   tui_wait 'tty False True'
