@@ -485,9 +485,12 @@ bool ide_restore_text(Ide *ide, const char *full, const char *text, size_t len, 
         ide_message(ide, false, "%s already holds the code of %s", document_name(t->doc), what);
         return true;
     }
+    /* The cursor stays on its line, as far as the code has it. */
+    size_t line = buffer_line_of(b, t->view->cursor);
     buffer_checkpoint(b, 0);
     buffer_replace(b, 0, have, text, len);
     buffer_checkpoint(b, 0);
+    view_goto(t->view, line, 0);
     ide_message(ide, false, "%s: the code of %s (not saved; Ctrl-Z brings yours back)", document_name(t->doc),
                 what);
     return true;
