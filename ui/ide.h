@@ -168,6 +168,9 @@ struct Ide {
     Worker *io;
     int wake_fd;
     bool quitting;   /* Ctrl-Q answered: quit once the saves are done */
+    /* F5 (or Ctrl-F5) while a program runs, answered yes: that program
+     * is being stopped, and this runs once it has (ACT_NONE: nothing). */
+    int rerun;
     bool quit;
     bool dirty;
     bool urgent;     /* the user did something: draw at once */

@@ -298,6 +298,13 @@ bool panel_running(const Panel *p)
     return p->thread_live || p->starting;
 }
 
+const char *panel_running_name(const Panel *p)
+{
+    if (p->thread_live && p->job && p->job->entry_path)
+        return fileio_base_name(p->job->entry_path);
+    return "a program";
+}
+
 /* ---------------------------------------------------------------- the run's thread */
 
 static void notify(Panel *p)
@@ -601,12 +608,12 @@ void panel_run(Ide *ide, Tab *t)
     ide->dirty = true;
 }
 
-void panel_stop(Ide *ide)
+bool panel_stop(Ide *ide)
 {
     Panel *p = ide->panel;
     if (!p->thread_live) {
         ide_message(ide, false, "nothing is running");
-        return;
+        return false;
     }
     pthread_mutex_lock(&p->lock);
     p->stopping = true;
@@ -614,6 +621,7 @@ void panel_stop(Ide *ide)
     pthread_mutex_unlock(&p->lock);
     run_control_stop(p->control);
     ide_message(ide, false, "stopping the program...");
+    return true;
 }
 
 /* Ctrl-C in the panel: what a terminal does (SIGINT: Python prints where

@@ -34,6 +34,8 @@ int panel_input_fd(const Panel *p);
 void panel_flush_input(Ide *ide);
 
 bool panel_running(const Panel *p);
+/* The file of the program running (or about to), for a question. */
+const char *panel_running_name(const Panel *p);
 /* F5 pressed: show the panel at once and take the keys typed while the
  * files are saved; panel_run follows (or panel_cancel_start when a save
  * failed). */
@@ -41,7 +43,8 @@ void panel_prepare(Ide *ide, Tab *t);
 void panel_cancel_start(Ide *ide);
 /* Run the file of tab t (saved) in its session. */
 void panel_run(Ide *ide, Tab *t);
-void panel_stop(Ide *ide);
+/* Shift-F5; false when no program runs. */
+bool panel_stop(Ide *ide);
 /* F7: the session's earlier results. */
 void panel_history(Ide *ide);
 

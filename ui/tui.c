@@ -1350,15 +1350,37 @@ static bool draw(Ide *ide, bool echo)
 
 /* ---------------------------------------------------------------- input */
 
-/* The tab a run would be of; NULL (and the user told) while one runs. */
-static Tab *tab_to_run(Ide *ide)
+static void on_rerun_answer(Ide *ide, const char *answer, void *ud)
+{
+    if (answer[0] != 'y' || !panel_running(ide->panel))
+        return;
+    if (panel_stop(ide))
+        ide->rerun = (int)(intptr_t)ud;
+}
+
+/* The tab a run would be of.  While a program runs: NULL, and the user
+ * asked whether to stop it and do `then` (ACT_RUN, ACT_RUN_ARGS) after
+ * (the old program is often one still waiting for input). */
+static Tab *tab_to_run_then(Ide *ide, Action then)
 {
     Tab *t = ide_tab(ide);
     if (t && panel_running(ide->panel)) {
-        ide_message(ide, false, "a program is running: Shift-F5 stops it");
+        if (ide->rerun != ACT_NONE) {
+            ide_message(ide, false, "stopping the program, then %s runs", document_name(t->doc));
+            return NULL;
+        }
+        char q[600];
+        snprintf(q, sizeof q, "%s is still running. Stop it and run %s%s? (y)es, Esc ", panel_running_name(ide->panel),
+                 document_name(t->doc), then == ACT_RUN_ARGS ? " with arguments" : "");
+        prompt_choice(ide, q, "y", on_rerun_answer, NULL, (void *)(intptr_t)then);
         return NULL;
     }
     return t;
+}
+
+static Tab *tab_to_run(Ide *ide)
+{
+    return tab_to_run_then(ide, ACT_RUN);
 }
 
 /* F5: save what needs saving (the worker writes in order, so the run
@@ -1418,7 +1440,7 @@ static void on_run_args(Ide *ide, const char *text, void *ud)
  * it too, until changed). */
 static void ask_run_args_with(Ide *ide, const char *text)
 {
-    Tab *t = tab_to_run(ide);
+    Tab *t = tab_to_run_then(ide, ACT_RUN_ARGS);
     if (!t)
         return;
     StrBuf label = {0};
@@ -2223,6 +2245,14 @@ int tui_main(App *app, const TuiOptions *opt)
             worker_collect(ide->probe);
         if ((r > 0 && fds[4].revents) || panel_backlog(ide->panel))
             panel_collect(ide);
+        if (ide->rerun != ACT_NONE && !panel_running(ide->panel)) {
+            Action then = (Action)ide->rerun;
+            ide->rerun = ACT_NONE;
+            if (then == ACT_RUN_ARGS)
+                ask_run_args(ide);
+            else
+                run_request(ide);
+        }
         if (r > 0 && fds[5].revents)
             imageview_collect(ide);
         if (r > 0 && infd >= 0 && fds[6].revents)

@@ -239,6 +239,35 @@ test_ctrl_f5_gives_a_file_as_input() {
   case "$(tui_screen | tail -1)" in *'out.txt'?*) fail "something follows the answer: $(tui_screen | tail -1)" ;; esac
 }
 
+# F5 while the last program still runs (often one waiting for input that
+# was forgotten) asks to stop it and run again, rather than only saying
+# that Shift-F5 stops it.
+test_f5_while_a_program_runs_offers_to_run_it_again() {
+  printf 'name = input("Name? ")\nprint("hi", name)\n' >ask.py
+  tui_start ask.py
+  tui_wait 'name = input'
+  tui_keys F5
+  tui_wait 'Name?' 30
+  tui_keys F5
+  tui_wait 'ask.py is still running. Stop it and run ask.py? (y)es, Esc'
+  tui_esc
+  tui_wait_gone 'still running'
+  tui_keys F5
+  tui_wait 'still running'
+  tui_keys y
+  # The first is recorded as stopped; the second has started by then.
+  for _ in $(seq 150); do
+    "$TIDE" history 2>/dev/null | grep -q killed && break
+    sleep 0.1
+  done
+  tui_wait 'Name?'
+  tui_type 'Bo'
+  tui_keys Enter
+  tui_wait 'hi Bo' 30
+  tui_wait 'result #2'
+  expect_eq "$("$TIDE" history --json | python3 -c 'import json,sys; print(" ".join(r["status"] for r in json.load(sys.stdin)["runs"]))')" 'ok killed'
+}
+
 test_unsaved_edits_are_saved_before_the_run() {
   printf 'print("one")\n' >s.py
   tui_start s.py
