@@ -38,6 +38,8 @@ typedef struct Tab {
                               to the file's folder), or NULL: the panel's keys */
     char *run_line_kept;   /* the two as the state folder keeps them for the
                               file (runline), or NULL */
+    char *run_line_path;   /* the path they are kept under (the file's, unless
+                              it was renamed or saved as another since) */
     Ide *ide;
 } Tab;
 

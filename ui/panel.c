@@ -474,10 +474,15 @@ static void keep_run_line(Ide *ide, Tab *t)
     sb_puts(&line, "");
     args_join(&t->run_args, t->run_input, &line);
     Err err;
-    if (strcmp(line.data, t->run_line_kept ? t->run_line_kept : "") != 0 &&
+    bool moved = t->run_line_path && strcmp(t->run_line_path, t->doc->path) != 0;
+    if ((moved || strcmp(line.data, t->run_line_kept ? t->run_line_kept : "") != 0) &&
         runline_save(&ide->app->paths, t->doc->path, line.data, &err)) {
+        if (moved)
+            (void)runline_save(&ide->app->paths, t->run_line_path, "", &err);
         free(t->run_line_kept);
+        free(t->run_line_path);
         t->run_line_kept = *line.data ? xstrdup(line.data) : NULL;
+        t->run_line_path = *line.data ? xstrdup(t->doc->path) : NULL;
     }
     sb_free(&line);
 }

@@ -158,10 +158,12 @@ static Tab *tab_new(Ide *ide, Document *doc)
      * earlier tide. */
     char *line = doc->path ? runline_load(&ide->app->paths, doc->path) : NULL;
     Err err;
-    if (line && args_split(line, &t->run_args, &t->run_input, &err))
+    if (line && args_split(line, &t->run_args, &t->run_input, &err)) {
         t->run_line_kept = line;
-    else
+        t->run_line_path = xstrdup(doc->path);
+    } else {
         free(line);
+    }
     return t;
 }
 
@@ -170,6 +172,7 @@ static void tab_free(Tab *t)
     sl_free(&t->run_args);
     free(t->run_input);
     free(t->run_line_kept);
+    free(t->run_line_path);
     view_free(t->view);
     buffer_unlisten(t->doc->buf, t->listen);
     document_free(t->doc);

@@ -220,8 +220,18 @@ test_ctrl_f5_gives_a_file_as_input() {
   tui_keys F5
   tui_wait 'result #3' 30
   tui_wait "sum 6 ['x']"
+  # Saved under another name, the file takes its command line along.
+  tui_keys M-s
+  tui_wait 'Save as: sol.py'
+  tui_keys C-u
+  tui_type 'sol2.py'
+  tui_keys Enter
+  tui_wait 'saved sol2.py'
+  tui_keys F5
+  tui_wait 'result #4' 30
+  expect_eq "$(ls "$XDG_STATE_HOME/tide/run-lines" | sed 's/\..*//')" sol2
   tui_keys C-F5
-  tui_wait 'Arguments for sol.py (quotes as in a shell, < FILE: input): x < data/in.txt'
+  tui_wait 'Arguments for sol2.py (quotes as in a shell, < FILE: input): x < data/in.txt'
   tui_keys C-u
   tui_type '< nope.txt'
   tui_keys Enter
@@ -231,11 +241,11 @@ test_ctrl_f5_gives_a_file_as_input() {
   tui_type 'x > out.txt'
   tui_keys Enter
   tui_wait "not run: '>' would need a shell"
-  tui_wait 'Arguments for sol.py (quotes as in a shell, < FILE: input): x > out.txt'
+  tui_wait 'Arguments for sol2.py (quotes as in a shell, < FILE: input): x > out.txt'
   # Narrower, the label gives way to what is typed, and says it is cut
   # (the answer was squeezed into ten columns, the label's end after it).
   tui_tmux resize-window -t 0 -x 50
-  tui_wait 'Arguments for sol.py (quotes as… x > out.txt'
+  tui_wait 'Arguments for sol2.py (quotes a… x > out.txt'
   case "$(tui_screen | tail -1)" in *'out.txt'?*) fail "something follows the answer: $(tui_screen | tail -1)" ;; esac
 }
 
