@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "runline.h"
 #include "session.h"
 
 /* A folder a crash left is cleared only once it is this old: younger, it
@@ -349,6 +350,24 @@ static void gc_leftovers(App *app, Store *store, int64_t now, bool dry_run, GcRe
     free(root);
 }
 
+/* Command lines the IDE kept (runline) for files that are gone. */
+static void gc_run_lines(App *app, bool dry_run, GcReport *r)
+{
+    StrList kept = {0}, gone = {0};
+    runline_orphans(&app->paths, &kept, &gone);
+    for (size_t i = 0; i < kept.len; i++) {
+        struct stat st;
+        int64_t bytes = stat(kept.items[i], &st) == 0 ? st.st_size : 0;
+        if (!dry_run && unlink(kept.items[i]) != 0 && errno != ENOENT) {
+            sl_push_owned(&r->skipped, xasprintf("%s: %s", kept.items[i], strerror(errno)));
+            continue;
+        }
+        add_item(r, "run-line", 0, bytes, "the command line kept for %s, which is gone", gone.items[i]);
+    }
+    sl_free(&kept);
+    sl_free(&gone);
+}
+
 /* Folders of programs read from stdin for runs not recorded (run.c),
  * left by a tide that was killed; a run still going holds its lock. */
 static void gc_stdin_leftovers(App *app, int64_t now, bool dry_run, GcReport *r)
@@ -385,5 +404,6 @@ bool expiry_gc(App *app, int64_t now, bool dry_run, GcReport *r, Err *err)
     }
     gc_leftovers(app, store, now, dry_run, r);
     gc_stdin_leftovers(app, now, dry_run, r);
+    gc_run_lines(app, dry_run, r);
     return true;
 }

@@ -6,7 +6,8 @@
  * made or last exported.  Folder sessions never expire, and nothing in a
  * user's folder is ever removed.  gc also clears what a crash left
  * behind: session folders without a database row, and generated folders
- * of runs that were never recorded.  A session with a run in progress, or
+ * of runs that were never recorded, and the command lines the IDE kept
+(runline) for files that are gone.  A session with a run in progress, or
  * open in the IDE (session_hold), is left for the next gc. */
 #ifndef TIDE_EXPIRY_H
 #define TIDE_EXPIRY_H

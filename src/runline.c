@@ -1,9 +1,11 @@
 #include "runline.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -33,6 +35,38 @@ char *runline_load(const Paths *paths, const char *file_path)
     }
     free(data);
     return line;
+}
+
+void runline_orphans(const Paths *paths, StrList *kept, StrList *gone)
+{
+    char *dir = paths_get(paths, DIR_STATE, "run-lines");
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        if (n < 6 || strcmp(de->d_name + n - 5, ".line") != 0)
+            continue;
+        char *at = xasprintf("%s/%s", dir, de->d_name);
+        char *data = NULL;
+        size_t len = 0;
+        Err err;
+        if (fileio_read(at, LINE_MAX_BYTES + PATH_MAX + 2, &data, &len, &err)) {
+            char *nl = memchr(data, '\n', len);
+            if (nl) {
+                *nl = '\0';
+                struct stat st;
+                if (data[0] == '/' && lstat(data, &st) != 0 && errno == ENOENT) {
+                    sl_push(kept, at);
+                    sl_push(gone, data);
+                }
+            }
+        }
+        free(data);
+        free(at);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
 }
 
 bool runline_save(const Paths *paths, const char *file_path, const char *line, Err *err)

@@ -8,10 +8,14 @@
 
 #include "err.h"
 #include "paths.h"
+#include "xalloc.h"
 
 /* The line kept for file_path (absolute), or NULL: none. */
 char *runline_load(const Paths *paths, const char *file_path);
 /* Keep line for file_path; an empty line forgets it. */
 bool runline_save(const Paths *paths, const char *file_path, const char *line, Err *err);
+/* What is kept for files that are gone (tide gc removes it): the kept
+ * files into *kept, the paths they were for into *gone. */
+void runline_orphans(const Paths *paths, StrList *kept, StrList *gone);
 
 #endif

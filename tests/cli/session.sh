@@ -297,6 +297,24 @@ test_gc_clears_what_a_crash_left() {
   expect_file "$XDG_DATA_HOME/tide/sessions/1/files/main.py"
 }
 
+# The command lines the IDE keeps for files (Ctrl-F5) go once their file
+# is gone; those of files still there stay.
+test_gc_forgets_command_lines_of_files_that_are_gone() {
+  k=$XDG_STATE_HOME/tide/run-lines
+  mkdir -p "$k"
+  echo x >here.py
+  printf '%s\none < in.txt\n' "$PWD/here.py" >"$k/here.py.0000000000000001.line"
+  printf '%s\ntwo\n' "$PWD/gone.py" >"$k/gone.py.0000000000000002.line"
+  run_tide gc --dry-run
+  expect_contains "$OUT" "the command line kept for $PWD/gone.py, which is gone"
+  expect_file "$k/gone.py.0000000000000002.line"
+  run_tide gc
+  expect_rc 0
+  expect_contains "$OUT" "the command line kept for $PWD/gone.py, which is gone"
+  [ ! -e "$k/gone.py.0000000000000002.line" ] || fail "the gone file's line stayed"
+  expect_file "$k/here.py.0000000000000001.line"
+}
+
 test_expiry_follows_the_config() {
   mkdir -p "$XDG_CONFIG_HOME/tide"
   printf '[session]\nexpiry_hours = 2\n' >"$XDG_CONFIG_HOME/tide/config.ini"
