@@ -1671,8 +1671,10 @@ static bool compile(Job *j)
     if (exited_zero(&st) && !go_built_a_program(j))
         return false;
     if (exited_zero(&st)) {
+        /* Not kept with its messages, the build is not kept: a run from
+         * the cache would say less than this one. */
         if (cacheable && !buildcache_put_messages(j->build_dir, res->compile_output.data, res->compile_output.len, &err))
-            return job_fail(j, RUN_SANDBOX_ERROR, "cannot keep the compiler's messages with the build: %s", err.msg);
+            cacheable = false;
         if (cacheable && buildcache_commit(paths, key, j->build_dir, &j->entry, &err)) {
             j->build_dir = xstrdup(j->entry.dir);
             j->build_dir_temp = false;
