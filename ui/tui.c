@@ -2274,8 +2274,13 @@ int tui_main(App *app, const TuiOptions *opt)
             ide->last_run_at = 0;
             mark_folder_last_run(ide);
         }
-        recovery_tick(ide, now);
-        disk_tick(ide, now);
+        /* Housekeeping (a stat of each file, the tree read again: on a
+         * network mount, milliseconds) waits until what the user just did
+         * is drawn: the next pass, a frame's rest at most. */
+        if (!ide->urgent) {
+            recovery_tick(ide, now);
+            disk_tick(ide, now);
+        }
         drag_tick(ide, now);
         if (ide->msg[0] && now >= ide->msg_until) {
             ide->msg[0] = '\0';

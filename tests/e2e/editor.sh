@@ -608,6 +608,36 @@ test_a_frame_reaches_the_terminal_in_one_write() {
     fail "$torn frames went to the terminal in several writes:$(grep -E ' (write\(1,|poll\()' calls | cut -c1-100 | sed 's/^/    | /')"
 }
 
+# Housekeeping due when a key arrives (every 2 s: a stat of each open
+# file, the tree read again; on a network mount, milliseconds) waits until
+# the key is drawn.  tide is stopped past the due time with a key waiting,
+# so that both come in the same pass.
+test_a_key_shows_before_the_housekeeping_due_with_it() {
+  command -v strace >/dev/null || fail "strace is missing (make check installs it)"
+  printf 'int alpha;\n' >w.c
+  printf '#!/bin/sh\nASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 exec strace -f -qq -e trace=read,write,newfstatat,stat,statx -e signal=none -s 32 -o %q %q "$@"\n' \
+    "$T/calls" "$TIDE" >traced-tide
+  chmod +x traced-tide
+  TIDE=$T/traced-tide tui_start w.c
+  tui_wait 'int alpha;'
+  local ide
+  # strace's child, in the pane.
+  ide=$(pgrep -P "$(tui_pid)" | head -1)
+  [ -n "$ide" ] || fail "no tide process under strace"
+  kill -STOP "$ide"
+  tui_type Z
+  sleep 2.5
+  kill -CONT "$ide"
+  tui_wait 'Zint alpha;'
+  local late
+  late=$(awk '
+    / read\(0, "Z"/ { key = 1; next }
+    key && / write\(1, / { key = 0; next }
+    key && /stat[a-z]*\(.*w\.c"/ { late++ }
+    END { print late + 0 }' calls)
+  [ "$late" -eq 0 ] || fail "the file was looked at before the key was drawn:$(grep -E 'read\(0|write\(1|stat' calls | cut -c1-100 | tail -20 | sed 's/^/    | /')"
+}
+
 # A message too long for the status bar shows whole, on rows above it,
 # until the next key; then what fits of it stays in the bar, and the rows
 # it covered show the text again.
