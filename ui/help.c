@@ -38,6 +38,7 @@ static const char *const fixed[][2] = {
     {"Home, End", "oldest line kept, newest"},
     {"Left, Right", "F7: older, newer result; a picture: the one before, after"},
     {"r", "F7: the result's code back in its file's tab (Ctrl-Z undoes it)"},
+    {"d", "F7: what changed in the file since the result (again: the result)"},
     {"Esc", "F7: back to the last run; a picture: back"},
     {"", "Explorer (Ctrl-E, F6 to reach it)"},
     {"Enter, click", "open the file, fold or unfold the folder"},

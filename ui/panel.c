@@ -26,6 +26,7 @@
 #include "srcdeps.h"
 #include "srcloc.h"
 #include "textnav.h"
+#include "vcs.h"
 #include "xalloc.h"
 
 #define SCROLLBACK_MAX 10000
@@ -116,6 +117,7 @@ struct Panel {
     bool history;
     HistoryResult *hist;
     size_t nhist, hist_i;
+    bool hist_diff;      /* F7 shows the diff of hist_i's code and the file now */
     StrList lines;
     LineRuns *runs; /* of lines (up to nruns): how the output looked */
     size_t nruns, capruns;
@@ -1132,13 +1134,20 @@ static void plain_lines(const char *s, size_t len, int tabw, StrList *out)
 
 /* A result shown again: its code (tabs at the editor's width, tabw), then
  * what the compiler and the program wrote, as the panel showed them. */
-static void hist_text(Panel *p, const HistoryResult *r, int tabw)
+/* Empty the text F7 shows, for another. */
+static void hist_text_reset(Panel *p)
 {
     p->picked = p->picking = false;
     sl_free(&p->lines);
     runs_free(p);
     sl_free(&p->files);
     p->files_at = -1;
+    p->hist_diff = false;
+}
+
+static void hist_text(Panel *p, const HistoryResult *r, int tabw)
+{
+    hist_text_reset(p);
     char when[64] = "";
     time_t t = (time_t)r->created_at;
     struct tm tm;
@@ -1373,9 +1382,11 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     /* The keys, longest first: the first that fits is shown. */
     const char *const *hints;
     static const char *const running[] = {"Ctrl-C: interrupt  Shift-F5: stop ", "Shift-F5: stop ", NULL};
-    static const char *const history[] = {"Left/Right: older/newer  r: restore its code  F7: back ",
+    static const char *const history[] = {"Left/Right: older/newer  d: diff  r: restore  F7: back ",
                                           "Left/Right: older/newer  r: restore  F7: back ",
-                                          "r: restore  F7: back ", "F7: back ", NULL};
+                                          "d: diff  r: restore  F7: back ", "F7: back ", NULL};
+    static const char *const diffed[] = {"d: the result  r: restore  F7: back ", "d: the result  F7: back ",
+                                         "F7: back ", NULL};
     static const char *const located[] = {"Enter: go to the line  F5: run again ", "Enter: go to the line ",
                                           "Enter: go there ", NULL};
     static const char *const ran[] = {"F5: run again  F7: history ", "F5: run again ", NULL};
@@ -1390,7 +1401,7 @@ static void draw_title(Ide *ide, Rect r, bool focused)
         hints = running;
     } else if (p->history) {
         snprintf(left, sizeof left, " %s", p->title);
-        hints = history;
+        hints = p->hist_diff ? diffed : history;
     } else if (p->ran) {
         snprintf(left, sizeof left, " %s", p->title);
         hints = p->sel >= 0               ? located
@@ -1706,28 +1717,97 @@ static void send_key(Panel *p, Key k)
         vterm_keyboard_unichar(p->vt, base, mod);
 }
 
+/* The result F7 shows, and the path of its file now (NULL, the user
+ * told, when there is none). */
+static char *shown_result(Ide *ide, HistoryResult *full)
+{
+    Panel *p = ide->panel;
+    Err err;
+    if (p->hist_i >= p->nhist || !history_get(ide->app, p->hist[p->hist_i].id, full, &err)) {
+        if (p->hist_i < p->nhist)
+            ide_message(ide, true, "%s", err.msg);
+        return NULL;
+    }
+    if (!full->entry || !p->workdir) {
+        ide_message(ide, true, "result #%lld keeps no code", (long long)full->id);
+        history_result_free(full);
+        return NULL;
+    }
+    return xasprintf("%s/%s", p->workdir, full->entry);
+}
+
 /* F7's r: the shown result's code back in its file's tab (the entry's;
  * tide checkout gives every file of it). */
 static void restore_code(Ide *ide)
 {
-    Panel *p = ide->panel;
-    if (p->hist_i >= p->nhist)
-        return;
     HistoryResult full;
-    Err err;
-    if (!history_get(ide->app, p->hist[p->hist_i].id, &full, &err)) {
-        ide_message(ide, true, "%s", err.msg);
+    char *path = shown_result(ide, &full);
+    if (!path)
         return;
+    char what[48];
+    snprintf(what, sizeof what, "result #%lld", (long long)full.id);
+    ide_restore_text(ide, path, full.code ? full.code : "", full.code_len, what);
+    free(path);
+    history_result_free(&full);
+}
+
+/* F7's d: what changed in the result's file since it ran (in its tab, or
+ * on disk when it is not open), - lines red, + lines green. */
+static void show_diff(Ide *ide)
+{
+    Panel *p = ide->panel;
+    HistoryResult full;
+    char *path = shown_result(ide, &full);
+    if (!path)
+        return;
+    char *now = NULL;
+    size_t nlen = 0;
+    const char *where = "on disk";
+    for (size_t i = 0; i < ide->ntabs && !now; i++)
+        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, path)) {
+            now = buffer_dup(ide->tabs[i]->doc->buf, 0, buffer_length(ide->tabs[i]->doc->buf), &nlen);
+            where = "in the editor";
+        }
+    Err err;
+    if (!now && !fileio_read(path, 64 << 20, &now, &nlen, &err)) {
+        now = xstrdup(""); /* gone: all of it was taken out */
+        nlen = 0;
+        where = "gone";
     }
-    if (!full.entry || !p->workdir) {
-        ide_message(ide, true, "result #%lld keeps no code to restore", (long long)full.id);
+    char then[48];
+    snprintf(then, sizeof then, "result #%lld", (long long)full.id);
+    StrBuf d = {0};
+    if (!vcs_diff_buffers(full.code ? full.code : "", full.code_len, then, now, nlen, "now", &d, &err)) {
+        ide_message(ide, true, "%s", err.msg);
+    } else if (!d.len) {
+        ide_message(ide, false, "%s is as it was in %s", full.entry, then);
     } else {
-        char *path = xasprintf("%s/%s", p->workdir, full.entry);
-        char what[48];
-        snprintf(what, sizeof what, "result #%lld", (long long)full.id);
-        ide_restore_text(ide, path, full.code ? full.code : "", full.code_len, what);
-        free(path);
+        StrBuf c = {0};
+        for (size_t at = 0; at < d.len;) {
+            const char *line = d.data + at, *nl = memchr(line, '\n', d.len - at);
+            size_t n = nl ? (size_t)(nl - line) : d.len - at;
+            bool head = n >= 3 && (!strncmp(line, "+++", 3) || !strncmp(line, "---", 3));
+            const char *colour = head ? "\033[1m" : line[0] == '+' ? "\033[32m" : line[0] == '-' ? "\033[31m"
+                                 : line[0] == '@' ? "\033[36m" : "";
+            sb_puts(&c, colour);
+            sb_append(&c, line, n);
+            sb_puts(&c, *colour ? "\033[0m\r\n" : "\r\n");
+            at += n + 1;
+        }
+        hist_text_reset(p);
+        sl_push_owned(&p->lines, xasprintf("── %s: %s, then (-), and now %s (+) ──", full.entry, then, where));
+        replay_output(p, c.data, c.len, p->rows > 1 ? p->rows : 24, p->cols > 1 ? p->cols : 80);
+        p->hist_diff = true;
+        p->text_top = 0;
+        p->sel = -1;
+        snprintf(p->title, sizeof p->title, "result #%lld (%zu of %zu) vs now · %s", (long long)full.id,
+                 p->hist_i + 1, p->nhist, full.entry);
+        sb_free(&c);
+        ide->dirty = true;
     }
+    sb_free(&d);
+    free(now);
+    free(path);
     history_result_free(&full);
 }
 
@@ -1812,6 +1892,14 @@ bool panel_key(Ide *ide, Key k)
         if (!p->history)
             return false;
         restore_code(ide);
+        return true;
+    case 'd':
+        if (!p->history)
+            return false;
+        if (p->hist_diff)
+            hist_show(ide, p->hist_i);
+        else
+            show_diff(ide);
         return true;
     case TK_LEFT:
     case TK_RIGHT:

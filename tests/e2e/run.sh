@@ -868,6 +868,16 @@ test_history_shows_earlier_results() {
   tui_wait 'h.py already holds the code of result #1'
   tui_keys C-z C-s
   tui_wait_file h.py 'second version'
+  # d: what changed in the file since that run.
+  tui_keys F6
+  tui_keys d
+  tui_wait '── h.py: result #1, then (-), and now in the editor (+) ──'
+  tui_wait '-print("first" + " version")'
+  tui_wait '+print("second version")'
+  tui_wait 'result #1 (2 of 2) vs now · h.py'
+  tui_keys d
+  tui_wait 'result #1 (2 of 2) · ok · h.py'
+  tui_wait_gone 'vs now'
   tui_keys F7
   tui_wait_gone '(2 of 2)'
 }
