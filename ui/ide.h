@@ -170,6 +170,7 @@ struct Ide {
     Worker *io;
     int wake_fd;
     bool quitting;   /* Ctrl-Q answered: quit once the saves are done */
+    bool disk_looking; /* the open files' stat is on the io worker */
     /* F5 (or Ctrl-F5) while a program runs, answered yes: that program
      * is being stopped, and this runs once it has (ACT_NONE: nothing). */
     int rerun;

@@ -1020,19 +1020,44 @@ static void quit_request(Ide *ide)
 
 /* ---------------------------------------------------------------- disk */
 
-static void disk_tick(Ide *ide, long long now)
+/* A look at the open files on disk, taken on the io worker: a stat on a
+ * network mount can take long, and on a hung one forever, and the keys
+ * must not wait for it. */
+typedef struct DiskLookFile {
+    Tab *tab;
+    char *path;
+    DiskStamp before, now; /* what the tab had when asked; what is there */
+} DiskLookFile;
+
+typedef struct DiskLook {
+    Ide *ide;
+    DiskLookFile *f;
+    size_t n;
+} DiskLook;
+
+static void disk_look_run(void *arg)
 {
-    if (now - ide->last_disk_check < DISK_CHECK_MS)
-        return;
-    ide->last_disk_check = now;
-    if (ide->explorer_visible)
-        explorer_refresh(ide);
-    for (size_t i = 0; i < ide->ntabs; i++) {
-        Tab *t = ide->tabs[i];
-        Document *d = t->doc;
-        if (!d->path || t->saving || !document_disk_changed(d) || t->disk_noticed)
+    DiskLook *l = arg;
+    for (size_t i = 0; i < l->n; i++)
+        l->f[i].now = disk_stamp(l->f[i].path);
+}
+
+static void disk_look_done(void *arg)
+{
+    DiskLook *l = arg;
+    Ide *ide = l->ide;
+    ide->disk_looking = false;
+    for (size_t i = 0; i < l->n && !ide->quit; i++) {
+        Tab *t = l->f[i].tab;
+        if (!tab_alive(ide, t))
             continue;
-        DiskStamp now_on_disk = disk_stamp(d->path);
+        Document *d = t->doc;
+        /* Saved, renamed or told since the look was asked: the next one
+         * sees it as it is now. */
+        if (!d->path || strcmp(d->path, l->f[i].path) != 0 || t->saving || t->disk_noticed ||
+            !disk_stamp_equal(&d->disk, &l->f[i].before) || disk_stamp_equal(&l->f[i].now, &d->disk))
+            continue;
+        DiskStamp now_on_disk = l->f[i].now;
         if (!now_on_disk.exists) {
             if (d->disk.exists) {
                 ide_message(ide, true, "%s was deleted or moved on disk; Ctrl-S writes it again",
@@ -1054,6 +1079,32 @@ static void disk_tick(Ide *ide, long long now)
             t->disk_noticed = true;
         }
     }
+    for (size_t i = 0; i < l->n; i++)
+        free(l->f[i].path);
+    free(l->f);
+    free(l);
+}
+
+static void disk_tick(Ide *ide, long long now)
+{
+    if (now - ide->last_disk_check < DISK_CHECK_MS)
+        return;
+    ide->last_disk_check = now;
+    if (ide->explorer_visible)
+        explorer_refresh(ide);
+    if (ide->disk_looking)
+        return; /* the last look has not come back yet */
+    DiskLook *l = xcalloc(1, sizeof *l);
+    l->ide = ide;
+    l->f = xcalloc(ide->ntabs ? ide->ntabs : 1, sizeof *l->f);
+    for (size_t i = 0; i < ide->ntabs; i++) {
+        Tab *t = ide->tabs[i];
+        if (!t->doc->path || t->saving || t->disk_noticed)
+            continue;
+        l->f[l->n++] = (DiskLookFile){t, xstrdup(t->doc->path), t->doc->disk, {0}};
+    }
+    ide->disk_looking = true;
+    worker_submit(ide->io, disk_look_run, disk_look_done, l);
 }
 
 /* ---------------------------------------------------------------- drawing */
