@@ -78,6 +78,7 @@ typedef struct RunRequest {
     const char *const *files; /* relative to workdir, NULL-terminated; files[0] is the entry */
     const char *const *args;  /* program arguments, NULL-terminated (may be NULL) */
     int stdin_fd;             /* -1: empty stdin; else exec reads it and feeds the program */
+    const char *stdin_name;   /* the file stdin_fd is, as the user named it (recorded), or NULL */
     bool tty;                 /* the program gets a pty (interactive: input(), scanf) */
     /* With tty: stdin_fd reaches the program's 0 through a pipe, as a
      * shell's `< file` does (1 and 2 stay the terminal); not typed into

@@ -68,6 +68,7 @@ void history_result_free(HistoryResult *r)
     sl_free(&r->args);
     free(r->code);
     free(r->stdin_mode);
+    free(r->stdin_name);
     free(r->stdin_data);
     free(r->output);
     free(r->error);
@@ -178,7 +179,8 @@ static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, 
     sqlite3_stmt *st;
     if (!store_prepare(store, &st,
                        "SELECT " SUMMARY_COLUMNS ", r.args, r.code, r.stdin_mode, r.stdin, r.output, r.error, r.note,"
-                       " r.message, r.compile_output, r.build_cached, r.toolchain FROM code_results r WHERE r.id = ?",
+                       " r.message, r.compile_output, r.build_cached, r.toolchain, r.stdin_name FROM code_results r"
+                       " WHERE r.id = ?",
                        err))
         return false;
     sqlite.bind_int64(st, 1, id);
@@ -203,6 +205,7 @@ static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, 
     out->compile_output = dup_blob(st, NSUMMARY + 8, &out->compile_output_len);
     out->build_cached = sqlite.column_int(st, NSUMMARY + 9) != 0;
     out->toolchain = sqlite.column_type(st, NSUMMARY + 10) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 10);
+    out->stdin_name = sqlite.column_type(st, NSUMMARY + 11) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 11);
     sqlite.finalize(st);
     if (!load_generated(app, store, out, err)) {
         history_result_free(out);

@@ -33,6 +33,7 @@ typedef struct HistoryResult {
     char *code;
     size_t code_len;
     char *stdin_mode, *stdin_data;
+    char *stdin_name;                    /* "file": as the user named it, or NULL (not known) */
     size_t stdin_len;
     char *output, *error;
     size_t output_len, error_len;

@@ -238,6 +238,7 @@ static int result_run(App *app, int argc, char **argv)
             json_array_append_new(args, json_string(r.args.items[i]));
         json_object_set_new(j, "args", args);
         json_object_set_new(j, "stdin_mode", json_string(r.stdin_mode));
+        json_object_set_new(j, "stdin_name", r.stdin_name ? json_string(r.stdin_name) : json_null());
         if (r.stdin_data)
             set_bytes(j, "stdin", r.stdin_data, r.stdin_len);
         set_bytes(j, "code", r.code, r.code_len);
@@ -282,7 +283,14 @@ static int result_run(App *app, int argc, char **argv)
         cli_size(r.peak_memory_kb * 1024, mem);
         printf("  memory    %s at most\n", mem);
     }
-    printf("  stdin     %s\n", r.stdin_mode);
+    printf("  stdin     %s", r.stdin_mode);
+    if (r.stdin_name) {
+        /* A name is the user's text, shown as recorded output is. */
+        printf(" (");
+        cli_write_recorded(stdout, r.stdin_name, strlen(r.stdin_name));
+        printf(")");
+    }
+    printf("\n");
     printf("  files     %s\n", r.commit[0] ? r.commit : "no snapshot");
     if (r.note)
         for (char *line = strtok(r.note, "\n"); line; line = strtok(NULL, "\n"))

@@ -587,6 +587,7 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             struct stat st;
             if (fstat(o->stdin_fd, &st) == 0 && S_ISDIR(st.st_mode))
                 return invalid(o, rc, "--stdin %s is a folder: give a file to read", o->stdin_path);
+            o->req.stdin_name = o->stdin_path;
         }
     }
     if (o->generated_dir) {

@@ -1062,8 +1062,8 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
                        "INSERT INTO code_results (session_id, language, entry, code, stdin, stdin_mode,"
                        " stdin_truncated, args, output, error, status, exit_code, signal, compile_time,"
                        " execution_time, peak_memory_kb, output_truncated, created_at, message, compile_output,"
-                       " build_cached, toolchain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                       " ?, ?)",
+                       " build_cached, toolchain, stdin_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                       " ?, ?, ?, ?, ?, ?, ?)",
                        err))
         return false;
     char *args = args_json(&run->args);
@@ -1112,6 +1112,10 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
         sqlite.bind_text(st, 22, rec->toolchain, -1, SQLITE_STATIC);
     else
         sqlite.bind_null(st, 22);
+    if (rec->stdin_name)
+        sqlite.bind_text(st, 23, rec->stdin_name, -1, SQLITE_STATIC);
+    else
+        sqlite.bind_null(st, 23);
     int rc = sqlite.step(st);
     sqlite.finalize(st);
     free(args);
@@ -1445,6 +1449,7 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
         .error_len = res->error.len,
         .output_truncated = res->output_truncated,
         .stdin_mode = in.mode,
+        .stdin_name = strcmp(in.mode, "file") == 0 ? req->stdin_name : NULL,
         .stdin_data = in.data.data,
         .stdin_len = in.data.len,
         .stdin_truncated = in.truncated,

@@ -140,6 +140,7 @@ typedef struct RunRecord {
     size_t output_len, error_len;
     bool output_truncated;
     const char *stdin_mode;              /* "none", "file", "pipe", "interactive" */
+    const char *stdin_name;              /* "file": as the user named it, or NULL */
     const char *stdin_data;
     size_t stdin_len;
     bool stdin_truncated;

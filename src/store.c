@@ -158,6 +158,9 @@ static const char *const migrations[] = {
     /* 5: the tools a run used (JSON: command, path, version), so a result
      * says which Python or compiler produced it. */
     "ALTER TABLE code_results ADD COLUMN toolchain TEXT;",
+    /* 6: the name of the file a run's input came from (--stdin FILE, the
+     * IDE's < FILE), so the run can be shown as it was asked for. */
+    "ALTER TABLE code_results ADD COLUMN stdin_name TEXT;",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof *migrations))

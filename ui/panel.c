@@ -60,6 +60,7 @@ typedef struct RunJob {
     StrList companions; /* of files, those tide added (srcdeps_companions) */
     StrList args;       /* the program's */
     int input;          /* `< FILE`: open until the run ends; -1: none */
+    char *input_name;   /* FILE as the user wrote it */
     StrList left_out;   /* helper files of the folder left out (paths) */
     char *project;      /* after a failed run: the entry's project, when it lies
                            above the session's folder (found on the run's thread) */
@@ -246,6 +247,7 @@ static void job_free(RunJob *j)
     sl_free(&j->args);
     if (j->input >= 0)
         close(j->input);
+    free(j->input_name);
     sl_free(&j->companions);
     sl_free(&j->left_out);
     free(j->project);
@@ -576,6 +578,10 @@ void panel_run(Ide *ide, Tab *t)
     j->req.args = j->args.len ? (const char *const *)j->args.items : NULL;
     j->req.stdin_fd = j->input;
     j->req.stdin_piped = j->input >= 0;
+    if (t->run_input) {
+        j->input_name = xstrdup(t->run_input);
+        j->req.stdin_name = j->input_name;
+    }
     j->req.tty = true;
     j->req.rows = (unsigned short)p->rows;
     j->req.cols = (unsigned short)p->cols;
@@ -1155,11 +1161,12 @@ static void hist_text(Panel *p, const HistoryResult *r, int tabw)
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
     sl_push_owned(&p->lines, xasprintf("── code of %s%s%.7s (%s) ──", r->entry ? r->entry : "?",
                                        r->commit[0] ? " @ " : "", r->commit, when));
-    if (r->args.len) {
+    const char *input = r->stdin_mode && !strcmp(r->stdin_mode, "file") ? r->stdin_name : NULL;
+    if (r->args.len || input) {
         /* Run with arguments: the command line as it would be typed. */
         StrBuf cmd = {0};
         sb_printf(&cmd, "── run as: %s ", r->entry ? r->entry : "?");
-        args_join(&r->args, NULL, &cmd);
+        args_join(&r->args, input, &cmd);
         sb_puts(&cmd, " ──");
         sl_push_owned(&p->lines, sb_steal(&cmd));
     }

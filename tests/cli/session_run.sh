@@ -184,6 +184,7 @@ PY
   expect_eq "$(json_get "$OUT" 'j["return_code"]')" 3
   expect_eq "$(json_get "$OUT" 'j["args"]')" '["a", "b c"]'
   expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" file
+  expect_eq "$(json_get "$OUT" 'j["stdin_name"]')" "$T/input.txt"
   expect_eq "$(json_get "$OUT" 'j["stdin"] == "line one\n"')" true
   expect_contains "$(json_get "$OUT" 'j["output"]')" "in: line one"
   expect_eq "$(json_get "$OUT" 'j["error"] == "to stderr\n"')" true
@@ -193,7 +194,7 @@ PY
   expect_rc 0
   expect_contains "$OUT" "run 1 of session 1, python"
   expect_contains "$OUT" "status    runtime_error (exit 3)"
-  expect_contains "$OUT" "stdin     file"
+  expect_contains "$OUT" "stdin     file ($T/input.txt)"
   expect_contains "$OUT" "--- output"
   expect_contains "$OUT" "--- errors"
   # Piped stdin is recorded too, and still reaches the program.
@@ -203,6 +204,7 @@ PY
   expect_contains "$OUT" "in: from a pipe"
   run_tide result 2 --json
   expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" pipe
+  expect_eq "$(json_get "$OUT" 'j["stdin_name"]')" null
   expect_eq "$(json_get "$OUT" 'j["stdin"] == "from a pipe\n"')" true
 }
 

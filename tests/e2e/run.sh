@@ -207,11 +207,13 @@ test_ctrl_f5_gives_a_file_as_input() {
   tui_keys F5
   tui_wait 'result #2' 30
   tui_wait "sum 6 ['x']"
-  "$TIDE" result --json | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(r["stdin"] != "3\n1 1\n" or r["stdin_mode"] != "file")' ||
+  "$TIDE" result --json | python3 -c 'import json,sys; r=json.load(sys.stdin); sys.exit(r["stdin"] != "3\n1 1\n" or r["stdin_mode"] != "file" or r["stdin_name"] != "data/in.txt")' ||
     fail "the run was not recorded with its input: $("$TIDE" result --json | head -c 600)"
-  # F7 shows the input with the output (no terminal echoed it).
+  # F7 shows the input with the output (no terminal echoed it), and the
+  # command line as it was given.
   tui_keys F7
   tui_wait '── input ──'
+  tui_wait '── run as: sol.py x < data/in.txt ──'
   tui_esc
   # The next tide runs the file as this one last did.
   tui_stop
