@@ -574,12 +574,8 @@ test_typed_keys_show_first_and_the_frame_follows() {
 # and colour changes went as writes of their own. The main loop draws at
 # most one frame each time round, between two polls.
 test_a_frame_reaches_the_terminal_in_one_write() {
-  command -v strace >/dev/null || fail "strace is missing (make check installs it)"
   printf 'int alpha;\nint beta;\n' >w.c
-  # (LeakSanitizer cannot stop the threads of a traced process.)
-  printf '#!/bin/sh\nASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 exec strace -f -qq -e trace=write,poll -e signal=none -s 64 -o %q %q "$@"\n' \
-    "$T/calls" "$TIDE" >traced-tide
-  chmod +x traced-tide
+  traced_tide write,poll 64
   TIDE=$T/traced-tide tui_start w.c
   tui_wait 'int beta;'
   tui_keys Right Right Right Right
@@ -614,11 +610,8 @@ test_a_frame_reaches_the_terminal_in_one_write() {
 # in the same pass is drawn.  tide is stopped past the look's due time with
 # a key waiting, so that both come in the same pass.
 test_keys_never_wait_for_the_disk() {
-  command -v strace >/dev/null || fail "strace is missing (make check installs it)"
   printf 'int alpha;\n' >w.c
-  printf '#!/bin/sh\nASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 exec strace -f -qq -e trace=read,write,newfstatat,stat,statx -e signal=none -s 32 -o %q %q "$@"\n' \
-    "$T/calls" "$TIDE" >traced-tide
-  chmod +x traced-tide
+  traced_tide read,write,newfstatat,stat,statx 32
   TIDE=$T/traced-tide tui_start w.c
   tui_wait 'int alpha;'
   local ide

@@ -166,6 +166,16 @@ tui_wait_exit() {
   fail "tide did not exit within ${secs}s"
 }
 
+# $T/traced-tide: tide under strace (every thread), the system calls
+# named in $1 (strace's -e trace=) written to $T/calls, strings cut at $2.
+traced_tide() {
+  command -v strace >/dev/null || fail "strace is missing (make check installs it)"
+  # (LeakSanitizer cannot stop the threads of a traced process.)
+  printf '#!/bin/sh\nASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 exec strace -f -qq -e trace=%s -e signal=none -s %s -o %q %q "$@"\n' \
+    "$1" "$2" "$T/calls" "$TIDE" >"$T/traced-tide"
+  chmod +x "$T/traced-tide"
+}
+
 tui_pid() {
   local shell
   shell=$(tui_tmux list-panes -t "${TUI_TARGET:-0}" -F '#{pane_pid}')
