@@ -120,6 +120,24 @@ bool args_split(const char *line, StrList *out, char **input, Err *err)
     return true;
 }
 
+const char *args_last_word(const char *line)
+{
+    const char *word = line;
+    for (const char *c = line; *c; c++)
+        if (blank(*c) || shell_operator(*c))
+            word = c + 1;
+    return word;
+}
+
+void args_escape(const char *s, size_t n, StrBuf *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (blank(s[i]) || shell_operator(s[i]) || s[i] == '\'' || s[i] == '"' || s[i] == '\\')
+            sb_append(out, "\\", 1);
+        sb_append(out, s + i, 1);
+    }
+}
+
 static void quoted(const char *a, StrBuf *out)
 {
     /* Quoted too what a shell would expand, so that the line means the

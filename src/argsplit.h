@@ -22,5 +22,11 @@ bool args_split(const char *line, StrList *out, char **input, Err *err);
 /* The words as one line, each quoted when it needs to be, then
  * ` < input` when input is not NULL. */
 void args_join(const StrList *args, const char *input, StrBuf *out);
+/* For text put into a line a piece at a time (Tab completing a name):
+ * where the last word of line starts (after a blank or `<`, `>`, `|`,
+ * `;`, `&`), and s with a backslash before each character args_split
+ * would take apart. */
+const char *args_last_word(const char *line);
+void args_escape(const char *s, size_t n, StrBuf *out);
 
 #endif

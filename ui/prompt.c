@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argsplit.h"
 #include "fileio.h"
 #include "ide.h"
 #include "natcmp.h"
@@ -123,32 +124,27 @@ static void list_matches(Ide *ide, const char *full, const char *prefix, StrList
     sb_free(&m);
 }
 
-/* Complete the file name before the cursor to the longest common prefix
- * of the names in its folder (relative names are from the IDE's root). */
-/* A completed name's rest, in a command line: what a shell (argsplit)
- * would take apart is escaped. */
+/* A completed name's rest; in a command line, escaped as it is read. */
 static void insert_name(Prompt *p, const char *s, size_t n)
 {
     if (!p->complete_words) {
         insert(p, s, n);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (strchr(" \t'\"\\<>|;&", s[i]))
-            insert(p, "\\", 1);
-        insert(p, s + i, 1);
-    }
+    StrBuf e = {0};
+    args_escape(s, n, &e);
+    insert(p, e.data ? e.data : "", e.len);
+    sb_free(&e);
 }
 
+/* Complete the file name before the cursor (in a command line, its last
+ * word) to the longest common prefix of the names in its folder (relative
+ * names are from the IDE's root, or complete_dir). */
 static void complete(Ide *ide, Prompt *p)
 {
     char *text = xstrndup(text_of(p), p->cursor);
-    char *word = text;
-    if (p->complete_words)
-        for (char *c = text; *c; c++)
-            if (*c == ' ' || *c == '\t' || *c == '<')
-                word = c + 1;
-    char *slash = strrchr(word, '/');
+    const char *word = p->complete_words ? args_last_word(text) : text;
+    const char *slash = strrchr(word, '/');
     char *dir = slash ? xstrndup(word, (size_t)(slash - word) + 1) : xstrdup("");
     const char *prefix = slash ? slash + 1 : word;
     const char *base = p->complete_words ? p->complete_dir : ide->root;

@@ -119,3 +119,24 @@ Test(argsplit, what_only_a_shell_does_is_refused)
         cr_assert(strstr(err.msg, says[i]), "%s: %s", lines[i], err.msg);
     }
 }
+
+Test(argsplit, a_name_escaped_into_a_line_reads_back_whole)
+{
+    const char *line = "one <da";
+    cr_assert_str_eq(args_last_word(line), "da");
+    cr_assert_str_eq(args_last_word("a|b"), "b");
+    cr_assert_str_eq(args_last_word("a "), "");
+    const char *name = "my input 'x' & \"y\"\\z<>.txt";
+    StrBuf l = {0};
+    sb_puts(&l, "x < ");
+    args_escape(name, strlen(name), &l);
+    StrList got = {0};
+    char *input;
+    Err err;
+    cr_assert(args_split(l.data, &got, &input, &err), "%s: %s", l.data, err.msg);
+    cr_assert_eq(got.len, 1);
+    cr_assert_str_eq(input, name);
+    free(input);
+    sl_free(&got);
+    sb_free(&l);
+}
