@@ -14,27 +14,37 @@
 
 #define LINE_MAX_BYTES 65536
 
-char *runline_load(const Paths *paths, const char *file_path)
+/* A kept file, split: the path it is for (*path), the line after it
+ * (*line, maybe empty); NULL when it cannot be read or is not one. */
+static char *read_kept(const char *at, const char **path, const char **line)
 {
-    char *at = paths_state_for(paths, "run-lines", file_path, "line");
     char *data = NULL;
     size_t len = 0;
     Err err;
-    bool ok = fileio_read(at, LINE_MAX_BYTES + PATH_MAX + 2, &data, &len, &err);
-    free(at);
-    if (!ok)
+    if (!fileio_read(at, LINE_MAX_BYTES + PATH_MAX + 2, &data, &len, &err))
         return NULL;
-    size_t n = strlen(file_path);
-    char *line = NULL;
-    if (len > n && memcmp(data, file_path, n) == 0 && data[n] == '\n' && !memchr(data, '\0', len)) {
-        size_t rest = len - n - 1;
-        if (rest && data[n + 1 + rest - 1] == '\n')
-            rest--;
-        if (rest)
-            line = xstrndup(data + n + 1, rest);
+    char *nl = memchr(data, '\n', len);
+    if (!nl || memchr(data, '\0', len)) {
+        free(data);
+        return NULL;
     }
+    *nl = '\0';
+    if (len && data[len - 1] == '\n' && data + len - 1 > nl)
+        data[len - 1] = '\0';
+    *path = data;
+    *line = nl + 1;
+    return data;
+}
+
+char *runline_load(const Paths *paths, const char *file_path)
+{
+    char *at = paths_state_for(paths, "run-lines", file_path, "line");
+    const char *path, *line;
+    char *data = read_kept(at, &path, &line);
+    free(at);
+    char *out = data && !strcmp(path, file_path) && *line ? xstrdup(line) : NULL;
     free(data);
-    return line;
+    return out;
 }
 
 void runline_orphans(const Paths *paths, StrList *kept, StrList *gone)
@@ -47,19 +57,12 @@ void runline_orphans(const Paths *paths, StrList *kept, StrList *gone)
         if (n < 6 || strcmp(de->d_name + n - 5, ".line") != 0)
             continue;
         char *at = xasprintf("%s/%s", dir, de->d_name);
-        char *data = NULL;
-        size_t len = 0;
-        Err err;
-        if (fileio_read(at, LINE_MAX_BYTES + PATH_MAX + 2, &data, &len, &err)) {
-            char *nl = memchr(data, '\n', len);
-            if (nl) {
-                *nl = '\0';
-                struct stat st;
-                if (data[0] == '/' && lstat(data, &st) != 0 && errno == ENOENT) {
-                    sl_push(kept, at);
-                    sl_push(gone, data);
-                }
-            }
+        const char *path, *line;
+        char *data = read_kept(at, &path, &line);
+        struct stat st;
+        if (data && path[0] == '/' && lstat(path, &st) != 0 && errno == ENOENT) {
+            sl_push(kept, at);
+            sl_push(gone, path);
         }
         free(data);
         free(at);
