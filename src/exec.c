@@ -872,10 +872,16 @@ typedef struct Pump {
     bool unread[3]; /* nobody reads what the program writes there any more */
 } Pump;
 
+/* Whether the stream is the pty's master (the sandbox's), not a pipe. */
+static bool on_pty(const Pump *p, int stream)
+{
+    return p->pty && stream == 1;
+}
+
 static void emit(Pump *p, int stream, const char *data, size_t n)
 {
     if (n && p->j->cb && p->j->cb->output && !p->j->cb->output(p->j->cb->ud, stream, data, n) &&
-        p->st->kind == STAGE_RUN && !p->pty)
+        p->st->kind == STAGE_RUN && !on_pty(p, stream))
         p->unread[stream] = true;
 }
 
@@ -936,7 +942,7 @@ static bool read_stream(Pump *p, int stream)
         if (n < 0 && errno == EAGAIN)
             return true;
         if (n <= 0) { /* EOF, or EIO from a pty whose other side is gone */
-            if (!p->pty) /* the pty's master belongs to the sandbox */
+            if (!on_pty(p, stream)) /* the pty's master belongs to the sandbox */
                 close(p->fds[stream]);
             p->fds[stream] = -1;
             return false;
@@ -1235,9 +1241,10 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     bool piped_in = st->kind == STAGE_RUN && req->stdin_fd >= 0 && (!tty || req->stdin_piped);
     int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1};
     bool ok = true;
-    if (tty && piped_in) {
-        ok = make_pipe(in);
-    } else if (!tty) {
+    bool err_apart = tty && req->stderr_apart;
+    if (tty) {
+        ok = (!piped_in || make_pipe(in)) && (!err_apart || make_pipe(errp));
+    } else {
         ok = make_pipe(out) && make_pipe(errp);
         if (ok && piped_in)
             ok = make_pipe(in);
@@ -1271,10 +1278,8 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     ok = sandbox_start(&spec, &sb, &err);
     /* The child's ends belong to the sandbox now. */
     close(in[0]);
-    if (!tty) {
-        close(out[1]);
-        close(errp[1]);
-    }
+    close(out[1]);
+    close(errp[1]);
     if (ok && late && !early_cgroup_take(j, &cg, &err)) {
         job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
         sandbox_free(sb);
@@ -1297,7 +1302,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
         return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);
     }
     int master = tty ? sandbox_pty_fd(sb) : -1;
-    Pump p = {.j = j, .st = st, .sb = sb, .fds = {-1, tty ? master : out[0], tty ? -1 : errp[0]},
+    Pump p = {.j = j, .st = st, .sb = sb, .fds = {-1, tty ? master : out[0], errp[0]},
               .pty = tty, .in_src = -1, .in_dst = -1, .in_pty = tty && !piped_in};
     if (st->kind == STAGE_RUN && req->stdin_fd >= 0) {
         p.in_src = req->stdin_fd;

@@ -84,6 +84,9 @@ typedef struct RunRequest {
      * shell's `< file` does (1 and 2 stay the terminal); not typed into
      * the terminal. */
     bool stdin_piped;
+    /* With tty: the program's stderr reaches tide through a pipe, as a
+     * shell's `2> file` leaves it, apart from the terminal's output. */
+    bool stderr_apart;
     unsigned short rows, cols; /* pty size (0: 24x80) */
     /* The user's terminal's editing characters (erase, kill, interrupt,
      * end of file...), for the pty's: NULL keeps the usual ones. */

@@ -606,21 +606,36 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
     o->req.files = (const char *const *)o->files.items;
     o->req.args = (const char *const *)o->args.items;
     o->req.stdin_fd = o->stdin_fd;
-    /* A terminal of its own when tide has one and nothing else feeds it;
-     * otherwise tide's own stdin, as the program would have outside. */
-    o->req.tty = !o->json && !o->stdin_path && !code_on_stdin && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    /* What the user types reaches the program when tide's stdin is a
+     * terminal and nothing else feeds it; otherwise tide's own stdin, as
+     * the program would have it outside. */
+    bool typed = isatty(STDIN_FILENO) && !code_on_stdin && (!o->stdin_path || strcmp(o->stdin_path, "-") == 0);
+    if (!typed && !o->stdin_path && !code_on_stdin && fcntl(STDIN_FILENO, F_GETFD) >= 0) {
+        o->stdin_fd = dup(STDIN_FILENO);
+        o->req.stdin_fd = o->stdin_fd;
+    }
+    /* Output to a terminal is a terminal's, as `prog < in.txt` at a shell
+     * leaves it (colours, line-buffered output): fed from elsewhere, the
+     * program's 1 (and 2) are a pty and its 0 what feeds it; a stderr
+     * redirected away from the terminal stays a pipe of its own. */
+    o->req.tty = !o->json && isatty(STDOUT_FILENO) && !(typed && o->stdin_path);
+    o->req.stderr_apart = o->req.tty && !isatty(STDERR_FILENO);
     if (o->req.tty) {
         struct winsize ws;
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) {
             o->req.rows = ws.ws_row;
             o->req.cols = ws.ws_col;
         }
-        if (tcgetattr(STDIN_FILENO, &o->tty) == 0)
+        if (tcgetattr(typed ? STDIN_FILENO : STDOUT_FILENO, &o->tty) == 0)
             o->req.tty_cc = o->tty.c_cc;
-        o->req.stdin_fd = STDIN_FILENO;
-    } else if (!o->stdin_path && !code_on_stdin && !isatty(STDIN_FILENO) && fcntl(STDIN_FILENO, F_GETFD) >= 0) {
-        o->stdin_fd = dup(STDIN_FILENO);
-        o->req.stdin_fd = o->stdin_fd;
+        if (typed) {
+            o->req.stdin_fd = STDIN_FILENO;
+        } else {
+            /* Nothing to read is the empty input, not the terminal. */
+            if (o->req.stdin_fd < 0)
+                o->req.stdin_fd = o->stdin_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+            o->req.stdin_piped = true;
+        }
     }
     return true;
 }
@@ -785,8 +800,8 @@ bool run_execute(App *app, RunOptions *o, RunResult *res, Err *err)
     sa.sa_handler = on_winch;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGWINCH, &sa, &old[4]);
-    if (o->req.tty)
-        terminal_raw();
+    if (o->req.tty && !o->req.stdin_piped)
+        terminal_raw(); /* (fed from elsewhere, the terminal stays as it was: nothing reads it) */
 
     RunCallbacks cb = {.output = o->json ? NULL : stream_output, .pty_ready = remember_master};
     bool ok = run_recorded(app, o, &cb, res, err);

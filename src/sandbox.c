@@ -570,8 +570,8 @@ static void loopback_up(const Plan *p)
 }
 
 /* The program's terminal, in the sandbox's own devpts (so ttyname()
- * finds it): the slave becomes 0 (unless the input is a file's), 1 and 2,
- * the master goes to tide. */
+ * finds it): the slave becomes 0 (unless the input is a file's), 1 and 2
+ * (unless stderr is kept apart), the master goes to tide. */
 static int make_terminal(const Plan *p)
 {
     int master = open(ROOT "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -597,7 +597,7 @@ static int make_terminal(const Plan *p)
         }
         (void)tcsetattr(slave, TCSANOW, &t);
     }
-    for (int fd = p->in_fd >= 0 ? 1 : 0; fd < 3; fd++)
+    for (int fd = p->in_fd >= 0 ? 1 : 0; fd < (p->err_fd >= 0 ? 2 : 3); fd++)
         if (dup2(slave, fd) < 0)
             child_fail(p, ST_TTY, 2);
     close(slave);
@@ -976,7 +976,7 @@ static bool plan_bind(Plan *p, const SandboxBind *sb, StrList *dirs, Err *err)
 static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
 {
     *p = (Plan){.cgroup_tasks = {-1, -1}, .in_fd = s->stdin_fd,
-                .out_fd = s->tty ? -1 : s->stdout_fd, .err_fd = s->tty ? -1 : s->stderr_fd,
+                .out_fd = s->tty ? -1 : s->stdout_fd, .err_fd = s->stderr_fd,
                 .tty = s->tty, .rows = s->rows, .hold = s->hold || s->cgroup_late,
                 .cgroup_late = s->cgroup_late,
                 .cols = s->cols, .workdir = s->workdir, .work_fd = -1, .share_net = s->share_net,

@@ -98,7 +98,8 @@ typedef struct SandboxSpec {
     int stdin_fd, stdout_fd, stderr_fd; /* become the program's 0, 1, 2 */
     /* Instead: a terminal made inside the sandbox becomes 0, 1, 2 (and
      * the controlling terminal); tide gets its master (sandbox_pty_fd).
-     * stdin_fd >= 0 with it: 0 is that, as a shell's `< file` leaves it. */
+     * stdin_fd >= 0 with it: 0 is that, as a shell's `< file` leaves it;
+     * stderr_fd >= 0: 2 is that, as `2> file` leaves it. */
     bool tty;
     unsigned short rows, cols;
     const cc_t *tty_cc; /* NCCS editing characters for it, or NULL */

@@ -562,6 +562,35 @@ test_program_in_a_terminal() {
   expect_contains "$OUT" "tide: ok"
 }
 
+# At a shell, `prog < in.txt` still writes to the terminal (colours,
+# line-buffered output); so does the program tide feeds from a file or a
+# pipe, and a stderr sent elsewhere (2> file) stays apart from it, typed
+# into or not.
+test_output_to_a_terminal_is_a_terminal_whatever_feeds_the_input() {
+  command -v script >/dev/null || skip "script (util-linux) is missing"
+  printf 'import os, sys
+line = sys.stdin.readline().strip()
+print("got", line, [os.isatty(f) for f in (0, 1, 2)])
+print("to stderr", file=sys.stderr)
+' >st.py
+  printf 'from file\n' >in.txt
+  OUT=$(script -qfec "$TIDE run --stdin in.txt st.py" /dev/null </dev/null 2>&1 | tr -d '\r')
+  expect_contains "$OUT" "got from file [False, True, True]"
+  expect_contains "$OUT" "to stderr"
+  OUT=$(script -qfec "printf 'piped\\n' | $TIDE run st.py" /dev/null </dev/null 2>&1 | tr -d '\r')
+  expect_contains "$OUT" "got piped [False, True, True]"
+  OUT=$(script -qfec "$TIDE run --stdin in.txt st.py 2>err.txt" /dev/null </dev/null 2>&1 | tr -d '\r')
+  expect_contains "$OUT" "got from file [False, True, False]"
+  expect_not_contains "$OUT" "to stderr"
+  expect_contains "$(cat err.txt)" "to stderr"
+  OUT=$( (sleep 1; printf 'typed\n') | script -qfec "$TIDE run st.py 2>err.txt" /dev/null 2>&1 | tr -d '\r')
+  expect_contains "$OUT" "got typed [True, True, False]"
+  expect_contains "$(cat err.txt)" "to stderr"
+  run_tide result --json
+  expect_eq "$(json_get "$OUT" 'j["error"]')" "to stderr"
+  expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" "interactive"
+}
+
 # The program's terminal edits a typed line as the user's does: Backspace
 # takes back a whole UTF-8 character, and the erase key is the user's
 # terminal's (here Ctrl-H, as some terminals send).
