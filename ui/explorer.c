@@ -17,8 +17,9 @@
 /* Entries shown per folder: the first in the tree's order.  A folder is
  * read up to SCAN_ENTRIES, so that what is shown is the start of the
  * sorted folder (not whatever readdir returned first) and the rest is
- * counted; reading and sorting that many takes ~10 ms on the UI thread,
- * and only when the folder has changed (see refresh_node). */
+ * counted; reading and sorting that many takes ~10 ms, on the io worker
+ * for the periodic look (explorer_look_run), only when the folder has
+ * changed. */
 #define MAX_ENTRIES 5000
 #define SCAN_ENTRIES 20000
 
@@ -84,41 +85,66 @@ static int entry_order(const void *a, const void *b)
     return c ? c : strcmp(x->name, y->name);
 }
 
-/* Read a folder's entries, keeping what was unfolded below it. */
-static void load(Node *n)
+/* A folder as read: what load_from makes its node's kids.  Made without
+ * the tree, so that the periodic look can read on the io worker. */
+typedef struct FolderRead {
+    Entry *all; /* sorted */
+    size_t na;
+    bool more;
+    struct timespec seen;
+    bool seen_settled;
+} FolderRead;
+
+static void folder_read(const char *path, FolderRead *r)
 {
-    DIR *d = opendir(n->path);
-    Entry *all = NULL;
-    size_t na = 0, cap = 0;
-    n->more = false;
-    n->seen_settled = false;
-    if (d) {
-        struct stat dst;
-        struct timespec now;
-        if (fstat(dirfd(d), &dst) == 0 && clock_gettime(CLOCK_REALTIME, &now) == 0) {
-            n->seen = dst.st_mtim;
-            n->seen_settled = now.tv_sec - dst.st_mtim.tv_sec >= 2;
-        }
-        struct dirent *e;
-        while ((e = readdir(d)) && na < SCAN_ENTRIES) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
-                continue;
-            bool dir = e->d_type == DT_DIR;
-            if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
-                struct stat st;
-                dir = fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
-            }
-            if (na == cap) {
-                cap = cap ? cap * 2 : 64;
-                all = xreallocarray(all, cap, sizeof *all);
-            }
-            all[na++] = (Entry){xstrdup(e->d_name), dir};
-        }
-        n->more = na == SCAN_ENTRIES && readdir(d);
-        closedir(d);
+    *r = (FolderRead){0};
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    size_t cap = 0;
+    struct stat dst;
+    struct timespec now;
+    if (fstat(dirfd(d), &dst) == 0 && clock_gettime(CLOCK_REALTIME, &now) == 0) {
+        r->seen = dst.st_mtim;
+        r->seen_settled = now.tv_sec - dst.st_mtim.tv_sec >= 2;
     }
-    if (na)
-        qsort(all, na, sizeof *all, entry_order);
+    struct dirent *e;
+    while ((e = readdir(d)) && r->na < SCAN_ENTRIES) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
+            continue;
+        bool dir = e->d_type == DT_DIR;
+        if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+            struct stat st;
+            dir = fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+        }
+        if (r->na == cap) {
+            cap = cap ? cap * 2 : 64;
+            r->all = xreallocarray(r->all, cap, sizeof *r->all);
+        }
+        r->all[r->na++] = (Entry){xstrdup(e->d_name), dir};
+    }
+    r->more = r->na == SCAN_ENTRIES && readdir(d);
+    closedir(d);
+    if (r->na)
+        qsort(r->all, r->na, sizeof *r->all, entry_order);
+}
+
+static void folder_read_free(FolderRead *r)
+{
+    for (size_t i = 0; i < r->na; i++)
+        free(r->all[i].name);
+    free(r->all);
+    *r = (FolderRead){0};
+}
+
+/* The folder's entries as read, keeping what was unfolded below it. */
+static void load_from(Node *n, const FolderRead *r)
+{
+    n->more = r->more;
+    n->seen = r->seen;
+    n->seen_settled = r->seen_settled;
+    const Entry *all = r->all;
+    size_t na = r->na;
     size_t nk = na < MAX_ENTRIES ? na : MAX_ENTRIES;
     Node **kids = nk ? xcalloc(nk, sizeof *kids) : NULL;
     /* The nodes already made are in the same order: walk both at once. */
@@ -138,9 +164,6 @@ static void load(Node *n)
         }
         kids[i] = old;
     }
-    for (size_t i = 0; i < na; i++)
-        free(all[i].name);
-    free(all);
     for (size_t i = 0; i < n->nkids; i++)
         node_free(n->kids[i]);
     free(n->kids);
@@ -148,6 +171,15 @@ static void load(Node *n)
     n->nkids = nk;
     n->hidden = na - nk;
     n->loaded = true;
+}
+
+/* Read a folder now (the user unfolded it, made a file in it). */
+static void load(Node *n)
+{
+    FolderRead r;
+    folder_read(n->path, &r);
+    load_from(n, &r);
+    folder_read_free(&r);
 }
 
 static void push_row(Explorer *e, Node *n)
@@ -220,19 +252,18 @@ void explorer_free(Explorer *e)
 /* Whether a folder read before is as it was then: its mtime unchanged
  * since a read that came at least 2 s after it (a change within the same
  * clock tick as the read would not move it). */
-static bool unchanged(const Node *n)
+static bool unchanged(const char *path, bool loaded, bool settled, struct timespec seen)
 {
     struct stat st;
-    return n->loaded && n->seen_settled && stat(n->path, &st) == 0 && st.st_mtim.tv_sec == n->seen.tv_sec &&
-           st.st_mtim.tv_nsec == n->seen.tv_nsec;
+    return loaded && settled && stat(path, &st) == 0 && st.st_mtim.tv_sec == seen.tv_sec &&
+           st.st_mtim.tv_nsec == seen.tv_nsec;
 }
 
 static void refresh_node(Node *n)
 {
     if (!n->dir || !n->open || !n->path)
         return;
-    /* Every 2 s for every open folder: re-read only what changed. */
-    if (!unchanged(n))
+    if (!unchanged(n->path, n->loaded, n->seen_settled, n->seen))
         load(n);
     for (size_t i = 0; i < n->nkids; i++)
         refresh_node(n->kids[i]);
@@ -245,6 +276,106 @@ void explorer_refresh(Ide *ide)
     refresh_node(e->root);
     rebuild(e, keep);
     ide->dirty = true;
+}
+
+/* ------------------------------------------------- the look on the worker */
+
+typedef struct LookFolder {
+    char *path;
+    bool loaded, settled;
+    struct timespec seen; /* as the tree had it when the look was asked */
+    bool changed;         /* read again: read holds it */
+    FolderRead read;
+} LookFolder;
+
+struct ExplorerLook {
+    LookFolder *f;
+    size_t n, cap;
+};
+
+static void look_add(ExplorerLook *l, const Node *n)
+{
+    if (!n->dir || !n->open || !n->path)
+        return;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->f = xreallocarray(l->f, l->cap, sizeof *l->f);
+    }
+    l->f[l->n++] = (LookFolder){xstrdup(n->path), n->loaded, n->seen_settled, n->seen, false, {0}};
+    for (size_t i = 0; i < n->nkids; i++)
+        look_add(l, n->kids[i]);
+}
+
+ExplorerLook *explorer_look_begin(const Ide *ide)
+{
+    ExplorerLook *l = xcalloc(1, sizeof *l);
+    look_add(l, ide->explorer->root);
+    return l;
+}
+
+void explorer_look_run(ExplorerLook *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        LookFolder *f = &l->f[i];
+        if (!unchanged(f->path, f->loaded, f->settled, f->seen)) {
+            folder_read(f->path, &f->read);
+            f->changed = true;
+        }
+    }
+}
+
+static Node *find_open(Node *n, const char *path)
+{
+    if (!n->dir || !n->open)
+        return NULL;
+    if (!strcmp(n->path, path))
+        return n;
+    size_t len = strlen(n->path);
+    /* Only below a folder whose path leads there. */
+    if (strncmp(path, n->path, len) != 0 || (path[len] != '/' && strcmp(n->path, "/") != 0))
+        return NULL;
+    for (size_t i = 0; i < n->nkids; i++) {
+        Node *found = find_open(n->kids[i], path);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+void explorer_look_apply(Ide *ide, ExplorerLook *l)
+{
+    Explorer *e = ide->explorer;
+    char *keep = selected_path(e);
+    bool any = false;
+    for (size_t i = 0; i < l->n; i++) {
+        LookFolder *f = &l->f[i];
+        if (!f->changed)
+            continue;
+        Node *n = find_open(e->root, f->path);
+        /* Read again, folded or gone since the look was asked: as it is. */
+        if (!n || n->loaded != f->loaded || n->seen.tv_sec != f->seen.tv_sec || n->seen.tv_nsec != f->seen.tv_nsec)
+            continue;
+        load_from(n, &f->read);
+        any = true;
+    }
+    if (any) {
+        rebuild(e, keep);
+        ide->dirty = true;
+    } else {
+        free(keep);
+    }
+}
+
+void explorer_look_free(ExplorerLook *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->f[i].path);
+        folder_read_free(&l->f[i].read);
+    }
+    free(l->f);
+    free(l);
 }
 
 void explorer_set_generated(Ide *ide, const char *label, const char *dir, const StrList *paths)

@@ -1020,9 +1020,9 @@ static void quit_request(Ide *ide)
 
 /* ---------------------------------------------------------------- disk */
 
-/* A look at the open files on disk, taken on the io worker: a stat on a
- * network mount can take long, and on a hung one forever, and the keys
- * must not wait for it. */
+/* A look at the open files and the explorer's open folders on disk,
+ * taken on the io worker: a stat on a network mount can take long, and on
+ * a hung one forever, and the keys must not wait for it. */
 typedef struct DiskLookFile {
     Tab *tab;
     char *path;
@@ -1033,6 +1033,7 @@ typedef struct DiskLook {
     Ide *ide;
     DiskLookFile *f;
     size_t n;
+    ExplorerLook *tree; /* the explorer's open folders, when it shows */
 } DiskLook;
 
 static void disk_look_run(void *arg)
@@ -1040,6 +1041,8 @@ static void disk_look_run(void *arg)
     DiskLook *l = arg;
     for (size_t i = 0; i < l->n; i++)
         l->f[i].now = disk_stamp(l->f[i].path);
+    if (l->tree)
+        explorer_look_run(l->tree);
 }
 
 static void disk_look_done(void *arg)
@@ -1047,6 +1050,9 @@ static void disk_look_done(void *arg)
     DiskLook *l = arg;
     Ide *ide = l->ide;
     ide->disk_looking = false;
+    if (l->tree && !ide->quit && ide->explorer)
+        explorer_look_apply(ide, l->tree);
+    explorer_look_free(l->tree);
     for (size_t i = 0; i < l->n && !ide->quit; i++) {
         Tab *t = l->f[i].tab;
         if (!tab_alive(ide, t))
@@ -1090,12 +1096,12 @@ static void disk_tick(Ide *ide, long long now)
     if (now - ide->last_disk_check < DISK_CHECK_MS)
         return;
     ide->last_disk_check = now;
-    if (ide->explorer_visible)
-        explorer_refresh(ide);
     if (ide->disk_looking)
         return; /* the last look has not come back yet */
     DiskLook *l = xcalloc(1, sizeof *l);
     l->ide = ide;
+    if (ide->explorer_visible && ide->explorer)
+        l->tree = explorer_look_begin(ide);
     l->f = xcalloc(ide->ntabs ? ide->ntabs : 1, sizeof *l->f);
     for (size_t i = 0; i < ide->ntabs; i++) {
         Tab *t = ide->tabs[i];

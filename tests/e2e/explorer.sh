@@ -162,6 +162,37 @@ test_files_made_outside_appear_in_the_tree() {
   tui_wait_gone 'first.txt' 6
 }
 
+# The tree's look at its folders (every 2 s) is the io worker's: on a
+# network mount a folder's stat can take long, on a hung one forever, and
+# the keys must not wait for it.
+test_the_tree_is_read_off_the_ui_thread() {
+  mkdir sub
+  printf 'x\n' >sub/first.txt
+  traced_tide read,write,openat,newfstatat,stat,statx 32
+  TIDE=$T/traced-tide tui_start .
+  tui_wait 'sub/'
+  # (.xdg/, the test's own, comes first.)
+  tui_keys Down Enter
+  tui_wait 'v sub/'
+  tui_wait 'first.txt'
+  # Unfolded by the user, sub was read at once; from the next key on,
+  # only the looks every 2 s read the folders.
+  tui_keys Up
+  sleep 4.5
+  printf 'y\n' >sub/second.txt
+  printf 'z\n' >third.txt
+  tui_wait 'second.txt' 6
+  tui_wait 'third.txt' 6
+  local ui
+  # The UI thread: the one that read the key; from then on it looks at
+  # neither folder.
+  ui=$(awk -v top="$T" '
+    / read\(0, "A"/ { main = $1; after = 1; next }
+    after && $1 == main && (index($0, "\"" top "\"") || index($0, "\"" top "/sub\"")) { n++ }
+    END { print n + 0 }' calls)
+  [ "$ui" -eq 0 ] || fail "the UI thread looked at the folders:$(grep -F "\"$T" calls | cut -c1-120 | tail -10 | sed 's/^/    | /')"
+}
+
 # A data person's plot: the picture a run saved is shown as one, in the
 # terminal's colours, not as the bytes of a PNG; `tide FILE` shows one too.
 test_a_picture_the_run_saved_is_shown() {
