@@ -1873,13 +1873,42 @@ static char *missing_module_note(const RunResult *res, const Lang *lang)
     return note;
 }
 
-void run_result_notes(const RunResult *res, const Lang *lang, const char *workdir, StrList *notes)
+/* How each runtime says it found no network: a name that cannot be
+ * looked up, a network or a host's service that cannot be reached.  A
+ * sandboxed run sees only its own loopback, so its programs meet these
+ * where the user's terminal would not. */
+static const char *const no_network_said[] = {
+    "Temporary failure in name resolution", /* glibc's getaddrinfo: C, C++, Python, PHP, Rust */
+    "Name or service not known",
+    "failed to lookup address information", /* Rust */
+    "Network is unreachable", "network is unreachable", /* errno ENETUNREACH; Go */
+    "EAI_AGAIN", "ENOTFOUND", "ENETUNREACH", "ECONNREFUSED", /* Node */
+    "no such host", /* Go */
+    "UnknownHostException", /* Java */
+    "Could not resolve host", /* curl, PHP */
+    "Connection refused", "connection refused",
+};
+
+static bool says_no_network(const StrBuf *text)
+{
+    for (size_t i = 0; text->len && i < sizeof no_network_said / sizeof *no_network_said; i++)
+        if (memmem(text->data, text->len, no_network_said[i], strlen(no_network_said[i])))
+            return true;
+    return false;
+}
+
+void run_result_notes(const RunResult *res, const Lang *lang, const char *workdir, bool net, StrList *notes)
 {
     if (res->work_narrowed)
         sl_push_owned(notes, narrowed_note(workdir));
     char *missing = missing_module_note(res, lang);
     if (missing)
         sl_push_owned(notes, missing);
+    /* (A missing module's note says runs are offline already.) */
+    else if (!net && res->status == RUN_RUNTIME_ERROR && (says_no_network(&res->error) || says_no_network(&res->output)))
+        sl_push(notes, "the program found no network: runs have none but their own loopback, so neither the "
+                       "internet nor this machine's services can be reached (tide run --net gives a run the host's "
+                       "network)");
 }
 
 bool run_result_ran(const RunResult *res)

@@ -968,7 +968,7 @@ static void finish(Ide *ide)
         if (!sl_contains(&j->rec.repeated, j->rec.notes.items[i]))
             ide_message(ide, false, "%s", j->rec.notes.items[i]);
     StrList notes = {0};
-    run_result_notes(&j->res, j->session.lang, j->session.workdir, &notes);
+    run_result_notes(&j->res, j->session.lang, j->session.workdir, false, &notes);
     for (size_t i = 0; i < notes.len; i++)
         ide_message(ide, false, "%s", notes.items[i]);
     sl_free(&notes);

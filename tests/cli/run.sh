@@ -1420,3 +1420,26 @@ test_a_missing_python_module_says_where_packages_come_from() {
   run_tide run --json --ephemeral other.py
   expect_eq "$(json_get "$OUT" 'j["notes"]')" "[]"
 }
+
+# A program that fails for want of a network (here: a service on the
+# host's 127.0.0.1, which the run's own loopback does not have) is told
+# runs have none, in Python and in Node alike; with --net, or failing for
+# another reason, it is not.
+test_a_program_that_finds_no_network_is_told_why() {
+  printf 'import socket\nsocket.create_connection(("127.0.0.1", 9), timeout=5)\n' >conn.py
+  run_tide run --json --ephemeral conn.py
+  expect_rc 1 "$OUT"
+  expect_contains "$(json_get "$OUT" 'j["error"]')" "Connection refused"
+  expect_contains "$(json_get "$OUT" 'j["notes"]')" "the program found no network: runs have none but their own loopback"
+  run_tide run conn.py
+  expect_contains "$ERR" "tide: note: the program found no network"
+  printf 'require("net").connect(9, "127.0.0.1").on("error", e => { throw e; });\n' >conn.js
+  run_tide run --json --ephemeral conn.js
+  expect_contains "$(json_get "$OUT" 'j["notes"]')" "the program found no network"
+  run_tide run --json --ephemeral --net conn.py
+  expect_rc 1 "$OUT"
+  expect_eq "$(json_get "$OUT" 'j["notes"]')" "[]"
+  printf 'raise ValueError("bad value")\n' >other.py
+  run_tide run --json --ephemeral other.py
+  expect_eq "$(json_get "$OUT" 'j["notes"]')" "[]"
+}
