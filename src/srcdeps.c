@@ -575,6 +575,29 @@ bool srcdeps_file_has_main(const Lang *lang, const char *path)
     return main;
 }
 
+bool srcdeps_text_is_program(const Lang *lang, const char *path, const char *text, size_t len)
+{
+    switch (lang->id) {
+    case LANG_C:
+    case LANG_CPP:
+    case LANG_GO:
+    case LANG_FORTRAN:
+        return srcdeps_has_main(lang->id, lang_fortran_fixed_form(path), text, len);
+    case LANG_JAVA: {
+        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        const char *dot = strrchr(base, '.');
+        char *file_class = xstrndup(base, dot ? (size_t)(dot - base) : strlen(base));
+        char *main_class = srcdeps_java_main_class(text, len, file_class);
+        bool found = main_class != NULL;
+        free(file_class);
+        free(main_class);
+        return found;
+    }
+    default:
+        return true;
+    }
+}
+
 /* Whether file a uses a module that file b defines. */
 static bool needs(const FortranUnits *a, const FortranUnits *b)
 {

@@ -68,6 +68,10 @@ bool srcdeps_holds_up_to(const char *root, const char *dir, const char *name);
 
 /* The same for a file; false when it cannot be read. */
 bool srcdeps_file_has_main(const Lang *lang, const char *path);
+/* Whether the text of the file at path can start a program by itself:
+ * for C, C++, Go and Fortran it has a main (srcdeps_has_main), for Java a
+ * class with main (srcdeps_java_main_class); a script always can. */
+bool srcdeps_text_is_program(const Lang *lang, const char *path, const char *text, size_t len);
 
 /* The other sources of entry_path's folder that belong to its program,
  * sorted, as paths: for Java those declaring a class it names (and theirs);

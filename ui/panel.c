@@ -311,6 +311,19 @@ const char *panel_running_name(const Panel *p)
 
 /* ---------------------------------------------------------------- the run's thread */
 
+const char *panel_program_of(const Panel *p, const char *path)
+{
+    const RunJob *j = p->job;
+    /* (The run's thread writes the companions.) */
+    if (!j || p->thread_live || !j->entry_path || !strcmp(j->entry_path, path))
+        return NULL;
+    size_t n = strlen(j->session.workdir);
+    for (size_t i = 0; i < j->companions.len; i++)
+        if (!strncmp(path, j->session.workdir, n) && path[n] == '/' && !strcmp(path + n + 1, j->companions.items[i]))
+            return j->entry_path;
+    return NULL;
+}
+
 static void notify(Panel *p)
 {
     uint64_t one = 1;

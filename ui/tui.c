@@ -671,6 +671,18 @@ static size_t tab_index(Ide *ide, Tab *t)
     return SIZE_MAX;
 }
 
+static Tab *program_tab(Ide *ide, Tab *t);
+
+/* Run t's program now (its files are on disk). */
+static void run_now(Ide *ide, Tab *t)
+{
+    Tab *cur = ide_tab(ide);
+    if (cur && cur != t && program_tab(ide, cur) == t)
+        ide_message(ide, false, "%s has no main of its own: F5 runs %s, the program it is part of",
+                    document_name(cur->doc), document_name(t->doc));
+    panel_run(ide, t);
+}
+
 static void after_save(Ide *ide, Tab *t, AfterSave then)
 {
     switch (then) {
@@ -683,7 +695,7 @@ static void after_save(Ide *ide, Tab *t, AfterSave then)
         quit_continue(ide);
         break;
     case THEN_RUN:
-        panel_run(ide, t);
+        run_now(ide, t);
         break;
     case THEN_NOTHING:
         break;
@@ -715,6 +727,36 @@ static SaveAsk pending_save; /* what the save prompts are about (one at a time) 
 static bool tab_alive(Ide *ide, Tab *t)
 {
     return tab_index(ide, t) != SIZE_MAX;
+}
+
+/* A run that waits for the saves F5 started of other files: the io
+ * worker writes in order, so this job's end comes after theirs. */
+typedef struct RunAfterSaves {
+    Ide *ide;
+    Tab *tab;
+} RunAfterSaves;
+
+static void after_saves_wait(void *arg)
+{
+    (void)arg;
+}
+
+static void after_saves_run(void *arg)
+{
+    RunAfterSaves *r = arg;
+    if (!r->ide->quit && tab_alive(r->ide, r->tab))
+        run_now(r->ide, r->tab);
+    else
+        panel_cancel_start(r->ide);
+    free(r);
+}
+
+static void run_after_saves(Ide *ide, Tab *t)
+{
+    RunAfterSaves *r = xcalloc(1, sizeof *r);
+    r->ide = ide;
+    r->tab = t;
+    worker_submit(ide->io, after_saves_wait, after_saves_run, r);
 }
 
 static void on_overwrite_answer(Ide *ide, const char *answer, void *ud)
@@ -1418,12 +1460,33 @@ static void on_rerun_answer(Ide *ide, const char *answer, void *ud)
         ide->rerun = (int)(intptr_t)ud;
 }
 
+/* The tab whose program F5 runs for t: t itself, unless its file cannot
+ * start a program (a C file of helpers, a Java class without main) and was
+ * built into the last program run, whose tab is open: that program, as
+ * the user fixing the helper it stopped on means (its own build would
+ * only fail to link). */
+static Tab *program_tab(Ide *ide, Tab *t)
+{
+    const char *entry = t && t->doc->path && t->doc->lang ? panel_program_of(ide->panel, t->doc->path) : NULL;
+    Tab *e = NULL;
+    for (size_t i = 0; entry && !e && i < ide->ntabs; i++)
+        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, entry) && ide->tabs[i]->doc->lang == t->doc->lang)
+            e = ide->tabs[i];
+    if (!e)
+        return t;
+    size_t len;
+    char *text = buffer_dup(t->doc->buf, 0, buffer_length(t->doc->buf), &len);
+    bool program = srcdeps_text_is_program(t->doc->lang, t->doc->path, text, len);
+    free(text);
+    return program ? t : e;
+}
+
 /* The tab a run would be of.  While a program runs: NULL, and the user
  * asked whether to stop it and do `then` (ACT_RUN, ACT_RUN_ARGS) after
  * (the old program is often one still waiting for input). */
 static Tab *tab_to_run_then(Ide *ide, Action then)
 {
-    Tab *t = ide_tab(ide);
+    Tab *t = program_tab(ide, ide_tab(ide));
     if (t && panel_running(ide->panel)) {
         if (ide->rerun != ACT_NONE) {
             ide_message(ide, false, "stopping the program, then %s runs", document_name(t->doc));
@@ -1456,14 +1519,21 @@ static void run_request(Ide *ide)
         ide_message(ide, true, "%s has no language tide runs: F2 chooses one", document_name(t->doc));
         return;
     }
+    /* The program's other files are saved first (one changed on disk
+     * meanwhile waits for the user's Ctrl-S). */
+    bool saves = false;
     for (size_t i = 0; i < ide->ntabs; i++) {
         Tab *o = ide->tabs[i];
         if (o != t && o->doc->path && buffer_modified(o->doc->buf) && !o->saving &&
             !document_disk_changed(o->doc))
             start_save(ide, o, THEN_NOTHING);
+        saves = saves || (o != t && o->saving);
     }
-    if (t->doc->path && !buffer_modified(t->doc->buf) && !t->saving) {
-        panel_run(ide, t);
+    if (t->doc->path && !buffer_modified(t->doc->buf) && !t->saving && !saves) {
+        run_now(ide, t);
+    } else if (t->doc->path && !buffer_modified(t->doc->buf) && !t->saving) {
+        panel_prepare(ide, t);
+        run_after_saves(ide, t);
     } else {
         panel_prepare(ide, t);
         ide_save(ide, t, THEN_RUN);
@@ -1475,7 +1545,7 @@ static void ask_run_args_with(Ide *ide, const char *text);
 static void on_run_args(Ide *ide, const char *text, void *ud)
 {
     (void)ud;
-    Tab *t = ide_tab(ide);
+    Tab *t = program_tab(ide, ide_tab(ide));
     if (!t)
         return;
     StrList args = {0};
@@ -1518,7 +1588,7 @@ static void ask_run_args_with(Ide *ide, const char *text)
 
 static void ask_run_args(Ide *ide)
 {
-    Tab *t = ide_tab(ide);
+    Tab *t = program_tab(ide, ide_tab(ide));
     if (!t)
         return;
     StrBuf now = {0};

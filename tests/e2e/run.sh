@@ -592,6 +592,29 @@ test_a_c_program_and_its_helper_files_run_with_f5() {
   tui_wait 'built with util.c from the file'
 }
 
+# Followed from the program's compile error into its helper and mended
+# there, F5 runs the program again, not the helper alone (it has no main:
+# its own build would fail to link), the helper saved first.
+test_f5_in_a_helper_runs_the_program_it_is_part_of() {
+  printf '#include <stdio.h>\n#include "util.h"\n\nint main(void)\n{\n    printf("twice(21) = %%d\\n", twice(21));\n    return 0;\n}\n' >main.c
+  printf 'int twice(int x);\n' >util.h
+  printf '#include "util.h"\n\nint twice(int x) { return 2 * x }\n' >util.c
+  tui_start main.c
+  tui_wait 'twice(21)'
+  tui_keys F5
+  tui_wait 'compile_error' 60
+  tui_wait "util.c:3:32: error: expected"
+  tui_keys Enter
+  tui_wait "Ln 3, Col 32"
+  tui_type ';'
+  tui_wait 'return 2 * x; }'
+  tui_keys F5
+  tui_wait 'twice(21) = 42' 60
+  tui_wait 'ok · exit 0'
+  tui_wait 'util.c has no main of its own: F5 runs main.c, the program it is part of'
+  expect_eq "$(cat util.c)" "$(printf '#include "util.h"\n\nint twice(int x) { return 2 * x; }')"
+}
+
 # Fortran: the modules beside the program, compiled before it.
 test_a_fortran_program_and_its_module_run_with_f5() {
   command -v gfortran >/dev/null || skip "gfortran is not installed"
