@@ -38,6 +38,24 @@ Test(srcdeps, go_main_is_func_main)
     cr_assert_not(has_main(LANG_GO, "package main\nvar usage = `\nfunc main() {\n}\n`\n"));
 }
 
+static bool is_program(LangId id, const char *path, const char *text)
+{
+    return srcdeps_text_is_program(lang_get(id), path, text, strlen(text));
+}
+
+Test(srcdeps, a_file_is_a_program_when_it_can_start_one)
+{
+    cr_assert(is_program(LANG_C, "/w/main.c", "int main(void) { return 0; }\n"));
+    cr_assert_not(is_program(LANG_C, "/w/util.c", "int twice(int x) { return 2 * x; }\n"));
+    cr_assert_not(is_program(LANG_FORTRAN, "/w/m.f90", "module greet\ncontains\n subroutine hi()\n end subroutine\nend module\n"));
+    cr_assert(is_program(LANG_FORTRAN, "/w/p.f90", "program p\n print *, 1\nend program p\n"));
+    /* Java: a class with main, whichever the file's name says. */
+    cr_assert(is_program(LANG_JAVA, "/w/Main.java", "public class Main { public static void main(String[] a) {} }\n"));
+    cr_assert_not(is_program(LANG_JAVA, "/w/Helper.java", "class Helper { static int twice(int x) { return 2 * x; } }\n"));
+    /* A script is always one. */
+    cr_assert(is_program(LANG_PYTHON, "/w/lib.py", "def f():\n    pass\n"));
+}
+
 Test(srcdeps, companions_are_the_helpers_of_the_entry_folder)
 {
     const char *dir = tu_tempdir();
