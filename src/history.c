@@ -604,6 +604,62 @@ bool history_diff(App *app, int64_t a, int64_t b, StrBuf *out, Err *err)
     return ok;
 }
 
+#define DIFF_NOW_MAX (4 << 20)
+
+/* One file of r then (then, tlen) against now, into out. */
+static bool diff_one_now(const HistoryResult *r, const char *rel, const char *then, size_t tlen, const char *workdir,
+                         HistoryNowText now, void *ud, StrBuf *out, Err *err)
+{
+    char *path = xasprintf("%s/%s", workdir, rel);
+    size_t nlen = 0;
+    char *text = now ? now(ud, path, &nlen) : NULL;
+    bool gone = false;
+    Err read_err;
+    if (!text && !fileio_read(path, DIFF_NOW_MAX, &text, &nlen, &read_err)) {
+        text = xstrdup(""); /* gone (or unreadable): all of it was taken out */
+        nlen = 0;
+        gone = true;
+    }
+    char *la = xasprintf("%s (result #%lld)", rel, (long long)r->id);
+    char *lb = xasprintf("%s (%s)", rel, gone ? "gone" : "now");
+    bool ok = vcs_diff_buffers(then, tlen, la, text, nlen, lb, out, err);
+    free(la);
+    free(lb);
+    free(text);
+    free(path);
+    return ok;
+}
+
+bool history_diff_now(App *app, const HistoryResult *r, const char *workdir, HistoryNowText now, void *ud,
+                      StrBuf *out, Err *err)
+{
+    if (!r->entry)
+        return err_set(err, "result #%lld keeps no code", (long long)r->id);
+    if (!r->commit[0])
+        return diff_one_now(r, r->entry, r->code ? r->code : "", r->code_len, workdir, now, ud, out, err);
+    Vcs v;
+    VcsFile *files = NULL;
+    size_t n = 0;
+    if (!open_history(app, r->session_id, &v, err))
+        return false;
+    bool ok = vcs_files(&v, r->commit, &files, &n, err);
+    /* The entry first, then the rest in the snapshot's order. */
+    for (int pass = 0; ok && pass < 2; pass++)
+        for (size_t i = 0; ok && i < n; i++) {
+            bool entry = !strcmp(files[i].path, r->entry);
+            if (entry != (pass == 0) || files[i].symlink || files[i].size > DIFF_NOW_MAX)
+                continue;
+            char *then = NULL;
+            size_t tlen = 0;
+            ok = vcs_read(&v, r->commit, files[i].path, DIFF_NOW_MAX, &then, &tlen, err) &&
+                 diff_one_now(r, files[i].path, then, tlen, workdir, now, ud, out, err);
+            free(then);
+        }
+    vcs_files_free(files, n);
+    vcs_close(&v);
+    return ok;
+}
+
 bool history_checkout(App *app, int64_t id, const char *dest, bool force, size_t *nfiles, Err *err)
 {
     HistoryResult r;

@@ -78,6 +78,17 @@ bool history_previous(App *app, int64_t *id, int64_t *prev, Err *err);
 /* What changed between runs a and b: the files (a unified diff of their
  * snapshots), then the outputs. */
 bool history_diff(App *app, int64_t a, int64_t b, StrBuf *out, Err *err);
+/* The text of a session's file as the user has it now, for
+ * history_diff_now: the editor's copy (malloc'd, *len set) when the file
+ * is open there, else NULL (the disk's is read). */
+typedef char *(*HistoryNowText)(void *ud, const char *path, size_t *len);
+/* What changed in run r's files since it ran, appended to out: a unified
+ * diff of each file of its snapshot against now (now(ud, absolute path),
+ * else the file below workdir; a file gone is all taken out), the entry
+ * first; nothing when all are as they were.  A run without a snapshot
+ * compares its entry's code.  Files over a few MiB are left out. */
+bool history_diff_now(App *app, const HistoryResult *r, const char *workdir, HistoryNowText now, void *ud,
+                      StrBuf *out, Err *err);
 /* The session's files as they were at run id, written below dest. */
 bool history_checkout(App *app, int64_t id, const char *dest, bool force, size_t *nfiles, Err *err);
 

@@ -1771,8 +1771,18 @@ static void restore_code(Ide *ide)
     history_result_free(&full);
 }
 
-/* F7's d: what changed in the result's file since it ran (in its tab, or
- * on disk when it is not open), - lines red, + lines green. */
+/* A file's text in its tab, for history_diff_now; NULL when not open. */
+static char *tab_text(void *ud, const char *path, size_t *len)
+{
+    Ide *ide = ud;
+    for (size_t i = 0; i < ide->ntabs; i++)
+        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, path))
+            return buffer_dup(ide->tabs[i]->doc->buf, 0, buffer_length(ide->tabs[i]->doc->buf), len);
+    return NULL;
+}
+
+/* F7's d: what changed in the result's files since it ran (as in their
+ * tabs, or on disk), - lines red, + lines green. */
 static void show_diff(Ide *ide)
 {
     Panel *p = ide->panel;
@@ -1780,27 +1790,14 @@ static void show_diff(Ide *ide)
     char *path = shown_result(ide, &full);
     if (!path)
         return;
-    char *now = NULL;
-    size_t nlen = 0;
-    const char *where = "on disk";
-    for (size_t i = 0; i < ide->ntabs && !now; i++)
-        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, path)) {
-            now = buffer_dup(ide->tabs[i]->doc->buf, 0, buffer_length(ide->tabs[i]->doc->buf), &nlen);
-            where = "in the editor";
-        }
-    Err err;
-    if (!now && !fileio_read(path, 64 << 20, &now, &nlen, &err)) {
-        now = xstrdup(""); /* gone: all of it was taken out */
-        nlen = 0;
-        where = "gone";
-    }
     char then[48];
     snprintf(then, sizeof then, "result #%lld", (long long)full.id);
     StrBuf d = {0};
-    if (!vcs_diff_buffers(full.code ? full.code : "", full.code_len, then, now, nlen, "now", &d, &err)) {
+    Err err;
+    if (!history_diff_now(ide->app, &full, p->workdir, tab_text, ide, &d, &err)) {
         ide_message(ide, true, "%s", err.msg);
     } else if (!d.len) {
-        ide_message(ide, false, "%s is as it was in %s", full.entry, then);
+        ide_message(ide, false, "%s are as they were in %s", full.commit[0] ? "the files" : full.entry, then);
     } else {
         StrBuf c = {0};
         for (size_t at = 0; at < d.len;) {
@@ -1815,7 +1812,7 @@ static void show_diff(Ide *ide)
             at += n + 1;
         }
         hist_text_reset(p);
-        sl_push_owned(&p->lines, xasprintf("── %s: %s, then (-), and now %s (+) ──", full.entry, then, where));
+        sl_push_owned(&p->lines, xasprintf("── %s's files then (-), and now (+): in the editor, else on disk ──", then));
         replay_output(p, c.data, c.len, p->rows > 1 ? p->rows : 24, p->cols > 1 ? p->cols : 80);
         p->hist_diff = true;
         p->text_top = 0;
@@ -1826,7 +1823,6 @@ static void show_diff(Ide *ide)
         ide->dirty = true;
     }
     sb_free(&d);
-    free(now);
     free(path);
     history_result_free(&full);
 }

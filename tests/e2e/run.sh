@@ -856,6 +856,7 @@ test_typing_stays_quick_while_a_program_floods_output() {
 
 test_history_shows_earlier_results() {
   printf 'print("first" + " version")\n' >h.py
+  printf 'LIMIT = 10\n' >settings.py
   tui_start h.py
   tui_wait 'print("first" + " version")'
   tui_keys F5
@@ -893,12 +894,19 @@ test_history_shows_earlier_results() {
   tui_wait 'h.py already holds the code of result #1'
   tui_keys C-z C-s
   tui_wait_file h.py 'second version'
-  # d: what changed in the file since that run.
+  # d: what changed in the files since that run: the entry first, then
+  # the others of the folder as the run saw them.
+  printf 'LIMIT = 20\n' >settings.py
   tui_keys F6
   tui_keys d
-  tui_wait '── h.py: result #1, then (-), and now in the editor (+) ──'
+  tui_wait "── result #1's files then (-), and now (+): in the editor, else on disk ──"
+  tui_wait '--- h.py (result #1)'
   tui_wait '-print("first" + " version")'
   tui_wait '+print("second version")'
+  tui_wait '+++ settings.py (now)'
+  tui_keys PgDn
+  tui_wait '-LIMIT = 10'
+  tui_wait '+LIMIT = 20'
   tui_wait 'result #1 (2 of 2) vs now · h.py'
   tui_keys d
   tui_wait 'result #1 (2 of 2) · ok · h.py'
