@@ -157,6 +157,24 @@ Test(session, the_scratch_sessions_to_resume_leave_out_those_of_standard_input)
     session_free(&d);
 }
 
+static void remove_file(const char *dir, const char *name)
+{
+    char *path = xasprintf("%s/%s", dir, name);
+    cr_assert_eq(unlink(path), 0);
+    free(path);
+}
+
+/* The editor's copy of main.py, for history_diff_now. */
+static char *editor_copy(void *ud, const char *path, size_t *len)
+{
+    (void)ud;
+    const char *base = strrchr(path, '/');
+    if (!base || strcmp(base, "/main.py") != 0)
+        return NULL;
+    *len = strlen("print(\"edited\")\n");
+    return xstrdup("print(\"edited\")\n");
+}
+
 Test(session, runs_are_recorded_with_their_snapshot)
 {
     Session s;
@@ -199,6 +217,24 @@ Test(session, runs_are_recorded_with_their_snapshot)
     cr_assert(strstr(diff.data, "+def compute_total(x):"), "%s", diff.data);
     cr_assert(strstr(diff.data, "-Hello from tide! (ran)\n+42\n"), "%s", diff.data);
     sb_free(&diff);
+
+    /* Since run 1: its file as the editor has it now, another as on disk. */
+    put(s.workdir, "notes.txt", "later\n");
+    HistoryResult first;
+    cr_assert(history_get(&app, id1, &first, &err), "%s", err.msg);
+    cr_assert(history_diff_now(&app, &first, s.workdir, NULL, NULL, &diff, &err), "%s", err.msg);
+    cr_assert(strstr(diff.data, "--- main.py (result #"), "%s", diff.data);
+    cr_assert(strstr(diff.data, "+def compute_total(x):"), "%s", diff.data);
+    cr_assert_null(strstr(diff.data, "notes.txt"), "a file the run did not see: %s", diff.data);
+    sb_free(&diff);
+    remove_file(s.workdir, "main.py");
+    cr_assert(history_diff_now(&app, &first, s.workdir, NULL, NULL, &diff, &err), "%s", err.msg);
+    cr_assert(strstr(diff.data, "+++ main.py (gone)"), "%s", diff.data);
+    sb_free(&diff);
+    cr_assert(history_diff_now(&app, &first, s.workdir, editor_copy, NULL, &diff, &err), "%s", err.msg);
+    cr_assert(strstr(diff.data, "+print(\"edited\")"), "%s", diff.data);
+    sb_free(&diff);
+    history_result_free(&first);
 
     HistoryHit *hits;
     cr_assert(history_search(&app, "ute_tot", 0, 0, &hits, &n, &err), "%s", err.msg);
