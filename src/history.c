@@ -606,57 +606,118 @@ bool history_diff(App *app, int64_t a, int64_t b, StrBuf *out, Err *err)
 
 #define DIFF_NOW_MAX (4 << 20)
 
-/* One file of r then (then, tlen) against now, into out. */
-static bool diff_one_now(const HistoryResult *r, const char *rel, const char *then, size_t tlen, const char *workdir,
-                         HistoryNowText now, void *ud, StrBuf *out, Err *err)
+/* Now's text of rel (below workdir): the caller's, else the disk's; a
+ * file gone (or unreadable) is empty, *gone set. */
+static char *text_now(const char *workdir, const char *rel, HistoryNowText now, void *ud, size_t *len, bool *gone)
 {
     char *path = xasprintf("%s/%s", workdir, rel);
-    size_t nlen = 0;
-    char *text = now ? now(ud, path, &nlen) : NULL;
-    bool gone = false;
+    char *text = now ? now(ud, path, len) : NULL;
     Err read_err;
-    if (!text && !fileio_read(path, DIFF_NOW_MAX, &text, &nlen, &read_err)) {
-        text = xstrdup(""); /* gone (or unreadable): all of it was taken out */
-        nlen = 0;
-        gone = true;
+    *gone = false;
+    if (!text && !fileio_read(path, DIFF_NOW_MAX, &text, len, &read_err)) {
+        text = xstrdup("");
+        *len = 0;
+        *gone = true;
     }
-    char *la = xasprintf("%s (result #%lld)", rel, (long long)r->id);
-    char *lb = xasprintf("%s (%s)", rel, gone ? "gone" : "now");
-    bool ok = vcs_diff_buffers(then, tlen, la, text, nlen, lb, out, err);
-    free(la);
-    free(lb);
-    free(text);
     free(path);
-    return ok;
+    return text;
+}
+
+typedef struct Changes {
+    HistoryChange *c;
+    size_t n, cap;
+} Changes;
+
+/* rel as it was (then: taken) joins ch unless it is so now. */
+static void keep_if_changed(Changes *ch, const char *workdir, const char *rel, char *then, size_t tlen,
+                            HistoryNowText now, void *ud)
+{
+    HistoryChange c = {.path = xstrdup(rel), .then = then, .then_len = tlen};
+    c.now = text_now(workdir, rel, now, ud, &c.now_len, &c.gone);
+    if (!c.gone && c.now_len == tlen && !memcmp(c.now, then, tlen)) {
+        free(c.path);
+        free(c.then);
+        free(c.now);
+        return;
+    }
+    if (ch->n == ch->cap) {
+        ch->cap = ch->cap ? ch->cap * 2 : 4;
+        ch->c = xreallocarray(ch->c, ch->cap, sizeof *ch->c);
+    }
+    ch->c[ch->n++] = c;
+}
+
+bool history_files_changed(App *app, const HistoryResult *r, const char *workdir, HistoryNowText now, void *ud,
+                           HistoryChange **out, size_t *nout, Err *err)
+{
+    *out = NULL;
+    *nout = 0;
+    if (!r->entry)
+        return err_set(err, "result #%lld keeps no code", (long long)r->id);
+    Changes ch = {0};
+    bool ok = true;
+    if (!r->commit[0]) {
+        char *code = xmalloc(r->code_len + 1);
+        memcpy(code, r->code ? r->code : "", r->code_len);
+        code[r->code_len] = '\0';
+        keep_if_changed(&ch, workdir, r->entry, code, r->code_len, now, ud);
+    } else {
+        Vcs v;
+        VcsFile *files = NULL;
+        size_t n = 0;
+        if (!open_history(app, r->session_id, &v, err))
+            return false;
+        ok = vcs_files(&v, r->commit, &files, &n, err);
+        /* The entry first, then the rest in the snapshot's order. */
+        for (int pass = 0; ok && pass < 2; pass++)
+            for (size_t i = 0; ok && i < n; i++) {
+                bool entry = !strcmp(files[i].path, r->entry);
+                if (entry != (pass == 0) || files[i].symlink || files[i].size > DIFF_NOW_MAX)
+                    continue;
+                char *then = NULL;
+                size_t tlen = 0;
+                ok = vcs_read(&v, r->commit, files[i].path, DIFF_NOW_MAX, &then, &tlen, err);
+                if (ok)
+                    keep_if_changed(&ch, workdir, files[i].path, then, tlen, now, ud);
+            }
+        vcs_files_free(files, n);
+        vcs_close(&v);
+    }
+    if (!ok) {
+        history_changes_free(ch.c, ch.n);
+        return false;
+    }
+    *out = ch.c;
+    *nout = ch.n;
+    return true;
+}
+
+void history_changes_free(HistoryChange *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].path);
+        free(c[i].then);
+        free(c[i].now);
+    }
+    free(c);
 }
 
 bool history_diff_now(App *app, const HistoryResult *r, const char *workdir, HistoryNowText now, void *ud,
                       StrBuf *out, Err *err)
 {
-    if (!r->entry)
-        return err_set(err, "result #%lld keeps no code", (long long)r->id);
-    if (!r->commit[0])
-        return diff_one_now(r, r->entry, r->code ? r->code : "", r->code_len, workdir, now, ud, out, err);
-    Vcs v;
-    VcsFile *files = NULL;
-    size_t n = 0;
-    if (!open_history(app, r->session_id, &v, err))
+    HistoryChange *c;
+    size_t n;
+    if (!history_files_changed(app, r, workdir, now, ud, &c, &n, err))
         return false;
-    bool ok = vcs_files(&v, r->commit, &files, &n, err);
-    /* The entry first, then the rest in the snapshot's order. */
-    for (int pass = 0; ok && pass < 2; pass++)
-        for (size_t i = 0; ok && i < n; i++) {
-            bool entry = !strcmp(files[i].path, r->entry);
-            if (entry != (pass == 0) || files[i].symlink || files[i].size > DIFF_NOW_MAX)
-                continue;
-            char *then = NULL;
-            size_t tlen = 0;
-            ok = vcs_read(&v, r->commit, files[i].path, DIFF_NOW_MAX, &then, &tlen, err) &&
-                 diff_one_now(r, files[i].path, then, tlen, workdir, now, ud, out, err);
-            free(then);
-        }
-    vcs_files_free(files, n);
-    vcs_close(&v);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        char *la = xasprintf("%s (result #%lld)", c[i].path, (long long)r->id);
+        char *lb = xasprintf("%s (%s)", c[i].path, c[i].gone ? "gone" : "now");
+        ok = vcs_diff_buffers(c[i].then, c[i].then_len, la, c[i].now, c[i].now_len, lb, out, err);
+        free(la);
+        free(lb);
+    }
+    history_changes_free(c, n);
     return ok;
 }
 

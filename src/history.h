@@ -82,6 +82,20 @@ bool history_diff(App *app, int64_t a, int64_t b, StrBuf *out, Err *err);
  * history_diff_now: the editor's copy (malloc'd, *len set) when the file
  * is open there, else NULL (the disk's is read). */
 typedef char *(*HistoryNowText)(void *ud, const char *path, size_t *len);
+/* A file of a run that is not now as it was then. */
+typedef struct HistoryChange {
+    char *path;          /* relative to the session's folder */
+    char *then, *now;    /* the texts */
+    size_t then_len, now_len;
+    bool gone;           /* no such file now */
+} HistoryChange;
+/* The files of run r's snapshot (the entry first) that are not now as
+ * they were (now(ud, absolute path), else the file below workdir); a run
+ * without a snapshot: its entry's code.  Files over a few MiB are left
+ * out. */
+bool history_files_changed(App *app, const HistoryResult *r, const char *workdir, HistoryNowText now, void *ud,
+                           HistoryChange **out, size_t *n, Err *err);
+void history_changes_free(HistoryChange *c, size_t n);
 /* What changed in run r's files since it ran, appended to out: a unified
  * diff of each file of its snapshot against now (now(ud, absolute path),
  * else the file below workdir; a file gone is all taken out), the entry

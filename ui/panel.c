@@ -1756,21 +1756,6 @@ static char *shown_result(Ide *ide, HistoryResult *full)
     return xasprintf("%s/%s", p->workdir, full->entry);
 }
 
-/* F7's r: the shown result's code back in its file's tab (the entry's;
- * tide checkout gives every file of it). */
-static void restore_code(Ide *ide)
-{
-    HistoryResult full;
-    char *path = shown_result(ide, &full);
-    if (!path)
-        return;
-    char what[48];
-    snprintf(what, sizeof what, "result #%lld", (long long)full.id);
-    ide_restore_text(ide, path, full.code ? full.code : "", full.code_len, what);
-    free(path);
-    history_result_free(&full);
-}
-
 /* A file's text in its tab, for history_diff_now; NULL when not open. */
 static char *tab_text(void *ud, const char *path, size_t *len)
 {
@@ -1779,6 +1764,43 @@ static char *tab_text(void *ud, const char *path, size_t *len)
         if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, path))
             return buffer_dup(ide->tabs[i]->doc->buf, 0, buffer_length(ide->tabs[i]->doc->buf), len);
     return NULL;
+}
+
+/* F7's r: the shown result's code back in the tabs of its files (those
+ * changed since; opened if needed), the entry's last, each one change that
+ * Ctrl-Z takes back, not saved. */
+static void restore_code(Ide *ide)
+{
+    Panel *p = ide->panel;
+    HistoryResult full;
+    char *path = shown_result(ide, &full);
+    if (!path)
+        return;
+    char what[48];
+    snprintf(what, sizeof what, "result #%lld", (long long)full.id);
+    HistoryChange *c = NULL;
+    size_t n = 0;
+    Err err;
+    if (!history_files_changed(ide->app, &full, p->workdir, tab_text, ide, &c, &n, &err))
+        ide_message(ide, true, "%s", err.msg);
+    StrBuf names = {0};
+    size_t others = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(c[i].path, full.entry) || !history_is_text(c[i].then, c[i].then_len))
+            continue;
+        char *other = xasprintf("%s/%s", p->workdir, c[i].path);
+        if (ide_restore_text(ide, other, c[i].then, c[i].then_len, what))
+            sb_printf(&names, "%s%s", others++ ? ", " : "", c[i].path);
+        free(other);
+    }
+    bool ok = ide_restore_text(ide, path, full.code ? full.code : "", full.code_len, what);
+    if (ok && others)
+        ide_message(ide, false, "%s and %s: the code of %s (not saved; Ctrl-Z in each brings yours back)",
+                    full.entry, names.data, what);
+    sb_free(&names);
+    history_changes_free(c, n);
+    free(path);
+    history_result_free(&full);
 }
 
 /* F7's d: what changed in the result's files since it ran (as in their

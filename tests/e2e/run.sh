@@ -911,6 +911,17 @@ test_history_shows_earlier_results() {
   tui_keys d
   tui_wait 'result #1 (2 of 2) · ok · h.py'
   tui_wait_gone 'vs now'
+  # r puts back each file that changed, the entry's tab last.
+  tui_keys r
+  tui_wait 'h.py and settings.py: the code of result #1 (not saved; Ctrl-Z in each brings yours back)'
+  tui_wait 'print("first" + " version")'
+  tui_keys M-Right
+  tui_wait 'LIMIT = 10'
+  tui_keys C-s
+  tui_wait 'saved settings.py'
+  expect_eq "$(cat settings.py)" 'LIMIT = 10'
+  tui_keys M-Left
+  tui_keys F6
   tui_keys F7
   tui_wait_gone '(2 of 2)'
 }

@@ -234,6 +234,17 @@ Test(session, runs_are_recorded_with_their_snapshot)
     cr_assert(history_diff_now(&app, &first, s.workdir, editor_copy, NULL, &diff, &err), "%s", err.msg);
     cr_assert(strstr(diff.data, "+print(\"edited\")"), "%s", diff.data);
     sb_free(&diff);
+    HistoryChange *changes;
+    size_t nchanges;
+    cr_assert(history_files_changed(&app, &first, s.workdir, editor_copy, NULL, &changes, &nchanges, &err), "%s",
+              err.msg);
+    cr_assert_eq(nchanges, 1);
+    cr_assert_str_eq(changes[0].path, "main.py");
+    cr_assert_not(changes[0].gone);
+    cr_assert_eq(changes[0].then_len, first.code_len, "the file as run 1 ran it");
+    cr_assert_eq(memcmp(changes[0].then, first.code, first.code_len), 0);
+    cr_assert_eq(changes[0].now_len, strlen("print(\"edited\")\n"));
+    history_changes_free(changes, nchanges);
     history_result_free(&first);
 
     HistoryHit *hits;
