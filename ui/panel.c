@@ -1766,6 +1766,8 @@ static char *tab_text(void *ud, const char *path, size_t *len)
     return NULL;
 }
 
+#define MAX_RESTORED_FILES 12
+
 /* F7's r: the shown result's code back in the tabs of its files (those
  * changed since; opened if needed), the entry's last, each one change that
  * Ctrl-Z takes back, not saved. */
@@ -1785,7 +1787,9 @@ static void restore_code(Ide *ide)
         ide_message(ide, true, "%s", err.msg);
     StrBuf names = {0};
     size_t others = 0;
-    for (size_t i = 0; i < n; i++) {
+    /* A tab each is for a program's few files, not a folder's worth. */
+    bool many = n > MAX_RESTORED_FILES;
+    for (size_t i = 0; i < n && !many; i++) {
         if (!strcmp(c[i].path, full.entry) || !history_is_text(c[i].then, c[i].then_len))
             continue;
         char *other = xasprintf("%s/%s", p->workdir, c[i].path);
@@ -1797,6 +1801,9 @@ static void restore_code(Ide *ide)
     if (ok && others)
         ide_message(ide, false, "%s and %s: the code of %s (not saved; Ctrl-Z in each brings yours back)",
                     full.entry, names.data, what);
+    else if (ok && many)
+        ide_message(ide, false, "%s: the code of %s; %zu other files changed since (tide checkout %lld writes "
+                    "them all)", full.entry, what, n - 1, (long long)full.id);
     sb_free(&names);
     history_changes_free(c, n);
     free(path);
