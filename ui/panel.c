@@ -1788,7 +1788,10 @@ static void restore_code(Ide *ide)
     StrBuf names = {0};
     size_t others = 0;
     /* A tab each is for a program's few files, not a folder's worth. */
-    bool many = n > MAX_RESTORED_FILES;
+    size_t changed_others = 0;
+    for (size_t i = 0; i < n; i++)
+        changed_others += strcmp(c[i].path, full.entry) != 0;
+    bool many = changed_others > MAX_RESTORED_FILES;
     for (size_t i = 0; i < n && !many; i++) {
         if (!strcmp(c[i].path, full.entry) || !history_is_text(c[i].then, c[i].then_len))
             continue;
@@ -1803,7 +1806,7 @@ static void restore_code(Ide *ide)
                     full.entry, names.data, what);
     else if (ok && many)
         ide_message(ide, false, "%s: the code of %s; %zu other files changed since (tide checkout %lld writes "
-                    "them all)", full.entry, what, n - 1, (long long)full.id);
+                    "them all)", full.entry, what, changed_others, (long long)full.id);
     sb_free(&names);
     history_changes_free(c, n);
     free(path);
