@@ -926,6 +926,23 @@ test_history_shows_earlier_results() {
   tui_wait_gone '(2 of 2)'
 }
 
+# A folder's worth of changed files is not a tab each: r puts back the
+# entry's code and says where the rest is.
+test_history_restores_a_program_not_a_folder() {
+  printf 'print("first")\n' >m.py
+  for i in $(seq 13); do printf 'v = 1\n' >"d$i.txt"; done
+  tui_start m.py
+  tui_wait 'print("first")'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  for i in $(seq 13); do printf 'v = 2\n' >"d$i.txt"; done
+  tui_keys F7
+  tui_wait 'result #1 (1 of 1)'
+  tui_keys r
+  tui_wait 'm.py: the code of result #1; 13 other files changed since (tide checkout 1 writes them all)'
+  case "$(tui_screen | head -1)" in *d1.txt*) fail "a tab was opened for a data file" ;; esac
+}
+
 # A result shown again (F7) lines up as it did when it ran: tabs in the
 # output stop every 8 columns, as the terminal's did, after wide
 # characters too; tabs in the code at the editor's tab width.
