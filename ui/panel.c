@@ -58,6 +58,8 @@ typedef struct RunJob {
     RunRequest req;
     StrList files;
     StrList companions; /* of files, those tide added (srcdeps_companions) */
+    bool companions_known; /* set (under the panel's lock) once companions is
+                              filled: the UI may read it from then on */
     StrList args;       /* the program's */
     int input;          /* `< FILE`: open until the run ends; -1: none */
     char *input_name;   /* FILE as the user wrote it */
@@ -311,14 +313,17 @@ const char *panel_running_name(const Panel *p)
 
 /* ---------------------------------------------------------------- the run's thread */
 
-const char *panel_program_of(const Panel *p, const char *path)
+const char *panel_program_of(Panel *p, const char *path)
 {
     const RunJob *j = p->job;
-    /* (The run's thread writes the companions.) */
-    if (!j || p->thread_live || !j->entry_path || !strcmp(j->entry_path, path))
+    if (!j || !j->entry_path || !strcmp(j->entry_path, path))
         return NULL;
+    /* The run's thread fills the companions as it starts. */
+    pthread_mutex_lock(&p->lock);
+    bool known = j->companions_known;
+    pthread_mutex_unlock(&p->lock);
     size_t n = strlen(j->session.workdir);
-    for (size_t i = 0; i < j->companions.len; i++)
+    for (size_t i = 0; known && i < j->companions.len; i++)
         if (!strncmp(path, j->session.workdir, n) && path[n] == '/' && !strcmp(path + n + 1, j->companions.items[i]))
             return j->entry_path;
     return NULL;
@@ -395,6 +400,9 @@ static void add_companions(RunJob *j)
         j->req.files = (const char *const *)j->files.items;
     }
     sl_free(&names);
+    pthread_mutex_lock(&j->p->lock);
+    j->companions_known = true;
+    pthread_mutex_unlock(&j->p->lock);
 }
 
 static void *run_thread(void *arg)

@@ -36,10 +36,10 @@ void panel_flush_input(Ide *ide);
 bool panel_running(const Panel *p);
 /* The file of the program running (or about to), for a question. */
 const char *panel_running_name(const Panel *p);
-/* The entry (absolute path) of the last program run, when path is not
- * that entry but was built into it (a companion tide added); else NULL,
- * and NULL while a run is going. */
-const char *panel_program_of(const Panel *p, const char *path);
+/* The entry (absolute path) of the last program run (or running), when
+ * path is not that entry but was built into it (a companion tide added);
+ * else NULL. */
+const char *panel_program_of(Panel *p, const char *path);
 /* F5 pressed: show the panel at once and take the keys typed while the
  * files are saved; panel_run follows (or panel_cancel_start when a save
  * failed). */

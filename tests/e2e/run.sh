@@ -596,7 +596,7 @@ test_a_c_program_and_its_helper_files_run_with_f5() {
 # there, F5 runs the program again, not the helper alone (it has no main:
 # its own build would fail to link), the helper saved first.
 test_f5_in_a_helper_runs_the_program_it_is_part_of() {
-  printf '#include <stdio.h>\n#include "util.h"\n\nint main(void)\n{\n    printf("twice(21) = %%d\\n", twice(21));\n    return 0;\n}\n' >main.c
+  printf '#include <stdio.h>\n#include "util.h"\n\nint main(void)\n{\n    printf("twice(21) = %%d\\n", twice(21));\n    fflush(stdout);\n    getchar();\n    return 0;\n}\n' >main.c
   printf 'int twice(int x);\n' >util.h
   printf '#include "util.h"\n\nint twice(int x) { return 2 * x }\n' >util.c
   tui_start main.c
@@ -610,9 +610,14 @@ test_f5_in_a_helper_runs_the_program_it_is_part_of() {
   tui_wait 'return 2 * x; }'
   tui_keys F5
   tui_wait 'twice(21) = 42' 60
-  tui_wait 'ok · exit 0'
   tui_wait 'util.c has no main of its own: F5 runs main.c, the program it is part of'
   expect_eq "$(cat util.c)" "$(printf '#include "util.h"\n\nint twice(int x) { return 2 * x; }')"
+  # While it waits for input, F5 asks about the program, not the helper.
+  tui_keys F5
+  tui_wait 'main.c is still running. Stop it and run main.c?'
+  tui_esc
+  tui_keys Enter
+  tui_wait 'ok · exit 0'
 }
 
 # Fortran: the modules beside the program, compiled before it.
