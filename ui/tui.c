@@ -671,13 +671,13 @@ static size_t tab_index(Ide *ide, Tab *t)
     return SIZE_MAX;
 }
 
-static Tab *program_tab(Ide *ide, Tab *t);
+static Tab *program_tab(Ide *ide, Tab *t, bool open);
 
 /* Run t's program now (its files are on disk). */
 static void run_now(Ide *ide, Tab *t)
 {
     Tab *cur = ide_tab(ide);
-    if (cur && cur != t && program_tab(ide, cur) == t)
+    if (cur && cur != t && program_tab(ide, cur, false) == t)
         ide_message(ide, false, "%s has no main of its own: F5 runs %s, the program it is part of",
                     document_name(cur->doc), document_name(t->doc));
     panel_run(ide, t);
@@ -1462,23 +1462,29 @@ static void on_rerun_answer(Ide *ide, const char *answer, void *ud)
 
 /* The tab whose program F5 runs for t: t itself, unless its file cannot
  * start a program (a C file of helpers, a Java class without main) and was
- * built into the last program run, whose tab is open: that program, as
- * the user fixing the helper it stopped on means (its own build would
- * only fail to link). */
-static Tab *program_tab(Ide *ide, Tab *t)
+ * built into the last program run: that program's tab (open: opened behind
+ * t when it is not), as the user fixing the helper it stopped on means
+ * (its own build would only fail to link). */
+static Tab *program_tab(Ide *ide, Tab *t, bool open)
 {
     const char *entry = t && t->doc->path && t->doc->lang ? panel_program_of(ide->panel, t->doc->path) : NULL;
-    Tab *e = NULL;
-    for (size_t i = 0; entry && !e && i < ide->ntabs; i++)
-        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, entry) && ide->tabs[i]->doc->lang == t->doc->lang)
-            e = ide->tabs[i];
-    if (!e)
+    if (!entry)
         return t;
     size_t len;
     char *text = buffer_dup(t->doc->buf, 0, buffer_length(t->doc->buf), &len);
     bool program = srcdeps_text_is_program(t->doc->lang, t->doc->path, text, len);
     free(text);
-    return program ? t : e;
+    if (program)
+        return t;
+    Tab *e = NULL;
+    for (size_t i = 0; !e && i < ide->ntabs; i++)
+        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, entry))
+            e = ide->tabs[i];
+    if (!e && open && fileio_exists(entry) && ide_open_text(ide, entry, NULL)) {
+        e = ide_tab(ide);
+        ide_switch_tab(ide, tab_index(ide, t));
+    }
+    return e && e->doc->lang == t->doc->lang ? e : t;
 }
 
 /* The tab a run would be of.  While a program runs: NULL, and the user
@@ -1486,7 +1492,7 @@ static Tab *program_tab(Ide *ide, Tab *t)
  * (the old program is often one still waiting for input). */
 static Tab *tab_to_run_then(Ide *ide, Action then)
 {
-    Tab *t = program_tab(ide, ide_tab(ide));
+    Tab *t = program_tab(ide, ide_tab(ide), true);
     if (t && panel_running(ide->panel)) {
         if (ide->rerun != ACT_NONE) {
             ide_message(ide, false, "stopping the program, then %s runs", document_name(t->doc));
@@ -1545,7 +1551,7 @@ static void ask_run_args_with(Ide *ide, const char *text);
 static void on_run_args(Ide *ide, const char *text, void *ud)
 {
     (void)ud;
-    Tab *t = program_tab(ide, ide_tab(ide));
+    Tab *t = program_tab(ide, ide_tab(ide), false);
     if (!t)
         return;
     StrList args = {0};
@@ -1588,7 +1594,7 @@ static void ask_run_args_with(Ide *ide, const char *text)
 
 static void ask_run_args(Ide *ide)
 {
-    Tab *t = program_tab(ide, ide_tab(ide));
+    Tab *t = program_tab(ide, ide_tab(ide), true);
     if (!t)
         return;
     StrBuf now = {0};

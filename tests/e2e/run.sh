@@ -618,6 +618,18 @@ test_f5_in_a_helper_runs_the_program_it_is_part_of() {
   tui_esc
   tui_keys Enter
   tui_wait 'ok · exit 0'
+  # With the program's tab closed, F5 opens it behind the helper.
+  tui_keys F6 M-Left
+  tui_wait 'Ln 1, Col 1'
+  tui_keys C-w
+  tui_wait_gone 'main.c │'
+  tui_keys F5
+  tui_wait 'util.c has no main of its own: F5 runs main.c, the program it is part of' 60
+  tui_wait 'twice(21) = 42'
+  tui_wait ' util.c │ main.c │'
+  tui_keys Enter
+  tui_wait 'ok · exit 0'
+  tui_wait 'result #3'
 }
 
 # Fortran: the modules beside the program, compiled before it.
