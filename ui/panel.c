@@ -1808,13 +1808,18 @@ static void restore_code(Ide *ide)
             sb_printf(&names, "%s%s", others++ ? ", " : "", c[i].path);
         free(other);
     }
+    bool entry_changed = n > changed_others;
     bool ok = ide_restore_text(ide, path, full.code ? full.code : "", full.code_len, what);
-    if (ok && others)
+    if (ok && others && entry_changed)
         ide_message(ide, false, "%s and %s: the code of %s (not saved; Ctrl-Z in each brings yours back)",
                     full.entry, names.data, what);
+    else if (ok && others)
+        ide_message(ide, false, "%s: the code of %s (not saved; Ctrl-Z in each brings yours back); %s held it already",
+                    names.data, what, full.entry);
     else if (ok && many)
-        ide_message(ide, false, "%s: the code of %s; %zu other files changed since (tide checkout %lld writes "
-                    "them all)", full.entry, what, changed_others, (long long)full.id);
+        ide_message(ide, false, "%s %s the code of %s; %zu other files changed since (tide checkout %lld writes "
+                    "them all)", full.entry, entry_changed ? "has" : "already held", what, changed_others,
+                    (long long)full.id);
     sb_free(&names);
     history_changes_free(c, n);
     free(path);

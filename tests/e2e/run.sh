@@ -956,7 +956,17 @@ test_history_restores_a_program_not_a_folder() {
   tui_keys F7
   tui_wait 'result #1 (1 of 1)'
   tui_keys r
-  tui_wait 'm.py: the code of result #1; 13 other files changed since (tide checkout 1 writes them all)'
+  tui_wait 'm.py already held the code of result #1; 13 other files changed since'
+  tui_wait 'tide checkout 1 writes'
+  # Changed too, it is put back.
+  tui_esc
+  tui_keys F6
+  tui_keys C-a
+  tui_type 'print("later")'
+  tui_keys F6
+  tui_keys r
+  tui_wait 'm.py has the code of result #1; 13 other files changed since'
+  tui_wait 'print("first")'
   case "$(tui_screen | head -1)" in *d1.txt*) fail "a tab was opened for a data file" ;; esac
 }
 
