@@ -190,6 +190,8 @@ struct Ide {
 };
 
 Tab *ide_tab(Ide *ide);
+/* The tab of the file at path, or NULL. */
+Tab *ide_tab_of(Ide *ide, const char *path);
 void ide_message(Ide *ide, bool error, const char *fmt, ...) TIDE_FMT(3, 4);
 EditorEnv ide_env(Ide *ide);
 /* Open path in a tab (or switch to it if it is open); a picture is

@@ -1767,11 +1767,8 @@ static char *shown_result(Ide *ide, HistoryResult *full)
 /* A file's text in its tab, for history_diff_now; NULL when not open. */
 static char *tab_text(void *ud, const char *path, size_t *len)
 {
-    Ide *ide = ud;
-    for (size_t i = 0; i < ide->ntabs; i++)
-        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, path))
-            return buffer_dup(ide->tabs[i]->doc->buf, 0, buffer_length(ide->tabs[i]->doc->buf), len);
-    return NULL;
+    Tab *t = ide_tab_of(ud, path);
+    return t ? buffer_dup(t->doc->buf, 0, buffer_length(t->doc->buf), len) : NULL;
 }
 
 #define MAX_RESTORED_FILES 12

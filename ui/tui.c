@@ -60,6 +60,16 @@ static void on_signal(int sig)
     got_signal = sig;
 }
 
+static size_t tab_index(Ide *ide, Tab *t);
+
+Tab *ide_tab_of(Ide *ide, const char *path)
+{
+    for (size_t i = 0; i < ide->ntabs; i++)
+        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, path))
+            return ide->tabs[i];
+    return NULL;
+}
+
 Tab *ide_tab(Ide *ide)
 {
     return ide->ntabs ? ide->tabs[ide->active] : NULL;
@@ -507,12 +517,11 @@ bool ide_open_text(Ide *ide, const char *full, const char *why)
         ide_message(ide, true, "%s", err.msg);
         return false;
     }
-    for (size_t i = 0; i < ide->ntabs; i++) {
-        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, d->path)) {
-            document_free(d);
-            ide_switch_tab(ide, i);
-            return true;
-        }
+    Tab *open = ide_tab_of(ide, d->path);
+    if (open) {
+        document_free(d);
+        ide_switch_tab(ide, tab_index(ide, open));
+        return true;
     }
     /* An untouched empty tab gives way to the file. */
     Tab *cur = ide_tab(ide);
@@ -1476,10 +1485,7 @@ static Tab *program_tab(Ide *ide, Tab *t, bool open)
     free(text);
     if (program)
         return t;
-    Tab *e = NULL;
-    for (size_t i = 0; !e && i < ide->ntabs; i++)
-        if (ide->tabs[i]->doc->path && !strcmp(ide->tabs[i]->doc->path, entry))
-            e = ide->tabs[i];
+    Tab *e = ide_tab_of(ide, entry);
     if (!e && open && fileio_exists(entry) && ide_open_text(ide, entry, NULL)) {
         e = ide_tab(ide);
         ide_switch_tab(ide, tab_index(ide, t));
