@@ -1010,9 +1010,9 @@ static void pump(Pump *p)
                 p->st->interrupted = true;
         }
         struct pollfd pf[6];
-        int n = 0, i_pid = -1, i_ctl = -1, i_src = -1, i_dst = -1, i_out[3] = {-1, -1, -1};
+        int n = 0, i_end = -1, i_ctl = -1, i_src = -1, i_dst = -1, i_out[3] = {-1, -1, -1};
         if (!exited)
-            pf[i_pid = n++] = (struct pollfd){sandbox_pidfd(p->sb), POLLIN, 0};
+            pf[i_end = n++] = (struct pollfd){sandbox_end_fd(p->sb), POLLIN, 0};
         if (ctl && !p->killed)
             pf[i_ctl = n++] = (struct pollfd){ctl->efd, POLLIN, 0};
         for (int s = 1; s <= 2; s++)
@@ -1047,7 +1047,7 @@ static void pump(Pump *p)
                 read_stream(p, s);
         if (i_src >= 0 || i_dst >= 0)
             feed_input(p, i_src >= 0 ? pf[i_src].revents : 0, i_dst >= 0 ? pf[i_dst].revents : 0);
-        if (i_pid >= 0 && pf[i_pid].revents)
+        if (i_end >= 0 && pf[i_end].revents)
             exited = true;
     }
     /* Everything inside is gone: take what is still in the pipes, without

@@ -6,6 +6,7 @@
 #include <linux/seccomp.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -114,6 +116,7 @@ typedef struct Msg {
     int status;
     int started;
     long long start_ns, end_ns;
+    struct rusage usage; /* MSG_EXIT: of everything init reaped */
 } Msg;
 
 /* One bind, as the child performs it. */
@@ -129,7 +132,11 @@ typedef struct PBind {
 /* Everything the child needs, prepared before clone. */
 typedef struct Plan {
     int sync_fd, in_fd, out_fd, err_fd;
-    int cgroup_tasks[2]; /* v1: join by writing "0" (see CgroupJoin) */
+    /* How the program's process joins the run's cgroups (init never does,
+     * see child_main's end): v1's "tasks" files, to write "0" to; or with
+     * cgroup_dir, [0] is the cgroup folder (v2, see CgroupJoin).  -1: none. */
+    int cgroup_fds[2];
+    bool cgroup_dir;
     bool tty;
     unsigned short rows, cols;
     bool tty_cc_set;
@@ -153,7 +160,7 @@ typedef struct Plan {
     size_t nscratch;
     char tmpfs_opts[128];
     bool hold;
-    bool cgroup_late; /* joined at the release, from its message's descriptors */
+    bool cgroup_late; /* cgroup_fds come with the release's message */
     bool share_net;
     bool net_ready;  /* a pooled namespace: loopback already up */
     const char *hostname;
@@ -173,6 +180,7 @@ struct Sandbox {
     int pty_fd;
     NetnsLease net;
     bool reaped;
+    bool over; /* init's last word read: nothing of the run but init is left */
 };
 
 /* ------------------------------------------------------------------ *
@@ -301,13 +309,14 @@ static bool write_proc(const char *path, const char *s)
     return ok;
 }
 
-/* 0, 1, 2 become the program's streams, 3 the socket to tide; every other
- * descriptor inherited from tide (other runs' pipes, the database) goes. */
+/* 0, 1, 2 become the program's streams, 3 the socket to tide, 4 and 5
+ * the cgroup descriptors; every other descriptor inherited from tide
+ * (other runs' pipes, the database) goes. */
 static void arrange_fds(Plan *p)
 {
-    int fds[4] = {p->in_fd, p->out_fd, p->err_fd, p->sync_fd};
-    int high[4];
-    for (int i = 0; i < 4; i++) {
+    int fds[6] = {p->in_fd, p->out_fd, p->err_fd, p->sync_fd, p->cgroup_fds[0], p->cgroup_fds[1]};
+    int high[6];
+    for (int i = 0; i < 6; i++) {
         if (fds[i] < 0) { /* a terminal comes later: nothing yet */
             high[i] = -1;
             continue;
@@ -319,12 +328,18 @@ static void arrange_fds(Plan *p)
     for (int i = 0; i < 3; i++)
         if (high[i] >= 0 ? dup2(high[i], i) < 0 : dup2(high[3], i) < 0)
             _exit(126);
-    if (dup3(high[3], 3, O_CLOEXEC) < 0)
-        _exit(126);
+    for (int i = 3; i < 6; i++) {
+        if (high[i] < 0)
+            close(i); /* whatever tide had there */
+        else if (dup3(high[i], i, O_CLOEXEC) < 0)
+            _exit(126);
+    }
     p->sync_fd = 3;
-    if (syscall(SYS_close_range, 4u, ~0u, 0u) != 0) {
+    for (int i = 0; i < 2; i++)
+        p->cgroup_fds[i] = high[4 + i] >= 0 ? 4 + i : -1;
+    if (syscall(SYS_close_range, 6u, ~0u, 0u) != 0) {
         /* Kernels before 5.9. */
-        for (int fd = 4; fd < 65536; fd++)
+        for (int fd = 6; fd < 65536; fd++)
             close(fd);
     }
 }
@@ -604,35 +619,78 @@ static int make_terminal(const Plan *p)
     return master;
 }
 
+/* Why the program's process could not start, for init to pass on. */
+typedef struct Report {
+    int step, index, err;
+} Report;
+
+static __attribute__((noreturn)) void program_fail(int report_fd, int step, int index)
+{
+    Report r = {.step = step, .index = index, .err = errno};
+    (void)!write(report_fd, &r, sizeof r);
+    _exit(127);
+}
+
 /* Into a user namespace of its own, where the program's uid is 1000 and
  * no other id exists: nothing owned by the setup's root is the program's. */
-static void enter_user_ns(const Plan *p)
+static bool enter_user_ns(void)
 {
     char map[32];
     fmt_uint(map, SANDBOX_UID);
     size_t n = slen(map);
     memcpy(map + n, " 0 1\n", 6);
-    if (unshare(CLONE_NEWUSER) != 0 || !write_proc("/proc/self/uid_map", map) ||
-        !write_proc("/proc/self/setgroups", "deny") || !write_proc("/proc/self/gid_map", map))
-        child_fail(p, ST_USERNS, 0);
+    return unshare(CLONE_NEWUSER) == 0 && write_proc("/proc/self/uid_map", map) &&
+           write_proc("/proc/self/setgroups", "deny") && write_proc("/proc/self/gid_map", map);
 }
 
-static void drop_caps(const Plan *p)
+static void drop_caps(int report_fd)
 {
     for (int cap = 0; cap <= 63; cap++)
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
-            child_fail(p, ST_CAPS, cap);
+            program_fail(report_fd, ST_CAPS, cap);
     (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
     struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct data[2];
     memset(data, 0, sizeof data);
     if (syscall(SYS_capset, &hdr, data) != 0)
-        child_fail(p, ST_CAPS, 64);
+        program_fail(report_fd, ST_CAPS, 64);
 }
 
-/* The program's side of the fork: its session, its streams, its signals. */
-static __attribute__((noreturn)) void exec_program(const Plan *p, int report_fd)
+/* The program's process, from fork to exec: into the run's cgroups (unless
+ * born there), then everything that makes it unprivileged, its session,
+ * its signals.  Init waits (vfork) until the exec, or the report of why
+ * there was none. */
+static __attribute__((noreturn)) void start_program(const Plan *p, int report_fd, bool in_cgroup)
 {
+    /* Its own /proc/self (init made itself undumpable), for the maps. */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    if (!in_cgroup)
+        for (int i = 0; i < 2; i++) {
+            if (p->cgroup_fds[i] < 0)
+                continue;
+            int fd = p->cgroup_fds[i];
+            if (p->cgroup_dir) /* v2 without CLONE_INTO_CGROUP (before Linux 5.7) */
+                fd = openat(p->cgroup_fds[i], "cgroup.procs", O_WRONLY | O_CLOEXEC);
+            if (fd < 0 || write(fd, "0", 1) != 1)
+                program_fail(report_fd, ST_CGROUP, i);
+        }
+    /* Rooted at the run's cgroup: the program sees "/". */
+    (void)unshare(CLONE_NEWCGROUP);
+    if (!enter_user_ns())
+        program_fail(report_fd, ST_USERNS, 0);
+    for (size_t i = 0; i < p->nrlimits; i++) {
+        struct rlimit rl = {p->rlimits[i].soft, p->rlimits[i].hard};
+        if (setrlimit(p->rlimits[i].resource, &rl) != 0)
+            program_fail(report_fd, ST_RLIMIT, (int)i);
+    }
+    drop_caps(report_fd);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        program_fail(report_fd, ST_FILTER, 0);
+    if (p->filter && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p->filter, 0, 0) != 0)
+        program_fail(report_fd, ST_FILTER, 1);
+    /* Until the exec this process shares init's memory (vfork): the program
+     * may not read it through /proc. */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     setsid();
     if (p->tty)
         (void)ioctl(1, TIOCSCTTY, 0);
@@ -646,15 +704,29 @@ static __attribute__((noreturn)) void exec_program(const Plan *p, int report_fd)
     for (int sig = 1; sig < NSIG; sig++)
         if (sig != SIGKILL && sig != SIGSTOP)
             (void)sigaction(sig, &dfl, NULL);
-    int err = 0;
-    if (chdir(p->cwd) != 0)
-        err = errno;
-    else {
+    if (chdir(p->cwd) == 0)
         execve(p->argv[0], (char *const *)p->argv, (char *const *)p->envp);
-        err = errno;
+    program_fail(report_fd, ST_EXEC, 0);
+}
+
+/* The program's process.  On cgroup v2 it is born in the run's cgroup,
+ * a copy of init (CLONE_INTO_CGROUP has no vfork of its own); elsewhere a
+ * vfork, which copies no page tables of tide's. */
+static pid_t spawn_program(const Plan *p, int report_fd)
+{
+    if (p->cgroup_dir && p->cgroup_fds[0] >= 0) {
+        struct clone3_args args = {.flags = CLONE_VFORK | CLONE3_INTO_CGROUP,
+                                   .exit_signal = SIGCHLD, .cgroup = (uint64_t)p->cgroup_fds[0]};
+        long pid = syscall(SYS_clone3, &args, sizeof args);
+        if (pid == 0)
+            start_program(p, report_fd, true);
+        if (pid > 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+            return (pid_t)pid;
     }
-    (void)!write(report_fd, &err, sizeof err);
-    _exit(127);
+    pid_t pid = vfork();
+    if (pid == 0)
+        start_program(p, report_fd, false);
+    return pid;
 }
 
 /* In init (a process of its own): the program, once started, and an
@@ -694,9 +766,6 @@ static int child_main(void *arg)
     sigemptyset(&int_only);
     sigaddset(&int_only, SIGINT);
     sigprocmask(SIG_UNBLOCK, &int_only, NULL);
-    for (int i = 0; i < 2; i++)
-        if (p->cgroup_tasks[i] >= 0 && write(p->cgroup_tasks[i], "0", 1) != 1)
-            child_fail(p, ST_CGROUP, i);
     arrange_fds(p);
     /* Out of tide's session and process group: the terminal's signals are
      * tide's to handle, not init's. */
@@ -726,10 +795,6 @@ static int child_main(void *arg)
     struct pollfd alive = {p->sync_fd, POLLIN, 0};
     if (poll(&alive, 1, 0) > 0 && (alive.revents & POLLHUP))
         _exit(126);
-    /* Rooted at the run's cgroup: the program sees "/" (a late one is
-     * joined, and the namespace made, at the release). */
-    if (!p->cgroup_late)
-        (void)unshare(CLONE_NEWCGROUP);
 
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
         child_fail(p, ST_PRIVATE, 0);
@@ -780,62 +845,38 @@ static int child_main(void *arg)
         int fds[2];
         if (recv_msg(p->sync_fd, &start, fds) != (ssize_t)sizeof start || start.type != MSG_GO)
             _exit(126); /* tide gave up */
-        for (int i = 0; i < 2; i++) {
-            if (fds[i] < 0)
-                continue;
-            if (write(fds[i], "0", 1) != 1)
-                child_fail(p, ST_CGROUP, i);
-            close(fds[i]);
+        if (p->cgroup_late) {
+            p->cgroup_fds[0] = fds[0];
+            p->cgroup_fds[1] = fds[1];
+            p->cgroup_dir = start.index == 1;
         }
-        if (p->cgroup_late)
-            (void)unshare(CLONE_NEWCGROUP);
     }
-
-    enter_user_ns(p);
-    for (size_t i = 0; i < p->nrlimits; i++) {
-        struct rlimit rl = {p->rlimits[i].soft, p->rlimits[i].hard};
-        if (setrlimit(p->rlimits[i].resource, &rl) != 0)
-            child_fail(p, ST_RLIMIT, (int)i);
-    }
-    drop_caps(p);
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-        child_fail(p, ST_FILTER, 0);
-    if (p->filter && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, p->filter, 0, 0) != 0)
-        child_fail(p, ST_FILTER, 1);
-    /* The program may not read or write init's memory through /proc. */
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0)
         child_fail(p, ST_FORK, 0);
+    /* The program may not read or write init's memory through /proc
+     * (its process takes this back until its exec, see start_program). */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     long long start = now_ns();
-    /* vfork: no copy of tide's page tables for a child that only sets up
-     * its session, signals and directory before exec (none of which
-     * touches the memory it shares with init until then). */
-    pid_t prog = vfork();
+    pid_t prog = spawn_program(p, report[1]);
     if (prog < 0)
         child_fail(p, ST_FORK, 1);
-    if (prog == 0) {
-        close(report[0]);
-        exec_program(p, report[1]);
-    }
     close(report[1]);
-    /* Its exec_program has made it a process group of its own by now. */
+    /* Its start_program has made it a process group of its own by now. */
     init_prog = prog;
     if (init_interrupt_pending)
         kill(-prog, SIGINT);
     close(0);
     close(1);
     close(2);
-    int exec_err = 0;
+    Report why = {0};
     ssize_t n;
-    while ((n = read(report[0], &exec_err, sizeof exec_err)) < 0 && errno == EINTR)
+    while ((n = read(report[0], &why, sizeof why)) < 0 && errno == EINTR)
         ;
     close(report[0]);
 
     Msg done = {.type = MSG_EXIT, .started = n == 0, .start_ns = start};
-    /* Reap everything; leave with the program.  Whatever it left running
-     * dies with this namespace's init. */
     for (;;) {
         int st;
         pid_t w = waitpid(-1, &st, 0);
@@ -849,9 +890,17 @@ static int child_main(void *arg)
         }
     }
     done.end_ns = now_ns();
+    /* What the program left running goes now, and is reaped: once tide
+     * hears from init, nothing of the run but init is left, and tide need
+     * not wait for init's own end, the namespaces' teardown (a millisecond
+     * or two, more than all the rest of a short run's end). */
+    kill(-1, SIGKILL);
+    while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+        ;
+    getrusage(RUSAGE_CHILDREN, &done.usage);
     if (n > 0) {
-        errno = exec_err;
-        child_fail(p, ST_EXEC, 0);
+        errno = why.err;
+        child_fail(p, why.step, why.index);
     }
     send_msg(p->sync_fd, &done, -1, -1);
     _exit(0);
@@ -975,7 +1024,7 @@ static bool plan_bind(Plan *p, const SandboxBind *sb, StrList *dirs, Err *err)
 
 static bool make_plan(const SandboxSpec *s, Plan *p, Err *err)
 {
-    *p = (Plan){.cgroup_tasks = {-1, -1}, .in_fd = s->stdin_fd,
+    *p = (Plan){.cgroup_fds = {-1, -1}, .in_fd = s->stdin_fd,
                 .out_fd = s->tty ? -1 : s->stdout_fd, .err_fd = s->stderr_fd,
                 .tty = s->tty, .rows = s->rows, .hold = s->hold || s->cgroup_late,
                 .cgroup_late = s->cgroup_late,
@@ -1141,28 +1190,20 @@ static void format_child_error(const Plan *p, const Msg *m, Err *err)
 
 #define STACK_SIZE (512 * 1024)
 
-/* The child, in its namespaces and (with cgroup_fd, on cgroup v2) already
- * inside the run's cgroup.  clone3 without a stack returns twice, as fork
- * does; kernels without it (or without CLONE_INTO_CGROUP) get glibc's
- * clone on a stack of its own, and *joined false. */
-static pid_t spawn(Plan *plan, int flags, int cgroup_fd, int *pidfd, bool *joined)
+/* The child (init), in its namespaces.  clone3 without a stack returns
+ * twice, as fork does; kernels without it get glibc's clone on a stack of
+ * its own. */
+static pid_t spawn(Plan *plan, int flags, int *pidfd)
 {
     struct clone3_args args = {.flags = (uint64_t)(unsigned)flags | CLONE_PIDFD,
                                .pidfd = (uint64_t)(uintptr_t)pidfd, .exit_signal = SIGCHLD};
-    if (cgroup_fd >= 0) {
-        args.flags |= CLONE3_INTO_CGROUP;
-        args.cgroup = (uint64_t)cgroup_fd;
-    }
     long pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid == 0)
         _exit(child_main(plan));
-    if (pid > 0) {
-        *joined = cgroup_fd >= 0;
+    if (pid > 0)
         return (pid_t)pid;
-    }
-    if (errno != ENOSYS && errno != E2BIG && !(cgroup_fd >= 0 && errno == EINVAL))
+    if (errno != ENOSYS && errno != E2BIG)
         return -1;
-    *joined = false;
     void *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED)
@@ -1177,14 +1218,13 @@ static pid_t spawn(Plan *plan, int flags, int cgroup_fd, int *pidfd, bool *joine
 
 typedef struct SpawnArgs {
     Plan *plan;
-    int flags, cgroup_fd, pidfd;
-    bool joined;
+    int flags, pidfd;
 } SpawnArgs;
 
 static int spawn_fn(void *arg)
 {
     SpawnArgs *a = arg;
-    return spawn(a->plan, a->flags, a->cgroup_fd, &a->pidfd, &a->joined);
+    return spawn(a->plan, a->flags, &a->pidfd);
 }
 
 bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
@@ -1206,8 +1246,9 @@ bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
         return err_sys(err, "sandbox: cannot create a socket pair");
     }
     plan.sync_fd = sv[1];
-    plan.cgroup_tasks[0] = join.tasks_fd[0];
-    plan.cgroup_tasks[1] = join.tasks_fd[1];
+    plan.cgroup_dir = join.dir_fd >= 0;
+    plan.cgroup_fds[0] = plan.cgroup_dir ? join.dir_fd : join.tasks_fd[0];
+    plan.cgroup_fds[1] = plan.cgroup_dir ? -1 : join.tasks_fd[1];
     int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
     NetnsLease net = {.ns_fd = -1, .lock_fd = -1};
     if (!spec->share_net) {
@@ -1215,13 +1256,11 @@ bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
         if (!plan.net_ready)
             flags |= CLONE_NEWNET;
     }
-    SpawnArgs sa = {.plan = &plan, .flags = flags, .cgroup_fd = join.dir_fd, .pidfd = -1};
+    SpawnArgs sa = {.plan = &plan, .flags = flags, .pidfd = -1};
     pid_t pid = plan.net_ready ? netns_within(&net, spawn_fn, &sa) : spawn_fn(&sa);
     int clone_errno = errno;
     int pidfd = sa.pidfd;
-    bool joined = sa.joined;
     close(sv[1]);
-    bool need_attach = join.dir_fd >= 0 && !joined;
     cgroup_join_close(&join);
     if (pid < 0) {
         close(sv[0]);
@@ -1235,7 +1274,7 @@ bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
     *sb = (Sandbox){.pid = pid, .pidfd = pidfd, .sync_fd = sv[0], .scratch_fd = -1, .pty_fd = -1,
                     .net = net};
 
-    bool ok = write_maps(pid, err) && (!need_attach || cgroup_attach(spec->cgroup, pid, err));
+    bool ok = write_maps(pid, err);
     if (ok) {
         int idmapped = idmapped_workdir(pid, spec->workdir);
         Msg go = {.type = MSG_READY};
@@ -1287,25 +1326,21 @@ bool sandbox_err_is_overlay(const Err *err)
 
 bool sandbox_release(Sandbox *sb, const Cgroup *late, Err *err)
 {
-    /* A late cgroup is joined by init itself where cgroup_join_open
-     * allows (v1: see CgroupJoin), else moved into from here. */
+    /* A late cgroup's descriptors go with the message (index 1: the v2
+     * folder), for the program's process to join (see start_program). */
     CgroupJoin join = {.dir_fd = -1, .tasks_fd = {-1, -1}};
     if (late && !cgroup_join_open(late, &join, err))
         return false;
-    if (join.dir_fd >= 0) {
-        cgroup_join_close(&join);
-        if (!cgroup_attach(late, sb->pid, err))
-            return false;
-    }
-    Msg go = {.type = MSG_GO};
-    bool sent = send_msg(sb->sync_fd, &go, join.tasks_fd[0], join.tasks_fd[1]);
+    Msg go = {.type = MSG_GO, .index = join.dir_fd >= 0};
+    bool sent = join.dir_fd >= 0 ? send_msg(sb->sync_fd, &go, join.dir_fd, -1)
+                                 : send_msg(sb->sync_fd, &go, join.tasks_fd[0], join.tasks_fd[1]);
     cgroup_join_close(&join);
     return sent || err_sys(err, "sandbox: cannot start the program");
 }
 
-int sandbox_pidfd(const Sandbox *sb)
+int sandbox_end_fd(const Sandbox *sb)
 {
-    return sb->pidfd;
+    return sb->sync_fd;
 }
 
 int sandbox_scratch_fd(const Sandbox *sb)
@@ -1331,47 +1366,92 @@ void sandbox_kill(Sandbox *sb)
         kill(sb->pid, SIGKILL);
 }
 
-bool sandbox_finish(Sandbox *sb, SandboxExit *ex, Err *err)
+/* init's last word, read if it has come: MSG_EXIT, or MSG_ERROR when the
+ * program could not start.  Either is sent once nothing else of the run is
+ * left (see child_main's end). */
+static bool last_word(Sandbox *sb, SandboxExit *ex, Err *err)
 {
-    *ex = (SandboxExit){0};
-    if (!sb->reaped) {
-        int st;
-        pid_t w;
-        while ((w = wait4(sb->pid, &st, 0, &ex->usage)) < 0 && errno == EINTR)
-            ;
-        sb->reaped = true;
-        if (w < 0)
-            return err_sys(err, "sandbox: cannot wait for the sandbox");
-    }
-    /* init's last word, if it lived to say it. */
-    Msg m;
-    int fd[2];
+    bool ok = true;
     for (;;) {
-        ssize_t n;
+        Msg m;
+        int fd[2];
         struct pollfd pf = {sb->sync_fd, POLLIN, 0};
-        if (poll(&pf, 1, 0) <= 0 || (n = recv_msg(sb->sync_fd, &m, fd)) != (ssize_t)sizeof m)
+        if (poll(&pf, 1, 0) <= 0 || recv_msg(sb->sync_fd, &m, fd) != (ssize_t)sizeof m)
             break;
         for (int i = 0; i < 2; i++)
             if (fd[i] >= 0)
                 close(fd[i]);
         if (m.type == MSG_EXIT) {
+            sb->over = true;
             ex->started = m.started;
             ex->ended = true;
             ex->status = m.status;
             ex->run_seconds = (double)(m.end_ns - m.start_ns) / 1e9;
-        } else if (m.type == MSG_ERROR && m.step == ST_EXEC) {
+            ex->usage = m.usage;
+        } else if (m.type == MSG_ERROR) {
+            sb->over = true;
             errno = m.err;
-            return err_sys(err, "sandbox: cannot execute the program");
+            ok = m.step == ST_EXEC ? err_sys(err, "sandbox: cannot execute the program")
+                                   : err_sys(err, "sandbox: %s failed", step_name(m.step));
         }
     }
-    return true;
+    return ok;
+}
+
+bool sandbox_finish(Sandbox *sb, SandboxExit *ex, Err *err)
+{
+    *ex = (SandboxExit){0};
+    bool ok = last_word(sb, ex, err);
+    if (sb->over || sb->reaped)
+        return ok;
+    /* Killed (a stop, a timeout) or broken before its last word: the run
+     * ends with init, whose end takes everything inside with it. */
+    int st;
+    pid_t w;
+    while ((w = wait4(sb->pid, &st, 0, &ex->usage)) < 0 && errno == EINTR)
+        ;
+    sb->reaped = true;
+    if (w < 0)
+        return err_sys(err, "sandbox: cannot wait for the sandbox");
+    return last_word(sb, ex, err); /* said just before it was killed */
+}
+
+static void *reap_main(void *arg)
+{
+    pid_t pid = (pid_t)(intptr_t)arg;
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    return NULL;
+}
+
+/* An init whose run is over still tears its namespaces down: reaped on a
+ * thread of its own, so that tide goes on meanwhile (a `tide run` that
+ * exits first leaves it to its own parent's reaper). */
+static void reap_later(pid_t pid)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old); /* tide's signals are not this thread's */
+    pthread_attr_t attr;
+    pthread_t t;
+    bool started = pthread_attr_init(&attr) == 0;
+    if (started) {
+        started = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+                  pthread_create(&t, &attr, reap_main, (void *)(intptr_t)pid) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!started)
+        reap_main((void *)(intptr_t)pid);
 }
 
 void sandbox_free(Sandbox *sb)
 {
     if (!sb)
         return;
-    if (!sb->reaped) {
+    if (sb->over && !sb->reaped) {
+        reap_later(sb->pid);
+    } else if (!sb->reaped) {
         sandbox_kill(sb);
         while (waitpid(sb->pid, NULL, 0) < 0 && errno == EINTR)
             ;

@@ -121,13 +121,14 @@ typedef struct SandboxExit {
     int status;         /* its wait status, when it ended on its own */
     bool ended;         /* it ended on its own (not killed with init) */
     double run_seconds; /* from exec to exit, measured inside */
-    struct rusage usage; /* of init and everything it reaped */
+    struct rusage usage; /* of the program and what it started (of init too, when killed) */
 } SandboxExit;
 
 /* Start the program.  On failure, err says which step failed and why. */
 bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err);
-/* Readable (POLLIN) once the sandbox is gone: init and every process. */
-int sandbox_pidfd(const Sandbox *sb);
+/* Readable (POLLIN) once the run is over: the program and everything it
+ * started are gone (init may still be tearing the namespaces down). */
+int sandbox_end_fd(const Sandbox *sb);
 /* The scratch tmpfs as a folder (still readable after the sandbox is
  * gone): "upper" holds what the program wrote in the working folder,
  * "s<N>" the N-th scratch folder. */
@@ -146,8 +147,10 @@ void sandbox_kill(Sandbox *sb);
  * passes it on; one sent before the program started reaches it when it
  * does).  False when the sandbox is gone. */
 bool sandbox_interrupt(Sandbox *sb);
-/* Reap init and read how the program ended.  Blocks until the sandbox is
- * gone (poll sandbox_pidfd first to wait with a timeout). */
+/* Read how the program ended.  Blocks until the run is over (poll
+ * sandbox_end_fd first to wait with a timeout); a killed sandbox's init is
+ * reaped here, one that ended on its own by sandbox_free, in the
+ * background. */
 bool sandbox_finish(Sandbox *sb, SandboxExit *ex, Err *err);
 void sandbox_free(Sandbox *sb);
 

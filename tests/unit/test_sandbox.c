@@ -13,10 +13,11 @@
 #include "xalloc.h"
 
 /* Run /bin/sh -c script in a sandbox with only the system folders (and
- * files written in; cgroups given at the release when late), and return
- * what it printed. */
-static char *sandboxed_with(const char *workdir, const char *alias, const SandboxFile *files, size_t nfiles,
-                            const Cgroup *late, const char *script, bool hold, int *status)
+ * files written in; cgroups given at the start, or at the release when
+ * late), and return what it printed. */
+static char *sandboxed_in(const char *workdir, const char *alias, const SandboxFile *files, size_t nfiles,
+                          const Cgroup *early, const Cgroup *late, const char *script, bool hold,
+                          int *status)
 {
     const char *argv[] = {"/bin/sh", "-c", script, NULL};
     const char *envp[] = {"PATH=/usr/bin:/bin", NULL};
@@ -31,7 +32,8 @@ static char *sandboxed_with(const char *workdir, const char *alias, const Sandbo
                         .files = files, .nfiles = nfiles,
                         .workdir = workdir, .work_dst = "/work", .work_alias = alias, .scratch = scratch,
                         .scratch_bytes = 16 << 20, .hostname = "tide", .stdin_fd = in,
-                        .stdout_fd = out[1], .stderr_fd = out[1], .cgroup = &none, .cgroup_late = late,
+                        .stdout_fd = out[1], .stderr_fd = out[1], .cgroup = early ? early : &none,
+                        .cgroup_late = late,
                         .filter = syscall_filter_get(NULL, NULL), .hold = hold};
     Sandbox *sb;
     Err err;
@@ -56,6 +58,12 @@ static char *sandboxed_with(const char *workdir, const char *alias, const Sandbo
     *status = ex.status;
     sandbox_free(sb);
     return sb_steal(&sbuf);
+}
+
+static char *sandboxed_with(const char *workdir, const char *alias, const SandboxFile *files, size_t nfiles,
+                            const Cgroup *late, const char *script, bool hold, int *status)
+{
+    return sandboxed_in(workdir, alias, files, nfiles, NULL, late, script, hold, status);
 }
 
 static char *sandboxed_at(const char *workdir, const char *alias, const char *script, bool hold, int *status)
@@ -172,4 +180,65 @@ Test(sandbox, a_late_cgroup_is_joined_before_the_program_starts)
     cr_expect_eq(rooted, lines, "%s", buf);
     cr_expect_gt(stats.peak_bytes, 0, "nothing was charged to the run's memory cgroup");
     free(buf);
+}
+
+/* The program's processes are the run's cgroups' only members, whether
+ * they were given at the start or at the release: init stays out, so the
+ * cgroups can go the moment the program's last process is gone, while
+ * init still tears the namespaces down (the end of a run does not wait
+ * for that).  Seen from inside, init's cgroup lies outside the program's
+ * cgroup namespace ("/.."). */
+Test(sandbox, the_program_is_in_the_run_cgroups_and_init_is_not)
+{
+    for (int late = 0; late <= 1; late++) {
+        Cgroup cg;
+        Err err;
+        char name[64];
+        snprintf(name, sizeof name, "tide-%d-members-%d", (int)getpid(), late);
+        cr_assert(cgroup_create(&cg, name, 64LL << 20, 8, true, &err), "%s", err.msg);
+        if (!cg.active)
+            cr_skip_test("no cgroups on this machine");
+        int st;
+        char *buf = sandboxed_in(NULL, NULL, NULL, 0, late ? NULL : &cg, late ? &cg : NULL,
+                                 "grep -c ':/$' /proc/self/cgroup; wc -l </proc/self/cgroup; "
+                                 "grep -c ':/\\.\\.' /proc/1/cgroup",
+                                 false, &st);
+        cgroup_destroy(&cg);
+        int rooted = 0, lines = 0, init_outside = 0;
+        cr_assert_eq(sscanf(buf, "%d %d %d", &rooted, &lines, &init_outside), 3, "%s", buf);
+        cr_expect_eq(rooted, lines, "late %d: %s", late, buf);
+        cr_expect_geq(init_outside, 2, "late %d: init is in the run's memory or pids cgroup: %s", late, buf);
+        free(buf);
+    }
+}
+
+/* A program whose process cannot be made unprivileged as asked (here: a
+ * soft limit above its hard one) does not start, and the run says which
+ * step failed rather than that the sandbox ended early. */
+Test(sandbox, a_program_that_cannot_start_says_why)
+{
+    const char *argv[] = {"/bin/true", NULL};
+    const char *envp[] = {"PATH=/usr/bin:/bin", NULL};
+    const SandboxBind binds[] = {{"/usr", "/usr", 0}};
+    const SandboxLink links[] = {{"usr/bin", "/bin"}, {"usr/lib", "/lib"}, {"usr/lib64", "/lib64"}};
+    const SandboxRlimit limits[] = {{RLIMIT_NOFILE, 64, 32}};
+    const char *scratch[] = {"/tmp", NULL};
+    int in = open("/dev/null", O_RDONLY | O_CLOEXEC), out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    Cgroup none = {0};
+    SandboxSpec spec = {.argv = argv, .envp = envp, .cwd = "/", .binds = binds, .nbinds = 1,
+                        .links = links, .nlinks = 3, .scratch = scratch, .scratch_bytes = 16 << 20,
+                        .stdin_fd = in, .stdout_fd = out, .stderr_fd = out, .cgroup = &none,
+                        .rlimits = limits, .nrlimits = 1, .filter = syscall_filter_get(NULL, NULL)};
+    Sandbox *sb;
+    Err err;
+    cr_assert(sandbox_start(&spec, &sb, &err), "%s", err.msg);
+    close(in);
+    close(out);
+    struct pollfd p = {sandbox_end_fd(sb), POLLIN, 0};
+    cr_assert_eq(poll(&p, 1, 10000), 1, "the run did not end");
+    SandboxExit ex;
+    cr_expect_not(sandbox_finish(sb, &ex, &err));
+    cr_expect(strstr(err.msg, "resource limits") != NULL, "%s", err.msg);
+    cr_expect_not(ex.started);
+    sandbox_free(sb);
 }
