@@ -1897,7 +1897,8 @@ static bool says_no_network(const StrBuf *text)
     return false;
 }
 
-void run_result_notes(const RunResult *res, const Lang *lang, const char *workdir, bool net, StrList *notes)
+void run_result_notes(const RunResult *res, const Lang *lang, const char *workdir, bool net, const char *net_how,
+                      StrList *notes)
 {
     if (res->work_narrowed)
         sl_push_owned(notes, narrowed_note(workdir));
@@ -1906,9 +1907,9 @@ void run_result_notes(const RunResult *res, const Lang *lang, const char *workdi
         sl_push_owned(notes, missing);
     /* (A missing module's note says runs are offline already.) */
     else if (!net && res->status == RUN_RUNTIME_ERROR && (says_no_network(&res->error) || says_no_network(&res->output)))
-        sl_push(notes, "the program found no network: runs have none but their own loopback, so neither the "
-                       "internet nor this machine's services can be reached (tide run --net gives a run the host's "
-                       "network)");
+        sl_push_owned(notes, xasprintf("the program found no network: runs have none but their own loopback, so "
+                                       "neither the internet nor this machine's services can be reached (%s)",
+                                       net_how));
 }
 
 bool run_result_ran(const RunResult *res)

@@ -158,8 +158,11 @@ bool exec_folder_is_private(const char *dir);
  * workdir: the folder) and what to do to give it the folder; a Python
  * program stopped on a module it could not import, where packages come
  * from, runs being offline; a program that failed to reach the network
- * (net: the run had the host's) did so because runs have none. */
-void run_result_notes(const RunResult *res, const Lang *lang, const char *workdir, bool net, StrList *notes);
+ * (net: the run had the host's) did so because runs have none, and
+ * net_how, how to give a run the host's (where the note is read: the
+ * CLI's option, the IDE's key). */
+void run_result_notes(const RunResult *res, const Lang *lang, const char *workdir, bool net, const char *net_how,
+                      StrList *notes);
 /* Whether the result has a run step to report (its time and memory): it
  * began, and no failure of tide's ended it. */
 bool run_result_ran(const RunResult *res);

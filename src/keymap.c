@@ -152,7 +152,7 @@ static const struct ActionInfo {
     [ACT_THEME] = {"theme", "choose the colour theme", {"F9"}},
     [ACT_LANGUAGE] = {"language", "choose the language of the file", {"F2"}},
     [ACT_RUN] = {"run", "save and run the file", {"F5"}},
-    [ACT_RUN_ARGS] = {"run_args", "run with arguments, < FILE as input (asked; F5 then keeps them)", {"Ctrl-F5", "Alt-F5"}},
+    [ACT_RUN_ARGS] = {"run_args", "run with arguments, < FILE as input, Alt-N there: network (asked; F5 then keeps them)", {"Ctrl-F5", "Alt-F5"}},
     [ACT_STOP] = {"stop", "stop the run (Ctrl-C in the panel interrupts it)", {"Shift-F5"}},
     [ACT_NEXT_PANE] = {"next_pane", "next pane: editor, panel, explorer", {"F6"}},
     [ACT_HISTORY] = {"history", "earlier results of the session", {"F7"}},

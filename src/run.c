@@ -924,7 +924,8 @@ static int run_main(App *app, int argc, char **argv)
         if (stop_signal != SIGQUIT)
             cli_set_exit_signal(stop_signal);
     }
-    run_result_notes(&res, o.req.lang, o.workdir, o.req.net, &o.notes);
+    run_result_notes(&res, o.req.lang, o.workdir, o.req.net, "tide run --net gives a run the host's network",
+                     &o.notes);
     /* What the program wrote and tide did not keep (a recorded run has it
      * among the result's notes already). */
     if (res.generated_truncated && !o.result_id) {

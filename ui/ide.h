@@ -36,6 +36,8 @@ typedef struct Tab {
     StrList run_args;      /* the program's arguments (Ctrl-F5 sets them) */
     char *run_input;       /* `< FILE` with them: its input, as typed (relative
                               to the file's folder), or NULL: the panel's keys */
+    bool run_net;          /* its runs get the host's network (Alt-N in
+                              Ctrl-F5's line; while the tab lives, not kept) */
     char *run_line_kept;   /* the two as the state folder keeps them for the
                               file (runline), or NULL */
     char *run_line_path;   /* the path they are kept under (the file's, unless

@@ -597,6 +597,7 @@ void panel_run(Ide *ide, Tab *t)
         sl_push(&j->args, t->run_args.items[i]);
     keep_run_line(ide, t);
     j->req.args = j->args.len ? (const char *const *)j->args.items : NULL;
+    j->req.net = t->run_net;
     j->req.stdin_fd = j->input;
     j->req.stdin_piped = j->input >= 0;
     if (t->run_input) {
@@ -631,6 +632,8 @@ void panel_run(Ide *ide, Tab *t)
         sb_puts(&cmd, " ");
         args_join(&j->args, t->run_input, &cmd);
     }
+    if (j->req.net)
+        sb_puts(&cmd, " · network");
     snprintf(p->title, sizeof p->title, "%s", cmd.data);
     sb_free(&cmd);
     if (pthread_create(&p->thread, NULL, run_thread, j) != 0) {
@@ -717,6 +720,8 @@ static void result_line(Panel *p, const RunJob *j)
         }
         if (r->message[0] && r->status != RUN_OK && r->status != RUN_COMPILE_ERROR)
             sb_printf(&sb, " · %s", r->message);
+        if (j->req.net)
+            sb_puts(&sb, " · network");
         if (j->rec.recorded)
             sb_printf(&sb, " · result #%lld", (long long)j->rec.result_id);
         if (r->ngenerated)
@@ -989,7 +994,8 @@ static void finish(Ide *ide)
         if (!sl_contains(&j->rec.repeated, j->rec.notes.items[i]))
             ide_message(ide, false, "%s", j->rec.notes.items[i]);
     StrList notes = {0};
-    run_result_notes(&j->res, j->session.lang, j->session.workdir, false, &notes);
+    run_result_notes(&j->res, j->session.lang, j->session.workdir, j->req.net,
+                     "Ctrl-F5 then Alt-N gives this file's runs the host's network", &notes);
     for (size_t i = 0; i < notes.len; i++)
         ide_message(ide, false, "%s", notes.items[i]);
     sl_free(&notes);

@@ -1552,11 +1552,10 @@ static void run_request(Ide *ide)
     }
 }
 
-static void ask_run_args_with(Ide *ide, const char *text);
+static void ask_run_args_with(Ide *ide, const char *text, bool net);
 
 static void on_run_args(Ide *ide, const char *text, void *ud)
 {
-    (void)ud;
     Tab *t = program_tab(ide, ide_tab(ide), false);
     if (!t)
         return;
@@ -1566,7 +1565,7 @@ static void on_run_args(Ide *ide, const char *text, void *ud)
     if (!args_split(text, &args, &input, &err)) {
         /* Asked again with what was typed, to mend (typing does not
          * replace it), the reason above it. */
-        ask_run_args_with(ide, text);
+        ask_run_args_with(ide, text, ud != NULL);
         ide->prompt.fresh = false;
         ide_message(ide, true, "not run: %s", err.msg);
         return;
@@ -1575,20 +1574,38 @@ static void on_run_args(Ide *ide, const char *text, void *ud)
     t->run_args = args;
     free(t->run_input);
     t->run_input = input;
+    t->run_net = ud != NULL;
     run_request(ide);
 }
 
+static void run_args_label(Ide *ide, const Tab *t, bool net)
+{
+    snprintf(ide->prompt.label, sizeof ide->prompt.label,
+             "Arguments for %s (< FILE: input; network %s, Alt-N): ", document_name(t->doc), net ? "on" : "off");
+}
+
+/* Alt-N: the host's network for the runs, or none (the prompt's ud, non-NULL:
+ * on); it counts once the line is run. */
+static bool on_run_args_key(Ide *ide, Key k, void *ud)
+{
+    Tab *t = program_tab(ide, ide_tab(ide), false);
+    if (k != (TK_ALT | 'n') || !t)
+        return false;
+    ide->prompt.ud = ud ? NULL : (void *)1;
+    run_args_label(ide, t, ide->prompt.ud != NULL);
+    return true;
+}
+
 /* Ctrl-F5: the program's arguments, as a shell line (what F5 then gives
- * it too, until changed). */
-static void ask_run_args_with(Ide *ide, const char *text)
+ * it too, until changed), and whether its runs get the network. */
+static void ask_run_args_with(Ide *ide, const char *text, bool net)
 {
     Tab *t = tab_to_run_then(ide, ACT_RUN_ARGS);
     if (!t)
         return;
-    StrBuf label = {0};
-    sb_printf(&label, "Arguments for %s (quotes as in a shell, < FILE: input): ", document_name(t->doc));
-    prompt_text(ide, label.data, text, on_run_args, NULL, NULL, NULL);
-    sb_free(&label);
+    prompt_text(ide, "", text, on_run_args, NULL, NULL, net ? (void *)1 : NULL);
+    run_args_label(ide, t, net);
+    ide->prompt.key = on_run_args_key;
     /* Tab completes names as the program will see them: from its folder. */
     ide->prompt.complete_words = true;
     const char *path = t->doc->path, *slash = path ? strrchr(path, '/') : NULL;
@@ -1605,7 +1622,7 @@ static void ask_run_args(Ide *ide)
         return;
     StrBuf now = {0};
     args_join(&t->run_args, t->run_input, &now);
-    ask_run_args_with(ide, now.data ? now.data : "");
+    ask_run_args_with(ide, now.data ? now.data : "", t->run_net);
     sb_free(&now);
 }
 

@@ -160,13 +160,13 @@ test_ctrl_f5_runs_with_arguments_and_f5_keeps_them() {
   # An open quote runs nothing and says why; the arguments offered again
   # are the last ones.
   tui_keys C-F5
-  tui_wait "Arguments for a.py (quotes as in a shell, < FILE: input): one 'two words' '\$HOME'"
+  tui_wait "Arguments for a.py (< FILE: input; network off, Alt-N): one 'two words' '\$HOME'"
   tui_keys C-u
   tui_type "'open"
   tui_keys Enter
   # Asked again, with what was typed and why above it.
   tui_wait "not run: a ' is not closed"
-  tui_wait "Arguments for a.py (quotes as in a shell, < FILE: input): 'open"
+  tui_wait "Arguments for a.py (< FILE: input; network off, Alt-N): 'open"
   tui_type "'"
   tui_keys Enter
   tui_wait "n=1 ['open']" 30
@@ -194,10 +194,10 @@ test_ctrl_f5_gives_a_file_as_input() {
   # Tab completes names from the program's folder.
   tui_type 'x <da'
   tui_keys Tab
-  tui_wait 'Arguments for sol.py (quotes as in a shell, < FILE: input): x <data/'
+  tui_wait 'Arguments for sol.py (< FILE: input; network off, Alt-N): x <data/'
   tui_type 'i'
   tui_keys Tab
-  tui_wait 'Arguments for sol.py (quotes as in a shell, < FILE: input): x <data/in.txt'
+  tui_wait 'Arguments for sol.py (< FILE: input; network off, Alt-N): x <data/in.txt'
   tui_keys Enter
   tui_wait "sum 12 ['x']" 30
   tui_wait 'tty False True'
@@ -233,7 +233,7 @@ test_ctrl_f5_gives_a_file_as_input() {
   tui_wait 'result #4' 30
   expect_eq "$(ls "$XDG_STATE_HOME/tide/run-lines" | sed 's/\..*//')" sol2
   tui_keys C-F5
-  tui_wait 'Arguments for sol2.py (quotes as in a shell, < FILE: input): x < data/in.txt'
+  tui_wait 'Arguments for sol2.py (< FILE: input; network off, Alt-N): x < data/in.txt'
   tui_keys C-u
   tui_type '< nope.txt'
   tui_keys Enter
@@ -243,11 +243,11 @@ test_ctrl_f5_gives_a_file_as_input() {
   tui_type 'x > out.txt'
   tui_keys Enter
   tui_wait "not run: '>' would need a shell"
-  tui_wait 'Arguments for sol2.py (quotes as in a shell, < FILE: input): x > out.txt'
+  tui_wait 'Arguments for sol2.py (< FILE: input; network off, Alt-N): x > out.txt'
   # Narrower, the label gives way to what is typed, and says it is cut
   # (the answer was squeezed into ten columns, the label's end after it).
   tui_tmux resize-window -t 0 -x 50
-  tui_wait 'Arguments for sol2.py (quotes a… x > out.txt'
+  tui_wait 'Arguments for sol2.py (< FILE: … x > out.txt'
   case "$(tui_screen | tail -1)" in *'out.txt'?*) fail "something follows the answer: $(tui_screen | tail -1)" ;; esac
 }
 
@@ -1040,6 +1040,57 @@ test_a_crash_names_its_signal() {
   tui_wait 'int *p = 0;'
   tui_keys F5
   tui_wait 'runtime_error · signal 11 (SIGSEGV) · ' 60
+}
+
+# A program that needs the network is told it has none, and how to give it
+# the host's in the IDE: Alt-N in Ctrl-F5's line, shown there and in the
+# result line, kept for F5 until turned off again.
+test_alt_n_in_the_run_line_gives_the_network() {
+  python3 - "$T/port" <<'P' &
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+s.settimeout(90)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+try:
+    while True:
+        c, _ = s.accept()
+        c.sendall(b"hello from the host\n")
+        c.close()
+except OSError:
+    pass
+P
+  local server=$! i=0
+  while [ ! -s "$T/port" ] && [ $i -lt 250 ]; do sleep 0.02; i=$((i + 1)); done
+  printf 'import socket\nc = socket.create_connection(("127.0.0.1", %s), timeout=5)\nprint(c.recv(100).decode().strip())\n' \
+    "$(cat "$T/port")" >fetch.py
+  tui_start fetch.py
+  tui_wait 'import socket'
+  tui_keys F5
+  # (The note, over the panel's last rows while it shows, hides the
+  # traceback's last line.)
+  tui_wait 'Ctrl-F5 then Alt-N' 30
+  tui_wait 'runtime_error · exit 1'
+  tui_keys C-F5
+  tui_wait 'network off, Alt-N):'
+  tui_keys M-n
+  tui_wait 'network on, Alt-N):'
+  tui_keys Enter
+  tui_wait 'hello from the host' 30
+  tui_wait '· network · result #2'
+  # F5 runs it the same way.
+  tui_keys F5
+  tui_wait '· network · result #3' 30
+  # Off again: the runs have no network.
+  tui_keys C-F5
+  tui_wait 'network on, Alt-N):'
+  tui_keys M-n Enter
+  tui_wait 'Ctrl-F5 then Alt-N' 30
+  tui_wait 'result #4' 
+  case "$(tui_screen)" in *'· network'*) fail "the result line still says network: $(tui_screen)" ;; esac
+  kill $server 2>/dev/null || true
+  wait $server 2>/dev/null || true
 }
 
 test_a_missing_python_module_is_explained() {
