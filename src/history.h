@@ -42,6 +42,7 @@ typedef struct HistoryResult {
     char *compile_output;                /* the compiler's messages */
     size_t compile_output_len;
     bool build_cached;
+    bool net;                            /* it had the host's network (--net) */
     char *toolchain;                     /* JSON array of the tools used, or NULL (older runs) */
     HistoryFile *generated;
     size_t ngenerated;

@@ -239,6 +239,7 @@ static int result_run(App *app, int argc, char **argv)
         json_object_set_new(j, "args", args);
         json_object_set_new(j, "stdin_mode", json_string(r.stdin_mode));
         json_object_set_new(j, "stdin_name", r.stdin_name ? json_string(r.stdin_name) : json_null());
+        json_object_set_new(j, "net", json_boolean(r.net));
         if (r.stdin_data)
             set_bytes(j, "stdin", r.stdin_data, r.stdin_len);
         set_bytes(j, "code", r.code, r.code_len);
@@ -291,6 +292,7 @@ static int result_run(App *app, int argc, char **argv)
         printf(")");
     }
     printf("\n");
+    printf("  network   %s\n", r.net ? "the host's (--net)" : "none (its own loopback)");
     printf("  files     %s\n", r.commit[0] ? r.commit : "no snapshot");
     if (r.note)
         for (char *line = strtok(r.note, "\n"); line; line = strtok(NULL, "\n"))

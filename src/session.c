@@ -1062,8 +1062,8 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
                        "INSERT INTO code_results (session_id, language, entry, code, stdin, stdin_mode,"
                        " stdin_truncated, args, output, error, status, exit_code, signal, compile_time,"
                        " execution_time, peak_memory_kb, output_truncated, created_at, message, compile_output,"
-                       " build_cached, toolchain, stdin_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                       " ?, ?, ?, ?, ?, ?, ?)",
+                       " build_cached, toolchain, stdin_name, net) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                       " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        err))
         return false;
     char *args = args_json(&run->args);
@@ -1116,6 +1116,7 @@ static bool insert_result(SessionRun *run, const RunRecord *rec, int64_t now, in
         sqlite.bind_text(st, 23, rec->stdin_name, -1, SQLITE_STATIC);
     else
         sqlite.bind_null(st, 23);
+    sqlite.bind_int(st, 24, rec->net);
     int rc = sqlite.step(st);
     sqlite.finalize(st);
     free(args);
@@ -1457,6 +1458,7 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
         .compile_output = res->compile_output.data,
         .compile_output_len = res->compile_output.len,
         .build_cached = res->build_cached,
+        .net = req->net,
         .toolchain = toolchain,
         .generated = gen,
         .ngenerated = res->ngenerated,

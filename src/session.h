@@ -148,6 +148,7 @@ typedef struct RunRecord {
     const char *compile_output;          /* the compiler's messages, may be NULL */
     size_t compile_output_len;
     bool build_cached;
+    bool net;                            /* the host's network (--net) */
     const char *toolchain;               /* JSON array of the tools used, or NULL */
     const RecordedFile *generated;       /* in session_run_generated_dir() */
     size_t ngenerated;

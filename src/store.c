@@ -161,6 +161,9 @@ static const char *const migrations[] = {
     /* 6: the name of the file a run's input came from (--stdin FILE, the
      * IDE's < FILE), so the run can be shown as it was asked for. */
     "ALTER TABLE code_results ADD COLUMN stdin_name TEXT;",
+    /* 7: whether a run had the host's network (--net, the IDE's Alt-N):
+     * what a program could reach is part of how it ran. */
+    "ALTER TABLE code_results ADD COLUMN net INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define LATEST ((int)(sizeof migrations / sizeof *migrations))

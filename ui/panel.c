@@ -1265,8 +1265,9 @@ static void hist_show(Ide *ide, size_t i)
     char mem[32] = "";
     if (full.peak_memory_kb >= 0)
         human_size(mem, sizeof mem, full.peak_memory_kb * 1024);
-    snprintf(p->title, sizeof p->title, "result #%lld (%zu of %zu) · %s · %s%s%s", (long long)full.id, i + 1,
-             p->nhist, full.status, full.entry ? full.entry : "", mem[0] ? " · peak " : "", mem);
+    snprintf(p->title, sizeof p->title, "result #%lld (%zu of %zu) · %s · %s%s%s%s", (long long)full.id, i + 1,
+             p->nhist, full.status, full.entry ? full.entry : "", mem[0] ? " · peak " : "", mem,
+             full.net ? " · network" : "");
     p->title_error = strcmp(full.status, "ok") != 0;
     history_result_free(&full);
     ide->dirty = true;

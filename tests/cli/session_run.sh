@@ -185,6 +185,7 @@ PY
   expect_eq "$(json_get "$OUT" 'j["args"]')" '["a", "b c"]'
   expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" file
   expect_eq "$(json_get "$OUT" 'j["stdin_name"]')" "$T/input.txt"
+  expect_eq "$(json_get "$OUT" 'j["net"]')" false
   expect_eq "$(json_get "$OUT" 'j["stdin"] == "line one\n"')" true
   expect_contains "$(json_get "$OUT" 'j["output"]')" "in: line one"
   expect_eq "$(json_get "$OUT" 'j["error"] == "to stderr\n"')" true
@@ -195,6 +196,7 @@ PY
   expect_contains "$OUT" "run 1 of session 1, python"
   expect_contains "$OUT" "status    runtime_error (exit 3)"
   expect_contains "$OUT" "stdin     file ($T/input.txt)"
+  expect_contains "$OUT" "network   none (its own loopback)"
   expect_contains "$OUT" "--- output"
   expect_contains "$OUT" "--- errors"
   # Piped stdin is recorded too, and still reaches the program.
@@ -206,6 +208,12 @@ PY
   expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" pipe
   expect_eq "$(json_get "$OUT" 'j["stdin_name"]')" null
   expect_eq "$(json_get "$OUT" 'j["stdin"] == "from a pipe\n"')" true
+  # A run given the host's network is recorded as such.
+  run_tide run --net --session 1 main.py </dev/null
+  run_tide result --json
+  expect_eq "$(json_get "$OUT" 'j["net"]')" true
+  run_tide result
+  expect_contains "$OUT" "network   the host's (--net)"
 }
 
 test_binary_output_is_kept_exactly() {

@@ -1082,6 +1082,11 @@ P
   # F5 runs it the same way.
   tui_keys F5
   tui_wait '· network · result #3' 30
+  # F7 shows which results had it.
+  tui_keys F7
+  tui_wait 'result #3 (1 of 3) · ok · fetch.py'
+  tui_screen | grep 'result #3 (1 of 3)' | grep -q '· network  ' || fail "F7 does not say the run had the network: $(tui_screen)"
+  tui_esc
   # Off again: the runs have no network.
   tui_keys C-F5
   tui_wait 'network on, Alt-N):'
