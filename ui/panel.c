@@ -80,6 +80,7 @@ struct Panel {
     SbLine *sb;
     size_t nsb, capsb;
     int scroll; /* lines scrolled back from the live screen */
+    int hidden; /* its last rows under a long message, as last drawn */
     long sel;   /* selected line (scrollback + screen), -1: none */
     /* Text picked with the mouse to copy: from (line, column) to another,
      * as shown (scrollback + screen, or a past result's lines). */
@@ -735,6 +736,17 @@ static void result_line(Panel *p, const RunJob *j)
 static size_t total_lines(const Panel *p)
 {
     return p->nsb + (size_t)p->rows;
+}
+
+/* The first line of a finished run's output shown in `rows` rows: the
+ * end of it, above the rows a long message covers while it shows (the
+ * note about an error must not hide the error's last line; a running
+ * program's rows stay where its terminal has them). */
+static long first_shown(const Panel *p, int rows)
+{
+    int hidden = p->thread_live ? 0 : p->hidden;
+    long first = (long)total_lines(p) - (rows - hidden) - p->scroll;
+    return first < 0 ? 0 : first;
 }
 
 /* The column after a wide character: libvterm gives it as a cell of its
@@ -1543,9 +1555,10 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
     if (p->thread_live || !p->ran)
         term_resize(p, rows, r.w);
     size_t total = total_lines(p);
-    long first = (long)total - rows - p->scroll;
-    if (first < 0)
-        first = 0;
+    /* The rows above the status bar a long message covers (ide.h). */
+    int under = r.y + r.h - (ide->r_status.y - ide->covered_rows);
+    p->hidden = under <= 0 ? 0 : under < rows ? under : rows - 1;
+    long first = first_shown(p, rows);
     StrBuf text = {0};
     term_plain(stdscr);
     for (int y = 0; y < rows; y++) {
@@ -2038,9 +2051,7 @@ static void shown_at(const Ide *ide, int y, int x, long *line, int *col)
     if (p->history) {
         first = p->text_top;
     } else {
-        first = (long)total_lines(p) - rows - p->scroll;
-        if (first < 0)
-            first = 0;
+        first = first_shown(p, rows);
     }
     *line = first + row;
 }
@@ -2160,9 +2171,7 @@ static bool find_in_output(Ide *ide, const char *text, int dir)
         shown_text_as(p, start, 0, p->pick_col[a], false, &t);
         from = t.len;
     } else {
-        start = p->history ? p->text_top : (long)total_lines(p) - rows - p->scroll;
-        if (start < 0)
-            start = 0;
+        start = p->history ? p->text_top : first_shown(p, rows);
         if (dir < 0)
             start = start + rows - 1 < n ? start + rows - 1 : n - 1;
     }
@@ -2379,10 +2388,7 @@ void panel_mouse(Ide *ide, const InputEvent *ev)
     if (p->history) {
         i = p->text_top + row;
     } else {
-        long first = (long)total_lines(p) - (r.h - 1) - p->scroll;
-        if (first < 0)
-            first = 0;
-        i = first + row;
+        i = first_shown(p, r.h - 1) + row;
     }
     long again = p->sel;
     p->sel = i;
