@@ -181,6 +181,7 @@ struct Sandbox {
     NetnsLease net;
     bool reaped;
     bool over; /* init's last word read: nothing of the run but init is left */
+    bool init_in_cgroup; /* see init_joins */
 };
 
 /* ------------------------------------------------------------------ *
@@ -1190,19 +1191,26 @@ static void format_child_error(const Plan *p, const Msg *m, Err *err)
 
 #define STACK_SIZE (512 * 1024)
 
-/* The child (init), in its namespaces.  clone3 without a stack returns
- * twice, as fork does; kernels without it get glibc's clone on a stack of
- * its own. */
-static pid_t spawn(Plan *plan, int flags, int *pidfd)
+/* The child (init), in its namespaces and (with cgroup_fd, see
+ * init_joins) already inside the run's cgroup.  clone3 without a stack
+ * returns twice, as fork does; kernels without it (or without
+ * CLONE_INTO_CGROUP) get glibc's clone on a stack of its own, and *joined
+ * false. */
+static pid_t spawn(Plan *plan, int flags, int cgroup_fd, int *pidfd, bool *joined)
 {
     struct clone3_args args = {.flags = (uint64_t)(unsigned)flags | CLONE_PIDFD,
                                .pidfd = (uint64_t)(uintptr_t)pidfd, .exit_signal = SIGCHLD};
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE3_INTO_CGROUP;
+        args.cgroup = (uint64_t)cgroup_fd;
+    }
     long pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid == 0)
         _exit(child_main(plan));
+    *joined = pid > 0 && cgroup_fd >= 0;
     if (pid > 0)
         return (pid_t)pid;
-    if (errno != ENOSYS && errno != E2BIG)
+    if (errno != ENOSYS && errno != E2BIG && !(cgroup_fd >= 0 && errno == EINVAL))
         return -1;
     void *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -1218,13 +1226,25 @@ static pid_t spawn(Plan *plan, int flags, int *pidfd)
 
 typedef struct SpawnArgs {
     Plan *plan;
-    int flags, pidfd;
+    int flags, cgroup_fd, pidfd;
+    bool joined;
 } SpawnArgs;
 
 static int spawn_fn(void *arg)
 {
     SpawnArgs *a = arg;
-    return spawn(a->plan, a->flags, &a->pidfd);
+    return spawn(a->plan, a->flags, a->cgroup_fd, &a->pidfd, &a->joined);
+}
+
+/* On cgroup v2 the kernel checks the credentials of whoever makes a
+ * process inside a cgroup (CLONE_INTO_CGROUP, or a write to cgroup.procs
+ * before Linux 5.16).  When tide runs as root, init's are the sandbox's
+ * unprivileged host uid, which may not: init is then made inside the
+ * run's cgroup by tide, the program inherits it, and the run's end waits
+ * for init's (the cgroup can go only after it). */
+static bool init_joins(const CgroupJoin *join)
+{
+    return join->dir_fd >= 0 && geteuid() == 0;
 }
 
 bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
@@ -1246,8 +1266,9 @@ bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
         return err_sys(err, "sandbox: cannot create a socket pair");
     }
     plan.sync_fd = sv[1];
+    bool in_cgroup = init_joins(&join);
     plan.cgroup_dir = join.dir_fd >= 0;
-    plan.cgroup_fds[0] = plan.cgroup_dir ? join.dir_fd : join.tasks_fd[0];
+    plan.cgroup_fds[0] = in_cgroup ? -1 : plan.cgroup_dir ? join.dir_fd : join.tasks_fd[0];
     plan.cgroup_fds[1] = plan.cgroup_dir ? -1 : join.tasks_fd[1];
     int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
     NetnsLease net = {.ns_fd = -1, .lock_fd = -1};
@@ -1256,11 +1277,12 @@ bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
         if (!plan.net_ready)
             flags |= CLONE_NEWNET;
     }
-    SpawnArgs sa = {.plan = &plan, .flags = flags, .pidfd = -1};
+    SpawnArgs sa = {.plan = &plan, .flags = flags, .cgroup_fd = in_cgroup ? join.dir_fd : -1, .pidfd = -1};
     pid_t pid = plan.net_ready ? netns_within(&net, spawn_fn, &sa) : spawn_fn(&sa);
     int clone_errno = errno;
     int pidfd = sa.pidfd;
     close(sv[1]);
+    bool need_attach = in_cgroup && !sa.joined;
     cgroup_join_close(&join);
     if (pid < 0) {
         close(sv[0]);
@@ -1272,9 +1294,9 @@ bool sandbox_start(const SandboxSpec *spec, Sandbox **out, Err *err)
     }
     Sandbox *sb = xcalloc(1, sizeof *sb);
     *sb = (Sandbox){.pid = pid, .pidfd = pidfd, .sync_fd = sv[0], .scratch_fd = -1, .pty_fd = -1,
-                    .net = net};
+                    .net = net, .init_in_cgroup = in_cgroup};
 
-    bool ok = write_maps(pid, err);
+    bool ok = write_maps(pid, err) && (!need_attach || cgroup_attach(spec->cgroup, pid, err));
     if (ok) {
         int idmapped = idmapped_workdir(pid, spec->workdir);
         Msg go = {.type = MSG_READY};
@@ -1327,10 +1349,17 @@ bool sandbox_err_is_overlay(const Err *err)
 bool sandbox_release(Sandbox *sb, const Cgroup *late, Err *err)
 {
     /* A late cgroup's descriptors go with the message (index 1: the v2
-     * folder), for the program's process to join (see start_program). */
+     * folder), for the program's process to join (see start_program);
+     * or init is moved there now (see init_joins). */
     CgroupJoin join = {.dir_fd = -1, .tasks_fd = {-1, -1}};
     if (late && !cgroup_join_open(late, &join, err))
         return false;
+    if (init_joins(&join)) {
+        cgroup_join_close(&join);
+        if (!cgroup_attach(late, sb->pid, err))
+            return false;
+        sb->init_in_cgroup = true;
+    }
     Msg go = {.type = MSG_GO, .index = join.dir_fd >= 0};
     bool sent = join.dir_fd >= 0 ? send_msg(sb->sync_fd, &go, join.dir_fd, -1)
                                  : send_msg(sb->sync_fd, &go, join.tasks_fd[0], join.tasks_fd[1]);
@@ -1402,10 +1431,11 @@ bool sandbox_finish(Sandbox *sb, SandboxExit *ex, Err *err)
 {
     *ex = (SandboxExit){0};
     bool ok = last_word(sb, ex, err);
-    if (sb->over || sb->reaped)
+    if ((sb->over && !sb->init_in_cgroup) || sb->reaped)
         return ok;
     /* Killed (a stop, a timeout) or broken before its last word: the run
-     * ends with init, whose end takes everything inside with it. */
+     * ends with init, whose end takes everything inside with it.  (Or init
+     * is in the run's cgroup: see init_joins.) */
     int st;
     pid_t w;
     while ((w = wait4(sb->pid, &st, 0, &ex->usage)) < 0 && errno == EINTR)
@@ -1413,7 +1443,8 @@ bool sandbox_finish(Sandbox *sb, SandboxExit *ex, Err *err)
     sb->reaped = true;
     if (w < 0)
         return err_sys(err, "sandbox: cannot wait for the sandbox");
-    return last_word(sb, ex, err); /* said just before it was killed */
+    bool said = last_word(sb, ex, err); /* just before it was killed */
+    return ok && said;
 }
 
 static void *reap_main(void *arg)
