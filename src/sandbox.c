@@ -132,9 +132,10 @@ typedef struct PBind {
 /* Everything the child needs, prepared before clone. */
 typedef struct Plan {
     int sync_fd, in_fd, out_fd, err_fd;
-    /* How the program's process joins the run's cgroups (init never does,
-     * see child_main's end): v1's "tasks" files, to write "0" to; or with
-     * cgroup_dir, [0] is the cgroup folder (v2, see CgroupJoin).  -1: none. */
+    /* How the program's process joins the run's cgroups (init does not,
+     * see child_main's end, unless init_joins): v1's "tasks" files, to
+     * write "0" to; or with cgroup_dir, [0] is the cgroup folder (v2, see
+     * CgroupJoin).  -1: none (or init is inside already). */
     int cgroup_fds[2];
     bool cgroup_dir;
     bool tty;
