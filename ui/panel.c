@@ -738,16 +738,6 @@ static size_t total_lines(const Panel *p)
     return p->nsb + (size_t)p->rows;
 }
 
-/* The first line of a finished run's output shown in `rows` rows: the
- * end of it, above the rows a long message covers while it shows (the
- * note about an error must not hide the error's last line; a running
- * program's rows stay where its terminal has them). */
-static long first_shown(const Panel *p, int rows)
-{
-    int hidden = p->thread_live ? 0 : p->hidden;
-    long first = (long)total_lines(p) - (rows - hidden) - p->scroll;
-    return first < 0 ? 0 : first;
-}
 
 /* The column after a wide character: libvterm gives it as a cell of its
  * own holding (uint32_t)-1, which is no character to draw or copy. */
@@ -807,6 +797,38 @@ static void line_text(const Panel *p, size_t i, StrBuf *out)
         cell_text(&cell, c, out);
     }
     trim_right(out);
+}
+
+/* The lines up to the last that holds something: the terminal's blank
+ * rows below a short output are no output. */
+static size_t used_lines(const Panel *p)
+{
+    size_t n = total_lines(p);
+    StrBuf t = {0};
+    for (; n > p->nsb; n--) {
+        line_text(p, n - 1, &t);
+        if (t.len)
+            break;
+    }
+    sb_free(&t);
+    return n;
+}
+
+/* The first line shown in `rows` rows.  A finished run's output moves up
+ * while a long message covers the panel's last rows, as far as its last
+ * line needs to stay in sight (the note about an error must not hide the
+ * error); a running program's rows stay where its terminal has them. */
+static long first_shown(const Panel *p, int rows)
+{
+    long first = (long)total_lines(p) - rows - p->scroll;
+    if (first < 0)
+        first = 0;
+    if (!p->thread_live && p->hidden > 0 && p->scroll == 0) {
+        long shifted = (long)used_lines(p) - (rows - p->hidden);
+        if (shifted > first)
+            first = shifted;
+    }
+    return first;
 }
 
 /* ------------------------------------------------- output shown again */
