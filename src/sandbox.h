@@ -148,8 +148,9 @@ void sandbox_kill(Sandbox *sb);
  * does).  False when the sandbox is gone. */
 bool sandbox_interrupt(Sandbox *sb);
 /* Read how the program ended.  Blocks until the run is over (poll
- * sandbox_end_fd first to wait with a timeout); a killed sandbox's init is
- * reaped here, one that ended on its own by sandbox_free, in the
+ * sandbox_end_fd first to wait with a timeout).  init is reaped here when
+ * it was killed, or is in the run's cgroup (cgroup v2 as root: the
+ * cgroup can go only after it); otherwise by sandbox_free, in the
  * background. */
 bool sandbox_finish(Sandbox *sb, SandboxExit *ex, Err *err);
 void sandbox_free(Sandbox *sb);

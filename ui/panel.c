@@ -738,7 +738,6 @@ static size_t total_lines(const Panel *p)
     return p->nsb + (size_t)p->rows;
 }
 
-
 /* The column after a wide character: libvterm gives it as a cell of its
  * own holding (uint32_t)-1, which is no character to draw or copy. */
 static bool right_half(const VTermScreenCell *cell, int col)
