@@ -1,9 +1,14 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/magic.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,10 +19,11 @@
 
 /* Run /bin/sh -c script in a sandbox with only the system folders (and
  * files written in; cgroups given at the start, or at the release when
- * late), and return what it printed. */
-static char *sandboxed_in(const char *workdir, const char *alias, const SandboxFile *files, size_t nfiles,
-                          const Cgroup *early, const Cgroup *late, const char *script, bool hold,
-                          int *status)
+ * late), and return what it printed; NULL and err when it could not run.
+ * Asserts nothing: a process forked from a test may call it. */
+static char *try_sandboxed_in(const char *workdir, const char *alias, const SandboxFile *files, size_t nfiles,
+                              const Cgroup *early, const Cgroup *late, const char *script, bool hold,
+                              int *status, Err *err)
 {
     const char *argv[] = {"/bin/sh", "-c", script, NULL};
     const char *envp[] = {"PATH=/usr/bin:/bin", NULL};
@@ -25,7 +31,10 @@ static char *sandboxed_in(const char *workdir, const char *alias, const SandboxF
     const SandboxLink links[] = {{"usr/bin", "/bin"}, {"usr/lib", "/lib"}, {"usr/lib64", "/lib64"}};
     const char *scratch[] = {"/tmp", NULL};
     int out[2], in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
+    if (in < 0 || pipe2(out, O_CLOEXEC) != 0) {
+        err_sys(err, "cannot make the run's pipes");
+        return NULL;
+    }
     Cgroup none = {0};
     SandboxSpec spec = {.argv = argv, .envp = envp, .cwd = workdir ? "/work" : "/",
                         .binds = binds, .nbinds = 1, .links = links, .nlinks = 3,
@@ -36,28 +45,49 @@ static char *sandboxed_in(const char *workdir, const char *alias, const SandboxF
                         .cgroup_late = late,
                         .filter = syscall_filter_get(NULL, NULL), .hold = hold};
     Sandbox *sb;
-    Err err;
-    cr_assert(sandbox_start(&spec, &sb, &err), "%s", err.msg);
+    bool started = sandbox_start(&spec, &sb, err);
     close(out[1]);
     close(in);
+    if (!started) {
+        close(out[0]);
+        return NULL;
+    }
+    bool ok = true;
     if (hold || late) {
         /* Held: nothing runs until released. */
         struct pollfd p = {out[0], POLLIN, 0};
-        cr_expect_eq(poll(&p, 1, 200), 0, "the program ran before it was released");
-        cr_assert(sandbox_release(sb, late, &err), "%s", err.msg);
+        if (poll(&p, 1, 200) != 0)
+            ok = err_set(err, "the program ran before it was released");
+        else
+            ok = sandbox_release(sb, late, err);
     }
     StrBuf sbuf = {0};
     char buf[4096];
     ssize_t n;
-    while ((n = read(out[0], buf, sizeof buf)) > 0)
+    while (ok && (n = read(out[0], buf, sizeof buf)) > 0)
         sb_append(&sbuf, buf, (size_t)n);
     close(out[0]);
     SandboxExit ex;
-    cr_assert(sandbox_finish(sb, &ex, &err), "%s", err.msg);
-    cr_assert(ex.started && ex.ended);
+    ok = sandbox_finish(sb, &ex, ok ? err : &(Err){0}) && ok;
+    if (ok && !(ex.started && ex.ended))
+        ok = err_set(err, "the program did not run to its end");
     *status = ex.status;
     sandbox_free(sb);
+    if (!ok) {
+        sb_free(&sbuf);
+        return NULL;
+    }
     return sb_steal(&sbuf);
+}
+
+static char *sandboxed_in(const char *workdir, const char *alias, const SandboxFile *files, size_t nfiles,
+                          const Cgroup *early, const Cgroup *late, const char *script, bool hold,
+                          int *status)
+{
+    Err err;
+    char *out = try_sandboxed_in(workdir, alias, files, nfiles, early, late, script, hold, status, &err);
+    cr_assert(out, "%s", err.msg);
+    return out;
 }
 
 static char *sandboxed_with(const char *workdir, const char *alias, const SandboxFile *files, size_t nfiles,
@@ -241,4 +271,161 @@ Test(sandbox, a_program_that_cannot_start_says_why)
     cr_expect(strstr(err.msg, "resource limits") != NULL, "%s", err.msg);
     cr_expect_not(ex.started);
     sandbox_free(sb);
+}
+
+/* cgroup v2 as most machines have it, on whatever v2 hierarchy this one
+ * mounts (here beside v1, with no controllers: membership is what is
+ * tested, not limits).  The folder of this process's own v2 cgroup, or
+ * NULL. */
+static char *own_v2_cgroup(void)
+{
+    static const char *mounts[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+    const char *mnt = NULL;
+    for (size_t i = 0; i < sizeof mounts / sizeof *mounts && !mnt; i++) {
+        struct statfs fs;
+        if (statfs(mounts[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
+            mnt = mounts[i];
+    }
+    char *text = mnt ? tu_read("/proc/self/cgroup", NULL) : NULL;
+    char *line = text ? strstr(text, "0::/") : NULL;
+    if (line && line != text && line[-1] != '\n')
+        line = NULL;
+    char *dir = NULL;
+    if (line) {
+        line += 3;
+        line[strcspn(line, "\n")] = 0;
+        dir = xasprintf("%s%s", mnt, strcmp(line, "/") == 0 ? "" : line);
+    }
+    free(text);
+    return dir;
+}
+
+/* A v2 run cgroup below parent, as cgroup_create makes it (without the
+ * limits this hierarchy may not offer). */
+static bool make_v2_cgroup(const char *parent, const char *name, Cgroup *cg)
+{
+    char *dir = xasprintf("%s/%s", parent, name);
+    if (mkdir(dir, 0755) != 0) {
+        free(dir);
+        return false;
+    }
+    *cg = (Cgroup){.active = true, .mem_dir = dir, .pids_dir = xstrdup(dir), .mem_v2 = true, .pids_v2 = true};
+    return true;
+}
+
+/* What the program says of its cgroups and init's, given the cgroup at the
+ * start or at the release: "PROGRAM_V2_LINE INIT_V2_LINE"; NULL and err
+ * when it could not run. */
+static const char v2_script[] = "echo $(grep '^0::' /proc/self/cgroup) $(grep '^0::' /proc/1/cgroup)";
+
+static char *v2_membership(const Cgroup *cg, bool late, Err *err)
+{
+    int st;
+    char *out = try_sandboxed_in(NULL, NULL, NULL, 0, late ? NULL : cg, late ? cg : NULL, v2_script, false, &st, err);
+    if (out && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+        err_set(err, "the script failed (%d): %s", st, out);
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* As root on v2 the sandbox's init is made inside the run's cgroup (the
+ * kernel refuses it CLONE_INTO_CGROUP as the sandbox's root, see
+ * init_joins); the program is there with it, and the cgroup goes when the
+ * run ends. */
+Test(sandbox, on_cgroup_v2_as_root_the_run_is_in_its_cgroup)
+{
+    char *own = own_v2_cgroup();
+    if (!own || geteuid() != 0)
+        cr_skip_test("needs root and a cgroup v2 hierarchy");
+    for (int late = 0; late <= 1; late++) {
+        char name[64];
+        snprintf(name, sizeof name, "tide-%d-v2-root-%d", (int)getpid(), late);
+        Cgroup cg;
+        if (!make_v2_cgroup(own, name, &cg))
+            cr_skip_test("cannot create a v2 cgroup below %s", own);
+        char *dir = xstrdup(cg.mem_dir);
+        Err err;
+        char *out = v2_membership(&cg, late, &err);
+        cgroup_destroy(&cg);
+        cr_assert(out, "late %d: %s", late, err.msg);
+        cr_expect_str_eq(out, "0::/ 0::/\n", "late %d", late);
+        cr_expect_neq(access(dir, F_OK), 0, "late %d: %s was left behind", late, dir);
+        free(out);
+        free(dir);
+    }
+    free(own);
+}
+
+/* As a user, in a cgroup delegated to them (what systemd gives a user's
+ * session): the program is born in the run's cgroup and init stays out,
+ * so the cgroup can go the moment the program's processes are gone. */
+Test(sandbox, on_cgroup_v2_as_a_user_the_program_is_born_in_its_cgroup)
+{
+    char *own = own_v2_cgroup();
+    if (!own || geteuid() != 0)
+        cr_skip_test("needs root (to delegate a cgroup) and a cgroup v2 hierarchy");
+    const uid_t user = 65534;
+    char *deleg = xasprintf("%s/tide-%d-v2-user", own, (int)getpid());
+    if (mkdir(deleg, 0755) != 0)
+        cr_skip_test("cannot create a v2 cgroup below %s", own);
+    static const char *owned[] = {"", "/cgroup.procs", "/cgroup.threads", "/cgroup.subtree_control"};
+    for (size_t i = 0; i < sizeof owned / sizeof *owned; i++) {
+        char *p = xasprintf("%s%s", deleg, owned[i]);
+        cr_assert_eq(chown(p, user, user), 0, "%s", p);
+        free(p);
+    }
+    int res[2];
+    cr_assert_eq(pipe(res), 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        /* No criterion here (its messages are the test process's): plain
+         * checks, the result through the pipe, and a bound on the time. */
+        alarm(60);
+        close(res[0]);
+        char *procs = xasprintf("%s/cgroup.procs", deleg);
+        FILE *f = fopen(procs, "w");
+        bool joined = f && fprintf(f, "0\n") > 0;
+        joined = f && fclose(f) == 0 && joined;
+        /* A user who never was root: changing uid made this process
+         * non-dumpable, which puts its /proc files out of its own reach. */
+        if (!joined || setgroups(0, NULL) != 0 || setgid(user) != 0 || setuid(user) != 0 ||
+            prctl(PR_SET_DUMPABLE, 1) != 0)
+            _exit(3);
+        Cgroup cg;
+        for (int late = 0; late <= 1; late++) {
+            char name[32];
+            snprintf(name, sizeof name, "run-%d", late);
+            if (!make_v2_cgroup(deleg, name, &cg))
+                _exit(4);
+            Err err;
+            char *out = v2_membership(&cg, late, &err);
+            char *dir = xstrdup(cg.mem_dir);
+            cgroup_destroy(&cg);
+            if (out)
+                out[strcspn(out, "\n")] = 0;
+            char *line = xasprintf("late %d: %s, gone %d\n", late, out ? out : err.msg, access(dir, F_OK) != 0);
+            (void)!write(res[1], line, strlen(line));
+        }
+        _exit(0);
+    }
+    close(res[1]);
+    StrBuf got = {0};
+    char buf[512];
+    ssize_t n;
+    while ((n = read(res[0], buf, sizeof buf)) > 0)
+        sb_append(&got, buf, (size_t)n);
+    close(res[0]);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    rmdir(deleg);
+    char *out = sb_steal(&got);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the user's side failed (%d): %s", st, out);
+    /* init's own cgroup lies outside the program's cgroup namespace. */
+    cr_expect_str_eq(out, "late 0: 0::/ 0::/.., gone 1\nlate 1: 0::/ 0::/.., gone 1\n");
+    free(out);
+    free(deleg);
+    free(own);
 }
