@@ -1800,7 +1800,7 @@ static void job_free(Job *j)
 
 bool exec_run(App *app, const RunRequest *req, const RunCallbacks *cb, RunResult *res, Err *err)
 {
-    *res = (RunResult){.exit_code = -1, .peak_memory_kb = -1};
+    *res = (RunResult){.exit_code = -1, .peak_memory_kb = -1, .net = req->net};
     /* TIDE_WORK_COPY=1: the copy even where overlayfs works (a fallback
      * worth testing, and a way round an overlayfs that misbehaves). */
     const char *force_copy = getenv("TIDE_WORK_COPY");
@@ -2030,6 +2030,7 @@ json_t *run_result_json(const RunResult *res, const Lang *lang)
     json_object_set_new(o, "build_cached", json_boolean(res->build_cached));
     json_object_set_new(o, "toolchain", run_toolchain_json(res));
     json_object_set_new(o, "work_narrowed", json_boolean(res->work_narrowed));
+    json_object_set_new(o, "net", json_boolean(res->net));
     set_bytes(o, "compile_output", &res->compile_output);
     json_object_set_new(o, "message", json_string(res->message));
     json_object_set_new(o, "session_id", json_null());

@@ -132,6 +132,7 @@ typedef struct RunResult {
     /* The working folder is the user's home (or / or one holding the home):
      * the program was shown only the files named in the request. */
     bool work_narrowed;
+    bool net; /* the run step had the host's network (--net) */
     GeneratedFile *generated;
     size_t ngenerated;
     bool generated_truncated; /* some were left out: how many and why (GEN_LEFT_*) */

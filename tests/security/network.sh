@@ -71,6 +71,7 @@ test_host_services_are_unreachable() {
   expect_contains "$out" "own loopback ok"
   expect_not_contains "$out" CONNECTED
   expect_eq "$(cat "$T/accepted")" "" "connections the host's servers took"
+  expect_eq "$(json_field net)" false "the result says the run had no network"
 }
 
 test_net_gives_the_host_network() {
@@ -84,6 +85,8 @@ test_net_gives_the_host_network() {
   expect_contains "$out" "CONNECTED AF_INET"
   expect_contains "$out" "CONNECTED AF_UNIX"
   expect_eq "$(wc -l <"$T/accepted")" 2
+  # What a script reads to know the run had the network.
+  expect_eq "$(json_field net)" true
 }
 
 test_no_name_resolution_without_net() {
