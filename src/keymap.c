@@ -320,6 +320,15 @@ Action keymap_lookup(const Keymap *km, Key k)
     return ACT_NONE;
 }
 
+const char *keymap_key_of(const Keymap *km, Action a, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < km->n; i++)
+        if (km->map[i].action == a)
+            return key_label(km->map[i].key, buf, size);
+    return buf;
+}
+
 const char *keymap_keys_of(const Keymap *km, Action a, char *buf, size_t size)
 {
     size_t used = 0;

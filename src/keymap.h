@@ -117,5 +117,7 @@ void keymap_apply(Keymap *km, Config *cfg);
 Action keymap_lookup(const Keymap *km, Key k);
 /* "Ctrl-S" or "Ctrl-Y, Ctrl-Shift-Z" or "" for the keys of an action. */
 const char *keymap_keys_of(const Keymap *km, Action a, char *buf, size_t size);
+/* The first of them, or "" when the action has no key. */
+const char *keymap_key_of(const Keymap *km, Action a, char *buf, size_t size);
 
 #endif

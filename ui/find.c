@@ -123,7 +123,8 @@ static void on_find_submit(Ide *ide, const char *text, void *ud)
     if (!compile(ide, text, false))
         return;
     if (ide->has_match)
-        ide_message(ide, false, "F3: next match, Shift-F3: previous, Esc: stop highlighting");
+        ide_message(ide, false, "%s: next match, %s: previous, Esc: stop highlighting", ide_key(ide, ACT_FIND_NEXT),
+                    ide_key(ide, ACT_FIND_PREV));
 }
 
 /* ---------------------------------------------------------------- replace */

@@ -28,7 +28,7 @@ static const char *const fixed[][2] = {
     {"Enter, Esc", "accept, cancel"},
     {"Tab", "complete a file name"},
     {"Alt-R", "find: switch between plain text and regex"},
-    {"", "Run panel (F6 to reach it)"},
+    {"", "Run panel ({next_pane} to reach it)"},
     {"(while it runs)", "keys go to the program, but F-keys, Alt and Ctrl-S, Q, O, N"},
     {"Up, Down", "previous, next line that names a file and line"},
     {"Enter, click", "open the file at that line (or the picture the run saved)"},
@@ -36,11 +36,11 @@ static const char *const fixed[][2] = {
     {"Ctrl-F, F3, Shift-F3", "find in the output (any case), next, previous"},
     {"PageUp, PageDown, wheel", "scroll back"},
     {"Home, End", "oldest line kept, newest"},
-    {"Left, Right", "F7: older, newer result; a picture: the one before, after"},
-    {"r", "F7: the result's code back in its file's tab (Ctrl-Z undoes it)"},
-    {"d", "F7: what changed in the file since the result (again: the result)"},
-    {"Esc", "F7: back to the last run; a picture: back"},
-    {"", "Explorer (Ctrl-E, F6 to reach it)"},
+    {"Left, Right", "{history}: older, newer result; a picture: the one before, after"},
+    {"r", "{history}: the result's code back in its file's tab ({undo} undoes it)"},
+    {"d", "{history}: what changed in the file since the result (again: the result)"},
+    {"Esc", "{history}: back to the last run; a picture: back"},
+    {"", "Explorer ({explorer}, {next_pane} to reach it)"},
     {"Enter, click", "open the file, fold or unfold the folder"},
     {"Left, Right", "fold, unfold"},
     {"n, N", "new file, new folder"},
@@ -75,7 +75,7 @@ static size_t build(Ide *ide, char lines[][2][96], size_t max)
     }
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed && n < max; i++) {
         snprintf(lines[n][0], 96, "%s", fixed[i][0]);
-        snprintf(lines[n++][1], 96, "%s", fixed[i][1]);
+        ide_keys_in(ide, fixed[i][1], lines[n++][1], 96);
     }
     return n;
 }

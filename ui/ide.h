@@ -99,6 +99,9 @@ struct Ide {
     App *app;
     Term term;
     Keymap keys;
+    /* ide_key's answers: a few, so that one message can name several. */
+    char key_names[4][48];
+    unsigned key_name_next;
     char *root; /* the folder opened */
 
     Tab **tabs;
@@ -195,6 +198,13 @@ Tab *ide_tab(Ide *ide);
 /* The tab of the file at path, or NULL. */
 Tab *ide_tab_of(Ide *ide, const char *path);
 void ide_message(Ide *ide, bool error, const char *fmt, ...) TIDE_FMT(3, 4);
+/* The key that does a, as hints name it ("F5"; the first when it has
+ * several), after the user's [keys]; for an action without a key, its
+ * name and that it has none.  Valid until four more calls. */
+const char *ide_key(Ide *ide, Action a);
+/* text with each {action} (as [keys] names it: {run}, {stop}) replaced
+ * by ide_key's answer for it, into out. */
+void ide_keys_in(Ide *ide, const char *text, char *out, size_t size);
 EditorEnv ide_env(Ide *ide);
 /* Open path in a tab (or switch to it if it is open); a picture is
  * shown instead (imageview_open). */

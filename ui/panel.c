@@ -453,8 +453,8 @@ static bool find_session(Ide *ide, Tab *t, Session *out, Err *err)
     char *folder = run_folder(ide, t->doc->path);
     /* The CLI's hint (tide session new) is of no use inside the IDE. */
     if (ide->session && ide->session->kind == SESSION_SCRATCH && !strcmp(folder, ide->session->workdir)) {
-        err_set(err, "session %s runs %s files; Alt-N starts a %s session (a folder of its own)",
-                ide->session->name, ide->session->lang->name, lang->name);
+        err_set(err, "session %s runs %s files; %s starts a %s session (a folder of its own)",
+                ide->session->name, ide->session->lang->name, ide_key(ide, ACT_NEW_SESSION), lang->name);
         free(folder);
         return false;
     }
@@ -564,12 +564,13 @@ void panel_run(Ide *ide, Tab *t)
     bool prepared = p->starting;
     p->starting = false;
     if (p->thread_live) {
-        ide_message(ide, false, "a program is running: Shift-F5 stops it");
+        ide_message(ide, false, "a program is running: %s stops it", ide_key(ide, ACT_STOP));
         return;
     }
     Document *d = t->doc;
     if (!d->lang) {
-        ide_message(ide, true, "%s has no language tide runs: F2 chooses one", document_name(d));
+        ide_message(ide, true, "%s has no language tide runs: %s chooses one", document_name(d),
+                    ide_key(ide, ACT_LANGUAGE));
         return;
     }
     RunJob *j = xcalloc(1, sizeof *j);
@@ -676,7 +677,7 @@ static void panel_interrupt(Ide *ide)
         return;
     }
     run_control_interrupt(p->control);
-    ide_message(ide, false, "interrupted the program (SIGINT): Ctrl-C again or Shift-F5 stops it");
+    ide_message(ide, false, "interrupted the program (SIGINT): Ctrl-C again or %s stops it", ide_key(ide, ACT_STOP));
 }
 
 /* ---------------------------------------------------------------- finishing */
@@ -1027,8 +1028,9 @@ static void finish(Ide *ide)
         if (!sl_contains(&j->rec.repeated, j->rec.notes.items[i]))
             ide_message(ide, false, "%s", j->rec.notes.items[i]);
     StrList notes = {0};
-    run_result_notes(&j->res, j->session.lang, j->session.workdir, j->req.net,
-                     "Ctrl-F5 then Alt-N gives this file's runs the host's network", &notes);
+    char *net_how = xasprintf("%s then Alt-N gives this file's runs the host's network", ide_key(ide, ACT_RUN_ARGS));
+    run_result_notes(&j->res, j->session.lang, j->session.workdir, j->req.net, net_how, &notes);
+    free(net_how);
     for (size_t i = 0; i < notes.len; i++)
         ide_message(ide, false, "%s", notes.items[i]);
     sl_free(&notes);
@@ -1345,7 +1347,7 @@ void panel_history(Ide *ide)
         free(folder);
     }
     if (!have) {
-        ide_message(ide, false, "no runs recorded here yet: F5 runs the file");
+        ide_message(ide, false, "no runs recorded here yet: %s runs the file", ide_key(ide, ACT_RUN));
         return;
     }
     HistoryResult *list = NULL;
@@ -1449,20 +1451,20 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     char left[800];
     /* The keys, longest first: the first that fits is shown. */
     const char *const *hints;
-    static const char *const running[] = {"Ctrl-C: interrupt  Shift-F5: stop ", "Shift-F5: stop ", NULL};
-    static const char *const history[] = {"Left/Right: older/newer  d: diff  r: restore  F7: back ",
-                                          "Left/Right: older/newer  r: restore  F7: back ",
-                                          "d: diff  r: restore  F7: back ", "F7: back ", NULL};
-    static const char *const diffed[] = {"d: the result  r: restore  F7: back ", "d: the result  F7: back ",
-                                         "F7: back ", NULL};
-    static const char *const located[] = {"Enter: go to the line  F5: run again ", "Enter: go to the line ",
+    static const char *const running[] = {"Ctrl-C: interrupt  {stop}: stop ", "{stop}: stop ", NULL};
+    static const char *const history[] = {"Left/Right: older/newer  d: diff  r: restore  {history}: back ",
+                                          "Left/Right: older/newer  r: restore  {history}: back ",
+                                          "d: diff  r: restore  {history}: back ", "{history}: back ", NULL};
+    static const char *const diffed[] = {"d: the result  r: restore  {history}: back ", "d: the result  {history}: back ",
+                                         "{history}: back ", NULL};
+    static const char *const located[] = {"Enter: go to the line  {run}: run again ", "Enter: go to the line ",
                                           "Enter: go there ", NULL};
-    static const char *const ran[] = {"F5: run again  F7: history ", "F5: run again ", NULL};
-    static const char *const pictured[] = {"Enter: show the picture  F5: run again ", "Enter: show the picture ",
+    static const char *const ran[] = {"{run}: run again  {history}: history ", "{run}: run again ", NULL};
+    static const char *const pictured[] = {"Enter: show the picture  {run}: run again ", "Enter: show the picture ",
                                            NULL};
-    static const char *const pictures[] = {"Enter: show the pictures  F5: run again ", "Enter: show the pictures ",
+    static const char *const pictures[] = {"Enter: show the pictures  {run}: run again ", "Enter: show the pictures ",
                                            NULL};
-    static const char *const idle[] = {"F5: run the file  F7: history ", "F5: run ", NULL};
+    static const char *const idle[] = {"{run}: run the file  {history}: history ", "{run}: run ", NULL};
     if (p->thread_live || p->starting) {
         bool err;
         snprintf(left, sizeof left, " ▶ %s · %s", p->title, panel_state(ide, &err));
@@ -1480,8 +1482,16 @@ static void draw_title(Ide *ide, Rect r, bool focused)
         snprintf(left, sizeof left, " Run");
         hints = idle;
     }
+    char filled[6][160];
+    const char *with_keys[7];
+    size_t nh = 0;
+    for (; hints[nh] && nh < 6; nh++) {
+        ide_keys_in(ide, hints[nh], filled[nh], sizeof filled[nh]);
+        with_keys[nh] = filled[nh];
+    }
+    with_keys[nh] = NULL;
     const char *right;
-    int rw = panel_title_fit(left, hints, hints == located || hints == pictured || hints == pictures, r.w, &right);
+    int rw = panel_title_fit(left, with_keys, hints == located || hints == pictured || hints == pictures, r.w, &right);
     if (!p->thread_live && (p->ran || p->history))
         term_style(stdscr, p->title_error ? ROLE_RESULT_FAIL : ROLE_RESULT_OK);
     term_put(r.y, r.x, left, 0, r.w - rw - 2);
@@ -1849,11 +1859,11 @@ static void restore_code(Ide *ide)
     bool entry_changed = n > changed_others;
     bool ok = ide_restore_text(ide, path, full.code ? full.code : "", full.code_len, what);
     if (ok && others && entry_changed)
-        ide_message(ide, false, "%s and %s: the code of %s (not saved; Ctrl-Z in each brings yours back)",
-                    full.entry, names.data, what);
+        ide_message(ide, false, "%s and %s: the code of %s (not saved; %s in each brings yours back)",
+                    full.entry, names.data, what, ide_key(ide, ACT_UNDO));
     else if (ok && others)
-        ide_message(ide, false, "%s: the code of %s (not saved; Ctrl-Z in each brings yours back); %s held it already",
-                    names.data, what, full.entry);
+        ide_message(ide, false, "%s: the code of %s (not saved; %s in each brings yours back); %s held it already",
+                    names.data, what, ide_key(ide, ACT_UNDO), full.entry);
     else if (ok && many)
         ide_message(ide, false, "%s %s the code of %s; %zu other files changed since (tide checkout %lld writes "
                     "them all)", full.entry, entry_changed ? "has" : "already held", what, changed_others,
@@ -2239,7 +2249,8 @@ static void on_output_find(Ide *ide, const char *text, void *ud)
     p->find = xstrdup(text);
     p->picked = false;
     if (find_in_output(ide, text, 1))
-        ide_message(ide, false, "F3: next, Shift-F3: previous, Ctrl-C copies it, Esc lets go");
+        ide_message(ide, false, "%s: next, %s: previous, %s copies it, Esc lets go", ide_key(ide, ACT_FIND_NEXT),
+                    ide_key(ide, ACT_FIND_PREV), ide_key(ide, ACT_COPY));
     else
         ide_message(ide, false, "'%s' is not in the output", text);
 }

@@ -75,6 +75,38 @@ Tab *ide_tab(Ide *ide)
     return ide->ntabs ? ide->tabs[ide->active] : NULL;
 }
 
+const char *ide_key(Ide *ide, Action a)
+{
+    char *buf = ide->key_names[ide->key_name_next++ % 4];
+    size_t size = sizeof ide->key_names[0];
+    if (!*keymap_key_of(&ide->keys, a, buf, size))
+        snprintf(buf, size, "%s (no key)", action_name(a));
+    return buf;
+}
+
+void ide_keys_in(Ide *ide, const char *text, char *out, size_t size)
+{
+    StrBuf sb = {0};
+    for (const char *c = text; *c; c++) {
+        const char *end = *c == '{' ? strchr(c, '}') : NULL;
+        char name[32];
+        Action a = ACT_NONE;
+        if (end && end - c - 1 < (ptrdiff_t)sizeof name) {
+            snprintf(name, sizeof name, "%.*s", (int)(end - c - 1), c + 1);
+            a = action_by_name(name);
+        }
+        if (a == ACT_NONE) {
+            sb_append(&sb, c, 1);
+            continue;
+        }
+        const char *key = ide_key(ide, a);
+        sb_append(&sb, key, strlen(key));
+        c = end;
+    }
+    snprintf(out, size, "%.*s", (int)sb.len, sb.data ? sb.data : "");
+    sb_free(&sb);
+}
+
 void ide_message(Ide *ide, bool error, const char *fmt, ...)
 {
     va_list ap;
@@ -358,8 +390,8 @@ static void aside_job_done(void *arg)
         const char *home = getenv("HOME");
         size_t n = home ? strlen(home) : 0;
         bool under = n > 1 && !strncmp(j->aside, home, n) && j->aside[n] == '/';
-        ide_message(j->ide, false, "%s not restored: its changes are kept in %s%s (Ctrl-O opens it)", j->name,
-                    under ? "~" : "", j->aside + (under ? n : 0));
+        ide_message(j->ide, false, "%s not restored: its changes are kept in %s%s (%s opens it)", j->name,
+                    under ? "~" : "", j->aside + (under ? n : 0), ide_key(j->ide, ACT_OPEN));
     } else {
         ide_message(j->ide, true, "%s not restored, and its changes could not be set aside: %s", j->name,
                     j->err.msg);
@@ -416,8 +448,8 @@ static void on_restore_answer(Ide *ide, const char *answer, void *ud)
     buffer_checkpoint(b, 0);
     recovery_free(&r);
     t->rec_written = true; /* ours now: replaced as the user goes on */
-    ide_message(ide, false, "restored the unsaved changes of %s: save to keep them (Ctrl-Z undoes)",
-                document_name(t->doc));
+    ide_message(ide, false, "restored the unsaved changes of %s: save to keep them (%s undoes)",
+                document_name(t->doc), ide_key(ide, ACT_UNDO));
 }
 
 /* What to know about a file just opened, on the status bar. */
@@ -431,7 +463,7 @@ static void say_opened(Ide *ide, const Tab *t)
         ide_message(ide, false, "%s is also open in another tide: better edit it in one only",
                     shown_path(ide, d->path));
     else if (!d->disk.exists)
-        ide_message(ide, false, "%s is a new file: Ctrl-S creates it", shown_path(ide, d->path));
+        ide_message(ide, false, "%s is a new file: %s creates it", shown_path(ide, d->path), ide_key(ide, ACT_SAVE));
     else if (document_read_only(d))
         ide_message(ide, false, "%s is read-only: saving will ask first", shown_path(ide, d->path));
 }
@@ -504,8 +536,8 @@ bool ide_restore_text(Ide *ide, const char *full, const char *text, size_t len, 
     buffer_replace(b, 0, have, text, len);
     buffer_checkpoint(b, 0);
     view_goto(t->view, line, 0);
-    ide_message(ide, false, "%s: the code of %s (not saved; Ctrl-Z brings yours back)", document_name(t->doc),
-                what);
+    ide_message(ide, false, "%s: the code of %s (not saved; %s brings yours back)", document_name(t->doc),
+                what, ide_key(ide, ACT_UNDO));
     return true;
 }
 
@@ -687,8 +719,8 @@ static void run_now(Ide *ide, Tab *t)
 {
     Tab *cur = ide_tab(ide);
     if (cur && cur != t && program_tab(ide, cur, false) == t)
-        ide_message(ide, false, "%s has no main of its own: F5 runs %s, the program it is part of",
-                    document_name(cur->doc), document_name(t->doc));
+        ide_message(ide, false, "%s has no main of its own: %s runs %s, the program it is part of",
+                    document_name(cur->doc), ide_key(ide, ACT_RUN), document_name(t->doc));
     panel_run(ide, t);
 }
 
@@ -780,7 +812,8 @@ static void on_overwrite_answer(Ide *ide, const char *answer, void *ud)
         panel_cancel_start(ide);
         Err err;
         if (document_reload(t->doc, &err))
-            ide_message(ide, false, "reloaded %s from disk (Ctrl-Z brings your version back)", document_name(t->doc));
+            ide_message(ide, false, "reloaded %s from disk (%s brings your version back)", document_name(t->doc),
+                        ide_key(ide, ACT_UNDO));
         else
             ide_message(ide, true, "%s", err.msg);
         ide->quitting = false;
@@ -1117,8 +1150,8 @@ static void disk_look_done(void *arg)
         DiskStamp now_on_disk = l->f[i].now;
         if (!now_on_disk.exists) {
             if (d->disk.exists) {
-                ide_message(ide, true, "%s was deleted or moved on disk; Ctrl-S writes it again",
-                            shown_path(ide, d->path));
+                ide_message(ide, true, "%s was deleted or moved on disk; %s writes it again",
+                            shown_path(ide, d->path), ide_key(ide, ACT_SAVE));
                 buffer_mark_unsaved(d->buf);
                 t->disk_noticed = true;
             }
@@ -1127,7 +1160,8 @@ static void disk_look_done(void *arg)
         if (!buffer_modified(d->buf)) {
             Err err;
             if (document_reload(d, &err))
-                ide_message(ide, false, "%s changed on disk: reloaded (Ctrl-Z goes back)", shown_path(ide, d->path));
+                ide_message(ide, false, "%s changed on disk: reloaded (%s goes back)", shown_path(ide, d->path),
+                            ide_key(ide, ACT_UNDO));
             else
                 ide_message(ide, true, "%s", err.msg);
         } else {
@@ -1352,7 +1386,7 @@ static void draw_status(Ide *ide, Tab *t, int rows, const size_t *start, const s
             snprintf(left, sizeof left, " %s%s%s", shown_path(ide, t->doc->path),
                      buffer_modified(t->doc->buf) ? " [modified]" : "", t->saving ? " (saving...)" : "");
     } else {
-        snprintf(left, sizeof left, " F1: help");
+        snprintf(left, sizeof left, " %s: help", ide_key(ide, ACT_HELP));
     }
     term_put(r.y, r.x, left, 0, r.w - rw - 1);
     if (rw) {
@@ -1528,7 +1562,8 @@ static void run_request(Ide *ide)
     if (document_take_shebang(t->doc))
         view_reattach(t->view);
     if (!t->doc->lang) {
-        ide_message(ide, true, "%s has no language tide runs: F2 chooses one", document_name(t->doc));
+        ide_message(ide, true, "%s has no language tide runs: %s chooses one", document_name(t->doc),
+                    ide_key(ide, ACT_LANGUAGE));
         return;
     }
     /* The program's other files are saved first (one changed on disk
@@ -1731,8 +1766,8 @@ static void do_action(Ide *ide, Action a)
         if (t && t->doc->lang && t->doc->lang->comment)
             view_toggle_comment(t->view, t->doc->lang->comment);
         else if (t)
-            ide_message(ide, false, "%s has no comments to add: F2 sets its language",
-                        t->doc->lang ? t->doc->lang->name : "plain text");
+            ide_message(ide, false, "%s has no comments to add: %s sets its language",
+                        t->doc->lang ? t->doc->lang->name : "plain text", ide_key(ide, ACT_LANGUAGE));
         break;
     case ACT_THEME:
         theme_menu_open(ide);
@@ -1976,7 +2011,8 @@ static void handle_event(Ide *ide, const InputEvent *ev)
         }
         if (a == ACT_NONE || editor_action(a)) {
             if (!panel_key(ide, ev->key) && a != ACT_NONE)
-                ide_message(ide, false, "%s works in the editor (F6 goes there)", action_name(a));
+                ide_message(ide, false, "%s works in the editor (%s goes there)", action_name(a),
+                            ide_key(ide, ACT_NEXT_PANE));
             return;
         }
     }
@@ -2016,11 +2052,14 @@ void ide_set_language(Ide *ide, const Lang *lang)
     if (lang && st && !avail)
         ide_message(ide, true, "%s is now %s, but %s", document_name(t->doc), lang->name, st);
     else if (lang && lang->compile && t->doc->path && !lang_is_source(lang, t->doc->path))
-        ide_message(ide, false, "%s is now %s; to compile it, F5 needs a name ending in %s (Alt-S saves it "
-                    "under another)", document_name(t->doc), lang->name, lang->source_exts[0]);
+        ide_message(ide, false, "%s is now %s; to compile it, %s needs a name ending in %s (%s saves it "
+                    "under another)", document_name(t->doc), lang->name, ide_key(ide, ACT_RUN), lang->source_exts[0],
+                    ide_key(ide, ACT_SAVE_AS));
+    else if (lang)
+        ide_message(ide, false, "%s is now %s: %s runs it as that", document_name(t->doc), lang->name,
+                    ide_key(ide, ACT_RUN));
     else
-        ide_message(ide, false, "%s is now %s%s", document_name(t->doc), lang ? lang->name : "plain text",
-                    lang ? ": F5 runs it as that" : "");
+        ide_message(ide, false, "%s is now plain text", document_name(t->doc));
 }
 
 static void set_root(Ide *ide, const char *root)
@@ -2120,7 +2159,7 @@ void ide_new_scratch(Ide *ide, const Lang *lang)
     set_root(ide, s->workdir);
     set_session(ide, s);
     open_session_entry(ide, s);
-    ide_message(ide, false, "new %s session %s: F5 runs %s", lang->name, s->name,
+    ide_message(ide, false, "new %s session %s: %s runs %s", lang->name, s->name, ide_key(ide, ACT_RUN),
                 lang->starter_file ? lang->starter_file : "the file");
 }
 
@@ -2138,8 +2177,8 @@ void ide_resume_session(Ide *ide, Session *s)
     set_session(ide, s);
     open_session_entry(ide, s);
     mark_run_files(ide, s->id, s->last_result);
-    ide_message(ide, false, "%s session %s: %lld run%s so far (F7 shows them)", s->lang ? s->lang->name : "",
-                s->name, (long long)s->runs, s->runs == 1 ? "" : "s");
+    ide_message(ide, false, "%s session %s: %lld run%s so far (%s shows them)", s->lang ? s->lang->name : "",
+                s->name, (long long)s->runs, s->runs == 1 ? "" : "s", ide_key(ide, ACT_HISTORY));
 }
 
 /* ---------------------------------------------------------------- main */

@@ -330,6 +330,35 @@ test_runaway_program_is_stopped() {
   tui_wait_gone 'stopping the program' 2
 }
 
+# Keys the user rebound in config.ini are the keys the hints name: the
+# panel's title, the messages, the help page.
+test_hints_name_the_keys_the_user_bound() {
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[keys]\nrun = F9\nstop = Shift-F9\nhistory = F11\nnext_pane = F12\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  printf 'import time\nwhile True:\n    print("tick", flush=True)\n    time.sleep(0.1)\n' >keys.py
+  tui_start keys.py
+  tui_wait 'while True'
+  tui_keys F9
+  tui_wait 'tick' 30
+  tui_wait 'Ctrl-C: interrupt  Shift-F9: stop'
+  tui_keys S-F9
+  tui_wait 'killed · ' 20
+  tui_wait 'F9: run again  F11: history'
+  tui_keys F9
+  tui_wait 'Shift-F9: stop' 20
+  tui_keys C-c
+  tui_wait 'interrupted the program (SIGINT): Ctrl-C again or Shift-F9 stops it'
+  tui_wait '  F9: run again' 20
+  tui_keys F1
+  tui_wait 'tide: keys'
+  tui_keys NPage NPage NPage
+  tui_wait ' Run panel (F12 to reach it)'
+  case "$(tui_screen)" in
+    *F5*|*F7*|*F6*) fail "the help page names a default key: $(tui_screen)" ;;
+  esac
+  tui_esc
+}
+
 # Ctrl-Q while a program runs asks first; Esc keeps both; yes stops the
 # run (recorded as killed) and quits, leaving no process behind.
 test_quitting_while_a_program_runs_asks_first() {

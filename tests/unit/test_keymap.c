@@ -61,6 +61,10 @@ Test(keymap, defaults_and_config)
     cr_assert_eq(keymap_lookup(&km, TK_F(1)), ACT_NONE, "help unbound");
     char buf[64];
     cr_assert_str_eq(keymap_keys_of(&km, ACT_QUIT, buf, sizeof buf), "F5", "a line replaces the keys");
+    /* What hints name: the first key as written, nothing when unbound. */
+    cr_assert_str_eq(keymap_key_of(&km, ACT_RUN, buf, sizeof buf), "F9");
+    cr_assert_str_eq(keymap_key_of(&km, ACT_HELP, buf, sizeof buf), "");
+    cr_assert_str_eq(keymap_key_of(&km, ACT_STOP, buf, sizeof buf), "Shift-F5");
     config_free(&cfg);
     free(path);
 }
