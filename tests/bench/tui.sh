@@ -185,13 +185,18 @@ else:
         best, "yes" if med["tide"] is not None and med["tide"] <= best else "NO"))
     # The editors' own share of those keys (echo_shim.c): the rest is the
     # terminal's, the same program for all three.
-    print("  of which inside the editor, from reading the key to writing it:")
+    # And what the terminal is given to parse before it can show the key
+    # (colours cost bytes: nano runs here without highlighting).
+    print("  of which inside the editor, from reading the key to writing it; the bytes written until then:")
     for prog in ("tide", "vim", "nano"):
         try:
             with open("echo.%s.log" % prog) as f:
-                us = sorted(float(x) for x in f if x.strip())
+                rows = [x.split() for x in f if x.strip()]
         except OSError:
-            us = []
-        print("    %-6s %s" % (prog, "median %.0f us  p10 %.0f us  p90 %.0f us  keys %d" % (
-            statistics.median(us), us[len(us) // 10], us[len(us) * 9 // 10], len(us)) if us else "no measurement"))
+            rows = []
+        us = sorted(float(r[0]) for r in rows)
+        nbytes = sorted(int(r[1]) for r in rows if len(r) > 1)
+        print("    %-6s %s" % (prog, "median %.0f us  p10 %.0f us  p90 %.0f us  keys %d  bytes %s" % (
+            statistics.median(us), us[len(us) // 10], us[len(us) * 9 // 10], len(us),
+            statistics.median(nbytes) if nbytes else "-") if us else "no measurement"))
 PY
