@@ -882,6 +882,9 @@ static void print_summary(const RunOptions *o, const RunResult *res)
             human_size(mem, sizeof mem, res->peak_memory_kb * 1024);
             sb_printf(&sb, ", peak memory %s", mem);
         }
+        /* What let it out of its sandbox, in the record a log keeps. */
+        if (res->net)
+            sb_puts(&sb, ", host network");
     }
     if (res->message[0] && res->status != RUN_OK)
         sb_printf(&sb, ": %s", res->message);

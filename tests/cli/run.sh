@@ -1439,6 +1439,12 @@ test_a_program_that_finds_no_network_is_told_why() {
   run_tide run --json --ephemeral --net conn.py
   expect_rc 1 "$OUT"
   expect_eq "$(json_get "$OUT" 'j["notes"]')" "[]"
+  # The summary says the run had the network (and only then).
+  run_tide run --ephemeral --net conn.py
+  expect_contains "$ERR" "peak memory"
+  expect_contains "$ERR" ", host network"
+  run_tide run --ephemeral conn.py
+  expect_not_contains "$ERR" "host network"
   printf 'raise ValueError("bad value")\n' >other.py
   run_tide run --json --ephemeral other.py
   expect_eq "$(json_get "$OUT" 'j["notes"]')" "[]"
