@@ -32,8 +32,8 @@ static const char *const fixed[][2] = {
     {"(while it runs)", "keys go to the program, but F-keys, Alt and Ctrl-S, Q, O, N"},
     {"Up, Down", "previous, next line that names a file and line"},
     {"Enter, click", "open the file at that line (or the picture the run saved)"},
-    {"drag or Ctrl-A, Ctrl-C", "pick output text (all of it), copy it; Esc lets go"},
-    {"Ctrl-F, F3, Shift-F3", "find in the output (any case), next, previous"},
+    {"drag or {select_all}, {copy}", "pick output text (all of it), copy it; Esc lets go"},
+    {"{find}, {find_next}, {find_prev}", "find in the output (any case), next, previous"},
     {"PageUp, PageDown, wheel", "scroll back"},
     {"Home, End", "oldest line kept, newest"},
     {"Left, Right", "{history}: older, newer result; a picture: the one before, after"},
@@ -74,7 +74,8 @@ static size_t build(Ide *ide, char lines[][2][96], size_t max)
         }
     }
     for (size_t i = 0; i < sizeof fixed / sizeof *fixed && n < max; i++) {
-        snprintf(lines[n][0], 96, "%s", fixed[i][0]);
+        /* Keys of the keymap as the user bound them. */
+        ide_keys_in(ide, fixed[i][0], lines[n][0], 96);
         ide_keys_in(ide, fixed[i][1], lines[n++][1], 96);
     }
     return n;

@@ -334,7 +334,8 @@ test_runaway_program_is_stopped() {
 # panel's title, the messages, the help page.
 test_hints_name_the_keys_the_user_bound() {
   mkdir -p "$XDG_CONFIG_HOME/tide"
-  printf '[keys]\nrun = F9\nstop = Shift-F9\nhistory = F11\nnext_pane = F12\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  printf '[keys]\nrun = F9\nstop = Shift-F9\nhistory = F11\nnext_pane = F12\nfind_next = F4\n' \
+    >"$XDG_CONFIG_HOME/tide/config.ini"
   printf 'import time\nwhile True:\n    print("tick", flush=True)\n    time.sleep(0.1)\n' >keys.py
   tui_start keys.py
   tui_wait 'while True'
@@ -353,6 +354,8 @@ test_hints_name_the_keys_the_user_bound() {
   tui_wait 'tide: keys'
   tui_keys NPage NPage NPage
   tui_wait ' Run panel (F12 to reach it)'
+  tui_wait 'Ctrl-F, F4, Shift-F3'
+  tui_wait 'F11: older, newer result'
   case "$(tui_screen)" in
     *F5*|*F7*|*F6*) fail "the help page names a default key: $(tui_screen)" ;;
   esac
