@@ -17,9 +17,11 @@
 #define LIB_DEPTH 3
 #define MAX_JARS 256
 
+/* ASCII letters and digits, as isalnum in the C and UTF-8 locales, without
+ * a call per byte: every candidate file beside a program is scanned. */
 static bool is_ident(char c)
 {
-    return isalnum((unsigned char)c) || c == '_' || c == '$';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
 }
 
 /* ------------------------------------------------------------ C, C++ */
@@ -103,6 +105,8 @@ static size_t skip_space(const char *s, size_t i, size_t len)
  * name in an expression. */
 static bool c_has_main(const char *text, size_t len)
 {
+    if (!memmem(text, len, "main", 4))
+        return false; /* most helpers: not worth blanking */
     char *s = c_code_only(text, len);
     bool found = false;
     int braces = 0, parens = 0;
@@ -781,14 +785,12 @@ static void c_defines(const char *code, size_t len, StrList *out)
     }
 }
 
-static void c_scan(const char *text, size_t len, CUnit *u)
+/* The names the source uses: directives too (a macro may call a helper's
+ * function).  Apart from c_scan: of the files beside a program, only
+ * those it takes need them, and they are most of a scan's work. */
+static void c_uses(const char *text, size_t len, CUnit *u)
 {
-    *u = (CUnit){0};
-    char *code = c_code_only(text, len);
-    c_defines(code, len, &u->defines);
-    free(code);
-    /* Uses: directives too (a macro may call a helper's function). */
-    code = c_code_blanked(text, len, true);
+    char *code = c_code_blanked(text, len, true);
     for (size_t i = 0; i < len;) {
         if (is_ident(code[i]) && !isdigit((unsigned char)code[i])) {
             size_t b = ident_end(code, i, len);
@@ -798,6 +800,16 @@ static void c_scan(const char *text, size_t len, CUnit *u)
             i++;
         }
     }
+    free(code);
+    sort_unique(&u->uses);
+}
+
+/* All but the uses (c_uses). */
+static void c_scan(const char *text, size_t len, CUnit *u)
+{
+    *u = (CUnit){0};
+    char *code = c_code_only(text, len);
+    c_defines(code, len, &u->defines);
     free(code);
     for (const char *p = text, *end = text + len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -832,7 +844,6 @@ static void c_scan(const char *text, size_t len, CUnit *u)
         p = line_end + 1;
     }
     sort_unique(&u->defines);
-    sort_unique(&u->uses);
     sort_unique(&u->headers);
     sort_unique(&u->included);
 }
@@ -882,6 +893,7 @@ static void c_reachable(const char *entry_path, StrList *cands)
         return;
     CUnit prog;
     c_scan(text, len, &prog);
+    c_uses(text, len, &prog);
     free(text);
     CUnit *units = xcalloc(cands->len, sizeof *units);
     bool *taken = xcalloc(cands->len, sizeof *taken);
@@ -909,6 +921,10 @@ static void c_reachable(const char *entry_path, StrList *cands)
                          !sorted_has(&prog.defines, units[i].defines.items[d]);
             if (wanted) {
                 taken[i] = changed = true;
+                if (read_source(cands->items[i], &text, &len)) {
+                    c_uses(text, len, &units[i]);
+                    free(text);
+                }
                 merge(&prog.uses, &units[i].uses);
                 merge(&prog.defines, &units[i].defines);
                 merge(&prog.headers, &units[i].headers);
