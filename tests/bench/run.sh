@@ -30,6 +30,28 @@ int main(void)
 }
 P
 
+# A program among many files of its language, as folders of exercises
+# and of libraries are: tide reads each to find the helpers the program
+# links with (src/srcdeps.c).  The program alone, beside 49 other
+# programs, and beside 50 helpers it does not use.
+python3 - "$T" <<'P'
+import os, sys
+t = sys.argv[1]
+def body(name, n):
+    return "".join("int %s_%d(int a, int b)\n{\n    int t = a * %d + b; /* sum */\n    return t > 10 ? t : -t;\n}\n\n"
+                   % (name, k, k) for k in range(n))
+for d in ("alone", "exercises", "helpers"):
+    os.makedirs(os.path.join(t, d), exist_ok=True)
+def prog(i):
+    return "#include <stdio.h>\n\n" + body("h%d" % i, 30) + "int main(void)\n{\n    return h%d_0(1, 2) > 100;\n}\n" % i
+open(os.path.join(t, "alone", "ex1.c"), "w").write(prog(1))
+for i in range(1, 51):
+    open(os.path.join(t, "exercises", "ex%d.c" % i), "w").write(prog(i))
+    open(os.path.join(t, "helpers", "lib%d.c" % i), "w").write(body("l%d" % i, 30))
+open(os.path.join(t, "helpers", "main.c"), "w").write("int main(void)\n{\n    return 0;\n}\n")
+P
+for f in alone/ex1.c exercises/ex1.c helpers/main.c; do "$TIDE" run --ephemeral "$T/$f" >/dev/null 2>&1; done
+
 # The bare programs, built as tide builds them; the cached builds warmed.
 gcc -std=gnu17 -O2 -o empty.bin empty.c
 gcc -std=gnu17 -O2 -o cpu.bin cpu.c
@@ -126,4 +148,14 @@ cpu = measure([
 show("CPU-bound: xorshift loop in C", cpu, "bare ./cpu")
 print(f"  tide {cpu['tide run cpu.c (cached binary)'][0] / cpu['bare ./cpu'][0]:.3f}x bare "
       f"(target <= 1.02x)")
+
+# 4. The files beside a program (no target: a regression shows here).
+import os
+T = os.environ["T"]
+near = measure([
+    ("tide run ex1.c, alone in its folder", run + [T + "/alone/ex1.c"]),
+    ("tide run ex1.c beside 49 other programs", run + [T + "/exercises/ex1.c"]),
+    ("tide run main.c beside 50 unused helpers", run + [T + "/helpers/main.c"]),
+], 20)
+show("A C program among many C files (cached binaries)", near, "tide run ex1.c, alone in its folder")
 P
