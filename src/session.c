@@ -1,4 +1,5 @@
 #include "session.h"
+#include "snapstat.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -898,6 +899,18 @@ static bool valid_rel(const char *p)
 static void snapshot_take(SessionRun *run)
 {
     Err verr;
+    VcsSnapshotOptions opt = {.force = (const char *const *)run->snap_force.items,
+                              .exclude = (const char *const *)run->exclude.items,
+                              .lang = run->s.lang,
+                              .limit_big = run->s.kind == SESSION_FOLDER,
+                              .only_forced = exec_folder_is_private(run->s.workdir)};
+    /* Nothing touched since the last run: its snapshot, libgit2 unloaded. */
+    if (run->s.runs > 0 && vcs_snapshot_unchanged(run->s.git_dir, run->s.workdir, &opt, &run->snap)) {
+        run->snap_ok = true;
+        for (size_t i = 0; i < run->snap.notes.len; i++)
+            sl_push(&run->snap_notes, run->snap.notes.items[i]);
+        return;
+    }
     /* A session's repository is made here, at its first snapshot: loading
      * libgit2 (~5 ms) then overlaps the run instead of delaying it, and a
      * session that never runs has none.  Only in a session without runs:
@@ -912,11 +925,6 @@ static void snapshot_take(SessionRun *run)
     }
     run->vcs_ok = true;
     vcs_break_stale_locks(&run->vcs);
-    VcsSnapshotOptions opt = {.force = (const char *const *)run->snap_force.items,
-                              .exclude = (const char *const *)run->exclude.items,
-                              .lang = run->s.lang,
-                              .limit_big = run->s.kind == SESSION_FOLDER,
-                              .only_forced = exec_folder_is_private(run->s.workdir)};
     if (vcs_snapshot(&run->vcs, &opt, &run->snap, &verr)) {
         run->snap_ok = true;
         for (size_t i = 0; i < run->snap.notes.len; i++)
@@ -1219,6 +1227,9 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
     } else if (run->snap_ok && run->snap.changed && *commit && !vcs_advance(&run->vcs, commit, &cerr)) {
         /* The result has its commit; only the branch lags behind. */
         sl_push_owned(&run->notes, xasprintf("git: %s", cerr.msg));
+        snapstat_forget(run->s.git_dir);
+    } else if (run->snap_ok && *commit) {
+        vcs_remember(run->s.git_dir, &run->snap, commit);
     }
     out->recorded = ok;
     out->result_id = ok ? rid : 0;

@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <nettle/sha1.h>
 #include <zlib.h>
 
 #include "fileio.h"
 #include "gitlib.h"
+#include "snapstat.h"
 
 /* libgit2's last error as the tail of a message. */
 static const char *git_msg(void)
@@ -131,6 +133,10 @@ typedef struct Walk {
      * each question costs libgit2 a stat of every .gitignore up the tree. */
     bool outside_rules;
     StrList notes;
+    /* What the outcome depends on, for vcs_snapshot_unchanged (snapstat.h);
+     * unusable when it cannot be told from stat data alone. */
+    StrBuf rec;
+    bool unusable;
 } Walk;
 
 static bool is_forced(const Walk *w, const char *path)
@@ -179,6 +185,7 @@ static void note(StrList *notes, const char *fmt, ...)
 static void add_file(Walk *w, const char *path, const struct stat *st)
 {
     if (S_ISREG(st->st_mode) && st->st_size > w->max_file) {
+        snapstat_stat(&w->rec, SNAPSTAT_FILE, path, st); /* kept once it shrinks */
         char *size = human_size(st->st_size), *cap = human_size(w->max_file);
         note(&w->notes, "left %s (%s) out of the snapshot: files over %s are not kept in git", path, size, cap);
         free(size);
@@ -231,18 +238,69 @@ static bool has_patterns(const char *path)
 
 /* Git's rules from outside the work tree: info/exclude, and
  * core.excludesFile or, when unset, $XDG_CONFIG_HOME/git/ignore. */
-static bool outside_rules(Vcs *v)
+/* A file git's rules or config come from, for the record: its stat data,
+ * or its absence.  A config that includes others is not followed: the
+ * walk is then not recorded. */
+static void record_outside(Walk *w, const char *path, bool config)
 {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT)
+            snapstat_absent(&w->rec, path);
+        else
+            w->unusable = true;
+        return;
+    }
+    snapstat_stat(&w->rec, SNAPSTAT_OUTSIDE, path, &st);
+    char *text;
+    size_t len;
+    if (config && fileio_read(path, 1 << 20, &text, &len, NULL)) {
+        for (char *p = text; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        if (strstr(text, "include"))
+            w->unusable = true;
+        free(text);
+    } else if (config) {
+        w->unusable = true;
+    }
+}
+
+/* The config files libgit2 reads core.excludesFile from. */
+static void record_configs(Walk *w)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    char *paths[4] = {xasprintf("%s/config", w->v->git_dir), xstrdup("/etc/gitconfig"),
+                      home ? xasprintf("%s/.gitconfig", home) : NULL,
+                      xdg && *xdg ? xasprintf("%s/git/config", xdg)
+                      : home      ? xasprintf("%s/.config/git/config", home)
+                                  : NULL};
+    for (int i = 0; i < 4; i++) {
+        if (paths[i])
+            record_outside(w, paths[i], true);
+        free(paths[i]);
+    }
+}
+
+static bool outside_rules(Walk *w)
+{
+    Vcs *v = w->v;
     char *exclude = xasprintf("%s/info/exclude", v->git_dir);
     bool rules = has_patterns(exclude);
+    record_outside(w, exclude, false);
     free(exclude);
+    record_configs(w);
     git_config *cfg = NULL;
     git_buf buf = {0};
     bool set = false;
     if (!rules && gitlib.git_repository_config(&cfg, v->repo) == 0) {
         set = gitlib.git_config_get_path(&buf, cfg, "core.excludesfile") == 0;
-        if (set)
+        if (set) {
             rules = has_patterns(buf.ptr);
+            if (buf.ptr && buf.ptr[0] == '/')
+                record_outside(w, buf.ptr, false);
+            else
+                w->unusable = true;
+        }
         gitlib.git_buf_dispose(&buf);
         gitlib.git_config_free(cfg);
     }
@@ -252,6 +310,8 @@ static bool outside_rules(Vcs *v)
                      : home      ? xasprintf("%s/.config/git/ignore", home)
                                  : NULL;
         rules = path && has_patterns(path);
+        if (path)
+            record_outside(w, path, false);
         free(path);
     }
     return rules;
@@ -264,8 +324,22 @@ static void walk_dir(Walk *w, int fd, const char *rel, bool rules)
         close(fd);
         return;
     }
-    struct stat gi;
-    rules = rules || w->outside_rules || fstatat(fd, ".gitignore", &gi, AT_SYMLINK_NOFOLLOW) == 0;
+    struct stat gi, here;
+    if (fstat(fd, &here) == 0)
+        snapstat_stat(&w->rec, SNAPSTAT_FOLDER, rel, &here);
+    else
+        w->unusable = true;
+    bool gitignore = fstatat(fd, ".gitignore", &gi, AT_SYMLINK_NOFOLLOW) == 0;
+    if (gitignore) {
+        /* As git reads it (through a link): its content is the rules. */
+        char *gpath = *rel ? xasprintf("%s/.gitignore", rel) : xstrdup(".gitignore");
+        if (fstatat(fd, ".gitignore", &gi, 0) == 0)
+            snapstat_stat(&w->rec, SNAPSTAT_IGNORE, gpath, &gi);
+        else
+            w->unusable = true;
+        free(gpath);
+    }
+    rules = rules || w->outside_rules || gitignore;
     struct dirent *de;
     while ((de = readdir(d))) {
         const char *name = de->d_name;
@@ -288,16 +362,22 @@ static void walk_dir(Walk *w, int fd, const char *rel, bool rules)
             struct stat gst;
             bool nested = fstatat(dirfd(d), dotgit, &gst, AT_SYMLINK_NOFOLLOW) == 0;
             free(dotgit);
-            if (is_excluded(w, path) || (rules && ignored(w, path)) || dependency_folder(dirfd(d), name)) {
-                /* pruned, as git does */
+            if (is_excluded(w, path) || (rules && ignored(w, path))) {
+                /* pruned, as git does (by name and rules: recorded already) */
+            } else if (dependency_folder(dirfd(d), name)) {
+                /* (by what it holds: its times change with that) */
+                snapstat_stat(&w->rec, SNAPSTAT_FOLDER, path, &st);
             } else if (nested) {
+                snapstat_stat(&w->rec, SNAPSTAT_FOLDER, path, &st);
                 note(&w->notes, "left %s/ out of the snapshot: it is a git repository of its own", path);
             } else {
                 int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (sub >= 0)
                     walk_dir(w, sub, path, rules);
-                else
+                else {
+                    w->unusable = true;
                     note(&w->notes, "left %s/ out of the snapshot: %s", path, strerror(errno));
+                }
             }
         } else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
             bool forced = is_forced(w, path);
@@ -349,6 +429,8 @@ static void walk_clear(Walk *w)
     w->bytes = w->visited = 0;
     w->truncated = w->over = false;
     sl_free(&w->notes);
+    sb_free(&w->rec);
+    w->unusable = false;
 }
 
 static bool walk(Walk *w, Err *err)
@@ -371,7 +453,7 @@ static bool walk_tree(Walk *w, Err *err)
         qsort(w->files, w->n, sizeof *w->files, cmp_walkfile);
         return true;
     }
-    w->outside_rules = outside_rules(w->v);
+    w->outside_rules = outside_rules(w);
     bool limit = opt->limit_big && opt->lang;
     if (limit) {
         w->big_files = opt->big_files > 0 ? opt->big_files : VCS_BIG_FILES;
@@ -383,6 +465,7 @@ static bool walk_tree(Walk *w, Err *err)
         walk_clear(w);
         w->big_files = w->big_bytes = 0;
         w->big_mode = true;
+        w->unusable = true; /* what the first pass counted is not recorded */
         if (!walk(w, err))
             return false;
         char *bytes = human_size(opt->big_bytes > 0 ? opt->big_bytes : VCS_BIG_BYTES);
@@ -391,8 +474,10 @@ static bool walk_tree(Walk *w, Err *err)
              opt->big_files > 0 ? opt->big_files : VCS_BIG_FILES, bytes, opt->lang->name);
         free(bytes);
     }
-    if (w->truncated)
+    if (w->truncated) {
+        w->unusable = true; /* where the walk stopped depends on the order of reading */
         note(&w->notes, "the folder has more than %lld entries: the rest is not in the snapshot", w->max_visit);
+    }
     add_forced(w);
     qsort(w->files, w->n, sizeof *w->files, cmp_walkfile);
     return true;
@@ -840,11 +925,88 @@ static bool write_tree(Walk *w, git_index *idx, git_oid *tree, Err *err)
     return true;
 }
 
+/* Everything besides the files that decides what a snapshot holds. */
+static char *snapshot_key(const VcsSnapshotOptions *opt)
+{
+    StrBuf sb = {0};
+    sb_printf(&sb, "lang=%s big=%d only=%d max=%lld,%lld,%lld,%lld", opt->lang ? opt->lang->key : "-",
+              opt->limit_big, opt->only_forced, opt->max_file, opt->big_files, opt->big_bytes, opt->max_visit);
+    for (const char *const *f = opt->force; f && *f; f++)
+        sb_printf(&sb, "\nforce=%s", *f);
+    for (const char *const *e = opt->exclude; e && *e; e++)
+        sb_printf(&sb, "\nexclude=%s", *e);
+    /* Where git's user-wide config and rules are found. */
+    static const char *const env[] = {"HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM",
+                                      "GIT_CONFIG_NOSYSTEM"};
+    for (size_t i = 0; i < sizeof env / sizeof *env; i++) {
+        const char *val = getenv(env[i]);
+        sb_printf(&sb, "\n%s%s%s", env[i], val ? "=" : "", val ? val : "");
+    }
+    return sb_steal(&sb);
+}
+
+bool vcs_snapshot_unchanged(const char *git_dir, const char *workdir, const VcsSnapshotOptions *opt,
+                            VcsSnapshot *snap)
+{
+    char *key = snapshot_key(opt);
+    bool ok = snapstat_check(git_dir, workdir, key, opt->racy_seconds, snap);
+    free(key);
+    return ok;
+}
+
+void vcs_remember(const char *git_dir, const VcsSnapshot *snap, const char *commit)
+{
+    if (snap->reused)
+        return; /* (the record it came from stays true) */
+    if (!snap->record || !snapstat_write(git_dir, snap->record, snap, commit))
+        snapstat_forget(git_dir);
+}
+
+/* The record of a finished walk (see snapstat.h), or NULL. */
+static char *walk_record(Walk *w, const struct timespec *start)
+{
+    if (w->unusable || w->repaired)
+        return NULL;
+    StrBuf rec = {0};
+    char *key = snapshot_key(w->opt);
+    snapstat_begin(&rec, key, start);
+    free(key);
+    sb_append(&rec, w->rec.data, w->rec.len);
+    bool ok = true;
+    for (size_t i = 0; i < w->n && ok; i++) {
+        ok = !w->files[i].dropped;
+        snapstat_stat(&rec, SNAPSTAT_FILE, w->files[i].path, &w->files[i].st);
+    }
+    /* A run's file the snapshot does not hold: as it is, or absent. */
+    for (const char *const *f = w->opt->force; f && *f && ok; f++) {
+        if (walk_has(w, *f))
+            continue;
+        char *full = xasprintf("%s/%s", w->v->workdir, *f);
+        struct stat st;
+        if (lstat(full, &st) == 0)
+            snapstat_stat(&rec, SNAPSTAT_FILE, *f, &st);
+        else if (errno == ENOENT)
+            snapstat_absent(&rec, *f);
+        else
+            ok = false;
+        free(full);
+    }
+    for (size_t i = 0; i < w->notes.len; i++)
+        snapstat_note(&rec, w->notes.items[i]);
+    if (!ok) {
+        sb_free(&rec);
+        return NULL;
+    }
+    return sb_steal(&rec);
+}
+
 bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err *err)
 {
     *snap = (VcsSnapshot){0};
     if (!v->workdir)
         return err_set(err, "internal: a snapshot needs a work tree");
+    struct timespec start;
+    clock_gettime(CLOCK_REALTIME, &start);
     Walk w = {.v = v, .opt = opt};
     w.max_file = opt->max_file > 0 ? opt->max_file : VCS_MAX_FILE;
     w.max_visit = opt->max_visit > 0 ? opt->max_visit : VCS_MAX_VISIT;
@@ -905,6 +1067,7 @@ bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err 
         f->symlink = e->mode == GIT_FILEMODE_LINK;
         snap->bytes += f->size;
     }
+    snap->record = walk_record(&w, &start);
     snap->notes = w.notes;
     w.notes = (StrList){0};
     ok = true;
@@ -921,6 +1084,7 @@ void vcs_snapshot_free(VcsSnapshot *snap)
 {
     vcs_files_free(snap->files, snap->nfiles);
     sl_free(&snap->notes);
+    free(snap->record);
     *snap = (VcsSnapshot){0};
 }
 

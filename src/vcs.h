@@ -62,6 +62,10 @@ typedef struct VcsSnapshotOptions {
     bool only_forced;
     /* 0: the VCS_* defaults (tests use small values). */
     long long max_file, big_files, big_bytes, max_visit;
+    /* vcs_snapshot_unchanged: how long before the walk a recorded change
+     * must be to be trusted (see snapstat.h); 0: SNAPSTAT_RACY_SECONDS,
+     * negative: any time before it (tests, on a clock with nanoseconds). */
+    int racy_seconds;
 } VcsSnapshotOptions;
 
 typedef struct VcsFile {
@@ -79,6 +83,8 @@ typedef struct VcsSnapshot {
     size_t nfiles;
     long long bytes;
     StrList notes;                /* what was left out and why, one line each */
+    bool reused;                  /* the last snapshot's, its files untouched (vcs_snapshot_unchanged) */
+    char *record;                 /* what the walk saw, for vcs_remember; NULL: nothing to keep */
 } VcsSnapshot;
 
 /* Bring the index up to the work tree (respecting .gitignore, leaving out
@@ -86,6 +92,14 @@ typedef struct VcsSnapshot {
  * and special files) and write its tree. */
 bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err *err);
 void vcs_snapshot_free(VcsSnapshot *snap);
+/* The last snapshot again, without libgit2, when nothing it depends on has
+ * changed since (see snapstat.h); false: take it with vcs_snapshot. */
+bool vcs_snapshot_unchanged(const char *git_dir, const char *workdir, const VcsSnapshotOptions *opt,
+                            VcsSnapshot *snap);
+/* Keep what snap's walk saw for vcs_snapshot_unchanged, once the branch
+ * names commit (snap's commit); a snapshot without a record removes the
+ * last one. */
+void vcs_remember(const char *git_dir, const VcsSnapshot *snap, const char *commit);
 /* The commit for snap: a new commit object (parent: snap->parent) when
  * snap->changed, else the parent itself.  Moves no ref. */
 bool vcs_commit(Vcs *v, const VcsSnapshot *snap, const char *message, char out[VCS_OID_LEN + 1], Err *err);

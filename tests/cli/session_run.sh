@@ -320,6 +320,50 @@ test_only_commands_that_use_the_database_load_sqlite() {
   rm -f "$T"/eph.* "$T"/ver.* "$T"/rec.*
 }
 
+# A run of files nobody touched since the last run is recorded against
+# the same commit from the last snapshot's record (tide-unchanged in the
+# git folder), without loading libgit2; an edit that keeps the size and a
+# new file are seen, and libgit2 takes a new snapshot.
+test_an_untouched_rerun_is_recorded_without_libgit2() {
+  local ld
+  ld=$(mktemp -d) # (not in the folder: a new file there is a change to it)
+  printf 'print("same")\n' >"$T/main.py"
+  run_tide run main.py --json
+  expect_rc 0 "first run: $ERR"
+  # Times within two seconds of a snapshot are not trusted (see snapstat.h).
+  sleep 2.2
+  run_tide run main.py --json
+  expect_rc 0
+  local c2
+  c2=$(db "SELECT commit_oid FROM code_results ORDER BY id DESC LIMIT 1")
+  (cd "$T" && LD_DEBUG=files LD_DEBUG_OUTPUT="$ld/same" "$TIDE" run main.py >"$ld/out" 2>"$ld/err") ||
+    fail "the run failed: $(cat "$ld/err")"
+  expect_contains "$(cat "$ld/err")" "recorded as result 3"
+  expect_eq "$(cat "$ld/out")" "same"
+  [ -z "$(cat "$ld"/same.* | grep -E 'file=[^ ]*libgit2')" ] || fail "libgit2 was loaded for an untouched rerun"
+  expect_eq "$(db "SELECT commit_oid FROM code_results WHERE id = 3")" "$c2" "the same commit"
+  printf 'print("diff")\n' >"$T/main.py"
+  (cd "$T" && LD_DEBUG=files LD_DEBUG_OUTPUT="$ld/edit" "$TIDE" run main.py >"$ld/out" 2>"$ld/err") ||
+    fail "the edited run failed: $(cat "$ld/err")"
+  expect_eq "$(cat "$ld/out")" "diff"
+  cat "$ld"/edit.* | grep -qE 'file=[^ ]*libgit2' || fail "the edited run did not load libgit2 (is this check blind?)"
+  local c4
+  c4=$(db "SELECT commit_oid FROM code_results WHERE id = 4")
+  [ "$c4" != "$c2" ] || fail "a same-size edit was recorded against the old commit"
+  run_tide diff 3 4
+  expect_contains "$OUT" '+print("diff")'
+  sleep 2.2
+  run_tide run main.py
+  printf 'X = 1\n' >"$T/helper.py"
+  run_tide run main.py
+  local git
+  git=$(ls -d "$XDG_DATA_HOME"/tide/sessions/*/git)
+  git --git-dir="$git" ls-tree --name-only "$(db "SELECT commit_oid FROM code_results WHERE id = 6")" >"$ld/tree"
+  grep -qx helper.py "$ld/tree" || fail "a new file is not in the snapshot: $(cat "$ld/tree")"
+  rm -rf "$ld"
+  fsck_ok "$git"
+}
+
 # A file in a subfolder of a session runs where it lies, as it would when
 # run from there: the files beside it open by their names, the rest of
 # the session is one folder up, and compilers name the file as it sits

@@ -790,3 +790,236 @@ Test(vcs, a_damaged_file_in_a_diff_is_an_error_not_a_hang, .timeout = 30)
     free(two);
     repo_free(&r);
 }
+
+/* ---------------------------------------------------------------- the record of an untouched folder */
+
+/* Unchanged snapshots are recorded (vcs_remember) and read back
+ * (vcs_snapshot_unchanged).  Racy_seconds -1: the files these tests write
+ * are seconds old at most; the clock has nanoseconds here. */
+static const VcsSnapshotOptions fresh = {.racy_seconds = -1};
+
+/* A changed file must get a new time, not the same clock tick's. */
+static void tick(void)
+{
+    usleep(20 * 1000);
+}
+
+/* Record a snapshot of the folder as it is, remembered for the next run. */
+static char *record_remembered(Repo *r, const VcsSnapshotOptions *opt)
+{
+    VcsSnapshot snap;
+    char *commit = record(r, opt, &snap);
+    cr_assert_not_null(snap.record, "the walk was recorded");
+    vcs_remember(r->git, &snap, commit);
+    vcs_snapshot_free(&snap);
+    return commit;
+}
+
+static bool unchanged(Repo *r, const VcsSnapshotOptions *opt)
+{
+    VcsSnapshot snap;
+    bool same = vcs_snapshot_unchanged(r->git, r->work, opt, &snap);
+    if (same)
+        vcs_snapshot_free(&snap);
+    return same;
+}
+
+static void sample_folder(Repo *r)
+{
+    put(r, "main.py", "import util\n");
+    put(r, "util.py", "X = 1\n");
+    put(r, "lib/deep/mod.py", "Y = 2\n");
+    put(r, ".gitignore", "*.log\n");
+    put(r, "out.log", "ignored\n");
+    put(r, "venv/pyvenv.cfg", "home = /usr\n");
+    put(r, "venv/lib.py", "\n");
+    put(r, "big.bin", "0123456789abcdef0123456789");
+}
+
+Test(vcs, an_untouched_folder_is_snapshotted_again_from_the_record)
+{
+    Repo r;
+    repo_new(&r);
+    sample_folder(&r);
+    VcsSnapshotOptions opt = fresh;
+    opt.max_file = 16; /* big.bin is left out, with a note */
+    VcsSnapshot first;
+    char *commit = record(&r, &opt, &first);
+    vcs_remember(r.git, &first, commit);
+
+    VcsSnapshot again;
+    cr_assert(vcs_snapshot_unchanged(r.git, r.work, &opt, &again));
+    cr_assert(again.reused);
+    cr_assert_not(again.changed);
+    cr_assert_str_eq(again.parent, commit);
+    cr_assert_str_eq(again.tree, first.tree);
+    cr_assert_eq(again.nfiles, first.nfiles);
+    for (size_t i = 0; i < first.nfiles; i++) {
+        cr_assert_str_eq(again.files[i].path, first.files[i].path);
+        cr_assert_str_eq(again.files[i].oid, first.files[i].oid);
+        cr_assert_eq(again.files[i].size, first.files[i].size);
+    }
+    char *n1 = notes_text(&first), *n2 = notes_text(&again);
+    cr_assert(strstr(n1, "big.bin"), "%s", n1);
+    cr_assert_str_eq(n2, n1);
+    /* Recorded against the same commit, and the record stays. */
+    char same[VCS_OID_LEN + 1];
+    Err err;
+    cr_assert(vcs_commit(&r.v, &again, "run", same, &err), "%s", err.msg);
+    cr_assert_str_eq(same, commit);
+    vcs_remember(r.git, &again, same);
+    cr_assert(unchanged(&r, &opt));
+    /* ... and a full snapshot agrees: nothing changed. */
+    VcsSnapshot full;
+    cr_assert(vcs_snapshot(&r.v, &opt, &full, &err), "%s", err.msg);
+    cr_assert_not(full.changed);
+    cr_assert_str_eq(full.tree, first.tree);
+    vcs_snapshot_free(&full);
+    vcs_snapshot_free(&again);
+    vcs_snapshot_free(&first);
+    free(n1);
+    free(n2);
+    free(commit);
+    repo_free(&r);
+}
+
+typedef struct Change {
+    const char *what;
+    void (*apply)(Repo *r);
+} Change;
+
+static void in_work(Repo *r, const char *rel, char **out)
+{
+    *out = xasprintf("%s/%s", r->work, rel);
+}
+
+static void same_size_edit(Repo *r) { put(r, "util.py", "X = 2\n"); }
+static void new_file(Repo *r) { put(r, "new.py", "\n"); }
+static void new_deep_file(Repo *r) { put(r, "lib/deep/other.py", "\n"); }
+static void new_ignored_file(Repo *r) { put(r, "more.log", "\n"); }
+static void new_gitignore(Repo *r) { put(r, "lib/.gitignore", "deep/\n"); }
+static void gitignore_edit(Repo *r) { put(r, ".gitignore", "*.py\n"); }
+static void removed_file(Repo *r)
+{
+    char *p;
+    in_work(r, "util.py", &p);
+    cr_assert_eq(unlink(p), 0);
+    free(p);
+}
+static void renamed_file(Repo *r)
+{
+    char *a, *b;
+    in_work(r, "lib/deep/mod.py", &a);
+    in_work(r, "lib/deep/mod2.py", &b);
+    cr_assert_eq(rename(a, b), 0);
+    free(a);
+    free(b);
+}
+static void made_executable(Repo *r)
+{
+    char *p;
+    in_work(r, "main.py", &p);
+    cr_assert_eq(chmod(p, 0755), 0);
+    free(p);
+}
+static void same_times_kept(Repo *r)
+{
+    /* As `cp -p` or `touch -r` leave it: only the change time tells. */
+    char *p;
+    in_work(r, "util.py", &p);
+    struct stat st;
+    cr_assert_eq(stat(p, &st), 0);
+    put(r, "util.py", "X = 3\n");
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    cr_assert_eq(utimensat(AT_FDCWD, p, times, 0), 0);
+    free(p);
+}
+static void venv_no_longer(Repo *r)
+{
+    char *p;
+    in_work(r, "venv/pyvenv.cfg", &p);
+    cr_assert_eq(unlink(p), 0);
+    free(p);
+}
+static void big_file_shrunk(Repo *r) { put(r, "big.bin", "0123"); }
+static void exclude_rule(Repo *r)
+{
+    char *p = xasprintf("%s/info/exclude", r->git);
+    tu_write(p, "util.py\n", 8);
+    free(p);
+}
+static void record_cut_short(Repo *r)
+{
+    char *p = xasprintf("%s/tide-unchanged", r->git);
+    size_t len;
+    char *text = tu_read(p, &len);
+    cr_assert_gt(len, 40);
+    tu_write(p, text, len - 30);
+    free(text);
+    free(p);
+}
+static void branch_moved(Repo *r)
+{
+    /* Another process moved the branch; the files are as they were. */
+    char *p = xasprintf("%s/refs/heads/main", r->git);
+    tu_write(p, "1111111111111111111111111111111111111111\n", 41);
+    free(p);
+}
+
+Test(vcs, any_change_to_what_a_snapshot_holds_is_seen, .timeout = 60)
+{
+    static const Change changes[] = {
+        {"a same-size edit", same_size_edit},     {"a new file", new_file},
+        {"a new file deep down", new_deep_file},  {"a new ignored file", new_ignored_file},
+        {"a new .gitignore", new_gitignore},      {"an edited .gitignore", gitignore_edit},
+        {"a removed file", removed_file},         {"a renamed file", renamed_file},
+        {"a file made executable", made_executable}, {"an edit with its times put back", same_times_kept},
+        {"a venv that is no longer one", venv_no_longer}, {"a big file that shrank", big_file_shrunk},
+        {"a rule in info/exclude", exclude_rule}, {"the record cut short", record_cut_short},
+        {"the branch moved", branch_moved},
+    };
+    for (size_t i = 0; i < sizeof changes / sizeof *changes; i++) {
+        Repo r;
+        repo_new(&r);
+        sample_folder(&r);
+        VcsSnapshotOptions opt = fresh;
+        opt.max_file = 16;
+        free(record_remembered(&r, &opt));
+        cr_assert(unchanged(&r, &opt), "before %s", changes[i].what);
+        tick();
+        changes[i].apply(&r);
+        cr_assert_not(unchanged(&r, &opt), "%s is not seen", changes[i].what);
+        repo_free(&r);
+    }
+}
+
+Test(vcs, the_record_holds_only_for_the_same_run_and_recent_changes_are_not_trusted)
+{
+    Repo r;
+    repo_new(&r);
+    sample_folder(&r);
+    VcsSnapshotOptions opt = fresh;
+    const char *force[] = {"main.py", NULL};
+    opt.force = force;
+    free(record_remembered(&r, &opt));
+    cr_assert(unchanged(&r, &opt));
+    /* Another run's file is forced in: another snapshot, maybe. */
+    const char *other[] = {"util.py", NULL};
+    VcsSnapshotOptions o2 = opt;
+    o2.force = other;
+    cr_assert_not(unchanged(&r, &o2));
+    /* The files were written a moment ago: within SNAPSTAT_RACY_SECONDS,
+     * an edit in the same clock tick would go unseen. */
+    VcsSnapshotOptions careful = opt;
+    careful.racy_seconds = 0;
+    cr_assert_not(unchanged(&r, &careful));
+    /* A forced file that is absent must stay absent. */
+    const char *absent[] = {"main.py", "gone.py", NULL};
+    opt.force = absent;
+    free(record_remembered(&r, &opt));
+    cr_assert(unchanged(&r, &opt));
+    tick();
+    put(&r, "gone.py", "\n");
+    cr_assert_not(unchanged(&r, &opt));
+    repo_free(&r);
+}
