@@ -322,6 +322,7 @@ static void walk_dir(Walk *w, int fd, const char *rel, bool rules)
     DIR *d = fdopendir(fd);
     if (!d) {
         close(fd);
+        w->unusable = true;
         return;
     }
     struct stat gi, here;
