@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <nettle/sha1.h>
 
 #include "fileio.h"
 
@@ -161,6 +162,19 @@ static char *boot_id(void)
     return id;
 }
 
+/* The record's own checksum (its end line), so that damage to it (a
+ * disk's, a hand's) means a full snapshot, never a wrong file list. */
+static void digest_hex(const char *data, size_t len, char out[2 * SHA1_DIGEST_SIZE + 1])
+{
+    struct sha1_ctx ctx;
+    uint8_t d[SHA1_DIGEST_SIZE];
+    sha1_init(&ctx);
+    sha1_update(&ctx, len, (const uint8_t *)data);
+    sha1_digest(&ctx, sizeof d, d);
+    for (size_t i = 0; i < sizeof d; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
 /* ---------------------------------------------------------------- writing */
 
 void snapstat_forget(const char *git_dir)
@@ -199,7 +213,9 @@ bool snapstat_write(const char *git_dir, const char *rec, const VcsSnapshot *sna
     size_t lines = 0;
     for (size_t i = 0; i < sb.len; i++)
         lines += sb.data[i] == '\n';
-    sb_printf(&sb, "end %zu\n", lines);
+    char sum[2 * SHA1_DIGEST_SIZE + 1];
+    digest_hex(sb.data, sb.len, sum);
+    sb_printf(&sb, "end %zu %s\n", lines, sum);
     free(boot);
     free(head);
     free(ref_text);
@@ -360,9 +376,10 @@ static bool check_lines(char **lines, size_t nlines, const char *git_dir, int wo
     /* MAGIC, boot, head, ref, commit, tree, key, start, ..., end */
     if (nlines < 9 || strcmp(lines[0], MAGIC) != 0)
         return false;
-    char *end = lines[nlines - 1];
+    char *ef[3];
     long long count;
-    if (strncmp(end, "end ", 4) != 0 || !parse_ll(end + 4, &count) || count != (long long)nlines - 1)
+    if (fields(lines[nlines - 1], ef, 3) != 3 || strcmp(ef[0], "end") != 0 || !parse_ll(ef[1], &count) ||
+        count != (long long)nlines - 1)
         return false;
     char *boot = header(lines[1], "boot"), *head = header(lines[2], "head"), *ref = header(lines[3], "ref");
     char *commit = header(lines[4], "commit"), *tree = header(lines[5], "tree"), *k = header(lines[6], "key");
@@ -423,6 +440,17 @@ bool snapstat_check(const char *git_dir, const char *workdir, const char *key, i
     free(path);
     if (!text)
         return false;
+    /* The end line: "end LINES SUM", SUM that of everything before it. */
+    size_t len = strlen(text);
+    char *endl = len > 1 ? memrchr(text, '\n', len - 1) : NULL;
+    char *last = endl ? endl + 1 : text;
+    char sum[2 * SHA1_DIGEST_SIZE + 1];
+    digest_hex(text, (size_t)(last - text), sum);
+    const char *got = strrchr(last, ' ');
+    if (!got || strncmp(got + 1, sum, sizeof sum - 1) != 0 || strcmp(got + sizeof sum, "\n") != 0) {
+        free(text);
+        return false;
+    }
     int workfd = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     size_t nlines = 0, cap = 0;
     char **lines = NULL;

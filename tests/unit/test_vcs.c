@@ -1023,3 +1023,38 @@ Test(vcs, the_record_holds_only_for_the_same_run_and_recent_changes_are_not_trus
     cr_assert_not(unchanged(&r, &opt));
     repo_free(&r);
 }
+
+Test(vcs, a_damaged_record_is_never_trusted)
+{
+    /* Every byte changed in turn, and every length cut: a full snapshot,
+     * never a wrong list of files (nor a crash, under ASan). */
+    Repo r;
+    repo_new(&r);
+    sample_folder(&r);
+    VcsSnapshotOptions opt = fresh;
+    free(record_remembered(&r, &opt));
+    cr_assert(unchanged(&r, &opt));
+    char *p = xasprintf("%s/tide-unchanged", r.git);
+    size_t len;
+    char *good = tu_read(p, &len);
+    char *bad = xmalloc(len);
+    long changed_trusted = -1, cut_trusted = -1; /* the first of each, if any */
+    for (size_t i = 0; i < len; i++) {
+        memcpy(bad, good, len);
+        bad[i] = (char)(bad[i] ^ (i % 7 == 0 ? 0x20 : 0x01));
+        tu_write(p, bad, len);
+        if (unchanged(&r, &opt) && changed_trusted < 0)
+            changed_trusted = (long)i;
+        tu_write(p, good, i);
+        if (unchanged(&r, &opt) && cut_trusted < 0)
+            cut_trusted = (long)i;
+    }
+    cr_assert_eq(changed_trusted, -1, "trusted with byte %ld changed", changed_trusted);
+    cr_assert_eq(cut_trusted, -1, "trusted cut to %ld bytes", cut_trusted);
+    tu_write(p, good, len);
+    cr_assert(unchanged(&r, &opt), "the record itself holds");
+    free(bad);
+    free(good);
+    free(p);
+    repo_free(&r);
+}
