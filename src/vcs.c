@@ -236,8 +236,6 @@ static bool has_patterns(const char *path)
     return found;
 }
 
-/* Git's rules from outside the work tree: info/exclude, and
- * core.excludesFile or, when unset, $XDG_CONFIG_HOME/git/ignore. */
 /* A file git's rules or config come from, for the record: its stat data,
  * or its absence.  A config that includes others is not followed: the
  * walk is then not recorded. */
@@ -281,6 +279,8 @@ static void record_configs(Walk *w)
     }
 }
 
+/* Git's rules from outside the work tree: info/exclude, and
+ * core.excludesFile or, when unset, $XDG_CONFIG_HOME/git/ignore. */
 static bool outside_rules(Walk *w)
 {
     Vcs *v = w->v;
