@@ -53,6 +53,8 @@ P
 for f in alone/ex1.c exercises/ex1.c helpers/main.c; do "$TIDE" run --ephemeral "$T/$f" >/dev/null 2>&1; done
 
 # The bare programs, built as tide builds them; the cached builds warmed.
+# ns_floor: the kernel's share of a sandbox of tide's shape (its header).
+gcc -std=gnu17 -O2 -o "$T/ns_floor" "$TESTS/bench/lib/ns_floor.c"
 gcc -std=gnu17 -O2 -o empty.bin empty.c
 gcc -std=gnu17 -O2 -o cpu.bin cpu.c
 "$TIDE" run --ephemeral empty.c >/dev/null 2>&1
@@ -74,10 +76,10 @@ bw=(bwrap --unshare-all --die-with-parent --new-session --ro-bind /usr /usr --ro
     --proc /proc --dev /dev --tmpfs /tmp --ro-bind "$T/w" /work --chdir /work)
 case "$python" in /usr/*) ;; *) bw+=(--ro-bind "${python%/bin/*}" "${python%/bin/*}") ;; esac
 
-python3 - "$TIDE" "$python" "$node" "${bw[@]}" <<'P'
+python3 - "$TIDE" "$python" "$node" "$T/ns_floor" "${bw[@]}" <<'P'
 import statistics, subprocess, sys, time
 
-tide, python, node, bw = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+tide, python, node, floor, bw = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 run = [tide, "run", "--ephemeral"]
 
 # The bare programs get the environment tide gives a program (tide's own
@@ -116,15 +118,18 @@ start = measure([
     ("tide run empty.c, recorded, files untouched", [tide, "run", "empty.c"]),
     ("tide run --lang c - <empty.c, new session", ([tide, "run", "--lang", "c", "-"], "empty.c")),
     ("bwrap --unshare-all, same binds", bw + ["/work/empty.bin"]),
+    ("the same namespaces and mounts, nothing else", [floor, ".", "/work/empty.bin"]),
     ("tide --version (tide's own start)", [tide, "--version"]),
 ], 60)
 show("Start-up: an empty C program", start, "bare ./empty")
 tide_added = start["tide run empty.c (cached binary)"][0] - start["bare ./empty"][0]
 bw_added = start["bwrap --unshare-all, same binds"][0] - start["bare ./empty"][0]
 own = start["tide --version (tide's own start)"][0] - start["bare ./empty"][0]
+kernel = start["the same namespaces and mounts, nothing else"][0] - start["bare ./empty"][0]
 print(f"  tide adds {tide_added:.2f} ms, bwrap adds {bw_added:.2f} ms: "
       f"{tide_added / bw_added:.2f}x bwrap's (target <= 0.5x); "
-      f"{own:.2f} ms of it is starting the tide binary itself")
+      f"{own:.2f} ms of it is starting the tide binary itself, "
+      f"{kernel:.2f} ms the kernel's namespaces and mounts (lib/ns_floor.c)")
 
 # 2. Interpreters.
 py = measure([
