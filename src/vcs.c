@@ -317,6 +317,22 @@ static bool outside_rules(Walk *w)
     return rules;
 }
 
+/* The CACHEDIR.TAG of a folder left out (see dependency_folder), for the
+ * record: as it is, or absent. */
+static void record_cache_tag(Walk *w, int dirfd, const char *name, const char *path)
+{
+    char *at = xasprintf("%s/CACHEDIR.TAG", name), *rel = xasprintf("%s/CACHEDIR.TAG", path);
+    struct stat st;
+    if (fstatat(dirfd, at, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        snapstat_stat(&w->rec, SNAPSTAT_FILE, rel, &st);
+    else if (errno == ENOENT)
+        snapstat_absent(&w->rec, rel);
+    else
+        w->unusable = true;
+    free(at);
+    free(rel);
+}
+
 static void walk_dir(Walk *w, int fd, const char *rel, bool rules)
 {
     DIR *d = fdopendir(fd);
@@ -366,8 +382,10 @@ static void walk_dir(Walk *w, int fd, const char *rel, bool rules)
             if (is_excluded(w, path) || (rules && ignored(w, path))) {
                 /* pruned, as git does (by name and rules: recorded already) */
             } else if (dependency_folder(dirfd(d), name)) {
-                /* (by what it holds: its times change with that) */
+                /* (by what it holds: its times change with that, but not
+                 * with an edit of its cache tag, whose text decides) */
                 snapstat_stat(&w->rec, SNAPSTAT_FOLDER, path, &st);
+                record_cache_tag(w, dirfd(d), name, path);
             } else if (nested) {
                 snapstat_stat(&w->rec, SNAPSTAT_FOLDER, path, &st);
                 note(&w->notes, "left %s/ out of the snapshot: it is a git repository of its own", path);

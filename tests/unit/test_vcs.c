@@ -834,6 +834,8 @@ static void sample_folder(Repo *r)
     put(r, "venv/pyvenv.cfg", "home = /usr\n");
     put(r, "venv/lib.py", "\n");
     put(r, "big.bin", "0123456789abcdef0123456789");
+    put(r, "target/CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n");
+    put(r, "target/debug.o", "\n");
 }
 
 Test(vcs, an_untouched_folder_is_snapshotted_again_from_the_record)
@@ -942,6 +944,11 @@ static void venv_no_longer(Repo *r)
     free(p);
 }
 static void big_file_shrunk(Repo *r) { put(r, "big.bin", "0123"); }
+static void cache_tag_spoilt(Repo *r)
+{
+    /* Rewritten in place: the folder's own times stay. */
+    put(r, "target/CACHEDIR.TAG", "Signature: 0000000000000000000000000000000\n");
+}
 static void exclude_rule(Repo *r)
 {
     char *p = xasprintf("%s/info/exclude", r->git);
@@ -975,6 +982,7 @@ Test(vcs, any_change_to_what_a_snapshot_holds_is_seen, .timeout = 60)
         {"a removed file", removed_file},         {"a renamed file", renamed_file},
         {"a file made executable", made_executable}, {"an edit with its times put back", same_times_kept},
         {"a venv that is no longer one", venv_no_longer}, {"a big file that shrank", big_file_shrunk},
+        {"a cache folder whose tag is no longer one", cache_tag_spoilt},
         {"a rule in info/exclude", exclude_rule}, {"the record cut short", record_cut_short},
         {"the branch moved", branch_moved},
     };
