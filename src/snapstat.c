@@ -97,26 +97,9 @@ void snapstat_note(StrBuf *rec, const char *note)
 
 static char *read_small(const char *path, size_t max)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    char *buf = xmalloc(max + 1);
-    size_t len = 0;
-    ssize_t n;
-    while (len <= max && (n = read(fd, buf + len, max + 1 - len)) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            break;
-        len += (size_t)n;
-    }
-    close(fd);
-    if (len > max || n < 0) {
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    return buf;
+    char *data;
+    size_t len;
+    return fileio_read(path, max, &data, &len, NULL) ? data : NULL;
 }
 
 /* HEAD's text and, when it names a branch, the branch's file's text: what
