@@ -1,5 +1,4 @@
 #include "session.h"
-#include "snapstat.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -1227,7 +1226,6 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
     } else if (run->snap_ok && run->snap.changed && *commit && !vcs_advance(&run->vcs, commit, &cerr)) {
         /* The result has its commit; only the branch lags behind. */
         sl_push_owned(&run->notes, xasprintf("git: %s", cerr.msg));
-        snapstat_forget(run->s.git_dir);
     } else if (run->snap_ok && *commit) {
         vcs_remember(run->s.git_dir, &run->snap, commit);
     }

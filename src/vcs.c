@@ -977,7 +977,9 @@ void vcs_remember(const char *git_dir, const VcsSnapshot *snap, const char *comm
 {
     if (snap->reused)
         return; /* (the record it came from stays true) */
-    if (!snap->record || !snapstat_write(git_dir, snap->record, snap, commit))
+    if (snap->record)
+        snapstat_write(git_dir, snap->record, snap, commit); /* (or removes the last record) */
+    else
         snapstat_forget(git_dir);
 }
 
