@@ -12,8 +12,8 @@
  * have cut the commit's objects short: the full snapshot checks them), and
  * nothing recorded changed within two seconds of the walk (a change in
  * the same clock tick as the walk's look at it leaves the same times, as
- * git's "racily clean" entries).  Anything else, and the snapshot is
- * taken in full. */
+ * git's "racily clean" entries), and the record itself is whole (it ends
+ * with its own SHA-1).  Anything else, and the snapshot is taken in full. */
 #ifndef TIDE_SNAPSTAT_H
 #define TIDE_SNAPSTAT_H
 
