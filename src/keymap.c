@@ -45,7 +45,7 @@ static bool parse_base(const char *s, size_t len, Key *out)
         return *out = TK_F(n), true;
     }
     uint32_t cp;
-    if (utf8_decode((const unsigned char *)s, len, &cp) == (int)len && cp != UTF8_INVALID && cp > ' ') {
+    if (textnav_utf8_decode((const unsigned char *)s, len, &cp) == (int)len && cp != UTF8_INVALID && cp > ' ') {
         *out = cp;
         return true;
     }
@@ -112,7 +112,7 @@ const char *key_label(Key k, char *buf, size_t size)
         if (!bn)
             bn = "?";
     } else {
-        int len = utf8_encode(base >= 'a' && base <= 'z' && (k & (TK_CTRL | TK_ALT)) ? base - 32 : base, b);
+        int len = textnav_utf8_encode(base >= 'a' && base <= 'z' && (k & (TK_CTRL | TK_ALT)) ? base - 32 : base, b);
         b[len] = '\0';
         bn = b;
     }

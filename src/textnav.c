@@ -4,7 +4,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
-int utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+int textnav_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
     if (len == 0)
         return 0;
@@ -50,7 +50,7 @@ int utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     return n;
 }
 
-int utf8_encode(uint32_t cp, char out[4])
+int textnav_utf8_encode(uint32_t cp, char out[4])
 {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -124,12 +124,12 @@ int reader_next(TextReader *r, uint32_t *cp)
     }
     int len;
     if (r->avail >= 4 || r->off + r->avail == r->end) {
-        len = utf8_decode((const unsigned char *)r->p, r->avail, cp);
+        len = textnav_utf8_decode((const unsigned char *)r->p, r->avail, cp);
     } else {
         /* A character may straddle two pieces. */
         unsigned char tmp[4];
         size_t n = buffer_copy(r->b, r->off, r->off + 4 < r->end ? r->off + 4 : r->end, (char *)tmp);
-        len = utf8_decode(tmp, n, cp);
+        len = textnav_utf8_decode(tmp, n, cp);
     }
     r->off += (size_t)len;
     if ((size_t)len >= r->avail) {

@@ -18,9 +18,9 @@
 /* Decode the character at s[0..len): returns its length in bytes (1..4,
  * 0 when len is 0) and sets *cp (UTF8_INVALID and length 1 for a byte
  * that is not valid UTF-8, including an overlong or truncated sequence). */
-int utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+int textnav_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 /* Encode cp; returns the length (1..4), 0 for an invalid code point. */
-int utf8_encode(uint32_t cp, char out[4]);
+int textnav_utf8_encode(uint32_t cp, char out[4]);
 
 /* How a character is shown. */
 typedef enum {

@@ -949,7 +949,7 @@ bool view_key(View *v, const EditorEnv *env, Key k)
     }
     if (!mods && base < TK_SPECIAL && base >= ' ' && !(k & TK_SHIFT)) {
         char buf[4];
-        int n = utf8_encode(base, buf);
+        int n = textnav_utf8_encode(base, buf);
         if (n > 0)
             view_type(v, env, buf, (size_t)n);
         return true;

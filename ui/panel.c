@@ -758,7 +758,7 @@ static void cell_text(const VTermScreenCell *cell, int c, StrBuf *out)
     }
     for (int k = 0; k < VTERM_MAX_CHARS_PER_CELL && cell->chars[k]; k++) {
         char buf[4];
-        int n = utf8_encode(cell->chars[k], buf);
+        int n = textnav_utf8_encode(cell->chars[k], buf);
         sb_append(out, buf, (size_t)n);
     }
 }
@@ -1185,7 +1185,7 @@ static void plain_lines(const char *s, size_t len, int tabw, StrList *out)
             col += n;
         } else if (c < 0) {
             uint32_t cp;
-            int n = utf8_decode((const unsigned char *)s + i, len - i, &cp), w;
+            int n = textnav_utf8_decode((const unsigned char *)s + i, len - i, &cp), w;
             term_char_shown(cp, &w);
             sb_append(&line, s + i, (size_t)n);
             i += (size_t)n - 1;
@@ -1538,7 +1538,7 @@ static void draw_text_line(Ide *ide, Panel *p, long line, int y, int x, int w, b
     int col = 0;
     for (size_t i = 0; i < len && col < w;) {
         uint32_t cp;
-        int n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        int n = textnav_utf8_decode((const unsigned char *)text + i, len - i, &cp);
         int cw;
         wchar_t wc[2] = {term_char_shown(cp, &cw), 0};
         UiStyle st = ui_style[ROLE_TEXT];
@@ -1626,7 +1626,7 @@ void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx)
             wc[k] = 0;
             for (int m = 0; m < VTERM_MAX_CHARS_PER_CELL && cell.chars[m]; m++) {
                 char buf[4];
-                byte += (size_t)utf8_encode(cell.chars[m], buf);
+                byte += (size_t)textnav_utf8_encode(cell.chars[m], buf);
             }
             if (!cell.chars[0])
                 byte++;
@@ -2050,7 +2050,7 @@ void panel_paste(Ide *ide, const char *text, size_t len)
     vterm_keyboard_start_paste(p->vt);
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        int n = utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        int n = textnav_utf8_decode((const unsigned char *)text + i, len - i, &cp);
         if (cp == '\n')
             cp = '\r';
         if (cp != UTF8_INVALID)
@@ -2100,7 +2100,7 @@ static void shown_text_as(const Panel *p, long i, int c0, int c1, bool trim, Str
         int col = 0;
         for (size_t k = 0; k < len && col < c1;) {
             uint32_t cp;
-            int n = utf8_decode((const unsigned char *)t + k, len - k, &cp);
+            int n = textnav_utf8_decode((const unsigned char *)t + k, len - k, &cp);
             int cw;
             term_char_shown(cp, &cw);
             if (col >= c0)
@@ -2138,7 +2138,7 @@ static int col_of_byte(const Panel *p, long i, size_t byte)
         size_t len = strlen(t);
         for (size_t k = 0; k < len && k < byte;) {
             uint32_t cp;
-            int n = utf8_decode((const unsigned char *)t + k, len - k, &cp), cw;
+            int n = textnav_utf8_decode((const unsigned char *)t + k, len - k, &cp), cw;
             term_char_shown(cp, &cw);
             col += cw;
             k += (size_t)n;

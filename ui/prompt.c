@@ -97,7 +97,7 @@ static size_t next_char(const Prompt *p, size_t off)
     if (off >= p->text.len)
         return off;
     uint32_t cp;
-    return off + (size_t)utf8_decode((const unsigned char *)text_of(p) + off, p->text.len - off, &cp);
+    return off + (size_t)textnav_utf8_decode((const unsigned char *)text_of(p) + off, p->text.len - off, &cp);
 }
 
 static int by_name(const void *a, const void *b)
@@ -291,7 +291,7 @@ bool prompt_event(Ide *ide, const InputEvent *ev)
     default:
         if (ev->key < TK_SPECIAL && ev->key >= ' ') {
             char buf[4];
-            int n = utf8_encode(ev->key, buf);
+            int n = textnav_utf8_encode(ev->key, buf);
             insert(p, buf, (size_t)n);
             changed = true;
         }
@@ -364,13 +364,13 @@ void prompt_draw(Ide *ide, Rect r, int *cy, int *cx)
     int width_before = 0, w;
     for (size_t i = 0; i < p->cursor;) {
         uint32_t cp;
-        i += (size_t)utf8_decode((const unsigned char *)t + i, p->text.len - i, &cp);
+        i += (size_t)textnav_utf8_decode((const unsigned char *)t + i, p->text.len - i, &cp);
         term_char_shown(cp, &w);
         width_before += w;
     }
     while (width_before >= avail && start < p->cursor) {
         uint32_t cp;
-        start += (size_t)utf8_decode((const unsigned char *)t + start, p->text.len - start, &cp);
+        start += (size_t)textnav_utf8_decode((const unsigned char *)t + start, p->text.len - start, &cp);
         term_char_shown(cp, &w);
         width_before -= w;
     }
@@ -380,7 +380,7 @@ void prompt_draw(Ide *ide, Rect r, int *cy, int *cx)
     int col = 0;
     for (size_t i = start; i < p->text.len;) {
         uint32_t cp;
-        int n = utf8_decode((const unsigned char *)t + i, p->text.len - i, &cp);
+        int n = textnav_utf8_decode((const unsigned char *)t + i, p->text.len - i, &cp);
         wchar_t wc[2] = {term_char_shown(cp, &w), 0};
         if (col + w > avail)
             break;

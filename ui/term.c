@@ -284,7 +284,7 @@ wchar_t term_char_shown(uint32_t cp, int *cols)
 static int next_char(const char *s, wchar_t *wc, int *cols)
 {
     uint32_t cp;
-    int n = utf8_decode((const unsigned char *)s, strlen(s), &cp);
+    int n = textnav_utf8_decode((const unsigned char *)s, strlen(s), &cp);
     *wc = term_char_shown(cp, cols);
     return n;
 }
@@ -558,7 +558,7 @@ static bool read_paste(Term *t, InputEvent *ev)
             continue; /* other keys inside a paste are not text */
         }
         char buf[4];
-        int n = utf8_encode((uint32_t)c, buf);
+        int n = textnav_utf8_encode((uint32_t)c, buf);
         sb_append(&t->paste, buf, (size_t)n);
     }
 }

@@ -109,7 +109,7 @@ void term_page(UiRole body);
 void term_style_with(WINDOW *w, UiRole role, attr_t extra);
 long long now_ms(void);
 
-/* The character a code point from utf8_decode shows as in names and
+/* The character a code point from textnav_utf8_decode shows as in names and
  * messages ('?' for an invalid byte or a control character), and its
  * columns in *cols (0 for a combining character). */
 wchar_t term_char_shown(uint32_t cp, int *cols);

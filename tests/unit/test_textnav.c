@@ -18,17 +18,17 @@ static Buffer *from(const char *s)
 Test(textnav, decodes_and_rejects)
 {
     uint32_t cp;
-    cr_assert_eq(utf8_decode((const unsigned char *)"é", 2, &cp), 2);
+    cr_assert_eq(textnav_utf8_decode((const unsigned char *)"é", 2, &cp), 2);
     cr_assert_eq(cp, 0xE9);
-    cr_assert_eq(utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
+    cr_assert_eq(textnav_utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
     cr_assert_eq(cp, 0x1F600);
-    cr_assert_eq(utf8_decode((const unsigned char *)"\xc0\xaf", 2, &cp), 1, "overlong");
+    cr_assert_eq(textnav_utf8_decode((const unsigned char *)"\xc0\xaf", 2, &cp), 1, "overlong");
     cr_assert_eq(cp, UTF8_INVALID);
-    cr_assert_eq(utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp), 1, "surrogate");
-    cr_assert_eq(utf8_decode((const unsigned char *)"\xe2\x82", 2, &cp), 1, "truncated");
-    cr_assert_eq(utf8_decode((const unsigned char *)"\xff", 1, &cp), 1);
+    cr_assert_eq(textnav_utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp), 1, "surrogate");
+    cr_assert_eq(textnav_utf8_decode((const unsigned char *)"\xe2\x82", 2, &cp), 1, "truncated");
+    cr_assert_eq(textnav_utf8_decode((const unsigned char *)"\xff", 1, &cp), 1);
     char out[4];
-    cr_assert_eq(utf8_encode(0x20AC, out), 3);
+    cr_assert_eq(textnav_utf8_encode(0x20AC, out), 3);
     cr_assert_eq(memcmp(out, "€", 3), 0);
 }
 
