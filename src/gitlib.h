@@ -42,7 +42,6 @@
     X(git_diff_tree_to_tree) \
     X(git_error_last) \
     X(git_ignore_path_is_ignored) \
-    X(git_index_add_bypath) \
     X(git_index_add_from_buffer) \
     X(git_index_clear) \
     X(git_index_entrycount) \

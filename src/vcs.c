@@ -526,46 +526,79 @@ static bool entry_clean(const git_index_entry *e, const struct stat *st, const s
            e->mode == git_mode(st) && ts_before(st->st_mtim.tv_sec, st->st_mtim.tv_nsec, index_mtime);
 }
 
-/* A file written to while the snapshot reads it (a program's log) makes
- * libgit2 give up, its length no longer the one it stat'ed: it is kept
- * as it is here, its first st_size bytes at the moment it is opened (to
- * its end, a tail that grows as fast as it is read would be chased).  The
- * entry's stat data is that moment's, so the next snapshot hashes it
- * again if it went on changing.  False (and a note) when it cannot be
- * kept. */
-static bool add_changing_file(Walk *w, git_index *idx, WalkFile *f)
+/* One buffer holds each file in turn: a new one per file would be handed
+ * back to the kernel and faulted in again each time. */
+static void reserve(char **buf, size_t *cap, size_t n)
+{
+    if (n > *cap) {
+        *buf = xrealloc(*buf, n);
+        *cap = n;
+    }
+}
+
+/* A file is added as the bytes the program saw: read here and handed to
+ * libgit2 whole, never through git add's filters, which a .gitattributes
+ * in the user's folder turns on (text=auto and eol store CRLF lines as
+ * LF, ident rewrites $Id$): the snapshot would not be the code that ran,
+ * and putting it back would change the file.  A file written to while it
+ * is read (a program's log) is kept as it is here, its first st_size
+ * bytes at the moment it is opened (to its end, a tail that grows as fast
+ * as it is read would be chased); the entry's stat data is that moment's,
+ * so the next snapshot hashes it again if it went on changing.  False
+ * (and a note, unless the file is gone) when it cannot be kept. */
+static bool index_file(Walk *w, git_index *idx, WalkFile *f, char **buf, size_t *cap)
 {
     char *full = xasprintf("%s/%s", w->v->workdir, f->path);
-    int fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    free(full);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        if (fd >= 0)
+    size_t len = 0;
+    bool ok = false;
+    if (lstat(full, &st) != 0) {
+        if (errno != ENOENT) /* gone since the walk: nothing to say */
+            note(&w->notes, "left %s out of the snapshot: %s", f->path, strerror(errno));
+        goto out;
+    }
+    if (S_ISLNK(st.st_mode)) { /* a link is kept as its target's name, as git keeps it */
+        reserve(buf, cap, (size_t)st.st_size + 1);
+        ssize_t n = readlink(full, *buf, (size_t)st.st_size + 1);
+        if (n < 0 || n > st.st_size) {
+            note(&w->notes, "left %s out of the snapshot: %s", f->path,
+                 n < 0 ? strerror(errno) : "it changed while it was read");
+            goto out;
+        }
+        len = (size_t)n;
+    } else {
+        int fd = S_ISREG(st.st_mode) ? open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
+        if (fd < 0 && S_ISREG(st.st_mode)) {
+            note(&w->notes, "left %s out of the snapshot: %s", f->path, strerror(errno));
+            goto out;
+        }
+        if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            note(&w->notes, "left %s out of the snapshot: it is no longer a file", f->path);
+            if (fd >= 0)
+                close(fd);
+            goto out;
+        }
+        if (st.st_size > w->max_file) {
             close(fd);
-        note(&w->notes, "left %s out of the snapshot: %s", f->path, fd < 0 ? strerror(errno) : git_msg());
-        return false;
-    }
-    if (st.st_size > w->max_file) {
+            char *limit = human_size(w->max_file);
+            note(&w->notes, "left %s out of the snapshot: it grew over %s while it was read", f->path, limit);
+            free(limit);
+            goto out;
+        }
+        size_t want = (size_t)st.st_size;
+        reserve(buf, cap, want + 1);
+        ssize_t n = 1;
+        while (len < want && (n = read(fd, *buf + len, want - len)) != 0) {
+            if (n < 0 && errno != EINTR)
+                break;
+            if (n > 0)
+                len += (size_t)n;
+        }
         close(fd);
-        char *cap = human_size(w->max_file);
-        note(&w->notes, "left %s out of the snapshot: it grew over %s while it was read", f->path, cap);
-        free(cap);
-        return false;
-    }
-    size_t want = (size_t)st.st_size, len = 0;
-    char *data = xmalloc(want + 1);
-    ssize_t n = 1;
-    while (len < want && (n = read(fd, data + len, want - len)) != 0) {
-        if (n < 0 && errno != EINTR)
-            break;
-        if (n > 0)
-            len += (size_t)n;
-    }
-    close(fd);
-    if (n < 0) {
-        note(&w->notes, "left %s out of the snapshot: %s", f->path, strerror(errno));
-        free(data);
-        return false;
+        if (n < 0) {
+            note(&w->notes, "left %s out of the snapshot: %s", f->path, strerror(errno));
+            goto out;
+        }
     }
     git_index_entry e = {
         .ctime = {(int32_t)st.st_ctim.tv_sec, (uint32_t)st.st_ctim.tv_nsec},
@@ -577,12 +610,13 @@ static bool add_changing_file(Walk *w, git_index *idx, WalkFile *f)
         .gid = (uint32_t)st.st_gid,
         .path = f->path,
     };
-    bool ok = gitlib.git_index_add_from_buffer(idx, &e, data, len) == 0;
-    free(data);
+    ok = gitlib.git_index_add_from_buffer(idx, &e, *buf, len) == 0;
     if (!ok)
         note(&w->notes, "left %s out of the snapshot: %s", f->path, git_msg());
     else
         f->st = st;
+out:
+    free(full);
     return ok;
 }
 
@@ -595,25 +629,17 @@ static bool update_index(Walk *w, git_index *idx, Err *err)
         index_mtime = ist.st_mtim;
     free(ipath);
 
+    char *buf = NULL;
+    size_t cap = 0;
     for (size_t i = 0; i < w->n; i++) {
         WalkFile *f = &w->files[i];
         const git_index_entry *e = gitlib.git_index_get_bypath(idx, f->path, 0);
         if (e && entry_clean(e, &f->st, &index_mtime))
             continue;
-        if (gitlib.git_index_add_bypath(idx, f->path) < 0) {
-            char *full = xasprintf("%s/%s", w->v->workdir, f->path);
-            struct stat st;
-            bool there = lstat(full, &st) == 0;
-            free(full);
-            if (!there) /* gone since the walk: nothing to say */
-                f->dropped = true;
-            else if (!S_ISREG(st.st_mode)) {
-                note(&w->notes, "left %s out of the snapshot: %s", f->path, git_msg());
-                f->dropped = true;
-            } else if (!add_changing_file(w, idx, f))
-                f->dropped = true;
-        }
+        if (!index_file(w, idx, f, &buf, &cap))
+            f->dropped = true;
     }
+    free(buf);
     /* Whatever the index holds that is no longer there goes. */
     StrList gone = {0};
     for (size_t i = 0, n = gitlib.git_index_entrycount(idx); i < n; i++) {

@@ -485,6 +485,50 @@ Test(vcs, big_folder_keeps_the_language_files)
     repo_free(&r);
 }
 
+/* What ran is what is kept: a .gitattributes asking git add for line-end
+ * conversion or $Id$ expansion changes nothing in the snapshot. */
+Test(vcs, a_snapshot_holds_the_bytes_that_ran_whatever_gitattributes_say)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, ".gitattributes", "* text=auto eol=lf\n*.txt ident\n");
+    const char *crlf = "print('a')\r\nprint('b')\r\n", *id = "$Id: 0123456789abcdef $\n";
+    put(&r, "main.py", crlf);
+    put(&r, "id.txt", id);
+    VcsSnapshot s, again;
+    char *c = record(&r, NULL, &s);
+    Err err;
+    char *data;
+    size_t len;
+    cr_assert(vcs_read(&r.v, c, "main.py", 1 << 20, &data, &len, &err), "%s", err.msg);
+    cr_assert_eq(len, strlen(crlf));
+    cr_assert_eq(memcmp(data, crlf, len), 0, "CRLF kept: %.*s", (int)len, data);
+    free(data);
+    cr_assert(vcs_read(&r.v, c, "id.txt", 1 << 20, &data, &len, &err), "%s", err.msg);
+    cr_assert_eq(len, strlen(id));
+    cr_assert_eq(memcmp(data, id, len), 0, "$Id$ kept: %.*s", (int)len, data);
+    free(data);
+    /* Put back, the files are the ones that ran. */
+    char *dest = xasprintf("%s/out", r.root);
+    size_t n = 0;
+    cr_assert(vcs_checkout(&r.v, c, dest, false, &n, &err), "%s", err.msg);
+    char *p = xasprintf("%s/main.py", dest);
+    char *text = tu_read(p, NULL);
+    cr_assert_str_eq(text, crlf);
+    free(text);
+    free(p);
+    /* The stat cache holds for files added so: nothing changed, no commit. */
+    char *c2 = record(&r, NULL, &again);
+    cr_assert_not(again.changed);
+    cr_assert_str_eq(c2, c);
+    vcs_snapshot_free(&s);
+    vcs_snapshot_free(&again);
+    free(c);
+    free(c2);
+    free(dest);
+    repo_free(&r);
+}
+
 Test(vcs, checkout_writes_the_files_of_a_run)
 {
     Repo r;
