@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "ide_launch.h"
+#include "xalloc.h"
 
 extern const Command cmd_doctor, cmd_help, cmd_run;
 extern const Command cmd_session, cmd_history, cmd_result, cmd_diff, cmd_checkout, cmd_search;
@@ -98,6 +99,7 @@ static int open_ide(char **argv)
 
 int main(int argc, char **argv)
 {
+    xalloc_init();
     if (argc >= 2 && !strcmp(argv[1], "--session")) {
         if (argc != 3 || !argv[2][0]) {
             fprintf(stderr, "tide: --session needs a session id (tide session list shows them)\n");

@@ -1,5 +1,6 @@
 #include "xalloc.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,11 @@ static void __attribute__((noreturn)) oom(size_t n)
     if (len > 0)
         (void)!write(STDERR_FILENO, msg, (size_t)len);
     abort();
+}
+
+void xalloc_init(void)
+{
+    mallopt(M_TRIM_THRESHOLD, 8 << 20);
 }
 
 void *xmalloc(size_t n)

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "cli.h"
 #include "tui.h"
+#include "xalloc.h"
 
 /* The IDE takes the user's character type (curses and the editor's widths
  * need it) and shows text as UTF-8 whatever it says: under "C" or POSIX,
@@ -24,6 +25,7 @@ static void utf8_ctype(void)
 
 int main(int argc, char **argv)
 {
+    xalloc_init();
     TuiOptions opt = {NULL, NULL, 0, 0};
     if (argc == 3 && strcmp(argv[1], "--session") == 0 && argv[2][0]) {
         opt.session = argv[2];
