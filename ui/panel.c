@@ -1934,6 +1934,9 @@ bool panel_key(Ide *ide, Key k)
         }
         if (k == (TK_CTRL | 'z'))
             return true; /* would stop the program, not the run */
+        /* Typing lets go of picked output (so Ctrl-C reaches the program
+         * again), as terminals let go of a selection. */
+        p->picked = p->picking = false;
         p->scroll = 0;
         send_key(p, k);
         panel_flush_input(ide);
@@ -2249,8 +2252,9 @@ static void on_output_find(Ide *ide, const char *text, void *ud)
     p->find = xstrdup(text);
     p->picked = false;
     if (find_in_output(ide, text, 1))
-        ide_message(ide, false, "%s: next, %s: previous, %s copies it, Esc lets go", ide_key(ide, ACT_FIND_NEXT),
-                    ide_key(ide, ACT_FIND_PREV), ide_key(ide, ACT_COPY));
+        ide_message(ide, false, "%s: next, %s: previous, %s copies it, %s lets go", ide_key(ide, ACT_FIND_NEXT),
+                    ide_key(ide, ACT_FIND_PREV), ide_key(ide, ACT_COPY),
+                    panel_running(p) ? "a key typed to the program" : "Esc");
     else
         ide_message(ide, false, "'%s' is not in the output", text);
 }

@@ -1997,14 +1997,18 @@ static void handle_event(Ide *ide, const InputEvent *ev)
             panel_pick_all(ide);
             return;
         }
-        if ((a == ACT_FIND || a == ACT_FIND_NEXT || a == ACT_FIND_PREV) && !panel_running(ide->panel)) {
+        bool fkey_or_alt = (TK_BASE(ev->key) >= TK_F1 && TK_BASE(ev->key) <= TK_F12) || (ev->key & TK_ALT);
+        /* While a program runs its keys are its own (Ctrl-F moves
+         * readline's cursor), but a find bound to an F-key or Alt still
+         * searches what it printed so far. */
+        if ((a == ACT_FIND || a == ACT_FIND_NEXT || a == ACT_FIND_PREV) &&
+            (!panel_running(ide->panel) || fkey_or_alt)) {
             if (a == ACT_FIND)
                 panel_find(ide);
             else
                 panel_find_next(ide, a == ACT_FIND_PREV);
             return;
         }
-        bool fkey_or_alt = (TK_BASE(ev->key) >= TK_F1 && TK_BASE(ev->key) <= TK_F12) || (ev->key & TK_ALT);
         if (panel_running(ide->panel) && !(a != ACT_NONE && (fkey_or_alt || global_while_running(a)))) {
             panel_key(ide, ev->key);
             return;

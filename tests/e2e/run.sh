@@ -135,6 +135,27 @@ test_find_in_the_output() {
   [ "${n:-0}" -ge 30 ] || fail "the held drag picked ${n:-no} lines"
 }
 
+# While a program runs, F3 finds in what it printed so far (asking what,
+# the first time); the keys it does not take still go to the program.
+test_find_in_the_output_of_a_running_program() {
+  printf 'for i in range(40):\n    print(f"row {i}: sq {i*i}")\nname = input("name? ")\nprint("hello", name)\n' >w.py
+  tui_start w.py
+  tui_wait 'range(40)'
+  tui_keys F5
+  tui_wait 'row 39: sq 1521' 30
+  tui_keys F3
+  tui_wait 'Find in the output:'
+  tui_type 'SQ 49'
+  tui_keys Enter
+  tui_wait 'row 7: sq 49'
+  tui_wait 'F3: next, Shift-F3: previous, Ctrl-C copies it, a key typed to the program lets go'
+  tui_wait_gone 'row 39: sq 1521'
+  tui_type 'Ann'
+  tui_keys Enter
+  tui_wait 'hello Ann' 20
+  tui_wait 'ok · exit 0' 20
+}
+
 # Ctrl-F5 asks for the program's arguments (a shell line: quotes keep
 # blanks, nothing is expanded) and runs; F5 then gives the same ones; they
 # are recorded with the run.
