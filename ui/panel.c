@@ -2254,7 +2254,7 @@ static void on_output_find(Ide *ide, const char *text, void *ud)
     if (find_in_output(ide, text, 1))
         ide_message(ide, false, "%s: next, %s: previous, %s copies it, %s lets go", ide_key(ide, ACT_FIND_NEXT),
                     ide_key(ide, ACT_FIND_PREV), ide_key(ide, ACT_COPY),
-                    panel_running(p) ? "a key typed to the program" : "Esc");
+                    panel_running(p) ? "typing" : "Esc");
     else
         ide_message(ide, false, "'%s' is not in the output", text);
 }

@@ -148,7 +148,7 @@ test_find_in_the_output_of_a_running_program() {
   tui_type 'SQ 49'
   tui_keys Enter
   tui_wait 'row 7: sq 49'
-  tui_wait 'F3: next, Shift-F3: previous, Ctrl-C copies it, a key typed to the program lets go'
+  tui_wait 'F3: next, Shift-F3: previous, Ctrl-C copies it, typing lets go'
   tui_wait_gone 'row 39: sq 1521'
   tui_type 'Ann'
   tui_keys Enter
