@@ -357,7 +357,9 @@ test_hints_name_the_keys_the_user_bound() {
   mkdir -p "$XDG_CONFIG_HOME/tide"
   printf '[keys]\nrun = F9\nstop = Shift-F9\nhistory = F11\nnext_pane = F12\nfind_next = F4\n' \
     >"$XDG_CONFIG_HOME/tide/config.ini"
-  printf 'import time\nwhile True:\n    print("tick", flush=True)\n    time.sleep(0.1)\n' >keys.py
+  # SIGINT ends it without a traceback, whose file:line would take the
+  # title's place of the run key.
+  printf 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_DFL)\nwhile True:\n    print("tick", flush=True)\n    time.sleep(0.1)\n' >keys.py
   tui_start keys.py
   tui_wait 'while True'
   tui_keys F9
@@ -368,6 +370,9 @@ test_hints_name_the_keys_the_user_bound() {
   tui_wait 'F9: run again  F11: history'
   tui_keys F9
   tui_wait 'Shift-F9: stop' 20
+  # Interrupted once it runs (the output's line, not the source's): a
+  # Ctrl-C while Python still starts ends it with a traceback.
+  tui_wait $'\ntick' 30
   tui_keys C-c
   tui_wait 'interrupted the program (SIGINT): Ctrl-C again or Shift-F9 stops it'
   tui_wait '  F9: run again' 20
