@@ -29,7 +29,7 @@ test_backspace_in_the_panel_erases_a_whole_character() {
   tui_start ask.py
   tui_wait 'input("name? ")'
   tui_keys F5
-  tui_wait 'name?' 30
+  tui_wait $'\nname?' 30
   tui_type 'aé'
   tui_keys BSpace
   tui_type 'b'
@@ -44,7 +44,7 @@ test_ctrl_w_in_the_panel_erases_a_word() {
   tui_start ask.py
   tui_wait 'input("words? ")'
   tui_keys F5
-  tui_wait 'words?' 30
+  tui_wait $'\nwords?' 30
   tui_type 'hello'
   tui_keys C-w
   tui_type 'bye'
@@ -280,7 +280,7 @@ test_f5_while_a_program_runs_offers_to_run_it_again() {
   tui_start ask.py
   tui_wait 'name = input'
   tui_keys F5
-  tui_wait 'Name?' 30
+  tui_wait $'\nName?' 30
   tui_keys F5
   tui_wait 'ask.py is still running. Stop it and run ask.py? (y)es, Esc'
   tui_esc
