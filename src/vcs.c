@@ -33,6 +33,20 @@ static bool git_fail(Err *err, const char *what, const char *where)
                    strstr(msg, strerror(ENOSPC)) ? " (the disk holding it is full: free some space)" : "");
 }
 
+/* Marks a git folder whose index holds only files' own bytes (index_file);
+ * one made before may hold what a .gitattributes filter made of them,
+ * which its stat cache would keep naming while the file is unchanged. */
+#define RAW_MARK "tide-raw-blobs"
+
+static void mark_raw(const char *git_dir)
+{
+    char *path = xasprintf("%s/" RAW_MARK, git_dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd >= 0)
+        close(fd);
+    free(path);
+}
+
 bool vcs_init(const char *git_dir, Err *err)
 {
     if (!gitlib_load(err))
@@ -59,6 +73,7 @@ bool vcs_init(const char *git_dir, Err *err)
         git_fail(err, "cannot configure the git repository", git_dir);
         goto out;
     }
+    mark_raw(git_dir);
     ok = true;
 out:
     gitlib.git_config_free(cfg);
@@ -518,11 +533,14 @@ static bool ts_before(int64_t sec, long nsec, const struct timespec *t)
 
 /* The stat cache, as git keeps it: an entry whose stat data matches was
  * hashed from this very file, unless the file changed in the same instant
- * the index was written ("racily clean"), which is hashed again. */
+ * the index was written ("racily clean"), which is hashed again.  The
+ * change time too (git's core.trustctime): an edit whose modification time
+ * was put back (touch -r, a copy keeping times) leaves the rest alike. */
 static bool entry_clean(const git_index_entry *e, const struct stat *st, const struct timespec *index_mtime)
 {
     return e->file_size == (uint32_t)st->st_size && e->mtime.seconds == (int32_t)st->st_mtim.tv_sec &&
-           e->mtime.nanoseconds == (uint32_t)st->st_mtim.tv_nsec && e->ino == (uint32_t)st->st_ino &&
+           e->mtime.nanoseconds == (uint32_t)st->st_mtim.tv_nsec && e->ctime.seconds == (int32_t)st->st_ctim.tv_sec &&
+           e->ctime.nanoseconds == (uint32_t)st->st_ctim.tv_nsec && e->ino == (uint32_t)st->st_ino &&
            e->mode == git_mode(st) && ts_before(st->st_mtim.tv_sec, st->st_mtim.tv_nsec, index_mtime);
 }
 
@@ -797,11 +815,17 @@ static size_t drop_damaged_objects(Vcs *v)
 }
 
 /* The index, or a fresh one when the file is damaged (it is a cache of
- * the work tree's hashes: everything is hashed again). */
-static bool open_index(Vcs *v, git_index **idx, Err *err)
+ * the work tree's hashes: everything is hashed again), or was written
+ * before RAW_MARK (once: every file is hashed again as it is; *raw_again
+ * says the mark is to be written with the index). */
+static bool open_index(Vcs *v, git_index **idx, bool *raw_again, Err *err)
 {
+    char *mark = xasprintf("%s/" RAW_MARK, v->git_dir);
+    *raw_again = access(mark, F_OK) != 0;
+    free(mark);
     if (gitlib.git_repository_index(idx, v->repo) == 0)
-        return true;
+        return !*raw_again || gitlib.git_index_clear(*idx) == 0 ||
+               git_fail(err, "cannot update the index", v->git_dir);
     char *path = xasprintf("%s/index", v->git_dir);
     bool ok = unlink(path) == 0 && gitlib.git_repository_index(idx, v->repo) == 0;
     free(path);
@@ -974,7 +998,9 @@ static bool write_tree(Walk *w, git_index *idx, git_oid *tree, Err *err)
 static char *snapshot_key(const VcsSnapshotOptions *opt)
 {
     StrBuf sb = {0};
-    sb_printf(&sb, "lang=%s big=%d only=%d max=%lld,%lld,%lld,%lld", opt->lang ? opt->lang->key : "-",
+    /* raw: a record written before RAW_MARK is not trusted (its commit may
+     * hold filtered bytes). */
+    sb_printf(&sb, "raw lang=%s big=%d only=%d max=%lld,%lld,%lld,%lld", opt->lang ? opt->lang->key : "-",
               opt->limit_big, opt->only_forced, opt->max_file, opt->big_files, opt->big_bytes, opt->max_visit);
     for (const char *const *f = opt->force; f && *f; f++)
         sb_printf(&sb, "\nforce=%s", *f);
@@ -1067,12 +1093,15 @@ bool vcs_snapshot(Vcs *v, const VcsSnapshotOptions *opt, VcsSnapshot *snap, Err 
     git_commit *parent = NULL;
     git_oid tree, head;
     bool has_head;
-    if (!open_index(v, &idx, err) || !update_index(&w, idx, err) || !write_tree(&w, idx, &tree, err))
+    bool raw_again;
+    if (!open_index(v, &idx, &raw_again, err) || !update_index(&w, idx, err) || !write_tree(&w, idx, &tree, err))
         goto out;
     if (gitlib.git_index_write(idx) < 0) {
         git_fail(err, "cannot write the index", v->git_dir);
         goto out;
     }
+    if (raw_again)
+        mark_raw(v->git_dir);
     if (!head_commit(v, &head, &has_head, err)) {
         /* HEAD is written once, when the folder is made: damage there is
          * not a power cut's, and stays an error.  The branch's file is

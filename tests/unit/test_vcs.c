@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "gitlib.h"
 #include "testutil.h"
 #include "vcs.h"
 #include "xalloc.h"
@@ -482,6 +483,95 @@ Test(vcs, big_folder_keeps_the_language_files)
     cr_assert_eq(s.notes.len, 0);
     vcs_snapshot_free(&s);
     free(c);
+    repo_free(&r);
+}
+
+/* The content of path in commit. */
+static char *content_at(Repo *r, const char *commit, const char *path)
+{
+    Err err;
+    char *data;
+    size_t len;
+    cr_assert(vcs_read(&r->v, commit, path, 1 << 20, &data, &len, &err), "%s", err.msg);
+    char *text = xstrndup(data, len);
+    free(data);
+    return text;
+}
+
+/* An edit whose modification time is put back (touch -r, a copy keeping
+ * times) is hashed again: the change time tells, as in git. */
+Test(vcs, an_edit_with_its_times_put_back_is_snapshotted)
+{
+    Repo r;
+    repo_new(&r);
+    put(&r, "m.py", "print(1)\n");
+    char *c1 = commit_now(&r);
+    char *p = xasprintf("%s/m.py", r.work);
+    struct stat st;
+    cr_assert_eq(stat(p, &st), 0);
+    usleep(20000);
+    int fd = open(p, O_WRONLY);
+    cr_assert_eq(write(fd, "print(2)\n", 9), 9);
+    close(fd);
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    cr_assert_eq(utimensat(AT_FDCWD, p, times, 0), 0);
+    char *c2 = commit_now(&r);
+    cr_assert_str_neq(c2, c1, "the edit makes a commit");
+    char *text = content_at(&r, c2, "m.py");
+    cr_assert_str_eq(text, "print(2)\n");
+    free(text);
+    free(p);
+    free(c1);
+    free(c2);
+    repo_free(&r);
+}
+
+/* A git folder from before snapshots read files themselves may have index
+ * entries with a file's stat data naming what a .gitattributes filter made
+ * of it: its first snapshot after hashes every file again. */
+Test(vcs, an_index_from_before_raw_blobs_is_hashed_again)
+{
+    Repo r;
+    repo_new(&r);
+    const char *now = "a\r\nb\r\n", *then = "a\nbb\n\n"; /* the same length */
+    put(&r, "m.py", now);
+    free(commit_now(&r));
+    char *p = xasprintf("%s/m.py", r.work);
+    struct stat st;
+    cr_assert_eq(lstat(p, &st), 0);
+    git_index *idx;
+    cr_assert_eq(gitlib.git_repository_index(&idx, r.v.repo), 0);
+    git_index_entry e = {
+        .ctime = {(int32_t)st.st_ctim.tv_sec, (uint32_t)st.st_ctim.tv_nsec},
+        .mtime = {(int32_t)st.st_mtim.tv_sec, (uint32_t)st.st_mtim.tv_nsec},
+        .dev = (uint32_t)st.st_dev,
+        .ino = (uint32_t)st.st_ino,
+        .mode = GIT_FILEMODE_BLOB,
+        .uid = (uint32_t)st.st_uid,
+        .gid = (uint32_t)st.st_gid,
+        .path = "m.py",
+    };
+    cr_assert_eq(gitlib.git_index_add_from_buffer(idx, &e, then, strlen(then)), 0);
+    cr_assert_eq(gitlib.git_index_write(idx), 0);
+    gitlib.git_index_free(idx);
+    /* Marked as written since, the stat cache trusts such an entry. */
+    char *c1 = commit_now(&r);
+    char *text = content_at(&r, c1, "m.py");
+    cr_assert_str_eq(text, then);
+    free(text);
+    /* Unmarked, as such a folder is: the file is read again. */
+    char *mark = xasprintf("%s/tide-raw-blobs", r.git);
+    cr_assert_eq(unlink(mark), 0);
+    reopen(&r);
+    char *c2 = commit_now(&r);
+    text = content_at(&r, c2, "m.py");
+    cr_assert_str_eq(text, now);
+    cr_assert_eq(access(mark, F_OK), 0, "marked once hashed again");
+    free(text);
+    free(mark);
+    free(p);
+    free(c1);
+    free(c2);
     repo_free(&r);
 }
 
