@@ -205,7 +205,8 @@ char *srcdeps_program_file_name(const Lang *lang, const char *text, size_t len)
 
 char *srcdeps_java_package(const char *src)
 {
-    /* "package a.b;" is the first declaration of a file, after comments. */
+    /* "package a.b;" is the first declaration of a file, after comments;
+     * Go's "package main" reads the same. */
     char *code = c_code_only(src, strlen(src)), *pkg = NULL;
     const char *p = code + strspn(code, " \t\r\n");
     if (strncmp(p, "package", 7) == 0 && isspace((unsigned char)p[7])) {
@@ -1074,6 +1075,31 @@ static void java_reachable(const char *entry_path, StrList *cands)
     sl_free(&words);
 }
 
+/* Go: the files of the entry's package.  go build refuses a file of
+ * another package beside it (a library the folder also holds, "package
+ * other"), or one without a package clause (a file just created, empty):
+ * `go run main.go` would not take them either. */
+static void go_same_package(const char *entry_path, StrList *cands)
+{
+    char *text;
+    size_t len;
+    if (!cands->len || !read_source(entry_path, &text, &len))
+        return;
+    char *pkg = srcdeps_java_package(text);
+    free(text);
+    bool *taken = xcalloc(cands->len, sizeof *taken);
+    for (size_t i = 0; pkg && i < cands->len; i++)
+        if (read_source(cands->items[i], &text, &len)) {
+            char *other = srcdeps_java_package(text);
+            taken[i] = other && strcmp(other, pkg) == 0;
+            free(other);
+            free(text);
+        }
+    keep_taken(cands, taken);
+    free(taken);
+    free(pkg);
+}
+
 static bool companion(const Lang *lang, const char *path, const char *name)
 {
     struct stat st;
@@ -1135,6 +1161,8 @@ void srcdeps_companions_split(const Lang *lang, const char *entry_path, StrList 
         fortran_reachable(entry_path, out);
     else if (lang->id == LANG_JAVA)
         java_reachable(entry_path, out);
+    else if (lang->id == LANG_GO)
+        go_same_package(entry_path, out);
     for (size_t i = 0; i < all.len; i++)
         if (!sl_contains(out, all.items[i]))
             sl_push(left, all.items[i]);

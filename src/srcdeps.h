@@ -75,7 +75,7 @@ bool srcdeps_text_is_program(const Lang *lang, const char *path, const char *tex
 
 /* The other sources of entry_path's folder that belong to its program,
  * sorted, as paths: for Java those declaring a class it names (and theirs);
- * for Go those without a main of their own; for C, C++ and Fortran those
+ * for Go those of its package without a main of their own; for C, C++ and Fortran those
  * without a main that it links with (names it uses that they define, a
  * header named after them or included by both, modules it uses; fixed-form
  * Fortran always), so neither the folder's other one-file programs nor a

@@ -162,6 +162,20 @@ test_a_program_on_standard_input() {
   expect_eq "$(json_get "$OUT" 'len(j["sessions"])')" "$before"
 }
 
+# A Go program's folder may hold a library of another package, or a file
+# just created and still empty: go build refuses either beside the
+# program, and go run main.go would not take them.
+test_a_go_program_leaves_out_other_packages_of_its_folder() {
+  mkdir -p gp
+  printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("go", twice(21)) }\n' >gp/main.go
+  printf 'package main\n\nfunc twice(x int) int { return 2 * x }\n' >gp/util.go
+  printf 'package other\n\nfunc Y() {}\n' >gp/other.go
+  : >gp/empty.go
+  run_tide run --ephemeral gp/main.go
+  expect_rc 0 "$ERR"
+  expect_eq "$OUT" "go 42"
+}
+
 # tide run DIR runs the folder's program, as go run . does: the file with
 # its language's usual name, else the only one with a main of its own,
 # else the only source; several say so.

@@ -84,6 +84,33 @@ Test(srcdeps, companions_are_the_helpers_of_the_entry_folder)
     free(entry);
 }
 
+Test(srcdeps, go_companions_are_of_the_entry_package)
+{
+    /* go build refuses a file of another package or one without a package
+     * clause beside the entry: such files of the folder stay out. */
+    const char *dir = tu_tempdir();
+    static const struct { const char *name, *text; } files[] = {
+        {"main.go", "// Command greet.\npackage main\n\nfunc main() { println(twice(2)) }\n"},
+        {"util.go", "/* helpers */ package main\nfunc twice(x int) int { return 2 * x }\n"},
+        {"other.go", "package other\nfunc Y() {}\n"},
+        {"mainly.go", "package mainly\nfunc Z() {}\n"},
+        {"empty.go", ""},
+        {"draft.go", "// package main\nfunc half(x int) int { return x / 2 }\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char *p = xasprintf("%s/%s", dir, files[i].name);
+        tu_write(p, files[i].text, strlen(files[i].text));
+        free(p);
+    }
+    char *entry = xasprintf("%s/main.go", dir);
+    StrList got;
+    srcdeps_companions(lang_by_key("go"), entry, &got);
+    cr_assert_eq(got.len, 1, "%zu: %s", got.len, got.len ? got.items[0] : "");
+    cr_assert(strstr(got.items[0], "/util.go"), "%s", got.items[0]);
+    sl_free(&got);
+    free(entry);
+}
+
 Test(srcdeps, java_packages_and_their_source_root)
 {
     char *pkg = srcdeps_java_package("/* licence\n * text */\n// note\npackage com.ex.util;\n\nimport x.Y;\n");
