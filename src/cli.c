@@ -207,6 +207,39 @@ int cli_pad(const char *s, int width)
     return cols < width ? width - cols : 0;
 }
 
+/* How a control character is shown (cat -v's way), into shown; how many
+ * bytes of s it takes (0: none, s[0] is plain). */
+static size_t control_shown(const unsigned char *s, size_t len, char shown[16])
+{
+    if (s[0] < 0x20 || s[0] == 0x7f) {
+        snprintf(shown, 16, "^%c", s[0] ^ 0x40);
+        return 1;
+    }
+    if (s[0] == 0xc2 && len > 1 && s[1] >= 0x80 && s[1] <= 0x9f) {
+        snprintf(shown, 16, "<U+%04X>", s[1]);
+        return 2;
+    }
+    return 0;
+}
+
+char *cli_shown_name(const char *s)
+{
+    StrBuf out = {0};
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        char shown[16];
+        size_t n = control_shown((const unsigned char *)s + i, len - i, shown);
+        if (n) {
+            sb_puts(&out, shown);
+            i += n;
+        } else {
+            sb_append(&out, s + i, 1);
+            i++;
+        }
+    }
+    return out.data ? sb_steal(&out) : xstrdup("");
+}
+
 void cli_write_recorded(FILE *f, const char *data, size_t len)
 {
     if (!isatty(fileno(f))) {
@@ -227,12 +260,11 @@ void cli_write_recorded(FILE *f, const char *data, size_t len)
                 continue;
             }
         }
-        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f)
-            snprintf(shown, sizeof shown, "^%c", c ^ 0x40);
-        else if (c == 0xc2 && i + 1 < len && (unsigned char)data[i + 1] >= 0x80 &&
-                 (unsigned char)data[i + 1] <= 0x9f) {
-            snprintf(shown, sizeof shown, "<U+%04X>", (unsigned char)data[i + 1]);
-            n = 2;
+        if (c != '\n' && c != '\t' && c != '\r')
+            n = control_shown((const unsigned char *)data + i, len - i, shown);
+        if (!n) {
+            n = 1;
+            shown[0] = 0;
         }
         if (shown[0]) {
             fwrite(data + plain, 1, i - plain, f);

@@ -90,6 +90,12 @@ int cli_widen(int w, const char *s, int max);
  * run cannot retitle the window, set the clipboard or make the terminal
  * answer back.  Elsewhere (a pipe, a file) the bytes go out exactly. */
 void cli_write_recorded(FILE *f, const char *data, size_t len);
+/* A name (a file's, a session's, a program's argument) as one line of a
+ * listing, freshly allocated: every control character shown as cat -v
+ * shows it (^[, ^J; a C1 control as <U+009B>), on a terminal or not.  A
+ * program names the files it writes: such a name cannot retitle the
+ * window, set the clipboard or split a row in two. */
+char *cli_shown_name(const char *s);
 /* "512 B", "1.2 KiB", "3.4 MiB", ... */
 void cli_size(long long bytes, char out[CLI_TIME_LEN]);
 

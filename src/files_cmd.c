@@ -169,8 +169,11 @@ static int files_run(App *app, int argc, char **argv)
         /* As wide as the names and types are (up to a point: a longer
          * one pushes its own row only), so the columns line up. */
         int nw = 4, tw = 4;
+        /* A program names the files it writes. */
+        char **names = xcalloc(n, sizeof *names);
         for (size_t i = 0; i < n; i++) {
-            nw = cli_widen(nw, f[i].path, 60);
+            names[i] = cli_shown_name(f[i].path);
+            nw = cli_widen(nw, names[i], 60);
             tw = cli_widen(tw, f[i].type ? f[i].type : "-", 40);
         }
         printf("%-*s %-9s %9s  %-*s %-8s %-19s %s\n", nw, "NAME", "ORIGIN", "SIZE", tw, "TYPE", "AGE", "EXPIRES", "RUN");
@@ -179,12 +182,14 @@ static int files_run(App *app, int argc, char **argv)
             cli_size(f[i].size, size);
             ago(f[i].updated_at, age);
             cli_time_local(f[i].expires_at, exp);
-            printf("%s%*s %-9s %9s  %-*s %-8s %-19s ", f[i].path, cli_pad(f[i].path, nw), "", f[i].origin, size, tw,
+            printf("%s%*s %-9s %9s  %-*s %-8s %-19s ", names[i], cli_pad(names[i], nw), "", f[i].origin, size, tw,
                    f[i].type ? f[i].type : "-", age, f[i].expires_at ? exp : "never");
             if (f[i].result_id)
                 printf("%lld", (long long)f[i].result_id);
             printf("%s\n", f[i].stored ? "" : " (gone)");
+            free(names[i]);
         }
+        free(names);
     }
     session_files_free(f, n);
     session_free(&s);

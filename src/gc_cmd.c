@@ -60,7 +60,9 @@ static int gc_run(App *app, int argc, char **argv)
         for (size_t i = 0; i < r.n; i++) {
             char size[CLI_TIME_LEN];
             cli_size(r.items[i].bytes, size);
-            printf("%s %s: %s (%s)\n", dry ? "would remove" : "removed", r.items[i].kind, r.items[i].what, size);
+            char *what = cli_shown_name(r.items[i].what);
+            printf("%s %s: %s (%s)\n", dry ? "would remove" : "removed", r.items[i].kind, what, size);
+            free(what);
         }
         if (r.n == 0)
             printf("nothing has expired\n");

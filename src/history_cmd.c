@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "argsplit.h"
 #include "cli.h"
 #include "history.h"
 #include "session.h"
@@ -164,8 +165,11 @@ static int history_run(App *app, int argc, char **argv)
         printf("no runs recorded%s yet\n", sid ? " in this session" : "");
     } else {
         int ew = 5;
-        for (size_t i = 0; i < n; i++)
-            ew = cli_widen(ew, list[i].entry ? list[i].entry : "", 40);
+        char **entries = xcalloc(n, sizeof *entries);
+        for (size_t i = 0; i < n; i++) {
+            entries[i] = cli_shown_name(list[i].entry ? list[i].entry : "");
+            ew = cli_widen(ew, entries[i], 40);
+        }
         printf("%-6s %-19s %-7s %-8s %-*s %-14s %-10s %8s %8s\n", "ID", "WHEN", "SESSION", "LANGUAGE", ew, "ENTRY",
                "STATUS", "EXIT", "RUN", "COMPILE");
         for (size_t i = 0; i < n; i++) {
@@ -176,9 +180,11 @@ static int history_run(App *app, int argc, char **argv)
             fmt_secs(r->execution_time, run);
             fmt_secs(r->compile_time, comp);
             printf("%-6lld %-19s %-7lld %-8s %s%*s %-14s %-10s %8s %8s\n", (long long)r->id, when,
-                   (long long)r->session_id, r->language, r->entry, cli_pad(r->entry, ew), "", r->status, ex, run,
-                   comp);
+                   (long long)r->session_id, r->language, entries[i], cli_pad(entries[i], ew), "", r->status, ex,
+                   run, comp);
+            free(entries[i]);
         }
+        free(entries);
     }
     history_list_free(list, n);
     return EXIT_OK;
@@ -271,9 +277,17 @@ static int result_run(App *app, int argc, char **argv)
     fmt_secs(r.execution_time, run);
     fmt_secs(r.compile_time, comp);
     printf("run %lld of session %lld, %s, %s\n", (long long)r.id, (long long)r.session_id, r.language, when);
-    printf("  entry     %s", r.entry);
-    for (size_t i = 0; i < r.args.len; i++)
-        printf(" %s", r.args.items[i]);
+    /* The arguments as a shell would take them again ('b c' is one). */
+    StrBuf cmd = {0};
+    sb_puts(&cmd, r.entry);
+    if (r.args.len) {
+        sb_puts(&cmd, " ");
+        args_join(&r.args, NULL, &cmd);
+    }
+    char *shown = cli_shown_name(cmd.data);
+    sb_free(&cmd);
+    printf("  entry     %s", shown);
+    free(shown);
     printf("\n  status    %s (%s)%s\n", r.status, ex, r.output_truncated ? ", output cut at the limit" : "");
     printf("  time      run %s, compile %s%s\n", run, comp, r.build_cached ? " (cached build)" : "");
     print_toolchain(r.toolchain);
@@ -286,23 +300,28 @@ static int result_run(App *app, int argc, char **argv)
     }
     printf("  stdin     %s", r.stdin_mode);
     if (r.stdin_name) {
-        /* A name is the user's text, shown as recorded output is. */
-        printf(" (");
-        cli_write_recorded(stdout, r.stdin_name, strlen(r.stdin_name));
-        printf(")");
+        char *name = cli_shown_name(r.stdin_name);
+        printf(" (%s)", name);
+        free(name);
     }
     printf("\n");
     printf("  network   %s\n", r.net ? "the host's (--net)" : "none (its own loopback)");
     printf("  files     %s\n", r.commit[0] ? r.commit : "no snapshot");
     if (r.note)
-        for (char *line = strtok(r.note, "\n"); line; line = strtok(NULL, "\n"))
-            printf("  note      %s\n", line);
+        for (char *line = strtok(r.note, "\n"); line; line = strtok(NULL, "\n")) {
+            /* Notes name files the program wrote. */
+            char *shown_line = cli_shown_name(line);
+            printf("  note      %s\n", shown_line);
+            free(shown_line);
+        }
     bool stored = false;
     for (size_t i = 0; i < r.ngenerated; i++) {
         char size[CLI_TIME_LEN];
         cli_size(r.generated[i].size, size);
-        printf("  generated %s (%s%s%s)%s\n", r.generated[i].path, size, r.generated[i].type ? ", " : "",
+        char *name = cli_shown_name(r.generated[i].path);
+        printf("  generated %s (%s%s%s)%s\n", name, size, r.generated[i].type ? ", " : "",
                r.generated[i].type ? r.generated[i].type : "", r.generated[i].stored ? "" : " expired");
+        free(name);
         stored = stored || r.generated[i].stored;
     }
     /* They are in tide's data folder, not the user's: say how to get one. */
@@ -311,7 +330,9 @@ static int result_run(App *app, int argc, char **argv)
                (long long)r.id);
     if (r.compile_output_len)
         print_block("compiler", r.compile_output, r.compile_output_len);
-    char *title = xasprintf("code (%s)", r.entry);
+    char *entry = cli_shown_name(r.entry);
+    char *title = xasprintf("code (%s)", entry);
+    free(entry);
     print_block(title, r.code, r.code_len);
     free(title);
     if (r.stdin_data && r.stdin_len)
@@ -336,7 +357,9 @@ const Command cmd_result = {
     "\n"
     "On a terminal the program's colours show, and its other escape sequences and\n"
     "control characters are shown as text (^[, ^G) so that looking at a run cannot\n"
-    "retitle the window or set the clipboard; piped, the bytes are exact.\n",
+    "retitle the window or set the clipboard; piped, the bytes are exact.  Names\n"
+    "(the entry file, its arguments) show their control characters as text, piped\n"
+    "too; arguments are quoted as a shell takes them ('b c' is one).\n",
     result_run,
 };
 
@@ -466,8 +489,10 @@ static int search_run(App *app, int argc, char **argv)
             HistoryHit *h = &hits[i];
             char when[CLI_TIME_LEN];
             cli_time_local(h->result.created_at, when);
+            char *entry = cli_shown_name(h->result.entry);
             printf("%-6lld %s  session %lld  %s  %s: ", (long long)h->result.id, when, (long long)h->result.session_id,
-                   h->result.entry, h->where);
+                   entry, h->where);
+            free(entry);
             const char *s = h->snippet;
             size_t at = h->match_start, mlen = h->match_len;
             cli_write_recorded(stdout, s, bold && mlen ? at : strlen(s));

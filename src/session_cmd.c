@@ -195,16 +195,22 @@ static int show_run(App *app, int argc, char **argv)
             printf("  runs       none yet\n");
         printf("  files      %zu\n", n);
         int fw = 0;
-        for (size_t i = 0; i < n; i++)
-            fw = cli_widen(fw, files[i].path, 60);
+        /* A program names the files it writes. */
+        char **names = xcalloc(n ? n : 1, sizeof *names);
+        for (size_t i = 0; i < n; i++) {
+            names[i] = cli_shown_name(files[i].path);
+            fw = cli_widen(fw, names[i], 60);
+        }
         for (size_t i = 0; i < n; i++) {
             char size[CLI_TIME_LEN];
             cli_size(files[i].size, size);
-            printf("    %s%*s %-9s %9s", files[i].path, cli_pad(files[i].path, fw), "", files[i].origin, size);
+            printf("    %s%*s %-9s %9s", names[i], cli_pad(names[i], fw), "", files[i].origin, size);
             if (files[i].result_id)
                 printf("  run %lld", (long long)files[i].result_id);
             printf("\n");
+            free(names[i]);
         }
+        free(names);
         if (!there)
             fprintf(stderr, "tide: %s\n", gone.msg);
     }

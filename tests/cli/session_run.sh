@@ -166,6 +166,39 @@ test_a_result_on_a_terminal_shows_controls_as_text() {
   expect_not_contains "$shown" "$(printf '\033]')"
 }
 
+# Names are shown as one line of text wherever tide lists them: an entry
+# file's name, the files of the folder, arguments (quoted as a shell takes
+# them again).  (The files a program writes under such names are not kept
+# at all.)
+test_names_in_listings_cannot_send_controls() {
+  osc=$(printf '\033]0;PWNED\a')
+  printf 'print(1)\n' >"w${osc}.py"
+  printf 'x\n' >"$(printf 'data\033]52;c;aGk=\a.txt')"
+  "$TIDE" run "w${osc}.py" -- a 'b c' >/dev/null 2>&1 || fail "the program did not run"
+  for cmd in "history" "result 1" "files 1" "session show 1"; do
+    # shellcheck disable=SC2086
+    run_tide $cmd
+    expect_rc 0 "$ERR"
+    expect_not_contains "$OUT" "$(printf '\033')"
+    expect_not_contains "$OUT" "$(printf '\a')"
+  done
+  run_tide result 1
+  expect_contains "$OUT" "entry     w^[]0;PWNED^G.py a 'b c'"
+  expect_contains "$OUT" "code (w^[]0;PWNED^G.py)"
+  run_tide files 1
+  expect_contains "$OUT" "data^[]52;c;aGk=^G.txt"
+  run_tide history
+  expect_contains "$OUT" " w^[]0;PWNED^G.py "
+  if command -v script >/dev/null; then
+    shown=$(script -qec "$TIDE search PWNED" /dev/null | tr -d '\r')
+    expect_contains "$shown" "session 1  w^[]0;PWNED^G.py  entry: "
+    expect_not_contains "$shown" "$(printf '\033]')"
+  fi
+  # JSON keeps the names as they are.
+  run_tide result 1 --json
+  expect_eq "$(json_get "$OUT" 'j["entry"]')" "w${osc}.py"
+}
+
 test_result_shows_everything() {
   run_tide session new python --json
   folder=$(json_get "$OUT" 'j["folder"]')
