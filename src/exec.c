@@ -53,6 +53,9 @@
 
 #define FILE_SIZE_LIMIT (50LL << 20)
 #define COMPILE_OUTPUT_LIMIT (1LL << 20)
+/* Of which the end: a build's last lines (the linker's, "N errors") say
+ * most, and a flood of warnings comes before them. */
+#define COMPILE_OUTPUT_TAIL (64LL << 10)
 #define BUILD_MAX_BYTES (512LL << 20)
 
 static const char *const status_names[RUN_STATUS_COUNT] = {
@@ -162,6 +165,8 @@ typedef struct Job {
     MplFonts fonts;     /* ... the lists given to the run */
     StrList fonts_new;  /* ... those the run made that are not kept */
     long long started_ns;
+    StrBuf compile_tail;    /* the compiler's last messages past the limit's head */
+    long long compile_left; /* ... and how many bytes before them were left out */
 } Job;
 
 static long long now_ns(void)
@@ -892,12 +897,22 @@ static bool sink(Pump *p, int stream, const char *data, size_t n)
     if (p->st->kind == STAGE_HELPER)
         return true;
     if (p->st->kind == STAGE_COMPILE) {
-        size_t room = COMPILE_OUTPUT_LIMIT - (long long)res->compile_output.len > 0
-                          ? (size_t)(COMPILE_OUTPUT_LIMIT - (long long)res->compile_output.len)
-                          : 0;
+        long long head = COMPILE_OUTPUT_LIMIT - COMPILE_OUTPUT_TAIL - 256; /* 256: the line between */
+        size_t room = head > (long long)res->compile_output.len ? (size_t)(head - (long long)res->compile_output.len)
+                                                                 : 0;
         size_t keep = n < room ? n : room;
         sb_append(&res->compile_output, data, keep);
         emit(p, 2, data, keep);
+        /* The rest waits for the end: only the last of it is kept. */
+        StrBuf *tail = &p->j->compile_tail;
+        sb_append(tail, data + keep, n - keep);
+        if ((long long)tail->len > 2 * COMPILE_OUTPUT_TAIL) {
+            size_t drop = tail->len - (size_t)COMPILE_OUTPUT_TAIL;
+            memmove(tail->data, tail->data + drop, tail->len - drop);
+            tail->len -= drop;
+            tail->data[tail->len] = 0;
+            p->j->compile_left += (long long)drop;
+        }
         return true;
     }
     long long room = p->j->req->output_limit - p->total;
@@ -910,6 +925,36 @@ static bool sink(Pump *p, int stream, const char *data, size_t n)
         return false;
     }
     return true;
+}
+
+/* The compiler's messages went past the limit: the last of them follow
+ * the head, after a line that says what was left out between. */
+static void end_compile_output(Pump *p)
+{
+    Job *j = p->j;
+    StrBuf *tail = &j->compile_tail;
+    if ((long long)tail->len > COMPILE_OUTPUT_TAIL) {
+        size_t drop = tail->len - (size_t)COMPILE_OUTPUT_TAIL;
+        j->compile_left += (long long)drop;
+        memmove(tail->data, tail->data + drop, tail->len - drop);
+        tail->len -= drop;
+    }
+    /* From the start of a line, where one starts near enough. */
+    const char *nl = j->compile_left ? memchr(tail->data, '\n', tail->len < 4096 ? tail->len : 4096) : NULL;
+    size_t from = nl ? (size_t)(nl + 1 - tail->data) : 0;
+    j->compile_left += (long long)from;
+    StrBuf *out = &j->res->compile_output;
+    char mark[160];
+    int n = snprintf(mark, sizeof mark, "%s[tide: %lld bytes of the compiler's messages left out here; its last %zu follow]\n",
+                     out->len && out->data[out->len - 1] != '\n' ? "\n" : "", j->compile_left, tail->len - from);
+    if (j->compile_left) {
+        sb_append(out, mark, (size_t)n);
+        emit(p, 2, mark, (size_t)n);
+    }
+    sb_append(out, tail->data + from, tail->len - from);
+    emit(p, 2, tail->data + from, tail->len - from);
+    sb_free(tail);
+    j->compile_left = 0;
 }
 
 static void stop(Pump *p, EndReason why)
@@ -1316,6 +1361,8 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
             j->cb->pty_ready(j->cb->ud, master);
     }
     pump(&p);
+    if (st->kind == STAGE_COMPILE && j->compile_tail.len)
+        end_compile_output(&p);
     for (int s = 1; s <= 2; s++)
         if (p.fds[s] >= 0 && p.fds[s] != master)
             close(p.fds[s]);
@@ -1777,6 +1824,7 @@ static bool run(Job *j)
 static void job_free(Job *j)
 {
     early_cgroup_drop(j);
+    sb_free(&j->compile_tail);
     for (size_t t = 0; t < LANG_MAX_TOOLS; t++)
         tool_info_free(&j->tools[t]);
     if (j->build_dir && j->build_dir_temp)

@@ -712,6 +712,27 @@ test_a_cached_build_keeps_the_compilers_warnings() {
   expect_eq "$(json_get "$OUT" '[j["build_cached"], j["compile_output"]]')" '[true, ""]'
 }
 
+# A flood of compiler warnings past the kept megabyte: its end (the error,
+# the linker's last word) is what says why the build failed, so the head
+# and the end are kept, with a line saying what was left out between.
+test_a_flood_of_compiler_messages_keeps_its_end() {
+  python3 -c '
+for i in range(8000): print("#warning this is warning number %d of a long flood of warnings" % i)
+print("int main(void)\n{\n    return undefined_thing;\n}")' >flood.c
+  "$TIDE" run --ephemeral --json flood.c >flood.json 2>/dev/null && fail "the build did not fail"
+  # (Read from the file: a megabyte is more than one argument may hold.)
+  got=$(python3 -c '
+import json, sys
+j = json.load(open("flood.json"))
+c = j["compile_output"]
+print(j["status"], len(c.encode()) <= 1 << 20, "messages left out here" in c,
+      "flood.c:8003:12: error:" in c[-2000:], c.startswith("flood.c:1:2: warning: #warning this is warning number 0 "))')
+  expect_eq "$got" "compile_error True True True True"
+  # Streamed, the same.
+  run_tide run --ephemeral flood.c
+  expect_contains "$(printf '%s' "$ERR" | tail -c 3000)" "flood.c:8003:12: error:"
+}
+
 test_build_cache_can_be_turned_off() {
   mkdir -p "$XDG_CONFIG_HOME/tide"
   printf '[run]\nbuild_cache = 0\n' >"$XDG_CONFIG_HOME/tide/config.ini"
