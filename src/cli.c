@@ -14,6 +14,7 @@
 #include <wchar.h>
 
 #include "expiry.h"
+#include "filetype.h"
 #include "session.h"
 
 int cli_usage_error(const Command *cmd, const char *fmt, ...)
@@ -300,4 +301,42 @@ bool cli_app_init(App *app)
     fprintf(stderr, "tide: %s\n", err.msg);
     app_free(app);
     return false;
+}
+
+void cli_json_set_bytes(json_t *o, const char *key, const char *data, size_t len)
+{
+    StrBuf sb = {0};
+    filetype_clean_text(data, len, &sb);
+    json_object_set_new(o, key, json_stringn(sb.data, sb.len));
+    sb_free(&sb);
+    if (!filetype_is_text(data, len)) {
+        static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        StrBuf enc = {0};
+        for (size_t i = 0; i < len; i += 3) {
+            unsigned v = (unsigned char)data[i] << 16;
+            if (i + 1 < len)
+                v |= (unsigned char)data[i + 1] << 8;
+            if (i + 2 < len)
+                v |= (unsigned char)data[i + 2];
+            char q[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63], i + 1 < len ? b64[(v >> 6) & 63] : '=',
+                         i + 2 < len ? b64[v & 63] : '='};
+            sb_append(&enc, q, 4);
+        }
+        char *k = xasprintf("%s_base64", key);
+        json_object_set_new(o, k, json_stringn(enc.data ? enc.data : "", enc.len));
+        free(k);
+        sb_free(&enc);
+    }
+}
+
+json_t *cli_json_name(const char *s)
+{
+    size_t len = strlen(s);
+    if (filetype_is_text(s, len))
+        return json_stringn(s, len);
+    StrBuf sb = {0};
+    filetype_clean_text(s, len, &sb);
+    json_t *j = json_stringn(sb.data ? sb.data : "", sb.len);
+    sb_free(&sb);
+    return j;
 }

@@ -80,7 +80,7 @@ static int import_run(App *app, int argc, char **argv)
     if (o.json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < done.len; i++)
-            json_array_append_new(arr, json_string(done.items[i]));
+            json_array_append_new(arr, cli_json_name(done.items[i]));
         json_t *j = json_pack("{s:I, s:s, s:o}", "session_id", (json_int_t)s.id, "folder", s.workdir, "imported", arr);
         if (!ok)
             json_object_set_new(j, "problem", json_string(err.msg));
@@ -151,18 +151,19 @@ static int files_run(App *app, int argc, char **argv)
     if (o.json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++) {
-            json_t *j = json_pack("{s:s, s:s, s:I}", "name", f[i].path, "origin", f[i].origin, "size",
-                                  (json_int_t)f[i].size);
+            json_t *j = json_pack("{s:s, s:I}", "origin", f[i].origin, "size", (json_int_t)f[i].size);
+            cli_json_set_bytes(j, "name", f[i].path, strlen(f[i].path));
             json_object_set_new(j, "type", f[i].type ? json_string(f[i].type) : json_null());
             json_object_set_new(j, "result_id", f[i].result_id ? json_integer(f[i].result_id) : json_null());
             json_object_set_new(j, "blob", f[i].blob_oid ? json_string(f[i].blob_oid) : json_null());
             json_object_set_new(j, "created_at", cli_time_json(f[i].created_at));
             json_object_set_new(j, "updated_at", cli_time_json(f[i].updated_at));
             json_object_set_new(j, "expires_at", cli_time_json(f[i].expires_at));
-            json_object_set_new(j, "path", f[i].stored ? json_string(f[i].stored) : json_null());
+            json_object_set_new(j, "path", f[i].stored ? cli_json_name(f[i].stored) : json_null());
             json_array_append_new(arr, j);
         }
-        cli_print_json(json_pack("{s:I, s:s, s:o}", "session_id", (json_int_t)s.id, "folder", s.workdir, "files", arr));
+        cli_print_json(json_pack("{s:I, s:o, s:o}", "session_id", (json_int_t)s.id, "folder", cli_json_name(s.workdir),
+                                 "files", arr));
     } else if (n == 0) {
         printf("session %lld has no recorded files yet (they are recorded at each run)\n", (long long)s.id);
     } else {
@@ -232,7 +233,7 @@ static int export_run(App *app, int argc, char **argv)
     if (!ok)
         return cli_fail("%s", err.msg);
     if (o.json)
-        cli_print_json(json_pack("{s:s}", "written", written));
+        cli_print_json(json_pack("{s:o}", "written", cli_json_name(written)));
     else if (!to_stdout)
         printf("%s\n", written);
     free(written);

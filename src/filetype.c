@@ -179,3 +179,46 @@ bool filetype_utf8_valid(const char *s, size_t n)
     return true;
 }
 
+/* Valid UTF-8 without NULs: what the full-text index and a terminal can
+ * take.  Bad bytes become U+FFFD, NUL a space. */
+void filetype_clean_text(const char *s, size_t len, StrBuf *out)
+{
+    sb_append(out, "", 0);
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+        bool ok = n > 0 && i + n <= len;
+        for (size_t k = 1; ok && k < n; k++)
+            ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
+        /* Overlong forms and surrogates are not text either. */
+        if (ok && n == 2 && c < 0xc2)
+            ok = false;
+        if (ok && n == 3) {
+            unsigned char c1 = (unsigned char)s[i + 1];
+            ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
+        }
+        if (ok && n == 4) {
+            unsigned char c1 = (unsigned char)s[i + 1];
+            ok = c <= 0xf4 && !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+        }
+        if (!ok) {
+            sb_append(out, "\xef\xbf\xbd", 3);
+            i++;
+        } else if (c == 0) {
+            sb_append(out, " ", 1);
+            i++;
+        } else {
+            sb_append(out, s + i, n);
+            i += n;
+        }
+    }
+}
+
+bool filetype_is_text(const char *s, size_t len)
+{
+    StrBuf sb = {0};
+    filetype_clean_text(s, len, &sb);
+    bool same = sb.len == len && (len == 0 || memcmp(sb.data, s, len) == 0);
+    sb_free(&sb);
+    return same;
+}

@@ -8,12 +8,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "xalloc.h"
+
 /* The MIME type of the file at path (freshly allocated; never NULL).  A
  * path that cannot be read is typed by its name alone. */
 char *filetype_detect(const char *path);
 /* Is s (n bytes) valid UTF-8: no overlong forms, surrogates or code
  * points past U+10FFFF?  NUL and control characters are allowed. */
 bool filetype_utf8_valid(const char *s, size_t n);
+/* s as valid UTF-8 without NULs (bad bytes become U+FFFD, NUL a space):
+ * what the search index, JSON and a one-line listing can take. */
+void filetype_clean_text(const char *s, size_t len, StrBuf *out);
+/* Whether s is valid UTF-8 with no NUL. */
+bool filetype_is_text(const char *s, size_t len);
 /* The same from a name and the file's first bytes (head may be NULL). */
 const char *filetype_from(const char *name, const unsigned char *head, size_t len);
 

@@ -46,14 +46,14 @@ static int gc_run(App *app, int argc, char **argv)
     if (json) {
         json_t *items = json_array(), *skipped = json_array();
         for (size_t i = 0; i < r.n; i++) {
-            json_t *o = json_pack("{s:s, s:s, s:I}", "kind", r.items[i].kind, "what", r.items[i].what, "bytes",
-                                  (json_int_t)r.items[i].bytes);
+            json_t *o = json_pack("{s:s, s:o, s:I}", "kind", r.items[i].kind, "what", cli_json_name(r.items[i].what),
+                                  "bytes", (json_int_t)r.items[i].bytes);
             json_object_set_new(o, "session_id", r.items[i].session_id ? json_integer(r.items[i].session_id)
                                                                        : json_null());
             json_array_append_new(items, o);
         }
         for (size_t i = 0; i < r.skipped.len; i++)
-            json_array_append_new(skipped, json_string(r.skipped.items[i]));
+            json_array_append_new(skipped, cli_json_name(r.skipped.items[i]));
         cli_print_json(json_pack("{s:b, s:o, s:I, s:o}", "dry_run", dry, "removed", items, "bytes",
                                  (json_int_t)r.bytes, "skipped", skipped));
     } else {
@@ -123,11 +123,11 @@ static int status_run(App *app, int argc, char **argv)
         json_object_set_new(j, "expiry_hours", json_integer(app->cfg.expiry_hours));
         json_t *files = json_array();
         for (size_t i = 0; i < unsaved.len; i++)
-            json_array_append_new(files, json_string(unsaved.items[i]));
+            json_array_append_new(files, cli_json_name(unsaved.items[i]));
         json_object_set_new(j, "unsaved", files);
         json_t *kept = json_array();
         for (size_t i = 0; i < aside.len; i++)
-            json_array_append_new(kept, json_string(aside.items[i]));
+            json_array_append_new(kept, cli_json_name(aside.items[i]));
         json_object_set_new(j, "set_aside", kept);
         cli_print_json(j);
     } else {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filetype.h"
 #include "fileio.h"
 
 /* The session folders' layout is session.h's; history needs only where a
@@ -292,50 +293,6 @@ bool history_parse_id(const char *s, int64_t *id, Err *err)
 
 /* ---------------------------------------------------------------- search */
 
-/* Valid UTF-8 without NULs: what the full-text index and a terminal can
- * take.  Bad bytes become U+FFFD, NUL a space. */
-void history_clean_text(const char *s, size_t len, StrBuf *out)
-{
-    sb_append(out, "", 0);
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-        bool ok = n > 0 && i + n <= len;
-        for (size_t k = 1; ok && k < n; k++)
-            ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
-        /* Overlong forms and surrogates are not text either. */
-        if (ok && n == 2 && c < 0xc2)
-            ok = false;
-        if (ok && n == 3) {
-            unsigned char c1 = (unsigned char)s[i + 1];
-            ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
-        }
-        if (ok && n == 4) {
-            unsigned char c1 = (unsigned char)s[i + 1];
-            ok = c <= 0xf4 && !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-        }
-        if (!ok) {
-            sb_append(out, "\xef\xbf\xbd", 3);
-            i++;
-        } else if (c == 0) {
-            sb_append(out, " ", 1);
-            i++;
-        } else {
-            sb_append(out, s + i, n);
-            i += n;
-        }
-    }
-}
-
-bool history_is_text(const char *s, size_t len)
-{
-    StrBuf sb = {0};
-    history_clean_text(s, len, &sb);
-    bool same = sb.len == len && (len == 0 || memcmp(sb.data, s, len) == 0);
-    sb_free(&sb);
-    return same;
-}
-
 /* Search reads the first few MiB of each text: a run that printed a
  * gigabyte is still found by what it printed first. */
 #define INDEX_MAX (4u << 20)
@@ -353,9 +310,9 @@ bool history_index(Store *store, int64_t id, const char *entry, const char *code
                        "INSERT INTO run_search (rowid, entry, code, output, error) VALUES (?, ?, ?, ?, ?)", err))
         return false;
     StrBuf c = {0}, o = {0}, e = {0};
-    history_clean_text(code, index_len(code, code_len), &c);
-    history_clean_text(output, index_len(output, output_len), &o);
-    history_clean_text(error, index_len(error, error_len), &e);
+    filetype_clean_text(code, index_len(code, code_len), &c);
+    filetype_clean_text(output, index_len(output, output_len), &o);
+    filetype_clean_text(error, index_len(error, error_len), &e);
     sqlite.bind_int64(st, 1, id);
     sqlite.bind_text(st, 2, entry, -1, SQLITE_STATIC);
     sqlite.bind_text64(st, 3, c.data, c.len, SQLITE_STATIC, SQLITE_UTF8);

@@ -112,12 +112,6 @@ bool history_checkout(App *app, int64_t id, const char *dest, bool force, size_t
 bool history_index(Store *store, int64_t id, const char *entry, const char *code, size_t code_len,
                    const char *output, size_t output_len, const char *error, size_t error_len, Err *err);
 
-/* s as valid UTF-8 without NULs (bad bytes become U+FFFD, NUL a space):
- * what the search index, JSON and a one-line listing can take. */
-void history_clean_text(const char *s, size_t len, StrBuf *out);
-/* Whether s is valid UTF-8 with no NUL. */
-bool history_is_text(const char *s, size_t len);
-
 /* A result id from the command line ("12" or "#12"). */
 bool history_parse_id(const char *s, int64_t *id, Err *err);
 

@@ -14,34 +14,6 @@ extern const Command cmd_history, cmd_result, cmd_diff, cmd_checkout, cmd_search
 
 #define DEFAULT_LIMIT 50
 
-/* Bytes as a JSON string: the text itself when it is valid UTF-8, else
- * the text with bad bytes replaced plus the exact bytes in base64. */
-static void set_bytes(json_t *o, const char *key, const char *data, size_t len)
-{
-    StrBuf sb = {0};
-    history_clean_text(data, len, &sb);
-    json_object_set_new(o, key, json_stringn(sb.data, sb.len));
-    sb_free(&sb);
-    if (!history_is_text(data, len)) {
-        static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        StrBuf enc = {0};
-        for (size_t i = 0; i < len; i += 3) {
-            unsigned v = (unsigned char)data[i] << 16;
-            if (i + 1 < len)
-                v |= (unsigned char)data[i + 1] << 8;
-            if (i + 2 < len)
-                v |= (unsigned char)data[i + 2];
-            char q[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63], i + 1 < len ? b64[(v >> 6) & 63] : '=',
-                         i + 2 < len ? b64[v & 63] : '='};
-            sb_append(&enc, q, 4);
-        }
-        char *k = xasprintf("%s_base64", key);
-        json_object_set_new(o, k, json_stringn(enc.data ? enc.data : "", enc.len));
-        free(k);
-        sb_free(&enc);
-    }
-}
-
 static json_t *real_or_null(double v)
 {
     return v < 0 ? json_null() : json_real(v);
@@ -53,7 +25,7 @@ static json_t *summary_json(const HistoryResult *r)
     json_object_set_new(o, "id", json_integer(r->id));
     json_object_set_new(o, "session_id", json_integer(r->session_id));
     json_object_set_new(o, "language", json_string(r->language));
-    json_object_set_new(o, "entry", json_string(r->entry));
+    cli_json_set_bytes(o, "entry", r->entry, strlen(r->entry));
     json_object_set_new(o, "status", json_string(r->status));
     json_object_set_new(o, "success", json_boolean(strcmp(r->status, "ok") == 0));
     json_object_set_new(o, "return_code", r->exit_code < 0 ? json_null() : json_integer(r->exit_code));
@@ -241,26 +213,26 @@ static int result_run(App *app, int argc, char **argv)
         json_t *j = summary_json(&r);
         json_t *args = json_array();
         for (size_t i = 0; i < r.args.len; i++)
-            json_array_append_new(args, json_string(r.args.items[i]));
+            json_array_append_new(args, cli_json_name(r.args.items[i]));
         json_object_set_new(j, "args", args);
         json_object_set_new(j, "stdin_mode", json_string(r.stdin_mode));
-        json_object_set_new(j, "stdin_name", r.stdin_name ? json_string(r.stdin_name) : json_null());
+        json_object_set_new(j, "stdin_name", r.stdin_name ? cli_json_name(r.stdin_name) : json_null());
         json_object_set_new(j, "net", json_boolean(r.net));
         if (r.stdin_data)
-            set_bytes(j, "stdin", r.stdin_data, r.stdin_len);
-        set_bytes(j, "code", r.code, r.code_len);
-        set_bytes(j, "output", r.output, r.output_len);
-        set_bytes(j, "error", r.error, r.error_len);
-        json_object_set_new(j, "note", r.note ? json_string(r.note) : json_null());
+            cli_json_set_bytes(j, "stdin", r.stdin_data, r.stdin_len);
+        cli_json_set_bytes(j, "code", r.code, r.code_len);
+        cli_json_set_bytes(j, "output", r.output, r.output_len);
+        cli_json_set_bytes(j, "error", r.error, r.error_len);
+        json_object_set_new(j, "note", r.note ? cli_json_name(r.note) : json_null());
         json_object_set_new(j, "message", r.message ? json_string(r.message) : json_null());
-        set_bytes(j, "compile_output", r.compile_output, r.compile_output_len);
+        cli_json_set_bytes(j, "compile_output", r.compile_output, r.compile_output_len);
         json_object_set_new(j, "build_cached", json_boolean(r.build_cached));
         json_t *tools = r.toolchain ? json_loads(r.toolchain, 0, NULL) : NULL;
         json_object_set_new(j, "toolchain", tools ? tools : json_null());
         json_t *gen = json_array();
         for (size_t i = 0; i < r.ngenerated; i++) {
             HistoryFile *f = &r.generated[i];
-            json_t *g = json_pack("{s:s, s:I}", "name", f->path, "size", (json_int_t)f->size);
+            json_t *g = json_pack("{s:o, s:I}", "name", cli_json_name(f->path), "size", (json_int_t)f->size);
             json_object_set_new(g, "type", f->type ? json_string(f->type) : json_null());
             json_object_set_new(g, "path", f->stored ? json_string(f->stored) : json_null());
             json_object_set_new(g, "expires_at", cli_time_json(f->expires_at));
@@ -477,7 +449,7 @@ static int search_run(App *app, int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             json_t *j = summary_json(&hits[i].result);
             json_object_set_new(j, "match_in", json_string(hits[i].where));
-            json_object_set_new(j, "snippet", json_string(hits[i].snippet));
+            json_object_set_new(j, "snippet", cli_json_name(hits[i].snippet));
             json_array_append_new(arr, j);
         }
         cli_print_json(json_pack("{s:s, s:o}", "query", argv[optind], "runs", arr));

@@ -952,11 +952,11 @@ static int run_main(App *app, int argc, char **argv)
          * entry first; companions tide added after the named files). */
         json_t *files = json_array();
         for (size_t i = 0; i < o.files.len; i++)
-            json_array_append_new(files, json_string(o.files.items[i]));
+            json_array_append_new(files, cli_json_name(o.files.items[i]));
         json_object_set_new(j, "files", files);
         json_t *notes = json_array();
         for (size_t i = 0; i < o.notes.len; i++)
-            json_array_append_new(notes, json_string(o.notes.items[i]));
+            json_array_append_new(notes, cli_json_name(o.notes.items[i]));
         json_object_set_new(j, "notes", notes);
         if (!cli_print_json(j))
             rc = EXIT_FAIL;

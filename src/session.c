@@ -20,6 +20,7 @@
 
 #include "exec.h"
 #include "fileio.h"
+#include "filetype.h"
 #include "session_files.h"
 
 /* The code column keeps at most this much of the entry file (git has all
@@ -1039,8 +1040,14 @@ bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, S
 static char *args_json(const StrList *args)
 {
     json_t *arr = json_array();
-    for (size_t i = 0; i < args->len; i++)
-        json_array_append_new(arr, json_stringn(args->items[i], strlen(args->items[i])));
+    for (size_t i = 0; i < args->len; i++) {
+        /* JSON holds UTF-8 only: an argument in other bytes is kept with
+         * U+FFFD for them rather than lost. */
+        StrBuf text = {0};
+        filetype_clean_text(args->items[i], strlen(args->items[i]), &text);
+        json_array_append_new(arr, json_stringn(text.data, text.len));
+        sb_free(&text);
+    }
     char *s = json_dumps(arr, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(arr);
     char *copy = xstrdup(s ? s : "[]");

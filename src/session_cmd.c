@@ -14,11 +14,11 @@ static json_t *session_json(const Session *s)
 {
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(s->id));
-    json_object_set_new(o, "name", json_string(s->name));
+    json_object_set_new(o, "name", cli_json_name(s->name));
     json_object_set_new(o, "language", json_string(s->lang->key));
     json_object_set_new(o, "kind", json_string(session_kind_name(s->kind)));
-    json_object_set_new(o, "folder", json_string(s->workdir));
-    json_object_set_new(o, "git_dir", json_string(s->git_dir));
+    json_object_set_new(o, "folder", cli_json_name(s->workdir));
+    json_object_set_new(o, "git_dir", cli_json_name(s->git_dir));
     json_object_set_new(o, "created_at", cli_time_json(s->created_at));
     json_object_set_new(o, "last_used_at", cli_time_json(s->last_used_at));
     json_object_set_new(o, "expires_at", cli_time_json(s->expires_at));
@@ -140,14 +140,14 @@ static json_t *files_json(const SessionFile *f, size_t n)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *o = json_pack("{s:s, s:s, s:I}", "name", f[i].path, "origin", f[i].origin, "size",
-                              (json_int_t)f[i].size);
+        json_t *o = json_pack("{s:s, s:I}", "origin", f[i].origin, "size", (json_int_t)f[i].size);
+        cli_json_set_bytes(o, "name", f[i].path, strlen(f[i].path));
         json_object_set_new(o, "type", f[i].type ? json_string(f[i].type) : json_null());
         json_object_set_new(o, "result_id", f[i].result_id ? json_integer(f[i].result_id) : json_null());
         json_object_set_new(o, "blob", f[i].blob_oid ? json_string(f[i].blob_oid) : json_null());
         json_object_set_new(o, "updated_at", cli_time_json(f[i].updated_at));
         json_object_set_new(o, "expires_at", cli_time_json(f[i].expires_at));
-        json_object_set_new(o, "path", f[i].stored ? json_string(f[i].stored) : json_null());
+        json_object_set_new(o, "path", f[i].stored ? cli_json_name(f[i].stored) : json_null());
         json_array_append_new(arr, o);
     }
     return arr;

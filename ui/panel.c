@@ -19,6 +19,7 @@
 #include "exec.h"
 #include "explorer.h"
 #include "fileio.h"
+#include "filetype.h"
 #include "history.h"
 #include "picture.h"
 #include "runline.h"
@@ -1849,7 +1850,7 @@ static void restore_code(Ide *ide)
         changed_others += strcmp(c[i].path, full.entry) != 0;
     bool many = changed_others > MAX_RESTORED_FILES;
     for (size_t i = 0; i < n && !many; i++) {
-        if (!strcmp(c[i].path, full.entry) || !history_is_text(c[i].then, c[i].then_len))
+        if (!strcmp(c[i].path, full.entry) || !filetype_is_text(c[i].then, c[i].then_len))
             continue;
         char *other = xasprintf("%s/%s", p->workdir, c[i].path);
         if (ide_restore_text(ide, other, c[i].then, c[i].then_len, what))

@@ -199,6 +199,26 @@ test_names_in_listings_cannot_send_controls() {
   expect_eq "$(json_get "$OUT" 'j["entry"]')" "w${osc}.py"
 }
 
+# A file may be named in bytes that are not UTF-8, which JSON cannot hold:
+# the name comes with U+FFFD for them, and exactly in NAME_base64 where a
+# script may need it to find the file; it is never left out.
+test_names_that_are_not_utf8_stay_in_the_json() {
+  f=$(printf 'bad\377.py')
+  printf 'print(1)\n' >"$f"
+  run_tide run --json "$f" -- "$(printf 'arg\377')"
+  expect_rc 0 "$ERR"
+  expect_eq "$(json_get "$OUT" 'j["files"]')" '["bad\ufffd.py"]'
+  run_tide result 1 --json
+  expect_eq "$(json_get "$OUT" '[j["entry"], j["entry_base64"], j["args"]]')" '["bad\ufffd.py", "YmFk/y5weQ==", ["arg\ufffd"]]'
+  run_tide history --json
+  expect_eq "$(json_get "$OUT" 'j["runs"][0]["entry"]')" "$(printf 'bad\357\277\275.py')"
+  run_tide files 1 --json
+  expect_eq "$(json_get "$OUT" '[[f["name"], f.get("name_base64")] for f in j["files"] if f["name"].startswith("bad")]')" \
+    '[["bad\ufffd.py", "YmFk/y5weQ=="]]'
+  run_tide session show 1 --json
+  expect_eq "$(json_get "$OUT" '[f["name"] for f in j["files"] if f["name"].startswith("bad")]')" '["bad\ufffd.py"]'
+}
+
 test_result_shows_everything() {
   run_tide session new python --json
   folder=$(json_get "$OUT" 'j["folder"]')
