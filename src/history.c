@@ -180,7 +180,7 @@ static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, 
     sqlite3_stmt *st;
     if (!store_prepare(store, &st,
                        "SELECT " SUMMARY_COLUMNS ", r.args, r.code, r.stdin_mode, r.stdin, r.output, r.error, r.note,"
-                       " r.message, r.compile_output, r.build_cached, r.toolchain, r.stdin_name, r.net"
+                       " r.message, r.compile_output, r.build_cached, r.toolchain, r.stdin_name, r.net, r.stdin_truncated"
                        " FROM code_results r"
                        " WHERE r.id = ?",
                        err))
@@ -209,6 +209,7 @@ static bool load_result(App *app, Store *store, int64_t id, HistoryResult *out, 
     out->toolchain = sqlite.column_type(st, NSUMMARY + 10) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 10);
     out->stdin_name = sqlite.column_type(st, NSUMMARY + 11) == SQLITE_NULL ? NULL : dup_col(st, NSUMMARY + 11);
     out->net = sqlite.column_int(st, NSUMMARY + 12) != 0;
+    out->stdin_truncated = sqlite.column_int(st, NSUMMARY + 13) != 0;
     sqlite.finalize(st);
     if (!load_generated(app, store, out, err)) {
         history_result_free(out);

@@ -35,6 +35,7 @@ typedef struct HistoryResult {
     char *stdin_mode, *stdin_data;
     char *stdin_name;                    /* "file": as the user named it, or NULL (not known) */
     size_t stdin_len;
+    bool stdin_truncated;                /* stdin_data is its first MiB only */
     char *output, *error;
     size_t output_len, error_len;
     char *note;

@@ -220,6 +220,7 @@ static int result_run(App *app, int argc, char **argv)
         json_object_set_new(j, "net", json_boolean(r.net));
         if (r.stdin_data)
             cli_json_set_bytes(j, "stdin", r.stdin_data, r.stdin_len);
+        json_object_set_new(j, "stdin_truncated", json_boolean(r.stdin_truncated));
         cli_json_set_bytes(j, "code", r.code, r.code_len);
         cli_json_set_bytes(j, "output", r.output, r.output_len);
         cli_json_set_bytes(j, "error", r.error, r.error_len);
@@ -308,7 +309,8 @@ static int result_run(App *app, int argc, char **argv)
     print_block(title, r.code, r.code_len);
     free(title);
     if (r.stdin_data && r.stdin_len)
-        print_block("stdin", r.stdin_data, r.stdin_len);
+        print_block(r.stdin_truncated ? "stdin (its first MiB: the program was given more)" : "stdin", r.stdin_data,
+                    r.stdin_len);
     print_block("output", r.output, r.output_len);
     if (r.error_len)
         print_block("errors", r.error, r.error_len);

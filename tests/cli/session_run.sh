@@ -655,6 +655,25 @@ test_endless_stdin_does_not_hang_the_record() {
     "pipe True"
 }
 
+# The record keeps the first MiB of a program's input, and says so when
+# the program was given more.
+test_a_long_stdin_is_recorded_as_its_first_mib() {
+  printf 'import sys\nprint(len(sys.stdin.buffer.read()))\n' >"$T/count.py"
+  head -c 3000000 /dev/zero | tr '\0' x >"$T/big.txt"
+  run_tide run --stdin "$T/big.txt" "$T/count.py"
+  expect_eq "$OUT" 3000000
+  "$TIDE" result 1 --json >"$T/r.json"
+  expect_eq "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(len(j["stdin"]), j["stdin_truncated"])' "$T/r.json")" \
+    "1048576 True"
+  expect_contains "$("$TIDE" result 1 | grep -- '^--- stdin')" "its first MiB: the program was given more"
+  printf 'abc' >"$T/small.txt"
+  run_tide run --stdin "$T/small.txt" "$T/count.py"
+  run_tide result 2 --json
+  expect_eq "$(json_get "$OUT" '[j["stdin"], j["stdin_truncated"]]')" '["abc", false]'
+  run_tide result 2
+  expect_contains "$OUT" "$(printf -- '--- stdin\nabc')"
+}
+
 test_a_full_disk_runs_and_says_what_was_not_recorded() {
   command -v unshare >/dev/null || skip "unshare is missing"
   [ "$(id -u)" = 0 ] || skip "mounting a small tmpfs needs root (CI runs as root)"
