@@ -102,9 +102,11 @@ static int status_run(App *app, int argc, char **argv)
         return cli_fail("%s", err.msg);
     /* Unsaved changes the IDE kept when it ended without saving them: the
      * user may not know they wait. */
-    StrList unsaved = {0}, aside = {0};
-    if (!recovery_waiting(&app->paths, &unsaved, &err) || !recovery_set_aside_files(&app->paths, &aside, &err)) {
+    StrList unsaved = {0}, untitled = {0}, aside = {0};
+    if (!recovery_waiting(&app->paths, &unsaved, &untitled, &err) ||
+        !recovery_set_aside_files(&app->paths, &aside, &err)) {
         sl_free(&unsaved);
+        sl_free(&untitled);
         session_usage_free(&u);
         return cli_fail("%s", err.msg);
     }
@@ -125,6 +127,10 @@ static int status_run(App *app, int argc, char **argv)
         for (size_t i = 0; i < unsaved.len; i++)
             json_array_append_new(files, cli_json_name(unsaved.items[i]));
         json_object_set_new(j, "unsaved", files);
+        json_t *folders = json_array();
+        for (size_t i = 0; i < untitled.len; i++)
+            json_array_append_new(folders, json_string(untitled.items[i]));
+        json_object_set_new(j, "unsaved_untitled", folders);
         json_t *kept = json_array();
         for (size_t i = 0; i < aside.len; i++)
             json_array_append_new(kept, cli_json_name(aside.items[i]));
@@ -149,12 +155,24 @@ static int status_run(App *app, int argc, char **argv)
             printf("%-14s%s\n", i ? "" : "unsaved", unsaved.items[i]);
         if (unsaved.len)
             printf("              (changes the IDE kept when it ended without saving: tide FILE offers them)\n");
+        /* One line a folder: its untitled tabs are offered together. */
+        for (size_t i = 0, n = 0; i < untitled.len; i += n, n = 0) {
+            while (i + n < untitled.len && !strcmp(untitled.items[i + n], untitled.items[i]))
+                n++;
+            printf("%-14s%s", i ? "" : "untitled", untitled.items[i]);
+            if (n > 1)
+                printf(" (%zu tabs)", n);
+            printf("\n");
+        }
+        if (untitled.len)
+            printf("              (text of untitled tabs the IDE kept when it ended: tide in that folder offers it)\n");
         for (size_t i = 0; i < aside.len; i++)
             printf("%-14s%s\n", i ? "" : "set aside", aside.items[i]);
         if (aside.len)
             printf("              (kept changes not restored when offered: copy what you need, then remove them)\n");
     }
     sl_free(&unsaved);
+    sl_free(&untitled);
     sl_free(&aside);
     session_usage_free(&u);
     return EXIT_OK;
@@ -168,7 +186,9 @@ const Command cmd_status = {
     "the next thing expires (tide gc removes it), the data folder and the\n"
     "database with its size; and the files whose unsaved changes the IDE kept\n"
     "when it ended without saving them (killed, or its terminal closed): opening\n"
-    "one in tide offers them back; those not restored then are set aside, each a\n"
-    "file of its own under $XDG_STATE_HOME/tide/set-aside, listed too.\n",
+    "one in tide offers them back; the folders whose untitled tabs' text it kept\n"
+    "so (tide started in the folder offers it); those not restored then are set\n"
+    "aside, each a file of its own under $XDG_STATE_HOME/tide/set-aside, listed\n"
+    "too.\n",
     status_run,
 };

@@ -89,13 +89,17 @@ static uint64_t hash_path(const char *s)
 
 char *paths_state_for(const Paths *p, const char *folder, const char *file_path, const char *ext)
 {
-    const char *base = fileio_base_name(file_path);
+    return paths_state_named(p, folder, fileio_base_name(file_path), file_path, ext);
+}
+
+char *paths_state_named(const Paths *p, const char *folder, const char *name, const char *key, const char *ext)
+{
     char safe[64];
     size_t n = 0;
-    for (const char *c = base; *c && n < sizeof safe - 1; c++)
+    for (const char *c = name; *c && n < sizeof safe - 1; c++)
         safe[n++] = (*c == '/' || (unsigned char)*c < ' ') ? '_' : *c;
     safe[n] = '\0';
-    char *rel = xasprintf("%s/%s.%016" PRIx64 ".%s", folder, safe, hash_path(file_path), ext);
+    char *rel = xasprintf("%s/%s.%016" PRIx64 ".%s", folder, safe, hash_path(key), ext);
     char *path = paths_get(p, DIR_STATE, rel);
     free(rel);
     return path;

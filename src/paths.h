@@ -32,6 +32,9 @@ char *paths_get(const Paths *p, DirKind kind, const char *rel);
  * allocated.  The name helps a human looking there; the hash tells files
  * of one name apart. */
 char *paths_state_for(const Paths *p, const char *folder, const char *file_path, const char *ext);
+/* The same with a name of the caller's: "<state>/<folder>/<name>.<hash of
+ * key>.<ext>" (name made safe for a file name). */
+char *paths_state_named(const Paths *p, const char *folder, const char *name, const char *key, const char *ext);
 const char *paths_kind_name(DirKind kind);
 /* The folder of the running executable (freshly allocated), or NULL:
  * where the build tree and an install keep tide's companions. */

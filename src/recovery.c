@@ -66,18 +66,32 @@ static long holder_pid(const char *lock)
     return strtol(buf, NULL, 10);
 }
 
-bool recovery_claim(const Paths *paths, const char *file_path, RecoveryClaim *c, Err *err)
+/* The pid is only for the other IDE's message. */
+static void write_pid(int fd)
 {
-    *c = (RecoveryClaim){.lock_fd = -1};
-    char *rec0 = recovery_path(paths, file_path);
+    char pid[32];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    (void)!ftruncate(fd, 0);
+    (void)!write(fd, pid, (size_t)n);
+}
+
+static bool make_folder_of(const char *rec0, Err *err)
+{
     char *dir = xstrdup(rec0);
     *strrchr(dir, '/') = '\0';
     bool ok = fileio_mkdirs(dir, 0700, err);
     free(dir);
-    if (!ok) {
+    return ok || err_prefix(err, "no recovery file (unsaved edits would not survive a crash; XDG_STATE_HOME "
+                                 "names where they go)");
+}
+
+bool recovery_claim(const Paths *paths, const char *file_path, RecoveryClaim *c, Err *err)
+{
+    *c = (RecoveryClaim){.lock_fd = -1};
+    char *rec0 = recovery_path(paths, file_path);
+    if (!make_folder_of(rec0, err)) {
         free(rec0);
-        return err_prefix(err, "no recovery file (unsaved edits would not survive a crash; XDG_STATE_HOME "
-                               "names where they go)");
+        return false;
     }
     for (int k = 0; k < RECOVERY_SLOTS; k++) {
         char *lock = slot_file(rec0, k, ".lock"), *rec = slot_file(rec0, k, ".rec");
@@ -85,11 +99,7 @@ bool recovery_claim(const Paths *paths, const char *file_path, RecoveryClaim *c,
         if (c->lock_fd < 0) {
             int fd = lock_slot(lock, &busy);
             if (fd >= 0) {
-                char pid[32];
-                int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-                /* The pid is only for the other IDE's message. */
-                (void)!ftruncate(fd, 0);
-                (void)!write(fd, pid, (size_t)n);
+                write_pid(fd);
                 c->lock_fd = fd;
                 c->path = rec;
                 rec = NULL;
@@ -117,6 +127,43 @@ bool recovery_claim(const Paths *paths, const char *file_path, RecoveryClaim *c,
     return true;
 }
 
+bool recovery_claim_untitled(const Paths *paths, const char *folder, bool adopt, RecoveryClaim *c, Err *err)
+{
+    *c = (RecoveryClaim){.lock_fd = -1};
+    /* Named for a human looking there; the hash is the folder's. */
+    char *name = xasprintf("untitled-%s", fileio_base_name(folder));
+    char *rec0 = paths_state_named(paths, "recovery", name, folder, "rec");
+    free(name);
+    if (!make_folder_of(rec0, err)) {
+        free(rec0);
+        return false;
+    }
+    for (int k = 0; k < RECOVERY_UNTITLED_SLOTS && c->lock_fd < 0; k++) {
+        char *lock = slot_file(rec0, k, ".lock"), *rec = slot_file(rec0, k, ".rec");
+        bool busy;
+        int fd = fileio_exists(rec) == adopt ? lock_slot(lock, &busy) : -1;
+        /* Only the slot's holder writes its recovery file: looked at again
+         * once held, it stays as it is. */
+        if (fd >= 0 && fileio_exists(rec) == adopt) {
+            write_pid(fd);
+            c->lock_fd = fd;
+            c->path = rec;
+            c->folder = xstrdup(folder);
+            rec = NULL;
+        } else if (fd >= 0) {
+            unlock_slot(lock, fd);
+        }
+        free(lock);
+        free(rec);
+    }
+    free(rec0);
+    if (!c->path && !adopt)
+        return err_set(err, "no recovery file for this untitled tab (%d untitled tabs of this folder have one): "
+                            "save it under a name to keep it safe",
+                       RECOVERY_UNTITLED_SLOTS);
+    return true;
+}
+
 void recovery_release(RecoveryClaim *c)
 {
     if (c->lock_fd >= 0) {
@@ -125,6 +172,7 @@ void recovery_release(RecoveryClaim *c)
         free(lock);
     }
     free(c->path);
+    free(c->folder);
     *c = (RecoveryClaim){.lock_fd = -1};
 }
 
@@ -133,7 +181,8 @@ char *recovery_path(const Paths *paths, const char *file_path)
     return paths_state_for(paths, "recovery", file_path, "rec");
 }
 
-bool recovery_write(const char *rec_path, const char *file_path, BufferSnapshot *snap, Err *err)
+static bool write_recovery(const char *rec_path, const char *file_path, bool untitled, BufferSnapshot *snap,
+                           Err *err)
 {
     if (strchr(file_path, '\n'))
         return err_set(err, "cannot keep a recovery file for a path with a line break");
@@ -143,9 +192,11 @@ bool recovery_write(const char *rec_path, const char *file_path, BufferSnapshot 
     free(dir);
     if (!ok)
         return err_prefix(err, "cannot write the recovery file");
-    DiskStamp disk = disk_stamp(file_path);
-    char *header = xasprintf(MAGIC "path=%s\nwritten=%lld\ndisk-size=%lld\ndisk-mtime=%lld\n\n", file_path,
-                             (long long)time(NULL), (long long)disk.size, (long long)disk.mtime.tv_sec);
+    /* An untitled tab has no file on disk to compare with. */
+    DiskStamp disk = untitled ? (DiskStamp){0} : disk_stamp(file_path);
+    char *header = xasprintf(MAGIC "path=%s\n%swritten=%lld\ndisk-size=%lld\ndisk-mtime=%lld\n\n", file_path,
+                             untitled ? "untitled=1\n" : "", (long long)time(NULL), (long long)disk.size,
+                             (long long)disk.mtime.tv_sec);
     size_t n;
     struct iovec *text = snapshot_iovecs(snap, &n);
     struct iovec *iov = xcalloc(n + 1, sizeof *iov);
@@ -156,6 +207,16 @@ bool recovery_write(const char *rec_path, const char *file_path, BufferSnapshot 
     free(text);
     free(header);
     return ok;
+}
+
+bool recovery_write(const char *rec_path, const char *file_path, BufferSnapshot *snap, Err *err)
+{
+    return write_recovery(rec_path, file_path, false, snap, err);
+}
+
+bool recovery_write_untitled(const char *rec_path, const char *folder, BufferSnapshot *snap, Err *err)
+{
+    return write_recovery(rec_path, folder, true, snap, err);
 }
 
 bool recovery_read(const char *rec_path, Recovery *out, Err *err)
@@ -180,6 +241,8 @@ bool recovery_read(const char *rec_path, Recovery *out, Err *err)
          line = strtok_r(NULL, "\n", &save)) {
         if (!strncmp(line, "path=", 5))
             out->file_path = xstrdup(line + 5);
+        else if (!strcmp(line, "untitled=1"))
+            out->untitled = true;
         else if (!strncmp(line, "written=", 8))
             out->written = (time_t)strtoll(line + 8, NULL, 10);
     }
@@ -224,9 +287,12 @@ static bool slot_held(const char *rec)
     return held;
 }
 
-/* The path a recovery file's header names, reading only the header. */
-static char *header_path(const char *rec)
+/* The path a recovery file's header names, reading only the header;
+ * *untitled: it keeps an untitled tab's text, and the path is the folder
+ * of its IDE. */
+static char *header_path(const char *rec, bool *untitled)
 {
+    *untitled = false;
     char head[PATH_MAX + 64];
     int fd = open(rec, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
@@ -241,7 +307,10 @@ static char *header_path(const char *rec)
         return NULL;
     p += 5;
     const char *end = strchr(p, '\n');
-    return end ? xstrndup(p, (size_t)(end - p)) : NULL;
+    if (!end)
+        return NULL;
+    *untitled = !strncmp(end + 1, "untitled=1\n", 11);
+    return xstrndup(p, (size_t)(end - p));
 }
 
 bool recovery_set_aside(const Paths *paths, const char *rec_path, char **out, Err *err)
@@ -260,8 +329,8 @@ bool recovery_set_aside(const Paths *paths, const char *rec_path, char **out, Er
     char *path = NULL;
     for (int k = 0; ok && fd < 0 && k < 100; k++) {
         free(path);
-        path = k ? xasprintf("%s/%s.%s.%d", dir, fileio_base_name(r.file_path), stamp, k)
-                 : xasprintf("%s/%s.%s", dir, fileio_base_name(r.file_path), stamp);
+        const char *name = r.untitled ? "untitled" : fileio_base_name(r.file_path);
+        path = k ? xasprintf("%s/%s.%s.%d", dir, name, stamp, k) : xasprintf("%s/%s.%s", dir, name, stamp);
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0 && errno != EEXIST)
             ok = err_sys(err, "cannot write %s", path);
@@ -287,7 +356,8 @@ bool recovery_set_aside(const Paths *paths, const char *rec_path, char **out, Er
 
 /* What each entry of the state folder's sub-folder name gives (added to
  * files, sorted).  No folder yet: nothing, and true. */
-static bool list_state_folder(const Paths *paths, const char *name, char *(*take)(const char *dir, const char *entry),
+static bool list_state_folder(const Paths *paths, const char *name,
+                              char *(*take)(const char *dir, const char *entry, void *ctx), void *ctx,
                               StrList *files, Err *err)
 {
     char *dir = paths_get(paths, DIR_STATE, name);
@@ -303,7 +373,7 @@ static bool list_state_folder(const Paths *paths, const char *name, char *(*take
     while ((e = readdir(d))) {
         /* Only . and ..: a dotfile's (.bashrc's) names begin with a dot. */
         bool dots = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
-        char *item = dots ? NULL : take(dir, e->d_name);
+        char *item = dots ? NULL : take(dir, e->d_name, ctx);
         if (item)
             sl_push_owned(files, item);
     }
@@ -313,29 +383,38 @@ static bool list_state_folder(const Paths *paths, const char *name, char *(*take
     return true;
 }
 
-static char *set_aside_file(const char *dir, const char *entry)
+static char *set_aside_file(const char *dir, const char *entry, void *ctx)
 {
+    (void)ctx;
     return xasprintf("%s/%s", dir, entry);
 }
 
 bool recovery_set_aside_files(const Paths *paths, StrList *files, Err *err)
 {
-    return list_state_folder(paths, "set-aside", set_aside_file, files, err);
+    return list_state_folder(paths, "set-aside", set_aside_file, NULL, files, err);
 }
 
-/* The file whose changes a recovery file nobody holds keeps, or NULL. */
-static char *waiting_file(const char *dir, const char *entry)
+/* The file whose changes a recovery file nobody holds keeps, or NULL;
+ * the folder of an untitled tab's goes to the list ctx instead. */
+static char *waiting_file(const char *dir, const char *entry, void *ctx)
 {
     size_t n = strlen(entry);
     if (n <= 4 || strcmp(entry + n - 4, ".rec") != 0)
         return NULL;
     char *rec = xasprintf("%s/%s", dir, entry);
-    char *file = slot_held(rec) ? NULL : header_path(rec);
+    bool untitled;
+    char *file = slot_held(rec) ? NULL : header_path(rec, &untitled);
     free(rec);
+    if (file && untitled) {
+        sl_push_owned(ctx, file);
+        return NULL;
+    }
     return file;
 }
 
-bool recovery_waiting(const Paths *paths, StrList *files, Err *err)
+bool recovery_waiting(const Paths *paths, StrList *files, StrList *untitled, Err *err)
 {
-    return list_state_folder(paths, "recovery", waiting_file, files, err);
+    bool ok = list_state_folder(paths, "recovery", waiting_file, untitled, files, err);
+    sl_sort(untitled);
+    return ok;
 }

@@ -1,7 +1,8 @@
 /* Recovery files: unsaved changes written under
  * $XDG_STATE_HOME/tide/recovery/ a few seconds after the user stops
  * typing, so a crash or a killed terminal loses nothing.  Opening the file
- * again offers them back; saving or closing the file cleanly removes them.
+ * again offers them back (an untitled tab's: starting the IDE on its folder
+ * again); saving or closing the file cleanly removes them.
  *
  * A recovery file is a short header (the original path, when it was
  * written, the size and mtime of the file on disk then) followed by the
@@ -32,18 +33,32 @@ typedef struct RecoveryClaim {
     int lock_fd;    /* held until recovery_release, or -1 */
     int others;     /* other IDEs that have the file open */
     long other_pid; /* one of them (0: unknown) */
+    char *folder;   /* an untitled tab's: the IDE's folder its text is kept for (NULL: a file's) */
 } RecoveryClaim;
 
 bool recovery_claim(const Paths *paths, const char *file_path, RecoveryClaim *c, Err *err);
+/* An untitled tab (no file name yet) has no path to key its recovery file
+ * by: its text is kept for the IDE's folder instead, in one of
+ * RECOVERY_UNTITLED_SLOTS slots of that folder, one a tab, locked as a
+ * file's are so that two IDEs on one folder never share one.  A new tab
+ * (adopt false) takes a free slot with no recovery file in it, never one
+ * a crash left; adopt true takes a slot a crash left (nobody holds it,
+ * its recovery file is there), to offer it back: c->path NULL when there
+ * is none.  False, with a message, when every slot is taken. */
+#define RECOVERY_UNTITLED_SLOTS 32
+bool recovery_claim_untitled(const Paths *paths, const char *folder, bool adopt, RecoveryClaim *c, Err *err);
 /* Give the slot back (its recovery file stays, if any: removing it is the
  * caller's, once the changes are saved or thrown away). */
 void recovery_release(RecoveryClaim *c);
 /* Write the snapshot as the recovery of file_path, atomically; creates
  * the folder.  Touches nothing else: may run on a worker thread. */
 bool recovery_write(const char *rec_path, const char *file_path, BufferSnapshot *snap, Err *err);
+/* The same for an untitled tab of the IDE on folder. */
+bool recovery_write_untitled(const char *rec_path, const char *folder, BufferSnapshot *snap, Err *err);
 
 typedef struct Recovery {
-    char *file_path;
+    char *file_path; /* untitled: the folder of the IDE it was typed in */
+    bool untitled;
     time_t written;
     char *data;
     size_t len;
@@ -65,7 +80,9 @@ bool recovery_set_aside(const Paths *paths, const char *rec_path, char **out, Er
 bool recovery_set_aside_files(const Paths *paths, StrList *files, Err *err);
 /* The files whose unsaved changes wait in a recovery file no running IDE
  * holds (what a crash or a closed terminal left; opening the file in the
- * IDE offers them), sorted, added to files.  No folder yet: none. */
-bool recovery_waiting(const Paths *paths, StrList *files, Err *err);
+ * IDE offers them), sorted, added to files; the folders whose IDE kept the
+ * text of an untitled tab so (the IDE started on the folder offers it),
+ * one a tab, sorted, added to untitled.  No folder yet: none. */
+bool recovery_waiting(const Paths *paths, StrList *files, StrList *untitled, Err *err);
 
 #endif

@@ -30,6 +30,7 @@ typedef struct Tab {
     RecoveryClaim rec;     /* the recovery file and its slot (rec.path NULL: none) */
     bool rec_written;      /* we wrote it: ours to remove */
     uint64_t rec_version;  /* buffer version it holds */
+    bool rec_adopted;      /* untitled, given a crash's text to offer back */
     long long changed_ms;  /* last edit */
     bool saving;
     bool disk_noticed;     /* the user was told the file changed on disk */

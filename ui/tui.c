@@ -175,14 +175,20 @@ static void on_tab_edit(void *ud, Buffer *b, const BufferEdit *e)
 static void recovery_forget(Tab *t);
 static void recovery_drop(Tab *t, bool give_back);
 
-/* A recovery slot for the tab's file; without one (the state folder
- * unwritable, every slot taken) the file is edited as before, unguarded,
- * and the user is told. */
+/* A recovery slot for the tab's file, or for an untitled tab's text (kept
+ * for the IDE's folder); without one (the state folder unwritable, every
+ * slot taken) the file is edited as before, unguarded, and the user is
+ * told. */
 static void claim_recovery(Tab *t)
 {
     Err err;
+    const Paths *paths = &t->ide->app->paths;
     recovery_forget(t);
-    if (t->doc->path && !recovery_claim(&t->ide->app->paths, t->doc->path, &t->rec, &err))
+    t->rec_adopted = false;
+    bool ok = t->doc->path ? recovery_claim(paths, t->doc->path, &t->rec, &err)
+              : t->ide->root ? recovery_claim_untitled(paths, t->ide->root, false, &t->rec, &err)
+                             : true;
+    if (!ok)
         ide_message(t->ide, true, "%s", err.msg);
 }
 
@@ -273,7 +279,8 @@ void ide_close_tab(Ide *ide, size_t i)
 
 typedef struct RecoveryJob {
     Ide *ide;
-    char *rec_path, *file_path;
+    char *rec_path, *file_path; /* untitled: file_path is the IDE's folder */
+    bool untitled;
     BufferSnapshot *snap; /* NULL: remove the file */
     RecoveryClaim slot;   /* given back once done (lock_fd -1: none) */
     bool ok;
@@ -283,7 +290,9 @@ typedef struct RecoveryJob {
 static void recovery_job_run(void *arg)
 {
     RecoveryJob *j = arg;
-    if (j->snap)
+    if (j->snap && j->untitled)
+        j->ok = recovery_write_untitled(j->rec_path, j->file_path, j->snap, &j->err);
+    else if (j->snap)
         j->ok = recovery_write(j->rec_path, j->file_path, j->snap, &j->err);
     else
         recovery_remove(j->rec_path), j->ok = true;
@@ -313,7 +322,8 @@ static void recovery_tick(Ide *ide, long long now)
             RecoveryJob *j = xcalloc(1, sizeof *j);
             j->ide = ide;
             j->rec_path = xstrdup(t->rec.path);
-            j->file_path = xstrdup(t->doc->path);
+            j->untitled = !t->doc->path;
+            j->file_path = xstrdup(t->doc->path ? t->doc->path : t->rec.folder);
             j->snap = modified ? buffer_snapshot(t->doc->buf) : NULL;
             j->slot = (RecoveryClaim){.lock_fd = -1};
             worker_submit(ide->io, recovery_job_run, recovery_job_done, j);
@@ -365,7 +375,10 @@ static void recovery_flush(Ide *ide)
             continue;
         BufferSnapshot *s = buffer_snapshot(t->doc->buf);
         Err err;
-        (void)recovery_write(t->rec.path, t->doc->path, s, &err);
+        if (t->doc->path)
+            (void)recovery_write(t->rec.path, t->doc->path, s, &err);
+        else
+            (void)recovery_write_untitled(t->rec.path, t->rec.folder, s, &err);
         snapshot_unref(s);
     }
 }
@@ -414,14 +427,17 @@ static void set_aside(Ide *ide, Tab *t)
     worker_submit(ide->io, aside_job_run, aside_job_done, j);
 }
 
+static bool offer_untitled_recovery(Ide *ide);
+
 static void on_restore_cancel(Ide *ide, void *ud)
 {
     Tab *t = ud;
     for (size_t i = 0; i < ide->ntabs; i++)
         if (ide->tabs[i] == t) {
             set_aside(ide, t);
-            return;
+            break;
         }
+    offer_untitled_recovery(ide);
 }
 
 static void on_restore_answer(Ide *ide, const char *answer, void *ud)
@@ -436,10 +452,12 @@ static void on_restore_answer(Ide *ide, const char *answer, void *ud)
     Err err;
     if (answer[0] != 'y') {
         set_aside(ide, t);
+        offer_untitled_recovery(ide);
         return;
     }
     if (!recovery_read(t->rec.path, &r, &err)) {
         ide_message(ide, true, "%s", err.msg[0] ? err.msg : "the recovery file is gone");
+        offer_untitled_recovery(ide);
         return;
     }
     Buffer *b = t->doc->buf;
@@ -448,8 +466,17 @@ static void on_restore_answer(Ide *ide, const char *answer, void *ud)
     buffer_checkpoint(b, 0);
     recovery_free(&r);
     t->rec_written = true; /* ours now: replaced as the user goes on */
-    ide_message(ide, false, "restored the unsaved changes of %s: save to keep them (%s undoes)",
-                document_name(t->doc), ide_key(ide, ACT_UNDO));
+    if (t->doc->path) {
+        ide_message(ide, false, "restored the unsaved changes of %s: save to keep them (%s undoes)",
+                    document_name(t->doc), ide_key(ide, ACT_UNDO));
+    } else {
+        /* The IDE started on its folder, in the tree: the text is what the
+         * user wants to see. */
+        ide_switch_tab(ide, tab_index(ide, t));
+        ide_message(ide, false, "restored the text of an untitled tab: %s saves it under a name (%s undoes)",
+                    ide_key(ide, ACT_SAVE), ide_key(ide, ACT_UNDO));
+    }
+    offer_untitled_recovery(ide);
 }
 
 /* What to know about a file just opened, on the status bar. */
@@ -469,13 +496,13 @@ static void say_opened(Ide *ide, const Tab *t)
 }
 
 /* A recovery file for a file being opened: offer it when it differs from
- * what is on disk. */
-static void offer_recovery(Ide *ide, Tab *t)
+ * what is on disk.  Whether it was offered. */
+static bool offer_recovery(Ide *ide, Tab *t)
 {
     Recovery r;
     Err err;
     if (!t->rec.path || !recovery_read(t->rec.path, &r, &err))
-        return;
+        return false;
     Buffer *b = t->doc->buf;
     bool same = r.len == buffer_length(b);
     for (size_t off = 0; same && off < r.len;) {
@@ -492,11 +519,44 @@ static void offer_recovery(Ide *ide, Tab *t)
         if (localtime_r(&r.written, &tm))
             strftime(when, sizeof when, " (%H:%M, %d %b)", &tm);
         char q[400];
-        snprintf(q, sizeof q, "Restore the unsaved changes to %s%s that tide kept? (y/n) ",
-                 document_name(t->doc), when);
+        if (t->doc->path)
+            snprintf(q, sizeof q, "Restore the unsaved changes to %s%s that tide kept? (y/n) ",
+                     document_name(t->doc), when);
+        else
+            snprintf(q, sizeof q, "Restore the text of an untitled tab%s that tide kept? (y/n) ", when);
         prompt_choice(ide, q, "yn", on_restore_answer, on_restore_cancel, t);
     }
     recovery_free(&r);
+    return !same;
+}
+
+/* The text of an untitled tab a crash (or a closed terminal) left for
+ * this folder: offered back in an untitled tab, the empty one the IDE
+ * starts with or one of its own, one at a time (each answer asks about the
+ * next).  Whether a question is asked. */
+static bool offer_untitled_recovery(Ide *ide)
+{
+    while (!ide->prompt.active && ide->root) {
+        RecoveryClaim c;
+        Err err;
+        if (!recovery_claim_untitled(&ide->app->paths, ide->root, true, &c, &err) || !c.path) {
+            recovery_release(&c);
+            return false;
+        }
+        Tab *t = ide_tab(ide);
+        if (!t || t->doc->path || t->rec_adopted || t->rec_written || buffer_can_undo(t->doc->buf) ||
+            buffer_length(t->doc->buf)) {
+            new_untitled(ide);
+            t = ide_tab(ide);
+        }
+        recovery_release(&t->rec);
+        t->rec = c;
+        t->rec_adopted = true;
+        if (offer_recovery(ide, t))
+            return true;
+        t->rec_adopted = false; /* it was empty, and is gone: the tab may take the next */
+    }
+    return false;
 }
 
 /* ---------------------------------------------------------------- open */
@@ -2344,6 +2404,10 @@ int tui_main(App *app, const TuiOptions *opt)
         return 1;
     }
     ide->explorer = explorer_new(ide->root);
+    /* Text a crash left in an untitled tab comes before a scratch session:
+     * a folder whose only work was untitled is still empty. */
+    if (offer_untitled_recovery(ide) && ide->overlay == OVERLAY_LANG)
+        ide->overlay = OVERLAY_NONE;
     if (ide->session)
         mark_run_files(ide, ide->session->id, ide->session->last_result);
     else

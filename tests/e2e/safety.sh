@@ -91,6 +91,97 @@ test_two_ides_on_one_file_keep_their_own_changes() {
   tui_wait '2 from A'
 }
 
+# Text typed in an untitled tab (no name yet) is kept too, for the folder
+# tide was started in: started there again after a crash, tide offers it
+# back in an untitled tab (before the scratch session an empty folder would
+# offer), tide status names the folder meanwhile, and saved under a name
+# it leaves no recovery file behind.
+test_untitled_text_recovers_on_restart_in_its_folder() {
+  mkdir empty
+  tui_start -C "$T/empty"
+  tui_wait 'New scratch session: choose its language'
+  tui_esc
+  tui_wait_gone 'New scratch session'
+  tui_keys C-n
+  tui_type 'never named, never saved'
+  tui_wait 'never named, never saved'
+  local rec i=0
+  while [ $i -lt 100 ]; do
+    rec=$(find "$XDG_STATE_HOME/tide/recovery" -name 'untitled-empty.*.rec' 2>/dev/null | head -n 1)
+    [ -n "$rec" ] && grep -q 'never named, never saved' "$rec" && break
+    sleep 0.1
+    i=$((i + 1))
+  done
+  [ -n "$rec" ] || fail "no recovery file for the untitled tab under $XDG_STATE_HOME/tide/recovery"
+  case "$("$TIDE" status)" in *untitled*) fail "tide status lists a running IDE's untitled tab" ;; esac
+  kill -KILL "$(tui_pid)"
+  tui_wait_exit
+  tui_stop
+  expect_contains "$("$TIDE" status)" "untitled      $T/empty"
+  expect_eq "$("$TIDE" status --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["unsaved_untitled"])')" "['$T/empty']"
+  tui_start -C "$T/empty"
+  tui_wait 'Restore the text of an untitled tab ('
+  tui_wait 'that tide kept? (y/n)'
+  case "$(tui_screen)" in *'New scratch session'*) fail "the scratch session dialog hides the offer" ;; esac
+  tui_keys y
+  tui_wait 'never named, never saved'
+  tui_wait 'restored the text of an untitled tab'
+  tui_keys M-s
+  tui_wait 'Save as:'
+  tui_type 'kept.txt'
+  tui_keys Enter
+  tui_wait 'saved kept.txt'
+  expect_eq "$(cat empty/kept.txt)" 'never named, never saved'
+  sleep 0.2
+  [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ] || fail "a recovery file is left: $(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec')"
+  tui_keys C-q
+  tui_wait_exit
+  tui_stop
+  # Nothing is offered any more.
+  case "$("$TIDE" status)" in *untitled*) fail "tide status still lists the untitled tab" ;; esac
+}
+
+# Not restored, an untitled tab's text is set aside as a file's changes
+# are; closed on purpose (its text thrown away), it leaves nothing behind.
+test_untitled_text_declined_is_set_aside_and_closed_is_gone() {
+  mkdir proj
+  echo notes >proj/notes.txt
+  tui_start -C "$T/proj"
+  tui_wait 'notes.txt'
+  tui_keys C-n
+  tui_type 'first thoughts'
+  local i=0
+  until grep -qs 'first thoughts' "$XDG_STATE_HOME"/tide/recovery/untitled-proj.*.rec; do
+    [ $i -lt 100 ] || fail "no recovery file for the untitled tab"
+    sleep 0.1
+    i=$((i + 1))
+  done
+  kill -KILL "$(tui_pid)"
+  tui_wait_exit
+  tui_stop
+  tui_start -C "$T/proj"
+  tui_wait 'Restore the text of an untitled tab ('
+  tui_keys n
+  tui_wait 'untitled not restored: its changes are kept in'
+  expect_eq "$(cat "$XDG_STATE_HOME"/tide/set-aside/untitled.*)" 'first thoughts'
+  [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ] || fail "the recovery file is still there"
+  # Typed again, then closed and thrown away: no recovery file is left.
+  tui_keys C-n
+  tui_type 'second thoughts'
+  i=0
+  until grep -qs 'second thoughts' "$XDG_STATE_HOME"/tide/recovery/untitled-proj.*.rec; do
+    [ $i -lt 100 ] || fail "no recovery file for the second untitled tab"
+    sleep 0.1
+    i=$((i + 1))
+  done
+  tui_keys C-w
+  tui_wait 'Save the changes to untitled?'
+  tui_keys n
+  tui_wait_gone 'second thoughts'
+  sleep 0.2
+  [ -z "$(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec' 2>/dev/null)" ] || fail "a recovery file is left: $(find "$XDG_STATE_HOME/tide/recovery" -name '*.rec')"
+}
+
 # Saved under another name, the file's old recovery file goes: opening
 # the old file again offers nothing (its changes are in the new one).
 test_save_as_leaves_no_recovery_behind() {

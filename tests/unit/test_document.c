@@ -326,8 +326,8 @@ Test(recovery, the_changes_left_waiting_are_listed)
     Paths paths;
     Err err;
     cr_assert(paths_init(&paths, &err));
-    StrList waiting = {0};
-    cr_assert(recovery_waiting(&paths, &waiting, &err), "no folder yet is none: %s", err.msg);
+    StrList waiting = {0}, untitled = {0};
+    cr_assert(recovery_waiting(&paths, &waiting, &untitled, &err), "no folder yet is none: %s", err.msg);
     cr_assert_eq(waiting.len, 0);
     const char *dir = tu_tempdir();
     /* alpha a dotfile: its recovery file's name starts with a dot too. */
@@ -337,15 +337,16 @@ Test(recovery, the_changes_left_waiting_are_listed)
     cr_assert(recovery_claim(&paths, alpha, &a, &err), "%s", err.msg);
     write_recovery(z.path, zeta, "z");
     write_recovery(a.path, alpha, "a");
-    cr_assert(recovery_waiting(&paths, &waiting, &err), "%s", err.msg);
+    cr_assert(recovery_waiting(&paths, &waiting, &untitled, &err), "%s", err.msg);
     cr_assert_eq(waiting.len, 0, "both are being edited");
     /* Both end as a crash does: their locks let go, not removed. */
     close(z.lock_fd), z.lock_fd = -1;
     close(a.lock_fd), a.lock_fd = -1;
-    cr_assert(recovery_waiting(&paths, &waiting, &err), "%s", err.msg);
+    cr_assert(recovery_waiting(&paths, &waiting, &untitled, &err), "%s", err.msg);
     cr_assert_eq(waiting.len, 2);
     cr_assert_str_eq(waiting.items[0], alpha);
     cr_assert_str_eq(waiting.items[1], zeta);
+    cr_assert_eq(untitled.len, 0);
     sl_free(&waiting);
     recovery_release(&z);
     recovery_release(&a);
@@ -410,6 +411,70 @@ Test(recovery, two_editors_of_one_file_keep_their_own)
     free(a_rec);
     free(b_rec);
     free(file);
+    paths_free(&paths);
+}
+
+/* An untitled tab's text is kept for the IDE's folder, a slot a tab: a
+ * second tab or IDE never writes over it, a new tab never takes what a
+ * crash left, and the next IDE on the folder adopts it to offer it back;
+ * tide status names the folder, not a file. */
+Test(recovery, an_untitled_tab_is_kept_for_its_folder)
+{
+    tu_fresh_xdg();
+    Paths paths;
+    Err err;
+    cr_assert(paths_init(&paths, &err));
+    const char *dir = tu_tempdir();
+    RecoveryClaim a, b, c, d;
+    cr_assert(recovery_claim_untitled(&paths, dir, true, &a, &err), "%s", err.msg);
+    cr_assert_null(a.path, "nothing to adopt yet");
+    cr_assert(recovery_claim_untitled(&paths, dir, false, &a, &err), "%s", err.msg);
+    cr_assert(recovery_claim_untitled(&paths, dir, false, &b, &err), "%s", err.msg);
+    cr_assert_not_null(a.path);
+    cr_assert_str_neq(a.path, b.path);
+    cr_assert_str_eq(a.folder, dir);
+    Buffer *buf = buffer_new();
+    buffer_insert(buf, 0, "typed, never named", 18);
+    BufferSnapshot *s = buffer_snapshot(buf);
+    cr_assert(recovery_write_untitled(a.path, dir, s, &err), "%s", err.msg);
+    snapshot_unref(s);
+    buffer_free(buf);
+    /* a ends as a crash does. */
+    char *a_rec = xstrdup(a.path);
+    close(a.lock_fd), a.lock_fd = -1;
+    recovery_release(&a);
+    StrList waiting = {0}, untitled = {0};
+    cr_assert(recovery_waiting(&paths, &waiting, &untitled, &err), "%s", err.msg);
+    cr_assert_eq(waiting.len, 0, "no file is waiting");
+    cr_assert_eq(untitled.len, 1);
+    cr_assert_str_eq(untitled.items[0], dir);
+    /* A new tab takes a slot of its own, not the crash's. */
+    cr_assert(recovery_claim_untitled(&paths, dir, false, &c, &err), "%s", err.msg);
+    cr_assert_str_neq(c.path, a_rec);
+    cr_assert_str_neq(c.path, b.path);
+    /* The next IDE adopts it; no other can while it holds it. */
+    cr_assert(recovery_claim_untitled(&paths, dir, true, &d, &err), "%s", err.msg);
+    cr_assert_str_eq(d.path, a_rec);
+    RecoveryClaim e;
+    cr_assert(recovery_claim_untitled(&paths, dir, true, &e, &err), "%s", err.msg);
+    cr_assert_null(e.path, "a held slot is not adopted twice");
+    Recovery r;
+    cr_assert(recovery_read(d.path, &r, &err), "%s", err.msg);
+    cr_assert(r.untitled);
+    cr_assert_str_eq(r.file_path, dir);
+    cr_assert_str_eq(r.data, "typed, never named");
+    recovery_free(&r);
+    /* Not restored: set aside under a name that says what it was. */
+    char *aside;
+    cr_assert(recovery_set_aside(&paths, d.path, &aside, &err), "%s", err.msg);
+    cr_assert(strstr(aside, "/set-aside/untitled."), "%s", aside);
+    cr_assert_not(fileio_exists(a_rec));
+    free(aside);
+    sl_free(&untitled);
+    recovery_release(&b);
+    recovery_release(&c);
+    recovery_release(&d);
+    free(a_rec);
     paths_free(&paths);
 }
 
