@@ -269,11 +269,34 @@ static void refresh_node(Node *n)
         refresh_node(n->kids[i]);
 }
 
+/* The files a run wrote, as they are now: one gone (tide gc expired it)
+ * leaves the tree, and the group with its last. */
+static void refresh_generated(Explorer *e)
+{
+    if (!e->gen)
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < e->gen->nkids; i++) {
+        Node *n = e->gen->kids[i];
+        if (fileio_exists(n->path))
+            e->gen->kids[kept++] = n;
+        else
+            node_free(n);
+    }
+    e->gen->nkids = kept;
+    if (!kept) {
+        node_free(e->gen);
+        e->gen = NULL;
+        sl_free(&e->generated);
+    }
+}
+
 void explorer_refresh(Ide *ide)
 {
     Explorer *e = ide->explorer;
     char *keep = selected_path(e);
     refresh_node(e->root);
+    refresh_generated(e);
     rebuild(e, keep);
     ide->dirty = true;
 }
@@ -506,10 +529,45 @@ static void activate(Ide *ide, Node *n)
 
 /* The folder new files go into: the selected folder, or the selected
  * file's folder. */
+/* A row of the files a run wrote (the group or one of them): tide's
+ * record of the run, kept in its data folder, not a file of the user's. */
+static bool is_generated(const Explorer *e, const Node *n)
+{
+    return e->gen && (n == e->gen || sl_contains(&e->generated, n->path));
+}
+
+/* What to say instead of deleting or renaming one: the run's files are
+ * what `tide files` and `tide export` read, and going under the user's
+ * hands would make them say the run's file expired. */
+static void refuse_generated(Ide *ide, const Node *n, const char *what)
+{
+    Explorer *e = ide->explorer;
+    /* The session and the run, from sessions/<id>/generated/<run>. */
+    const char *s = strstr(e->gen->path, "/sessions/");
+    long long id = s ? strtoll(s + strlen("/sessions/"), NULL, 10) : 0;
+    long long run = strtoll(strrchr(e->gen->path, '/') + 1, NULL, 10);
+    char sid[32] = "SESSION", rid[32] = "RUN";
+    if (id > 0)
+        snprintf(sid, sizeof sid, "%lld", id);
+    if (run > 0)
+        snprintf(rid, sizeof rid, "%lld", run);
+    if (n == e->gen)
+        ide_message(ide, true,
+                    "not %s: the files run #%s wrote are tide's record of it (Enter opens one; "
+                    "tide export %s NAME --result %s copies one out)",
+                    what, rid, sid, rid);
+    else
+        ide_message(ide, true,
+                    "not %s: %s is tide's record of run #%s (Enter opens it; tide export %s %s --result %s "
+                    "copies it out)",
+                    what, n->name, rid, sid, n->name, rid);
+}
+
 static const char *target_dir(Explorer *e)
 {
     Node *n = selected(e);
-    if (!n)
+    /* New files go to the user's folder, never among a run's records. */
+    if (!n || is_generated(e, n))
         return e->root->path;
     if (n->dir)
         return n->path;
@@ -681,14 +739,18 @@ bool explorer_key(Ide *ide, Key k)
         return true;
     }
     case 'r':
-        if (n) {
+        if (n && is_generated(e, n)) {
+            refuse_generated(ide, n, "renamed");
+        } else if (n) {
             set_pending(e, n->path);
             prompt_text(ide, "Rename to: ", n->name, on_rename, NULL, NULL, NULL);
         }
         return true;
     case TK_DELETE:
     case 'd':
-        if (n) {
+        if (n && is_generated(e, n)) {
+            refuse_generated(ide, n, "deleted");
+        } else if (n) {
             set_pending(e, n->path);
             char q[600];
             snprintf(q, sizeof q, n->dir ? "Delete the folder %s and everything in it? (y/n) " : "Delete %s? (y/n) ",

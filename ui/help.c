@@ -44,7 +44,7 @@ static const char *const fixed[][2] = {
     {"Enter, click", "open the file, fold or unfold the folder"},
     {"Left, Right", "fold, unfold"},
     {"n, N", "new file, new folder"},
-    {"r, Delete", "rename, delete (asks first)"},
+    {"r, Delete", "rename, delete (asks first; not the files a run wrote: tide's record)"},
 };
 
 static const Action sections[][16] = {

@@ -111,6 +111,59 @@ test_new_rename_delete() {
   [ -f keep.txt ] || fail "keep.txt went away"
 }
 
+# The files a run wrote are tide's record of the run, kept in its data
+# folder: the tree refuses to delete or rename them (the group's row or a
+# file's) and says what to do instead; tide files still lists them.  Gone
+# from the data folder (tide gc), they leave the tree when it is read again.
+test_the_files_a_run_wrote_are_not_deleted_from_the_tree() {
+  mkdir p
+  printf 'open("out.csv", "w").write("a,b\\n")\nprint("written")\n' >p/w.py
+  tui_start p
+  tui_wait 'w.py'
+  tui_keys Down Enter
+  tui_wait 'open("out.csv"'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_wait 'run #1 wrote'
+  tui_wait 'out.csv *'
+  local gen
+  gen=$(ls -d "$XDG_DATA_HOME"/tide/sessions/*/generated/1)
+  [ -f "$gen/out.csv" ] || fail "no generated out.csv in $gen"
+  tui_keys C-e
+  tui_keys End
+  tui_keys Delete
+  tui_wait 'not deleted: out.csv is tide'"'"'s record of run #1'
+  case "$(tui_screen)" in *'Delete out.csv?'*) fail "the tree asks to delete a run's file" ;; esac
+  tui_keys r
+  tui_wait 'not renamed: out.csv is tide'"'"'s record of run #1'
+  tui_keys Up
+  tui_keys Delete
+  tui_wait 'not deleted: the files run #1 wrote are tide'"'"'s record of it'
+  case "$(tui_screen)" in *'Delete the folder'*) fail "the tree asks to delete the run's files" ;; esac
+  tui_keys r
+  tui_wait 'not renamed: the files run #1 wrote'
+  [ -f "$gen/out.csv" ] || fail "the run's out.csv was deleted"
+  expect_contains "$(cd p && "$TIDE" files)" 'out.csv'
+  case "$(cd p && "$TIDE" files)" in *expired*) fail "tide files says out.csv expired" ;; esac
+  # Gone from the data folder (as tide gc removes it): the tree, read
+  # again (a new file made in it, in the folder, not among the run's),
+  # leaves it out, and the group with it.
+  rm "$gen/out.csv"
+  tui_keys n
+  tui_wait 'New file in p/:'
+  tui_type 'x.txt'
+  tui_keys Enter
+  tui_wait_gone 'New file in'
+  [ -f p/x.txt ] || fail "x.txt was not made in the folder"
+  # (A message of its own takes the place of the refusal's, which names the
+  # run too.)
+  tui_type 'hi'
+  tui_keys C-s
+  tui_wait 'saved x.txt'
+  tui_wait_gone 'run #1 wrote'
+  tui_wait_gone 'out.csv *'
+}
+
 # A name in another script fills the pane's width, counted in columns (it
 # was cut after as many bytes, a third of the width for CJK).
 test_names_are_measured_in_columns() {
