@@ -1153,6 +1153,12 @@ const char *panel_state(Ide *ide, bool *error)
     return buf;
 }
 
+const char *panel_state_of(Ide *ide)
+{
+    Panel *p = ide->panel;
+    return (p->thread_live || p->starting || p->ran) && p->job ? p->job->entry_path : NULL;
+}
+
 /* ---------------------------------------------------------------- history */
 
 /* Text as lines, simply: escape sequences dropped, a \r keeps what

@@ -79,5 +79,7 @@ void panel_find_next(Ide *ide, bool backwards);
 int panel_title_fit(char *left, const char *const *hints, bool hint_first, int width, const char **right);
 /* "running main.py 3.2 s", "ok", ...: for the status bar (NULL: idle). */
 const char *panel_state(Ide *ide, bool *error);
+/* The file (absolute) whose run panel_state tells of, or NULL. */
+const char *panel_state_of(Ide *ide);
 
 #endif

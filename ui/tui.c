@@ -1423,9 +1423,15 @@ static void draw_status(Ide *ide, Tab *t, int rows, const size_t *start, const s
             snprintf(sess, sizeof sess, "session %s  ", ide->session->name);
         bool run_err;
         const char *run = panel_state(ide, &run_err);
-        char runs[80] = "";
-        if (run)
+        /* The run's state is its file's: on another tab it names that
+         * file, so it is not read as this one's. */
+        const char *of = run ? panel_state_of(ide) : NULL;
+        bool mine = !of || (t->doc->path && (!strcmp(of, t->doc->path) || panel_program_of(ide->panel, t->doc->path)));
+        char runs[160] = "";
+        if (run && mine)
             snprintf(runs, sizeof runs, "  [%s]", run);
+        else if (run)
+            snprintf(runs, sizeof runs, "  [%.60s: %s]", fileio_base_name(of), run);
         snprintf(right, sizeof right, " %s%s  Ln %zu, Col %zu%s%s ", sess, lang, line + 1, col + 1,
                  t->doc->crlf ? "  CRLF" : "", runs);
         /* Narrow: the session's name goes first. */

@@ -22,6 +22,29 @@ test_python_reads_a_line_typed_into_the_panel() {
   expect_contains "$OUT" "hello.py"
 }
 
+# A run's result is its file's: another tab's status bar names the file
+# it belongs to rather than showing it as its own.
+test_the_result_tag_is_shown_as_the_file_s_own_only_on_its_tab() {
+  printf 'raise SystemExit(3)\n' >bad.py
+  printf 'print("fine")\n' >other.py
+  tui_start bad.py
+  tui_wait 'raise SystemExit(3)'
+  tui_keys F5
+  tui_wait 'runtime_error · exit 3' 30
+  tui_wait '[runtime_error]'
+  tui_keys C-o
+  tui_wait 'Open file:'
+  tui_type 'other.py'
+  tui_keys Enter
+  tui_wait 'print("fine")'
+  tui_wait '[bad.py: runtime_error]'
+  case "$(tui_screen)" in *' [runtime_error]'*) fail "other.py's status bar shows bad.py's result as its own" ;; esac
+  tui_keys M-Left
+  tui_wait 'raise SystemExit(3)'
+  tui_wait ' [runtime_error]'
+  case "$(tui_screen)" in *'[bad.py:'*) fail "bad.py's own result is labelled as another file's" ;; esac
+}
+
 # Backspace in a line typed into the panel takes back a whole character,
 # as in a terminal (the program's text is UTF-8).
 test_backspace_in_the_panel_erases_a_whole_character() {
