@@ -129,7 +129,7 @@ static int status_run(App *app, int argc, char **argv)
         json_object_set_new(j, "unsaved", files);
         json_t *folders = json_array();
         for (size_t i = 0; i < untitled.len; i++)
-            json_array_append_new(folders, json_string(untitled.items[i]));
+            json_array_append_new(folders, cli_json_name(untitled.items[i]));
         json_object_set_new(j, "unsaved_untitled", folders);
         json_t *kept = json_array();
         for (size_t i = 0; i < aside.len; i++)
