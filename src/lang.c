@@ -85,8 +85,9 @@ static const Lang langs[LANG_COUNT] = {
     },
     [LANG_CPP] = {
         .id = LANG_CPP, .key = "cpp", .name = "C++",
-        .exts = EXTS(".cpp", ".cc", ".cxx", ".c++", ".hpp", ".hh", ".hxx"),
-        .source_exts = EXTS(".cpp", ".cc", ".cxx", ".c++"),
+        /* g++'s own: .C and .cp too (a capital C is C++, not C). */
+        .exts = EXTS(".cpp", ".cc", ".cxx", ".c++", ".C", ".cp", ".CPP", ".hpp", ".hh", ".hxx"),
+        .source_exts = EXTS(".cpp", ".cc", ".cxx", ".c++", ".C", ".cp", ".CPP"),
         .tools = {{"g++", {"--version"}, {NULL}, NULL}},
         .ntools = 1,
         .compile = "g++ -std=gnu++17 -O2 -Wall {includes} -o {exe} {files} -lm -pthread",
@@ -208,6 +209,19 @@ static bool ext_in(const char *ext, const char *const *list)
     return false;
 }
 
+/* Fortran's extensions are often written in capitals, which gfortran
+ * takes as "preprocess first" (.F90, .F): its sources whatever their case. */
+static bool fortran_ext(const char *ext, const char *const *list)
+{
+    char lower[16];
+    size_t n = ext ? strlen(ext) : sizeof lower;
+    if (n >= sizeof lower)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        lower[i] = (char)(ext[i] >= 'A' && ext[i] <= 'Z' ? ext[i] + 32 : ext[i]);
+    return ext_in(lower, list);
+}
+
 const Lang *lang_by_path(const char *path)
 {
     const char *ext = extension(path);
@@ -216,14 +230,7 @@ const Lang *lang_by_path(const char *path)
     for (int i = 0; i < LANG_COUNT; i++)
         if (ext_in(ext, langs[i].exts))
             return &langs[i];
-    /* Fortran's fixed-form extensions are often written in capitals. */
-    char lower[16];
-    size_t n = strlen(ext);
-    if (n >= sizeof lower)
-        return NULL;
-    for (size_t i = 0; i <= n; i++)
-        lower[i] = (char)(ext[i] >= 'A' && ext[i] <= 'Z' ? ext[i] + 32 : ext[i]);
-    return ext_in(lower, langs[LANG_FORTRAN].exts) ? &langs[LANG_FORTRAN] : NULL;
+    return fortran_ext(ext, langs[LANG_FORTRAN].exts) ? &langs[LANG_FORTRAN] : NULL;
 }
 
 /* An interpreter's name, version suffix and all: python3.11, nodejs. */
@@ -297,6 +304,8 @@ const Lang *lang_of_file(const char *path)
 
 bool lang_is_source(const Lang *lang, const char *path)
 {
+    if (lang->id == LANG_FORTRAN)
+        return fortran_ext(extension(path), lang->source_exts);
     return ext_in(extension(path), lang->source_exts);
 }
 

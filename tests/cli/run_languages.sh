@@ -251,6 +251,20 @@ test_php() { check_hello php; check_real php; }
 test_rust() { check_hello rust; check_real rust; }
 test_fortran() { check_hello fortran; check_real fortran; }
 
+# The compilers' own names for sources: gfortran preprocesses .F90 (and
+# .F) before compiling, g++ takes .C as C++.
+test_capital_extensions_the_compilers_take() {
+  mkdir -p "$T/w" && cd "$T/w"
+  printf '#define N 3\nprogram p\n  print "(a,i0)", "n=", N\nend program p\n' >pre.F90
+  run_tide run --ephemeral pre.F90
+  expect_rc 0 "pre.F90: $ERR"
+  expect_eq "$OUT" "n=3"
+  printf '#include <iostream>\nint main() { std::cout << "from .C" << std::endl; }\n' >old.C
+  run_tide run --ephemeral old.C
+  expect_rc 0 "old.C: $ERR"
+  expect_eq "$OUT" "from .C"
+}
+
 # The entry comes first on the command line, the modules it uses after it,
 # as a user lists them: gfortran still gets each module before its users.
 test_fortran_modules_listed_after_the_program_that_uses_them() {

@@ -29,7 +29,8 @@ Test(lang, by_extension)
                  {"a.cc", "cpp"},      {"a.cxx", "cpp"},       {"a.hpp", "cpp"},   {"Main.java", "java"},
                  {"i.php", "php"},     {"m.rs", "rust"},       {"a.f", "fortran"}, {"a.for", "fortran"},
                  {"a.f90", "fortran"}, {"a.f95", "fortran"},   {"a.f03", "fortran"}, {"a.f08", "fortran"},
-                 {"A.F", "fortran"},   {"a.ftn", "fortran"}};
+                 {"A.F", "fortran"},   {"a.ftn", "fortran"},   {"a.F90", "fortran"}, {"a.C", "cpp"},
+                 {"a.cp", "cpp"},      {"a.CPP", "cpp"}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const Lang *l = lang_by_path(cases[i].path);
         cr_assert_not_null(l, "%s", cases[i].path);
@@ -60,6 +61,22 @@ Test(lang, by_shebang)
     cr_assert_null(shebang("#!/usr/bin/env\n"));
     cr_assert_null(shebang("print('#!/usr/bin/python3')\n"));
     cr_assert_null(shebang("#"));
+}
+
+Test(lang, sources_are_what_the_compiler_takes)
+{
+    /* gfortran preprocesses .F90 and .F first; g++ takes .C as C++. */
+    const Lang *f = lang_get(LANG_FORTRAN), *cpp = lang_get(LANG_CPP), *c = lang_get(LANG_C);
+    cr_assert(lang_is_source(f, "a.F90"));
+    cr_assert(lang_is_source(f, "old.F"));
+    cr_assert(lang_is_source(f, "old.FOR"));
+    cr_assert_not(lang_is_source(f, "a.txt"));
+    cr_assert(lang_is_source(cpp, "a.C"));
+    cr_assert(lang_is_source(cpp, "a.cp"));
+    cr_assert_not(lang_is_source(c, "a.C"), "a capital C is C++");
+    cr_assert(lang_is_source(c, "a.c"));
+    cr_assert_not(lang_fortran_fixed_form("new.F90"));
+    cr_assert(lang_fortran_fixed_form("old.F"));
 }
 
 Test(lang, fortran_form_by_extension)
