@@ -1945,11 +1945,26 @@ static bool says_no_network(const StrBuf *text)
     return false;
 }
 
+/* A C, C++ or Fortran build of files none of which has a main (a helper
+ * run on its own): the linker's words say it, not what to do. */
+static bool lacks_main(const RunResult *res, const Lang *lang)
+{
+    if (res->status != RUN_COMPILE_ERROR ||
+        (lang->id != LANG_C && lang->id != LANG_CPP && lang->id != LANG_FORTRAN))
+        return false;
+    const StrBuf *c = &res->compile_output;
+    return c->len && memmem(c->data, c->len, "undefined reference to `main'", 29);
+}
+
 void run_result_notes(const RunResult *res, const Lang *lang, const char *workdir, bool net, const char *net_how,
                       StrList *notes)
 {
     if (res->work_narrowed)
         sl_push_owned(notes, narrowed_note(workdir));
+    if (lacks_main(res, lang))
+        sl_push_owned(notes, xasprintf("none of the files built has %s: run the file that has one, and the files it "
+                                       "uses come with it",
+                                       lang->id == LANG_FORTRAN ? "a main program unit" : "a main function"));
     char *missing = missing_module_note(res, lang);
     if (missing)
         sl_push_owned(notes, missing);

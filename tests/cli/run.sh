@@ -712,6 +712,18 @@ test_a_cached_build_keeps_the_compilers_warnings() {
   expect_eq "$(json_get "$OUT" '[j["build_cached"], j["compile_output"]]')" '[true, ""]'
 }
 
+# A helper run on its own: the linker says "undefined reference to main",
+# the note says what to do.
+test_a_file_without_main_says_to_run_the_one_with_it() {
+  printf 'int twice(int x) { return 2 * x; }\n' >util.c
+  run_tide run --ephemeral util.c
+  expect_rc 126 "$ERR"
+  expect_contains "$ERR" "note: none of the files built has a main function: run the file that has one"
+  printf 'module m\ncontains\n  integer function twice(x)\n    integer :: x\n    twice = 2 * x\n  end function\nend module m\n' >m.f90
+  run_tide run --ephemeral --json m.f90
+  expect_contains "$(json_get "$OUT" 'j["notes"]')" "none of the files built has a main program unit"
+}
+
 # A flood of compiler warnings past the kept megabyte: its end (the error,
 # the linker's last word) is what says why the build failed, so the head
 # and the end are kept, with a line saying what was left out between.
