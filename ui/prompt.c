@@ -218,6 +218,7 @@ bool prompt_event(Ide *ide, const InputEvent *ev)
     if (p->key && p->key(ide, ev->key, p->ud))
         return true;
     bool changed = false;
+    size_t left_out = 0; /* lines of a paste past its first */
     if (p->fresh) {
         p->fresh = false;
         bool typing = ev->key == TK_PASTE || (ev->key < TK_SPECIAL && ev->key >= ' ');
@@ -243,6 +244,13 @@ bool prompt_event(Ide *ide, const InputEvent *ev)
             n++;
         insert(p, ev->paste, n);
         changed = true;
+        /* Line breaks come as \r from a terminal, \n or \r\n from a file. */
+        for (size_t i = n; i < ev->paste_len; i++) {
+            if (ev->paste[i] == '\r' && i + 1 < ev->paste_len && ev->paste[i + 1] == '\n')
+                i++;
+            if ((ev->paste[i] == '\r' || ev->paste[i] == '\n') && i + 1 < ev->paste_len)
+                left_out++;
+        }
         break;
     }
     case TK_LEFT:
@@ -299,6 +307,11 @@ bool prompt_event(Ide *ide, const InputEvent *ev)
     }
     if (changed && p->change)
         p->change(ide, text_of(p), p->ud);
+    /* Said after what the change says (a find's count), so that what was
+     * left out is not thought to be in. */
+    if (left_out)
+        ide_message(ide, false, "pasted the first line only: a prompt holds one (%zu more line%s left out)",
+                    left_out, left_out == 1 ? "" : "s");
     return true;
 }
 

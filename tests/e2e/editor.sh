@@ -317,6 +317,21 @@ test_bracketed_paste_is_one_undo_step_without_autoindent() {
   expect_eq "$(cat p.py)" "$(printf 'def f():\n    pass\n    ')"
 }
 
+# A prompt holds one line: a paste of more keeps the first, and says so.
+test_a_paste_into_a_prompt_keeps_its_first_line_and_says_so() {
+  printf 'foofoo\nbar\n' >q.txt
+  tui_start q.txt
+  tui_wait 'Ln 1, Col 1'
+  tui_keys C-f
+  tui_wait 'Find'
+  printf 'foofoo\nbar\nbaz\n' >clip
+  tui_tmux load-buffer clip
+  tui_tmux paste-buffer -p -t 0
+  tui_wait 'pasted the first line only: a prompt holds one (2 more lines left out)'
+  tui_wait 'foofoo'
+  tui_keys Escape
+}
+
 test_resize_and_too_small() {
   seq 1 100 >n.txt
   tui_start n.txt
