@@ -378,12 +378,15 @@ static void plan_free(Plan *p)
     free(p->items);
 }
 
+/* A name inside the session (importing names where a file goes;
+ * exporting, the file to take). */
 static bool check_dest_name(const char *dest, Err *err)
 {
     if (!*dest)
-        return err_set(err, "an empty name cannot be imported");
+        return err_set(err, "an empty name names no file of a session");
     if (dest[0] == '/')
-        return err_set(err, "'%s' is an absolute name; files are imported under names inside the session", dest);
+        return err_set(err, "'%s' is an absolute name; a session's files are named inside it, as tide files "
+                            "lists them", dest);
     for (const char *c = dest; *c;) {
         const char *slash = strchr(c, '/');
         size_t n = slash ? (size_t)(slash - c) : strlen(c);
@@ -600,6 +603,23 @@ static bool find_generated(Store *store, const Session *s, const char *name, int
     return true;
 }
 
+/* Whether run result_id is one of session s's; if not, why not. */
+static bool result_of_session(Store *store, const Session *s, int64_t result_id, Err *err)
+{
+    sqlite3_stmt *st;
+    if (!store_prepare(store, &st, "SELECT session_id FROM code_results WHERE id = ?", err))
+        return false;
+    sqlite.bind_int64(st, 1, result_id);
+    int64_t sid = sqlite.step(st) == SQLITE_ROW ? sqlite.column_int64(st, 0) : 0;
+    sqlite.finalize(st);
+    if (!sid)
+        return err_set(err, "there is no run %lld (tide history lists them)", (long long)result_id);
+    if (sid != s->id)
+        return err_set(err, "run %lld is of session %lld, not %lld (tide files %lld lists its files)",
+                       (long long)result_id, (long long)sid, (long long)s->id, (long long)sid);
+    return true;
+}
+
 /* Open rel below the folder base for reading, through no symlink. */
 static int open_beneath(const char *basedir, const char *rel, const char *shown, Err *err)
 {
@@ -667,6 +687,8 @@ bool session_export(App *app, Session *s, const char *name, int64_t result_id, c
         return false;
     int64_t rid, row;
     if (!find_generated(store, s, name, result_id, &rid, &row, err))
+        return false;
+    if (result_id && !rid && !result_of_session(store, s, result_id, err))
         return false;
     if (result_id && !rid)
         return err_set(err, "run %lld of session %lld generated no file called %s (tide files %lld lists them)",

@@ -224,6 +224,18 @@ test_generated_files_expire_and_go_with_their_run_folder() {
   run_tide export 1 out.txt "$T/got.txt" --result 1
   expect_rc 0 "$ERR"
   expect_eq "$(cat "$T/got.txt")" made
+  # A run that is not there, or not this session's, is said as such.
+  run_tide export 1 out.txt - --result 99
+  expect_rc 1
+  expect_eq "$ERR" "tide: there is no run 99 (tide history lists them)"
+  run_tide export 1 /etc/passwd -
+  expect_rc 1
+  expect_contains "$ERR" "'/etc/passwd' is an absolute name; a session's files are named inside it"
+  mkdir -p "$T/other" && printf 'print(2)\n' >"$T/other/two.py"
+  run_tide run "$T/other/two.py"
+  run_tide export 1 out.txt - --result 2
+  expect_rc 1
+  expect_eq "$ERR" "tide: run 2 is of session 2, not 1 (tide files 2 lists its files)"
   run_tide files 1 --json
   expect_eq "$(json_get "$OUT" '[f["expires_at"] is not None for f in j["files"] if f["origin"] == "generated"]')" "[true]"
   db "update code_files set expires_at = 1 where origin = 'generated'" >/dev/null
