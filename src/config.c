@@ -25,8 +25,9 @@ static const struct Setting {
     /* durations in milliseconds */
     {"run", "timeout", T_DURATION, offsetof(Config, run_timeout_ms), 1, 86400000},
     {"run", "compile_timeout", T_DURATION, offsetof(Config, compile_timeout_ms), 1, 86400000},
-    {"run", "memory", T_MIB, offsetof(Config, memory_mib), 16, 1024 * 1024},
-    {"run", "output_limit", T_SIZE, offsetof(Config, output_limit), 1024, 1LL << 32},
+    {"run", "memory", T_MIB, offsetof(Config, memory_mib), CONFIG_MEMORY_MIB_MIN, CONFIG_MEMORY_MIB_MAX},
+    {"run", "output_limit", T_SIZE, offsetof(Config, output_limit), CONFIG_OUTPUT_LIMIT_MIN,
+     CONFIG_OUTPUT_LIMIT_MAX},
     {"run", "build_cache", T_SIZE, offsetof(Config, build_cache), 0, 1LL << 40},
     {"run", "max_processes", T_INT, offsetof(Config, max_processes), 1, 65536},
     {"session", "expiry_hours", T_INT, offsetof(Config, expiry_hours), 1, 24 * 365 * 10},
@@ -101,41 +102,71 @@ static char *read_line(char *buf, int size, void *stream)
     return r;
 }
 
-static bool parse_ll(const char *value, long long *out, bool size_suffix)
+static bool parse_ll(const char *value, long long *out)
 {
     errno = 0;
     char *end;
     long long v = strtoll(value, &end, 10);
-    if (errno || end == value)
-        return false;
-    if (size_suffix && *end) {
-        long long mult = 1;
-        if (!strcasecmp(end, "k") || !strcasecmp(end, "KiB"))
-            mult = 1024;
-        else if (!strcasecmp(end, "m") || !strcasecmp(end, "MiB"))
-            mult = 1024 * 1024;
-        else if (!strcasecmp(end, "g") || !strcasecmp(end, "GiB"))
-            mult = 1024LL * 1024 * 1024;
-        else
-            return false;
-        if (v > LLONG_MAX / mult)
-            return false;
-        v *= mult;
-        end += strlen(end);
-    }
-    if (*end)
+    if (errno || end == value || *end)
         return false;
     *out = v;
     return true;
 }
 
+bool config_parse_size(const char *s, long long bare, long long *bytes)
+{
+    /* Digits by hand, as durations: strtod would take "inf", "1e3", hex
+     * and a sign. */
+    long long whole = 0, frac = 0, scale = 1;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (whole > LLONG_MAX / 10 - 9)
+            return false;
+        whole = whole * 10 + (*p - '0');
+    }
+    if (p == s)
+        return false;
+    if (*p == '.') {
+        const char *digits = ++p;
+        /* Six places: more than any size needs, and frac * 1 TiB stays
+         * within a long long. */
+        for (; *p >= '0' && *p <= '9'; p++)
+            if (scale < 1000000) {
+                frac = frac * 10 + (*p - '0');
+                scale *= 10;
+            }
+        if (p == digits)
+            return false;
+    }
+    long long mult = bare;
+    if (*p) {
+        static const struct { const char *unit, *iec; long long mult; } units[] = {
+            {"k", "kib", 1LL << 10}, {"m", "mib", 1LL << 20}, {"g", "gib", 1LL << 30}, {"t", "tib", 1LL << 40}};
+        mult = 0;
+        for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+            if (!strcasecmp(p, units[i].unit) || !strcasecmp(p, units[i].iec))
+                mult = units[i].mult;
+        if (!mult)
+            return false;
+    } else if (scale > 1) {
+        return false; /* a fraction of a bare number (a byte, a MiB) is nobody's meaning */
+    }
+    if (whole > LLONG_MAX / mult)
+        return false;
+    long long v = whole * mult, part = frac * mult / scale;
+    if (v > LLONG_MAX - part)
+        return false;
+    *bytes = v + part;
+    return true;
+}
+
 bool config_parse_mib(const char *s, long long *mib)
 {
-    long long v;
-    if (!parse_ll(s, &v, true) || v < 0)
-        return false;
+    long long bytes;
     /* A bare number is MiB, as docker's and tide's own -m take it. */
-    *mib = s[strspn(s, "0123456789")] ? v >> 20 : v;
+    if (!config_parse_size(s, 1LL << 20, &bytes))
+        return false;
+    *mib = bytes >> 20;
     return true;
 }
 
@@ -242,9 +273,11 @@ static int on_value(void *user, const char *section, const char *name, const cha
         switch (s->type) {
         case T_INT:
         case T_SIZE:
-            if (!parse_ll(value, &v, s->type == T_SIZE) || v < s->min || v > s->max) {
-                config_warn(cfg, p->line, "bad value '%s' for %s.%s (a whole number from %lld to %lld); ignored",
-                            value, section, name, s->min, s->max);
+            if (!(s->type == T_SIZE ? config_parse_size(value, 1, &v) : parse_ll(value, &v)) || v < s->min ||
+                v > s->max) {
+                config_warn(cfg, p->line, "bad value '%s' for %s.%s (%s from %lld to %lld%s); ignored", value,
+                            section, name, s->type == T_SIZE ? "bytes" : "a whole number", s->min, s->max,
+                            s->type == T_SIZE ? ", or with a unit: 64K, 2M" : "");
             } else if (s->type == T_INT) {
                 *(int *)field = (int)v;
             } else {

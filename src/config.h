@@ -51,9 +51,20 @@ void config_defaults(Config *cfg);
  * ("0.5", "30") or one with a unit s, m, h or d ("2m").  Milliseconds in
  * *ms, rounded to the nearest; false for anything else. */
 bool config_parse_duration(const char *s, long long *ms);
-/* An amount of memory: a whole number of MiB ("512"), or one with a unit
- * K, M or G ("2G", "1536M"; KiB, MiB, GiB too), in *mib (rounded down). */
+/* A size: a whole number of `bare` bytes ("512"), or a number with a unit
+ * K, M, G or T, powers of 1024, which may have a fraction ("2G", "1.5G",
+ * "64k"; KiB, MiB, GiB, TiB too), in *bytes (rounded down); false for
+ * anything else.  The config file and tide run's options read sizes with
+ * it alike. */
+bool config_parse_size(const char *s, long long bare, long long *bytes);
+/* An amount of memory: config_parse_size with MiB for a bare number, in
+ * *mib (rounded down). */
 bool config_parse_mib(const char *s, long long *mib);
+/* The bounds of the [run] sizes, which tide run's options share. */
+#define CONFIG_MEMORY_MIB_MIN 16
+#define CONFIG_MEMORY_MIB_MAX (1024 * 1024)
+#define CONFIG_OUTPUT_LIMIT_MIN 1024
+#define CONFIG_OUTPUT_LIMIT_MAX (1LL << 32)
 /* Read path over the defaults.  A missing file is not an error; a file
  * that cannot be read is (and leaves the defaults in place). */
 bool config_load(Config *cfg, const char *path, Err *err);

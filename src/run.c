@@ -66,9 +66,10 @@ const Command cmd_run = {
     "                             fractions and units as timeout(1): 0.5, 2m)\n"
     "      --compile-timeout SECONDS  limit of the compile step (default 120)\n"
     "  -m, --memory MIB           memory limit in MiB (default 512), or with a\n"
-    "                             unit: 512M, 2G\n"
+    "                             unit K, M, G or T: 512M, 1.5G (16M to 1T)\n"
     "      --output-limit BYTES   output kept before the run is stopped\n"
-    "                             (default 1048576)\n"
+    "                             (default 1048576), or with a unit: 64K, 2M\n"
+    "                             (1K to 4G); as in config.ini\n"
     "      --max-processes N      processes and threads at once (default 256)\n"
     "      --net                  allow network access (default: none, only a\n"
     "                             private loopback)\n"
@@ -495,14 +496,18 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
                 return false;
             break;
         case 'm':
-            if (!config_parse_mib(optarg, &v) || v < 16 || v > 1024 * 1024)
-                return bad_usage(o, rc, "--memory needs MiB from 16 to 1048576, or a size with a unit such as "
-                                        "512M or 2G, not '%s'", optarg);
+            if (!config_parse_mib(optarg, &v) || v < CONFIG_MEMORY_MIB_MIN || v > CONFIG_MEMORY_MIB_MAX)
+                return bad_usage(o, rc, "--memory needs MiB from %d to %d, or a size with a unit such as "
+                                        "512M or 2G, not '%s'", CONFIG_MEMORY_MIB_MIN, CONFIG_MEMORY_MIB_MAX,
+                                 optarg);
             o->req.memory_mib = (int)v;
             break;
         case OPT_OUTPUT_LIMIT:
-            if (!parse_num(o, "--output-limit", "bytes", optarg, 0, 1LL << 32, &v, rc))
-                return false;
+            /* Read as the config file's output_limit, bounds and all. */
+            if (!config_parse_size(optarg, 1, &v) || v < CONFIG_OUTPUT_LIMIT_MIN || v > CONFIG_OUTPUT_LIMIT_MAX)
+                return bad_usage(o, rc, "--output-limit needs bytes from %d to %lld, or a size with a unit such "
+                                        "as 64K or 2M, not '%s'", CONFIG_OUTPUT_LIMIT_MIN, CONFIG_OUTPUT_LIMIT_MAX,
+                                 optarg);
             o->req.output_limit = v;
             break;
         case OPT_MAX_PROCESSES:

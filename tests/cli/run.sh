@@ -54,6 +54,37 @@ test_memory_takes_a_unit() {
   expect_not_contains "$ERR" warning
 }
 
+# The command line reads sizes as config.ini does (one parser, the same
+# bounds): units K to T, fractions with a unit.
+test_sizes_on_the_command_line_read_as_in_the_config() {
+  printf 'import sys\nwhile True:\n    sys.stdout.write("y" * 1000)\n' >flood.py
+  run_tide run --ephemeral --output-limit 2K --json flood.py
+  expect_rc 141
+  expect_eq "$(json_get "$OUT" '[j["status"], len(j["output"])]')" '["output_limit", 2048]'
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[run]\noutput_limit = 2K\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  run_tide run --ephemeral --json flood.py
+  expect_eq "$(json_get "$OUT" '[j["status"], len(j["output"])]')" '["output_limit", 2048]'
+  rm "$XDG_CONFIG_HOME/tide/config.ini"
+  printf 'b = bytearray(600 * 1024 * 1024)\nprint("ok")\n' >big.py
+  run_tide run --ephemeral -m 1.5G big.py
+  expect_rc 0
+  expect_eq "$OUT" ok
+  run_tide run --ephemeral --memory 1T big.py
+  expect_rc 0
+  local bad
+  for bad in 1023 0.5K 5G 2P 1.5; do
+    run_tide run --ephemeral --output-limit "$bad" flood.py
+    expect_rc 2
+    expect_contains "$ERR" "--output-limit needs bytes from 1024 to 4294967296, or a size with a unit such as 64K or 2M, not '$bad'"
+  done
+  for bad in 15M 1.1T 1.5; do
+    run_tide run --ephemeral --memory "$bad" big.py
+    expect_rc 2
+    expect_contains "$ERR" "--memory needs MiB from 16 to 1048576"
+  done
+}
+
 test_invalid_requests_exit_2() {
   run_tide run missing.py
   expect_rc 2

@@ -106,13 +106,14 @@ Test(config, out_of_range_is_rejected)
 Test(config, memory_takes_a_unit)
 {
     static const struct { const char *in; long long mib; } good[] = {
-        {"512", 512}, {"2G", 2048}, {"2g", 2048}, {"1536M", 1536}, {"1GiB", 1024}, {"65536K", 64}, {"0", 0}};
+        {"512", 512}, {"2G", 2048}, {"2g", 2048}, {"1536M", 1536}, {"1GiB", 1024}, {"65536K", 64}, {"0", 0},
+        {"1.5G", 1536}, {"1T", 1024 * 1024}, {"0.5t", 512 * 1024}, {"2.0001M", 2}};
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         long long mib = -1;
         cr_assert(config_parse_mib(good[i].in, &mib), "%s", good[i].in);
         cr_assert_eq(mib, good[i].mib, "%s: %lld", good[i].in, mib);
     }
-    static const char *const bad[] = {"", "G", "2T", "1x", "-5", "1.5G"};
+    static const char *const bad[] = {"", "G", "2P", "1x", "-5", "1.5", ".5G", "1.G", "1e3M", "+5", "0x10"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         long long mib;
         cr_assert_not(config_parse_mib(bad[i], &mib), "%s", bad[i]);
