@@ -852,6 +852,7 @@ typedef struct Stage {
     StageKind kind;
     int timeout_ms, memory_mib, max_pids;
     EndReason end;
+    rlim_t cpu_limit;    /* RLIMIT_CPU's soft limit, seconds */
     bool interrupted;    /* an interrupt reached the program */
     bool finished;       /* sandbox_finish worked */
     SandboxExit ex;
@@ -1267,6 +1268,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     view_rlimit(v, RLIMIT_CORE, 0, 0);
     view_rlimit(v, RLIMIT_NOFILE, 1024, 1024);
     view_rlimit(v, RLIMIT_CPU, cpu, cpu + 1);
+    st->cpu_limit = cpu;
     view_rlimit(v, RLIMIT_NPROC, (rlim_t)st->max_pids, (rlim_t)st->max_pids);
     if (!st->cg_active) /* the weaker stand-in: RLIMIT_AS would break the JVM, Go and Node */
         view_rlimit(v, RLIMIT_DATA, (rlim_t)st->memory_mib << 20, (rlim_t)st->memory_mib << 20);
@@ -1758,6 +1760,13 @@ static bool compile(Job *j)
     return job_fail(j, RUN_COMPILE_ERROR, "the program did not compile");
 }
 
+/* User and system time, of the program and all it started. */
+static double cpu_seconds(const struct rusage *u)
+{
+    return (double)(u->ru_utime.tv_sec + u->ru_stime.tv_sec) +
+           (double)(u->ru_utime.tv_usec + u->ru_stime.tv_usec) / 1e6;
+}
+
 static bool run(Job *j)
 {
     const RunRequest *r = j->req;
@@ -1809,7 +1818,11 @@ static bool run(Job *j)
         return oom ? job_fail(j, RUN_MEMORY_LIMIT, "the program used more than %d MiB of memory",
                               r->memory_mib)
                    : job_fail(j, RUN_SANDBOX_ERROR, "the sandbox ended before the program did");
-    if (res->signal == SIGXCPU)
+    /* SIGXCPU is a timeout only when the run's CPU time reached tide's
+     * limit: a program may raise it itself, or meet a lower limit of its
+     * own, and then it is the program's error.  (The kernel signals at
+     * the limit; rusage may round it a few microseconds below.) */
+    if (res->signal == SIGXCPU && cpu_seconds(&st.ex.usage) >= (double)st.cpu_limit - 0.01)
         return job_fail(j, RUN_TIMEOUT, "the program used more CPU time than its limit");
     /* Ended by the interrupt: by its signal, or as the JVM does, 128+2. */
     if (st.interrupted && (res->signal == SIGINT || (!res->signal && res->exit_code == 128 + SIGINT)))

@@ -474,6 +474,29 @@ test_timeout_keeps_what_was_written() {
   expect_eq "$(json_get "$OUT" 'j["execution_time"] < 10')" true
 }
 
+# SIGXCPU is a timeout only when the run used its CPU time limit
+# (RLIMIT_CPU, a backstop behind --timeout's wall clock): a program that
+# raises it itself, or meets a lower limit of its own, failed on its own.
+test_sigxcpu_is_a_timeout_only_at_the_cpu_limit() {
+  printf '#include <signal.h>\nint main(void) { raise(SIGXCPU); return 0; }\n' >xcpu.c
+  run_tide run --ephemeral --json xcpu.c
+  expect_rc $((128 + 24))
+  expect_eq "$(json_get "$OUT" '[j["status"], j["signal"], j["message"]]')" '["runtime_error", 24, ""]'
+  run_tide run --ephemeral xcpu.c
+  expect_rc $((128 + 24))
+  expect_contains "$ERR" "tide: runtime_error, signal 24"
+  expect_not_contains "$ERR" "CPU time than its limit"
+  printf '#include <sys/resource.h>\nint main(void)\n{\n    struct rlimit r = {1, 2};\n    setrlimit(RLIMIT_CPU, &r);\n    for (volatile unsigned long i = 0;; i++)\n        ;\n}\n' >ownlimit.c
+  run_tide run --ephemeral --json --timeout 20 ownlimit.c
+  expect_rc $((128 + 24))
+  expect_eq "$(json_get "$OUT" '[j["status"], j["signal"]]')" '["runtime_error", 24]'
+  # A spin under a tiny limit is still a timeout.
+  printf 'int main(void)\n{\n    for (volatile unsigned long i = 0;; i++)\n        ;\n}\n' >spin.c
+  run_tide run --ephemeral --json --timeout 0.3 spin.c
+  expect_rc 124
+  expect_eq "$(json_get "$OUT" 'j["status"]')" timeout
+}
+
 # --quiet: stderr holds the program's own and nothing of tide's, so a
 # script gets exactly what the program printed; the status is in the exit
 # code.  Only tide's own failures are said.
