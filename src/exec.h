@@ -61,8 +61,9 @@ typedef struct RunCallbacks {
      * everything is stream 1).  During "compiling", the compiler's
      * diagnostics arrive on stream 2.  False: nobody reads that stream any
      * more (tide's stdout is a pipe whose reader is gone, as in
-     * `tide run x | head`); the program's end of it is then closed, so its
-     * next write fails as it would have without tide (SIGPIPE or EPIPE). */
+     * `tide run x | head`, or cannot be written: a full disk); the
+     * program's end of it is then closed, so its next write fails as it
+     * would have without tide (SIGPIPE or EPIPE). */
     bool (*output)(void *ud, int stream, const char *data, size_t len);
     /* tty runs: the caller may write keystrokes and TIOCSWINSZ to
      * master_fd until exec_run returns. */

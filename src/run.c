@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -128,7 +129,9 @@ const Command cmd_run = {
     "language's toolchain is not installed; 137 memory limit; 141 output limit;\n"
     "130 ended by Ctrl-C (by SIGTERM 143, SIGHUP 129: once the result is out,\n"
     "tide ends by the signal that stopped it; a program that handles Ctrl-C and\n"
-    "exits gives its own code); 2 invalid request.\n",
+    "exits gives its own code); 2 invalid request.  Output tide cannot write (a\n"
+    "full disk) is closed to the program, as for a reader gone, and said on\n"
+    "stderr; tide then exits 125 unless the program's own status is non-zero.\n",
     run_main,
 };
 
@@ -706,19 +709,49 @@ static void on_winch(int sig)
     errno = saved;
 }
 
-/* Whether the program's last byte ended a line: of either stream (they
- * share a terminal), and of stderr, where the summary goes. */
-static bool at_line_start = true, err_at_line_start = true;
+/* All of data to fd, waiting where a descriptor tide was given is
+ * non-blocking (shared with whoever started it): a full pipe is not a
+ * failure.  False with errno set. */
+static bool write_out(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN) {
+            struct pollfd pf = {fd, POLLOUT, 0};
+            if (poll(&pf, 1, -1) < 0 && errno != EINTR)
+                return false;
+            continue;
+        }
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            return false;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
 
+/* The program's output, as it comes, to tide's stdout and stderr (ud: the
+ * RunOptions).  What cannot be written ends the program's stream (false),
+ * so that its next write fails as it would without tide; a failure other
+ * than a reader gone is also kept, to be said and to fail the run
+ * (run_main): a full disk must not leave a cut file and a success. */
 static bool stream_output(void *ud, int stream, const char *data, size_t len)
 {
-    (void)ud;
-    if (!fileio_write_all(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, data, len))
-        return errno != EPIPE;
+    RunOptions *o = ud;
+    if (!write_out(stream == 2 ? STDERR_FILENO : STDOUT_FILENO, data, len)) {
+        if (errno != EPIPE && !o->write_errno[stream])
+            o->write_errno[stream] = errno;
+        return false;
+    }
     if (len)
-        at_line_start = data[len - 1] == '\n';
+        o->at_line_start = data[len - 1] == '\n';
     if (len && stream == 2)
-        err_at_line_start = at_line_start;
+        o->err_at_line_start = o->at_line_start;
     return true;
 }
 
@@ -813,7 +846,8 @@ bool run_execute(App *app, RunOptions *o, RunResult *res, Err *err)
     if (o->req.tty && !o->req.stdin_piped)
         terminal_raw(); /* (fed from elsewhere, the terminal stays as it was: nothing reads it) */
 
-    RunCallbacks cb = {.output = o->json ? NULL : stream_output, .pty_ready = remember_master};
+    o->at_line_start = o->err_at_line_start = true;
+    RunCallbacks cb = {.ud = o, .output = o->json ? NULL : stream_output, .pty_ready = remember_master};
     bool ok = run_recorded(app, o, &cb, res, err);
 
     terminal_restore();
@@ -862,6 +896,31 @@ static void human_size(char *buf, size_t size, long long bytes)
         snprintf(buf, size, "%.1f MiB", bytes / (1024.0 * 1024.0));
 }
 
+/* Whether what tide writes on stderr now would follow a program's line
+ * left unfinished where it shows: on a terminal, of either stream; else
+ * of stderr. */
+static bool mid_line(const RunOptions *o)
+{
+    return isatty(STDERR_FILENO) ? !o->at_line_start : !o->err_at_line_start;
+}
+
+/* Output tide could not write, said once per stream (even with --quiet:
+ * tide failed); true when there was any. */
+static bool say_write_errors(RunOptions *o)
+{
+    bool any = false;
+    for (int s = 1; s <= 2; s++) {
+        if (!o->write_errno[s])
+            continue;
+        fflush(stdout);
+        fprintf(stderr, "%stide: cannot write the program's %s: %s\n",
+                mid_line(o) ? "\n" : "", s == 1 ? "stdout" : "stderr", strerror(o->write_errno[s]));
+        o->at_line_start = o->err_at_line_start = true;
+        any = true;
+    }
+    return any;
+}
+
 /* One line on stderr: how it ended, how long it took, what it used. */
 static void print_summary(const RunOptions *o, const RunResult *res)
 {
@@ -873,7 +932,7 @@ static void print_summary(const RunOptions *o, const RunResult *res)
     StrBuf sb = {0};
     /* A program may leave the cursor (or its stderr) mid-line: the summary
      * gets a line of its own, for the eye and for a script reading it. */
-    if (isatty(STDERR_FILENO) ? !at_line_start : !err_at_line_start)
+    if (mid_line(o))
         sb_puts(&sb, "\n");
     sb_printf(&sb, "tide: %s", run_status_name(res->status));
     if (res->signal)
@@ -935,6 +994,11 @@ static int run_main(App *app, int argc, char **argv)
         if (stop_signal != SIGQUIT)
             cli_set_exit_signal(stop_signal);
     }
+    /* What the program printed did not all arrive (a full disk): not a
+     * success, whatever the program made of its closed stream; a failing
+     * status of its own says more. */
+    if (say_write_errors(&o) && rc == EXIT_OK)
+        rc = EXIT_TIDE;
     run_result_notes(&res, o.req.lang, o.workdir, o.req.net, "tide run --net gives a run the host's network",
                      &o.notes);
     /* What the program wrote and tide did not keep (a recorded run has it

@@ -30,6 +30,12 @@ typedef struct RunOptions {
     long long session_id, result_id; /* 0: none */
     StrList notes;                   /* what the user should know about the record */
     StrList notes_repeated;          /* of notes, those a person was told at the last run */
+    /* Streaming (run_execute): whether the program's last byte ended a
+     * line, of either stream and of stderr; the first error writing its
+     * stdout [1] or stderr [2] met (0: none; a reader gone, EPIPE, is not
+     * one: the program meets it as it would outside tide). */
+    bool at_line_start, err_at_line_start;
+    int write_errno[3];
 } RunOptions;
 
 /* Parse argv (argv[0] is "run").  On a bad command line, prints the

@@ -585,6 +585,52 @@ rc=141"
   expect_contains "$(cat "$T/err")" "signal 13"
 }
 
+# Output tide cannot write (a full disk: /dev/full) is not hidden as a
+# reader gone is: the program's stream is closed (it sees its writes
+# fail), tide says so once, and exits 125 unless the program's own status
+# already failed; the record keeps what the program printed.
+test_output_tide_cannot_write_is_not_hidden() {
+  cat >loud.c <<'C'
+#include <signal.h>
+#include <stdio.h>
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    for (int i = 0; i < 100000; i++)
+        if (printf("line %d\n", i) < 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "closed after %d\n", i);
+            return 0;
+        }
+    return 0;
+}
+C
+  local rc=0
+  "$TIDE" run loud.c >/dev/full 2>err.txt </dev/null || rc=$?
+  expect_eq "$rc" 125 "exit status"
+  ERR=$(cat err.txt)
+  expect_contains "$ERR" "closed after "
+  expect_eq "$(grep -c "cannot write" err.txt)" 1 "lines saying it"
+  expect_contains "$ERR" "tide: cannot write the program's stdout: No space left on device"
+  expect_contains "$ERR" "tide: ok, exit code 0"
+  run_tide result --json
+  expect_eq "$(json_get "$OUT" 'j["output"].startswith("line 0\n")')" true
+  rc=0
+  "$TIDE" run -q loud.c >/dev/full 2>err.txt </dev/null || rc=$?
+  expect_eq "$rc" 125 "exit status with -q"
+  expect_eq "$(grep -v '^closed after' err.txt)" "tide: cannot write the program's stdout: No space left on device"
+  # The program's own failure says more than tide's.
+  printf '#include <stdio.h>\nint main(void) { puts("hello"); return 3; }\n' >three.c
+  rc=0
+  "$TIDE" run -q three.c >/dev/full 2>err.txt </dev/null || rc=$?
+  expect_eq "$rc" 3 "the program's exit status"
+  expect_eq "$(cat err.txt)" "tide: cannot write the program's stdout: No space left on device"
+  printf 'import sys\nprint("fine")\nsys.stderr.write("warn\\n")\n' >warn.py
+  rc=0
+  "$TIDE" run -q warn.py 2>/dev/full >out.txt </dev/null || rc=$?
+  expect_eq "$rc" 125 "exit status of an unwritable stderr"
+  expect_eq "$(cat out.txt)" fine
+}
+
 test_output_limit_keeps_exactly_the_limit() {
   printf 'import sys\nwhile True:\n    sys.stdout.write("y" * 1000)\n' >flood.py
   run_tide run --output-limit 5000 --json flood.py
