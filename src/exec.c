@@ -1289,10 +1289,11 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1};
     bool ok = true;
     bool err_apart = tty && req->stderr_apart;
+    bool one_pipe = !tty && st->kind == STAGE_RUN && req->one_pipe;
     if (tty) {
         ok = (!piped_in || make_pipe(in)) && (!err_apart || make_pipe(errp));
     } else {
-        ok = make_pipe(out) && make_pipe(errp);
+        ok = make_pipe(out) && (one_pipe || make_pipe(errp));
         if (ok && piped_in)
             ok = make_pipe(in);
         else if (ok)
@@ -1316,7 +1317,7 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
          * disk ends in ENOSPC rather than the OOM killer. */
         .scratch_bytes = (long long)(st->memory_mib / 2 > 32 ? st->memory_mib / 2 : 32) << 20,
         .share_net = req->net && st->kind == STAGE_RUN, .hostname = "tide",
-        .stdin_fd = in[0], .stdout_fd = out[1], .stderr_fd = errp[1], .tty = tty,
+        .stdin_fd = in[0], .stdout_fd = out[1], .stderr_fd = one_pipe ? out[1] : errp[1], .tty = tty,
         .rows = req->rows, .cols = req->cols, .tty_cc = req->tty_cc, .rlimits = v->rlimits,
         .nrlimits = v->nrlimits, .cgroup = late ? NULL : &cg, .filter = j->filter,
     };

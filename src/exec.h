@@ -88,6 +88,11 @@ typedef struct RunRequest {
     /* With tty: the program's stderr reaches tide through a pipe, as a
      * shell's `2> file` leaves it, apart from the terminal's output. */
     bool stderr_apart;
+    /* Without tty: the program's stdout and stderr are one pipe, as a
+     * shell's `2>&1` makes them, so the kernel keeps the order of their
+     * writes; everything arrives as stream 1 and is kept in output (as
+     * with a pty). */
+    bool one_pipe;
     unsigned short rows, cols; /* pty size (0: 24x80) */
     /* The user's terminal's editing characters (erase, kill, interrupt,
      * end of file...), for the pty's: NULL keeps the usual ones. */

@@ -103,7 +103,9 @@ const Command cmd_run = {
     "matplotlib plt.show() saves each figure as such a file, Figure_N.png.\n"
     "\n"
     "Without --json, the program's stdout and stderr stream to tide's as it writes\n"
-    "them, then one summary line goes to stderr.  When tide's standard output is a\n"
+    "them, then one summary line goes to stderr.  When tide's stdout and stderr are\n"
+    "one file or pipe (2>&1), the program gets one pipe for both, so their order is\n"
+    "kept, and its record has both in its output.  When tide's standard output is a\n"
     "terminal, the program writes to a terminal of its own (colours, output line by\n"
     "line), and reads from it too (input() and scanf work) when tide's standard\n"
     "input is a terminal and --stdin is not given; a stderr sent elsewhere (2>)\n"
@@ -633,6 +635,13 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
      * redirected away from the terminal stays a pipe of its own. */
     o->req.tty = !o->json && isatty(STDOUT_FILENO) && !(typed && o->stdin_path);
     o->req.stderr_apart = o->req.tty && !isatty(STDERR_FILENO);
+    /* stdout and stderr one open file (2>&1 to a pipe or a file): one
+     * pipe for both, as a shell gives the program, so that they keep the
+     * order it wrote them in (two pipes read in turn do not). */
+    struct stat so, se;
+    o->same_output = fstat(STDOUT_FILENO, &so) == 0 && fstat(STDERR_FILENO, &se) == 0 && so.st_dev == se.st_dev &&
+                     so.st_ino == se.st_ino;
+    o->req.one_pipe = !o->json && !o->req.tty && o->same_output;
     if (o->req.tty) {
         struct winsize ws;
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) {

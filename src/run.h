@@ -35,6 +35,7 @@ typedef struct RunOptions {
      * stdout [1] or stderr [2] met (0: none; a reader gone, EPIPE, is not
      * one: the program meets it as it would outside tide). */
     bool at_line_start, err_at_line_start;
+    bool same_output; /* tide's stdout and stderr are one open file (2>&1) */
     int write_errno[3];
 } RunOptions;
 

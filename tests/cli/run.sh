@@ -570,6 +570,43 @@ test_the_summary_has_a_line_of_its_own() {
   expect_eq "$(printf '%s\n' "$ERR" | sed -n 2p | cut -c1-17)" "tide: ok, exit co"
 }
 
+# stdout and stderr sent to one place (2>&1) arrive in the order the
+# program wrote them, as a shell keeps it: one pipe for both.  The record
+# then has both in its output, and the notes that read stderr still see
+# them; --json keeps them apart.
+test_stdout_and_stderr_to_one_place_keep_their_order() {
+  cat >w.py <<'P'
+import sys; [print("progress", i, flush=True) for i in range(3)]; print("warning!", file=sys.stderr, flush=True); print("after", flush=True)
+P
+  local got
+  got=$("$TIDE" run -q w.py 2>&1 </dev/null)
+  expect_eq "$got" "progress 0
+progress 1
+progress 2
+warning!
+after"
+  run_tide result --json
+  expect_eq "$(json_get "$OUT" '[j["output"], j["error"]]')" '["progress 0\nprogress 1\nprogress 2\nwarning!\nafter\n", ""]'
+  printf 'import sys\nfor i in range(10):\n    print("out", i, flush=True)\n    print("err", i, file=sys.stderr, flush=True)\n' >alt.py
+  local want i
+  want=$(for i in 0 1 2 3 4 5 6 7 8 9; do printf 'out %d\nerr %d\n' "$i" "$i"; done)
+  for i in $(seq 20); do
+    got=$("$TIDE" run -q --ephemeral alt.py 2>&1 </dev/null)
+    expect_eq "$got" "$want" "run $i"
+  done
+  # Apart, or in JSON, the streams stay apart.
+  "$TIDE" run -q --ephemeral alt.py >out.txt 2>err.txt </dev/null
+  expect_eq "$(cat out.txt)" "$(printf '%s\n' "$want" | grep out)"
+  expect_eq "$(cat err.txt)" "$(printf '%s\n' "$want" | grep err)"
+  got=$("$TIDE" run --json --ephemeral alt.py 2>&1 </dev/null)
+  expect_eq "$(json_get "$got" 'j["error"].split()[:2]')" '["err", "0"]'
+  # The note on a missing module reads the combined text.
+  printf 'import no_such_pkg_tide\n' >needs.py
+  got=$("$TIDE" run needs.py 2>&1 </dev/null || true)
+  expect_contains "$got" "ModuleNotFoundError"
+  expect_contains "$got" "tide: note: Python has no module 'no_such_pkg_tide' here"
+}
+
 # `tide run prog | head -1`: once head is gone, the program's next write
 # fails as it would without tide (SIGPIPE: 141, as the bare pipeline
 # gives), instead of running on unread until its timeout.
