@@ -906,11 +906,11 @@ static void human_size(char *buf, size_t size, long long bytes)
 }
 
 /* Whether what tide writes on stderr now would follow a program's line
- * left unfinished where it shows: on a terminal, of either stream; else
- * of stderr. */
+ * left unfinished where it shows: on a terminal or a file stdout shares
+ * (2>&1), of either stream; else of stderr. */
 static bool mid_line(const RunOptions *o)
 {
-    return isatty(STDERR_FILENO) ? !o->at_line_start : !o->err_at_line_start;
+    return isatty(STDERR_FILENO) || o->same_output ? !o->at_line_start : !o->err_at_line_start;
 }
 
 /* Output tide could not write, said once per stream (even with --quiet:

@@ -568,6 +568,17 @@ test_the_summary_has_a_line_of_its_own() {
   expect_eq "$OUT" "out"
   expect_eq "$(printf '%s\n' "$ERR" | head -1)" "partial"
   expect_eq "$(printf '%s\n' "$ERR" | sed -n 2p | cut -c1-17)" "tide: ok, exit co"
+  # Sent where stdout goes (2>&1), it follows stdout's last line too.
+  printf 'print("no newline", end="")' >n.py
+  local got
+  got=$("$TIDE" run n.py 2>&1 </dev/null)
+  expect_eq "$(printf '%s\n' "$got" | head -1)" "no newline"
+  expect_eq "$(printf '%s\n' "$got" | sed -n 2p | cut -c1-17)" "tide: ok, exit co"
+  "$TIDE" run n.py >log.txt 2>&1 </dev/null
+  expect_eq "$(sed -n 2p log.txt | cut -c1-17)" "tide: ok, exit co"
+  # Apart, stdout's unfinished line is not stderr's.
+  "$TIDE" run n.py >out.txt 2>err.txt </dev/null
+  expect_eq "$(head -1 err.txt | cut -c1-17)" "tide: ok, exit co"
 }
 
 # stdout and stderr sent to one place (2>&1) arrive in the order the
