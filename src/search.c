@@ -1,24 +1,99 @@
 #include "search.h"
 
-#include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
+#include "textnav.h"
 #include "xalloc.h"
+
+/* ---------------------------------------------------------------- case */
+
+/* A byte that is not valid UTF-8, as a character apart from every code
+ * point: it matches only itself. */
+#define RAW_BYTE(c) (0x110000u + (unsigned char)(c))
+
+/* The character at p[0..n) (n > 0); returns its length. */
+static int char_at(const char *p, size_t n, uint32_t *cp)
+{
+    int len = textnav_utf8_decode((const unsigned char *)p, n, cp);
+    if (*cp == UTF8_INVALID)
+        *cp = RAW_BYTE(p[0]);
+    return len;
+}
+
+/* What a character is when case is ignored.  Through the capital, so that
+ * the letters with two small forms (σ and final ς, s and long ſ) and the
+ * signs that are a letter's capital (Kelvin's K) meet theirs.  Dotless ı
+ * stays itself, as in Unicode's case folding: in Turkish it is a letter
+ * apart from i. */
+static uint32_t fold(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    if (c >= 0x110000 || c == 0x131)
+        return c;
+    return (uint32_t)towlower(towupper((wint_t)c));
+}
+
+static void add_lead(Search *s, unsigned char c, bool *any)
+{
+    for (int i = 0; i < s->nleads; i++)
+        if (s->leads[i] == c)
+            return;
+    if (s->nleads == (int)sizeof s->leads)
+        *any = true;
+    else
+        s->leads[s->nleads++] = c;
+}
+
+/* The first bytes of every character that folds to f: what a scan for
+ * matches looks for with memchr (see Scan).  Beyond the first plane,
+ * case pairs share their block, hence their first byte; in it, a
+ * character may fold into another block (K to k), so the plane is looked
+ * through: a quarter of a millisecond, once per search. */
+static void set_leads(Search *s, uint32_t f)
+{
+    bool any = false;
+    char enc[4];
+    /* The pattern's own first, the likeliest: the others are looked for
+     * only before it. */
+    add_lead(s, (unsigned char)s->pattern[0], &any);
+    if (f >= 0x110000) {
+        add_lead(s, (unsigned char)(f - 0x110000), &any);
+    } else if (f >= 0x10000) {
+        if (textnav_utf8_encode(f, enc))
+            add_lead(s, (unsigned char)enc[0], &any);
+        if (textnav_utf8_encode((uint32_t)towupper((wint_t)f), enc))
+            add_lead(s, (unsigned char)enc[0], &any);
+    } else {
+        for (uint32_t c = 0; c < 0x10000; c++)
+            if (fold(c) == f && textnav_utf8_encode(c, enc))
+                add_lead(s, (unsigned char)enc[0], &any);
+    }
+    if (any)
+        s->nleads = 0;
+}
 
 bool search_init(Search *s, const char *pattern, bool regex, Err *err)
 {
     *s = (Search){0};
     if (!pattern[0])
         return err_set(err, "nothing to find");
+    s->len = strlen(pattern);
     bool upper = false;
-    for (const char *p = pattern; *p; p++)
-        upper |= isupper((unsigned char)*p) != 0;
+    uint32_t cp;
+    for (size_t i = 0; i < s->len;) {
+        i += (size_t)char_at(pattern + i, s->len - i, &cp);
+        upper |= cp < 0x110000 && (uint32_t)towlower((wint_t)cp) != cp;
+    }
     s->icase = !upper;
     s->regex = regex;
     s->pattern = xstrdup(pattern);
-    s->len = strlen(pattern);
     if (regex) {
+        /* glibc's regex folds case character by character in a UTF-8
+         * locale. */
         int rc = regcomp(&s->re, pattern, REG_EXTENDED | REG_NEWLINE | (s->icase ? REG_ICASE : 0));
         if (rc != 0) {
             char msg[256];
@@ -28,6 +103,15 @@ bool search_init(Search *s, const char *pattern, bool regex, Err *err)
             return err_set(err, "bad regular expression: %s", msg);
         }
         s->compiled = true;
+    } else if (s->icase) {
+        s->folded = xreallocarray(NULL, s->len, sizeof *s->folded);
+        for (size_t i = 0; i < s->len;) {
+            i += (size_t)char_at(pattern + i, s->len - i, &cp);
+            s->folded[s->nfolded++] = fold(cp);
+        }
+        set_leads(s, s->folded[0]);
+    } else {
+        s->leads[s->nleads++] = (unsigned char)pattern[0];
     }
     return true;
 }
@@ -37,74 +121,161 @@ void search_free(Search *s)
     if (s->compiled)
         regfree(&s->re);
     free(s->pattern);
+    free(s->folded);
     *s = (Search){0};
 }
 
 /* ---------------------------------------------------------------- plain */
 
-static bool plain_at(const Search *s, const Buffer *b, size_t pos)
+/* Whether the pattern matches at pos; sets *end. */
+static bool plain_at(const Search *s, const Buffer *b, size_t pos, size_t *end)
 {
+    if (s->icase) {
+        TextReader r;
+        reader_init(&r, b, pos, SIZE_MAX);
+        for (size_t i = 0; i < s->nfolded; i++) {
+            uint32_t cp;
+            if (!reader_next(&r, &cp))
+                return false;
+            if (cp == UTF8_INVALID)
+                cp = RAW_BYTE(buffer_byte(b, r.off - 1));
+            if (fold(cp) != s->folded[i])
+                return false;
+        }
+        *end = r.off;
+        return true;
+    }
     char tmp[256];
     char *buf = s->len <= sizeof tmp ? tmp : xmalloc(s->len);
-    bool ok = buffer_copy(b, pos, pos + s->len, buf) == s->len &&
-              (s->icase ? strncasecmp(buf, s->pattern, s->len) == 0 : memcmp(buf, s->pattern, s->len) == 0);
+    bool ok = buffer_copy(b, pos, pos + s->len, buf) == s->len && memcmp(buf, s->pattern, s->len) == 0;
     if (buf != tmp)
         free(buf);
+    *end = pos + s->len;
     return ok;
 }
 
-/* Where the first byte of the pattern may be, in p[0..n). */
-static const char *first_candidate(const Search *s, const char *p, size_t n)
+/* Where matches may start in a chunk p[lo..hi), front to back or back
+ * to front.  Each byte a match can start with is looked for only up to
+ * the best place so far, and not again where it was not found: a byte
+ * that is rare, or absent, is not looked for through the whole chunk at
+ * every candidate, nor at every match of a loop over them all. */
+#define NOWHERE SIZE_MAX
+
+typedef struct Scan {
+    const char *p;
+    size_t lo, hi;
+    size_t at[SEARCH_LEADS];   /* where the byte is, or NOWHERE */
+    size_t seen[SEARCH_LEADS]; /* with at NOWHERE: not in [lo, seen) front to back, in [seen, hi) back to front */
+} Scan;
+
+static Scan scan_start(const char *p, size_t n, bool fwd)
 {
-    unsigned char c = (unsigned char)s->pattern[0];
-    if (!s->icase || !isalpha(c))
-        return memchr(p, c, n);
-    const char *a = memchr(p, tolower(c), n), *b = memchr(p, toupper(c), a ? (size_t)(a - p) : n);
-    return b ? b : a;
+    Scan sc = {p, 0, n, {0}, {0}};
+    for (int i = 0; i < SEARCH_LEADS; i++) {
+        sc.at[i] = NOWHERE;
+        sc.seen[i] = fwd ? 0 : n;
+    }
+    return sc;
 }
 
-static const char *last_candidate(const Search *s, const char *p, size_t n)
+static size_t scan_next(const Search *s, Scan *sc)
 {
-    unsigned char c = (unsigned char)s->pattern[0];
-    if (!s->icase || !isalpha(c))
-        return memrchr(p, c, n);
-    const char *a = memrchr(p, tolower(c), n), *b = memrchr(p, toupper(c), n);
-    return a > b ? a : b;
+    if (!s->nleads)
+        return sc->lo < sc->hi ? sc->lo++ : NOWHERE;
+    size_t best = NOWHERE;
+    for (int i = 0; i < s->nleads; i++) {
+        size_t bound = best != NOWHERE ? best : sc->hi;
+        if (sc->at[i] == NOWHERE || sc->at[i] < sc->lo) {
+            size_t from = sc->at[i] != NOWHERE || sc->seen[i] < sc->lo ? sc->lo : sc->seen[i];
+            sc->at[i] = NOWHERE;
+            if (from < bound) {
+                const char *q = memchr(sc->p + from, s->leads[i], bound - from);
+                if (q)
+                    sc->at[i] = (size_t)(q - sc->p);
+                else
+                    sc->seen[i] = bound;
+            }
+        }
+        if (sc->at[i] < bound)
+            best = sc->at[i];
+    }
+    if (best != NOWHERE)
+        sc->lo = best + 1;
+    return best;
+}
+
+/* The last c in p[from, to), looked for a few pages at a time from the
+ * end: memrchr's checks under AddressSanitizer read the whole range,
+ * which made a backward scan of a big chunk quadratic in the tests. */
+static const char *last_byte(const char *p, int c, size_t from, size_t to)
+{
+    while (to > from) {
+        size_t lo = to - from > 16384 ? to - 16384 : from;
+        const char *q = memrchr(p + lo, c, to - lo);
+        if (q)
+            return q;
+        to = lo;
+    }
+    return NULL;
+}
+
+static size_t scan_prev(const Search *s, Scan *sc)
+{
+    if (!s->nleads)
+        return sc->lo < sc->hi ? --sc->hi : NOWHERE;
+    size_t best = NOWHERE;
+    for (int i = 0; i < s->nleads; i++) {
+        size_t bound = best != NOWHERE ? best + 1 : sc->lo;
+        if (sc->at[i] == NOWHERE || sc->at[i] >= sc->hi) {
+            size_t to = sc->at[i] != NOWHERE || sc->seen[i] > sc->hi ? sc->hi : sc->seen[i];
+            sc->at[i] = NOWHERE;
+            if (to > bound) {
+                const char *q = last_byte(sc->p, s->leads[i], bound, to);
+                if (q)
+                    sc->at[i] = (size_t)(q - sc->p);
+                else
+                    sc->seen[i] = bound;
+            }
+        }
+        if (sc->at[i] != NOWHERE && sc->at[i] >= bound)
+            best = sc->at[i];
+    }
+    if (best != NOWHERE)
+        sc->hi = best;
+    return best;
 }
 
 /* First plain match starting in [from, to). */
-static bool plain_fwd(const Search *s, const Buffer *b, size_t from, size_t to, size_t *start)
+static bool plain_fwd(const Search *s, const Buffer *b, size_t from, size_t to, size_t *start, size_t *end)
 {
     size_t total = buffer_length(b);
     if (to > total)
         to = total;
-    size_t pos = from;
-    while (pos < to) {
+    for (size_t pos = from; pos < to;) {
         size_t n;
         const char *chunk = buffer_chunk(b, pos, &n);
         if (n > to - pos)
             n = to - pos;
-        const char *c = first_candidate(s, chunk, n);
-        if (!c) {
-            pos += n;
-            continue;
+        Scan sc = scan_start(chunk, n, true);
+        for (size_t c; (c = scan_next(s, &sc)) != NOWHERE;) {
+            size_t at = pos + c;
+            if (plain_at(s, b, at, end)) {
+                *start = at;
+                return true;
+            }
         }
-        size_t at = pos + (size_t)(c - chunk);
-        if (at + s->len <= total && plain_at(s, b, at)) {
-            *start = at;
-            return true;
-        }
-        pos = at + 1;
+        pos += n;
     }
     return false;
 }
 
 /* Last plain match starting in [from, before). */
-static bool plain_back(const Search *s, const Buffer *b, size_t from, size_t before, size_t *start)
+static bool plain_back(const Search *s, const Buffer *b, size_t from, size_t before, size_t *start, size_t *end)
 {
     size_t total = buffer_length(b);
-    size_t pos = before;
-    while (pos > from) {
+    if (before > total)
+        before = total;
+    for (size_t pos = before; pos > from;) {
         size_t n;
         const char *chunk = buffer_chunk_before(b, pos, &n);
         size_t base = pos - n;
@@ -113,17 +284,15 @@ static bool plain_back(const Search *s, const Buffer *b, size_t from, size_t bef
             n -= from - base;
             base = from;
         }
-        const char *c = last_candidate(s, chunk, n);
-        if (!c) {
-            pos = base;
-            continue;
+        Scan sc = scan_start(chunk, n, false);
+        for (size_t c; (c = scan_prev(s, &sc)) != NOWHERE;) {
+            size_t at = base + c;
+            if (plain_at(s, b, at, end)) {
+                *start = at;
+                return true;
+            }
         }
-        size_t at = base + (size_t)(c - chunk);
-        if (at + s->len <= total && plain_at(s, b, at)) {
-            *start = at;
-            return true;
-        }
-        pos = at;
+        pos = base;
     }
     return false;
 }
@@ -215,10 +384,7 @@ static bool fwd(const Search *s, const Buffer *b, size_t from, size_t to, size_t
         return false;
     if (s->regex)
         return regex_fwd(s, b, from, to, start, end);
-    if (!plain_fwd(s, b, from, to, start))
-        return false;
-    *end = *start + s->len;
-    return true;
+    return plain_fwd(s, b, from, to, start, end);
 }
 
 static bool back(const Search *s, const Buffer *b, size_t from, size_t before, size_t *start, size_t *end)
@@ -227,10 +393,7 @@ static bool back(const Search *s, const Buffer *b, size_t from, size_t before, s
         return false;
     if (s->regex)
         return regex_back(s, b, from, before, start, end);
-    if (!plain_back(s, b, from, before, start))
-        return false;
-    *end = *start + s->len;
-    return true;
+    return plain_back(s, b, from, before, start, end);
 }
 
 bool search_next(const Search *s, const Buffer *b, size_t from, bool wrap, size_t *start, size_t *end)

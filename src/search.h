@@ -3,16 +3,22 @@
  * wrap-around, every match of a range (to highlight what is on screen),
  * and the replacement text of a match (\0..\9 name the groups of a
  * regex).  Case: a pattern with no capital letter ignores case ("smart
- * case"), one with a capital matches it exactly. */
+ * case"), one with a capital matches it exactly; letters are those of
+ * the LC_CTYPE locale (UTF-8 in the IDE), so É, Σ and Ж count, and a
+ * match's length in the text may differ from the pattern's (ẞ is 3
+ * bytes, ß 2). */
 #ifndef TIDE_SEARCH_H
 #define TIDE_SEARCH_H
 
 #include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buffer.h"
 #include "err.h"
+
+#define SEARCH_LEADS 8
 
 typedef struct Search {
     char *pattern;
@@ -21,6 +27,12 @@ typedef struct Search {
     bool icase;
     regex_t re;
     bool compiled;
+    /* A plain search ignoring case: the pattern's characters folded
+     * (search.c: fold), and the bytes a match can start with. */
+    uint32_t *folded;
+    size_t nfolded;
+    unsigned char leads[SEARCH_LEADS];
+    int nleads; /* 0: any byte */
 } Search;
 
 /* Prepare a search; false (with a message) for a bad regex or an empty

@@ -295,6 +295,37 @@ test_go_to_line() {
   tui_wait "'abc' is not a line number"
 }
 
+# Smart case knows letters beyond ASCII: a pattern in small letters finds
+# the word in capitals too, in any script, and F3 goes through them all
+# before wrapping (it found only the small one, then said it wrapped).
+test_find_ignores_case_beyond_ascii() {
+  printf 'x\n\303\211cole \303\251cole \303\211COLE\n' >f.txt
+  tui_start f.txt
+  tui_wait 'COLE'
+  tui_keys C-f
+  tui_wait 'Find (Alt-R: regex):'
+  tui_type 'école'
+  tui_keys Enter
+  tui_wait 'F3: next match'
+  tui_wait 'Ln 2, Col 6'
+  tui_keys F3
+  tui_wait 'Ln 2, Col 12'
+  tui_keys F3
+  tui_wait 'Ln 2, Col 18'
+  tui_wait_gone 'search wrapped'
+  tui_keys F3
+  tui_wait 'search wrapped to the top'
+  tui_wait 'Ln 2, Col 6'
+  # A capital makes it exact.
+  tui_keys C-f
+  tui_type 'ÉCOLE'
+  tui_keys Enter
+  tui_wait 'Ln 2, Col 18'
+  tui_keys F3
+  tui_wait 'search wrapped to the top'
+  tui_wait 'Ln 2, Col 18'
+}
+
 test_bracketed_paste_is_one_undo_step_without_autoindent() {
   printf 'def f():\n    pass\n' >p.py
   tui_start p.py
