@@ -5,6 +5,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "codeline.h"
 #include "textnav.h"
 #include "xalloc.h"
 
@@ -334,6 +335,23 @@ void view_type(View *v, const EditorEnv *env, const char *text, size_t len)
     end_edit(v);
 }
 
+/* The last byte of code in [ls, p) of a line, a comment after it
+ * skipped (0: none). */
+static int last_code_byte(const View *v, size_t ls, size_t p)
+{
+    const Buffer *b = B(v);
+    /* A minified file's line (megabytes) is not worth a copy and a scan
+     * at each Enter: there, its last byte decides. */
+    if (p - ls > 65536)
+        return buffer_byte(b, p - 1);
+    size_t len;
+    char *text = buffer_dup(b, ls, p, &len);
+    size_t end = codeline_end(v->doc->lang, text, len);
+    int c = end ? (unsigned char)text[end - 1] : 0;
+    free(text);
+    return c;
+}
+
 static void newline(View *v, const EditorEnv *env)
 {
     begin_edit(v, OP_TYPE, true);
@@ -343,6 +361,7 @@ static void newline(View *v, const EditorEnv *env)
     sb_puts(&sb, newline_of(v));
     size_t s = v->cursor, e = v->cursor;
     view_selection(v, &s, &e);
+    size_t caret = 0; /* where in sb the cursor goes; 0: after it */
     if (!env->cfg || env->cfg->auto_indent) {
         size_t line = buffer_line_of(b, s), ls = buffer_line_start(b, line);
         size_t indent_end = first_nonblank(b, line);
@@ -350,15 +369,28 @@ static void newline(View *v, const EditorEnv *env)
             indent_end = s;
         char *indent = buffer_dup(b, ls, indent_end, NULL);
         sb_puts(&sb, indent);
-        free(indent);
-        /* After an opening bracket or a colon (Python), one level more. */
+        /* After an opening bracket or a colon (Python), one level more,
+         * though a comment follows it. */
         size_t p = s;
         while (p > ls && (buffer_byte(b, p - 1) == ' ' || buffer_byte(b, p - 1) == '\t'))
             p--;
-        int last = p > ls ? buffer_byte(b, p - 1) : 0;
+        int last = last_code_byte(v, ls, p);
+        int closer = last == '{' ? '}' : last == '[' ? ']' : last == '(' ? ')' : 0;
         bool python = v->doc->lang && v->doc->lang->id == LANG_PYTHON;
-        if (last == '{' || last == '[' || last == '(' || (last == ':' && python))
+        if (closer || (last == ':' && python))
             indent_unit(v, env->cfg, &sb);
+        /* Between a bracket and its closer, the closer goes to a line of
+         * its own after the cursor's, at the indentation of the line. */
+        size_t q = e;
+        while (buffer_byte(b, q) == ' ' || buffer_byte(b, q) == '\t')
+            q++;
+        if (closer && buffer_byte(b, q) == closer) {
+            caret = sb.len;
+            sb_puts(&sb, newline_of(v));
+            sb_puts(&sb, indent);
+            e = q;
+        }
+        free(indent);
         /* Spaces before the cursor are not carried to the new line. */
         if (p < s && p > indent_end) {
             buffer_delete(v->doc->buf, p, s);
@@ -369,7 +401,7 @@ static void newline(View *v, const EditorEnv *env)
         }
     }
     buffer_replace(v->doc->buf, s, e, sb.data, sb.len);
-    v->cursor = s + sb.len;
+    v->cursor = s + (caret ? caret : sb.len);
     sb_free(&sb);
     end_edit(v);
 }

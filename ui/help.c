@@ -18,7 +18,7 @@ static const char *const fixed[][2] = {
     {"Tab, Shift-Tab", "indent, unindent (the selected lines)"},
     {"Ctrl-Backspace, Ctrl-Delete", "delete a word"},
     {"Shift-Delete", "cut the line"},
-    {"Enter", "new line, keeping the indentation"},
+    {"Enter", "new line, keeping the indentation; between brackets, the closer goes below"},
     {"", "Mouse"},
     {"click, drag", "place the cursor, select (double click: word, triple: line)"},
     {"drag held past an edge", "select on: the text scrolls"},

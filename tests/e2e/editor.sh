@@ -326,6 +326,40 @@ test_find_ignores_case_beyond_ascii() {
   tui_wait 'Ln 2, Col 18'
 }
 
+# Enter between a bracket and its closer opens an indented line between
+# them, the closer below at the line's indentation (it stayed after the
+# cursor: "    x();}"), and Ctrl-Z takes it all back; after an opener with
+# a comment behind it, Enter indents one level more.
+test_enter_between_brackets_and_after_a_comment() {
+  : >g.c
+  tui_start g.c
+  tui_wait 'Ln 1, Col 1'
+  tui_type 'void g(void) {}'
+  tui_keys Left Enter
+  tui_wait 'Ln 2, Col 5'
+  tui_type 'x();'
+  tui_keys C-s
+  tui_wait 'saved g.c'
+  expect_eq "$(cat g.c)" "$(printf 'void g(void) {\n    x();\n}')"
+  tui_keys C-z
+  tui_wait 'Ln 2, Col 5'
+  tui_keys C-z
+  tui_wait 'Ln 1, Col 15'
+  tui_keys C-s
+  tui_wait_file g.c 'void g(void) {}'
+  expect_eq "$(cat g.c)" 'void g(void) {}'
+  tui_keys C-End Enter
+  tui_type 'if (1) {  // one'
+  tui_keys Enter
+  tui_wait 'Ln 3, Col 5'
+  tui_stop
+  printf 'for i in x:  # loop\n' >p.py
+  tui_start p.py
+  tui_wait 'Ln 1, Col 1'
+  tui_keys End Enter
+  tui_wait 'Ln 2, Col 5'
+}
+
 test_bracketed_paste_is_one_undo_step_without_autoindent() {
   printf 'def f():\n    pass\n' >p.py
   tui_start p.py

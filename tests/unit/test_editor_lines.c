@@ -4,6 +4,7 @@
 
 #include "document.h"
 #include "editor.h"
+#include "keymap.h"
 
 static View *with_text(const char *text)
 {
@@ -115,5 +116,96 @@ Test(editor_lines, selected_lines_move_together)
     cr_assert(v->selecting);
     cr_assert_eq(v->anchor, 6);
     cr_assert_eq(v->cursor, strlen("a\r\nd\r\nb\r\nc"));
+    drop(v);
+}
+
+/* ---------------------------------------------------------------- Enter */
+
+static View *in_lang(LangId lang, const char *text, size_t cursor)
+{
+    View *v = with_text(text);
+    v->doc->lang = lang_get(lang);
+    v->cursor = cursor;
+    return v;
+}
+
+static void enter(View *v)
+{
+    Config cfg = {.tab_width = 4, .auto_indent = true};
+    StrBuf clip = {0};
+    bool lines = false;
+    EditorEnv env = {&cfg, &clip, &lines, NULL};
+    cr_assert(view_key(v, &env, TK_ENTER));
+}
+
+/* One level more after an opener, though a comment follows it; a comment
+ * sign in a string is text. */
+Test(editor_lines, enter_after_an_opener_and_a_comment_indents)
+{
+    struct {
+        LangId lang;
+        const char *line, *want;
+    } cases[] = {
+        {LANG_PYTHON, "    for i in x:  # loop", "    for i in x:  # loop\n        "},
+        {LANG_PYTHON, "d = {  # dict", "d = {  # dict\n    "},
+        {LANG_PYTHON, "s = \"a#b:\"", "s = \"a#b:\"\n"},
+        {LANG_C, "if (x) {  // c", "if (x) {  // c\n    "},
+        {LANG_C, "if (x) { /* c */", "if (x) { /* c */\n    "},
+        {LANG_JAVA, "if (x) {  // c", "if (x) {  // c\n    "},
+        {LANG_GO, "if x {  // c", "if x {  // c\n    "},
+        {LANG_RUST, "fn f(x: &'a str) { // c", "fn f(x: &'a str) { // c\n    "},
+        {LANG_NODE, "if (x) {  /* c */", "if (x) {  /* c */\n    "},
+        {LANG_PHP, "if ($x) {  # c", "if ($x) {  # c\n    "},
+        {LANG_CPP, "x = \"{\";  // {", "x = \"{\";  // {\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        View *v = in_lang(cases[i].lang, cases[i].line, strlen(cases[i].line));
+        enter(v);
+        expect_text(v, cases[i].want);
+        cr_assert_eq(v->cursor, strlen(cases[i].want));
+        drop(v);
+    }
+}
+
+/* Enter between a bracket and its closer puts the cursor on an indented
+ * line and the closer on its own after it, at the line's indentation, as
+ * desktop editors do; one undo step. */
+Test(editor_lines, enter_between_brackets_opens_a_line_between)
+{
+    View *v = in_lang(LANG_C, "    void g(void) {}", strlen("    void g(void) {"));
+    enter(v);
+    expect_text(v, "    void g(void) {\n        \n    }");
+    cr_assert_eq(v->cursor, strlen("    void g(void) {\n        "));
+    cr_assert(view_undo(v));
+    expect_text(v, "    void g(void) {}");
+    drop(v);
+    /* Blanks between go; a comment after the bracket does not stop it. */
+    v = in_lang(LANG_PYTHON, "x = f(  )", strlen("x = f( "));
+    enter(v);
+    expect_text(v, "x = f(\n    \n)");
+    cr_assert_eq(v->cursor, strlen("x = f(\n    "));
+    drop(v);
+    v = in_lang(LANG_NODE, "a = [ /* none */ ];", strlen("a = [ /* none */ "));
+    enter(v);
+    expect_text(v, "a = [ /* none */\n    \n];");
+    drop(v);
+    /* Not a pair: the rest of the line moves down as before. */
+    v = in_lang(LANG_C, "f(a) {b}", strlen("f(a) {"));
+    enter(v);
+    expect_text(v, "f(a) {\n    b}");
+    drop(v);
+    v = in_lang(LANG_C, "f(]", strlen("f("));
+    enter(v);
+    expect_text(v, "f(\n    ]");
+    drop(v);
+}
+
+/* A paste puts its text as it is: no closer moved, no indent. */
+Test(editor_lines, a_paste_between_brackets_is_literal)
+{
+    View *v = in_lang(LANG_C, "{}", 1);
+    view_paste_text(v, "\n", 1);
+    expect_text(v, "{\n}");
+    cr_assert_eq(v->cursor, 2);
     drop(v);
 }
