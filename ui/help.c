@@ -18,7 +18,7 @@ static const char *const fixed[][2] = {
     {"Tab, Shift-Tab", "indent, unindent (the selected lines)"},
     {"Ctrl-Backspace, Ctrl-Delete", "delete a word"},
     {"Shift-Delete", "cut the line"},
-    {"Enter", "new line, keeping the indentation; between brackets, the closer goes below"},
+    {"Enter", "new line, keeping the indentation (and the brackets' closer below)"},
     {"", "Mouse"},
     {"click, drag", "place the cursor, select (double click: word, triple: line)"},
     {"drag held past an edge", "select on: the text scrolls"},
@@ -44,7 +44,7 @@ static const char *const fixed[][2] = {
     {"Enter, click", "open the file, fold or unfold the folder"},
     {"Left, Right", "fold, unfold"},
     {"n, N", "new file, new folder"},
-    {"r, Delete", "rename, delete (asks first; not the files a run wrote: tide's record)"},
+    {"r, Delete", "rename, delete (asks first; not a run's files)"},
 };
 
 static const Action sections[][16] = {
