@@ -234,12 +234,24 @@ static bool place_files(RunOptions *o, char **files, int nfiles, int *rc)
         struct stat st;
         if (strcmp(files[i], "-") == 0)
             return invalid(o, rc, "a program on standard input ('-') is the only FILE of its run");
-        if (!realpath(files[i], real) || stat(real, &st) != 0)
+        /* A pipe (/dev/stdin, a shell's <(...)) has no folder to run in. */
+        if (stat(files[i], &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode)))
+            return invalid(o, rc, "%s is a pipe or a device, not a file: a program on standard input is "
+                                  "given as '-' (tide run --lang LANG -)", files[i]);
+        if (!realpath(files[i], real) || stat(real, &st) != 0) {
+            /* A word after the program's file is more often an argument
+             * meant for it than a file. */
+            if (i > 0 && errno == ENOENT)
+                return invalid(o, rc, "%s: no such file (the program's arguments go after --: tide run %s -- %s)",
+                               files[i], files[0], files[i]);
             return invalid(o, rc, "%s: %s", files[i], strerror(errno));
+        }
         if (S_ISDIR(st.st_mode))
             return invalid(o, rc, "%s is a folder: name the program's file in it", files[i]);
         if (!S_ISREG(st.st_mode))
             return invalid(o, rc, "%s is not a file", files[i]);
+        if (access(real, R_OK) != 0)
+            return invalid(o, rc, "cannot read %s: %s", files[i], strerror(errno));
         if (i == 0) {
             char *slash = strrchr(real, '/');
             o->workdir = slash == real ? xstrdup("/") : xstrndup(real, (size_t)(slash - real));
@@ -397,6 +409,10 @@ static void add_companions(RunOptions *o)
 static char *folder_entry(RunOptions *o, const char *dir, int *rc)
 {
     StrList names;
+    if (access(dir, R_OK | X_OK) != 0) {
+        invalid(o, rc, "cannot read the folder %s: %s", dir, strerror(errno));
+        return NULL;
+    }
     char *entry = srcdeps_folder_entry(dir, o->req.lang, &names);
     if (!entry && !names.len) {
         invalid(o, rc, "%s holds no %s%sprogram to run: name the program's file", dir,
@@ -543,8 +559,14 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
             break;
         case ':':
             return bad_usage(o, rc, "option '%s' needs a value", cli_bad_option(argv, c, bad));
-        default:
+        default: {
+            /* A file named with a leading dash reads as options. */
+            for (int k = optind - 1; k <= optind && k < end; k++)
+                if (k > 0 && argv[k][0] == '-' && argv[k][1] && strcmp(argv[k], "--") != 0 && fileio_exists(argv[k]))
+                    return bad_usage(o, rc, "unknown option '%s' (for the file %s, write ./%s)",
+                                     cli_bad_option(argv, c, bad), argv[k], argv[k]);
             return bad_usage(o, rc, "unknown option '%s'", cli_bad_option(argv, c, bad));
+        }
         }
     }
     if (optind >= end)

@@ -324,6 +324,38 @@ test_no_cgroup_is_left_behind() {
   done
 }
 
+# Files named in ways that read as something else: each refusal says what
+# to write instead.
+test_misnamed_files_say_what_to_write() {
+  printf 'print(1)\n' >./-dash.py
+  printf 'import sys\nprint(sys.argv[1:])\n' >args.py
+  run_tide run -dash.py
+  expect_rc 2
+  expect_contains "$ERR" "unknown option '-d' (for the file -dash.py, write ./-dash.py)"
+  run_tide run args.py extra
+  expect_rc 2
+  expect_contains "$ERR" "extra: no such file (the program's arguments go after --: tide run args.py -- extra)"
+  RC=0
+  ERR=$("$TIDE" run --lang python <(echo 'print(1)') 2>&1 >/dev/null) || RC=$?
+  expect_eq "$RC" 2
+  expect_contains "$ERR" "is a pipe or a device, not a file: a program on standard input is given as '-'"
+  # Unreadable, for a user who is not root (root reads everything).
+  if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
+    mkdir -p locked && chmod 000 locked
+    printf 'print(3)\n' >secret.py && chmod 000 secret.py
+    chmod 755 "$T"
+    as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/nonexistent "$TIDE" "$@"; }
+    RC=0
+    ERR=$(as_nobody run --allow-missing cgroup locked 2>&1) || RC=$?
+    expect_eq "$RC" 2
+    expect_contains "$ERR" "cannot read the folder locked: Permission denied"
+    RC=0
+    ERR=$(as_nobody run --allow-missing cgroup --ephemeral secret.py 2>&1) || RC=$?
+    expect_eq "$RC" 2
+    expect_contains "$ERR" "cannot read secret.py: Permission denied"
+  fi
+}
+
 test_missing_toolchain_exits_127() {
   printf 'print(1)\n' >a.py
   RC=0
