@@ -56,10 +56,21 @@ Test(srcdeps, a_file_is_a_program_when_it_can_start_one)
     cr_assert(is_program(LANG_PYTHON, "/w/lib.py", "def f():\n    pass\n"));
 }
 
+typedef struct { const char *name, *text; } NamedText;
+
+static void write_files(const char *dir, const NamedText *files, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *p = xasprintf("%s/%s", dir, files[i].name);
+        tu_write(p, files[i].text, strlen(files[i].text));
+        free(p);
+    }
+}
+
 Test(srcdeps, companions_are_the_helpers_of_the_entry_folder)
 {
     const char *dir = tu_tempdir();
-    static const struct { const char *name, *text; } files[] = {
+    static const NamedText files[] = {
         {"main.go", "package main\nfunc main() { println(twice(2)) }\n"},
         {"util.go", "package main\nfunc twice(x int) int { return 2 * x }\n"},
         {"util_test.go", "package main\n"},
@@ -68,11 +79,7 @@ Test(srcdeps, companions_are_the_helpers_of_the_entry_folder)
         {"notes.txt", "x"},
         {"a.c", "int helper(void) { return 1; }\n"},
     };
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        char *p = xasprintf("%s/%s", dir, files[i].name);
-        tu_write(p, files[i].text, strlen(files[i].text));
-        free(p);
-    }
+    write_files(dir, files, sizeof files / sizeof *files);
     char *entry = xasprintf("%s/main.go", dir);
     StrList got;
     srcdeps_companions(lang_by_key("go"), entry, &got);
@@ -89,7 +96,7 @@ Test(srcdeps, go_companions_are_of_the_entry_package)
     /* go build refuses a file of another package or one without a package
      * clause beside the entry: such files of the folder stay out. */
     const char *dir = tu_tempdir();
-    static const struct { const char *name, *text; } files[] = {
+    static const NamedText files[] = {
         {"main.go", "// Command greet.\npackage main\n\nfunc main() { println(twice(2)) }\n"},
         {"util.go", "/* helpers */ package main\nfunc twice(x int) int { return 2 * x }\n"},
         {"other.go", "package other\nfunc Y() {}\n"},
@@ -97,11 +104,7 @@ Test(srcdeps, go_companions_are_of_the_entry_package)
         {"empty.go", ""},
         {"draft.go", "// package main\nfunc half(x int) int { return x / 2 }\n"},
     };
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        char *p = xasprintf("%s/%s", dir, files[i].name);
-        tu_write(p, files[i].text, strlen(files[i].text));
-        free(p);
-    }
+    write_files(dir, files, sizeof files / sizeof *files);
     char *entry = xasprintf("%s/main.go", dir);
     StrList got;
     srcdeps_companions(lang_by_key("go"), entry, &got);
