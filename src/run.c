@@ -161,7 +161,11 @@ static bool refuse(RunOptions *o, int *rc, bool synopsis, const char *fmt, va_li
     if (o->json) {
         RunResult res = {.status = RUN_INVALID_REQUEST, .exit_code = -1, .peak_memory_kb = -1};
         snprintf(res.message, sizeof res.message, "%.*s", (int)sizeof res.message - 1, msg);
-        cli_print_json(run_result_json(&res, o->req.lang));
+        json_t *j = run_result_json(&res, o->req.lang);
+        /* The keys of every answer, so a script need not look for them. */
+        json_object_set_new(j, "files", json_array());
+        json_object_set_new(j, "notes", json_array());
+        cli_print_json(j);
     } else if (synopsis) {
         cli_usage_error(&cmd_run, "%s", msg);
     } else {

@@ -107,6 +107,8 @@ test_invalid_requests_exit_2() {
   run_tide run --json missing.py
   expect_rc 2
   expect_eq "$(json_get "$OUT" '[j["status"], j["success"]]')" '["invalid_request", false]'
+  # With every key an answer has (files and notes too).
+  expect_eq "$(json_get "$OUT" '[j["files"], j["notes"], j["result_id"]]')" '[[], [], null]'
   run_tide run --timeout 0 b.py
   expect_rc 2
   run_tide run
