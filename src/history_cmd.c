@@ -225,6 +225,17 @@ static int result_run(App *app, int argc, char **argv)
         cli_json_set_bytes(j, "output", r.output, r.output_len);
         cli_json_set_bytes(j, "error", r.error, r.error_len);
         json_object_set_new(j, "note", r.note ? cli_json_name(r.note) : json_null());
+        /* The names tide run --json gives the same things, for a script
+         * that reads both. */
+        json_object_set_new(j, "result_id", json_integer(r.id));
+        json_t *notes = json_array();
+        if (r.note) {
+            char *copy = xstrdup(r.note), *save = NULL;
+            for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+                json_array_append_new(notes, cli_json_name(line));
+            free(copy);
+        }
+        json_object_set_new(j, "notes", notes);
         json_object_set_new(j, "message", r.message ? json_string(r.message) : json_null());
         cli_json_set_bytes(j, "compile_output", r.compile_output, r.compile_output_len);
         json_object_set_new(j, "build_cached", json_boolean(r.build_cached));
@@ -327,7 +338,8 @@ const Command cmd_result = {
     "times, toolchain (each tool's version and where it was found), memory, stdin,\n"
     "the snapshot commit, generated files (and the tide export that copies one\n"
     "out), then the code of the entry file and the full output and errors.  With\n"
-    "--json, output that is not valid UTF-8 also comes exactly as output_base64.\n"
+    "--json, output that is not valid UTF-8 also comes exactly as output_base64;\n"
+    "result_id and notes are there as tide run --json names them.\n"
     "\n"
     "On a terminal the program's colours show, and its other escape sequences and\n"
     "control characters are shown as text (^[, ^G) so that looking at a run cannot\n"

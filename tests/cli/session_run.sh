@@ -236,6 +236,9 @@ PY
   expect_eq "$(json_get "$OUT" 'j["status"]')" runtime_error
   expect_eq "$(json_get "$OUT" 'j["return_code"]')" 3
   expect_eq "$(json_get "$OUT" 'j["args"]')" '["a", "b c"]'
+  # The names tide run --json uses are there too.
+  expect_eq "$(json_get "$OUT" '[j["result_id"] == j["id"], j["notes"] == (j["note"].split("\n") if j["note"] else [])]')" \
+    '[true, true]'
   expect_eq "$(json_get "$OUT" 'j["stdin_mode"]')" file
   expect_eq "$(json_get "$OUT" 'j["stdin_name"]')" "$T/input.txt"
   expect_eq "$(json_get "$OUT" 'j["net"]')" false
