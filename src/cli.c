@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "base64.h"
 #include "expiry.h"
 #include "filetype.h"
 #include "session.h"
@@ -310,18 +311,8 @@ void cli_json_set_bytes(json_t *o, const char *key, const char *data, size_t len
     json_object_set_new(o, key, json_stringn(sb.data, sb.len));
     sb_free(&sb);
     if (!filetype_is_text(data, len)) {
-        static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         StrBuf enc = {0};
-        for (size_t i = 0; i < len; i += 3) {
-            unsigned v = (unsigned char)data[i] << 16;
-            if (i + 1 < len)
-                v |= (unsigned char)data[i + 1] << 8;
-            if (i + 2 < len)
-                v |= (unsigned char)data[i + 2];
-            char q[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63], i + 1 < len ? b64[(v >> 6) & 63] : '=',
-                         i + 2 < len ? b64[v & 63] : '='};
-            sb_append(&enc, q, 4);
-        }
+        base64_append(&enc, data, len);
         char *k = xasprintf("%s_base64", key);
         json_object_set_new(o, k, json_stringn(enc.data ? enc.data : "", enc.len));
         free(k);

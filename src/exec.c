@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "buildcache.h"
 #include "cgroup.h"
 #include "config.h"
@@ -2050,20 +2051,10 @@ static json_t *lossy_string(const char *s, size_t n)
 
 static json_t *base64(const char *s, size_t n)
 {
-    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *u = (const unsigned char *)s;
-    char *out = xmalloc((n + 2) / 3 * 4 + 1);
-    size_t o = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) |
-                     (i + 2 < n ? u[i + 2] : 0);
-        out[o++] = tbl[v >> 18 & 63];
-        out[o++] = tbl[v >> 12 & 63];
-        out[o++] = i + 1 < n ? tbl[v >> 6 & 63] : '=';
-        out[o++] = i + 2 < n ? tbl[v & 63] : '=';
-    }
-    json_t *j = json_stringn(out, o);
-    free(out);
+    StrBuf enc = {0};
+    base64_append(&enc, s, n);
+    json_t *j = json_stringn(enc.data ? enc.data : "", enc.len);
+    sb_free(&enc);
     return j;
 }
 

@@ -8,6 +8,7 @@
 #include <wchar.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "colors.h"
 #include "textnav.h"
 #include "xalloc.h"
@@ -390,8 +391,6 @@ void term_style_with(WINDOW *w, UiRole role, attr_t extra)
     wattr_set(w, ui_style[role].attr | extra, ui_style[role].pair, NULL);
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 void term_clipboard(const char *text, size_t len)
 {
     /* Terminals limit the escape's size; a huge copy stays internal. */
@@ -399,16 +398,7 @@ void term_clipboard(const char *text, size_t len)
         return;
     StrBuf sb = {0};
     sb_puts(&sb, "\033]52;c;");
-    for (size_t i = 0; i < len; i += 3) {
-        unsigned v = (unsigned char)text[i] << 16;
-        if (i + 1 < len)
-            v |= (unsigned char)text[i + 1] << 8;
-        if (i + 2 < len)
-            v |= (unsigned char)text[i + 2];
-        char q[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63], i + 1 < len ? b64[(v >> 6) & 63] : '=',
-                     i + 2 < len ? b64[v & 63] : '='};
-        sb_append(&sb, q, 4);
-    }
+    base64_append(&sb, text, len);
     sb_puts(&sb, "\a");
     fwrite(sb.data, 1, sb.len, stdout);
     fflush(stdout);
