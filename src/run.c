@@ -433,6 +433,32 @@ static char *folder_entry(RunOptions *o, const char *dir, int *rc)
     return entry;
 }
 
+/* --session names a session of another language than the file's (or
+ * -l's).  A folder keeps one session per language, and a run without
+ * --session finds or makes the right one: say so, rather than suggest a
+ * scratch session the folder does not need. */
+static bool wrong_language(App *app, RunOptions *o, int *rc, const Session *s, const char *file, const Lang *want)
+{
+    StrBuf what = {0};
+    if (o->req.lang)
+        sb_printf(&what, "session %lld is a %s session, not %s", (long long)s->id, s->lang->name, want->name);
+    else
+        sb_printf(&what, "session %lld is a %s session and %s is %s", (long long)s->id, s->lang->name, file,
+                  want->name);
+    int64_t id = 0;
+    Err err;
+    if (s->kind != SESSION_FOLDER)
+        invalid(o, rc, "%s; run it in a %s session (tide session new %s)", what.data, want->name, want->key);
+    else if (session_folder_id(app, s->workdir, want, &id, &err) && id)
+        invalid(o, rc, "%s; the folder's %s session is %lld (--session %lld)", what.data, want->name, (long long)id,
+                (long long)id);
+    else
+        invalid(o, rc, "%s; run it without --session and tide makes %s's %s session", what.data, s->workdir,
+                want->name);
+    sb_free(&what);
+    return false;
+}
+
 /* --session: the files are the session's, the language is its language. */
 static bool place_in_session(App *app, RunOptions *o, char **files, int nfiles, int *rc)
 {
@@ -445,9 +471,8 @@ static bool place_in_session(App *app, RunOptions *o, char **files, int nfiles, 
     for (int i = 0; i < nfiles; i++)
         sl_push(&names, files[i]);
     bool ok = true;
-    if (o->req.lang && o->req.lang != s.lang)
-        ok = invalid(o, rc, "session %lld is a %s session, not %s", (long long)s.id, s.lang->name,
-                     o->req.lang->name);
+    if (hint && hint != s.lang)
+        ok = wrong_language(app, o, rc, &s, files[0], hint);
     else if (!session_resolve_files(&s, (const char *const *)names.items, &rel, &err))
         ok = invalid(o, rc, "%s", err.msg);
     if (ok) {

@@ -528,6 +528,13 @@ bool session_newest_run_in(App *app, const char *folder, int64_t *session_id, in
     return ok;
 }
 
+bool session_folder_id(App *app, const char *workdir, const Lang *lang, int64_t *id, Err *err)
+{
+    Store *store;
+    *id = 0;
+    return app_store(app, &store, err) && find_by_workdir(store, "folder", workdir, lang->key, id, NULL, err);
+}
+
 bool session_here(App *app, const char *folder, Session *out, Err *err)
 {
     *out = (Session){0};

@@ -73,6 +73,9 @@ bool session_for_folder(App *app, const char *folder, const Lang *lang, Session 
  * session's own folder); none, or one per language, is an error that
  * says which to name. */
 bool session_here(App *app, const char *folder, Session *out, Err *err);
+/* The id of the folder session of lang at workdir (a realpath), 0 when
+ * there is none yet; nothing is made. */
+bool session_folder_id(App *app, const char *workdir, const Lang *lang, int64_t *id, Err *err);
 /* The newest recorded run of folder's sessions (one per language): by
  * their index, not a scan of every run.  *result_id 0 when there is none. */
 bool session_newest_run_in(App *app, const char *folder, int64_t *session_id, int64_t *result_id, Err *err);

@@ -481,6 +481,33 @@ test_run_errors_are_one_line() {
   expect_eq "$(db 'select count(*) from code_results')" 0
 }
 
+# A folder keeps a session per language: --session with the wrong one
+# points at the folder's own, not at a new scratch session.
+test_a_folder_session_of_another_language_points_at_the_right_one() {
+  mkdir "$T/two" && cd "$T/two" || fail "cd"
+  printf 'print(1)\n' >a.py
+  printf 'console.log(2)\n' >a.js
+  run_tide run -q a.py
+  expect_rc 0
+  py=$(db "select id from code_sessions where language = 'python'")
+  run_tide run --session "$py" a.js
+  expect_rc 2
+  expect_contains "$ERR" "is a Python session and a.js is Node.js; run it without --session and tide makes $T/two's Node.js session"
+  case "$ERR" in *"session new"*) fail "a folder's file sent to a scratch session: $ERR" ;; esac
+  run_tide run -q a.js
+  expect_rc 0
+  js=$(db "select id from code_sessions where language = 'node'")
+  run_tide run --session "$py" a.js
+  expect_rc 2
+  expect_contains "$ERR" "the folder's Node.js session is $js (--session $js)"
+  run_tide run --session "$py" --lang node a.py
+  expect_rc 2
+  expect_contains "$ERR" "is a Python session, not Node.js; the folder's Node.js session is $js"
+  run_tide run --session "$js" a.js
+  expect_rc 0
+  expect_eq "$OUT" 2
+}
+
 test_folder_gone_behind_a_folder_session() {
   mkdir "$T/p"
   printf 'print(1)\n' >"$T/p/main.py"
