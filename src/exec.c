@@ -874,6 +874,7 @@ typedef struct Pump {
     char inbuf[16384];
     size_t inlen, inoff;
     long long total;
+    long long read_bytes; /* from the program's streams, kept or not */
     bool killed;
     int interrupts;  /* those of the RunControl handled */
     bool unread[3]; /* nobody reads what the program writes there any more */
@@ -919,7 +920,13 @@ static bool sink(Pump *p, int stream, const char *data, size_t n)
     }
     long long room = p->j->req->output_limit - p->total;
     size_t keep = room <= 0 ? 0 : (long long)n <= room ? n : (size_t)room;
-    sb_append(stream == 2 ? &res->error : &res->output, data, keep);
+    StrBuf *buf = stream == 2 ? &res->error : &res->output;
+    size_t held = keep;
+    long long most = p->j->req->keep_limit;
+    if (most > 0 && (long long)(buf->len + keep) > most)
+        held = (long long)buf->len >= most ? 0 : (size_t)(most - (long long)buf->len);
+    sb_append(buf, data, held);
+    *(stream == 2 ? &res->error_left_out : &res->output_left_out) += (long long)(keep - held);
     emit(p, stream, data, keep);
     p->total += (long long)keep;
     if (keep < n) {
@@ -994,6 +1001,7 @@ static bool read_stream(Pump *p, int stream)
             p->fds[stream] = -1;
             return false;
         }
+        p->read_bytes += n;
         if (!sink(p, stream, buf, (size_t)n))
             stop(p, END_OUTPUT);
         if (p->unread[stream]) {
@@ -1104,12 +1112,8 @@ static void pump(Pump *p)
             continue;
         fcntl(p->fds[s], F_SETFL, fcntl(p->fds[s], F_GETFL) | O_NONBLOCK);
         while (p->fds[s] >= 0) {
-            size_t before = p->j->res->output.len + p->j->res->error.len +
-                            p->j->res->compile_output.len;
-            if (!read_stream(p, s))
-                break;
-            if (p->j->res->output.len + p->j->res->error.len + p->j->res->compile_output.len ==
-                before)
+            long long before = p->read_bytes;
+            if (!read_stream(p, s) || p->read_bytes == before)
                 break;
         }
     }

@@ -98,7 +98,12 @@ typedef struct RunRequest {
      * end of file...), for the pty's: NULL keeps the usual ones. */
     const cc_t *tty_cc;
     int timeout_ms, compile_timeout_ms, memory_mib, max_processes;
-    long long output_limit;   /* bytes of stdout+stderr kept */
+    long long output_limit;   /* bytes of stdout+stderr before the run is stopped */
+    /* Bytes of each stream held in the RunResult; past them output is only
+     * passed on (cb->output) and counted.  0: all of it (--json answers
+     * with everything; a stream to a terminal need not hold a raised
+     * output_limit's gigabytes in memory). */
+    long long keep_limit;
     bool net;                 /* --net: the host's network */
     /* Host folder (existing, empty) to copy the files the run created or
      * changed in its working directory into; NULL: do not keep them. */
@@ -127,9 +132,11 @@ typedef struct RunResult {
     int signal;      /* 0 when none */
     double compile_time, execution_time; /* seconds */
     long long peak_memory_kb; /* -1 when unknown */
-    /* Captured, at most output_limit bytes in all.  A failed compile's
+    /* Captured, at most output_limit bytes in all (keep_limit of each
+     * stream; output_left_out past it).  A failed compile's
      * diagnostics are in error. */
     StrBuf output, error;
+    long long output_left_out, error_left_out; /* passed on, not held (keep_limit) */
     StrBuf compile_output; /* the compiler's messages (warnings too) */
     bool output_truncated;
     bool build_cached; /* the compile step was taken from the cache */

@@ -693,6 +693,10 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
     o->same_output = fstat(STDOUT_FILENO, &so) == 0 && fstat(STDERR_FILENO, &se) == 0 && so.st_dev == se.st_dev &&
                      so.st_ino == se.st_ino;
     o->req.one_pipe = !o->json && !o->req.tty && o->same_output;
+    /* Streamed output is the user's as it comes; only what the record
+     * keeps need be held (--json answers with all of it). */
+    if (!o->json)
+        o->req.keep_limit = SESSION_RECORD_STREAM_MAX;
     if (o->req.tty) {
         struct winsize ws;
         if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) {

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "exec.h"
 #include "fileio.h"
 #include "filetype.h"
@@ -1411,6 +1412,23 @@ static void say_waiting(void *ud)
         cb->phase(cb->ud, "waiting");
 }
 
+/* How much of a stream the record keeps: a raised output_limit's
+ * gigabytes were the user's to see, but SQLite takes at most 1 GB in a
+ * value and the search index all of it, so the record keeps the first
+ * SESSION_RECORD_STREAM_MAX and says so. */
+static size_t record_len(size_t held, long long left_out, const char *stream, StrList *notes)
+{
+    long long printed = (long long)held + left_out;
+    if (printed <= SESSION_RECORD_STREAM_MAX)
+        return held;
+    char most[CLI_TIME_LEN], all[CLI_TIME_LEN];
+    cli_size(SESSION_RECORD_STREAM_MAX, most);
+    cli_size(printed, all);
+    sl_push_owned(notes, xasprintf("the record keeps the first %s of the %s the program wrote to %s", most, all,
+                                   stream));
+    return held < (size_t)SESSION_RECORD_STREAM_MAX ? held : (size_t)SESSION_RECORD_STREAM_MAX;
+}
+
 bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks *cb, bool app_thread,
                  RunResult *res, SessionRunResult *rec, Err *err)
 {
@@ -1455,6 +1473,8 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
         workfiles_left_out_note(res->generated_left_out, res->generated_left_why, note, sizeof note);
         sl_push(&run->notes, note);
     }
+    size_t out_len = record_len(res->output.len, res->output_left_out, "stdout", &run->notes);
+    size_t err_len = record_len(res->error.len, res->error_left_out, "stderr", &run->notes);
     bool compiled = s->lang->compile != NULL;
     bool executed = run_result_ran(res);
     json_t *tools = run_toolchain_json(res);
@@ -1468,9 +1488,9 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
         .execution_time = executed ? res->execution_time : -1,
         .peak_memory_kb = res->peak_memory_kb,
         .output = res->output.data,
-        .output_len = res->output.len,
+        .output_len = out_len,
         .error = res->error.data,
-        .error_len = res->error.len,
+        .error_len = err_len,
         .output_truncated = res->output_truncated,
         .stdin_mode = in.mode,
         .stdin_name = strcmp(in.mode, "file") == 0 ? req->stdin_name : NULL,

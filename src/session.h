@@ -157,6 +157,9 @@ typedef struct RunRecord {
     size_t ngenerated;
 } RunRecord;
 
+/* Bytes of each of a run's streams (stdout, stderr) its record keeps. */
+#define SESSION_RECORD_STREAM_MAX (32LL << 20)
+
 /* What was recorded. */
 typedef struct SessionRunResult {
     bool ran;                       /* exec_run was called */

@@ -601,6 +601,8 @@ void panel_run(Ide *ide, Tab *t)
     keep_run_line(ide, t);
     j->req.args = j->args.len ? (const char *const *)j->args.items : NULL;
     j->req.net = t->run_net;
+    /* The panel shows output as it comes: only what the record keeps is held. */
+    j->req.keep_limit = SESSION_RECORD_STREAM_MAX;
     j->req.stdin_fd = j->input;
     j->req.stdin_piped = j->input >= 0;
     if (t->run_input) {

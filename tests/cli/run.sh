@@ -721,6 +721,32 @@ test_output_limit_keeps_exactly_the_limit() {
     '["output_limit", 5000, true]'
 }
 
+# A raised output limit is the user's to see whole; the record keeps the
+# first 32 MiB of each stream and says so (past 1 GB SQLite refused the
+# whole record: the run was not recorded at all).
+test_a_raised_output_limit_streams_all_and_records_the_first_32_mib() {
+  mkdir big && cd big
+  printf 'import sys\nline = b"z" * 1023 + b"\\n"\nfor i in range(33 * 1024): sys.stdout.buffer.write(line)\nsys.stderr.write("done\\n")\n' >big.py
+  note="the record keeps the first 32 MiB of the 33 MiB the program wrote to stdout"
+  # Too big to pass as an argument: read from the file.
+  field() { python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+  RC=0
+  "$TIDE" run --output-limit 40M big.py >out.txt 2>err.txt </dev/null || RC=$?
+  expect_rc 0 "$(cat err.txt)"
+  expect_eq "$(stat -c %s out.txt)" $((33 << 20)) "all of it reached stdout"
+  expect_contains "$(cat err.txt)" "tide: note: $note"
+  "$TIDE" result --json >r.json
+  expect_eq "$(field r.json '[len(j["output"]), j["error"], j["status"], j["notes"]]')" \
+    "[$((32 << 20)), 'done\n', 'ok', ['$note']]"
+  # --json answers with everything; the record is the same.
+  RC=0
+  "$TIDE" run --json --output-limit 40M big.py >run.json 2>err.txt </dev/null || RC=$?
+  expect_rc 0
+  expect_eq "$(field run.json '[len(j["output"]), j["notes"]]')" "[$((33 << 20)), ['$note']]"
+  "$TIDE" result --json >r.json
+  expect_eq "$(field r.json 'len(j["output"])')" $((32 << 20))
+}
+
 test_environment_is_built_from_scratch() {
   mkdir w && cd w
   cat >env.py <<'P'
