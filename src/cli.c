@@ -17,6 +17,7 @@
 #include "expiry.h"
 #include "filetype.h"
 #include "session.h"
+#include "textnav.h"
 
 int cli_usage_error(const Command *cmd, const char *fmt, ...)
 {
@@ -209,19 +210,26 @@ int cli_pad(const char *s, int width)
     return cols < width ? width - cols : 0;
 }
 
-/* How a control character is shown (cat -v's way), into shown; how many
- * bytes of s it takes (0: none, s[0] is plain). */
+/* How the character at s is shown into shown: a control as cat -v shows
+ * it, empty when it is shown as it is; returns how many bytes it takes.
+ * A lone byte 0x80-0x9f (no UTF-8) is a C1 control to a terminal that
+ * takes 8-bit controls (0x9b is CSI there), as U+0080-U+009F is to one
+ * in UTF-8. */
 static size_t control_shown(const unsigned char *s, size_t len, char shown[16])
 {
-    if (s[0] < 0x20 || s[0] == 0x7f) {
-        snprintf(shown, 16, "^%c", s[0] ^ 0x40);
+    uint32_t cp;
+    int n = textnav_utf8_decode(s, len, &cp);
+    shown[0] = 0;
+    if (cp == UTF8_INVALID) {
+        if (s[0] >= 0x80 && s[0] <= 0x9f)
+            snprintf(shown, 16, "M-^%c", (s[0] - 0x80) ^ 0x40);
         return 1;
     }
-    if (s[0] == 0xc2 && len > 1 && s[1] >= 0x80 && s[1] <= 0x9f) {
-        snprintf(shown, 16, "<U+%04X>", s[1]);
-        return 2;
-    }
-    return 0;
+    if (cp < 0x20 || cp == 0x7f)
+        snprintf(shown, 16, "^%c", (int)cp ^ 0x40);
+    else if (cp >= 0x80 && cp <= 0x9f)
+        snprintf(shown, 16, "<U+%04X>", (unsigned)cp);
+    return n > 0 ? (size_t)n : 1;
 }
 
 char *cli_shown_name(const char *s)
@@ -231,13 +239,11 @@ char *cli_shown_name(const char *s)
     for (size_t i = 0; i < len;) {
         char shown[16];
         size_t n = control_shown((const unsigned char *)s + i, len - i, shown);
-        if (n) {
+        if (shown[0])
             sb_puts(&out, shown);
-            i += n;
-        } else {
-            sb_append(&out, s + i, 1);
-            i++;
-        }
+        else
+            sb_append(&out, s + i, n);
+        i += n;
     }
     return out.data ? sb_steal(&out) : xstrdup("");
 }
@@ -264,10 +270,6 @@ void cli_write_recorded(FILE *f, const char *data, size_t len)
         }
         if (c != '\n' && c != '\t' && c != '\r')
             n = control_shown((const unsigned char *)data + i, len - i, shown);
-        if (!n) {
-            n = 1;
-            shown[0] = 0;
-        }
         if (shown[0]) {
             fwrite(data + plain, 1, i - plain, f);
             fputs(shown, f);

@@ -1105,8 +1105,12 @@ static int run_main(App *app, int argc, char **argv)
         /* A person was told about the folder at the last run; a program
          * reading --json gets every note of this result. */
         for (size_t i = 0; i < o.notes.len; i++)
-            if (!sl_contains(&o.notes_repeated, o.notes.items[i]))
-                fprintf(stderr, "tide: note: %s\n", o.notes.items[i]);
+            if (!sl_contains(&o.notes_repeated, o.notes.items[i])) {
+                /* Notes quote names and the program's own words. */
+                char *shown = cli_shown_name(o.notes.items[i]);
+                fprintf(stderr, "tide: note: %s\n", shown);
+                free(shown);
+            }
     }
     if (o.session_id)
         cli_daily_gc(app, !o.json && !o.quiet);

@@ -199,6 +199,27 @@ test_names_in_listings_cannot_send_controls() {
   expect_eq "$(json_get "$OUT" 'j["entry"]')" "w${osc}.py"
 }
 
+# A lone byte 0x9b is CSI to a terminal that takes 8-bit controls (a
+# non-UTF-8 locale, the Linux console), as U+009B is in UTF-8; and tide's
+# own notes quote the program's words.
+test_eight_bit_controls_and_notes_are_shown_as_text() {
+  f=$(printf 'c1\2332J.py')
+  printf 'import sys\nsys.stdout.buffer.write(b"A\\x9b31mred \\xc3\\x80 ok\\n")\nsys.stderr.write("ModuleNotFoundError: No module named \x27nosuch\\x1b]0;PWNED\\x07mod\x27\\n")\nsys.exit(1)\n' >"$f"
+  run_tide run "$f"
+  expect_contains "$ERR" "tide: note: Python has no module 'nosuch^[]0;PWNED^Gmod' here"
+  run_tide history
+  expect_contains "$OUT" " c1M-^[2J.py "
+  expect_not_contains "$OUT" "$(printf '\233')"
+  if command -v script >/dev/null; then
+    shown=$(script -qec "$TIDE result 1" /dev/null | tr -d '\r')
+    expect_contains "$shown" "AM-^[31mred $(printf '\303\200') ok"
+    expect_not_contains "$shown" "$(printf '\233')"
+  fi
+  # Piped, the bytes are exact.
+  run_tide result 1
+  expect_contains "$OUT" "$(printf 'A\23331mred')"
+}
+
 # A file may be named in bytes that are not UTF-8, which JSON cannot hold:
 # the name comes with U+FFFD for them, and exactly in NAME_base64 where a
 # script may need it to find the file; it is never left out.
