@@ -13,7 +13,6 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "base64.h"
 #include "expiry.h"
 #include "filetype.h"
 #include "session.h"
@@ -304,22 +303,6 @@ bool cli_app_init(App *app)
     fprintf(stderr, "tide: %s\n", err.msg);
     app_free(app);
     return false;
-}
-
-void cli_json_set_bytes(json_t *o, const char *key, const char *data, size_t len)
-{
-    StrBuf sb = {0};
-    filetype_clean_text(data, len, &sb);
-    json_object_set_new(o, key, json_stringn(sb.data, sb.len));
-    sb_free(&sb);
-    if (!filetype_is_text(data, len)) {
-        StrBuf enc = {0};
-        base64_append(&enc, data, len);
-        char *k = xasprintf("%s_base64", key);
-        json_object_set_new(o, k, json_stringn(enc.data ? enc.data : "", enc.len));
-        free(k);
-        sb_free(&enc);
-    }
 }
 
 json_t *cli_json_name(const char *s)

@@ -96,10 +96,6 @@ void cli_write_recorded(FILE *f, const char *data, size_t len);
  * program names the files it writes: such a name cannot retitle the
  * window, set the clipboard or split a row in two. */
 char *cli_shown_name(const char *s);
-/* Bytes as a JSON string under key: the text itself when it is valid
- * UTF-8, else the text with bad bytes replaced (U+FFFD) and the exact
- * bytes in base64 under key_base64. */
-void cli_json_set_bytes(json_t *o, const char *key, const char *data, size_t len);
 /* A name (a file's, an argument) as a JSON string: jansson takes only
  * valid UTF-8, and a file may be named in any bytes; those that are not
  * UTF-8 become U+FFFD. */

@@ -21,12 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base64.h"
 #include "buildcache.h"
 #include "cgroup.h"
 #include "config.h"
 #include "fileio.h"
-#include "filetype.h"
+#include "jsonbytes.h"
 #include "mplfonts.h"
 #include "paths.h"
 #include "sandbox.h"
@@ -2031,58 +2030,13 @@ json_t *run_toolchain_json(const RunResult *res)
     return tools;
 }
 
-/* Text with every byte that is not part of valid UTF-8 shown as U+FFFD. */
-static json_t *lossy_string(const char *s, size_t n)
-{
-    StrBuf sb = {0};
-    for (size_t i = 0; i < n;) {
-        size_t len = 1;
-        unsigned char c = (unsigned char)s[i];
-        size_t need = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
-                    : (c & 0xf8) == 0xf0 ? 3 : 9;
-        if (need != 9 && i + need < n && filetype_utf8_valid(s + i, need + 1))
-            len = need + 1;
-        if (len == 1 && c >= 0x80)
-            sb_puts(&sb, "\xef\xbf\xbd");
-        else
-            sb_append(&sb, s + i, len);
-        i += len;
-    }
-    json_t *j = json_stringn(sb.data ? sb.data : "", sb.len);
-    sb_free(&sb);
-    return j;
-}
-
-static json_t *base64(const char *s, size_t n)
-{
-    StrBuf enc = {0};
-    base64_append(&enc, s, n);
-    json_t *j = json_stringn(enc.data ? enc.data : "", enc.len);
-    sb_free(&enc);
-    return j;
-}
-
-/* name (text) and, when the bytes are not UTF-8, name_base64 (exact). */
-static void set_bytes(json_t *obj, const char *name, const StrBuf *sb)
-{
-    const char *data = sb->data ? sb->data : "";
-    if (filetype_utf8_valid(data, sb->len)) {
-        json_object_set_new(obj, name, json_stringn(data, sb->len));
-        return;
-    }
-    json_object_set_new(obj, name, lossy_string(data, sb->len));
-    char key[64];
-    snprintf(key, sizeof key, "%s_base64", name);
-    json_object_set_new(obj, key, base64(data, sb->len));
-}
-
 json_t *run_result_json(const RunResult *res, const Lang *lang)
 {
     json_t *o = json_object();
     json_object_set_new(o, "success", json_boolean(res->status == RUN_OK));
     json_object_set_new(o, "status", json_string(run_status_name(res->status)));
-    set_bytes(o, "output", &res->output);
-    set_bytes(o, "error", &res->error);
+    jsonbytes_set(o, "output", res->output.data, res->output.len);
+    jsonbytes_set(o, "error", res->error.data, res->error.len);
     json_object_set_new(o, "return_code",
                         res->exit_code >= 0 ? json_integer(res->exit_code) : json_null());
     json_object_set_new(o, "signal", res->signal ? json_integer(res->signal) : json_null());
@@ -2103,7 +2057,7 @@ json_t *run_result_json(const RunResult *res, const Lang *lang)
     json_object_set_new(o, "toolchain", run_toolchain_json(res));
     json_object_set_new(o, "work_narrowed", json_boolean(res->work_narrowed));
     json_object_set_new(o, "net", json_boolean(res->net));
-    set_bytes(o, "compile_output", &res->compile_output);
+    jsonbytes_set(o, "compile_output", res->compile_output.data, res->compile_output.len);
     json_object_set_new(o, "message", json_string(res->message));
     json_object_set_new(o, "session_id", json_null());
     json_object_set_new(o, "result_id", json_null());

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "history.h"
+#include "jsonbytes.h"
 #include "session_files.h"
 
 extern const Command cmd_import, cmd_files, cmd_export;
@@ -152,7 +153,7 @@ static int files_run(App *app, int argc, char **argv)
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++) {
             json_t *j = json_pack("{s:s, s:I}", "origin", f[i].origin, "size", (json_int_t)f[i].size);
-            cli_json_set_bytes(j, "name", f[i].path, strlen(f[i].path));
+            jsonbytes_set(j, "name", f[i].path, strlen(f[i].path));
             json_object_set_new(j, "type", f[i].type ? json_string(f[i].type) : json_null());
             json_object_set_new(j, "result_id", f[i].result_id ? json_integer(f[i].result_id) : json_null());
             json_object_set_new(j, "blob", f[i].blob_oid ? json_string(f[i].blob_oid) : json_null());

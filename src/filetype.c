@@ -179,9 +179,7 @@ bool filetype_utf8_valid(const char *s, size_t n)
     return true;
 }
 
-/* Valid UTF-8 without NULs: what the full-text index and a terminal can
- * take.  Bad bytes become U+FFFD, NUL a space. */
-void filetype_clean_text(const char *s, size_t len, StrBuf *out)
+void filetype_utf8_lossy(const char *s, size_t len, StrBuf *out)
 {
     sb_append(out, "", 0);
     for (size_t i = 0; i < len;) {
@@ -204,14 +202,22 @@ void filetype_clean_text(const char *s, size_t len, StrBuf *out)
         if (!ok) {
             sb_append(out, "\xef\xbf\xbd", 3);
             i++;
-        } else if (c == 0) {
-            sb_append(out, " ", 1);
-            i++;
         } else {
             sb_append(out, s + i, n);
             i += n;
         }
     }
+}
+
+/* The full-text index and a terminal stop at a NUL: a space keeps the
+ * words on either side apart. */
+void filetype_clean_text(const char *s, size_t len, StrBuf *out)
+{
+    size_t from = out->len;
+    filetype_utf8_lossy(s, len, out);
+    for (size_t i = from; i < out->len; i++)
+        if (!out->data[i])
+            out->data[i] = ' ';
 }
 
 bool filetype_is_text(const char *s, size_t len)

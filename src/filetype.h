@@ -16,8 +16,11 @@ char *filetype_detect(const char *path);
 /* Is s (n bytes) valid UTF-8: no overlong forms, surrogates or code
  * points past U+10FFFF?  NUL and control characters are allowed. */
 bool filetype_utf8_valid(const char *s, size_t n);
-/* s as valid UTF-8 without NULs (bad bytes become U+FFFD, NUL a space):
- * what the search index, JSON and a one-line listing can take. */
+/* s as valid UTF-8, appended to out: each byte that is not part of a
+ * valid character becomes U+FFFD; everything else, NUL included, stays. */
+void filetype_utf8_lossy(const char *s, size_t len, StrBuf *out);
+/* The same without NULs (each becomes a space): what the search index and
+ * a one-line listing can take. */
 void filetype_clean_text(const char *s, size_t len, StrBuf *out);
 /* Whether s is valid UTF-8 with no NUL. */
 bool filetype_is_text(const char *s, size_t len);

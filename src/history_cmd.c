@@ -8,6 +8,7 @@
 #include "argsplit.h"
 #include "cli.h"
 #include "history.h"
+#include "jsonbytes.h"
 #include "session.h"
 
 extern const Command cmd_history, cmd_result, cmd_diff, cmd_checkout, cmd_search;
@@ -25,7 +26,7 @@ static json_t *summary_json(const HistoryResult *r)
     json_object_set_new(o, "id", json_integer(r->id));
     json_object_set_new(o, "session_id", json_integer(r->session_id));
     json_object_set_new(o, "language", json_string(r->language));
-    cli_json_set_bytes(o, "entry", r->entry, strlen(r->entry));
+    jsonbytes_set(o, "entry", r->entry, strlen(r->entry));
     json_object_set_new(o, "status", json_string(r->status));
     json_object_set_new(o, "success", json_boolean(strcmp(r->status, "ok") == 0));
     json_object_set_new(o, "return_code", r->exit_code < 0 ? json_null() : json_integer(r->exit_code));
@@ -219,11 +220,11 @@ static int result_run(App *app, int argc, char **argv)
         json_object_set_new(j, "stdin_name", r.stdin_name ? cli_json_name(r.stdin_name) : json_null());
         json_object_set_new(j, "net", json_boolean(r.net));
         if (r.stdin_data)
-            cli_json_set_bytes(j, "stdin", r.stdin_data, r.stdin_len);
+            jsonbytes_set(j, "stdin", r.stdin_data, r.stdin_len);
         json_object_set_new(j, "stdin_truncated", json_boolean(r.stdin_truncated));
-        cli_json_set_bytes(j, "code", r.code, r.code_len);
-        cli_json_set_bytes(j, "output", r.output, r.output_len);
-        cli_json_set_bytes(j, "error", r.error, r.error_len);
+        jsonbytes_set(j, "code", r.code, r.code_len);
+        jsonbytes_set(j, "output", r.output, r.output_len);
+        jsonbytes_set(j, "error", r.error, r.error_len);
         json_object_set_new(j, "note", r.note ? cli_json_name(r.note) : json_null());
         /* The names tide run --json gives the same things, for a script
          * that reads both. */
@@ -237,7 +238,7 @@ static int result_run(App *app, int argc, char **argv)
         }
         json_object_set_new(j, "notes", notes);
         json_object_set_new(j, "message", r.message ? json_string(r.message) : json_null());
-        cli_json_set_bytes(j, "compile_output", r.compile_output, r.compile_output_len);
+        jsonbytes_set(j, "compile_output", r.compile_output, r.compile_output_len);
         json_object_set_new(j, "build_cached", json_boolean(r.build_cached));
         json_t *tools = r.toolchain ? json_loads(r.toolchain, 0, NULL) : NULL;
         json_object_set_new(j, "toolchain", tools ? tools : json_null());

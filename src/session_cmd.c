@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonbytes.h"
 #include "session.h"
 #include "session_files.h"
 
@@ -141,7 +142,7 @@ static json_t *files_json(const SessionFile *f, size_t n)
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_pack("{s:s, s:I}", "origin", f[i].origin, "size", (json_int_t)f[i].size);
-        cli_json_set_bytes(o, "name", f[i].path, strlen(f[i].path));
+        jsonbytes_set(o, "name", f[i].path, strlen(f[i].path));
         json_object_set_new(o, "type", f[i].type ? json_string(f[i].type) : json_null());
         json_object_set_new(o, "result_id", f[i].result_id ? json_integer(f[i].result_id) : json_null());
         json_object_set_new(o, "blob", f[i].blob_oid ? json_string(f[i].blob_oid) : json_null());

@@ -34,3 +34,16 @@ Test(filetype, detect_reads_the_file)
     free(type);
     free(path);
 }
+
+/* JSON takes a NUL, the search index and a listing do not. */
+Test(filetype, lossy_text_keeps_nul_clean_text_spaces_it)
+{
+    StrBuf lossy = {0}, clean = {0};
+    filetype_utf8_lossy("a\0\xfe", 3, &lossy);
+    filetype_clean_text("a\0\xfe", 3, &clean);
+    cr_assert_eq(lossy.len, 5);
+    cr_assert_eq(memcmp(lossy.data, "a\0\xef\xbf\xbd", 5), 0);
+    cr_assert_str_eq(clean.data, "a \xef\xbf\xbd");
+    sb_free(&lossy);
+    sb_free(&clean);
+}
