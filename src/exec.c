@@ -2040,7 +2040,9 @@ json_t *run_result_json(const RunResult *res, const Lang *lang)
     json_object_set_new(o, "return_code",
                         res->exit_code >= 0 ? json_integer(res->exit_code) : json_null());
     json_object_set_new(o, "signal", res->signal ? json_integer(res->signal) : json_null());
-    json_object_set_new(o, "execution_time", json_real(res->execution_time));
+    /* A run step that did not happen took 0 s (its record keeps none,
+     * which tide result --json gives as 0 too). */
+    json_object_set_new(o, "execution_time", json_real(run_result_ran(res) ? res->execution_time : 0));
     json_object_set_new(o, "compile_time", json_real(res->compile_time));
     json_object_set_new(o, "peak_memory_kb",
                         res->peak_memory_kb >= 0 ? json_integer(res->peak_memory_kb) : json_null());

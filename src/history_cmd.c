@@ -15,9 +15,12 @@ extern const Command cmd_history, cmd_result, cmd_diff, cmd_checkout, cmd_search
 
 #define DEFAULT_LIMIT 50
 
-static json_t *real_or_null(double v)
+/* A step that did not happen (no compile step, a program that never ran)
+ * took 0 s, as tide run --json says: a number always, so that a script's
+ * compile_time + execution_time works.  Only the listing shows "-". */
+static json_t *seconds_json(double v)
 {
-    return v < 0 ? json_null() : json_real(v);
+    return json_real(v < 0 ? 0 : v);
 }
 
 static json_t *summary_json(const HistoryResult *r)
@@ -31,8 +34,8 @@ static json_t *summary_json(const HistoryResult *r)
     json_object_set_new(o, "success", json_boolean(strcmp(r->status, "ok") == 0));
     json_object_set_new(o, "return_code", r->exit_code < 0 ? json_null() : json_integer(r->exit_code));
     json_object_set_new(o, "signal", r->signal ? json_integer(r->signal) : json_null());
-    json_object_set_new(o, "compile_time", real_or_null(r->compile_time));
-    json_object_set_new(o, "execution_time", real_or_null(r->execution_time));
+    json_object_set_new(o, "compile_time", seconds_json(r->compile_time));
+    json_object_set_new(o, "execution_time", seconds_json(r->execution_time));
     json_object_set_new(o, "peak_memory_kb", r->peak_memory_kb < 0 ? json_null() : json_integer(r->peak_memory_kb));
     json_object_set_new(o, "output_truncated", json_boolean(r->output_truncated));
     json_object_set_new(o, "commit", r->commit[0] ? json_string(r->commit) : json_null());
@@ -237,7 +240,8 @@ static int result_run(App *app, int argc, char **argv)
             free(copy);
         }
         json_object_set_new(j, "notes", notes);
-        json_object_set_new(j, "message", r.message ? json_string(r.message) : json_null());
+        /* "" for none, as tide run --json says: a string always. */
+        json_object_set_new(j, "message", json_string(r.message ? r.message : ""));
         jsonbytes_set(j, "compile_output", r.compile_output, r.compile_output_len);
         json_object_set_new(j, "build_cached", json_boolean(r.build_cached));
         json_t *tools = r.toolchain ? json_loads(r.toolchain, 0, NULL) : NULL;

@@ -579,7 +579,8 @@ test_timeouts_take_fractions_and_units() {
 }
 
 # A compile stopped by its limit reports no run step: no run time in the
-# summary, none recorded (history shows "-").
+# summary, none recorded (history shows "-"; its JSON, as tide run --json,
+# 0 s and no return code).
 test_a_compile_timeout_reports_no_run() {
   python3 -c '
 for i in range(5000): print(f"int f{i}(int x) {{ return x * {i} + (x >> 3); }}")
@@ -589,8 +590,11 @@ print("int main(void) { return f7(1) & 1; }")' >big.c
   expect_contains "$ERR" "tide: timeout, compile 1."
   expect_contains "$ERR" "s: the compile step took longer than 1 s"
   expect_not_contains "$ERR" "run 0.00 s"
+  run_tide history
+  expect_eq "$(printf '%s\n' "$OUT" | sed -n 2p | awk '{print $(NF-1)}')" - "no run time in the listing"
   run_tide history --json
-  expect_eq "$(json_get "$OUT" '[j["runs"][0]["status"], j["runs"][0]["execution_time"]]')" '["timeout", null]'
+  expect_eq "$(json_get "$OUT" '[j["runs"][0][k] for k in ("status", "execution_time", "return_code")]')" \
+    '["timeout", 0.0, null]'
 }
 
 # The summary starts a line of its own after a program's stderr that did

@@ -305,6 +305,89 @@ test_binary_output_is_kept_exactly() {
     fail "tide result does not print the exact bytes"
 }
 
+# Every key tide run --json and tide result --json both give has the same
+# value and JSON type for the same run: a script may read either.  What
+# only one has is documented in tide.1; result's generated files add path
+# and expires_at, and its notes are the recorded ones (tide run's add what
+# to do about the run's outcome).
+json_agree() {
+  local differ
+  differ=$(python3 - "$1" "$2" <<'PY'
+import json, sys
+run, res = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+def differ(a, b, where):
+    if type(a) is not type(b):
+        return [f"{where}: {a!r} ({type(a).__name__}) vs {b!r} ({type(b).__name__})"]
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return [f"{where}: {a!r} vs {b!r}"]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differ(x, y, f"{where}[{i}]")]
+    if isinstance(a, dict):
+        return [d for k in a if k in b for d in differ(a[k], b[k], f"{where}.{k}")]
+    return [] if a == b else [f"{where}: {a!r} vs {b!r}"]
+bad = []
+for k in run:
+    if k == "notes":
+        if [n for n in run[k] if n in res[k]] != res[k]:
+            bad.append(f"notes: {run[k]!r} vs {res[k]!r}")
+    elif k in res:
+        bad += differ(run[k], res[k], k)
+print("; ".join(bad))
+PY
+) || fail "$3: the two answers could not be compared"
+  unset OUT ERR
+  [ -z "$differ" ] || fail "$3: tide run --json and tide result --json differ: $differ"
+}
+
+# run_and_result WHAT STDIN TIDE-RUN-ARGS...: both answers, compared.
+run_and_result() {
+  local what=$1 in=$2
+  shift 2
+  run_tide_stdin "$in" run --json "$@"
+  local run=$OUT id
+  id=$(json_get "$run" 'j["result_id"]')
+  [ "$id" != null ] || fail "$what: not recorded"
+  run_tide result --json "$id"
+  expect_rc 0
+  json_agree "$run" "$OUT" "$what"
+  RUN_JSON=$run
+}
+
+test_run_and_result_json_agree() {
+  printf 'print("hello")\n' >ok.py
+  printf 'int main(void) { return missing; }\n' >broken.c
+  printf '#include <stdio.h>\nint main(void) { int unused; puts("c"); return 0; }\n' >warn.c
+  printf 'import sys\nprint("partial")\nsys.exit(3)\n' >fails.py
+  printf 'while True:\n    pass\n' >spins.py
+  printf 'import sys\nsys.stdout.buffer.write(b"a\\x00b\\n")\nsys.stderr.buffer.write(b"\\x00")\n' >nul.py
+  printf 'import sys\nsys.stdout.buffer.write(b"a\\xffb\\n")\nsys.stderr.buffer.write(b"e\\x00\\xfe")\n' >bad.py
+  printf 'print(input()[::-1])\n' >echo.py
+  printf 'open("table.csv", "w").write("a,b\\n")\n' >writes.py
+  printf 'olleh\n' >in.txt
+  run_and_result ok /dev/null ok.py
+  expect_eq "$(json_get "$RUN_JSON" '[j["compile_time"], j["message"]]')" '[0.0, ""]' "no compile step, no message"
+  run_and_result compile_error /dev/null broken.c
+  expect_eq "$(json_get "$RUN_JSON" '[j["status"], j["execution_time"], j["return_code"]]')" \
+    '["compile_error", 0.0, null]' "no run step"
+  run_and_result "compiled with a warning" /dev/null warn.c
+  run_and_result "cached build" /dev/null warn.c
+  expect_eq "$(json_get "$RUN_JSON" 'j["build_cached"]')" true
+  run_and_result runtime_error /dev/null fails.py
+  expect_eq "$(json_get "$RUN_JSON" '[j["status"], j["return_code"]]')" '["runtime_error", 3]'
+  run_and_result timeout /dev/null --timeout 1 spins.py
+  expect_eq "$(json_get "$RUN_JSON" 'j["status"]')" timeout
+  run_and_result "a NUL byte" /dev/null nul.py
+  expect_eq "$(json_get "$RUN_JSON" '[j["output"], j["error"], "output_base64" in j]')" '["a\u0000b\n", "\u0000", false]'
+  run_and_result "bytes that are not UTF-8" /dev/null bad.py
+  expect_eq "$(json_get "$RUN_JSON" '[j["output"], j["output_base64"], j["error"], j["error_base64"]]')" \
+    '["a\ufffdb\n", "Yf9iCg==", "e\u0000\ufffd", "ZQD+"]'
+  run_and_result "stdin from a file" /dev/null --stdin in.txt echo.py
+  run_and_result "stdin from a pipe" in.txt echo.py
+  expect_eq "$(json_get "$RUN_JSON" 'j["output"]')" hello
+  run_and_result "a generated file" /dev/null writes.py
+  expect_eq "$(json_get "$RUN_JSON" '[f["name"] for f in j["generated_files"]]')" '["table.csv"]'
+}
+
 test_folder_session_is_made_on_first_run() {
   mkdir "$T/proj"
   printf 'print("from the folder")\n' >"$T/proj/app.py"
