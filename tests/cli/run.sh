@@ -779,10 +779,29 @@ test_stdin_sources() {
   expect_eq "$(json_get "$OUT" 'j["output"]')" "'dash\\n'"
 }
 
+# OUT: what COMMAND shows on a terminal (script(1)) when INPUT is typed
+# once PROMPT is on the screen -- typed before, a terminal would echo it
+# ahead of the prompt (typeahead), as any terminal does.
+type_at_prompt() { # PROMPT INPUT COMMAND
+  local prompt=$1 input=$2 cmd=$3 i
+  rm -f keys.fifo shown.txt && mkfifo keys.fifo
+  script -qfec "$cmd" /dev/null <keys.fifo >shown.txt 2>&1 &
+  local pid=$!
+  exec 7>keys.fifo
+  for i in $(seq 1 200); do
+    grep -qF -- "$prompt" shown.txt 2>/dev/null && break
+    sleep 0.05
+  done
+  printf '%b' "$input" >&7
+  exec 7>&-
+  wait "$pid"
+  OUT=$(tr -d '\r' <shown.txt)
+}
+
 test_program_in_a_terminal() {
   command -v script >/dev/null || skip "script (util-linux) is missing"
   printf 'import os\nname = input("name? ")\nprint("hi", name, os.isatty(0), os.ttyname(0))\n' >ask.py
-  OUT=$( (sleep 1; printf 'bob\n') | script -qfec "$TIDE run ask.py" /dev/null 2>&1 | tr -d '\r')
+  type_at_prompt "name? " 'bob\n' "$TIDE run ask.py"
   expect_contains "$OUT" "name? bob"
   expect_contains "$OUT" "hi bob True /dev/pts/0"
   expect_contains "$OUT" "tide: ok"
@@ -823,9 +842,9 @@ print("to stderr", file=sys.stderr)
 test_a_line_typed_in_a_terminal_is_edited_as_in_the_users() {
   command -v script >/dev/null || skip "script (util-linux) is missing"
   printf 'x = input("name? ")\nprint("got", ascii(x))\n' >ask.py
-  OUT=$( (sleep 1; printf 'ab\303\251\177\177c\n') | script -qfec "$TIDE run ask.py" /dev/null 2>&1 | tr -d '\r')
+  type_at_prompt "name? " 'ab\303\251\177\177c\n' "$TIDE run ask.py"
   expect_contains "$OUT" "got 'ac'"
-  OUT=$( (sleep 1; printf 'xy\010z\n') | script -qfec "stty erase ^H; $TIDE run ask.py" /dev/null 2>&1 | tr -d '\r')
+  type_at_prompt "name? " 'xy\010z\n' "stty erase ^H; $TIDE run ask.py"
   expect_contains "$OUT" "got 'xz'"
 }
 
