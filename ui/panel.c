@@ -1317,6 +1317,19 @@ static void hist_show(Ide *ide, size_t i)
     ide->dirty = true;
 }
 
+/* Leave F7's results: the panel shows the last run again. */
+static void hist_close(Ide *ide)
+{
+    Panel *p = ide->panel;
+    hist_clear(p);
+    if (p->job) {
+        result_line(p, p->job);
+        free(p->entry_dir);
+        p->entry_dir = srcloc_entry_dir(p->job->files.items[0]);
+    }
+    ide->dirty = true;
+}
+
 void panel_history(Ide *ide)
 {
     Panel *p = ide->panel;
@@ -1326,14 +1339,7 @@ void panel_history(Ide *ide)
         return;
     }
     if (p->history) {
-        /* F7 again: back to the last run. */
-        hist_clear(p);
-        if (p->job) {
-            result_line(p, p->job);
-            free(p->entry_dir);
-            p->entry_dir = srcloc_entry_dir(p->job->files.items[0]);
-        }
-        ide->dirty = true;
+        hist_close(ide); /* F7 again: back to the last run */
         return;
     }
     Session s = {0};
@@ -1881,6 +1887,11 @@ static void restore_code(Ide *ide)
     history_changes_free(c, n);
     free(path);
     history_result_free(&full);
+    /* The cursor is in the restored code now: the results (and their
+     * keys, d and r, which would be typed into it) go, and so does a diff
+     * of the code as it was before. */
+    if (ide->focus != FOCUS_PANEL)
+        hist_close(ide);
 }
 
 /* F7's d: what changed in the result's files since it ran (as in their

@@ -992,7 +992,8 @@ test_history_shows_earlier_results() {
   tui_keys C-s
   tui_wait 'saved h.py'
   expect_eq "$(cat h.py)" 'print("first" + " version")'
-  tui_keys F6
+  tui_keys F7 Left
+  tui_wait 'result #1 (2 of 2)'
   tui_keys r
   tui_wait 'h.py already holds the code of result #1'
   tui_keys C-z C-s
@@ -1000,7 +1001,8 @@ test_history_shows_earlier_results() {
   # d: what changed in the files since that run: the entry first, then
   # the others of the folder as the run saw them.
   printf 'LIMIT = 20\n' >settings.py
-  tui_keys F6
+  tui_keys F7 Left
+  tui_wait 'result #1 (2 of 2)'
   tui_keys d
   tui_wait "── result #1's files then (-), and now (+): in the editor, else on disk ──"
   tui_wait '--- h.py (result #1)'
@@ -1023,10 +1025,44 @@ test_history_shows_earlier_results() {
   tui_keys C-s
   tui_wait 'saved settings.py'
   expect_eq "$(cat settings.py)" 'LIMIT = 10'
-  tui_keys M-Left
-  tui_keys F6
+}
+
+# r puts the code back and the cursor in it: the results close, so that
+# none of the keys they name (d, r, Esc) is typed into the code, and a
+# diff shown before goes with them; d then compares with the code as it
+# is by then.
+test_history_restore_leaves_the_results_for_the_code() {
+  printf 'print("one")\n' >h.py
+  tui_start h.py
+  tui_wait 'print("one")'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_esc
+  tui_keys C-a
+  tui_type 'print("two")'
+  tui_keys F5
+  tui_wait 'result #2' 30
   tui_keys F7
+  tui_wait 'result #2 (1 of 2)'
+  tui_keys F7
+  tui_wait_gone '(1 of 2)'
+  tui_keys F7 Left
+  tui_wait 'result #1 (2 of 2)'
+  tui_keys d
+  tui_wait '+print("two")'
+  tui_keys r
+  tui_wait 'h.py: the code of result #1 (not saved; Ctrl-Z brings yours back)'
   tui_wait_gone '(2 of 2)'
+  tui_wait_gone '+print("two")'
+  tui_wait 'F5: run again  F7: history'
+  tui_keys End
+  tui_type ' # mine'
+  tui_wait 'print("one") # mine'
+  tui_keys F7 Left
+  tui_wait 'result #1 (2 of 2)'
+  tui_keys d
+  tui_wait '+print("one") # mine'
+  tui_wait '-print("one")'
 }
 
 # A folder's worth of changed files is not a tab each: r puts back the
@@ -1045,11 +1081,10 @@ test_history_restores_a_program_not_a_folder() {
   tui_wait 'm.py already held the code of result #1; 13 other files changed since'
   tui_wait 'tide checkout 1 writes'
   # Changed too, it is put back.
-  tui_esc
-  tui_keys F6
   tui_keys C-a
   tui_type 'print("later")'
-  tui_keys F6
+  tui_keys F7
+  tui_wait 'result #1 (1 of 1)'
   tui_keys r
   tui_wait 'm.py has the code of result #1; 13 other files changed since'
   tui_wait 'print("first")'
