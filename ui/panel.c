@@ -177,20 +177,31 @@ static void on_vterm_output(const char *s, size_t len, void *user)
     sb_append(&p->pending, s, len);
 }
 
+/* A terminal rows x cols as a new one starts: the primary screen, blank,
+ * with the default modes; the lines it scrolls off go to cbs. */
+static VTerm *term_new(int rows, int cols, const VTermScreenCallbacks *cbs, void *user)
+{
+    VTerm *vt = vterm_new(rows, cols);
+    vterm_set_utf8(vt, 1);
+    VTermScreen *vs = vterm_obtain_screen(vt);
+    vterm_screen_set_callbacks(vs, cbs, user);
+    vterm_screen_enable_altscreen(vs, 1);
+    vterm_screen_reset(vs, 1);
+    return vt;
+}
+
 static void term_reset(Panel *p, int rows, int cols)
 {
-    if (!p->vt) {
-        p->vt = vterm_new(rows, cols);
-        vterm_set_utf8(p->vt, 1);
-        vterm_output_set_callback(p->vt, on_vterm_output, p);
-        p->vs = vterm_obtain_screen(p->vt);
-        static const VTermScreenCallbacks cbs = {.sb_pushline = sb_push};
-        vterm_screen_set_callbacks(p->vs, &cbs, p);
-        vterm_screen_enable_altscreen(p->vs, 1);
-    } else {
-        vterm_set_size(p->vt, rows, cols);
-    }
-    vterm_screen_reset(p->vs, 1);
+    /* A new terminal for each run, as a new tab of a terminal emulator:
+     * vterm_screen_reset leaves the alternate screen a program entered
+     * and did not leave (a curses program that crashed) and the primary
+     * screen under it, so the next run would draw where it cannot be seen. */
+    if (p->vt)
+        vterm_free(p->vt);
+    static const VTermScreenCallbacks cbs = {.sb_pushline = sb_push};
+    p->vt = term_new(rows, cols, &cbs, p);
+    p->vs = vterm_obtain_screen(p->vt);
+    vterm_output_set_callback(p->vt, on_vterm_output, p);
     p->rows = rows;
     p->cols = cols;
     for (size_t i = 0; i < p->nsb; i++)
@@ -899,13 +910,9 @@ static int replay_push(int cols, const VTermScreenCell *cells, void *user)
  * have turned into \r\n. */
 static void replay_output(Panel *p, const char *s, size_t len, int rows, int cols)
 {
-    VTerm *vt = vterm_new(rows, cols);
-    vterm_set_utf8(vt, 1);
-    VTermScreen *vs = vterm_obtain_screen(vt);
     static const VTermScreenCallbacks cbs = {.sb_pushline = replay_push};
-    vterm_screen_set_callbacks(vs, &cbs, p);
-    vterm_screen_enable_altscreen(vs, 1);
-    vterm_screen_reset(vs, 1);
+    VTerm *vt = term_new(rows, cols, &cbs, p);
+    VTermScreen *vs = vterm_obtain_screen(vt);
     /* (In pieces: libvterm 0.3 crashes on a write of megabytes.) */
     size_t from = 0;
     for (size_t i = 0; i <= len; i++) {

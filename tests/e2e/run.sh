@@ -76,6 +76,38 @@ test_ctrl_w_in_the_panel_erases_a_word() {
   tui_wait ' ask.py │'
 }
 
+# Each run starts on a new terminal, as a new tab of one would: a program
+# that left the alternate screen on (a curses program that crashed) hides
+# neither the next one's output nor, once a later one leaves that screen,
+# what it wrote before.
+test_each_run_starts_on_a_new_terminal() {
+  printf 'print("first" + " out")\nprint("\\033[?1049h", end="")\nprint("left in" + " alt")\n' >a.py
+  printf 'for i in range(3): print("second", i)\n' >b.py
+  printf 'import sys\nprint("third" + " before")\nsys.stdout.write("\\033[?1049h" + "x\\n\\033[?1049l")\nprint("third" + " after")\n' >c.py
+  tui_start a.py
+  tui_wait 'print("first" + " out")'
+  tui_keys F5
+  tui_wait 'left in alt' 30
+  tui_wait 'result #1' 30
+  local f s n=1
+  for f in b c; do
+    n=$((n + 1))
+    tui_keys C-o
+    tui_wait 'Open file:'
+    tui_type "$f.py"
+    tui_keys Enter
+    tui_wait " $f.py │"
+    tui_keys F5
+    tui_wait "· result #$n" 30
+    s=$(tui_screen)
+    expect_not_contains "$s" 'left in alt'
+    expect_not_contains "$s" 'first out'
+    [ $f = c ] || expect_contains "$s" $'\nsecond 0\nsecond 1\nsecond 2\n'
+  done
+  expect_contains "$s" $'\nthird before\nthird after\n'
+  expect_not_contains "$s" 'second 2'
+}
+
 # The output can be picked with the mouse (a drag, from one place to
 # another as the panel shows it) and copied with Ctrl-C: the terminal's own
 # selection is the IDE's mouse. Ctrl-C with nothing picked still interrupts
