@@ -42,6 +42,11 @@ struct Explorer {
     Node **rows;
     size_t nrows, caprows;
     size_t sel, top;
+    /* The wheel scrolls the view and leaves the selection, maybe out of
+     * sight: a draw brings it back into view only once it has moved
+     * (shown_sel: where the last draw had it) or a key was typed (follow). */
+    size_t shown_sel;
+    bool follow;
     Rect r;
     StrList generated;
     char *pending; /* path the next prompt is about */
@@ -455,10 +460,14 @@ void explorer_draw(Ide *ide, Rect r, bool focused)
     int rows = r.h - 1;
     if (rows <= 0)
         return;
-    if (e->sel < e->top)
-        e->top = e->sel;
-    if (e->sel >= e->top + (size_t)rows)
-        e->top = e->sel - (size_t)rows + 1;
+    if (e->follow || e->sel != e->shown_sel) {
+        if (e->sel < e->top)
+            e->top = e->sel;
+        if (e->sel >= e->top + (size_t)rows)
+            e->top = e->sel - (size_t)rows + 1;
+    }
+    e->follow = false;
+    e->shown_sel = e->sel;
     if (e->top > 0 && e->top + (size_t)rows > e->nrows)
         e->top = e->nrows > (size_t)rows ? e->nrows - (size_t)rows : 0;
     for (int row = 0; row < rows; row++) {
@@ -493,7 +502,7 @@ void explorer_draw(Ide *ide, Rect r, bool focused)
 void explorer_cursor(Ide *ide, int *cy, int *cx)
 {
     Explorer *e = ide->explorer;
-    if (e->nrows && e->sel >= e->top && e->r.h > 1) {
+    if (e->nrows && e->sel >= e->top && e->sel - e->top < (size_t)(e->r.h - 1)) {
         *cy = e->r.y + 1 + (int)(e->sel - e->top);
         *cx = e->r.x;
     }
@@ -687,6 +696,7 @@ bool explorer_key(Ide *ide, Key k)
     Node *n = selected(e);
     int page = e->r.h > 2 ? e->r.h - 2 : 1;
     ide->dirty = true;
+    e->follow = true;
     switch (k) {
     case TK_UP:
         if (e->sel > 0)
@@ -784,9 +794,11 @@ void explorer_click(Ide *ide, int y, int clicks)
 void explorer_scroll(Ide *ide, long lines)
 {
     Explorer *e = ide->explorer;
+    int rows = e->r.h - 1;
+    size_t last_top = rows > 0 && e->nrows > (size_t)rows ? e->nrows - (size_t)rows : 0;
     if (lines < 0)
-        e->sel = (size_t)-lines > e->sel ? 0 : e->sel - (size_t)-lines;
+        e->top = (size_t)-lines > e->top ? 0 : e->top - (size_t)-lines;
     else
-        e->sel = e->sel + (size_t)lines < e->nrows ? e->sel + (size_t)lines : (e->nrows ? e->nrows - 1 : 0);
+        e->top = e->top + (size_t)lines < last_top ? e->top + (size_t)lines : last_top;
     ide->dirty = true;
 }

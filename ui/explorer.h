@@ -14,6 +14,7 @@ void explorer_draw(Ide *ide, Rect r, bool focused);
 void explorer_cursor(Ide *ide, int *cy, int *cx);
 bool explorer_key(Ide *ide, Key k);
 void explorer_click(Ide *ide, int y, int clicks);
+/* The wheel: the view scrolls, the selection stays where it is. */
 void explorer_scroll(Ide *ide, long lines);
 /* Read the shown folders again (files appear, disappear), now. */
 void explorer_refresh(Ide *ide);

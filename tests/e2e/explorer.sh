@@ -55,6 +55,37 @@ test_click_opens_and_folds() {
   tui_wait '1 hello'
 }
 
+# The wheel over the tree scrolls it, 3 rows a notch as in the editor,
+# and stops at its ends; the selection stays where it is, out of sight
+# meanwhile, and a key brings it back into view.
+test_the_wheel_scrolls_the_tree_and_leaves_the_selection() {
+  mkdir w
+  local i
+  for i in $(seq -w 1 60); do echo "this is file $i" >"w/file$i.txt"; done
+  tui_start w
+  tui_wait 'file01.txt'
+  # Row 2 is the first entry.
+  tui_mouse 65 5 10
+  tui_wait_gone 'file01.txt'
+  expect_eq "$(tui_screen | sed -n 3p | cut -c1-20 | tr -d ' ')" 'file04.txt'
+  tui_mouse 64 5 10
+  tui_mouse 64 5 10
+  tui_wait 'file01.txt'
+  expect_eq "$(tui_screen | sed -n 3p | cut -c1-20 | tr -d ' ')" 'file01.txt'
+  for i in $(seq 25); do tui_mouse 65 5 10; done
+  tui_wait 'file60.txt'
+  local bottom
+  bottom=$(tui_screen)
+  tui_mouse 65 5 10
+  sleep 0.3
+  expect_eq "$(tui_screen)" "$bottom" "the tree scrolled on past its end"
+  tui_keys Down
+  tui_wait 'file02.txt'
+  expect_eq "$(tui_screen | sed -n 3p | cut -c1-20 | tr -d ' ')" 'file02.txt'
+  tui_keys Enter
+  tui_wait 'this is file 02'
+}
+
 test_new_rename_delete() {
   mkdir p
   echo keep >p/keep.txt
