@@ -29,6 +29,8 @@ typedef struct Document {
     bool indent_tabs; /* indent with tabs, else spaces */
     const Lang *lang; /* NULL: plain text */
     bool lang_chosen; /* ... by the user (F2), not from the name or #! line */
+    bool locked;      /* the text is not to be changed nor saved over (a file
+                         a run wrote: tide's record of it); the editor refuses */
 } Document;
 
 /* The largest file the editor opens. */

@@ -1544,6 +1544,29 @@ static char *resolve_parent(const char *path)
     return out;
 }
 
+bool session_run_file(App *app, const char *path, int64_t *session_id, int64_t *result_id, char **name)
+{
+    char *root = sessions_root(app), *real_root = realpath(root, NULL), *real = realpath(path, NULL);
+    if (!real)
+        real = resolve_parent(path);
+    const char *rel, *at;
+    char *end;
+    long long sid = 0, rid = 0;
+    bool ok = real_root && real && inside(real_root, real, &rel) && (sid = strtoll(rel, &end, 10)) > 0 &&
+              !strncmp(end, "/generated/", strlen("/generated/")) &&
+              (rid = strtoll(at = end + strlen("/generated/"), &end, 10)) > 0 && end > at && (!*end || *end == '/');
+    if (ok && session_id)
+        *session_id = sid;
+    if (ok && result_id)
+        *result_id = rid;
+    if (ok && name)
+        *name = xstrdup(*end ? end + 1 : "");
+    free(real);
+    free(real_root);
+    free(root);
+    return ok;
+}
+
 bool session_resolve_files(const Session *s, const char *const *names, StrList *rel, Err *err)
 {
     *rel = (StrList){0};

@@ -232,6 +232,11 @@ void session_usage_free(SessionUsage *u);
 /* Helpers the command modules share. */
 /* "sessions/<id>" in the data folder. */
 char *session_dir_for(App *app, int64_t id);
+/* Whether path is a file a run wrote as tide keeps it (its record, in
+ * sessions/<id>/generated/<run>/ of the data folder) or that run's folder:
+ * then *session_id and *result_id are the session and the run, and *name
+ * (each may be NULL; free it) the file's path in there ("": the folder). */
+bool session_run_file(App *app, const char *path, int64_t *session_id, int64_t *result_id, char **name);
 int64_t session_now(void);
 
 #endif

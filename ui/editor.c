@@ -267,8 +267,20 @@ static size_t first_nonblank(const Buffer *b, size_t line)
 /* ---------------------------------------------------------------- editing */
 
 /* Decide whether this edit joins the previous undo group. */
-static void begin_edit(View *v, EditOp op, bool boundary)
+/* Whether the text may be changed.  A document that is not to be
+ * (doc->locked) refuses the edit, and v->refused has the IDE say why. */
+static bool editable(View *v)
 {
+    if (v->doc->locked)
+        v->refused = true;
+    return !v->doc->locked;
+}
+
+/* An edit starts (false: refused, nothing to do). */
+static bool begin_edit(View *v, EditOp op, bool boundary)
+{
+    if (!editable(v))
+        return false;
     long long now = now_ms();
     size_t s, e;
     bool joins = op != OP_NONE && !boundary && v->last_op == op && v->cursor == v->last_op_end &&
@@ -277,6 +289,7 @@ static void begin_edit(View *v, EditOp op, bool boundary)
         buffer_checkpoint(v->doc->buf, v->cursor);
     v->last_op = op;
     v->last_op_ms = now;
+    return true;
 }
 
 static void end_edit(View *v)
@@ -314,7 +327,8 @@ void view_type(View *v, const EditorEnv *env, const char *text, size_t len)
 {
     bool space = len == 1 && (text[0] == ' ' || text[0] == '\t');
     /* A word and the spaces after it are one undo step. */
-    begin_edit(v, OP_TYPE, !space && v->last_was_space);
+    if (!begin_edit(v, OP_TYPE, !space && v->last_was_space))
+        return;
     v->last_was_space = space;
     const Buffer *b = B(v);
     size_t s, e;
@@ -354,7 +368,8 @@ static int last_code_byte(const View *v, size_t ls, size_t p)
 
 static void newline(View *v, const EditorEnv *env)
 {
-    begin_edit(v, OP_TYPE, true);
+    if (!begin_edit(v, OP_TYPE, true))
+        return;
     v->last_was_space = true;
     const Buffer *b = B(v);
     StrBuf sb = {0};
@@ -411,7 +426,8 @@ static void backspace(View *v, const EditorEnv *env, bool word)
     size_t s, e;
     const Buffer *b = B(v);
     if (view_selection(v, &s, &e)) {
-        begin_edit(v, OP_NONE, true);
+        if (!begin_edit(v, OP_NONE, true))
+            return;
         buffer_delete(v->doc->buf, s, e);
         v->cursor = s;
         end_edit(v);
@@ -419,7 +435,8 @@ static void backspace(View *v, const EditorEnv *env, bool word)
     }
     if (v->cursor == 0)
         return;
-    begin_edit(v, OP_BACKSPACE, word);
+    if (!begin_edit(v, OP_BACKSPACE, word))
+        return;
     size_t from;
     if (word) {
         from = textnav_word_left(b, v->cursor);
@@ -447,7 +464,8 @@ static void delete_forward(View *v, bool word)
 {
     size_t s, e;
     if (view_selection(v, &s, &e)) {
-        begin_edit(v, OP_NONE, true);
+        if (!begin_edit(v, OP_NONE, true))
+            return;
         buffer_delete(v->doc->buf, s, e);
         v->cursor = s;
         end_edit(v);
@@ -456,7 +474,8 @@ static void delete_forward(View *v, bool word)
     size_t to = word ? textnav_word_right(B(v), v->cursor) : textnav_next(B(v), v->cursor);
     if (to == v->cursor)
         return;
-    begin_edit(v, OP_DELETE, word);
+    if (!begin_edit(v, OP_DELETE, word))
+        return;
     buffer_delete(v->doc->buf, v->cursor, to);
     end_edit(v);
 }
@@ -478,7 +497,8 @@ static void indent_lines(View *v, const EditorEnv *env, bool out)
 {
     size_t first, last;
     selected_lines(v, &first, &last);
-    begin_edit(v, OP_NONE, true);
+    if (!begin_edit(v, OP_NONE, true))
+        return;
     StrBuf unit = {0};
     indent_unit(v, env->cfg, &unit);
     int tabw = tab_width(env->cfg);
@@ -542,7 +562,8 @@ void view_toggle_comment(View *v, const char *mark)
             all = false;
     }
     /* (The view's listener keeps the cursor and anchor on their text.) */
-    begin_edit(v, OP_NONE, true);
+    if (!begin_edit(v, OP_NONE, true))
+        return;
     for (size_t line = first; line <= last; line++) {
         size_t ls = buffer_line_start(b, line), fn = first_nonblank(b, line);
         if (any && fn >= vis_end(b, line))
@@ -581,7 +602,7 @@ void view_move_lines(View *v, int dir)
     selected_lines(v, &first, &last);
     const Buffer *b = B(v);
     size_t nlines = buffer_line_count(b);
-    if ((dir < 0 && first == 0) || (dir > 0 && last + 1 >= nlines))
+    if ((dir < 0 && first == 0) || (dir > 0 && last + 1 >= nlines) || !begin_edit(v, OP_NONE, true))
         return;
     /* The block and the line it trades places with, [from, to) together. */
     size_t s = buffer_line_start(b, first);
@@ -603,7 +624,6 @@ void view_move_lines(View *v, int dir)
     }
     size_t cursor = v->cursor - s, anchor = v->anchor - s;
     bool selecting = v->selecting;
-    begin_edit(v, OP_NONE, true);
     StrBuf all = {0};
     sb_append(&all, top.data, top.len);
     sb_append(&all, bottom.data, bottom.len);
@@ -647,6 +667,8 @@ static void tab_key(View *v, const EditorEnv *env)
 
 void view_paste_text(View *v, const char *text, size_t len)
 {
+    if (!begin_edit(v, OP_NONE, true))
+        return;
     /* Terminals send line breaks as \r: make them the file's. */
     StrBuf sb = {0};
     const char *nl = newline_of(v);
@@ -659,7 +681,6 @@ void view_paste_text(View *v, const char *text, size_t len)
             sb_append(&sb, &text[i], 1);
         }
     }
-    begin_edit(v, OP_NONE, true);
     put_text(v, sb.data ? sb.data : "", sb.len);
     buffer_checkpoint(v->doc->buf, v->cursor);
     end_edit(v);
@@ -669,6 +690,8 @@ void view_paste_text(View *v, const char *text, size_t len)
 
 void view_copy(View *v, const EditorEnv *env, bool cut)
 {
+    if (cut && !editable(v))
+        return;
     size_t s, e;
     bool lines = !view_selection(v, &s, &e);
     if (lines) {
@@ -692,7 +715,7 @@ void view_copy(View *v, const EditorEnv *env, bool cut)
     if (ch)
         ch->buf = NULL;
     if (cut && e > s) {
-        begin_edit(v, OP_NONE, true);
+        (void)begin_edit(v, OP_NONE, true); /* editable, as checked */
         buffer_delete(v->doc->buf, s, e);
         v->cursor = s;
         buffer_checkpoint(v->doc->buf, v->cursor);
@@ -714,7 +737,8 @@ void view_paste(View *v, const EditorEnv *env)
     if (!env->clipboard->len)
         return;
     size_t s, e;
-    begin_edit(v, OP_NONE, true);
+    if (!begin_edit(v, OP_NONE, true))
+        return;
     if (*env->clip_lines && !view_selection(v, &s, &e)) {
         /* A copied line goes in above the cursor's line. */
         const Buffer *b = B(v);
@@ -733,7 +757,8 @@ void view_paste(View *v, const EditorEnv *env)
 void view_duplicate(View *v)
 {
     size_t s, e;
-    begin_edit(v, OP_NONE, true);
+    if (!begin_edit(v, OP_NONE, true))
+        return;
     if (view_selection(v, &s, &e)) {
         size_t len;
         char *text = buffer_dup(B(v), s, e, &len);

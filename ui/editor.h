@@ -86,6 +86,7 @@ struct View {
     bool want_col_set;
     bool follow;    /* bring the cursor into view at the next draw */
     bool center;    /* ... in the middle of the pane (after a jump) */
+    bool refused;   /* an edit was refused (doc->locked): the IDE says why */
     EditOp last_op;
     size_t last_op_end;
     long long last_op_ms;

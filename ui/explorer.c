@@ -550,26 +550,7 @@ static bool is_generated(const Explorer *e, const Node *n)
  * hands would make them say the run's file expired. */
 static void refuse_generated(Ide *ide, const Node *n, const char *what)
 {
-    Explorer *e = ide->explorer;
-    /* The session and the run, from sessions/<id>/generated/<run>. */
-    const char *s = strstr(e->gen->path, "/sessions/");
-    long long id = s ? strtoll(s + strlen("/sessions/"), NULL, 10) : 0;
-    long long run = strtoll(strrchr(e->gen->path, '/') + 1, NULL, 10);
-    char sid[32] = "SESSION", rid[32] = "RUN";
-    if (id > 0)
-        snprintf(sid, sizeof sid, "%lld", id);
-    if (run > 0)
-        snprintf(rid, sizeof rid, "%lld", run);
-    if (n == e->gen)
-        ide_message(ide, true,
-                    "not %s: the files run #%s wrote are tide's record of it (Enter opens one; "
-                    "tide export %s NAME --result %s copies one out)",
-                    what, rid, sid, rid);
-    else
-        ide_message(ide, true,
-                    "not %s: %s is tide's record of run #%s (Enter opens it; tide export %s %s --result %s "
-                    "copies it out)",
-                    what, n->name, rid, sid, n->name, rid);
+    ide_refuse_record(ide, n->path, what, n == ide->explorer->gen ? "Enter opens one" : "Enter opens it");
 }
 
 static const char *target_dir(Explorer *e)

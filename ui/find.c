@@ -298,6 +298,10 @@ void find_start(Ide *ide, bool replace)
     Tab *t = ide_tab(ide);
     if (!t)
         return;
+    if (replace && t->doc->locked) {
+        t->view->refused = true; /* the IDE says why */
+        return;
+    }
     ide->find_origin = t->view->cursor;
     /* A short selection on one line is what to look for. */
     size_t s, e;

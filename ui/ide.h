@@ -210,6 +210,11 @@ EditorEnv ide_env(Ide *ide);
 /* Open path in a tab (or switch to it if it is open); a picture is
  * shown instead (imageview_open). */
 bool ide_open(Ide *ide, const char *path);
+/* Say that path, a file a run wrote as tide keeps it or that run's folder
+ * (session_run_file: the tree's "run #N wrote"), is not what ("changed",
+ * "renamed"), how to have it still (how: "Enter opens it"), and how tide
+ * export copies it out. */
+void ide_refuse_record(Ide *ide, const char *path, const char *what, const char *how);
 /* Open the file at full (absolute) as text, whatever it holds; why (not
  * NULL) is why a picture is shown as bytes. */
 bool ide_open_text(Ide *ide, const char *full, const char *why);

@@ -198,6 +198,9 @@ static Tab *tab_new(Ide *ide, Document *doc)
     t->ide = ide;
     t->doc = doc;
     t->view = view_new(doc, ide->app->cfg.tab_width);
+    /* A file a run wrote, as tide keeps it: what tide files, tide export
+     * and F7 read back, not to be changed under them. */
+    doc->locked = doc->path && session_run_file(ide->app, doc->path, NULL, NULL, NULL);
     t->listen = buffer_listen(doc->buf, on_tab_edit, t);
     t->rec_version = buffer_version(doc->buf);
     t->rec = (RecoveryClaim){.lock_fd = -1};
@@ -483,7 +486,10 @@ static void on_restore_answer(Ide *ide, const char *answer, void *ud)
 static void say_opened(Ide *ide, const Tab *t)
 {
     const Document *d = t->doc;
-    if (t->rec.others && t->rec.other_pid)
+    if (d->locked)
+        ide_message(ide, false, "%s is tide's record of a run: read-only (%s saves a copy to edit)",
+                    document_name(d), ide_key(ide, ACT_SAVE_AS));
+    else if (t->rec.others && t->rec.other_pid)
         ide_message(ide, false, "%s is also open in another tide (pid %ld): better edit it in one only",
                     shown_path(ide, d->path), t->rec.other_pid);
     else if (t->rec.others)
@@ -599,6 +605,32 @@ bool ide_restore_text(Ide *ide, const char *full, const char *text, size_t len, 
     ide_message(ide, false, "%s: the code of %s (not saved; %s brings yours back)", document_name(t->doc),
                 what, ide_key(ide, ACT_UNDO));
     return true;
+}
+
+void ide_refuse_record(Ide *ide, const char *path, const char *what, const char *how)
+{
+    int64_t sid, rid;
+    char *name;
+    if (!session_run_file(ide->app, path, &sid, &rid, &name))
+        ide_message(ide, true, "not %s: %s is tide's record of a run (%s)", what, fileio_base_name(path), how);
+    else if (!name[0])
+        ide_message(ide, true,
+                    "not %s: the files run #%lld wrote are tide's record of it (%s; tide export %lld NAME --result "
+                    "%lld copies one out)",
+                    what, (long long)rid, how, (long long)sid, (long long)rid);
+    else
+        ide_message(ide, true, "not %s: %s is tide's record of run #%lld (%s; tide export %lld %s --result %lld "
+                    "copies it out)",
+                    what, name, (long long)rid, how, (long long)sid, name, (long long)rid);
+    free(name);
+}
+
+/* The same for a tab's file (path): Save As makes a copy. */
+static void refuse_record_tab(Ide *ide, const char *path, const char *what)
+{
+    char how[96];
+    snprintf(how, sizeof how, "%s saves a copy elsewhere", ide_key(ide, ACT_SAVE_AS));
+    ide_refuse_record(ide, path, what, how);
 }
 
 bool ide_open_text(Ide *ide, const char *full, const char *why)
@@ -906,6 +938,7 @@ static bool take_path(Ide *ide, Tab *t, const char *full)
         ide_message(ide, true, "%s", err.msg);
         return false;
     }
+    t->doc->locked = false; /* a copy elsewhere (on_save_as refuses a record's place) */
     claim_recovery(t);
     view_reattach(t->view);
     return true;
@@ -951,7 +984,11 @@ static void on_save_as(Ide *ide, const char *text, void *ud)
         return;
     }
     char *full = text[0] == '/' ? xstrdup(text) : xasprintf("%s/%s", ide->root, text);
-    if (fileio_is_dir(full)) {
+    if (session_run_file(ide->app, full, NULL, NULL, NULL)) {
+        refuse_record_tab(ide, full, "saved");
+        ide->quitting = false;
+        panel_cancel_start(ide);
+    } else if (fileio_is_dir(full)) {
         ide_message(ide, true, "%s is a folder: give a file name", text);
         ide->quitting = false;
         panel_cancel_start(ide);
@@ -1025,6 +1062,10 @@ void ide_save(Ide *ide, Tab *t, AfterSave then)
         free(name);
         return;
     }
+    if (t->doc->locked) {
+        refuse_record_tab(ide, t->doc->path, "saved");
+        return;
+    }
     /* Replacing a file that changed on disk, or a read-only one, asks.
      * One deleted there is written again, as the status bar said it
      * would be: there is nothing to overwrite or reload. */
@@ -1049,7 +1090,10 @@ static void save_as_start(Ide *ide)
         return;
     forget_target();
     pending_save = (SaveAsk){.tab = t, .then = THEN_NOTHING};
-    char *name = t->doc->path ? xstrdup(shown_path(ide, t->doc->path)) : suggested_name(ide, t->doc);
+    /* A run's record is copied to the folder opened, under its name. */
+    char *name = t->doc->locked ? xstrdup(document_name(t->doc))
+                 : t->doc->path ? xstrdup(shown_path(ide, t->doc->path))
+                                : suggested_name(ide, t->doc);
     prompt_text(ide, "Save as: ", name, on_save_as, NULL, save_cancelled, NULL);
     ide->prompt.complete_paths = true;
     free(name);
@@ -1993,7 +2037,7 @@ static void drag_tick(Ide *ide, long long now)
     ide->dirty = true;
 }
 
-static void handle_event(Ide *ide, const InputEvent *ev)
+static void dispatch_event(Ide *ide, const InputEvent *ev)
 {
     ide->dirty = true;
     ide->urgent = true;
@@ -2104,6 +2148,20 @@ static void handle_event(Ide *ide, const InputEvent *ev)
     if (t && ide->focus == FOCUS_EDITOR) {
         EditorEnv env = ide_env(ide);
         view_key(t->view, &env, ev->key);
+    }
+}
+
+/* An event, then what the editor refused meanwhile (an edit of a run's
+ * record), said once. */
+static void handle_event(Ide *ide, const InputEvent *ev)
+{
+    dispatch_event(ide, ev);
+    for (size_t i = 0; i < ide->ntabs; i++) {
+        Tab *t = ide->tabs[i];
+        if (!t->view->refused)
+            continue;
+        t->view->refused = false;
+        refuse_record_tab(ide, t->doc->path, "changed");
     }
 }
 

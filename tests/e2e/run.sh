@@ -1184,6 +1184,54 @@ test_files_the_run_writes_are_listed() {
   [ ! -e p/out.csv ] || fail "the run wrote into the folder"
 }
 
+# A file a run wrote opens (from F7's list, or the tree's) as tide's record
+# of the run: typing, a paste, a cut and replace are refused, saying how to
+# have a copy, and Ctrl-S does not write it; Alt-S saves a copy in the
+# folder, the user's to edit.
+test_a_file_a_run_wrote_opens_read_only() {
+  printf 'open("out.txt", "w").write("data " + "one\\n")\nprint("wrote")\n' >w.py
+  tui_start -x 160 w.py
+  tui_wait 'open("out.txt"'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  local rec refused="out.txt is tide's record of run #1 (Alt-S saves a copy elsewhere; tide export 1 out.txt --result 1 copies it out)"
+  rec=$(ls "$XDG_DATA_HOME"/tide/sessions/*/generated/1/out.txt)
+  tui_keys F7
+  tui_wait '── files it wrote ──'
+  tui_keys Down Enter
+  tui_wait "out.txt is tide's record of a run: read-only (Alt-S saves a copy to edit)"
+  tui_wait '1 data one'
+  tui_type 'X'
+  tui_wait "not changed: $refused"
+  tui_esc
+  tui_wait_gone 'not changed'
+  printf 'pasted' >clip
+  tui_tmux load-buffer clip
+  tui_tmux paste-buffer -p -t 0
+  tui_wait "not changed: $refused"
+  tui_esc
+  tui_keys C-x
+  tui_wait "not changed: $refused"
+  tui_esc
+  tui_keys C-r
+  tui_wait "not changed: $refused"
+  case "$(tui_screen)" in *Replace*) fail "replace asks what to replace in a run's record" ;; esac
+  tui_esc
+  tui_keys C-s
+  tui_wait "not saved: out.txt is tide's record of run #1 (Alt-S saves a copy elsewhere; tide export 1 out.txt"
+  tui_wait '1 data one'
+  expect_eq "$(cat "$rec")" 'data one'
+  tui_keys M-s
+  tui_wait 'Save as: out.txt'
+  tui_keys Enter
+  tui_wait 'saved out.txt'
+  expect_eq "$(cat out.txt)" 'data one'
+  tui_type 'X'
+  tui_keys C-s
+  tui_wait_file out.txt 'Xdata one'
+  expect_eq "$(cat "$rec")" 'data one'
+}
+
 # A package the program lacks: the status bar says where packages come
 # from, runs being offline.
 # A program killed by a signal says which, by its name too.

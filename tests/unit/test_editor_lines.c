@@ -209,3 +209,39 @@ Test(editor_lines, a_paste_between_brackets_is_literal)
     cr_assert_eq(v->cursor, 2);
     drop(v);
 }
+
+/* A document not to be changed (a run's record) refuses every edit: the
+ * text stays, and the view says it refused (the IDE tells why). */
+static void refuses(int edit)
+{
+    Config cfg = {.tab_width = 4, .auto_indent = true};
+    StrBuf clip = {0};
+    bool lines = false;
+    EditorEnv env = {&cfg, &clip, &lines, NULL};
+    static const Key keys[] = {'x', TK_ENTER, TK_TAB, TK_BACKSPACE, TK_DELETE, TK_CTRL | TK_BACKSPACE};
+    View *v = with_text("a = 1\nb = 2\n");
+    v->doc->locked = true;
+    v->cursor = 2;
+    sb_puts(&clip, "clip\n");
+    switch (edit) {
+    case 0: view_paste_text(v, "p", 1); break;
+    case 1: view_paste(v, &env); break;
+    case 2: view_copy(v, &env, true); break;
+    case 3: view_cut_line(v, &env); break;
+    case 4: view_duplicate(v); break;
+    case 5: view_toggle_comment(v, "#"); break;
+    case 6: view_move_lines(v, 1); break;
+    default: view_key(v, &env, keys[edit - 7]); break;
+    }
+    expect_text(v, "a = 1\nb = 2\n");
+    cr_assert(v->refused, "edit %d was not refused", edit);
+    cr_assert_str_eq(clip.data, "clip\n", "edit %d: a refused cut copied", edit);
+    sb_free(&clip);
+    drop(v);
+}
+
+Test(editor_lines, a_locked_document_refuses_every_edit)
+{
+    for (int edit = 0; edit < 7 + 6; edit++)
+        refuses(edit);
+}

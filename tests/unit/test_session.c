@@ -369,6 +369,27 @@ Test(session, generated_files_are_kept_and_exported)
     cr_assert_str_eq(one.generated[0].path, "out/plot.png");
     cr_assert_str_eq(one.generated[0].type, "image/png");
     cr_assert_not_null(one.generated[0].stored);
+    /* Known by its path as a run's record (the IDE opens it read-only). */
+    int64_t sid = 0, rid = 0;
+    char *name = NULL;
+    cr_assert(session_run_file(&app, one.generated[0].stored, &sid, &rid, &name));
+    cr_assert_eq(sid, s.id);
+    cr_assert_eq(rid, res.result_id);
+    cr_assert_str_eq(name, "out/plot.png");
+    free(name);
+    const char *stored = one.generated[0].stored;
+    char *folder = xasprintf("%.*s", (int)(strlen(stored) - strlen("/out/plot.png")), stored);
+    cr_assert(session_run_file(&app, folder, NULL, &rid, &name));
+    cr_assert_eq(rid, res.result_id);
+    cr_assert_str_eq(name, "");
+    free(name);
+    char *up = xasprintf("%s/..", folder);
+    cr_assert_not(session_run_file(&app, up, NULL, NULL, NULL), "the generated folder is no run's");
+    free(up);
+    free(folder);
+    char *entry = xasprintf("%s/main.py", s.workdir);
+    cr_assert_not(session_run_file(&app, entry, NULL, NULL, NULL));
+    free(entry);
     history_result_free(&one);
 
     SessionFile *list;
