@@ -70,7 +70,30 @@ void config_free(Config *cfg)
     }
     free(cfg->keys);
     sl_free(&cfg->warnings);
+    free(cfg->warning_at);
     *cfg = (Config){0};
+}
+
+/* msg about line, into the warnings at its place in their order: they are
+ * found in several passes (the file, the keys, the theme when the IDE
+ * loads it), and the first a user sees is to be the file's first. */
+static void add_warning(Config *cfg, int line, int order, char *msg)
+{
+    const char *file = cfg->path ? cfg->path : "config";
+    char *text = line > 0 ? xasprintf("%s:%d: %s", file, line, msg) : xasprintf("%s: %s", file, msg);
+    ConfigWarningAt place = {line, order, strlen(text) - strlen(msg)};
+    free(msg);
+    StrList *w = &cfg->warnings;
+    size_t at = w->len;
+    while (at > 0 && cfg->warning_at[at - 1].order > order)
+        at--;
+    sl_push_owned(w, text);
+    cfg->warning_at = xreallocarray(cfg->warning_at, w->len, sizeof *cfg->warning_at);
+    size_t after = w->len - 1 - at;
+    memmove(w->items + at + 1, w->items + at, after * sizeof *w->items);
+    memmove(cfg->warning_at + at + 1, cfg->warning_at + at, after * sizeof *cfg->warning_at);
+    w->items[at] = text;
+    cfg->warning_at[at] = place;
 }
 
 void config_warn(Config *cfg, int line, const char *fmt, ...)
@@ -79,12 +102,16 @@ void config_warn(Config *cfg, int line, const char *fmt, ...)
     va_start(ap, fmt);
     char *msg = xvasprintf(fmt, ap);
     va_end(ap);
-    const char *file = cfg->path ? cfg->path : "config";
-    if (line > 0)
-        sl_push_owned(&cfg->warnings, xasprintf("%s:%d: %s", file, line, msg));
-    else
-        sl_push_owned(&cfg->warnings, xasprintf("%s: %s", file, msg));
-    free(msg);
+    add_warning(cfg, line, line, msg);
+}
+
+void config_note(Config *cfg, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    add_warning(cfg, line, INT_MAX, msg);
 }
 
 typedef struct Parse {
@@ -312,6 +339,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
             } else {
                 free(*(char **)field);
                 *(char **)field = xstrdup(value);
+                if (s->offset == offsetof(Config, theme))
+                    cfg->theme_line = p->line;
             }
             break;
         }

@@ -17,6 +17,13 @@ typedef struct KeyBinding {
     int line;
 } KeyBinding;
 
+/* Where a warning of the config file is about. */
+typedef struct ConfigWarningAt {
+    int line;    /* 0: the whole file */
+    int order;   /* its place among the others */
+    size_t what; /* where its text says what, after "FILE:LINE: " */
+} ConfigWarningAt;
+
 typedef struct Config {
     char *path; /* the file read, or NULL when there was none */
 
@@ -35,6 +42,8 @@ typedef struct Config {
     bool line_numbers;
     bool auto_indent;
     char *theme;
+    int theme_line; /* the line that set theme (0: none): the IDE loads it, and
+                       says there what was wrong with it */
     /* [lang.KEY]: command templates replacing the registry's */
     char *lang_compile[LANG_COUNT];
     char *lang_run[LANG_COUNT];
@@ -42,8 +51,10 @@ typedef struct Config {
     KeyBinding *keys;
     size_t nkeys;
 
-    /* What was wrong in the file, one line each ("FILE:LINE: ..."). */
-    StrList warnings;
+    /* What was wrong in the file, one line each ("FILE:LINE: ..."), in
+     * the order of their lines, then the notices (config_note). */
+    StrList warnings;            /* (added by config_warn and config_note only) */
+    ConfigWarningAt *warning_at; /* of each */
 } Config;
 
 void config_defaults(Config *cfg);
@@ -71,6 +82,9 @@ bool config_load(Config *cfg, const char *path, Err *err);
 void config_free(Config *cfg);
 /* Add a warning about the file, at a line (0: no line). */
 void config_warn(Config *cfg, int line, const char *fmt, ...) TIDE_FMT(3, 4);
+/* Add a notice: what the file made tide do rather than a mistake in it
+ * (the key quit was left), after every warning. */
+void config_note(Config *cfg, int line, const char *fmt, ...) TIDE_FMT(3, 4);
 /* Set `key = value` in [section] of the file at path, keeping every other
  * line as it is (comments too): the key's line is replaced, or added at the
  * end of its section, or the section is added.  A missing file is created

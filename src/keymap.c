@@ -181,22 +181,25 @@ Action action_by_name(const char *name)
     return ACT_NONE;
 }
 
+/* The bindings kept keep their order: an action's first key (the first
+ * a [keys] line gives) is the one hints name. */
+static void unbind_where(Keymap *km, Key k, Action a)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < km->n; i++)
+        if (km->map[i].key != k && km->map[i].action != a)
+            km->map[kept++] = km->map[i];
+    km->n = kept;
+}
+
 static void unbind_key(Keymap *km, Key k)
 {
-    for (size_t i = 0; i < km->n;)
-        if (km->map[i].key == k)
-            km->map[i] = km->map[--km->n];
-        else
-            i++;
+    unbind_where(km, k, ACT_NONE);
 }
 
 static void unbind_action(Keymap *km, Action a)
 {
-    for (size_t i = 0; i < km->n;)
-        if (km->map[i].action == a)
-            km->map[i] = km->map[--km->n];
-        else
-            i++;
+    unbind_where(km, TK_NONE, a); /* (a key no binding has) */
 }
 
 static bool bind(Keymap *km, Key k, Action a)
@@ -251,14 +254,8 @@ static void keep_a_quit_key(Keymap *km, Config *cfg, int line)
     }
     bind(km, k, ACT_QUIT);
     char name[32];
-    config_warn(cfg, line, "this leaves quit without a key: it is on %s (write quit = KEY in [keys] to choose)",
+    config_note(cfg, line, "this leaves quit without a key: it is on %s (write quit = KEY in [keys] to choose)",
                 key_label(k, name, sizeof name));
-    /* First: the IDE shows the first warning at once, the others when it
-     * quits, and this one is needed before that. */
-    StrList *w = &cfg->warnings;
-    char *last = w->items[w->len - 1];
-    memmove(w->items + 1, w->items, (w->len - 1) * sizeof *w->items);
-    w->items[0] = last;
 }
 
 void keymap_apply(Keymap *km, Config *cfg)

@@ -1,8 +1,9 @@
 /* F1: every key of the IDE on one scrollable page, with the user's own
- * bindings from the config. */
+ * bindings from the config, after what was wrong in the config file. */
 #include <stdio.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "ide.h"
 #include "xalloc.h"
 
@@ -57,26 +58,58 @@ static const Action sections[][16] = {
 };
 static const char *const section_names[] = {"Files and tabs", "Editing", "Finding", "Running and panes"};
 
-/* The page as lines of "keys | what"; a line with no keys is a heading. */
-static size_t build(Ide *ide, char lines[][2][96], size_t max)
+/* A line of the page: keys | what; a line with no keys is a heading. */
+typedef struct HelpLine {
+    char keys[96];
+    char text[512];
+} HelpLine;
+
+/* What was wrong in the config file (its first message said the first):
+ * the line | what. */
+static size_t config_lines(const Config *cfg, HelpLine *lines)
 {
+    if (!cfg->warnings.len)
+        return 0;
     size_t n = 0;
+    lines[n].keys[0] = '\0';
+    snprintf(lines[n++].text, sizeof lines->text, "Problems in %s",
+             cfg->path ? fileio_base_name(cfg->path) : "config");
+    for (size_t i = 0; i < cfg->warnings.len; i++, n++) {
+        const ConfigWarningAt *at = &cfg->warning_at[i];
+        if (at->line > 0)
+            snprintf(lines[n].keys, sizeof lines->keys, "line %d", at->line);
+        else
+            snprintf(lines[n].keys, sizeof lines->keys, "the file");
+        snprintf(lines[n].text, sizeof lines->text, "%s", cfg->warnings.items[i] + at->what);
+    }
+    return n;
+}
+
+/* The page, in *out (free it); the number of lines. */
+static size_t build(Ide *ide, HelpLine **out)
+{
+    size_t max = 1 + ide->app->cfg.warnings.len + sizeof fixed / sizeof *fixed;
     for (size_t s = 0; s < sizeof sections / sizeof *sections; s++) {
-        if (n < max) {
-            lines[n][0][0] = '\0';
-            snprintf(lines[n++][1], 96, "%s", section_names[s]);
-        }
-        for (int i = 0; sections[s][i] != ACT_NONE && n < max; i++) {
+        max++; /* its heading */
+        for (int i = 0; sections[s][i] != ACT_NONE; i++)
+            max++;
+    }
+    HelpLine *lines = *out = xcalloc(max, sizeof *lines);
+    size_t n = config_lines(&ide->app->cfg, lines);
+    for (size_t s = 0; s < sizeof sections / sizeof *sections; s++) {
+        lines[n].keys[0] = '\0';
+        snprintf(lines[n++].text, sizeof lines->text, "%s", section_names[s]);
+        for (int i = 0; sections[s][i] != ACT_NONE; i++, n++) {
             char keys[96];
             keymap_keys_of(&ide->keys, sections[s][i], keys, sizeof keys);
-            snprintf(lines[n][0], 96, "%s", keys[0] ? keys : "(no key)");
-            snprintf(lines[n++][1], 96, "%s", action_help(sections[s][i]));
+            snprintf(lines[n].keys, sizeof lines->keys, "%s", keys[0] ? keys : "(no key)");
+            snprintf(lines[n].text, sizeof lines->text, "%s", action_help(sections[s][i]));
         }
     }
-    for (size_t i = 0; i < sizeof fixed / sizeof *fixed && n < max; i++) {
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++, n++) {
         /* Keys of the keymap as the user bound them. */
-        ide_keys_in(ide, fixed[i][0], lines[n][0], 96);
-        ide_keys_in(ide, fixed[i][1], lines[n++][1], 96);
+        ide_keys_in(ide, fixed[i][0], lines[n].keys, sizeof lines->keys);
+        ide_keys_in(ide, fixed[i][1], lines[n].text, sizeof lines->text);
     }
     return n;
 }
@@ -116,8 +149,8 @@ static int entry_rows(const char *keys, const char *text, int kw, int tw)
 
 void help_draw(Ide *ide)
 {
-    static char lines[128][2][96];
-    size_t n = build(ide, lines, 128);
+    HelpLine *lines;
+    size_t n = build(ide, &lines);
     int h = LINES, w = COLS;
     term_page(ROLE_DIALOG);
     /* The whole title when it fits, else the part a user needs now. */
@@ -134,20 +167,20 @@ void help_draw(Ide *ide)
     int keyw = 30 < w / 2 ? 30 : w / 2, kw = keyw - 2, tw = w - keyw - 4;
     int total = 0;
     for (size_t i = 0; i < n; i++)
-        total += lines[i][0][0] ? entry_rows(lines[i][0], lines[i][1], kw, tw) : 1;
+        total += lines[i].keys[0] ? entry_rows(lines[i].keys, lines[i].text, kw, tw) : 1;
     if (ide->overlay_scroll > total - rows)
         ide->overlay_scroll = total - rows > 0 ? total - rows : 0;
     int row = -ide->overlay_scroll;
     for (size_t i = 0; i < n && row < rows; i++) {
-        if (!lines[i][0][0]) {
+        if (!lines[i].keys[0]) {
             if (row >= 0) {
                 term_style(stdscr, ROLE_DIR);
-                mvwaddnstr(stdscr, row + 1, 1, lines[i][1], w - 2);
+                mvwaddnstr(stdscr, row + 1, 1, lines[i].text, w - 2);
             }
             row++;
             continue;
         }
-        const char *keys = lines[i][0], *text = lines[i][1];
+        const char *keys = lines[i].keys, *text = lines[i].text;
         for (bool first = true; (*keys || *text || first) && row < rows; first = false, row++) {
             int klen = row_len(keys, kw), tlen = row_len(text, tw);
             if (row >= 0) {
@@ -161,6 +194,7 @@ void help_draw(Ide *ide)
             text = row_rest(text, tlen);
         }
     }
+    free(lines);
 }
 
 bool help_key(Ide *ide, Key k)

@@ -113,5 +113,5 @@ void theme_menu_load_configured(Ide *ide)
 {
     Err err;
     if (!colors_load(ide->app->cfg.theme, config_dir(ide), &err))
-        sl_push(&ide->app->cfg.warnings, err.msg);
+        config_warn(&ide->app->cfg, ide->app->cfg.theme_line, "%s; ignored", err.msg);
 }

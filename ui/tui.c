@@ -2165,6 +2165,26 @@ static void handle_event(Ide *ide, const InputEvent *ev)
     }
 }
 
+/* The config file's first mistake (or, with none, what it made tide do),
+ * and that F1 lists them all; the status bar is narrow: the file's name
+ * without its folder. */
+static void say_config_warnings(Ide *ide)
+{
+    const Config *cfg = &ide->app->cfg;
+    const ConfigWarningAt *at = &cfg->warning_at[0];
+    const char *name = cfg->path ? fileio_base_name(cfg->path) : "config";
+    char more[64] = "";
+    char help[32];
+    if (cfg->warnings.len > 1 && keymap_key_of(&ide->keys, ACT_HELP, help, sizeof help)[0])
+        snprintf(more, sizeof more, " (and %zu more: %s lists them)", cfg->warnings.len - 1, help);
+    else if (cfg->warnings.len > 1)
+        snprintf(more, sizeof more, " (and %zu more: printed when tide quits)", cfg->warnings.len - 1);
+    char line[16] = "";
+    if (at->line > 0)
+        snprintf(line, sizeof line, ":%d", at->line);
+    ide_message(ide, true, "%s%s: %s%s", name, line, cfg->warnings.items[0] + at->what, more);
+}
+
 /* ---------------------------------------------------------------- languages, sessions */
 
 void ide_set_language(Ide *ide, const Lang *lang)
@@ -2496,16 +2516,8 @@ int tui_main(App *app, const TuiOptions *opt)
     sigaction(SIGQUIT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if (app->cfg.warnings.len) {
-        /* The status bar is narrow: the file's name without its folder. */
-        const char *w = app->cfg.warnings.items[0];
-        const char *cfgpath = app->cfg.path;
-        if (cfgpath && !strncmp(w, cfgpath, strlen(cfgpath)) && strrchr(cfgpath, '/'))
-            ide_message(ide, true, "%s%s%s", strrchr(cfgpath, '/') + 1, w + strlen(cfgpath),
-                        app->cfg.warnings.len > 1 ? " (the others are printed when tide quits)" : "");
-        else
-            ide_message(ide, true, "%s", w);
-    }
+    if (app->cfg.warnings.len)
+        say_config_warnings(ide);
     ide_layout(ide);
     ide->dirty = true;
     while (!ide->quit) {

@@ -427,10 +427,10 @@ test_a_terminal_without_cursor_motion_is_refused() {
 
 test_help_shows_keys_and_user_bindings() {
   mkdir -p "$XDG_CONFIG_HOME/tide"
-  printf '[keys]\nsave = Ctrl-S, F12\nfrobnicate = F4\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  printf '[keys]\nsave = Ctrl-S, F12\n' >"$XDG_CONFIG_HOME/tide/config.ini"
   echo hi >h.txt
   tui_start h.txt
-  tui_wait "config.ini:3: unknown action 'frobnicate'"
+  tui_wait '1 hi'
   tui_keys F1
   tui_wait 'tide: keys'
   tui_wait 'Ctrl-S, F12'
@@ -456,13 +456,13 @@ test_help_shows_keys_and_user_bindings() {
 
 # A config.ini that gives quit's key to another action, or unbinds it,
 # does not leave the user without a way out: quit keeps a key, and the
-# first message says which.
+# first message says which (F1 does, after the file's mistakes).
 test_a_config_that_takes_the_quit_key_leaves_one() {
   mkdir -p "$XDG_CONFIG_HOME/tide"
-  printf '[editor]\ntab_width = 99\n[keys]\nsave = Ctrl-Q\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  printf '[keys]\nsave = Ctrl-Q\n' >"$XDG_CONFIG_HOME/tide/config.ini"
   echo hi >h.txt
   tui_start h.txt
-  tui_wait 'config.ini:4: this leaves quit without a key: it is on F10'
+  tui_wait 'config.ini:2: this leaves quit without a key: it is on F10'
   tui_type 'x'
   tui_keys C-q
   tui_wait 'saved h.txt'
@@ -473,6 +473,40 @@ test_a_config_that_takes_the_quit_key_leaves_one() {
   printf '[keys]\nquit = none\n' >"$XDG_CONFIG_HOME/tide/config.ini"
   tui_start h.txt
   tui_wait 'config.ini:2: this leaves quit without a key: it is on Ctrl-Q'
+  tui_keys C-q
+  tui_wait_exit
+  expect_eq "$TUI_EXIT" 0
+}
+
+# The first message is the config file's first mistake, FILE:LINE: what,
+# whichever pass found it (the keys, the settings, the theme the IDE
+# loads), and says F1 lists them all: there, in the order of their lines,
+# then what the file made tide do (quit's key).  The first key a line gives
+# an action names it.
+test_config_mistakes_come_first_in_the_order_of_their_lines() {
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[keys]\nrun = F5, Ctrl-B\nquit = none\nfind = Ctrl-Shift-Banana\nfrobnicate = F4\nsave = F12\n[editor]\ntab_width = 99\ntheme = nosuchtheme\n' \
+    >"$XDG_CONFIG_HOME/tide/config.ini"
+  echo hi >h.txt
+  tui_start -x 120 h.txt
+  tui_wait "config.ini:4: cannot read the key 'Ctrl-Shift-Banana' for find"
+  local s
+  s=$(tui_screen | tr '\n' ' ' | tr -s ' ')
+  expect_contains "$s" "several separated by commas); ignored (and 4 more: F1 lists them)"
+  tui_keys F1
+  tui_wait 'Problems in config.ini'
+  s=$(tui_screen)
+  expect_eq "$(grep -oE '^   line [0-9]+' <<<"$s" | tr -s ' ' | tr '\n' ,)" ' line 4, line 5, line 8, line 9, line 3,'
+  s=$(tr '\n' ' ' <<<"$s" | tr -s ' ')
+  expect_contains "$s" "line 5 unknown action 'frobnicate' in [keys]"
+  expect_contains "$s" "line 9 theme: no theme called 'nosuchtheme'"
+  expect_contains "$s" "/share/tide/themes); ignored line 3 this leaves quit without a key: it is on Ctrl-Q"
+  tui_keys NPage
+  tui_wait 'F5, Ctrl-B                    save and run the file'
+  tui_esc
+  tui_wait_gone 'Problems in config.ini'
+  tui_keys F4
+  tui_wait 'F5: run the file'
   tui_keys C-q
   tui_wait_exit
   expect_eq "$TUI_EXIT" 0

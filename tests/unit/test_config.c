@@ -88,6 +88,31 @@ Test(config, bad_lines_are_reported_with_line_numbers_and_ignored)
     free(path);
 }
 
+/* Warnings found later (the keys, the theme the IDE loads) go in among
+ * the others in the order of their lines; notices after them all. */
+Test(config, warnings_are_in_the_order_of_their_lines)
+{
+    char *path = write_config("[editor]\ntab_width = 99\ntheme = mine\ncolour = blue\n");
+    Config c;
+    config_defaults(&c);
+    cr_assert(config_load(&c, path, NULL));
+    cr_assert_eq(c.theme_line, 3);
+    config_note(&c, 1, "a notice");
+    config_warn(&c, c.theme_line, "no theme called 'mine'; ignored");
+    config_warn(&c, 0, "about the whole file");
+    const char *expect[] = {": about the whole file", ":2: bad value '99'", ":3: no theme called 'mine'; ignored",
+                            ":4: unknown key 'colour'", ":1: a notice"};
+    cr_assert_eq(c.warnings.len, sizeof expect / sizeof *expect);
+    for (size_t i = 0; i < c.warnings.len; i++) {
+        cr_assert(strstr(c.warnings.items[i], expect[i]), "warning %zu: %s", i, c.warnings.items[i]);
+        const char *what = strchr(expect[i], ' ') + 1;
+        cr_assert(!strncmp(c.warnings.items[i] + c.warning_at[i].what, what, strlen(what)), "what of %zu", i);
+    }
+    cr_assert_eq(c.warning_at[3].line, 4);
+    config_free(&c);
+    free(path);
+}
+
 Test(config, out_of_range_is_rejected)
 {
     char *path = write_config("[run]\ntimeout = 0\nmemory = 99999999\n[editor]\ntab_width = 40\n");

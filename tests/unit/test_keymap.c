@@ -68,3 +68,28 @@ Test(keymap, defaults_and_config)
     config_free(&cfg);
     free(path);
 }
+
+/* The first key a line gives names its action in hints and on the help
+ * page, and the others follow in their order, whatever later lines take
+ * or unbind (docs/config.md). */
+Test(keymap, the_first_key_given_names_the_action)
+{
+    char *dir = tu_tempdir();
+    char *path = xasprintf("%s/config.ini", dir);
+    const char *text = "[keys]\nrun = F5, Ctrl-B\nsave = F12\nquit = none\nexplorer = F8, Ctrl-E\nhelp = none\n";
+    tu_write(path, text, strlen(text));
+    Config cfg;
+    config_defaults(&cfg);
+    Err err;
+    cr_assert(config_load(&cfg, path, &err));
+    Keymap km;
+    keymap_defaults(&km);
+    keymap_apply(&km, &cfg);
+    char buf[64];
+    cr_assert_str_eq(keymap_key_of(&km, ACT_RUN, buf, sizeof buf), "F5");
+    cr_assert_str_eq(keymap_keys_of(&km, ACT_RUN, buf, sizeof buf), "F5, Ctrl-B");
+    cr_assert_str_eq(keymap_keys_of(&km, ACT_EXPLORER, buf, sizeof buf), "F8, Ctrl-E");
+    cr_assert_str_eq(keymap_keys_of(&km, ACT_NEXT_TAB, buf, sizeof buf), "Ctrl-PageDown, Alt-Right");
+    config_free(&cfg);
+    free(path);
+}
