@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
 
 #include "xalloc.h"
 
@@ -290,47 +294,113 @@ bool fileio_copy(const char *src, const char *dst, size_t max, Err *err)
     return ok;
 }
 
-int fileio_open_parent_at(int root, const char *rel, bool create, const char **base, Err *err)
+/* The folder holding rel's last part, one folder at a time: each opened
+ * with O_NOFOLLOW | O_DIRECTORY, so that a symlink (ELOOP) or anything
+ * but a folder (ENOTDIR, refused before it is opened) stops the walk, and
+ * the message names the part in the way. */
+static int walk_parent(int root, const char *rel, bool create, Err *err)
 {
-    if (rel[0] == '/')
-        return err_set(err, "%s is not a relative path", rel), -1;
-    int fd = dup(root);
+    int fd = fcntl(root, F_DUPFD_CLOEXEC, 0);
     if (fd < 0)
         return err_sys(err, "cannot open the folder of %s", rel), -1;
     const char *p = rel;
     for (const char *slash; (slash = strchr(p, '/')); p = slash + 1) {
         char *name = xstrndup(p, (size_t)(slash - p));
         int len = (int)(slash - rel);
-        int sub = -1;
-        if (!*name || !strcmp(name, "..")) {
-            err_set(err, "%s is not a plain relative path", rel);
-        } else {
-            sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub < 0 && errno == ENOENT && create) {
-                if (mkdirat(fd, name, 0777) != 0 && errno != EEXIST) {
-                    err_sys(err, "cannot create %.*s", len, rel);
-                    free(name);
-                    close(fd);
-                    return -1;
-                }
-                sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0 && errno == ENOENT && create) {
+            if (mkdirat(fd, name, 0777) != 0 && errno != EEXIST) {
+                err_sys(err, "cannot create %.*s", len, rel);
+                free(name);
+                close(fd);
+                return -1;
             }
-            if (sub < 0 && (errno == ELOOP || errno == ENOTDIR))
-                err_set(err, "%.*s is in the way: a symlink or a file, not a folder", len, rel);
-            else if (sub < 0)
-                err_sys(err, "cannot open %.*s", len, rel);
+            sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         }
+        if (sub < 0 && (errno == ELOOP || errno == ENOTDIR)) {
+            err_set(err, "%.*s is in the way: a symlink or a file, not a folder", len, rel);
+            errno = ENOTDIR; /* ELOOP is the last part's own */
+        } else if (sub < 0)
+            err_sys(err, "cannot open %.*s", len, rel);
         free(name);
         close(fd);
         if (sub < 0)
             return -1;
         fd = sub;
     }
-    if (!*p || !strcmp(p, "..") || !strcmp(p, ".")) {
-        close(fd);
+    return fd;
+}
+
+/* openat2 (Linux 5.6) of path below root through no symlink at all (nor
+ * "..", nor a /proc magic link), or -1 where it fails for any reason: no
+ * such call (an older kernel, a container's seccomp filter), a symlink or
+ * a file in the way, a rename racing it. */
+static int open_beneath(int root, const char *path, int flags)
+{
+#if defined SYS_openat2 && defined RESOLVE_BENEATH
+    struct open_how how = {.flags = (unsigned long long)flags,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+    return (int)syscall(SYS_openat2, root, path, &how, sizeof how);
+#else
+    (void)root, (void)path, (void)flags;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int fileio_open_parent_at(int root, const char *rel, bool create, const char **base, Err *err)
+{
+    errno = EINVAL; /* (not a stale ENOENT, which callers take for "missing") */
+    if (rel[0] == '/')
+        return err_set(err, "%s is not a relative path", rel), -1;
+    const char *last = rel;
+    for (const char *p = rel, *slash; (slash = strchr(p, '/')); p = last = slash + 1)
+        if (slash == p || (slash - p == 2 && p[0] == '.' && p[1] == '.'))
+            return err_set(err, "%s is not a plain relative path", rel), -1;
+    if (!*last || !strcmp(last, "..") || !strcmp(last, "."))
         return err_set(err, "%s is not a file name", rel), -1;
+    *base = last;
+    int fd = -1;
+    if (last > rel && !create) {
+        /* One call where the kernel has it; the walk, which says what
+         * stood in the way, where it has not or it failed. */
+        char *dir = xstrndup(rel, (size_t)(last - 1 - rel));
+        fd = open_beneath(root, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        free(dir);
     }
-    *base = p;
+    return fd >= 0 ? fd : walk_parent(root, rel, create, err);
+}
+
+int fileio_open_file_beneath(int root, const char *rel, struct stat *st, Err *err)
+{
+    const char *base;
+    int dir = fileio_open_parent_at(root, rel, false, &base, err);
+    if (dir < 0)
+        return -1;
+    struct stat before;
+    int fd = -1;
+    if (fstatat(dir, base, &before, AT_SYMLINK_NOFOLLOW) != 0) {
+        err_sys(err, "cannot open %s", rel);
+    } else if (S_ISLNK(before.st_mode)) {
+        errno = ELOOP;
+        err_set(err, "%s is a symlink", rel);
+    } else if (!S_ISREG(before.st_mode)) {
+        errno = S_ISDIR(before.st_mode) ? EISDIR : EINVAL;
+        err_set(err, "%s is not a regular file", rel);
+    } else if ((fd = openat(dir, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+        err_sys(err, "cannot open %s", rel);
+    } else if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_dev != before.st_dev ||
+               st->st_ino != before.st_ino) {
+        /* Replaced between the look and the open: what was opened is not
+         * what was looked at (and, O_NONBLOCK, did not wait). */
+        close(fd);
+        fd = -1;
+        errno = EAGAIN;
+        err_set(err, "%s changed while it was opened", rel);
+    }
+    int saved = errno;
+    close(dir);
+    errno = saved;
     return fd;
 }
 

@@ -5,6 +5,7 @@
 #define TIDE_FILEIO_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
@@ -36,8 +37,21 @@ bool fileio_copy(const char *src, const char *dst, size_t max, Err *err);
 /* Open the folder that holds rel (a relative path) below the folder root,
  * creating missing folders when create is set.  Never follows a symlink
  * and refuses "..", so nothing outside root is reached.  *base gets the
- * last component of rel.  Returns the descriptor, or -1 and err. */
+ * last component of rel.  Returns the descriptor, or -1 with errno
+ * (ENOTDIR: a folder of rel is a symlink or a file; EINVAL: rel is not a
+ * plain relative name) and err. */
 int fileio_open_parent_at(int root, const char *rel, bool create, const char **base, Err *err);
+/* Open the regular file rel below the folder root for reading, through
+ * no symlink in any part of rel (openat2's RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS where the kernel has it, else fileio_open_parent_at's
+ * walk) and never anything but a regular file: a fifo, a device or a
+ * socket is not opened at all (opening one acts: a writer waiting on a
+ * fifo goes on, a watchdog starts).  For every path a program's run
+ * named, inside a folder whose symlinks its author chose.  *st gets the
+ * file's stat.  Returns the descriptor (O_NONBLOCK), or -1 with errno
+ * (ELOOP: rel is a symlink; ENOTDIR: a folder of it is a symlink or a
+ * file; EISDIR, EINVAL: rel is a folder, another kind) and err. */
+int fileio_open_file_beneath(int root, const char *rel, struct stat *st, Err *err);
 /* Bytes in the regular files below path (not following symlinks). */
 long long fileio_tree_size(const char *path);
 /* The last part of a path: its name without the folders (all of it when

@@ -620,30 +620,30 @@ static bool result_of_session(Store *store, const Session *s, int64_t result_id,
     return true;
 }
 
-/* Open rel below the folder base for reading, through no symlink. */
+/* Open the regular file rel below the folder base for reading, through
+ * no symlink (and opening no fifo or device: a run made the folder's
+ * generated files, a project the session's). */
 static int open_beneath(const char *basedir, const char *rel, const char *shown, Err *err)
 {
-    int root = open(basedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int root = open(basedir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return err_sys(err, "cannot open %s", shown), -1;
-    const char *base;
-    int dir = fileio_open_parent_at(root, rel, false, &base, err);
-    close(root);
-    if (dir < 0)
-        return -1;
-    int fd = openat(dir, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    close(dir);
     struct stat st;
-    if (fd < 0) {
-        if (errno == ELOOP)
-            return err_set(err, "%s is a symlink; tide exports files, not links", shown), -1;
-        return err_sys(err, "cannot open %s", shown), -1;
-    }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return err_set(err, "%s is not a regular file", shown), -1;
-    }
-    return fd;
+    Err why;
+    int fd = fileio_open_file_beneath(root, rel, &st, &why);
+    int saved = errno;
+    close(root);
+    errno = saved;
+    if (fd >= 0)
+        return fd;
+    if (errno == ELOOP)
+        err_set(err, "%s is a symlink; tide exports files, not links", shown);
+    else if (errno == EISDIR || errno == EINVAL)
+        err_set(err, "%s is not a regular file", shown);
+    else
+        err_set(err, "%s", why.msg);
+    errno = saved;
+    return -1;
 }
 
 static bool copy_out(int in, const char *shown, Err *err)

@@ -38,9 +38,10 @@ static void create_as(const WorkCopy *c, bool sandbox)
 
 static bool copy_in_file(WorkCopy *c, int sdir, const char *name, int ddir, const struct stat *st)
 {
-    int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    struct stat now;
+    int in = fileio_open_file_beneath(sdir, name, &now, NULL);
     if (in < 0)
-        return true; /* unreadable: the program could not have read it either */
+        return true; /* unreadable (or no longer a file): the program could not have read it either */
     create_as(c, true);
     int out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     create_as(c, false);
@@ -192,16 +193,16 @@ bool workfiles_copy_in(WorkCopy *c, const char *src, const char *const *only, in
 
 
 /* Copy one regular file (never through a symlink, with at most max_links
- * links) from sdir/name to ddir/dname; at most max bytes.  The copy is
- * owned by tide's user. */
-static bool copy_out(int sdir, const char *name, int ddir, const char *dname, mode_t mode,
+ * links) from rel below sdir to ddir/dname; at most max bytes.  The copy
+ * is owned by tide's user. */
+static bool copy_out(int sdir, const char *rel, int ddir, const char *dname, mode_t mode,
                      nlink_t max_links, long long max, long long *size)
 {
-    int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    struct stat st;
+    int in = fileio_open_file_beneath(sdir, rel, &st, NULL);
     if (in < 0)
         return false;
-    struct stat st;
-    if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink > max_links || st.st_size > max) {
+    if (st.st_nlink > max_links || st.st_size > max) {
         close(in);
         return false;
     }
@@ -299,65 +300,55 @@ bool workfiles_copy_out_tree(int src_fd, int dst_fd, long long *budget)
 bool workfiles_copy_out_file(int src_fd, const char *rel, int dst_fd, const char *name, mode_t mode,
                              long long max)
 {
-    char *path = strdup(rel);
-    if (!path)
-        return false;
-    int dir = dup(src_fd);
-    char *part = path, *slash;
-    while (dir >= 0 && (slash = strchr(part, '/'))) {
-        *slash = '\0';
-        int next = openat(dir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        close(dir);
-        dir = next;
-        part = slash + 1;
-    }
     long long size = 0;
     /* cargo links its output to the copy in deps/: two links. */
-    bool ok = dir >= 0 && copy_out(dir, part, dst_fd, name, mode, 2, max, &size);
-    if (dir >= 0)
-        close(dir);
-    free(path);
-    return ok;
+    return copy_out(src_fd, rel, dst_fd, name, mode, 2, max, &size);
 }
 
 /* ------------------------------------------------------------ generated files */
 
 typedef struct Gen {
-    const char *workdir, *keep_dir;
+    /* The user's folder (O_PATH).  Whatever the program left at a path,
+     * tide looks at the user's file of that path only below it and
+     * through no symlink: the program can make d a folder of its own
+     * where the folder has a symlink d -> /dev (a project shipped it),
+     * and d/watchdog opened on the host would act, or a host file's bytes
+     * compared with its own tell the program whether it guessed them. */
+    int work_fd;
+    const char *keep_dir;
     Generated *out;
     size_t cap;
 } Gen;
 
 /* Is the symlink the user's own, as it was (in /work's copy, where the
  * layer holds every file, not only what the program changed)? */
-static bool same_link(const char *workdir, const char *rel, int sdir, const char *name)
+static bool same_link(int work_fd, const char *rel, int sdir, const char *name)
 {
-    char *path = xasprintf("%s/%s", workdir, rel);
+    const char *base;
+    int dir = fileio_open_parent_at(work_fd, rel, false, &base, NULL);
+    if (dir < 0)
+        return false;
     char a[PATH_MAX], b[PATH_MAX];
-    ssize_t n = readlink(path, a, sizeof a), m = readlinkat(sdir, name, b, sizeof b);
-    free(path);
+    ssize_t n = readlinkat(dir, base, a, sizeof a), m = readlinkat(sdir, name, b, sizeof b);
+    close(dir);
     return n >= 0 && n == m && memcmp(a, b, (size_t)n) == 0;
 }
 
 /* Is the file the same as the user's own (a file the program only
  * touched, or copied up by a chmod)? */
-static bool unchanged(const char *workdir, const char *rel, int sdir, const char *name,
-                      const struct stat *st)
+static bool unchanged(int work_fd, const char *rel, int sdir, const char *name, const struct stat *st)
 {
-    char *path = xasprintf("%s/%s", workdir, rel);
-    int a = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    free(path);
+    struct stat ast, bst;
+    int a = fileio_open_file_beneath(work_fd, rel, &ast, NULL);
     if (a < 0)
         return false;
-    struct stat ast;
-    int b = -1;
-    if (fstat(a, &ast) == 0 && S_ISREG(ast.st_mode) && ast.st_size == st->st_size &&
-        ast.st_mtim.tv_sec == st->st_mtim.tv_sec && ast.st_mtim.tv_nsec == st->st_mtim.tv_nsec) {
+    if (ast.st_size == st->st_size && ast.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+        ast.st_mtim.tv_nsec == st->st_mtim.tv_nsec) {
         close(a); /* copied (up) and left alone: same size, same time */
         return true;
     }
-    bool same = S_ISREG(ast.st_mode) && ast.st_size == st->st_size &&
-                (b = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) >= 0;
+    int b = -1;
+    bool same = ast.st_size == st->st_size && (b = fileio_open_file_beneath(sdir, name, &bst, NULL)) >= 0;
     char x[16384], y[16384];
     while (same) {
         ssize_t n = read(a, x, sizeof x), m = n > 0 ? read(b, y, (size_t)n) : 0;
@@ -407,11 +398,12 @@ static void add_generated(Gen *g, int sdir, const char *name, const char *rel, c
         left_out(res, res->n >= GENERATED_MAX_FILES ? GEN_LEFT_FILES : GEN_LEFT_BYTES);
         return;
     }
-    if (unchanged(g->workdir, rel, sdir, name, st))
+    if (unchanged(g->work_fd, rel, sdir, name, st))
         return;
     unsigned char head[4096];
     ssize_t hn = -1;
-    int fd = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    struct stat fst;
+    int fd = fileio_open_file_beneath(sdir, name, &fst, NULL);
     if (fd >= 0) {
         hn = read(fd, head, sizeof head);
         close(fd);
@@ -499,7 +491,7 @@ static void collect(Gen *g, int sdir, const char *rel, int depth)
                 add_generated(g, sdir, name, path, &st);
             } else if (S_ISCHR(st.st_mode) && st.st_rdev == 0) {
                 /* overlayfs's mark of a file the program deleted */
-            } else if (!S_ISLNK(st.st_mode) || !same_link(g->workdir, path, sdir, name)) {
+            } else if (!S_ISLNK(st.st_mode) || !same_link(g->work_fd, path, sdir, name)) {
                 left_out(g->out, GEN_LEFT_KIND);
             }
         }
@@ -511,6 +503,10 @@ static void collect(Gen *g, int sdir, const char *rel, int depth)
 void workfiles_generated(int layer_fd, const char *workdir, const char *keep_dir, Generated *out)
 {
     *out = (Generated){0};
-    Gen g = {.workdir = workdir, .keep_dir = keep_dir, .out = out};
+    Gen g = {.work_fd = open(workdir, O_PATH | O_DIRECTORY | O_CLOEXEC), .keep_dir = keep_dir, .out = out};
+    /* Without the user's folder every file is the program's (none is
+     * taken for one it only touched). */
     collect(&g, layer_fd, NULL, 0);
+    if (g.work_fd >= 0)
+        close(g.work_fd);
 }

@@ -70,9 +70,11 @@ void workfiles_left_out_note(size_t left_out, unsigned left_why, char *buf, size
 
 /* What a run created or changed: the regular files below layer_fd (the
  * overlay's upper layer, or /work's copy) that differ from the same path
- * in workdir, sorted by path, at most 1000; copied into keep_dir (at most
- * 64 MiB in all) when it is not NULL.  Symlinks, hard-linked files,
- * devices, fifos, sockets and names that are not UTF-8 text are left out. */
+ * in workdir (looked at through no symlink, and only when it is a
+ * regular file: a fifo or a device there is never opened), sorted by
+ * path, at most 1000; copied into keep_dir (at most 64 MiB in all) when
+ * it is not NULL.  Symlinks, hard-linked files, devices, fifos, sockets
+ * and names that are not UTF-8 text are left out. */
 void workfiles_generated(int layer_fd, const char *workdir, const char *keep_dir, Generated *out);
 
 #endif

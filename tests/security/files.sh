@@ -185,6 +185,61 @@ P
   expect_eq "$(cat mine.txt)" mine
 }
 
+# watch_fifo FIFO MARK: a host process waiting on FIFO as a device waits
+# to be opened; MARK appears when anyone opens FIFO to read.  Sets WATCHER.
+watch_fifo() {
+  timeout 30 python3 -c 'import os, sys
+os.open(sys.argv[1], os.O_WRONLY)
+open(sys.argv[2], "w").write("opened")' "$1" "$2" &
+  WATCHER=$!
+}
+
+# A project may ship a symlink d -> a host folder (/dev, ~/.ssh), and the
+# program make d a folder of its own in its layer and write d/NAME there.
+# Telling whether d/NAME is new, tide must not look at the user's
+# folder's d/NAME, which is the host's NAME: opening a fifo or a device
+# acts (here a host process waits on a fifo), and comparing the bytes of
+# a file, or a symlink's target, tells the program whether it guessed
+# them.  Nor may a fifo in the folder itself be opened.
+test_a_symlink_in_the_folder_never_leads_tide_to_host_files() {
+  mkdir host proj
+  mkfifo host/fifo proj/fifo
+  printf 'TOPSECRET\n' >host/secret
+  touch -a -d 2000-01-01 host/secret
+  ln -s target host/link
+  ln -s "$T/host" proj/d
+  cat >proj/main.py <<'P'
+import os
+os.unlink("d"); os.mkdir("d")          # only in the run's layer
+for name in ("fifo", "secret"):
+    open("d/" + name, "w").write("TOPSECRET\n")
+os.symlink("target", "d/link")          # the host's d/link is the same
+if os.path.lexists("fifo"):             # (a copy of the folder has none)
+    os.unlink("fifo")
+open("fifo", "w").write("x")
+print("planted")
+P
+  local atime watchers
+  atime=$(stat -c %X host/secret)
+  watch_fifo host/fifo "$T/opened-host"; watchers=$WATCHER
+  watch_fifo proj/fifo "$T/opened-proj"; watchers="$watchers $WATCHER"
+  sleep 0.3
+  run_tide run --ephemeral --json proj/main.py
+  sleep 0.3
+  kill $watchers 2>/dev/null || true
+  wait $watchers 2>/dev/null || true
+  expect_rc 0 "$ERR"
+  [ ! -e opened-host ] || fail "tide opened the host's fifo through the project's symlink"
+  [ ! -e opened-proj ] || fail "tide opened a fifo in the user's folder"
+  expect_eq "$(stat -c %X host/secret)" "$atime" "the host file's access time (tide read it)"
+  # All of them the program's: none taken for the user's, unchanged.
+  expect_eq "$(json_get "$OUT" '[f["name"] for f in j["generated_files"]]')" '["d/fifo", "d/secret", "fifo"]'
+  expect_eq "$(json_field generated_files_truncated)" true "the program's symlink d/link, left out"
+  expect_contains "$(json_get "$OUT" 'j["notes"]')" "symlinks, hard links, fifos or devices"
+  # The control: outside tide the same look goes through the symlink.
+  cmp -s proj/d/secret host/secret || fail "the host's file is not where the symlink leads"
+}
+
 test_rm_rf_everything_leaves_the_user_files_intact() {
   mkdir w && cd w
   printf 'precious\n' >notes.txt
