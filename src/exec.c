@@ -25,6 +25,7 @@
 #include "cgroup.h"
 #include "config.h"
 #include "fileio.h"
+#include "filetype.h"
 #include "jsonbytes.h"
 #include "mplfonts.h"
 #include "paths.h"
@@ -1516,12 +1517,15 @@ static bool valid_relative(const char *f)
     return true;
 }
 
-/* Whether dir is path (after resolving it) or a folder above it. */
+/* Whether dir is path (after resolving it; as written while it does not
+ * exist) or a folder above it. */
 static bool is_or_holds(const char *dir, const char *path)
 {
     char real[PATH_MAX];
-    if (!path || !*path || !realpath(path, real))
+    if (!path || path[0] != '/')
         return false;
+    if (!realpath(path, real))
+        snprintf(real, sizeof real, "%s", path);
     size_t n = strlen(dir);
     return strcmp(dir, real) == 0 || (strncmp(real, dir, n) == 0 && (real[n] == '/' || n == 1));
 }
@@ -1541,6 +1545,48 @@ bool exec_folder_is_private(const char *dir)
             return true;
     }
     return is_or_holds(dir, getenv("HOME")) || is_or_holds(dir, getenv("XDG_RUNTIME_DIR"));
+}
+
+/* Whether a toolchain folder the project named may be shown: not one no
+ * program is shown whole, nor one holding tide's own folders (its
+ * database, every session). */
+static bool may_show_toolchain(const Job *j, const char *dir)
+{
+    if (exec_folder_is_private(dir))
+        return false;
+    for (int k = 0; k < DIR_COUNT; k++)
+        if (is_or_holds(dir, j->app->paths.dir[k]))
+            return false;
+    return true;
+}
+
+/* The project's venv's Python (lang_venv_python), unless the Python
+ * installation it names is none or may not be shown (the venv is the
+ * project's words: "home = /home" would hand over every home folder).
+ * False, with a note saying why the venv is not used. */
+static bool use_venv(Job *j, const char *venv, ToolInfo *ti)
+{
+    Err why;
+    char *base = NULL;
+    bool ok = lang_venv_python(venv, ti, &base, &why);
+    if (ok && base && !may_show_toolchain(j, base)) {
+        tool_info_free(ti);
+        ok = err_set(&why, "is a folder tide shows no program (a home folder or one holding it, /, /tmp, or one "
+                           "holding tide's data)");
+    }
+    if (!ok) {
+        /* Its name is the project's too: shown only if it is plain text. */
+        char *named = !base                          ? xstrdup("")
+                      : filetype_plain_text(base) ? xasprintf(", %s,", base)
+                                                  : xstrdup(", (a name with control characters),");
+        snprintf(j->res->venv_refused, sizeof j->res->venv_refused,
+                 "tide did not use the venv %.300s: the Python it was made from%.300s %.300s (the run has the Python "
+                 "on PATH)",
+                 venv, named, why.msg);
+        free(named);
+    }
+    free(base);
+    return ok;
 }
 
 static bool prepare(Job *j)
@@ -1602,8 +1648,8 @@ static bool prepare(Job *j)
     char *venv = project_venv(j);
     for (size_t t = 0; t < j->lang->ntools; t++) {
         Err err;
-        if (!(t == 0 && venv ? lang_venv_python(venv, &j->tools[t], &err)
-                             : toolcache_resolve(&j->app->paths, &j->lang->tools[t], &j->tools[t], &err))) {
+        if (!(t == 0 && venv && use_venv(j, venv, &j->tools[t])) &&
+            !toolcache_resolve(&j->app->paths, &j->lang->tools[t], &j->tools[t], &err)) {
             free(venv);
             j->res->toolchain_missing = true;
             return job_fail(j, RUN_SANDBOX_ERROR, "%s is not available: %s (install it with: "
@@ -1979,6 +2025,8 @@ void run_result_notes(const RunResult *res, const Lang *lang, const char *workdi
 {
     if (res->work_narrowed)
         sl_push_owned(notes, narrowed_note(workdir));
+    if (res->venv_refused[0])
+        sl_push(notes, res->venv_refused);
     if (lacks_main(res, lang))
         sl_push_owned(notes, xasprintf("none of the files built has %s: run the file that has one, and the files it "
                                        "uses come with it",

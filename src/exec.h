@@ -146,6 +146,9 @@ typedef struct RunResult {
      * the program was shown only the files named in the request. */
     bool work_narrowed;
     bool net; /* the run step had the host's network (--net) */
+    /* Why the project's venv was not used (the Python it names is none,
+     * or a folder no program is shown), or "". */
+    char venv_refused[1024];
     GeneratedFile *generated;
     size_t ngenerated;
     bool generated_truncated; /* some were left out: how many and why (GEN_LEFT_*) */
@@ -169,7 +172,8 @@ void run_result_free(RunResult *res);
 bool exec_folder_is_private(const char *dir);
 /* What the user should know about a result, for the CLI and the IDE
  * alike, added to notes: the program saw only its files (work_narrowed;
- * workdir: the folder) and what to do to give it the folder; a Python
+ * workdir: the folder) and what to do to give it the folder; the
+ * project's venv was not used, and why (venv_refused); a Python
  * program stopped on a module it could not import, where packages come
  * from, runs being offline; a program that failed to reach the network
  * (net: the run had the host's) did so because runs have none, and

@@ -152,6 +152,14 @@ char *filetype_detect(const char *path)
     return xstrdup(filetype_from(path, n >= 0 ? head : NULL, n > 0 ? (size_t)n : 0));
 }
 
+bool filetype_plain_text(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return filetype_utf8_valid(s, strlen(s));
+}
+
 bool filetype_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -19,8 +19,11 @@ bool filetype_utf8_valid(const char *s, size_t n);
 /* s as valid UTF-8, appended to out: each byte that is not part of a
  * valid character becomes U+FFFD; everything else, NUL included, stays. */
 void filetype_utf8_lossy(const char *s, size_t len, StrBuf *out);
-/* The same without NULs (each becomes a space): what the search index and
- * a one-line listing can take. */
+/* Is s UTF-8 text without control characters: a name that shows as
+ * itself on a terminal and in JSON? */
+bool filetype_plain_text(const char *s);
+/* The same as filetype_utf8_lossy without NULs (each becomes a space):
+ * what the search index and a one-line listing can take. */
 void filetype_clean_text(const char *s, size_t len, StrBuf *out);
 /* Whether s is valid UTF-8 with no NUL. */
 bool filetype_is_text(const char *s, size_t len);

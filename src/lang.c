@@ -510,15 +510,52 @@ static char *cfg_value(const char *text, const char *key)
     return NULL;
 }
 
-bool lang_venv_python(const char *venv, ToolInfo *out, Err *err)
+/* The minor version of a pyvenv.cfg version ("3.11.7", uv's
+ * "3.12.1.final.0"), or -1 when it says none. */
+static int python3_minor(const char *version)
+{
+    if (!version || strncmp(version, "3.", 2) != 0 || version[2] < '0' || version[2] > '9')
+        return -1;
+    return atoi(version + 2);
+}
+
+static bool is_file_at(int dirfd, const char *rel, int access_mode)
+{
+    struct stat st;
+    return fstatat(dirfd, rel, &st, 0) == 0 && S_ISREG(st.st_mode) && faccessat(dirfd, rel, access_mode, 0) == 0;
+}
+
+/* Whether dir is a Python installation by CPython's own landmark (how it
+ * finds its prefix): lib/python3.N/os.py, beside an executable
+ * bin/python3.N or bin/python3; N is minor, or any when minor < 0. */
+static bool python_install(const char *dir, int minor)
+{
+    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool found = false;
+    for (int n = minor < 0 ? 0 : minor; !found && n <= (minor < 0 ? 99 : minor); n++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "lib/python3.%d/os.py", n);
+        if (!is_file_at(fd, rel, R_OK))
+            continue;
+        snprintf(rel, sizeof rel, "bin/python3.%d", n);
+        found = is_file_at(fd, rel, X_OK) || is_file_at(fd, "bin/python3", X_OK);
+    }
+    close(fd);
+    return found;
+}
+
+bool lang_venv_python(const char *venv, ToolInfo *out, char **base, Err *err)
 {
     *out = (ToolInfo){0};
+    *base = NULL;
     char *cfg_path = xasprintf("%s/pyvenv.cfg", venv), *cfg = NULL;
     size_t len;
     bool read = fileio_read(cfg_path, 64 << 10, &cfg, &len, NULL);
     free(cfg_path);
     if (!read)
-        return err_sys(err, "cannot read %s/pyvenv.cfg", venv);
+        return err_sys(err, "is unknown: its pyvenv.cfg cannot be read");
     char *home = cfg_value(cfg, "home"), *version = cfg_value(cfg, "version");
     if (!version)
         version = cfg_value(cfg, "version_info"); /* uv's */
@@ -530,6 +567,7 @@ bool lang_venv_python(const char *venv, ToolInfo *out, Err *err)
     if (version && (!version[0] || version[strspn(version, "0123456789.abcrfinal+-")]))
         version = (free(version), NULL);
     out->version = version ? xasprintf("Python %s", version) : NULL;
+    int minor = python3_minor(version);
     free(version);
     add_root(out, venv);
     /* The base interpreter's folders: where bin/python3 links to, or, for
@@ -542,12 +580,34 @@ bool lang_venv_python(const char *venv, ToolInfo *out, Err *err)
     else if (home && home[0] == '/')
         base_bin = xstrdup(home);
     free(home);
-    if (base_bin) {
-        const char *leaf = strrchr(base_bin, '/');
-        char *top = leaf && strcmp(leaf, "/bin") == 0 ? parent_dir(base_bin, 1) : xstrdup(base_bin);
-        add_root(out, top);
-        free(top);
-        free(base_bin);
+    if (!base_bin) {
+        out->found = true;
+        return true;
+    }
+    const char *leaf = strrchr(base_bin, '/');
+    char *top = leaf && strcmp(leaf, "/bin") == 0 ? parent_dir(base_bin, 1) : xstrdup(base_bin);
+    free(base_bin);
+    /* Both are the venv's own words: a project that came with its venv
+     * could name /home, or ~/.ssh.  Only a Python installation is taken,
+     * and of it only what Python reads. */
+    bool ok = realpath(top, real) != NULL;
+    free(top);
+    if (!ok) {
+        tool_info_free(out);
+        return err_set(err, "does not exist");
+    }
+    *base = xstrdup(real);
+    if (!python_install(real, minor)) {
+        tool_info_free(out);
+        if (minor < 0)
+            return err_set(err, "is not a Python installation (no lib/python3.N/os.py beside bin/python3)");
+        return err_set(err, "is not a Python 3.%d installation (no lib/python3.%d/os.py beside bin/python3)", minor,
+                       minor);
+    }
+    for (const char *const *sub = (const char *const[]){"bin", "lib", "lib64", "include", NULL}; *sub; sub++) {
+        char *dir = xasprintf("%s/%s", real, *sub);
+        add_root(out, dir);
+        free(dir);
     }
     out->found = true;
     return true;

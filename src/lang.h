@@ -99,8 +99,18 @@ void tool_info_free(ToolInfo *ti);
 /* The Python of the virtual environment in folder venv, from its files
  * alone (pyvenv.cfg and where bin/python3 leads): nothing of the venv is
  * started outside the sandbox, for a folder of code someone else wrote
- * may hold one (a .pth file in it runs when Python starts). */
-bool lang_venv_python(const char *venv, ToolInfo *out, Err *err);
+ * may hold one (a .pth file in it runs when Python starts).  Its roots:
+ * the venv, and the bin, lib, lib64 and include folders of the Python
+ * installation it was made from (where bin/python3 leads, else
+ * pyvenv.cfg's home), whose real path *base gets (freshly allocated; NULL
+ * when the venv names none).  That must be a Python installation by
+ * CPython's own landmark, lib/python3.N/os.py (N the venv's version when
+ * pyvenv.cfg says it) beside an executable bin/python3.N or bin/python3:
+ * false otherwise, err saying what that Python is ("does not exist", "is
+ * not a Python installation ...", "is unknown: ..."), *base set when it
+ * exists.
+ * Whether the folder may be shown at all is the caller's to say. */
+bool lang_venv_python(const char *venv, ToolInfo *out, char **base, Err *err);
 
 /* Search dirs of path_env for an executable called name. */
 char *lang_which(const char *name, const char *path_env);

@@ -438,14 +438,6 @@ static void add_generated(Gen *g, int sdir, const char *name, const char *rel, c
         .type = xstrdup(filetype_from(name, hn >= 0 ? head : NULL, hn > 0 ? (size_t)hn : 0))};
 }
 
-static bool plain_name(const char *name)
-{
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return false;
-    return filetype_utf8_valid(name, strlen(name));
-}
-
 /* Walk the overlay's upper layer: what the program created or changed.
  * Symlinks, hard links, devices (the overlay's deletion marks), fifos
  * and sockets are never followed or copied. */
@@ -467,7 +459,7 @@ static void collect(Gen *g, int sdir, const char *rel, int depth)
             continue;
         /* A name that is not UTF-8 text, or holds control characters,
          * would break the JSON or write escapes to the user's terminal. */
-        if (!plain_name(e->d_name)) {
+        if (!filetype_plain_text(e->d_name)) {
             left_out(g->out, GEN_LEFT_NAME);
             continue;
         }

@@ -369,3 +369,76 @@ test_a_venv_in_the_folder_runs_only_inside_the_sandbox() {
   run_tide run --ephemeral --json repo/main.py
   expect_eq "$(json_get "$OUT" 'j["toolchain"][0]["version"]')" null "a version with control characters"
 }
+
+# A project that comes with its .venv says, in pyvenv.cfg's home and where
+# bin/python3 leads, which Python it was made from, and tide shows that
+# Python's folders to the program: a venv naming a home folder (its
+# ~/.ssh), or a folder that is no Python installation, is not used, and a
+# note says why.  Each venv's Python is a script that prints what it sees.
+test_a_venv_naming_a_host_folder_as_its_python_is_not_used() {
+  umask 022
+  local home=$T/home host=$T/host key p
+  key="PRIVATE-KEY-$RANDOM$RANDOM"
+  mkdir -p "$home/.ssh" "$home/bin" "$host/bin"
+  printf '%s\n' "$key" >"$home/.ssh/id_ed25519"
+  printf '%s\n' "$key" >"$host/secret"
+  printf '#!/bin/sh\ncat %s %s 2>/dev/null\necho the venv ran\n' "$home/.ssh/id_ed25519" "$host/secret" \
+    >"$home/bin/python3"
+  chmod 755 "$home/bin/python3"
+  # The control: the paths are right, outside the sandbox.
+  expect_contains "$("$home/bin/python3")" "$key"
+  # Even dressed as a Python installation, a home folder is not shown.
+  mkdir -p "$home/lib/python3.11"
+  : >"$home/lib/python3.11/os.py"
+  # pyvenv.cfg's home: the home folder, a folder that is no Python; bin/python3 leading into the home folder.
+  for p in home-cfg host-cfg home-link; do
+    mkdir -p "$p/.venv/bin"
+    printf 'import os, sys\nprint("python", [os.path.exists(p) for p in sys.argv[1:]])\n' >"$p/main.py"
+  done
+  printf 'home = %s/bin\nversion = 3.11.7\n' "$home" >home-cfg/.venv/pyvenv.cfg
+  printf 'home = %s/bin\nversion = 3.11.7\n' "$host" >host-cfg/.venv/pyvenv.cfg
+  printf 'home = /usr/bin\nversion = 3.11.7\n' >home-link/.venv/pyvenv.cfg
+  cp "$home/bin/python3" home-cfg/.venv/bin/python3
+  cp "$home/bin/python3" host-cfg/.venv/bin/python3
+  ln -s "$home/bin/python3" home-link/.venv/bin/python3
+  for p in home-cfg host-cfg home-link; do
+    HOME=$home run_tide run --ephemeral --json "$p/main.py" -- "$home/.ssh/id_ed25519" "$host/secret"
+    expect_rc 0 "$p: $ERR"
+    expect_eq "$(json_field output)" "python [False, False]" "$p: what the program saw"
+    expect_contains "$(json_get "$OUT" 'j["notes"]')" "tide did not use the venv $PWD/$p/.venv: the Python it was made from"
+  done
+  HOME=$home run_tide run --ephemeral --json home-cfg/main.py
+  expect_contains "$(json_get "$OUT" 'j["notes"][0]')" ", $home, is a folder tide shows no program"
+  HOME=$home run_tide run --ephemeral --json host-cfg/main.py
+  expect_contains "$(json_get "$OUT" 'j["notes"][0]')" ", $host, is not a Python 3.11 installation"
+}
+
+# The venvs people make still run: one of the system's Python (home =
+# /usr/bin) and one of a pyenv Python under /root, shown to the program as
+# far as Python reads it (bin, lib, include), not its other folders.
+test_a_venv_of_the_systems_or_a_pyenv_python_is_used() {
+  umask 022
+  local py d pyenv base
+  # The one python3 is, when pyenv chose it; else pyenv's newest.
+  pyenv=$(python3 -c 'import sys; print(sys.base_prefix)')/bin/python3
+  case $pyenv in /root/.pyenv/versions/3.*) ;; *) pyenv=$(ls -d /root/.pyenv/versions/3.*/bin/python3 2>/dev/null | sort -V | tail -1) ;; esac
+  [ -x "$pyenv" ] || pyenv=
+  for py in /usr/bin/python3 ${pyenv:+"$pyenv"}; do
+    d=p$RANDOM
+    mkdir "$d"
+    "$py" -m venv --without-pip "$d/.venv" || fail "$py cannot make a venv"
+    base=$("$py" -c 'import sys; print(sys.base_prefix)')
+    site=$("$d/.venv/bin/python3" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+    mkdir -p "$site/venvpkg"
+    printf 'X = "from the venv"\n' >"$site/venvpkg/__init__.py"
+    printf 'import os, sys, venvpkg\nb = sys.argv[1]\nprint(sys.prefix, venvpkg.X, os.path.isdir(b + "/lib"), os.path.isdir(b + "/share"))\n' \
+      >"$d/main.py"
+    run_tide run --ephemeral --json "$d/main.py" -- "$base"
+    expect_rc 0 "$py: $ERR"
+    # /usr is the system's: all of it is there.
+    expect_eq "$(json_field output)" "/work/.venv from the venv True $([ "$base" = /usr ] && echo True || echo False)" \
+      "what the program of a venv of $py saw"
+    expect_eq "$(json_get "$OUT" 'j["notes"]')" "[]"
+  done
+  [ -n "$pyenv" ] || skip "no pyenv Python under /root/.pyenv here (the venv of /usr/bin/python3 was)"
+}

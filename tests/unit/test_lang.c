@@ -1,8 +1,11 @@
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lang.h"
+#include "testutil.h"
 #include "xalloc.h"
 
 Test(lang, every_language_is_registered)
@@ -189,4 +192,89 @@ Test(lang, resolves_a_tool_on_path)
     cr_assert_not(lang_resolve_tool(&none, NULL, "/usr/bin:/bin", &ti, &err));
     cr_assert(strstr(err.msg, "not found"), "%s", err.msg);
     tool_info_free(&ti);
+}
+
+static char *venv_with(const char *dir, const char *cfg)
+{
+    char *venv = xasprintf("%s/.venv", dir);
+    char *p = xasprintf("%s/pyvenv.cfg", venv);
+    tu_write(p, cfg, strlen(cfg));
+    free(p);
+    p = xasprintf("%s/bin/python3", venv);
+    tu_write(p, "#!/bin/sh\n", 10);
+    cr_assert_eq(chmod(p, 0755), 0);
+    free(p);
+    return venv;
+}
+
+static bool has_root(const ToolInfo *ti, const char *dir)
+{
+    for (size_t i = 0; i < ti->roots.len; i++)
+        if (strcmp(ti->roots.items[i], dir) == 0)
+            return true;
+    return false;
+}
+
+/* A venv names the Python it was made from (pyvenv.cfg's home): taken
+ * only when that is a Python installation by CPython's own landmark, of
+ * the venv's version, and then only the folders Python reads are roots. */
+Test(lang, a_venvs_python_must_be_a_python_installation)
+{
+    char *dir = tu_tempdir(), real[PATH_MAX];
+    cr_assert(realpath(dir, real));
+    char *py = xasprintf("%s/py", real);
+    char *p = xasprintf("%s/lib/python3.11/os.py", py);
+    tu_write(p, "", 0);
+    free(p);
+    p = xasprintf("%s/share/secret", py);
+    tu_write(p, "x", 1);
+    free(p);
+    p = xasprintf("%s/bin/python3.11", py);
+    tu_write(p, "", 0);
+    cr_assert_eq(chmod(p, 0755), 0);
+    free(p);
+
+    char *cfg = xasprintf("home = %s/bin\nversion = 3.11.7\n", py);
+    char *venv = venv_with(real, cfg);
+    ToolInfo ti;
+    char *base;
+    Err err;
+    cr_assert(lang_venv_python(venv, &ti, &base, &err), "%s", err.msg);
+    cr_assert_str_eq(base, py);
+    char *bin = xasprintf("%s/bin", py), *lib = xasprintf("%s/lib", py);
+    cr_assert(has_root(&ti, venv) && has_root(&ti, bin) && has_root(&ti, lib));
+    cr_assert_not(has_root(&ti, py), "the whole installation (its share/)");
+    tool_info_free(&ti);
+    free(base);
+    free(cfg);
+
+    cfg = xasprintf("home = %s/bin\nversion = 3.12.1\n", py); /* another version's */
+    venv_with(real, cfg);
+    cr_assert_not(lang_venv_python(venv, &ti, &base, &err));
+    cr_assert(strstr(err.msg, "is not a Python 3.12 installation"), "%s", err.msg);
+    cr_assert_str_eq(base, py);
+    cr_assert_eq(ti.roots.len, 0);
+    free(base);
+    free(cfg);
+
+    cfg = xasprintf("home = %s/bin\n", real); /* a folder that is no Python */
+    venv_with(real, cfg);
+    cr_assert_not(lang_venv_python(venv, &ti, &base, &err));
+    cr_assert(strstr(err.msg, "is not a Python installation"), "%s", err.msg);
+    free(base);
+    free(cfg);
+
+    venv_with(real, "home = /no/such/python/bin\n");
+    cr_assert_not(lang_venv_python(venv, &ti, &base, &err));
+    cr_assert_str_eq(err.msg, "does not exist");
+    cr_assert_null(base);
+
+    venv_with(real, "version = 3.11.7\n"); /* names none: only the venv */
+    cr_assert(lang_venv_python(venv, &ti, &base, &err), "%s", err.msg);
+    cr_assert_null(base);
+    cr_assert_eq(ti.roots.len, 1);
+    tool_info_free(&ti);
+    free(venv);
+    free(bin);
+    free(lib);
 }
