@@ -562,6 +562,16 @@ static void mount_scratch(const Plan *p)
     }
 }
 
+/* The links every /dev has: the private devpts's terminal multiplexer,
+ * which glibc's posix_openpt (Python's os.openpty and pty) opens as
+ * /dev/ptmx, and the names of the program's descriptors (a shell's
+ * <(...), /dev/stdin). */
+static const SandboxLink dev_links[] = {
+    {"pts/ptmx", "/dev/ptmx"},         {"/proc/self/fd", "/dev/fd"},
+    {"/proc/self/fd/0", "/dev/stdin"}, {"/proc/self/fd/1", "/dev/stdout"},
+    {"/proc/self/fd/2", "/dev/stderr"},
+};
+
 static void write_files(const Plan *p, int rootfd)
 {
     for (size_t i = 0; i < p->nfiles; i++)
@@ -570,6 +580,9 @@ static void write_files(const Plan *p, int rootfd)
     for (size_t i = 0; i < p->nlinks; i++)
         if (symlinkat(p->links[i].target, rootfd, p->links_rel[i]) != 0 && errno != EEXIST)
             child_fail(p, ST_FILES, (int)(p->nfiles + i));
+    for (size_t i = 0; i < sizeof dev_links / sizeof *dev_links; i++)
+        if (symlinkat(dev_links[i].target, rootfd, dev_links[i].path + 1) != 0 && errno != EEXIST)
+            child_fail(p, ST_FILES, (int)(p->nfiles + p->nlinks + i));
 }
 
 static void loopback_up(const Plan *p)

@@ -442,3 +442,30 @@ test_a_venv_of_the_systems_or_a_pyenv_python_is_used() {
   done
   [ -n "$pyenv" ] || skip "no pyenv Python under /root/.pyenv here (the venv of /usr/bin/python3 was)"
 }
+
+test_a_program_opens_terminals_of_its_own() {
+  # /dev/ptmx (glibc's posix_openpt) leads to the private devpts: Python's
+  # os.openpty and pty.spawn work, and the terminals are the sandbox's own.
+  # The descriptor links are there too (a shell's <(...)).
+  mkdir w && cd w
+  cat >pty_use.py <<'P'
+import os, pty, subprocess
+m, s = os.openpty()
+print("openpty", os.ttyname(s))
+os.write(m, b"typed\n")
+print("slave read", os.read(s, 64))
+print("pts", sorted(os.listdir("/dev/pts")))
+pty.spawn(["/bin/sh", "-c", "test -t 0 && test -t 1 && echo spawned on a terminal"])
+r = subprocess.run(["/bin/bash", "-c", "cat <(echo substituted) /dev/stdin <<<stdin"],
+                   capture_output=True, text=True)
+print("bash", r.stdout.split(), r.stderr.strip())
+P
+  run_tide run --json pty_use.py
+  expect_rc 0
+  out=$(json_field output)
+  expect_contains "$out" "openpty /dev/pts/0"
+  expect_contains "$out" "slave read b'typed\\n'"
+  expect_contains "$out" "pts ['0', 'ptmx']"
+  expect_contains "$out" "spawned on a terminal"
+  expect_contains "$out" "bash ['substituted', 'stdin'] "
+}
