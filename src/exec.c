@@ -209,7 +209,7 @@ typedef struct View {
     size_t nfiles, capfiles;
     StrList argv, env;
     const char *scratch[6];
-    SandboxRlimit rlimits[8];
+    SandboxRlimit rlimits[10];
     size_t nrlimits;
 } View;
 
@@ -1275,6 +1275,11 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
     view_rlimit(v, RLIMIT_CPU, cpu, cpu + 1);
     st->cpu_limit = cpu;
     view_rlimit(v, RLIMIT_NPROC, (rlim_t)st->max_pids, (rlim_t)st->max_pids);
+    /* Not the caller's real-time or nice allowance (a shell of someone
+     * who has one): SCHED_FIFO on every core, or a higher priority than
+     * the user's own processes, would take the machine from them. */
+    view_rlimit(v, RLIMIT_RTPRIO, 0, 0);
+    view_rlimit(v, RLIMIT_NICE, 0, 0);
     if (!st->cg_active) /* the weaker stand-in: RLIMIT_AS would break the JVM, Go and Node */
         view_rlimit(v, RLIMIT_DATA, (rlim_t)st->memory_mib << 20, (rlim_t)st->memory_mib << 20);
 

@@ -195,3 +195,54 @@ P
   after=$(du -sk "$T" | cut -f1)
   [ $((after - before)) -lt 10240 ] || fail "the test folder grew by $((after - before)) KiB"
 }
+
+test_a_real_time_allowance_is_not_inherited() {
+  # A caller allowed real-time scheduling and a higher priority (limits.conf
+  # rtprio/nice, here prlimit): its runs are not, or a program could take
+  # every core with SCHED_FIFO.
+  cat >rt.c <<'P'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+int main(void)
+{
+    struct rlimit rt, nice;
+    getrlimit(RLIMIT_RTPRIO, &rt);
+    getrlimit(RLIMIT_NICE, &nice);
+    printf("rtprio %ld %ld nice %ld %ld\n", (long)rt.rlim_cur, (long)rt.rlim_max, (long)nice.rlim_cur,
+           (long)nice.rlim_max);
+    struct sched_param sp = {.sched_priority = 1};
+    int r = sched_setscheduler(0, SCHED_FIFO, &sp);
+    printf("fifo %s\n", r == 0 ? "TAKEN" : strerrorname_np(errno));
+    r = setpriority(PRIO_PROCESS, 0, -5);
+    printf("nice -5 %s\n", r == 0 ? "TAKEN" : strerrorname_np(errno));
+    return 0;
+}
+P
+  if ! prlimit --rtprio=50 --nice=30 true 2>/dev/null; then
+    # No CAP_SYS_RESOURCE here (a container): no allowance can be given,
+    # so the sandbox is seen setting both to 0 in the program's process.
+    command -v strace >/dev/null || skip "cannot raise RLIMIT_RTPRIO here, and no strace to look instead"
+    strace -f -qq -e trace=prlimit64,setrlimit -o trace.txt "$TIDE" run rt.c >out.txt 2>&1 ||
+      fail "tide run failed under strace: $(cat out.txt)"
+    expect_contains "$(cat out.txt)" "fifo EPERM"
+    expect_contains "$(cat trace.txt)" "RLIMIT_RTPRIO, {rlim_cur=0, rlim_max=0}"
+    expect_contains "$(cat trace.txt)" "RLIMIT_NICE, {rlim_cur=0, rlim_max=0}"
+    return
+  fi
+  gcc -o rt rt.c
+  # Outside, an unprivileged process with that allowance takes both.
+  if [ "$(id -u)" = 0 ]; then
+    outside=$(prlimit --rtprio=50 --nice=30 setpriv --reuid=4242 --regid=4242 --clear-groups ./rt)
+    expect_contains "$outside" "fifo TAKEN"
+    expect_contains "$outside" "nice -5 TAKEN"
+  fi
+  OUT=$(prlimit --rtprio=50 --nice=30 "$TIDE" run --json rt.c) || fail "tide run failed"
+  out=$(json_field output)
+  expect_contains "$out" "rtprio 0 0 nice 0 0"
+  expect_contains "$out" "fifo EPERM"
+  expect_contains "$out" "nice -5 EACCES"
+}
