@@ -1,6 +1,7 @@
 #include "syscall_filter.h"
 
 #include <errno.h>
+#include <linux/netlink.h>
 #include <linux/sched.h>
 #include <pthread.h>
 #include <linux/seccomp.h>
@@ -157,10 +158,23 @@ static int add_rules(scmp_filter_ctx ctx)
 
     /* Sockets: local, IP and netlink (getifaddrs); vsock, AF_ALG, packet
      * sockets and the rest are refused. */
-    static const int families[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK};
+    static const int families[] = {AF_UNIX, AF_INET, AF_INET6};
     for (size_t i = 0; i < sizeof families / sizeof *families && rc == 0; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
                               SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i], 0));
+    /* Netlink, but not the kernel's device events (hotplug, devices'
+     * serial numbers): a network namespace of the host's user namespace,
+     * the pool's or the host's own with --net, receives the machine's.
+     * The error of a kernel without them, at which udev-like code gives
+     * up quietly.  The protocol is compared on the 32 bits the kernel
+     * reads; "any type" is the always-true condition ALWAYS stands for. */
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT), SCMP_SYS(socket), 2,
+                              SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)AF_NETLINK, 0),
+                              SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, NETLINK_KOBJECT_UEVENT));
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+                              SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)AF_NETLINK, 0), SCMP_A1(SCMP_CMP_GE, 0, 0));
     for (int fam = 0; fam < AF_NETLINK && rc == 0; fam++)
         if (fam != AF_UNIX && fam != AF_INET && fam != AF_INET6)
             rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(socket), 1,

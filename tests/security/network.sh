@@ -161,3 +161,59 @@ P
   done
   expect_eq "$(cat "$T/accepted_unix")" "" "connections the socket took from the sandbox"
 }
+
+# The kernel broadcasts device events (hotplug, devices' serial numbers)
+# to the network namespaces of the host's user namespace: the host's own
+# (--net) and, when tide runs as root, the pool's.  A program's netlink
+# socket for them is refused, --net or not.
+test_host_device_events_do_not_reach_the_program() {
+  cat >uevent.c <<'P'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+int main(void)
+{
+    int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+    if (s < 0) {
+        printf("uevent socket %s\n", strerrorname_np(errno));
+        return 0;
+    }
+    struct sockaddr_nl a = {.nl_family = AF_NETLINK, .nl_groups = 1};
+    printf("bind %s\n", bind(s, (struct sockaddr *)&a, sizeof a) == 0 ? "ok" : strerrorname_np(errno));
+    fflush(stdout);
+    char buf[8192];
+    struct pollfd p = {s, POLLIN, 0};
+    int n = 0;
+    while (n == 0 && poll(&p, 1, 3000) > 0 && recv(s, buf, sizeof buf, 0) > 0)
+        n++;
+    printf("%d uevents\n", n);
+    return 0;
+}
+P
+  # The host makes harmless events (a "change" of /dev/null) while the
+  # program listens; only root may.
+  trigger=/sys/devices/virtual/mem/null/uevent
+  if [ -w "$trigger" ]; then
+    (while :; do echo change >"$trigger" 2>/dev/null; sleep 0.2; done) &
+    TRIGGER=$!
+    trap 'kill $TRIGGER 2>/dev/null' EXIT
+    # The control: outside, the program hears them.
+    gcc -o uevent uevent.c
+    outside=$(./uevent)
+    expect_contains "$outside" "bind ok"
+    expect_contains "$outside" "1 uevents"
+  fi
+  for net in "" --net; do
+    run_tide run --json $net uevent.c
+    expect_rc 0 "${net:-no network}"
+    expect_eq "$(json_field output)" "uevent socket EPROTONOSUPPORT" "${net:-no network}"
+  done
+  # Netlink itself still works (getifaddrs, ip's queries).
+  printf 'import socket\nprint("interfaces", [n for _, n in socket.if_nameindex()])\n' >ifs.py
+  run_tide run --json ifs.py
+  expect_eq "$(json_field output)" "interfaces ['lo']"
+}

@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <linux/netlink.h>
 #include <linux/seccomp.h>
 #include <pty.h>
 #include <sched.h>
@@ -21,7 +22,7 @@
 
 /* errno of each probe, written by a child that loaded the filter. */
 enum { P_TIOCSTI, P_TIOCSTI_HIGH, P_TCGETS, P_CLONE_NS, P_FORK, P_VSOCK, P_INET, P_PERS_Q,
-       P_PERS_NORAND, P_PTRACE, P_UNSHARE, P_COUNT };
+       P_PERS_NORAND, P_PTRACE, P_UNSHARE, P_UEVENT, P_UEVENT_HIGH, P_NETLINK_ROUTE, P_COUNT };
 
 static void probe(int results[P_COUNT])
 {
@@ -53,6 +54,9 @@ static void probe(int results[P_COUNT])
         TRY(P_PERS_NORAND, personality(ADDR_NO_RANDOMIZE));
         TRY(P_PTRACE, syscall(SYS_ptrace, 0, 0, 0, 0));
         TRY(P_UNSHARE, unshare(CLONE_NEWNS));
+        TRY(P_UEVENT, socket(AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT));
+        TRY(P_UEVENT_HIGH, syscall(SYS_socket, AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT | 0x100000000UL));
+        TRY(P_NETLINK_ROUTE, socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
         (void)!write(pipefd[1], r, sizeof r);
         _exit(0);
     }
@@ -80,6 +84,9 @@ Test(syscall_filter, refuses_the_dangerous_and_allows_the_ordinary)
     cr_expect_eq(r[P_PERS_NORAND], ENOSYS);
     cr_expect_eq(r[P_PTRACE], EPERM);
     cr_expect_eq(r[P_UNSHARE], EPERM);
+    cr_expect_eq(r[P_UEVENT], EPROTONOSUPPORT, "device events: %d", r[P_UEVENT]);
+    cr_expect_eq(r[P_UEVENT_HIGH], EPROTONOSUPPORT, "device events with high bits: %d", r[P_UEVENT_HIGH]);
+    cr_expect_eq(r[P_NETLINK_ROUTE], 0, "getifaddrs' netlink works");
 }
 
 Test(syscall_filter, cached_on_disk_reads_back_the_same)
