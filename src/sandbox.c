@@ -69,6 +69,7 @@ enum {
     ST_PIVOT,
     ST_READONLY,
     ST_USERNS,
+    ST_COUNTS,
     ST_RLIMIT,
     ST_CAPS,
     ST_FILTER,
@@ -98,6 +99,7 @@ static const char *step_name(int step)
     case ST_PIVOT: return "switching to the new root";
     case ST_READONLY: return "making the new root read-only";
     case ST_USERNS: return "entering the unprivileged user namespace";
+    case ST_COUNTS: return "lowering what the program may hold of the user's allowance (/proc/sys/user)";
     case ST_RLIMIT: return "setting resource limits";
     case ST_CAPS: return "dropping capabilities";
     case ST_FILTER: return "loading the seccomp filter";
@@ -658,6 +660,48 @@ static bool enter_user_ns(void)
            write_proc("/proc/self/setgroups", "deny") && write_proc("/proc/self/gid_map", map);
 }
 
+/* The kernel counts some things per user on the whole machine, whatever
+ * namespace holds them (its "ucounts", charged up the chain of user
+ * namespaces to the user who runs tide): a program holding the user's
+ * whole allowance of inotify instances (128) would take it from their
+ * editors, other runs and, for root, services.  Each user namespace may
+ * lower the limits for what it holds; the program's own namespace does,
+ * while this process is still root there (no program can raise them
+ * again).  fanotify and new namespaces count too, but the filter refuses
+ * them: their limits are set (each file costs ~10 us) only without it
+ * (--allow-missing seccomp). */
+static const struct {
+    const char *name, *max;
+    bool unfiltered; /* only without the filter */
+} user_counts[] = {
+    {"max_inotify_instances", "16", false}, {"max_inotify_watches", "8192", false},
+    {"max_fanotify_groups", "16", true},    {"max_fanotify_marks", "8192", true},
+    {"max_user_namespaces", "0", true},     {"max_mnt_namespaces", "0", true},
+    {"max_pid_namespaces", "0", true},      {"max_net_namespaces", "0", true},
+    {"max_ipc_namespaces", "0", true},      {"max_uts_namespaces", "0", true},
+    {"max_cgroup_namespaces", "0", true},   {"max_time_namespaces", "0", true},
+};
+
+static void limit_user_counts(const Plan *p, int report_fd)
+{
+    int dir = open("/proc/sys/user", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0 && errno != ENOENT) /* none before Linux 4.9 */
+        program_fail(report_fd, ST_COUNTS, -1);
+    for (size_t i = 0; dir >= 0 && i < sizeof user_counts / sizeof *user_counts; i++) {
+        if (user_counts[i].unfiltered && p->filter)
+            continue;
+        int fd = openat(dir, user_counts[i].name, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT)
+            continue; /* newer than this kernel (fanotify's: 5.13) */
+        size_t n = slen(user_counts[i].max);
+        if (fd < 0 || write(fd, user_counts[i].max, n) != (ssize_t)n)
+            program_fail(report_fd, ST_COUNTS, (int)i);
+        close(fd);
+    }
+    if (dir >= 0)
+        close(dir);
+}
+
 static void drop_caps(int report_fd)
 {
     for (int cap = 0; cap <= 63; cap++)
@@ -693,6 +737,7 @@ static __attribute__((noreturn)) void start_program(const Plan *p, int report_fd
     (void)unshare(CLONE_NEWCGROUP);
     if (!enter_user_ns())
         program_fail(report_fd, ST_USERNS, 0);
+    limit_user_counts(p, report_fd);
     for (size_t i = 0; i < p->nrlimits; i++) {
         struct rlimit rl = {p->rlimits[i].soft, p->rlimits[i].hard};
         if (setrlimit(p->rlimits[i].resource, &rl) != 0)

@@ -246,3 +246,63 @@ P
   expect_contains "$out" "fifo EPERM"
   expect_contains "$out" "nice -5 EACCES"
 }
+
+# inotify instances are counted per user on the whole machine
+# (fs.inotify.max_user_instances, 128), charged to the user who runs tide
+# whatever namespace holds them: a program holding them all would take
+# them from the user's editors, other runs and services.  A run holds at
+# most 16, and the user's own processes still get theirs meanwhile.
+write_inotify_hog() {
+  cat >"$1/hog.c" <<'P'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+int main(void)
+{
+    int n = 0;
+    while (inotify_init1(IN_CLOEXEC) >= 0)
+        n++;
+    printf("stopped after %d: %s\n", n, strerrorname_np(errno));
+    fflush(stdout);
+    sleep(4);
+    return 0;
+}
+P
+}
+
+# inotify_hog_run DIR [RUNNER...]: run DIR/hog.c through tide (as RUNNER),
+# and while it holds its instances, open one as that user on the host.
+inotify_hog_run() {
+  local dir=$1
+  shift
+  (cd "$dir" && "$@" "$TIDE" run --allow-missing cgroup hog.c >out.txt 2>&1) &
+  local run=$!
+  for _ in $(seq 300); do grep -q "stopped after" "$dir/out.txt" 2>/dev/null && break; sleep 0.1; done
+  HOST=$("$@" python3 -c 'import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init1(0)
+print("host", "ok" if fd >= 0 else os.strerror(ctypes.get_errno()))')
+  wait $run || fail "tide run failed: $(cat "$dir/out.txt")"
+  OUT=$(cat "$dir/out.txt")
+}
+
+test_inotify_instances_leave_the_user_theirs() {
+  write_inotify_hog "$PWD"
+  inotify_hog_run "$PWD"
+  expect_eq "$HOST" "host ok" "the user's own inotify_init1 during the run"
+  expect_contains "$OUT" "stopped after 16: EMFILE"
+  # The same for a user who is not root (the caps belong to the program's
+  # own user namespace, whoever made it).
+  [ "$(id -u)" = 0 ] || return 0
+  u=$(mktemp -d /tmp/tide-user.XXXXXX)
+  trap 'rm -rf "$u"' EXIT
+  write_inotify_hog "$u"
+  chown -R 4242:4242 "$u"
+  inotify_hog_run "$u" setpriv --reuid=4242 --regid=4242 --clear-groups \
+    env HOME="$u" XDG_DATA_HOME="$u/.d" XDG_CACHE_HOME="$u/.c" XDG_STATE_HOME="$u/.s" XDG_CONFIG_HOME="$u/.cf"
+  expect_eq "$HOST" "host ok" "uid 4242's own inotify_init1 during its run"
+  expect_contains "$OUT" "stopped after 16: EMFILE"
+}

@@ -18,6 +18,10 @@
 #include "testutil.h"
 #include "xalloc.h"
 
+/* Set by a test that runs without the seccomp filter, as
+ * --allow-missing seccomp does where there is none. */
+static bool unfiltered;
+
 /* Run /bin/sh -c script in a sandbox with only the system folders (and
  * files written in; cgroups given at the start, or at the release when
  * late), and return what it printed; NULL and err when it could not run.
@@ -44,7 +48,7 @@ static char *try_sandboxed_in(const char *workdir, const char *alias, const Sand
                         .scratch_bytes = 16 << 20, .hostname = "tide", .stdin_fd = in,
                         .stdout_fd = out[1], .stderr_fd = out[1], .cgroup = early ? early : &none,
                         .cgroup_late = late,
-                        .filter = syscall_filter_get(NULL, NULL), .hold = hold};
+                        .filter = unfiltered ? NULL : syscall_filter_get(NULL, NULL), .hold = hold};
     Sandbox *sb;
     bool started = sandbox_start(&spec, &sb, err);
     close(out[1]);
@@ -120,6 +124,27 @@ Test(sandbox, an_unprivileged_program_in_its_own_namespaces)
     cr_expect(strstr(out, "\nro\nrw\n") != NULL, "%s", out);
     cr_expect(strstr(out, "root") == NULL && strstr(out, "home") == NULL, "%s", out);
     free(out);
+}
+
+/* What the kernel counts per user on the whole machine: a run holds
+ * little of the user's allowance of inotify instances and watches (and
+ * without the filter, which refuses them, makes no namespace), and cannot
+ * raise that. */
+Test(sandbox, a_run_holds_little_of_the_users_allowances)
+{
+    for (int filtered = 1; filtered >= 0; filtered--) {
+        unfiltered = !filtered;
+        int st;
+        char *out = sandboxed(NULL,
+                              "cd /proc/sys/user && cat max_inotify_instances max_inotify_watches "
+                              "max_user_namespaces max_net_namespaces; "
+                              "(echo 1000 >max_inotify_instances) 2>/dev/null && echo RAISED; "
+                              "unshare -U true 2>/dev/null && echo MADE; echo end",
+                              false, &st);
+        const char *want = filtered ? "16\n8192\n2147483647\n2147483647\nend\n" : "16\n8192\n0\n0\nend\n";
+        cr_expect_str_eq(out, want, "filtered %d", filtered);
+        free(out);
+    }
 }
 
 Test(sandbox, files_written_in_the_root_and_in_a_scratch_folder)
