@@ -16,8 +16,9 @@
 #include "fileio.h"
 #include "xalloc.h"
 
-/* Bump when what goes into a key or an entry changes. */
-#define FORMAT "tide-build-1"
+/* Bump when what goes into a key or an entry changes.  2: kept_state;
+ * no Go build made with the cache every session shared is used again. */
+#define FORMAT "tide-build-2"
 #define MAX_ENTRIES_SEEN 5000
 #define MAX_DEPTH 8
 #define MAX_FILE (8LL << 20)
@@ -186,6 +187,8 @@ bool buildcache_key(const BuildInputs *in, char key[BUILD_KEY_LEN + 1], Err *err
         add_field(&m, "arg", *a);
     for (const char *const *e = in->envp; e && *e; e++)
         add_field(&m, "env", *e);
+    if (in->kept_state)
+        add_field(&m, "kept", in->kept_state);
     for (size_t t = 0; t < in->ntools; t++) {
         add_identity(&m, "tool", in->tools[t].exe);
         add_field(&m, "version", in->tools[t].version ? in->tools[t].version : "");

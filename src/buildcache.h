@@ -3,8 +3,9 @@
  * The key of a compile step is a hash (SHA-256, nettle) of what
  * decides its output: the language, the compile command as run (compiler
  * path, flags, file names), its environment, the compiler's identity (its
- * executable's size, mtime and inode, and its version), and the content of
- * every source and header-like file in the working folder.  The entry is
+ * executable's size, mtime and inode, and its version), the content of
+ * every source and header-like file in the working folder, and the folder
+ * of state compile steps keep (BuildInputs.kept_state).  The entry is
  * the compile step's /build folder, kept at $XDG_CACHE_HOME/tide/build/KEY.
  *
  * Safe against runs at once: entries are built in a private folder and
@@ -26,6 +27,10 @@ typedef struct BuildInputs {
     const char *const *envp;    /* its environment */
     const ToolInfo *tools;
     size_t ntools;
+    /* A host folder the compile step may write and a later one reads
+     * (a session's Go build cache), or NULL: what it holds decides the
+     * output too, so such builds are that folder's alone. */
+    const char *kept_state;
 } BuildInputs;
 
 #define BUILD_KEY_LEN 64

@@ -208,7 +208,7 @@ typedef struct View {
     SandboxFile *files;
     size_t nfiles, capfiles;
     StrList argv, env;
-    const char *scratch[6];
+    const char *scratch[7]; /* system's 3, /build, Go's cache, /work's copy */
     SandboxRlimit rlimits[10];
     size_t nrlimits;
 } View;
@@ -691,12 +691,14 @@ static char *go_module_cache(void)
     return dir;
 }
 
-/* Go's own build cache, kept between compile steps (from Go 1.20 the
- * standard library is compiled into it, not shipped).  Only compile steps
- * see it; the sandbox's uid owns it.  Go trims it itself.  The user's
- * module cache comes read-only, so that a module they downloaded builds
- * offline as it does for them (GOPROXY is off: nothing is fetched). */
-static void view_go_cache(View *v, const Job *j)
+/* Go's own build cache (from Go 1.20 the standard library is compiled
+ * into it, not shipped): the session's, kept between its compile steps
+ * (RunRequest.go_cache), owned by the sandbox's uid; or an empty one of
+ * this step's own.  Only compile steps see it.  Go trims it itself.  The
+ * user's module cache comes read-only, so that a module they downloaded
+ * builds offline as it does for them (GOPROXY is off: nothing is
+ * fetched). */
+static bool view_go_cache(View *v, Job *j)
 {
     char *mods = go_module_cache();
     if (mods) {
@@ -704,15 +706,24 @@ static void view_go_cache(View *v, const Job *j)
         env_add(v, "GOMODCACHE=" GO_MODS);
         free(mods);
     }
-    char *dir = paths_get(&j->app->paths, DIR_CACHE, "go-build");
-    struct stat st;
-    if (paths_ensure(&j->app->paths, DIR_CACHE, NULL) &&
-        (mkdir(dir, 0700) == 0 || errno == EEXIST) && lstat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (geteuid() == 0 && st.st_uid != SANDBOX_HOST_UID)
-            (void)chown(dir, SANDBOX_HOST_UID, SANDBOX_HOST_UID);
-        view_bind(v, dir, GO_CACHE, SB_BIND_RW);
+    const char *dir = j->req->go_cache;
+    if (!dir) {
+        size_t n = 0;
+        while (v->scratch[n])
+            n++;
+        v->scratch[n] = GO_CACHE;
+        v->scratch[n + 1] = NULL;
+        return true;
     }
-    free(dir);
+    struct stat st;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return job_fail(j, RUN_SANDBOX_ERROR, "cannot make Go's build cache %s: %s", dir, strerror(errno));
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return job_fail(j, RUN_SANDBOX_ERROR, "Go's build cache %s is not a folder", dir);
+    if (geteuid() == 0 && st.st_uid != SANDBOX_HOST_UID)
+        (void)chown(dir, SANDBOX_HOST_UID, SANDBOX_HOST_UID);
+    view_bind(v, dir, GO_CACHE, SB_BIND_RW);
+    return true;
 }
 
 /* Python: the user's site folder (pip install --user) on the host, and
@@ -1737,7 +1748,8 @@ static bool compile(Job *j)
     BuildInputs in = {.lang = j->lang, .workdir = j->workdir,
                       .argv = (const char *const *)v.argv.items,
                       .envp = (const char *const *)v.env.items, .tools = j->tools,
-                      .ntools = j->lang->ntools};
+                      .ntools = j->lang->ntools,
+                      .kept_state = j->lang->id == LANG_GO ? r->go_cache : NULL};
     bool cacheable = j->app->cfg.build_cache > 0 && buildcache_key(&in, key, &err);
     if (cacheable && buildcache_lookup(paths, key, &j->entry)) {
         res->build_cached = true;
@@ -1757,8 +1769,10 @@ static bool compile(Job *j)
     view_system(&v, j, false);
     v.scratch[3] = BUILD;
     v.scratch[4] = NULL;
-    if (j->lang->id == LANG_GO)
-        view_go_cache(&v, j);
+    if (j->lang->id == LANG_GO && !view_go_cache(&v, j)) {
+        view_free(&v);
+        return false;
+    }
     if (!buildcache_begin(paths, &j->build_dir, &err)) {
         view_free(&v);
         return job_fail(j, RUN_SANDBOX_ERROR, "%s", err.msg);

@@ -105,6 +105,13 @@ typedef struct RunRequest {
      * output_limit's gigabytes in memory). */
     long long keep_limit;
     bool net;                 /* --net: the host's network */
+    /* Host folder kept as Go's build cache (GOCACHE) between the compile
+     * steps of one session (its own, made when missing): a compile step
+     * that runs code (a compiler bug, a cgo flag) can change what a later
+     * build of the same session links, never another's.  Builds made with
+     * it are kept in the build cache for it alone.  NULL: an empty one in
+     * the compile step's scratch area, gone with it. */
+    const char *go_cache;
     /* Host folder (existing, empty) to copy the files the run created or
      * changed in its working directory into; NULL: do not keep them. */
     const char *generated_dir;

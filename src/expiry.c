@@ -350,6 +350,60 @@ static void gc_leftovers(App *app, Store *store, int64_t now, bool dry_run, GcRe
     free(root);
 }
 
+/* The build cache of Go every session shared before each had its own:
+ * nothing reads it now, and a hostile compile step may have changed it. */
+static void gc_shared_go_cache(App *app, bool dry_run, GcReport *r)
+{
+    char *p = paths_get(&app->paths, DIR_CACHE, "go-build");
+    struct stat st;
+    if (lstat(p, &st) == 0)
+        leftover(p, "Go's build cache all sessions shared, no longer used", 0, dry_run, r);
+    free(p);
+}
+
+/* ---------------------------------------------------------------- Go caches */
+
+/* A session's Go build cache is a cache: that of a Go session unused for
+ * expiry_hours goes (a folder session's, which never expires, with the
+ * rest; a scratch session's goes with the session), and its next build
+ * makes it again. */
+static bool gc_go_caches(App *app, Store *store, int64_t now, bool dry_run, GcReport *r, Err *err)
+{
+    int64_t *ids;
+    size_t n;
+    char *sql = xasprintf("SELECT id FROM code_sessions WHERE language = '%s' AND last_used_at <= ? ORDER BY id",
+                          lang_get(LANG_GO)->key);
+    bool listed = query_ids(store, sql, now - session_expiry_seconds(app), &ids, &n, err);
+    free(sql);
+    if (!listed)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        Session s;
+        Err e;
+        if (!session_load(app, ids[i], &s, &e))
+            continue;
+        char *dir = xasprintf("%s/" SESSION_GO_CACHE, s.dir);
+        struct stat st;
+        if (lstat(dir, &st) == 0) {
+            int64_t bytes = fileio_tree_size(dir);
+            int fd = session_lock(&s, false, &e);
+            bool ok = fd >= 0 && (dry_run || fileio_rmtree(dir, &e));
+            session_unlock(fd);
+            char *idle = idle_for(s.last_used_at, now);
+            if (ok)
+                add_item(r, "go-cache", s.id, bytes, "Go's build cache of session %lld '%s' (unused for %s)",
+                         (long long)s.id, s.name, idle);
+            else
+                sl_push_owned(&r->skipped, xasprintf("Go's build cache of session %lld: %s", (long long)s.id, e.msg));
+            free(idle);
+        }
+        free(dir);
+        session_free(&s);
+    }
+    free(ids);
+    return true;
+}
+
 /* Command lines the IDE kept (runline) for files that are gone. */
 static void gc_run_lines(App *app, bool dry_run, GcReport *r)
 {
@@ -398,12 +452,14 @@ bool expiry_gc(App *app, int64_t now, bool dry_run, GcReport *r, Err *err)
     Store *store;
     if (!app_store(app, &store, err))
         return false;
-    if (!gc_sessions(app, store, now, dry_run, r, err) || !gc_files(app, store, now, dry_run, r, err)) {
+    if (!gc_sessions(app, store, now, dry_run, r, err) || !gc_files(app, store, now, dry_run, r, err) ||
+        !gc_go_caches(app, store, now, dry_run, r, err)) {
         gc_report_free(r);
         return false;
     }
     gc_leftovers(app, store, now, dry_run, r);
     gc_stdin_leftovers(app, now, dry_run, r);
+    gc_shared_go_cache(app, dry_run, r);
     gc_run_lines(app, dry_run, r);
     return true;
 }

@@ -4,10 +4,12 @@
  * (a run, an import or export, the TUI opening them); so do the files
  * imported into them.  Generated files expire that long after they were
  * made or last exported.  Folder sessions never expire, and nothing in a
- * user's folder is ever removed.  gc also clears what a crash left
- * behind: session folders without a database row, and generated folders
- * of runs that were never recorded, and the command lines the IDE kept
-(runline) for files that are gone.  A session with a run in progress, or
+ * user's folder is ever removed; a Go session's build cache goes
+ * expiry_hours after the session's last use all the same.  gc also
+ * clears what a crash left behind: session folders without a database
+ * row, and generated folders of runs that were never recorded; the Go
+ * build cache all sessions shared before each had its own; and the
+ * command lines the IDE kept (runline) for files that are gone.  A session with a run in progress, or
  * open in the IDE (session_hold), is left for the next gc. */
 #ifndef TIDE_EXPIRY_H
 #define TIDE_EXPIRY_H

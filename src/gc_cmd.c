@@ -82,11 +82,12 @@ const Command cmd_gc = {
     "Remove what has expired and print what was removed: scratch sessions and\n"
     "the files imported into them, [session] expiry_hours (48) after their last\n"
     "use, and files runs generated, that long after they were made or last\n"
-    "exported; also folders a crash left behind.  Folder sessions never expire,\n"
-    "and nothing in your own folders is ever removed.  A session with a run in\n"
-    "progress, or open in tide's IDE, is left for the next gc.  --dry-run only\n"
-    "prints what would go.  A recorded tide run, and the IDE when it ends, do\n"
-    "the same once a day ([session] auto_gc).\n",
+    "exported; a Go session's build cache, that long after its last use; also\n"
+    "folders a crash left behind.  Folder sessions never expire, and nothing in\n"
+    "your own folders is ever removed.  A session with a run in progress, or\n"
+    "open in tide's IDE, is left for the next gc.  --dry-run only prints what\n"
+    "would go.  A recorded tide run, and the IDE when it ends, do the same once\n"
+    "a day ([session] auto_gc).\n",
     gc_run,
 };
 

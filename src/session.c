@@ -270,7 +270,7 @@ bool session_check(const Session *s, Err *err)
 
 /* ---------------------------------------------------------------- creating */
 
-static int64_t expiry_seconds(App *app)
+int64_t session_expiry_seconds(const App *app)
 {
     return (int64_t)app->cfg.expiry_hours * 3600;
 }
@@ -323,7 +323,7 @@ static bool create_session(App *app, Store *store, const Lang *lang, SessionKind
     sqlite.bind_int64(st, 4, now);
     sqlite.bind_int64(st, 5, now);
     if (kind == SESSION_SCRATCH)
-        sqlite.bind_int64(st, 6, now + expiry_seconds(app));
+        sqlite.bind_int64(st, 6, now + session_expiry_seconds(app));
     else
         sqlite.bind_null(st, 6);
     int rc = sqlite.step(st);
@@ -609,14 +609,14 @@ bool session_touch(App *app, Session *s, Err *err)
     if (!app_store(app, &store, err) || !store_begin(store, err))
         return false;
     int64_t now = session_now();
-    if (!touch_in(store, s->id, now, expiry_seconds(app), err)) {
+    if (!touch_in(store, s->id, now, session_expiry_seconds(app), err)) {
         store_rollback(store);
         return false;
     }
     if (!store_commit(store, err))
         return false;
     s->last_used_at = now;
-    s->expires_at = s->kind == SESSION_SCRATCH ? now + expiry_seconds(app) : 0;
+    s->expires_at = s->kind == SESSION_SCRATCH ? now + session_expiry_seconds(app) : 0;
     return true;
 }
 
@@ -969,7 +969,7 @@ bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, S
     SessionRun *run = xcalloc(1, sizeof *run);
     run->lock_fd = -1;
     session_copy(&run->s, s);
-    run->expiry = expiry_seconds(app);
+    run->expiry = session_expiry_seconds(app);
     run->entry = xstrdup(spec->files[0]);
     for (const char *const *a = spec->args; a && *a; a++)
         sl_push(&run->args, *a);
@@ -1449,13 +1449,16 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
     /* What exec needs from the session; the caller's request is given back
      * as it was. */
     RunRequest caller = *req;
+    char *go_cache = xasprintf("%s/" SESSION_GO_CACHE, run->s.dir);
     req->lang = s->lang;
     req->stdin_fd = in.fd;
     req->workdir = run->s.workdir;
     req->generated_dir = session_run_generated_dir(run);
+    req->go_cache = go_cache;
     rec->ran = true;
     bool ran = exec_run(app, req, cb, res, err);
     stdin_end(&in);
+    free(go_cache);
     *req = caller;
     req->lang = caller_lang ? caller_lang : s->lang;
     if (!ran) {

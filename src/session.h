@@ -7,6 +7,9 @@
  *   $XDG_DATA_HOME/tide/sessions/<id>/git/        the git folder (vcs)
  *   $XDG_DATA_HOME/tide/sessions/<id>/generated/<result id>/   files runs made
  *   $XDG_DATA_HOME/tide/sessions/<id>/lock        serialises runs in the session
+ *   $XDG_DATA_HOME/tide/sessions/<id>/go-build/   Go's build cache, the session's
+ *                                                 compile steps' alone (exec.h:
+ *                                                 RunRequest.go_cache)
  * and rows in code_sessions / code_results / code_files.
  *
  * Recording a run: lock the session, snapshot the work tree (objects only,
@@ -40,6 +43,9 @@
 #include "history.h"
 #include "lang.h"
 #include "vcs.h"
+
+/* The session's Go build cache, below its folder. */
+#define SESSION_GO_CACHE "go-build"
 
 typedef enum { SESSION_SCRATCH, SESSION_FOLDER } SessionKind;
 
@@ -238,5 +244,8 @@ char *session_dir_for(App *app, int64_t id);
  * (each may be NULL; free it) the file's path in there ("": the folder). */
 bool session_run_file(App *app, const char *path, int64_t *session_id, int64_t *result_id, char **name);
 int64_t session_now(void);
+/* How long after its last use a scratch session expires ([session]
+ * expiry_hours), and a session's Go build cache. */
+int64_t session_expiry_seconds(const App *app);
 
 #endif

@@ -297,6 +297,38 @@ test_gc_clears_what_a_crash_left() {
   expect_file "$XDG_DATA_HOME/tide/sessions/1/files/main.py"
 }
 
+# Each Go session has a build cache of its own (security.md): that of a
+# session unused for expiry_hours goes, the folder session itself stays and
+# builds again; the cache all sessions once shared goes too.
+test_gc_removes_the_go_caches_of_idle_sessions() {
+  command -v go >/dev/null || skip "Go is missing"
+  mkdir old new
+  printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("old") }\n' >old/main.go
+  printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("new") }\n' >new/main.go
+  run_tide run old/main.go
+  expect_eq "$OUT" old "$ERR"
+  run_tide run new/main.go
+  expect_eq "$OUT" new "$ERR"
+  s=$XDG_DATA_HOME/tide/sessions
+  [ -d "$s/1/go-build" ] && [ -d "$s/2/go-build" ] || fail "no Go build cache in the sessions: $(ls "$s"/*)"
+  mkdir -p "$XDG_CACHE_HOME/tide/go-build/00"
+  db "update code_sessions set last_used_at = strftime('%s','now') - 49 * 3600 where id = 1" >/dev/null
+  run_tide gc --dry-run
+  expect_contains "$OUT" "would remove go-cache: Go's build cache of session 1 'old'"
+  expect_contains "$OUT" "would remove leftover: $XDG_CACHE_HOME/tide/go-build (Go's build cache all sessions shared"
+  expect_file "$s/1/go-build"
+  run_tide gc --json
+  expect_eq "$(json_get "$OUT" 'sorted(i["kind"] for i in j["removed"])')" '["go-cache", "leftover"]'
+  [ ! -e "$s/1/go-build" ] || fail "the idle session's Go cache stayed"
+  [ ! -e "$XDG_CACHE_HOME/tide/go-build" ] || fail "the shared Go cache stayed"
+  expect_file "$s/2/go-build"
+  expect_file "$s/1/git"
+  printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("old again") }\n' >old/main.go
+  run_tide run old/main.go
+  expect_eq "$OUT" "old again" "$ERR"
+  expect_file "$s/1/go-build"
+}
+
 # The command lines the IDE keeps for files (Ctrl-F5) go once their file
 # is gone; those of files still there stay.
 test_gc_forgets_command_lines_of_files_that_are_gone() {

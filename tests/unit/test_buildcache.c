@@ -16,15 +16,20 @@ static char *put(const char *dir, const char *name, const char *text)
     return path;
 }
 
-static void key_of(const char *dir, const char *const *argv, char key[BUILD_KEY_LEN + 1])
+static void key_kept(const char *dir, const char *const *argv, const char *kept, char key[BUILD_KEY_LEN + 1])
 {
     ToolInfo tool = {.found = true, .exe = "/usr/bin/gcc", .version = "gcc 12"};
     const char *env[] = {"PATH=/usr/bin", NULL};
     BuildInputs in = {.lang = lang_by_key("c"), .workdir = dir, .argv = argv, .envp = env,
-                      .tools = &tool, .ntools = 1};
+                      .tools = &tool, .ntools = 1, .kept_state = kept};
     Err err;
     cr_assert(buildcache_key(&in, key, &err), "%s", err.msg);
     cr_assert_eq(strlen(key), BUILD_KEY_LEN);
+}
+
+static void key_of(const char *dir, const char *const *argv, char key[BUILD_KEY_LEN + 1])
+{
+    key_kept(dir, argv, NULL, key);
 }
 
 Test(buildcache, key_follows_sources_headers_and_flags_only)
@@ -59,6 +64,24 @@ Test(buildcache, key_follows_sources_headers_and_flags_only)
     free(put(dir, "target/CACHEDIR.TAG", "not the signature\n"));
     key_of(dir, argv, k4);
     cr_expect_str_neq(k3, k4, "an untagged folder is the user's");
+}
+
+/* A build made with state compile steps keep (a session's Go build
+ * cache, which one of them may have changed) is that state's alone. */
+Test(buildcache, a_build_with_kept_state_is_that_states_alone)
+{
+    char *dir = tu_tempdir();
+    const char *argv[] = {"/usr/bin/gcc", "main.c", NULL};
+    free(put(dir, "main.c", "int main(void) { return 0; }\n"));
+    char none[BUILD_KEY_LEN + 1], a[BUILD_KEY_LEN + 1], a2[BUILD_KEY_LEN + 1], b[BUILD_KEY_LEN + 1];
+    key_of(dir, argv, none);
+    key_kept(dir, argv, "/data/tide/sessions/1/go-build", a);
+    key_kept(dir, argv, "/data/tide/sessions/1/go-build", a2);
+    key_kept(dir, argv, "/data/tide/sessions/2/go-build", b);
+    cr_expect_str_eq(a, a2);
+    cr_expect_str_neq(a, b, "two sessions share a build");
+    cr_expect_str_neq(a, none, "a session and an unrecorded run share a build");
+    cr_expect_str_neq(b, none);
 }
 
 Test(buildcache, store_lookup_and_a_second_writer)
