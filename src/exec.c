@@ -209,7 +209,7 @@ typedef struct View {
     size_t nfiles, capfiles;
     StrList argv, env;
     const char *scratch[7]; /* system's 3, /build, Go's cache, /work's copy */
-    SandboxRlimit rlimits[10];
+    SandboxRlimit rlimits[12];
     size_t nrlimits;
 } View;
 
@@ -257,6 +257,18 @@ static void view_file(View *v, const char *path, const char *data, size_t len)
 static void view_rlimit(View *v, int resource, rlim_t soft, rlim_t hard)
 {
     v->rlimits[v->nrlimits++] = (SandboxRlimit){resource, soft, hard};
+}
+
+/* A share of what tide itself may use of a resource the kernel counts
+ * per user on the whole machine, across namespaces (POSIX message
+ * queues' bytes, queued signals, locked shared memory): the run's
+ * processes together hold at most that, and the rest stays the user's.
+ * Unlimited stays so. */
+static void view_rlimit_share(View *v, int resource, rlim_t parts)
+{
+    struct rlimit rl;
+    if (getrlimit(resource, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        view_rlimit(v, resource, rl.rlim_cur / parts, rl.rlim_cur / parts);
 }
 
 static void view_free(View *v)
@@ -1291,6 +1303,12 @@ static bool run_stage_once(Job *j, View *v, Stage *st, AfterFn after, bool *over
      * the user's own processes, would take the machine from them. */
     view_rlimit(v, RLIMIT_RTPRIO, 0, 0);
     view_rlimit(v, RLIMIT_NICE, 0, 0);
+    /* A run holding all of these would leave the user's other processes
+     * none (mq_open's EMFILE, sigqueue's EAGAIN, SHM_LOCK's ENOMEM) while
+     * it lasts. */
+    view_rlimit_share(v, RLIMIT_MSGQUEUE, 4);
+    view_rlimit_share(v, RLIMIT_SIGPENDING, 4);
+    view_rlimit_share(v, RLIMIT_MEMLOCK, 4);
     if (!st->cg_active) /* the weaker stand-in: RLIMIT_AS would break the JVM, Go and Node */
         view_rlimit(v, RLIMIT_DATA, (rlim_t)st->memory_mib << 20, (rlim_t)st->memory_mib << 20);
 

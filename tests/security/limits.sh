@@ -247,25 +247,52 @@ P
   expect_contains "$out" "nice -5 EACCES"
 }
 
-# inotify instances are counted per user on the whole machine
-# (fs.inotify.max_user_instances, 128), charged to the user who runs tide
-# whatever namespace holds them: a program holding them all would take
-# them from the user's editors, other runs and services.  A run holds at
-# most 16, and the user's own processes still get theirs meanwhile.
-write_inotify_hog() {
+# Some things the kernel counts per user on the whole machine, charged to
+# the user who runs tide whatever namespace holds them: inotify instances
+# (fs.inotify.max_user_instances, 128), POSIX message queues' bytes
+# (RLIMIT_MSGQUEUE), queued signals (RLIMIT_SIGPENDING) and locked shared
+# memory (RLIMIT_MEMLOCK; root is not held to it).  A program
+# holding them all would take them from the user's editors, other runs
+# and services (root's, when tide runs as root).  A run holds a share, and
+# the user's own processes still get theirs meanwhile.
+write_hog() {
   cat >"$1/hog.c" <<'P'
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/shm.h>
 #include <unistd.h>
 int main(void)
 {
     int n = 0;
     while (inotify_init1(IN_CLOEXEC) >= 0)
         n++;
-    printf("stopped after %d: %s\n", n, strerrorname_np(errno));
+    printf("inotify %d: %s\n", n, strerrorname_np(errno));
+    char name[32];
+    for (n = 0;; n++) {
+        snprintf(name, sizeof name, "/hog-%d", n);
+        if (mq_open(name, O_CREAT | O_RDWR, 0600, NULL) == (mqd_t)-1)
+            break;
+    }
+    printf("queues %d: %s\n", n, strerrorname_np(errno));
+    sigset_t rt;
+    sigemptyset(&rt);
+    sigaddset(&rt, SIGRTMIN);
+    sigprocmask(SIG_BLOCK, &rt, NULL);
+    for (n = 0; sigqueue(getpid(), SIGRTMIN, (union sigval){0}) == 0; n++)
+        ;
+    printf("signals %d: %s\n", n, strerrorname_np(errno));
+    for (n = 0; n < 4096; n++) {
+        int id = shmget(IPC_PRIVATE, 1 << 20, IPC_CREAT | 0600);
+        if (id < 0 || shmctl(id, SHM_LOCK, NULL) != 0)
+            break;
+    }
+    printf("locked %d MiB: %s\n", n, strerrorname_np(errno));
     fflush(stdout);
     sleep(4);
     return 0;
@@ -273,36 +300,52 @@ int main(void)
 P
 }
 
-# inotify_hog_run DIR [RUNNER...]: run DIR/hog.c through tide (as RUNNER),
-# and while it holds its instances, open one as that user on the host.
-inotify_hog_run() {
+# hog_run DIR [RUNNER...]: run DIR/hog.c through tide (as RUNNER), and
+# while it holds all it could get, take one of each as that user on the
+# host.
+hog_run() {
   local dir=$1
   shift
   (cd "$dir" && "$@" "$TIDE" run --allow-missing cgroup hog.c >out.txt 2>&1) &
   local run=$!
-  for _ in $(seq 300); do grep -q "stopped after" "$dir/out.txt" 2>/dev/null && break; sleep 0.1; done
-  HOST=$("$@" python3 -c 'import ctypes, os
+  for _ in $(seq 300); do grep -q "^locked" "$dir/out.txt" 2>/dev/null && break; sleep 0.1; done
+  HOST=$("$@" python3 -c 'import ctypes, os, signal
 libc = ctypes.CDLL(None, use_errno=True)
-fd = libc.inotify_init1(0)
-print("host", "ok" if fd >= 0 else os.strerror(ctypes.get_errno()))')
+def say(what, ok):
+    print(what, "ok" if ok else os.strerror(ctypes.get_errno()))
+say("inotify", libc.inotify_init1(0) >= 0)
+name = b"/tide-test-host-%d" % os.getpid()
+say("queue", libc.mq_open(name, os.O_CREAT | os.O_RDWR, 0o600, None) >= 0)
+libc.mq_unlink(name)
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGRTMIN})
+say("signal", libc.sigqueue(os.getpid(), signal.SIGRTMIN, None) == 0)
+shm = libc.shmget(0, 1 << 20, 0o1600)
+say("shm lock", shm >= 0 and libc.shmctl(shm, 11, None) == 0)  # SHM_LOCK
+libc.shmctl(shm, 0, None)  # IPC_RMID')
   wait $run || fail "tide run failed: $(cat "$dir/out.txt")"
   OUT=$(cat "$dir/out.txt")
 }
 
-test_inotify_instances_leave_the_user_theirs() {
-  write_inotify_hog "$PWD"
-  inotify_hog_run "$PWD"
-  expect_eq "$HOST" "host ok" "the user's own inotify_init1 during the run"
-  expect_contains "$OUT" "stopped after 16: EMFILE"
-  # The same for a user who is not root (the caps belong to the program's
-  # own user namespace, whoever made it).
+expect_the_user_keeps_theirs() {
+  expect_eq "$HOST" "$(printf 'inotify ok\nqueue ok\nsignal ok\nshm lock ok')" "the user's own, during the run ($1)"
+  expect_contains "$OUT" "inotify 16: EMFILE"
+  expect_contains "$OUT" "queues "
+  expect_contains "$OUT" "signals "
+  expect_contains "$OUT" "locked "
+}
+
+test_a_run_leaves_the_user_their_machine_wide_allowances() {
+  write_hog "$PWD"
+  hog_run "$PWD"
+  expect_the_user_keeps_theirs "$(id -un)"
+  # The same for a user who is not root (the limits belong to the
+  # program's own user namespace and process, whoever made them).
   [ "$(id -u)" = 0 ] || return 0
   u=$(mktemp -d /tmp/tide-user.XXXXXX)
   trap 'rm -rf "$u"' EXIT
-  write_inotify_hog "$u"
+  write_hog "$u"
   chown -R 4242:4242 "$u"
-  inotify_hog_run "$u" setpriv --reuid=4242 --regid=4242 --clear-groups \
+  hog_run "$u" setpriv --reuid=4242 --regid=4242 --clear-groups \
     env HOME="$u" XDG_DATA_HOME="$u/.d" XDG_CACHE_HOME="$u/.c" XDG_STATE_HOME="$u/.s" XDG_CONFIG_HOME="$u/.cf"
-  expect_eq "$HOST" "host ok" "uid 4242's own inotify_init1 during its run"
-  expect_contains "$OUT" "stopped after 16: EMFILE"
+  expect_the_user_keeps_theirs "uid 4242"
 }
