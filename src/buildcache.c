@@ -58,6 +58,7 @@ static bool wanted(const Lang *lang, const char *name)
 }
 
 typedef struct Walk {
+    const char *root; /* the folder, resolved */
     const Lang *lang;
     StrList files; /* relative paths */
     StrList libraries;
@@ -65,6 +66,20 @@ typedef struct Walk {
     long long total;
     Err *err;
 } Walk;
+
+/* Whether the symlink at root/rel resolves to a place inside root. */
+static bool leads_inside(const char *root, const char *rel)
+{
+    if (!root)
+        return false;
+    char *link = xasprintf("%s/%s", root, rel);
+    char *real = realpath(link, NULL);
+    size_t n = strlen(root);
+    bool inside = real && strncmp(real, root, n) == 0 && (real[n] == '/' || (n == 1 && root[0] == '/'));
+    free(real);
+    free(link);
+    return inside;
+}
 
 static bool walk(Walk *w, int dirfd, const char *rel, int depth)
 {
@@ -88,9 +103,16 @@ static bool walk(Walk *w, int dirfd, const char *rel, int depth)
             break;
         }
         struct stat st;
-        if (fstatat(dirfd, e->d_name, &st, 0) != 0)
+        if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
             continue;
         char *path = rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+        /* A symlink out of the folder leads nowhere the program is shown,
+         * and tide (root, maybe) must not open what it names for a hash: a
+         * FIFO would hang the run, /proc/kmsg be read away. */
+        if (S_ISLNK(st.st_mode) && (!leads_inside(w->root, path) || fstatat(dirfd, e->d_name, &st, 0) != 0)) {
+            free(path);
+            continue;
+        }
         if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH) {
             int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (sub >= 0) {
@@ -143,9 +165,17 @@ static void sha256_hex(const void *data, size_t len, char hex[2 * SHA256_DIGEST_
 
 static bool hash_file(const char *path, char hex[65])
 {
+    /* A regular file only, and no wait on one that turned into a FIFO
+     * since the walk looked. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
     char *data;
     size_t len;
-    if (!fileio_read(path, (size_t)MAX_FILE, &data, &len, NULL))
+    bool ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+              fileio_read_fd(fd, path, (size_t)MAX_FILE, &data, &len, NULL);
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
         return false;
     sha256_hex(data, len, hex);
     free(data);
@@ -167,9 +197,11 @@ bool buildcache_key(const BuildInputs *in, char key[BUILD_KEY_LEN + 1], Err *err
     int dirfd = open(in->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0)
         return err_sys(err, "cannot read %s", in->workdir);
-    Walk w = {.lang = in->lang, .err = err};
+    char *root = realpath(in->workdir, NULL);
+    Walk w = {.root = root, .lang = in->lang, .err = err};
     bool ok = walk(&w, dirfd, NULL, 0);
     close(dirfd);
+    free(root);
     if (!ok) {
         sl_free(&w.files);
         sl_free(&w.libraries);

@@ -201,6 +201,31 @@ open(sys.argv[2], "w").write("opened")' "$1" "$2" &
 # acts (here a host process waits on a fifo), and comparing the bytes of
 # a file, or a symlink's target, tells the program whether it guessed
 # them.  Nor may a fifo in the folder itself be opened.
+# The build cache hashes a compile's sources before anything runs, on the
+# host and maybe as root: a project's symlink out of its folder (to a host
+# file, to /proc/kmsg, which a read empties) must not make tide read it.
+test_the_build_cache_does_not_read_what_a_projects_symlink_names() {
+  mkdir host proj proj/sub
+  printf 'int secret = 1;\n' >host/secret.c
+  touch -a -d 2000-01-01 host/secret.c
+  mkfifo host/fifo.c
+  ln -s "$T/host/secret.c" proj/evil.c
+  ln -s "$T/host/fifo.c" proj/fifo.c
+  ln -s "$T/host" proj/hostdir
+  printf 'int helper(void) { return 41; }\n' >proj/sub/real.c
+  ln -s sub/real.c proj/inside.c
+  printf '#include <stdio.h>\nint helper(void);\nint main(void) { printf("%%d\\n", helper() + 1); return 0; }\n' >proj/main.c
+  RC=0
+  OUT=$(cd proj && timeout 60 "$TIDE" run -q main.c inside.c 2>&1 </dev/null) || RC=$?
+  expect_rc 0 "$OUT"
+  expect_eq "$OUT" 42
+  expect_eq "$(stat -c %X host/secret.c)" "$(date -d 2000-01-01 +%s)" "the host file was read"
+  # A link inside the folder is a source like any: its change is a new build.
+  printf 'int helper(void) { return 1; }\n' >proj/sub/real.c
+  OUT=$(cd proj && timeout 60 "$TIDE" run -q main.c inside.c 2>&1 </dev/null) || RC=$?
+  expect_eq "$OUT" 2
+}
+
 test_a_symlink_in_the_folder_never_leads_tide_to_host_files() {
   mkdir host proj
   mkfifo host/fifo proj/fifo
