@@ -249,7 +249,7 @@ Test(lang, a_venvs_python_must_be_a_python_installation)
     free(cfg);
 
     cfg = xasprintf("home = %s/bin\nversion = 3.12.1\n", py); /* another version's */
-    venv_with(real, cfg);
+    free(venv_with(real, cfg));
     cr_assert_not(lang_venv_python(venv, &ti, &base, &err));
     cr_assert(strstr(err.msg, "is not a Python 3.12 installation"), "%s", err.msg);
     cr_assert_str_eq(base, py);
@@ -258,18 +258,18 @@ Test(lang, a_venvs_python_must_be_a_python_installation)
     free(cfg);
 
     cfg = xasprintf("home = %s/bin\n", real); /* a folder that is no Python */
-    venv_with(real, cfg);
+    free(venv_with(real, cfg));
     cr_assert_not(lang_venv_python(venv, &ti, &base, &err));
     cr_assert(strstr(err.msg, "is not a Python installation"), "%s", err.msg);
     free(base);
     free(cfg);
 
-    venv_with(real, "home = /no/such/python/bin\n");
+    free(venv_with(real, "home = /no/such/python/bin\n"));
     cr_assert_not(lang_venv_python(venv, &ti, &base, &err));
     cr_assert_str_eq(err.msg, "does not exist");
     cr_assert_null(base);
 
-    venv_with(real, "version = 3.11.7\n"); /* names none: only the venv */
+    free(venv_with(real, "version = 3.11.7\n")); /* names none: only the venv */
     cr_assert(lang_venv_python(venv, &ti, &base, &err), "%s", err.msg);
     cr_assert_null(base);
     cr_assert_eq(ti.roots.len, 1);
@@ -277,4 +277,5 @@ Test(lang, a_venvs_python_must_be_a_python_installation)
     free(venv);
     free(bin);
     free(lib);
+    free(py);
 }
