@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "xalloc.h"
 
 static const struct {
@@ -140,16 +142,17 @@ const char *filetype_from(const char *name, const unsigned char *head, size_t le
     return looks_like_text(head, len) ? "text/plain" : "application/octet-stream";
 }
 
-char *filetype_detect(const char *path)
+char *filetype_detect_at(int root, const char *rel)
 {
     unsigned char head[4096];
     ssize_t n = -1;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    struct stat st;
+    int fd = fileio_open_file_beneath(root, rel, &st, NULL);
     if (fd >= 0) {
         n = read(fd, head, sizeof head);
         close(fd);
     }
-    return xstrdup(filetype_from(path, n >= 0 ? head : NULL, n > 0 ? (size_t)n : 0));
+    return xstrdup(filetype_from(rel, n >= 0 ? head : NULL, n > 0 ? (size_t)n : 0));
 }
 
 bool filetype_plain_text(const char *s)

@@ -10,9 +10,11 @@
 
 #include "xalloc.h"
 
-/* The MIME type of the file at path (freshly allocated; never NULL).  A
- * path that cannot be read is typed by its name alone. */
-char *filetype_detect(const char *path);
+/* The MIME type of the file rel below the folder root (freshly
+ * allocated; never NULL).  rel is read as fileio_open_file_beneath reads a
+ * run's paths: through no symlink, and only a regular file (opening a fifo
+ * or a device acts).  What cannot be read so is typed by its name alone. */
+char *filetype_detect_at(int root, const char *rel);
 /* Is s (n bytes) valid UTF-8: no overlong forms, surrogates or code
  * points past U+10FFFF?  NUL and control characters are allowed. */
 bool filetype_utf8_valid(const char *s, size_t n);

@@ -2,10 +2,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "filetype.h"
 #include "fileio.h"
@@ -568,18 +571,31 @@ bool history_diff(App *app, int64_t a, int64_t b, StrBuf *out, Err *err)
 
 /* Now's text of rel (below workdir): the caller's, else the disk's; a
  * file gone (or unreadable) is empty, *gone set. */
-static char *text_now(const char *workdir, const char *rel, HistoryNowText now, void *ud, size_t *len, bool *gone)
+/* rel's text now: the editor's copy, else the file below the folder root
+ * (workdir's descriptor).  A run named rel, so it is read as a run's
+ * paths are: through no symlink and only as a regular file -- a fifo put
+ * where the file was would otherwise hang the IDE in open().  Anything
+ * else is gone. */
+static char *text_now(int root, const char *workdir, const char *rel, HistoryNowText now, void *ud, size_t *len,
+                      bool *gone)
 {
     char *path = xasprintf("%s/%s", workdir, rel);
     char *text = now ? now(ud, path, len) : NULL;
-    Err read_err;
+    free(path);
     *gone = false;
-    if (!text && !fileio_read(path, DIFF_NOW_MAX, &text, len, &read_err)) {
+    if (text)
+        return text;
+    struct stat st;
+    Err read_err;
+    int fd = root >= 0 ? fileio_open_file_beneath(root, rel, &st, &read_err) : -1;
+    bool ok = fd >= 0 && fileio_read_fd(fd, rel, DIFF_NOW_MAX, &text, len, &read_err);
+    if (fd >= 0)
+        close(fd);
+    if (!ok) {
         text = xstrdup("");
         *len = 0;
         *gone = true;
     }
-    free(path);
     return text;
 }
 
@@ -589,11 +605,11 @@ typedef struct Changes {
 } Changes;
 
 /* rel as it was (then: taken) joins ch unless it is so now. */
-static void keep_if_changed(Changes *ch, const char *workdir, const char *rel, char *then, size_t tlen,
+static void keep_if_changed(Changes *ch, int root, const char *workdir, const char *rel, char *then, size_t tlen,
                             HistoryNowText now, void *ud)
 {
     HistoryChange c = {.path = xstrdup(rel), .then = then, .then_len = tlen};
-    c.now = text_now(workdir, rel, now, ud, &c.now_len, &c.gone);
+    c.now = text_now(root, workdir, rel, now, ud, &c.now_len, &c.gone);
     if (!c.gone && c.now_len == tlen && !memcmp(c.now, then, tlen)) {
         free(c.path);
         free(c.then);
@@ -616,17 +632,22 @@ bool history_files_changed(App *app, const HistoryResult *r, const char *workdir
         return err_set(err, "result #%lld keeps no code", (long long)r->id);
     Changes ch = {0};
     bool ok = true;
+    /* A folder gone or unreadable: every file in it is gone. */
+    int root = open(workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (!r->commit[0]) {
         char *code = xmalloc(r->code_len + 1);
         memcpy(code, r->code ? r->code : "", r->code_len);
         code[r->code_len] = '\0';
-        keep_if_changed(&ch, workdir, r->entry, code, r->code_len, now, ud);
+        keep_if_changed(&ch, root, workdir, r->entry, code, r->code_len, now, ud);
     } else {
         Vcs v;
         VcsFile *files = NULL;
         size_t n = 0;
-        if (!open_history(app, r->session_id, &v, err))
+        if (!open_history(app, r->session_id, &v, err)) {
+            if (root >= 0)
+                close(root);
             return false;
+        }
         ok = vcs_files(&v, r->commit, &files, &n, err);
         /* The entry first, then the rest in the snapshot's order. */
         for (int pass = 0; ok && pass < 2; pass++)
@@ -638,11 +659,13 @@ bool history_files_changed(App *app, const HistoryResult *r, const char *workdir
                 size_t tlen = 0;
                 ok = vcs_read(&v, r->commit, files[i].path, DIFF_NOW_MAX, &then, &tlen, err);
                 if (ok)
-                    keep_if_changed(&ch, workdir, files[i].path, then, tlen, now, ud);
+                    keep_if_changed(&ch, root, workdir, files[i].path, then, tlen, now, ud);
             }
         vcs_files_free(files, n);
         vcs_close(&v);
     }
+    if (root >= 0)
+        close(root);
     if (!ok) {
         history_changes_free(ch.c, ch.n);
         return false;

@@ -14,11 +14,6 @@
 #include "fileio.h"
 #include "filetype.h"
 
-static char *detect_type(const char *path)
-{
-    return filetype_detect(path);
-}
-
 static bool db_error(Store *s, Err *err, const char *what)
 {
     return err_set(err, "database %s: %s (%s)", s->path, sqlite.errmsg(s->db), what);
@@ -110,6 +105,8 @@ bool session_files_refresh(Store *store, int64_t session_id, const char *workdir
                             "UPDATE code_files SET size = ?, file_type = ?, blob_oid = ?, updated_at = ? WHERE id = ?",
                             err) &&
               store_prepare(store, &s.del, "DELETE FROM code_files WHERE id = ?", err);
+    /* A run made some of these files: each is typed through no link. */
+    int root = open(workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     size_t i = 0, j = 0;
     while (ok && (i < snap->nfiles || j < nrows)) {
         const VcsFile *f = i < snap->nfiles ? &snap->files[i] : NULL;
@@ -119,8 +116,7 @@ bool session_files_refresh(Store *store, int64_t session_id, const char *workdir
             i++, j++;
             continue; /* unchanged */
         }
-        char *full = f ? xasprintf("%s/%s", workdir, f->path) : NULL;
-        char *type = f && !f->symlink ? detect_type(full) : NULL;
+        char *type = f && !f->symlink ? filetype_detect_at(root, f->path) : NULL;
         if (cmp == 0) {
             sqlite.bind_int64(s.upd, 1, f->size);
             bind_text_or_null(s.upd, 2, type);
@@ -153,8 +149,9 @@ bool session_files_refresh(Store *store, int64_t session_id, const char *workdir
             j++;
         }
         free(type);
-        free(full);
     }
+    if (root >= 0)
+        close(root);
     sqlite.finalize(s.ins);
     sqlite.finalize(s.upd);
     sqlite.finalize(s.del);
@@ -198,7 +195,10 @@ bool session_files_add(Store *store, int64_t session_id, const char *workdir, co
         free(full);
         return false;
     }
-    char *type = detect_type(full);
+    int root = open(workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    char *type = filetype_detect_at(root, path);
+    if (root >= 0)
+        close(root);
     free(full);
     sqlite3_stmt *del, *ins;
     bool ok = store_prepare(store, &del,

@@ -1,6 +1,9 @@
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "filetype.h"
 #include "testutil.h"
@@ -29,10 +32,33 @@ Test(filetype, detect_reads_the_file)
     char *dir = tu_tempdir();
     char *path = xasprintf("%s/plot", dir);
     tu_write(path, "GIF89a......", 12);
-    char *type = filetype_detect(path);
+    int root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    char *type = filetype_detect_at(root, "plot");
     cr_expect_str_eq(type, "image/gif");
     free(type);
     free(path);
+    /* A fifo is not opened (a writer waiting on it would go on), nor is a
+     * link followed: each is typed by its name. */
+    char *fifo = xasprintf("%s/data.csv", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    type = filetype_detect_at(root, "data.csv");
+    cr_expect_str_eq(type, "text/csv");
+    free(type);
+    free(fifo);
+    char *link = xasprintf("%s/picture", dir);
+    cr_assert_eq(symlink("plot", link), 0);
+    type = filetype_detect_at(root, "picture");
+    cr_expect_str_eq(type, "application/octet-stream", "the link is not read");
+    free(type);
+    free(link);
+    /* Nor a folder's link (a project's d -> /dev). */
+    char *dlink = xasprintf("%s/d", dir);
+    cr_assert_eq(symlink(".", dlink), 0);
+    type = filetype_detect_at(root, "d/plot");
+    cr_expect_str_eq(type, "application/octet-stream", "d/plot is read through the link d");
+    free(type);
+    free(dlink);
+    close(root);
 }
 
 /* JSON takes a NUL, the search index and a listing do not. */

@@ -284,6 +284,39 @@ Test(session, runs_are_recorded_with_their_snapshot)
 /* On the thread that owns the App (tide run), a run records through the
  * App's own connection (one database open fewer); elsewhere (the IDE's
  * worker) through one of its own, and the App's stays untouched. */
+/* The IDE compares a run's files with the folder on its own thread: a
+ * fifo (or a link) put where the run's file was is not opened -- open()
+ * on a fifo waits for a writer -- and the file counts as gone. */
+Test(session, a_fifo_where_a_runs_file_was_is_gone_not_waited_on, .timeout = 10)
+{
+    Session s;
+    Err err;
+    cr_assert(session_new_scratch(&app, lang_by_key("python"), "fifo", &s, &err), "%s", err.msg);
+    put(s.workdir, "other.txt", "then\n");
+    SessionRunResult r1;
+    RunRecord rec = fake("ran\n");
+    int64_t id = run_once(&s, "main.py", &rec, &r1);
+    remove_file(s.workdir, "main.py");
+    remove_file(s.workdir, "other.txt");
+    char *fifo = xasprintf("%s/main.py", s.workdir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    char *link = xasprintf("%s/other.txt", s.workdir);
+    cr_assert_eq(symlink("/etc/hostname", link), 0);
+    HistoryResult first;
+    cr_assert(history_get(&app, id, &first, &err), "%s", err.msg);
+    HistoryChange *changes;
+    size_t n;
+    cr_assert(history_files_changed(&app, &first, s.workdir, NULL, NULL, &changes, &n, &err), "%s", err.msg);
+    cr_assert_eq(n, 2);
+    for (size_t i = 0; i < n; i++)
+        cr_assert(changes[i].gone, "%s is not a regular file in the folder now", changes[i].path);
+    history_changes_free(changes, n);
+    history_result_free(&first);
+    free(fifo);
+    free(link);
+    session_free(&s);
+}
+
 Test(session, a_run_on_the_app_thread_records_through_the_app_connection)
 {
     Session s;
