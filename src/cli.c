@@ -17,6 +17,7 @@
 #include "filetype.h"
 #include "session.h"
 #include "textnav.h"
+#include "sizetext.h"
 
 int cli_usage_error(const Command *cmd, const char *fmt, ...)
 {
@@ -72,8 +73,8 @@ void cli_daily_gc(App *app, bool tell)
     Err err;
     bool ran;
     if (expiry_auto_gc(app, session_now(), &r, &ran, &err) && ran && r.n && tell) {
-        char total[CLI_TIME_LEN];
-        cli_size(r.bytes, total);
+        char total[SIZE_TEXT_LEN];
+        size_text(r.bytes, total);
         fprintf(stderr, "tide: note: cleared what had expired (%zu item%s, %s; `tide gc --dry-run` lists what is due, "
                         "[session] auto_gc = false leaves it to tide gc)\n",
                 r.n, r.n == 1 ? "" : "s", total);
@@ -277,22 +278,6 @@ void cli_write_recorded(FILE *f, const char *data, size_t len)
         i += n;
     }
     fwrite(data + plain, 1, len - plain, f);
-}
-
-void cli_size(long long bytes, char out[CLI_TIME_LEN])
-{
-    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
-    if (bytes < 1024) {
-        snprintf(out, CLI_TIME_LEN, "%lld B", bytes);
-        return;
-    }
-    double v = (double)bytes / 1024;
-    int u = 0;
-    while (v >= 1024 && u < 3) {
-        v /= 1024;
-        u++;
-    }
-    snprintf(out, CLI_TIME_LEN, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
 }
 
 bool cli_app_init(App *app)

@@ -100,7 +100,5 @@ char *cli_shown_name(const char *s);
  * valid UTF-8, and a file may be named in any bytes; those that are not
  * UTF-8 become U+FFFD. */
 json_t *cli_json_name(const char *s);
-/* "512 B", "1.2 KiB", "3.4 MiB", ... */
-void cli_size(long long bytes, char out[CLI_TIME_LEN]);
 
 #endif

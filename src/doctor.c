@@ -11,6 +11,7 @@
 #include "lang.h"
 #include "gitlib.h"
 #include "sandbox_caps.h"
+#include "sizetext.h"
 
 static json_t *layer_json(const SandboxLayer *l)
 {
@@ -172,8 +173,8 @@ static void print_text(json_t *r)
     json_t *d = json_object_get(r, "database");
     printf("\nDatabase\n  %s\n", json_string_value(json_object_get(d, "path")));
     if (json_is_true(json_object_get(d, "ok"))) {
-        char size[CLI_TIME_LEN];
-        cli_size(json_integer_value(json_object_get(d, "bytes")), size);
+        char size[SIZE_TEXT_LEN];
+        size_text(json_integer_value(json_object_get(d, "bytes")), size);
         printf("  schema %lld; sessions %lld, runs %lld, files %lld; %s\n",
                json_integer_value(json_object_get(d, "schema_version")),
                json_integer_value(json_object_get(d, "sessions")),

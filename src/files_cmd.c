@@ -8,6 +8,7 @@
 #include "history.h"
 #include "jsonbytes.h"
 #include "session_files.h"
+#include "sizetext.h"
 
 extern const Command cmd_import, cmd_files, cmd_export;
 
@@ -180,8 +181,8 @@ static int files_run(App *app, int argc, char **argv)
         }
         printf("%-*s %-9s %9s  %-*s %-8s %-19s %s\n", nw, "NAME", "ORIGIN", "SIZE", tw, "TYPE", "AGE", "EXPIRES", "RUN");
         for (size_t i = 0; i < n; i++) {
-            char size[CLI_TIME_LEN], age[32], exp[CLI_TIME_LEN];
-            cli_size(f[i].size, size);
+            char size[SIZE_TEXT_LEN], age[32], exp[CLI_TIME_LEN];
+            size_text(f[i].size, size);
             ago(f[i].updated_at, age);
             cli_time_local(f[i].expires_at, exp);
             printf("%s%*s %-9s %9s  %-*s %-8s %-19s ", names[i], cli_pad(names[i], nw), "", f[i].origin, size, tw,

@@ -8,6 +8,7 @@
 #include "expiry.h"
 #include "recovery.h"
 #include "session.h"
+#include "sizetext.h"
 
 extern const Command cmd_gc, cmd_status;
 
@@ -41,8 +42,8 @@ static int gc_run(App *app, int argc, char **argv)
     Err err;
     if (!expiry_gc(app, session_now(), dry, &r, &err))
         return cli_fail("%s", err.msg);
-    char total[CLI_TIME_LEN];
-    cli_size(r.bytes, total);
+    char total[SIZE_TEXT_LEN];
+    size_text(r.bytes, total);
     if (json) {
         json_t *items = json_array(), *skipped = json_array();
         for (size_t i = 0; i < r.n; i++) {
@@ -58,8 +59,8 @@ static int gc_run(App *app, int argc, char **argv)
                                  (json_int_t)r.bytes, "skipped", skipped));
     } else {
         for (size_t i = 0; i < r.n; i++) {
-            char size[CLI_TIME_LEN];
-            cli_size(r.items[i].bytes, size);
+            char size[SIZE_TEXT_LEN];
+            size_text(r.items[i].bytes, size);
             char *what = cli_shown_name(r.items[i].what);
             printf("%s %s: %s (%s)\n", dry ? "would remove" : "removed", r.items[i].kind, what, size);
             free(what);
@@ -138,11 +139,11 @@ static int status_run(App *app, int argc, char **argv)
         json_object_set_new(j, "set_aside", kept);
         cli_print_json(j);
     } else {
-        char files[CLI_TIME_LEN], disk[CLI_TIME_LEN], db[CLI_TIME_LEN], total[CLI_TIME_LEN], exp[CLI_TIME_LEN];
-        cli_size(u.file_bytes, files);
-        cli_size(u.disk_bytes, disk);
-        cli_size(u.db_bytes, db);
-        cli_size(u.disk_bytes + u.db_bytes, total);
+        char files[SIZE_TEXT_LEN], disk[SIZE_TEXT_LEN], db[SIZE_TEXT_LEN], total[SIZE_TEXT_LEN], exp[CLI_TIME_LEN];
+        size_text(u.file_bytes, files);
+        size_text(u.disk_bytes, disk);
+        size_text(u.db_bytes, db);
+        size_text(u.disk_bytes + u.db_bytes, total);
         cli_time_local(u.oldest_expiry, exp);
         printf("sessions      %lld (%lld scratch, %lld folder)\n", (long long)u.sessions, (long long)u.scratch,
                (long long)u.folder);

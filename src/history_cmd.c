@@ -10,6 +10,7 @@
 #include "history.h"
 #include "jsonbytes.h"
 #include "session.h"
+#include "sizetext.h"
 
 extern const Command cmd_history, cmd_result, cmd_diff, cmd_checkout, cmd_search;
 
@@ -283,8 +284,8 @@ static int result_run(App *app, int argc, char **argv)
     if (r.message)
         printf("  message   %s\n", r.message);
     if (r.peak_memory_kb >= 0) {
-        char mem[CLI_TIME_LEN];
-        cli_size(r.peak_memory_kb * 1024, mem);
+        char mem[SIZE_TEXT_LEN];
+        size_text(r.peak_memory_kb * 1024, mem);
         printf("  memory    %s at most\n", mem);
     }
     printf("  stdin     %s", r.stdin_mode);
@@ -305,8 +306,8 @@ static int result_run(App *app, int argc, char **argv)
         }
     bool stored = false;
     for (size_t i = 0; i < r.ngenerated; i++) {
-        char size[CLI_TIME_LEN];
-        cli_size(r.generated[i].size, size);
+        char size[SIZE_TEXT_LEN];
+        size_text(r.generated[i].size, size);
         char *name = cli_shown_name(r.generated[i].path);
         printf("  generated %s (%s%s%s)%s\n", name, size, r.generated[i].type ? ", " : "",
                r.generated[i].type ? r.generated[i].type : "", r.generated[i].stored ? "" : " expired");

@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "fileio.h"
 #include "session.h"
+#include "sizetext.h"
 #include "srcdeps.h"
 
 static int run_main(App *app, int argc, char **argv);
@@ -951,16 +952,6 @@ int run_exit_code(const RunResult *res)
     }
 }
 
-static void human_size(char *buf, size_t size, long long bytes)
-{
-    if (bytes < 1024)
-        snprintf(buf, size, "%lld B", bytes);
-    else if (bytes < 1024 * 1024)
-        snprintf(buf, size, "%.1f KiB", bytes / 1024.0);
-    else
-        snprintf(buf, size, "%.1f MiB", bytes / (1024.0 * 1024.0));
-}
-
 /* Whether what tide writes on stderr now would follow a program's line
  * left unfinished where it shows: on a terminal or a file stdout shares
  * (2>&1), of either stream; else of stderr. */
@@ -1010,8 +1001,8 @@ static void print_summary(const RunOptions *o, const RunResult *res)
     if (run_result_ran(res)) {
         sb_printf(&sb, ", run %.2f s", res->execution_time);
         if (res->peak_memory_kb >= 0) {
-            char mem[32];
-            human_size(mem, sizeof mem, res->peak_memory_kb * 1024);
+            char mem[SIZE_TEXT_LEN];
+            size_text(res->peak_memory_kb * 1024, mem);
             sb_printf(&sb, ", peak memory %s", mem);
         }
         /* What let it out of its sandbox, in the record a log keeps. */
@@ -1022,8 +1013,8 @@ static void print_summary(const RunOptions *o, const RunResult *res)
         sb_printf(&sb, ": %s", res->message);
     sb_puts(&sb, "\n");
     for (size_t i = 0; i < res->ngenerated && i < 20; i++) {
-        char size[32];
-        human_size(size, sizeof size, res->generated[i].size);
+        char size[SIZE_TEXT_LEN];
+        size_text(res->generated[i].size, size);
         sb_printf(&sb, "tide: wrote %s (%s, %s)\n", res->generated[i].path, size,
                   res->generated[i].type);
     }

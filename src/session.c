@@ -18,11 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "exec.h"
 #include "fileio.h"
 #include "filetype.h"
 #include "session_files.h"
+#include "sizetext.h"
 
 /* The code column keeps at most this much of the entry file (git has all
  * of it). */
@@ -1421,9 +1421,9 @@ static size_t record_len(size_t held, long long left_out, const char *stream, St
     long long printed = (long long)held + left_out;
     if (printed <= SESSION_RECORD_STREAM_MAX)
         return held;
-    char most[CLI_TIME_LEN], all[CLI_TIME_LEN];
-    cli_size(SESSION_RECORD_STREAM_MAX, most);
-    cli_size(printed, all);
+    char most[SIZE_TEXT_LEN], all[SIZE_TEXT_LEN];
+    size_text(SESSION_RECORD_STREAM_MAX, most);
+    size_text(printed, all);
     sl_push_owned(notes, xasprintf("the record keeps the first %s of the %s the program wrote to %s", most, all,
                                    stream));
     return held < (size_t)SESSION_RECORD_STREAM_MAX ? held : (size_t)SESSION_RECORD_STREAM_MAX;

@@ -8,6 +8,7 @@
 #include "jsonbytes.h"
 #include "session.h"
 #include "session_files.h"
+#include "sizetext.h"
 
 extern const Command cmd_session;
 
@@ -203,8 +204,8 @@ static int show_run(App *app, int argc, char **argv)
             fw = cli_widen(fw, names[i], 60);
         }
         for (size_t i = 0; i < n; i++) {
-            char size[CLI_TIME_LEN];
-            cli_size(files[i].size, size);
+            char size[SIZE_TEXT_LEN];
+            size_text(files[i].size, size);
             printf("    %s%*s %-9s %9s", names[i], cli_pad(names[i], fw), "", files[i].origin, size);
             if (files[i].result_id)
                 printf("  run %lld", (long long)files[i].result_id);

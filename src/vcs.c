@@ -17,6 +17,7 @@
 
 #include "fileio.h"
 #include "gitlib.h"
+#include "sizetext.h"
 #include "snapstat.h"
 
 /* libgit2's last error as the tail of a message. */
@@ -176,18 +177,6 @@ static bool ignored(const Walk *w, const char *path)
     return gitlib.git_ignore_path_is_ignored(&ign, w->v->repo, path) == 0 && ign;
 }
 
-static char *human_size(long long n)
-{
-    /* Whole units stay whole: "50 MiB", not "50.0 MiB". */
-    if (n >= (1LL << 30))
-        return n % (1LL << 30) ? xasprintf("%.1f GiB", (double)n / (1LL << 30)) : xasprintf("%lld GiB", n >> 30);
-    if (n >= (1LL << 20))
-        return n % (1LL << 20) ? xasprintf("%.1f MiB", (double)n / (1LL << 20)) : xasprintf("%lld MiB", n >> 20);
-    if (n >= 1024)
-        return xasprintf("%.1f KiB", (double)n / 1024);
-    return xasprintf("%lld bytes", n);
-}
-
 static void note(StrList *notes, const char *fmt, ...) TIDE_FMT(2, 3);
 static void note(StrList *notes, const char *fmt, ...)
 {
@@ -201,10 +190,10 @@ static void add_file(Walk *w, const char *path, const struct stat *st)
 {
     if (S_ISREG(st->st_mode) && st->st_size > w->max_file) {
         snapstat_stat(&w->rec, SNAPSTAT_FILE, path, st); /* kept once it shrinks */
-        char *size = human_size(st->st_size), *cap = human_size(w->max_file);
+        char size[SIZE_TEXT_LEN], cap[SIZE_TEXT_LEN];
+        size_text(st->st_size, size);
+        size_text(w->max_file, cap);
         note(&w->notes, "left %s (%s) out of the snapshot: files over %s are not kept in git", path, size, cap);
-        free(size);
-        free(cap);
         return;
     }
     if (w->n == w->cap) {
@@ -502,11 +491,11 @@ static bool walk_tree(Walk *w, Err *err)
         w->unusable = true; /* what the first pass counted is not recorded */
         if (!walk(w, err))
             return false;
-        char *bytes = human_size(opt->big_bytes > 0 ? opt->big_bytes : VCS_BIG_BYTES);
+        char bytes[SIZE_TEXT_LEN];
+        size_text(opt->big_bytes > 0 ? opt->big_bytes : VCS_BIG_BYTES, bytes);
         note(&w->notes,
              "the folder is big (over %lld files or %s): the snapshot holds only its %s files outside hidden folders",
              opt->big_files > 0 ? opt->big_files : VCS_BIG_FILES, bytes, opt->lang->name);
-        free(bytes);
     }
     if (w->truncated) {
         w->unusable = true; /* where the walk stopped depends on the order of reading */
@@ -598,9 +587,9 @@ static bool index_file(Walk *w, git_index *idx, WalkFile *f, char **buf, size_t 
         }
         if (st.st_size > w->max_file) {
             close(fd);
-            char *limit = human_size(w->max_file);
+            char limit[SIZE_TEXT_LEN];
+            size_text(w->max_file, limit);
             note(&w->notes, "left %s out of the snapshot: it grew over %s while it was read", f->path, limit);
-            free(limit);
             goto out;
         }
         size_t want = (size_t)st.st_size;

@@ -25,6 +25,7 @@
 #include "runline.h"
 #include "session.h"
 #include "srcdeps.h"
+#include "sizetext.h"
 #include "srcloc.h"
 #include "textnav.h"
 #include "vcs.h"
@@ -696,16 +697,6 @@ static void panel_interrupt(Ide *ide)
 
 /* ---------------------------------------------------------------- finishing */
 
-static void human_size(char *buf, size_t size, long long bytes)
-{
-    if (bytes < 1024)
-        snprintf(buf, size, "%lld B", bytes);
-    else if (bytes < 1024 * 1024)
-        snprintf(buf, size, "%.1f KiB", bytes / 1024.0);
-    else
-        snprintf(buf, size, "%.1f MiB", bytes / (1024.0 * 1024.0));
-}
-
 static void result_line(Panel *p, const RunJob *j)
 {
     const RunResult *r = &j->res;
@@ -729,8 +720,8 @@ static void result_line(Panel *p, const RunJob *j)
         if (run_result_ran(r)) {
             sb_printf(&sb, " · run %.2f s", r->execution_time);
             if (r->peak_memory_kb >= 0) {
-                char mem[32];
-                human_size(mem, sizeof mem, r->peak_memory_kb * 1024);
+                char mem[SIZE_TEXT_LEN];
+                size_text(r->peak_memory_kb * 1024, mem);
                 sb_printf(&sb, " · peak %s", mem);
             }
         }
@@ -1287,8 +1278,8 @@ static void hist_text(Panel *p, const HistoryResult *r, int tabw)
     }
     for (size_t k = 0; k < r->ngenerated; k++) {
         const HistoryFile *f = &r->generated[k];
-        char size[32];
-        human_size(size, sizeof size, f->size);
+        char size[SIZE_TEXT_LEN];
+        size_text(f->size, size);
         sl_push_owned(&p->lines, f->stored ? xasprintf("%s (%s%s%s)", f->path, size, f->type ? ", " : "",
                                                        f->type ? f->type : "")
                                            : xasprintf("%s (expired)", f->path));
@@ -1313,9 +1304,9 @@ static void hist_show(Ide *ide, size_t i)
     hist_text(p, &full, ide->app->cfg.tab_width);
     free(p->entry_dir);
     p->entry_dir = srcloc_entry_dir(full.entry);
-    char mem[32] = "";
+    char mem[SIZE_TEXT_LEN] = "";
     if (full.peak_memory_kb >= 0)
-        human_size(mem, sizeof mem, full.peak_memory_kb * 1024);
+        size_text(full.peak_memory_kb * 1024, mem);
     snprintf(p->title, sizeof p->title, "result #%lld (%zu of %zu) · %s · %s%s%s%s", (long long)full.id, i + 1,
              p->nhist, full.status, full.entry ? full.entry : "", mem[0] ? " · peak " : "", mem,
              full.net ? " · network" : "");
