@@ -77,8 +77,9 @@ void config_free(Config *cfg)
 /* msg about line, into the warnings at its place in their order: they are
  * found in several passes (the file, the keys, the theme when the IDE
  * loads it), and the first a user sees is to be the file's first. */
-static void add_warning(Config *cfg, int line, int order, char *msg)
+static void add_warningv(Config *cfg, int line, int order, const char *fmt, va_list ap)
 {
+    char *msg = xvasprintf(fmt, ap);
     const char *file = cfg->path ? cfg->path : "config";
     char *text = line > 0 ? xasprintf("%s:%d: %s", file, line, msg) : xasprintf("%s: %s", file, msg);
     ConfigWarningAt place = {line, order, strlen(text) - strlen(msg)};
@@ -100,18 +101,16 @@ void config_warn(Config *cfg, int line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
+    add_warningv(cfg, line, line, fmt, ap);
     va_end(ap);
-    add_warning(cfg, line, line, msg);
 }
 
 void config_note(Config *cfg, int line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
+    add_warningv(cfg, line, INT_MAX, fmt, ap);
     va_end(ap);
-    add_warning(cfg, line, INT_MAX, msg);
 }
 
 typedef struct Parse {

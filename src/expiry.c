@@ -120,42 +120,64 @@ static bool exists_row(Store *store, const char *sql, int64_t a, int64_t b)
 
 /* ---------------------------------------------------------------- sessions */
 
-static bool gc_sessions(App *app, Store *store, int64_t now, bool dry_run, GcReport *r, Err *err)
+/* What a pass of gc is doing, for the callbacks of each_session. */
+typedef struct GcPass {
+    App *app;
+    int64_t now;
+    bool dry_run;
+    GcReport *r;
+} GcPass;
+
+/* fn for each session sql (taking one parameter) lists; a session that
+ * cannot be loaded (removed meanwhile) is passed over. */
+static bool each_session(GcPass *g, Store *store, const char *sql, int64_t param,
+                         void (*fn)(GcPass *g, Session *s), Err *err)
 {
     int64_t *ids;
     size_t n;
-    if (!query_ids(store,
-                   "SELECT id FROM code_sessions WHERE kind = 'scratch' AND expires_at IS NOT NULL"
-                   " AND expires_at <= ? ORDER BY id",
-                   now, &ids, &n, err))
+    if (!query_ids(store, sql, param, &ids, &n, err))
         return false;
     for (size_t i = 0; i < n; i++) {
         Session s;
         Err e;
-        if (!session_load(app, ids[i], &s, &e))
+        if (!session_load(g->app, ids[i], &s, &e))
             continue;
-        int64_t bytes = fileio_tree_size(s.dir);
-        bool ok;
-        if (session_held(&s)) {
-            ok = err_set(&e, "it is open in tide's IDE");
-        } else if (dry_run) {
-            int fd = fileio_is_dir(s.dir) ? session_lock(&s, false, &e) : -2;
-            ok = fd != -1;
-            session_unlock(fd);
-        } else {
-            ok = session_remove(app, &s, &e);
-        }
-        char *idle = idle_for(s.last_used_at, now);
-        if (ok)
-            add_item(r, "session", s.id, bytes, "session %lld '%s' (%s scratch session, unused for %s)",
-                     (long long)s.id, s.name, s.lang->name, idle);
-        else
-            sl_push_owned(&r->skipped, xasprintf("session %lld: %s", (long long)s.id, e.msg));
-        free(idle);
+        fn(g, &s);
         session_free(&s);
     }
     free(ids);
     return true;
+}
+
+static void gc_session(GcPass *g, Session *s)
+{
+    Err e;
+    int64_t bytes = fileio_tree_size(s->dir);
+    bool ok;
+    if (session_held(s)) {
+        ok = err_set(&e, "it is open in tide's IDE");
+    } else if (g->dry_run) {
+        int fd = fileio_is_dir(s->dir) ? session_lock(s, false, &e) : -2;
+        ok = fd != -1;
+        session_unlock(fd);
+    } else {
+        ok = session_remove(g->app, s, &e);
+    }
+    char *idle = idle_for(s->last_used_at, g->now);
+    if (ok)
+        add_item(g->r, "session", s->id, bytes, "session %lld '%s' (%s scratch session, unused for %s)",
+                 (long long)s->id, s->name, s->lang->name, idle);
+    else
+        sl_push_owned(&g->r->skipped, xasprintf("session %lld: %s", (long long)s->id, e.msg));
+    free(idle);
+}
+
+static bool gc_sessions(GcPass *g, Store *store, Err *err)
+{
+    return each_session(g, store,
+                        "SELECT id FROM code_sessions WHERE kind = 'scratch' AND expires_at IS NOT NULL"
+                        " AND expires_at <= ? ORDER BY id",
+                        g->now, gc_session, err);
 }
 
 /* ---------------------------------------------------------------- files */
@@ -367,41 +389,34 @@ static void gc_shared_go_cache(App *app, bool dry_run, GcReport *r)
  * expiry_hours goes (a folder session's, which never expires, with the
  * rest; a scratch session's goes with the session), and its next build
  * makes it again. */
-static bool gc_go_caches(App *app, Store *store, int64_t now, bool dry_run, GcReport *r, Err *err)
+static void gc_go_cache(GcPass *g, Session *s)
 {
-    int64_t *ids;
-    size_t n;
+    char *dir = xasprintf("%s/" SESSION_GO_CACHE, s->dir);
+    struct stat st;
+    if (lstat(dir, &st) == 0) {
+        Err e;
+        int64_t bytes = fileio_tree_size(dir);
+        int fd = session_lock(s, false, &e);
+        bool ok = fd >= 0 && (g->dry_run || fileio_rmtree(dir, &e));
+        session_unlock(fd);
+        char *idle = idle_for(s->last_used_at, g->now);
+        if (ok)
+            add_item(g->r, "go-cache", s->id, bytes, "Go's build cache of session %lld '%s' (unused for %s)",
+                     (long long)s->id, s->name, idle);
+        else
+            sl_push_owned(&g->r->skipped, xasprintf("Go's build cache of session %lld: %s", (long long)s->id, e.msg));
+        free(idle);
+    }
+    free(dir);
+}
+
+static bool gc_go_caches(GcPass *g, Store *store, Err *err)
+{
     char *sql = xasprintf("SELECT id FROM code_sessions WHERE language = '%s' AND last_used_at <= ? ORDER BY id",
                           lang_get(LANG_GO)->key);
-    bool listed = query_ids(store, sql, now - session_expiry_seconds(app), &ids, &n, err);
+    bool ok = each_session(g, store, sql, g->now - session_expiry_seconds(g->app), gc_go_cache, err);
     free(sql);
-    if (!listed)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        Session s;
-        Err e;
-        if (!session_load(app, ids[i], &s, &e))
-            continue;
-        char *dir = xasprintf("%s/" SESSION_GO_CACHE, s.dir);
-        struct stat st;
-        if (lstat(dir, &st) == 0) {
-            int64_t bytes = fileio_tree_size(dir);
-            int fd = session_lock(&s, false, &e);
-            bool ok = fd >= 0 && (dry_run || fileio_rmtree(dir, &e));
-            session_unlock(fd);
-            char *idle = idle_for(s.last_used_at, now);
-            if (ok)
-                add_item(r, "go-cache", s.id, bytes, "Go's build cache of session %lld '%s' (unused for %s)",
-                         (long long)s.id, s.name, idle);
-            else
-                sl_push_owned(&r->skipped, xasprintf("Go's build cache of session %lld: %s", (long long)s.id, e.msg));
-            free(idle);
-        }
-        free(dir);
-        session_free(&s);
-    }
-    free(ids);
-    return true;
+    return ok;
 }
 
 /* Command lines the IDE kept (runline) for files that are gone. */
@@ -452,8 +467,8 @@ bool expiry_gc(App *app, int64_t now, bool dry_run, GcReport *r, Err *err)
     Store *store;
     if (!app_store(app, &store, err))
         return false;
-    if (!gc_sessions(app, store, now, dry_run, r, err) || !gc_files(app, store, now, dry_run, r, err) ||
-        !gc_go_caches(app, store, now, dry_run, r, err)) {
+    GcPass g = {app, now, dry_run, r};
+    if (!gc_sessions(&g, store, err) || !gc_files(app, store, now, dry_run, r, err) || !gc_go_caches(&g, store, err)) {
         gc_report_free(r);
         return false;
     }
