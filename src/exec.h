@@ -105,6 +105,9 @@ typedef struct RunRequest {
      * output_limit's gigabytes in memory). */
     long long keep_limit;
     bool net;                 /* --net: the host's network */
+    /* How this front end gives a run the host's network (the CLI's option,
+     * the IDE's key), for run_result_notes when session_run records them. */
+    const char *net_how;
     /* Host folder kept as Go's build cache (GOCACHE) between the compile
      * steps of one session (its own, made when missing): a compile step
      * that runs code (a compiler bug, a cgo flag) can change what a later

@@ -856,8 +856,12 @@ static void terminal_restore(void)
 /* The run, recorded in its session (src/session.h): the one place `tide
  * run` and sessions meet.  --generated-dir and --ephemeral runs are not
  * recorded; a folder session that cannot be had does not stop the run. */
+/* How tide run gives a program the network, for the notes. */
+#define NET_HOW "tide run --net gives a run the host's network"
+
 static bool run_recorded(App *app, RunOptions *o, const RunCallbacks *cb, RunResult *res, Err *err)
 {
+    o->req.net_how = NET_HOW;
     if (o->ephemeral || (o->generated_dir && !o->session))
         return exec_run(app, &o->req, cb, res, err);
     Session s;
@@ -875,6 +879,7 @@ static bool run_recorded(App *app, RunOptions *o, const RunCallbacks *cb, RunRes
         if (sl_contains(&rec.repeated, rec.notes.items[i]))
             sl_push(&o->notes_repeated, rec.notes.items[i]);
     }
+    o->result_noted = rec.result_noted;
     bool ran = rec.ran; /* (the free clears it) */
     session_run_result_free(&rec);
     if (!ok && !ran) {
@@ -1055,8 +1060,8 @@ static int run_main(App *app, int argc, char **argv)
      * status of its own says more. */
     if (say_write_errors(&o) && rc == EXIT_OK)
         rc = EXIT_TIDE;
-    run_result_notes(&res, o.req.lang, o.workdir, o.req.net, "tide run --net gives a run the host's network",
-                     &o.notes);
+    if (!o.result_noted)
+        run_result_notes(&res, o.req.lang, o.workdir, o.req.net, NET_HOW, &o.notes);
     /* What the program wrote and tide did not keep (a recorded run has it
      * among the result's notes already). */
     if (res.generated_truncated && !o.result_id) {

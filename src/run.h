@@ -30,6 +30,7 @@ typedef struct RunOptions {
     long long session_id, result_id; /* 0: none */
     StrList notes;                   /* what the user should know about the record */
     StrList notes_repeated;          /* of notes, those a person was told at the last run */
+    bool result_noted;               /* run_result_notes' are among notes (the record has them) */
     /* Streaming (run_execute): whether the program's last byte ended a
      * line, of either stream and of stderr; the first error writing its
      * stdout [1] or stderr [2] met (0: none; a reader gone, EPIPE, is not

@@ -1468,6 +1468,10 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
         session_run_abort(run);
         return false;
     }
+    /* What the user is told about the result is the record's too: tide
+     * result and F7 show the same notes as the run did. */
+    run_result_notes(res, s->lang, run->s.workdir, req->net,
+                     req->net_how ? req->net_how : "tide run --net or the IDE's Alt-N gives a run the host's network", &run->notes);
     RecordedFile *gen = xcalloc(res->ngenerated, sizeof *gen);
     for (size_t i = 0; i < res->ngenerated; i++)
         gen[i] = (RecordedFile){res->generated[i].path, res->generated[i].size, res->generated[i].type};
@@ -1512,6 +1516,7 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
     Err rerr;
     (void)session_run_finish(run, &r, rec, &rerr);
     rec->ran = true;
+    rec->result_noted = true;
     free(toolchain);
     free(gen);
     sb_free(&in.data);

@@ -173,7 +173,10 @@ typedef struct SessionRunResult {
     int64_t result_id;
     char commit[VCS_OID_LEN + 1];   /* the snapshot, "" when there is none */
     StrList notes;                  /* things the user should know, one line each
-                                       (files left out, what could not be recorded) */
+                                       (files left out, what could not be recorded,
+                                       run_result_notes' about the result) */
+    bool result_noted;              /* run_result_notes' are among notes (and in
+                                       the record): the caller adds them no more */
     StrList repeated;               /* those of notes about the folder (what the
                                        snapshot left out) that the session's previous
                                        result had too: a person was told already */

@@ -69,6 +69,7 @@ typedef struct RunJob {
     char *project;      /* after a failed run: the entry's project, when it lies
                            above the session's folder (found on the run's thread) */
     char *entry_path; /* absolute */
+    char *net_how;    /* req.net_how: the key that gives a run the network */
     RunResult res;
     SessionRunResult rec;
     bool ok;
@@ -264,6 +265,7 @@ static void job_free(RunJob *j)
     if (j->input >= 0)
         close(j->input);
     free(j->input_name);
+    free(j->net_how);
     sl_free(&j->companions);
     sl_free(&j->left_out);
     free(j->project);
@@ -613,6 +615,8 @@ void panel_run(Ide *ide, Tab *t)
     keep_run_line(ide, t);
     j->req.args = j->args.len ? (const char *const *)j->args.items : NULL;
     j->req.net = t->run_net;
+    j->net_how = xasprintf("%s then Alt-N gives this file's runs the host's network", ide_key(ide, ACT_RUN_ARGS));
+    j->req.net_how = j->net_how;
     /* The panel shows output as it comes: only what the record keeps is held. */
     j->req.keep_limit = SESSION_RECORD_STREAM_MAX;
     j->req.stdin_fd = j->input;
@@ -1028,13 +1032,13 @@ static void finish(Ide *ide)
     for (size_t i = 0; i < j->rec.notes.len; i++)
         if (!sl_contains(&j->rec.repeated, j->rec.notes.items[i]))
             ide_message(ide, false, "%s", j->rec.notes.items[i]);
-    StrList notes = {0};
-    char *net_how = xasprintf("%s then Alt-N gives this file's runs the host's network", ide_key(ide, ACT_RUN_ARGS));
-    run_result_notes(&j->res, j->session.lang, j->session.workdir, j->req.net, net_how, &notes);
-    free(net_how);
-    for (size_t i = 0; i < notes.len; i++)
-        ide_message(ide, false, "%s", notes.items[i]);
-    sl_free(&notes);
+    if (!j->rec.result_noted) {
+        StrList notes = {0};
+        run_result_notes(&j->res, j->session.lang, j->session.workdir, j->req.net, j->net_how, &notes);
+        for (size_t i = 0; i < notes.len; i++)
+            ide_message(ide, false, "%s", notes.items[i]);
+        sl_free(&notes);
+    }
     if (j->res.status == RUN_COMPILE_ERROR && (j->companions.len || j->left_out.len)) {
         char *note = srcdeps_companions_note(&j->companions, &j->left_out);
         ide_message(ide, false, "%s", note);

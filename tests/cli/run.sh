@@ -1685,8 +1685,9 @@ P
 }
 
 # A Python program that stops on a package it lacks is told where packages
-# come from (runs are offline), in the JSON's notes and on stderr; another
-# error gets no such note.
+# come from (runs are offline), in the JSON's notes and on stderr, once; the
+# record keeps the note (tide result shows it later); another error gets no
+# such note.
 test_a_missing_python_module_says_where_packages_come_from() {
   printf 'import json\nimport no_such_pkg_tide.sub\n' >needs.py
   run_tide run --json --ephemeral needs.py
@@ -1694,6 +1695,11 @@ test_a_missing_python_module_says_where_packages_come_from() {
   expect_contains "$(json_get "$OUT" 'j["notes"]')" "Python has no module 'no_such_pkg_tide' here: runs have no network, so install the package that provides it outside tide (pip install --user, or into the project's .venv)"
   run_tide run needs.py
   expect_contains "$ERR" "tide: note: Python has no module 'no_such_pkg_tide' here"
+  expect_eq "$(grep -c 'has no module' <<<"$ERR")" 1 "said once: $ERR"
+  run_tide result --json
+  expect_contains "$(json_get "$OUT" 'j["notes"]')" "Python has no module 'no_such_pkg_tide' here"
+  run_tide result
+  expect_contains "$OUT$ERR" "Python has no module 'no_such_pkg_tide' here"
   printf 'raise ValueError("no module named here")\n' >other.py
   run_tide run --json --ephemeral other.py
   expect_eq "$(json_get "$OUT" 'j["notes"]')" "[]"
