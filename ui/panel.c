@@ -1267,6 +1267,15 @@ static void hist_text(Panel *p, const HistoryResult *r, int tabw)
         else
             plain_lines(parts[k][1], lens[k], 8, &p->lines);
     }
+    /* What the run said the user should know, as it said it then. */
+    if (r->note && r->note[0]) {
+        sl_push(&p->lines, "── notes ──");
+        for (const char *line = r->note; *line;) {
+            size_t n = strcspn(line, "\n");
+            sl_push_owned(&p->lines, xstrndup(line, n));
+            line += n + (line[n] == '\n');
+        }
+    }
     /* Which tools made it (runs recorded since schema 5). */
     StrList tools;
     history_toolchain_lines(r->toolchain, &tools);

@@ -1310,4 +1310,9 @@ test_a_missing_python_module_is_explained() {
   tui_keys F5
   tui_wait "ModuleNotFoundError" 30
   tui_wait "Python has no module 'no_such_pkg_tide' here"
+  # The record keeps it: F7 shows it under the result.
+  tui_keys F7
+  tui_wait '── notes ──'
+  tui_keys End
+  tui_wait "Python has no module 'no_such_pkg_tide' here: runs have no network"
 }
