@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -47,6 +48,19 @@ bool document_read_only(const Document *d)
     if (!d->path || stat(d->path, &st) != 0 || !S_ISREG(st.st_mode))
         return false;
     return !(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) || access(d->path, W_OK) != 0;
+}
+
+bool document_on_read_only_mount(const Document *d)
+{
+    if (!d->path)
+        return false;
+    struct statvfs vfs;
+    if (statvfs(d->path, &vfs) == 0)
+        return vfs.f_flag & ST_RDONLY;
+    char *copy = xstrdup(d->path);
+    bool ro = statvfs(dirname(copy), &vfs) == 0 && (vfs.f_flag & ST_RDONLY);
+    free(copy);
+    return ro;
 }
 
 bool document_read_file(const char *path, char **data, size_t *len, DiskStamp *stamp, Err *err)

@@ -59,6 +59,9 @@ bool document_disk_changed(const Document *d);
  * could write it anyway; it is still someone's wish) or none for us.
  * Saving replaces the file, which its folder allows, so editors ask. */
 bool document_read_only(const Document *d);
+/* The file (or, not made yet, its folder) is on a file system mounted
+ * read-only: no save can replace it, asked or not. */
+bool document_on_read_only_mount(const Document *d);
 
 /* Write a snapshot to path atomically (temporary file, fsync, rename,
  * fsync of the folder; the permissions of an existing file are kept).

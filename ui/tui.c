@@ -497,6 +497,9 @@ static void say_opened(Ide *ide, const Tab *t)
                     shown_path(ide, d->path));
     else if (!d->disk.exists)
         ide_message(ide, false, "%s is a new file: %s creates it", shown_path(ide, d->path), ide_key(ide, ACT_SAVE));
+    else if (document_on_read_only_mount(d))
+        ide_message(ide, false, "%s is on a read-only file system: %s saves a copy elsewhere", shown_path(ide, d->path),
+                    ide_key(ide, ACT_SAVE_AS));
     else if (document_read_only(d))
         ide_message(ide, false, "%s is read-only: saving will ask first", shown_path(ide, d->path));
 }
@@ -786,7 +789,8 @@ static void save_job_done(void *arg)
     } else {
         /* What matters most first: a message wider than the status bar
          * (80 columns) loses its end. */
-        ide_message(ide, true, "your edits are kept: %s (the file is unchanged)", short_paths(ide, j->err.msg));
+        ide_message(ide, true, "your edits are kept: %s (the file is unchanged; %s saves them elsewhere)",
+                    short_paths(ide, j->err.msg), ide_key(ide, ACT_SAVE_AS));
         ide->quitting = false;
         if (j->then == THEN_RUN)
             panel_cancel_start(ide);
@@ -1064,6 +1068,14 @@ void ide_save(Ide *ide, Tab *t, AfterSave then)
     }
     if (t->doc->locked) {
         refuse_record_tab(ide, t->doc->path, "saved");
+        return;
+    }
+    /* No answer makes a read-only mount writable: say so at once. */
+    if (document_on_read_only_mount(t->doc)) {
+        ide->quitting = false;
+        panel_cancel_start(ide);
+        ide_message(ide, true, "your edits are kept: %s is on a read-only file system (%s saves them elsewhere)",
+                    shown_path(ide, t->doc->path), ide_key(ide, ACT_SAVE_AS));
         return;
     }
     /* Replacing a file that changed on disk, or a read-only one, asks.

@@ -381,7 +381,7 @@ test_failed_save_on_full_disk_loses_nothing() {
   tui_wait 'f.txt +'
   tui_keys C-s
   tui_wait ' your edits are kept: cannot save f.txt: No space left on device (the file'
-  tui_wait ' unchanged)'
+  tui_wait ' unchanged; Alt-S saves them elsewhere)'
   expect_eq "$(cat disk/f.txt)" 'original content'
   [ -z "$(ls -A disk | grep -v -e '^f.txt$' -e '^filler$')" ] || fail "a temporary file was left: $(ls -A disk)"
   tui_wait 'f.txt +'
@@ -390,6 +390,31 @@ test_failed_save_on_full_disk_loses_nothing() {
   tui_keys C-s
   tui_wait 'saved f.txt'
   expect_eq "$(wc -c <disk/f.txt)" 40017
+}
+
+# A folder that cannot be written (here a read-only mount; for root, whom
+# modes do not stop) keeps the edits, says why, and Save As puts them
+# elsewhere.
+test_a_read_only_folder_keeps_the_edits_and_save_as_takes_them() {
+  [ "$(id -u)" = 0 ] || skip "a read-only bind mount needs root"
+  mkdir ro
+  printf 'original\n' >ro/f.txt
+  { mount --bind ro ro && mount -o remount,ro,bind ro; } 2>/dev/null || skip "cannot mount read-only here"
+  tui_start -x 100 ro/f.txt
+  trap 'tui_stop; umount -l "$T/ro" 2>/dev/null' EXIT
+  tui_wait 'f.txt is on a read-only file system: Alt-S saves a copy elsewhere'
+  tui_keys End
+  tui_type ' edited'
+  tui_keys C-s
+  tui_wait 'your edits are kept: f.txt is on a read-only file system (Alt-S saves them elsewhere)'
+  expect_eq "$(cat ro/f.txt)" 'original'
+  tui_keys M-s
+  tui_wait 'Save as:'
+  tui_keys C-u
+  tui_type "$T/elsewhere.txt"
+  tui_keys Enter
+  tui_wait 'saved '
+  expect_eq "$(cat elsewhere.txt)" 'original edited'
 }
 
 # A read-only file is said so on opening, and saving over it asks (the
