@@ -823,13 +823,42 @@ static size_t used_lines(const Panel *p)
     return n;
 }
 
+/* The lines the view scrolls over: a live program's whole terminal
+ * (where it draws next may be any row), a finished run's down to its last
+ * line with text -- its terminal keeps the height it had, and a panel made
+ * smaller since would show the blank rows under the output and never reach
+ * its top. */
+static size_t shown_lines(const Panel *p)
+{
+    return p->thread_live || !p->ran ? total_lines(p) : used_lines(p);
+}
+
+/* The panel's rows for the output (under its title). */
+static int view_rows(const Ide *ide)
+{
+    return ide->r_panel.h > 1 ? ide->r_panel.h - 1 : 1;
+}
+
+static void show_line(Ide *ide, long i);
+
+/* Scrolled back no further than the first line. */
+static void clamp_scroll(Ide *ide)
+{
+    Panel *p = ide->panel;
+    long most = (long)shown_lines(p) - view_rows(ide);
+    if (p->scroll > most)
+        p->scroll = most > 0 ? (int)most : 0;
+    if (p->scroll < 0)
+        p->scroll = 0;
+}
+
 /* The first line shown in `rows` rows.  A finished run's output moves up
  * while a long message covers the panel's last rows, as far as its last
  * line needs to stay in sight (the note about an error must not hide the
  * error); a running program's rows stay where its terminal has them. */
 static long first_shown(const Panel *p, int rows)
 {
-    long first = (long)total_lines(p) - rows - p->scroll;
+    long first = (long)shown_lines(p) - rows - p->scroll;
     if (first < 0)
         first = 0;
     if (!p->thread_live && p->hidden > 0 && p->scroll == 0) {
@@ -1050,6 +1079,15 @@ static void finish(Ide *ide)
         ide_message(ide, false, "its project is %s: open that folder to run it with the project", j->project);
     /* Errors that name a place: the first is selected, Enter goes there. */
     p->sel = first_location(p);
+    /* The panel shows the end of the output; Enter goes to the first
+     * error, which is to be seen (a compiler's first error is far above
+     * its last warning). */
+    if (p->sel >= 0) {
+        int rows = view_rows(ide);
+        long first = first_shown(p, rows);
+        if (p->sel < first || p->sel >= first + rows)
+            show_line(ide, p->sel);
+    }
     /* An error to go to, or a picture to see: Enter is for them. */
     if (ide->focus == FOCUS_PANEL && p->sel < 0 && !p->title_error && !p->pictures.len)
         ide->focus = FOCUS_EDITOR;
@@ -1973,7 +2011,7 @@ bool panel_key(Ide *ide, Key k)
         panel_flush_input(ide);
         return true;
     }
-    long n = p->history ? (long)p->lines.len : (long)total_lines(p);
+    long n = p->history ? (long)p->lines.len : (long)shown_lines(p);
     int page = ide->r_panel.h > 3 ? ide->r_panel.h - 2 : 1;
     switch (k) {
     case TK_ENTER:
@@ -2023,7 +2061,7 @@ bool panel_key(Ide *ide, Key k)
         if (p->history)
             p->text_top = 0;
         else
-            p->scroll = (int)p->nsb;
+            p->scroll = INT_MAX; /* (clamped below) */
         break;
     case TK_END:
         p->text_top = 0;
@@ -2069,10 +2107,7 @@ bool panel_key(Ide *ide, Key k)
     }
     if (p->text_top < 0)
         p->text_top = 0;
-    if (p->scroll < 0)
-        p->scroll = 0;
-    if (p->scroll > (int)p->nsb)
-        p->scroll = (int)p->nsb;
+    clamp_scroll(ide);
     return true;
 }
 
@@ -2204,16 +2239,13 @@ static void show_line(Ide *ide, long i)
         p->text_top = top < 0 ? 0 : top;
         return;
     }
-    long total = (long)total_lines(p);
+    long total = (long)shown_lines(p);
     if (top > total - rows)
         top = total - rows;
     if (top < 0)
         top = 0;
     p->scroll = (int)(total - rows - top);
-    if (p->scroll < 0)
-        p->scroll = 0;
-    if (p->scroll > (int)p->nsb)
-        p->scroll = (int)p->nsb;
+    clamp_scroll(ide);
 }
 
 /* The next place (dir 1) or the one before (-1) where the output holds
@@ -2398,10 +2430,7 @@ bool panel_drag(Ide *ide, int y, int x)
             p->text_top = 0;
     } else if (dir) {
         p->scroll -= dir;
-        if (p->scroll < 0)
-            p->scroll = 0;
-        if (p->scroll > (int)p->nsb)
-            p->scroll = (int)p->nsb;
+        clamp_scroll(ide);
     }
     shown_at(ide, y, x, &p->pick_line[1], &p->pick_col[1]);
     p->picked = p->pick_line[0] != p->pick_line[1] || p->pick_col[0] != p->pick_col[1];
@@ -2432,10 +2461,7 @@ void panel_mouse(Ide *ide, const InputEvent *ev)
             p->scroll += d;
         if (p->text_top < 0)
             p->text_top = 0;
-        if (p->scroll < 0)
-            p->scroll = 0;
-        if (p->scroll > (int)p->nsb)
-            p->scroll = (int)p->nsb;
+        clamp_scroll(ide);
         return;
     }
     if (ev->mouse != MOUSE_PRESS)

@@ -2383,7 +2383,12 @@ static bool open_start(Ide *ide, const TuiOptions *opt, Err *err)
         ide->root = path ? xstrdup(real) : cwd();
         ide->explorer_visible = true;
         new_untitled(ide);
-        ide->focus = FOCUS_EXPLORER;
+        /* Keys go where the cursor shows: the untitled tab.  In the tree
+         * letters are commands (r renames, n makes a file), and code typed
+         * there renamed files. */
+        ide->focus = FOCUS_EDITOR;
+        ide_message(ide, false, "%s: the file tree (Enter opens a file) · %s opens one by name",
+                    ide_key(ide, ACT_EXPLORER), ide_key(ide, ACT_OPEN));
         /* Nothing to open: offer a scratch session. */
         if (!path && fileio_is_empty_dir(ide->root, false))
             ide->overlay = OVERLAY_LANG, ide->langsel_mode = LANGSEL_SCRATCH;

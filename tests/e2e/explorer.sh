@@ -3,6 +3,10 @@
 
 . "$TESTS/e2e/lib/tmux.sh"
 
+# A folder opens with its tree beside an untitled tab, which has the keys:
+# code typed at once goes there, not to the tree's commands (r renamed the
+# file selected, n made one).  Ctrl-E goes to the tree, as the status bar
+# says.
 test_folder_opens_with_the_tree_and_enter_opens_a_file() {
   mkdir -p proj/src proj/docs
   echo 'print(1)' >proj/main.py
@@ -13,6 +17,12 @@ test_folder_opens_with_the_tree_and_enter_opens_a_file() {
   tui_wait '> docs/'
   tui_wait '> src/'
   tui_wait '  main.py'
+  tui_wait 'Ctrl-E: the file tree (Enter opens a file)'
+  tui_type 'print(1)'
+  tui_wait 'untitled +'
+  expect_eq "$(ls proj)" "$(printf 'docs\nmain.py\nsrc')" "typing touched the folder"
+  tui_keys C-z
+  tui_keys C-e
   # Folders first, then files: docs, src, main.py.
   tui_keys Down Down Enter
   tui_wait '1 print(1)'
@@ -64,6 +74,7 @@ test_the_wheel_scrolls_the_tree_and_leaves_the_selection() {
   for i in $(seq -w 1 60); do echo "this is file $i" >"w/file$i.txt"; done
   tui_start w
   tui_wait 'file01.txt'
+  tui_keys C-e
   # Row 2 is the first entry.
   tui_mouse 65 5 10
   tui_wait_gone 'file01.txt'
@@ -91,7 +102,7 @@ test_new_rename_delete() {
   echo keep >p/keep.txt
   tui_start p
   tui_wait 'keep.txt'
-  tui_keys n
+  tui_keys C-e n
   tui_wait 'New file in'
   tui_type 'made.txt'
   tui_keys Enter
@@ -151,7 +162,7 @@ test_the_files_a_run_wrote_are_not_deleted_from_the_tree() {
   printf 'open("out.csv", "w").write("a,b\\n")\nprint("written")\n' >p/w.py
   tui_start p
   tui_wait 'w.py'
-  tui_keys Down Enter
+  tui_keys C-e Down Enter
   tui_wait 'open("out.csv"'
   tui_keys F5
   tui_wait 'ok · exit 0' 30
@@ -213,7 +224,7 @@ for i in range(6000): open("big/f%05d.txt" % i, "w").close()'
   tui_wait ' big (5000/6000)'
   tui_wait '  f00000.txt'
   tui_wait '  f00001.txt'
-  tui_keys End
+  tui_keys C-e End
   tui_wait '  f04999.txt'
 }
 
@@ -256,7 +267,7 @@ test_the_tree_is_read_off_the_ui_thread() {
   TIDE=$T/traced-tide tui_start .
   tui_wait 'sub/'
   # (.xdg/, the test's own, comes first.)
-  tui_keys Down Enter
+  tui_keys C-e Down Enter
   tui_wait 'v sub/'
   tui_wait 'first.txt'
   # Unfolded by the user, sub was read at once; from the next key on,

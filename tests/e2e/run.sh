@@ -484,6 +484,54 @@ test_compiler_error_jumps_to_its_line() {
   tui_wait 'ok · exit 0' 60
 }
 
+# A compiler's first error far above its last lines: the panel shows it
+# (it is what Enter goes to), not only the end of the output.
+test_the_first_error_is_in_sight_after_a_long_compile_output() {
+  {
+    printf '#include <stdio.h>\nint main(void)\n{\n    int broken = ;\n'
+    for i in $(seq 1 12); do printf '    int unused%d = 0;\n' "$i"; done
+    printf '    return 0;\n}\n'
+  } >many.c
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[lang.c]\ncompile = gcc -Wall -o {out} {files}\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  tui_start -y 30 many.c
+  tui_wait 'int broken = ;'
+  tui_keys F5
+  tui_wait 'compile_error · compile' 60
+  tui_wait "many.c:4:18: error: expected expression"
+  tui_keys Enter
+  tui_wait 'C  Ln 4, Col 18'
+}
+
+# A finished run's output stays in sight when the terminal gets smaller,
+# and all of it can be scrolled back to (its terminal keeps the height it
+# had: the panel showed its blank rows and could not reach its top).
+test_a_finished_runs_output_survives_a_smaller_terminal() {
+  printf 'for i in range(20):\n    print("row", i)\n' >rows.py
+  tui_start -y 40 rows.py
+  tui_wait 'print("row", i)'
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_wait 'row 19'
+  tui_tmux resize-window -t 0 -x 120 -y 26
+  tui_wait 'row 19'
+  tui_keys F6 Home
+  tui_wait $'\nrow 0\n'
+  tui_keys End
+  tui_wait 'row 19'
+  printf 'print("hi")\nprint("there")\n' >short.py
+  tui_keys C-o
+  tui_wait 'Open file:'
+  tui_type short.py
+  tui_keys Enter
+  tui_wait 'print("there")'
+  tui_tmux resize-window -t 0 -x 120 -y 40
+  tui_keys F5
+  tui_wait 'ok · exit 0' 30
+  tui_tmux resize-window -t 0 -x 120 -y 28
+  tui_wait $'\nhi\nthere\n'
+}
+
 # In an 80-column terminal the result line fills the panel's title; the
 # key that goes to the error still shows, shorter, at the title's end.
 test_an_error_to_go_to_says_so_in_a_narrow_terminal() {
@@ -1175,7 +1223,7 @@ test_files_the_run_writes_are_listed() {
   printf 'open("out.csv", "w").write("a,b\\n1,2\\n")\nprint("written")\n' >p/w.py
   tui_start p
   tui_wait 'w.py'
-  tui_keys Down Enter
+  tui_keys C-e Down Enter
   tui_wait 'open("out.csv"'
   tui_keys F5
   tui_wait 'ok · exit 0' 30
