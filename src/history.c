@@ -297,13 +297,32 @@ bool history_parse_id(const char *s, int64_t *id, Err *err)
 
 /* ---------------------------------------------------------------- search */
 
-/* Search reads the first few MiB of each text: a run that printed a
- * gigabyte is still found by what it printed first. */
-#define INDEX_MAX (4u << 20)
+/* Search reads the first MiB of each text: a run that printed a gigabyte
+ * is still found by what it printed first.  More costs the record's
+ * writer: FTS5's trigrams of a MiB of varied text (base64, hashes) take
+ * most of a second to index, holding the database's write lock -- at 4 MiB
+ * ten seconds on a busy machine, and a run of another session waiting to
+ * be recorded gave up. */
+#define INDEX_MAX (1u << 20)
 
 static size_t index_len(const char *s, size_t len)
 {
     return s ? (len < INDEX_MAX ? len : INDEX_MAX) : 0;
+}
+
+/* s (len bytes) as the index takes it: text made clean, at most INDEX_MAX
+ * bytes of it (bytes that were not UTF-8 grow threefold as U+FFFD), cut
+ * between characters. */
+static void index_text(const char *s, size_t len, StrBuf *out)
+{
+    filetype_clean_text(s, index_len(s, len), out);
+    if (out->len > INDEX_MAX) {
+        size_t n = INDEX_MAX;
+        while (n > 0 && ((unsigned char)out->data[n] & 0xc0) == 0x80)
+            n--;
+        out->len = n;
+        out->data[n] = '\0';
+    }
 }
 
 bool history_index(Store *store, int64_t id, const char *entry, const char *code, size_t code_len,
@@ -314,9 +333,9 @@ bool history_index(Store *store, int64_t id, const char *entry, const char *code
                        "INSERT INTO run_search (rowid, entry, code, output, error) VALUES (?, ?, ?, ?, ?)", err))
         return false;
     StrBuf c = {0}, o = {0}, e = {0};
-    filetype_clean_text(code, index_len(code, code_len), &c);
-    filetype_clean_text(output, index_len(output, output_len), &o);
-    filetype_clean_text(error, index_len(error, error_len), &e);
+    index_text(code, code_len, &c);
+    index_text(output, output_len, &o);
+    index_text(error, error_len, &e);
     sqlite.bind_int64(st, 1, id);
     sqlite.bind_text(st, 2, entry, -1, SQLITE_STATIC);
     sqlite.bind_text64(st, 3, c.data, c.len, SQLITE_STATIC, SQLITE_UTF8);

@@ -88,8 +88,9 @@ const Command cmd_run = {
     "                             on first use\n"
     "      --ephemeral            record nothing: no session, no history\n"
     "  -q, --quiet                nothing of tide's own on stderr (no summary, no\n"
-    "                             notes) unless tide itself failed: the program's\n"
-    "                             output alone, its status in tide's exit status\n"
+    "                             notes) unless tide itself failed (to run it, to\n"
+    "                             record it): the program's output alone, its\n"
+    "                             status in tide's exit status\n"
     "      --allow-missing LAYERS run even though these sandbox layers are missing\n"
     "                             on this machine (comma-separated): cgroup (limits\n"
     "                             fall back to RLIMIT_DATA and RLIMIT_NPROC),\n"
@@ -888,7 +889,7 @@ static bool run_recorded(App *app, RunOptions *o, const RunCallbacks *cb, RunRes
             snprintf(res->message, sizeof res->message, "%.*s", (int)sizeof res->message - 1, err->msg);
             return false;
         }
-        sl_push_owned(&o->notes, xasprintf("this run is not recorded: %s", err->msg));
+        sl_push_owned(&o->notes, xasprintf(SESSION_NOT_RECORDED "%s", err->msg));
         o->session_id = 0;
         return exec_run(app, &o->req, cb, res, err);
     }
@@ -1091,9 +1092,16 @@ static int run_main(App *app, int argc, char **argv)
         if (!cli_print_json(j))
             rc = EXIT_FAIL;
     } else if (o.quiet) {
-        /* Only what the program's own exit status cannot say: tide failed. */
+        /* Only what the program's own exit status cannot say: tide failed
+         * (to run it, or to keep its record). */
         if (res.status == RUN_SANDBOX_ERROR || res.status == RUN_INVALID_REQUEST)
             fprintf(stderr, "tide run: %s\n", res.message);
+        for (size_t i = 0; i < o.notes.len; i++)
+            if (!strncmp(o.notes.items[i], SESSION_NOT_RECORDED, strlen(SESSION_NOT_RECORDED))) {
+                char *shown = cli_shown_name(o.notes.items[i]);
+                fprintf(stderr, "tide run: %s\n", shown);
+                free(shown);
+            }
     } else {
         print_summary(&o, &res);
         if (o.result_id)

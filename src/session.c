@@ -24,6 +24,9 @@
 #include "session_files.h"
 #include "sizetext.h"
 
+/* How long a run's record waits for the database's other writers. */
+#define RECORD_WAIT_MS 120000
+
 /* The code column keeps at most this much of the entry file (git has all
  * of it). */
 #define CODE_MAX (4 << 20)
@@ -1209,7 +1212,10 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
     char commit[VCS_OID_LEN + 1] = "";
     char *kept = NULL;
     Err cerr;
-    bool ok = store_begin(run->store, err) && previous_notes(run, &out->repeated, err) &&
+    /* Other sessions' runs may be being recorded (each holds the lock
+     * for its search index, up to a second or so): a run that ended waits
+     * its turn rather than lose its record. */
+    bool ok = store_begin_waiting(run->store, RECORD_WAIT_MS, err) && previous_notes(run, &out->repeated, err) &&
               insert_result(run, rec, now, &rid, err);
     if (ok && run->snap_ok) {
         char *msg = xasprintf("run %lld: %s%s%s\n\nsession %lld (%s)\n", (long long)rid, run->entry,
@@ -1237,7 +1243,7 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
         sl_free(&out->repeated); /* the next run cannot know them told */
         if (kept)
             (void)fileio_rmtree(kept, NULL);
-        sl_push_owned(&run->notes, xasprintf("the run was not recorded: %s", err->msg));
+        sl_push_owned(&run->notes, xasprintf(SESSION_NOT_RECORDED "%s", err->msg));
     } else if (run->snap_ok && run->snap.changed && *commit && !vcs_advance(&run->vcs, commit, &cerr)) {
         /* The result has its commit; only the branch lags behind. */
         sl_push_owned(&run->notes, xasprintf("git: %s", cerr.msg));

@@ -167,6 +167,10 @@ typedef struct RunRecord {
 #define SESSION_RECORD_STREAM_MAX (32LL << 20)
 
 /* What was recorded. */
+/* How a note saying a run's record was lost begins (what tide run -q says
+ * even so: the record is what tide result and the IDE's F7 read). */
+#define SESSION_NOT_RECORDED "this run is not recorded: "
+
 typedef struct SessionRunResult {
     bool ran;                       /* exec_run was called */
     bool recorded;                  /* a code_results row exists */

@@ -241,6 +241,14 @@ bool store_begin(Store *s, Err *err)
     return store_exec(s, "BEGIN IMMEDIATE", err);
 }
 
+bool store_begin_waiting(Store *s, int wait_ms, Err *err)
+{
+    sqlite.busy_timeout(s->db, wait_ms);
+    bool ok = store_exec(s, "BEGIN IMMEDIATE", err);
+    sqlite.busy_timeout(s->db, BUSY_MS);
+    return ok;
+}
+
 bool store_commit(Store *s, Err *err)
 {
     if (store_exec(s, "COMMIT", err))

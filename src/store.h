@@ -33,6 +33,9 @@ int store_schema_version(Store *s);
 /* Write transactions take the lock up front (BEGIN IMMEDIATE), so two
  * writers queue on the busy timeout instead of failing mid-way. */
 bool store_begin(Store *s, Err *err);
+/* The same, waiting up to wait_ms for another writer (the busy timeout is
+ * 10 s): for a write that losing costs more than waiting, a run's record. */
+bool store_begin_waiting(Store *s, int wait_ms, Err *err);
 bool store_commit(Store *s, Err *err);
 void store_rollback(Store *s);
 

@@ -69,3 +69,30 @@ test_rm_and_gc_wait_for_a_run_in_progress() {
   run_tide session rm 1
   expect_rc 0
 }
+
+# A run that ends while another process writes the database (another
+# session's run being recorded: its search index can hold the lock for a
+# while) waits its turn to be recorded: here 12 s, past the 10 s the rest
+# of tide waits.
+test_a_run_waits_for_the_database_rather_than_lose_its_record() {
+  printf 'print("kept")\n' >a.py
+  run_tide run a.py
+  expect_rc 0
+  python3 - "$XDG_DATA_HOME/tide/tide.db" "$T/locked" <<'PY' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(12)
+c.execute("COMMIT")
+PY
+  local holder=$!
+  local i=0
+  while [ ! -e "$T/locked" ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+  run_tide run --json a.py
+  wait $holder
+  expect_rc 0 "$OUT"
+  expect_eq "$(json_get "$OUT" '[j["output"], j["notes"], j["result_id"] is not None]')" '["kept\n", [], true]'
+  run_tide history --json
+  expect_eq "$(json_get "$OUT" 'len(j["runs"])')" 2 "both runs are recorded"
+}

@@ -819,6 +819,7 @@ test_a_full_disk_runs_and_says_what_was_not_recorded() {
     "$2" run "$3/x.py" >/dev/null 2>&1 || exit 98
     head -c 4000000 /dev/zero >"$1/filler" 2>/dev/null
     "$2" run "$3/x.py"; echo "rc=$?"
+    "$2" run -q "$3/x.py"; echo "rc_quiet=$?"
     "$2" run --session 1 x.py; echo "rc_session=$?"
     rm "$1/filler"
     "$2" history --json | python3 -c "import json,sys; print(\"runs=%d\" % len(json.load(sys.stdin)[\"runs\"]))"
@@ -832,6 +833,10 @@ test_a_full_disk_runs_and_says_what_was_not_recorded() {
   expect_contains "$OUT" "rc=0"
   expect_contains "$OUT" "tide: note: this run is not recorded:"
   expect_contains "$OUT" "the disk holding it is full"
+  # -q says nothing of tide's own but that: the record is lost.
+  expect_contains "$OUT" "5
+tide run: this run is not recorded:"
+  expect_contains "$OUT" "rc_quiet=0"
   expect_contains "$OUT" "rc_session=2"
   expect_contains "$OUT" "runs=1"
   expect_contains "$OUT" "integrity=ok"
@@ -851,4 +856,20 @@ free = db.execute("PRAGMA freelist_count").fetchone()[0] * db.execute("PRAGMA pa
 print(size, "free pages under 1 MB" if free < (1 << 20) else "%d bytes free" % free)
 P
 )" "8388608 free pages under 1 MB"
+}
+
+# Search reads the first MiB of what a run printed: indexing more held
+# the database for seconds (varied text: base64, hashes) while other runs
+# waited to be recorded.  The record keeps all of it.
+test_search_finds_what_a_run_printed_in_its_first_mib() {
+  printf 'import base64, os, sys\nprint("early" + "_marker")\nfor i in range(40): print(base64.b64encode(os.urandom(48 * 1024)).decode())\nprint("late" + "_marker")\n' >b.py
+  run_tide run --output-limit 8M -q b.py
+  expect_rc 0
+  run_tide search early_marker --json
+  expect_eq "$(json_get "$OUT" 'len(j["runs"])')" 1 "$OUT"
+  run_tide search late_marker --json
+  expect_eq "$(json_get "$OUT" 'len(j["runs"])')" 0 "$OUT"
+  "$TIDE" result --json >r.json
+  python3 -c 'import json, sys; sys.exit(0 if json.load(open("r.json"))["output"].endswith("late_marker\n") else 1)' ||
+    fail "the record lost the end of the output"
 }
