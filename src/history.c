@@ -64,6 +64,16 @@ static void summary_from_row(sqlite3_stmt *st, HistoryResult *r)
     r->created_at = sqlite.column_int64(st, 12);
 }
 
+void history_exit_text(const HistoryResult *r, char out[HISTORY_EXIT_LEN])
+{
+    if (r->signal)
+        snprintf(out, HISTORY_EXIT_LEN, "signal %d", r->signal);
+    else if (r->exit_code >= 0)
+        snprintf(out, HISTORY_EXIT_LEN, "exit %d", r->exit_code);
+    else
+        snprintf(out, HISTORY_EXIT_LEN, "-");
+}
+
 void history_result_free(HistoryResult *r)
 {
     free(r->language);
@@ -577,9 +587,11 @@ bool history_diff(App *app, int64_t a, int64_t b, StrBuf *out, Err *err)
             sb_printf(out, "=== errors: run %lld -> run %lld\n", (long long)a, (long long)b);
             diff_text(ra.error, ra.error_len, rb.error, rb.error_len, "errors", a, b, out);
         }
-        if (strcmp(ra.status, rb.status) != 0 || ra.exit_code != rb.exit_code)
-            sb_printf(out, "=== status: %s (exit %d) -> %s (exit %d)\n", ra.status, ra.exit_code, rb.status,
-                      rb.exit_code);
+        char xa[HISTORY_EXIT_LEN], xb[HISTORY_EXIT_LEN];
+        history_exit_text(&ra, xa);
+        history_exit_text(&rb, xb);
+        if (strcmp(ra.status, rb.status) != 0 || strcmp(xa, xb) != 0)
+            sb_printf(out, "=== status: %s (%s) -> %s (%s)\n", ra.status, xa, rb.status, xb);
     }
     history_result_free(&ra);
     history_result_free(&rb);

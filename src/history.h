@@ -56,6 +56,10 @@ bool history_get(App *app, int64_t id, HistoryResult *out, Err *err);
  * rest of out left empty: its output may be megabytes. */
 bool history_get_files(App *app, int64_t session_id, int64_t id, HistoryResult *out, Err *err);
 void history_result_free(HistoryResult *r);
+/* How a result ended, for people: "exit 3", "signal 9", "-" when neither
+ * (it did not compile, or never ran). */
+#define HISTORY_EXIT_LEN 24
+void history_exit_text(const HistoryResult *r, char out[HISTORY_EXIT_LEN]);
 /* A result's toolchain (its JSON, or NULL) as lines to show, one per
  * tool: "VERSION (PATH)", the tool's name when it has no version. */
 void history_toolchain_lines(const char *toolchain, StrList *out);

@@ -52,16 +52,6 @@ static void fmt_secs(double v, char out[16])
         snprintf(out, 16, "%.2fs", v);
 }
 
-static void fmt_exit(const HistoryResult *r, char out[24])
-{
-    if (r->signal)
-        snprintf(out, 24, "signal %d", r->signal);
-    else if (r->exit_code >= 0)
-        snprintf(out, 24, "exit %d", r->exit_code);
-    else
-        snprintf(out, 24, "-");
-}
-
 /* A few commands take --json and --limit N and --session S. */
 typedef struct Opts {
     bool json, force;
@@ -151,9 +141,9 @@ static int history_run(App *app, int argc, char **argv)
                "STATUS", "EXIT", "RUN", "COMPILE");
         for (size_t i = 0; i < n; i++) {
             HistoryResult *r = &list[i];
-            char when[CLI_TIME_LEN], ex[24], run[16], comp[16];
+            char when[CLI_TIME_LEN], ex[HISTORY_EXIT_LEN], run[16], comp[16];
             cli_time_local(r->created_at, when);
-            fmt_exit(r, ex);
+            history_exit_text(r, ex);
             fmt_secs(r->execution_time, run);
             fmt_secs(r->compile_time, comp);
             printf("%-6lld %-19s %-7lld %-8s %s%*s %-14s %-10s %8s %8s\n", (long long)r->id, when,
@@ -261,9 +251,9 @@ static int result_run(App *app, int argc, char **argv)
         history_result_free(&r);
         return EXIT_OK;
     }
-    char when[CLI_TIME_LEN], ex[24], run[16], comp[16];
+    char when[CLI_TIME_LEN], ex[HISTORY_EXIT_LEN], run[16], comp[16];
     cli_time_local(r.created_at, when);
-    fmt_exit(&r, ex);
+    history_exit_text(&r, ex);
     fmt_secs(r.execution_time, run);
     fmt_secs(r.compile_time, comp);
     printf("run %lld of session %lld, %s, %s\n", (long long)r.id, (long long)r.session_id, r.language, when);

@@ -873,3 +873,20 @@ test_search_finds_what_a_run_printed_in_its_first_mib() {
   python3 -c 'import json, sys; sys.exit(0 if json.load(open("r.json"))["output"].endswith("late_marker\n") else 1)' ||
     fail "the record lost the end of the output"
 }
+
+# tide diff says how each run ended as tide result does: an exit code, a
+# signal, or '-' for a program that never ran (not tide's internal -1).
+test_diff_says_how_each_run_ended() {
+  printf 'int main(void) { return 0; }\n' >p.c
+  run_tide run p.c
+  expect_rc 0
+  printf 'int main(void) { return 0 }\n' >p.c
+  run_tide run p.c
+  expect_rc 126
+  printf '#include <signal.h>\nint main(void) { raise(SIGKILL); return 0; }\n' >p.c
+  run_tide run p.c
+  run_tide diff 1 2
+  expect_contains "$OUT" "=== status: ok (exit 0) -> compile_error (-)"
+  run_tide diff 2 3
+  expect_contains "$OUT" "=== status: compile_error (-) -> runtime_error (signal 9)"
+}
