@@ -19,14 +19,34 @@
 #include "textnav.h"
 #include "sizetext.h"
 
+/* How this process answers: with --json, a failure is a JSON object on
+ * stdout too (a script reads stdout), unless an answer was printed. */
+static bool json_errors, json_answered;
+
+void cli_answer_errors_in_json(bool on)
+{
+    json_errors = on;
+}
+
+static void json_error(const char *msg, int code)
+{
+    if (!json_errors || json_answered)
+        return;
+    json_t *j = json_object();
+    json_object_set_new(j, "error", cli_json_name(msg));
+    json_object_set_new(j, "exit_code", json_integer(code));
+    (void)cli_print_json(j);
+}
+
 int cli_usage_error(const Command *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "tide %s: ", cmd->name);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
+    fprintf(stderr, "tide %s: %s\n", cmd->name, msg);
+    json_error(msg, EXIT_USAGE);
+    free(msg);
     /* The synopsis only: the whole help after an error would push the
      * error itself off the screen. */
     const char *blank = strstr(cmd->usage, "\n\n");
@@ -86,10 +106,11 @@ int cli_fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("tide: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
+    fprintf(stderr, "tide: %s\n", msg);
+    json_error(msg, EXIT_FAIL);
+    free(msg);
     return EXIT_FAIL;
 }
 
@@ -102,6 +123,7 @@ void cli_show_config_warnings(App *app)
 
 bool cli_print_json(json_t *obj)
 {
+    json_answered = true;
     int rc = json_dumpf(obj, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(9));
     json_decref(obj);
     return rc == 0 && fputc('\n', stdout) != EOF;

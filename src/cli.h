@@ -48,6 +48,10 @@ bool cli_wants_help(int argc, char **argv);
  * the IDE has said all it had to; with tell, a line on stderr when
  * something went.  A failure is for tide gc to report. */
 void cli_daily_gc(App *app, bool tell);
+/* With on (the command was given --json), cli_fail and cli_usage_error
+ * also answer on stdout, {"error": MSG, "exit_code": N}, when the command
+ * printed no JSON of its own: a script reads stdout. */
+void cli_answer_errors_in_json(bool on);
 /* Print "tide: <msg>" to stderr; returns EXIT_FAIL. */
 int cli_fail(const char *fmt, ...) TIDE_FMT(1, 2);
 /* Print warnings from the config file to stderr, once. */

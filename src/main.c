@@ -144,6 +144,9 @@ int main(int argc, char **argv)
         fputs(cmd->usage, stdout);
         return EXIT_OK;
     }
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (!strcmp(argv[i], "--json"))
+            cli_answer_errors_in_json(true);
     App app;
     if (!cli_app_init(&app))
         return EXIT_FAIL;

@@ -45,6 +45,26 @@ test_unknown_option_exit_2() {
 # A command's --help (or -h) is its help, on stdout; a mistake on a
 # command line is one line saying what is wrong, the command's synopsis
 # and where the rest is, not sixty lines of help burying the error.
+# A command given --json answers a failure on stdout too, as one JSON
+# object (a script reads stdout), besides the line on stderr; its exit
+# status is the same.
+test_json_commands_answer_failures_in_json() {
+  local c
+  for c in "result 999999" "history nosuch" "files nosuch" "session show nosuch"; do
+    run_tide $c --json
+    expect_rc 1 "$c"
+    expect_eq "$(json_get "$OUT" '[sorted(j), j["exit_code"]]')" '[["error", "exit_code"], 1]' "$c: $OUT"
+    expect_contains "$ERR" "tide: $(json_get "$OUT" 'j["error"]')"
+  done
+  run_tide result --bogus --json
+  expect_rc 2
+  expect_eq "$(json_get "$OUT" '[j["error"], j["exit_code"]]')" '["unknown option '"'"'--bogus'"'"'", 2]'
+  # An answer of its own is the only one.
+  run_tide history --json
+  expect_rc 0
+  expect_eq "$(json_get "$OUT" 'sorted(j)')" '["runs"]'
+}
+
 test_command_help_and_short_usage_errors() {
   for cmd in run session history doctor gc files result diff checkout search import export status; do
     run_tide $cmd --help
