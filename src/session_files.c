@@ -728,7 +728,8 @@ bool session_export(App *app, Session *s, const char *name, int64_t result_id, c
     /* Where to: a folder takes the file under its own name. */
     char *copy = xstrdup(name);
     char *target = !dest ? xstrdup(basename(copy))
-                   : fileio_is_dir(dest) ? xasprintf("%s/%s", dest, basename(copy))
+                   : fileio_is_dir(dest) ? xasprintf("%s%s%s", dest, dest[strlen(dest) - 1] == '/' ? "" : "/",
+                                                     basename(copy))
                                          : xstrdup(dest);
     free(copy);
     char *tcopy = xstrdup(target), *bcopy = xstrdup(target);

@@ -143,6 +143,8 @@ test_export_copies_out_and_never_overwrites() {
   mkdir "$T/out/sub"
   run_tide export 1 report.txt "$T/out/sub" --json
   expect_eq "$(json_get "$OUT" 'j["written"]')" "$T/out/sub/report.txt"
+  run_tide export 1 report.txt sub/ --force
+  expect_eq "$OUT" "sub/report.txt" "a folder written with its slash"
   # - is standard output: the file alone, for a pipe.
   run_tide export 1 report.txt -
   expect_rc 0
