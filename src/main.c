@@ -31,6 +31,47 @@ const Command *cli_find(const char *name)
     return NULL;
 }
 
+/* Edits (insert, delete, change a letter) that make a into b, counted
+ * up to 3. */
+static int edits(const char *a, const char *b)
+{
+    size_t n = strlen(b);
+    if (n > 31 || strlen(a) > 31)
+        return 3;
+    int row[32];
+    for (size_t j = 0; j <= n; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; a[i - 1]; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= n; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[n] < 3 ? row[n] : 3;
+}
+
+/* The command a mistyped word most likely meant (two edits at most, one
+ * for a short word: every short word is two edits from gc), or NULL. */
+static const Command *meant(const char *word)
+{
+    const Command *best = NULL;
+    int fewest = strlen(word) <= 4 ? 2 : 3;
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        int e = edits(word, commands[i]->name);
+        if (e < fewest)
+            fewest = e, best = commands[i];
+    }
+    return best;
+}
+
 static void print_usage(FILE *f)
 {
     fprintf(f, "usage: tide [PATH]            open the IDE on a file or folder (default: here)\n"
@@ -128,6 +169,9 @@ int main(int argc, char **argv)
         if (argc >= 2 && !looks_like_path(argv[1])) {
             fprintf(stderr, "tide: '%s' is not a tide command or an existing file (for a new file, write ./%s)\n",
                     argv[1], argv[1]);
+            const Command *m = meant(argv[1]);
+            if (m)
+                fprintf(stderr, "tide: did you mean 'tide %s'?\n", m->name);
             print_usage(stderr);
             return EXIT_USAGE;
         }

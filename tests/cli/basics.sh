@@ -21,6 +21,15 @@ test_unknown_command_is_one_line_and_exit_2() {
     "tide: 'frobnicate' is not a tide command or an existing file (for a new file, write ./frobnicate)"
   expect_contains "$ERR" "usage: tide"
   [ ! -e "$XDG_DATA_HOME" ] || fail "an unknown command must not create anything"
+  case "$ERR" in *"did you mean"*) fail "no command is near frobnicate: $ERR" ;; esac
+  # A command mistyped is named.
+  run_tide sessions
+  expect_rc 2
+  expect_contains "$ERR" "tide: did you mean 'tide session'?"
+  run_tide reslt
+  expect_contains "$ERR" "tide: did you mean 'tide result'?"
+  run_tide ab
+  case "$ERR" in *"did you mean"*) fail "a short word is not a command mistyped: $ERR" ;; esac
 }
 
 test_unknown_option_exit_2() {
