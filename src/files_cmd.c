@@ -130,6 +130,15 @@ static void ago(int64_t t, char out[32])
         snprintf(out, 32, "%lld days", (long long)(d / 86400));
 }
 
+/* When a file goes: its own expiry, or its scratch session's (with which
+ * every file of it goes), whichever comes first; 0: never. */
+static int64_t gone_at(const SessionFile *f, const Session *s)
+{
+    if (!f->expires_at)
+        return s->expires_at;
+    return s->expires_at && s->expires_at < f->expires_at ? s->expires_at : f->expires_at;
+}
+
 static int files_run(App *app, int argc, char **argv)
 {
     Opts o;
@@ -160,7 +169,7 @@ static int files_run(App *app, int argc, char **argv)
             json_object_set_new(j, "blob", f[i].blob_oid ? json_string(f[i].blob_oid) : json_null());
             json_object_set_new(j, "created_at", cli_time_json(f[i].created_at));
             json_object_set_new(j, "updated_at", cli_time_json(f[i].updated_at));
-            json_object_set_new(j, "expires_at", cli_time_json(f[i].expires_at));
+            json_object_set_new(j, "expires_at", cli_time_json(gone_at(&f[i], &s)));
             json_object_set_new(j, "path", f[i].stored ? cli_json_name(f[i].stored) : json_null());
             json_array_append_new(arr, j);
         }
@@ -184,9 +193,10 @@ static int files_run(App *app, int argc, char **argv)
             char size[SIZE_TEXT_LEN], age[32], exp[CLI_TIME_LEN];
             size_text(f[i].size, size);
             ago(f[i].updated_at, age);
-            cli_time_local(f[i].expires_at, exp);
+            int64_t until = gone_at(&f[i], &s);
+            cli_time_local(until, exp);
             printf("%s%*s %-9s %9s  %-*s %-8s %-19s ", names[i], cli_pad(names[i], nw), "", f[i].origin, size, tw,
-                   f[i].type ? f[i].type : "-", age, f[i].expires_at ? exp : "never");
+                   f[i].type ? f[i].type : "-", age, until ? exp : "never");
             if (f[i].result_id)
                 printf("%lld", (long long)f[i].result_id);
             printf("%s\n", f[i].stored ? "" : " (gone)");

@@ -24,9 +24,14 @@ test_import_keeps_names_exactly() {
     "[[\"main.py\", \"user\"], [\"my data [v2] (\\u00fc).csv\", \"import\"], [\"set/inner/x.txt\", \"import\"]]"
   expect_eq "$(json_get "$OUT" '[f["size"] for f in j["files"] if f["origin"] == "import"][0]')" 8
   expect_eq "$(json_get "$OUT" 'all(f["expires_at"] for f in j["files"] if f["origin"] == "import")')" true
+  # The session's own files go with the scratch session: when it expires.
+  local expires
+  expires=$(run_tide session show 1 --json; json_get "$OUT" 'j["expires_at"]')
+  expect_eq "$(json_get "$OUT" '[f["expires_at"] for f in j["files"] if f["name"] == "main.py"][0]')" "$expires"
   run_tide files 1
   expect_contains "$OUT" "my data [v2] (ü).csv"
   expect_contains "$OUT" "import"
+  case "$OUT" in *never*) fail "a scratch session's file never expires: $OUT" ;; esac
 }
 
 test_import_as_a_name() {
