@@ -1620,6 +1620,36 @@ bool session_resolve_files(const Session *s, const char *const *names, StrList *
     return ok;
 }
 
+char *session_entry(App *app, const Session *s)
+{
+    Store *store;
+    Err err;
+    char *entry = NULL;
+    sqlite3_stmt *st;
+    if (s->last_result && app_store(app, &store, &err) &&
+        store_prepare(store, &st, "SELECT entry FROM code_results WHERE id = ?", &err)) {
+        sqlite.bind_int64(st, 1, s->last_result);
+        if (sqlite.step(st) == SQLITE_ROW && sqlite.column_text(st, 0))
+            entry = xstrdup((const char *)sqlite.column_text(st, 0));
+        sqlite.finalize(st);
+    }
+    if (!entry && s->kind == SESSION_SCRATCH && s->lang->starter_file)
+        entry = xstrdup(s->lang->starter_file);
+    if (entry) {
+        /* Still there (a regular file through no link), or no entry. */
+        int root = open(s->workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        struct stat st2;
+        int fd = root >= 0 ? fileio_open_file_beneath(root, entry, &st2, NULL) : -1;
+        if (fd >= 0)
+            close(fd);
+        else
+            free(entry), entry = NULL;
+        if (root >= 0)
+            close(root);
+    }
+    return entry;
+}
+
 /* ---------------------------------------------------------------- usage */
 
 static int64_t query_int(Store *store, const char *sql)

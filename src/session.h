@@ -222,6 +222,10 @@ bool session_run_finish(SessionRun *run, const RunRecord *rec, SessionRunResult 
 /* Give up without recording (the run could not start). */
 void session_run_abort(SessionRun *run);
 
+/* The file a run of s without a FILE runs (relative to its folder): its
+ * last run's entry, else a scratch session's starter file -- while it is
+ * still a file there; NULL when there is none. */
+char *session_entry(App *app, const Session *s);
 /* The files of a run, as given on a command line (relative to the current
  * folder, or absolute), as paths relative to the session's work tree.
  * Names not found there but found in the work tree are taken from it. */

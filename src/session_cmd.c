@@ -178,6 +178,9 @@ static int show_run(App *app, int argc, char **argv)
     if (o.json) {
         json_t *j = session_json(&s);
         json_object_set_new(j, "folder_exists", json_boolean(there));
+        char *entry = session_entry(app, &s);
+        json_object_set_new(j, "entry", entry ? cli_json_name(entry) : json_null());
+        free(entry);
         json_object_set_new(j, "files", files_json(files, n));
         cli_print_json(j);
     } else {

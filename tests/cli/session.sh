@@ -386,3 +386,21 @@ test_full_disk_is_one_line_and_loses_nothing() {
   expect_contains "$OUT" "sessions=$((made - 2))"
   expect_contains "$OUT" "files=main.py "
 }
+
+# session show --json names the session's entry: the starter file at first,
+# then its last run's entry; none once that file is gone.
+test_session_show_names_its_entry() {
+  run_tide session new python --json
+  local folder
+  folder=$(json_get "$OUT" 'j["folder"]')
+  run_tide session show 1 --json
+  expect_eq "$(json_get "$OUT" 'j["entry"]')" main.py
+  printf 'print(2)\n' >"$folder/other.py"
+  run_tide run --session 1 other.py
+  expect_rc 0
+  run_tide session show 1 --json
+  expect_eq "$(json_get "$OUT" 'j["entry"]')" other.py
+  rm "$folder/other.py"
+  run_tide session show 1 --json
+  expect_eq "$(json_get "$OUT" 'j["entry"]')" null
+}
