@@ -116,6 +116,19 @@ static bool control_stopped(const RunControl *c)
     return c && atomic_load(&c->stopped);
 }
 
+bool run_control_wait(const RunControl *c, int ms)
+{
+    if (c && (control_stopped(c) || run_control_interrupts(c)))
+        return true;
+    if (ms <= 0)
+        return false;
+    /* The eventfd stays readable (nothing here reads it), as exec's own
+     * loop expects of a stop asked before it begins. */
+    struct pollfd pf = {c ? c->efd : -1, POLLIN, 0};
+    (void)poll(&pf, 1, ms);
+    return c && (control_stopped(c) || run_control_interrupts(c));
+}
+
 void run_control_free(RunControl *c)
 {
     if (!c)

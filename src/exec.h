@@ -51,6 +51,10 @@ void run_control_stop(RunControl *c);
 void run_control_interrupt(RunControl *c);
 /* How many interrupts were asked for (0: none). */
 int run_control_interrupts(const RunControl *c);
+/* Whether a stop or an interrupt was asked for, waiting up to ms for one
+ * (0: not at all; c NULL: ms of sleep, and false).  For what precedes the
+ * run, which either asks ends: waiting for the session. */
+bool run_control_wait(const RunControl *c, int ms);
 void run_control_free(RunControl *c);
 
 typedef struct RunCallbacks {

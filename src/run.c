@@ -102,7 +102,9 @@ const Command cmd_run = {
     "in tide's database, and a git snapshot of the session's files in tide's data\n"
     "folder (nothing is ever written into your folder).  Files the program writes\n"
     "are kept with the run (tide files, tide export).  A Python program's\n"
-    "matplotlib plt.show() saves each figure as such a file, Figure_N.png.\n"
+    "matplotlib plt.show() saves each figure as such a file, Figure_N.png.  Two\n"
+    "runs in one session take turns: one that must wait says so on stderr (not\n"
+    "with -q or --json), and a signal stops it before it starts (not recorded).\n"
     "\n"
     "Without --json, the program's stdout and stderr stream to tide's as it writes\n"
     "them, then one summary line goes to stderr.  When tide's stdout and stderr are\n"
@@ -822,6 +824,17 @@ static bool stream_output(void *ud, int stream, const char *data, size_t len)
     return true;
 }
 
+/* A run waiting its turn in its session would look like a hang. */
+static void say_phase(void *ud, const char *phase)
+{
+    const RunOptions *o = ud;
+    if (strcmp(phase, "waiting") != 0)
+        return;
+    /* (A terminal in raw mode for the program does not turn \n into \r\n.) */
+    fprintf(stderr, "tide: waiting for the run in progress in session %lld to finish%s", o->session_id,
+            tty_raw && isatty(STDERR_FILENO) ? "\r\n" : "\n");
+}
+
 static void remember_master(void *ud, int fd)
 {
     (void)ud;
@@ -869,9 +882,10 @@ static bool run_recorded(App *app, RunOptions *o, const RunCallbacks *cb, RunRes
     SessionRunResult rec = {0};
     bool found = o->session ? session_find_for(app, o->session, o->req.lang, &s, err)
                             : session_for_folder(app, o->workdir, o->req.lang, &s, err);
+    if (found)
+        o->session_id = s.id; /* (for say_phase) */
     bool ok = found && session_run(app, &s, &o->req, cb, true, res, &rec, err);
     if (found) {
-        o->session_id = s.id;
         o->result_id = rec.result_id;
         session_free(&s);
     }
@@ -881,8 +895,15 @@ static bool run_recorded(App *app, RunOptions *o, const RunCallbacks *cb, RunRes
             sl_push(&o->notes_repeated, rec.notes.items[i]);
     }
     o->result_noted = rec.result_noted;
-    bool ran = rec.ran; /* (the free clears it) */
+    bool ran = rec.ran, stopped = rec.stopped; /* (the free clears them) */
     session_run_result_free(&rec);
+    if (!ok && stopped) {
+        /* A signal while it waited for the session: it never started, and
+         * is neither recorded nor run unrecorded. */
+        *res = (RunResult){.status = RUN_KILLED, .exit_code = -1, .peak_memory_kb = -1};
+        snprintf(res->message, sizeof res->message, "%.*s", (int)sizeof res->message - 1, err->msg);
+        return false;
+    }
     if (!ok && !ran) {
         if (o->session) {
             *res = (RunResult){.status = RUN_INVALID_REQUEST, .exit_code = -1, .peak_memory_kb = -1};
@@ -919,7 +940,10 @@ bool run_execute(App *app, RunOptions *o, RunResult *res, Err *err)
         terminal_raw(); /* (fed from elsewhere, the terminal stays as it was: nothing reads it) */
 
     o->at_line_start = o->err_at_line_start = true;
-    RunCallbacks cb = {.ud = o, .output = o->json ? NULL : stream_output, .pty_ready = remember_master};
+    RunCallbacks cb = {.ud = o,
+                       .phase = o->json || o->quiet ? NULL : say_phase,
+                       .output = o->json ? NULL : stream_output,
+                       .pty_ready = remember_master};
     bool ok = run_recorded(app, o, &cb, res, err);
 
     terminal_restore();
@@ -1001,7 +1025,8 @@ static void print_summary(const RunOptions *o, const RunResult *res)
         sb_printf(&sb, ", signal %d (%s)", res->signal, strsignal(res->signal));
     else if (res->exit_code >= 0)
         sb_printf(&sb, ", exit code %d", res->exit_code);
-    bool compile_began = res->compile_time > 0 || res->build_cached || res->status != RUN_SANDBOX_ERROR;
+    bool compile_began = res->compile_time > 0 || res->build_cached ||
+                         (res->status != RUN_SANDBOX_ERROR && res->status != RUN_KILLED);
     if (o->req.lang && o->req.lang->compile && res->status != RUN_INVALID_REQUEST && compile_began)
         sb_printf(&sb, ", compile %.2f s%s", res->compile_time, res->build_cached ? " (cached)" : "");
     if (run_result_ran(res)) {
@@ -1117,7 +1142,7 @@ static int run_main(App *app, int argc, char **argv)
                 free(shown);
             }
     }
-    if (o.session_id)
+    if (o.result_id)
         cli_daily_gc(app, !o.json && !o.quiet);
     run_result_free(&res);
     run_options_free(&o);

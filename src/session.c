@@ -31,7 +31,8 @@
  * of it). */
 #define CODE_MAX (4 << 20)
 
-static int lock_session(const Session *s, bool wait, void (*waiting)(void *), void *ud, Err *err);
+static int lock_session(const Session *s, bool wait, void (*waiting)(void *), void *ud, const RunControl *control,
+                        Err *err);
 static bool inside(const char *root, const char *path, const char **rel);
 
 int64_t session_now(void)
@@ -625,7 +626,7 @@ bool session_touch(App *app, Session *s, Err *err)
 
 int session_lock(const Session *s, bool wait, Err *err)
 {
-    return lock_session(s, wait, NULL, NULL, err);
+    return lock_session(s, wait, NULL, NULL, NULL, err);
 }
 
 void session_unlock(int fd)
@@ -661,8 +662,10 @@ bool session_held(const Session *s)
 }
 
 /* The session's lock: held by a run from its snapshot to its record, by
- * removal and by gc.  Returns the descriptor, or -1. */
-static int lock_session(const Session *s, bool wait, void (*waiting)(void *), void *ud, Err *err)
+ * removal and by gc.  Returns the descriptor, or -1 (also when control
+ * asked to stop while it waited). */
+static int lock_session(const Session *s, bool wait, void (*waiting)(void *), void *ud, const RunControl *control,
+                        Err *err)
 {
     char *path = xasprintf("%s/lock", s->dir);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -686,9 +689,22 @@ static int lock_session(const Session *s, bool wait, void (*waiting)(void *), vo
         }
         if (waiting)
             waiting(ud);
+        /* Tried again and again rather than waited for in flock: a stop
+         * (a signal to tide run, the IDE's stop or quit) must end the wait
+         * at once, and nothing wakes a blocked flock but a signal, which
+         * the IDE's run thread does not get and which could come just
+         * before the call. */
         int rc;
-        while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR)
-            ;
+        while ((rc = flock(fd, LOCK_EX | LOCK_NB)) != 0 && (errno == EWOULDBLOCK || errno == EINTR)) {
+            if (run_control_wait(control, 50)) {
+                err_set(err, "stopped while waiting for the run in progress in session %lld to finish; it did "
+                             "not start",
+                        (long long)s->id);
+                close(fd);
+                free(path);
+                return -1;
+            }
+        }
         if (rc != 0) {
             err_sys(err, "cannot lock session %lld", (long long)s->id);
             close(fd);
@@ -714,7 +730,7 @@ bool session_remove(App *app, Session *s, Err *err)
     Store *store;
     if (!app_store(app, &store, err))
         return false;
-    int fd = fileio_is_dir(s->dir) ? lock_session(s, false, NULL, NULL, err) : -1;
+    int fd = fileio_is_dir(s->dir) ? lock_session(s, false, NULL, NULL, NULL, err) : -1;
     if (fd < 0 && fileio_is_dir(s->dir))
         return false;
     /* Rows first: a crash before the folder goes leaves an orphan folder,
@@ -987,7 +1003,7 @@ bool session_run_begin(App *app, const Session *s, const SessionRunSpec *spec, S
         run->store = &run->own;
     }
     if (ok)
-        run->lock_fd = lock_session(&run->s, true, spec->waiting, spec->ud, err);
+        run->lock_fd = lock_session(&run->s, true, spec->waiting, spec->ud, spec->control, err);
     ok = ok && run->lock_fd >= 0;
     /* Still there, now that we hold it? */
     Session again;
@@ -1443,10 +1459,14 @@ bool session_run(App *app, const Session *s, RunRequest *req, const RunCallbacks
         return err_set(err, "session %lld is a %s session, not %s", (long long)s->id, s->lang->name, req->lang->name);
     const Lang *caller_lang = req->lang;
     SessionRunSpec spec = {.files = req->files, .args = req->args, .waiting = say_waiting, .ud = (void *)cb,
-                           .app_thread = app_thread};
+                           .control = req->control, .app_thread = app_thread};
     SessionRun *run;
-    if (!session_run_begin(app, s, &spec, &run, err))
+    if (!session_run_begin(app, s, &spec, &run, err)) {
+        /* Asked to stop before it ran: whatever else failed, it is not
+         * to be run unrecorded instead. */
+        rec->stopped = run_control_wait(req->control, 0);
         return false;
+    }
     StdinRecord in;
     if (!stdin_begin(req, &in, err)) {
         session_run_abort(run);

@@ -129,6 +129,9 @@ typedef struct SessionRunSpec {
      * and this one waits for it. */
     void (*waiting)(void *ud);
     void *ud;
+    /* A stop or an interrupt asked through it ends the wait: begin fails
+     * and nothing runs (may be NULL). */
+    const RunControl *control;
     bool app_thread; /* called on the thread that owns the App: record through app->store */
 } SessionRunSpec;
 
@@ -173,6 +176,9 @@ typedef struct RunRecord {
 
 typedef struct SessionRunResult {
     bool ran;                       /* exec_run was called */
+    bool stopped;                   /* req->control asked it to stop before exec_run
+                                       (while it waited for the session): nothing ran,
+                                       nothing is recorded */
     bool recorded;                  /* a code_results row exists */
     int64_t result_id;
     char commit[VCS_OID_LEN + 1];   /* the snapshot, "" when there is none */
@@ -194,7 +200,8 @@ void session_run_result_free(SessionRunResult *r);
  * req->lang may be NULL (the session's language) and must otherwise be
  * it; req->workdir and req->generated_dir are set here for exec and given
  * back as they were.  While another run holds the session, cb->phase gets
- * "waiting".  stdin is recorded: a regular file up to 1 MiB, a pipe through
+ * "waiting", and a stop or an interrupt through req->control ends the wait
+ * (rec->stopped).  stdin is recorded: a regular file up to 1 MiB, a pipe through
  * a thread that copies what passes (the program still reads it as it
  * arrives), a terminal or tty run as "interactive".
  *

@@ -70,6 +70,42 @@ test_rm_and_gc_wait_for_a_run_in_progress() {
   expect_rc 0
 }
 
+# A run waiting its turn says so (a silent wait looks like a hang), and a
+# signal stops it at once: it never starts, nothing is recorded of it, and
+# tide ends by that signal as for a run it stopped.
+test_a_run_waiting_its_turn_says_so_and_a_signal_stops_it_at_once() {
+  run_tide session new python --json
+  printf 'import time\ntime.sleep(5)\n' >"$(json_get "$OUT" 'j["folder"]')/main.py"
+  "$TIDE" run -q --session 1 main.py </dev/null &
+  local a=$!
+  sleep 0.5
+  "$TIDE" run --session 1 main.py >"$T/b" 2>"$T/b.err" </dev/null &
+  local b=$!
+  local i=0
+  while ! grep -q waiting "$T/b.err" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+  expect_eq "$(cat "$T/b.err")" "tide: waiting for the run in progress in session 1 to finish" "the notice"
+  # --json and -q say nothing while they wait (stderr is the program's).
+  "$TIDE" run --json --session 1 main.py >"$T/c" 2>"$T/c.err" </dev/null &
+  local c=$!
+  sleep 0.5
+  kill -TERM $b $c
+  local start=$(date +%s%N)
+  RC=0
+  wait $b || RC=$?
+  expect_rc 143 "the waiting run stopped by SIGTERM"
+  RC=0
+  wait $c || RC=$?
+  expect_rc 143 "the waiting --json run stopped by SIGTERM"
+  [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 2000 ] || fail "the waiting runs took more than 2 s to stop"
+  kill -0 $a 2>/dev/null || fail "the first run ended before the waiting ones stopped: nothing was shown"
+  expect_contains "$(cat "$T/b.err")" "tide: killed: stopped while waiting for the run in progress in session 1 to finish; it did not start"
+  expect_eq "$(cat "$T/c.err")" ""
+  expect_eq "$(json_get "$(cat "$T/c")" '[j["status"], j["result_id"], j["execution_time"]]')" '["killed", null, 0.0]'
+  wait $a || fail "the first run failed"
+  run_tide history 1 --json
+  expect_eq "$(json_get "$OUT" '[r["status"] for r in j["runs"]]')" '["ok"]' "only the run that ran is recorded"
+}
+
 # A run that ends while another process writes the database (another
 # session's run being recorded: its search index can hold the lock for a
 # while) waits its turn to be recorded: here 12 s, past the 10 s the rest

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -693,6 +694,58 @@ Test(session, two_runs_in_one_session_take_turns)
     pthread_join(tb, NULL);
     cr_assert(a.id && b.id, "both runs are recorded");
     cr_assert_eq(a.waited + b.waited, 1, "one waited for the other");
+    session_free(&s);
+}
+
+typedef struct Stopped {
+    Session *s;
+    RunControl *ctl;
+    atomic_int waited;
+    bool began;
+    Err err;
+} Stopped;
+
+static void on_wait_stopped(void *ud)
+{
+    atomic_fetch_add(&((Stopped *)ud)->waited, 1);
+}
+
+static void *begin_stopped(void *arg)
+{
+    Stopped *w = arg;
+    const char *files[] = {"main.py", NULL};
+    SessionRunSpec spec = {.files = files, .waiting = on_wait_stopped, .ud = w, .control = w->ctl};
+    SessionRun *run;
+    w->began = session_run_begin(&app, w->s, &spec, &run, &w->err);
+    if (w->began)
+        session_run_abort(run);
+    return NULL;
+}
+
+/* The IDE's stop (and its quit) while F5 waits for a run of another
+ * process: no signal reaches the run's thread, the stop alone ends it. */
+Test(session, a_stop_ends_the_wait_for_the_session, .timeout = 10)
+{
+    Session s;
+    Err err;
+    cr_assert(session_new_scratch(&app, lang_by_key("python"), NULL, &s, &err), "%s", err.msg);
+    int held = session_lock(&s, false, &err);
+    cr_assert(held >= 0, "%s", err.msg);
+    Stopped w = {.s = &s, .ctl = run_control_new()};
+    atomic_init(&w.waited, 0);
+    pthread_t t;
+    pthread_create(&t, NULL, begin_stopped, &w);
+    while (!atomic_load(&w.waited))
+        usleep(10000);
+    run_control_stop(w.ctl);
+    pthread_join(t, NULL);
+    cr_assert_not(w.began, "a stopped run does not begin");
+    char *want = xasprintf("stopped while waiting for the run in progress in session %lld to finish; it did not start",
+                           (long long)s.id);
+    cr_assert_str_eq(w.err.msg, want);
+    free(want);
+    session_unlock(held);
+    run_control_free(w.ctl);
     session_free(&s);
 }
 
