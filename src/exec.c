@@ -1026,7 +1026,17 @@ static bool read_stream(Pump *p, int stream)
 {
     char buf[65536];
     for (int rounds = 0; rounds < 16; rounds++) {
-        ssize_t n = read(p->fds[stream], buf, sizeof buf);
+        /* Near the output limit, a read takes at most half of what is
+         * left and the other stream gets its turn: what is kept of the two
+         * is then a fair share of each, not the one tide read first (the
+         * error a program wrote to stderr while its stdout filled the
+         * limit).  Far from it, and past it (nothing more is kept), reads
+         * stay large. */
+        size_t want = sizeof buf;
+        long long room = p->j->req->output_limit - p->total;
+        if (p->st->kind == STAGE_RUN && room > 0 && room < 2 * (long long)sizeof buf)
+            want = room > 1 ? (size_t)(room / 2) : 1;
+        ssize_t n = read(p->fds[stream], buf, want);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN)
@@ -1045,10 +1055,30 @@ static bool read_stream(Pump *p, int stream)
             p->fds[stream] = -1;
             return false;
         }
-        if ((size_t)n < sizeof buf)
+        if ((size_t)n < sizeof buf) /* (always so near the limit: a read a turn) */
             return true;
     }
     return true;
+}
+
+/* After the program's end: what is left in the pipes, read in turns, as
+ * while it ran (read_stream), without waiting for an end of file another
+ * process might hold up. */
+static void drain_streams(Pump *p)
+{
+    for (int s = 1; s <= 2; s++)
+        if (p->fds[s] >= 0)
+            fcntl(p->fds[s], F_SETFL, fcntl(p->fds[s], F_GETFL) | O_NONBLOCK);
+    for (bool more = true; more;) {
+        more = false;
+        for (int s = 1; s <= 2; s++) {
+            if (p->fds[s] < 0)
+                continue;
+            long long before = p->read_bytes;
+            if (read_stream(p, s) && p->read_bytes != before)
+                more = true;
+        }
+    }
 }
 
 static void feed_input(Pump *p, short src_ev, short dst_ev)
@@ -1141,18 +1171,8 @@ static void pump(Pump *p)
         if (i_end >= 0 && pf[i_end].revents)
             exited = true;
     }
-    /* Everything inside is gone: take what is still in the pipes, without
-     * waiting for an end of file another process might hold up. */
-    for (int s = 1; s <= 2; s++) {
-        if (p->fds[s] < 0)
-            continue;
-        fcntl(p->fds[s], F_SETFL, fcntl(p->fds[s], F_GETFL) | O_NONBLOCK);
-        while (p->fds[s] >= 0) {
-            long long before = p->read_bytes;
-            if (!read_stream(p, s) || p->read_bytes == before)
-                break;
-        }
-    }
+    /* Everything inside is gone: take what is still in the pipes. */
+    drain_streams(p);
 }
 
 static bool make_pipe(int fds[2])

@@ -725,6 +725,26 @@ test_output_limit_keeps_exactly_the_limit() {
     '["output_limit", 5000, true]'
 }
 
+# Near the limit both streams are read in turns: what is kept is a share
+# of each, not 4 KiB of stdout and none of the stderr the program wrote
+# beside it (an error message, a traceback) because tide read stdout first.
+test_output_limit_keeps_the_first_lines_of_both_streams() {
+  cat >both.py <<'P'
+import sys
+for i in range(100000):
+    sys.stdout.write("o%05d" % i + "o" * 94 + "\n")
+    sys.stderr.write("e%05d" % i + "e" * 94 + "\n")
+P
+  first=$(python3 -c 'print("".join("e%05d" % i + "e" * 94 + "\n" for i in range(4)), end="")')
+  for _ in 1 2 3; do
+    run_tide run --ephemeral --output-limit 4K --json both.py
+    expect_rc 141
+    expect_eq "$(json_get "$OUT" '[j["status"], len(j["output"]) + len(j["error"]), j["output_truncated"]]')" \
+      '["output_limit", 4096, true]'
+    expect_eq "$(json_get "$OUT" 'j["error"][:404]')" "$first" "the first lines of stderr"
+  done
+}
+
 # A raised output limit is the user's to see whole; the record keeps the
 # first 32 MiB of each stream and says so (past 1 GB SQLite refused the
 # whole record: the run was not recorded at all).
