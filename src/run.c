@@ -1007,6 +1007,9 @@ static bool say_write_errors(RunOptions *o)
     return any;
 }
 
+/* What an --ephemeral run did with the files its program wrote. */
+#define EPHEMERAL_FILES "--ephemeral keeps none of the files the program wrote (--generated-dir DIR does)"
+
 /* One line on stderr: how it ended, how long it took, what it used. */
 static void print_summary(const RunOptions *o, const RunResult *res)
 {
@@ -1053,7 +1056,7 @@ static void print_summary(const RunOptions *o, const RunResult *res)
         sb_printf(&sb, "tide: ... and %zu more (--json lists them all)\n", res->ngenerated - 20);
     /* Not in the user's folder either: say so before they look there. */
     if (res->ngenerated && o->ephemeral && !o->generated_dir)
-        sb_puts(&sb, "tide: --ephemeral keeps none of the files the program wrote (--generated-dir DIR does)\n");
+        sb_puts(&sb, "tide: " EPHEMERAL_FILES "\n");
     fflush(stdout);
     fileio_write_all(STDERR_FILENO, sb.data, sb.len);
     sb_free(&sb);
@@ -1101,6 +1104,9 @@ static int run_main(App *app, int argc, char **argv)
         free(note);
     }
     if (o.json) {
+        /* generated_files lists them: an agent would go on to export them. */
+        if (res.ngenerated && o.ephemeral && !o.generated_dir)
+            sl_push(&o.notes, EPHEMERAL_FILES);
         json_t *j = run_result_json(&res, o.req.lang);
         json_object_set_new(j, "session_id", o.session_id ? json_integer(o.session_id) : json_null());
         json_object_set_new(j, "result_id", o.result_id ? json_integer(o.result_id) : json_null());

@@ -292,6 +292,12 @@ test_generated_dir_is_empty_or_new() {
   expect_rc 0
   expect_contains "$ERR" "tide: --ephemeral keeps none of the files the program wrote (--generated-dir DIR does)"
   [ ! -e out.txt ] || fail "out.txt appeared in the user's folder"
+  # --json says it too: generated_files lists what is gone.
+  run_tide run --ephemeral --json gen.py
+  expect_eq "$(json_get "$OUT" '[[f["name"] for f in j["generated_files"]], j["notes"]]')" \
+    '[["out.txt"], ["--ephemeral keeps none of the files the program wrote (--generated-dir DIR does)"]]'
+  run_tide run --ephemeral --generated-dir kept --json gen.py
+  expect_eq "$(json_get "$OUT" 'j["notes"]')" '[]' "files kept in a --generated-dir"
   # What is not kept is said, and why.
   printf 'import os\nos.symlink("/etc/passwd", "link")\nopen("bad\\x01name", "w").write("x")\nopen("ok.txt", "w").write("y")\n' >gen2.py
   run_tide run --ephemeral gen2.py
