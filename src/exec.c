@@ -860,9 +860,13 @@ static bool expand(Job *j, View *v, const char *tmpl, bool with_args)
      * (it must live where the sandbox can see it). */
     if (v->argv.items[0][0] != '/') {
         char *found = lang_which(v->argv.items[0], NULL);
-        if (!found)
+        if (!found) {
+            /* As much the toolchain missing as the language's own tool
+             * not on PATH (exit 127), not a failure of tide's. */
+            j->res->toolchain_missing = true;
             return job_fail(j, RUN_SANDBOX_ERROR, "%s (from the %s command) is not installed",
                             v->argv.items[0], j->lang->key);
+        }
         free(v->argv.items[0]);
         v->argv.items[0] = found;
     }

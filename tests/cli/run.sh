@@ -378,6 +378,13 @@ test_missing_toolchain_exits_127() {
   ERR=$(PATH=/nonexistent "$TIDE" run m.rs 2>&1 >/dev/null) || RC=$?
   expect_rc 127
   expect_eq "$ERR" "tide: sandbox_error: Rust is not available: rustc not found on PATH (install it with: apt-get install rustc)"
+  # A tool the config's command names is the toolchain too.
+  mkdir -p "$XDG_CONFIG_HOME/tide"
+  printf '[lang.python]\nrun = python3-nope {entry}\n' >"$XDG_CONFIG_HOME/tide/config.ini"
+  run_tide run --json a.py
+  expect_rc 127 "a configured tool missing"
+  expect_eq "$(json_get "$OUT" '[j["status"], j["message"]]')" \
+    '["sandbox_error", "python3-nope (from the python command) is not installed"]'
 }
 
 test_binary_output_is_byte_exact() {
