@@ -309,6 +309,14 @@ bool lang_is_source(const Lang *lang, const char *path)
     return ext_in(extension(path), lang->source_exts);
 }
 
+const Lang *lang_other_source(const Lang *lang, const char *path)
+{
+    for (int i = 0; i < LANG_COUNT; i++)
+        if (&langs[i] != lang && lang_is_source(&langs[i], path))
+            return &langs[i];
+    return NULL;
+}
+
 const char *lang_keys(void)
 {
     return "python|node|go|c|cpp|java|php|rust|fortran";

@@ -74,6 +74,9 @@ const Lang *lang_by_shebang(const char *text, size_t len);
  * the file when it is a regular one), or NULL. */
 const Lang *lang_of_file(const char *path);
 bool lang_is_source(const Lang *lang, const char *path);
+/* The language other than lang whose compiled or run source path is by
+ * its extension (h.cpp for C; not a header), or NULL. */
+const Lang *lang_other_source(const Lang *lang, const char *path);
 
 /* "python|node|..." for messages. */
 const char *lang_keys(void);

@@ -31,8 +31,10 @@ const Command cmd_run = {
     "usage: tide run [options] FILE [FILE...] [-- ARGS...]\n"
     "\n"
     "Compile (when the language needs it) and run FILE in the sandbox, with ARGS as\n"
-    "its arguments.  Further FILEs are compiled with it; they must be in FILE's\n"
-    "folder or below it (Fortran modules go before the files that use them).\n"
+    "its arguments.  Further FILEs are compiled with it (headers and data files are\n"
+    "given as they are; a compiled language's run refuses another language's\n"
+    "source); they must be in FILE's folder or below it (Fortran modules go before\n"
+    "the files that use them).\n"
     "That folder is the program's working directory (/work inside): it can read\n"
     "what is there, and what it writes, changes or deletes lands in a per-run\n"
     "layer - your files are never modified.  In a project, /work is the project\n"
@@ -124,8 +126,8 @@ const Command cmd_run = {
     "build_cached, toolchain (the tools used), work_narrowed (only the given files\n"
     "were shown), net (the run had the host's network), compile_output (past\n"
     "1 MiB, its start and its last 64 KiB), message, session_id, result_id,\n"
-    "files (what was built and run), notes.  Output that\n"
-    "is not valid UTF-8 is given as text with U+FFFD for the bad bytes, and\n"
+    "files (what was built and run, and the files given with it), notes.  Output\n"
+    "that is not valid UTF-8 is given as text with U+FFFD for the bad bytes, and\n"
     "exactly in output_base64 (error_base64, compile_output_base64).\n"
     "\n"
     "status: ok, compile_error, runtime_error, timeout, memory_limit, output_limit,\n"
@@ -645,6 +647,17 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         if (!placed)
             return false;
         widen_to_project(o);
+    }
+    /* A compiled language's further FILEs are built with it, or are
+     * files it is given (headers, data): a source of another of tide's
+     * languages would be neither, left out of the build (a link error,
+     * or that program never built) while the run listed it as built. */
+    for (int k = optind + 1; !code_on_stdin && o->req.lang->compile && k < end; k++) {
+        const Lang *other = lang_other_source(o->req.lang, argv[k]);
+        if (other)
+            return invalid(o, rc, "%s is %s source, not %s: a run builds the files of one language (run it on "
+                                  "its own, or rename it)",
+                           argv[k], other->name, o->req.lang->name);
     }
     if (!code_on_stdin && end - optind == 1)
         add_companions(o);

@@ -1491,6 +1491,37 @@ test_a_single_file_brings_its_helpers() {
   expect_eq "$OUT" 8
 }
 
+# A compiled program's further FILEs are its language's sources (built
+# with it) or files it is given (headers, data): a source of another
+# language was silently left out of the build while "files" listed it.
+test_a_file_of_another_language_is_refused_not_left_out() {
+  printf '#include <stdio.h>\nint helper(void);\nint main(void) { printf("%%d\\n", helper()); }\n' >m.c
+  printf 'extern "C" int helper() { return 7; }\n' >h.cpp
+  printf 'int helper(void);\n' >h.h
+  printf '7\n' >data.txt
+  run_tide run --ephemeral --json m.c h.cpp
+  expect_rc 2
+  expect_eq "$(json_get "$OUT" '[j["status"], j["message"], j["files"]]')" \
+    '["invalid_request", "h.cpp is C++ source, not C: a run builds the files of one language (run it on its own, or rename it)", []]'
+  printf '#include <cstdio>\nint main() { std::puts("c++"); }\n' >p.cpp
+  run_tide run --ephemeral p.cpp m.c
+  expect_rc 2
+  expect_eq "$ERR" "tide run: m.c is C source, not C++: a run builds the files of one language (run it on its own, or rename it)"
+  printf 'print(open("m.c").readline().strip())\n' >p.py
+  run_tide run --ephemeral m.c p.py
+  expect_rc 2 "a Python file beside a C program"
+  expect_contains "$ERR" "p.py is Python source, not C"
+  # Headers and data are given as before; so is anything to an
+  # interpreted program, which builds nothing.
+  printf 'int helper(void) { return 7; }\n' >h2.c
+  run_tide run --ephemeral --json m.c h2.c h.h data.txt
+  expect_rc 0 "$ERR"
+  expect_eq "$(json_get "$OUT" '[j["output"], j["files"]]')" '["7\n", ["m.c", "h2.c", "h.h", "data.txt"]]'
+  run_tide run --ephemeral --json p.py m.c
+  expect_rc 0
+  expect_eq "$(json_get "$OUT" '[j["output"], j["files"]]')" '["#include <stdio.h>\n", ["p.py", "m.c"]]'
+}
+
 test_language_details() {
   # A .js with import (module syntax detected), an .mjs.
   printf 'import { basename } from "path";\nconsole.log(basename("/a/esm.js"));\n' >esm.js
