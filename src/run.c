@@ -85,7 +85,8 @@ const Command cmd_run = {
     "                             recorded\n"
     "  -s, --session SESSION      run in that session (an id or a name): FILEs are\n"
     "                             its files, its folder is /work and the program\n"
-    "                             starts in FILE's folder there; default: the\n"
+    "                             starts in FILE's folder there (no FILE: its last\n"
+    "                             run's entry, else its starter file); default: the\n"
     "                             session of FILE's folder and language, created\n"
     "                             on first use\n"
     "      --ephemeral            record nothing: no session, no history\n"
@@ -471,14 +472,21 @@ static bool place_in_session(App *app, RunOptions *o, char **files, int nfiles, 
 {
     Session s;
     Err err;
-    const Lang *hint = o->req.lang ? o->req.lang : lang_of_file(files[0]);
+    const Lang *hint = o->req.lang ? o->req.lang : nfiles ? lang_of_file(files[0]) : NULL;
     if (!session_find_for(app, o->session, hint, &s, &err))
         return invalid(o, rc, "%s", err.msg);
-    StrList names = {0}, rel;
+    StrList names = {0}, rel = {0};
     for (int i = 0; i < nfiles; i++)
         sl_push(&names, files[i]);
     bool ok = true;
-    if (hint && hint != s.lang)
+    if (nfiles == 0) {
+        char *entry = session_entry(app, &s);
+        if (entry)
+            sl_push_owned(&rel, entry);
+        else
+            ok = invalid(o, rc, "session %lld has no program to run yet: name its FILE (tide files %lld lists them)",
+                         (long long)s.id, (long long)s.id);
+    } else if (hint && hint != s.lang)
         ok = wrong_language(app, o, rc, &s, files[0], hint);
     else if (!session_resolve_files(&s, (const char *const *)names.items, &rel, &err))
         ok = invalid(o, rc, "%s", err.msg);
@@ -605,7 +613,9 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         }
         }
     }
-    if (optind >= end)
+    /* With --session and no FILE: the session's program (session_entry). */
+    bool no_file = optind >= end;
+    if (no_file && !o->session)
         return bad_usage(o, rc, "no FILE to run");
     if (o->session && o->ephemeral)
         return bad_usage(o, rc, "--session records into a session; --ephemeral records nothing");
@@ -617,7 +627,7 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
         if (!o->req.lang)
             return invalid(o, rc, "unknown language '%s' (one of %s)", lang_key, lang_keys());
     }
-    bool code_on_stdin = strcmp(argv[optind], "-") == 0;
+    bool code_on_stdin = !no_file && strcmp(argv[optind], "-") == 0;
     if (code_on_stdin) {
         if (end - optind > 1)
             return invalid(o, rc, "a program on standard input ('-') is the only FILE of its run");
@@ -659,7 +669,7 @@ bool run_parse(App *app, int argc, char **argv, RunOptions *o, int *rc)
                                   "its own, or rename it)",
                            argv[k], other->name, o->req.lang->name);
     }
-    if (!code_on_stdin && end - optind == 1)
+    if (!code_on_stdin && (no_file || end - optind == 1))
         add_companions(o);
     if (o->stdin_path) {
         if (strcmp(o->stdin_path, "-") == 0) {

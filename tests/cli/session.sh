@@ -388,7 +388,8 @@ test_full_disk_is_one_line_and_loses_nothing() {
 }
 
 # session show --json names the session's entry: the starter file at first,
-# then its last run's entry; none once that file is gone.
+# then its last run's entry; none once that file is gone.  tide run
+# --session without a FILE runs it.
 test_session_show_names_its_entry() {
   run_tide session new python --json
   local folder
@@ -400,7 +401,14 @@ test_session_show_names_its_entry() {
   expect_rc 0
   run_tide session show 1 --json
   expect_eq "$(json_get "$OUT" 'j["entry"]')" other.py
+  # tide run --session without FILE runs it.
+  run_tide run --session 1 --json
+  expect_rc 0 "$OUT"
+  expect_eq "$(json_get "$OUT" '[j["output"], j["files"]]')" '["2\n", ["other.py"]]'
   rm "$folder/other.py"
   run_tide session show 1 --json
   expect_eq "$(json_get "$OUT" 'j["entry"]')" null
+  run_tide run --session 1
+  expect_rc 2
+  expect_contains "$ERR" "session 1 has no program to run yet: name its FILE (tide files 1 lists them)"
 }
