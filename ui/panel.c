@@ -91,6 +91,8 @@ struct Panel {
     bool picked;
     long pick_line[2];
     int pick_col[2];
+    long click; /* the line naming a place the button went down on: let go
+                   there, it goes to the place (-1: none) */
     char *find; /* what Ctrl-F in the panel looked for last */
 
     /* the run */
@@ -238,6 +240,7 @@ Panel *panel_new(void)
     pthread_cond_init(&p->drained, NULL);
     p->master = -1;
     p->sel = -1;
+    p->click = -1;
     p->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     term_reset(p, 10, 80);
     return p;
@@ -1814,6 +1817,18 @@ static void jump(Ide *ide, long i)
     ide->dirty = true;
 }
 
+/* Whether line i names a place to go to (or a file the result wrote). */
+static bool names_place(const Panel *p, long i)
+{
+    StrBuf text = {0};
+    SrcLoc loc;
+    char *path = panel_line(p, i, &text) ? line_target(p, i, text.data, text.len, &loc) : NULL;
+    bool named = path != NULL;
+    free(path);
+    sb_free(&text);
+    return named;
+}
+
 /* The next line (from sel, in direction dir) that names a place. */
 static long next_location(Panel *p, long from, int dir)
 {
@@ -2448,9 +2463,15 @@ void panel_mouse(Ide *ide, const InputEvent *ev)
         return;
     }
     if (ev->mouse == MOUSE_RELEASE) {
+        /* Let go where it went down: a click, which on a place goes
+         * there; moved, it picked text. */
+        long click = p->picking && !p->picked ? p->click : -1;
         if (p->picking && p->picked)
             say_copy_key(ide);
         p->picking = false;
+        p->click = -1;
+        if (click >= 0)
+            jump(ide, click);
         return;
     }
     if (ev->mouse == MOUSE_WHEEL_UP || ev->mouse == MOUSE_WHEEL_DOWN) {
@@ -2468,6 +2489,7 @@ void panel_mouse(Ide *ide, const InputEvent *ev)
         return;
     ide->focus = FOCUS_PANEL;
     p->picked = false;
+    p->click = -1;
     p->picking = ev->button == 1 && ev->clicks < 2 && ev->y > r.y;
     if (p->picking) {
         shown_at(ide, ev->y, ev->x, &p->pick_line[0], &p->pick_col[0]);
@@ -2483,9 +2505,16 @@ void panel_mouse(Ide *ide, const InputEvent *ev)
     } else {
         i = first_shown(p, r.h - 1) + row;
     }
-    long again = p->sel;
+    /* A line that names a place is selected, and a click on it goes
+     * there when the button is let go (not at once: a drag from it picks
+     * text); a click elsewhere leaves the selection, which Enter follows. */
+    if (ev->button != 1 || !names_place(p, i))
+        return;
     p->sel = i;
-    /* A click on a selected line, or a double click, goes there. */
-    if (ev->clicks >= 2 || again == i)
+    if (ev->clicks >= 2 || ev->released) {
+        p->picking = false;
         jump(ide, i);
+    } else {
+        p->click = i;
+    }
 }

@@ -505,6 +505,7 @@ static bool read_mouse(Term *t, InputEvent *ev)
         ev->mouse = MOUSE_PRESS;
         ev->button = 1;
         ev->clicks = me.bstate & BUTTON1_TRIPLE_CLICKED ? 3 : me.bstate & BUTTON1_DOUBLE_CLICKED ? 2 : 1;
+        ev->released = true;
         t->button_down = false;
     } else if (me.bstate & (BUTTON2_CLICKED | BUTTON3_CLICKED)) {
         ev->mouse = MOUSE_PRESS;

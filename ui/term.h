@@ -62,6 +62,7 @@ typedef struct InputEvent {
     int button; /* 1 left, 2 middle, 3 right */
     bool shift, ctrl, alt;
     int clicks; /* 2 for a double click */
+    bool released; /* a press whose release came with it: the click is whole */
     /* TK_PASTE: the pasted text (owned by the terminal layer until the
      * next term_read), line breaks as the terminal sent them */
     const char *paste;

@@ -581,6 +581,41 @@ test_python_traceback_jumps_to_its_line() {
   tui_wait "Python  Ln 2, Col $c2"
 }
 
+# One click on a line that names a place goes there, as Enter does; a
+# drag from it picks text instead, and a click on other output only gives
+# the panel the keys.
+test_a_click_on_a_traceback_line_goes_there() {
+  printf 'def f(x):\n    return 10 / x\n\nprint(f(0))\n' >tb.py
+  tui_start tb.py
+  tui_wait 'def f(x):'
+  tui_keys F5
+  tui_wait 'runtime_error · exit 1' 30
+  local at2 at4 exc
+  at2=$(tui_screen | grep -n 'tb.py", line 2, in f' | cut -d: -f1)
+  at4=$(tui_screen | grep -n 'tb.py", line 4, in <module>' | cut -d: -f1)
+  exc=$(tui_screen | grep -n '^ZeroDivisionError' | cut -d: -f1)
+  [ -n "$at2" ] && [ -n "$at4" ] && [ -n "$exc" ] || fail "no traceback:$(tui_screen)"
+  # Other output: the panel has the keys, the editor stays where it was.
+  tui_click 4 $((exc - 1))
+  tui_wait 'Python  Ln 1, Col 1'
+  tui_keys Escape
+  # A drag from a place picks text: no jump.
+  tui_mouse 0 4 $((at4 - 1))
+  sleep 0.05
+  tui_mouse 32 9 $((at4 - 1))
+  sleep 0.05
+  tui_mouse 3 9 $((at4 - 1))
+  tui_wait 'Ctrl-C copies the picked text'
+  tui_keys C-c
+  tui_wait 'copied 5 characters of output'
+  expect_contains "$(tui_screen)" 'Python  Ln 1, Col 1'
+  # A click on each place goes there at once, the selected one or not.
+  tui_click 10 $((at2 - 1))
+  tui_wait 'Python  Ln 2, Col'
+  tui_click 10 $((at4 - 1))
+  tui_wait 'Python  Ln 4, Col'
+}
+
 # Node's syntax error names a line; the caret under the line it echoes
 # gives the column.
 test_a_node_syntax_error_jumps_to_its_column() {
