@@ -2118,6 +2118,12 @@ bool panel_key(Ide *ide, Key k)
         ide->focus = FOCUS_EDITOR;
         return true;
     default:
+        /* Letters are F7's commands: another one is no typing to pass
+         * on to the editor, as after a run (tui.c). */
+        if (p->history && k >= ' ' && k < TK_SPECIAL) {
+            ide_message(ide, false, "the results take d, r, Left and Right; Esc goes back to the last run");
+            return true;
+        }
         return false;
     }
     if (p->text_top < 0)

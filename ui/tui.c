@@ -2136,10 +2136,19 @@ static void dispatch_event(Ide *ide, const InputEvent *ev)
             return;
         }
         if (a == ACT_NONE || editor_action(a)) {
-            if (!panel_key(ide, ev->key) && a != ACT_NONE)
+            if (panel_key(ide, ev->key))
+                return;
+            if (a != ACT_NONE) {
                 ide_message(ide, false, "%s works in the editor (%s goes there)", action_name(a),
                             ide_key(ide, ACT_NEXT_PANE));
-            return;
+                return;
+            }
+            /* The run is over (the panel takes no text then) and the
+             * user types: the fix of what it showed, which goes on in
+             * the editor rather than being lost. */
+            if (!t || ev->key < ' ' || ev->key >= TK_SPECIAL)
+                return;
+            ide->focus = FOCUS_EDITOR;
         }
     }
     if (a != ACT_NONE) {

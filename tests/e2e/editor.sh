@@ -442,10 +442,10 @@ test_help_shows_keys_and_user_bindings() {
   # A description longer than its column goes on in the next row.
   tui_keys NPage NPage
   tui_wait 'triple: line)'
-  # The run panel's keys too.
+  # The run panel's keys too (its heading may be a row above the page).
   tui_keys NPage
-  tui_wait ' Run panel (F6 to reach it)'
   tui_wait 'previous, next line that names a file and line'
+  tui_wait ' Explorer (Ctrl-E, F6 to reach it)'
   tui_esc
   tui_wait_gone 'tide: keys'
   tui_type 'x'

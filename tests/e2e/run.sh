@@ -616,6 +616,33 @@ test_a_click_on_a_traceback_line_goes_there() {
   tui_wait 'Python  Ln 4, Col'
 }
 
+# After a run, what is typed in the panel goes on in the editor: the fix
+# of what the run showed (it was dropped).  The panel's own keys keep their
+# meaning, and in F7's results a letter is no text.
+test_typing_after_a_failed_run_goes_to_the_editor() {
+  printf 'print(undefined_name)\n' >nm.py
+  tui_start nm.py
+  tui_wait 'print(undefined_name)'
+  tui_keys F5
+  tui_wait 'runtime_error · exit 1' 30
+  tui_wait 'Enter: go to the line'
+  tui_keys Down Up Home End PageUp PageDown
+  tui_type 'x = 1'
+  tui_wait ' 1 x = 1print(undefined_name)'
+  tui_wait 'Python  Ln 1, Col 6'
+  # Back in the panel, Enter still goes to the error (Python 3.11 marks
+  # its column).
+  local col=1
+  if tui_screen | grep -q '  \^\^\^'; then col=7; fi
+  tui_keys F6 Enter
+  tui_wait "Python  Ln 1, Col $col"
+  tui_keys F7
+  tui_wait 'result #1 (1 of 1)'
+  tui_type 'q'
+  tui_wait 'the results take d, r, Left and Right'
+  expect_contains "$(tui_screen)" ' 1 x = 1print(undefined_name)'
+}
+
 # Node's syntax error names a line; the caret under the line it echoes
 # gives the column.
 test_a_node_syntax_error_jumps_to_its_column() {
