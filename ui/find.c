@@ -122,9 +122,13 @@ static void on_find_submit(Ide *ide, const char *text, void *ud)
     ide->last_find = xstrdup(text);
     if (!compile(ide, text, false))
         return;
+    Tab *t = ide_tab(ide);
     if (ide->has_match)
         ide_message(ide, false, "%s: next match, %s: previous, Esc: stop highlighting", ide_key(ide, ACT_FIND_NEXT),
                     ide_key(ide, ACT_FIND_PREV));
+    else if (t)
+        /* Said again: what was said as it was typed went with the prompt. */
+        ide_message(ide, false, "'%s' is not in %s", text, document_name(t->doc));
 }
 
 /* ---------------------------------------------------------------- replace */

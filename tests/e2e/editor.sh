@@ -279,6 +279,20 @@ test_find_replace_and_regex() {
   expect_eq "$(head -2 v.py)" "$(printf 'x = 15\ny = 20')"
 }
 
+# A find with no match says so when Enter ends it, not only at the next
+# F3 (what was said as it was typed went with the prompt).
+test_find_says_at_once_that_the_text_is_not_there() {
+  printf 'alpha\nbeta\n' >keys.py
+  tui_start keys.py
+  tui_wait 'alpha'
+  tui_keys C-f
+  tui_wait 'Find (Alt-R: regex):'
+  tui_type 'qqq'
+  tui_keys Enter
+  tui_wait_gone 'Find (Alt-R: regex):'
+  tui_wait "'qqq' is not in keys.py" 2
+}
+
 test_go_to_line() {
   seq 1 500 >n.txt
   tui_start n.txt
