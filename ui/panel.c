@@ -1519,9 +1519,12 @@ static void draw_title(Ide *ide, Rect r, bool focused)
     /* The keys, longest first: the first that fits is shown. */
     const char *const *hints;
     static const char *const running[] = {"Ctrl-C: interrupt  {stop}: stop ", "{stop}: stop ", NULL};
+    /* Going through the results is what F7 is for: its keys go last
+     * (Esc goes back as well as F7). */
     static const char *const history[] = {"Left/Right: older/newer  d: diff  r: restore  {history}: back ",
-                                          "Left/Right: older/newer  r: restore  {history}: back ",
-                                          "d: diff  r: restore  {history}: back ", "{history}: back ", NULL};
+                                          "Left/Right: older/newer  d: diff  r: restore ",
+                                          "Left/Right: older/newer  r: restore ", "Left/Right: older/newer ",
+                                          NULL};
     static const char *const diffed[] = {"d: the result  r: restore  {history}: back ", "d: the result  {history}: back ",
                                          "{history}: back ", NULL};
     static const char *const located[] = {"Enter: go to the line  {run}: run again ", "Enter: go to the line ",

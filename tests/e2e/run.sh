@@ -1128,7 +1128,7 @@ test_history_shows_earlier_results() {
   # Ctrl-Z takes back.
   tui_keys Left
   tui_wait 'result #1 (2 of 2)'
-  tui_wait 'r: restore  F7: back'
+  tui_wait 'Left/Right: older/newer  d: diff  r: restore'
   tui_keys r
   tui_wait 'h.py: the code of result #1 (not saved; Ctrl-Z brings yours back)'
   tui_keys C-s
@@ -1167,6 +1167,23 @@ test_history_shows_earlier_results() {
   tui_keys C-s
   tui_wait 'saved settings.py'
   expect_eq "$(cat settings.py)" 'LIMIT = 10'
+}
+
+# A narrow F7 title keeps the keys that go through the results: the
+# others (F7 to go back, which Esc does too) give way first.
+test_a_narrow_history_title_names_left_and_right() {
+  printf 'print("one")\n' >n.py
+  tui_start -x 80 n.py
+  tui_wait 'print("one")'
+  tui_keys F5
+  tui_wait 'result #1' 30
+  tui_keys F5
+  tui_wait 'result #2' 30
+  tui_keys F7
+  tui_wait 'result #2 (1 of 2) · ok · n.py'
+  tui_wait 'Left/Right: older/newer'
+  tui_keys Left
+  tui_wait 'result #1 (2 of 2)'
 }
 
 # r puts the code back and the cursor in it: the results close, so that
