@@ -732,12 +732,15 @@ static void result_line(Panel *p, const RunJob *j)
                 sb_printf(&sb, " · peak %s", mem);
             }
         }
-        if (r->message[0] && r->status != RUN_OK && r->status != RUN_COMPILE_ERROR)
-            sb_printf(&sb, " · %s", r->message);
         if (j->req.net)
             sb_puts(&sb, " · network");
+        /* The result's number before the word on how it ended, which a
+         * narrow title drops first: the status said it already, and the
+         * number is how F7 and tide result find the run. */
         if (j->rec.recorded)
             sb_printf(&sb, " · result #%lld", (long long)j->rec.result_id);
+        if (r->message[0] && r->status != RUN_OK && r->status != RUN_COMPILE_ERROR)
+            sb_printf(&sb, " · %s", r->message);
         if (r->ngenerated)
             sb_printf(&sb, " · %zu file%s written", r->ngenerated, r->ngenerated > 1 ? "s" : "");
         p->title_error = r->status != RUN_OK;

@@ -406,6 +406,23 @@ test_runaway_program_is_stopped() {
   tui_wait_gone 'stopping the program' 2
 }
 
+# A run ended by Ctrl-C is recorded, and its title names the result as
+# every title does: its "interrupted" (which SIGINT says already) gives way
+# first when the title is narrow (it kept that and dropped the number).
+test_an_interrupted_run_names_its_result() {
+  printf 'import time\n\ndef wait():\n    print("wait" + "ing", flush=True)\n    while True:\n        time.sleep(0.05)\n\nwait()\n' >loop.py
+  tui_start -x 90 loop.py
+  tui_wait 'while True'
+  tui_keys F5
+  tui_wait $'\nwaiting' 30
+  tui_keys C-c
+  tui_wait 'killed · signal 2 (SIGINT)' 20
+  tui_wait 'peak '
+  expect_contains "$(tui_screen | grep 'killed · ')" ' · result #1'
+  run_tide history
+  expect_contains "$OUT" 'killed'
+}
+
 # Keys the user rebound in config.ini are the keys the hints name: the
 # panel's title, the messages, the help page.
 test_hints_name_the_keys_the_user_bound() {
@@ -1096,7 +1113,7 @@ test_typing_stays_quick_while_a_program_floods_output() {
   # Stopped ("stopping the program..." shows until then, maybe too briefly
   # to see), and everything it printed (a flood: megabytes) is recorded.
   tui_wait 'killed · ' 60
-  expect_contains "$(tui_screen)" ' · stopped · result #1'
+  expect_contains "$(tui_screen)" ' · result #1 · stopped'
 }
 
 test_history_shows_earlier_results() {
