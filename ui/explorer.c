@@ -602,6 +602,9 @@ static void on_new(Ide *ide, const char *text, void *ud)
         for (size_t i = 0; i < e->nrows; i++)
             if (!strcmp(e->rows[i]->path, path))
                 e->sel = i;
+        /* Said, as a rename or a delete is, and over what an earlier try
+         * was told (that a name was taken). */
+        ide_message(ide, false, folder ? "made the folder %s" : "made %s", text);
         if (!folder)
             ide_open(ide, path);
     }

@@ -371,6 +371,8 @@ bool goto_parse(const char *text, long *line, long *col)
     return !*end && !errno && *line >= 1 && *col >= 1;
 }
 
+#define NOT_A_LINE " is not a line number (write 42 or 42:7)"
+
 static void on_goto(Ide *ide, const char *text, void *ud)
 {
     (void)ud;
@@ -379,10 +381,14 @@ static void on_goto(Ide *ide, const char *text, void *ud)
         return;
     long line, col;
     if (!goto_parse(text, &line, &col)) {
-        ide_message(ide, true, "'%s' is not a line number (write 42 or 42:7)", text);
+        ide_message(ide, true, "'%s'" NOT_A_LINE, text);
         return;
     }
     size_t count = buffer_line_count(t->doc->buf);
+    /* What an earlier try was told is over (another error stays on). */
+    size_t n = strlen(ide->msg), tail = strlen(NOT_A_LINE);
+    if (n > tail && !strcmp(ide->msg + n - tail, NOT_A_LINE))
+        ide->msg[0] = '\0';
     if ((size_t)line > count)
         ide_message(ide, false, "%s has %zu lines", document_name(t->doc), count);
     view_goto(t->view, (size_t)line - 1, (size_t)col - 1);

@@ -669,6 +669,10 @@ void panel_run(Ide *ide, Tab *t)
     ide->dirty = true;
 }
 
+/* What the panel says while a program runs, over once it has ended. */
+#define SAY_STOPPING "stopping the program..."
+#define SAY_INTERRUPTED "interrupted the program (SIGINT)"
+
 bool panel_stop(Ide *ide)
 {
     Panel *p = ide->panel;
@@ -681,7 +685,7 @@ bool panel_stop(Ide *ide)
     pthread_cond_broadcast(&p->drained);
     pthread_mutex_unlock(&p->lock);
     run_control_stop(p->control);
-    ide_message(ide, false, "stopping the program...");
+    ide_message(ide, false, SAY_STOPPING);
     return true;
 }
 
@@ -699,7 +703,7 @@ static void panel_interrupt(Ide *ide)
         return;
     }
     run_control_interrupt(p->control);
-    ide_message(ide, false, "interrupted the program (SIGINT): Ctrl-C again or %s stops it", ide_key(ide, ACT_STOP));
+    ide_message(ide, false, SAY_INTERRUPTED ": Ctrl-C again or %s stops it", ide_key(ide, ACT_STOP));
 }
 
 /* ---------------------------------------------------------------- finishing */
@@ -1024,8 +1028,9 @@ static void finish(Ide *ide)
     p->thread_live = false;
     RunJob *j = p->job;
     result_line(p, j);
-    /* "stopping the program..." is over: the title says how it ended. */
-    if (p->stopping && !strcmp(ide->msg, "stopping the program..."))
+    /* "stopping the program...", "interrupted ...: Ctrl-C again stops
+     * it" are over: the title says how it ended. */
+    if (!strcmp(ide->msg, SAY_STOPPING) || !strncmp(ide->msg, SAY_INTERRUPTED, strlen(SAY_INTERRUPTED)))
         ide->msg[0] = '\0';
     /* When nothing ran, say why in the panel too: the title line is cut
      * at the panel's width. */

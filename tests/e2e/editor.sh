@@ -309,6 +309,25 @@ test_go_to_line() {
   tui_wait "'abc' is not a line number"
 }
 
+# A go to line that works takes back what a mistyped one was told (the
+# error stayed on, under the place it went to).
+test_a_go_to_line_that_works_ends_the_error() {
+  seq 1 20 >n.txt
+  tui_start n.txt
+  tui_wait 'Ln 1, Col 1'
+  tui_keys C-g
+  tui_wait 'Go to line'
+  tui_type 'abc'
+  tui_keys Enter
+  tui_wait "'abc' is not a line number"
+  tui_keys C-g
+  tui_wait 'Go to line'
+  tui_type '3:2'
+  tui_keys Enter
+  tui_wait 'Ln 3, Col 2'
+  tui_wait_gone "'abc' is not a line number" 1
+}
+
 # Smart case knows letters beyond ASCII: a pattern in small letters finds
 # the word in capitals too, in any script, and F3 goes through them all
 # before wrapping (it found only the small one, then said it wrapped).

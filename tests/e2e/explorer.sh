@@ -153,6 +153,37 @@ test_new_rename_delete() {
   [ -f keep.txt ] || fail "keep.txt went away"
 }
 
+# A new folder says it was made, as a new file does, and so takes back
+# what an earlier try was told (that a name was taken), which stayed on.
+test_a_new_folder_or_file_says_it_was_made() {
+  mkdir p
+  echo 1 >p/app.py
+  echo 2 >p/color.py
+  tui_start p
+  tui_wait 'color.py'
+  tui_keys C-e End Up
+  tui_keys r
+  tui_wait 'Rename to:'
+  tui_keys C-u
+  tui_type 'color.py'
+  tui_keys Enter
+  tui_wait 'color.py already exists'
+  tui_keys N
+  tui_wait 'New folder in'
+  tui_type 'sub/deeper'
+  tui_keys Enter
+  tui_wait 'made the folder sub/deeper'
+  [ -d p/sub/deeper ] || fail "sub/deeper was not made: $(ls -R p)"
+  expect_not_contains "$(tui_screen)" 'already exists'
+  tui_keys n
+  tui_wait 'New file in'
+  tui_keys C-u
+  tui_type 'notes.txt'
+  tui_keys Enter
+  tui_wait 'made notes.txt'
+  tui_wait ' notes.txt │'
+}
+
 # The files a run wrote are tide's record of the run, kept in its data
 # folder: the tree refuses to delete or rename them (the group's row or a
 # file's) and says what to do instead; tide files still lists them.  Gone

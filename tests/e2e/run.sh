@@ -423,15 +423,28 @@ test_an_interrupted_run_names_its_result() {
   expect_contains "$OUT" 'killed'
 }
 
+# "Ctrl-C again stops it" is said while the program may still run: one
+# that ends at the interrupt takes it away (it stayed on for seconds).
+test_the_interrupt_hint_goes_when_the_program_ends() {
+  printf 'import time\nprint("wait" + "ing", flush=True)\nwhile True:\n    time.sleep(0.05)\n' >loop.py
+  tui_start loop.py
+  tui_wait 'while True'
+  tui_keys F5
+  tui_wait $'\nwaiting' 30
+  tui_keys C-c
+  tui_wait 'killed · signal 2 (SIGINT)' 20
+  tui_wait_gone 'interrupted the program' 1
+}
+
 # Keys the user rebound in config.ini are the keys the hints name: the
 # panel's title, the messages, the help page.
 test_hints_name_the_keys_the_user_bound() {
   mkdir -p "$XDG_CONFIG_HOME/tide"
   printf '[keys]\nrun = F9\nstop = Shift-F9\nhistory = F11\nnext_pane = F12\nfind_next = F4\n' \
     >"$XDG_CONFIG_HOME/tide/config.ini"
-  # SIGINT ends it without a traceback, whose file:line would take the
-  # title's place of the run key.
-  printf 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_DFL)\nwhile True:\n    print("tick", flush=True)\n    time.sleep(0.1)\n' >keys.py
+  # It ignores SIGINT: what stops it leaves no traceback, whose file:line
+  # would take the title's place of the run key.
+  printf 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    print("tick", flush=True)\n    time.sleep(0.1)\n' >keys.py
   tui_start keys.py
   tui_wait 'while True'
   tui_keys F9
@@ -447,6 +460,7 @@ test_hints_name_the_keys_the_user_bound() {
   tui_wait $'\ntick' 30
   tui_keys C-c
   tui_wait 'interrupted the program (SIGINT): Ctrl-C again or Shift-F9 stops it'
+  tui_keys C-c
   tui_wait '  F9: run again' 20
   tui_keys F1
   tui_wait 'tide: keys'
