@@ -101,9 +101,10 @@ static bool python(const char *s, size_t len, SrcLoc *out)
         return false;
     size_t i = (size_t)(q + 8 - s);
     long line;
-    if (!read_num(s, len, &i, &line))
+    if (!read_num(s, len, &i, &line) || !set(out, p, (size_t)(q - p), line, 0, (size_t)(f - s), i))
         return false;
-    return set(out, p, (size_t)(q - p), line, 0, (size_t)(f - s), i);
+    out->innermost_last = true;
+    return true;
 }
 
 /* PHP: "... in PATH on line N", an uncaught exception's "... in PATH:N"
@@ -209,6 +210,7 @@ static bool node(const char *s, size_t len, SrcLoc *out)
 
 bool srcloc_find(const char *s, size_t len, SrcLoc *out)
 {
+    out->innermost_last = false;
     if (python(s, len, out) || rust(s, len, out) || java(s, len, out) || node(s, len, out) || fortran(s, len, out) ||
         php(s, len, out))
         return true;

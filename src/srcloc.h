@@ -21,6 +21,9 @@ typedef struct SrcLoc {
     long line;       /* from 1 */
     long col;        /* from 1; 0 when not given */
     size_t start, end; /* where in the text the reference is (to underline it) */
+    bool innermost_last; /* a frame of a traceback that lists the innermost
+                            call last (Python's): of its frames, the last
+                            in the user's files is where it failed */
 } SrcLoc;
 
 /* The first place named in text[0..len) (one line); false when none. */

@@ -849,7 +849,7 @@ static int view_rows(const Ide *ide)
     return ide->r_panel.h > 1 ? ide->r_panel.h - 1 : 1;
 }
 
-static void show_line(Ide *ide, long i);
+static void show_line_at(Ide *ide, long i, int above);
 
 /* Scrolled back no further than the first line. */
 static void clamp_scroll(Ide *ide)
@@ -1005,16 +1005,34 @@ static char *line_target(const Panel *p, long i, const char *text, size_t len, S
     return line_location(p, text, len, loc);
 }
 
+/* A file of the user's: in the run's folder, and not what is installed
+ * there (a venv's packages; a hidden folder's, such as ~/.pyenv when the
+ * folder is the home). */
+static bool users_file(const Panel *p, const char *path)
+{
+    size_t n = strlen(p->workdir);
+    return !strncmp(path, p->workdir, n) && path[n] == '/' && !strstr(path + n, "/.") &&
+           !strstr(path + n, "/site-packages/") && !strstr(path + n, "/dist-packages/");
+}
+
+/* The place to go to first: a compiler's first error; in a traceback that
+ * lists the innermost call last (Python's), the last frame in the user's
+ * files -- where it failed, not where the program started. */
 static long first_location(const Panel *p)
 {
     StrBuf sb = {0};
     long found = -1;
-    for (size_t i = 0; i < total_lines(p) && found < 0; i++) {
+    bool innermost_last = false;
+    for (size_t i = 0; i < total_lines(p) && (found < 0 || innermost_last); i++) {
         line_text(p, i, &sb);
         SrcLoc loc;
         char *path = line_location(p, sb.data ? sb.data : "", sb.len, &loc);
-        if (path)
+        if (path && found < 0) {
             found = (long)i;
+            innermost_last = loc.innermost_last;
+        } else if (path && loc.innermost_last && users_file(p, path)) {
+            found = (long)i;
+        }
         free(path);
     }
     sb_free(&sb);
@@ -1088,16 +1106,19 @@ static void finish(Ide *ide)
      * package): the program did not see the rest of it. */
     if (j->project)
         ide_message(ide, false, "its project is %s: open that folder to run it with the project", j->project);
-    /* Errors that name a place: the first is selected, Enter goes there. */
+    /* Errors that name a place: the first (first_location's) is selected,
+     * Enter goes there. */
     p->sel = first_location(p);
     /* The panel shows the end of the output; Enter goes to the first
      * error, which is to be seen (a compiler's first error is far above
-     * its last warning). */
+     * its last warning): at the top, with as much as fits of what follows
+     * it (its message; below Python's frame, the calls it made on the way
+     * to the exception). */
     if (p->sel >= 0) {
         int rows = view_rows(ide);
         long first = first_shown(p, rows);
         if (p->sel < first || p->sel >= first + rows)
-            show_line(ide, p->sel);
+            show_line_at(ide, p->sel, 0);
     }
     /* An error to go to, or a picture to see: Enter is for them. */
     if (ide->focus == FOCUS_PANEL && p->sel < 0 && !p->title_error && !p->pictures.len)
@@ -2261,12 +2282,12 @@ static int col_of_byte(const Panel *p, long i, size_t byte)
     return col;
 }
 
-/* Make line i show in the panel, near its middle. */
-static void show_line(Ide *ide, long i)
+/* Make line i show in the panel, `above` rows under its top. */
+static void show_line_at(Ide *ide, long i, int above)
 {
     Panel *p = ide->panel;
     int rows = ide->r_panel.h > 1 ? ide->r_panel.h - 1 : 1;
-    long top = i - rows / 2;
+    long top = i - above;
     if (p->history) {
         p->text_top = top < 0 ? 0 : top;
         return;
@@ -2278,6 +2299,12 @@ static void show_line(Ide *ide, long i)
         top = 0;
     p->scroll = (int)(total - rows - top);
     clamp_scroll(ide);
+}
+
+/* Make line i show in the panel, near its middle. */
+static void show_line(Ide *ide, long i)
+{
+    show_line_at(ide, i, view_rows(ide) / 2);
 }
 
 /* The next place (dir 1) or the one before (-1) where the output holds

@@ -573,7 +573,7 @@ test_an_error_to_go_to_says_so_in_a_narrow_terminal() {
   tui_wait 'ZeroDivisionError' 30
   tui_wait 'Enter: go there'
   tui_keys Enter
-  tui_wait 'Python  Ln 4, Col'
+  tui_wait 'Python  Ln 2, Col'
 }
 
 # A result too long for the title loses whole fields from its end: never a
@@ -600,16 +600,36 @@ test_python_traceback_jumps_to_its_line() {
   tui_keys F5
   tui_wait 'ZeroDivisionError' 30
   tui_wait 'runtime_error · exit 1'
-  # The first place is where the traceback starts (line 4); the next the
-  # line that failed (line 2).  Python 3.11 marks the failing part (^^^^,
-  # ~~~^~~): there, at its first column.
+  # The place selected first is the line that failed (line 2), the last
+  # frame; the one before it where the traceback starts (line 4).  Python
+  # 3.11 marks the failing part (^^^^, ~~~^~~): there, at its first column.
   local c4=1 c2=1
   if tui_screen | grep -q '~~~^~~'; then c4=7 c2=12; fi
   tui_keys Enter
-  tui_wait "Python  Ln 4, Col $c4"
-  tui_keys F6
-  tui_keys Down Enter
   tui_wait "Python  Ln 2, Col $c2"
+  tui_keys F6
+  tui_keys Up Enter
+  tui_wait "Python  Ln 4, Col $c4"
+}
+
+# Of a Python traceback, the frame selected first is the innermost in the
+# user's files: where it failed, not where the program started (the first
+# frame) nor inside the libraries it called (the last ones: one installed
+# in the folder, then Python's own).
+test_a_python_traceback_selects_where_it_failed_in_your_files() {
+  mkdir -p vendor/site-packages
+  printf 'import json\n\n\ndef load(text):\n    return json.loads(text)\n' >vendor/site-packages/strict.py
+  printf 'import strict\n\n\ndef parse(text):\n    return strict.load(text)\n' >helper.py
+  printf 'import sys\nsys.path.insert(0, "vendor/site-packages")\nfrom helper import parse\n\nprint(parse("{not json"))\n' >main.py
+  tui_start main.py
+  tui_wait 'from helper import parse'
+  tui_keys F5
+  tui_wait 'runtime_error · exit 1' 30
+  # The frame selected is in sight, at the panel's top.
+  expect_contains "$(tui_screen | grep -A1 'runtime_error · exit 1' | tail -1)" 'File "/work/helper.py", line 5, in parse'
+  tui_keys Enter
+  tui_wait ' helper.py │'
+  tui_wait 'Python  Ln 5, Col'
 }
 
 # One click on a line that names a place goes there, as Enter does; a

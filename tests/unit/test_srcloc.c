@@ -39,6 +39,7 @@ Test(srcloc, compilers_and_runtimes)
     l = loc("  File \"/work/main.py\", line 9, in <module>");
     cr_assert_str_eq(l.path, "/work/main.py");
     cr_assert_eq(l.line, 9);
+    cr_assert(l.innermost_last, "Python lists the innermost call last");
     l = loc("    at greet (/work/main.js:3:11)");
     cr_assert_str_eq(l.path, "/work/main.js");
     cr_assert_eq(l.line, 3);
@@ -64,6 +65,7 @@ Test(srcloc, runtime_tracebacks)
     SrcLoc l = loc("\tat Main.f(Main.java:2)");
     cr_assert_str_eq(l.path, "Main.java");
     cr_assert_eq(l.line, 2);
+    cr_assert_not(l.innermost_last, "Java lists the innermost call first");
     l = loc("\tat java.base/java.util.ArrayList.get(ArrayList.java:427)");
     cr_assert_str_eq(l.path, "ArrayList.java");
     l = loc("thread 'main' (2) panicked at src/main.rs:3:21:");
