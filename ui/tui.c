@@ -2328,7 +2328,13 @@ void ide_new_scratch(Ide *ide, const Lang *lang)
     set_root(ide, s->workdir);
     set_session(ide, s);
     open_session_entry(ide, s);
-    ide_message(ide, false, "new %s session %s: %s runs %s", lang->name, s->name, ide_key(ide, ACT_RUN),
+    /* Its folder is tide's, not the one tide was started in: say where
+     * (the home folder as ~). */
+    const char *home = getenv("HOME");
+    size_t hn = home && home[0] == '/' && home[1] ? strlen(home) : 0;
+    bool under_home = hn && !strncmp(s->workdir, home, hn) && s->workdir[hn] == '/';
+    ide_message(ide, false, "new %s session %s in %s%s: %s runs %s", lang->name, s->name, under_home ? "~" : "",
+                s->workdir + (under_home ? hn : 0), ide_key(ide, ACT_RUN),
                 lang->starter_file ? lang->starter_file : "the file");
 }
 

@@ -97,10 +97,12 @@ test_empty_folder_offers_a_scratch_session() {
 # input (a script's, an agent's) are scratch sessions too, not offered.
 test_the_scratch_dialog_offers_the_last_sessions_to_resume() {
   mkdir empty
-  tui_start -C "$T/empty"
+  tui_start -x 160 -C "$T/empty"
   tui_wait 'New scratch session: choose its language'
   tui_keys Enter
   tui_wait 'new Python session python-1'
+  # Its files are tide's, not the folder's: the message says where.
+  tui_wait "python-1 in $XDG_DATA_HOME/tide/sessions/1/files: F5 runs main.py"
   tui_keys C-a BSpace
   tui_type 'print("kept work")'
   tui_keys F5
