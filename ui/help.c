@@ -31,7 +31,7 @@ static const char *const fixed[][2] = {
     {"Alt-R", "find: switch between plain text and regex"},
     {"", "Run panel ({next_pane} to reach it)"},
     {"(while it runs)", "keys go to the program, but F-keys, Alt and Ctrl-S, Q, O, N"},
-    {"(once it ended) typing", "goes on in the editor"},
+    {"(once it ended) typing, a paste", "goes on in the editor"},
     {"Up, Down", "previous, next line that names a file and line"},
     {"Enter, click", "open the file at that line (or the picture the run saved)"},
     {"drag or {select_all}, {copy}", "pick output text (all of it), copy it; Esc lets go"},

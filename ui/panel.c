@@ -2164,11 +2164,15 @@ bool panel_key(Ide *ide, Key k)
     return true;
 }
 
-void panel_paste(Ide *ide, const char *text, size_t len)
+bool panel_paste(Ide *ide, const char *text, size_t len)
 {
     Panel *p = ide->panel;
+    if (p->history) {
+        ide_message(ide, false, "the results take d, r, Left and Right; Esc goes back to the last run");
+        return true;
+    }
     if (!p->thread_live)
-        return;
+        return false;
     vterm_keyboard_start_paste(p->vt);
     for (size_t i = 0; i < len;) {
         uint32_t cp;
@@ -2181,6 +2185,7 @@ void panel_paste(Ide *ide, const char *text, size_t len)
     }
     vterm_keyboard_end_paste(p->vt);
     panel_flush_input(ide);
+    return true;
 }
 
 /* The line and column of the panel shown at screen row y, column x; a

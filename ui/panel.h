@@ -55,7 +55,10 @@ void panel_history(Ide *ide);
 void panel_draw(Ide *ide, Rect r, bool focused, int *cy, int *cx);
 /* Keys while the panel has the focus; false: not used. */
 bool panel_key(Ide *ide, Key k);
-void panel_paste(Ide *ide, const char *text, size_t len);
+/* A paste while the panel has the focus: to the program running; in
+ * F7's results, refused with a word.  False when neither took it (the
+ * run is over: the editor is where it goes). */
+bool panel_paste(Ide *ide, const char *text, size_t len);
 void panel_mouse(Ide *ide, const InputEvent *ev);
 /* Text picked in the panel with the mouse (a drag), and the drag doing
  * it; panel_copy puts it on the clipboards. */

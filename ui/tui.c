@@ -2100,8 +2100,11 @@ static void dispatch_event(Ide *ide, const InputEvent *ev)
     if (ev->key == TK_PASTE) {
         if (t && ide->focus == FOCUS_EDITOR)
             view_paste_text(t->view, ev->paste, ev->paste_len);
-        else if (ide->focus == FOCUS_PANEL)
-            panel_paste(ide, ev->paste, ev->paste_len);
+        else if (ide->focus == FOCUS_PANEL && !panel_paste(ide, ev->paste, ev->paste_len) && t) {
+            /* The run is over: pasted text goes where typed text goes. */
+            ide->focus = FOCUS_EDITOR;
+            view_paste_text(t->view, ev->paste, ev->paste_len);
+        }
         return;
     }
     /* A key typed over the message makes it go. */
@@ -2146,7 +2149,9 @@ static void dispatch_event(Ide *ide, const InputEvent *ev)
             /* The run is over (the panel takes no text then) and the
              * user types: the fix of what it showed, which goes on in
              * the editor rather than being lost. */
-            if (!t || ev->key < ' ' || ev->key >= TK_SPECIAL)
+            bool editing = (ev->key >= ' ' && ev->key < TK_SPECIAL) || ev->key == TK_BACKSPACE ||
+                           ev->key == TK_DELETE || ev->key == TK_TAB;
+            if (!t || !editing)
                 return;
             ide->focus = FOCUS_EDITOR;
         }

@@ -692,6 +692,16 @@ test_typing_after_a_failed_run_goes_to_the_editor() {
   tui_type 'q'
   tui_wait 'the results take d, r, Left and Right'
   expect_contains "$(tui_screen)" ' 1 x = 1print(undefined_name)'
+  # Back at the ended run, a paste and Backspace go to the editor too.
+  tui_keys Escape
+  tui_wait_gone 'result #1 (1 of 1)'
+  printf 'QQ' >paste.txt
+  tui_tmux load-buffer paste.txt
+  tui_tmux paste-buffer -p -t 0
+  tui_wait 'QQ'
+  tui_keys BSpace
+  tui_wait_gone 'QQ'
+  [ "$(tui_screen | grep ' 1 x = 1' | tr -cd Q | wc -c)" = 1 ] || fail "the paste or Backspace did not reach the editor: $(tui_screen)"
 }
 
 # Node's syntax error names a line; the caret under the line it echoes
