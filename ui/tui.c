@@ -399,15 +399,25 @@ static void aside_job_run(void *arg)
     j->ok = recovery_set_aside(&j->ide->app->paths, j->rec_path, &j->aside, &j->err);
 }
 
+/* path for a message, a folder below the home folder as ~/...: returns
+ * "~" or "" to print before *rest. */
+static const char *home_relative(const char *path, const char **rest)
+{
+    const char *home = getenv("HOME");
+    size_t n = home && home[0] == '/' && home[1] ? strlen(home) : 0;
+    bool under = n && !strncmp(path, home, n) && path[n] == '/';
+    *rest = path + (under ? n : 0);
+    return under ? "~" : "";
+}
+
 static void aside_job_done(void *arg)
 {
     AsideJob *j = arg;
     if (j->ok) {
-        const char *home = getenv("HOME");
-        size_t n = home ? strlen(home) : 0;
-        bool under = n > 1 && !strncmp(j->aside, home, n) && j->aside[n] == '/';
-        ide_message(j->ide, false, "%s not restored: its changes are kept in %s%s (%s opens it)", j->name,
-                    under ? "~" : "", j->aside + (under ? n : 0), ide_key(j->ide, ACT_OPEN));
+        const char *rest;
+        const char *tilde = home_relative(j->aside, &rest);
+        ide_message(j->ide, false, "%s not restored: its changes are kept in %s%s (%s opens it)", j->name, tilde,
+                    rest, ide_key(j->ide, ACT_OPEN));
     } else {
         ide_message(j->ide, true, "%s not restored, and its changes could not be set aside: %s", j->name,
                     j->err.msg);
@@ -2335,12 +2345,10 @@ void ide_new_scratch(Ide *ide, const Lang *lang)
     open_session_entry(ide, s);
     /* Its folder is tide's, not the one tide was started in: say where
      * (the home folder as ~). */
-    const char *home = getenv("HOME");
-    size_t hn = home && home[0] == '/' && home[1] ? strlen(home) : 0;
-    bool under_home = hn && !strncmp(s->workdir, home, hn) && s->workdir[hn] == '/';
-    ide_message(ide, false, "new %s session %s in %s%s: %s runs %s", lang->name, s->name, under_home ? "~" : "",
-                s->workdir + (under_home ? hn : 0), ide_key(ide, ACT_RUN),
-                lang->starter_file ? lang->starter_file : "the file");
+    const char *rest;
+    const char *tilde = home_relative(s->workdir, &rest);
+    ide_message(ide, false, "new %s session %s in %s%s: %s runs %s", lang->name, s->name, tilde, rest,
+                ide_key(ide, ACT_RUN), lang->starter_file ? lang->starter_file : "the file");
 }
 
 void ide_resume_session(Ide *ide, Session *s)
